@@ -1,0 +1,43 @@
+"""One error base for finmon; every front door maps these to its exit codes or HTTP statuses."""
+
+from __future__ import annotations
+
+
+class FinmonError(Exception):
+    """Base of every error finmon reports to a person. The message names the file and place."""
+
+    exit_code = 1
+    http_status = 400
+
+
+class InputError(FinmonError):
+    """Bad input: malformed, hostile, wrongly encoded or incomplete file or value."""
+
+    exit_code = 2
+    http_status = 422
+
+
+class ListRefused(FinmonError):
+    """A list version that would replace a newer or much larger one without --force."""
+
+    exit_code = 3
+    http_status = 409
+
+
+class StoreError(FinmonError):
+    """The database is unusable or busy."""
+
+    exit_code = 4
+    http_status = 503
+
+
+class NotFound(FinmonError):
+    exit_code = 5
+    http_status = 404
+
+
+class FetchError(FinmonError):
+    """A list could not be downloaded."""
+
+    exit_code = 6
+    http_status = 502
