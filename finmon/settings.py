@@ -17,6 +17,12 @@ class Settings:
     un_list_url: str
     shared_dir: Path | None
     ci: bool
+    db_busy_timeout: float = 30.0
+    """Seconds a writer waits for another process's write to finish before giving up."""
+    fetch_timeout: float = 60.0
+    """Seconds a list download may stall before it is abandoned."""
+    screener_cache: bool = True
+    """Keep the built screening index on disk between runs (FINMON_SCREENER_CACHE=0 turns it off)."""
 
 
 def load_settings() -> Settings:
@@ -32,4 +38,7 @@ def load_settings() -> Settings:
         un_list_url=env.get("FINMON_UN_LIST_URL") or UN_LIST_URL,
         shared_dir=Path(shared) if shared else None,
         ci=env.get("CI", "").lower() in {"1", "true", "yes"},
+        db_busy_timeout=float(env.get("FINMON_DB_BUSY_TIMEOUT") or 30.0),
+        fetch_timeout=float(env.get("FINMON_FETCH_TIMEOUT") or 60.0),
+        screener_cache=env.get("FINMON_SCREENER_CACHE", "1").lower() not in {"0", "false", "no"},
     )

@@ -1,0 +1,137 @@
+"""Engine and session set-up: the one place that knows how finmon talks to its database.
+
+SQLite (the embedded default) gets WAL journaling, so readers never wait for a writer, and write
+transactions that start with BEGIN IMMEDIATE, so a second writer waits for the first (up to the busy
+timeout) instead of failing half-way when it tries to upgrade a read lock.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+
+from finmon.errors import StoreError
+from finmon.settings import load_settings
+from finmon.store.models import Base
+
+_BEGIN_OPTION = "finmon_begin"
+
+
+class Database:
+    """A database finmon stores into: an engine plus read and write sessions."""
+
+    def __init__(self, url: str, busy_timeout: float = 30.0) -> None:
+        self.url = url
+        self.busy_timeout = busy_timeout
+        self.engine = _create_engine(url, busy_timeout)
+        self._create_schema()
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True for the embedded SQLite store."""
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing it does is committed."""
+        with _translate_errors(self), Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session holding the database's write lock; commits at the end, rolls back on error."""
+        with (
+            _translate_errors(self),
+            self.engine.connect() as conn,
+            Session(bind=conn.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})) as session,
+            session.begin(),
+        ):
+            _lock_for_write(session)
+            yield session
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def _create_schema(self) -> None:
+        with _translate_errors(self), self.engine.connect() as conn:
+            immediate = conn.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+            with immediate.begin():
+                Base.metadata.create_all(immediate)
+
+
+_databases: dict[str, Database] = {}
+
+
+def default_database() -> Database:
+    """The database named by the settings (FINMON_DATABASE_URL, else $FINMON_HOME/finmon.db)."""
+    settings = load_settings()
+    key = f"{settings.database_url}|{settings.db_busy_timeout}"
+    if key not in _databases:
+        _databases[key] = Database(settings.database_url, settings.db_busy_timeout)
+    return _databases[key]
+
+
+def _create_engine(url: str, busy_timeout: float) -> Engine:
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": busy_timeout})
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # pysqlite's own implicit BEGIN is switched off so that _sqlite_begin decides the lock mode.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _lock_for_write(session: Session) -> None:
+    # SQLite is locked by BEGIN IMMEDIATE; other servers serialise finmon's writers with a
+    # transaction-scoped advisory lock so that hash chains and "current version" flags stay linear.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+
+
+@contextmanager
+def _translate_errors(db: Database) -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as exc:
+        raise StoreError(_operational_message(db, exc)) from exc
+    except DBAPIError as exc:
+        raise StoreError(f"database error at {_safe_url(db.url)}: {exc.orig}") from exc
+
+
+def _operational_message(db: Database, exc: OperationalError) -> str:
+    reason = str(exc.orig)
+    if "locked" in reason or "busy" in reason:
+        return (
+            f"database {_safe_url(db.url)} is busy: another finmon process kept it locked for "
+            f"more than {db.busy_timeout:g} s; try again when it has finished"
+        )
+    return f"database {_safe_url(db.url)} is unusable: {reason}"
+
+
+def _safe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
