@@ -1,0 +1,347 @@
+"""Read the parties to screen (customers, counterparties) from CSV, XLSX, JSONL or Parquet files.
+
+Columns are matched case-insensitively: id, name (or full_name, or first_name/middle_name/
+last_name), and optionally birth_date (or date_of_birth), nationality, iin, schema and gender. Rows
+are streamed where the format allows, so a file of millions of customers never sits in memory whole.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from finmon.countries import to_iso2
+from finmon.errors import InputError
+from finmon.model import BirthDate, Gender, Identifier, Party, Schema
+
+Row = dict[str, Any]
+"""One input row: normalised column name -> cell value."""
+
+DEFAULT_ENCODING = "utf-8-sig"
+SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".ndjson", ".parquet")
+
+_ALIASES = {
+    "name": ("name", "full_name", "fullname"),
+    "first_name": ("first_name", "given_name", "firstname"),
+    "middle_name": ("middle_name", "patronymic", "middlename"),
+    "last_name": ("last_name", "surname", "family_name", "lastname"),
+    "birth_date": ("birth_date", "date_of_birth", "dob", "birthdate"),
+    "nationality": ("nationality", "citizenship", "country"),
+    "id": ("id", "customer_id", "client_id"),
+    "iin": ("iin",),
+    "schema": ("schema", "type", "party_type"),
+    "gender": ("gender", "sex"),
+}
+_PART_ROLES = ("first_name", "middle_name", "last_name")
+_DELIMITERS = (",", ";", "\t", "|")
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+
+
+@dataclass(slots=True)
+class Table:
+    """Rows of one input file, with the place of each row for error messages."""
+
+    path: Path
+    columns: list[str]
+    rows: Iterator[tuple[str, Row]]
+    """(place such as "line 7" or "row 7", row) pairs."""
+
+
+def read_parties(path: Path, encoding: str | None = None) -> Iterator[Party]:
+    """Stream the parties of a customer file, chosen by its extension."""
+    table = read_table(path, encoding)
+    columns = _resolve_columns(table)
+    for index, (place, row) in enumerate(table.rows, start=1):
+        if any(_text(value) for value in row.values()):
+            yield _party(table.path, place, index, row, columns)
+
+
+def read_table(path: Path, encoding: str | None = None) -> Table:
+    """Open a CSV/XLSX/JSONL/Parquet file as a stream of rows with normalised column names."""
+    readers: dict[str, Callable[[Path, str | None], Table]] = {
+        ".csv": _csv_table,
+        ".tsv": _csv_table,
+        ".txt": _csv_table,
+        ".xlsx": _xlsx_table,
+        ".jsonl": _jsonl_table,
+        ".ndjson": _jsonl_table,
+        ".parquet": _parquet_table,
+    }
+    reader = readers.get(path.suffix.lower())
+    if reader is None:
+        raise InputError(f"{path}: unknown file type {path.suffix!r}; use one of {SUFFIXES}")
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    return reader(path, encoding)
+
+
+def decoded_lines(path: Path, encoding: str | None = None) -> Iterator[str]:
+    """The file's lines, decoded; a byte that is not valid in the encoding is an InputError."""
+    codec = _codec(path, encoding)
+    decoder = codecs.getincrementaldecoder(codec)()
+    offset, line, pending = 0, 1, ""
+    with path.open("rb") as handle:
+        for chunk in handle:
+            try:
+                pending += decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise _decode_error(path, encoding, codec, exc, offset, line) from None
+            offset += len(chunk)
+            *complete, pending = pending.split("\n")
+            for text in complete:
+                line += 1
+                yield text + "\n"
+        pending += decoder.decode(b"", final=True)
+    if pending:
+        yield pending
+
+
+def normalise_column(name: object) -> str:
+    """Column names compare case-, space- and dash-insensitively: 'Full Name' -> 'full_name'."""
+    return re.sub(r"[\s\-]+", "_", str(name if name is not None else "").strip().lower())
+
+
+def _codec(path: Path, encoding: str | None) -> str:
+    if encoding is None:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+        utf16 = head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+        return "utf-16" if utf16 else DEFAULT_ENCODING
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r} for {path}") from None
+
+
+def _decode_error(
+    path: Path, given: str | None, codec: str, exc: UnicodeDecodeError, offset: int, line: int
+) -> InputError:
+    bad = exc.object[exc.start : exc.start + 1].hex()
+    label = "UTF-8" if codec.startswith("utf-8") or codec == "utf_8" else codec
+    hint = (
+        "try --encoding cp1251 (Windows Cyrillic, as Excel and 1C often save)"
+        if given is None or "utf" in codec.replace("-", "").replace("_", "")
+        else "check the --encoding"
+    )
+    return InputError(
+        f"{path}: line {line} (byte offset {offset + exc.start}): "
+        f"byte 0x{bad} is not valid {label}; {hint}"
+    )
+
+
+def _csv_table(path: Path, encoding: str | None) -> Table:
+    lines = decoded_lines(path, encoding)
+    first = next(lines, "")
+    delimiter = max(_DELIMITERS, key=first.count)
+    reader = csv.reader(_chain(first, lines), delimiter=delimiter)
+    header = next(reader, [])
+    columns = [normalise_column(name) for name in header]
+    return Table(path, columns, _csv_rows(path, reader, columns))
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+def _csv_rows(path: Path, reader: Any, columns: list[str]) -> Iterator[tuple[str, Row]]:
+    start = reader.line_num + 1
+    try:
+        for cells in reader:
+            yield f"line {start}", dict(zip(columns, cells, strict=False))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise InputError(f"{path}: line {start}: malformed CSV: {exc}") from None
+
+
+def _xlsx_table(path: Path, _encoding: str | None) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zip, XML and key errors for a damaged workbook
+        raise InputError(f"{path}: not a readable Excel workbook ({exc})") from None
+    sheet = book.active
+    rows = sheet.iter_rows(values_only=True) if sheet is not None else iter(())
+    numbered = enumerate(rows, start=1)
+    header: tuple[Any, ...] = ()
+    for _number, values in numbered:
+        if any(value is not None for value in values):
+            header = values
+            break
+    columns = [normalise_column(name) for name in header]
+    return Table(path, columns, _xlsx_rows(book, numbered, columns))
+
+
+def _xlsx_rows(
+    book: Any, numbered: Iterable[tuple[int, tuple[Any, ...]]], columns: list[str]
+) -> Iterator[tuple[str, Row]]:
+    try:
+        for number, values in numbered:
+            yield f"row {number}", dict(zip(columns, values, strict=False))
+    finally:
+        book.close()
+
+
+def _jsonl_table(path: Path, encoding: str | None) -> Table:
+    rows = _jsonl_rows(path, encoding)
+    first = next(rows, None)
+    columns = list(first[1]) if first else []
+    return Table(path, columns, _chain_rows(first, rows))
+
+
+def _jsonl_rows(path: Path, encoding: str | None) -> Iterator[tuple[str, Row]]:
+    for number, text in enumerate(decoded_lines(path, encoding), start=1):
+        if not text.strip():
+            continue
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}: line {number}: not valid JSON ({exc.msg})") from None
+        if not isinstance(value, dict):
+            raise InputError(f"{path}: line {number}: expected a JSON object per line")
+        yield f"line {number}", {normalise_column(k): v for k, v in value.items()}
+
+
+def _chain_rows(
+    first: tuple[str, Row] | None, rest: Iterator[tuple[str, Row]]
+) -> Iterator[tuple[str, Row]]:
+    if first is not None:
+        yield first
+    yield from rest
+
+
+def _parquet_table(path: Path, _encoding: str | None) -> Table:
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid and OSError for damaged files
+        raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
+    names = list(parquet.schema_arrow.names)
+    columns = [normalise_column(name) for name in names]
+    return Table(path, columns, _parquet_rows(parquet, names, columns))
+
+
+def _parquet_rows(parquet: Any, names: list[str], columns: list[str]) -> Iterator[tuple[str, Row]]:
+    number = 0
+    for batch in parquet.iter_batches(batch_size=10_000):
+        for record in batch.to_pylist():
+            number += 1
+            yield (
+                f"row {number}",
+                {col: record[name] for col, name in zip(columns, names, strict=True)},
+            )
+
+
+def _resolve_columns(table: Table) -> dict[str, str]:
+    present = set(table.columns)
+    roles = {
+        role: next((alias for alias in aliases if alias in present), "")
+        for role, aliases in _ALIASES.items()
+    }
+    if not roles["name"] and not (roles["first_name"] or roles["last_name"]):
+        found = ", ".join(name for name in table.columns if name) or "none"
+        raise InputError(
+            f"{table.path}: no name column: expected name, full_name or first_name/last_name; "
+            f"found columns: {found}"
+        )
+    return {role: column for role, column in roles.items() if column}
+
+
+def _party(path: Path, place: str, index: int, row: Row, columns: dict[str, str]) -> Party:
+    def cell(role: str) -> Any:
+        return row.get(columns.get(role, ""))
+
+    def where(role: str) -> str:
+        return f"{path}: {place}, column {columns.get(role)}"
+
+    names = _names(row, columns)
+    if not names:
+        raise InputError(f"{path}: {place}: the name is empty")
+    return Party(
+        id=_text(cell("id")) or str(index),
+        names=names,
+        schema=Schema.parse(_text(cell("schema"))),
+        birth_dates=_birth_dates(where("birth_date"), cell("birth_date")),
+        nationalities=_nationalities(where("nationality"), cell("nationality")),
+        identifiers=_iin(cell("iin")),
+        gender=Gender.parse(_text(cell("gender"))),
+    )
+
+
+def _names(row: Row, columns: dict[str, str]) -> list[str]:
+    names = []
+    if "name" in columns:
+        names.append(_text(row.get(columns["name"])))
+    parts = [_text(row.get(columns[role])) for role in _PART_ROLES if role in columns]
+    names.append(" ".join(part for part in parts if part))
+    return list(dict.fromkeys(name for name in names if name))
+
+
+def _birth_dates(where: str, value: Any) -> list[BirthDate]:
+    if value is None or _text(value) == "":
+        return []
+    parsed = parse_birth_date(value)
+    if parsed is None:
+        raise InputError(
+            f"{where}: {_text(value)!r} is not a date (write YYYY-MM-DD, DD.MM.YYYY or a year YYYY)"
+        )
+    return [parsed]
+
+
+def parse_birth_date(value: Any) -> BirthDate | None:
+    """A cell as a BirthDate: a date, YYYY-MM-DD, DD.MM.YYYY or a bare year; None if unreadable."""
+    if isinstance(value, dt.datetime):
+        return BirthDate.exact(value.date())
+    if isinstance(value, dt.date):
+        return BirthDate.exact(value)
+    text = _text(value)
+    try:
+        if re.fullmatch(r"\d{4}", text):
+            return BirthDate.year(int(text)) if 1800 <= int(text) <= 2200 else None
+        dotted = _DOTTED.fullmatch(text)
+        if dotted:
+            day, month, year = (int(part) for part in dotted.groups())
+            return BirthDate.exact(dt.date(year, month, day))
+        return BirthDate.exact(dt.date.fromisoformat(text[:10]))
+    except ValueError:
+        return None
+
+
+def _nationalities(where: str, value: Any) -> list[str]:
+    codes = []
+    for part in re.split(r"[;,/]", _text(value)):
+        if not part.strip():
+            continue
+        code = to_iso2(part.strip())
+        if code is None:
+            raise InputError(
+                f"{where}: {part.strip()!r} is not a country "
+                "(write an ISO code such as KZ or KAZ, or the English name)"
+            )
+        codes.append(code)
+    return list(dict.fromkeys(codes))
+
+
+def _iin(value: Any) -> list[Identifier]:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # Spreadsheets store an IIN as a number and drop its leading zero (births in the 2000s).
+        return [Identifier("iin", str(int(value)).zfill(12), "KZ")]
+    number = re.sub(r"\s", "", _text(value))
+    return [Identifier("iin", number, "KZ")] if number else []
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
