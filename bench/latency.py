@@ -1,0 +1,104 @@
+"""finmon in process: index build, batch throughput and warm single-name latency (p50/p99/max).
+
+bench/speed.py runs this in a fresh child process so that its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from finmon.model import Designation
+
+T = TypeVar("T")
+
+WARM_UP_CALLS = 100
+PROFILE_PARTIES = 5_000
+
+
+def percentile(sorted_values: Sequence[float], share: float) -> float:
+    """Nearest-rank percentile of values already sorted ascending."""
+    if not sorted_values:
+        raise ValueError("no values")
+    rank = max(1, math.ceil(share * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def measure_latency(
+    screen: Callable[[T], object], parties: Sequence[T], calls: int, seed: int
+) -> dict[str, float]:
+    """Time `calls` single screens of randomly drawn parties after a warm-up; milliseconds."""
+    draw = random.Random(seed)
+    for party in draw.choices(parties, k=WARM_UP_CALLS):
+        screen(party)
+    timings = []
+    for party in draw.choices(parties, k=calls):
+        start = time.perf_counter_ns()
+        screen(party)
+        timings.append((time.perf_counter_ns() - start) / 1e6)
+    timings.sort()
+    return {
+        "calls": float(calls),
+        "p50_ms": percentile(timings, 0.50),
+        "p99_ms": percentile(timings, 0.99),
+        "max_ms": timings[-1],
+        "mean_ms": sum(timings) / calls,
+    }
+
+
+def run_finmon(queries: Path, latency_calls: int, seed: int, profile: bool) -> dict[str, Any]:
+    """Build the Screener on UN + OFAC, screen every query in one batch, then time single screens.
+
+    The parties are read by finmon's own input reader, as `finmon screen` reads them."""
+    from common import load_ofac, load_un
+
+    from finmon.screening import DEFAULT_THRESHOLD, Screener
+    from finmon.screening.inputs import read_parties
+
+    un, ofac = load_un(), load_ofac()
+    un_keys = {_key(designation) for designation in un}
+    parties = list(read_parties(queries))
+    start = time.perf_counter()
+    screener = Screener(un + ofac)
+    build_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    outcomes = {party.id: hits for party, hits in screener.screen_many(parties)}
+    batch_seconds = time.perf_counter() - start
+    if profile:
+        print_profile(lambda: list(screener.screen_many(parties[:PROFILE_PARTIES])))
+    return {
+        "build_seconds": build_seconds,
+        "indexed_names": sum(len(designation.names) for designation in un + ofac),
+        "seconds": batch_seconds,
+        "any_hit": [bool(outcomes[party.id]) for party in parties],
+        "un_hit": [_any_un(outcomes[party.id], un_keys) for party in parties],
+        "threshold": DEFAULT_THRESHOLD,
+        "latency": measure_latency(screener.screen, parties, latency_calls, seed),
+    }
+
+
+def _key(designation: Designation) -> tuple[str, str]:
+    return designation.source, designation.reference
+
+
+def _any_un(hits: Sequence[Any], un_keys: set[tuple[str, str]]) -> bool:
+    return any(_key(hit.designation) in un_keys for hit in hits)
+
+
+def print_profile(work: Callable[[], object]) -> None:
+    """cProfile a call and print the top functions by own time and by cumulative time."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.runcall(work)
+    print(f"cProfile of screen_many over the first {PROFILE_PARTIES} parties:")
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("tottime").print_stats(18)
+    stats.sort_stats("cumulative").print_stats(18)
