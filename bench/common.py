@@ -239,3 +239,127 @@ class Prefilter:
             order = np.argsort(-best, axis=1, kind="stable")[:, :k]
             out.extend([int(i) for i in row] for row in order)
         return out
+
+
+# --- reporting ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    """One line of the side-by-side table: a metric of one set for finmon and logic-v2."""
+
+    set: str
+    metric: str
+    finmon: float | None
+    logic_v2: float | None
+    target: float | None = None
+    size: str = ""
+    note: str = ""
+    detail: bool = False
+
+    @property
+    def lower_is_better(self) -> bool:
+        """Rates of false matches and alerts should be low; everything else high."""
+        return "false" in self.metric or "alert" in self.metric or "alert" in self.set
+
+    def verdict(self) -> str:
+        """'met' or 'missed' for finmon against the target; blank without one."""
+        if self.target is None or self.finmon is None:
+            return ""
+        met = self.finmon <= self.target if self.lower_is_better else self.finmon >= self.target
+        return "met" if met else "missed"
+
+    def show(self, value: float | None) -> str:
+        """F1 as a fraction, everything else as a percentage."""
+        if value is None:
+            return "-"
+        if self.metric == "F1":
+            return f"{value:.3f}"
+        return f"{value:.2%}" if value < 0.05 else f"{value:.1%}"
+
+
+def format_table(figures: Sequence[Figure]) -> str:
+    """A Markdown table of the figures, then the size and notes of each set."""
+    lines = [
+        "| set | metric | finmon | logic-v2 | target | finmon |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    for figure in figures:
+        sign = "<=" if figure.lower_is_better else ">="
+        target = "" if figure.target is None else f"{sign} {figure.show(figure.target)}"
+        cells = [
+            figure.set,
+            figure.metric,
+            figure.show(figure.finmon),
+            figure.show(figure.logic_v2),
+        ]
+        lines.append("| " + " | ".join([*cells, target, figure.verdict()]) + " |")
+    notes = [f"- {f.set}: {'; '.join(x for x in (f.size, f.note) if x)}" for f in figures]
+    seen: list[str] = []
+    for note in notes:
+        if not note.endswith(": ") and note not in seen:
+            seen.append(note)
+    return "\n".join(lines) + ("\n\n" + "\n".join(seen) if seen else "")
+
+
+def replace_section(path: Path, heading: str, text: str) -> None:
+    """Replace one '## ' section of a Markdown file (created with the standard headings)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("# Benchmarks\n\n## Quality\n\n## Speed\n", encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.rstrip() == heading), None)
+    if start is None:
+        lines += ["\n", heading + "\n"]
+        start = len(lines) - 1
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    body = text.rstrip("\n") + "\n" + ("\n" if end < len(lines) else "")
+    path.write_text("".join([*lines[:start], body, *lines[end:]]), encoding="utf-8")
+
+
+# --- name origin, for the fairness measurement only ---------------------------------------------
+
+SCRIPT_GROUPS = {
+    "CJK": "Chinese/Japanese script",
+    "HIRAGANA": "Chinese/Japanese script",
+    "KATAKANA": "Chinese/Japanese script",
+    "HANGUL": "Korean script",
+    "ARABIC": "Arabic script",
+    "CYRILLIC": "Cyrillic script",
+    "DEVANAGARI": "Devanagari script",
+    "HEBREW": "Hebrew script",
+    "THAI": "Thai script",
+}
+LATIN_MARKERS = (
+    ("Arabic-origin, Latin", re.compile(
+        r"\b(al|el|abd\w*|abu|bin|ibn|mohamm?e?d|muhamm?ad|ahmed|ahmad|ali|hassan|hussein|husse?in"
+        r"|omar|umar|yusuf|youssef|ibrahim|khalid|mahmoud|mustafa|karim|mehdi|said|saeed|hamid"
+        r"|rashid|fatima|aisha|layla|leila|nour|zainab|amina|yasmin|salim|tariq|walid)\b")),
+    ("Slavic, Latin", re.compile(r"\w(ov|ova|ev|eva|sky|ski|ska|enko|vich|ic|uk|chuk)\b")),
+    ("South Asian, Latin", re.compile(
+        r"\b(singh|kumar|patel|sharma|gupta|shah|khan|kaur|reddy|rao|iyer|das|mehta|joshi|verma)\b")),
+    ("East/South-East Asian, Latin", re.compile(
+        r"\b(kim|lee|park|choi|nguyen|tran|le|pham|wang|li|zhang|liu|chen|yang|huang|zhao|wu"
+        r"|tanaka|suzuki|sato|takahashi|watanabe|ito|yamamoto)\b")),
+    ("Hispanic/Lusophone, Latin", re.compile(
+        r"\w(ez|az)\b|\b(garcia|silva|santos|souza|oliveira|pereira|costa|rodrigues|ferreira"
+        r"|gomes|lima|carvalho|ramos|cruz|torres|flores|rivera|morales|ortiz|vargas|castro)\b")),
+)  # fmt: skip
+
+
+def name_origin(name: str) -> str:
+    """A crude guess of a name's origin from its script and shape, for measuring alert rates per
+    group only; it never feeds a match decision."""
+    import unicodedata
+
+    scripts = {unicodedata.name(c, "?").split()[0] for c in name if c.isalpha()} - {"LATIN"}
+    for script in sorted(scripts):
+        if script in SCRIPT_GROUPS:
+            return SCRIPT_GROUPS[script]
+    if scripts:
+        return "other script"
+    folded = fold(name)
+    for label, pattern in LATIN_MARKERS:
+        if pattern.search(folded):
+            return label
+    return "other Latin"

@@ -19,6 +19,7 @@ import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bench.common import fold
 from finmon.model import Designation
 
 SEED = 9303
@@ -203,3 +204,55 @@ def arabic_latin_pairs(designations: Sequence[Designation], seed: int = SEED) ->
             ScriptPair(arabic, other_latin, False, designation.reference, other.reference, kind)
         )
     return pairs
+
+
+# --- gold designations of the positive queries ---------------------------------------------------
+
+
+def name_key(name: str) -> str:
+    """Order-free key of a name: its sorted ASCII-folded tokens."""
+    return " ".join(sorted(fold(name).split()))
+
+
+def gold_designations(
+    rows: Sequence[dict[str, str]], designations: Sequence[Designation]
+) -> list[set[int]]:
+    """For each positive query row, the indices of the designations it was drawn from.
+
+    A row maps to the designations with a Latin name whose token set equals the row's name,
+    narrowed to those whose birth dates admit the row's birth year when several do; failing that,
+    to the one designation with a Latin name holding every 3+ letter token of the row's name and a
+    compatible birth year. An empty set means the person is no longer on the list.
+    """
+    exact: dict[str, set[int]] = {}
+    for index, designation in enumerate(designations):
+        for name in designation.names:
+            if not name.original_script:
+                exact.setdefault(name_key(name.full), set()).add(index)
+    return [_gold(row, exact, designations) for row in rows]
+
+
+def _gold(
+    row: dict[str, str], exact: dict[str, set[int]], designations: Sequence[Designation]
+) -> set[int]:
+    year = row.get("date_of_birth", "")[:4]
+    found = exact.get(name_key(row["full_name"]), set())
+    if len(found) > 1:
+        narrowed = {i for i in found if _year_fits(designations[i], year)}
+        return narrowed or found
+    if found:
+        return found
+    tokens = {t for t in fold(row["full_name"]).split() if len(t) >= 3}
+    loose = {
+        i
+        for i, d in enumerate(designations)
+        if _year_fits(d, year)
+        and any(tokens <= set(fold(n.full).split()) for n in d.names if not n.original_script)
+    }
+    return loose if len(loose) == 1 else set()
+
+
+def _year_fits(designation: Designation, year: str) -> bool:
+    if not year.isdigit() or not designation.birth_dates:
+        return True
+    return any(b.earliest.year <= int(year) <= b.latest.year for b in designation.birth_dates)

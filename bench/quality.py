@@ -1,0 +1,471 @@
+"""Quality benchmark of finmon's name matching and screening, side by side with nomenklatura
+logic-v2 (the OpenSanctions matcher) in the same run.
+
+    python bench/quality.py [--quick]
+
+Sets: (a) name_pairs_dev precision/recall/F1; (b) recall of positives_un against the UN list;
+(c) recall of perturbed positives; (d) alert rate of negatives_us against UN + OFAC SDN;
+(e) Kazakh/Russian variant pairs; (f) Arabic-script vs Latin pairs; (g) alert rate per name origin.
+Each matcher runs at its own default threshold. finmon's failures go to out/quality-failures-*.csv;
+the figures go to the Quality section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import perturb
+from bench.common import (
+    FTM_SCHEMA,
+    LOGIC_V2_THRESHOLD,
+    OUT,
+    ROOT,
+    Figure,
+    Prefilter,
+    designation_entity,
+    format_table,
+    load_ofac,
+    load_un,
+    logic_v2_names,
+    logic_v2_score,
+    name_origin,
+    party_entity,
+    read_rows,
+    replace_section,
+    row_party,
+    shared_data,
+    write_rows,
+)
+from finmon.model import Designation, Party, Schema
+
+SAMPLE_SEED = 2026
+PREFILTER_K = 50
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One hit at or above a matcher's threshold."""
+
+    key: Key
+    name: str
+    score: float
+    explanation: str = ""
+
+
+def key_of(designation: Designation) -> Key:
+    """How the benchmark names a designation: (source, reference)."""
+    return (designation.source, designation.reference)
+
+
+class FinmonScreen:
+    """finmon's Screener at its default threshold."""
+
+    def __init__(self, designations: Sequence[Designation]) -> None:
+        from finmon.screening import Screener
+
+        self.screener = Screener(designations)
+
+    def hits(self, parties: Sequence[Party]) -> list[list[Found]]:
+        """Hits of each party, in the order of the parties."""
+        by_id: dict[str, list[Found]] = {}
+        for party, hits in self.screener.screen_many(parties):
+            by_id[party.id] = [_found(hit) for hit in hits]
+        return [by_id.get(party.id, []) for party in parties]
+
+
+def _found(hit: Any) -> Found:
+    explanation = str(hit.explanation)[:300]
+    name = f"{hit.query_name} ~ {hit.matched_name}"
+    return Found(key_of(hit.designation), name, float(hit.score), explanation)
+
+
+class LogicV2Screen:
+    """logic-v2 at its default threshold over the prefilter's top candidates."""
+
+    def __init__(self, designations: Sequence[Designation], k: int = PREFILTER_K) -> None:
+        self.designations = designations
+        self.prefilter = Prefilter(designations)
+        self.k = k
+        self.entities: dict[int, Any] = {}
+        self.candidates: list[list[int]] = []
+
+    def hits(self, parties: Sequence[Party]) -> list[list[Found]]:
+        """Hits of each party; the candidates it scored stay in self.candidates."""
+        self.candidates = self.prefilter.top([party.names[0] for party in parties], self.k)
+        return [self._score(p, top) for p, top in zip(parties, self.candidates, strict=True)]
+
+    def _score(self, party: Party, top: list[int]) -> list[Found]:
+        query = party_entity(party)
+        found = []
+        for index in top:
+            if index not in self.entities:
+                self.entities[index] = designation_entity(self.designations[index])
+            score = logic_v2_score(query, self.entities[index])
+            if score >= LOGIC_V2_THRESHOLD:
+                designation = self.designations[index]
+                found.append(Found(key_of(designation), designation.caption, score))
+        return sorted(found, key=lambda f: -f.score)
+
+
+# --- pair sets ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    name1: str
+    name2: str
+    is_match: bool
+    schema: str  # FollowTheMoney schema name
+    category: str
+
+
+def finmon_pair(pair: Pair) -> tuple[float, str, bool]:
+    """finmon's score, explanation and verdict for a pair, with the pair's schema."""
+    from finmon.screening import DEFAULT_THRESHOLD, compare_names
+
+    result = compare_names(pair.name1, pair.name2, Schema.parse(pair.schema))
+    return float(result.score), str(result.explanation)[:300], result.score >= DEFAULT_THRESHOLD
+
+
+def evaluate_pairs(label: str, pairs: Sequence[Pair], targets: dict[str, float]) -> list[Figure]:
+    """Precision, recall, F1 and false-match rate of both matchers on labelled name pairs."""
+    verdicts: dict[str, list[bool]] = {"finmon": [], "logic-v2": []}
+    failures: list[dict[str, object]] = []
+    for pair in pairs:
+        score, explanation, verdict = finmon_pair(pair)
+        peer = logic_v2_names(pair.name1, pair.name2, pair.schema)
+        verdicts["finmon"].append(verdict)
+        verdicts["logic-v2"].append(peer >= LOGIC_V2_THRESHOLD)
+        if verdict != pair.is_match:
+            failures.append(_pair_failure(pair, score, peer, explanation))
+    write_rows(OUT / f"quality-failures-{label}.csv", failures)
+    gold = [pair.is_match for pair in pairs]
+    ours, theirs = (_confusion(gold, verdicts[name]) for name in ("finmon", "logic-v2"))
+    size = f"{sum(gold)} matches, {len(gold) - sum(gold)} non-matches"
+    figures = [
+        Figure(label, "precision", ours.precision, theirs.precision, size=size),
+        Figure(label, "recall", ours.recall, theirs.recall, targets.get("recall")),
+        Figure(label, "F1", ours.f1, theirs.f1, targets.get("F1")),
+        Figure(label, "false-match rate", ours.false_rate, theirs.false_rate, targets.get("fmr")),
+    ]
+    return figures + _by_category(label, pairs, verdicts)
+
+
+def _pair_failure(pair: Pair, score: float, peer: float, explanation: str) -> dict[str, object]:
+    return {
+        "name1": pair.name1,
+        "name2": pair.name2,
+        "is_match": pair.is_match,
+        "category": pair.category,
+        "finmon_score": round(score, 4),
+        "logic_v2_score": round(peer, 4),
+        "finmon_explanation": explanation,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Confusion:
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / max(1, self.tp + self.fp)
+
+    @property
+    def recall(self) -> float:
+        return self.tp / max(1, self.tp + self.fn)
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+    @property
+    def false_rate(self) -> float:
+        return self.fp / max(1, self.fp + self.tn)
+
+
+def _confusion(gold: Sequence[bool], predicted: Sequence[bool]) -> Confusion:
+    pairs = list(zip(gold, predicted, strict=True))
+    return Confusion(
+        tp=sum(g and p for g, p in pairs),
+        fp=sum(p and not g for g, p in pairs),
+        fn=sum(g and not p for g, p in pairs),
+        tn=sum(not g and not p for g, p in pairs),
+    )
+
+
+def _by_category(
+    label: str, pairs: Sequence[Pair], verdicts: dict[str, list[bool]]
+) -> list[Figure]:
+    """Per-category share of pairs judged right, shown as detail lines."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, pair in enumerate(pairs):
+        groups[pair.category].append(index)
+    figures = []
+    for category, members in sorted(groups.items()):
+        right = {
+            name: sum(verdicts[name][i] == pairs[i].is_match for i in members) / len(members)
+            for name in verdicts
+        }
+        kind = "match" if pairs[members[0]].is_match else "control"
+        metric = f"  {category} ({kind}, n={len(members)}) judged right"
+        figures.append(Figure(label, metric, right["finmon"], right["logic-v2"], detail=True))
+    return figures
+
+
+def dev_pairs() -> list[Pair]:
+    """eval/name_pairs_dev.csv (OpenSanctions name benchmark)."""
+    rows = read_rows(shared_data("eval/name_pairs_dev.csv"))
+    return [
+        Pair(r["name1"], r["name2"], r["is_match"] == "true", r["schema"], r["category"])
+        for r in rows
+    ]
+
+
+def variant_pairs() -> list[Pair]:
+    """bench/data/kz_ru_variants.csv (written by bench/variants.py)."""
+    rows = read_rows(ROOT / "bench" / "data" / "kz_ru_variants.csv")
+    return [
+        Pair(r["name1"], r["name2"], r["is_match"] == "true", r["schema"], r["category"])
+        for r in rows
+    ]
+
+
+def script_pairs(un: Sequence[Designation]) -> list[Pair]:
+    """Arabic-script vs primary Latin names of UN designations, with random controls."""
+    return [
+        Pair(p.arabic, p.latin, p.is_match, FTM_SCHEMA[Schema(p.schema)], _kind(p))
+        for p in perturb.arabic_latin_pairs(un)
+    ]
+
+
+def _kind(pair: perturb.ScriptPair) -> str:
+    return f"{pair.schema} {'own name' if pair.is_match else 'other listed name'}"
+
+
+# --- screening sets -----------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """Lists, matchers and sample sizes shared by the screening sets."""
+
+    un: list[Designation]
+    both: list[Designation]
+    quick: bool
+    rng: random.Random
+    finmon_un: FinmonScreen
+    peer_un: LogicV2Screen
+
+    def sample(self, items: Sequence[int], full: int | None, quick: int) -> list[int]:
+        """A fixed-seed sample of indices (all of them when the size allows)."""
+        size = quick if self.quick else full
+        if size is None or size >= len(items):
+            return list(items)
+        return sorted(self.rng.sample(list(items), size))
+
+
+def _gold_found(gold: set[Key], hits: list[Found]) -> bool:
+    return bool(gold & {hit.key for hit in hits})
+
+
+def _hits_text(hits: list[Found], limit: int = 3) -> str:
+    return "; ".join(f"{h.key[1]} {h.score:.3f} {h.name}" for h in hits[:limit])
+
+
+def evaluate_recall(
+    ctx: Context, label: str, parties: list[Party], gold: list[set[Key]], kinds: list[str]
+) -> list[Figure]:
+    """Share of parties whose gold designation is among the hits, for both matchers."""
+    ours = ctx.finmon_un.hits(parties)
+    theirs = ctx.peer_un.hits(parties)
+    gold_keys = [{key_of(ctx.un[i]) for i in top} for top in ctx.peer_un.candidates]
+    found = {
+        "finmon": [_gold_found(g, h) for g, h in zip(gold, ours, strict=True)],
+        "logic-v2": [_gold_found(g, h) for g, h in zip(gold, theirs, strict=True)],
+    }
+    prefiltered = sum(bool(g & c) for g, c in zip(gold, gold_keys, strict=True)) / len(gold)
+    _write_misses(label, parties, gold, ours, found["finmon"], kinds)
+    note = f"logic-v2 prefilter top-{PREFILTER_K} holds the gold designation for {prefiltered:.1%}"
+    figures = [Figure(label, "recall", _share(found["finmon"]), _share(found["logic-v2"]),
+                      TARGETS[label], size=f"{len(parties)} queries", note=note)]  # fmt: skip
+    for kind in sorted(set(kinds)) if len(set(kinds)) > 1 else []:
+        members = [i for i, k in enumerate(kinds) if k == kind]
+        pick = {name: _share([v[i] for i in members]) for name, v in found.items()}
+        metric = f"  {kind} (n={len(members)}) recall"
+        figures.append(Figure(label, metric, pick["finmon"], pick["logic-v2"], detail=True))
+    return figures
+
+
+def _share(flags: Sequence[bool]) -> float:
+    return sum(flags) / max(1, len(flags))
+
+
+def _write_misses(
+    label: str,
+    parties: list[Party],
+    gold: list[set[Key]],
+    hits: list[list[Found]],
+    found: list[bool],
+    kinds: list[str],
+) -> None:
+    rows: list[dict[str, object]] = []
+    for party, keys, party_hits, ok, kind in zip(parties, gold, hits, found, kinds, strict=True):
+        if not ok:
+            rows.append({
+                "query": party.names[0],
+                "kind": kind,
+                "birth_dates": " ".join(b.label() for b in party.birth_dates),
+                "nationalities": " ".join(party.nationalities),
+                "gold": " ".join(sorted(k[1] for k in keys)),
+                "finmon_hits": _hits_text(party_hits),
+            })  # fmt: skip
+    write_rows(OUT / f"quality-failures-{label}.csv", rows)
+
+
+def evaluate_positives(ctx: Context) -> tuple[list[Figure], list[int], list[set[Key]]]:
+    """(b) positives_un against the UN list; returns the mapped rows for (c)."""
+    rows = read_rows(shared_data("eval/positives_un.csv"))
+    gold = perturb.gold_designations(rows, ctx.un)
+    mapped = [i for i, g in enumerate(gold) if g]
+    chosen = ctx.sample(mapped, None, 200)
+    parties = [row_party(rows[i], f"pos-{i}") for i in chosen]
+    keys = [{key_of(ctx.un[j]) for j in gold[i]} for i in chosen]
+    figures = evaluate_recall(ctx, "positives_un", parties, keys, ["as given"] * len(parties))
+    unmapped = len(rows) - len(mapped)
+    figures[0].note += f"; {unmapped} of {len(rows)} rows name no one on the 2026 list (left out)"
+    return figures, chosen, keys
+
+
+def evaluate_perturbed(ctx: Context, chosen: list[int], keys: list[set[Key]]) -> list[Figure]:
+    """(c) the same queries perturbed: typo, order, dropped middle name, other romanisation."""
+    rows = read_rows(shared_data("eval/positives_un.csv"))
+    variants = perturb.perturb_rows([rows[i]["full_name"] for i in chosen])
+    picked = [variants[i] for i in ctx.sample(range(len(variants)), None, 400)]
+    parties = [row_party(rows[chosen[v.source]], f"per-{n}", v.name) for n, v in enumerate(picked)]
+    gold = [keys[v.source] for v in picked]
+    return evaluate_recall(ctx, "perturbed_positives", parties, gold, [v.kind for v in picked])
+
+
+def evaluate_negatives(ctx: Context) -> list[Figure]:
+    """(d) alert rate of people on no list against UN + OFAC SDN, and (g) per name origin."""
+    rows = read_rows(shared_data("eval/negatives_us.csv"))
+    ours_idx = ctx.sample(range(len(rows)), None, 5000)
+    peer_idx = ctx.sample(ours_idx, 2000, 300)
+    started = time.perf_counter()
+    ours = FinmonScreen(ctx.both).hits([row_party(rows[i], f"neg-{i}") for i in ours_idx])
+    seconds = time.perf_counter() - started
+    theirs = LogicV2Screen(ctx.both).hits([row_party(rows[i], f"neg-{i}") for i in peer_idx])
+    alerts = {i: bool(h) for i, h in zip(ours_idx, ours, strict=True)}
+    peer_alerts = {i: bool(h) for i, h in zip(peer_idx, theirs, strict=True)}
+    failures = [_alert_row(rows[i], hits) for i, hits in zip(ours_idx, ours, strict=True) if hits]
+    write_rows(OUT / "quality-failures-negatives_us.csv", failures)
+    size = f"finmon {len(ours_idx)} people, logic-v2 sample {len(peer_idx)}"
+    note = f"finmon screened {len(ours_idx)} people in {seconds:.0f} s; logic-v2 on a sample"
+    figures = [Figure("negatives_us", "alert rate", _share(list(alerts.values())),
+                      _share(list(peer_alerts.values())), TARGETS["negatives_us"], size=size,
+                      note=note)]  # fmt: skip
+    return figures + _fairness(rows, alerts, peer_alerts)
+
+
+def _alert_row(row: dict[str, str], hits: list[Found]) -> dict[str, object]:
+    return {
+        "full_name": row["full_name"],
+        "date_of_birth": row["date_of_birth"],
+        "nationality": row["nationality"],
+        "origin_guess": name_origin(row["full_name"]),
+        "top_hit": hits[0].key[1],
+        "top_score": round(hits[0].score, 4),
+        "matched": hits[0].name,
+        "explanation": hits[0].explanation,
+        "hits": len(hits),
+    }
+
+
+def _fairness(
+    rows: list[dict[str, str]], alerts: dict[int, bool], peer_alerts: dict[int, bool]
+) -> list[Figure]:
+    """(g) alert rate per crude name-origin group: a measurement, never a matching feature."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index in alerts:
+        groups[name_origin(rows[index]["full_name"])].append(index)
+    figures = []
+    for origin, members in sorted(groups.items(), key=lambda item: -len(item[1])):
+        peer = [peer_alerts[i] for i in members if i in peer_alerts]
+        metric = f"{origin} (n={len(members)}; logic-v2 n={len(peer)})"
+        ours = _share([alerts[i] for i in members])
+        figures.append(
+            Figure("alert rate by name origin", metric, ours, _share(peer) if peer else None)
+        )
+    return figures
+
+
+TARGETS: dict[str, float] = {
+    "positives_un": 0.99,
+    "perturbed_positives": 0.97,
+    "negatives_us": 0.005,
+}
+
+
+def run(quick: bool) -> list[Figure]:
+    """Every set, in the order of the brief."""
+    un, ofac = load_un(), load_ofac()
+    ctx = Context(
+        un, un + ofac, quick, random.Random(SAMPLE_SEED), FinmonScreen(un), LogicV2Screen(un)
+    )
+    figures = evaluate_pairs("name_pairs_dev", dev_pairs(), {"F1": 0.85})
+    positives, chosen, keys = evaluate_positives(ctx)
+    figures += positives + evaluate_perturbed(ctx, chosen, keys) + evaluate_negatives(ctx)
+    figures += evaluate_pairs("kz_ru_variants", variant_pairs(), {"recall": 0.97, "fmr": 0.01})
+    figures += evaluate_pairs("arabic_latin", script_pairs(un), {"recall": 0.90})
+    return figures
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark, print the table, write failures and (full runs) the docs section."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="samples instead of whole sets")
+    args = parser.parse_args(argv)
+    command = "python bench/quality.py" + (" --quick" if args.quick else "")
+    started = time.perf_counter()
+    figures = run(args.quick)
+    minutes = (time.perf_counter() - started) / 60
+    table = format_table(figures)
+    print(table)
+    print(f"\n{len(figures)} figures in {minutes:.1f} min. Reproduce: {command}")
+    print(f"finmon failures: {OUT}/quality-failures-<set>.csv")
+    if not args.quick:
+        replace_section(ROOT / "docs" / "benchmarks.md", "## Quality", docs_section(table, command))
+    return 0
+
+
+def docs_section(table: str, command: str) -> str:
+    """The Quality section of docs/benchmarks.md."""
+    today = dt.date.today().isoformat()
+    return QUALITY_DOC.format(date=today, command=command, table=table)
+
+
+QUALITY_DOC = """## Quality
+
+Measured {date} with `{command}` (2 cores). Each matcher at its own default threshold.
+"""
+
+
+if __name__ == "__main__":
+    sys.exit(main())
