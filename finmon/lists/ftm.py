@@ -1,0 +1,226 @@
+"""FollowTheMoney entities as JSON lines (OpenSanctions exports and anything else that speaks FtM).
+
+Each line is one entity: {"id", "schema", "properties": {name: [values]}, "datasets", ...}. Parties
+are Person, Organization, Company, LegalEntity, Vessel and Airplane; Sanction entities
+(properties entity, program, programId, listingDate, startDate, endDate) lend their programme and
+listing and delisting dates to the party they name; every other schema is ignored. Nationality
+is a person's nationality and citizenship, and for other parties their country, jurisdiction and
+flag. The files carry no list date: the version is the first 12 hex digits of the file's sha256
+and published_at is None.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from finmon.countries import to_iso2
+from finmon.errors import InputError
+from finmon.lists.dates import iso_day, partial_iso
+from finmon.lists.reading import checked_digest, place, short_version
+from finmon.lists.records import NameList, join_remarks, unique, unique_dates
+from finmon.model import Address, Designation, Gender, Identifier, NameQuality, ParsedList, Schema
+
+FORMAT = "ftm-json"
+SOURCE = "ftm"
+PARTY_SCHEMAS = {
+    "Person": Schema.PERSON,
+    "Organization": Schema.ORGANIZATION,
+    "Company": Schema.ORGANIZATION,
+    "LegalEntity": Schema.ORGANIZATION,
+    "Vessel": Schema.VESSEL,
+    "Airplane": Schema.AIRCRAFT,
+}
+_NAME_QUALITIES = (
+    ("name", NameQuality.STRONG),
+    ("alias", NameQuality.STRONG),
+    ("weakAlias", NameQuality.WEAK),
+    ("previousName", NameQuality.FORMER),
+)
+_IDENTIFIERS = {
+    "idNumber": "national_id",
+    "passportNumber": "passport",
+    "innCode": "inn",
+    "taxNumber": "tax_number",
+    "registrationNumber": "registration_number",
+    "ogrnCode": "ogrn",
+    "vatCode": "vat",
+    "leiCode": "lei",
+    "swiftBic": "swift_bic",
+    "imoNumber": "imo",
+    "mmsi": "mmsi",
+    "callSign": "call_sign",
+}
+_NAME_PARTS = ("firstName", "secondName", "middleName", "fatherName", "lastName")
+
+
+@dataclass(slots=True)
+class _Sanctions:
+    programmes: list[str] = field(default_factory=list)
+    starts: list[dt.date] = field(default_factory=list)
+    ends: list[dt.date | None] = field(default_factory=list)
+
+
+def parse_ftm(path: Path, source: str | None = None) -> ParsedList:
+    """Read a FollowTheMoney JSON-lines file into a complete ParsedList."""
+    digest = checked_digest(path)
+    parties: list[Designation] = []
+    sanctions: dict[str, _Sanctions] = {}
+    first_dataset: str | None = None
+    for line, entity in _entities(path):
+        first_dataset = first_dataset or _first(entity.get("datasets"))
+        schema = entity["schema"]
+        if schema == "Sanction":
+            _collect_sanction(entity, sanctions)
+        elif schema in PARTY_SCHEMAS:
+            parties.append(_party(path, line, entity))
+    name = source or first_dataset or SOURCE
+    _check_unique(path, parties)
+    for party in parties:
+        party.source = name
+        if party.reference in sanctions:
+            _apply_sanctions(party, sanctions[party.reference])
+    return ParsedList(name, FORMAT, short_version(digest), None, parties, [(path.name, digest)])
+
+
+def _entities(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    with path.open(encoding="utf-8-sig") as handle:
+        for number, text in enumerate(handle, start=1):
+            if not text.strip():
+                continue
+            try:
+                entity = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{place(path, number, exc.colno)}: not JSON: {exc.msg}") from exc
+            except (ValueError, RecursionError) as exc:
+                raise InputError(f"{place(path, number)}: unreadable JSON: {exc}") from exc
+            if not isinstance(entity, dict) or not isinstance(entity.get("schema"), str):
+                raise InputError(f"{place(path, number)}: not a FollowTheMoney entity")
+            if not isinstance(entity.get("id"), str) or not entity["id"]:
+                raise InputError(f"{place(path, number)}: entity without an id")
+            if not isinstance(entity.get("properties", {}), dict):
+                raise InputError(f"{place(path, number)}: properties is not an object")
+            yield number, entity
+
+
+def _values(entity: dict[str, Any], prop: str) -> list[str]:
+    raw = entity.get("properties", {}).get(prop, [])
+    items = raw if isinstance(raw, list) else [raw]
+    texts = (" ".join(str(v).split()) for v in items if v is not None and not isinstance(v, dict))
+    return [t for t in texts if t]
+
+
+def _first(value: Any) -> str | None:
+    if isinstance(value, list) and value and isinstance(value[0], str):
+        return value[0]
+    return None
+
+
+def _party(path: Path, line: int, entity: dict[str, Any]) -> Designation:
+    schema = PARTY_SCHEMAS[entity["schema"]]
+    names = _names(entity)
+    if not names.result():
+        raise InputError(f"{place(path, line)}: {entity['schema']} {entity['id']} has no name")
+    remarks = [*_values(entity, "notes"), *_values(entity, "summary")]
+    topics = _values(entity, "topics")
+    if topics:
+        remarks.append("Topics: " + ", ".join(topics))
+    return Designation(
+        source=SOURCE,
+        reference=entity["id"],
+        schema=schema,
+        names=names.result(),
+        programmes=unique(_values(entity, "programId")),
+        listed_on=_earliest(_values(entity, "createdAt")),
+        last_updated=_latest(_values(entity, "modifiedAt")) or _day(entity.get("last_change")),
+        birth_dates=unique_dates(partial_iso(v) for v in _values(entity, "birthDate")),
+        birth_places=unique(_values(entity, "birthPlace")),
+        nationalities=_countries(entity, schema, remarks),
+        identifiers=_identifiers(entity),
+        addresses=[Address(text) for text in unique(_values(entity, "address"))],
+        gender=Gender.parse(_first(_values(entity, "gender"))),
+        remarks=join_remarks(remarks),
+        source_id=entity["id"],
+    )
+
+
+def _names(entity: dict[str, Any]) -> NameList:
+    names = NameList()
+    given = _values(entity, "name")
+    if not given:
+        parts = [_first(_values(entity, part)) for part in _NAME_PARTS]
+        given = [" ".join(p for p in parts if p)]
+    names.add(given[0], NameQuality.PRIMARY)
+    for prop, quality in _NAME_QUALITIES:
+        for value in _values(entity, prop):
+            names.add(value, quality)
+    return names
+
+
+def _countries(entity: dict[str, Any], schema: Schema, remarks: list[str]) -> list[str]:
+    props: tuple[str, ...] = ("nationality", "citizenship")
+    if schema is not Schema.PERSON:
+        props = ("country", "jurisdiction", "flag")
+    codes: list[str] = []
+    for prop in props:
+        for value in _values(entity, prop):
+            code = to_iso2(value.upper() if len(value) <= 3 else value)
+            if code is None:
+                remarks.append(f"{prop} as listed: {value}")
+            elif code not in codes:
+                codes.append(code)
+    return codes
+
+
+def _identifiers(entity: dict[str, Any]) -> list[Identifier]:
+    found: list[Identifier] = []
+    for prop, kind in _IDENTIFIERS.items():
+        for number in unique(_values(entity, prop)):
+            found.append(Identifier(kind, number))
+    return found
+
+
+def _collect_sanction(entity: dict[str, Any], sanctions: dict[str, _Sanctions]) -> None:
+    programmes = _values(entity, "programId") or _values(entity, "program")
+    start = _earliest(_values(entity, "listingDate") + _values(entity, "startDate"))
+    end = _latest(_values(entity, "endDate"))
+    for party_id in _values(entity, "entity"):
+        record = sanctions.setdefault(party_id, _Sanctions())
+        record.programmes.extend(programmes)
+        if start:
+            record.starts.append(start)
+        record.ends.append(end)
+
+
+def _apply_sanctions(party: Designation, sanctions: _Sanctions) -> None:
+    party.programmes = unique([*party.programmes, *sanctions.programmes])
+    if sanctions.starts:
+        party.listed_on = min(sanctions.starts)
+    ends = sanctions.ends
+    # A party stays listed while any one of its sanctions is open.
+    if ends and all(end is not None for end in ends):
+        party.delisted_on = max(end for end in ends if end is not None)
+
+
+def _check_unique(path: Path, parties: list[Designation]) -> None:
+    seen: set[str] = set()
+    for party in parties:
+        if party.reference in seen:
+            raise InputError(f"{path}: entity {party.reference} appears twice")
+        seen.add(party.reference)
+
+
+def _day(value: Any) -> dt.date | None:
+    return iso_day(value) if isinstance(value, str) else None
+
+
+def _earliest(values: list[str]) -> dt.date | None:
+    return min((d for v in values if (d := iso_day(v))), default=None)
+
+
+def _latest(values: list[str]) -> dt.date | None:
+    return max((d for v in values if (d := iso_day(v))), default=None)
