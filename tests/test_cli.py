@@ -1,0 +1,267 @@
+"""The `finmon` command line, through typer's runner and as a real console script."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from finmon.cli import HIT_COLUMNS, app
+from finmon.lists import parse_files
+from finmon.screening import DEFAULT_THRESHOLD
+from tests.conftest import CI, ROOT, shared_file
+
+UN_2026 = "lists/un_consolidated_2026-02-27.xml"
+UN_2020 = "lists/un_consolidated_2020-11-30.xml"
+runner = CliRunner()
+
+
+def _run(*args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _load_un() -> Path:
+    path = shared_file(UN_2026)
+    code, _, stderr = _run("lists", "load", path)
+    assert code == 0, stderr
+    return path
+
+
+def _listed_person(path: Path) -> tuple[str, str]:
+    """(reference, primary name) of a listed person with a two-word Latin name."""
+    for designation in parse_files([path]).designations:
+        name = designation.caption
+        if designation.schema == "person" and re.fullmatch(r"[A-Z]+ [A-Z]+", name):
+            return designation.reference, name
+    raise AssertionError("no two-word person in the list")
+
+
+def _customers(tmp_path: Path, listed_name: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / "customers.csv"
+    rows = [
+        "id,name,birth_date,nationality",
+        "c1,Жақсылықов Ерлан Серікұлы,1987-10-08,KZ",
+        "c2,Omarova Saule,1976,KZ",
+        f"c3,{' '.join(reversed(listed_name.split()))},,",
+        "c4,Петрова Елена Игоревна,1990-01-01,RU",
+    ]
+    path.write_bytes(("\n".join(rows) + "\n").encode(encoding))
+    return path
+
+
+def test_load_show_and_reload() -> None:
+    path = shared_file(UN_2026)
+    code, stdout, _ = _run("lists", "load", path)
+    assert code == 0
+    assert "Loaded un list version" in stdout and "1003 designations" in stdout
+    code, stdout, _ = _run("lists", "load", path)
+    assert code == 0 and "already loaded" in stdout
+    code, stdout, _ = _run("lists", "show")
+    assert code == 0
+    assert "un" in stdout and "1003" in stdout and "2026-02-27" in stdout
+
+
+def test_older_list_is_refused_then_forced() -> None:
+    _load_un()
+    code, _, stderr = _run("lists", "load", shared_file(UN_2020))
+    assert code == 3
+    assert stderr.startswith("error: refused") and "Traceback" not in stderr
+    code, stdout, _ = _run("lists", "load", "--force", shared_file(UN_2020))
+    assert code == 0 and "replacing" in stdout
+
+
+def test_damaged_list_is_refused_and_loads_nothing() -> None:
+    damaged = shared_file("lists/un_consolidated_2025-08-16_encoding-damaged.xml")
+    code, _, stderr = _run("lists", "load", damaged)
+    assert code == 2
+    assert "encoding-damaged" in stderr and len(stderr.strip().splitlines()) == 1
+    assert "No list loaded" in _run("lists", "show")[1]
+
+
+def test_bad_arguments_are_one_line_errors(tmp_path: Path) -> None:
+    code, _, stderr = _run("lists", "load", tmp_path / "missing.xml")
+    assert code == 2 and "no such file" in stderr
+    code, _, stderr = _run("lists", "load", "--format", "pdf", shared_file(UN_2026))
+    assert code == 2 and "unknown list format" in stderr
+
+
+def test_screen_without_a_list_says_so(tmp_path: Path) -> None:
+    code, _, stderr = _run("screen", _customers(tmp_path, "JOHN DOE"))
+    assert code == 5
+    assert "no list is loaded" in stderr
+
+
+def test_screen_writes_hits_csv(tmp_path: Path) -> None:
+    reference, name = _listed_person(_load_un())
+    output = tmp_path / "out" / "hits.csv"
+    code, _, stderr = _run("screen", _customers(tmp_path, name), "--output", output)
+    assert code == 0, stderr
+    assert "screened 4 rows" in stderr and "alert rate" in stderr
+    with output.open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    assert reader.fieldnames == HIT_COLUMNS
+    planted = [row for row in rows if row["id"] == "c3"]
+    assert reference in {row["reference"] for row in planted}
+    for row in rows:
+        assert float(row["score"]) >= DEFAULT_THRESHOLD
+        assert row["list"] == "un" and row["list_version"]
+        assert isinstance(json.loads(row["explanation"]), dict)
+
+
+def test_screen_writes_jsonl_and_respects_threshold(tmp_path: Path) -> None:
+    _reference, name = _listed_person(_load_un())
+    customers = _customers(tmp_path, name)
+    scores = {}
+    for threshold in ("0.0", "0.99"):
+        output = tmp_path / f"hits-{threshold}.jsonl"
+        code, _, _ = _run("screen", customers, "--output", output, "--threshold", threshold)
+        assert code == 0
+        rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+        assert all(set(row) == set(HIT_COLUMNS) for row in rows)
+        assert all(isinstance(row["explanation"], dict) for row in rows)
+        scores[threshold] = sorted(row["score"] for row in rows)
+    assert len(scores["0.0"]) > len(scores["0.99"])
+    assert scores["0.99"] == [s for s in scores["0.0"] if s >= 0.99]
+
+
+def test_screen_prints_a_table_without_output(tmp_path: Path) -> None:
+    reference, name = _listed_person(_load_un())
+    code, stdout, _ = _run("screen", _customers(tmp_path, name))
+    assert code == 0
+    assert reference in stdout
+
+
+def test_screen_cp1251_needs_the_encoding(tmp_path: Path) -> None:
+    _load_un()
+    customers = _customers(tmp_path, "JOHN DOE", encoding="cp1251")
+    code, _, stderr = _run("screen", customers)
+    assert code == 2
+    assert "customers.csv: line 2" in stderr and "--encoding cp1251" in stderr
+    code, _, stderr = _run("screen", customers, "--encoding", "cp1251")
+    assert code == 0 and "screened 4 rows" in stderr
+
+
+def test_screen_missing_name_column(tmp_path: Path) -> None:
+    _load_un()
+    customers = tmp_path / "customers.csv"
+    customers.write_text("id,surname_only_here\n1,x\n", encoding="utf-8")
+    code, _, stderr = _run("screen", customers)
+    assert code == 2
+    assert "no name column" in stderr and "surname_only_here" in stderr
+
+
+def test_compare_two_names() -> None:
+    code, stdout, _ = _run("compare", "Nursultan Nazarbayev", "Назарбаев Нурсултан")
+    assert code == 0
+    score = float(re.search(r"score: ([0-9.]+)", stdout).group(1))  # type: ignore[union-attr]
+    assert 0.0 <= score <= 1.0
+    code, stdout, _ = _run("compare", "Nursultan Nazarbayev", "Maria Petrova")
+    assert float(re.search(r"score: ([0-9.]+)", stdout).group(1)) < score  # type: ignore[union-attr]
+
+
+def test_compare_pairs_file(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "Name1,name2,note,schema\n"
+        "Ерлан Жақсылықов,Yerlan Zhaksylykov,same,Person\n"
+        "Ерлан Жақсылықов,Maria Petrova,different,Person\n"
+        "Береке ТОО,Bereke LLP,company,Company\n",
+        encoding="utf-8",
+    )
+    scores = tmp_path / "scores.csv"
+    code, _, stderr = _run("compare", "--pairs", pairs, "--output", scores)
+    assert code == 0, stderr
+    with scores.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["note"] for row in rows] == ["same", "different", "company"]
+    for row in rows:
+        assert row["match"] == str(float(row["score"]) >= DEFAULT_THRESHOLD).lower()
+    assert float(rows[0]["score"]) > float(rows[1]["score"])
+
+
+def test_compare_pairs_needs_name_columns(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("a,b\nx,y\n", encoding="utf-8")
+    code, _, stderr = _run("compare", "--pairs", pairs)
+    assert code == 2 and "name1 and name2" in stderr
+
+
+def test_actor_is_recorded(finmon_home: Path) -> None:
+    code, _, _ = _run("--actor", "aigerim.s", "lists", "load", shared_file(UN_2026))
+    assert code == 0
+    with sqlite3.connect(finmon_home / "finmon.db") as conn:
+        assert conn.execute("SELECT actor FROM audit_log").fetchall() == [("aigerim.s",)]
+        assert conn.execute("SELECT loaded_by FROM list_versions").fetchall() == [("aigerim.s",)]
+
+
+def test_audit_verify_detects_tampering(finmon_home: Path) -> None:
+    _load_un()
+    code, stdout, _ = _run("audit", "verify")
+    assert code == 0 and "intact: 1 rows" in stdout
+    conn = sqlite3.connect(finmon_home / "finmon.db")
+    with conn:
+        conn.execute("DROP TRIGGER audit_log_no_update")
+        conn.execute("UPDATE audit_log SET actor = 'someone else'")
+    conn.close()
+    code, _, stderr = _run("audit", "verify")
+    assert code == 1 and "BROKEN (edited)" in stderr
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [
+        ["lists", "load"],
+        ["lists", "show"],
+        ["lists", "fetch", "un"],
+        ["screen"],
+        ["compare"],
+        ["demo"],
+        ["audit", "verify"],
+    ]
+    for command in commands:
+        code, stdout, _ = _run(*command, "--help")
+        assert code == 0 and "Usage" in stdout
+        assert f"finmon {' '.join(command)}" in readme, command
+
+
+def _console_script() -> str:
+    script = Path(sys.executable).parent / "finmon"
+    found = str(script) if script.exists() else shutil.which("finmon")
+    if found is None:
+        message = "the finmon console script is not installed (pip install -e .)"
+        if CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def test_console_script_end_to_end(tmp_path: Path) -> None:
+    finmon = _console_script()
+    env = {**os.environ, "COLUMNS": "200"}
+
+    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        command = [finmon, *map(str, args)]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+
+    assert run("--help").returncode == 0
+    missing = run("screen", tmp_path / "nope.csv")
+    assert missing.returncode == 2
+    assert missing.stderr.strip().startswith("error:") and "Traceback" not in missing.stderr
+    assert run("lists", "load", shared_file(UN_2026)).returncode == 0
+    _reference, name = _listed_person(shared_file(UN_2026))
+    hits = tmp_path / "hits.csv"
+    done = run("screen", _customers(tmp_path, name), "--output", hits)
+    assert done.returncode == 0, done.stderr
+    assert "hits written to" in done.stderr and hits.exists()
+    assert run("audit", "verify").returncode == 0
