@@ -467,15 +467,15 @@ def docs_section(table: str, command: str) -> str:
 
 QUALITY_DOC = """## Quality
 
-Measured {date} with `{command}` on 2 cores: finmon and nomenklatura logic-v2 in the same run, on
-the same inputs, each at its own default threshold (finmon `DEFAULT_THRESHOLD` = {ours}; logic-v2 0.70,
-yente's default `SCORE_THRESHOLD`, since nomenklatura ships none). For screening, logic-v2 scores
-the top {k} candidates of a rapidfuzz prefilter (standing in for yente's search index); on the
-negatives it runs on a fixed-seed sample of 2,000 people. Sets, gold mapping and seeds are
-described in `bench/README.md`; finmon's misses and false alerts are written to
-`out/quality-failures-<set>.csv`. Indented rows break a set down by category (share judged right)
-or by perturbation (recall). The name-origin groups are a crude guess from script and name shape,
-for measurement only.
+Measured {date} with `{command}` on 2 cores: finmon and nomenklatura logic-v2 in the same
+run, on the same inputs, each at its own default threshold (finmon `DEFAULT_THRESHOLD` =
+{ours}; logic-v2 0.70, yente's default `SCORE_THRESHOLD`, since nomenklatura ships none). For
+screening, logic-v2 scores the top {k} candidates of a rapidfuzz prefilter (standing in for
+yente's search index); on the negatives it runs on a fixed-seed sample of 2,000 people. Sets,
+gold mapping and seeds are described in `bench/README.md`; finmon's misses and false alerts are
+written to `out/quality-failures-<set>.csv`. Indented rows break a set down by category (share
+judged right) or by perturbation (recall). The name-origin groups are a crude guess from script
+and name shape, for measurement only.
 
 {table}
 """
