@@ -246,14 +246,14 @@ def iin_check_digit(first11: str) -> int | None:
 
 
 def _shared_list_folders(settings: Settings) -> list[Path]:
-    folders = []
     if settings.shared_dir is not None:
         shared = settings.shared_dir
-        folders += [shared / "data" / "lists", shared / "lists", shared]
+        return [shared / "data" / "lists", shared / "lists", shared]
     checkout = Path(__file__).resolve().parents[1]
-    folders += [Path.cwd().parent / "shared" / "data" / "lists"]
-    folders += [checkout.parent / "shared" / "data" / "lists"]
-    return folders
+    return [
+        Path.cwd().parent / "shared" / "data" / "lists",
+        checkout.parent / "shared" / "data" / "lists",
+    ]
 
 
 def _latin_names(designation: Designation) -> list[DesignationName]:
