@@ -173,6 +173,7 @@ def screen(
     _require_files([input])
     _check_output(output)
     started = time.perf_counter()
+    _check_input(input, encoding)
     screener = load_screener()
     summary = run_screening(input, output, screener, threshold=threshold, encoding=encoding)
     summary.seconds = time.perf_counter() - started
@@ -267,13 +268,16 @@ def run_screening(
     floor = DEFAULT_THRESHOLD if threshold is None else threshold
     summary, printed = Summary(), []
     parties = _counted(read_parties(input, encoding), summary)
-    with _hit_sink(output) as sink, _progress(input) as advance:
+    with _hit_sink(output) as sink, _ScreeningProgress(input) as advance:
         for party, hits in screener.screen_many(parties, threshold=threshold):
             hits = [hit for hit in hits if hit.score >= floor]
             summary.hits += len(hits)
             summary.alerted += bool(hits)
             rows = [hit_row(party, hit) for hit in hits]
-            sink(rows) if output is not None else printed.extend(rows)
+            if output is None:
+                printed.extend(rows)
+            else:
+                sink(rows)
             if on_hits is not None:
                 on_hits(party, hits)
             advance()
@@ -308,7 +312,7 @@ def compare_pairs(pairs: Path, output: Path | None, encoding: str | None) -> Non
     found = {normalise_column(name): name for name in fields}
     if "name1" not in found or "name2" not in found:
         raise InputError(f"{pairs}: needs name1 and name2 columns; found: {', '.join(fields)}")
-    with _text_output(output) as handle:
+    with _TextOutput(output) as handle:
         writer = csv.DictWriter(handle, fieldnames=[*fields, "score", "match"])
         writer.writeheader()
         for row in reader:
@@ -345,6 +349,13 @@ def _require_files(paths: Iterable[Path]) -> None:
             raise InputError(f"{path}: no such file")
 
 
+def _check_input(input: Path, encoding: str | None) -> None:
+    # Read the header and first row before the screener is built, so bad files fail at once.
+    from finmon.screening.inputs import read_parties
+
+    next(read_parties(input, encoding), None)
+
+
 def _check_output(output: Path | None) -> None:
     if output is not None and output.suffix.lower() not in (".csv", ".jsonl"):
         raise InputError(f"{output}: the output must end in .csv or .jsonl")
@@ -361,6 +372,7 @@ class _Sink:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
         self.handle = path.open("w", encoding="utf-8", newline="")
         self.jsonl = path.suffix.lower() == ".jsonl"
         self.writer = csv.DictWriter(self.handle, fieldnames=HIT_COLUMNS)
@@ -377,8 +389,11 @@ class _Sink:
     def __enter__(self) -> _Sink:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         self.handle.close()
+        if kind is not None:
+            # Bad input half-way: leave no partial hits file that could pass for a complete one.
+            self.path.unlink(missing_ok=True)
 
 
 class _NoSink:
@@ -396,7 +411,7 @@ def _hit_sink(output: Path | None) -> _Sink | _NoSink:
     return _Sink(output) if output is not None else _NoSink()
 
 
-class _progress:
+class _ScreeningProgress:
     """A progress bar on stderr, shown only on a terminal; calling it counts one row."""
 
     def __init__(self, input: Path) -> None:
@@ -426,7 +441,7 @@ def _estimate_rows(path: Path) -> int | None:
     return max(lines - (0 if path.suffix.lower() in (".jsonl", ".ndjson") else 1), 1)
 
 
-class _text_output:
+class _TextOutput:
     """stdout, or a UTF-8 file, for CSV writing."""
 
     def __init__(self, path: Path | None) -> None:
@@ -439,9 +454,11 @@ class _text_output:
             self.handle = self.path.open("w", encoding="utf-8", newline="")
         return self.handle
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         if self.path is not None:
             self.handle.close()
+            if kind is not None:
+                self.path.unlink(missing_ok=True)
 
 
 def _print_hits(rows: list[dict[str, Any]]) -> None:

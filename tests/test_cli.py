@@ -152,6 +152,17 @@ def test_screen_cp1251_needs_the_encoding(tmp_path: Path) -> None:
     assert code == 0 and "screened 4 rows" in stderr
 
 
+def test_bad_row_late_in_the_file_leaves_no_partial_output(tmp_path: Path) -> None:
+    _reference, name = _listed_person(_load_un())
+    customers = _customers(tmp_path, name)
+    with customers.open("ab") as handle:
+        handle.write("c9,Дана Абенова,,\n".encode("cp1251"))
+    output = tmp_path / "hits.csv"
+    code, _, stderr = _run("screen", customers, "--output", output)
+    assert code == 2 and "line 6" in stderr
+    assert not output.exists()
+
+
 def test_screen_missing_name_column(tmp_path: Path) -> None:
     _load_un()
     customers = tmp_path / "customers.csv"
