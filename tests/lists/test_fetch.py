@@ -9,9 +9,12 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from finmon.cli import app
 from finmon.errors import FetchError
 from finmon.lists.fetch import fetch_un
+from finmon.store import current_versions
 from tests.conftest import shared_file
 
 
@@ -61,3 +64,25 @@ def test_unreachable_server_is_a_fetch_error() -> None:
 def test_other_schemes_are_refused(url: str) -> None:
     with pytest.raises(FetchError, match="only https"):
         fetch_un(url)
+
+
+def test_fetch_command_downloads_parses_and_loads(
+    server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FINMON_UN_LIST_URL", f"{server}/un_consolidated_2026-02-27.xml")
+    result = CliRunner().invoke(app, ["lists", "fetch", "un"])
+    assert result.exit_code == 0, result.output
+    assert "Loaded un list version 2026-02-27: 1003 designations" in result.stdout
+    assert current_versions() == {"un": "2026-02-27"}
+
+
+def test_fetched_file_that_does_not_parse_is_refused_and_deleted(
+    server: str, monkeypatch: pytest.MonkeyPatch, finmon_home: Path
+) -> None:
+    damaged = f"{server}/un_consolidated_2025-08-16_encoding-damaged.xml"
+    monkeypatch.setenv("FINMON_UN_LIST_URL", damaged)
+    result = CliRunner().invoke(app, ["lists", "fetch", "un"])
+    assert result.exit_code == 2
+    assert "not valid utf-8" in result.stderr
+    assert list((finmon_home / "downloads").iterdir()) == []
+    assert current_versions() == {}
