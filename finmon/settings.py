@@ -1,4 +1,7 @@
-"""All of finmon's settings, read once from FINMON_* environment variables. Nothing else reads os.environ."""
+"""All of finmon's settings, read once from FINMON_* environment variables.
+
+Nothing else reads os.environ.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ class Settings:
     fetch_timeout: float = 60.0
     """Seconds a list download may stall before it is abandoned."""
     screener_cache: bool = True
-    """Keep the built screening index on disk between runs (FINMON_SCREENER_CACHE=0 turns it off)."""
+    """Keep the built screening index on disk between runs (FINMON_SCREENER_CACHE=0: off)."""
 
 
 def load_settings() -> Settings:
