@@ -90,6 +90,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "MD": ("Moldovan", "Молдова", "Молдавия"),
     "MK": ("Macedonia", "Former Yugoslav Republic of Macedonia"),
     "ML": ("Malian", "Northern Mali", "Мали"),
+    "MM": ("Burma", "Мьянма"),
     "MO": ("Macau", "Macao"),
     "MR": ("Mauritanian", "Мавритания"),
     "MY": ("Malaysian", "Малайзия"),
