@@ -7,6 +7,7 @@ never need either, and refusing at the root start tag costs nothing however larg
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,16 @@ from finmon.errors import InputError
 from finmon.lists.reading import checked_digest, declared_xml_encoding, place, read_head
 
 
+PROLOG_BYTES = 1 << 16
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+_EXTERNAL_DTD = re.compile(rb"<!DOCTYPE\s+[^\s\[>]+\s+(?:SYSTEM|PUBLIC)\b")
+
+
 def check_xml_file(path: Path) -> str:
-    """The sha256 of an XML file whose bytes all decode in the encoding it declares."""
-    return checked_digest(path, declared_xml_encoding(read_head(path, 1024)))
+    """The sha256 of a safe-looking XML file whose bytes all decode in the encoding it declares."""
+    head = read_head(path, PROLOG_BYTES)
+    _refuse_hostile_prolog(path, head)
+    return checked_digest(path, declared_xml_encoding(head))
 
 
 def iter_records(path: Path, tags: frozenset[str]) -> Iterator[Any]:
@@ -85,15 +93,28 @@ def _records(path: Path, events: Any) -> Iterator[Any]:
         yield events.root
 
 
+def _refuse_hostile_prolog(path: Path, head: bytes) -> None:
+    """First line of defence, on the raw bytes before the root element: no entity declarations."""
+    root = _ROOT_START.search(head)
+    prolog = head[: root.start()] if root else head
+    if b"<!ENTITY" in prolog or _EXTERNAL_DTD.search(prolog):
+        raise InputError(f"{place(path, 1)}: {_REFUSED}")
+    if root is None and b"<!DOCTYPE" in prolog:
+        raise InputError(f"{place(path, 1)}: refused: a DOCTYPE longer than {len(head)} bytes")
+
+
 def _refuse_doctype(path: Path, root: Any) -> None:
     info = root.getroottree().docinfo
     dtd = info.internalDTD
     declares = dtd is not None and any(True for _ in dtd.entities())
     if declares or info.system_url or info.public_id:
-        raise InputError(
-            f"{place(path, root.sourceline)}: refused: the DOCTYPE declares entities or an "
-            "external DTD, which a sanctions list never needs (possible XML entity attack)"
-        )
+        raise InputError(f"{place(path, root.sourceline)}: {_REFUSED}")
+
+
+_REFUSED = (
+    "refused: the DOCTYPE declares entities or an external DTD, which a sanctions list never "
+    "needs (possible XML entity attack)"
+)
 
 
 def _release(element: Any) -> None:
