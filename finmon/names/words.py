@@ -1,0 +1,256 @@
+"""Word lists that decide how much a name token counts as evidence.
+
+Entries are written in plain lowercase Latin and folded at import, so every spelling variant of a
+listed word is covered. Weights are static (not learned from a list) so that a score can be
+reproduced from the two names alone.
+"""
+
+from __future__ import annotations
+
+from finmon.names.keys import fold
+
+# Connectors and articles carry no identity: "bin Laden" and "Laden" name the same family.
+PARTICLES = frozenset(
+    [
+        "al",
+        "el",
+        "ad",
+        "ar",
+        "as",
+        "at",
+        "an",
+        "az",
+        "ash",
+        "ud",
+        "ul",
+        "bin",
+        "ibn",
+        "ben",
+        "bint",
+        "binti",
+        "bn",
+        "ould",
+        "van",
+        "von",
+        "de",
+        "der",
+        "den",
+        "del",
+        "della",
+        "di",
+        "da",
+        "dos",
+        "das",
+        "du",
+        "la",
+        "le",
+        "y",
+        "e",
+        "und",
+        "and",
+        "of",
+        "the",
+    ]
+)
+
+# Honorifics and ranks that lists and customers add or drop.
+TITLES = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "sir",
+        "haji",
+        "hajji",
+        "hadji",
+        "alhaji",
+        "sheikh",
+        "shaikh",
+        "shaykh",
+        "sheik",
+        "mullah",
+        "mulla",
+        "maulavi",
+        "mawlawi",
+        "maulvi",
+        "mawlana",
+        "maulana",
+        "qari",
+        "mufti",
+        "imam",
+        "emir",
+        "amir",
+        "general",
+        "colonel",
+        "gen",
+        "col",
+        "lt",
+        "capt",
+        "major",
+    ]
+)
+
+# Turkic patronymic words written apart from the father's name: "Abish uly", "Aliyev oglu".
+PATRONYMIC_WORDS = frozenset(
+    fold(w) for w in ["uly", "ulu", "uli", "kyzy", "qyzy", "kizi", "ogly", "oglu", "ogli", "kyzi"]
+)
+
+# Endings of patronymics written in one word (folded spelling).
+PATRONYMIC_ENDINGS = tuple(
+    fold(w)
+    for w in [
+        "ovich",
+        "evich",
+        "ovych",
+        "evych",
+        "ovna",
+        "evna",
+        "ichna",
+        "inichna",
+        "uly",
+        "ulu",
+        "kyzy",
+        "qyzy",
+        "ogly",
+        "oglu",
+    ]
+)
+
+# Multi-word legal forms, folded to one abbreviation before comparison.
+LEGAL_PHRASES = {
+    "limited liability company": "llc",
+    "limited liability partnership": "llp",
+    "joint stock company": "jsc",
+    "open joint stock company": "ojsc",
+    "closed joint stock company": "cjsc",
+    "public joint stock company": "pjsc",
+    "public limited company": "plc",
+    "obshchestvo s ogranichennoi otvetstvennostiu": "llc",
+    "tovarishchestvo s ogranichennoi otvetstvennostiu": "llp",
+    "aktsionernoe obshchestvo": "jsc",
+    "publichnoe aktsionernoe obshchestvo": "pjsc",
+    "zhauapkershiligi shekteuli seriktestik": "llp",
+    "aktsionerlik kogam": "jsc",
+    "individualnyi predprinimatel": "ie",
+    "societe anonyme": "sa",
+    "sociedad anonima": "sa",
+    "sociedad de responsabilidad limitada": "srl",
+    "societatea cu raspundere limitata": "srl",
+    "gesellschaft mit beschrankter haftung": "gmbh",
+}
+
+# Single-word legal forms and their canonical abbreviation.
+LEGAL_FORMS = {
+    **{w: w for w in ["llc", "llp", "jsc", "ojsc", "cjsc", "pjsc", "plc", "ltd", "inc", "corp", "co", "gmbh", "ag", "sa", "sas", "srl", "spa", "bv", "nv", "kg", "oy", "ab", "as", "sarl", "sal", "fze", "fzco", "fzc", "pte", "pvt", "bhd", "sdn"]},
+    "limited": "ltd", "incorporated": "inc", "corporation": "corp", "company": "co",
+    "ooo": "llc", "too": "llp", "ao": "jsc", "oao": "ojsc", "zao": "cjsc", "pao": "pjsc",
+    "tov": "llc", "zhshs": "llp", "ip": "ie", "chp": "ie", "kt": "llp",
+}  # fmt: skip
+
+# Words common in organisation names: real evidence, but weak.
+ORG_GENERIC = frozenset(
+    [
+        "group",
+        "holding",
+        "holdings",
+        "international",
+        "trading",
+        "trade",
+        "company",
+        "services",
+        "service",
+        "bank",
+        "foundation",
+        "fund",
+        "charity",
+        "charitable",
+        "association",
+        "society",
+        "organization",
+        "organisation",
+        "committee",
+        "council",
+        "union",
+        "general",
+        "industries",
+        "industry",
+        "enterprise",
+        "enterprises",
+        "global",
+        "national",
+        "center",
+        "centre",
+        "management",
+        "investment",
+        "investments",
+        "import",
+        "export",
+        "partners",
+        "development",
+        "construction",
+        "logistics",
+        "shipping",
+        "transport",
+        "energy",
+        "oil",
+        "gas",
+        "petroleum",
+        "commercial",
+        "finance",
+        "financial",
+        "capital",
+        "systems",
+        "technologies",
+        "technology",
+        "solutions",
+        "institute",
+        "university",
+        "academy",
+        "ministry",
+        "department",
+        "agency",
+        "office",
+        "network",
+        "media",
+        "tovarishchestvo",
+        "obshchestvo",
+        "firma",
+        "kompaniia",
+    ]
+)
+
+# Given names and surnames so common that a shared one is weak evidence of the same person.
+COMMON_NAMES = frozenset(
+    fold(w)
+    for w in (
+        # Arabic and Muslim given names, in their usual spellings.
+        "muhammad mohammad mohammed mohamed muhammed mukhammed ahmad ahmed akhmed ali hassan "
+        "hasan husain hussein husayn hussain omar umar osman usman uthman othman abdullah "
+        "abdulla abdallah ibrahim ibragim yusuf yousef yusup mahmoud mahmud makhmud mustafa "
+        "mostafa khalid khaled halid said saeed sayed saad abdul abd abu karim kareem rahman "
+        "rashid salim salem nasser nasir hamid hamed ismail ismoil musa mussa isa issa yahya "
+        "abdel abdelkader hamza jamal rasul rustam farhod bilal tariq fatima fatma aisha aysha "
+        "mariam maryam zainab zaynab khadija "
+        # Kazakh given names.
+        "nurlan serik askar erlan bolat marat arman daniiar daniyar asan nurbek ermek ruslan "
+        "timur azamat aidar dauren almas arman berik kairat nurzhan zhanibek talgat samat "
+        "aigul gulnara ainur dana zhanar aizhan saule gulmira dinara madina aliia aliya "
+        "asel akmaral zhuldyz "
+        # Russian given names.
+        "aleksandr alexander sergei sergey vladimir andrei andrey dmitrii dmitry ivan mikhail "
+        "nikolai aleksei alexey evgenii yevgeny igor oleg viktor victor iurii yuri pavel "
+        "elena olga natalia tatiana irina svetlana anna maria mariia ekaterina iuliia "
+        # Western given names.
+        "john james robert michael william david richard joseph thomas charles mary patricia "
+        "jennifer linda elizabeth barbara susan jessica sarah karen jose juan carlos luis "
+        "jorge pedro manuel antonio francisco miguel ana rosa carmen maria jesus "
+        # Very common surnames.
+        "khan kim lee park wang li zhang chen liu nguyen tran smith johnson williams brown "
+        "jones garcia rodriguez martinez hernandez lopez gonzalez perez sanchez ramirez torres "
+        "ivanov ivanova petrov petrova smirnov kuznetsov popov akhmetov akhmetova "
+        "ahmetov omarov suleimenov iskakov"
+    ).split()
+)

@@ -1,0 +1,268 @@
+"""Name scoring: align the tokens of two names, order-insensitively, and weigh what matched.
+
+Each token pair gets a similarity in [0, 1] and a method that says why (exact key, fuzzy key,
+consonant skeleton for Arabic script, patronymic form, initial, compound). The name score is a
+weighted coverage of both names: rare tokens count more than common ones, a missing patronymic or
+particle costs little, and a single shared token between two multi-part names is never enough.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz.distance import OSA
+
+from finmon.model import Schema
+from finmon.names.keys import fold, skeleton
+from finmon.names.parts import AnalysedName, NameToken, TokenKind, analyse_name
+
+ALGORITHM = "finmon-name-1"
+MIN_SIMILARITY = 0.7
+"""Token pairs below this similarity are not aligned at all."""
+STRONG_SIDE = 0.7
+"""Share of the score given to the better-covered name (a subset of names is a good match)."""
+SINGLE_TOKEN_CAP = 0.6
+"""Score ceiling when only one token of two multi-token names matched."""
+PATRONYMIC_CONFLICT = 0.75
+"""Factor applied when both names carry patronymics and they disagree."""
+UNMATCHED_PATRONYMIC = 0.3
+"""Share of a patronymic's weight that counts against a name that lacks it."""
+COMPOUND_SIMILARITY = 0.85
+"""Two tokens joined must be at least this close to the single token they stand for."""
+_STRUCTURAL = (TokenKind.NAME, TokenKind.PATRONYMIC, TokenKind.NUMBER)
+
+
+@dataclass(slots=True, frozen=True)
+class TokenPair:
+    query: tuple[int, ...]
+    candidate: tuple[int, ...]
+    similarity: float
+    method: str
+
+
+@dataclass(slots=True, frozen=True)
+class NameMatch:
+    """The alignment of two analysed names and its score."""
+
+    query: AnalysedName
+    candidate: AnalysedName
+    score: float
+    pairs: tuple[TokenPair, ...]
+    notes: tuple[str, ...]
+
+    def explain(self) -> dict[str, Any]:
+        """The alignment as JSON-ready data."""
+        q, c = self.query.tokens, self.candidate.tokens
+        matched_q = {i for p in self.pairs for i in p.query}
+        matched_c = {j for p in self.pairs for j in p.candidate}
+        return {
+            "algorithm": ALGORITHM,
+            "score": round(self.score, 4),
+            "query": self.query.text,
+            "candidate": self.candidate.text,
+            "scripts": [self.query.script.value, self.candidate.script.value],
+            "transliterated": [self.query.latin, self.candidate.latin],
+            "pairs": [_explain_pair(p, q, c) for p in self.pairs],
+            "unmatched_query": [q[i].text for i in range(len(q)) if i not in matched_q],
+            "unmatched_candidate": [c[j].text for j in range(len(c)) if j not in matched_c],
+            "notes": list(self.notes),
+        }
+
+
+@dataclass(slots=True, frozen=True)
+class NameComparison:
+    """Result of compare_names: a score and its explanation."""
+
+    score: float
+    explanation: dict[str, Any]
+
+
+def compare_names(name1: str, name2: str, schema: Schema = Schema.UNKNOWN) -> NameComparison:
+    """Score how likely two names denote the same party, with the reasons."""
+    match = match_names(analyse_name(name1, schema), analyse_name(name2, schema))
+    return NameComparison(match.score, match.explain())
+
+
+def match_names(query: AnalysedName, candidate: AnalysedName) -> NameMatch:
+    """Align two analysed names and score the alignment."""
+    q, c = query.tokens, candidate.tokens
+    if not q or not c:
+        return NameMatch(query, candidate, 0.0, (), ("empty name",))
+    pairs = _align(q, c)
+    score, notes = _score(q, c, pairs)
+    return NameMatch(query, candidate, score, tuple(pairs), tuple(notes))
+
+
+_SIM_CACHE: dict[tuple[NameToken, NameToken], tuple[float, str]] = {}
+
+
+def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
+    """Similarity of two tokens and the method that found it."""
+    cached = _SIM_CACHE.get((a, b))
+    if cached is None:
+        if len(_SIM_CACHE) > 2_000_000:
+            _SIM_CACHE.clear()
+        cached = _SIM_CACHE[(a, b)] = _similarity(a, b)
+    return cached
+
+
+def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
+    if a.key == b.key:
+        return 1.0, "exact"
+    if TokenKind.INITIAL in (a.kind, b.kind):
+        return (0.7, "initial") if a.key[0] == b.key[0] else (0.0, "")
+    if a.kind is TokenKind.PATRONYMIC and b.kind is TokenKind.PATRONYMIC:
+        return _patronymic_similarity(a, b)
+    if a.arabic != b.arabic:
+        return _skeleton_similarity(a.skel, b.skel)
+    if a.stem == b.stem and a.kind is b.kind is TokenKind.NAME:
+        return 0.6, "gender_form"
+    return _spelling_similarity(a.key, b.key, a.skel, b.skel)
+
+
+def _spelling_similarity(a: str, b: str, skel_a: str, skel_b: str) -> tuple[float, str]:
+    similarity = OSA.normalized_similarity(a, b)
+    if skel_a == skel_b and len(skel_a) >= 2 and similarity < 0.85:
+        return 0.85, "skeleton"
+    shorter, longer = sorted((a, b), key=len)
+    if len(shorter) >= 4 and longer.startswith(shorter) and similarity < 0.8:
+        return 0.8, "prefix"
+    return similarity, "fuzzy"
+
+
+def _skeleton_similarity(a: str, b: str) -> tuple[float, str]:
+    if not a or not b:
+        return 0.0, ""
+    if a == b:
+        return 0.9 if len(a) >= 2 else 0.75, "skeleton"
+    return 0.9 * OSA.normalized_similarity(a, b), "skeleton"
+
+
+def _patronymic_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
+    if a.stem == b.stem:
+        return 0.95, "patronymic_form"
+    similarity = OSA.normalized_similarity(a.stem, b.stem)
+    return 0.9 * similarity, "patronymic_form"
+
+
+def _align(q: tuple[NameToken, ...], c: tuple[NameToken, ...]) -> list[TokenPair]:
+    scored = []
+    for i, a in enumerate(q):
+        for j, b in enumerate(c):
+            similarity, method = token_similarity(a, b)
+            if similarity >= MIN_SIMILARITY:
+                scored.append((similarity, -abs(i - j), (i,), (j,), method))
+    scored.extend(_compounds(q, c))
+    scored.sort(reverse=True)
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pairs = []
+    for similarity, _, qi, cj, method in scored:
+        if used_q.isdisjoint(qi) and used_c.isdisjoint(cj):
+            used_q.update(qi)
+            used_c.update(cj)
+            pairs.append(TokenPair(qi, cj, similarity, method))
+    return pairs
+
+
+_Scored = tuple[float, int, tuple[int, ...], tuple[int, ...], str]
+
+
+def _compounds(q: tuple[NameToken, ...], c: tuple[NameToken, ...]) -> list[_Scored]:
+    """Two adjacent tokens of one name against one token of the other: 'Abdul Aziz', 'Patr ushev'."""
+    found: list[_Scored] = []
+    for i in range(len(q) - 1):
+        joined = _joined(q[i], q[i + 1])
+        for j, other in enumerate(c):
+            similarity = _compound_similarity(joined, other)
+            if similarity >= COMPOUND_SIMILARITY:
+                found.append((similarity, -abs(i - j), (i, i + 1), (j,), "compound"))
+    for j in range(len(c) - 1):
+        joined = _joined(c[j], c[j + 1])
+        for i, other in enumerate(q):
+            similarity = _compound_similarity(joined, other)
+            if similarity >= COMPOUND_SIMILARITY:
+                found.append((similarity, -abs(i - j), (i,), (j, j + 1), "compound"))
+    return found
+
+
+def _joined(a: NameToken, b: NameToken) -> NameToken:
+    key = fold(a.text + b.text)
+    return NameToken(a.text + b.text, key, skeleton(key), TokenKind.NAME, 1.0, a.arabic, key)
+
+
+def _compound_similarity(joined: NameToken, other: NameToken) -> float:
+    if abs(len(joined.key) - len(other.key)) > 2:
+        return 0.0
+    if joined.arabic != other.arabic:
+        return _skeleton_similarity(joined.skel, other.skel)[0]
+    return OSA.normalized_similarity(joined.key, other.key)
+
+
+def _score(
+    q: tuple[NameToken, ...], c: tuple[NameToken, ...], pairs: list[TokenPair]
+) -> tuple[float, list[str]]:
+    notes: list[str] = []
+    cover_q = _coverage(q, [(p.query, p.similarity) for p in pairs])
+    cover_c = _coverage(c, [(p.candidate, p.similarity) for p in pairs])
+    high, low = max(cover_q, cover_c), min(cover_q, cover_c)
+    score = STRONG_SIDE * high + (1 - STRONG_SIDE) * low
+    structural = sum(1 for p in pairs if any(q[i].kind in _STRUCTURAL for i in p.query))
+    if structural < 2 and _structural_count(q) >= 2 and _structural_count(c) >= 2:
+        if score > SINGLE_TOKEN_CAP:
+            notes.append("only one name part matched")
+        score = min(score, SINGLE_TOKEN_CAP)
+    if _patronymics_conflict(q, c, pairs):
+        notes.append("patronymics differ")
+        score *= PATRONYMIC_CONFLICT
+    return score, notes
+
+
+def _coverage(tokens: tuple[NameToken, ...], matched: list[tuple[tuple[int, ...], float]]) -> float:
+    got = 0.0
+    covered: set[int] = set()
+    for indices, similarity in matched:
+        got += similarity * sum(tokens[i].weight for i in indices)
+        covered.update(indices)
+    total = sum(_weight_owed(t, i in covered) for i, t in enumerate(tokens))
+    return got / total if total else 0.0
+
+
+def _weight_owed(token: NameToken, covered: bool) -> float:
+    """A token's weight in the denominator: an unmatched patronymic costs only a share of it."""
+    if covered or token.kind is not TokenKind.PATRONYMIC:
+        return token.weight
+    return token.weight * UNMATCHED_PATRONYMIC
+
+
+def _structural_count(tokens: tuple[NameToken, ...]) -> int:
+    return sum(1 for t in tokens if t.kind in _STRUCTURAL)
+
+
+def _patronymics_conflict(
+    q: tuple[NameToken, ...], c: tuple[NameToken, ...], pairs: list[TokenPair]
+) -> bool:
+    has_q = any(t.kind is TokenKind.PATRONYMIC for t in q)
+    has_c = any(t.kind is TokenKind.PATRONYMIC for t in c)
+    if not (has_q and has_c):
+        return False
+    return not any(
+        q[i].kind is TokenKind.PATRONYMIC or c[j].kind is TokenKind.PATRONYMIC
+        for p in pairs
+        for i in p.query
+        for j in p.candidate
+    )
+
+
+def _explain_pair(
+    pair: TokenPair, q: tuple[NameToken, ...], c: tuple[NameToken, ...]
+) -> dict[str, Any]:
+    return {
+        "query": " ".join(q[i].text for i in pair.query),
+        "candidate": " ".join(c[j].text for j in pair.candidate),
+        "keys": ["".join(q[i].key for i in pair.query), "".join(c[j].key for j in pair.candidate)],
+        "similarity": round(pair.similarity, 4),
+        "method": pair.method,
+        "weight": round(sum(q[i].weight for i in pair.query), 3),
+    }
