@@ -17,7 +17,6 @@ from lxml import etree
 from finmon.errors import InputError
 from finmon.lists.reading import checked_digest, declared_xml_encoding, place, read_head
 
-
 PROLOG_BYTES = 1 << 16
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
 _EXTERNAL_DTD = re.compile(rb"<!DOCTYPE\s+[^\s\[>]+\s+(?:SYSTEM|PUBLIC)\b")
