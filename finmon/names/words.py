@@ -11,112 +11,30 @@ from finmon.names.keys import fold
 
 # Connectors and articles carry no identity: "bin Laden" and "Laden" name the same family.
 PARTICLES = frozenset(
-    [
-        "al",
-        "el",
-        "ad",
-        "ar",
-        "as",
-        "at",
-        "an",
-        "az",
-        "ash",
-        "ud",
-        "ul",
-        "bin",
-        "ibn",
-        "ben",
-        "bint",
-        "binti",
-        "bn",
-        "ould",
-        "van",
-        "von",
-        "de",
-        "der",
-        "den",
-        "del",
-        "della",
-        "di",
-        "da",
-        "dos",
-        "das",
-        "du",
-        "la",
-        "le",
-        "y",
-        "e",
-        "und",
-        "and",
-        "of",
-        "the",
-    ]
+    (
+        "al el ad ar as at an az ash ud ul bin ibn ben bint binti bn ould van von de der den "
+        "del della di da dos das du la le y e und and of the"
+    ).split()
 )
 
 # Honorifics and ranks that lists and customers add or drop.
 TITLES = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "dr",
-        "prof",
-        "sir",
-        "haji",
-        "hajji",
-        "hadji",
-        "alhaji",
-        "sheikh",
-        "shaikh",
-        "shaykh",
-        "sheik",
-        "mullah",
-        "mulla",
-        "maulavi",
-        "mawlawi",
-        "maulvi",
-        "mawlana",
-        "maulana",
-        "qari",
-        "mufti",
-        "imam",
-        "emir",
-        "amir",
-        "general",
-        "colonel",
-        "gen",
-        "col",
-        "lt",
-        "capt",
-        "major",
-    ]
+    (
+        "mr mrs ms miss dr prof sir haji hajji hadji alhaji sheikh shaikh shaykh sheik mullah "
+        "mulla maulavi mawlawi maulvi mawlana maulana qari mufti imam emir amir general "
+        "colonel gen col lt capt major"
+    ).split()
 )
 
 # Turkic patronymic words written apart from the father's name: "Abish uly", "Aliyev oglu".
 PATRONYMIC_WORDS = frozenset(
-    fold(w) for w in ["uly", "ulu", "uli", "kyzy", "qyzy", "kizi", "ogly", "oglu", "ogli", "kyzi"]
+    fold(w) for w in ("uly ulu uli kyzy qyzy kizi ogly oglu ogli kyzi").split()
 )
 
 # Endings of patronymics written in one word (folded spelling).
 PATRONYMIC_ENDINGS = tuple(
     fold(w)
-    for w in [
-        "ovich",
-        "evich",
-        "ovych",
-        "evych",
-        "ovna",
-        "evna",
-        "ichna",
-        "inichna",
-        "uly",
-        "ulu",
-        "kyzy",
-        "qyzy",
-        "ogly",
-        "oglu",
-    ]
+    for w in ("ovich evich ovych evych ovna evna ichna inichna uly ulu kyzy qyzy ogly oglu").split()
 )
 
 # Multi-word legal forms, folded to one abbreviation before comparison.
@@ -144,7 +62,10 @@ LEGAL_PHRASES = {
 
 # Single-word legal forms and their canonical abbreviation.
 LEGAL_FORMS = {
-    **{w: w for w in ["llc", "llp", "jsc", "ojsc", "cjsc", "pjsc", "plc", "ltd", "inc", "corp", "co", "gmbh", "ag", "sa", "sas", "srl", "spa", "bv", "nv", "kg", "oy", "ab", "as", "sarl", "sal", "fze", "fzco", "fzc", "pte", "pvt", "bhd", "sdn"]},
+    **{w: w for w in (
+        "llc llp jsc ojsc cjsc pjsc plc ltd inc corp co gmbh ag sa sas srl spa bv nv kg oy ab as "
+        "sarl sal fze fzco fzc pte pvt bhd sdn"
+    ).split()},
     "limited": "ltd", "incorporated": "inc", "corporation": "corp", "company": "co",
     "ooo": "llc", "too": "llp", "ao": "jsc", "oao": "ojsc", "zao": "cjsc", "pao": "pjsc",
     "tov": "llc", "zhshs": "llp", "ip": "ie", "chp": "ie", "kt": "llp",
@@ -152,74 +73,16 @@ LEGAL_FORMS = {
 
 # Words common in organisation names: real evidence, but weak.
 ORG_GENERIC = frozenset(
-    [
-        "group",
-        "holding",
-        "holdings",
-        "international",
-        "trading",
-        "trade",
-        "company",
-        "services",
-        "service",
-        "bank",
-        "foundation",
-        "fund",
-        "charity",
-        "charitable",
-        "association",
-        "society",
-        "organization",
-        "organisation",
-        "committee",
-        "council",
-        "union",
-        "general",
-        "industries",
-        "industry",
-        "enterprise",
-        "enterprises",
-        "global",
-        "national",
-        "center",
-        "centre",
-        "management",
-        "investment",
-        "investments",
-        "import",
-        "export",
-        "partners",
-        "development",
-        "construction",
-        "logistics",
-        "shipping",
-        "transport",
-        "energy",
-        "oil",
-        "gas",
-        "petroleum",
-        "commercial",
-        "finance",
-        "financial",
-        "capital",
-        "systems",
-        "technologies",
-        "technology",
-        "solutions",
-        "institute",
-        "university",
-        "academy",
-        "ministry",
-        "department",
-        "agency",
-        "office",
-        "network",
-        "media",
-        "tovarishchestvo",
-        "obshchestvo",
-        "firma",
-        "kompaniia",
-    ]
+    (
+        "group holding holdings international trading trade company services service bank "
+        "foundation fund charity charitable association society organization organisation "
+        "committee council union general industries industry enterprise enterprises global "
+        "national center centre management investment investments import export partners "
+        "development construction logistics shipping transport energy oil gas petroleum "
+        "commercial finance financial capital systems technologies technology solutions "
+        "institute university academy ministry department agency office network media "
+        "tovarishchestvo obshchestvo firma kompaniia"
+    ).split()
 )
 
 # Given names and surnames so common that a shared one is weak evidence of the same person.

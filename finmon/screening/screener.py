@@ -1,0 +1,133 @@
+"""Screening: parties in, explained hits out, against every loaded list at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from finmon.model import Designation, NameQuality, Party, Schema
+from finmon.names.parts import analyse_name
+from finmon.screening.features import Evidence, collect_evidence
+from finmon.screening.index import CandidateIndex, IndexedName
+from finmon.screening.namescore import ALGORITHM, NameMatch, match_names
+
+DEFAULT_THRESHOLD = 0.80
+"""Scores at or above this mean "review this": a person should look before money moves."""
+
+QUALITY_FACTOR = {
+    NameQuality.PRIMARY: 1.0,
+    NameQuality.STRONG: 1.0,
+    NameQuality.FORMER: 0.97,
+    NameQuality.WEAK: 0.9,
+}
+"""Weak aliases (the UN's 'Low quality', OFAC's remarks) are less reliable evidence."""
+
+
+@dataclass(slots=True)
+class Hit:
+    """One designation that a party may be, with the score and every reason for it."""
+
+    designation: Designation
+    list_version: str
+    score: float
+    query_name: str
+    matched_name: str
+    explanation: dict[str, Any]
+
+
+class Screener:
+    """An in-memory index over designations; screens parties against all of them."""
+
+    def __init__(
+        self, designations: Iterable[Designation], versions: Mapping[str, str] | None = None
+    ) -> None:
+        self.designations = list(designations)
+        self.versions = dict(versions or {})
+        self.index = CandidateIndex(_indexed_names(self.designations))
+
+    @property
+    def name_count(self) -> int:
+        """Number of list names indexed (primary names and aliases)."""
+        return len(self.index.names)
+
+    def screen(self, party: Party, threshold: float | None = None, limit: int = 10) -> list[Hit]:
+        """Hits for one party at or above the threshold, best first."""
+        floor = DEFAULT_THRESHOLD if threshold is None else threshold
+        best: dict[int, tuple[float, NameMatch, list[Evidence]]] = {}
+        for query_name in party.names:
+            for match, listed in self._name_matches(query_name, party.schema):
+                evidence = collect_evidence(party, self.designations[listed])
+                score = _combine(match, evidence)
+                if score > best.get(listed, (-1.0,))[0]:
+                    best[listed] = (score, match, evidence)
+        hits = [self._hit(i, *found) for i, found in best.items() if found[0] >= floor]
+        hits.sort(key=lambda h: h.score, reverse=True)
+        return hits[:limit]
+
+    def screen_many(
+        self,
+        parties: Iterable[Party],
+        threshold: float | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Iterator[tuple[Party, list[Hit]]]:
+        """Screen parties one after another; progress, if given, is called with each count done."""
+        for done, party in enumerate(parties, 1):
+            yield party, self.screen(party, threshold)
+            if progress is not None:
+                progress(done)
+
+    def _name_matches(self, name: str, schema: Schema) -> Iterator[tuple[NameMatch, int]]:
+        query = analyse_name(name, schema)
+        for entry in self.index.candidates(query):
+            indexed = self.index.names[entry]
+            match = match_names(query, indexed.analysed)
+            if match.score > 0:
+                yield _weighted(match, indexed), indexed.designation
+
+    def _hit(self, listed: int, score: float, match: NameMatch, evidence: list[Evidence]) -> Hit:
+        designation = self.designations[listed]
+        explanation = {
+            "algorithm": ALGORITHM,
+            "score": round(score, 4),
+            "threshold": DEFAULT_THRESHOLD,
+            "name": match.explain(),
+            "evidence": [e.to_dict() for e in evidence],
+            "list": {
+                "source": designation.source,
+                "version": self.versions.get(designation.source, ""),
+                "reference": designation.reference,
+                "programmes": designation.programmes,
+                "listed_on": designation.listed_on.isoformat() if designation.listed_on else None,
+            },
+        }
+        return Hit(
+            designation=designation,
+            list_version=self.versions.get(designation.source, ""),
+            score=round(score, 4),
+            query_name=match.query.text,
+            matched_name=match.candidate.text,
+            explanation=explanation,
+        )
+
+
+def _indexed_names(designations: list[Designation]) -> Iterator[IndexedName]:
+    for number, designation in enumerate(designations):
+        for name in designation.names:
+            analysed = analyse_name(name.full, designation.schema)
+            if analysed.tokens:
+                yield IndexedName(number, name, analysed)
+
+
+def _weighted(match: NameMatch, indexed: IndexedName) -> NameMatch:
+    factor = QUALITY_FACTOR[indexed.name.quality]
+    if factor == 1.0:
+        return match
+    notes = (*match.notes, f"{indexed.name.quality.value} alias")
+    return NameMatch(match.query, match.candidate, match.score * factor, match.pairs, notes)
+
+
+def _combine(match: NameMatch, evidence: list[Evidence]) -> float:
+    if any(e.decisive for e in evidence):
+        return 1.0
+    return max(0.0, min(1.0, match.score + sum(e.effect for e in evidence)))
