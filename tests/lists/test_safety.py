@@ -59,7 +59,8 @@ def test_file_entity_is_refused_and_not_read(tmp_path: Path) -> None:
     secret.write_text("TOP-SECRET-CONTENT")
     path = tmp_path / "xxe.xml"
     path.write_text(
-        f'<?xml version="1.0"?>\n<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>\n'
+        '<?xml version="1.0"?>\n'
+        f'<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY xxe SYSTEM "{secret.as_uri()}">]>\n'
         + LIST_BODY.format(name="&xxe;")
     )
     error = _refused_quickly(path)
