@@ -41,7 +41,7 @@ from finmon.lists.identifiers import (
 )
 from finmon.lists.reading import place, short_version
 from finmon.lists.records import NameList, join_remarks
-from finmon.lists.xmlsafe import check_xml_file, fields, iter_records
+from finmon.lists.xmlsafe import check_xml_file, fields, iter_records, local_name
 from finmon.model import (
     BirthDate,
     Designation,
@@ -108,11 +108,11 @@ def _stamp(text: str) -> dt.datetime | None:
 def _designation(path: Path, record: Any, source: str) -> Designation:
     values = fields(record)
     where = place(path, record.sourceline)
-    if record.tag == "person":
+    if local_name(record) == "person":
         return _person(values, source, where)
     number = values.get("org_iin", "")
     kind = kz_number_kind(number)
-    category_2 = record.find("org_iin") is not None and "org_name_en" not in values
+    category_2 = "org_iin" in values and "org_name_en" not in values
     if kind == "iin" or (kind is None and category_2):
         return _listed_person(values, source, _split(values.get("org_name")), number, where)
     return _organisation(values, source, number, where)

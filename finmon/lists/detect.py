@@ -12,6 +12,7 @@ from finmon.errors import InputError
 from finmon.lists import afm, csvlist, ftm, ofac, un
 from finmon.lists.reading import read_head
 
+FORMAT_NAMES = (un.FORMAT, afm.FORMAT, ofac.FORMAT, ftm.FORMAT, csvlist.FORMAT)
 SNIFF_BYTES = 1 << 16
 _FIRST_LINE_LIMIT = 1 << 24
 _XML_CLUTTER = re.compile(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>", re.S)
@@ -67,6 +68,3 @@ def _is_ftm(path: Path) -> bool:
     except (ValueError, RecursionError):
         return False
     return isinstance(entity, dict) and "schema" in entity and "id" in entity
-
-
-FORMAT_NAMES = (un.FORMAT, afm.FORMAT, ofac.FORMAT, ftm.FORMAT, csvlist.FORMAT)

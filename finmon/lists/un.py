@@ -17,7 +17,7 @@ from finmon.errors import InputError
 from finmon.lists.dates import iso_day, written_date
 from finmon.lists.reading import place
 from finmon.lists.records import NameList, identifier_kind, join_remarks, unique, unique_dates
-from finmon.lists.xmlsafe import check_xml_file, fields, iter_records, texts_of
+from finmon.lists.xmlsafe import check_xml_file, fields, iter_records, local_name, texts_of
 from finmon.model import (
     Address,
     BirthDate,
@@ -80,11 +80,12 @@ def _generated(path: Path, root: Any) -> dt.datetime:
 
 
 def _designation(path: Path, record: Any, source: str) -> Designation:
-    person = record.tag == "INDIVIDUAL"
+    person = local_name(record) == "INDIVIDUAL"
     values = fields(record)
     reference = values.get("REFERENCE_NUMBER", "")
     if not reference:
-        raise InputError(f"{place(path, record.sourceline)}: {record.tag} has no REFERENCE_NUMBER")
+        kind = local_name(record)
+        raise InputError(f"{place(path, record.sourceline)}: {kind} has no REFERENCE_NUMBER")
     names = _names(record, values, person)
     if not names.result():
         raise InputError(f"{place(path, record.sourceline)}: {reference} has no name")
@@ -99,7 +100,7 @@ def _designation(path: Path, record: Any, source: str) -> Designation:
         delisted_on=_day(values, "DELISTED_ON", remarks),
         last_updated=max(_days(texts_of(record, "LAST_DAY_UPDATED/VALUE")), default=None),
         addresses=_addresses(record, "INDIVIDUAL_ADDRESS" if person else "ENTITY_ADDRESS"),
-        source_id=values.get("DATAID"),
+        source_id=values.get("DATAID") or None,
     )
     if person:
         designation.gender = Gender.parse(values.get("GENDER"))
@@ -188,8 +189,8 @@ def _document(node: dict[str, str], remarks: list[str]) -> Identifier | None:
     country = to_iso2(country_text)
     notes = [
         detail if detail.lower() != kind_text.lower() else "",
-        f"issued {node['DATE_OF_ISSUE']}" if "DATE_OF_ISSUE" in node else "",
-        f"in {node['CITY_OF_ISSUE']}" if "CITY_OF_ISSUE" in node else "",
+        f"issued {node['DATE_OF_ISSUE']}" if node.get("DATE_OF_ISSUE") else "",
+        f"in {node['CITY_OF_ISSUE']}" if node.get("CITY_OF_ISSUE") else "",
         country_text if country_text and not country else "",
         node.get("NOTE", ""),
     ]
@@ -220,7 +221,7 @@ def _addresses(record: Any, tag: str) -> list[Address]:
 
 
 def _place_text(node: dict[str, str], parts: tuple[str, ...]) -> str:
-    text = ", ".join(node[tag] for tag in parts if tag in node)
+    text = ", ".join(node[tag] for tag in parts if node.get(tag))
     note = node.get("NOTE", "")
     return f"{text} ({note})" if text and note else text or note
 

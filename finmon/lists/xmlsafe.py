@@ -30,7 +30,8 @@ def check_xml_file(path: Path) -> str:
 
 
 def iter_records(path: Path, tags: frozenset[str]) -> Iterator[Any]:
-    """Yield the root element, then each complete element named in `tags` (which must not nest).
+    """Yield the root element, then each complete element named in `tags` (in any namespace;
+    the tags must not nest).
 
     Each yielded record is cleared once the caller asks for the next one, so read what you need
     before advancing.
@@ -38,7 +39,7 @@ def iter_records(path: Path, tags: frozenset[str]) -> Iterator[Any]:
     events = etree.iterparse(
         str(path),
         events=("end",),
-        tag=sorted(tags),
+        tag=[f"{{*}}{tag}" for tag in sorted(tags)],
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -53,22 +54,18 @@ def iter_records(path: Path, tags: frozenset[str]) -> Iterator[Any]:
         raise InputError(f"{place(path, line, column)}: malformed XML: {exc.msg}") from exc
 
 
+def local_name(element: Any) -> str:
+    """An element's tag without its namespace."""
+    tag = str(element.tag)
+    return tag.rpartition("}")[2] if tag.startswith("{") else tag
+
+
 def fields(element: Any) -> dict[str, str]:
-    """The stripped text of each direct child by tag (the first when a tag repeats)."""
+    """The stripped text of each direct child by local name ('' when empty; first of repeats)."""
     found: dict[str, str] = {}
     for child in element:
-        text = child.text
-        if text and child.tag not in found:
-            found[child.tag] = " ".join(text.split())
+        found.setdefault(local_name(child), " ".join(child.text.split()) if child.text else "")
     return found
-
-
-def text_of(element: Any, child: str) -> str:
-    """The stripped text of a direct child element, '' when absent or empty."""
-    found = element.find(child)
-    if found is None or found.text is None:
-        return ""
-    return " ".join(str(found.text).split())
 
 
 def texts_of(element: Any, path: str) -> list[str]:

@@ -167,3 +167,15 @@ def test_unreadable_birth_date_stays_in_remarks(tmp_path: Path) -> None:
 
 def test_detected_and_parsed_through_the_front_door() -> None:
     assert len(parse_files([FIXTURE]).designations) == 17
+
+
+def test_namespaced_export_is_read(tmp_path: Path) -> None:
+    body = (
+        "<person><fname>Арман</fname><lname>Сейітов</lname></person>"
+        "<org><org_name>ӘЛІБЕКОВ ҚАНАТ</org_name><org_iin/></org>"
+    )
+    parsed = parse_afm(_write(tmp_path, body, "<list xmlns='urn:example:afm'>"))
+    assert [(d.caption, d.schema) for d in parsed.designations] == [
+        ("Сейітов Арман", Schema.PERSON),
+        ("ӘЛІБЕКОВ ҚАНАТ", Schema.PERSON),
+    ]
