@@ -59,12 +59,15 @@ class _Row:
         self.path, self.line, self.values = path, line, values
 
     def get(self, column: str) -> str:
+        """The stripped value of a column, '' when absent."""
         return self.values.get(column, "").strip()
 
     def items(self, column: str) -> list[str]:
+        """The column's ";"-separated values, stripped, empty and repeated ones dropped."""
         return unique(part.strip() for part in self.get(column).split(";"))
 
     def fail(self, column: str, problem: str) -> InputError:
+        """An error naming the file, line and column."""
         return InputError(f"{place(self.path, self.line)}: column {column}: {problem}")
 
 
