@@ -78,6 +78,7 @@ TO_CYRILLIC = [
 ]  # fmt: skip
 SPELLINGS = [
     ("MOHAMMED", "MUHAMMAD"), ("MUHAMMAD", "MOHAMED"), ("MOHAMMAD", "MUHAMMED"),
+    ("MOHAMED", "MOHAMMED"),
     ("AHMED", "AHMAD"), ("AHMAD", "AHMED"), ("ABDUL", "ABD AL"), ("ABD AL", "ABDUL"),
     ("OU", "U"), ("EE", "I"), ("Y", "I"), ("KH", "H"), ("Q", "K"), ("SS", "S"), ("LL", "L"),
 ]  # fmt: skip
@@ -207,7 +208,9 @@ def disguise(name: str, way: int) -> str:
         case 0:
             return " ".join([words[-1], *words[:-1]]).title()
         case 1:
-            return " ".join(words if len(words) < 3 else [words[0], *words[2:]]).title()
+            if len(words) > 2:
+                return " ".join([words[0], *words[2:]]).title()
+            return _respell(" ".join(words)).title()
         case 2:
             return _respell(" ".join(words)).title()
         case 3:

@@ -50,7 +50,7 @@ def _customers(tmp_path: Path, listed_name: str, encoding: str = "utf-8") -> Pat
     path = tmp_path / "customers.csv"
     rows = [
         "id,name,birth_date,nationality",
-        "c1,Жақсылықов Ерлан Серікұлы,1987-10-08,KZ",
+        "c1,Жаксылыков Ерлан Серикович,1987-10-08,KZ",
         "c2,Omarova Saule,1976,KZ",
         f"c3,{' '.join(reversed(listed_name.split()))},,",
         "c4,Петрова Елена Игоревна,1990-01-01,RU",
