@@ -7,7 +7,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
@@ -175,8 +175,10 @@ def screen(
     started = time.perf_counter()
     _check_input(input, encoding)
     screener = load_screener()
+    ready = time.perf_counter()
     summary = run_screening(input, output, screener, threshold=threshold, encoding=encoding)
-    summary.seconds = time.perf_counter() - started
+    summary.seconds = time.perf_counter() - ready
+    summary.setup_seconds = ready - started
     _print_summary(summary, output)
 
 
@@ -245,6 +247,17 @@ class Summary:
     hits: int = 0
     alerted: int = 0
     seconds: float = 0.0
+    """Time spent screening the rows."""
+    setup_seconds: float = 0.0
+    """Time spent getting the lists ready before the first row."""
+    warnings: int = 0
+    examples: list[str] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        """Count a value that was ignored; keep the first few to show."""
+        self.warnings += 1
+        if len(self.examples) < 3:
+            self.examples.append(message)
 
     @property
     def alert_rate(self) -> float:
@@ -267,7 +280,7 @@ def run_screening(
 
     floor = DEFAULT_THRESHOLD if threshold is None else threshold
     summary, printed = Summary(), []
-    parties = _counted(read_parties(input, encoding), summary)
+    parties = _counted(read_parties(input, encoding, warn=summary.warn), summary)
     with _hit_sink(output) as sink, _ScreeningProgress(input) as advance:
         for party, hits in screener.screen_many(parties, threshold=threshold):
             hits = [hit for hit in hits if hit.score >= floor]
@@ -483,9 +496,14 @@ def _print_summary(summary: Summary, output: Path | None) -> None:
     speed = summary.rows / summary.seconds if summary.seconds else 0.0
     err.print(
         f"screened {summary.rows} rows: {summary.hits} hits, {summary.alerted} rows alerted "
-        f"(alert rate {rate}) in {summary.seconds:.1f} s ({speed:,.0f} rows/s)",
+        f"(alert rate {rate}) in {summary.seconds:.1f} s ({speed:,.0f} rows/s; "
+        f"lists ready in {summary.setup_seconds:.1f} s)",
         markup=False,
     )
+    if summary.warnings:
+        err.print(f"warning: {summary.warnings} values were ignored, e.g.:", markup=False)
+        for example in summary.examples:
+            err.print(f"  {example}", markup=False)
     if output is not None:
         err.print(f"hits written to {output}", markup=False)
 

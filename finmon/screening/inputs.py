@@ -54,13 +54,18 @@ class Table:
     """(place such as "line 7" or "row 7", row) pairs."""
 
 
-def read_parties(path: Path, encoding: str | None = None) -> Iterator[Party]:
-    """Stream the parties of a customer file, chosen by its extension."""
+def read_parties(
+    path: Path, encoding: str | None = None, warn: Callable[[str], None] | None = None
+) -> Iterator[Party]:
+    """Stream the parties of a customer file, chosen by its extension.
+
+    A value that is only supporting evidence (an unknown country) is dropped and reported to warn;
+    anything that would change who is screened (no name, an unreadable date) is an InputError."""
     table = read_table(path, encoding)
     columns = _resolve_columns(table)
     for index, (place, row) in enumerate(table.rows, start=1):
         if any(_text(value) for value in row.values()):
-            yield _party(table.path, place, index, row, columns)
+            yield _party(table.path, place, index, row, columns, warn or _ignore)
 
 
 def read_table(path: Path, encoding: str | None = None) -> Table:
@@ -256,7 +261,14 @@ def _resolve_columns(table: Table) -> dict[str, str]:
     return {role: column for role, column in roles.items() if column}
 
 
-def _party(path: Path, place: str, index: int, row: Row, columns: dict[str, str]) -> Party:
+def _party(
+    path: Path,
+    place: str,
+    index: int,
+    row: Row,
+    columns: dict[str, str],
+    warn: Callable[[str], None],
+) -> Party:
     def cell(role: str) -> Any:
         return row.get(columns.get(role, ""))
 
@@ -271,7 +283,7 @@ def _party(path: Path, place: str, index: int, row: Row, columns: dict[str, str]
         names=names,
         schema=Schema.parse(_text(cell("schema"))),
         birth_dates=_birth_dates(where("birth_date"), cell("birth_date")),
-        nationalities=_nationalities(where("nationality"), cell("nationality")),
+        nationalities=_nationalities(where("nationality"), cell("nationality"), warn),
         identifiers=_iin(cell("iin")),
         gender=Gender.parse(_text(cell("gender"))),
     )
@@ -316,19 +328,22 @@ def parse_birth_date(value: Any) -> BirthDate | None:
         return None
 
 
-def _nationalities(where: str, value: Any) -> list[str]:
+def _nationalities(where: str, value: Any, warn: Callable[[str], None]) -> list[str]:
     codes = []
-    for part in re.split(r"[;,/]", _text(value)):
-        if not part.strip():
+    for part in (piece.strip() for piece in _text(value).split(";")):
+        if not part:
             continue
-        code = to_iso2(part.strip())
+        # In a nationality column a short word is a code, whatever its case ("kz", "kaz").
+        code = to_iso2(part.upper() if len(part) <= 3 else part)
         if code is None:
-            raise InputError(
-                f"{where}: {part.strip()!r} is not a country "
-                "(write an ISO code such as KZ or KAZ, or the English name)"
-            )
-        codes.append(code)
+            warn(f"{where}: {part!r} is not a country finmon knows; ignored")
+        else:
+            codes.append(code)
     return list(dict.fromkeys(codes))
+
+
+def _ignore(_message: str) -> None:
+    """Drop a warning nobody asked for."""
 
 
 def _iin(value: Any) -> list[Identifier]:

@@ -91,10 +91,13 @@ def test_bad_date_names_file_row_and_column(tmp_path: Path) -> None:
     assert "dates.csv" in message and "line 3" in message and "column birth_date" in message
 
 
-def test_unknown_country_is_an_input_error(tmp_path: Path) -> None:
-    text = "id,name,nationality\n1,Arman Bekov,Atlantis\n"
-    with pytest.raises(InputError, match="line 2, column nationality: 'Atlantis'"):
-        list(read_parties(_write(tmp_path / "c.csv", text)))
+def test_unknown_country_is_dropped_with_a_warning(tmp_path: Path) -> None:
+    text = "id,name,nationality\n1,Arman Bekov,Atlantis\n2,Dana Omarova,\"kaz; Korea, South\"\n"
+    warnings: list[str] = []
+    parties = list(read_parties(_write(tmp_path / "c.csv", text), warn=warnings.append))
+    assert [p.nationalities for p in parties] == [[], ["KZ", "KR"]]
+    assert len(warnings) == 1
+    assert "c.csv: line 2, column nationality: 'Atlantis'" in warnings[0]
 
 
 def test_empty_name_in_a_row_is_an_input_error(tmp_path: Path) -> None:
