@@ -16,27 +16,50 @@ from functools import lru_cache
 _DIGRAPHS = (
     ("shch", "sh"), ("sch", "sh"), ("tch", "ch"), ("dzh", "j"), ("dj", "j"), ("zh", "j"),
     ("kh", "h"), ("gh", "g"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("ck", "k"), ("q", "k"),
-    ("x", "ks"), ("w", "v"), ("tz", "ts"),
+    ("x", "ks"), ("w", "v"),
 )  # fmt: skip
+_DIGRAPH_MAP = dict(_DIGRAPHS)
+# One pass, so a replacement never forms a new digraph (Shahidkhel: KH then DH).
+_DIGRAPH = re.compile("|".join(old for old, _ in _DIGRAPHS))
+
+
+def _digraph(match: re.Match[str]) -> str:
+    return _DIGRAPH_MAP[match.group()]
+
+
+# A C that is not part of CH sounds S before E, I, Y (Lounici, Faycal) and K elsewhere (Carlos).
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_HARD_C = re.compile(r"c(?!h)")
 _VOWELS = "aeiou"
 _Y_BEFORE_E = re.compile(r"(^|[aeiou])ie")
 _DOUBLE = re.compile(r"(.)\1+")
 _FINAL_H = re.compile(r"(?<=[aeiou])h$")
 _ABD = re.compile(r"^abd(?:oul|ul|el|al|ol|ur|ar|ir|er|us|as|u|i|e)(?=[a-z]{3,}$)")
 _VOWEL_RUN = re.compile(r"[aeiou]+")
-# Arabic script has no P, V or hard C: Latin spellings of Arabic names, and Arabic spellings of
-# foreign names, swap them for B, F and K.
-_SKELETON_LETTERS = str.maketrans("pvc", "bfk")
+# Arabic script has no P or hard C: spellings swap them for B and K. W/V and a final H come and go
+# between spellings (Marwan/مروان, Salah/صلاح), so the skeleton leaves them out.
+_SKELETON_LETTERS = str.maketrans("pc", "bs", "v")
+_FINAL_H_ANY = re.compile(r"h$")
 
 
 @lru_cache(maxsize=200_000)
 def fold(token: str) -> str:
-    """Phonetic key of a lowercase ASCII token: romanisation variants of one name fold together."""
+    """Phonetic key of a lowercase ASCII token: romanisation variants of one name fold together.
+
+    A token made of several words ('abd hanif') is folded word by word, so no digraph forms
+    across the join.
+    """
+    if " " in token:
+        return _DOUBLE.sub(r"\1", "".join(_fold_word(part) for part in token.split()))
+    return _fold_word(token)
+
+
+def _fold_word(token: str) -> str:
     key = _ABD.sub("abd", token)
-    for old, new in _DIGRAPHS:
-        if old in key:
-            key = key.replace(old, new)
-    key = key.replace("y", "i").replace("ou", "u").replace("oo", "u")
+    key = _DIGRAPH.sub(_digraph, key)
+    if "c" in key:
+        key = _HARD_C.sub("k", _SOFT_C.sub("s", key))
+    key = key.replace("y", "i").replace("ou", "u")
     key = _Y_BEFORE_E.sub(r"\1e", key)
     key = _DOUBLE.sub(r"\1", key)
     return _FINAL_H.sub("", key) or key
@@ -45,4 +68,18 @@ def fold(token: str) -> str:
 @lru_cache(maxsize=200_000)
 def skeleton(key: str) -> str:
     """Consonant skeleton of a folded key (vowels dropped, doubles collapsed)."""
-    return _DOUBLE.sub(r"\1", _VOWEL_RUN.sub("", key).translate(_SKELETON_LETTERS))
+    consonants = _VOWEL_RUN.sub("", key).translate(_SKELETON_LETTERS)
+    return _DOUBLE.sub(r"\1", _FINAL_H_ANY.sub("", consonants) or consonants)
+
+
+_COARSE = str.maketrans("tzgqc", "ddkks")
+
+
+@lru_cache(maxsize=200_000)
+def coarse(skel: str) -> str:
+    """A skeleton with the consonants that Arabic and Latin spellings confuse merged.
+
+    Used only across scripts: D/Z/T for ض ظ ذ ط (Ramadan/Ramzan, Kathim/Kazim), K/G/Q for ق
+    (Qasim/Gasmi), S for the CH of French spellings of ش (Maychou).
+    """
+    return _DOUBLE.sub(r"\1", skel.translate(_COARSE))

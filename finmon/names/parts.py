@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+
+from rigour.names.org_types import extract_org_types, replace_org_types_compare
 
 from finmon.model import Schema
 from finmon.names.keys import fold, skeleton
@@ -29,6 +31,8 @@ class TokenKind(StrEnum):
     GENERIC = "generic"
     INITIAL = "initial"
     NUMBER = "number"
+    NISBA = "nisba"
+    """An Arabic family or origin name introduced by the article: al-Tikriti, al-Masri."""
 
 
 WEIGHTS = {
@@ -38,16 +42,19 @@ WEIGHTS = {
     TokenKind.GENERIC: 0.35,
     TokenKind.INITIAL: 0.25,
     TokenKind.NUMBER: 0.6,
+    TokenKind.NISBA: 1.0,
 }
 COMMON_WEIGHT = 0.4
 
 _ACRONYM = re.compile(r"\b(?:[a-z0-9]\.){2,}")
 _QUOTES = re.compile(r"['`\u2018\u2019\u02bc\u02bb\"]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
-_GENDER_FORM = re.compile(r"(ov|ev|in|sk|ik|enk)a$|(ski)a$")
+# Gendered forms of one name: Petrov/Petrova, Aliev/Alieva, Mario/Maria.
+_GENDER_FORM = re.compile(r"(ov|ev|in|sk|ik|enk)a$|(ski)a$|(?<=[bcdfgjklmnprstvz])o$")
 _ENDINGS = sorted(PATRONYMIC_ENDINGS, key=len, reverse=True)
 _ABD_WORDS = {
-    fold(w): "abd" for w in ["abd", "abdul", "abdel", "abdal", "abdoul", "abdu", "abdool"]
+    fold(w): "abd"
+    for w in "abd abdul abdel abdal abdoul abdu abdou abdool abdur abdar abder abdor abdus abdes".split()
 }
 _ABU_WORDS = {fold(w): "abu" for w in ["abu", "abou", "abo"]}
 _LEGAL_KEYS = {fold(k): v for k, v in LEGAL_FORMS.items()}
@@ -56,11 +63,24 @@ _PARTICLE_KEYS = frozenset(fold(w) for w in PARTICLES)
 _TITLE_KEYS = frozenset(fold(w) for w in TITLES)
 _COMMON_SKELETONS = frozenset(skeleton(k) for k in COMMON_NAMES)
 _PHRASES = [(re.compile(rf"\b{re.escape(p)}\b"), f" {a} ") for p, a in LEGAL_PHRASES.items()]
+_FILIATION = frozenset(fold(w) for w in "bin ibn ben bint binti bn bnt ould".split())
+_ARTICLES = frozenset(fold(w) for w in "al el ad ar as at an az ash ud ul ed er es et ut".split())
+# Particles as they come out of Arabic script: ibn/bin (بن), bint (بنت), the article (ال).
+_ARABIC_PARTICLES = frozenset({"bn", "bnt", "al"})
+_ARTICLE_COMPOUNDS = frozenset(fold(w) for w in "din deen dine dawla daula".split())
+_ROMAN = frozenset("ii iii iv vi vii viii ix xi xii".split())
+_IDEOGRAPHIC = re.compile(r"([\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff])")
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
+class _Word:
+    text: str
+    hint: TokenKind | None = None
+
+
+@dataclass(slots=True, frozen=True, eq=False)
 class NameToken:
-    """One comparable part of a name."""
+    """One comparable part of a name; tokens with the same key, kind and script are equal."""
 
     text: str
     key: str
@@ -70,6 +90,20 @@ class NameToken:
     arabic: bool
     stem: str
     """Patronymics: the father's name; gendered surnames: the masculine form; else the key."""
+
+    sig: str = field(default="", compare=False)
+    """Identity for hashing: what the comparison of two tokens depends on (set on creation)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "sig", f"{self.kind.value[0]}{'a' if self.arabic else 'l'}{self.key}"
+        )
+
+    def __hash__(self) -> int:
+        return hash(self.sig)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NameToken) and self.sig == other.sig
 
 
 @dataclass(slots=True, frozen=True)
@@ -86,22 +120,35 @@ class AnalysedName:
 def analyse_name(text: str, schema: Schema = Schema.UNKNOWN) -> AnalysedName:
     """Transliterate, clean and split a name into weighted tokens."""
     script = script_of(text)
-    latin = to_latin(text)
-    words = _words(latin, script is Script.ARABIC, schema)
-    tokens = tuple(_token(w, i, len(words), script is Script.ARABIC, schema) for i, w in words)
+    arabic = script is Script.ARABIC
+    source = text if schema is Schema.PERSON else _org_types(text)
+    latin = to_latin(_IDEOGRAPHIC.sub(r" \1 ", source))
+    words = _words(latin, arabic, schema)
+    tokens = tuple(_token(w, i, len(words), arabic, schema) for i, w in enumerate(words))
     return AnalysedName(text, script, latin, tokens)
 
 
-def _words(latin: str, arabic: bool, schema: Schema) -> list[tuple[int, str]]:
+def _org_types(text: str) -> str:
+    """Legal forms in any language (Aktiengesellschaft, ТОО, Sp. z o.o.) to one short form."""
+    return replace_org_types_compare(_QUOTES.sub("", text.casefold()), generic=True)
+
+
+def _words(latin: str, arabic: bool, schema: Schema) -> list[_Word]:
     cleaned = _QUOTES.sub("", _ACRONYM.sub(lambda m: m.group().replace(".", ""), latin))
     cleaned = " " + _NON_WORD.sub(" ", cleaned) + " "
+    legal: set[str] = set()
     if schema is not Schema.PERSON:
         for pattern, abbreviation in _PHRASES:
             cleaned = pattern.sub(abbreviation, cleaned)
+        legal = {fold(form) for _, form in extract_org_types(cleaned)}
     raw = cleaned.split()
     if arabic:
         raw = _split_arabic_articles(raw)
-    return list(enumerate(_merge(_drop_noise(raw))))
+    words = _merge(_drop_noise(raw, arabic))
+    for word in words:
+        if fold(word.text) in legal:
+            word.hint = TokenKind.LEGAL
+    return words
 
 
 def _split_arabic_articles(words: list[str]) -> list[str]:
@@ -116,48 +163,74 @@ def _split_arabic_articles(words: list[str]) -> list[str]:
     return out
 
 
-def _drop_noise(words: list[str]) -> list[str]:
-    keys = [fold(w) for w in words]
-    content = [k not in _PARTICLE_KEYS and k not in _TITLE_KEYS for k in keys]
-    if sum(content) < 1:
-        return words
-    return [w for w, keep in zip(words, content, strict=True) if keep]
+def _drop_noise(raw: list[str], arabic: bool) -> list[_Word]:
+    """Drop particles and titles; mark the words that a particle introduced."""
+    keys = [fold(w) for w in raw]
+    particles = _ARABIC_PARTICLES if arabic else _PARTICLE_KEYS
+    titles = frozenset[str]() if arabic else _TITLE_KEYS
+    last = len(raw) - 1
+    words: list[_Word] = []
+    hint: TokenKind | None = None
+    for i, (text, key) in enumerate(zip(raw, keys, strict=True)):
+        if key in particles and i < last:
+            hint = _particle_hint(key) or hint
+            continue
+        words.append(_Word(text, hint))
+        hint = None
+    if not words:
+        return [_Word(text) for text in raw]
+    content = [w for w in words if fold(w.text) not in titles]
+    if len(content) >= 2:
+        words = content
+    if words[-1].hint is TokenKind.PATRONYMIC:
+        words[-1].hint = None
+    return words
 
 
-def _merge(words: list[str]) -> list[str]:
-    """Join 'Abd al-Rahman' into one token, and 'Abish uly' into one patronymic."""
-    out: list[str] = []
+def _particle_hint(key: str) -> TokenKind | None:
+    if key in _FILIATION:
+        return TokenKind.PATRONYMIC
+    if key in _ARTICLES:
+        return TokenKind.NISBA
+    return None
+
+
+def _merge(words: list[_Word]) -> list[_Word]:
+    """Join 'Abd al-Rahman' and 'Saif al-Din' into one token, 'Abish uly' into one patronymic."""
+    out: list[_Word] = []
     pending = ""
     for word in words:
-        key = fold(word)
+        key = fold(word.text)
         if key in _ABD_WORDS or key in _ABU_WORDS:
-            pending += _ABD_WORDS.get(key) or _ABU_WORDS[key]
+            pending = f"{pending} {_ABD_WORDS.get(key) or _ABU_WORDS[key]}".strip()
             continue
-        if key in PATRONYMIC_WORDS and out and not pending:
-            out[-1] += word
-            continue
-        out.append(pending + word)
-        pending = ""
+        if pending:
+            out.append(_Word(f"{pending} {word.text}"))
+            pending = ""
+        elif out and (key in PATRONYMIC_WORDS or key in _ARTICLE_COMPOUNDS):
+            out[-1].text += f" {word.text}"
+        else:
+            out.append(word)
     if pending:
-        out.append(pending)
+        out.append(_Word(pending))
     return out
 
 
-def _token(word: str, index: int, count: int, arabic: bool, schema: Schema) -> NameToken:
-    key = fold(word)
-    kind = _kind(key, index, count, schema)
+def _token(word: _Word, index: int, count: int, arabic: bool, schema: Schema) -> NameToken:
+    key = fold(word.text)
+    kind = word.hint or _kind(word.text, key, index, count, schema)
     if kind is TokenKind.LEGAL:
-        key = _LEGAL_KEYS[key]
+        key = _LEGAL_KEYS.get(key, key)
     weight = WEIGHTS[kind]
     if kind is TokenKind.NAME and (
         key in COMMON_NAMES or (arabic and skeleton(key) in _COMMON_SKELETONS)
     ):
         weight = COMMON_WEIGHT
-    return NameToken(word, key, skeleton(key), kind, weight, arabic, _stem(key, kind))
+    return NameToken(word.text, key, skeleton(key), kind, weight, arabic, _stem(key, kind))
 
 
-def _kind(key: str, index: int, count: int, schema: Schema) -> TokenKind:
-    if key.isdigit():
+def _kind(text: str, key: str, index: int, count: int, schema: Schema) -> TokenKind:
+    if key.isdigit() or (text in _ROMAN and schema is not Schema.PERSON):
         return TokenKind.NUMBER
     if len(key) == 1:
         return TokenKind.INITIAL
@@ -180,7 +253,11 @@ def _ending(key: str) -> str:
 
 def _stem(key: str, kind: TokenKind) -> str:
     if kind is TokenKind.PATRONYMIC:
-        return key[: -len(_ending(key))]
+        return key[: -len(_ending(key))] if _ending(key) else key
     if kind is TokenKind.NAME:
-        return _GENDER_FORM.sub(lambda m: m.group(1) or m.group(2), key)
+        return _GENDER_FORM.sub(_base_form, key)
     return key
+
+
+def _base_form(match: re.Match[str]) -> str:
+    return match.group(1) or match.group(2) or "a"

@@ -2,8 +2,8 @@
 
 Every distinct token of the list names is indexed by its folded key, by every key one deletion
 away (so one substituted, missing, extra or swapped letter still meets), by patronymic stem, and by
-consonant skeleton (for Arabic script). Adjacent token pairs are indexed joined, so 'Abdul Aziz'
-meets 'Abdulaziz'. A query token's neighbours are computed once and cached for the whole batch.
+consonant skeleton across scripts (Arabic with Latin or Cyrillic). Adjacent token pairs are indexed
+joined, so 'Abdul Aziz' meets 'Abdulaziz'. What a query token meets is computed once per batch.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import combinations
 
 from finmon.model import DesignationName
-from finmon.names.keys import fold, skeleton
+from finmon.names.keys import coarse, fold, skeleton
 from finmon.names.parts import AnalysedName, NameToken, TokenKind
 from finmon.screening.namescore import MIN_SIMILARITY, token_similarity
 
@@ -47,9 +48,16 @@ class CandidateIndex:
         self._token_ids: dict[NameToken, int] = {}
         self._postings: list[list[int]] = []
         self._by_key: dict[str, list[int]] = defaultdict(list)
-        self._by_skeleton: dict[str, list[int]] = defaultdict(list)
-        self._neighbours: dict[NameToken, list[tuple[int, float]]] = {}
+        # Skeletons of Latin/Cyrillic tokens [False] and of Arabic-script tokens [True].
+        self._by_skeleton: dict[bool, dict[str, list[int]]] = {
+            False: defaultdict(list),
+            True: defaultdict(list),
+        }
+        self._met: dict[NameToken, dict[int, float]] = {}
+        self._short: set[int] = set()
         for entry, name in enumerate(self.names):
+            if _structural(name.analysed) < 2:
+                self._short.add(entry)
             for token in _index_tokens(name.analysed):
                 self._post(token, entry)
 
@@ -61,55 +69,58 @@ class CandidateIndex:
             self._postings.append([])
             for key in _lookup_keys(token):
                 self._by_key[key].append(token_id)
-            for key in (token.skel, *deletions(token.skel)):
-                self._by_skeleton[key].append(token_id)
+            skeletons = self._by_skeleton[token.arabic]
+            rough = coarse(token.skel)
+            for key in (rough, *deletions(rough)):
+                skeletons[key].append(token_id)
         postings = self._postings[token_id]
         if not postings or postings[-1] != entry:
             postings.append(entry)
 
     def candidates(self, query: AnalysedName, limit: int = MAX_CANDIDATES) -> list[int]:
         """Entries that share enough tokens with the query to be worth a full comparison."""
-        weight: dict[int, float] = defaultdict(float)
-        hits: dict[int, int] = defaultdict(int)
-        for token in _index_tokens(query):
-            best: dict[int, float] = {}
-            for token_id, similarity in self._neighbours_of(token):
-                for entry in self._postings[token_id]:
-                    if similarity > best.get(entry, 0.0):
-                        best[entry] = similarity
-            for entry, similarity in best.items():
-                weight[entry] += similarity * token.weight
-                hits[entry] += 1
-        need = 2 if _structural(query) >= 2 else 1
-        chosen = [e for e in weight if hits[e] >= need or _structural(self.names[e].analysed) < 2]
-        chosen.sort(key=lambda e: weight[e], reverse=True)
-        return chosen[:limit]
+        tokens = _index_tokens(query)
+        met = [self._entries_met(t) for t in tokens]
+        if _structural(query) >= 2:
+            chosen: set[int] = set()
+            for a, b in combinations(met, 2):
+                chosen.update(a.keys() & b.keys())
+            for entries in met:
+                chosen.update(entries.keys() & self._short)
+        else:
+            chosen = {e for entries in met for e in entries}
+        weights = {
+            e: sum(t.weight * m.get(e, 0.0) for t, m in zip(tokens, met, strict=True))
+            for e in chosen
+        }
+        return sorted(weights, key=weights.__getitem__, reverse=True)[:limit]
 
-    def _neighbours_of(self, token: NameToken) -> list[tuple[int, float]]:
-        found = self._neighbours.get(token)
+    def _entries_met(self, token: NameToken) -> dict[int, float]:
+        """Every entry holding a token similar to this one, with the best similarity."""
+        found = self._met.get(token)
         if found is None:
-            if len(self._neighbours) > 500_000:
-                self._neighbours.clear()
-            found = self._neighbours[token] = self._find(token)
+            if len(self._met) > 200_000:
+                self._met.clear()
+            found = self._met[token] = self._find(token)
         return found
 
-    def _find(self, token: NameToken) -> list[tuple[int, float]]:
+    def _find(self, token: NameToken) -> dict[int, float]:
         ids: set[int] = set()
         for key in (token.key, *deletions(token.key), token.stem):
             ids.update(self._by_key.get(key, ()))
-        skeleton_keys = (token.skel, *deletions(token.skel))
-        for key in skeleton_keys:
-            ids.update(i for i in self._by_skeleton.get(key, ()) if self._crosses(token, i))
-        found = []
+        other_script = self._by_skeleton[not token.arabic]
+        rough = coarse(token.skel)
+        for key in (rough, *deletions(rough)):
+            ids.update(other_script.get(key, ()))
+        best: dict[int, float] = {}
         for token_id in ids:
             similarity, _ = token_similarity(token, self._tokens[token_id])
-            if similarity >= MIN_SIMILARITY:
-                found.append((token_id, similarity))
-        return found
-
-    def _crosses(self, token: NameToken, token_id: int) -> bool:
-        """Skeleton neighbours only count across scripts (Arabic with Latin or Cyrillic)."""
-        return token.arabic != self._tokens[token_id].arabic
+            if similarity < MIN_SIMILARITY:
+                continue
+            for entry in self._postings[token_id]:
+                if similarity > best.get(entry, 0.0):
+                    best[entry] = similarity
+        return best
 
 
 def _lookup_keys(token: NameToken) -> list[str]:
@@ -124,9 +135,11 @@ def _index_tokens(name: AnalysedName) -> list[NameToken]:
     tokens = list(name.tokens)
     for a, b in zip(name.tokens, name.tokens[1:], strict=False):
         if a.kind in _STRUCTURAL and b.kind in _STRUCTURAL:
-            key = fold(a.text + b.text)
+            key = fold(f"{a.text} {b.text}")
             weight = max(a.weight, b.weight)
-            joined = NameToken(a.text + b.text, key, skeleton(key), a.kind, weight, a.arabic, key)
+            joined = NameToken(
+                f"{a.text} {b.text}", key, skeleton(key), a.kind, weight, a.arabic, key
+            )
             tokens.append(joined)
     return tokens
 

@@ -14,7 +14,7 @@ from typing import Any
 from rapidfuzz.distance import OSA
 
 from finmon.model import Schema
-from finmon.names.keys import fold, skeleton
+from finmon.names.keys import coarse, fold, skeleton
 from finmon.names.parts import AnalysedName, NameToken, TokenKind, analyse_name
 
 ALGORITHM = "finmon-name-1"
@@ -26,11 +26,16 @@ SINGLE_TOKEN_CAP = 0.6
 """Score ceiling when only one token of two multi-token names matched."""
 PATRONYMIC_CONFLICT = 0.75
 """Factor applied when both names carry patronymics and they disagree."""
-UNMATCHED_PATRONYMIC = 0.3
-"""Share of a patronymic's weight that counts against a name that lacks it."""
 COMPOUND_SIMILARITY = 0.85
 """Two tokens joined must be at least this close to the single token they stand for."""
-_STRUCTURAL = (TokenKind.NAME, TokenKind.PATRONYMIC, TokenKind.NUMBER)
+_STRUCTURAL = (TokenKind.NAME, TokenKind.PATRONYMIC, TokenKind.NUMBER, TokenKind.NISBA)
+_VOWELS = "aeiou"
+NISBA_CONFLICT = 0.8
+"""Factor applied when both names end in an al- family name and those differ."""
+NUMBER_CONFLICT = 0.85
+"""Factor applied when a number (Bowne Global Solutions II) is on one side only."""
+_OWED = {TokenKind.PATRONYMIC: 0.3, TokenKind.NISBA: 0.5}
+"""Share of its weight that an unmatched token costs: patronymics and nisbas are often left out."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -112,10 +117,10 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         return 1.0, "exact"
     if TokenKind.INITIAL in (a.kind, b.kind):
         return (0.7, "initial") if a.key[0] == b.key[0] else (0.0, "")
+    if a.arabic != b.arabic:
+        return _skeleton_similarity(coarse(a.skel), coarse(b.skel))
     if a.kind is TokenKind.PATRONYMIC and b.kind is TokenKind.PATRONYMIC:
         return _patronymic_similarity(a, b)
-    if a.arabic != b.arabic:
-        return _skeleton_similarity(a.skel, b.skel)
     if a.stem == b.stem and a.kind is b.kind is TokenKind.NAME:
         return 0.6, "gender_form"
     return _spelling_similarity(a.key, b.key, a.skel, b.skel)
@@ -123,8 +128,11 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
 
 def _spelling_similarity(a: str, b: str, skel_a: str, skel_b: str) -> tuple[float, str]:
     similarity = OSA.normalized_similarity(a, b)
-    if skel_a == skel_b and len(skel_a) >= 2 and similarity < 0.85:
-        return 0.85, "skeleton"
+    if skel_a == skel_b and len(skel_a) >= 3 and similarity < 0.88:
+        same_start = a[0] == b[0] or (a[0] in _VOWELS and b[0] in _VOWELS)
+        return (0.88 if same_start else 0.85), "skeleton"
+    if a in (f"abd{b}", f"abu{b}") or b in (f"abd{a}", f"abu{a}"):
+        return 0.75, "abd_prefix"
     shorter, longer = sorted((a, b), key=len)
     if len(shorter) >= 4 and longer.startswith(shorter) and similarity < 0.8:
         return 0.8, "prefix"
@@ -135,7 +143,7 @@ def _skeleton_similarity(a: str, b: str) -> tuple[float, str]:
     if not a or not b:
         return 0.0, ""
     if a == b:
-        return 0.9 if len(a) >= 2 else 0.75, "skeleton"
+        return 0.95 if len(a) >= 2 else 0.8, "skeleton"
     return 0.9 * OSA.normalized_similarity(a, b), "skeleton"
 
 
@@ -188,15 +196,15 @@ def _compounds(q: tuple[NameToken, ...], c: tuple[NameToken, ...]) -> list[_Scor
 
 
 def _joined(a: NameToken, b: NameToken) -> NameToken:
-    key = fold(a.text + b.text)
-    return NameToken(a.text + b.text, key, skeleton(key), TokenKind.NAME, 1.0, a.arabic, key)
+    key = fold(f"{a.text} {b.text}")
+    return NameToken(f"{a.text} {b.text}", key, skeleton(key), TokenKind.NAME, 1.0, a.arabic, key)
 
 
 def _compound_similarity(joined: NameToken, other: NameToken) -> float:
     if abs(len(joined.key) - len(other.key)) > 2:
         return 0.0
     if joined.arabic != other.arabic:
-        return _skeleton_similarity(joined.skel, other.skel)[0]
+        return _skeleton_similarity(coarse(joined.skel), coarse(other.skel))[0]
     return OSA.normalized_similarity(joined.key, other.key)
 
 
@@ -213,9 +221,15 @@ def _score(
         if score > SINGLE_TOKEN_CAP:
             notes.append("only one name part matched")
         score = min(score, SINGLE_TOKEN_CAP)
-    if _patronymics_conflict(q, c, pairs):
+    if _conflict(TokenKind.PATRONYMIC, q, c, pairs):
         notes.append("patronymics differ")
         score *= PATRONYMIC_CONFLICT
+    if _conflict(TokenKind.NISBA, q, c, pairs):
+        notes.append("family names differ")
+        score *= NISBA_CONFLICT
+    if _unmatched_number(q, c, pairs):
+        notes.append("numbers differ")
+        score *= NUMBER_CONFLICT
     return score, notes
 
 
@@ -230,28 +244,36 @@ def _coverage(tokens: tuple[NameToken, ...], matched: list[tuple[tuple[int, ...]
 
 
 def _weight_owed(token: NameToken, covered: bool) -> float:
-    """A token's weight in the denominator: an unmatched patronymic costs only a share of it."""
-    if covered or token.kind is not TokenKind.PATRONYMIC:
+    """A token's weight in the denominator; unmatched generic words cost as much as names."""
+    if covered:
         return token.weight
-    return token.weight * UNMATCHED_PATRONYMIC
+    if token.kind is TokenKind.GENERIC:
+        return 1.0
+    return token.weight * _OWED.get(token.kind, 1.0)
 
 
 def _structural_count(tokens: tuple[NameToken, ...]) -> int:
     return sum(1 for t in tokens if t.kind in _STRUCTURAL)
 
 
-def _patronymics_conflict(
+def _conflict(
+    kind: TokenKind, q: tuple[NameToken, ...], c: tuple[NameToken, ...], pairs: list[TokenPair]
+) -> bool:
+    """Both names carry a token of this kind that found no partner: Viktorovich vs Ivanovich."""
+    matched_q = {i for p in pairs for i in p.query}
+    matched_c = {j for p in pairs for j in p.candidate}
+    return any(t.kind is kind and i not in matched_q for i, t in enumerate(q)) and any(
+        t.kind is kind and j not in matched_c for j, t in enumerate(c)
+    )
+
+
+def _unmatched_number(
     q: tuple[NameToken, ...], c: tuple[NameToken, ...], pairs: list[TokenPair]
 ) -> bool:
-    has_q = any(t.kind is TokenKind.PATRONYMIC for t in q)
-    has_c = any(t.kind is TokenKind.PATRONYMIC for t in c)
-    if not (has_q and has_c):
-        return False
-    return not any(
-        q[i].kind is TokenKind.PATRONYMIC or c[j].kind is TokenKind.PATRONYMIC
-        for p in pairs
-        for i in p.query
-        for j in p.candidate
+    matched_q = {i for p in pairs for i in p.query}
+    matched_c = {j for p in pairs for j in p.candidate}
+    return any(t.kind is TokenKind.NUMBER and i not in matched_q for i, t in enumerate(q)) or any(
+        t.kind is TokenKind.NUMBER and j not in matched_c for j, t in enumerate(c)
     )
 
 
