@@ -92,7 +92,7 @@ def test_bad_date_names_file_row_and_column(tmp_path: Path) -> None:
 
 
 def test_unknown_country_is_dropped_with_a_warning(tmp_path: Path) -> None:
-    text = "id,name,nationality\n1,Arman Bekov,Atlantis\n2,Dana Omarova,\"kaz; Korea, South\"\n"
+    text = 'id,name,nationality\n1,Arman Bekov,Atlantis\n2,Dana Omarova,"kaz; Korea, South"\n'
     warnings: list[str] = []
     parties = list(read_parties(_write(tmp_path / "c.csv", text), warn=warnings.append))
     assert [p.nationalities for p in parties] == [[], ["KZ", "KR"]]
