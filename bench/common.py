@@ -279,27 +279,37 @@ class Figure:
 
 
 def format_table(figures: Sequence[Figure]) -> str:
-    """A Markdown table of the figures, then the size and notes of each set."""
-    lines = [
-        "| set | metric | finmon | logic-v2 | target | finmon |",
-        "|---|---|---:|---:|---:|---|",
-    ]
-    for figure in figures:
-        sign = "<=" if figure.lower_is_better else ">="
-        target = "" if figure.target is None else f"{sign} {figure.show(figure.target)}"
-        cells = [
-            figure.set,
-            figure.metric,
-            figure.show(figure.finmon),
-            figure.show(figure.logic_v2),
-        ]
-        lines.append("| " + " | ".join([*cells, target, figure.verdict()]) + " |")
+    """Markdown tables: headline figures with targets, alert rate per name origin, the breakdown
+    by category or perturbation, then the size and notes of each set."""
+    headline = [f for f in figures if not f.detail and "origin" not in f.set]
+    origin = [f for f in figures if "origin" in f.set]
+    breakdown = [f for f in figures if f.detail]
+    parts = [_table(headline, "metric", with_target=True)]
+    if origin:
+        parts += ["Alert rate of the negatives by name origin:", _table(origin, "origin group")]
+    if breakdown:
+        parts += ["Breakdown (share judged right per category; recall per perturbation):"]
+        parts += [_table(breakdown, "part")]
     notes = [f"- {f.set}: {'; '.join(x for x in (f.size, f.note) if x)}" for f in figures]
-    seen: list[str] = []
-    for note in notes:
-        if not note.endswith(": ") and note not in seen:
-            seen.append(note)
-    return "\n".join(lines) + ("\n\n" + "\n".join(seen) if seen else "")
+    seen = [
+        note for i, note in enumerate(notes) if not note.endswith(": ") and note not in notes[:i]
+    ]
+    return "\n\n".join(parts + (["\n".join(seen)] if seen else []))
+
+
+def _table(figures: Sequence[Figure], what: str, with_target: bool = False) -> str:
+    head = f"| set | {what} | finmon | logic-v2 |" + (" target | finmon |" if with_target else "")
+    rule = "|---|---|---:|---:|" + ("---:|---|" if with_target else "")
+    lines = [head, rule]
+    for figure in figures:
+        cells = [figure.set, figure.metric.strip()]
+        cells += [figure.show(figure.finmon), figure.show(figure.logic_v2)]
+        if with_target:
+            sign = "<=" if figure.lower_is_better else ">="
+            cells.append("" if figure.target is None else f"{sign} {figure.show(figure.target)}")
+            cells.append(figure.verdict())
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def replace_section(path: Path, heading: str, text: str) -> None:

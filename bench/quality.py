@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -224,7 +225,7 @@ def _by_category(
             for name in verdicts
         }
         kind = "match" if pairs[members[0]].is_match else "control"
-        metric = f"  {category} ({kind}, n={len(members)}) judged right"
+        metric = f"{category} ({kind}, n={len(members)})"
         figures.append(Figure(label, metric, right["finmon"], right["logic-v2"], detail=True))
     return figures
 
@@ -308,7 +309,7 @@ def evaluate_recall(
     for kind in sorted(set(kinds)) if len(set(kinds)) > 1 else []:
         members = [i for i, k in enumerate(kinds) if k == kind]
         pick = {name: _share([v[i] for i in members]) for name, v in found.items()}
-        metric = f"  {kind} (n={len(members)}) recall"
+        metric = f"{kind} (n={len(members)})"
         figures.append(Figure(label, metric, pick["finmon"], pick["logic-v2"], detail=True))
     return figures
 
@@ -448,7 +449,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     minutes = (time.perf_counter() - started) / 60
     table = format_table(figures)
     print(table)
-    print(f"\n{len(figures)} figures in {minutes:.1f} min. Reproduce: {command}")
+    print(
+        f"\n{len(figures)} figures in {minutes:.1f} min at {code_version()}. Reproduce: {command}"
+    )
     print(f"finmon failures: {OUT}/quality-failures-<set>.csv")
     if not args.quick:
         replace_section(ROOT / "docs" / "benchmarks.md", "## Quality", docs_section(table, command))
@@ -461,21 +464,39 @@ def docs_section(table: str, command: str) -> str:
 
     today = dt.date.today().isoformat()
     return QUALITY_DOC.format(
-        date=today, command=command, table=table, k=PREFILTER_K, ours=DEFAULT_THRESHOLD
+        date=today,
+        command=command,
+        table=table,
+        k=PREFILTER_K,
+        ours=DEFAULT_THRESHOLD,
+        version=code_version(),
     )
+
+
+def code_version() -> str:
+    """The commit measured, flagged when finmon/ has uncommitted changes."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=False)
+        return done.stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown commit"
+    dirty = git("status", "--porcelain", "--", "finmon", "bench")
+    return f"commit {commit}" + (" with uncommitted changes" if dirty else "")
 
 
 QUALITY_DOC = """## Quality
 
-Measured {date} with `{command}` on 2 cores: finmon and nomenklatura logic-v2 in the same
-run, on the same inputs, each at its own default threshold (finmon `DEFAULT_THRESHOLD` =
-{ours}; logic-v2 0.70, yente's default `SCORE_THRESHOLD`, since nomenklatura ships none). For
-screening, logic-v2 scores the top {k} candidates of a rapidfuzz prefilter (standing in for
-yente's search index); on the negatives it runs on a fixed-seed sample of 2,000 people. Sets,
-gold mapping and seeds are described in `bench/README.md`; finmon's misses and false alerts are
-written to `out/quality-failures-<set>.csv`. Indented rows break a set down by category (share
-judged right) or by perturbation (recall). The name-origin groups are a crude guess from script
-and name shape, for measurement only.
+Measured {date} with `{command}` on 2 cores, at {version}.
+
+finmon and nomenklatura logic-v2 run in the same process, on the same inputs, each at its own
+default threshold (finmon `DEFAULT_THRESHOLD` = {ours}; logic-v2 0.70, yente's default
+`SCORE_THRESHOLD`, since nomenklatura ships none). For screening, logic-v2 scores the top {k}
+candidates of a rapidfuzz prefilter (standing in for yente's search index); on the negatives it
+runs on a fixed-seed sample of 2,000 people. Sets, gold mapping and seeds are described in
+`bench/README.md`; finmon's misses and false alerts are written to
+`out/quality-failures-<set>.csv`. The name-origin groups are a crude guess from script and name
+shape, for measurement only.
 
 {table}
 """
