@@ -34,7 +34,6 @@ _VOWELS = "aeiou"
 _Y_BEFORE_E = re.compile(r"(^|[aeiou])ie")
 _DOUBLE = re.compile(r"(.)\1+")
 _FINAL_H = re.compile(r"(?<=[aeiou])h$")
-_ABD = re.compile(r"^abd(?:oul|ul|el|al|ol|ur|ar|ir|er|us|as|u|i|e)(?=[a-z]{3,}$)")
 _VOWEL_RUN = re.compile(r"[aeiou]+")
 # Arabic script has no P or hard C: spellings swap them for B and K. W/V and a final H come and go
 # between spellings (Marwan/مروان, Salah/صلاح), so the skeleton leaves them out.
@@ -55,8 +54,7 @@ def fold(token: str) -> str:
 
 
 def _fold_word(token: str) -> str:
-    key = _ABD.sub("abd", token)
-    key = _DIGRAPH.sub(_digraph, key)
+    key = _DIGRAPH.sub(_digraph, token)
     if "c" in key:
         key = _HARD_C.sub("k", _SOFT_C.sub("s", key))
     key = key.replace("y", "i").replace("ou", "u")

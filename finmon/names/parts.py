@@ -57,6 +57,10 @@ _ABD_WORDS = {
     for w in "abd abdul abdel abdal abdoul abdu abdou abdool abdur abdar abder abdor abdus abdes".split()
 }
 _ABU_WORDS = {fold(w): "abu" for w in ["abu", "abou", "abo"]}
+# Servant-of and father-of names written as one word: Abdurrahman, Abdelkader, Abubakar.
+_COMPOUND_PREFIX = re.compile(
+    r"^(abd)(?:oul|ul|el|al|ol|ur|ar|ir|er|us|as|ou|u|i|e)?(?=[a-z]{3,}$)|^(abu)(?=[a-z]{4,}$)"
+)
 _LEGAL_KEYS = {fold(k): v for k, v in LEGAL_FORMS.items()}
 _GENERIC_KEYS = frozenset(fold(w) for w in ORG_GENERIC)
 _PARTICLE_KEYS = frozenset(fold(w) for w in PARTICLES)
@@ -114,6 +118,8 @@ class AnalysedName:
     script: Script
     latin: str
     tokens: tuple[NameToken, ...]
+    joined: tuple[NameToken, ...]
+    """Each token joined with the next one ('abdul aziz' as 'abdulaziz'), position by position."""
 
 
 @lru_cache(maxsize=100_000)
@@ -125,7 +131,17 @@ def analyse_name(text: str, schema: Schema = Schema.UNKNOWN) -> AnalysedName:
     latin = to_latin(_IDEOGRAPHIC.sub(r" \1 ", source))
     words = _words(latin, arabic, schema)
     tokens = tuple(_token(w, i, len(words), arabic, schema) for i, w in enumerate(words))
-    return AnalysedName(text, script, latin, tokens)
+    return AnalysedName(text, script, latin, tokens, _joined(tokens))
+
+
+def _joined(tokens: tuple[NameToken, ...]) -> tuple[NameToken, ...]:
+    out = []
+    for a, b in zip(tokens, tokens[1:], strict=False):
+        text = f"{a.text} {b.text}"
+        key = fold(text)
+        weight = max(a.weight, b.weight)
+        out.append(NameToken(text, key, skeleton(key), TokenKind.NAME, weight, a.arabic, key))
+    return tuple(out)
 
 
 def _org_types(text: str) -> str:
@@ -156,7 +172,9 @@ def _split_arabic_articles(words: list[str]) -> list[str]:
     for word in words:
         if word.startswith("bd"):
             word = "a" + word
-        if word.startswith("al") and len(word) > 4:
+        if word.startswith("abdal") and len(word) > 6:
+            out.extend(("abd", "al", word[5:]))
+        elif word.startswith("al") and len(word) > 4:
             out.extend(("al", word[2:]))
         else:
             out.append(word)
@@ -196,23 +214,21 @@ def _particle_hint(key: str) -> TokenKind | None:
 
 
 def _merge(words: list[_Word]) -> list[_Word]:
-    """Join 'Abd al-Rahman' and 'Saif al-Din' into one token, 'Abish uly' into one patronymic."""
+    """Split 'Abdurrahman' like 'Abd al-Rahman'; join 'Abish uly' and 'Saif al-Din' into one."""
     out: list[_Word] = []
-    pending = ""
     for word in words:
         key = fold(word.text)
         if key in _ABD_WORDS or key in _ABU_WORDS:
-            pending = f"{pending} {_ABD_WORDS.get(key) or _ABU_WORDS[key]}".strip()
-            continue
-        if pending:
-            out.append(_Word(f"{pending} {word.text}"))
-            pending = ""
+            out.append(_Word(_ABD_WORDS.get(key) or _ABU_WORDS[key]))
+        elif out and out[-1].text in ("abd", "abu"):
+            out.append(_Word(word.text))
         elif out and (key in PATRONYMIC_WORDS or key in _ARTICLE_COMPOUNDS):
             out[-1].text += f" {word.text}"
+        elif prefix := _COMPOUND_PREFIX.match(word.text):
+            head = prefix.group(1) or prefix.group(2)
+            out.extend((_Word(head), _Word(word.text[prefix.end() :], word.hint)))
         else:
             out.append(word)
-    if pending:
-        out.append(_Word(pending))
     return out
 
 

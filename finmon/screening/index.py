@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from finmon.model import DesignationName
-from finmon.names.keys import coarse, fold, skeleton
+from finmon.names.keys import coarse
 from finmon.names.parts import AnalysedName, NameToken, TokenKind
 from finmon.screening.namescore import MIN_SIMILARITY, token_similarity
 
@@ -131,15 +131,10 @@ def _lookup_keys(token: NameToken) -> list[str]:
 
 
 def _index_tokens(name: AnalysedName) -> list[NameToken]:
-    """The name's tokens plus each adjacent pair joined into one."""
+    """The name's tokens plus each adjacent pair of name parts joined into one."""
     tokens = list(name.tokens)
-    for a, b in zip(name.tokens, name.tokens[1:], strict=False):
+    for a, b, joined in zip(name.tokens, name.tokens[1:], name.joined, strict=False):
         if a.kind in _STRUCTURAL and b.kind in _STRUCTURAL:
-            key = fold(f"{a.text} {b.text}")
-            weight = max(a.weight, b.weight)
-            joined = NameToken(
-                f"{a.text} {b.text}", key, skeleton(key), a.kind, weight, a.arabic, key
-            )
             tokens.append(joined)
     return tokens
 

@@ -14,8 +14,8 @@ from typing import Any
 from rapidfuzz.distance import OSA
 
 from finmon.model import Schema
-from finmon.names.keys import coarse, fold, skeleton
-from finmon.names.parts import AnalysedName, NameToken, TokenKind, analyse_name
+from finmon.names.keys import coarse
+from finmon.names.parts import WEIGHTS, AnalysedName, NameToken, TokenKind, analyse_name
 
 ALGORITHM = "finmon-name-1"
 MIN_SIMILARITY = 0.7
@@ -34,6 +34,8 @@ NISBA_CONFLICT = 0.8
 """Factor applied when both names end in an al- family name and those differ."""
 NUMBER_CONFLICT = 0.85
 """Factor applied when a number (Bowne Global Solutions II) is on one side only."""
+CONTRADICTION = {"fuzzy": 1.5, "prefix": 1.5, "gender_form": 2.0, "abd_prefix": 1.5}
+"""How strongly a spelling difference found by each method argues for two different people."""
 _OWED = {TokenKind.PATRONYMIC: 0.3, TokenKind.NISBA: 0.5}
 """Share of its weight that an unmatched token costs: patronymics and nisbas are often left out."""
 
@@ -94,7 +96,7 @@ def match_names(query: AnalysedName, candidate: AnalysedName) -> NameMatch:
     q, c = query.tokens, candidate.tokens
     if not q or not c:
         return NameMatch(query, candidate, 0.0, (), ("empty name",))
-    pairs = _align(q, c)
+    pairs = _align(query, candidate)
     score, notes = _score(q, c, pairs)
     return NameMatch(query, candidate, score, tuple(pairs), tuple(notes))
 
@@ -154,14 +156,15 @@ def _patronymic_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     return 0.9 * similarity, "patronymic_form"
 
 
-def _align(q: tuple[NameToken, ...], c: tuple[NameToken, ...]) -> list[TokenPair]:
+def _align(query: AnalysedName, candidate: AnalysedName) -> list[TokenPair]:
+    q, c = query.tokens, candidate.tokens
     scored = []
     for i, a in enumerate(q):
         for j, b in enumerate(c):
             similarity, method = token_similarity(a, b)
             if similarity >= MIN_SIMILARITY:
                 scored.append((similarity, -abs(i - j), (i,), (j,), method))
-    scored.extend(_compounds(q, c))
+    scored.extend(_compounds(query, candidate))
     scored.sort(reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
@@ -177,32 +180,37 @@ def _align(q: tuple[NameToken, ...], c: tuple[NameToken, ...]) -> list[TokenPair
 _Scored = tuple[float, int, tuple[int, ...], tuple[int, ...], str]
 
 
-def _compounds(q: tuple[NameToken, ...], c: tuple[NameToken, ...]) -> list[_Scored]:
+def _compounds(query: AnalysedName, candidate: AnalysedName) -> list[_Scored]:
     """Two adjacent tokens of one name against one token of the other: 'Abdul Aziz', 'Patr ushev'."""
     found: list[_Scored] = []
-    for i in range(len(q) - 1):
-        joined = _joined(q[i], q[i + 1])
-        for j, other in enumerate(c):
+    for i, joined in enumerate(query.joined):
+        for j, other in enumerate(candidate.tokens):
             similarity = _compound_similarity(joined, other)
             if similarity >= COMPOUND_SIMILARITY:
                 found.append((similarity, -abs(i - j), (i, i + 1), (j,), "compound"))
-    for j in range(len(c) - 1):
-        joined = _joined(c[j], c[j + 1])
-        for i, other in enumerate(q):
+    for j, joined in enumerate(candidate.joined):
+        for i, other in enumerate(query.tokens):
             similarity = _compound_similarity(joined, other)
             if similarity >= COMPOUND_SIMILARITY:
                 found.append((similarity, -abs(i - j), (i,), (j, j + 1), "compound"))
     return found
 
 
-def _joined(a: NameToken, b: NameToken) -> NameToken:
-    key = fold(f"{a.text} {b.text}")
-    return NameToken(f"{a.text} {b.text}", key, skeleton(key), TokenKind.NAME, 1.0, a.arabic, key)
-
-
 def _compound_similarity(joined: NameToken, other: NameToken) -> float:
     if abs(len(joined.key) - len(other.key)) > 2:
         return 0.0
+    cached = _COMPOUND_CACHE.get((joined, other))
+    if cached is None:
+        if len(_COMPOUND_CACHE) > 2_000_000:
+            _COMPOUND_CACHE.clear()
+        cached = _COMPOUND_CACHE[(joined, other)] = _joined_similarity(joined, other)
+    return cached
+
+
+_COMPOUND_CACHE: dict[tuple[NameToken, NameToken], float] = {}
+
+
+def _joined_similarity(joined: NameToken, other: NameToken) -> float:
     if joined.arabic != other.arabic:
         return _skeleton_similarity(coarse(joined.skel), coarse(other.skel))[0]
     return OSA.normalized_similarity(joined.key, other.key)
@@ -212,8 +220,8 @@ def _score(
     q: tuple[NameToken, ...], c: tuple[NameToken, ...], pairs: list[TokenPair]
 ) -> tuple[float, list[str]]:
     notes: list[str] = []
-    cover_q = _coverage(q, [(p.query, p.similarity) for p in pairs])
-    cover_c = _coverage(c, [(p.candidate, p.similarity) for p in pairs])
+    cover_q = _coverage(q, [(p.query, p.similarity, p.method) for p in pairs])
+    cover_c = _coverage(c, [(p.candidate, p.similarity, p.method) for p in pairs])
     high, low = max(cover_q, cover_c), min(cover_q, cover_c)
     score = STRONG_SIDE * high + (1 - STRONG_SIDE) * low
     structural = sum(1 for p in pairs if any(q[i].kind in _STRUCTURAL for i in p.query))
@@ -233,20 +241,29 @@ def _score(
     return score, notes
 
 
-def _coverage(tokens: tuple[NameToken, ...], matched: list[tuple[tuple[int, ...], float]]) -> float:
-    got = 0.0
+def _coverage(
+    tokens: tuple[NameToken, ...], matched: list[tuple[tuple[int, ...], float, str]]
+) -> float:
+    """Support over support plus what is missing plus what disagrees.
+
+    A token that is absent costs its weight; a token that is present but spelled differently
+    costs its full weight (a shared common name is weak support, a different one is a real
+    difference) times how much a spelling difference of that kind contradicts identity.
+    """
+    support = disagreement = 0.0
     covered: set[int] = set()
-    for indices, similarity in matched:
-        got += similarity * sum(tokens[i].weight for i in indices)
+    for indices, similarity, method in matched:
+        support += similarity * sum(tokens[i].weight for i in indices)
+        full = sum(WEIGHTS[tokens[i].kind] for i in indices)
+        disagreement += (1.0 - similarity) * full * CONTRADICTION.get(method, 1.0)
         covered.update(indices)
-    total = sum(_weight_owed(t, i in covered) for i, t in enumerate(tokens))
-    return got / total if total else 0.0
+    missing = sum(_weight_owed(t) for i, t in enumerate(tokens) if i not in covered)
+    total = support + missing + disagreement
+    return support / total if total else 0.0
 
 
-def _weight_owed(token: NameToken, covered: bool) -> float:
-    """A token's weight in the denominator; unmatched generic words cost as much as names."""
-    if covered:
-        return token.weight
+def _weight_owed(token: NameToken) -> float:
+    """What an unmatched token costs; unmatched generic words cost as much as names."""
     if token.kind is TokenKind.GENERIC:
         return 1.0
     return token.weight * _OWED.get(token.kind, 1.0)
