@@ -344,7 +344,10 @@ def table_rows(results: dict[str, Any], stand: dict[str, Any] | None) -> list[st
         note = f"index of {fin['indexed_names']:,} names built in {fin['build_seconds']:.2f} s"
         rows.append(_row("finmon in process `screen_many`", fin["seconds"], n, fin["rss"], note))
     if floor:
-        note = f"Jaro-Winkler `cdist`, workers=-1, score_cutoff {FLOOR_CUTOFF}"
+        note = (
+            f"Jaro-Winkler `cdist`, workers=-1, score_cutoff {FLOOR_CUTOFF} "
+            f"(reached by {floor['over_cutoff']:,} query names)"
+        )
         if floor["extrapolated"]:
             note += f"; timed on {floor['measured_names']:,} names, extrapolated linearly"
         rows.append(_row("floor: rapidfuzz, all cores", floor["seconds"], n, floor["rss"], note))
