@@ -38,7 +38,6 @@ _VOWEL_RUN = re.compile(r"[aeiou]+")
 # Arabic script has no P or hard C: spellings swap them for B and K. W/V and a final H come and go
 # between spellings (Marwan/مروان, Salah/صلاح), so the skeleton leaves them out.
 _SKELETON_LETTERS = str.maketrans("pc", "bs", "v")
-_FINAL_H_ANY = re.compile(r"h$")
 
 
 @lru_cache(maxsize=200_000)
@@ -66,18 +65,24 @@ def _fold_word(token: str) -> str:
 @lru_cache(maxsize=200_000)
 def skeleton(key: str) -> str:
     """Consonant skeleton of a folded key (vowels dropped, doubles collapsed)."""
-    consonants = _VOWEL_RUN.sub("", key).translate(_SKELETON_LETTERS)
-    return _DOUBLE.sub(r"\1", _FINAL_H_ANY.sub("", consonants) or consonants)
+    return _DOUBLE.sub(r"\1", _VOWEL_RUN.sub("", key).translate(_SKELETON_LETTERS))
 
 
-_COARSE = str.maketrans("tzgqc", "ddkks")
+_CROSS_SOFT_C = re.compile(r"c(?=[eiyh])")
+_CROSS_LETTERS = str.maketrans("qgjztp", "kkkddb", "aeiouywv")
 
 
 @lru_cache(maxsize=200_000)
-def coarse(skel: str) -> str:
-    """A skeleton with the consonants that Arabic and Latin spellings confuse merged.
+def cross_key(text: str) -> str:
+    """Consonant key for comparing a name across scripts (Arabic with Latin or Cyrillic).
 
-    Used only across scripts: D/Z/T for ض ظ ذ ط (Ramadan/Ramzan, Kathim/Kazim), K/G/Q for ق
-    (Qasim/Gasmi), S for the CH of French spellings of ش (Maychou).
+    Built from the plain transliteration, not the fold, because Latin spellings of Arabic names
+    use digraphs that Slavic romanisations read otherwise (Azhar is not Ажар). Letters that the
+    two scripts confuse are merged: D/Z/T (ض ظ ذ ط: Ramadan/Ramzan), K/G/Q/J (ق ج: Qasim/Gasmi,
+    Rajab/Ragab), S for TH (ث: Thaqib/Saqib) and for the CH of French spellings of ش; vowels,
+    W/V/Y (long vowels or consonants in Arabic script) and a final H are left out.
     """
-    return _DOUBLE.sub(r"\1", skel.translate(_COARSE))
+    key = text.replace(" ", "").replace("th", "s").replace("ph", "f").replace("gh", "g")
+    key = _CROSS_SOFT_C.sub("s", key.replace("x", "ks")).replace("c", "k")
+    key = _DOUBLE.sub(r"\1", key.translate(_CROSS_LETTERS))
+    return key[:-1] if key.endswith("h") and len(key) > 1 else key

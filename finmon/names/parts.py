@@ -10,7 +10,7 @@ from functools import lru_cache
 from rigour.names.org_types import extract_org_types, replace_org_types_compare
 
 from finmon.model import Schema
-from finmon.names.keys import fold, skeleton
+from finmon.names.keys import cross_key, fold, skeleton
 from finmon.names.translit import Script, script_of, to_latin
 from finmon.names.words import (
     COMMON_NAMES,
@@ -71,6 +71,8 @@ _FILIATION = frozenset(fold(w) for w in "bin ibn ben bint binti bn bnt ould".spl
 _ARTICLES = frozenset(fold(w) for w in "al el ad ar as at an az ash ud ul ed er es et ut".split())
 # Particles as they come out of Arabic script: ibn/bin (بن), bint (بنت), the article (ال).
 _ARABIC_PARTICLES = frozenset({"bn", "bnt", "al"})
+# Titles as they come out of Arabic script: haji (حاجي), mulla (ملا), shaikh (شيخ), mawlawi, qari.
+_ARABIC_TITLES = frozenset({"hji", "haj", "haji", "mla", "mula", "shih", "mulvi", "mlvi", "kari"})
 _ARTICLE_COMPOUNDS = frozenset(fold(w) for w in "din deen dine dawla daula".split())
 _ROMAN = frozenset("ii iii iv vi vii viii ix xi xii".split())
 _IDEOGRAPHIC = re.compile(r"([\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff])")
@@ -94,6 +96,8 @@ class NameToken:
     arabic: bool
     stem: str
     """Patronymics: the father's name; gendered surnames: the masculine form; else the key."""
+    cross: str
+    """Consonant key for comparison across scripts (see finmon.names.keys.cross_key)."""
 
     sig: str = field(default="", compare=False)
     """Identity for hashing: what the comparison of two tokens depends on (set on creation)."""
@@ -140,7 +144,10 @@ def _joined(tokens: tuple[NameToken, ...]) -> tuple[NameToken, ...]:
         text = f"{a.text} {b.text}"
         key = fold(text)
         weight = max(a.weight, b.weight)
-        out.append(NameToken(text, key, skeleton(key), TokenKind.NAME, weight, a.arabic, key))
+        joined = NameToken(
+            text, key, skeleton(key), TokenKind.NAME, weight, a.arabic, key, cross_key(text)
+        )
+        out.append(joined)
     return tuple(out)
 
 
@@ -172,12 +179,7 @@ def _split_arabic_articles(words: list[str]) -> list[str]:
     for word in words:
         if word.startswith("bd"):
             word = "a" + word
-        if word.startswith("abdal") and len(word) > 6:
-            out.extend(("abd", "al", word[5:]))
-        elif word.startswith("al") and len(word) > 4:
-            out.extend(("al", word[2:]))
-        else:
-            out.append(word)
+        out.append(word)
     return out
 
 
@@ -185,7 +187,7 @@ def _drop_noise(raw: list[str], arabic: bool) -> list[_Word]:
     """Drop particles and titles; mark the words that a particle introduced."""
     keys = [fold(w) for w in raw]
     particles = _ARABIC_PARTICLES if arabic else _PARTICLE_KEYS
-    titles = frozenset[str]() if arabic else _TITLE_KEYS
+    titles = _ARABIC_TITLES if arabic else _TITLE_KEYS
     last = len(raw) - 1
     words: list[_Word] = []
     hint: TokenKind | None = None
@@ -242,7 +244,10 @@ def _token(word: _Word, index: int, count: int, arabic: bool, schema: Schema) ->
         key in COMMON_NAMES or (arabic and skeleton(key) in _COMMON_SKELETONS)
     ):
         weight = COMMON_WEIGHT
-    return NameToken(word.text, key, skeleton(key), kind, weight, arabic, _stem(key, kind))
+    stem = _stem(key, kind)
+    return NameToken(
+        word.text, key, skeleton(key), kind, weight, arabic, stem, cross_key(word.text)
+    )
 
 
 def _kind(text: str, key: str, index: int, count: int, schema: Schema) -> TokenKind:

@@ -10,6 +10,7 @@ Other scripts fall back to anyascii.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from enum import StrEnum
 
@@ -55,6 +56,11 @@ LATIN_SPECIAL = {
     "đ": "d", "ð": "d", "þ": "th", "ł": "l", "ħ": "h",
 }  # fmt: skip
 
+# The article and the servant-of/father-of words, written joined to the next word.
+_ARABIC_PREFIXES = (("عبدال", "abd al"), ("ابوال", "abu al"), ("أبوال", "abu al"), ("ال", "al"))
+_DIGRAPH_HEADS = frozenset("zsktdgcp")
+# The divine name is written without its long vowel: الله, عبدالله, سيف الله.
+_ALLAH = re.compile(r"allh$")
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
@@ -98,7 +104,8 @@ def _word_to_latin(word: str) -> str:
             out.append(char)
         else:
             out.append(_strip_marks(char))
-    return "".join(out)
+    latin = "".join(out)
+    return _ALLAH.sub("allah", latin)
 
 
 def _strip_marks(char: str) -> str:
@@ -107,8 +114,14 @@ def _strip_marks(char: str) -> str:
 
 
 def _arabic_word(word: str) -> str:
+    for prefix, latin in _ARABIC_PREFIXES:
+        if word.startswith(prefix) and len(word) > len(prefix) + 1:
+            return f"{latin} {_arabic_word(word[len(prefix) :])}"
     out: list[str] = []
     for index, char in enumerate(word):
+        if char in "حه" and out and out[-1][-1:] in _DIGRAPH_HEADS:
+            # Keep Z+H (زه) from reading as the digraph ZH; the vowel is dropped again later.
+            out.append("a")
         if char in _ARABIC_WEAK:
             consonant, vowel = _ARABIC_WEAK[char]
             out.append(consonant if index == 0 or word[index - 1] in "اأإآ" else vowel)
@@ -120,4 +133,5 @@ def _arabic_word(word: str) -> str:
             out.append(char)
         else:
             out.append(anyascii(char).lower())
-    return "".join(out)
+    latin = "".join(out)
+    return _ALLAH.sub("allah", latin)

@@ -21,7 +21,7 @@ PARTICLES = frozenset(
 TITLES = frozenset(
     (
         "mr mrs ms miss dr prof sir haji hajji hadji alhaji sheikh shaikh shaykh sheik mullah "
-        "mulla maulavi mawlawi maulvi mawlana maulana qari mufti imam emir amir general "
+        "mulla maulavi mawlawi maulvi mawlana maulana qari mufti imam general "
         "colonel gen col lt capt major"
     ).split()
 )

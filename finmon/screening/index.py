@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from finmon.model import DesignationName
-from finmon.names.keys import coarse
 from finmon.names.parts import AnalysedName, NameToken, TokenKind
 from finmon.screening.namescore import MIN_SIMILARITY, token_similarity
 
@@ -70,8 +69,7 @@ class CandidateIndex:
             for key in _lookup_keys(token):
                 self._by_key[key].append(token_id)
             skeletons = self._by_skeleton[token.arabic]
-            rough = coarse(token.skel)
-            for key in (rough, *deletions(rough)):
+            for key in (token.cross, *deletions(token.cross)):
                 skeletons[key].append(token_id)
         postings = self._postings[token_id]
         if not postings or postings[-1] != entry:
@@ -109,8 +107,7 @@ class CandidateIndex:
         for key in (token.key, *deletions(token.key), token.stem):
             ids.update(self._by_key.get(key, ()))
         other_script = self._by_skeleton[not token.arabic]
-        rough = coarse(token.skel)
-        for key in (rough, *deletions(rough)):
+        for key in (token.cross, *deletions(token.cross)):
             ids.update(other_script.get(key, ()))
         best: dict[int, float] = {}
         for token_id in ids:

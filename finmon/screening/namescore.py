@@ -14,7 +14,6 @@ from typing import Any
 from rapidfuzz.distance import OSA
 
 from finmon.model import Schema
-from finmon.names.keys import coarse
 from finmon.names.parts import WEIGHTS, AnalysedName, NameToken, TokenKind, analyse_name
 
 ALGORITHM = "finmon-name-1"
@@ -120,7 +119,7 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     if TokenKind.INITIAL in (a.kind, b.kind):
         return (0.7, "initial") if a.key[0] == b.key[0] else (0.0, "")
     if a.arabic != b.arabic:
-        return _skeleton_similarity(coarse(a.skel), coarse(b.skel))
+        return _skeleton_similarity(a.cross, b.cross)
     if a.kind is TokenKind.PATRONYMIC and b.kind is TokenKind.PATRONYMIC:
         return _patronymic_similarity(a, b)
     if a.stem == b.stem and a.kind is b.kind is TokenKind.NAME:
@@ -197,7 +196,9 @@ def _compounds(query: AnalysedName, candidate: AnalysedName) -> list[_Scored]:
 
 
 def _compound_similarity(joined: NameToken, other: NameToken) -> float:
-    if abs(len(joined.key) - len(other.key)) > 2:
+    crossing = joined.arabic != other.arabic
+    a, b = (joined.cross, other.cross) if crossing else (joined.key, other.key)
+    if abs(len(a) - len(b)) > 2:
         return 0.0
     cached = _COMPOUND_CACHE.get((joined, other))
     if cached is None:
@@ -212,7 +213,7 @@ _COMPOUND_CACHE: dict[tuple[NameToken, NameToken], float] = {}
 
 def _joined_similarity(joined: NameToken, other: NameToken) -> float:
     if joined.arabic != other.arabic:
-        return _skeleton_similarity(coarse(joined.skel), coarse(other.skel))[0]
+        return _skeleton_similarity(joined.cross, other.cross)[0]
     return OSA.normalized_similarity(joined.key, other.key)
 
 
