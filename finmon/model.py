@@ -40,7 +40,7 @@ _SCHEMA_WORDS = {
 
 
 class NameQuality(StrEnum):
-    """How much a list trusts a name: the primary name, a good alias, a weak alias, a former name."""
+    """How much a list trusts a name: primary, good alias, weak alias, former name."""
 
     PRIMARY = "primary"
     STRONG = "strong"
@@ -65,7 +65,7 @@ class Gender(StrEnum):
 
 @dataclass(slots=True, frozen=True)
 class BirthDate:
-    """A birth date as the interval of days it may fall on, so exact, year and range compare alike."""
+    """A birth date as the interval of days it may fall on: exact, year and range compare alike."""
 
     earliest: dt.date
     latest: dt.date
@@ -152,7 +152,8 @@ class Designation:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; dates as ISO strings."""
-        return _jsonable(asdict(self))
+        data: dict[str, Any] = _jsonable(asdict(self))
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Designation:

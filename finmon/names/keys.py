@@ -1,10 +1,10 @@
 """Comparison keys for one name token: a phonetic fold and a consonant skeleton.
 
 The fold merges the spellings that the romanisations of REFERENCE.md section 5 give the same
-sound: ICAO passports (ZH, KH, IU, IA, II), the Kazakh 2021 Latin alphabet (J, Q, Ş), and older or
-informal forms (Y, YE, YU, YA, DZH, J, H, -YEV). Two spellings of one name usually fold to the same
-key or to keys one edit apart. The skeleton keeps consonants only: it is how a name written in Arabic
-script (short vowels unwritten) is compared with a Latin or Cyrillic spelling.
+sound: ICAO passports (ZH, KH, IU, IA, II), the Kazakh 2021 Latin alphabet (J, Q, Ş), and older
+or informal forms (Y, YE, YU, YA, DZH, J, H, -YEV). Two spellings of one name usually fold to the
+same key or to keys one edit apart. The skeleton keeps consonants only; the cross key is how a name
+written in Arabic script (short vowels unwritten) is compared with a Latin or Cyrillic spelling.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Split a name into weighted tokens: given names and surnames, patronymics, particles, legal forms."""
+"""Split a name into weighted tokens: names, patronymics, particles, legal forms."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
+from itertools import pairwise
 
 from rigour.names.org_types import extract_org_types, replace_org_types_compare
 
@@ -54,7 +55,7 @@ _GENDER_FORM = re.compile(r"(ov|ev|in|sk|ik|enk)a$|(ski)a$|(?<=[bcdfgjklmnprstvz
 _ENDINGS = sorted(PATRONYMIC_ENDINGS, key=len, reverse=True)
 _ABD_WORDS = {
     fold(w): "abd"
-    for w in "abd abdul abdel abdal abdoul abdu abdou abdool abdur abdar abder abdor abdus abdes".split()
+    for w in "abd abdul abdel abdal abdoul abdu abdou abdool abdur abdar abder abdor abdus".split()
 }
 _ABU_WORDS = {fold(w): "abu" for w in ["abu", "abou", "abo"]}
 # Servant-of and father-of names written as one word: Abdurrahman, Abdelkader, Abubakar.
@@ -140,7 +141,7 @@ def analyse_name(text: str, schema: Schema = Schema.UNKNOWN) -> AnalysedName:
 
 def _joined(tokens: tuple[NameToken, ...]) -> tuple[NameToken, ...]:
     out = []
-    for a, b in zip(tokens, tokens[1:], strict=False):
+    for a, b in pairwise(tokens):
         text = f"{a.text} {b.text}"
         key = fold(text)
         weight = max(a.weight, b.weight)

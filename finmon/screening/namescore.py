@@ -157,7 +157,7 @@ def _patronymic_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
 
 def _align(query: AnalysedName, candidate: AnalysedName) -> list[TokenPair]:
     q, c = query.tokens, candidate.tokens
-    scored = []
+    scored: list[_Scored] = []
     for i, a in enumerate(q):
         for j, b in enumerate(c):
             similarity, method = token_similarity(a, b)
@@ -180,7 +180,7 @@ _Scored = tuple[float, int, tuple[int, ...], tuple[int, ...], str]
 
 
 def _compounds(query: AnalysedName, candidate: AnalysedName) -> list[_Scored]:
-    """Two adjacent tokens of one name against one token of the other: 'Abdul Aziz', 'Patr ushev'."""
+    """Two adjacent tokens of one name against one token of the other ('Patr ushev')."""
     found: list[_Scored] = []
     for i, joined in enumerate(query.joined):
         for j, other in enumerate(candidate.tokens):
