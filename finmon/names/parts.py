@@ -75,7 +75,9 @@ _ARABIC_PARTICLES = frozenset({"bn", "bnt", "al"})
 # Titles as they come out of Arabic script: haji (حاجي), mulla (ملا), shaikh (شيخ), mawlawi, qari.
 _ARABIC_TITLES = frozenset({"hji", "haj", "haji", "mla", "mula", "shih", "mulvi", "mlvi", "kari"})
 _ARTICLE_COMPOUNDS = frozenset(fold(w) for w in "din deen dine dawla daula".split())
-_ROMAN = frozenset("ii iii iv vi vii viii ix xi xii".split())
+_ROMAN = {r: str(n) for n, r in enumerate("i ii iii iv v vi vii viii ix x xi xii".split(), 1)}
+_ROMAN_WORD = re.compile(r"\b(?:ii|iii|iv|vi|vii|viii|ix|xi|xii)\b", re.IGNORECASE)
+_ORGANISATIONS = (Schema.ORGANIZATION, Schema.VESSEL, Schema.AIRCRAFT)
 _IDEOGRAPHIC = re.compile(r"([\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff])")
 
 
@@ -132,7 +134,7 @@ def analyse_name(text: str, schema: Schema = Schema.UNKNOWN) -> AnalysedName:
     """Transliterate, clean and split a name into weighted tokens."""
     script = script_of(text)
     arabic = script is Script.ARABIC
-    source = text if schema is Schema.PERSON else _org_types(text)
+    source = _org_types(text) if schema in _ORGANISATIONS else text
     latin = to_latin(_IDEOGRAPHIC.sub(r" \1 ", source))
     words = _words(latin, arabic, schema)
     tokens = tuple(_token(w, i, len(words), arabic, schema) for i, w in enumerate(words))
@@ -154,14 +156,15 @@ def _joined(tokens: tuple[NameToken, ...]) -> tuple[NameToken, ...]:
 
 def _org_types(text: str) -> str:
     """Legal forms in any language (Aktiengesellschaft, ТОО, Sp. z o.o.) to one short form."""
-    return replace_org_types_compare(_QUOTES.sub("", text.casefold()), generic=True)
+    text = _ROMAN_WORD.sub(lambda m: _ROMAN[m.group().lower()], _QUOTES.sub("", text))
+    return replace_org_types_compare(text.casefold(), generic=True)
 
 
 def _words(latin: str, arabic: bool, schema: Schema) -> list[_Word]:
     cleaned = _QUOTES.sub("", _ACRONYM.sub(lambda m: m.group().replace(".", ""), latin))
     cleaned = " " + _NON_WORD.sub(" ", cleaned) + " "
     legal: set[str] = set()
-    if schema is not Schema.PERSON:
+    if schema in _ORGANISATIONS:
         for pattern, abbreviation in _PHRASES:
             cleaned = pattern.sub(abbreviation, cleaned)
         legal = {fold(form) for _, form in extract_org_types(cleaned)}
@@ -252,12 +255,13 @@ def _token(word: _Word, index: int, count: int, arabic: bool, schema: Schema) ->
 
 
 def _kind(text: str, key: str, index: int, count: int, schema: Schema) -> TokenKind:
-    if key.isdigit() or (text in _ROMAN and schema is not Schema.PERSON):
+    if key.isdigit():
         return TokenKind.NUMBER
     if len(key) == 1:
         return TokenKind.INITIAL
     if schema is not Schema.PERSON and count > 1:
-        if key in _LEGAL_KEYS:
+        # Unknown parties are often people: only unmistakable legal forms count there.
+        if key in _LEGAL_KEYS and (schema in _ORGANISATIONS or len(key) >= 3):
             return TokenKind.LEGAL
         if key in _GENERIC_KEYS:
             return TokenKind.GENERIC

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from finmon.countries import to_iso2
 from finmon.model import BirthDate, Designation, Party, Schema
 
 SAME_BIRTH_DAY = 0.08
@@ -93,12 +94,19 @@ def _swapped(a: dt.date, b: dt.date) -> bool:
 
 def nationality(party: Party, listed: Designation) -> Evidence | None:
     """Small support for a shared nationality, a small penalty for none shared."""
-    if not party.nationalities or not listed.nationalities:
+    ours = {code for code in map(_country, party.nationalities) if code}
+    if not ours or not listed.nationalities:
         return None
-    query, candidate = ", ".join(party.nationalities), ", ".join(listed.nationalities)
-    if set(party.nationalities) & set(listed.nationalities):
+    query, candidate = ", ".join(sorted(ours)), ", ".join(listed.nationalities)
+    if ours & set(listed.nationalities):
         return Evidence("nationality", SAME_NATIONALITY, "nationality shared", query, candidate)
     return Evidence("nationality", OTHER_NATIONALITY, "no nationality shared", query, candidate)
+
+
+def _country(text: str) -> str | None:
+    """A party's nationality as ISO alpha-2; short values are read as codes in any case."""
+    text = text.strip()
+    return to_iso2(text.upper() if len(text) in (2, 3) else text)
 
 
 def gender(party: Party, listed: Designation) -> Evidence | None:

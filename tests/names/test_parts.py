@@ -1,0 +1,69 @@
+"""Name parts: particles, titles, patronymics, legal forms, weights."""
+
+from __future__ import annotations
+
+from finmon.model import Schema
+from finmon.names import TokenKind, analyse_name
+
+
+def kinds(name: str, schema: Schema = Schema.PERSON) -> list[tuple[str, TokenKind]]:
+    return [(t.key, t.kind) for t in analyse_name(name, schema).tokens]
+
+
+def test_kazakh_and_russian_patronymics_share_the_fathers_name() -> None:
+    kazakh = analyse_name("Нұрсұлтан Әбішұлы Назарбаев", Schema.PERSON).tokens[1]
+    russian = analyse_name("Нурсултан Абишевич Назарбаев", Schema.PERSON).tokens[1]
+    separate = analyse_name("Nursultan Abish uly Nazarbayev", Schema.PERSON).tokens[1]
+    assert kazakh.kind is russian.kind is separate.kind is TokenKind.PATRONYMIC
+    assert kazakh.stem == russian.stem == separate.stem == "abish"
+
+
+def test_filiation_and_nisba_are_marked_and_particles_dropped() -> None:
+    assert kinds("Usama bin Muhammad bin Awad bin Ladin") == [
+        ("usama", TokenKind.NAME),
+        ("muhamad", TokenKind.PATRONYMIC),
+        ("avad", TokenKind.PATRONYMIC),
+        ("ladin", TokenKind.NAME),
+    ]
+    assert kinds("Saddam Hussein al-Tikriti")[-1] == ("tikriti", TokenKind.NISBA)
+
+
+def test_abd_compounds_split_the_same_way_in_every_spelling() -> None:
+    forms = ["Abdurrahman", "Abd al-Rahman", "Abdul Rahman", "Abdel Rahman"]
+    assert {tuple(k for k, _ in kinds(f)) for f in forms} == {("abd", "rahman")}
+
+
+def test_titles_drop_only_while_two_names_remain() -> None:
+    assert [k for k, _ in kinds("Haji Asad Khan")] == ["asad", "han"]
+    assert [k for k, _ in kinds("Mullah Omar")] == ["mula", "omar"]
+
+
+def test_legal_forms_in_any_language_become_one_weak_token() -> None:
+    forms = {
+        "ТОО «Жарық Сервис»": "jarik",
+        "Товарищество с ограниченной ответственностью Жарык Сервис": "jarik",
+        "Siemens Aktiengesellschaft": "siemens",
+        "LIMITED LIABILITY COMPANY ISKUSSTVO KRASOTY": "iskustvo",
+    }
+    for name, first_name_part in forms.items():
+        tokens = analyse_name(name, Schema.ORGANIZATION).tokens
+        legal = [t for t in tokens if t.kind is TokenKind.LEGAL]
+        assert len(legal) == 1, name
+        assert legal[0].weight < 0.2
+        assert first_name_part in [t.key for t in tokens]
+
+
+def test_common_names_weigh_less_than_rare_ones() -> None:
+    tokens = {t.key: t.weight for t in analyse_name("Muhammad Nurlan Zhaksylykov").tokens}
+    assert tokens["muhamad"] < tokens["jaksilikov"]
+    assert tokens["nurlan"] < tokens["jaksilikov"]
+
+
+def test_arabic_script_marks_tokens_and_splits_the_article() -> None:
+    tokens = analyse_name("صدام حسين التكريتي", Schema.PERSON).tokens
+    assert all(t.arabic for t in tokens)
+    assert tokens[-1].kind is TokenKind.NISBA
+
+
+def test_ideographic_names_split_per_character() -> None:
+    assert len(analyse_name("习近平", Schema.PERSON).tokens) == 3

@@ -1,0 +1,65 @@
+"""Name scoring: golden pairs, explanations, and properties of the score."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from finmon.model import Schema
+from finmon.screening import DEFAULT_THRESHOLD, compare_names
+
+GOLDEN = list(csv.DictReader((Path(__file__).parent / "golden_pairs.csv").open(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("pair", GOLDEN, ids=[p["why"] for p in GOLDEN])
+def test_golden_pairs(pair: dict[str, str]) -> None:
+    result = compare_names(pair["name1"], pair["name2"], Schema.parse(pair["schema"]))
+    assert (result.score >= DEFAULT_THRESHOLD) is (pair["match"] == "true"), result.explanation
+
+
+def test_explanation_says_which_parts_matched_and_how() -> None:
+    result = compare_names("صدام حسين التكريتي", "Saddam Hussein al-Tikriti", Schema.PERSON)
+    explanation = result.explanation
+    assert explanation["scripts"] == ["arabic", "latin"]
+    assert {p["method"] for p in explanation["pairs"]} == {"skeleton"}
+    assert {p["candidate"] for p in explanation["pairs"]} == {"saddam", "hussein", "tikriti"}
+    assert explanation["unmatched_query"] == explanation["unmatched_candidate"] == []
+
+
+def test_conflicts_are_named_in_the_notes() -> None:
+    result = compare_names("Sergey Viktorovich Lavrov", "Sergey Ivanovich Lavrov", Schema.PERSON)
+    assert "patronymics differ" in result.explanation["notes"]
+
+
+def test_one_shared_part_of_two_is_capped() -> None:
+    result = compare_names("Asad Khan", "Asad Rahimov", Schema.PERSON)
+    assert result.score <= 0.6
+    assert "only one name part matched" in result.explanation["notes"]
+
+
+def test_order_does_not_matter() -> None:
+    one = compare_names("Timur Akhatovich Karagulov", "KARAGULOV TIMUR", Schema.PERSON)
+    other = compare_names("KARAGULOV TIMUR", "Timur Akhatovich Karagulov", Schema.PERSON)
+    assert one.score == other.score
+
+
+names = st.text(
+    alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyz абвгдежзиклмнопрстуәғқңөұүһі محمدعلي-'."),
+    max_size=30,
+)
+
+
+@given(names, names)
+def test_scores_stay_within_zero_and_one(one: str, other: str) -> None:
+    assert 0.0 <= compare_names(one, other).score <= 1.0
+
+
+@given(names)
+def test_a_name_matches_itself(name: str) -> None:
+    result = compare_names(name, name)
+    if result.explanation["pairs"] or any(c.isalnum() for c in name):
+        assert result.score >= DEFAULT_THRESHOLD or not name.strip(" -'.")

@@ -1,0 +1,94 @@
+"""Screening against the packaged fixture and, where present, the real lists."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+
+import pytest
+
+from finmon.lists import FIXTURE_DIR, parse_files
+from finmon.model import BirthDate, Identifier, Party, Schema
+from finmon.screening import DEFAULT_THRESHOLD, Screener
+from tests.conftest import shared_file
+
+
+@pytest.fixture(scope="module")
+def fixture_screener() -> Screener:
+    parsed = parse_files([FIXTURE_DIR / "un_list_fixture.xml"])
+    return Screener(parsed.designations, {parsed.source: parsed.version})
+
+
+def test_kazakh_cyrillic_customer_finds_the_latin_listing(fixture_screener: Screener) -> None:
+    party = Party("c1", ["Жәнібек Серікұлы Орманов"], Schema.PERSON)
+    hits = fixture_screener.screen(party)
+    assert [h.designation.reference for h in hits][:1] == ["QDi.906"]
+    assert hits[0].list_version and hits[0].score >= DEFAULT_THRESHOLD
+
+
+def test_hit_explains_itself(fixture_screener: Screener) -> None:
+    party = Party("c1", ["KARAGULOV TIMUR"], Schema.PERSON, [BirthDate.exact(dt.date(1988, 2, 29))])
+    hit = fixture_screener.screen(party)[0]
+    explanation = hit.explanation
+    json.dumps(explanation)
+    assert explanation["list"]["reference"] == "QDi.905"
+    assert explanation["name"]["pairs"]
+    assert {e["feature"] for e in explanation["evidence"]} >= {"birth_date"}
+    assert hit.matched_name in [n.full for n in hit.designation.names]
+
+
+def test_contradicting_birth_date_lowers_the_score(fixture_screener: Screener) -> None:
+    name = ["Timur Karagulov"]
+    same = fixture_screener.screen(Party("a", name, Schema.PERSON, [BirthDate.year(1988)]), 0.0)
+    other = fixture_screener.screen(Party("b", name, Schema.PERSON, [BirthDate.year(1950)]), 0.0)
+    assert same[0].score > other[0].score
+
+
+def test_document_number_is_decisive(fixture_screener: Screener) -> None:
+    party = Party(
+        "c", ["T. Karagulov"], Schema.PERSON, identifiers=[Identifier("passport", "0000905905")]
+    )
+    hits = fixture_screener.screen(party)
+    assert hits and hits[0].score == 1.0
+    assert any(e.get("decisive") for e in hits[0].explanation["evidence"])
+
+
+def test_unrelated_names_raise_nothing(fixture_screener: Screener) -> None:
+    for name in ["Anna Schmidt", "Алексей Смирнов", "Айгерім Қуанышқызы Бекова"]:
+        assert fixture_screener.screen(Party("x", [name], Schema.PERSON)) == []
+
+
+@pytest.fixture(scope="module")
+def real_screener() -> Screener:
+    un = parse_files([shared_file("lists/un_consolidated_2026-02-27.xml")])
+    ofac = parse_files(
+        [
+            shared_file(f"lists/ofac_sdn{part}_2021-07.csv")
+            for part in ("", "_add", "_alt", "_comments")
+        ]
+    )
+    return Screener(
+        un.designations + ofac.designations, {"un": un.version, "ofac-sdn": ofac.version}
+    )
+
+
+def eval_party(row: dict[str, str], number: int) -> Party:
+    born = row["date_of_birth"]
+    dates = [BirthDate.year(int(born))] if len(born) == 4 else []
+    if len(born) == 10:
+        dates = [BirthDate.exact(dt.date.fromisoformat(born))]
+    nationality = [row["nationality"]] if row["nationality"] else []
+    return Party(str(number), [row["full_name"]], Schema.PERSON, dates, nationality)
+
+
+def test_real_positives_are_found(real_screener: Screener) -> None:
+    rows = list(csv.DictReader(shared_file("eval/positives_un.csv").open(encoding="utf-8")))
+    found = sum(bool(real_screener.screen(eval_party(r, i))) for i, r in enumerate(rows))
+    assert found / len(rows) >= 0.99
+
+
+def test_real_negatives_rarely_alert(real_screener: Screener) -> None:
+    rows = list(csv.DictReader(shared_file("eval/negatives_us.csv").open(encoding="utf-8")))[:3000]
+    alerts = sum(bool(real_screener.screen(eval_party(r, i))) for i, r in enumerate(rows))
+    assert alerts / len(rows) <= 0.005
