@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -84,4 +86,4 @@ def test_transliteration_is_always_ascii(text: str) -> None:
 def test_fold_gives_plain_letters_without_doubles(token: str) -> None:
     key = fold(token)
     assert key and key.isalpha() and key.islower()
-    assert all(a != b for a, b in zip(key, key[1:], strict=False))
+    assert all(a != b for a, b in pairwise(key))
