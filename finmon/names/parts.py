@@ -42,7 +42,7 @@ WEIGHTS = {
     TokenKind.LEGAL: 0.1,
     TokenKind.GENERIC: 0.35,
     TokenKind.INITIAL: 0.25,
-    TokenKind.NUMBER: 0.6,
+    TokenKind.NUMBER: 0.3,
     TokenKind.NISBA: 1.0,
 }
 COMMON_WEIGHT = 0.4

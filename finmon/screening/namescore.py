@@ -31,8 +31,10 @@ _STRUCTURAL = (TokenKind.NAME, TokenKind.PATRONYMIC, TokenKind.NUMBER, TokenKind
 _VOWELS = "aeiou"
 NISBA_CONFLICT = 0.8
 """Factor applied when both names end in an al- family name and those differ."""
-NUMBER_CONFLICT = 0.85
-"""Factor applied when a number (Bowne Global Solutions II) is on one side only."""
+LEGAL_FORM_CONFLICT = 0.9
+"""Factor applied when both names state a legal form and they differ (ANO vs LLC)."""
+NAME_CONFLICT = 0.9
+"""Factor applied when each name has a part that the other lacks: a different person's part."""
 CONTRADICTION = {"fuzzy": 1.5, "prefix": 1.5, "gender_form": 2.0, "abd_prefix": 1.5}
 """How strongly a spelling difference found by each method argues for two different people."""
 _OWED = {TokenKind.PATRONYMIC: 0.3, TokenKind.NISBA: 0.5}
@@ -129,7 +131,7 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
 
 def _spelling_similarity(a: str, b: str, skel_a: str, skel_b: str) -> tuple[float, str]:
     similarity = OSA.normalized_similarity(a, b)
-    if skel_a == skel_b and len(skel_a) >= 3 and similarity < 0.88:
+    if skel_a == skel_b and min(len(skel_a) + 1, len(a), len(b)) >= 4 and similarity < 0.88:
         same_start = a[0] == b[0] or (a[0] in _VOWELS and b[0] in _VOWELS)
         return (0.88 if same_start else 0.85), "skeleton"
     if a in (f"abd{b}", f"abu{b}") or b in (f"abd{a}", f"abu{a}"):
@@ -236,9 +238,12 @@ def _score(
     if _conflict(TokenKind.NISBA, q, c, pairs):
         notes.append("family names differ")
         score *= NISBA_CONFLICT
-    if _unmatched_number(q, c, pairs):
-        notes.append("numbers differ")
-        score *= NUMBER_CONFLICT
+    if _conflict(TokenKind.LEGAL, q, c, pairs):
+        notes.append("legal forms differ")
+        score *= LEGAL_FORM_CONFLICT
+    if _conflict(TokenKind.NAME, q, c, pairs):
+        notes.append("name parts differ")
+        score *= NAME_CONFLICT
     return score, notes
 
 
@@ -282,16 +287,6 @@ def _conflict(
     matched_c = {j for p in pairs for j in p.candidate}
     return any(t.kind is kind and i not in matched_q for i, t in enumerate(q)) and any(
         t.kind is kind and j not in matched_c for j, t in enumerate(c)
-    )
-
-
-def _unmatched_number(
-    q: tuple[NameToken, ...], c: tuple[NameToken, ...], pairs: list[TokenPair]
-) -> bool:
-    matched_q = {i for p in pairs for i in p.query}
-    matched_c = {j for p in pairs for j in p.candidate}
-    return any(t.kind is TokenKind.NUMBER and i not in matched_q for i, t in enumerate(q)) or any(
-        t.kind is TokenKind.NUMBER and j not in matched_c for j, t in enumerate(c)
     )
 
 

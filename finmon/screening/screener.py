@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +46,8 @@ class Screener:
     ) -> None:
         self.designations = list(designations)
         self.versions = dict(versions or {})
-        self.index = CandidateIndex(_indexed_names(self.designations))
+        with _collection_paused():
+            self.index = CandidateIndex(_indexed_names(self.designations))
 
     @property
     def name_count(self) -> int:
@@ -109,6 +112,20 @@ class Screener:
             matched_name=match.candidate.text,
             explanation=explanation,
         )
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while the index's many small objects are made.
+
+    It would otherwise walk them again and again as they are created (about 3x slower build)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _indexed_names(designations: list[Designation]) -> Iterator[IndexedName]:
