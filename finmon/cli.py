@@ -168,7 +168,7 @@ def screen(
     ] = None,
 ) -> None:
     """Screen every row of a customer file against all loaded lists."""
-    from finmon.store.screener import load_screener
+    from finmon.store.screener import heap_frozen, load_screener
 
     _require_files([input])
     _check_output(output)
@@ -176,7 +176,8 @@ def screen(
     _check_input(input, encoding)
     screener = load_screener()
     ready = time.perf_counter()
-    summary = run_screening(input, output, screener, threshold=threshold, encoding=encoding)
+    with heap_frozen():
+        summary = run_screening(input, output, screener, threshold=threshold, encoding=encoding)
     summary.seconds = time.perf_counter() - ready
     summary.setup_seconds = ready - started
     _print_summary(summary, output)

@@ -137,7 +137,7 @@ def run_demo(folder: Path, customers: int, actor: str) -> list[tuple[Planted, fl
     from finmon.lists import parse_files
     from finmon.settings import load_settings
     from finmon.store import current_designations, load_list
-    from finmon.store.screener import build_screener
+    from finmon.store.screener import build_screener, heap_frozen
 
     started = time.perf_counter()
     list_path, real = find_un_list(load_settings())
@@ -157,7 +157,8 @@ def run_demo(folder: Path, customers: int, actor: str) -> list[tuple[Planted, fl
         if scores:
             best[party.id] = max(scores)
 
-    summary = run_screening(customer_file, hits_file, screener, on_hits=note)
+    with heap_frozen():
+        summary = run_screening(customer_file, hits_file, screener, on_hits=note)
     seconds = time.perf_counter() - started
     rate = f"{summary.alert_rate:.2%}"
     out.print(

@@ -24,8 +24,6 @@ class Settings:
     """Seconds a writer waits for another process's write to finish before giving up."""
     fetch_timeout: float = 60.0
     """Seconds a list download may stall before it is abandoned."""
-    screener_cache: bool = True
-    """Keep the built screening index on disk between runs (FINMON_SCREENER_CACHE=0: off)."""
 
 
 def load_settings() -> Settings:
@@ -43,5 +41,4 @@ def load_settings() -> Settings:
         ci=env.get("CI", "").lower() in {"1", "true", "yes"},
         db_busy_timeout=float(env.get("FINMON_DB_BUSY_TIMEOUT") or 30.0),
         fetch_timeout=float(env.get("FINMON_FETCH_TIMEOUT") or 60.0),
-        screener_cache=env.get("FINMON_SCREENER_CACHE", "1").lower() not in {"0", "false", "no"},
     )

@@ -1,27 +1,23 @@
-"""The Screener built from the store, and its on-disk cache."""
+"""The Screener built from the store."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import gc
 
 import pytest
 
 from finmon.errors import NotFound
 from finmon.model import Party
-from finmon.store import load_list
-from finmon.store.screener import build_screener, load_screener
+from finmon.screening import Screener
+from finmon.store import current_designations, load_list
+from finmon.store.screener import build_screener, collection_paused, heap_frozen, load_screener
 from tests.store.factory import parsed_list
 
 
-def _cache_files(home: Path) -> list[Path]:
-    return sorted((home / "cache").glob("screener-*.pickle"))
-
-
-def _hits(screener: object, name: str) -> list[tuple[str, str, float]]:
-    party = Party("q1", [name])
+def _hits(screener: Screener, name: str) -> list[tuple[str, str, float]]:
     return [
         (hit.designation.reference, hit.list_version, round(hit.score, 6))
-        for hit in screener.screen(party)  # type: ignore[attr-defined]
+        for hit in screener.screen(Party("q1", [name]))
     ]
 
 
@@ -30,41 +26,40 @@ def test_no_list_is_not_found() -> None:
         load_screener()
 
 
-def test_cached_screener_gives_the_same_hits(finmon_home: Path) -> None:
-    load_list(parsed_list(60, "2026-01-01"), actor="officer")
-    fresh = load_screener()
-    (cache,) = _cache_files(finmon_home)
-    cached = load_screener()
-    assert _cache_files(finmon_home) == [cache]
-    assert cached is not fresh
-    expected = _hits(build_screener(), "Aibek Zhaksylykov 0")
-    assert expected and expected[0][:2] == ("UNi.00000", "2026-01-01")
-    assert _hits(cached, "Aibek Zhaksylykov 0") == expected
+def test_screener_from_the_store_matches_one_built_from_the_list() -> None:
+    parsed = parsed_list(60, "2026-01-01")
+    load_list(parsed, actor="officer")
+    direct = Screener(parsed.designations, versions={"un": "2026-01-01"})
+    stored = load_screener()
+    name = parsed.designations[7].caption
+    assert _hits(stored, name) == _hits(direct, name)
+    assert _hits(stored, name)[0][:2] == ("UNi.00007", "2026-01-01")
 
 
-def test_a_new_list_version_replaces_the_cache(finmon_home: Path) -> None:
+def test_a_new_list_version_is_screened_against_at_once() -> None:
     load_list(parsed_list(60, "2026-01-01"), actor="officer")
-    load_screener()
-    (before,) = _cache_files(finmon_home)
     newer = parsed_list(60, "2026-02-01", start=1000)
     load_list(newer, actor="officer")
-    screener = load_screener()
-    (after,) = _cache_files(finmon_home)
-    assert after != before
-    assert _hits(screener, newer.designations[0].caption)[0][:2] == ("UNi.01000", "2026-02-01")
+    assert len(current_designations()) == 60
+    hits = _hits(load_screener(), newer.designations[0].caption)
+    assert hits[0][:2] == ("UNi.01000", "2026-02-01")
 
 
-def test_a_damaged_cache_is_rebuilt(finmon_home: Path) -> None:
-    load_list(parsed_list(60, "2026-01-01"), actor="officer")
-    load_screener()
-    (cache,) = _cache_files(finmon_home)
-    cache.write_bytes(b"not a pickle")
-    assert _hits(load_screener(), "Aibek Zhaksylykov 0")[0][0] == "UNi.00000"
-    assert cache.read_bytes() != b"not a pickle"
+def test_empty_store_builds_an_empty_screener() -> None:
+    assert _hits(build_screener(), "Aibek Zhaksylykov") == []
 
 
-def test_cache_can_be_switched_off(finmon_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FINMON_SCREENER_CACHE", "0")
-    load_list(parsed_list(60, "2026-01-01"), actor="officer")
-    load_screener()
-    assert _cache_files(finmon_home) == []
+def test_collection_is_restored_after_a_build() -> None:
+    assert gc.isenabled()
+    with collection_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collection_paused():
+        raise RuntimeError("build failed")
+    assert gc.isenabled()
+
+
+def test_heap_is_unfrozen_afterwards() -> None:
+    with heap_frozen():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
