@@ -7,6 +7,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
@@ -280,18 +281,15 @@ def run_screening(
     from finmon.screening.inputs import read_parties
 
     floor = DEFAULT_THRESHOLD if threshold is None else threshold
-    summary, printed = Summary(), []
+    summary, printed = Summary(), list[dict[str, Any]]()
     parties = _counted(read_parties(input, encoding, warn=summary.warn), summary)
-    with _hit_sink(output) as sink, _ScreeningProgress(input) as advance:
+    sink = _Sink(output) if output is not None else nullcontext(printed.extend)
+    with sink as write, _ScreeningProgress(input) as advance:
         for party, hits in screener.screen_many(parties, threshold=threshold):
             hits = [hit for hit in hits if hit.score >= floor]
             summary.hits += len(hits)
             summary.alerted += bool(hits)
-            rows = [hit_row(party, hit) for hit in hits]
-            if output is None:
-                printed.extend(rows)
-            else:
-                sink(rows)
+            write([hit_row(party, hit) for hit in hits])
             if on_hits is not None:
                 on_hits(party, hits)
             advance()
@@ -408,21 +406,6 @@ class _Sink:
         if kind is not None:
             # Bad input half-way: leave no partial hits file that could pass for a complete one.
             self.path.unlink(missing_ok=True)
-
-
-class _NoSink:
-    def __call__(self, rows: list[dict[str, Any]]) -> None:
-        """Nothing to write: hits are printed at the end."""
-
-    def __enter__(self) -> _NoSink:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        pass
-
-
-def _hit_sink(output: Path | None) -> _Sink | _NoSink:
-    return _Sink(output) if output is not None else _NoSink()
 
 
 class _ScreeningProgress:
