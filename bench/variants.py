@@ -144,8 +144,7 @@ def kz_latin(text: str) -> str:
 
 def informal(text: str, style: Informal) -> str:
     """An informal romanisation: Y for Й, YE for iotated Е, J/ZH/DZH, H/KH, YU/YA, -yev/-iev."""
-    words = [_informal_word(word, style) for word in text.split(" ")]
-    return " ".join(words)
+    return " ".join(_informal_word(word, style) for word in text.split(" "))
 
 
 def _informal_word(word: str, style: Informal) -> str:
@@ -171,13 +170,12 @@ def _informal_letter(low: str, i: int, style: Informal) -> str | None:
     special = {"ж": style.zh, "х": style.kh, "һ": style.kh, "ю": style.yu, "я": style.ya}
     if char in special:
         return special[char]
-    if char == "е" or char == "ё":
-        base = "yo" if char == "ё" else "e"
+    if char == "ё":
+        return "yo"
+    if char == "е":
         if prev == "ь":
-            return style.soft_e[:-1] + base if base == "e" else "yo"
-        if style.iotated and (not prev or prev in VOWELS or prev == "ъ"):
-            return "y" + base
-        return base
+            return style.soft_e
+        return "ye" if style.iotated and (not prev or prev in VOWELS or prev == "ъ") else "e"
     if char == "и" and nxt == "й" and i + 2 == len(low):
         return style.final_iy
     if char == "й":
