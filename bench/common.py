@@ -241,6 +241,47 @@ class Prefilter:
         return out
 
 
+# --- metrics ---
+
+
+@dataclass(frozen=True, slots=True)
+class Confusion:
+    """A confusion matrix of a binary decision."""
+
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / max(1, self.tp + self.fp)
+
+    @property
+    def recall(self) -> float:
+        return self.tp / max(1, self.tp + self.fn)
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+    @property
+    def false_rate(self) -> float:
+        return self.fp / max(1, self.fp + self.tn)
+
+
+def confusion(gold: Sequence[bool], predicted: Sequence[bool]) -> Confusion:
+    """Counts of true/false positives/negatives of predicted labels against gold ones."""
+    pairs = list(zip(gold, predicted, strict=True))
+    return Confusion(
+        tp=sum(g and p for g, p in pairs),
+        fp=sum(p and not g for g, p in pairs),
+        fn=sum(g and not p for g, p in pairs),
+        tn=sum(not g and not p for g, p in pairs),
+    )
+
+
 # --- reporting ---------------------------------------------------------------------------------
 
 

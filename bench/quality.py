@@ -34,6 +34,7 @@ from bench.common import (
     ROOT,
     Figure,
     Prefilter,
+    confusion,
     designation_entity,
     format_table,
     load_ofac,
@@ -153,7 +154,7 @@ def evaluate_pairs(label: str, pairs: Sequence[Pair], targets: dict[str, float])
             failures.append(_pair_failure(pair, score, peer, explanation))
     write_rows(OUT / f"quality-failures-{label}.csv", failures)
     gold = [pair.is_match for pair in pairs]
-    ours, theirs = (_confusion(gold, verdicts[name]) for name in ("finmon", "logic-v2"))
+    ours, theirs = (confusion(gold, verdicts[name]) for name in ("finmon", "logic-v2"))
     size = f"{sum(gold)} matches, {len(gold) - sum(gold)} non-matches"
     figures = [
         Figure(label, "precision", ours.precision, theirs.precision, size=size),
@@ -174,41 +175,6 @@ def _pair_failure(pair: Pair, score: float, peer: float, explanation: str) -> di
         "logic_v2_score": round(peer, 4),
         "finmon_explanation": explanation,
     }
-
-
-@dataclass(frozen=True, slots=True)
-class Confusion:
-    tp: int
-    fp: int
-    fn: int
-    tn: int
-
-    @property
-    def precision(self) -> float:
-        return self.tp / max(1, self.tp + self.fp)
-
-    @property
-    def recall(self) -> float:
-        return self.tp / max(1, self.tp + self.fn)
-
-    @property
-    def f1(self) -> float:
-        total = self.precision + self.recall
-        return 2 * self.precision * self.recall / total if total else 0.0
-
-    @property
-    def false_rate(self) -> float:
-        return self.fp / max(1, self.fp + self.tn)
-
-
-def _confusion(gold: Sequence[bool], predicted: Sequence[bool]) -> Confusion:
-    pairs = list(zip(gold, predicted, strict=True))
-    return Confusion(
-        tp=sum(g and p for g, p in pairs),
-        fp=sum(p and not g for g, p in pairs),
-        fn=sum(g and not p for g, p in pairs),
-        tn=sum(not g and not p for g, p in pairs),
-    )
 
 
 def _by_category(

@@ -10,6 +10,7 @@ import pytest
 from bench.common import (
     Figure,
     Prefilter,
+    confusion,
     format_table,
     ftm_dates,
     logic_v2_names,
@@ -99,3 +100,12 @@ def test_logic_v2_scores_bare_names() -> None:
     pytest.importorskip("nomenklatura")
     assert logic_v2_names("Vladimir Putin", "Vladimir Vladimirovich Putin", "Person") >= 0.7
     assert logic_v2_names("Vladimir Putin", "Samir Haddad", "Person") < 0.7
+
+
+def test_confusion_counts_and_rates() -> None:
+    counts = confusion([True, True, True, False, False], [True, True, False, True, False])
+    assert (counts.tp, counts.fp, counts.fn, counts.tn) == (2, 1, 1, 1)
+    assert counts.precision == 2 / 3
+    assert counts.recall == 2 / 3
+    assert abs(counts.f1 - 2 / 3) < 1e-12
+    assert counts.false_rate == 0.5
