@@ -80,9 +80,11 @@ def cross_key(text: str) -> str:
     use digraphs that Slavic romanisations read otherwise (Azhar is not Ажар). Letters that the
     two scripts confuse are merged: D/Z/T (ض ظ ذ ط: Ramadan/Ramzan), K/G/Q/J (ق ج: Qasim/Gasmi,
     Rajab/Ragab), S for TH (ث: Thaqib/Saqib) and for the CH of French spellings of ش; vowels,
-    W/V/Y (long vowels or consonants in Arabic script) and a final H are left out.
+    W/V/Y (long vowels or consonants in Arabic script) and a final H are left out. DJ, DZH and
+    DH are single letters here (Djamel, Fadhil).
     """
-    key = text.replace(" ", "").replace("th", "s").replace("ph", "f").replace("gh", "g")
+    key = text.replace(" ", "").replace("dzh", "j").replace("dj", "j").replace("dh", "d")
+    key = key.replace("th", "s").replace("ph", "f").replace("gh", "g")
     key = _CROSS_SOFT_C.sub("s", key.replace("x", "ks")).replace("c", "k")
     key = _DOUBLE.sub(r"\1", key.translate(_CROSS_LETTERS))
     return key[:-1] if key.endswith("h") and len(key) > 1 else key

@@ -116,7 +116,11 @@ def _strip_marks(char: str) -> str:
 def _arabic_word(word: str) -> str:
     for prefix, latin in _ARABIC_PREFIXES:
         if word.startswith(prefix) and len(word) > len(prefix) + 1:
-            return f"{latin} {_arabic_word(word[len(prefix) :])}"
+            return f"{latin} {_arabic_letters(word[len(prefix) :])}"
+    return _arabic_letters(word)
+
+
+def _arabic_letters(word: str) -> str:
     out: list[str] = []
     for index, char in enumerate(word):
         if char in "حه" and out and out[-1][-1:] in _DIGRAPH_HEADS:
