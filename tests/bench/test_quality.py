@@ -1,0 +1,44 @@
+"""The quality benchmark's set loaders and pair evaluation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench import quality
+from tests.conftest import shared_file
+
+
+def test_dev_pairs_keep_labels_and_case_groups() -> None:
+    shared_file("eval/name_pairs_dev.csv")
+    pairs = quality.dev_pairs()
+    assert len(pairs) == 410
+    assert sum(pair.is_match for pair in pairs) == 211
+    assert {pair.category.split("/")[0] for pair in pairs} >= {"synth_people", "nk_checks"}
+
+
+def test_variant_pairs_read_the_committed_set() -> None:
+    pairs = quality.variant_pairs()
+    assert len(pairs) >= 300
+    assert {pair.schema for pair in pairs} == {"Person"}
+
+
+def test_pair_evaluation_reports_both_matchers_and_writes_failures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("nomenklatura")
+    monkeypatch.setattr(quality, "OUT", tmp_path)
+    pairs = [
+        quality.Pair("Vladimir Putin", "Vladimir Putin", True, "Person", "same"),
+        quality.Pair("Vladimir Putin", "Samir Haddad", False, "Person", "other"),
+        quality.Pair("Samir Haddad", "Vladimir Putin", True, "Person", "mislabelled"),
+    ]
+    figures = {f.metric: f for f in quality.evaluate_pairs("toy", pairs, {"recall": 0.9})}
+    assert figures["recall"].finmon == 0.5
+    assert figures["recall"].logic_v2 == 0.5
+    assert figures["recall"].verdict() == "missed"
+    assert figures["false-match rate"].finmon == 0.0
+    failures = (tmp_path / "quality-failures-toy.csv").read_text(encoding="utf-8")
+    assert "mislabelled" in failures
+    assert "other" not in failures
