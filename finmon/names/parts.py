@@ -71,7 +71,7 @@ _PHRASES = [(re.compile(rf"\b{re.escape(p)}\b"), f" {a} ") for p, a in LEGAL_PHR
 _FILIATION = frozenset(fold(w) for w in "bin ibn ben bint binti bn bnt ould".split())
 _ARTICLES = frozenset(fold(w) for w in "al el ad ar as at an az ash ud ul ed er es et ut".split())
 # Particles as they come out of Arabic script: ibn/bin (بن), bint (بنت), the article (ال).
-_ARABIC_PARTICLES = frozenset({"bn", "bnt", "al"})
+_ARABIC_PARTICLES = frozenset({"bn", "bnt", "al", "va"})
 # Titles as they come out of Arabic script: haji (حاجي), mulla (ملا), shaikh (شيخ), mawlawi, qari.
 _ARABIC_TITLES = frozenset({"hji", "haj", "haji", "mla", "mula", "shih", "mulvi", "mlvi", "kari"})
 _ARTICLE_COMPOUNDS = frozenset(fold(w) for w in "din deen dine dawla daula".split())
@@ -169,22 +169,11 @@ def _words(latin: str, arabic: bool, schema: Schema) -> list[_Word]:
             cleaned = pattern.sub(abbreviation, cleaned)
         legal = {fold(form) for _, form in extract_org_types(cleaned)}
     raw = cleaned.split()
-    if arabic:
-        raw = _split_arabic_articles(raw)
     words = _merge(_drop_noise(raw, arabic))
     for word in words:
         if fold(word.text) in legal:
             word.hint = TokenKind.LEGAL
     return words
-
-
-def _split_arabic_articles(words: list[str]) -> list[str]:
-    out: list[str] = []
-    for word in words:
-        if word.startswith("bd"):
-            word = "a" + word
-        out.append(word)
-    return out
 
 
 def _drop_noise(raw: list[str], arabic: bool) -> list[_Word]:

@@ -57,7 +57,11 @@ LATIN_SPECIAL = {
 }  # fmt: skip
 
 # The article and the servant-of/father-of words, written joined to the next word.
-_ARABIC_PREFIXES = (("عبدال", "abd al"), ("ابوال", "abu al"), ("أبوال", "abu al"), ("ال", "al"))
+_ARABIC_PREFIXES = (
+    ("عبدال", "abd al"), ("ابوال", "abu al"), ("أبوال", "abu al"), ("وال", "wa al"), ("ال", "al"),
+)  # fmt: skip
+# Whole words whose usual reading the letters alone would miss.
+_ARABIC_WORDS = {"عبد": "abd", "الله": "allah", "ابو": "abu", "أبو": "abu"}
 _DIGRAPH_HEADS = frozenset("zsktdgcp")
 # The divine name is written without its long vowel: الله, عبدالله, سيف الله.
 _ALLAH = re.compile(r"allh$")
@@ -114,6 +118,8 @@ def _strip_marks(char: str) -> str:
 
 
 def _arabic_word(word: str) -> str:
+    if word in _ARABIC_WORDS:
+        return _ARABIC_WORDS[word]
     for prefix, latin in _ARABIC_PREFIXES:
         if word.startswith(prefix) and len(word) > len(prefix) + 1:
             return f"{latin} {_arabic_letters(word[len(prefix) :])}"
