@@ -108,6 +108,7 @@ def prepare_workload(work: Path, args: argparse.Namespace) -> dict[str, Any]:
     write_rows(work / "queries.csv", csv_rows)
     positives = sum(1 for query in queries if query["id"].startswith("p"))
     return {
+        "load_average": os.getloadavg()[0],
         "designations": len(designations),
         "list_names": len(names),
         "queries": len(queries),
@@ -156,10 +157,12 @@ def run_measured(command: list[str], log: Path) -> tuple[float, int]:
 
 
 def finmon_command(home: Path) -> list[str]:
-    """The finmon console script (or its module) under a private FINMON_HOME."""
-    script = Path(sys.executable).parent / "finmon"
-    launcher = [str(script)] if script.exists() else [sys.executable, "-m", "finmon.cli"]
-    return ["env", f"FINMON_HOME={home}", *launcher]
+    """`finmon` under a private FINMON_HOME, run from this tree's package as its script runs it.
+
+    The console script would import whichever finmon is installed; this runs the one beside the
+    benchmark, the same code the in-process parts measure."""
+    launch = "import sys; from finmon.cli import main; sys.exit(main())"
+    return ["env", f"FINMON_HOME={home}", sys.executable, "-c", launch]
 
 
 def measure_cli(work: Path) -> dict[str, Any]:
@@ -316,8 +319,9 @@ def render(results: dict[str, Any]) -> str:
     setup, n = results["setup"], results["setup"]["queries"]
     stand = standin_summary(results) if "standin" in results else None
     lines = [
-        f"Run {time.strftime('%Y-%m-%d')} on {machine()}; load average at the end "
-        f"{os.getloadavg()[0]:.1f}. Lists: UN 2026-02-27 + OFAC SDN 2021-07, "
+        f"Run {time.strftime('%Y-%m-%d')} on {machine()}; load average "
+        f"{setup['load_average']:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (other "
+        "work on the machine slows every part). Lists: UN 2026-02-27 + OFAC SDN 2021-07, "
         f"{setup['designations']:,} designations, {setup['list_names']:,} names (primary + "
         f"aliases). Queries: {n:,} people, {setup['positives']} of them UN positives, the rest "
         "synthetic negatives.",
