@@ -74,6 +74,12 @@ _ARTICLES = frozenset(fold(w) for w in "al el ad ar as at an az ash ud ul ed er 
 _ARABIC_PARTICLES = frozenset({"bn", "bnt", "al", "va"})
 # Titles as they come out of Arabic script: haji (حاجي), mulla (ملا), shaikh (شيخ), mawlawi, qari.
 _ARABIC_TITLES = frozenset({"hji", "haj", "haji", "mla", "mula", "shih", "mulvi", "mlvi", "kari"})
+_NOISE = {
+    Script.LATIN: (_PARTICLE_KEYS, _TITLE_KEYS),
+    Script.CYRILLIC: (_PARTICLE_KEYS, _TITLE_KEYS),
+    Script.ARABIC: (_ARABIC_PARTICLES, _ARABIC_TITLES),
+}
+"""Particles and titles per script; romanised ideographs ('bin', 'li') are never particles."""
 _ARTICLE_COMPOUNDS = frozenset(fold(w) for w in "din deen dine dawla daula".split())
 _ROMAN = {r: str(n) for n, r in enumerate("i ii iii iv v vi vii viii ix x xi xii".split(), 1)}
 _ROMAN_WORD = re.compile(r"\b(?:ii|iii|iv|vi|vii|viii|ix|xi|xii)\b", re.IGNORECASE)
@@ -136,7 +142,7 @@ def analyse_name(text: str, schema: Schema = Schema.UNKNOWN) -> AnalysedName:
     arabic = script is Script.ARABIC
     source = _org_types(text) if schema in _ORGANISATIONS else text
     latin = to_latin(_IDEOGRAPHIC.sub(r" \1 ", source))
-    words = _words(latin, arabic, schema)
+    words = _words(latin, script, schema)
     tokens = tuple(_token(w, i, len(words), arabic, schema) for i, w in enumerate(words))
     return AnalysedName(text, script, latin, tokens, _joined(tokens))
 
@@ -160,7 +166,7 @@ def _org_types(text: str) -> str:
     return replace_org_types_compare(text.casefold(), generic=True)
 
 
-def _words(latin: str, arabic: bool, schema: Schema) -> list[_Word]:
+def _words(latin: str, script: Script, schema: Schema) -> list[_Word]:
     cleaned = _QUOTES.sub("", _ACRONYM.sub(lambda m: m.group().replace(".", ""), latin))
     cleaned = " " + _NON_WORD.sub(" ", cleaned) + " "
     legal: set[str] = set()
@@ -169,18 +175,17 @@ def _words(latin: str, arabic: bool, schema: Schema) -> list[_Word]:
             cleaned = pattern.sub(abbreviation, cleaned)
         legal = {fold(form) for _, form in extract_org_types(cleaned)}
     raw = cleaned.split()
-    words = _merge(_drop_noise(raw, arabic))
+    words = _merge(_drop_noise(raw, script))
     for word in words:
         if fold(word.text) in legal:
             word.hint = TokenKind.LEGAL
     return words
 
 
-def _drop_noise(raw: list[str], arabic: bool) -> list[_Word]:
+def _drop_noise(raw: list[str], script: Script) -> list[_Word]:
     """Drop particles and titles; mark the words that a particle introduced."""
     keys = [fold(w) for w in raw]
-    particles = _ARABIC_PARTICLES if arabic else _PARTICLE_KEYS
-    titles = _ARABIC_TITLES if arabic else _TITLE_KEYS
+    particles, titles = _NOISE.get(script, (frozenset(), frozenset()))
     last = len(raw) - 1
     words: list[_Word] = []
     hint: TokenKind | None = None

@@ -68,7 +68,8 @@ LEGAL_FORMS = {
     ).split()},
     "limited": "ltd", "incorporated": "inc", "corporation": "corp", "company": "co",
     "ooo": "llc", "too": "llp", "ao": "jsc", "oao": "ojsc", "zao": "cjsc", "pao": "pjsc",
-    "tov": "llc", "lmtd": "ltd", "limtd": "ltd", "zhshs": "llp", "ip": "ie", "chp": "ie", "kt": "llp",
+    "tov": "llc", "lmtd": "ltd", "limtd": "ltd", "zhshs": "llp", "ip": "ie", "chp": "ie",
+    "kt": "llp",
 }  # fmt: skip
 
 # Words common in organisation names: real evidence, but weak.

@@ -106,9 +106,12 @@ class CandidateIndex:
         ids: set[int] = set()
         for key in (token.key, *deletions(token.key), token.stem):
             ids.update(self._by_key.get(key, ()))
-        other_script = self._by_skeleton[not token.arabic]
-        for key in (token.cross, *deletions(token.cross)):
-            ids.update(other_script.get(key, ()))
+        if token.arabic:
+            # Only Arabic-script queries need the cross-script keys: a Latin or Cyrillic query
+            # meets a designation through the Latin names the lists give next to the Arabic one.
+            latin_tokens = self._by_skeleton[False]
+            for key in (token.cross, *deletions(token.cross)):
+                ids.update(latin_tokens.get(key, ()))
         best: dict[int, float] = {}
         for token_id in ids:
             similarity, _ = token_similarity(token, self._tokens[token_id])

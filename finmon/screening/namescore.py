@@ -14,6 +14,7 @@ from typing import Any
 from rapidfuzz.distance import OSA
 
 from finmon.model import Schema
+from finmon.names.dictionary import group_of, group_of_arabic
 from finmon.names.parts import WEIGHTS, AnalysedName, NameToken, TokenKind, analyse_name
 
 ALGORITHM = "finmon-name-1"
@@ -25,6 +26,12 @@ SINGLE_TOKEN_CAP = 0.6
 """Score ceiling when only one token of two multi-token names matched."""
 PATRONYMIC_CONFLICT = 0.75
 """Factor applied when both names carry patronymics and they disagree."""
+_SHORT_SKELETON = {1: 0.8}
+"""Equal consonant keys of one letter say less: many names share them."""
+NAME_VARIANT = 0.95
+"""Similarity of two spellings of one known given name (Muhammad, Мухаммед, محمد)."""
+DIFFERENT_NAMES = 0.5
+"""Ceiling for two different known given names, however alike they look (Dana, Dina)."""
 COMPOUND_SIMILARITY = 0.85
 """Two tokens joined must be at least this close to the single token they stand for."""
 _STRUCTURAL = (TokenKind.NAME, TokenKind.PATRONYMIC, TokenKind.NUMBER, TokenKind.NISBA)
@@ -37,8 +44,9 @@ NAME_CONFLICT = 0.9
 """Factor applied when each name has a part that the other lacks: a different person's part."""
 CONTRADICTION = {"fuzzy": 1.5, "prefix": 1.5, "gender_form": 2.0, "abd_prefix": 1.5}
 """How strongly a spelling difference found by each method argues for two different people."""
-_OWED = {TokenKind.PATRONYMIC: 0.3, TokenKind.NISBA: 0.5}
-"""Share of its weight that an unmatched token costs: patronymics and nisbas are often left out."""
+_OWED = {TokenKind.PATRONYMIC: 0.3, TokenKind.NISBA: 0.5, TokenKind.GENERIC: 1 / 0.35}
+"""Share of its kind's weight that an unmatched token costs: patronymics and nisbas are often
+left out; a missing generic word costs as much as a missing name."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -120,13 +128,31 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         return 1.0, "exact"
     if TokenKind.INITIAL in (a.kind, b.kind):
         return (0.7, "initial") if a.key[0] == b.key[0] else (0.0, "")
-    if a.arabic != b.arabic:
-        return _skeleton_similarity(a.cross, b.cross)
-    if a.kind is TokenKind.PATRONYMIC and b.kind is TokenKind.PATRONYMIC:
+    if a.kind is TokenKind.PATRONYMIC and b.kind is TokenKind.PATRONYMIC and a.arabic == b.arabic:
         return _patronymic_similarity(a, b)
-    if a.stem == b.stem and a.kind is b.kind is TokenKind.NAME:
+    if a.stem == b.stem and a.kind is b.kind is TokenKind.NAME and a.arabic == b.arabic:
         return 0.6, "gender_form"
-    return _spelling_similarity(a.key, b.key, a.skel, b.skel)
+    if a.arabic != b.arabic:
+        found = _skeleton_similarity(a.cross, b.cross)
+    else:
+        found = _spelling_similarity(a.key, b.key, a.skel, b.skel)
+    return _known_names(a, b, found)
+
+
+def _known_names(a: NameToken, b: NameToken, found: tuple[float, str]) -> tuple[float, str]:
+    """Two known given names: one name spelled twice, or two different names however alike."""
+    group_a, group_b = _group(a), _group(b)
+    if group_a is None or group_b is None:
+        return found
+    if group_a == group_b:
+        return max(found[0], NAME_VARIANT), "name_variant"
+    return min(found[0], DIFFERENT_NAMES), "different_names"
+
+
+def _group(token: NameToken) -> int | None:
+    if token.kind is not TokenKind.NAME:
+        return None
+    return group_of_arabic(token.cross) if token.arabic else group_of(token.key)
 
 
 def _spelling_similarity(a: str, b: str, skel_a: str, skel_b: str) -> tuple[float, str]:
@@ -146,7 +172,7 @@ def _skeleton_similarity(a: str, b: str) -> tuple[float, str]:
     if not a or not b:
         return 0.0, ""
     if a == b:
-        return 0.95 if len(a) >= 2 else 0.8, "skeleton"
+        return _SHORT_SKELETON.get(len(a), 0.95), "skeleton"
     return 0.9 * OSA.normalized_similarity(a, b), "skeleton"
 
 
@@ -226,7 +252,15 @@ def _score(
     cover_q = _coverage(q, [(p.query, p.similarity, p.method) for p in pairs])
     cover_c = _coverage(c, [(p.candidate, p.similarity, p.method) for p in pairs])
     high, low = max(cover_q, cover_c), min(cover_q, cover_c)
-    score = STRONG_SIDE * high + (1 - STRONG_SIDE) * low
+    strong_side = STRONG_SIDE
+    if (
+        min(_structural_count(q), _structural_count(c))
+        == 1
+        < max(_structural_count(q), _structural_count(c))
+    ):
+        # A one-word name inside a longer one ('DANIEL' in 'Daniel James') is weak evidence.
+        strong_side = 0.5
+    score = strong_side * high + (1 - strong_side) * low
     structural = sum(1 for p in pairs if any(q[i].kind in _STRUCTURAL for i in p.query))
     if structural < 2 and _structural_count(q) >= 2 and _structural_count(c) >= 2:
         if score > SINGLE_TOKEN_CAP:
@@ -269,10 +303,9 @@ def _coverage(
 
 
 def _weight_owed(token: NameToken) -> float:
-    """What an unmatched token costs; unmatched generic words cost as much as names."""
-    if token.kind is TokenKind.GENERIC:
-        return 1.0
-    return token.weight * _OWED.get(token.kind, 1.0)
+    """What an unmatched token costs: its kind's full weight (a common name left out is still
+    a name left out), less for the parts that are often omitted (patronymics, family names)."""
+    return WEIGHTS[token.kind] * _OWED.get(token.kind, 1.0)
 
 
 def _structural_count(tokens: tuple[NameToken, ...]) -> int:

@@ -1,0 +1,59 @@
+"""Known given names and their spellings: 'one name written two ways' versus 'two names'.
+
+finmon/names/data/given_names.txt holds one group per line: the spellings of one given name in
+Cyrillic, Latin and Arabic script, separated by ' | '. Two tokens whose keys fall in the same group
+are the same name (Muhammad, Мухаммед, محمد); two tokens in different groups are different names
+however alike they look (Dana and Dina, Serik and Berik). Surnames built on a given name (Ermekov on
+Ermek) are judged by that name.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib.resources import files
+
+from finmon.names.keys import cross_key, fold
+from finmon.names.translit import Script, script_of, to_latin
+
+_SURNAME_ENDING = re.compile(r"(?:ov|ev|in|iev|ova|eva|ina|ieva)$")
+
+
+@cache
+def name_groups() -> tuple[dict[str, int], dict[str, int]]:
+    """Group number by folded key (Latin and Cyrillic spellings) and by cross key (Arabic)."""
+    by_key: dict[str, int] = {}
+    by_cross: dict[str, int] = {}
+    ambiguous: set[str] = set()
+    text = files("finmon.names").joinpath("data/given_names.txt").read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines()):
+        line = line.split("#", 1)[0].strip()
+        for spelling in filter(None, (s.strip() for s in line.split("|"))):
+            latin = to_latin(spelling).replace(" ", "")
+            if script_of(spelling) is Script.ARABIC:
+                _add(by_cross, cross_key(latin), number, ambiguous)
+            else:
+                _add(by_key, fold(latin), number, ambiguous)
+    for key in ambiguous:
+        by_key.pop(key, None)
+        by_cross.pop(key, None)
+    return by_key, by_cross
+
+
+def _add(table: dict[str, int], key: str, number: int, ambiguous: set[str]) -> None:
+    if table.setdefault(key, number) != number:
+        ambiguous.add(key)
+
+
+def group_of(key: str) -> int | None:
+    """The given-name group of a folded key, or of the given name a surname is built on."""
+    by_key, _ = name_groups()
+    group = by_key.get(key)
+    if group is None and len(key) > 5:
+        group = by_key.get(_SURNAME_ENDING.sub("", key))
+    return group
+
+
+def group_of_arabic(cross: str) -> int | None:
+    """The given-name group of a token written in Arabic script, by its cross key."""
+    return name_groups()[1].get(cross)
