@@ -35,10 +35,14 @@ def test_conflicts_are_named_in_the_notes() -> None:
     assert "patronymics differ" in result.explanation["notes"]
 
 
-def test_one_shared_part_of_two_is_capped() -> None:
+def test_one_shared_part_of_two_is_not_enough() -> None:
     result = compare_names("Asad Khan", "Asad Rahimov", Schema.PERSON)
     assert result.score <= 0.6
-    assert "only one name part matched" in result.explanation["notes"]
+    assert "name parts differ" in result.explanation["notes"]
+
+
+def test_one_word_name_inside_a_longer_one_is_weak() -> None:
+    assert compare_names("Daniel James", "DANIEL", Schema.UNKNOWN).score < DEFAULT_THRESHOLD
 
 
 def test_order_does_not_matter() -> None:
