@@ -176,7 +176,15 @@ def measure_cli(work: Path) -> dict[str, Any]:
     screen = [*command, "screen", str(work / "queries.csv"), "--output", str(output)]
     seconds, rss = run_measured(screen, work / "screen.log")
     rows = read_rows(output) if output.exists() else []
-    return {"load_seconds": load_seconds, "seconds": seconds, "rss": rss, "output_rows": len(rows)}
+    log = (work / "screen.log").read_text(encoding="utf-8", errors="replace").splitlines()
+    summary = [line.strip() for line in log if line.startswith("screened ")]
+    return {
+        "load_seconds": load_seconds,
+        "seconds": seconds,
+        "rss": rss,
+        "output_rows": len(rows),
+        "summary": summary[-1] if summary else "",
+    }
 
 
 def measure_child(part: str, work: Path, args: argparse.Namespace) -> dict[str, Any]:
@@ -375,6 +383,8 @@ def targets(results: dict[str, Any], stand: dict[str, Any] | None) -> list[str]:
         ratio = floor["seconds"] / cli["seconds"]
         verdict = _verdict(ratio, 1.0)
         lines.append(f"- finmon CLI vs the floor: {ratio:.2f}x as fast (target >= 1x): {verdict}")
+    if cli and cli["summary"]:
+        lines.append(f'- the CLI\'s own account of its run: "{cli["summary"]}"')
     if cli and stand:
         ratio = stand["all_cores"] / cli["seconds"]
         verdict = _verdict(ratio, 20.0)
