@@ -285,7 +285,8 @@ def run_screening(
     parties = _counted(read_parties(input, encoding, warn=summary.warn), summary)
     sink = _Sink(output) if output is not None else nullcontext(printed.extend)
     with sink as write, _ScreeningProgress(input) as advance:
-        for party, hits in screener.screen_many(parties, threshold=threshold):
+        workers = load_settings().workers
+        for party, hits in screener.screen_many(parties, threshold=threshold, workers=workers):
             hits = [hit for hit in hits if hit.score >= floor]
             summary.hits += len(hits)
             summary.alerted += bool(hits)

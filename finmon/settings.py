@@ -24,6 +24,8 @@ class Settings:
     """Seconds a writer waits for another process's write to finish before giving up."""
     fetch_timeout: float = 60.0
     """Seconds a list download may stall before it is abandoned."""
+    workers: int = 1
+    """Processes that screen a file in parallel (default: one per core)."""
 
 
 def load_settings() -> Settings:
@@ -41,4 +43,5 @@ def load_settings() -> Settings:
         ci=env.get("CI", "").lower() in {"1", "true", "yes"},
         db_busy_timeout=float(env.get("FINMON_DB_BUSY_TIMEOUT") or 30.0),
         fetch_timeout=float(env.get("FINMON_FETCH_TIMEOUT") or 60.0),
+        workers=int(env.get("FINMON_WORKERS") or os.cpu_count() or 1),
     )

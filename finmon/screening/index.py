@@ -44,7 +44,7 @@ class CandidateIndex:
     def __init__(self, names: Iterable[IndexedName]) -> None:
         self.names = list(names)
         self._tokens: list[NameToken] = []
-        self._token_ids: dict[NameToken, int] = {}
+        self._token_ids: dict[str, int] = {}
         self._postings: list[list[int]] = []
         self._by_key: dict[str, list[int]] = defaultdict(list)
         # Skeletons of Latin/Cyrillic tokens [False] and of Arabic-script tokens [True].
@@ -52,7 +52,7 @@ class CandidateIndex:
             False: defaultdict(list),
             True: defaultdict(list),
         }
-        self._met: dict[NameToken, dict[int, float]] = {}
+        self._met: dict[str, dict[int, float]] = {}
         self._short: set[int] = set()
         for entry, name in enumerate(self.names):
             if _structural(name.analysed) < 2:
@@ -61,9 +61,9 @@ class CandidateIndex:
                 self._post(token, entry)
 
     def _post(self, token: NameToken, entry: int) -> None:
-        token_id = self._token_ids.get(token)
+        token_id = self._token_ids.get(token.sig)
         if token_id is None:
-            token_id = self._token_ids[token] = len(self._tokens)
+            token_id = self._token_ids[token.sig] = len(self._tokens)
             self._tokens.append(token)
             self._postings.append([])
             for key in _lookup_keys(token):
@@ -95,11 +95,11 @@ class CandidateIndex:
 
     def _entries_met(self, token: NameToken) -> dict[int, float]:
         """Every entry holding a token similar to this one, with the best similarity."""
-        found = self._met.get(token)
+        found = self._met.get(token.sig)
         if found is None:
             if len(self._met) > 200_000:
                 self._met.clear()
-            found = self._met[token] = self._find(token)
+            found = self._met[token.sig] = self._find(token)
         return found
 
     def _find(self, token: NameToken) -> dict[int, float]:

@@ -110,16 +110,16 @@ def match_names(query: AnalysedName, candidate: AnalysedName) -> NameMatch:
     return NameMatch(query, candidate, score, tuple(pairs), tuple(notes))
 
 
-_SIM_CACHE: dict[tuple[NameToken, NameToken], tuple[float, str]] = {}
+_SIM_CACHE: dict[tuple[str, str], tuple[float, str]] = {}
 
 
 def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     """Similarity of two tokens and the method that found it."""
-    cached = _SIM_CACHE.get((a, b))
+    cached = _SIM_CACHE.get((a.sig, b.sig))
     if cached is None:
         if len(_SIM_CACHE) > 2_000_000:
             _SIM_CACHE.clear()
-        cached = _SIM_CACHE[(a, b)] = _similarity(a, b)
+        cached = _SIM_CACHE[(a.sig, b.sig)] = _similarity(a, b)
     return cached
 
 
@@ -212,11 +212,15 @@ def _compounds(query: AnalysedName, candidate: AnalysedName) -> list[_Scored]:
     found: list[_Scored] = []
     for i, joined in enumerate(query.joined):
         for j, other in enumerate(candidate.tokens):
+            if joined.arabic == other.arabic and abs(len(joined.key) - len(other.key)) > 2:
+                continue
             similarity = _compound_similarity(joined, other)
             if similarity >= COMPOUND_SIMILARITY:
                 found.append((similarity, -abs(i - j), (i, i + 1), (j,), "compound"))
     for j, joined in enumerate(candidate.joined):
         for i, other in enumerate(query.tokens):
+            if joined.arabic == other.arabic and abs(len(joined.key) - len(other.key)) > 2:
+                continue
             similarity = _compound_similarity(joined, other)
             if similarity >= COMPOUND_SIMILARITY:
                 found.append((similarity, -abs(i - j), (i,), (j, j + 1), "compound"))
@@ -228,21 +232,30 @@ def _compound_similarity(joined: NameToken, other: NameToken) -> float:
     a, b = (joined.cross, other.cross) if crossing else (joined.key, other.key)
     if abs(len(a) - len(b)) > 2:
         return 0.0
-    cached = _COMPOUND_CACHE.get((joined, other))
+    cached = _COMPOUND_CACHE.get((joined.sig, other.sig))
     if cached is None:
         if len(_COMPOUND_CACHE) > 2_000_000:
             _COMPOUND_CACHE.clear()
-        cached = _COMPOUND_CACHE[(joined, other)] = _joined_similarity(joined, other)
+        cached = _COMPOUND_CACHE[(joined.sig, other.sig)] = _joined_similarity(joined, other)
     return cached
 
 
-_COMPOUND_CACHE: dict[tuple[NameToken, NameToken], float] = {}
+_COMPOUND_CACHE: dict[tuple[str, str], float] = {}
 
 
 def _joined_similarity(joined: NameToken, other: NameToken) -> float:
     if joined.arabic != other.arabic:
         return _skeleton_similarity(joined.cross, other.cross)[0]
     return OSA.normalized_similarity(joined.key, other.key)
+
+
+_CONFLICTS = (
+    (TokenKind.PATRONYMIC, "patronymics differ", PATRONYMIC_CONFLICT),
+    (TokenKind.NISBA, "family names differ", NISBA_CONFLICT),
+    (TokenKind.LEGAL, "legal forms differ", LEGAL_FORM_CONFLICT),
+    (TokenKind.NAME, "name parts differ", NAME_CONFLICT),
+)
+"""A kind of part that both names carry unmatched, what that says, and the factor it costs."""
 
 
 def _score(
@@ -252,33 +265,27 @@ def _score(
     cover_q = _coverage(q, [(p.query, p.similarity, p.method) for p in pairs])
     cover_c = _coverage(c, [(p.candidate, p.similarity, p.method) for p in pairs])
     high, low = max(cover_q, cover_c), min(cover_q, cover_c)
-    strong_side = STRONG_SIDE
-    if (
-        min(_structural_count(q), _structural_count(c))
-        == 1
-        < max(_structural_count(q), _structural_count(c))
-    ):
-        # A one-word name inside a longer one ('DANIEL' in 'Daniel James') is weak evidence.
-        strong_side = 0.5
+    parts_q, parts_c = _structural_count(q), _structural_count(c)
+    # A one-word name inside a longer one ('DANIEL' in 'Daniel James') is weak evidence.
+    strong_side = 0.5 if min(parts_q, parts_c) == 1 < max(parts_q, parts_c) else STRONG_SIDE
     score = strong_side * high + (1 - strong_side) * low
     structural = sum(1 for p in pairs if any(q[i].kind in _STRUCTURAL for i in p.query))
-    if structural < 2 and _structural_count(q) >= 2 and _structural_count(c) >= 2:
+    if structural < 2 and parts_q >= 2 and parts_c >= 2:
         if score > SINGLE_TOKEN_CAP:
             notes.append("only one name part matched")
         score = min(score, SINGLE_TOKEN_CAP)
-    if _conflict(TokenKind.PATRONYMIC, q, c, pairs):
-        notes.append("patronymics differ")
-        score *= PATRONYMIC_CONFLICT
-    if _conflict(TokenKind.NISBA, q, c, pairs):
-        notes.append("family names differ")
-        score *= NISBA_CONFLICT
-    if _conflict(TokenKind.LEGAL, q, c, pairs):
-        notes.append("legal forms differ")
-        score *= LEGAL_FORM_CONFLICT
-    if _conflict(TokenKind.NAME, q, c, pairs):
-        notes.append("name parts differ")
-        score *= NAME_CONFLICT
+    left_q = _unmatched_kinds(q, {i for p in pairs for i in p.query})
+    left_c = _unmatched_kinds(c, {j for p in pairs for j in p.candidate})
+    for kind, note, factor in _CONFLICTS:
+        if kind in left_q and kind in left_c:
+            notes.append(note)
+            score *= factor
     return score, notes
+
+
+def _unmatched_kinds(tokens: tuple[NameToken, ...], matched: set[int]) -> set[TokenKind]:
+    """Kinds of the tokens that found no partner: both names having one means a conflict."""
+    return {t.kind for i, t in enumerate(tokens) if i not in matched}
 
 
 def _coverage(
@@ -310,17 +317,6 @@ def _weight_owed(token: NameToken) -> float:
 
 def _structural_count(tokens: tuple[NameToken, ...]) -> int:
     return sum(1 for t in tokens if t.kind in _STRUCTURAL)
-
-
-def _conflict(
-    kind: TokenKind, q: tuple[NameToken, ...], c: tuple[NameToken, ...], pairs: list[TokenPair]
-) -> bool:
-    """Both names carry a token of this kind that found no partner: Viktorovich vs Ivanovich."""
-    matched_q = {i for p in pairs for i in p.query}
-    matched_c = {j for p in pairs for j in p.candidate}
-    return any(t.kind is kind and i not in matched_q for i, t in enumerate(q)) and any(
-        t.kind is kind and j not in matched_c for j, t in enumerate(c)
-    )
 
 
 def _explain_pair(

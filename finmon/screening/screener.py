@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -73,12 +74,32 @@ class Screener:
         parties: Iterable[Party],
         threshold: float | None = None,
         progress: Callable[[int], None] | None = None,
+        workers: int = 1,
     ) -> Iterator[tuple[Party, list[Hit]]]:
-        """Screen parties one after another; progress, if given, is called with each count done."""
-        for done, party in enumerate(parties, 1):
-            yield party, self.screen(party, threshold)
+        """Screen parties in input order; progress, if given, is called with each count done.
+
+        With workers > 1 the parties are shared out among that many forked processes, which
+        inherit the built index; results come back in input order.
+        """
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            results = self._screen_forked(parties, threshold, workers)
+        else:
+            results = ((party, self.screen(party, threshold)) for party in parties)
+        for done, result in enumerate(results, 1):
+            yield result
             if progress is not None:
                 progress(done)
+
+    def _screen_forked(
+        self, parties: Iterable[Party], threshold: float | None, workers: int
+    ) -> Iterator[tuple[Party, list[Hit]]]:
+        global _FORKED
+        _FORKED = (self, threshold)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                yield from pool.imap(_screen_in_worker, parties, chunksize=FORK_CHUNK)
+        finally:
+            _FORKED = None
 
     def _name_matches(self, name: str, schema: Schema) -> Iterator[tuple[NameMatch, int]]:
         query = analyse_name(name, schema)
@@ -112,6 +133,18 @@ class Screener:
             matched_name=match.candidate.text,
             explanation=explanation,
         )
+
+
+FORK_CHUNK = 200
+"""Parties sent to a worker process at a time."""
+_FORKED: tuple[Screener, float | None] | None = None
+"""The screener that forked workers inherit (set only while a forked batch runs)."""
+
+
+def _screen_in_worker(party: Party) -> tuple[Party, list[Hit]]:
+    assert _FORKED is not None, "screening worker started without a screener"
+    screener, threshold = _FORKED
+    return party, screener.screen(party, threshold)
 
 
 @contextmanager
