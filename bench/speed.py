@@ -292,6 +292,16 @@ def machine() -> str:
     return f"nproc {len(os.sched_getaffinity(0))}, {model.group(1) if model else 'unknown CPU'}"
 
 
+def code_version() -> str:
+    """The commit of the code measured, and whether finmon/ had uncommitted changes."""
+    git = ["git", "-C", str(ROOT)]
+    done = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    if done.returncode != 0:
+        return "finmon at an unknown commit"
+    status = subprocess.run([*git, "status", "--porcelain", "--", "finmon"], capture_output=True)
+    return f"finmon at commit {done.stdout.strip()}" + " with local changes" * bool(status.stdout)
+
+
 def standin_summary(results: dict[str, Any]) -> dict[str, Any]:
     """Stand-in time extrapolated to all N queries, and its recall beside finmon's on the sample."""
     setup, rows = results["setup"], results["standin"]["rows"]
@@ -327,7 +337,7 @@ def render(results: dict[str, Any]) -> str:
     setup, n = results["setup"], results["setup"]["queries"]
     stand = standin_summary(results) if "standin" in results else None
     lines = [
-        f"Run {time.strftime('%Y-%m-%d')} on {machine()}; load average "
+        f"Run {time.strftime('%Y-%m-%d')} on {machine()}, {code_version()}; load average "
         f"{setup['load_average']:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (other "
         "work on the machine slows every part). Lists: UN 2026-02-27 + OFAC SDN 2021-07, "
         f"{setup['designations']:,} designations, {setup['list_names']:,} names (primary + "
