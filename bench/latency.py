@@ -1,4 +1,5 @@
-"""finmon in process: index build, batch throughput and warm single-name latency (p50/p99/max).
+"""finmon in process: index build, batch throughput (one worker, then finmon's default number of
+forked workers) and warm single-name latency (p50/p99/max).
 
 bench/speed.py runs this in a fresh child process so that its peak memory is its own.
 """
@@ -60,6 +61,7 @@ def run_finmon(queries: Path, latency_calls: int, seed: int, profile: bool) -> d
 
     from finmon.screening import DEFAULT_THRESHOLD, Screener
     from finmon.screening.inputs import read_parties
+    from finmon.settings import load_settings
 
     un, ofac = load_un(), load_ofac()
     un_keys = {_key(designation) for designation in un}
@@ -67,9 +69,16 @@ def run_finmon(queries: Path, latency_calls: int, seed: int, profile: bool) -> d
     start = time.perf_counter()
     screener = Screener(un + ofac)
     build_seconds = time.perf_counter() - start
+    # Forked first: its workers then start from the caches of a fresh index, as the CLI's do.
+    workers = load_settings().workers
+    start = time.perf_counter()
+    forked = {party.id: hits for party, hits in screener.screen_many(parties, workers=workers)}
+    forked_seconds = time.perf_counter() - start
     start = time.perf_counter()
     outcomes = {party.id: hits for party, hits in screener.screen_many(parties)}
     batch_seconds = time.perf_counter() - start
+    if forked != outcomes:
+        raise SystemExit(f"screen_many with {workers} workers gave other hits than with one")
     if profile:
         profiled = parties[:PROFILE_PARTIES]
         print(f"cProfile of screen_many over {len(profiled)} parties:")
@@ -78,6 +87,8 @@ def run_finmon(queries: Path, latency_calls: int, seed: int, profile: bool) -> d
         "build_seconds": build_seconds,
         "indexed_names": screener.name_count,
         "seconds": batch_seconds,
+        "workers": workers,
+        "forked_seconds": forked_seconds,
         "any_hit": [bool(outcomes[party.id]) for party in parties],
         "un_hit": [_any_un(outcomes[party.id], un_keys) for party in parties],
         "threshold": DEFAULT_THRESHOLD,

@@ -360,11 +360,17 @@ def table_rows(results: dict[str, Any], stand: dict[str, Any] | None) -> list[st
     cli, fin, floor = results.get("cli"), results.get("finmon"), results.get("floor")
     n, rows = results["setup"]["queries"], []
     if cli:
-        note = f"subprocess wall time, start-up included; {cli['output_rows']:,} output rows"
+        note = (
+            f"subprocess wall time, start-up included; {cli['output_rows']:,} output rows; RSS of "
+            "its largest process (forked workers share the index copy-on-write)"
+        )
         rows.append(_row("finmon CLI `screen`", cli["seconds"], n, cli["rss"], note))
     if fin:
         note = f"index of {fin['indexed_names']:,} names built in {fin['build_seconds']:.2f} s"
-        rows.append(_row("finmon in process `screen_many`", fin["seconds"], n, fin["rss"], note))
+        rows.append(_row("finmon in process, 1 worker", fin["seconds"], n, fin["rss"], note))
+        label = f"finmon in process, {fin['workers']} forked workers"
+        note = "`screen_many(parties, workers=...)`, the CLI's default worker count"
+        rows.append(_row(label, fin["forked_seconds"], n, None, note))
     if floor:
         note = (
             f"Jaro-Winkler `cdist`, workers=-1, score_cutoff {FLOOR_CUTOFF} "
