@@ -34,7 +34,7 @@ from common import (
 NEGATIVES = "eval/negatives_us.csv"
 POSITIVES = "eval/positives_un.csv"
 PARTS = ("cli", "finmon", "floor", "standin")
-REPEATED = ("cli", "floor")
+REPEATED = ("cli", "floor", "standin")
 SEED = 20260227
 FLOOR_CUTOFF = 0.9
 FLOOR_CHUNK = 2_000
@@ -67,7 +67,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--parts", default=",".join(PARTS), help="comma-separated parts to run")
     parser.add_argument("--sample", type=int, default=0, help="stand-in sample (default 400)")
     parser.add_argument("--latency-calls", type=int, default=0, help="default 2000")
-    parser.add_argument("--repeat", type=int, default=0, help="runs of CLI and floor (default 3)")
+    parser.add_argument(
+        "--repeat", type=int, default=0, help="runs of CLI, floor, stand-in (default 3)"
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile finmon's batch")
     parser.add_argument("--no-docs", action="store_true", help="do not touch docs/benchmarks.md")
     parser.add_argument("--child", choices=PARTS[1:], help=argparse.SUPPRESS)
@@ -97,8 +99,8 @@ def run_benchmark(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def measure_repeated(parts: list[str], work: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """The short parts, run in alternation several times; the fastest run of each is kept, since
-    other work on the machine only ever adds time."""
+    """Parts run in alternation several times; the fastest run of each is kept, since other work
+    on the machine only ever adds time."""
     runs: dict[str, list[dict[str, Any]]] = {part: [] for part in parts}
     for number in range(1, args.repeat + 1):
         for part in parts:
@@ -301,7 +303,7 @@ def run_standin(work: Path, args: argparse.Namespace) -> dict[str, Any]:
         rows.append(
             [index, middle - start, end - middle, bool(hits), any(c < len(un) for c in hits)]
         )
-    return {"rows": rows}
+    return {"rows": rows, "seconds": sum(row[1] + row[2] for row in rows)}
 
 
 def machine() -> str:
@@ -406,8 +408,9 @@ def table_rows(results: dict[str, Any], stand: dict[str, Any] | None) -> list[st
         rows.append(_row("floor: rapidfuzz, all cores", floor["seconds"], n, floor["rss"], note))
     if stand:
         note = (
-            f"timed on {results['setup']['sample']} sampled queries, extrapolated to N; "
-            f"{stand['scoring_share']:.0%} of it in logic-v2, the rest in the prefilter"
+            f"timed on {results['setup']['sample']} sampled queries, extrapolated to N, "
+            f"{_runs(results['standin'])} of the sample; {stand['scoring_share']:.0%} of it in "
+            "logic-v2, the rest in the prefilter"
         )
         rss = results["standin"]["rss"]
         rows.append(_row("logic-v2 stand-in, 1 process", stand["seconds"], n, rss, note))
