@@ -3,8 +3,9 @@
 finmon/names/data/given_names.txt holds one group per line: the spellings of one given name in
 Cyrillic, Latin and Arabic script, separated by ' | '. Two tokens whose keys fall in the same group
 are the same name (Muhammad, Мухаммед, محمد); two tokens in different groups are different names
-however alike they look (Dana and Dina, Serik and Berik). Surnames built on a given name (Ermekov on
-Ermek) are judged by that name.
+however alike they look (Dana and Dina, Serik and Berik). Surnames built on a given name (Ermekov
+on Ermek) are judged different by that name, but never the same by it (Akhmetov and Akhmatov are
+two families even though Akhmet and Akhmat are one name).
 """
 
 from __future__ import annotations
@@ -45,9 +46,14 @@ def _add(table: dict[str, int], key: str, number: int, ambiguous: set[str]) -> N
         ambiguous.add(key)
 
 
+def given_name_group(key: str) -> int | None:
+    """The given-name group of a folded key, for given names only (no surname endings)."""
+    return name_groups()[0].get(key)
+
+
 def group_of(key: str) -> int | None:
     """The given-name group of a folded key, or of the given name a surname is built on."""
-    by_key, _ = name_groups()
+    by_key = name_groups()[0]
     group = by_key.get(key)
     if group is None and len(key) > 5:
         group = by_key.get(_SURNAME_ENDING.sub("", key))

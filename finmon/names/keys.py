@@ -31,7 +31,10 @@ def _digraph(match: re.Match[str]) -> str:
 _SOFT_C = re.compile(r"c(?=[eiy])")
 _HARD_C = re.compile(r"c(?!h)")
 _VOWELS = "aeiou"
-_Y_BEFORE_E = re.compile(r"(^|[aeiou])ie")
+# YE, IE and the soft sign before E (Юрьевна: IUREVNA, Yuryevna) all read as E.
+_Y_BEFORE_E = re.compile(r"ie")
+# Ё written YO/IO before a consonant (Fyodor, Korolyov, Pyotr) reads as the passports' E.
+_YO = re.compile(r"io(?=[bcdfgjklmnprstvz])")
 _DOUBLE = re.compile(r"(.)\1+")
 _FINAL_H = re.compile(r"(?<=[aeiou])h$")
 _VOWEL_RUN = re.compile(r"[aeiou]+")
@@ -57,7 +60,7 @@ def _fold_word(token: str) -> str:
     if "c" in key:
         key = _HARD_C.sub("k", _SOFT_C.sub("s", key))
     key = key.replace("y", "i").replace("ou", "u")
-    key = _Y_BEFORE_E.sub(r"\1e", key)
+    key = _YO.sub("e", _Y_BEFORE_E.sub("e", key))
     key = _DOUBLE.sub(r"\1", key)
     return _FINAL_H.sub("", key) or key
 

@@ -8,13 +8,14 @@ particle costs little, and a single shared token between two multi-part names is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz.distance import OSA
 
 from finmon.model import Schema
-from finmon.names.dictionary import group_of, group_of_arabic
+from finmon.names.dictionary import given_name_group, group_of, group_of_arabic
 from finmon.names.parts import WEIGHTS, AnalysedName, NameToken, TokenKind, analyse_name
 
 ALGORITHM = "finmon-name-1"
@@ -36,13 +37,23 @@ COMPOUND_SIMILARITY = 0.85
 """Two tokens joined must be at least this close to the single token they stand for."""
 _STRUCTURAL = (TokenKind.NAME, TokenKind.PATRONYMIC, TokenKind.NUMBER, TokenKind.NISBA)
 _VOWELS = "aeiou"
+# Slavic and Kazakh surname endings: two such surnames a letter apart are two families
+# (Volkov, Volynov), and a surname is not its bare stem (Sokolov, Sokol).
+_SURNAME = re.compile(r"(?<=[a-z]{3})(?:ov|ev|in|ova|eva|ina|skii|skaia)$")
 NISBA_CONFLICT = 0.8
 """Factor applied when both names end in an al- family name and those differ."""
 LEGAL_FORM_CONFLICT = 0.9
 """Factor applied when both names state a legal form and they differ (ANO vs LLC)."""
 NAME_CONFLICT = 0.9
 """Factor applied when each name has a part that the other lacks: a different person's part."""
-CONTRADICTION = {"fuzzy": 1.5, "prefix": 1.5, "gender_form": 2.0, "abd_prefix": 1.5}
+CONTRADICTION = {
+    "fuzzy": 1.5,
+    "prefix": 1.5,
+    "abd_prefix": 1.5,
+    "gender_form": 2.0,
+    "surname_form": 2.0,
+    "surname_spelling": 3.0,
+}
 """How strongly a spelling difference found by each method argues for two different people."""
 _OWED = {TokenKind.PATRONYMIC: 0.3, TokenKind.NISBA: 0.5, TokenKind.GENERIC: 1 / 0.35}
 """Share of its kind's weight that an unmatched token costs: patronymics and nisbas are often
@@ -134,6 +145,10 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         return 0.6, "gender_form"
     if a.arabic != b.arabic:
         found = _skeleton_similarity(a.cross, b.cross)
+    elif _SURNAME.search(a.key) and _SURNAME.search(b.key):
+        found = OSA.normalized_similarity(a.key, b.key), "surname_spelling"
+    elif _SURNAME.sub("", a.key) == b.key or _SURNAME.sub("", b.key) == a.key:
+        found = 0.6, "surname_form"
     else:
         found = _spelling_similarity(a.key, b.key, a.skel, b.skel)
     return _known_names(a, b, found)
@@ -141,17 +156,23 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
 
 def _known_names(a: NameToken, b: NameToken, found: tuple[float, str]) -> tuple[float, str]:
     """Two known given names: one name spelled twice, or two different names however alike."""
-    group_a, group_b = _group(a), _group(b)
-    if group_a is None or group_b is None:
+    if a.kind is not TokenKind.NAME or b.kind is not TokenKind.NAME:
         return found
-    if group_a == group_b:
+    if a.arabic or b.arabic:
+        group_a, group_b = _arabic_or_latin_group(a), _arabic_or_latin_group(b)
+        same = group_a is not None and group_a == group_b
+    else:
+        group_a, group_b = group_of(a.key), group_of(b.key)
+        given = given_name_group(a.key)
+        same = given is not None and given == given_name_group(b.key)
+    if same:
         return max(found[0], NAME_VARIANT), "name_variant"
-    return min(found[0], DIFFERENT_NAMES), "different_names"
+    if group_a is not None and group_b is not None and group_a != group_b:
+        return min(found[0], DIFFERENT_NAMES), "different_names"
+    return found
 
 
-def _group(token: NameToken) -> int | None:
-    if token.kind is not TokenKind.NAME:
-        return None
+def _arabic_or_latin_group(token: NameToken) -> int | None:
     return group_of_arabic(token.cross) if token.arabic else group_of(token.key)
 
 
