@@ -10,6 +10,7 @@ from itertools import pairwise
 
 from rigour.names.org_types import extract_org_types, replace_org_types_compare
 
+from finmon.countries import to_iso2
 from finmon.model import Schema
 from finmon.names.keys import cross_key, fold, skeleton
 from finmon.names.translit import Script, script_of, to_latin
@@ -32,6 +33,8 @@ class TokenKind(StrEnum):
     GENERIC = "generic"
     INITIAL = "initial"
     NUMBER = "number"
+    PLACE = "place"
+    """A country or region in an organisation's name: Deutsche Bank (Schweiz), Faberlic Europe."""
     NISBA = "nisba"
     """An Arabic family or origin name introduced by the article: al-Tikriti, al-Masri."""
 
@@ -44,6 +47,7 @@ WEIGHTS = {
     TokenKind.INITIAL: 0.25,
     TokenKind.NUMBER: 0.3,
     TokenKind.NISBA: 1.0,
+    TokenKind.PLACE: 0.3,
 }
 COMMON_WEIGHT = 0.4
 
@@ -84,6 +88,11 @@ _ARTICLE_COMPOUNDS = frozenset(fold(w) for w in "din deen dine dawla daula".spli
 _ROMAN = {r: str(n) for n, r in enumerate("i ii iii iv v vi vii viii ix x xi xii".split(), 1)}
 _ROMAN_WORD = re.compile(r"\b(?:ii|iii|iv|vi|vii|viii|ix|xi|xii)\b", re.IGNORECASE)
 _ORGANISATIONS = (Schema.ORGANIZATION, Schema.VESSEL, Schema.AIRCRAFT)
+_REGIONS = frozenset(
+    fold(w)
+    for w in "europe asia africa america americas eurasia caucasus gulf schweiz suisse "
+    "deutschland rossiia qazaqstan kazakstan".split()
+)
 _IDEOGRAPHIC = re.compile(r"([\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff])")
 
 
@@ -259,9 +268,15 @@ def _kind(text: str, key: str, index: int, count: int, schema: Schema) -> TokenK
             return TokenKind.LEGAL
         if key in _GENERIC_KEYS:
             return TokenKind.GENERIC
+        if schema in _ORGANISATIONS and _is_place(key):
+            return TokenKind.PLACE
     if schema in (Schema.PERSON, Schema.UNKNOWN) and count > 1 and index > 0 and _ending(key):
         return TokenKind.PATRONYMIC
     return TokenKind.NAME
+
+
+def _is_place(key: str) -> bool:
+    return key in _REGIONS or to_iso2(key.capitalize()) is not None
 
 
 def _ending(key: str) -> str:
