@@ -31,10 +31,11 @@ def name_groups() -> tuple[dict[str, int], dict[str, int]]:
         line = line.split("#", 1)[0].strip()
         for spelling in filter(None, (s.strip() for s in line.split("|"))):
             latin = to_latin(spelling).replace(" ", "")
+            # Arabic spellings also go in by their fold, which keeps long vowels and W/Y and so
+            # separates names that share consonants (محمد, محمود).
+            _add(by_key, fold(latin), number, ambiguous)
             if script_of(spelling) is Script.ARABIC:
                 _add(by_cross, cross_key(latin), number, ambiguous)
-            else:
-                _add(by_key, fold(latin), number, ambiguous)
     for key in ambiguous:
         by_key.pop(key, None)
         by_cross.pop(key, None)
@@ -60,6 +61,8 @@ def group_of(key: str) -> int | None:
     return group
 
 
-def group_of_arabic(cross: str) -> int | None:
-    """The given-name group of a token written in Arabic script, by its cross key."""
-    return name_groups()[1].get(cross)
+def group_of_arabic(key: str, cross: str) -> int | None:
+    """The given-name group of a token written in Arabic script, by its fold or cross key."""
+    by_key, by_cross = name_groups()
+    group = by_key.get(key)
+    return group if group is not None else by_cross.get(cross)

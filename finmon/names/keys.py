@@ -34,7 +34,7 @@ _VOWELS = "aeiou"
 # YE, IE and the soft sign before E (Юрьевна: IUREVNA, Yuryevna) all read as E.
 _Y_BEFORE_E = re.compile(r"ie")
 # Ё written YO/IO before a consonant (Fyodor, Korolyov, Pyotr) reads as the passports' E.
-_YO = re.compile(r"io(?=[bcdfgjklmnprstvz])")
+_YO = re.compile(r"(?<=[bcdfgjklmnprstvz])io(?=[bcdfgjklmnprstvz])")
 _DOUBLE = re.compile(r"(.)\1+")
 _FINAL_H = re.compile(r"(?<=[aeiou])h$")
 _VOWEL_RUN = re.compile(r"[aeiou]+")

@@ -84,7 +84,7 @@ def _letter_script(char: str) -> Script:
         return Script.LATIN
     if 0x400 <= code < 0x530:
         return Script.CYRILLIC
-    if 0x600 <= code < 0x700 or 0x750 <= code < 0x780 or 0xFB50 <= code < 0xFE00:
+    if 0x600 <= code < 0x700 or 0x750 <= code < 0x780 or 0xFB50 <= code < 0xFF00:
         return Script.ARABIC
     return Script.OTHER
 

@@ -15,12 +15,12 @@ from typing import Any
 from finmon.countries import to_iso2
 from finmon.model import BirthDate, Designation, Party, Schema
 
-SAME_BIRTH_DAY = 0.08
-BIRTH_DATE_IN_RANGE = 0.04
+SAME_BIRTH_DAY = 0.12
+BIRTH_DATE_IN_RANGE = 0.06
 BIRTH_DATE_NEAR = -0.08
 BIRTH_DATE_CONFLICT = -0.2
 DAY_MONTH_SWAPPED = -0.02
-SAME_NATIONALITY = 0.02
+SAME_NATIONALITY = 0.03
 OTHER_NATIONALITY = -0.05
 OTHER_GENDER = -0.12
 OTHER_SCHEMA = -0.25

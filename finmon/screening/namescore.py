@@ -27,7 +27,7 @@ SINGLE_TOKEN_CAP = 0.6
 """Score ceiling when only one token of two multi-token names matched."""
 PATRONYMIC_CONFLICT = 0.75
 """Factor applied when both names carry patronymics and they disagree."""
-_SHORT_SKELETON = {1: 0.8}
+_SHORT_SKELETON = {1: 0.85}
 """Equal consonant keys of one letter say less: many names share them."""
 NAME_VARIANT = 0.95
 """Similarity of two spellings of one known given name (Muhammad, Мухаммед, محمد)."""
@@ -158,22 +158,23 @@ def _known_names(a: NameToken, b: NameToken, found: tuple[float, str]) -> tuple[
     """Two known given names: one name spelled twice, or two different names however alike."""
     if a.kind is not TokenKind.NAME or b.kind is not TokenKind.NAME:
         return found
-    if a.arabic or b.arabic:
-        group_a, group_b = _arabic_or_latin_group(a), _arabic_or_latin_group(b)
-        same = group_a is not None and group_a == group_b
-    else:
-        group_a, group_b = group_of(a.key), group_of(b.key)
-        given = given_name_group(a.key)
-        same = given is not None and given == given_name_group(b.key)
-    if same:
+    if a.arabic != b.arabic:
+        # Arabic script drops short vowels, so it can confirm a name but not rule one out.
+        group = _arabic_or_latin_group(a)
+        if group is not None and group == _arabic_or_latin_group(b):
+            return max(found[0], NAME_VARIANT), "name_variant"
+        return found
+    given = given_name_group(a.key)
+    if given is not None and given == given_name_group(b.key):
         return max(found[0], NAME_VARIANT), "name_variant"
+    group_a, group_b = group_of(a.key), group_of(b.key)
     if group_a is not None and group_b is not None and group_a != group_b:
         return min(found[0], DIFFERENT_NAMES), "different_names"
     return found
 
 
 def _arabic_or_latin_group(token: NameToken) -> int | None:
-    return group_of_arabic(token.cross) if token.arabic else group_of(token.key)
+    return group_of_arabic(token.key, token.cross) if token.arabic else group_of(token.key)
 
 
 def _spelling_similarity(a: str, b: str, skel_a: str, skel_b: str) -> tuple[float, str]:
@@ -232,6 +233,8 @@ def _compounds(query: AnalysedName, candidate: AnalysedName) -> list[_Scored]:
     """Two adjacent tokens of one name against one token of the other ('Patr ushev')."""
     found: list[_Scored] = []
     for i, joined in enumerate(query.joined):
+        if _adds_nothing(joined, query.tokens[i], query.tokens[i + 1]):
+            continue
         for j, other in enumerate(candidate.tokens):
             if joined.arabic == other.arabic and abs(len(joined.key) - len(other.key)) > 2:
                 continue
@@ -239,6 +242,8 @@ def _compounds(query: AnalysedName, candidate: AnalysedName) -> list[_Scored]:
             if similarity >= COMPOUND_SIMILARITY:
                 found.append((similarity, -abs(i - j), (i, i + 1), (j,), "compound"))
     for j, joined in enumerate(candidate.joined):
+        if _adds_nothing(joined, candidate.tokens[j], candidate.tokens[j + 1]):
+            continue
         for i, other in enumerate(query.tokens):
             if joined.arabic == other.arabic and abs(len(joined.key) - len(other.key)) > 2:
                 continue
@@ -246,6 +251,11 @@ def _compounds(query: AnalysedName, candidate: AnalysedName) -> list[_Scored]:
             if similarity >= COMPOUND_SIMILARITY:
                 found.append((similarity, -abs(i - j), (i,), (j, j + 1), "compound"))
     return found
+
+
+def _adds_nothing(joined: NameToken, first: NameToken, second: NameToken) -> bool:
+    """A join whose consonants are one part's alone ('mhmd' + 'ud') would swallow a token."""
+    return joined.cross in (first.cross, second.cross)
 
 
 def _compound_similarity(joined: NameToken, other: NameToken) -> float:
