@@ -93,8 +93,8 @@ def run_finmon(queries: Path, latency_calls: int, seed: int, profile: bool) -> d
     if forked != outcomes:
         raise SystemExit(f"screen_many with {workers} workers gave other hits than with one")
     if profile:
-        profiled = parties[:PROFILE_PARTIES]
-        print(f"cProfile of screen_many over {len(profiled)} parties:")
+        profiled = parties[:: max(1, len(parties) // PROFILE_PARTIES)]
+        print(f"cProfile of screen_many over every {len(parties) // len(profiled)}th party:")
         print_profile(lambda: list(screener.screen_many(profiled)))
     return {
         "build_seconds": build_seconds,
