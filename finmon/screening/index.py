@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from finmon.model import DesignationName
+from finmon.names.dictionary import given_name_group
 from finmon.names.parts import AnalysedName, NameToken, TokenKind
 from finmon.screening.namescore import MIN_SIMILARITY, token_similarity
 
@@ -104,7 +105,7 @@ class CandidateIndex:
 
     def _find(self, token: NameToken) -> dict[int, float]:
         ids: set[int] = set()
-        for key in (token.key, *deletions(token.key), token.stem):
+        for key in _lookup_keys(token):
             ids.update(self._by_key.get(key, ()))
         if token.arabic:
             # Only Arabic-script queries need the cross-script keys: a Latin or Cyrillic query
@@ -124,9 +125,15 @@ class CandidateIndex:
 
 
 def _lookup_keys(token: NameToken) -> list[str]:
+    """Every key under which a token is filed, and looked up."""
     keys = [token.key, *deletions(token.key)]
     if token.stem != token.key:
         keys.append(token.stem)
+    if len(token.skel) >= 3:
+        keys.append(f"~{token.skel}")  # vowel-only variants: Mahmoud, Mahmud
+    group = given_name_group(token.key)
+    if group is not None:
+        keys.append(f"#{group}")  # spellings of one given name: Muhammad, Mohammed
     return keys
 
 
