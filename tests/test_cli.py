@@ -46,6 +46,11 @@ def _listed_person(path: Path) -> tuple[str, str]:
     raise AssertionError("no two-word person in the list")
 
 
+def _misspelt(name: str) -> str:
+    """The name with its last letter changed: a weaker, still reviewable match."""
+    return name[:-1] + ("Q" if name[-1] != "Q" else "X")
+
+
 def _customers(tmp_path: Path, listed_name: str, encoding: str = "utf-8") -> Path:
     path = tmp_path / "customers.csv"
     rows = [
@@ -122,6 +127,8 @@ def test_screen_writes_hits_csv(tmp_path: Path) -> None:
 def test_screen_writes_jsonl_and_respects_threshold(tmp_path: Path) -> None:
     _reference, name = _listed_person(_load_un())
     customers = _customers(tmp_path, name)
+    with customers.open("a", encoding="utf-8") as extra:
+        extra.write(f"c5,{_misspelt(name)},1900,\n")
     scores = {}
     for threshold in ("0.0", "0.99"):
         output = tmp_path / f"hits-{threshold}.jsonl"
