@@ -231,25 +231,24 @@ _Scored = tuple[float, int, tuple[int, ...], tuple[int, ...], str]
 
 def _compounds(query: AnalysedName, candidate: AnalysedName) -> list[_Scored]:
     """Two adjacent tokens of one name against one token of the other ('Patr ushev')."""
+    return [*_joined_against(query, candidate, True), *_joined_against(candidate, query, False)]
+
+
+def _joined_against(
+    joined_side: AnalysedName, other_side: AnalysedName, query_joined: bool
+) -> list[_Scored]:
     found: list[_Scored] = []
-    for i, joined in enumerate(query.joined):
-        if _adds_nothing(joined, query.tokens[i], query.tokens[i + 1]):
+    for i, joined in enumerate(joined_side.joined):
+        if _adds_nothing(joined, joined_side.tokens[i], joined_side.tokens[i + 1]):
             continue
-        for j, other in enumerate(candidate.tokens):
+        for j, other in enumerate(other_side.tokens):
             if joined.arabic == other.arabic and abs(len(joined.key) - len(other.key)) > 2:
                 continue
             similarity = _compound_similarity(joined, other)
             if similarity >= COMPOUND_SIMILARITY:
-                found.append((similarity, -abs(i - j), (i, i + 1), (j,), "compound"))
-    for j, joined in enumerate(candidate.joined):
-        if _adds_nothing(joined, candidate.tokens[j], candidate.tokens[j + 1]):
-            continue
-        for i, other in enumerate(query.tokens):
-            if joined.arabic == other.arabic and abs(len(joined.key) - len(other.key)) > 2:
-                continue
-            similarity = _compound_similarity(joined, other)
-            if similarity >= COMPOUND_SIMILARITY:
-                found.append((similarity, -abs(i - j), (i,), (j, j + 1), "compound"))
+                pair: tuple[tuple[int, ...], tuple[int, ...]] = ((i, i + 1), (j,))
+                in_query, in_candidate = pair if query_joined else pair[::-1]
+                found.append((similarity, -abs(i - j), in_query, in_candidate, "compound"))
     return found
 
 
