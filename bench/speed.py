@@ -413,7 +413,8 @@ def table_rows(results: dict[str, Any], stand: dict[str, Any] | None) -> list[st
     if floor:
         note = (
             f"Jaro-Winkler `cdist`, workers=-1, score_cutoff {FLOOR_CUTOFF} "
-            f"(reached by {floor['over_cutoff']:,} query names), {_runs(floor)}"
+            f"(reached by {floor['over_cutoff']:,} of the {floor['measured_names']:,} query names "
+            f"timed), {_runs(floor)}"
         )
         if floor["extrapolated"]:
             note += f"; timed on {floor['measured_names']:,} names, extrapolated linearly"
