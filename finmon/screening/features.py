@@ -25,6 +25,8 @@ OTHER_NATIONALITY = -0.05
 OTHER_GENDER = -0.12
 OTHER_SCHEMA = -0.25
 OTHER_NATIONAL_ID = -0.3
+MAX_SUPPORT = SAME_BIRTH_DAY + SAME_NATIONALITY
+"""The most that evidence other than an identifier can add to a name score."""
 _APPROXIMATE_SLACK = dt.timedelta(days=366)
 _ALNUM = re.compile(r"[^0-9A-Z]")
 _NATIONAL_KINDS = frozenset({"iin", "bin", "national_id"})

@@ -11,7 +11,7 @@ from typing import Any
 
 from finmon.model import Designation, NameQuality, Party, Schema
 from finmon.names.parts import analyse_name
-from finmon.screening.features import Evidence, collect_evidence
+from finmon.screening.features import MAX_SUPPORT, Evidence, collect_evidence
 from finmon.screening.index import CandidateIndex, IndexedName
 from finmon.screening.namescore import ALGORITHM, NameMatch, match_names
 
@@ -59,8 +59,12 @@ class Screener:
         """Hits for one party at or above the threshold, best first."""
         floor = DEFAULT_THRESHOLD if threshold is None else threshold
         best: dict[int, tuple[float, NameMatch, list[Evidence]]] = {}
+        # Evidence can lift a name score by at most MAX_SUPPORT unless an identifier decides.
+        hopeless = floor - MAX_SUPPORT if not party.identifiers else -1.0
         for query_name in party.names:
             for match, listed in self._name_matches(query_name, party.schema):
+                if match.score < hopeless:
+                    continue
                 evidence = collect_evidence(party, self.designations[listed])
                 score = _combine(match, evidence)
                 if score > best.get(listed, (-1.0,))[0]:
