@@ -133,6 +133,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "UZ": ("Uzbek", "Узбекистан", "Республика Узбекистан", "Өзбекстан"),
     "VN": ("Vietnam", "Vietnamese"),
     "XK": ("Kosovo", "Republic of Kosovo", "Косово"),
+    "TL": ("East Timor", "Timor-Leste", "Восточный Тимор"),
     "YE": ("Yemeni", "Йемен", "Иемен"),
 }
 
