@@ -39,6 +39,15 @@ class TokenKind(StrEnum):
     """An Arabic family or origin name introduced by the article: al-Tikriti, al-Masri."""
 
 
+STRUCTURAL = frozenset({TokenKind.NAME, TokenKind.PATRONYMIC, TokenKind.NUMBER, TokenKind.NISBA})
+"""Kinds that make up who a party is; particles, legal forms, generic words and initials do not."""
+
+
+def structural_count(tokens: tuple[NameToken, ...]) -> int:
+    """How many of a name's tokens are structural parts."""
+    return sum(1 for t in tokens if t.kind in STRUCTURAL)
+
+
 WEIGHTS = {
     TokenKind.NAME: 1.0,
     TokenKind.PATRONYMIC: 0.7,

@@ -15,12 +15,11 @@ from itertools import combinations
 
 from finmon.model import DesignationName
 from finmon.names.dictionary import given_name_group
-from finmon.names.parts import AnalysedName, NameToken, TokenKind
+from finmon.names.parts import STRUCTURAL, AnalysedName, NameToken, structural_count
 from finmon.screening.namescore import MIN_SIMILARITY, token_similarity
 
 MAX_CANDIDATES = 40
 """Names scored in full per query, the most promising first."""
-_STRUCTURAL = (TokenKind.NAME, TokenKind.PATRONYMIC, TokenKind.NUMBER)
 
 
 @dataclass(slots=True, frozen=True)
@@ -56,7 +55,7 @@ class CandidateIndex:
         self._met: dict[str, dict[int, float]] = {}
         self._short: set[int] = set()
         for entry, name in enumerate(self.names):
-            if _structural(name.analysed) < 2:
+            if structural_count(name.analysed.tokens) < 2:
                 self._short.add(entry)
             for token in _index_tokens(name.analysed):
                 self._post(token, entry)
@@ -80,7 +79,7 @@ class CandidateIndex:
         """Entries that share enough tokens with the query to be worth a full comparison."""
         tokens = _index_tokens(query)
         met = [self._entries_met(t) for t in tokens]
-        if _structural(query) >= 2:
+        if structural_count(query.tokens) >= 2:
             chosen: set[int] = set()
             for a, b in combinations(met, 2):
                 chosen.update(a.keys() & b.keys())
@@ -141,10 +140,6 @@ def _index_tokens(name: AnalysedName) -> list[NameToken]:
     """The name's tokens plus each adjacent pair of name parts joined into one."""
     tokens = list(name.tokens)
     for a, b, joined in zip(name.tokens, name.tokens[1:], name.joined, strict=False):
-        if a.kind in _STRUCTURAL and b.kind in _STRUCTURAL:
+        if a.kind in STRUCTURAL and b.kind in STRUCTURAL:
             tokens.append(joined)
     return tokens
-
-
-def _structural(name: AnalysedName) -> int:
-    return sum(1 for t in name.tokens if t.kind in _STRUCTURAL)

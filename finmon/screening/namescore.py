@@ -16,7 +16,15 @@ from rapidfuzz.distance import OSA
 
 from finmon.model import Schema
 from finmon.names.dictionary import given_name_group, group_of, group_of_arabic
-from finmon.names.parts import WEIGHTS, AnalysedName, NameToken, TokenKind, analyse_name
+from finmon.names.parts import (
+    STRUCTURAL,
+    WEIGHTS,
+    AnalysedName,
+    NameToken,
+    TokenKind,
+    analyse_name,
+    structural_count,
+)
 
 ALGORITHM = "finmon-name-1"
 MIN_SIMILARITY = 0.7
@@ -35,7 +43,6 @@ DIFFERENT_NAMES = 0.5
 """Ceiling for two different known given names, however alike they look (Dana, Dina)."""
 COMPOUND_SIMILARITY = 0.85
 """Two tokens joined must be at least this close to the single token they stand for."""
-_STRUCTURAL = (TokenKind.NAME, TokenKind.PATRONYMIC, TokenKind.NUMBER, TokenKind.NISBA)
 _VOWELS = "aeiou"
 # Slavic and Kazakh surname endings: two such surnames a letter apart are two families
 # (Volkov, Volynov), and a surname is not its bare stem (Sokolov, Sokol).
@@ -295,11 +302,11 @@ def _score(
     cover_q = _coverage(q, [(p.query, p.similarity, p.method) for p in pairs])
     cover_c = _coverage(c, [(p.candidate, p.similarity, p.method) for p in pairs])
     high, low = max(cover_q, cover_c), min(cover_q, cover_c)
-    parts_q, parts_c = _structural_count(q), _structural_count(c)
+    parts_q, parts_c = structural_count(q), structural_count(c)
     # A one-word name inside a longer one ('DANIEL' in 'Daniel James') is weak evidence.
     strong_side = 0.5 if min(parts_q, parts_c) == 1 < max(parts_q, parts_c) else STRONG_SIDE
     score = strong_side * high + (1 - strong_side) * low
-    structural = sum(1 for p in pairs if any(q[i].kind in _STRUCTURAL for i in p.query))
+    structural = sum(1 for p in pairs if any(q[i].kind in STRUCTURAL for i in p.query))
     if structural < 2 and parts_q >= 2 and parts_c >= 2:
         if score > SINGLE_TOKEN_CAP:
             notes.append("only one name part matched")
@@ -343,10 +350,6 @@ def _weight_owed(token: NameToken) -> float:
     """What an unmatched token costs: its kind's full weight (a common name left out is still
     a name left out), less for the parts that are often omitted (patronymics, family names)."""
     return WEIGHTS[token.kind] * _OWED.get(token.kind, 1.0)
-
-
-def _structural_count(tokens: tuple[NameToken, ...]) -> int:
-    return sum(1 for t in tokens if t.kind in _STRUCTURAL)
 
 
 def _explain_pair(
