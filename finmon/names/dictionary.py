@@ -10,14 +10,11 @@ two families even though Akhmet and Akhmat are one name).
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from importlib.resources import files
 
-from finmon.names.keys import cross_key, fold
+from finmon.names.keys import SURNAME_ENDING, cross_key, fold
 from finmon.names.translit import Script, script_of, to_latin
-
-_SURNAME_ENDING = re.compile(r"(?:ov|ev|in|iev|ova|eva|ina|ieva)$")
 
 
 @cache
@@ -57,7 +54,7 @@ def group_of(key: str) -> int | None:
     by_key = name_groups()[0]
     group = by_key.get(key)
     if group is None and len(key) > 5:
-        group = by_key.get(_SURNAME_ENDING.sub("", key))
+        group = by_key.get(SURNAME_ENDING.sub("", key))
     return group
 
 

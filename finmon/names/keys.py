@@ -71,6 +71,8 @@ def skeleton(key: str) -> str:
     return _DOUBLE.sub(r"\1", _VOWEL_RUN.sub("", key).translate(_SKELETON_LETTERS))
 
 
+SURNAME_ENDING = re.compile(r"(?<=[a-z]{3})(?:ov|ev|in|ova|eva|ina|skii|skaia)$")
+"""Slavic and Kazakh surname endings on a folded key (Ermekov, Volkova, Petrovskii)."""
 _CROSS_SOFT_C = re.compile(r"c(?=[eiyh])")
 _CROSS_LETTERS = str.maketrans("qgjztp", "kkkddb", "aeiouywv")
 

@@ -252,7 +252,7 @@ def _merge(words: list[_Word]) -> list[_Word]:
 
 def _token(word: _Word, index: int, count: int, arabic: bool, schema: Schema) -> NameToken:
     key = fold(word.text)
-    kind = word.hint or _kind(word.text, key, index, count, schema)
+    kind = word.hint or _kind(key, index, count, schema)
     if kind is TokenKind.LEGAL:
         key = _LEGAL_KEYS.get(key, key)
     weight = WEIGHTS[kind]
@@ -266,7 +266,7 @@ def _token(word: _Word, index: int, count: int, arabic: bool, schema: Schema) ->
     )
 
 
-def _kind(text: str, key: str, index: int, count: int, schema: Schema) -> TokenKind:
+def _kind(key: str, index: int, count: int, schema: Schema) -> TokenKind:
     if key.isdigit():
         return TokenKind.NUMBER
     if len(key) == 1:

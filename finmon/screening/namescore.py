@@ -8,7 +8,6 @@ particle costs little, and a single shared token between two multi-part names is
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,7 @@ from rapidfuzz.distance import OSA
 
 from finmon.model import Schema
 from finmon.names.dictionary import given_name_group, group_of, group_of_arabic
+from finmon.names.keys import SURNAME_ENDING
 from finmon.names.parts import (
     STRUCTURAL,
     WEIGHTS,
@@ -44,9 +44,8 @@ DIFFERENT_NAMES = 0.5
 COMPOUND_SIMILARITY = 0.85
 """Two tokens joined must be at least this close to the single token they stand for."""
 _VOWELS = "aeiou"
-# Slavic and Kazakh surname endings: two such surnames a letter apart are two families
-# (Volkov, Volynov), and a surname is not its bare stem (Sokolov, Sokol).
-_SURNAME = re.compile(r"(?<=[a-z]{3})(?:ov|ev|in|ova|eva|ina|skii|skaia)$")
+# Two surnames a letter apart are two families (Volkov, Volynov), and a surname is not its bare
+# stem (Sokolov, Sokol).
 NISBA_CONFLICT = 0.8
 """Factor applied when both names end in an al- family name and those differ."""
 LEGAL_FORM_CONFLICT = 0.9
@@ -62,9 +61,9 @@ CONTRADICTION = {
     "surname_spelling": 3.0,
 }
 """How strongly a spelling difference found by each method argues for two different people."""
-_OWED = {TokenKind.PATRONYMIC: 0.3, TokenKind.NISBA: 0.5, TokenKind.GENERIC: 1 / 0.35}
-"""Share of its kind's weight that an unmatched token costs: patronymics and nisbas are often
-left out; a missing generic word costs as much as a missing name."""
+MISSING_COST = {TokenKind.PATRONYMIC: 0.21, TokenKind.NISBA: 0.5, TokenKind.GENERIC: 1.0}
+"""What an unmatched token costs where it differs from its kind's weight: patronymics and nisbas
+are often left out; a missing generic word costs as much as a missing name."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -152,9 +151,9 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         return 0.6, "gender_form"
     if a.arabic != b.arabic:
         found = _skeleton_similarity(a.cross, b.cross)
-    elif _SURNAME.search(a.key) and _SURNAME.search(b.key):
+    elif SURNAME_ENDING.search(a.key) and SURNAME_ENDING.search(b.key):
         found = OSA.normalized_similarity(a.key, b.key), "surname_spelling"
-    elif _SURNAME.sub("", a.key) == b.key or _SURNAME.sub("", b.key) == a.key:
+    elif SURNAME_ENDING.sub("", a.key) == b.key or SURNAME_ENDING.sub("", b.key) == a.key:
         found = 0.6, "surname_form"
     else:
         found = _spelling_similarity(a.key, b.key, a.skel, b.skel)
@@ -349,7 +348,7 @@ def _coverage(
 def _weight_owed(token: NameToken) -> float:
     """What an unmatched token costs: its kind's full weight (a common name left out is still
     a name left out), less for the parts that are often omitted (patronymics, family names)."""
-    return WEIGHTS[token.kind] * _OWED.get(token.kind, 1.0)
+    return MISSING_COST.get(token.kind, WEIGHTS[token.kind])
 
 
 def _explain_pair(
