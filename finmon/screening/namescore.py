@@ -9,7 +9,7 @@ particle costs little, and a single shared token between two multi-part names is
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from rapidfuzz.distance import OSA
 
@@ -127,6 +127,9 @@ def match_names(query: AnalysedName, candidate: AnalysedName) -> NameMatch:
     return NameMatch(query, candidate, score, tuple(pairs), tuple(notes))
 
 
+V = TypeVar("V")
+CACHE_LIMIT = 2_000_000
+"""Token pairs remembered per cache before it is emptied, so a long batch stays bounded."""
 _SIM_CACHE: dict[tuple[str, str], tuple[float, str]] = {}
 
 
@@ -134,10 +137,16 @@ def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     """Similarity of two tokens and the method that found it."""
     cached = _SIM_CACHE.get((a.sig, b.sig))
     if cached is None:
-        if len(_SIM_CACHE) > 2_000_000:
-            _SIM_CACHE.clear()
-        cached = _SIM_CACHE[(a.sig, b.sig)] = _similarity(a, b)
+        cached = _remember(_SIM_CACHE, (a.sig, b.sig), _similarity(a, b))
     return cached
+
+
+def _remember(cache: dict[tuple[str, str], V], key: tuple[str, str], value: V) -> V:
+    """Store a computed value, emptying the cache first when it has grown past its bound."""
+    if len(cache) > CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
@@ -270,9 +279,9 @@ def _compound_similarity(joined: NameToken, other: NameToken) -> float:
         return 0.0
     cached = _COMPOUND_CACHE.get((joined.sig, other.sig))
     if cached is None:
-        if len(_COMPOUND_CACHE) > 2_000_000:
-            _COMPOUND_CACHE.clear()
-        cached = _COMPOUND_CACHE[(joined.sig, other.sig)] = _joined_similarity(joined, other)
+        cached = _remember(
+            _COMPOUND_CACHE, (joined.sig, other.sig), _joined_similarity(joined, other)
+        )
     return cached
 
 
