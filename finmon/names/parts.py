@@ -16,6 +16,7 @@ from finmon.names.keys import cross_key, fold, skeleton
 from finmon.names.translit import Script, script_of, to_latin
 from finmon.names.words import (
     COMMON_NAMES,
+    LEGAL_FORM_EXTRAS,
     LEGAL_FORMS,
     LEGAL_PHRASES,
     ORG_GENERIC,
@@ -75,7 +76,10 @@ _ABU_WORDS = {fold(w): "abu" for w in ["abu", "abou", "abo"]}
 _COMPOUND_PREFIX = re.compile(
     r"^(abd)(?:oul|ul|el|al|ol|ur|ar|ir|er|us|as|ou|u|i|e)?(?=[a-z]{3,}$)|^(abu)(?=[a-z]{4,}$)"
 )
-_LEGAL_KEYS = {fold(k): v for k, v in LEGAL_FORMS.items()}
+_LEGAL_KEYS = {
+    **{fold(form): replace_org_types_compare(form, generic=True) for form in LEGAL_FORMS},
+    **{fold(form): generic for form, generic in LEGAL_FORM_EXTRAS.items()},
+}
 _GENERIC_KEYS = frozenset(fold(w) for w in ORG_GENERIC)
 _PARTICLE_KEYS = frozenset(fold(w) for w in PARTICLES)
 _TITLE_KEYS = frozenset(fold(w) for w in TITLES)
@@ -252,7 +256,7 @@ def _merge(words: list[_Word]) -> list[_Word]:
 
 def _token(word: _Word, index: int, count: int, arabic: bool, schema: Schema) -> NameToken:
     key = fold(word.text)
-    kind = word.hint or _kind(key, index, count, schema)
+    kind = word.hint or _kind(word.text, key, index, count, schema)
     if kind is TokenKind.LEGAL:
         key = _LEGAL_KEYS.get(key, key)
     weight = WEIGHTS[kind]
@@ -266,14 +270,14 @@ def _token(word: _Word, index: int, count: int, arabic: bool, schema: Schema) ->
     )
 
 
-def _kind(key: str, index: int, count: int, schema: Schema) -> TokenKind:
+def _kind(word: str, key: str, index: int, count: int, schema: Schema) -> TokenKind:
     if key.isdigit():
         return TokenKind.NUMBER
     if len(key) == 1:
         return TokenKind.INITIAL
     if schema is not Schema.PERSON and count > 1:
         # Unknown parties are often people: only unmistakable legal forms count there.
-        if key in _LEGAL_KEYS and (schema in _ORGANISATIONS or len(key) >= 3):
+        if key in _LEGAL_KEYS and (schema in _ORGANISATIONS or len(word) >= 3):
             return TokenKind.LEGAL
         if key in _GENERIC_KEYS:
             return TokenKind.GENERIC

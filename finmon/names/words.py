@@ -37,39 +37,31 @@ PATRONYMIC_ENDINGS = tuple(
     for w in ("ovich evich ovych evych ovna evna ichna inichna uly ulu kyzy qyzy ogly oglu").split()
 )
 
-# Multi-word legal forms, folded to one abbreviation before comparison.
+# Multi-word legal forms that rigour (which handles most, in their original scripts) does not
+# know: Kazakh forms, and Russian or Kazakh ones written in Latin letters. Folded to rigour's
+# generic abbreviation before comparison.
 LEGAL_PHRASES = {
-    "limited liability company": "llc",
-    "limited liability partnership": "llp",
-    "joint stock company": "jsc",
-    "open joint stock company": "ojsc",
-    "closed joint stock company": "cjsc",
-    "public joint stock company": "pjsc",
-    "public limited company": "plc",
-    "obshchestvo s ogranichennoi otvetstvennostiu": "llc",
     "tovarishchestvo s ogranichennoi otvetstvennostiu": "llp",
-    "aktsionernoe obshchestvo": "jsc",
-    "publichnoe aktsionernoe obshchestvo": "pjsc",
     "zhauapkershiligi shekteuli seriktestik": "llp",
     "aktsionerlik kogam": "jsc",
-    "individualnyi predprinimatel": "ie",
-    "societe anonyme": "sa",
-    "sociedad anonima": "sa",
-    "sociedad de responsabilidad limitada": "srl",
-    "societatea cu raspundere limitata": "srl",
-    "gesellschaft mit beschrankter haftung": "gmbh",
+    "individualnyi predprinimatel": "sp",
+    "societe anonyme": "jsc",
+    "gesellschaft mit beschrankter haftung": "llc",
 }
 
-# Single-word legal forms and their canonical abbreviation.
-LEGAL_FORMS = {
-    **{w: w for w in (
-        "llc llp jsc ojsc cjsc pjsc plc ltd inc corp co gmbh ag sa sas srl spa bv nv kg oy ab as "
-        "sarl sal fze fzco fzc pte pvt bhd sdn"
-    ).split()},
-    "limited": "ltd", "incorporated": "inc", "corporation": "corp", "company": "co",
-    "ooo": "llc", "too": "llp", "ao": "jsc", "oao": "ojsc", "zao": "cjsc", "pao": "pjsc",
-    "tov": "llc", "lmtd": "ltd", "limtd": "ltd", "zhshs": "llp", "ip": "ie", "chp": "ie",
-    "kt": "llp",
+# Single-word legal forms. Each is compared in rigour's generic form (LLC, JSC, LLP ...), so a
+# name given with and without rigour's normalisation agrees; LEGAL_FORM_EXTRAS names the generic
+# form of the ones rigour does not know (Kazakh, and Latin spellings of Cyrillic abbreviations).
+LEGAL_FORMS = frozenset(
+    (
+        "llc llp jsc ojsc cjsc pjsc plc ltd inc corp co gmbh ag sa sas srl spa bv nv kg oy ab "
+        "as sarl sal fze fzco fzc pte pvt bhd sdn lp sp limited incorporated corporation "
+        "company ooo ao oao zao pao tov"
+    ).split()
+)
+LEGAL_FORM_EXTRAS = {
+    "too": "llp", "zhshs": "llp", "kt": "llp", "ip": "sp", "chp": "sp", "ie": "sp",
+    "lmtd": "llc", "limtd": "llc",
 }  # fmt: skip
 
 # Words common in organisation names: real evidence, but weak.

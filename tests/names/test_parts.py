@@ -68,3 +68,13 @@ def test_arabic_script_marks_tokens_and_splits_the_article() -> None:
 
 def test_ideographic_names_split_per_character() -> None:
     assert len(analyse_name("习近平", Schema.PERSON).tokens) == 3
+
+
+def test_legal_forms_agree_with_and_without_a_stated_schema() -> None:
+    for name in ["Alpha Trading Ltd", "ТОО Жарық", "Beta Limited"]:
+        stated = analyse_name(name, Schema.ORGANIZATION).tokens
+        unstated = analyse_name(name, Schema.UNKNOWN).tokens
+        assert [t.key for t in stated if t.kind is TokenKind.LEGAL] == [
+            t.key for t in unstated if t.kind is TokenKind.LEGAL
+        ], name
+    assert not any(t.kind is TokenKind.LEGAL for t in analyse_name("Rahim As").tokens)
