@@ -76,9 +76,10 @@ _ABU_WORDS = {fold(w): "abu" for w in ["abu", "abou", "abo"]}
 _COMPOUND_PREFIX = re.compile(
     r"^(abd)(?:oul|ul|el|al|ol|ur|ar|ir|er|us|as|ou|u|i|e)?(?=[a-z]{3,}$)|^(abu)(?=[a-z]{4,}$)"
 )
+# Keyed by the word as written, not by its fold: folds of two forms can coincide (LLP, LP).
 _LEGAL_KEYS = {
-    **{fold(form): replace_org_types_compare(form, generic=True) for form in LEGAL_FORMS},
-    **{fold(form): generic for form, generic in LEGAL_FORM_EXTRAS.items()},
+    **{form: replace_org_types_compare(form, generic=True) for form in LEGAL_FORMS},
+    **LEGAL_FORM_EXTRAS,
 }
 _GENERIC_KEYS = frozenset(fold(w) for w in ORG_GENERIC)
 _PARTICLE_KEYS = frozenset(fold(w) for w in PARTICLES)
@@ -258,7 +259,7 @@ def _token(word: _Word, index: int, count: int, arabic: bool, schema: Schema) ->
     key = fold(word.text)
     kind = word.hint or _kind(word.text, key, index, count, schema)
     if kind is TokenKind.LEGAL:
-        key = _LEGAL_KEYS.get(key, key)
+        key = _LEGAL_KEYS.get(word.text, key)
     weight = WEIGHTS[kind]
     if kind is TokenKind.NAME and (
         key in COMMON_NAMES or (arabic and skeleton(key) in _COMMON_SKELETONS)
@@ -277,7 +278,7 @@ def _kind(word: str, key: str, index: int, count: int, schema: Schema) -> TokenK
         return TokenKind.INITIAL
     if schema is not Schema.PERSON and count > 1:
         # Unknown parties are often people: only unmistakable legal forms count there.
-        if key in _LEGAL_KEYS and (schema in _ORGANISATIONS or len(word) >= 3):
+        if word in _LEGAL_KEYS and (schema in _ORGANISATIONS or len(word) >= 3):
             return TokenKind.LEGAL
         if key in _GENERIC_KEYS:
             return TokenKind.GENERIC
