@@ -136,7 +136,7 @@ class NameToken:
 
     def __post_init__(self) -> None:
         object.__setattr__(
-            self, "sig", f"{self.kind.value[0]}{'a' if self.arabic else 'l'}{self.key}"
+            self, "sig", f"{self.kind.value}:{'a' if self.arabic else 'l'}:{self.key}:{self.cross}"
         )
 
     def __hash__(self) -> int:

@@ -78,3 +78,13 @@ def test_legal_forms_agree_with_and_without_a_stated_schema() -> None:
             t.key for t in unstated if t.kind is TokenKind.LEGAL
         ], name
     assert not any(t.kind is TokenKind.LEGAL for t in analyse_name("Rahim As").tokens)
+
+
+def test_tokens_are_equal_only_when_every_compared_key_is() -> None:
+    nisba = analyse_name("Saddam al-Tikriti", Schema.PERSON).tokens[-1]
+    name = analyse_name("Tikriti Saddam", Schema.PERSON).tokens[0]
+    assert nisba.key == name.key and nisba.kind is not name.kind
+    assert nisba != name
+    azhar, ajar = analyse_name("Azhar").tokens[0], analyse_name("Ajar").tokens[0]
+    assert azhar.key == ajar.key and azhar.cross != ajar.cross
+    assert azhar != ajar

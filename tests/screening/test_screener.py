@@ -92,3 +92,14 @@ def test_real_negatives_rarely_alert(real_screener: Screener) -> None:
     rows = list(csv.DictReader(shared_file("eval/negatives_us.csv").open(encoding="utf-8")))[:3000]
     alerts = sum(bool(real_screener.screen(eval_party(r, i))) for i, r in enumerate(rows))
     assert alerts / len(rows) <= 0.005
+
+
+def test_forked_workers_give_the_serial_hits(fixture_screener: Screener) -> None:
+    names = ["Жәнібек Серікұлы Орманов", "KARAGULOV TIMUR", "Anna Schmidt", "Timur Karagulov"]
+    parties = [Party(str(i), [n], Schema.PERSON) for i, n in enumerate(names * 150)]
+
+    def outcome(workers: int) -> list[list[tuple[str, float]]]:
+        results = fixture_screener.screen_many(parties, workers=workers)
+        return [[(h.designation.reference, h.score) for h in hits] for _, hits in results]
+
+    assert outcome(2) == outcome(1)
