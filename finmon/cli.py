@@ -115,7 +115,8 @@ def lists_load(
     if format is not None and format not in FORMATS:
         raise InputError(f"unknown list format {format!r}; use one of {', '.join(FORMATS)}")
     parsed = parse_files(paths, format=format, source=source)
-    _report_load(load_list(parsed, actor=_actor(ctx), force=force))
+    workers = load_settings().workers
+    _report_load(load_list(parsed, actor=_actor(ctx), force=force, workers=workers))
 
 
 @lists_app.command("show")
@@ -151,7 +152,7 @@ def fetch_un_command(
 
     err.print(f"downloading {load_settings().un_list_url} ...", markup=False)
     parsed = fetch_and_parse_un()
-    _report_load(load_list(parsed, actor=_actor(ctx), force=force))
+    _report_load(load_list(parsed, actor=_actor(ctx), force=force, workers=load_settings().workers))
 
 
 @app.command("screen")
@@ -169,7 +170,8 @@ def screen(
     ] = None,
 ) -> None:
     """Screen every row of a customer file against all loaded lists."""
-    from finmon.store.screener import heap_frozen, load_screener
+    from finmon.screening.screener import heap_frozen
+    from finmon.store.screener import load_screener
 
     _require_files([input])
     _check_output(output)
@@ -340,6 +342,10 @@ def main() -> None:
     app(prog_name="finmon")
 
 
+# The workflow commands (customers, alerts, freezes, lists diff) register themselves on `app`.
+from finmon import cli_workflow  # noqa: E402, F401
+
+
 def _report_load(result: Any) -> None:
     if not result.loaded:
         out.print(
@@ -354,6 +360,18 @@ def _report_load(result: Any) -> None:
     )
     for reason in result.overridden:
         err.print(f"warning: loaded despite: {reason}", markup=False)
+    changes = result.changes
+    out.print(
+        f"Changes: {changes['added']} added, {changes['removed']} removed, "
+        f"{changes['amended']} amended."
+    )
+    done = result.rescreen
+    if done is not None:
+        out.print(
+            f"Re-screened the customer base for {done.designations} new or amended designations: "
+            f"{done.candidates} customers checked, {done.alerts} alerts raised, "
+            f"{done.reviews} freezes put up for release review."
+        )
 
 
 def _require_files(paths: Iterable[Path]) -> None:

@@ -135,9 +135,10 @@ def run_demo(folder: Path, customers: int, actor: str) -> list[tuple[Planted, fl
     each planted person with the best score it got against its own listing (None if missed)."""
     from finmon.cli import err, out, run_screening
     from finmon.lists import parse_files
+    from finmon.screening.screener import heap_frozen
     from finmon.settings import load_settings
     from finmon.store import current_designations, load_list
-    from finmon.store.screener import build_screener, heap_frozen
+    from finmon.store.screener import build_screener
 
     started = time.perf_counter()
     list_path, real = find_un_list(load_settings())

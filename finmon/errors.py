@@ -41,3 +41,10 @@ class FetchError(FinmonError):
 
     exit_code = 6
     http_status = 502
+
+
+class WorkflowRefused(FinmonError):
+    """A decision the workflow does not allow: the wrong state, or four-eyes not kept."""
+
+    exit_code = 7
+    http_status = 409

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -208,6 +210,47 @@ class Party:
     nationalities: list[str] = field(default_factory=list)
     identifiers: list[Identifier] = field(default_factory=list)
     gender: Gender | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; dates as ISO strings."""
+        data: dict[str, Any] = _jsonable(asdict(self))
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Party:
+        """Inverse of to_dict."""
+        return cls(
+            id=data["id"],
+            names=list(data["names"]),
+            schema=Schema(data.get("schema", Schema.UNKNOWN)),
+            birth_dates=[
+                BirthDate(_day(b["earliest"]), _day(b["latest"]), b["approximate"])
+                for b in data.get("birth_dates", [])
+            ],
+            nationalities=list(data.get("nationalities", [])),
+            identifiers=[Identifier(**i) for i in data.get("identifiers", [])],
+            gender=Gender(data["gender"]) if data.get("gender") else None,
+        )
+
+
+MATCHING_FIELDS = ("schema", "names", "birth_dates", "nationalities", "identifiers", "gender")
+"""What screening reads of a party or a designation: a change to any of these can change a hit."""
+
+
+def matching_fingerprint(record: Party | Designation) -> str:
+    """sha256 of the fields screening reads, so "has the matching data changed?" is one compare.
+
+    A remembered false positive stands while neither side's fingerprint changes."""
+    data = record.to_dict()
+    names = data["names"]
+    data["names"] = sorted(n if isinstance(n, str) else n["full"] for n in names)
+    canonical = json.dumps(
+        {key: data.get(key) for key in MATCHING_FIELDS},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _date(value: str | None) -> dt.date | None:

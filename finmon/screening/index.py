@@ -55,7 +55,7 @@ class CandidateIndex:
         self._met: dict[str, dict[int, float]] = {}
         self._short: set[int] = set()
         for entry, name in enumerate(self.names):
-            if structural_count(name.analysed.tokens) < 2:
+            if is_short(name.analysed):
                 self._short.add(entry)
             for token in _index_tokens(name.analysed):
                 self._post(token, entry)
@@ -79,7 +79,7 @@ class CandidateIndex:
         """Entries that share enough tokens with the query to be worth a full comparison."""
         tokens = _index_tokens(query)
         met = [self._entries_met(t) for t in tokens]
-        if structural_count(query.tokens) >= 2:
+        if not is_short(query):
             chosen: set[int] = set()
             for a, b in combinations(met, 2):
                 chosen.update(a.keys() & b.keys())
@@ -121,6 +121,35 @@ class CandidateIndex:
                 if similarity > best.get(entry, 0.0):
                     best[entry] = similarity
         return best
+
+
+def index_tokens(name: AnalysedName) -> list[NameToken]:
+    """The tokens under which a name is indexed: its own plus joined adjacent name parts."""
+    return _index_tokens(name)
+
+
+def is_short(name: AnalysedName) -> bool:
+    """Fewer than two name parts: any one token shared may then make it a candidate."""
+    return structural_count(name.tokens) < 2
+
+
+def filing_keys(token: NameToken) -> list[str]:
+    """Keys under which a customer's token is filed in the stored customer index.
+
+    The mirror of CandidateIndex: an Arabic-script customer token is also filed under its
+    cross-script keys, where the Latin tokens of a designation look for it."""
+    keys = _lookup_keys(token)
+    if token.arabic:
+        keys.extend(f"x:{key}" for key in (token.cross, *deletions(token.cross)))
+    return keys
+
+
+def probing_keys(token: NameToken) -> list[str]:
+    """Keys a designation's token looks up in the stored customer index (see filing_keys)."""
+    keys = _lookup_keys(token)
+    if not token.arabic:
+        keys.extend(f"x:{key}" for key in (token.cross, *deletions(token.cross)))
+    return keys
 
 
 def _lookup_keys(token: NameToken) -> list[str]:

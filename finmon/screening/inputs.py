@@ -1,8 +1,9 @@
 """Read the parties to screen (customers, counterparties) from CSV, XLSX, JSONL or Parquet files.
 
 Columns are matched case-insensitively: id, name (or full_name, or first_name/middle_name/
-last_name), and optionally birth_date (or date_of_birth), nationality, iin, schema and gender. Rows
-are streamed where the format allows, so a file of millions of customers never sits in memory whole.
+last_name), and optionally birth_date (or date_of_birth), nationality, iin, schema and gender; a
+customer registry adds accounts. Rows are streamed where the format allows, so a file of millions
+of customers never sits in memory whole.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from finmon.countries import to_iso2
 from finmon.errors import InputError
+from finmon.lists.identifiers import is_valid_iin_bin
 from finmon.model import BirthDate, Gender, Identifier, Party, Schema
 
 Row = dict[str, Any]
@@ -38,6 +40,7 @@ _ALIASES = {
     "iin": ("iin",),
     "schema": ("schema", "type", "party_type"),
     "gender": ("gender", "sex"),
+    "accounts": ("accounts", "account", "account_number", "iban"),
 }
 _PART_ROLES = ("first_name", "middle_name", "last_name")
 _DELIMITERS = (",", ";", "\t", "|")
@@ -66,6 +69,66 @@ def read_parties(
     for index, (place, row) in enumerate(table.rows, start=1):
         if any(_text(value) for value in row.values()):
             yield _party(table.path, place, index, row, columns, warn or _ignore)
+
+
+@dataclass(slots=True)
+class CustomerRow:
+    """One row of a customer registry file: a valid customer, or the reason it is not one."""
+
+    place: str
+    party: Party | None
+    accounts: list[str]
+    error: str | None = None
+
+
+def read_customers(
+    path: Path, encoding: str | None = None, warn: Callable[[str], None] | None = None
+) -> Iterator[CustomerRow]:
+    """Stream a customer registry, checking each row strictly (id, dates, IIN/BIN check digits).
+
+    A bad row comes back with its error and the rest go on; a file that cannot be read at all
+    (no id or name column, broken encoding, malformed CSV) is an InputError."""
+    table = read_table(path, encoding)
+    columns = _resolve_columns(table)
+    if "id" not in columns:
+        raise InputError(
+            f"{table.path}: no id column: a customer registry needs one (id, customer_id or "
+            "client_id) to tell a new customer from a changed one"
+        )
+    for index, (place, row) in enumerate(table.rows, start=1):
+        if not any(_text(value) for value in row.values()):
+            continue
+        try:
+            party = _customer(table.path, place, index, row, columns, warn or _ignore)
+        except InputError as exc:
+            yield CustomerRow(place, None, [], str(exc))
+            continue
+        yield CustomerRow(place, party, _accounts(row.get(columns.get("accounts", ""))))
+
+
+def _customer(
+    path: Path,
+    place: str,
+    index: int,
+    row: Row,
+    columns: dict[str, str],
+    warn: Callable[[str], None],
+) -> Party:
+    if not _text(row.get(columns["id"])):
+        raise InputError(f"{path}: {place}, column {columns['id']}: the id is empty")
+    party = _party(path, place, index, row, columns, warn)
+    for identifier in party.identifiers:
+        if not is_valid_iin_bin(identifier.number):
+            raise InputError(
+                f"{path}: {place}, column {columns['iin']}: {identifier.number!r} is not a valid "
+                "IIN/BIN (12 digits ending in the right check digit)"
+            )
+    return party
+
+
+def _accounts(value: Any) -> list[str]:
+    parts = re.split(r"[;,\s]+", _text(value)) if not isinstance(value, list) else value
+    return list(dict.fromkeys(str(part).strip() for part in parts if str(part).strip()))
 
 
 def read_table(path: Path, encoding: str | None = None) -> Table:

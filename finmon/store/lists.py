@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from finmon.errors import ListRefused
+from finmon.errors import ListRefused, NotFound
+from finmon.lists.diff import ListDiff, diff_designations
 from finmon.model import Designation, ParsedList
 from finmon.store.audit import append_audit
 from finmon.store.engine import Database, default_database
 from finmon.store.models import DesignationRow, ListVersion, as_utc, utc_now
+from finmon.store.rescreen import RescreenResult, rescreen
 
 MIN_SIZE_RATIO = 0.5
 """A new version with fewer than this share of the current version's designations is refused."""
@@ -33,6 +35,10 @@ class LoadResult:
     previous_version: str | None = None
     overridden: list[str] = field(default_factory=list)
     """Refusal reasons that --force overrode."""
+    changes: dict[str, int] = field(default_factory=dict)
+    """Counts of added, removed and amended designations against the previous version."""
+    rescreen: RescreenResult | None = None
+    """What the change did to the customer base."""
 
     @property
     def loaded(self) -> bool:
@@ -56,9 +62,15 @@ class VersionInfo:
 
 
 def load_list(
-    parsed: ParsedList, *, actor: str, force: bool = False, db: Database | None = None
+    parsed: ParsedList,
+    *,
+    actor: str,
+    force: bool = False,
+    db: Database | None = None,
+    workers: int = 1,
 ) -> LoadResult:
-    """Make a parsed list the current version of its source, in one transaction, audited."""
+    """Make a parsed list the current version of its source and screen the customer base for
+    what changed, all in one transaction, audited."""
     db = db or default_database()
     with db.write() as session:
         current = _current_version(session, parsed.source)
@@ -67,7 +79,7 @@ def load_list(
         reasons = refusal_reasons(parsed, current)
         if reasons and not force:
             raise ListRefused(_refusal_message(parsed, reasons))
-        return _store_version(session, parsed, current, actor, reasons)
+        return _store_version(session, parsed, current, actor, reasons, workers)
 
 
 def refusal_reasons(parsed: ParsedList, current: ListVersion | None) -> list[str]:
@@ -145,7 +157,10 @@ def _store_version(
     current: ListVersion | None,
     actor: str,
     overridden: list[str],
+    workers: int,
 ) -> LoadResult:
+    previous = stored_designations(session, current.id) if current is not None else []
+    diff = diff_designations(previous, parsed.designations)
     if current is not None:
         current.is_current = False
         session.flush()
@@ -153,19 +168,70 @@ def _store_version(
     session.add(row)
     session.flush()
     _insert_designations(session, row.id, parsed.designations)
+    after = _audit_state(row)
+    assert after is not None
     append_audit(
         session,
         actor=actor,
         action="list.load",
         object=f"list:{parsed.source}",
         before=_audit_state(current),
-        after=_audit_state(row),
+        after={**after, "changes": diff.summary()},
         reason=("forced: " + "; ".join(overridden)) if overridden else None,
     )
-    previous = current.version if current is not None else None
-    return LoadResult(
-        "loaded", row.source, row.version, row.id, row.designation_count, previous, overridden
+    screened = rescreen(session, diff, row, actor=actor, workers=workers)
+    append_audit(
+        session,
+        actor=actor,
+        action="list.rescreen",
+        object=f"list:{parsed.source}",
+        after={"list_version_id": row.id, "version": row.version, **asdict(screened)},
     )
+    return LoadResult(
+        "loaded",
+        row.source,
+        row.version,
+        row.id,
+        row.designation_count,
+        current.version if current is not None else None,
+        overridden,
+        diff.summary(),
+        screened,
+    )
+
+
+def stored_designations(session: Session, list_version_id: int) -> list[Designation]:
+    """The designations of one stored list version, in their original order."""
+    query = (
+        select(DesignationRow.payload)
+        .where(DesignationRow.list_version_id == list_version_id)
+        .order_by(DesignationRow.id)
+    )
+    return [Designation.from_dict(payload) for payload in session.scalars(query)]
+
+
+def version_diff(
+    source: str, *, version: str | None = None, db: Database | None = None
+) -> tuple[VersionInfo, VersionInfo | None, ListDiff]:
+    """A stored version of a source (the current one by default) against the one before it."""
+    db = db or default_database()
+    with db.read() as session:
+        query = select(ListVersion).where(ListVersion.source == source)
+        chosen = (
+            query.where(ListVersion.version == version)
+            if version
+            else query.where(ListVersion.is_current)
+        )
+        row = session.scalars(chosen.order_by(ListVersion.id.desc())).first()
+        if row is None:
+            what = f"version {version!r} of " if version else ""
+            raise NotFound(f"no {what}list {source!r} is loaded")
+        before = session.scalars(
+            query.where(ListVersion.id < row.id).order_by(ListVersion.id.desc())
+        ).first()
+        old = stored_designations(session, before.id) if before is not None else []
+        diff = diff_designations(old, stored_designations(session, row.id))
+        return _info(row), (_info(before) if before is not None else None), diff
 
 
 def _version_row(parsed: ParsedList, actor: str) -> ListVersion:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -56,6 +57,7 @@ class Base(DeclarativeBase):
         dt.datetime: UtcDateTime,
         dict[str, Any]: JSON,
         list[dict[str, str]]: JSON,
+        list[str]: JSON,
     }
 
 
@@ -109,6 +111,186 @@ class AuditEntry(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class Customer(Base):
+    """A customer as last imported; `record` is Party.to_dict() plus the accounts."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    record: Mapped[dict[str, Any]]
+    accounts: Mapped[list[str]]
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    """matching_fingerprint of the party: what screening reads."""
+    version: Mapped[int]
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+
+
+class CustomerVersion(Base):
+    """Every state a customer has had, so a decision can be read against what was known then."""
+
+    __tablename__ = "customer_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int]
+    record: Mapped[dict[str, Any]]
+    accounts: Mapped[list[str]]
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    valid_from: Mapped[dt.datetime]
+    changed_by: Mapped[str] = mapped_column(String(200))
+    source_file: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("customer_id", "version"),)
+
+
+class NameTokenRow(Base):
+    """One distinct name token of the customer base, stored once however many customers share it.
+
+    `data` holds what finmon.screening.delta needs to compare it again without re-analysing."""
+
+    __tablename__ = "name_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sig: Mapped[str] = mapped_column(String(400), unique=True)
+    data: Mapped[dict[str, Any]]
+
+
+class NameTokenKey(Base):
+    """The customer index: every lookup key of a token (fold, one deletion, stem, skeleton ...)."""
+
+    __tablename__ = "name_token_keys"
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    token_id: Mapped[int] = mapped_column(
+        ForeignKey("name_tokens.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class CustomerToken(Base):
+    """Postings of the customer index: which customer's names hold which token."""
+
+    __tablename__ = "customer_tokens"
+
+    token_id: Mapped[int] = mapped_column(
+        ForeignKey("name_tokens.id", ondelete="CASCADE"), primary_key=True
+    )
+    customer_id: Mapped[str] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    short: Mapped[bool] = mapped_column(default=False)
+    """The customer has a name of fewer than two name parts (any one token may then match)."""
+
+
+class Alert(Base):
+    """A possible match of a customer with a designation, waiting for or holding a decision.
+
+    Unique per customer, designation and the matching data of both: the same match is never raised
+    twice, and a decided false positive stays decided until either side's matching data changes."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[str] = mapped_column(String(200), index=True)
+    customer_name: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(64))
+    reference: Mapped[str] = mapped_column(String(200))
+    list_version_id: Mapped[int] = mapped_column(ForeignKey("list_versions.id"))
+    designation_name: Mapped[str] = mapped_column(Text)
+    query_name: Mapped[str] = mapped_column(Text)
+    matched_name: Mapped[str] = mapped_column(Text)
+    score: Mapped[float]
+    explanation: Mapped[dict[str, Any]]
+    customer_fingerprint: Mapped[str] = mapped_column(String(64))
+    designation_fingerprint: Mapped[str] = mapped_column(String(64))
+    trigger: Mapped[str] = mapped_column(String(32))
+    """"customer" (a new or changed customer) or "list" (a new or amended designation)."""
+    clock_start: Mapped[dt.datetime]
+    """When the 24 hours to freeze began: the listing's publication, or the customer's arrival."""
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[dt.datetime]
+    decided_at: Mapped[dt.datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint(
+            "customer_id",
+            "source",
+            "reference",
+            "customer_fingerprint",
+            "designation_fingerprint",
+            name="uq_alerts_match",
+        ),
+        Index("ix_alerts_designation", "source", "reference"),
+    )
+
+
+class Decision(Base):
+    """One person's decision on an alert: a proposal, an approval, or an escalation."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[dt.datetime]
+
+
+class Freeze(Base):
+    """A freeze order on a customer's accounts under one designation, with every timestamp."""
+
+    __tablename__ = "freezes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), unique=True)
+    customer_id: Mapped[str] = mapped_column(String(200), index=True)
+    customer_name: Mapped[str] = mapped_column(Text)
+    accounts: Mapped[list[str]]
+    source: Mapped[str] = mapped_column(String(64))
+    reference: Mapped[str] = mapped_column(String(200))
+    designation_name: Mapped[str] = mapped_column(Text)
+    list_version_id: Mapped[int] = mapped_column(ForeignKey("list_versions.id"))
+    listing_published_at: Mapped[dt.datetime | None]
+    list_loaded_at: Mapped[dt.datetime]
+    alert_at: Mapped[dt.datetime]
+    decided_at: Mapped[dt.datetime]
+    decided_by: Mapped[str] = mapped_column(String(200))
+    frozen_at: Mapped[dt.datetime]
+    approved_by: Mapped[str] = mapped_column(String(200))
+    clock_start: Mapped[dt.datetime]
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    """Why a release review is open (a delisting, a false positive found later)."""
+    release_requested_by: Mapped[str | None] = mapped_column(String(200))
+    release_requested_at: Mapped[dt.datetime | None]
+    release_reason: Mapped[str | None] = mapped_column(Text)
+    released_by: Mapped[str | None] = mapped_column(String(200))
+    released_at: Mapped[dt.datetime | None]
+
+    __table_args__ = (Index("ix_freezes_designation", "source", "reference"),)
+
+
+class PermittedPayment(Base):
+    """A payment from frozen funds for basic expenses (Article 12 section 8), with its approval."""
+
+    __tablename__ = "permitted_payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    freeze_id: Mapped[int] = mapped_column(ForeignKey("freezes.id"), index=True)
+    amount: Mapped[str] = mapped_column(String(40))
+    """A decimal amount as written (no binary floating point for money)."""
+    currency: Mapped[str] = mapped_column(String(3))
+    purpose: Mapped[str] = mapped_column(Text)
+    payee: Mapped[str | None] = mapped_column(Text)
+    requested_by: Mapped[str] = mapped_column(String(200))
+    requested_at: Mapped[dt.datetime]
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[dt.datetime | None]
+    status: Mapped[str] = mapped_column(String(32))
 
 
 # The hash chain is what proves integrity; these triggers only stop accidental edits through SQL.

@@ -8,9 +8,6 @@ loaded no faster than this build, so there is none.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from finmon.errors import NotFound
@@ -37,16 +34,3 @@ def build_screener(db: Database | None = None, versions: dict[str, str] | None =
     designations = current_designations(db)
     labels = versions if versions is not None else current_versions(db)
     return Screener(designations, versions=labels)
-
-
-@contextmanager
-def heap_frozen() -> Iterator[None]:
-    """Keep everything alive now (such as a built index) out of the collector's walks meanwhile.
-
-    Without it every collection during a batch walks the whole index again: measured 1.7 times
-    slower screening of a customer file."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()

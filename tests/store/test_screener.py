@@ -9,9 +9,9 @@ import pytest
 from finmon.errors import NotFound
 from finmon.model import Party
 from finmon.screening import Screener
-from finmon.screening.screener import collection_paused
+from finmon.screening.screener import collection_paused, heap_frozen
 from finmon.store import current_designations, load_list
-from finmon.store.screener import build_screener, heap_frozen, load_screener
+from finmon.store.screener import build_screener, load_screener
 from tests.store.factory import parsed_list
 
 

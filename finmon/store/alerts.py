@@ -1,0 +1,286 @@
+"""Alerts in the store: raised once per match, decided by one person, approved by another.
+
+An alert is unique per customer, designation and the matching data of both (see models.Alert), so
+screening the same customer against the same designation again raises nothing new: re-running an
+interrupted job duplicates nothing, and a decided false positive is not raised again until the
+customer's or the designation's matching data changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from finmon.errors import NotFound
+from finmon.model import Party, matching_fingerprint
+from finmon.screening import Hit
+from finmon.store.audit import append_audit
+from finmon.store.engine import Database, default_database
+from finmon.store.freezes import open_freeze
+from finmon.store.models import Alert, Decision, ListVersion, utc_now
+from finmon.workflow import (
+    AWAITING,
+    DECIDED,
+    AlertStatus,
+    Verdict,
+    approve_alert,
+    check_second_person,
+    decide,
+)
+
+STATUS_FILTERS: dict[str, frozenset[AlertStatus] | None] = {
+    "open": AWAITING,
+    "decided": DECIDED,
+    "all": None,
+}
+"""What `finmon alerts list --status` accepts: open (awaiting a decision), decided, all."""
+
+
+@dataclass(slots=True, frozen=True)
+class AlertRow:
+    """An alert as `finmon alerts list` shows it (the CLI contract's columns first)."""
+
+    alert_id: int
+    customer_id: str
+    customer_name: str
+    list: str
+    reference: str
+    designation_name: str
+    score: float
+    status: str
+    created_at: dt.datetime
+    matched_name: str
+    list_version: str
+    trigger: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, in column order."""
+        return {
+            "alert_id": self.alert_id,
+            "customer_id": self.customer_id,
+            "customer_name": self.customer_name,
+            "list": self.list,
+            "reference": self.reference,
+            "designation_name": self.designation_name,
+            "score": self.score,
+            "status": self.status,
+            "created_at": self.created_at.isoformat(timespec="seconds"),
+            "matched_name": self.matched_name,
+            "list_version": self.list_version,
+            "trigger": self.trigger,
+        }
+
+
+def raise_alerts(
+    session: Session,
+    *,
+    actor: str,
+    party: Party,
+    fingerprint: str,
+    hits: Sequence[Hit],
+    trigger: str,
+    versions: Mapping[str, ListVersion],
+) -> list[Alert]:
+    """Record an alert for each hit not already recorded for the same matching data of both sides.
+
+    trigger is "customer" (the 24 hours start now) or "list" (they started when the list was
+    published). Call inside Database.write()."""
+    raised = []
+    now = utc_now()
+    for hit in hits:
+        designation = hit.designation
+        version = versions[designation.source]
+        designation_fp = matching_fingerprint(designation)
+        if _exists(
+            session,
+            party.id,
+            designation.source,
+            designation.reference,
+            fingerprint,
+            designation_fp,
+        ):
+            continue
+        clock = (version.published_at or version.loaded_at) if trigger == "list" else now
+        alert = Alert(
+            customer_id=party.id,
+            customer_name=party.names[0],
+            source=designation.source,
+            reference=designation.reference,
+            list_version_id=version.id,
+            designation_name=designation.caption,
+            query_name=hit.query_name,
+            matched_name=hit.matched_name,
+            score=hit.score,
+            explanation=hit.explanation,
+            customer_fingerprint=fingerprint,
+            designation_fingerprint=designation_fp,
+            trigger=trigger,
+            clock_start=clock,
+            status=AlertStatus.OPEN.value,
+            created_at=now,
+        )
+        session.add(alert)
+        session.flush()
+        append_audit(
+            session,
+            actor=actor,
+            action="alert.raise",
+            object=f"alert:{alert.id}",
+            after=_state(alert, version.version),
+        )
+        raised.append(alert)
+    return raised
+
+
+def list_alerts(status: str = "open", db: Database | None = None) -> list[AlertRow]:
+    """Alerts by status filter (open, decided, all), oldest first."""
+    if status not in STATUS_FILTERS:
+        raise ValueError(f"unknown alert status filter {status!r}")
+    wanted = STATUS_FILTERS[status]
+    query = (
+        select(Alert, ListVersion.version)
+        .join(ListVersion, Alert.list_version_id == ListVersion.id)
+        .order_by(Alert.id)
+    )
+    if wanted is not None:
+        query = query.where(Alert.status.in_(sorted(wanted)))
+    db = db or default_database()
+    with db.read() as session:
+        return [_row(alert, version) for alert, version in session.execute(query)]
+
+
+def get_alert(alert_id: int, db: Database | None = None) -> tuple[AlertRow, dict[str, Any]]:
+    """One alert and its explanation; NotFound if there is none with that id."""
+    db = db or default_database()
+    with db.read() as session:
+        alert = _load(session, alert_id)
+        version = session.get(ListVersion, alert.list_version_id)
+        return _row(alert, version.version if version else ""), alert.explanation
+
+
+def decide_alert(
+    alert_id: int,
+    verdict: Verdict,
+    *,
+    actor: str,
+    reason: str | None = None,
+    db: Database | None = None,
+) -> str:
+    """A first decision on an alert; returns its new status."""
+    db = db or default_database()
+    with db.write() as session:
+        alert = _load(session, alert_id)
+        before = alert.status
+        status = decide(AlertStatus(before), verdict, reason)
+        now = utc_now()
+        session.add(
+            Decision(alert_id=alert.id, decision=verdict.value, actor=actor, reason=reason, at=now)
+        )
+        alert.status = status.value
+        if status in DECIDED:
+            alert.decided_at = now
+        append_audit(
+            session,
+            actor=actor,
+            action="alert.decide",
+            object=f"alert:{alert.id}",
+            before={"status": before},
+            after={"status": status.value, "decision": verdict.value},
+            reason=reason,
+        )
+        return status.value
+
+
+def approve(alert_id: int, *, actor: str, db: Database | None = None) -> int:
+    """A second person approves a confirmed hit: the freeze order is made; returns its id."""
+    db = db or default_database()
+    with db.write() as session:
+        alert = _load(session, alert_id)
+        status = approve_alert(AlertStatus(alert.status))
+        proposal = _proposal(session, alert.id)
+        check_second_person(proposal.actor, actor, f"the confirmed hit on alert {alert.id}")
+        now = utc_now()
+        session.add(Decision(alert_id=alert.id, decision="approve", actor=actor, at=now))
+        alert.status = status.value
+        alert.decided_at = now
+        append_audit(
+            session,
+            actor=actor,
+            action="alert.approve",
+            object=f"alert:{alert.id}",
+            before={"status": AlertStatus.PENDING_APPROVAL.value},
+            after={"status": status.value, "proposed_by": proposal.actor},
+        )
+        freeze = open_freeze(session, alert, proposal.actor, proposal.at, actor, now)
+        return freeze.id
+
+
+def _exists(
+    session: Session,
+    customer_id: str,
+    source: str,
+    reference: str,
+    customer_fp: str,
+    designation_fp: str,
+) -> bool:
+    query = select(Alert.id).where(
+        Alert.customer_id == customer_id,
+        Alert.source == source,
+        Alert.reference == reference,
+        Alert.customer_fingerprint == customer_fp,
+        Alert.designation_fingerprint == designation_fp,
+    )
+    return session.scalars(query.limit(1)).first() is not None
+
+
+def _load(session: Session, alert_id: int) -> Alert:
+    alert = session.get(Alert, alert_id)
+    if alert is None:
+        raise NotFound(f"no alert {alert_id}")
+    return alert
+
+
+def _proposal(session: Session, alert_id: int) -> Decision:
+    query = (
+        select(Decision)
+        .where(Decision.alert_id == alert_id, Decision.decision == Verdict.CONFIRMED_HIT.value)
+        .order_by(Decision.id.desc())
+    )
+    found = session.scalars(query.limit(1)).first()
+    assert found is not None, f"alert {alert_id} awaits approval without a proposal"
+    return found
+
+
+def _row(alert: Alert, version: str) -> AlertRow:
+    return AlertRow(
+        alert_id=alert.id,
+        customer_id=alert.customer_id,
+        customer_name=alert.customer_name,
+        list=alert.source,
+        reference=alert.reference,
+        designation_name=alert.designation_name,
+        score=alert.score,
+        status=alert.status,
+        created_at=alert.created_at,
+        matched_name=alert.matched_name,
+        list_version=version,
+        trigger=alert.trigger,
+    )
+
+
+def _state(alert: Alert, version: str) -> dict[str, Any]:
+    return {
+        "customer_id": alert.customer_id,
+        "list": alert.source,
+        "reference": alert.reference,
+        "list_version": version,
+        "score": alert.score,
+        "trigger": alert.trigger,
+        "customer_fingerprint": alert.customer_fingerprint,
+        "designation_fingerprint": alert.designation_fingerprint,
+    }
