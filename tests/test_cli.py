@@ -7,18 +7,18 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from finmon.cli import HIT_COLUMNS, app
 from finmon.lists import parse_files
 from finmon.screening import DEFAULT_THRESHOLD
-from tests.conftest import CI, ROOT, shared_file
+from tests.conftest import CI, ROOT, direct_sql, drop_audit_guards, shared_file
 
 UN_2026 = "lists/un_consolidated_2026-02-27.xml"
 UN_2020 = "lists/un_consolidated_2020-11-30.xml"
@@ -215,23 +215,21 @@ def test_compare_pairs_needs_name_columns(tmp_path: Path) -> None:
     assert code == 2 and "name1 and name2" in stderr
 
 
-def test_actor_is_recorded(finmon_home: Path) -> None:
+def test_actor_is_recorded() -> None:
     code, _, _ = _run("--actor", "aigerim.s", "lists", "load", shared_file(UN_2026))
     assert code == 0
-    with sqlite3.connect(finmon_home / "finmon.db") as conn:
-        assert conn.execute("SELECT actor FROM audit_log").fetchall() == [("aigerim.s",)]
-        assert conn.execute("SELECT loaded_by FROM list_versions").fetchall() == [("aigerim.s",)]
+    with direct_sql() as conn:
+        assert conn.execute(text("SELECT actor FROM audit_log")).all() == [("aigerim.s",)]
+        assert conn.execute(text("SELECT loaded_by FROM list_versions")).all() == [("aigerim.s",)]
 
 
-def test_audit_verify_detects_tampering(finmon_home: Path) -> None:
+def test_audit_verify_detects_tampering() -> None:
     _load_un()
     code, stdout, _ = _run("audit", "verify")
     assert code == 0 and "intact: 1 rows" in stdout
-    conn = sqlite3.connect(finmon_home / "finmon.db")
-    with conn:
-        conn.execute("DROP TRIGGER audit_log_no_update")
-        conn.execute("UPDATE audit_log SET actor = 'someone else'")
-    conn.close()
+    with direct_sql() as conn:
+        drop_audit_guards(conn)
+        conn.execute(text("UPDATE audit_log SET actor = 'someone else'"))
     code, _, stderr = _run("audit", "verify")
     assert code == 1 and "BROKEN (edited)" in stderr
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 import time
-from pathlib import Path
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
 
 from finmon.store import current_versions, default_database, list_versions, verify_audit
-from tests.conftest import ROOT
+from tests.conftest import ON_SERVER, ROOT
 
 _LOADER = """
 import sys
@@ -38,20 +40,19 @@ def _start(count: int, published: str, tag: str, **env: str) -> subprocess.Popen
     )
 
 
-def _hold_write_lock(home: Path) -> sqlite3.Connection:
-    default_database()  # creates the schema first, so the loaders only wait for the lock
-    conn = sqlite3.connect(home / "finmon.db", isolation_level=None)
-    conn.execute("BEGIN IMMEDIATE")
-    return conn
+@contextmanager
+def _write_lock_held() -> Iterator[None]:
+    # finmon's own write lock, taken by this process: the loaders must wait for it to end.
+    with default_database().write() as session:
+        session.connection()  # SQLite takes the lock when the connection begins, not lazily
+        yield
 
 
-def test_concurrent_loads_are_serialised(finmon_home: Path) -> None:
-    blocker = _hold_write_lock(finmon_home)
-    first = _start(3000, "2026-01-01", "alpha")
-    second = _start(3000, "2026-01-01", "beta")
-    time.sleep(1.5)  # both are now queued behind the held lock
-    blocker.execute("COMMIT")
-    blocker.close()
+def test_concurrent_loads_are_serialised() -> None:
+    with _write_lock_held():
+        first = _start(3000, "2026-01-01", "alpha")
+        second = _start(3000, "2026-01-01", "beta")
+        time.sleep(1.5)  # both are now queued behind the held lock
     outputs = [proc.communicate(timeout=120) for proc in (first, second)]
     assert [proc.returncode for proc in (first, second)] == [0, 0], outputs
     statuses = sorted(out.split()[1] if out.startswith("loaded") else out for out, _ in outputs)
@@ -64,25 +65,24 @@ def test_concurrent_loads_are_serialised(finmon_home: Path) -> None:
     assert report.ok and report.rows == 2
 
 
-def test_same_version_loaded_twice_at_once_is_stored_once(finmon_home: Path) -> None:
-    blocker = _hold_write_lock(finmon_home)
-    procs = [_start(2000, "2026-01-01", "same") for _ in range(2)]
-    time.sleep(1.5)
-    blocker.execute("COMMIT")
-    blocker.close()
+def test_same_version_loaded_twice_at_once_is_stored_once() -> None:
+    with _write_lock_held():
+        procs = [_start(2000, "2026-01-01", "same") for _ in range(2)]
+        time.sleep(1.5)
     outputs = [proc.communicate(timeout=120)[0].strip() for proc in procs]
     assert sorted(outputs) == ["already loaded None", "loaded None"]
     assert len(list_versions(all_versions=True)) == 1
 
 
-def test_load_gives_up_clearly_when_the_database_stays_locked(finmon_home: Path) -> None:
-    blocker = _hold_write_lock(finmon_home)
-    try:
+@pytest.mark.xfail(
+    ON_SERVER,
+    run=False,
+    reason="FINMON_DB_BUSY_TIMEOUT does not bound PostgreSQL's wait for the write lock yet",
+)
+def test_load_gives_up_clearly_when_the_database_stays_locked() -> None:
+    with _write_lock_held():
         proc = _start(50, "2026-01-01", "late", FINMON_DB_BUSY_TIMEOUT="0.5")
         _out, err = proc.communicate(timeout=60)
-    finally:
-        blocker.execute("ROLLBACK")
-        blocker.close()
     assert proc.returncode == 4
     assert "is busy" in err
     assert "Traceback" not in err

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
+from sqlalchemy import text
 
 from finmon.errors import ListRefused, StoreError
 from finmon.model import Designation, DesignationName, Schema
@@ -16,13 +14,14 @@ from finmon.store import (
     load_list,
     verify_audit,
 )
+from tests.conftest import direct_sql
 from tests.store.factory import parsed_list
 
 
-def _counts(home: Path) -> dict[str, int]:
-    with sqlite3.connect(home / "finmon.db") as conn:
+def _counts() -> dict[str, int]:
+    with direct_sql() as conn:
         return {
-            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
             for table in ("list_versions", "designations", "audit_log")
         }
 
@@ -36,12 +35,12 @@ def test_loaded_designations_come_back_unchanged() -> None:
     assert current_versions() == {"un": "2026-02-27"}
 
 
-def test_identical_version_is_a_no_op(finmon_home: Path) -> None:
+def test_identical_version_is_a_no_op() -> None:
     load_list(parsed_list(40, "2026-02-27"), actor="officer")
-    before = _counts(finmon_home)
+    before = _counts()
     again = load_list(parsed_list(40, "2026-02-27"), actor="officer")
     assert again.status == "already loaded"
-    assert _counts(finmon_home) == before
+    assert _counts() == before
 
 
 def test_newer_version_replaces_current_and_keeps_history() -> None:
@@ -60,16 +59,16 @@ def test_sources_are_versioned_independently() -> None:
     assert len(current_designations()) == 47
 
 
-def test_older_version_is_refused(finmon_home: Path) -> None:
+def test_older_version_is_refused() -> None:
     load_list(parsed_list(40, "2026-02-27"), actor="officer")
-    before = _counts(finmon_home)
+    before = _counts()
     with pytest.raises(ListRefused, match="before the current version"):
         load_list(parsed_list(40, "2020-11-30"), actor="officer")
-    assert _counts(finmon_home) == before
+    assert _counts() == before
     assert current_versions() == {"un": "2026-02-27"}
 
 
-def test_much_smaller_version_is_refused(finmon_home: Path) -> None:
+def test_much_smaller_version_is_refused() -> None:
     load_list(parsed_list(40, "2025-01-01"), actor="officer")
     with pytest.raises(ListRefused, match="smaller than plausible"):
         load_list(parsed_list(19, "2026-02-27"), actor="officer")
@@ -91,9 +90,9 @@ def test_force_loads_a_refused_version_and_audits_why() -> None:
     assert report.ok and report.rows == 2
 
 
-def test_failed_load_changes_nothing(finmon_home: Path) -> None:
+def test_failed_load_changes_nothing() -> None:
     load_list(parsed_list(30, "2025-01-01"), actor="officer")
-    before = _counts(finmon_home)
+    before = _counts()
     broken = parsed_list(2500, "2026-02-27")
     # A missing reference violates NOT NULL only when the last chunk is written: by then the old
     # version was already demoted and 2,000 rows inserted, so only a rollback can restore them.
@@ -102,14 +101,15 @@ def test_failed_load_changes_nothing(finmon_home: Path) -> None:
     )
     with pytest.raises(StoreError):
         load_list(broken, actor="officer")
-    assert _counts(finmon_home) == before
+    assert _counts() == before
     assert current_versions() == {"un": "2025-01-01"}
     assert len(current_designations()) == 30
     assert verify_audit().ok
 
 
-def test_audit_row_records_the_load(finmon_home: Path) -> None:
+def test_audit_row_records_the_load() -> None:
     load_list(parsed_list(40, "2026-02-27"), actor="aigerim")
-    with sqlite3.connect(finmon_home / "finmon.db") as conn:
-        actor, action, obj = conn.execute("SELECT actor, action, object FROM audit_log").fetchone()
+    with direct_sql() as conn:
+        row = conn.execute(text("SELECT actor, action, object FROM audit_log")).one()
+    actor, action, obj = row
     assert (actor, action, obj) == ("aigerim", "list.load", "list:un")
