@@ -3,6 +3,9 @@
 SQLite (the embedded default) gets WAL journaling, so readers never wait for a writer, and write
 transactions that start with BEGIN IMMEDIATE, so a second writer waits for the first (up to the busy
 timeout) instead of failing half-way when it tries to upgrade a read lock.
+
+Opening a Database brings its schema to the newest migration (finmon.store.migrations) under that
+same write lock, so two processes starting at once do not both try to create the tables.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from finmon.errors import StoreError
 from finmon.settings import load_settings
-from finmon.store.models import Base
+from finmon.store import migrations
 
 _BEGIN_OPTION = "finmon_begin"
 
@@ -32,7 +35,11 @@ class Database:
         self.url = url
         self.busy_timeout = busy_timeout
         self.engine = _create_engine(url, busy_timeout)
-        self._create_schema()
+        try:
+            self._upgrade_schema()
+        except StoreError:
+            self.engine.dispose()  # a database that cannot be opened keeps no connection open
+            raise
 
     @property
     def is_sqlite(self) -> bool:
@@ -54,18 +61,24 @@ class Database:
             Session(bind=conn.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})) as session,
             session.begin(),
         ):
-            _lock_for_write(session)
+            _lock_for_write(session.connection())
             yield session
 
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
 
-    def _create_schema(self) -> None:
-        with _translate_errors(self), self.engine.connect() as conn:
-            immediate = conn.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
-            with immediate.begin():
-                Base.metadata.create_all(immediate)
+    def _upgrade_schema(self) -> None:
+        with _translate_errors(self):
+            with self.engine.connect() as conn:
+                if migrations.current_revision(conn) == migrations.head_revision():
+                    return
+            with self.engine.connect() as conn, _sqlite_foreign_keys_off(conn):
+                conn.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+                with conn.begin():
+                    _lock_for_write(conn)
+                    migrations.upgrade(conn)
+                    _check_foreign_keys(conn)
 
 
 _databases: dict[str, Database] = {}
@@ -106,11 +119,37 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def _lock_for_write(session: Session) -> None:
+def _lock_for_write(conn: Connection) -> None:
     # SQLite is locked by BEGIN IMMEDIATE; other servers serialise finmon's writers with a
     # transaction-scoped advisory lock so that hash chains and "current version" flags stay linear.
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+
+
+@contextmanager
+def _sqlite_foreign_keys_off(conn: Connection) -> Iterator[None]:
+    # A migration alters a SQLite table by copying it and dropping the original; with foreign keys
+    # on, that drop would cascade-delete the rows that refer to it. SQLite ignores the pragma inside
+    # a transaction, so it is set on the driver's connection before BEGIN and restored after.
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    conn.connection.cursor().execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        conn.connection.cursor().execute("PRAGMA foreign_keys=ON")
+
+
+def _check_foreign_keys(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+    if broken is not None:
+        raise StoreError(
+            f"migrating {_safe_url(str(conn.engine.url))} left rows of {broken[0]} that point to "
+            f"missing rows of {broken[2]}; nothing was changed"
+        )
 
 
 @contextmanager
