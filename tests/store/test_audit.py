@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 
 from finmon.store import default_database, verify_audit
 from finmon.store.audit import append_audit
-from tests.conftest import ON_SERVER, direct_sql, drop_audit_guards
+from tests.conftest import direct_sql, drop_audit_guards
 
 
 def _write_rows(count: int) -> None:
@@ -83,9 +83,6 @@ def test_reordered_rows_are_named() -> None:
     assert (report.row_id, report.kind) == (2, "reordered")
 
 
-@pytest.mark.xfail(
-    ON_SERVER, strict=True, reason="audit_log's guard triggers are created on SQLite only"
-)
 def test_guard_triggers_refuse_plain_sql_edits() -> None:
     _write_rows(2)
     for statement in ("UPDATE audit_log SET actor = 'x' WHERE id = 1", "DELETE FROM audit_log"):
