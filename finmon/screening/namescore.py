@@ -8,6 +8,7 @@ particle costs little, and a single shared token between two multi-part names is
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -352,6 +353,100 @@ def _coverage(
     missing = sum(_weight_owed(t) for i, t in enumerate(tokens) if i not in covered)
     total = support + missing + disagreement
     return support / total if total else 0.0
+
+
+def score_bound(
+    base: list[NameToken], joined: list[NameToken], owed: float, candidate: AnalysedName
+) -> float:
+    """The most match_names could score a query known only by its tokens (its parts, and its
+    adjacent parts joined; in any order, repeats once) and what they would owe unmatched (0 when
+    unknown), against a candidate.
+
+    Used to skip pairs that cannot reach a threshold: a score never exceeds the better-covered
+    side, and each side's coverage is bounded by the best similarity every token could find."""
+    best = [
+        1.0
+        if _compound_partner(c, joined, True)
+        else _best(token_similarity(q, c)[0] for q in base)
+        for c in candidate.tokens
+    ]
+    for i, pair in enumerate(candidate.joined):
+        if _compound_partner(pair, base, False):
+            best[i] = best[i + 1] = 1.0
+    met: list[tuple[NameToken, float, int]] = []
+    for q in base:
+        found = _best(token_similarity(q, c)[0] for c in candidate.tokens)
+        if _compound_partner(q, candidate.joined, True):
+            found = 1.0
+        if found > 0:
+            met.append((q, found, 1))
+    met.extend(
+        (pair, 1.0, 2) for pair in joined if _compound_partner(pair, candidate.tokens, False)
+    )
+    sides = _coverage_bound(candidate.tokens, best), _partial_coverage_bound(met, owed)
+    parts = structural_count(tuple(base)), structural_count(candidate.tokens)
+    # The score weighs the better side by strong_side (larger is the safe guess when the query
+    # is not known to be one name, owed 0), and the worse side by the rest.
+    strong_side = 0.5 if owed and min(parts) == 1 < max(parts) else STRONG_SIDE
+    bound = strong_side * max(sides) + (1 - strong_side) * min(sides)
+    pairs = min(sum(1 for t, _, _ in met if t.kind in STRUCTURAL), sum(1 for b in best if b > 0))
+    if owed and pairs < 2 and min(parts) >= 2:
+        bound = min(bound, SINGLE_TOKEN_CAP)  # as match_names caps one shared part
+    return bound
+
+
+def _best(similarities: Iterable[float]) -> float:
+    """The best similarity that alignment would accept, or 0."""
+    return max((s for s in similarities if s >= MIN_SIMILARITY), default=0.0)
+
+
+def _compound_partner(token: NameToken, others: Iterable[NameToken], others_joined: bool) -> bool:
+    """The token and one of the others could align as a compound (one side two parts joined)."""
+    for other in others:
+        pair = (other, token) if others_joined else (token, other)
+        if _compound_similarity(*pair) >= COMPOUND_SIMILARITY:
+            return True
+    return False
+
+
+def _coverage_bound(tokens: tuple[NameToken, ...], best: list[float]) -> float:
+    """The most _coverage could give a name whose tokens pair at these similarities at best
+    (0 where none): support is at most similarity times weight, and a token costs at least the
+    smaller of its spelling difference (every contradiction factor is 1 or more) and what it
+    owes when left out."""
+    support = cost = 0.0
+    for token, similarity in zip(tokens, best, strict=True):
+        owed = _weight_owed(token)
+        if similarity > 0:
+            support += similarity * token.weight
+            cost += min((1.0 - similarity) * WEIGHTS[token.kind], owed)
+        else:
+            cost += owed
+    total = support + cost
+    return support / total if total else 0.0
+
+
+def _partial_coverage_bound(met: list[tuple[NameToken, float, int]], owed_total: float) -> float:
+    """_coverage_bound for a name known by its tokens that could pair (with their similarity and
+    the number of name parts each stands for) and by what all its tokens owe unmatched. A joined
+    token ('abdul aziz') may support twice its weight and stand for two parts' owed weight."""
+    support = cost = owed_met = 0.0
+    for token, similarity, parts in met:
+        if parts > 1:
+            support += similarity * token.weight * parts
+            owed_met += parts * max(WEIGHTS.values())
+            continue
+        owed = _weight_owed(token)
+        support += similarity * token.weight
+        cost += min((1.0 - similarity) * WEIGHTS[token.kind], owed)
+        owed_met += owed
+    total = support + cost + max(0.0, owed_total - owed_met)
+    return support / total if total else 0.0
+
+
+def weight_owed(tokens: tuple[NameToken, ...]) -> float:
+    """What a name's tokens would owe if none found a partner (see _weight_owed)."""
+    return sum(_weight_owed(token) for token in tokens)
 
 
 def _weight_owed(token: NameToken) -> float:

@@ -12,7 +12,7 @@ single part) become the candidates that are screened in full.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from itertools import combinations
 from typing import Any
 
@@ -27,25 +27,47 @@ from finmon.screening.index import (
     is_short,
     probing_keys,
 )
-from finmon.screening.namescore import MIN_SIMILARITY, token_similarity
+from finmon.screening.namescore import (
+    MIN_SIMILARITY,
+    score_bound,
+    token_similarity,
+    weight_owed,
+)
 from finmon.store.models import Customer, CustomerToken, NameTokenKey, NameTokenRow
 
 BATCH = 500
 """Values per IN (...) list: well inside SQLite's and PostgreSQL's limits on bound parameters."""
 
 
-def party_tokens(party: Party) -> tuple[list[NameToken], bool]:
-    """The distinct index tokens of all a party's names, and whether any name is short."""
-    tokens: dict[str, NameToken] = {}
+@dataclass(slots=True, frozen=True)
+class Indexed:
+    """What the stored index keeps of one customer's names."""
+
+    tokens: dict[str, tuple[NameToken, int]]
+    """sig -> (token, 1 for a name part or 2 for two adjacent parts joined), over all names."""
+    short: bool
+    """Some name has fewer than two name parts."""
+    owed: float
+    """What the name would owe with nothing matched; 0 for several names or a repeated part."""
+
+
+def index_entry(party: Party) -> Indexed:
+    """The index tokens of all a party's names, and what bounds its coverage."""
+    tokens: dict[str, tuple[NameToken, int]] = {}
     short = False
-    for name in party.names:
-        analysed = analyse_name(name, party.schema)
-        if not analysed.tokens:
-            continue
+    analysed_names = [a for a in (analyse_name(n, party.schema) for n in party.names) if a.tokens]
+    for analysed in analysed_names:
         short = short or is_short(analysed)
-        for token in index_tokens(analysed):
-            tokens.setdefault(token.sig, token)
-    return list(tokens.values()), short
+        for token in analysed.joined:
+            tokens[token.sig] = (token, 2)
+        for token in analysed.tokens:
+            tokens.setdefault(token.sig, (token, 1))
+    owed = 0.0
+    if len(analysed_names) == 1:
+        only = analysed_names[0].tokens
+        if len({t.sig for t in only}) == len(only):
+            owed = weight_owed(only)
+    return Indexed(tokens, short, owed)
 
 
 class TokenWriter:
@@ -61,14 +83,14 @@ class TokenWriter:
         for chunk in _chunks(customer_ids):
             self.session.execute(delete(CustomerToken).where(CustomerToken.customer_id.in_(chunk)))
 
-    def add(self, entries: Iterable[tuple[str, list[NameToken], bool]]) -> None:
-        """Post (customer id, tokens, short) entries, filing tokens never seen before."""
+    def add(self, entries: Iterable[tuple[str, Indexed]]) -> None:
+        """Post (customer id, index entry) pairs, filing tokens never seen before."""
         ids = self._known_ids()
         new_tokens: list[dict[str, Any]] = []
         new_keys: list[dict[str, Any]] = []
         postings: list[dict[str, Any]] = []
-        for customer_id, tokens, short in entries:
-            for token in tokens:
+        for customer_id, entry in entries:
+            for token, parts in entry.tokens.values():
                 token_id = ids.get(token.sig)
                 if token_id is None:
                     token_id = ids[token.sig] = self._next_id
@@ -77,7 +99,15 @@ class TokenWriter:
                     new_keys.extend(
                         {"key": key, "token_id": token_id} for key in set(filing_keys(token))
                     )
-                postings.append({"token_id": token_id, "customer_id": customer_id, "short": short})
+                postings.append(
+                    {
+                        "token_id": token_id,
+                        "customer_id": customer_id,
+                        "short": entry.short,
+                        "parts": parts,
+                        "owed": entry.owed,
+                    }
+                )
         for table, rows in (
             (NameTokenRow, new_tokens),
             (NameTokenKey, new_keys),
@@ -94,23 +124,41 @@ class TokenWriter:
         return self._ids
 
 
-def candidate_customers(session: Session, names: Iterable[AnalysedName]) -> set[str]:
-    """Ids of the customers worth screening in full against any of these designation names."""
+def candidate_customers(
+    session: Session, names: Iterable[AnalysedName], floor: float | None = None
+) -> set[str]:
+    """Ids of the customers worth screening in full against any of these designation names.
+
+    A customer is a candidate for a name when it meets two of the name's tokens (one, when
+    either side has a name of a single part), as in CandidateIndex; with a floor, a candidate
+    is dropped when neither side's coverage could reach it (namescore.coverage_bound)."""
     probe = _Probe(session)
     names = [name for name in names if name.tokens]
     probe.prepare(token for name in names for token in index_tokens(name))
+    chosen = {id(name): _met_by(probe, name) for name in names}
+    if floor is None:
+        return set().union(*chosen.values())
+    probe.load_customers_tokens(set().union(*chosen.values()))
     found: set[str] = set()
     for name in names:
-        met = [probe.customers_met(token) for token in index_tokens(name)]
-        if is_short(name):
-            for everyone, _short in met:
-                found.update(everyone)
-            continue
-        for _everyone, short in met:
-            found.update(short)
-        for (a, _), (b, _) in combinations(met, 2):
-            found.update(a & b)
+        found.update(c for c in chosen[id(name)] if probe.bound(name, c) >= floor)
     return found
+
+
+def _met_by(probe: _Probe, name: AnalysedName) -> set[str]:
+    """Customers meeting two of the name's distinct tokens (one, if either name is short)."""
+    tokens = list({token.sig: token for token in index_tokens(name)}.values())
+    met = [probe.customers_met(token) for token in tokens]
+    chosen: set[str] = set()
+    if is_short(name):
+        for everyone, _short in met:
+            chosen.update(everyone)
+        return chosen
+    for _everyone, short in met:
+        chosen.update(short)
+    for (a, _), (b, _) in combinations(met, 2):
+        chosen.update(a & b)
+    return chosen
 
 
 class _Probe:
@@ -118,8 +166,11 @@ class _Probe:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._similar: dict[str, list[int]] = {}
+        self._similar: dict[str, dict[int, float]] = {}
+        self._stored: dict[int, NameToken] = {}
         self._postings: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        self._all: dict[str, list[tuple[int, int]]] = {}
+        self._owed: dict[str, float] = {}
         self._met: dict[str, tuple[set[str], set[str]]] = {}
 
     def prepare(self, tokens: Iterable[NameToken]) -> None:
@@ -137,14 +188,16 @@ class _Probe:
             for key, token_id in self.session.execute(query):
                 for sig in by_key[key]:
                     hits[sig].add(token_id)
-        stored = self._tokens({token_id for ids in hits.values() for token_id in ids})
+        self._stored = self._tokens({token_id for ids in hits.values() for token_id in ids})
         for sig, ids in hits.items():
             ours = distinct[sig]
-            self._similar[sig] = [
-                token_id
-                for token_id in ids
-                if token_similarity(stored[token_id], ours)[0] >= MIN_SIMILARITY
-            ]
+            similar = {}
+            for token_id in ids:
+                # Customer first, as in screening, where the customer is the query.
+                similarity = token_similarity(self._stored[token_id], ours)[0]
+                if similarity >= MIN_SIMILARITY:
+                    similar[token_id] = similarity
+            self._similar[sig] = similar
         self._load_postings({token_id for ids in self._similar.values() for token_id in ids})
 
     def customers_met(self, token: NameToken) -> tuple[set[str], set[str]]:
@@ -160,6 +213,27 @@ class _Probe:
             found = self._met[token.sig] = (everyone, short)
         return found
 
+    def bound(self, name: AnalysedName, customer: str) -> float:
+        """The best name score the customer could reach against this designation name."""
+        held = self._all.get(customer, ())
+        base = [self._stored[i] for i, parts in held if parts == 1]
+        joined = [self._stored[i] for i, parts in held if parts == 2]
+        return score_bound(base, joined, self._owed.get(customer, 0.0), name)
+
+    def load_customers_tokens(self, customers: set[str]) -> None:
+        """Read every token of these customers' names, for bound()."""
+        wanted = sorted(c for c in customers if c not in self._all)
+        missing: set[int] = set()
+        for chunk in _chunks(wanted):
+            query = select(
+                CustomerToken.customer_id, CustomerToken.token_id, CustomerToken.parts
+            ).where(CustomerToken.customer_id.in_(chunk))
+            for customer_id, token_id, parts in self.session.execute(query):
+                self._all.setdefault(customer_id, []).append((token_id, parts))
+                if token_id not in self._stored:
+                    missing.add(token_id)
+        self._stored.update(self._tokens(missing))
+
     def _tokens(self, ids: set[int]) -> dict[int, NameToken]:
         stored: dict[int, NameToken] = {}
         for chunk in _chunks(sorted(ids)):
@@ -172,13 +246,17 @@ class _Probe:
         holders: dict[int, tuple[list[str], list[str]]] = {i: ([], []) for i in ids}
         for chunk in _chunks(sorted(ids)):
             query = select(
-                CustomerToken.token_id, CustomerToken.customer_id, CustomerToken.short
+                CustomerToken.token_id,
+                CustomerToken.customer_id,
+                CustomerToken.short,
+                CustomerToken.owed,
             ).where(CustomerToken.token_id.in_(chunk))
-            for token_id, customer_id, short in self.session.execute(query):
+            for token_id, customer_id, short, owed in self.session.execute(query):
                 everyone, short_ones = holders[token_id]
                 everyone.append(customer_id)
                 if short:
                     short_ones.append(customer_id)
+                self._owed[customer_id] = owed
         self._postings = {i: (frozenset(a), frozenset(b)) for i, (a, b) in holders.items()}
 
 

@@ -23,7 +23,7 @@ from finmon.screening.inputs import CustomerRow, read_customers
 from finmon.screening.screener import heap_frozen
 from finmon.store.alerts import raise_alerts
 from finmon.store.audit import append_audit
-from finmon.store.customer_index import TokenWriter, party_tokens
+from finmon.store.customer_index import TokenWriter, index_entry
 from finmon.store.engine import Database, default_database
 from finmon.store.models import Customer, CustomerVersion, ListVersion, utc_now
 from finmon.store.screener import build_screener
@@ -233,7 +233,7 @@ def _history(change: _Change, now: Any, actor: str, source_file: str) -> dict[st
 def _index(tokens: TokenWriter, changes: list[_Change]) -> None:
     again = [c for c in changes if c.rescreen]
     tokens.replace([c.party.id for c in again if c.version > 1])
-    tokens.add((c.party.id, *party_tokens(c.party)) for c in again)
+    tokens.add((c.party.id, index_entry(c.party)) for c in again)
 
 
 def _screen(

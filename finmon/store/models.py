@@ -183,6 +183,12 @@ class CustomerToken(Base):
     )
     short: Mapped[bool] = mapped_column(default=False)
     """The customer has a name of fewer than two name parts (any one token may then match)."""
+    parts: Mapped[int] = mapped_column(default=1)
+    """2 when the token is two adjacent name parts joined ('abdul aziz' as one), else 1."""
+    owed: Mapped[float] = mapped_column(default=0.0)
+    """What the customer's name would owe with no token matched, which with the tokens that can
+    match bounds how well a designation could cover this customer; 0 (no bound) for a customer
+    with several names or a name repeating a part."""
 
 
 class Alert(Base):

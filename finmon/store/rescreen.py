@@ -17,11 +17,15 @@ from sqlalchemy.orm import Session
 from finmon.lists.diff import ListDiff
 from finmon.model import Designation, matching_fingerprint
 from finmon.screening import Screener
-from finmon.screening.screener import heap_frozen
+from finmon.screening.features import MAX_SUPPORT
+from finmon.screening.screener import DEFAULT_THRESHOLD, heap_frozen
 from finmon.store.alerts import raise_alerts
 from finmon.store.customer_index import candidate_customers, load_customers
 from finmon.store.freezes import open_release_reviews
 from finmon.store.models import ListVersion
+
+PRUNE_MARGIN = 0.03
+"""Kept below the floor when pruning candidates by their coverage bound: a safety margin."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -57,6 +61,14 @@ def rescreen(
     return RescreenResult(len(designations), candidates, alerts, reviews)
 
 
+def _floor(designations: Sequence[Designation]) -> float | None:
+    """The name score below which a customer cannot become a hit: evidence adds at most
+    MAX_SUPPORT, unless an identifier decides, and customers carry IINs and BINs."""
+    if any(i.kind in ("iin", "bin") for d in designations for i in d.identifiers):
+        return None
+    return DEFAULT_THRESHOLD - MAX_SUPPORT - PRUNE_MARGIN
+
+
 def _screen(
     session: Session,
     designations: Sequence[Designation],
@@ -67,7 +79,8 @@ def _screen(
     if not designations:
         return 0, 0
     screener = Screener(designations, versions={version.source: version.version})
-    ids = candidate_customers(session, (entry.analysed for entry in screener.index.names))
+    names = [entry.analysed for entry in screener.index.names]
+    ids = candidate_customers(session, names, floor=_floor(designations))
     if not ids:
         return 0, 0
     stored = list(load_customers(session, ids))

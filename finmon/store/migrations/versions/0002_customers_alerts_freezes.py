@@ -94,6 +94,8 @@ def upgrade() -> None:
         sa.Column("token_id", sa.Integer(), nullable=False),
         sa.Column("customer_id", sa.String(length=200), nullable=False),
         sa.Column("short", sa.Boolean(), nullable=False),
+        sa.Column("parts", sa.Integer(), nullable=False),
+        sa.Column("owed", sa.Double(), nullable=False),
         sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["token_id"], ["name_tokens.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("token_id", "customer_id"),
