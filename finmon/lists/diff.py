@@ -59,8 +59,8 @@ def diff_designations(old: Iterable[Designation], new: Iterable[Designation]) ->
         if changes:
             diff.amended.append(Amendment(before[key], after[key], changes))
     for items in (diff.added, diff.removed):
-        items.sort(key=lambda d: d.reference)
-    diff.amended.sort(key=lambda a: a.after.reference)
+        items.sort(key=lambda d: str(d.reference))
+    diff.amended.sort(key=lambda a: str(a.after.reference))
     return diff
 
 

@@ -33,7 +33,13 @@ from finmon.screening.namescore import (
     token_similarity,
     weight_owed,
 )
-from finmon.store.models import Customer, CustomerToken, NameTokenKey, NameTokenRow
+from finmon.store.models import (
+    Customer,
+    CustomerToken,
+    NameTokenKey,
+    NameTokenRow,
+    core_table,
+)
 
 BATCH = 500
 """Values per IN (...) list: well inside SQLite's and PostgreSQL's limits on bound parameters."""
@@ -114,7 +120,7 @@ class TokenWriter:
             (CustomerToken, postings),
         ):
             for start in range(0, len(rows), 5000):
-                self.session.execute(insert(table), rows[start : start + 5000])
+                self.session.execute(insert(core_table(table)), rows[start : start + 5000])
 
     def _known_ids(self) -> dict[str, int]:
         if self._ids is None:

@@ -9,6 +9,7 @@ Rows that fail validation are reported with file, row and field and change nothi
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,7 @@ from finmon.store.alerts import raise_alerts
 from finmon.store.audit import append_audit
 from finmon.store.customer_index import TokenWriter, index_entry
 from finmon.store.engine import Database, default_database
-from finmon.store.models import Customer, CustomerVersion, ListVersion, utc_now
+from finmon.store.models import Customer, CustomerVersion, ListVersion, core_table, utc_now
 from finmon.store.screener import build_screener
 
 BATCH = 20_000
@@ -51,6 +52,7 @@ class ImportResult:
 @dataclass(slots=True)
 class _Change:
     party: Party
+    record: dict[str, Any]
     accounts: list[str]
     fingerprint: str
     version: int
@@ -81,7 +83,7 @@ def import_customers(
         done = 0
         for batch in _batches(_valid(rows, result, seen), BATCH):
             changes = _apply(session, batch, actor, str(path), result)
-            _index(tokens, changes)
+            _index(tokens, changes, workers)
             if screener is not None:
                 _screen(session, screener, changes, versions, actor, workers, result)
             done += len(batch)
@@ -183,7 +185,7 @@ def _apply(
     changes: list[_Change] = []
     for party, accounts in batch:
         record = party.to_dict()
-        fingerprint = matching_fingerprint(party)
+        fingerprint = matching_fingerprint(party, record)
         known = existing.get(party.id)
         if known is not None and known.record == record and list(known.accounts) == accounts:
             result.unchanged += 1
@@ -205,15 +207,14 @@ def _apply(
             updates.append(values)
             result.updated += 1
         rescreen = known is None or known.fingerprint != fingerprint
-        changes.append(_Change(party, accounts, fingerprint, version, rescreen))
+        changes.append(_Change(party, record, accounts, fingerprint, version, rescreen))
     if inserts:
-        session.execute(insert(Customer), inserts)
+        session.execute(insert(core_table(Customer)), inserts)
     if updates:
         session.execute(update(Customer), updates)
     if changes:
-        session.execute(
-            insert(CustomerVersion), [_history(c, now, actor, source_file) for c in changes]
-        )
+        history = [_history(c, now, actor, source_file) for c in changes]
+        session.execute(insert(core_table(CustomerVersion)), history)
     return changes
 
 
@@ -221,7 +222,7 @@ def _history(change: _Change, now: Any, actor: str, source_file: str) -> dict[st
     return {
         "customer_id": change.party.id,
         "version": change.version,
-        "record": change.party.to_dict(),
+        "record": change.record,
         "accounts": change.accounts,
         "fingerprint": change.fingerprint,
         "valid_from": now,
@@ -230,10 +231,16 @@ def _history(change: _Change, now: Any, actor: str, source_file: str) -> dict[st
     }
 
 
-def _index(tokens: TokenWriter, changes: list[_Change]) -> None:
+def _index(tokens: TokenWriter, changes: list[_Change], workers: int) -> None:
     again = [c for c in changes if c.rescreen]
     tokens.replace([c.party.id for c in again if c.version > 1])
-    tokens.add((c.party.id, index_entry(c.party)) for c in again)
+    parties = [c.party for c in again]
+    if workers > 1 and len(parties) > 2000 and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            entries = pool.map(index_entry, parties, chunksize=500)
+    else:
+        entries = [index_entry(party) for party in parties]
+    tokens.add(zip((p.id for p in parties), entries, strict=True))
 
 
 def _screen(

@@ -180,13 +180,14 @@ def _store_version(
         reason=("forced: " + "; ".join(overridden)) if overridden else None,
     )
     screened = rescreen(session, diff, row, actor=actor, workers=workers)
-    append_audit(
-        session,
-        actor=actor,
-        action="list.rescreen",
-        object=f"list:{parsed.source}",
-        after={"list_version_id": row.id, "version": row.version, **asdict(screened)},
-    )
+    if screened.alerts or screened.reviews:
+        append_audit(
+            session,
+            actor=actor,
+            action="list.rescreen",
+            object=f"list:{parsed.source}",
+            after={"list_version_id": row.id, "version": row.version, **asdict(screened)},
+        )
     return LoadResult(
         "loaded",
         row.source,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     DDL,
@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     String,
+    Table,
     Text,
     TypeDecorator,
     UniqueConstraint,
@@ -50,6 +51,11 @@ def as_utc(value: dt.datetime) -> dt.datetime:
 def utc_now() -> dt.datetime:
     """Now, in UTC, to the microsecond."""
     return dt.datetime.now(dt.UTC)
+
+
+def core_table(model: type[Base]) -> Table:
+    """A model's table, for Core bulk inserts (several times faster than ORM bulk inserts)."""
+    return cast(Table, model.__table__)
 
 
 class Base(DeclarativeBase):
