@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
-    DDL,
     JSON,
     DateTime,
     Dialect,
@@ -17,7 +16,6 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
-    event,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -303,15 +301,3 @@ class PermittedPayment(Base):
     approved_by: Mapped[str | None] = mapped_column(String(200))
     approved_at: Mapped[dt.datetime | None]
     status: Mapped[str] = mapped_column(String(32))
-
-
-# The hash chain is what proves integrity; these triggers only stop accidental edits through SQL.
-for _verb in ("UPDATE", "DELETE"):
-    event.listen(
-        AuditEntry.__table__,
-        "after_create",
-        DDL(  # type: ignore[no-untyped-call]
-            f"CREATE TRIGGER audit_log_no_{_verb.lower()} BEFORE {_verb} ON audit_log "
-            "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
-        ).execute_if(dialect="sqlite"),
-    )
