@@ -105,4 +105,5 @@ def audit_rows(action_prefix: str = "") -> list[tuple[str, str, str]]:
     """(actor, action, object) of the audit rows whose action starts with the prefix, in order."""
     query = text("SELECT actor, action, object FROM audit_log WHERE action LIKE :p ORDER BY id")
     with direct_sql() as conn:
-        return [tuple(row) for row in conn.execute(query, {"p": f"{action_prefix}%"})]
+        rows = conn.execute(query, {"p": f"{action_prefix}%"})
+        return [(actor, action, obj) for actor, action, obj in rows]

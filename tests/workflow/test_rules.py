@@ -19,6 +19,13 @@ from finmon.workflow import (
     request_release,
 )
 
+
+@pytest.fixture
+def server_database() -> None:
+    """These rules touch no database, so none is made for them even on a test server."""
+    return None
+
+
 NEXT = {
     Verdict.CONFIRMED_HIT: AlertStatus.PENDING_APPROVAL,
     Verdict.FALSE_POSITIVE: AlertStatus.FALSE_POSITIVE,
