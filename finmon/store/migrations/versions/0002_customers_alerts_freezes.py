@@ -196,7 +196,6 @@ def upgrade() -> None:
         )
 
 
-
 def downgrade() -> None:
     """Undo upgrade()."""
     with op.batch_alter_table("permitted_payments", schema=None) as batch_op:
