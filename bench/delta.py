@@ -611,20 +611,23 @@ def check_planted(
     planted: Sequence[Planted], after: dict[str, Any], before: dict[str, Any]
 ) -> dict[str, Any]:
     """Planted customers against the alerts: each one the change concerns must be alerted by the
-    new version; none of the unchanged ones may be alerted again (they were at the old one)."""
+    new version, or still be awaiting a decision on the alert the old version raised (an amended
+    designation does not queue a second alert for the same pair); none of the unchanged ones may be
+    alerted again (they were at the old one)."""
     from bench.customers import ALERT, NO_NEW_ALERT
 
     alerted = {tuple(pair) for pair in after["pairs"]}
     earlier = {tuple(pair) for pair in before["pairs"]}
     expected = [p for p in planted if p.expect == ALERT]
     control = [p for p in planted if p.expect == NO_NEW_ALERT]
-    missed = [p for p in expected if (p.customer_id, p.reference) not in alerted]
+    missed = [p for p in expected if (p.customer_id, p.reference) not in alerted | earlier]
     again = [p for p in control if (p.customer_id, p.reference) in alerted]
     return {
         "expected": len(expected),
         "found": len(expected) - len(missed),
         "missed": [_planted_dict(p) for p in missed],
         "found_pairs": [(p.customer_id, p.reference) for p in expected if p not in missed],
+        "alerted_by_new_version": sum((p.customer_id, p.reference) in alerted for p in expected),
         "alerted_before_too": sum((p.customer_id, p.reference) in earlier for p in expected),
         "control": len(control),
         "control_alerted_before": sum((p.customer_id, p.reference) in earlier for p in control),
@@ -920,8 +923,9 @@ def checks(report: dict[str, Any]) -> list[str]:
     variants = ", ".join(f"{k} {v[0]}/{v[1]}" for k, v in planted["by_variant"].items())
     lines = [
         f"- planted hits by variant (found/planted): {variants}; "
-        f"{planted['alerted_before_too']} of them (designations amended in their matching data) "
-        f"were alerted at the {VERSION_2020} load too, and again for the new data",
+        f"{planted['alerted_by_new_version']} alerted by the new version; "
+        f"{planted['alerted_before_too']} (designations amended since) already had an alert from "
+        f"the {VERSION_2020} load awaiting a decision, which an amendment does not duplicate",
         f"- unchanged designations' planted customers: {planted['control_alerted_before']} of "
         f"{planted['control']} alerted at the {VERSION_2020} load, "
         f"{len(planted['control_alerted_again'])} alerted again by the delta (must be 0)",

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from finmon.cli import app
+from finmon.cli import app, err, out
 from finmon.lists import FIXTURE_DIR
 from finmon.store.freezes import NOTIFICATION_FIELDS
 from tests.conftest import direct_sql, drop_audit_guards
@@ -32,7 +32,9 @@ runner = CliRunner()
 
 
 def _run(*args: str | Path) -> tuple[int, str, str]:
-    # Wide enough that no table cell is cut short.
+    # Wide enough that no table cell is cut short. The consoles read COLUMNS once, when the CLI is
+    # imported (pytest-xdist's workers set it to 80), so their width is set here as well.
+    out.width = err.width = 200
     result = runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "200"})
     return result.exit_code, result.stdout, result.stderr
 

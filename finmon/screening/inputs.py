@@ -208,8 +208,11 @@ def _csv_table(path: Path, encoding: str | None) -> Table:
     lines = decoded_lines(path, encoding)
     first = next(lines, "")
     delimiter = max(_DELIMITERS, key=first.count)
-    reader = csv.reader(_chain(first, lines), delimiter=delimiter)
-    header = next(reader, [])
+    reader = csv.reader(_chain(first, lines), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader, [])
+    except csv.Error as exc:
+        raise InputError(f"{path}: line 1: malformed CSV header: {exc}") from None
     columns = [normalise_column(name) for name in header]
     return Table(path, columns, _csv_rows(path, reader, columns))
 

@@ -3,7 +3,8 @@
 An alert is unique per customer, designation and the matching data of both (see models.Alert), so
 screening the same customer against the same designation again raises nothing new: re-running an
 interrupted job duplicates nothing, and a decided false positive is not raised again until the
-customer's or the designation's matching data changes.
+customer's or the designation's matching data changes. Nor is one raised while an earlier alert on
+the same customer and designation awaits a decision, or a freeze under it stands.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from finmon.screening import Hit
 from finmon.store.audit import append_audit
 from finmon.store.engine import Database, default_database
 from finmon.store.freezes import open_freeze
-from finmon.store.models import Alert, Decision, ListVersion, utc_now
+from finmon.store.models import Alert, Decision, Freeze, ListVersion, utc_now
 from finmon.workflow import (
     AWAITING,
     DECIDED,
     AlertStatus,
+    FreezeStatus,
     Verdict,
     approve_alert,
     check_second_person,
@@ -228,14 +230,29 @@ def _exists(
     customer_fp: str,
     designation_fp: str,
 ) -> bool:
-    query = select(Alert.id).where(
+    # Already raised for this matching data; or, whatever changed, still in someone's hands (an
+    # alert awaiting a decision, or a freeze not released): a list amendment such as a new alias
+    # must not put a second alert for the same person and designation in the queue.
+    same_pair = (
         Alert.customer_id == customer_id,
         Alert.source == source,
         Alert.reference == reference,
+    )
+    raised = select(Alert.id).where(
+        *same_pair,
         Alert.customer_fingerprint == customer_fp,
         Alert.designation_fingerprint == designation_fp,
     )
-    return session.scalars(query.limit(1)).first() is not None
+    awaiting = select(Alert.id).where(*same_pair, Alert.status.in_(sorted(AWAITING)))
+    frozen = select(Freeze.id).where(
+        Freeze.customer_id == customer_id,
+        Freeze.source == source,
+        Freeze.reference == reference,
+        Freeze.status != FreezeStatus.RELEASED.value,
+    )
+    return any(
+        session.scalars(query.limit(1)).first() is not None for query in (raised, awaiting, frozen)
+    )
 
 
 def _load(session: Session, alert_id: int) -> Alert:

@@ -62,7 +62,7 @@ class Database:
             Session(bind=conn.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})) as session,
             session.begin(),
         ):
-            _lock_for_write(session.connection())
+            _lock_for_write(session.connection(), self.busy_timeout)
             yield session
 
     def dispose(self) -> None:
@@ -77,7 +77,7 @@ class Database:
             with self.engine.connect() as conn, _sqlite_foreign_keys_off(conn):
                 conn.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
                 with conn.begin():
-                    _lock_for_write(conn)
+                    _lock_for_write(conn, self.busy_timeout)
                     migrations.upgrade(conn)
                     _check_foreign_keys(conn)
 
@@ -133,11 +133,15 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def _lock_for_write(conn: Connection) -> None:
+def _lock_for_write(conn: Connection, busy_timeout: float) -> None:
     # SQLite is locked by BEGIN IMMEDIATE; other servers serialise finmon's writers with a
     # transaction-scoped advisory lock so that hash chains and "current version" flags stay linear.
+    # The wait for it is bounded by the same busy timeout, then the lock timeout is lifted again so
+    # that the writer's own statements are not cut short.
     if conn.dialect.name == "postgresql":
+        conn.execute(text(f"SET LOCAL lock_timeout = {max(1, round(busy_timeout * 1000))}"))
         conn.execute(text("SELECT pg_advisory_xact_lock(4242)"))
+        conn.execute(text("SET LOCAL lock_timeout = 0"))
 
 
 @contextmanager
@@ -178,7 +182,7 @@ def _translate_errors(db: Database) -> Iterator[None]:
 
 def _operational_message(db: Database, exc: OperationalError) -> str:
     reason = str(exc.orig)
-    if "locked" in reason or "busy" in reason:
+    if "locked" in reason or "busy" in reason or "lock timeout" in reason:
         return (
             f"database {_safe_url(db.url)} is busy: another finmon process kept it locked for "
             f"more than {db.busy_timeout:g} s; try again when it has finished"

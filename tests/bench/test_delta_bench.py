@@ -95,13 +95,15 @@ def test_planted_check_counts_found_missed_and_realerted() -> None:
         Planted("C2", "QDi.2", ALERT, "as_listed", "D E", "D E", "", "", ""),
         Planted("C3", "QDi.3", NO_NEW_ALERT, "as_listed", "F G", "F G", "", "", ""),
         Planted("C4", "QDi.4", NO_NEW_ALERT, "reordered", "H I", "I H", "", "", ""),
+        Planted("C5", "QDi.5", ALERT, "typo", "J K", "J L", "", "", ""),
     ]
     after = {"pairs": [["C1", "QDi.1"], ["C4", "QDi.4"], ["C9", "QDi.9"]]}
     before = {"pairs": [["C2", "QDi.2"], ["C3", "QDi.3"], ["C4", "QDi.4"]]}
     result = check_planted(planted, after, before)
-    assert (result["expected"], result["found"]) == (2, 1)
-    assert [m["customer_id"] for m in result["missed"]] == ["C2"]
-    assert result["alerted_before_too"] == 1
+    # C2's alert from the old version still awaits a decision: found; C5 has none: missed.
+    assert (result["expected"], result["found"]) == (3, 2)
+    assert [m["customer_id"] for m in result["missed"]] == ["C5"]
+    assert (result["alerted_by_new_version"], result["alerted_before_too"]) == (1, 1)
     assert [m["customer_id"] for m in result["control_alerted_again"]] == ["C4"]
     assert result["control_alerted_before"] == 2
 

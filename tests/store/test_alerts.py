@@ -149,6 +149,7 @@ def test_delta_rescreen_agrees_with_a_full_screen_on_real_lists(tmp_path: Path) 
     imported = import_customers(customers, actor="officer.a")
     assert imported.invalid == [] and imported.alerts > 0
     before = _alerted_pairs()
+    awaiting = {(customer, ref) for customer, ref, _, _ in before}
     load_list(new, actor="loader")
     delta = {(a.customer_id, a.reference) for a in list_alerts("all") if a.trigger == "list"}
 
@@ -163,9 +164,10 @@ def test_delta_rescreen_agrees_with_a_full_screen_on_real_lists(tmp_path: Path) 
         for hit in screener.screen(row.party, limit=1000):
             ref = hit.designation.reference
             seen = (row.party.id, ref, party_fp, matching_fingerprint(hit.designation))
-            if ref in changed_refs and seen not in before:
+            # Nobody has decided the old version's alerts: those pairs are already in the queue.
+            if ref in changed_refs and seen not in before and (row.party.id, ref) not in awaiting:
                 full.add((row.party.id, ref))
-    assert len(full) > 50
+    assert len(full) > 40
     assert delta == full
 
 

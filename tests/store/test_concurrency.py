@@ -9,10 +9,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
-
 from finmon.store import current_versions, default_database, list_versions, verify_audit
-from tests.conftest import ON_SERVER, ROOT
+from tests.conftest import ROOT
 
 _LOADER = """
 import sys
@@ -74,11 +72,6 @@ def test_same_version_loaded_twice_at_once_is_stored_once() -> None:
     assert len(list_versions(all_versions=True)) == 1
 
 
-@pytest.mark.xfail(
-    ON_SERVER,
-    run=False,
-    reason="FINMON_DB_BUSY_TIMEOUT does not bound PostgreSQL's wait for the write lock yet",
-)
 def test_load_gives_up_clearly_when_the_database_stays_locked() -> None:
     with _write_lock_held():
         proc = _start(50, "2026-01-01", "late", FINMON_DB_BUSY_TIMEOUT="0.5")
