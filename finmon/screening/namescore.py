@@ -360,39 +360,86 @@ def score_bound(
 ) -> float:
     """The most match_names could score a query known only by its tokens (its parts, and its
     adjacent parts joined; in any order, repeats once) and what they would owe unmatched (0 when
-    unknown), against a candidate.
+    unknown), against a candidate. See NameBound, which does this for many queries at once."""
+    return NameBound(candidate)(base, joined, owed)
+
+
+class NameBound:
+    """score_bound against one candidate name, for many queries that share tokens.
 
     Used to skip pairs that cannot reach a threshold: a score never exceeds the better-covered
-    side, and each side's coverage is bounded by the best similarity every token could find."""
-    best = [
-        1.0
-        if _compound_partner(c, joined, True)
-        else _best(token_similarity(q, c)[0] for q in base)
-        for c in candidate.tokens
-    ]
-    for i, pair in enumerate(candidate.joined):
-        if _compound_partner(pair, base, False):
-            best[i] = best[i + 1] = 1.0
-    met: list[tuple[NameToken, float, int]] = []
-    for q in base:
-        found = _best(token_similarity(q, c)[0] for c in candidate.tokens)
-        if _compound_partner(q, candidate.joined, True):
-            found = 1.0
-        if found > 0:
-            met.append((q, found, 1))
-    met.extend(
-        (pair, 1.0, 2) for pair in joined if _compound_partner(pair, candidate.tokens, False)
-    )
-    sides = _coverage_bound(candidate.tokens, best), _partial_coverage_bound(met, owed)
-    parts = structural_count(tuple(base)), structural_count(candidate.tokens)
-    # The score weighs the better side by strong_side (larger is the safe guess when the query
-    # is not known to be one name, owed 0), and the worse side by the rest.
-    strong_side = 0.5 if owed and min(parts) == 1 < max(parts) else STRONG_SIDE
-    bound = strong_side * max(sides) + (1 - strong_side) * min(sides)
-    pairs = min(sum(1 for t, _, _ in met if t.kind in STRUCTURAL), sum(1 for b in best if b > 0))
-    if owed and pairs < 2 and min(parts) >= 2:
-        bound = min(bound, SINGLE_TOKEN_CAP)  # as match_names caps one shared part
-    return bound
+    side, and each side's coverage is bounded by the best similarity every token could find.
+    What a query token can do against the candidate is worked out once per distinct token."""
+
+    def __init__(self, candidate: AnalysedName) -> None:
+        self.candidate = candidate
+        self._parts = structural_count(candidate.tokens)
+        self._base: dict[str, tuple[tuple[float, ...], float, tuple[int, ...]]] = {}
+        self._joined: dict[str, tuple[tuple[int, ...], bool]] = {}
+
+    def __call__(self, base: list[NameToken], joined: list[NameToken], owed: float) -> float:
+        tokens = self.candidate.tokens
+        best = [0.0] * len(tokens)
+        met: list[tuple[NameToken, float, int]] = []
+        for q in base:
+            similarities, found, compounds = self._base_profile(q)
+            best = [max(b, s) for b, s in zip(best, similarities, strict=True)]
+            for i in compounds:
+                best[i] = best[i + 1] = 1.0
+            if found > 0:
+                met.append((q, found, 1))
+        for pair in joined:
+            aligned, meets = self._joined_profile(pair)
+            for i in aligned:
+                best[i] = 1.0
+            if meets:
+                met.append((pair, 1.0, 2))
+        sides = _coverage_bound(tokens, best), _partial_coverage_bound(met, owed)
+        parts = structural_count(tuple(base)), self._parts
+        # The score weighs the better side by strong_side (larger is the safe guess when the query
+        # is not known to be one name, owed 0), and the worse side by the rest.
+        strong_side = 0.5 if owed and min(parts) == 1 < max(parts) else STRONG_SIDE
+        bound = strong_side * max(sides) + (1 - strong_side) * min(sides)
+        pairs = min(
+            sum(1 for t, _, _ in met if t.kind in STRUCTURAL), sum(1 for b in best if b > 0)
+        )
+        if owed and pairs < 2 and min(parts) >= 2:
+            bound = min(bound, SINGLE_TOKEN_CAP)  # as match_names caps one shared part
+        return bound
+
+    def _base_profile(self, q: NameToken) -> tuple[tuple[float, ...], float, tuple[int, ...]]:
+        """A query part against the candidate: its similarity to each candidate token (0 below
+        what alignment accepts), the best of them (1 when it aligns with two candidate parts
+        joined), and the candidate's adjacent pairs it could stand for as a compound."""
+        profile = self._base.get(q.sig)
+        if profile is None:
+            similarities = tuple(_best((token_similarity(q, c)[0],)) for c in self.candidate.tokens)
+            found = (
+                1.0
+                if _compound_partner(q, self.candidate.joined, True)
+                else max(similarities, default=0.0)
+            )
+            pairs = tuple(
+                i
+                for i, pair in enumerate(self.candidate.joined)
+                if _compound_partner(pair, (q,), False)
+            )
+            profile = self._base[q.sig] = (similarities, found, pairs)
+        return profile
+
+    def _joined_profile(self, pair: NameToken) -> tuple[tuple[int, ...], bool]:
+        """Two adjacent query parts joined: the candidate tokens that could stand for them as a
+        compound, and whether they could stand for two joined candidate parts."""
+        profile = self._joined.get(pair.sig)
+        if profile is None:
+            aligned = tuple(
+                i
+                for i, c in enumerate(self.candidate.tokens)
+                if _compound_partner(c, (pair,), True)
+            )
+            meets = _compound_partner(pair, self.candidate.tokens, False)
+            profile = self._joined[pair.sig] = (aligned, meets)
+        return profile
 
 
 def _best(similarities: Iterable[float]) -> float:

@@ -29,7 +29,7 @@ from finmon.screening.index import (
 )
 from finmon.screening.namescore import (
     MIN_SIMILARITY,
-    score_bound,
+    NameBound,
     token_similarity,
     weight_owed,
 )
@@ -147,7 +147,8 @@ def candidate_customers(
     probe.load_customers_tokens(set().union(*chosen.values()))
     found: set[str] = set()
     for name in names:
-        found.update(c for c in chosen[id(name)] if probe.bound(name, c) >= floor)
+        bound = NameBound(name)
+        found.update(c for c in chosen[id(name)] if probe.bound(bound, c) >= floor)
     return found
 
 
@@ -219,12 +220,12 @@ class _Probe:
             found = self._met[token.sig] = (everyone, short)
         return found
 
-    def bound(self, name: AnalysedName, customer: str) -> float:
-        """The best name score the customer could reach against this designation name."""
+    def bound(self, bound: NameBound, customer: str) -> float:
+        """The best name score the customer could reach against a designation name."""
         held = self._all.get(customer, ())
         base = [self._stored[i] for i, parts in held if parts == 1]
         joined = [self._stored[i] for i, parts in held if parts == 2]
-        return score_bound(base, joined, self._owed.get(customer, 0.0), name)
+        return bound(base, joined, self._owed.get(customer, 0.0))
 
     def load_customers_tokens(self, customers: set[str]) -> None:
         """Read every token of these customers' names, for bound()."""

@@ -24,7 +24,7 @@ from finmon.store.customer_index import candidate_customers, load_customers
 from finmon.store.freezes import open_release_reviews
 from finmon.store.models import ListVersion
 
-PRUNE_MARGIN = 0.03
+PRUNE_MARGIN = 0.05
 """Kept below the floor when pruning candidates by their coverage bound: a safety margin."""
 
 
