@@ -131,24 +131,28 @@ class TokenWriter:
 
 
 def candidate_customers(
-    session: Session, names: Iterable[AnalysedName], floor: float | None = None
+    session: Session, names: Iterable[tuple[AnalysedName, float | None]]
 ) -> set[str]:
     """Ids of the customers worth screening in full against any of these designation names.
 
     A customer is a candidate for a name when it meets two of the name's tokens (one, when
-    either side has a name of a single part), as in CandidateIndex; with a floor, a candidate
-    is dropped when neither side's coverage could reach it (namescore.coverage_bound)."""
+    either side has a name of a single part), as in CandidateIndex. Each name comes with a floor
+    (None for none): a candidate is dropped when the best name score it could reach (NameBound)
+    is below it."""
     probe = _Probe(session)
-    names = [name for name in names if name.tokens]
-    probe.prepare(token for name in names for token in index_tokens(name))
-    chosen = {id(name): _met_by(probe, name) for name in names}
-    if floor is None:
-        return set().union(*chosen.values())
-    probe.load_customers_tokens(set().union(*chosen.values()))
+    floors = [(name, floor) for name, floor in names if name.tokens]
+    probe.prepare(token for name, _ in floors for token in index_tokens(name))
+    chosen = [(name, floor, _met_by(probe, name)) for name, floor in floors]
+    probe.load_customers_tokens(
+        set().union(*(met for _, floor, met in chosen if floor is not None))
+    )
     found: set[str] = set()
-    for name in names:
+    for name, floor, met in chosen:
+        if floor is None:
+            found.update(met)
+            continue
         bound = NameBound(name)
-        found.update(c for c in chosen[id(name)] if probe.bound(bound, c) >= floor)
+        found.update(c for c in met if c not in found and probe.bound(bound, c) >= floor)
     return found
 
 

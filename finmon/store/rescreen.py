@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from finmon.lists.diff import ListDiff
 from finmon.model import Designation, matching_fingerprint
 from finmon.screening import Screener
-from finmon.screening.features import MAX_SUPPORT
+from finmon.screening.features import SAME_BIRTH_DAY, SAME_NATIONALITY
 from finmon.screening.screener import DEFAULT_THRESHOLD, heap_frozen
 from finmon.store.alerts import raise_alerts
 from finmon.store.customer_index import candidate_customers, load_customers
@@ -61,12 +61,16 @@ def rescreen(
     return RescreenResult(len(designations), candidates, alerts, reviews)
 
 
-def _floor(designations: Sequence[Designation]) -> float | None:
-    """The name score below which a customer cannot become a hit: evidence adds at most
-    MAX_SUPPORT, unless an identifier decides, and customers carry IINs and BINs."""
-    if any(i.kind in ("iin", "bin") for d in designations for i in d.identifiers):
+def _floor(designation: Designation, identified: bool) -> float | None:
+    """The name score below which a customer cannot become a hit on this designation: a
+    matching birth day and nationality add at most features.MAX_SUPPORT, only where the designation
+    gives them; no floor when an identifier could decide (customers carry IINs and BINs)."""
+    if identified:
         return None
-    return DEFAULT_THRESHOLD - MAX_SUPPORT - PRUNE_MARGIN
+    support = (SAME_BIRTH_DAY if designation.birth_dates else 0.0) + (
+        SAME_NATIONALITY if designation.nationalities else 0.0
+    )
+    return DEFAULT_THRESHOLD - support - PRUNE_MARGIN
 
 
 def _screen(
@@ -79,8 +83,12 @@ def _screen(
     if not designations:
         return 0, 0
     screener = Screener(designations, versions={version.source: version.version})
-    names = [entry.analysed for entry in screener.index.names]
-    ids = candidate_customers(session, names, floor=_floor(designations))
+    identified = any(i.kind in ("iin", "bin") for d in designations for i in d.identifiers)
+    names = [
+        (entry.analysed, _floor(screener.designations[entry.designation], identified))
+        for entry in screener.index.names
+    ]
+    ids = candidate_customers(session, names)
     if not ids:
         return 0, 0
     stored = list(load_customers(session, ids))
