@@ -739,7 +739,7 @@ def unpruned_candidates(old: Sequence[Designation], new: Sequence[Designation]) 
     names = [e.analysed for e in Screener(to_screen(diff_designations(old, new))).index.names]
     with default_database().read() as session:
         start = time.perf_counter()
-        found = candidate_customers(session, [(name, None) for name in names])
+        found = candidate_customers(session, [([name], None) for name in names])
         seconds = time.perf_counter() - start
     return {"seconds": seconds, "candidates": len(found), "names": len(names)}
 

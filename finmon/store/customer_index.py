@@ -11,6 +11,7 @@ single part) become the candidates that are screened in full.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from itertools import combinations
@@ -33,6 +34,7 @@ from finmon.screening.namescore import (
     token_similarity,
     weight_owed,
 )
+from finmon.screening.screener import heap_frozen
 from finmon.store.models import (
     Customer,
     CustomerToken,
@@ -130,30 +132,82 @@ class TokenWriter:
         return self._ids
 
 
+@dataclass(slots=True)
+class _Bounded:
+    """One designation's names, its floor, and the customers its names met."""
+
+    names: list[tuple[NameBound, set[str]]]
+    """Each name, and the customers it met."""
+    floor: float
+    met: list[str]
+    """The customers any of them met."""
+
+
 def candidate_customers(
-    session: Session, names: Iterable[tuple[AnalysedName, float | None]]
+    session: Session,
+    designations: Iterable[tuple[Sequence[AnalysedName], float | None]],
+    workers: int = 1,
 ) -> set[str]:
-    """Ids of the customers worth screening in full against any of these designation names.
+    """Ids of the customers worth screening in full against any of these designations, given
+    by their names and a floor each.
 
     A customer is a candidate for a name when it meets two of the name's tokens (one, when
-    either side has a name of a single part), as in CandidateIndex. Each name comes with a floor
-    (None for none): a candidate is dropped when the best name score it could reach (NameBound)
-    is below it."""
+    either side has a name of a single part), as in CandidateIndex. With a floor (None: none),
+    a candidate is dropped when the best name score it could reach against every name of the
+    designation (NameBound) is below it. With workers > 1 the bounds are worked out in that many
+    forked processes."""
+    global _FORKED
     probe = _Probe(session)
-    floors = [(name, floor) for name, floor in names if name.tokens]
-    probe.prepare(token for name, _ in floors for token in index_tokens(name))
-    chosen = [(name, floor, _met_by(probe, name)) for name, floor in floors]
-    probe.load_customers_tokens(
-        set().union(*(met for _, floor, met in chosen if floor is not None))
-    )
+    wanted = [([n for n in names if n.tokens], floor) for names, floor in designations]
+    probe.prepare(token for names, _ in wanted for name in names for token in index_tokens(name))
     found: set[str] = set()
-    for name, floor, met in chosen:
+    bounded: list[_Bounded] = []
+    for names, floor in wanted:
+        each = [(name, _met_by(probe, name)) for name in names]
+        met: set[str] = set().union(*(m for _, m in each))
         if floor is None:
             found.update(met)
-            continue
-        bound = NameBound(name)
-        found.update(c for c in met if c not in found and probe.bound(bound, c) >= floor)
+        elif met:
+            bounds = [(NameBound(name), m) for name, m in each if m]
+            bounded.append(_Bounded(bounds, floor, sorted(met)))
+    probe.load_customers_tokens({c for b in bounded for c in b.met})
+    tasks = [(i, start) for i, b in enumerate(bounded) for start in range(0, len(b.met), CHUNK)]
+    if workers > 1 and len(tasks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        _FORKED = (probe, bounded)
+        try:
+            with heap_frozen(), multiprocessing.get_context("fork").Pool(workers) as pool:
+                for survivors in pool.imap_unordered(_survivors, tasks, chunksize=4):
+                    found.update(survivors)
+        finally:
+            _FORKED = None
+    else:
+        for task in tasks:
+            found.update(_survivors(task, (probe, bounded)))
     return found
+
+
+CHUNK = 1000
+"""Candidates of one designation whose bounds a forked worker works out at a time."""
+
+_FORKED: tuple[_Probe, list[_Bounded]] | None = None
+"""What forked workers of candidate_customers inherit (set only while they run)."""
+
+
+def _survivors(
+    task: tuple[int, int], work: tuple[_Probe, list[_Bounded]] | None = None
+) -> list[str]:
+    """The candidates, in one chunk of one designation's, whose bound against one of the names
+    that met them reaches its floor. Each NameBound keeps what it worked out for the next
+    chunks (in a forked worker, for the chunks that worker gets)."""
+    probe, bounded = work or _FORKED or (None, [])
+    assert probe is not None
+    i, start = task
+    entry = bounded[i]
+    return [
+        c
+        for c in entry.met[start : start + CHUNK]
+        if any(c in met and probe.bound(bound, c) >= entry.floor for bound, met in entry.names)
+    ]
 
 
 def _met_by(probe: _Probe, name: AnalysedName) -> set[str]:
@@ -181,6 +235,7 @@ class _Probe:
         self._stored: dict[int, NameToken] = {}
         self._postings: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         self._all: dict[str, list[tuple[int, int]]] = {}
+        self._held: dict[str, tuple[list[NameToken], list[NameToken]]] = {}
         self._owed: dict[str, float] = {}
         self._met: dict[str, tuple[set[str], set[str]]] = {}
 
@@ -226,9 +281,7 @@ class _Probe:
 
     def bound(self, bound: NameBound, customer: str) -> float:
         """The best name score the customer could reach against a designation name."""
-        held = self._all.get(customer, ())
-        base = [self._stored[i] for i, parts in held if parts == 1]
-        joined = [self._stored[i] for i, parts in held if parts == 2]
+        base, joined = self._held.get(customer, ([], []))
         return bound(base, joined, self._owed.get(customer, 0.0))
 
     def load_customers_tokens(self, customers: set[str]) -> None:
@@ -244,6 +297,12 @@ class _Probe:
                 if token_id not in self._stored:
                     missing.add(token_id)
         self._stored.update(self._tokens(missing))
+        for customer in wanted:
+            held = self._all.get(customer, ())
+            self._held[customer] = (
+                [self._stored[i] for i, parts in held if parts == 1],
+                [self._stored[i] for i, parts in held if parts == 2],
+            )
 
     def _tokens(self, ids: set[int]) -> dict[int, NameToken]:
         stored: dict[int, NameToken] = {}

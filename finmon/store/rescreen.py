@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from finmon.lists.diff import ListDiff
 from finmon.model import Designation, matching_fingerprint
+from finmon.names.parts import AnalysedName
 from finmon.screening import Screener
 from finmon.screening.features import SAME_BIRTH_DAY, SAME_NATIONALITY
 from finmon.screening.screener import DEFAULT_THRESHOLD, heap_frozen
@@ -84,11 +85,11 @@ def _screen(
         return 0, 0
     screener = Screener(designations, versions={version.source: version.version})
     identified = any(i.kind in ("iin", "bin") for d in designations for i in d.identifiers)
-    names = [
-        (entry.analysed, _floor(screener.designations[entry.designation], identified))
-        for entry in screener.index.names
-    ]
-    ids = candidate_customers(session, names)
+    names: dict[int, list[AnalysedName]] = {}
+    for entry in screener.index.names:
+        names.setdefault(entry.designation, []).append(entry.analysed)
+    wanted = [(found, _floor(screener.designations[i], identified)) for i, found in names.items()]
+    ids = candidate_customers(session, wanted, workers=workers)
     if not ids:
         return 0, 0
     stored = list(load_customers(session, ids))
