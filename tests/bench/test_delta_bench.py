@@ -115,9 +115,12 @@ def test_agreement_reports_full_hits_the_delta_did_not_alert() -> None:
         "sampled": False,
     }
     after = {"pairs": [["C1", "QDi.1"], ["C3", "QDi.3"]], "scores": {"C3 QDi.3": 0.82}}
-    result = check_agreement(full, after)
+    result = check_agreement(full, after, {"pairs": []})
     assert result["missing"] == [["C2", "QDi.2", 0.85]]
     assert result["extra"] == [["C3", "QDi.3", 0.82]]
+    # An alert on C2 from the old version, still awaiting a decision, accounts for its hit.
+    result = check_agreement(full, after, {"pairs": [["C2", "QDi.2"]]})
+    assert (result["missing"], result["already_awaiting"]) == ([], 1)
 
 
 def test_delta_alerts_the_planted_customers_of_a_small_registry(
