@@ -27,7 +27,7 @@ from finmon.names.parts import (
     structural_count,
 )
 
-ALGORITHM = "finmon-name-1"
+ALGORITHM = "finmon-name-2"
 MIN_SIMILARITY = 0.7
 """Token pairs below this similarity are not aligned at all."""
 STRONG_SIDE = 0.7
@@ -166,7 +166,7 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     elif SURNAME_ENDING.sub("", a.key) == b.key or SURNAME_ENDING.sub("", b.key) == a.key:
         found = 0.6, "surname_form"
     else:
-        found = _spelling_similarity(a.key, b.key, a.skel, b.skel)
+        found = _spelling_similarity(a, b)
     return _known_names(a, b, found)
 
 
@@ -193,8 +193,13 @@ def _arabic_or_latin_group(token: NameToken) -> int | None:
     return group_of_arabic(token.key, token.cross) if token.arabic else group_of(token.key)
 
 
-def _spelling_similarity(a: str, b: str, skel_a: str, skel_b: str) -> tuple[float, str]:
-    similarity = OSA.normalized_similarity(a, b)
+def _spelling_similarity(token_a: NameToken, token_b: NameToken) -> tuple[float, str]:
+    a, b, skel_a, skel_b = token_a.key, token_b.key, token_a.skel, token_b.skel
+    # A key evens out spellings of one sound (x and ks); it must not set apart two spellings
+    # that are a letter apart as written (Kaxng, Kang).
+    similarity = max(
+        OSA.normalized_similarity(a, b), OSA.normalized_similarity(token_a.text, token_b.text)
+    )
     if skel_a == skel_b and min(len(skel_a) + 1, len(a), len(b)) >= 4 and similarity < 0.88:
         same_start = a[0] == b[0] or (a[0] in _VOWELS and b[0] in _VOWELS)
         return (0.88 if same_start else 0.85), "skeleton"
