@@ -1,7 +1,8 @@
 """Candidate index: find the list names worth scoring for a query, without scanning them all.
 
 Every distinct token of the list names is indexed by its folded key, by every key one deletion
-away (so one substituted, missing, extra or swapped letter still meets), by patronymic stem, and by
+away (so one substituted, missing, extra or swapped letter still meets), by its spelling as written
+and that spelling's deletions where it differs from the key, by patronymic stem, and by
 consonant skeleton across scripts (Arabic with Latin or Cyrillic). Adjacent token pairs are indexed
 joined, so 'Abdul Aziz' meets 'Abdulaziz'. What a query token meets is computed once per batch.
 """
@@ -155,6 +156,8 @@ def probing_keys(token: NameToken) -> list[str]:
 def _lookup_keys(token: NameToken) -> list[str]:
     """Every key under which a token is filed, and looked up."""
     keys = [token.key, *deletions(token.key)]
+    if token.text != token.key and " " not in token.text:
+        keys.extend((token.text, *deletions(token.text)))  # as written: Maaxim, Maalim
     if token.stem != token.key:
         keys.append(token.stem)
     if len(token.skel) >= 3:

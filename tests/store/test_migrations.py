@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
+from dataclasses import replace
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
@@ -12,13 +13,17 @@ from alembic import command
 from alembic.autogenerate import compare_metadata, produce_migrations, render_python_code
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.orm import Session
 
 from finmon.errors import StoreError
+from finmon.names import analyse_name
+from finmon.screening.index import filing_keys
 from finmon.settings import load_settings
 from finmon.store import Database, default_database, verify_audit
 from finmon.store.audit import append_audit
+from finmon.store.customer_index import _decode, candidate_customers
+from finmon.store.customers import import_customers
 from finmon.store.migrations import (
     BASE_TABLES,
     VERSIONS,
@@ -32,7 +37,8 @@ from finmon.store.migrations.revisions import (
     new_revision,
     upgrade_to_head,
 )
-from finmon.store.models import Base
+from finmon.store.models import Base, NameTokenKey, NameTokenRow
+from tests.store.workflow_data import fixture_rows, write_csv
 
 
 def _schema_differences(db: Database) -> list[object]:
@@ -183,3 +189,37 @@ def test_finmon_column_types_are_written_as_their_sql_types() -> None:
         code = render_python_code(upgrade, render_item=context_options()["render_item"])
     assert "UtcDateTime" not in code
     assert "sa.DateTime()" in code
+
+
+def test_0003_files_the_written_form_keys_that_tokens_indexed_before_it_lack(
+    tmp_path: Path,
+) -> None:
+    rows = fixture_rows()
+    extra = [
+        {**rows[0], "id": "T1", "full_name": "Maaxim Ayman"},
+        {**rows[0], "id": "T2", "full_name": "Kaxng Mun Kil"},
+        {**rows[0], "id": "T3", "full_name": "Woo Yong"},
+    ]
+    for row in extra:
+        row["iin"] = row["accounts"] = ""
+    import_customers(write_csv(tmp_path / "customers.csv", [*rows, *extra]), actor="officer.a")
+    db = default_database()
+    keys = NameTokenKey.__table__
+    with db.engine.begin() as conn:
+        tokens = {
+            i: _decode(data) for i, data in conn.execute(select(NameTokenRow.id, NameTokenRow.data))
+        }
+        now = {(k, i) for i, token in tokens.items() for k in filing_keys(token)}
+        before = {(k, i) for i, t in tokens.items() for k in filing_keys(replace(t, text=t.key))}
+        assert len(now - before) > 10  # the written forms the revision must file
+        assert set(conn.execute(select(keys.c.key, keys.c.token_id))) == now
+        # The index as finmon filed it before 0003, at 0002.
+        conn.execute(keys.delete())
+        conn.execute(keys.insert(), [{"key": k, "token_id": i} for k, i in sorted(before)])
+        command.downgrade(config(conn), "0002_customers_alerts_freezes")
+        assert current_revision(conn) == "0002_customers_alerts_freezes"
+        upgrade_to_head(conn)
+        assert set(conn.execute(select(keys.c.key, keys.c.token_id))) == now
+    with db.read() as session:
+        found = candidate_customers(session, [([analyse_name("MAALIM AYMAN")], None)])
+    assert "T1" in found
