@@ -303,17 +303,7 @@ def run_screening(
 
 def hit_row(party: Party, hit: Hit) -> dict[str, Any]:
     """One output row for one hit, in HIT_COLUMNS order."""
-    return {
-        "id": party.id,
-        "query_name": hit.query_name,
-        "score": round(hit.score, 4),
-        "list": hit.designation.source,
-        "list_version": hit.list_version,
-        "reference": hit.designation.reference,
-        "designation_name": hit.designation.caption,
-        "matched_name": hit.matched_name,
-        "explanation": hit.explanation,
-    }
+    return {"id": party.id, **hit.to_dict()}
 
 
 def compare_pairs(pairs: Path, output: Path | None, encoding: str | None) -> None:
@@ -342,8 +332,9 @@ def main() -> None:
     app(prog_name="finmon")
 
 
-# The workflow commands (customers, alerts, freezes, lists diff) register themselves on `app`.
-from finmon import cli_workflow  # noqa: E402, F401
+# The workflow commands (customers, alerts, freezes, lists diff) and the API's (users, serve)
+# register themselves on `app`.
+from finmon import cli_api, cli_workflow  # noqa: E402, F401
 
 
 def _report_load(result: Any) -> None:

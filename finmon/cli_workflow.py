@@ -340,12 +340,7 @@ def lists_diff(
             "source": source,
             "from": before,
             "to": newer.version,
-            **counts,
-            "added_designations": [d.to_dict() for d in diff.added],
-            "removed_designations": [d.to_dict() for d in diff.removed],
-            "amendments": [
-                {"reference": a.after.reference, "changes": a.changes} for a in diff.amended
-            ],
+            **diff.to_dict(),
         }
         output.write_text(json.dumps(document, ensure_ascii=False, indent=2, default=str))
         err.print(f"diff written to {output}", markup=False)

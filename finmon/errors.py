@@ -48,3 +48,17 @@ class WorkflowRefused(FinmonError):
 
     exit_code = 7
     http_status = 409
+
+
+class Unauthenticated(FinmonError):
+    """No credentials, or credentials finmon does not accept (unknown, revoked, disabled)."""
+
+    exit_code = 8
+    http_status = 401
+
+
+class Forbidden(FinmonError):
+    """The signed-in user's role does not allow this."""
+
+    exit_code = 9
+    http_status = 403

@@ -45,6 +45,17 @@ class ListDiff:
             "amended": len(self.amended),
         }
 
+    def to_dict(self) -> dict[str, Any]:
+        """The counts and every change, JSON-ready (values as the designations hold them)."""
+        return {
+            **self.summary(),
+            "added_designations": [d.to_dict() for d in self.added],
+            "removed_designations": [d.to_dict() for d in self.removed],
+            "amendments": [
+                {"reference": a.after.reference, "changes": a.changes} for a in self.amended
+            ],
+        }
+
 
 def diff_designations(old: Iterable[Designation], new: Iterable[Designation]) -> ListDiff:
     """Compare two versions of a list by (source, reference)."""

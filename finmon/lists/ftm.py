@@ -41,7 +41,7 @@ _NAME_QUALITIES = (
     ("weakAlias", NameQuality.WEAK),
     ("previousName", NameQuality.FORMER),
 )
-_IDENTIFIERS = {
+IDENTIFIER_PROPS = {
     "idNumber": "national_id",
     "passportNumber": "passport",
     "innCode": "inn",
@@ -55,6 +55,7 @@ _IDENTIFIERS = {
     "mmsi": "mmsi",
     "callSign": "call_sign",
 }
+"""FollowTheMoney identifier properties and the Identifier kind each becomes."""
 _NAME_PARTS = ("firstName", "secondName", "middleName", "fatherName", "lastName")
 
 
@@ -77,7 +78,7 @@ def parse_ftm(path: Path, source: str | None = None) -> ParsedList:
         if schema == "Sanction":
             _collect_sanction(entity, sanctions)
         elif schema in PARTY_SCHEMAS:
-            parties.append(_party(path, line, entity))
+            parties.append(entity_designation(entity, place(path, line)))
     name = source or first_dataset or SOURCE
     _check_unique(path, parties)
     for party in parties:
@@ -120,11 +121,13 @@ def _first(value: Any) -> str | None:
     return None
 
 
-def _party(path: Path, line: int, entity: dict[str, Any]) -> Designation:
+def entity_designation(entity: dict[str, Any], where: str) -> Designation:
+    """A FollowTheMoney party entity (schema in PARTY_SCHEMAS, with an id) as a Designation of
+    this format's source; `where` names the entity's place in errors."""
     schema = PARTY_SCHEMAS[entity["schema"]]
     names = _names(entity)
     if not names.result():
-        raise InputError(f"{place(path, line)}: {entity['schema']} {entity['id']} has no name")
+        raise InputError(f"{where}: {entity['schema']} {entity['id']} has no name")
     remarks = [*_values(entity, "notes"), *_values(entity, "summary")]
     topics = _values(entity, "topics")
     if topics:
@@ -178,7 +181,7 @@ def _countries(entity: dict[str, Any], schema: Schema, remarks: list[str]) -> li
 
 def _identifiers(entity: dict[str, Any]) -> list[Identifier]:
     found: list[Identifier] = []
-    for prop, kind in _IDENTIFIERS.items():
+    for prop, kind in IDENTIFIER_PROPS.items():
         for number in unique(_values(entity, prop)):
             found.append(Identifier(kind, number))
     return found

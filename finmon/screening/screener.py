@@ -38,6 +38,19 @@ class Hit:
     matched_name: str
     explanation: dict[str, Any]
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the score, the list entry and the name that matched, and why."""
+        return {
+            "query_name": self.query_name,
+            "score": round(self.score, 4),
+            "list": self.designation.source,
+            "list_version": self.list_version,
+            "reference": self.designation.reference,
+            "designation_name": self.designation.caption,
+            "matched_name": self.matched_name,
+            "explanation": self.explanation,
+        }
+
 
 class Screener:
     """An in-memory index over designations; screens parties against all of them."""

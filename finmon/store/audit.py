@@ -94,6 +94,30 @@ def verify_audit(db: Database | None = None) -> AuditReport:
     return AuditReport(len(entries), expected)
 
 
+def audit_rows(
+    *, after_id: int = 0, limit: int = 100, db: Database | None = None
+) -> list[dict[str, Any]]:
+    """Rows of the chain in id order, from the one after `after_id`: a page of the trail."""
+    db = db or default_database()
+    query = select(AuditEntry).where(AuditEntry.id > after_id).order_by(AuditEntry.id).limit(limit)
+    with db.read() as session:
+        return [
+            {
+                "id": entry.id,
+                "at": as_utc(entry.at).isoformat(),
+                "actor": entry.actor,
+                "action": entry.action,
+                "object": entry.object,
+                "before": entry.before,
+                "after": entry.after,
+                "reason": entry.reason,
+                "prev_hash": entry.prev_hash,
+                "hash": entry.hash,
+            }
+            for entry in session.scalars(query)
+        ]
+
+
 def _check_row(entry: AuditEntry, expected: str, known: set[str]) -> tuple[str, str] | None:
     if entry.prev_hash != expected:
         if entry.prev_hash in known or entry.prev_hash == GENESIS:

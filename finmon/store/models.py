@@ -301,3 +301,33 @@ class PermittedPayment(Base):
     approved_by: Mapped[str | None] = mapped_column(String(200))
     approved_at: Mapped[dt.datetime | None]
     status: Mapped[str] = mapped_column(String(32))
+
+
+class User(Base):
+    """Someone who signs in to the API or the web interface, with one role."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    role: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime]
+    created_by: Mapped[str] = mapped_column(String(200))
+    disabled_at: Mapped[dt.datetime | None]
+
+
+class ApiKey(Base):
+    """A key a program sends as `Authorization: Bearer KEY`; only its sha256 is kept.
+
+    The key holds 256 random bits, so a fast hash is enough (a slow one is for passwords, which
+    people choose); `key_id`, the key's public part, finds the row without scanning."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(200))

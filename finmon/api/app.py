@@ -1,0 +1,414 @@
+"""finmon's HTTP API: screening in the payment path, and the alert, freeze and audit workflow.
+
+A thin front door: every route checks the caller's role (`finmon.workflow.access`), calls one
+store or screening service with the caller as the actor, and returns what it returned. Errors are
+FinmonErrors mapped to their HTTP status in one place (`_finmon_error`). Programs authenticate
+with `Authorization: Bearer KEY` (keys from `finmon users create`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+import finmon
+from finmon.api.match import MatchRequest, echo, query_party, result
+from finmon.countries import to_iso2
+from finmon.errors import FinmonError, InputError, NotFound, Unauthenticated
+from finmon.lists.identifiers import is_valid_iin_bin, kz_number_kind
+from finmon.model import Gender, Identifier, Party, Schema
+from finmon.screening import DEFAULT_THRESHOLD, Screener
+from finmon.screening.inputs import parse_birth_date
+from finmon.screening.namescore import ALGORITHM
+from finmon.store import Database, default_database
+from finmon.store import alerts as alerts_store
+from finmon.store import audit as audit_store
+from finmon.store import customers as customers_store
+from finmon.store import freezes as freezes_store
+from finmon.store import lists as lists_store
+from finmon.store import users as users_store
+from finmon.store.lists import current_version_ids, current_versions
+from finmon.store.screener import build_screener
+from finmon.store.users import Principal, authenticate_key
+from finmon.workflow import Verdict
+from finmon.workflow.access import Action, Role, check_allowed
+
+ALL_LISTS = ("default", "sanctions", "all")
+"""Dataset names that mean every loaded list (yente clients send "default" or "sanctions")."""
+MAX_PARTIES = 1000
+"""Parties in one /screen request."""
+
+_bearer = HTTPBearer(auto_error=False, description="An API key from `finmon users create`.")
+
+
+def _caller(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """The user whose API key came with the request; Unauthenticated without a live key."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated("send an API key as 'Authorization: Bearer KEY'")
+    db: Database = request.app.state.db
+    return authenticate_key(credentials.credentials, db)
+
+
+Caller = Annotated[Principal, Depends(_caller)]
+
+
+def _allowed(action: Action) -> Callable[[Principal], Principal]:
+    def check(who: Caller) -> Principal:
+        check_allowed(who.name, who.role, action)
+        return who
+
+    return check
+
+
+Screen = Annotated[Principal, Depends(_allowed(Action.SCREEN))]
+Read = Annotated[Principal, Depends(_allowed(Action.READ))]
+Decide = Annotated[Principal, Depends(_allowed(Action.DECIDE))]
+Approve = Annotated[Principal, Depends(_allowed(Action.APPROVE))]
+Ask = Annotated[Principal, Depends(_allowed(Action.REQUEST))]
+Audit = Annotated[Principal, Depends(_allowed(Action.AUDIT))]
+Admin = Annotated[Principal, Depends(_allowed(Action.MANAGE_USERS))]
+
+
+class Screeners:
+    """The Screener of each dataset over the current list versions, rebuilt when a list load
+    changes them (checked on every request: one small query)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._lock = threading.Lock()
+        self._built: dict[str, tuple[tuple[int, ...], Screener]] = {}
+
+    def get(self, dataset: str) -> Screener:
+        """The Screener for "default" (every list) or one list source; NotFound otherwise."""
+        stamp = tuple(current_version_ids(self.db))
+        found = self._built.get(dataset)
+        if found is not None and found[0] == stamp:
+            return found[1]
+        with self._lock:
+            found = self._built.get(dataset)
+            if found is None or found[0] != stamp:
+                found = self._built[dataset] = (stamp, self._build(dataset))
+            return found[1]
+
+    def _build(self, dataset: str) -> Screener:
+        versions = current_versions(self.db)
+        if not versions:
+            raise NotFound("no list is loaded: an administrator must load one first")
+        screener = build_screener(self.db, versions)
+        if dataset in ALL_LISTS:
+            return screener
+        if dataset not in versions:
+            known = ", ".join([*ALL_LISTS, *sorted(versions)])
+            raise NotFound(f"no dataset {dataset!r}; use one of {known}")
+        chosen = [d for d in screener.designations if d.source == dataset]
+        return Screener(chosen, versions={dataset: versions[dataset]})
+
+
+class PartyIn(BaseModel):
+    """One party to screen, in finmon's own terms."""
+
+    id: str = Field(min_length=1, max_length=200)
+    names: list[str] = Field(min_length=1, max_length=50)
+    schema_: str = Field("unknown", alias="schema", description="person, organization ...")
+    birth_dates: list[str] = Field(default_factory=list, description="YYYY-MM-DD, DD.MM.YYYY, YYYY")
+    nationalities: list[str] = Field(default_factory=list, description="ISO codes or names")
+    iin: str | None = Field(None, description="Kazakh IIN or BIN (12 digits, check digit)")
+    gender: str | None = None
+
+
+class ScreenRequest(BaseModel):
+    parties: list[PartyIn] = Field(min_length=1, max_length=MAX_PARTIES)
+    threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0)
+
+
+class DecisionIn(BaseModel):
+    decision: Verdict
+    reason: str | None = Field(None, max_length=4000)
+
+
+class ReasonIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=4000)
+
+
+class PaymentIn(BaseModel):
+    amount: str = Field(min_length=1, max_length=40, examples=["150000.00"])
+    currency: str = Field(min_length=3, max_length=3, examples=["KZT"])
+    purpose: str = Field(min_length=1, max_length=4000)
+    payee: str | None = Field(None, max_length=400)
+
+
+class UserIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    role: Role
+
+
+def create_app(db: Database | None = None) -> FastAPI:
+    """The API over one store (the default database unless given)."""
+    store = db or default_database()
+    screeners = Screeners(store)
+    app = FastAPI(
+        title="finmon",
+        version=finmon.__version__,
+        description="Screening against the UN and national lists, alerts with four-eyes "
+        "decisions, freezes within 24 hours, and a verifiable audit trail.",
+    )
+    app.state.db = store
+    app.add_exception_handler(FinmonError, _finmon_error)  # type: ignore[arg-type]
+
+    @app.get("/healthz", tags=["service"])
+    def healthz() -> dict[str, Any]:
+        """Liveness and the list versions in use (no key needed)."""
+        return {"status": "ok", "lists": current_versions(store)}
+
+    @app.get("/me", tags=["service"])
+    def me(who: Caller) -> dict[str, str]:
+        """Who the key belongs to and their role."""
+        return {"name": who.name, "role": who.role.value}
+
+    @app.post("/match/{dataset}", tags=["screening"])
+    def match(
+        dataset: str,
+        body: MatchRequest,
+        _who: Screen,
+        limit: Annotated[int, Query(ge=1, le=100)] = 5,
+        threshold: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_THRESHOLD,
+        cutoff: Annotated[float, Query(ge=0.0, le=1.0)] = 0.5,
+    ) -> dict[str, Any]:
+        """yente's /match: score each query entity against a dataset ("default": every list).
+
+        Results at or above `cutoff` are returned, best first, `match` set at or above
+        `threshold`. A query finmon cannot read gets its own status 400 beside the others."""
+        screener = screeners.get(dataset)
+        floor = min(cutoff, threshold)
+        responses: dict[str, Any] = {}
+        for key, example in body.queries.items():
+            try:
+                party = query_party(key, example)
+            except InputError as exc:
+                responses[key] = {"status": 400, "error": str(exc), "query": echo(example)}
+                continue
+            hits = screener.screen(party, threshold=floor, limit=limit)
+            results = [result(hit, threshold) for hit in hits]
+            responses[key] = {
+                "status": 200,
+                "results": results,
+                "total": {"value": len(results), "relation": "eq"},
+                "query": echo(example),
+            }
+        return {
+            "responses": responses,
+            "matcher": {"name": "finmon", "algorithm": ALGORITHM, "threshold": threshold},
+            "limit": limit,
+        }
+
+    @app.post("/screen", tags=["screening"])
+    def screen(body: ScreenRequest, _who: Screen) -> dict[str, Any]:
+        """Screen parties in finmon's format against every loaded list."""
+        screener = screeners.get("default")
+        parties = [_party(i, p) for i, p in enumerate(body.parties)]
+        return {
+            "lists": screener.versions,
+            "threshold": body.threshold,
+            "results": [
+                {"id": party.id, "hits": [hit.to_dict() for hit in hits]}
+                for party, hits in screener.screen_many(parties, threshold=body.threshold)
+            ],
+        }
+
+    @app.get("/lists", tags=["lists"])
+    def lists(_who: Read, all_versions: bool = False) -> list[dict[str, Any]]:
+        """The current version of each list (or every version loaded)."""
+
+        rows = lists_store.list_versions(store, all_versions=all_versions)
+        return [dataclasses.asdict(row) for row in rows]
+
+    @app.get("/lists/{source}/diff", tags=["lists"])
+    def list_diff(source: str, _who: Read, version: str | None = None) -> dict[str, Any]:
+        """What a version of a list added, removed and amended against the one before it."""
+
+        newer, older, diff = lists_store.version_diff(source, version=version, db=store)
+        return {
+            "source": source,
+            "from": older.version if older is not None else None,
+            "to": newer.version,
+            **diff.to_dict(),
+        }
+
+    @app.get("/customers/{customer_id}", tags=["customers"])
+    def customer(customer_id: str, _who: Read) -> dict[str, Any]:
+        """A customer's current record and every earlier version."""
+
+        return customers_store.customer_history(customer_id, store)
+
+    @app.get("/alerts", tags=["alerts"])
+    def alerts(
+        _who: Read, status: Annotated[str, Query(pattern="^(open|decided|all)$")] = "open"
+    ) -> list[dict[str, Any]]:
+        """Alerts, oldest first: open (awaiting a decision), decided, or all."""
+
+        return [row.to_dict() for row in alerts_store.list_alerts(status, store)]
+
+    @app.get("/alerts/{alert_id}", tags=["alerts"])
+    def alert(alert_id: int, _who: Read) -> dict[str, Any]:
+        """One alert with its full explanation."""
+
+        row, explanation = alerts_store.get_alert(alert_id, store)
+        return {**row.to_dict(), "explanation": explanation}
+
+    @app.post("/alerts/{alert_id}/decision", tags=["alerts"])
+    def decide(alert_id: int, body: DecisionIn, who: Decide) -> dict[str, Any]:
+        """A first decision; a confirmed hit then awaits a supervisor's approval."""
+
+        status = alerts_store.decide_alert(
+            alert_id, body.decision, actor=who.name, reason=body.reason, db=store
+        )
+        return {"alert_id": alert_id, "status": status}
+
+    @app.post("/alerts/{alert_id}/approve", tags=["alerts"])
+    def approve(alert_id: int, who: Approve) -> dict[str, Any]:
+        """A second person approves a confirmed hit: the freeze order is made."""
+
+        freeze_id = alerts_store.approve(alert_id, actor=who.name, db=store)
+        return {"alert_id": alert_id, "status": "confirmed_hit", "freeze_id": freeze_id}
+
+    @app.get("/freezes", tags=["freezes"])
+    def freezes(_who: Read) -> list[dict[str, Any]]:
+        """Every freeze order as its notification record, oldest first."""
+
+        return freezes_store.list_freezes(store)
+
+    @app.get("/freezes/sla", tags=["freezes"])
+    def freezes_sla(_who: Read) -> list[dict[str, Any]]:
+        """Every alert not yet acted on, most urgent first, with the hours left of the 24."""
+
+        return [dataclasses.asdict(item) for item in freezes_store.sla(store)]
+
+    @app.get("/freezes/{freeze_id}", tags=["freezes"])
+    def freeze(freeze_id: int, _who: Read) -> dict[str, Any]:
+        """One freeze order with its release and permitted payments."""
+
+        return freezes_store.get_freeze(freeze_id, store)
+
+    @app.post("/freezes/{freeze_id}/release-request", tags=["freezes"])
+    def release_request(freeze_id: int, body: ReasonIn, who: Ask) -> dict[str, Any]:
+        """Ask for a release (after a delisting or a false positive); a second person approves."""
+
+        status = freezes_store.ask_release(freeze_id, actor=who.name, reason=body.reason, db=store)
+        return {"freeze_id": freeze_id, "status": status}
+
+    @app.post("/freezes/{freeze_id}/release", tags=["freezes"])
+    def release(freeze_id: int, who: Approve) -> dict[str, Any]:
+        """Approve a requested release as the second person."""
+
+        status = freezes_store.release(freeze_id, actor=who.name, db=store)
+        return {"freeze_id": freeze_id, "status": status}
+
+    @app.post("/freezes/{freeze_id}/payments", tags=["freezes"])
+    def payment(freeze_id: int, body: PaymentIn, who: Ask) -> dict[str, Any]:
+        """Record a permitted payment for basic expenses (Article 12 section 8) for approval."""
+
+        payment_id = freezes_store.request_payment(
+            freeze_id,
+            actor=who.name,
+            amount=body.amount,
+            currency=body.currency,
+            purpose=body.purpose,
+            payee=body.payee,
+            db=store,
+        )
+        return {"payment_id": payment_id, "status": "pending_approval"}
+
+    @app.post("/payments/{payment_id}/approve", tags=["freezes"])
+    def payment_approve(payment_id: int, who: Approve) -> dict[str, Any]:
+        """Approve a permitted payment as the second person."""
+
+        freezes_store.approve_payment(payment_id, actor=who.name, db=store)
+        return {"payment_id": payment_id, "status": "approved"}
+
+    @app.get("/audit", tags=["audit"])
+    def audit(
+        _who: Audit,
+        after_id: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> list[dict[str, Any]]:
+        """A page of the audit trail in order: the rows after `after_id`."""
+
+        return audit_store.audit_rows(after_id=after_id, limit=limit, db=store)
+
+    @app.get("/audit/verify", tags=["audit"])
+    def audit_verify(_who: Audit) -> dict[str, Any]:
+        """Walk the hash chain; names the first edited, deleted or reordered row."""
+
+        report = audit_store.verify_audit(store)
+        return {**dataclasses.asdict(report), "ok": report.ok}
+
+    @app.get("/users", tags=["users"])
+    def users(_who: Admin) -> list[dict[str, Any]]:
+        """Every user, their role and how many live keys they hold."""
+
+        return users_store.list_users(store)
+
+    @app.post("/users", tags=["users"], status_code=201)
+    def user_create(body: UserIn, who: Admin) -> dict[str, Any]:
+        """Add a user; the answer holds their API key, which is shown this once."""
+
+        key = users_store.create_user(body.name, body.role, actor=who.name, db=store)
+        return {"name": body.name, "role": body.role.value, "api_key": key}
+
+    @app.post("/users/{name}/revoke-keys", tags=["users"])
+    def user_revoke(name: str, who: Admin) -> dict[str, Any]:
+        """Revoke every live key of a user."""
+
+        return {"name": name, "revoked": users_store.revoke_keys(name, actor=who.name, db=store)}
+
+    return app
+
+
+def _party(position: int, given: PartyIn) -> Party:
+    """A /screen party as a Party; InputError naming the party and field for a bad value."""
+    where = f"parties[{position}] (id {given.id!r})"
+    birth_dates = []
+    for value in given.birth_dates:
+        born = parse_birth_date(value)
+        if born is None:
+            raise InputError(f"{where}.birth_dates: {value!r} is not a date (YYYY-MM-DD or YYYY)")
+        birth_dates.append(born)
+    nationalities = []
+    for value in given.nationalities:
+        code = to_iso2(value.upper() if len(value) <= 3 else value)
+        if code is None:
+            raise InputError(f"{where}.nationalities: {value!r} is not a country finmon knows")
+        nationalities.append(code)
+    identifiers = []
+    if given.iin:
+        number = "".join(given.iin.split())
+        if not is_valid_iin_bin(number):
+            raise InputError(f"{where}.iin: {given.iin!r} is not a valid IIN or BIN")
+        identifiers.append(Identifier(kz_number_kind(number) or "iin", number, "KZ"))
+    names = [" ".join(name.split()) for name in given.names if name.strip()]
+    if not names:
+        raise InputError(f"{where}.names: every name is empty")
+    return Party(
+        id=given.id,
+        names=names,
+        schema=Schema.parse(given.schema_),
+        birth_dates=birth_dates,
+        nationalities=nationalities,
+        identifiers=identifiers,
+        gender=Gender.parse(given.gender),
+    )
+
+
+def _finmon_error(_request: Request, exc: FinmonError) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+    return JSONResponse({"detail": str(exc)}, status_code=exc.http_status, headers=headers)

@@ -1,0 +1,116 @@
+"""The `finmon` commands of the HTTP front door: users and their keys, and `finmon serve`.
+
+Users are made on the command line by whoever runs finmon on the server (the actor of the audit
+row is --actor / FINMON_ACTOR); after that an admin can make them through the API too.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from finmon.cli import _actor, app, err, out
+from finmon.errors import InputError
+from finmon.workflow.access import Role
+
+users_app = typer.Typer(help="Users, roles and API keys.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        choices = ", ".join(r.value for r in Role)
+        raise InputError(f"unknown --role {value!r}; use one of {choices}") from None
+
+
+@users_app.command("create")
+def users_create(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="User name (letters, digits, . _ - @).")],
+    role: Annotated[str, typer.Option(help="analyst, supervisor, admin or auditor.")],
+) -> None:
+    """Add a user with one role and print their API key (shown this once, stored hashed)."""
+    from finmon.store.users import create_user
+
+    key = create_user(name, _role(role), actor=_actor(ctx))
+    err.print(f"user {name} ({role}) created; API key (shown once):", markup=False)
+    out.print(key, markup=False, highlight=False, soft_wrap=True)
+
+
+@users_app.command("new-key")
+def users_new_key(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")]
+) -> None:
+    """Issue another API key for a user and print it (shown this once)."""
+    from finmon.store.users import issue_key
+
+    key = issue_key(name, actor=_actor(ctx))
+    out.print(key, markup=False, highlight=False, soft_wrap=True)
+
+
+@users_app.command("revoke-keys")
+def users_revoke_keys(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")]
+) -> None:
+    """Revoke every live API key of a user at once."""
+    from finmon.store.users import revoke_keys
+
+    count = revoke_keys(name, actor=_actor(ctx))
+    out.print(f"{count} key(s) of {name} revoked")
+
+
+@users_app.command("disable")
+def users_disable(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")]
+) -> None:
+    """Disable a user: none of their keys is accepted any more."""
+    from finmon.store.users import disable_user
+
+    disable_user(name, actor=_actor(ctx))
+    out.print(f"user {name} is disabled")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """Every user, their role and their live keys."""
+    from finmon.store.users import list_users
+
+    table = Table("user", "role", "live keys", "disabled", "created", "by")
+    for user in list_users():
+        table.add_row(
+            user["name"],
+            user["role"],
+            str(user["live_keys"]),
+            "yes" if user["disabled"] else "",
+            user["created_at"][:19],
+            user["created_by"],
+        )
+    out.print(table)
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Server processes (each holds its own screening index).")
+    ] = 1,
+) -> None:
+    """Serve the HTTP API (OpenAPI at /openapi.json, interactive docs at /docs)."""
+    import uvicorn
+
+    if workers < 1:
+        raise InputError("--workers must be 1 or more")
+    err.print(f"finmon API on http://{host}:{port} (OpenAPI at /openapi.json)", markup=False)
+    uvicorn.run(
+        "finmon.api:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )

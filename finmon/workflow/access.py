@@ -1,0 +1,52 @@
+"""Who may do what: the four roles and the actions each allows, with no I/O.
+
+Every front door (API, web) asks `check_allowed` before it calls a service; four-eyes is checked
+again by the services themselves (`check_second_person`), whoever calls them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from finmon.errors import Forbidden
+
+
+class Role(StrEnum):
+    ANALYST = "analyst"
+    """Screens, decides alerts, asks for releases and permitted payments."""
+    SUPERVISOR = "supervisor"
+    """What an analyst may, plus the second approval: confirmed hits, releases, payments."""
+    ADMIN = "admin"
+    """Users and their keys; screens and reads, decides nothing."""
+    AUDITOR = "auditor"
+    """Reads everything and exports the audit trail; changes nothing."""
+
+
+class Action(StrEnum):
+    SCREEN = "screen parties"
+    READ = "read lists, customers, alerts and freezes"
+    DECIDE = "decide alerts"
+    APPROVE = "approve as the second person"
+    """The second person's approval: a confirmed hit, a release, a permitted payment."""
+    REQUEST = "ask for a release or a permitted payment"
+    MANAGE_USERS = "manage users"
+    AUDIT = "read the audit trail"
+
+
+ALLOWED: dict[Action, frozenset[Role]] = {
+    Action.SCREEN: frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMIN}),
+    Action.READ: frozenset(Role),
+    Action.DECIDE: frozenset({Role.ANALYST, Role.SUPERVISOR}),
+    Action.APPROVE: frozenset({Role.SUPERVISOR}),
+    Action.REQUEST: frozenset({Role.ANALYST, Role.SUPERVISOR}),
+    Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Action.AUDIT: frozenset({Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN}),
+}
+"""The roles allowed each action; anything not listed here is refused."""
+
+
+def check_allowed(user: str, role: Role, action: Action) -> None:
+    """Refuse (Forbidden) an action the role does not allow."""
+    if role not in ALLOWED[action]:
+        allowed = ", ".join(sorted(ALLOWED[action]))
+        raise Forbidden(f"user {user!r} ({role}) may not {action}: that is for {allowed}")
