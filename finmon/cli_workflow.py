@@ -74,6 +74,20 @@ def customers_import(
         err.print(f"rejected: {message}", markup=False)
 
 
+@customers_app.command("reindex")
+def customers_reindex(ctx: typer.Context) -> None:
+    """Rebuild the stored customer index if an upgrade of finmon changed how names are indexed.
+
+    The next import or list load does it by itself; running it first keeps that load fast."""
+    from finmon.store.customers import reindex_customers
+
+    count = reindex_customers(actor=_actor(ctx), workers=load_settings().workers)
+    if count:
+        out.print(f"customer index rebuilt for {count} customers")
+    else:
+        out.print("customer index is current; nothing to do")
+
+
 @customers_app.command("show")
 def customers_show(customer_id: Annotated[str, typer.Argument(help="Customer id.")]) -> None:
     """A customer's current record and every earlier version."""

@@ -283,3 +283,17 @@ def test_customers_import_reports_rejected_rows_and_show_gives_history(tmp_path:
     assert code == 5 and "no customer 'C2'" in stderr
     code, _, stderr = _run("customers", "import", tmp_path / "missing.csv")
     assert code == 2 and "no such file" in stderr
+
+
+def test_customers_reindex_rebuilds_only_an_index_of_another_scheme() -> None:
+    _ok("customers", "import", CUSTOMERS)
+    assert "nothing to do" in _ok("customers", "reindex")
+    with direct_sql() as conn:
+        conn.execute(text("UPDATE store_state SET value = 'finmon-index-0'"))
+        before = conn.execute(text("SELECT count(*) FROM customer_tokens")).scalar_one()
+    assert "rebuilt for 8 customers" in _ok("--actor", "it.admin", "customers", "reindex")
+    with direct_sql() as conn:
+        assert conn.execute(text("SELECT count(*) FROM customer_tokens")).scalar_one() == before
+        action = "SELECT actor FROM audit_log WHERE action = 'customer_index.rebuild'"
+        assert conn.execute(text(action)).scalars().all() == ["it.admin"]
+    assert "nothing to do" in _ok("customers", "reindex")

@@ -118,7 +118,7 @@ class _Word:
 
 @dataclass(slots=True, frozen=True, eq=False)
 class NameToken:
-    """One comparable part of a name; tokens with the same key, kind and script are equal."""
+    """One comparable part of a name; tokens with the same sig are equal."""
 
     text: str
     key: str
@@ -132,11 +132,14 @@ class NameToken:
     """Consonant key for comparison across scripts (see finmon.names.keys.cross_key)."""
 
     sig: str = field(default="", compare=False)
-    """Identity for hashing: what the comparison of two tokens depends on (set on creation)."""
+    """Identity for hashing: what the comparison of two tokens depends on (set on creation): the
+    key, and the spelling as written where it differs (Maaxim and Maksim share a key)."""
 
     def __post_init__(self) -> None:
+        written = f":{self.text}" if self.text != self.key else ""
+        script = "a" if self.arabic else "l"
         object.__setattr__(
-            self, "sig", f"{self.kind.value}:{'a' if self.arabic else 'l'}:{self.key}:{self.cross}"
+            self, "sig", f"{self.kind.value}:{script}:{self.key}:{self.cross}{written}"
         )
 
     def __hash__(self) -> int:

@@ -35,16 +35,26 @@ from finmon.screening.namescore import (
     weight_owed,
 )
 from finmon.screening.screener import heap_frozen
+from finmon.store.audit import append_audit
 from finmon.store.models import (
     Customer,
     CustomerToken,
     NameTokenKey,
     NameTokenRow,
+    StoreState,
     core_table,
+    utc_now,
 )
 
 BATCH = 500
 """Values per IN (...) list: well inside SQLite's and PostgreSQL's limits on bound parameters."""
+INDEX_SCHEME = "finmon-index-2"
+"""What the stored index is built under. Bump it whenever analyse_name, NameToken.sig or the
+filing keys change what would be stored for a name (tests/store/test_customer_index.py fails
+until it is): a store built under another scheme is re-indexed from its customer records before
+its index is next used (ensure_current)."""
+REINDEX_BATCH = 20_000
+"""Customers read and re-indexed at a time."""
 
 
 @dataclass(slots=True, frozen=True)
@@ -76,6 +86,60 @@ def index_entry(party: Party) -> Indexed:
         if len({t.sig for t in only}) == len(only):
             owed = weight_owed(only)
     return Indexed(tokens, short, owed)
+
+
+def index_parties(parties: Sequence[Party], workers: int = 1) -> list[Indexed]:
+    """index_entry of each party, in forked workers when there are many."""
+    if workers > 1 and len(parties) > 2000 and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(index_entry, parties, chunksize=500)
+    return [index_entry(party) for party in parties]
+
+
+def ensure_current(session: Session, *, actor: str, workers: int = 1) -> int:
+    """Rebuild the stored index from the customer records, inside the caller's write
+    transaction, when it was built under another scheme than INDEX_SCHEME (or before schemes
+    were recorded); returns how many customers were re-indexed (0 when it was current)."""
+    state = session.get(StoreState, INDEX_STATE)
+    if state is not None and state.value == INDEX_SCHEME:
+        return 0
+    for table in (CustomerToken, NameTokenKey, NameTokenRow):
+        session.execute(delete(table))
+    writer = TokenWriter(session)
+    count, last = 0, ""
+    while True:
+        rows = session.execute(
+            select(Customer.id, Customer.record)
+            .where(Customer.id > last)
+            .order_by(Customer.id)
+            .limit(REINDEX_BATCH)
+        ).all()
+        if not rows:
+            break
+        parties = [Party.from_dict(record) for _, record in rows]
+        writer.add(zip((p.id for p in parties), index_parties(parties, workers), strict=True))
+        count += len(rows)
+        last = rows[-1][0]
+    before = state.value if state is not None else None
+    if state is None:
+        session.add(StoreState(name=INDEX_STATE, value=INDEX_SCHEME, updated_at=utc_now()))
+    else:
+        state.value, state.updated_at = INDEX_SCHEME, utc_now()
+    if count:
+        append_audit(
+            session,
+            actor=actor,
+            action="customer_index.rebuild",
+            object="customer_index",
+            before={"scheme": before},
+            after={"scheme": INDEX_SCHEME, "customers": count},
+        )
+    session.flush()
+    return count
+
+
+INDEX_STATE = "customer_index"
+"""The store_state row that names the scheme the stored index was built under."""
 
 
 class TokenWriter:

@@ -9,7 +9,6 @@ Rows that fail validation are reported with file, row and field and change nothi
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +23,7 @@ from finmon.screening.inputs import CustomerRow, read_customers
 from finmon.screening.screener import heap_frozen
 from finmon.store.alerts import raise_alerts
 from finmon.store.audit import append_audit
-from finmon.store.customer_index import TokenWriter, index_entry
+from finmon.store.customer_index import TokenWriter, ensure_current, index_parties
 from finmon.store.engine import Database, default_database
 from finmon.store.models import Customer, CustomerVersion, ListVersion, core_table, utc_now
 from finmon.store.screener import build_screener
@@ -76,6 +75,7 @@ def import_customers(
     result = ImportResult(str(path), _sha256(path))
     rows = read_customers(path, encoding, warn=result.warnings.append)
     with db.write() as session:
+        ensure_current(session, actor=actor, workers=workers)
         versions = _current_versions(session)
         screener = build_screener(db) if versions else None
         tokens = TokenWriter(session)
@@ -106,6 +106,14 @@ def import_customers(
             },
         )
     return result
+
+
+def reindex_customers(*, actor: str, db: Database | None = None, workers: int = 1) -> int:
+    """Bring the stored customer index to this finmon's scheme now (an import or a list load
+    would do it first thing otherwise); returns the customers re-indexed, 0 if it was current."""
+    db = db or default_database()
+    with db.write() as session:
+        return ensure_current(session, actor=actor, workers=workers)
 
 
 def customer_count(db: Database | None = None) -> int:
@@ -235,12 +243,7 @@ def _index(tokens: TokenWriter, changes: list[_Change], workers: int) -> None:
     again = [c for c in changes if c.rescreen]
     tokens.replace([c.party.id for c in again if c.version > 1])
     parties = [c.party for c in again]
-    if workers > 1 and len(parties) > 2000 and "fork" in multiprocessing.get_all_start_methods():
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            entries = pool.map(index_entry, parties, chunksize=500)
-    else:
-        entries = [index_entry(party) for party in parties]
-    tokens.add(zip((p.id for p in parties), entries, strict=True))
+    tokens.add(zip((p.id for p in parties), index_parties(parties, workers), strict=True))
 
 
 def _screen(

@@ -331,3 +331,14 @@ class ApiKey(Base):
     created_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]
     revoked_by: Mapped[str | None] = mapped_column(String(200))
+
+
+class StoreState(Base):
+    """What built the store's derived data, by name: `customer_index` holds the scheme the stored
+    customer index was built under (finmon.store.customer_index.INDEX_SCHEME)."""
+
+    __tablename__ = "store_state"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[dt.datetime]

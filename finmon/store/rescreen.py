@@ -21,7 +21,7 @@ from finmon.screening import Screener
 from finmon.screening.features import SAME_BIRTH_DAY, SAME_NATIONALITY
 from finmon.screening.screener import DEFAULT_THRESHOLD, heap_frozen
 from finmon.store.alerts import raise_alerts
-from finmon.store.customer_index import candidate_customers, load_customers
+from finmon.store.customer_index import candidate_customers, ensure_current, load_customers
 from finmon.store.freezes import open_release_reviews
 from finmon.store.models import ListVersion
 
@@ -89,6 +89,7 @@ def _screen(
     for entry in screener.index.names:
         names.setdefault(entry.designation, []).append(entry.analysed)
     wanted = [(found, _floor(screener.designations[i], identified)) for i, found in names.items()]
+    ensure_current(session, actor=actor, workers=workers)
     ids = candidate_customers(session, wanted, workers=workers)
     if not ids:
         return 0, 0

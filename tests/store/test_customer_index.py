@@ -1,18 +1,29 @@
-"""The bound that prunes delta candidates: never below a real name score by more than the margin."""
+"""The stored customer index: what it stores and how it is kept current, and the bound that prunes
+delta candidates (never below a real name score by more than the margin)."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select, text
 
-from finmon.model import Party, Schema
+from finmon.model import Designation, DesignationName, ParsedList, Party, Schema
 from finmon.names import analyse_name
+from finmon.screening import Screener
+from finmon.screening.index import filing_keys
 from finmon.screening.namescore import match_names, score_bound
-from finmon.store.customer_index import index_entry
+from finmon.store import load_list
+from finmon.store.alerts import list_alerts
+from finmon.store.audit import audit_rows
+from finmon.store.customer_index import INDEX_SCHEME, _decode, index_entry
+from finmon.store.customers import import_customers
+from finmon.store.models import NameTokenRow
 from finmon.store.rescreen import PRUNE_MARGIN
-from tests.conftest import shared_file
+from tests.conftest import direct_sql, shared_file
+from tests.store.workflow_data import fixture_designations, fixture_rows, un_version, write_csv
 
 GOLDEN = Path(__file__).parent.parent / "screening" / "golden_pairs.csv"
 
@@ -52,3 +63,95 @@ def test_bound_stays_within_the_margin_of_the_score(source: str) -> None:
 def test_bound_is_exact_for_a_name_written_as_listed() -> None:
     assert _shortfall("Rami Makhlouf", "Rami Makhlouf", Schema.PERSON) == pytest.approx(0.0)
     assert _shortfall("Иван Петров", "Иван Петров", Schema.PERSON) == pytest.approx(0.0)
+
+
+def test_tokens_sharing_a_key_but_not_a_spelling_are_different_tokens() -> None:
+    (maaxim,) = analyse_name("Maaxim", Schema.PERSON).tokens
+    (maksim,) = analyse_name("Maksim", Schema.PERSON).tokens
+    assert maaxim.key == maksim.key
+    assert maaxim != maksim
+
+
+def test_a_name_screened_earlier_does_not_change_what_a_later_one_meets() -> None:
+    listed = Designation("un", "SOi.919", Schema.PERSON, [DesignationName("MAALIM AYMAN")])
+    screener = Screener([listed])
+    for name in ("Maksim Ayman", "Maaxim Ayman"):
+        hits = screener.screen(Party(id=name, names=[name], schema=Schema.PERSON))
+        assert [h.designation.reference for h in hits] == (["SOi.919"] if "x" in name else [])
+
+
+def _stored_keys() -> tuple[set[tuple[str, int]], set[tuple[str, int]]]:
+    """(the keys stored, the keys this finmon would file for the tokens stored)."""
+    with direct_sql() as conn:
+        rows = conn.execute(select(NameTokenRow.id, NameTokenRow.data))
+        tokens = {i: _decode(data) for i, data in rows}
+        stored = {
+            (k, i) for k, i in conn.execute(text("SELECT key, token_id FROM name_token_keys"))
+        }
+    return stored, {(k, i) for i, t in tokens.items() for k in filing_keys(t)}
+
+
+def _with_maalim(published: str) -> ParsedList:
+    listed = Designation("un", "SOi.919", Schema.PERSON, [DesignationName("MAALIM AYMAN")])
+    return un_version(published, [*fixture_designations(), listed])
+
+
+def _alerted(reference: str) -> set[str]:
+    return {a.customer_id for a in list_alerts("all") if a.reference == reference}
+
+
+@pytest.mark.parametrize("stale", [False, True])
+def test_delta_finds_a_spelling_whose_key_another_customer_shares(
+    tmp_path: Path, stale: bool
+) -> None:
+    assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
+    rows = fixture_rows()
+    extra = [{**rows[0], "id": f"T{i}", "full_name": n} for i, n in enumerate(_SHARED_KEY)]
+    for row in extra:
+        row["iin"] = row["accounts"] = ""
+    import_customers(write_csv(tmp_path / "customers.csv", [*rows, *extra]), actor="loader")
+    if stale:
+        # A store indexed by an older finmon: another scheme, and keys this one would not file.
+        with direct_sql() as conn:
+            conn.execute(text("UPDATE store_state SET value = 'finmon-index-1'"))
+            conn.execute(text("DELETE FROM name_token_keys WHERE key LIKE 'maa%'"))
+    assert load_list(_with_maalim("2026-02-01"), actor="loader").loaded
+    assert _alerted("SOi.919") == {"T1"}
+    stored, filed = _stored_keys()
+    assert stored == filed
+    rebuilt = [e for e in audit_rows(limit=1000) if e["action"] == "customer_index.rebuild"]
+    assert len(rebuilt) == stale
+    with direct_sql() as conn:
+        assert conn.execute(text("SELECT value FROM store_state")).scalar_one() == INDEX_SCHEME
+
+
+_SHARED_KEY = ["Maksim Ayman", "Maaxim Ayman", "Mo'alim Bashir"]
+"""Customers whose first names share the key maksim (and one the list does not name)."""
+
+_SCHEME_NAMES = [
+    "Maaxim Ayman",
+    "Kaxng Mun Kil",
+    "Жақсылықов Ерлан Серікұлы",
+    "Петрова Елена Игоревна",
+    "عبد الرحمن ياسين",
+    "Abdul Aziz Al-Rahman",
+    "TOO Kazakh Grain Trading",
+    "Yong-Woe Jo",
+]
+SCHEMES = {"finmon-index-2": "3cd9e6c9afc64196"}
+"""The fingerprint (below) of what each scheme stores for _SCHEME_NAMES."""
+
+
+def _scheme_fingerprint() -> str:
+    parts = []
+    for name in _SCHEME_NAMES:
+        entry = index_entry(Party(id="x", names=[name], schema=Schema.UNKNOWN))
+        for sig, (token, joined) in sorted(entry.tokens.items()):
+            parts.append(f"{sig}|{joined}|{token.text}|{sorted(set(filing_keys(token)))}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def test_what_the_index_stores_has_not_changed_under_the_same_scheme() -> None:
+    """If this fails, analysis or filing changed what the stored index holds: bump INDEX_SCHEME
+    so that stores are re-indexed, and record the new fingerprint under it."""
+    assert SCHEMES.get(INDEX_SCHEME) == _scheme_fingerprint()
