@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -48,11 +48,14 @@ MAX_PARTIES = 1000
 _bearer = HTTPBearer(auto_error=False, description="An API key from `finmon users create`.")
 
 
-def _caller(
+async def _caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
-    """The user whose API key came with the request; Unauthenticated without a live key."""
+    """The user whose API key came with the request; Unauthenticated without a live key.
+
+    The dependencies and /match are coroutines: their work is short and CPU-bound, so they run
+    on the event loop rather than hopping to a thread for each step (measured in bench/)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("send an API key as 'Authorization: Bearer KEY'")
     db: Database = request.app.state.db
@@ -62,8 +65,8 @@ def _caller(
 Caller = Annotated[Principal, Depends(_caller)]
 
 
-def _allowed(action: Action) -> Callable[[Principal], Principal]:
-    def check(who: Caller) -> Principal:
+def _allowed(action: Action) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
+    async def check(who: Caller) -> Principal:
         check_allowed(who.name, who.role, action)
         return who
 
@@ -175,15 +178,15 @@ def create_app(db: Database | None = None) -> FastAPI:
         """Who the key belongs to and their role."""
         return {"name": who.name, "role": who.role.value}
 
-    @app.post("/match/{dataset}", tags=["screening"])
-    def match(
+    @app.post("/match/{dataset}", tags=["screening"], response_model=None)
+    async def match(
         dataset: str,
         body: MatchRequest,
         _who: Screen,
         limit: Annotated[int, Query(ge=1, le=100)] = 5,
         threshold: Annotated[float, Query(ge=0.0, le=1.0)] = DEFAULT_THRESHOLD,
         cutoff: Annotated[float, Query(ge=0.0, le=1.0)] = 0.5,
-    ) -> dict[str, Any]:
+    ) -> JSONResponse:
         """yente's /match: score each query entity against a dataset ("default": every list).
 
         Results at or above `cutoff` are returned, best first, `match` set at or above
@@ -205,11 +208,13 @@ def create_app(db: Database | None = None) -> FastAPI:
                 "total": {"value": len(results), "relation": "eq"},
                 "query": echo(example),
             }
-        return {
-            "responses": responses,
-            "matcher": {"name": "finmon", "algorithm": ALGORITHM, "threshold": threshold},
-            "limit": limit,
-        }
+        return JSONResponse(
+            {
+                "responses": responses,
+                "matcher": {"name": "finmon", "algorithm": ALGORITHM, "threshold": threshold},
+                "limit": limit,
+            }
+        )
 
     @app.post("/screen", tags=["screening"])
     def screen(body: ScreenRequest, _who: Screen) -> dict[str, Any]:

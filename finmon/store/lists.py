@@ -121,8 +121,12 @@ def current_versions(db: Database | None = None) -> dict[str, str]:
 
 
 def current_version_ids(db: Database | None = None) -> list[int]:
-    """Ids of the current list versions; they change whenever any list changes."""
-    return sorted(info.id for info in list_versions(db) if info.is_current)
+    """Ids of the current list versions; they change whenever any list changes. (Asked on every
+    API request, so it reads the ids alone.)"""
+    db = db or default_database()
+    with db.read() as session:
+        query = select(ListVersion.id).where(ListVersion.is_current).order_by(ListVersion.id)
+        return list(session.scalars(query))
 
 
 def list_versions(db: Database | None = None, *, all_versions: bool = False) -> list[VersionInfo]:

@@ -141,18 +141,18 @@ def authenticate_key(key: str, db: Database | None = None) -> Principal:
     db = db or default_database()
     with db.read() as session:
         row = session.execute(
-            select(ApiKey, User)
+            select(ApiKey.key_hash, ApiKey.revoked_at, User.name, User.role, User.disabled_at)
             .join(User, ApiKey.user_id == User.id)
             .where(ApiKey.key_id == found.group(1))
         ).first()
-        if row is None:
-            raise refused
-        stored, user = row
-        if not hmac.compare_digest(stored.key_hash, _digest(key.strip())):
-            raise refused
-        if stored.revoked_at is not None or user.disabled_at is not None:
-            raise refused
-        return Principal(user.name, Role(user.role))
+    if row is None:
+        raise refused
+    key_hash, revoked_at, name, role, disabled_at = row
+    if not hmac.compare_digest(key_hash, _digest(key.strip())):
+        raise refused
+    if revoked_at is not None or disabled_at is not None:
+        raise refused
+    return Principal(name, Role(role))
 
 
 def _issue(session: Session, user: User, actor: str) -> str:
