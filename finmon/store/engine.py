@@ -54,6 +54,13 @@ class Database:
             yield session
 
     @contextmanager
+    def read_rows(self) -> Iterator[Connection]:
+        """A plain connection for small hot reads (Core statements, no ORM): an API request's
+        key and list-version checks."""
+        with _translate_errors(self), self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
     def write(self) -> Iterator[Session]:
         """A session holding the database's write lock; commits at the end, rolls back on error."""
         with (

@@ -124,9 +124,11 @@ def current_version_ids(db: Database | None = None) -> list[int]:
     """Ids of the current list versions; they change whenever any list changes. (Asked on every
     API request, so it reads the ids alone.)"""
     db = db or default_database()
-    with db.read() as session:
-        query = select(ListVersion.id).where(ListVersion.is_current).order_by(ListVersion.id)
-        return list(session.scalars(query))
+    with db.read_rows() as conn:
+        return list(conn.scalars(_CURRENT_IDS))
+
+
+_CURRENT_IDS = select(ListVersion.id).where(ListVersion.is_current).order_by(ListVersion.id)
 
 
 def list_versions(db: Database | None = None, *, all_versions: bool = False) -> list[VersionInfo]:

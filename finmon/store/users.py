@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from finmon.errors import InputError, NotFound, Unauthenticated
@@ -27,6 +27,14 @@ from finmon.workflow.access import Role
 KEY_PREFIX = "fmk_"
 _KEY = re.compile(r"fmk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})")
 _NAME = re.compile(r"[\w.@-]{1,200}")
+
+
+_KEY_QUERY = (
+    select(ApiKey.key_hash, ApiKey.revoked_at, User.name, User.role, User.disabled_at)
+    .join(User, ApiKey.user_id == User.id)
+    .where(ApiKey.key_id == bindparam("key_id"))
+)
+"""Built once: every API request runs it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,12 +147,8 @@ def authenticate_key(key: str, db: Database | None = None) -> Principal:
     if found is None:
         raise refused
     db = db or default_database()
-    with db.read() as session:
-        row = session.execute(
-            select(ApiKey.key_hash, ApiKey.revoked_at, User.name, User.role, User.disabled_at)
-            .join(User, ApiKey.user_id == User.id)
-            .where(ApiKey.key_id == found.group(1))
-        ).first()
+    with db.read_rows() as conn:
+        row = conn.execute(_KEY_QUERY, {"key_id": found.group(1)}).first()
     if row is None:
         raise refused
     key_hash, revoked_at, name, role, disabled_at = row
