@@ -13,10 +13,10 @@ import threading
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 import finmon
 from finmon.api.match import MatchRequest, echo, query_party, result
@@ -44,6 +44,9 @@ ALL_LISTS = ("default", "sanctions", "all")
 """Dataset names that mean every loaded list (yente clients send "default" or "sanctions")."""
 MAX_PARTIES = 1000
 """Parties in one /screen request."""
+MAX_ID = 2**31 - 1
+"""The largest row id both databases store (INTEGER); a larger one is bad input, not looked up."""
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from `finmon users create`.")
 
@@ -63,6 +66,12 @@ async def _caller(
 
 
 Caller = Annotated[Principal, Depends(_caller)]
+
+
+async def _plain_request(request: Request) -> None:
+    """Refuse a NUL character in the path or the query, the same on every store."""
+    if "\x00" in request.scope["path"] or any("\x00" in v for v in request.query_params.values()):
+        raise InputError(f"{request.method} {request.url.path!r}: a NUL character is not text")
 
 
 def _allowed(action: Action) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
@@ -134,20 +143,30 @@ class ScreenRequest(BaseModel):
     threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0)
 
 
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("a NUL character is not text")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+"""Text that is stored: PostgreSQL refuses NUL characters, so both stores are spared them."""
+
+
 class DecisionIn(BaseModel):
     decision: Verdict
-    reason: str | None = Field(None, max_length=4000)
+    reason: Text | None = Field(None, max_length=4000)
 
 
 class ReasonIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=4000)
+    reason: Text = Field(min_length=1, max_length=4000)
 
 
 class PaymentIn(BaseModel):
-    amount: str = Field(min_length=1, max_length=40, examples=["150000.00"])
-    currency: str = Field(min_length=3, max_length=3, examples=["KZT"])
-    purpose: str = Field(min_length=1, max_length=4000)
-    payee: str | None = Field(None, max_length=400)
+    amount: Text = Field(min_length=1, max_length=40, examples=["150000.00"])
+    currency: Text = Field(min_length=3, max_length=3, examples=["KZT"])
+    purpose: Text = Field(min_length=1, max_length=4000)
+    payee: Text | None = Field(None, max_length=400)
 
 
 class UserIn(BaseModel):
@@ -164,6 +183,7 @@ def create_app(db: Database | None = None) -> FastAPI:
         version=finmon.__version__,
         description="Screening against the UN and national lists, alerts with four-eyes "
         "decisions, freezes within 24 hours, and a verifiable audit trail.",
+        dependencies=[Depends(_plain_request)],
     )
     app.state.db = store
     app.add_exception_handler(FinmonError, _finmon_error)  # type: ignore[arg-type]
@@ -264,14 +284,14 @@ def create_app(db: Database | None = None) -> FastAPI:
         return [row.to_dict() for row in alerts_store.list_alerts(status, store)]
 
     @app.get("/alerts/{alert_id}", tags=["alerts"])
-    def alert(alert_id: int, _who: Read) -> dict[str, Any]:
+    def alert(alert_id: RowId, _who: Read) -> dict[str, Any]:
         """One alert with its full explanation."""
 
         row, explanation = alerts_store.get_alert(alert_id, store)
         return {**row.to_dict(), "explanation": explanation}
 
     @app.post("/alerts/{alert_id}/decision", tags=["alerts"])
-    def decide(alert_id: int, body: DecisionIn, who: Decide) -> dict[str, Any]:
+    def decide(alert_id: RowId, body: DecisionIn, who: Decide) -> dict[str, Any]:
         """A first decision; a confirmed hit then awaits a supervisor's approval."""
 
         status = alerts_store.decide_alert(
@@ -280,7 +300,7 @@ def create_app(db: Database | None = None) -> FastAPI:
         return {"alert_id": alert_id, "status": status}
 
     @app.post("/alerts/{alert_id}/approve", tags=["alerts"])
-    def approve(alert_id: int, who: Approve) -> dict[str, Any]:
+    def approve(alert_id: RowId, who: Approve) -> dict[str, Any]:
         """A second person approves a confirmed hit: the freeze order is made."""
 
         freeze_id = alerts_store.approve(alert_id, actor=who.name, db=store)
@@ -299,27 +319,27 @@ def create_app(db: Database | None = None) -> FastAPI:
         return [dataclasses.asdict(item) for item in freezes_store.sla(store)]
 
     @app.get("/freezes/{freeze_id}", tags=["freezes"])
-    def freeze(freeze_id: int, _who: Read) -> dict[str, Any]:
+    def freeze(freeze_id: RowId, _who: Read) -> dict[str, Any]:
         """One freeze order with its release and permitted payments."""
 
         return freezes_store.get_freeze(freeze_id, store)
 
     @app.post("/freezes/{freeze_id}/release-request", tags=["freezes"])
-    def release_request(freeze_id: int, body: ReasonIn, who: Ask) -> dict[str, Any]:
+    def release_request(freeze_id: RowId, body: ReasonIn, who: Ask) -> dict[str, Any]:
         """Ask for a release (after a delisting or a false positive); a second person approves."""
 
         status = freezes_store.ask_release(freeze_id, actor=who.name, reason=body.reason, db=store)
         return {"freeze_id": freeze_id, "status": status}
 
     @app.post("/freezes/{freeze_id}/release", tags=["freezes"])
-    def release(freeze_id: int, who: Approve) -> dict[str, Any]:
+    def release(freeze_id: RowId, who: Approve) -> dict[str, Any]:
         """Approve a requested release as the second person."""
 
         status = freezes_store.release(freeze_id, actor=who.name, db=store)
         return {"freeze_id": freeze_id, "status": status}
 
     @app.post("/freezes/{freeze_id}/payments", tags=["freezes"])
-    def payment(freeze_id: int, body: PaymentIn, who: Ask) -> dict[str, Any]:
+    def payment(freeze_id: RowId, body: PaymentIn, who: Ask) -> dict[str, Any]:
         """Record a permitted payment for basic expenses (Article 12 section 8) for approval."""
 
         payment_id = freezes_store.request_payment(
@@ -334,7 +354,7 @@ def create_app(db: Database | None = None) -> FastAPI:
         return {"payment_id": payment_id, "status": "pending_approval"}
 
     @app.post("/payments/{payment_id}/approve", tags=["freezes"])
-    def payment_approve(payment_id: int, who: Approve) -> dict[str, Any]:
+    def payment_approve(payment_id: RowId, who: Approve) -> dict[str, Any]:
         """Approve a permitted payment as the second person."""
 
         freezes_store.approve_payment(payment_id, actor=who.name, db=store)
@@ -343,7 +363,7 @@ def create_app(db: Database | None = None) -> FastAPI:
     @app.get("/audit", tags=["audit"])
     def audit(
         _who: Audit,
-        after_id: Annotated[int, Query(ge=0)] = 0,
+        after_id: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> list[dict[str, Any]]:
         """A page of the audit trail in order: the rows after `after_id`."""

@@ -19,10 +19,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from finmon.errors import StoreError
+from finmon.errors import InputError, StoreError
 from finmon.settings import load_settings
 from finmon.store import migrations
 
@@ -183,6 +183,10 @@ def _translate_errors(db: Database) -> Iterator[None]:
         yield
     except OperationalError as exc:
         raise StoreError(_operational_message(db, exc)) from exc
+    except DataError as exc:
+        # A value the database will not hold (a NUL character in text on PostgreSQL, a number
+        # out of range, text too long): bad input, and the transaction has changed nothing.
+        raise InputError(f"a value {_safe_url(db.url)} cannot store: {exc.orig}") from exc
     except DBAPIError as exc:
         raise StoreError(f"database error at {_safe_url(db.url)}: {exc.orig}") from exc
 

@@ -17,6 +17,7 @@ from finmon.store import load_list, verify_audit
 from finmon.store.alerts import list_alerts
 from finmon.store.customers import customer_count, customer_history, import_customers
 from finmon.store.freezes import sla
+from tests.conftest import ON_SERVER
 from tests.store.workflow_data import (
     CUSTOMER_COUNT,
     CUSTOMERS,
@@ -268,3 +269,11 @@ def test_renamed_customer_is_indexed_under_the_new_name_only(tmp_path: Path) -> 
     result = load_list(un_version("2026-02-01", designations), actor="loader")
     assert result.rescreen is not None and result.rescreen.alerts == 1
     assert [(a.customer_id, a.reference) for a in list_alerts("all")] == [("K003", "QDi.905")]
+
+
+def test_a_value_the_database_cannot_hold_is_bad_input() -> None:
+    import_customers(CUSTOMERS, actor="officer.a")
+    # PostgreSQL cannot hold a NUL character in text: that is the caller's bad input (exit 2,
+    # HTTP 422), not a broken database; SQLite holds it and finds no such customer.
+    with pytest.raises(InputError if ON_SERVER else NotFound):
+        customer_history("K00\x001")
