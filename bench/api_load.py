@@ -69,7 +69,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--duration", type=int, default=30, help="seconds of measured load")
     parser.add_argument(
-        "--connections", default="8,32", help="concurrent connections, one run per count"
+        "--connections", default="8,16,32", help="concurrent connections, one run per count"
     )
     parser.add_argument("--workers", type=int, default=2, help="server processes")
     parser.add_argument("--names", type=int, default=5000, help="distinct names sent")
@@ -136,7 +136,7 @@ def run(work: Path, wrk: str, args: argparse.Namespace) -> dict[str, Any]:
         _wait(base, server)
         checks = _check_answers(base, key, un.designations)
         _log("warming up: every server process builds its index on its first requests")
-        _wrk(wrk, script, bodies, key, base, 5, 8)
+        _wrk(wrk, script, bodies, key, base, 10, 16)
         runs = []
         for connections in [int(c) for c in args.connections.split(",")]:
             _log(f"measuring: {connections} connections for {args.duration} s")
@@ -304,10 +304,11 @@ def render(report: dict[str, Any], args: argparse.Namespace) -> str:
         f"2021-07 ({report['designations']:,} designations). Server: `finmon serve --workers "
         f"{report['server_workers']}` on loopback. Client: wrk, 1 thread, closed loop (each "
         "connection sends its next request when the answer arrives), "
-        f"{report['seconds']} s per run after a 5 s warm-up, each request a yente-style "
-        f"`/match/default` body with one name, cycling through {report['names']:,} names "
-        f"({report['listed_names']:,} of them listed persons' names, the rest people on no list "
-        "from `eval/negatives_us.csv`). Client and server share the machine's two cores.",
+        f"{report['seconds']} s per run after a 10 s warm-up at 16 connections, each request a "
+        f"yente-style `/match/default` body with one name, cycling through "
+        f"{report['names']:,} names ({report['listed_names']:,} of them listed persons' names, "
+        "the rest people on no list from `eval/negatives_us.csv`). Client and server share the "
+        "machine's two cores.",
         "",
         "| what | connections | requests/s | p50 ms | p90 ms | p99 ms | max ms | errors |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",

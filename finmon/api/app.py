@@ -8,9 +8,12 @@ with `Authorization: Bearer KEY` (keys from `finmon users create`).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import threading
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request
@@ -110,6 +113,7 @@ class Screeners:
             found = self._built.get(dataset)
             if found is None or found[0] != stamp:
                 found = self._built[dataset] = (stamp, self._build(dataset))
+                _freeze_heap()
             return found[1]
 
     def _build(self, dataset: str) -> Screener:
@@ -124,6 +128,16 @@ class Screeners:
             raise NotFound(f"no dataset {dataset!r}; use one of {known}")
         chosen = [d for d in screener.designations if d.source == dataset]
         return Screener(chosen, versions={dataset: versions[dataset]})
+
+
+def _freeze_heap() -> None:
+    """Keep the indexes just built out of the cyclic collector's walks for the life of the
+    server: without it a full collection walks them during some request, which then waits
+    hundreds of milliseconds (bench/api_load.py: p99 550 ms). What an older index leaves behind
+    is collected once here, as it is replaced."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 class PartyIn(BaseModel):
@@ -178,7 +192,16 @@ def create_app(db: Database | None = None) -> FastAPI:
     """The API over one store (the default database unless given)."""
     store = db or default_database()
     screeners = Screeners(store)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Build the index before serving, so that no request waits for it.
+        with contextlib.suppress(NotFound):
+            screeners.get("default")
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="finmon",
         version=finmon.__version__,
         description="Screening against the UN and national lists, alerts with four-eyes "
