@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, BaseModel, Field
@@ -35,6 +35,7 @@ from finmon.store import alerts as alerts_store
 from finmon.store import audit as audit_store
 from finmon.store import customers as customers_store
 from finmon.store import freezes as freezes_store
+from finmon.store import jobs as jobs_store
 from finmon.store import lists as lists_store
 from finmon.store import users as users_store
 from finmon.store.lists import current_version_ids, current_versions
@@ -87,6 +88,7 @@ def _allowed(action: Action) -> Callable[[Principal], Coroutine[Any, Any, Princi
 
 Screen = Annotated[Principal, Depends(_allowed(Action.SCREEN))]
 Read = Annotated[Principal, Depends(_allowed(Action.READ))]
+Import = Annotated[Principal, Depends(_allowed(Action.IMPORT_CUSTOMERS))]
 Decide = Annotated[Principal, Depends(_allowed(Action.DECIDE))]
 Approve = Annotated[Principal, Depends(_allowed(Action.APPROVE))]
 Ask = Annotated[Principal, Depends(_allowed(Action.REQUEST))]
@@ -291,6 +293,20 @@ def create_app(db: Database | None = None) -> FastAPI:
             "to": newer.version,
             **diff.to_dict(),
         }
+
+    @app.post("/customers/import", tags=["customers"], status_code=202)
+    def customers_import(file: UploadFile, who: Import) -> dict[str, Any]:
+        """Upload a customer file (.csv, .xlsx, .jsonl, .parquet) to import and screen in the
+        background, as `finmon customers import` does; ask /jobs/{job_id} how it went."""
+        job_id = jobs_store.start_customer_import(
+            file.filename or "", file.file, actor=who.name, db=store
+        )
+        return {"job_id": job_id, "status": "queued"}
+
+    @app.get("/jobs/{job_id}", tags=["customers"])
+    def job(job_id: RowId, _who: Read) -> dict[str, Any]:
+        """A background import: queued, running, done (with its counts) or failed (why)."""
+        return jobs_store.get_job(job_id, store)
 
     @app.get("/customers/{customer_id}", tags=["customers"])
     def customer(customer_id: str, _who: Read) -> dict[str, Any]:

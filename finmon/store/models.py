@@ -342,3 +342,21 @@ class StoreState(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[dt.datetime]
+
+
+class Job(Base):
+    """A long task started over the API (a customer file import), and how it ended."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime]
+    runner: Mapped[str | None] = mapped_column(String(200))
+    """host:pid of the process running it, to tell a job in progress from one cut short."""
+    finished_at: Mapped[dt.datetime | None]
+    result: Mapped[dict[str, Any] | None]
+    error: Mapped[str | None] = mapped_column(Text)

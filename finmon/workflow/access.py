@@ -13,7 +13,7 @@ from finmon.errors import Forbidden
 
 class Role(StrEnum):
     ANALYST = "analyst"
-    """Screens, decides alerts, asks for releases and permitted payments."""
+    """Screens, imports customer files, decides alerts, asks for releases and payments."""
     SUPERVISOR = "supervisor"
     """What an analyst may, plus the second approval: confirmed hits, releases, payments."""
     ADMIN = "admin"
@@ -25,6 +25,7 @@ class Role(StrEnum):
 class Action(StrEnum):
     SCREEN = "screen parties"
     READ = "read lists, customers, alerts and freezes"
+    IMPORT_CUSTOMERS = "import customers"
     DECIDE = "decide alerts"
     APPROVE = "approve as the second person"
     """The second person's approval: a confirmed hit, a release, a permitted payment."""
@@ -36,6 +37,7 @@ class Action(StrEnum):
 ALLOWED: dict[Action, frozenset[Role]] = {
     Action.SCREEN: frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMIN}),
     Action.READ: frozenset(Role),
+    Action.IMPORT_CUSTOMERS: frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMIN}),
     Action.DECIDE: frozenset({Role.ANALYST, Role.SUPERVISOR}),
     Action.APPROVE: frozenset({Role.SUPERVISOR}),
     Action.REQUEST: frozenset({Role.ANALYST, Role.SUPERVISOR}),

@@ -47,6 +47,8 @@ ROUTES: list[tuple[str, str, Action | None, dict[str, Any] | None]] = [
     ("POST", "/screen", Action.SCREEN, {"parties": [{"id": "1", "names": ["Ivan Petrov"]}]}),
     ("GET", "/lists", Action.READ, None),
     ("GET", "/lists/{source}/diff", Action.READ, None),
+    ("POST", "/customers/import", Action.IMPORT_CUSTOMERS, {"file": ("c.csv", b"id,name\n")}),
+    ("GET", "/jobs/{job_id}", Action.READ, None),
     ("GET", "/customers/{customer_id}", Action.READ, None),
     ("GET", "/alerts", Action.READ, None),
     ("GET", "/alerts/{alert_id}", Action.READ, None),
@@ -79,6 +81,7 @@ VALUES = {
     "alert_id": "1",
     "freeze_id": "1",
     "payment_id": "1",
+    "job_id": "1",
     "name": "nobody",
 }
 
@@ -104,6 +107,8 @@ def _as(keys: dict[str, str], user: str) -> dict[str, str]:
 
 
 def _call(client: TestClient, method: str, path: str, body: Any, headers: dict[str, str]) -> Any:
+    if body is not None and "file" in body:
+        return client.request(method, path.format(**VALUES), files=body, headers=headers)
     return client.request(method, path.format(**VALUES), json=body, headers=headers)
 
 
@@ -368,3 +373,49 @@ def test_users_commands_make_keys_that_work_and_revoke_them(client: TestClient) 
         ("api_key.issue", "it.admin"),
         ("api_key.revoke", "it.admin"),
     ]
+
+
+def _job_end(client: TestClient, job_id: int, headers: dict[str, str]) -> dict[str, Any]:
+    deadline = time.monotonic() + 120
+    while True:
+        job: dict[str, Any] = client.get(f"/jobs/{job_id}", headers=headers).json()
+        if job["status"] in ("done", "failed"):
+            return job
+        assert time.monotonic() < deadline, job
+        time.sleep(0.1)
+
+
+def test_a_customer_file_uploaded_is_imported_and_screened_in_the_background(
+    client: TestClient,
+) -> None:
+    assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
+    key = create_user("pawnshop.officer", Role.ANALYST, actor="root")
+    headers = {"Authorization": f"Bearer {key}"}
+    with CUSTOMERS.open("rb") as handle:
+        started = client.post(
+            "/customers/import", files={"file": ("клиенты.csv", handle)}, headers=headers
+        )
+    assert started.status_code == 202
+    job = _job_end(client, started.json()["job_id"], headers)
+    assert job["status"] == "done", job
+    assert (job["result"]["inserted"], job["result"]["alerts"]) == (8, 1)
+    assert job["file"] == "клиенты.csv"
+    (alert,) = client.get("/alerts", headers=headers).json()
+    assert alert["customer_id"] == LISTED_ID
+    imports = [e for e in audit_rows(limit=1000) if e["action"] == "customers.import"]
+    assert [e["actor"] for e in imports] == ["pawnshop.officer"]
+
+    broken = client.post(
+        "/customers/import",
+        files={"file": ("cp1251.csv", "id,name\n1,Иванов\n".encode("cp1251"))},
+        headers=headers,
+    )
+    failed = _job_end(client, broken.json()["job_id"], headers)
+    assert failed["status"] == "failed"
+    assert failed["error"].startswith("cp1251.csv: ")
+    assert "uploads" not in failed["error"]
+    refused = client.post(
+        "/customers/import", files={"file": ("setup.exe", b"MZ")}, headers=headers
+    )
+    assert refused.status_code == 422
+    assert client.get("/jobs/999", headers=headers).status_code == 404
