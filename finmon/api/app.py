@@ -38,7 +38,7 @@ from finmon.store import freezes as freezes_store
 from finmon.store import jobs as jobs_store
 from finmon.store import lists as lists_store
 from finmon.store import users as users_store
-from finmon.store.lists import current_version_ids, current_versions
+from finmon.store.lists import current_designations, current_version_ids, current_versions
 from finmon.store.screener import build_screener
 from finmon.store.users import Principal, authenticate_key
 from finmon.workflow import Verdict
@@ -122,13 +122,12 @@ class Screeners:
         versions = current_versions(self.db)
         if not versions:
             raise NotFound("no list is loaded: an administrator must load one first")
-        screener = build_screener(self.db, versions)
         if dataset in ALL_LISTS:
-            return screener
+            return build_screener(self.db, versions)
         if dataset not in versions:
             known = ", ".join([*ALL_LISTS, *sorted(versions)])
             raise NotFound(f"no dataset {dataset!r}; use one of {known}")
-        chosen = [d for d in screener.designations if d.source == dataset]
+        chosen = [d for d in current_designations(self.db) if d.source == dataset]
         return Screener(chosen, versions={dataset: versions[dataset]})
 
 
