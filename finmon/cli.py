@@ -362,6 +362,7 @@ def _report_load(result: Any) -> None:
             f"Re-screened the customer base for {done.designations} new or amended designations: "
             f"{done.candidates} customers checked, {done.alerts} alerts raised, "
             f"{done.reviews} freezes put up for release review."
+            + (f" {done.withdrawn} alerts withdrawn by delistings." if done.withdrawn else "")
         )
 
 

@@ -10,7 +10,7 @@ the same customer and designation awaits a decision, or a freeze under it stands
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from finmon.errors import NotFound
-from finmon.model import Party, matching_fingerprint
+from finmon.model import Designation, Party, matching_fingerprint
 from finmon.screening import Hit
 from finmon.store.audit import append_audit
 from finmon.store.engine import Database, default_database
@@ -230,13 +230,16 @@ def _exists(
     customer_fp: str,
     designation_fp: str,
 ) -> bool:
-    # Already raised for this matching data; or, whatever changed, still in someone's hands (an
-    # alert awaiting a decision, or a freeze not released): a list amendment such as a new alias
-    # must not put a second alert for the same person and designation in the queue.
+    # Already raised for this matching data under the listing in force; or, whatever changed,
+    # still in someone's hands (an alert awaiting a decision, or a freeze not released): a list
+    # amendment such as a new alias must not put a second alert for the same person and
+    # designation in the queue. Alerts ended by a delisting count for nothing: a person listed
+    # again is alerted again.
     same_pair = (
         Alert.customer_id == customer_id,
         Alert.source == source,
         Alert.reference == reference,
+        Alert.ended_by == 0,
     )
     raised = select(Alert.id).where(
         *same_pair,
@@ -253,6 +256,39 @@ def _exists(
     return any(
         session.scalars(query.limit(1)).first() is not None for query in (raised, awaiting, frozen)
     )
+
+
+def end_alerts(
+    session: Session, removed: Iterable[Designation], version: ListVersion, actor: str
+) -> int:
+    """Delisted designations: their alerts end with this version, and those nobody had finished
+    deciding are withdrawn (nothing is left to freeze); returns how many were withdrawn."""
+    withdrawn = 0
+    for designation in removed:
+        query = select(Alert).where(
+            Alert.source == designation.source,
+            Alert.reference == designation.reference,
+            Alert.ended_by == 0,
+        )
+        for alert in session.scalars(query):
+            alert.ended_by = version.id
+            if AlertStatus(alert.status) not in AWAITING:
+                continue
+            before = alert.status
+            alert.status = AlertStatus.WITHDRAWN.value
+            alert.decided_at = utc_now()
+            withdrawn += 1
+            append_audit(
+                session,
+                actor=actor,
+                action="alert.withdraw",
+                object=f"alert:{alert.id}",
+                before={"status": before},
+                after={"status": alert.status},
+                reason=f"{designation.reference} was removed from the {version.source} list in "
+                f"version {version.version}",
+            )
+    return withdrawn
 
 
 def _load(session: Session, alert_id: int) -> Alert:

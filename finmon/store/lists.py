@@ -186,7 +186,7 @@ def _store_version(
         reason=("forced: " + "; ".join(overridden)) if overridden else None,
     )
     screened = rescreen(session, diff, row, actor=actor, workers=workers)
-    if screened.alerts or screened.reviews:
+    if screened.alerts or screened.reviews or screened.withdrawn:
         append_audit(
             session,
             actor=actor,

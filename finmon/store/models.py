@@ -198,8 +198,9 @@ class CustomerToken(Base):
 class Alert(Base):
     """A possible match of a customer with a designation, waiting for or holding a decision.
 
-    Unique per customer, designation and the matching data of both: the same match is never raised
-    twice, and a decided false positive stays decided until either side's matching data changes."""
+    Unique per customer, designation and the matching data of both while the listing stands: the
+    same match is never raised twice, and a decided false positive stays decided until either
+    side's matching data changes or the designation is delisted."""
 
     __tablename__ = "alerts"
 
@@ -223,6 +224,10 @@ class Alert(Base):
     status: Mapped[str] = mapped_column(String(32), index=True)
     created_at: Mapped[dt.datetime]
     decided_at: Mapped[dt.datetime | None]
+    ended_by: Mapped[int] = mapped_column(default=0, server_default="0")
+    """0 while the listing the alert was raised under stands; the id of the list version that
+    delisted the designation once it has gone. An ended alert no longer stands in the way of a
+    new one when the person is listed again."""
 
     __table_args__ = (
         UniqueConstraint(
@@ -231,6 +236,7 @@ class Alert(Base):
             "reference",
             "customer_fingerprint",
             "designation_fingerprint",
+            "ended_by",
             name="uq_alerts_match",
         ),
         Index("ix_alerts_designation", "source", "reference"),

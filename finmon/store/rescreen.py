@@ -20,7 +20,7 @@ from finmon.names.parts import AnalysedName
 from finmon.screening import Screener
 from finmon.screening.features import SAME_BIRTH_DAY, SAME_NATIONALITY
 from finmon.screening.screener import DEFAULT_THRESHOLD, heap_frozen
-from finmon.store.alerts import raise_alerts
+from finmon.store.alerts import end_alerts, raise_alerts
 from finmon.store.customer_index import candidate_customers, ensure_current, load_customers
 from finmon.store.freezes import open_release_reviews
 from finmon.store.models import ListVersion
@@ -40,6 +40,8 @@ class RescreenResult:
     alerts: int
     reviews: int
     """Freezes put up for release review by delistings."""
+    withdrawn: int = 0
+    """Alerts awaiting a decision that delistings withdrew."""
 
 
 def to_screen(diff: ListDiff) -> list[Designation]:
@@ -55,11 +57,13 @@ def to_screen(diff: ListDiff) -> list[Designation]:
 def rescreen(
     session: Session, diff: ListDiff, version: ListVersion, *, actor: str, workers: int = 1
 ) -> RescreenResult:
-    """Screen the customer base for a list change and open reviews for delistings."""
+    """Screen the customer base for a list change; delistings open release reviews for their
+    freezes and end their alerts (withdrawing those still awaiting a decision)."""
     designations = to_screen(diff)
     candidates, alerts = _screen(session, designations, version, actor, workers)
     reviews = open_release_reviews(session, diff.removed, version, actor)
-    return RescreenResult(len(designations), candidates, alerts, reviews)
+    withdrawn = end_alerts(session, diff.removed, version, actor)
+    return RescreenResult(len(designations), candidates, alerts, reviews, withdrawn)
 
 
 def _floor(designation: Designation, identified: bool) -> float | None:

@@ -18,6 +18,8 @@ class AlertStatus(StrEnum):
     """A first person decided "confirmed hit"; a second must approve before the freeze."""
     CONFIRMED_HIT = "confirmed_hit"
     FALSE_POSITIVE = "false_positive"
+    WITHDRAWN = "withdrawn"
+    """The designation was delisted before anyone finished deciding: there is nothing to freeze."""
 
 
 class Verdict(StrEnum):
@@ -44,7 +46,8 @@ class PaymentStatus(StrEnum):
 
 AWAITING = frozenset({AlertStatus.OPEN, AlertStatus.ESCALATED, AlertStatus.PENDING_APPROVAL})
 """Alerts that nobody has finished deciding: they count against the 24 hours."""
-DECIDED = frozenset({AlertStatus.CONFIRMED_HIT, AlertStatus.FALSE_POSITIVE})
+DECIDED = frozenset({AlertStatus.CONFIRMED_HIT, AlertStatus.FALSE_POSITIVE, AlertStatus.WITHDRAWN})
+"""Alerts that are closed: decided, or withdrawn by a delisting."""
 
 FREEZE_HOURS = 24
 """Article 13 section 1-1: freeze within 24 hours of the listing being posted."""

@@ -20,7 +20,7 @@ from finmon.screening.inputs import read_customers
 from finmon.store import default_database, load_list
 from finmon.store.alerts import approve, decide_alert, get_alert, list_alerts
 from finmon.store.customers import import_customers
-from finmon.store.freezes import sla
+from finmon.store.freezes import ask_release, release, sla
 from finmon.store.models import Decision, Freeze
 from finmon.store.rescreen import to_screen
 from finmon.workflow import Verdict
@@ -308,3 +308,46 @@ def test_false_positive_is_raised_again_when_the_listing_changes() -> None:
     assert result.rescreen is not None and result.rescreen.alerts == 1
     statuses = [(a.status, a.trigger) for a in list_alerts("all")]
     assert statuses == [("false_positive", "customer"), ("open", "list")]
+
+
+def test_a_person_delisted_released_and_listed_again_is_alerted_again() -> None:
+    full = fixture_designations()
+    assert load_list(un_version(FIRST, full), actor="loader").loaded
+    import_customers(CUSTOMERS, actor="loader")
+    (first,) = list_alerts("open")
+    decide_alert(first.alert_id, Verdict.CONFIRMED_HIT, actor="officer.a")
+    freeze_id = approve(first.alert_id, actor="officer.b")
+    assert load_list(un_version(SECOND, without(full, LISTED_REF)), actor="loader").loaded
+    ask_release(freeze_id, actor="officer.a", reason="delisted")
+    release(freeze_id, actor="officer.b")
+    # The same entry, unchanged, listed again: a new legal event that needs a new decision.
+    relisted = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    assert load_list(un_version(relisted, fixture_designations()), actor="loader").loaded
+    (again,) = list_alerts("open")
+    assert (again.customer_id, again.reference) == (LISTED_ID, LISTED_REF)
+    assert again.alert_id != first.alert_id
+    assert [item.alert_id for item in sla(now=relisted)] == [again.alert_id]
+    # Loading it once more raises nothing new: the alert in hand stands.
+    later = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
+    assert load_list(un_version(later, fixture_designations()), actor="loader").loaded
+    assert len(list_alerts("all")) == 2
+
+
+def test_a_delisting_withdraws_the_alerts_nobody_had_decided() -> None:
+    full = fixture_designations()
+    assert load_list(un_version(FIRST, full), actor="loader").loaded
+    import_customers(CUSTOMERS, actor="loader")
+    (alert,) = list_alerts("open")
+    decide_alert(alert.alert_id, Verdict.ESCALATE, actor="officer.a", reason="ask the branch")
+    assert load_list(un_version(SECOND, without(full, LISTED_REF)), actor="loader").loaded
+    assert list_alerts("open") == []
+    (closed,) = list_alerts("decided")
+    assert closed.status == "withdrawn"
+    assert sla(now=SECOND) == []
+    assert ("loader", "alert.withdraw", f"alert:{alert.alert_id}") in audit_rows("alert.")
+    with pytest.raises(WorkflowRefused, match="withdrawn"):
+        decide_alert(alert.alert_id, Verdict.FALSE_POSITIVE, actor="officer.a", reason="x")
+    relisted = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    assert load_list(un_version(relisted, fixture_designations()), actor="loader").loaded
+    (again,) = list_alerts("open")
+    assert again.alert_id != alert.alert_id
