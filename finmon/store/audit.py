@@ -65,15 +65,7 @@ def append_audit(
 
 def row_hash(entry: AuditEntry) -> str:
     """sha256 over the previous hash and a canonical JSON of the row's own fields."""
-    fields = {
-        "at": _canonical_time(entry.at),
-        "actor": entry.actor,
-        "action": entry.action,
-        "object": entry.object,
-        "before": entry.before,
-        "after": entry.after,
-        "reason": entry.reason,
-    }
+    fields = {"at": _canonical_time(entry.at), **_own_fields(entry)}
     canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(f"{entry.prev_hash}\n{canonical}".encode()).hexdigest()
 
@@ -105,12 +97,7 @@ def audit_rows(
             {
                 "id": entry.id,
                 "at": as_utc(entry.at).isoformat(),
-                "actor": entry.actor,
-                "action": entry.action,
-                "object": entry.object,
-                "before": entry.before,
-                "after": entry.after,
-                "reason": entry.reason,
+                **_own_fields(entry),
                 "prev_hash": entry.prev_hash,
                 "hash": entry.hash,
             }
@@ -126,6 +113,18 @@ def _check_row(entry: AuditEntry, expected: str, known: set[str]) -> tuple[str, 
     if row_hash(entry) != entry.hash:
         return "edited", f"row {entry.id} was edited after it was written: its hash does not match"
     return None
+
+
+def _own_fields(entry: AuditEntry) -> dict[str, Any]:
+    """What a row says, besides when and its place in the chain (all of it hashed)."""
+    return {
+        "actor": entry.actor,
+        "action": entry.action,
+        "object": entry.object,
+        "before": entry.before,
+        "after": entry.after,
+        "reason": entry.reason,
+    }
 
 
 def _canonical_time(value: dt.datetime) -> str:
