@@ -277,14 +277,12 @@ def create_app(db: Database | None = None) -> FastAPI:
     @app.get("/lists", tags=["lists"])
     def lists(_who: Read, all_versions: bool = False) -> list[dict[str, Any]]:
         """The current version of each list (or every version loaded)."""
-
         rows = lists_store.list_versions(store, all_versions=all_versions)
         return [dataclasses.asdict(row) for row in rows]
 
     @app.get("/lists/{source}/diff", tags=["lists"])
     def list_diff(source: str, _who: Read, version: str | None = None) -> dict[str, Any]:
         """What a version of a list added, removed and amended against the one before it."""
-
         newer, older, diff = lists_store.version_diff(source, version=version, db=store)
         return {
             "source": source,
@@ -310,7 +308,6 @@ def create_app(db: Database | None = None) -> FastAPI:
     @app.get("/customers/{customer_id}", tags=["customers"])
     def customer(customer_id: str, _who: Read) -> dict[str, Any]:
         """A customer's current record and every earlier version."""
-
         return customers_store.customer_history(customer_id, store)
 
     @app.get("/alerts", tags=["alerts"])
@@ -318,20 +315,17 @@ def create_app(db: Database | None = None) -> FastAPI:
         _who: Read, status: Annotated[str, Query(pattern="^(open|decided|all)$")] = "open"
     ) -> list[dict[str, Any]]:
         """Alerts, oldest first: open (awaiting a decision), decided, or all."""
-
         return [row.to_dict() for row in alerts_store.list_alerts(status, store)]
 
     @app.get("/alerts/{alert_id}", tags=["alerts"])
     def alert(alert_id: RowId, _who: Read) -> dict[str, Any]:
         """One alert with its full explanation."""
-
         row, explanation = alerts_store.get_alert(alert_id, store)
         return {**row.to_dict(), "explanation": explanation}
 
     @app.post("/alerts/{alert_id}/decision", tags=["alerts"])
     def decide(alert_id: RowId, body: DecisionIn, who: Decide) -> dict[str, Any]:
         """A first decision; a confirmed hit then awaits a supervisor's approval."""
-
         status = alerts_store.decide_alert(
             alert_id, body.decision, actor=who.name, reason=body.reason, db=store
         )
@@ -340,46 +334,39 @@ def create_app(db: Database | None = None) -> FastAPI:
     @app.post("/alerts/{alert_id}/approve", tags=["alerts"])
     def approve(alert_id: RowId, who: Approve) -> dict[str, Any]:
         """A second person approves a confirmed hit: the freeze order is made."""
-
         freeze_id = alerts_store.approve(alert_id, actor=who.name, db=store)
         return {"alert_id": alert_id, "status": "confirmed_hit", "freeze_id": freeze_id}
 
     @app.get("/freezes", tags=["freezes"])
     def freezes(_who: Read) -> list[dict[str, Any]]:
         """Every freeze order as its notification record, oldest first."""
-
         return freezes_store.list_freezes(store)
 
     @app.get("/freezes/sla", tags=["freezes"])
     def freezes_sla(_who: Read) -> list[dict[str, Any]]:
         """Every alert not yet acted on, most urgent first, with the hours left of the 24."""
-
         return [dataclasses.asdict(item) for item in freezes_store.sla(store)]
 
     @app.get("/freezes/{freeze_id}", tags=["freezes"])
     def freeze(freeze_id: RowId, _who: Read) -> dict[str, Any]:
         """One freeze order with its release and permitted payments."""
-
         return freezes_store.get_freeze(freeze_id, store)
 
     @app.post("/freezes/{freeze_id}/release-request", tags=["freezes"])
     def release_request(freeze_id: RowId, body: ReasonIn, who: Ask) -> dict[str, Any]:
         """Ask for a release (after a delisting or a false positive); a second person approves."""
-
         status = freezes_store.ask_release(freeze_id, actor=who.name, reason=body.reason, db=store)
         return {"freeze_id": freeze_id, "status": status}
 
     @app.post("/freezes/{freeze_id}/release", tags=["freezes"])
     def release(freeze_id: RowId, who: Approve) -> dict[str, Any]:
         """Approve a requested release as the second person."""
-
         status = freezes_store.release(freeze_id, actor=who.name, db=store)
         return {"freeze_id": freeze_id, "status": status}
 
     @app.post("/freezes/{freeze_id}/payments", tags=["freezes"])
     def payment(freeze_id: RowId, body: PaymentIn, who: Ask) -> dict[str, Any]:
         """Record a permitted payment for basic expenses (Article 12 section 8) for approval."""
-
         payment_id = freezes_store.request_payment(
             freeze_id,
             actor=who.name,
@@ -394,7 +381,6 @@ def create_app(db: Database | None = None) -> FastAPI:
     @app.post("/payments/{payment_id}/approve", tags=["freezes"])
     def payment_approve(payment_id: RowId, who: Approve) -> dict[str, Any]:
         """Approve a permitted payment as the second person."""
-
         freezes_store.approve_payment(payment_id, actor=who.name, db=store)
         return {"payment_id": payment_id, "status": "approved"}
 
@@ -405,33 +391,28 @@ def create_app(db: Database | None = None) -> FastAPI:
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> list[dict[str, Any]]:
         """A page of the audit trail in order: the rows after `after_id`."""
-
         return audit_store.audit_rows(after_id=after_id, limit=limit, db=store)
 
     @app.get("/audit/verify", tags=["audit"])
     def audit_verify(_who: Audit) -> dict[str, Any]:
         """Walk the hash chain; names the first edited, deleted or reordered row."""
-
         report = audit_store.verify_audit(store)
         return {**dataclasses.asdict(report), "ok": report.ok}
 
     @app.get("/users", tags=["users"])
     def users(_who: Admin) -> list[dict[str, Any]]:
         """Every user, their role and how many live keys they hold."""
-
         return users_store.list_users(store)
 
     @app.post("/users", tags=["users"], status_code=201)
     def user_create(body: UserIn, who: Admin) -> dict[str, Any]:
         """Add a user; the answer holds their API key, which is shown this once."""
-
         key = users_store.create_user(body.name, body.role, actor=who.name, db=store)
         return {"name": body.name, "role": body.role.value, "api_key": key}
 
     @app.post("/users/{name}/revoke-keys", tags=["users"])
     def user_revoke(name: str, who: Admin) -> dict[str, Any]:
         """Revoke every live key of a user."""
-
         return {"name": name, "revoked": users_store.revoke_keys(name, actor=who.name, db=store)}
 
     return app
