@@ -298,7 +298,6 @@ class _Probe:
         self._similar: dict[str, dict[int, float]] = {}
         self._stored: dict[int, NameToken] = {}
         self._postings: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
-        self._all: dict[str, list[tuple[int, int]]] = {}
         self._held: dict[str, tuple[list[NameToken], list[NameToken]]] = {}
         self._owed: dict[str, float] = {}
         self._met: dict[str, tuple[set[str], set[str]]] = {}
@@ -350,19 +349,20 @@ class _Probe:
 
     def load_customers_tokens(self, customers: set[str]) -> None:
         """Read every token of these customers' names, for bound()."""
-        wanted = sorted(c for c in customers if c not in self._all)
+        wanted = sorted(c for c in customers if c not in self._held)
+        rows: dict[str, list[tuple[int, int]]] = {}
         missing: set[int] = set()
         for chunk in _chunks(wanted):
             query = select(
                 CustomerToken.customer_id, CustomerToken.token_id, CustomerToken.parts
             ).where(CustomerToken.customer_id.in_(chunk))
             for customer_id, token_id, parts in self.session.execute(query):
-                self._all.setdefault(customer_id, []).append((token_id, parts))
+                rows.setdefault(customer_id, []).append((token_id, parts))
                 if token_id not in self._stored:
                     missing.add(token_id)
         self._stored.update(self._tokens(missing))
         for customer in wanted:
-            held = self._all.get(customer, ())
+            held = rows.get(customer, ())
             self._held[customer] = (
                 [self._stored[i] for i, parts in held if parts == 1],
                 [self._stored[i] for i, parts in held if parts == 2],
