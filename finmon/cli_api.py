@@ -41,6 +41,28 @@ def users_create(
     out.print(key, markup=False, highlight=False, soft_wrap=True)
 
 
+@users_app.command("set-password")
+def users_set_password(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="User name.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Give a user a password for the web interface (asked twice unless --password-stdin);
+    their open web sessions end."""
+    import sys
+
+    from finmon.store.sessions import set_password
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    set_password(name, password, actor=_actor(ctx))
+    err.print(f"user {name} can now sign in at /ui/", markup=False)
+
+
 @users_app.command("new-key")
 def users_new_key(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")]
@@ -100,12 +122,15 @@ def serve(
         int, typer.Option(help="Server processes (each holds its own screening index).")
     ] = 1,
 ) -> None:
-    """Serve the HTTP API (OpenAPI at /openapi.json, interactive docs at /docs)."""
+    """Serve the web interface (/ui/) and the HTTP API (OpenAPI at /openapi.json)."""
     import uvicorn
 
     if workers < 1:
         raise InputError("--workers must be 1 or more")
-    err.print(f"finmon API on http://{host}:{port} (OpenAPI at /openapi.json)", markup=False)
+    err.print(
+        f"finmon on http://{host}:{port}: web interface at /ui/, OpenAPI at /openapi.json",
+        markup=False,
+    )
     uvicorn.run(
         "finmon.api:create_app",
         factory=True,

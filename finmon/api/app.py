@@ -17,8 +17,11 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
 from pydantic import AfterValidator, BaseModel, Field
 
 import finmon
@@ -41,6 +44,8 @@ from finmon.store import users as users_store
 from finmon.store.lists import current_designations, current_version_ids, current_versions
 from finmon.store.screener import build_screener
 from finmon.store.users import Principal, authenticate_key
+from finmon.web import error_page
+from finmon.web import router as web_router
 from finmon.workflow import Verdict
 from finmon.workflow.access import Action, Role, check_allowed
 
@@ -211,6 +216,14 @@ def create_app(db: Database | None = None) -> FastAPI:
     )
     app.state.db = store
     app.add_exception_handler(FinmonError, _finmon_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
+    app.include_router(web_router)
+    app.mount("/ui/static", StaticFiles(packages=[("finmon.web", "static")]), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        """People who open the server's address get the web interface."""
+        return RedirectResponse("/ui/", status_code=303)
 
     @app.get("/healthz", tags=["service"])
     def healthz() -> dict[str, Any]:
@@ -453,6 +466,22 @@ def _party(position: int, given: PartyIn) -> Party:
     )
 
 
-def _finmon_error(_request: Request, exc: FinmonError) -> JSONResponse:
+def _is_web(request: Request) -> bool:
+    return str(request.scope.get("path", "")).startswith("/ui/")
+
+
+async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+    """A request that does not fit its route: JSON for the API, a page for the web interface."""
+    if _is_web(request):
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors()
+        )
+        return error_page(request, InputError(problems or "the request is not valid"))
+    return await request_validation_exception_handler(request, exc)
+
+
+def _finmon_error(request: Request, exc: FinmonError) -> Response:
+    if _is_web(request):
+        return error_page(request, exc)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
     return JSONResponse({"detail": str(exc)}, status_code=exc.http_status, headers=headers)

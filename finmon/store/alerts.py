@@ -23,7 +23,15 @@ from finmon.screening import Hit
 from finmon.store.audit import append_audit
 from finmon.store.engine import Database, default_database
 from finmon.store.freezes import open_freeze
-from finmon.store.models import Alert, Decision, Freeze, ListVersion, utc_now
+from finmon.store.models import (
+    Alert,
+    Customer,
+    Decision,
+    DesignationRow,
+    Freeze,
+    ListVersion,
+    utc_now,
+)
 from finmon.workflow import (
     AWAITING,
     DECIDED,
@@ -163,6 +171,54 @@ def get_alert(alert_id: int, db: Database | None = None) -> tuple[AlertRow, dict
         alert = _load(session, alert_id)
         version = session.get(ListVersion, alert.list_version_id)
         return _row(alert, version.version if version else ""), alert.explanation
+
+
+@dataclass(frozen=True, slots=True)
+class AlertCase:
+    """What a reviewer needs beside an alert: both sides' records and the decisions so far."""
+
+    alert: AlertRow
+    explanation: dict[str, Any]
+    customer: dict[str, Any] | None
+    """The customer's current record and accounts (None if the record is gone)."""
+    designation: dict[str, Any] | None
+    """The designation as the alerting list version holds it (Designation.to_dict())."""
+    decisions: list[dict[str, Any]]
+    freeze_id: int | None
+
+
+def alert_case(alert_id: int, db: Database | None = None) -> AlertCase:
+    """One alert with both sides' records and its decisions; NotFound if there is none."""
+    db = db or default_database()
+    with db.read() as session:
+        alert = _load(session, alert_id)
+        version = session.get(ListVersion, alert.list_version_id)
+        customer = session.get(Customer, alert.customer_id)
+        payload = session.scalars(
+            select(DesignationRow.payload).where(
+                DesignationRow.list_version_id == alert.list_version_id,
+                DesignationRow.reference == alert.reference,
+            )
+        ).first()
+        decisions = session.scalars(
+            select(Decision).where(Decision.alert_id == alert.id).order_by(Decision.id)
+        )
+        freeze_id = session.scalars(select(Freeze.id).where(Freeze.alert_id == alert.id)).first()
+        return AlertCase(
+            alert=_row(alert, version.version if version else ""),
+            explanation=alert.explanation,
+            customer=(
+                {"record": customer.record, "accounts": customer.accounts}
+                if customer is not None
+                else None
+            ),
+            designation=payload,
+            decisions=[
+                {"decision": d.decision, "actor": d.actor, "reason": d.reason, "at": d.at}
+                for d in decisions
+            ],
+            freeze_id=freeze_id,
+        )
 
 
 def decide_alert(

@@ -173,6 +173,7 @@ def get_freeze(freeze_id: int, db: Database | None = None) -> dict[str, Any]:
         freeze = _load(session, freeze_id)
         version = session.get(ListVersion, freeze.list_version_id)
         record = notification(freeze, version.version if version else "")
+        record["alert_id"] = freeze.alert_id
         record["review_reason"] = freeze.review_reason
         record["release"] = {
             "requested_by": freeze.release_requested_by,
@@ -188,6 +189,18 @@ def get_freeze(freeze_id: int, db: Database | None = None) -> dict[str, Any]:
         )
         record["permitted_payments"] = [_payment(p) for p in payments]
         return record
+
+
+def pending_payments(db: Database | None = None) -> list[dict[str, Any]]:
+    """Permitted payments awaiting a second person's approval, oldest first."""
+    db = db or default_database()
+    query = (
+        select(PermittedPayment)
+        .where(PermittedPayment.status == PaymentStatus.PENDING_APPROVAL.value)
+        .order_by(PermittedPayment.id)
+    )
+    with db.read() as session:
+        return [_payment(payment) for payment in session.scalars(query)]
 
 
 def sla(db: Database | None = None, now: dt.datetime | None = None) -> list[SlaItem]:

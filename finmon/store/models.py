@@ -320,6 +320,29 @@ class User(Base):
     created_at: Mapped[dt.datetime]
     created_by: Mapped[str] = mapped_column(String(200))
     disabled_at: Mapped[dt.datetime | None]
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    """scrypt, with its parameters and salt (finmon.store.sessions); None: no web sign-in."""
+    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Failed web sign-ins in a row; each one past the third doubles the wait."""
+    locked_until: Mapped[dt.datetime | None]
+    """No password is checked before this time (the back-off after failed sign-ins)."""
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie's sha256, its CSRF token and its two clocks.
+
+    A session ends when signed out, after `IDLE` without a request, or `LIFETIME` after sign-in,
+    whichever comes first (finmon.store.sessions)."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime]
+    last_seen_at: Mapped[dt.datetime]
+    ended_at: Mapped[dt.datetime | None]
 
 
 class ApiKey(Base):

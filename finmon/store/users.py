@@ -72,7 +72,7 @@ def issue_key(name: str, *, actor: str, db: Database | None = None) -> str:
     """Another API key for an existing user (earlier keys stay valid until revoked)."""
     db = db or default_database()
     with db.write() as session:
-        user = _user(session, name)
+        user = find_user(session, name)
         if user.disabled_at is not None:
             raise InputError(f"user {name!r} is disabled; no key can be issued")
         return _issue(session, user, actor)
@@ -82,7 +82,7 @@ def revoke_keys(name: str, *, actor: str, db: Database | None = None) -> int:
     """Revoke every live key of a user at once; returns how many were live."""
     db = db or default_database()
     with db.write() as session:
-        user = _user(session, name)
+        user = find_user(session, name)
         live = session.scalars(
             select(ApiKey).where(ApiKey.user_id == user.id, ApiKey.revoked_at.is_(None))
         ).all()
@@ -103,7 +103,7 @@ def disable_user(name: str, *, actor: str, db: Database | None = None) -> None:
     """Disable a user: none of their keys is accepted any more."""
     db = db or default_database()
     with db.write() as session:
-        user = _user(session, name)
+        user = find_user(session, name)
         if user.disabled_at is None:
             user.disabled_at = utc_now()
             append_audit(
@@ -173,7 +173,8 @@ def _issue(session: Session, user: User, actor: str) -> str:
     return key
 
 
-def _user(session: Session, name: str) -> User:
+def find_user(session: Session, name: str) -> User:
+    """The user of that name; NotFound if there is none."""
     user = session.scalars(select(User).where(User.name == name)).first()
     if user is None:
         raise NotFound(f"no user {name!r}")

@@ -1,0 +1,174 @@
+"""What the alert page shows: both sides' facts in rows, and the names with their matched parts.
+
+Built from the alert's stored explanation (finmon.screening: the name pairs the matcher chose,
+their similarity, method and weight, the unmatched parts and the other evidence) and the two
+records; nothing is recomputed, so the page shows exactly why the alert was raised then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from finmon.store.alerts import AlertCase
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One word of a name as compared: matched (with its pair's similarity) or not."""
+
+    word: str
+    similarity: float | None
+    method: str | None = None
+    partner: str | None = None
+
+    @property
+    def css(self) -> str:
+        if self.similarity is None:
+            return "miss"
+        return "exact" if self.similarity >= 0.999 else "near"
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """One feature's part in the score: a name pair, an unmatched part or other evidence."""
+
+    feature: str
+    query: str
+    candidate: str
+    value: float
+    """Similarity of a name pair (0-1), or the effect on the score of other evidence (+/-)."""
+    weight: float | None
+    detail: str
+
+
+@dataclass(slots=True)
+class CaseView:
+    """The alert page's content besides the alert's own fields."""
+
+    facts: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
+    """(label key, customer's values, listed entry's values), one row per kind of fact."""
+    query_parts: list[Part] = field(default_factory=list)
+    candidate_parts: list[Part] = field(default_factory=list)
+    query_name: str = ""
+    candidate_name: str = ""
+    pairs: list[Contribution] = field(default_factory=list)
+    evidence: list[Contribution] = field(default_factory=list)
+    unmatched_query: list[str] = field(default_factory=list)
+    unmatched_candidate: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    programmes: list[str] = field(default_factory=list)
+    listed_on: str | None = None
+    remarks: str | None = None
+
+
+def case_view(case: AlertCase) -> CaseView:
+    """The side-by-side rows and the highlighted names of an alert."""
+    view = CaseView()
+    record = case.customer["record"] if case.customer else {}
+    listed = case.designation or {}
+    view.facts = [
+        (
+            "names",
+            list(record.get("names", [])),
+            [_listed_name(n) for n in listed.get("names", [])],
+        ),
+        (
+            "birth_dates",
+            [_birth(b) for b in record.get("birth_dates", [])],
+            [_birth(b) for b in listed.get("birth_dates", [])],
+        ),
+        (
+            "nationalities",
+            list(record.get("nationalities", [])),
+            list(listed.get("nationalities", [])),
+        ),
+        (
+            "identifiers",
+            [_identifier(i) for i in record.get("identifiers", [])],
+            [_identifier(i) for i in listed.get("identifiers", [])],
+        ),
+        (
+            "gender",
+            [record["gender"]] if record.get("gender") else [],
+            [listed["gender"]] if listed.get("gender") else [],
+        ),
+        ("accounts", [str(a) for a in (case.customer or {}).get("accounts", [])], []),
+    ]
+    view.programmes = list(listed.get("programmes", []))
+    view.listed_on = listed.get("listed_on")
+    view.remarks = listed.get("remarks")
+
+    name = case.explanation.get("name", {})
+    pairs = name.get("pairs", [])
+    view.query_name = name.get("query", case.alert.customer_name)
+    view.candidate_name = name.get("candidate", case.alert.matched_name)
+    compared = name.get("transliterated") or [view.query_name, view.candidate_name]
+    by_query = {p["query"]: p for p in pairs}
+    by_candidate = {p["candidate"]: p for p in pairs}
+    view.query_parts = _parts(compared[0], by_query, "candidate")
+    view.candidate_parts = _parts(compared[1], by_candidate, "query")
+    view.pairs = [
+        Contribution(
+            feature="name",
+            query=p["query"],
+            candidate=p["candidate"],
+            value=float(p["similarity"]),
+            weight=float(p["weight"]) if p.get("weight") is not None else None,
+            detail=str(p.get("method", "")),
+        )
+        for p in pairs
+    ]
+    view.unmatched_query = list(name.get("unmatched_query", []))
+    view.unmatched_candidate = list(name.get("unmatched_candidate", []))
+    view.notes = [str(n) for n in name.get("notes", [])]
+    view.evidence = [
+        Contribution(
+            feature=str(e.get("feature", "")),
+            query=_plain(e.get("query")),
+            candidate=_plain(e.get("candidate")),
+            value=float(e.get("effect", 0.0)),
+            weight=None,
+            detail=str(e.get("detail", "")),
+        )
+        for e in case.explanation.get("evidence", [])
+    ]
+    return view
+
+
+def _parts(text: str, pairs: dict[str, dict[str, Any]], other: str) -> list[Part]:
+    parts = []
+    for word in text.split():
+        pair = pairs.get(word)
+        if pair is None:
+            parts.append(Part(word, None))
+        else:
+            parts.append(
+                Part(word, float(pair["similarity"]), str(pair.get("method", "")), pair[other])
+            )
+    return parts
+
+
+def _listed_name(name: dict[str, Any]) -> str:
+    quality = name.get("quality")
+    suffix = f" ({quality})" if quality and quality not in ("primary", "strong") else ""
+    return f"{name.get('full', '')}{suffix}"
+
+
+def _birth(value: dict[str, Any]) -> str:
+    earliest, latest = value.get("earliest", ""), value.get("latest", "")
+    text = earliest if earliest == latest else f"{earliest} .. {latest}"
+    return f"~{text}" if value.get("approximate") else text
+
+
+def _identifier(value: dict[str, Any]) -> str:
+    country = f" ({value['country']})" if value.get("country") else ""
+    return f"{value.get('kind', '')} {value.get('number', '')}{country}".strip()
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)

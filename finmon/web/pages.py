@@ -1,0 +1,528 @@
+"""The analysts' web interface: server-rendered pages under /ui over the same services as the API.
+
+Every page names the action it needs (`finmon.workflow.access`), exactly as the API routes do, and
+every form that changes something carries the session's CSRF token, checked before anything else
+runs. Errors are FinmonErrors rendered as a page with their HTTP status (`error_page`); a request
+without a live session is sent to the sign-in page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import secrets
+from collections.abc import Callable
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+
+from fastapi import APIRouter, Depends, Form, Path, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from finmon.errors import FinmonError, Forbidden, InputError, Unauthenticated
+from finmon.store import Database, sessions
+from finmon.store import alerts as alerts_store
+from finmon.store import audit as audit_store
+from finmon.store import freezes as freezes_store
+from finmon.store import jobs as jobs_store
+from finmon.store import lists as lists_store
+from finmon.store.models import utc_now
+from finmon.store.sessions import WebUser
+from finmon.web.highlight import case_view
+from finmon.web.i18n import LANGUAGES, WELCOME_KK, status_text, text
+from finmon.workflow import Verdict
+from finmon.workflow.access import ALLOWED, Action, check_allowed
+
+SESSION_COOKIE = "finmon_session"
+SIGN_IN_COOKIE = "finmon_sign_in"
+"""The sign-in form's own CSRF token (double-submitted: cookie and form field must agree)."""
+LANG_COOKIE = "finmon_lang"
+MAX_ID = 2**31 - 1
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PAGE_ROWS = 500
+"""Rows of a list page; the page says how many more there are."""
+HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+}
+"""On every page: no script or style but finmon's own, no framing, nothing cached."""
+
+NAV: list[tuple[str, str, Action]] = [
+    ("/ui/alerts", "alerts", Action.READ),
+    ("/ui/approvals", "approvals", Action.READ),
+    ("/ui/freezes", "freezes", Action.READ),
+    ("/ui/lists", "lists", Action.READ),
+    ("/ui/audit", "audit", Action.AUDIT),
+    ("/ui/upload", "upload", Action.IMPORT_CUSTOMERS),
+]
+
+_templates = Environment(
+    loader=PackageLoader("finmon.web", "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+class SignInNeeded(Unauthenticated):
+    """No live session: the browser is sent to the sign-in page."""
+
+
+def _db(request: Request) -> Database:
+    store: Database = request.app.state.db
+    return store
+
+
+def _lang(request: Request) -> str:
+    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    accepted = request.headers.get("accept-language", "")
+    return "ru" if accepted.lower().startswith(("ru", "kk")) else "en"
+
+
+async def _web_user(request: Request) -> WebUser:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        raise SignInNeeded("sign in first")
+    try:
+        user = sessions.session_user(token, _db(request))
+    except Unauthenticated as exc:
+        raise SignInNeeded(str(exc)) from None
+    request.state.web_user = user
+    return user
+
+
+def _may(action: Action) -> Callable[..., Any]:
+    async def check(user: Annotated[WebUser, Depends(_web_user)]) -> WebUser:
+        check_allowed(user.name, user.role, action)
+        return user
+
+    return check
+
+
+Read = Annotated[WebUser, Depends(_may(Action.READ))]
+Import = Annotated[WebUser, Depends(_may(Action.IMPORT_CUSTOMERS))]
+Decide = Annotated[WebUser, Depends(_may(Action.DECIDE))]
+Approve = Annotated[WebUser, Depends(_may(Action.APPROVE))]
+Ask = Annotated[WebUser, Depends(_may(Action.REQUEST))]
+Audit = Annotated[WebUser, Depends(_may(Action.AUDIT))]
+Csrf = Annotated[str, Form(max_length=200)]
+
+
+def _check_csrf(user: WebUser, token: str) -> None:
+    if not hmac.compare_digest(token.encode(), user.csrf_token.encode()):
+        raise Forbidden("the form's security token is missing or out of date: reload the page")
+
+
+def render(
+    request: Request,
+    template: str,
+    user: WebUser | None,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """A page in the reader's language, with the security headers every page carries."""
+    lang = _lang(request)
+    html = _templates.get_template(template).render(
+        t=lambda key: text(lang, key),
+        st=lambda status: status_text(lang, status),
+        lang=lang,
+        other_lang="en" if lang == "ru" else "ru",
+        welcome_kk=WELCOME_KK,
+        user=user,
+        nav=[
+            (href, key)
+            for href, key, action in NAV
+            if user is not None and user.role in ALLOWED[action]
+        ],
+        may=lambda action: user is not None and user.role in ALLOWED[Action[action]],
+        path=request.url.path,
+        **context,
+    )
+    response = HTMLResponse(html, status_code=status_code, headers=HEADERS)
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(
+            LANG_COOKIE, lang, max_age=365 * 86400, httponly=True, samesite="strict"
+        )
+    return response
+
+
+def error_page(request: Request, exc: FinmonError) -> Response:
+    """A FinmonError raised under /ui: the sign-in page for no session, else an error page."""
+    if isinstance(exc, SignInNeeded):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/ui/sign-in?next={quote(target)}", status_code=303)
+    user = getattr(request.state, "web_user", None)
+    return render(request, "error.html", user, status_code=exc.http_status, message=str(exc))
+
+
+def _back(path: str) -> RedirectResponse:
+    """After a form: back to a page (303, so that reloading does not post again)."""
+    return RedirectResponse(path, status_code=303)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path of this interface: never another site (an open redirect)."""
+    if not target:
+        return "/ui/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/ui/") or "\\" in target:
+        return "/ui/"
+    return target
+
+
+router = APIRouter(prefix="/ui", include_in_schema=False)
+
+
+@router.get("/sign-in")
+def sign_in_page(request: Request, next: str | None = None) -> HTMLResponse:
+    token = secrets.token_urlsafe(32)
+    response = render(
+        request, "sign_in.html", None, csrf=token, next=_safe_next(next), message=None
+    )
+    _sign_in_cookie(request, response, token)
+    return response
+
+
+@router.post("/sign-in")
+def sign_in(
+    request: Request,
+    name: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1000)],
+    csrf: Csrf,
+    next: Annotated[str, Form(max_length=2000)] = "/ui/",
+) -> Response:
+    cookie = request.cookies.get(SIGN_IN_COOKIE, "")
+    if not cookie or not hmac.compare_digest(cookie.encode(), csrf.encode()):
+        raise Forbidden("the sign-in form is out of date: reload the page and sign in again")
+    try:
+        token, _user = sessions.sign_in(name, password, _db(request))
+    except Unauthenticated as exc:
+        fresh = secrets.token_urlsafe(32)
+        page = render(
+            request,
+            "sign_in.html",
+            None,
+            status_code=401,
+            csrf=fresh,
+            next=_safe_next(next),
+            message=str(exc),
+        )
+        _sign_in_cookie(request, page, fresh)
+        return page
+    response = _back(_safe_next(next))
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/ui",
+        max_age=int(sessions.LIFETIME.total_seconds()),
+    )
+    response.delete_cookie(SIGN_IN_COOKIE, path="/ui")
+    return response
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, user: Read, csrf: Csrf) -> Response:
+    _check_csrf(user, csrf)
+    sessions.sign_out(request.cookies.get(SESSION_COOKIE, ""), _db(request))
+    response = _back("/ui/sign-in")
+    response.delete_cookie(SESSION_COOKIE, path="/ui")
+    return response
+
+
+@router.get("/")
+def home(request: Request, user: Read) -> HTMLResponse:
+    db = _db(request)
+    open_alerts = alerts_store.list_alerts("open", db)
+    sla = freezes_store.sla(db)
+    return render(
+        request,
+        "home.html",
+        user,
+        open_count=len(open_alerts),
+        pending_count=sum(a.status == "pending_approval" for a in open_alerts),
+        urgent=sla[:5],
+        lists=lists_store.list_versions(db),
+    )
+
+
+@router.get("/alerts")
+def alerts(
+    request: Request,
+    user: Read,
+    status: Annotated[str, Query(pattern="^(open|decided|all)$")] = "open",
+    source: Annotated[str, Query(alias="list", max_length=64)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+    min_score: Annotated[float, Query(ge=0.0, le=1.0)] = 0.0,
+) -> HTMLResponse:
+    rows = alerts_store.list_alerts(status, _db(request))
+    sources = sorted({row.list for row in rows})
+    needle = q.casefold().strip()
+    chosen = [
+        row
+        for row in rows
+        if (not source or row.list == source)
+        and row.score >= min_score
+        and (
+            not needle
+            or needle in row.customer_name.casefold()
+            or needle in row.designation_name.casefold()
+            or needle == row.customer_id.casefold()
+        )
+    ]
+    return render(
+        request,
+        "alerts.html",
+        user,
+        rows=chosen[:PAGE_ROWS],
+        more=max(0, len(chosen) - PAGE_ROWS),
+        sources=sources,
+        status=status,
+        source=source,
+        q=q,
+        min_score=min_score,
+    )
+
+
+@router.get("/alerts/{alert_id}")
+def alert(request: Request, alert_id: RowId, user: Read) -> HTMLResponse:
+    case = alerts_store.alert_case(alert_id, _db(request))
+    return render(
+        request,
+        "alert.html",
+        user,
+        case=case,
+        view=case_view(case),
+        csrf=user.csrf_token,
+        proposer=next(
+            (d["actor"] for d in reversed(case.decisions) if d["decision"] == "confirmed_hit"),
+            None,
+        ),
+    )
+
+
+@router.post("/alerts/{alert_id}/decision")
+def decide(
+    request: Request,
+    alert_id: RowId,
+    user: Decide,
+    csrf: Csrf,
+    decision: Annotated[Verdict, Form()],
+    reason: Annotated[str, Form(max_length=4000)] = "",
+    confirm: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    _check_csrf(user, csrf)
+    if decision is Verdict.CONFIRMED_HIT and confirm != "yes":
+        raise InputError(
+            "a confirmed hit starts a freeze: tick the box that confirms it is the listed person"
+        )
+    alerts_store.decide_alert(
+        alert_id, decision, actor=user.name, reason=_text(reason) or None, db=_db(request)
+    )
+    return _back(f"/ui/alerts/{alert_id}")
+
+
+@router.post("/alerts/{alert_id}/approve")
+def approve(request: Request, alert_id: RowId, user: Approve, csrf: Csrf) -> Response:
+    _check_csrf(user, csrf)
+    freeze_id = alerts_store.approve(alert_id, actor=user.name, db=_db(request))
+    return _back(f"/ui/freezes/{freeze_id}")
+
+
+@router.get("/approvals")
+def approvals(request: Request, user: Read) -> HTMLResponse:
+    db = _db(request)
+    return render(
+        request,
+        "approvals.html",
+        user,
+        alerts=[
+            row for row in alerts_store.list_alerts("open", db) if row.status == "pending_approval"
+        ],
+        releases=[f for f in freezes_store.list_freezes(db) if f["status"] == "release_pending"],
+        payments=freezes_store.pending_payments(db),
+        csrf=user.csrf_token,
+    )
+
+
+@router.get("/freezes")
+def freezes(request: Request, user: Read) -> HTMLResponse:
+    db = _db(request)
+    return render(
+        request,
+        "freezes.html",
+        user,
+        sla=freezes_store.sla(db),
+        freezes=list(reversed(freezes_store.list_freezes(db))),
+        now=utc_now(),
+    )
+
+
+@router.get("/freezes/{freeze_id}")
+def freeze(request: Request, freeze_id: RowId, user: Read) -> HTMLResponse:
+    record = freezes_store.get_freeze(freeze_id, _db(request))
+    return render(request, "freeze.html", user, freeze=record, csrf=user.csrf_token)
+
+
+@router.post("/freezes/{freeze_id}/release-request")
+def release_request(
+    request: Request,
+    freeze_id: RowId,
+    user: Ask,
+    csrf: Csrf,
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    _check_csrf(user, csrf)
+    freezes_store.ask_release(freeze_id, actor=user.name, reason=_text(reason), db=_db(request))
+    return _back(f"/ui/freezes/{freeze_id}")
+
+
+@router.post("/freezes/{freeze_id}/release")
+def release(request: Request, freeze_id: RowId, user: Approve, csrf: Csrf) -> Response:
+    _check_csrf(user, csrf)
+    freezes_store.release(freeze_id, actor=user.name, db=_db(request))
+    return _back(f"/ui/freezes/{freeze_id}")
+
+
+@router.post("/freezes/{freeze_id}/payments")
+def payment(
+    request: Request,
+    freeze_id: RowId,
+    user: Ask,
+    csrf: Csrf,
+    amount: Annotated[str, Form(max_length=40)],
+    currency: Annotated[str, Form(min_length=3, max_length=3)],
+    purpose: Annotated[str, Form(max_length=4000)],
+    payee: Annotated[str, Form(max_length=400)] = "",
+) -> Response:
+    _check_csrf(user, csrf)
+    if not purpose.strip():
+        raise InputError("a permitted payment needs its purpose")
+    freezes_store.request_payment(
+        freeze_id,
+        actor=user.name,
+        amount=_text(amount),
+        currency=_text(currency).upper(),
+        purpose=_text(purpose),
+        payee=_text(payee) or None,
+        db=_db(request),
+    )
+    return _back(f"/ui/freezes/{freeze_id}")
+
+
+@router.post("/payments/{payment_id}/approve")
+def payment_approve(request: Request, payment_id: RowId, user: Approve, csrf: Csrf) -> Response:
+    _check_csrf(user, csrf)
+    freezes_store.approve_payment(payment_id, actor=user.name, db=_db(request))
+    return _back("/ui/approvals")
+
+
+@router.get("/lists")
+def lists(request: Request, user: Read) -> HTMLResponse:
+    versions = lists_store.list_versions(_db(request), all_versions=True)
+    return render(request, "lists.html", user, versions=list(reversed(versions)))
+
+
+@router.get("/lists/{source}/diff")
+def list_diff(
+    request: Request,
+    source: Annotated[str, Path(max_length=64)],
+    user: Read,
+    version: Annotated[str | None, Query(max_length=200)] = None,
+) -> HTMLResponse:
+    newer, older, diff = lists_store.version_diff(source, version=version, db=_db(request))
+    return render(
+        request, "diff.html", user, source=source, newer=newer, older=older, diff=diff.to_dict()
+    )
+
+
+@router.get("/audit")
+def audit(
+    request: Request,
+    user: Audit,
+    before_id: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+) -> HTMLResponse:
+    """The audit timeline, newest first, a page at a time, with the chain's verdict."""
+    db = _db(request)
+    report = audit_store.verify_audit(db)
+    last = before_id - 1 if before_id else report.rows
+    first = max(1, last - 99)
+    rows = audit_store.audit_rows(after_id=first - 1, limit=last - first + 1, db=db)
+    return render(
+        request,
+        "audit.html",
+        user,
+        report=report,
+        rows=list(reversed(rows)),
+        older=first if first > 1 else None,
+        newer=last + 101 if last < report.rows else None,
+    )
+
+
+@router.get("/upload")
+def upload_page(request: Request, user: Import) -> HTMLResponse:
+    return render(request, "upload.html", user, csrf=user.csrf_token)
+
+
+@router.post("/upload")
+def upload(request: Request, user: Import, csrf: Csrf, file: UploadFile) -> Response:
+    _check_csrf(user, csrf)
+    job_id = jobs_store.start_customer_import(
+        file.filename or "", file.file, actor=user.name, db=_db(request)
+    )
+    return _back(f"/ui/jobs/{job_id}")
+
+
+@router.get("/jobs/{job_id}")
+def job(request: Request, job_id: RowId, user: Read) -> HTMLResponse:
+    record = jobs_store.get_job(job_id, _db(request))
+    return render(request, "job.html", user, job=record)
+
+
+def _text(value: str) -> str:
+    """Form text that is stored: PostgreSQL refuses NUL characters, so both stores are spared."""
+    if "\x00" in value:
+        raise InputError("a NUL character is not text")
+    return value.strip()
+
+
+def _sign_in_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(
+        SIGN_IN_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/ui",
+        max_age=3600,
+    )
+
+
+def hours(value: float) -> str:
+    """Hours left as h:mm, negative once past."""
+    sign = "-" if value < 0 else ""
+    minutes = round(abs(value) * 60)
+    return f"{sign}{minutes // 60}:{minutes % 60:02d}"
+
+
+def when(value: dt.datetime | str | None) -> str:
+    """A timestamp as people read it, in UTC."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.strftime("%Y-%m-%d %H:%M UTC")
+
+
+_templates.filters["hours"] = hours
+_templates.filters["when"] = when
