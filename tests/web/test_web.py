@@ -1,0 +1,378 @@
+"""The web interface over a real store: sign-in, sessions, CSRF, roles and the alert workflow."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from finmon.api import create_app
+from finmon.store import load_list
+from finmon.store.alerts import get_alert
+from finmon.store.audit import audit_rows
+from finmon.store.customers import import_customers
+from finmon.store.freezes import list_freezes
+from finmon.store.sessions import FREE_ATTEMPTS, set_password
+from finmon.store.users import create_user, disable_user
+from finmon.web import router as web_router
+from finmon.web.i18n import TEXTS, WELCOME_KK
+from finmon.workflow.access import ALLOWED, Action, Role
+from tests.store.workflow_data import (
+    CUSTOMERS,
+    LISTED_ID,
+    LISTED_REF,
+    fixture_designations,
+    un_version,
+)
+
+PASSWORD = "correct horse battery staple"
+WEB_ROUTES: list[tuple[str, str, Action, dict[str, Any] | None]] = [
+    ("GET", "/ui/", Action.READ, None),
+    ("POST", "/ui/sign-out", Action.READ, {}),
+    ("GET", "/ui/alerts", Action.READ, None),
+    ("GET", "/ui/alerts/{alert_id}", Action.READ, None),
+    ("POST", "/ui/alerts/{alert_id}/decision", Action.DECIDE, {"decision": "escalate"}),
+    ("POST", "/ui/alerts/{alert_id}/approve", Action.APPROVE, {}),
+    ("GET", "/ui/approvals", Action.READ, None),
+    ("GET", "/ui/freezes", Action.READ, None),
+    ("GET", "/ui/freezes/{freeze_id}", Action.READ, None),
+    ("POST", "/ui/freezes/{freeze_id}/release-request", Action.REQUEST, {"reason": "x"}),
+    ("POST", "/ui/freezes/{freeze_id}/release", Action.APPROVE, {}),
+    (
+        "POST",
+        "/ui/freezes/{freeze_id}/payments",
+        Action.REQUEST,
+        {"amount": "100", "currency": "KZT", "purpose": "rent"},
+    ),
+    ("POST", "/ui/payments/{payment_id}/approve", Action.APPROVE, {}),
+    ("GET", "/ui/lists", Action.READ, None),
+    ("GET", "/ui/lists/{source}/diff", Action.READ, None),
+    ("GET", "/ui/audit", Action.AUDIT, None),
+    ("GET", "/ui/upload", Action.IMPORT_CUSTOMERS, None),
+    ("POST", "/ui/upload", Action.IMPORT_CUSTOMERS, {"file": ("c.csv", b"id,name\n")}),
+    ("GET", "/ui/jobs/{job_id}", Action.READ, None),
+]
+"""Every page and form that needs a signed-in user, and the action it needs."""
+OPEN_WEB_ROUTES = {("GET", "/ui/sign-in"), ("POST", "/ui/sign-in")}
+VALUES = {"alert_id": "1", "freeze_id": "1", "payment_id": "1", "job_id": "1", "source": "un"}
+
+
+@pytest.fixture
+def store() -> None:
+    """The fixture list and customers (one alert on LISTED_ID), and a user of each role with a
+    password; two supervisors, for four-eyes."""
+    assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
+    assert import_customers(CUSTOMERS, actor="loader").alerts == 1
+    for name, role in {r.value: r for r in Role}.items() | {("supervisor2", Role.SUPERVISOR)}:
+        create_user(name, role, actor="root")
+        set_password(name, PASSWORD, actor="root")
+
+
+@pytest.fixture
+def app() -> Iterator[Any]:
+    application = create_app()
+    with TestClient(application):
+        yield application
+
+
+def _browser(app: Any) -> TestClient:
+    """A client of its own, like a browser: its own cookies."""
+    return TestClient(app, base_url="http://testserver", follow_redirects=False)
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found is not None, html
+    return found.group(1)
+
+
+def _sign_in(app: Any, name: str, password: str = PASSWORD) -> tuple[TestClient, str]:
+    """A browser signed in as that user, and the CSRF token of its session."""
+    browser = _browser(app)
+    page = browser.get("/ui/sign-in")
+    answer = browser.post(
+        "/ui/sign-in",
+        data={"name": name, "password": password, "csrf": _csrf(page.text), "next": "/ui/"},
+    )
+    assert answer.status_code == 303, answer.text
+    home = browser.get("/ui/")
+    assert home.status_code == 200
+    return browser, _csrf(home.text)
+
+
+def _send(
+    browser: TestClient, method: str, path: str, body: dict[str, Any] | None, csrf: str | None
+) -> Any:
+    url = path.format(**VALUES)
+    if method == "GET":
+        return browser.get(url)
+    data = dict(body or {})
+    files = {"file": data.pop("file")} if "file" in data else None
+    if csrf is not None:
+        data["csrf"] = csrf
+    return browser.post(url, data=data, files=files)
+
+
+def test_the_web_route_table_covers_every_page_of_the_app(app: Any) -> None:
+    served = {
+        (method, route.path)
+        for route in web_router.routes
+        for method in getattr(route, "methods", ()) or ()
+        if method != "HEAD"
+    }
+    assert served == {(m, p) for m, p, _, _ in WEB_ROUTES} | OPEN_WEB_ROUTES
+    assert all(path.startswith("/ui/") for _, path in served)
+    assert _browser(app).get("/ui/sign-in").status_code == 200  # the app serves them
+
+
+def test_without_a_session_every_page_sends_the_browser_to_sign_in(store: None, app: Any) -> None:
+    browser = _browser(app)
+    browser.cookies.set("finmon_session", "not-a-session", domain="testserver.local")
+    for method, path, _action, body in WEB_ROUTES:
+        answer = _send(browser, method, path, body, "x")
+        assert answer.status_code == 303, (method, path, answer.status_code)
+        assert answer.headers["location"].startswith("/ui/sign-in?next=/ui/")
+    assert get_alert(1)[0].status == "open"
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_role_is_refused_what_it_may_not_do_and_nothing_else(
+    store: None, app: Any, role: Role
+) -> None:
+    refused, wrong = 0, []
+    browser, csrf = _sign_in(app, role.value)
+    for method, path, action, body in WEB_ROUTES:
+        if path == "/ui/sign-out":
+            continue
+        answer = _send(browser, method, path, body, csrf)
+        if role not in ALLOWED[action]:
+            refused += 1
+            if answer.status_code != 403 or f"({role.value}) may not" not in answer.text:
+                wrong.append((method, path, "must be refused", answer.status_code))
+        elif answer.status_code in (401, 403) or answer.status_code >= 500:
+            wrong.append((method, path, "must not be refused", answer.status_code))
+    assert wrong == []
+    assert (refused > 0) == (role is not Role.SUPERVISOR)  # a supervisor may do it all here
+
+
+def test_the_session_cookie_is_http_only_and_same_site_and_pages_forbid_framing(
+    store: None, app: Any
+) -> None:
+    browser = _browser(app)
+    page = browser.get("/ui/sign-in")
+    answer = browser.post(
+        "/ui/sign-in",
+        data={"name": "analyst", "password": PASSWORD, "csrf": _csrf(page.text)},
+    )
+    cookie = next(c for c in answer.headers.get_list("set-cookie") if "finmon_session=" in c)
+    assert "HttpOnly" in cookie
+    assert "samesite=strict" in cookie.lower()
+    headers = browser.get("/ui/alerts").headers
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert "script-src" not in headers["content-security-policy"]  # default-src 'self' only
+    assert headers["cache-control"] == "no-store"
+
+
+def test_a_form_without_the_sessions_csrf_token_changes_nothing(store: None, app: Any) -> None:
+    browser, csrf = _sign_in(app, "analyst")
+    for token in (None, "", csrf[:-1] + ("A" if csrf[-1] != "A" else "B")):
+        answer = _send(
+            browser,
+            "POST",
+            "/ui/alerts/1/decision",
+            {"decision": "false_positive", "reason": "not him"},
+            token,
+        )
+        assert answer.status_code in (403, 422), answer.status_code
+    assert get_alert(1)[0].status == "open"
+    other, other_csrf = _sign_in(app, "supervisor")
+    answer = _send(browser, "POST", "/ui/alerts/1/decision", {"decision": "escalate"}, other_csrf)
+    assert answer.status_code == 403  # another session's token is not this session's
+    assert get_alert(1)[0].status == "open"
+    assert other.get("/ui/").status_code == 200
+
+
+def test_the_sign_in_form_needs_its_own_token_and_never_redirects_off_site(
+    store: None, app: Any
+) -> None:
+    browser = _browser(app)
+    refused = browser.post(
+        "/ui/sign-in", data={"name": "analyst", "password": PASSWORD, "csrf": "forged"}
+    )
+    assert refused.status_code == 403
+    for target in ("https://evil.example/ui/", "//evil.example/ui/", "/ui/\\evil", "/elsewhere"):
+        page = browser.get("/ui/sign-in")
+        answer = browser.post(
+            "/ui/sign-in",
+            data={
+                "name": "analyst",
+                "password": PASSWORD,
+                "csrf": _csrf(page.text),
+                "next": target,
+            },
+        )
+        assert answer.status_code == 303
+        assert answer.headers["location"] == "/ui/", target
+
+
+def test_failed_sign_ins_back_off_and_say_the_same_for_unknown_users(store: None, app: Any) -> None:
+    browser = _browser(app)
+
+    def attempt(name: str, password: str) -> Any:
+        page = browser.get("/ui/sign-in")
+        return browser.post(
+            "/ui/sign-in", data={"name": name, "password": password, "csrf": _csrf(page.text)}
+        )
+
+    unknown = attempt("nobody", PASSWORD)
+    wrong = attempt("analyst", "not the password")
+    assert unknown.status_code == wrong.status_code == 401
+    message = re.compile(r'role="alert">([^<]+)<')
+    assert message.findall(unknown.text) == message.findall(wrong.text)
+    for _ in range(FREE_ATTEMPTS):
+        attempt("analyst", "not the password")
+    locked = attempt("analyst", PASSWORD)  # the right password, but too soon
+    assert locked.status_code == 401
+    assert "try again in" in locked.text
+    assert "finmon_session=" not in locked.headers.get("set-cookie", "")
+    time.sleep(2.2)  # the first lock lasts 2 s
+    assert attempt("analyst", PASSWORD).status_code == 303
+
+
+def test_signing_out_or_disabling_the_user_ends_the_session(store: None, app: Any) -> None:
+    browser, csrf = _sign_in(app, "analyst")
+    assert browser.post("/ui/sign-out", data={"csrf": csrf}).status_code == 303
+    assert browser.get("/ui/alerts").status_code == 303
+    browser, _ = _sign_in(app, "analyst")
+    disable_user("analyst", actor="admin")
+    assert browser.get("/ui/alerts").status_code == 303
+
+
+def test_the_alert_page_shows_both_sides_the_matched_parts_and_each_contribution(
+    store: None, app: Any
+) -> None:
+    browser, _ = _sign_in(app, "analyst")
+    queue = browser.get("/ui/alerts").text
+    assert 'href="/ui/alerts/1"' in queue
+    assert "Карагулов Тимур Ахатович" in queue
+    page = browser.get("/ui/alerts/1").text
+    row, explanation = get_alert(1)
+    assert row.customer_id == LISTED_ID
+    assert LISTED_REF in page
+    assert row.list_version in page
+    assert "TIMUR AKHATOVICH KARAGULOV" in page  # the listed entry's names
+    marked = re.findall(r'<mark class="(exact|near|miss)"[^>]*>([^<]+)</mark>', page)
+    pairs = explanation["name"]["pairs"]
+    assert {word for css, word in marked if css != "miss"} >= {p["query"] for p in pairs}
+    for evidence in explanation["evidence"]:
+        assert f"{evidence['effect']:+.2f}" in page
+    assert "1988-02-29" in page  # the birth date on both sides
+    assert "KZ75125KZT2069100100" in page  # the accounts a freeze would hold
+
+
+def test_a_false_positive_needs_a_reason_and_a_confirmed_hit_needs_its_confirmation(
+    store: None, app: Any
+) -> None:
+    browser, csrf = _sign_in(app, "analyst")
+    no_reason = _send(
+        browser, "POST", "/ui/alerts/1/decision", {"decision": "false_positive"}, csrf
+    )
+    assert no_reason.status_code == 409
+    assert "reason" in no_reason.text
+    unconfirmed = _send(
+        browser, "POST", "/ui/alerts/1/decision", {"decision": "confirmed_hit"}, csrf
+    )
+    assert unconfirmed.status_code == 422
+    assert get_alert(1)[0].status == "open"
+    decided = _send(
+        browser,
+        "POST",
+        "/ui/alerts/1/decision",
+        {"decision": "false_positive", "reason": "born in another year"},
+        csrf,
+    )
+    assert (decided.status_code, decided.headers["location"]) == (303, "/ui/alerts/1")
+    assert get_alert(1)[0].status == "false_positive"
+    assert "born in another year" in browser.get("/ui/alerts/1").text
+
+
+def test_four_eyes_in_the_browser_and_the_audit_names_the_signed_in_users(
+    store: None, app: Any
+) -> None:
+    first, first_csrf = _sign_in(app, "supervisor")
+    proposed = _send(
+        first,
+        "POST",
+        "/ui/alerts/1/decision",
+        {"decision": "confirmed_hit", "confirm": "yes"},
+        first_csrf,
+    )
+    assert proposed.status_code == 303
+    own = _send(first, "POST", "/ui/alerts/1/approve", {}, first_csrf)
+    assert own.status_code == 409
+    assert "four-eyes" in own.text
+    assert list_freezes() == []
+    second, second_csrf = _sign_in(app, "supervisor2")
+    assert 'href="/ui/alerts/1"' in second.get("/ui/approvals").text
+    approved = _send(second, "POST", "/ui/alerts/1/approve", {}, second_csrf)
+    assert approved.status_code == 303
+    (freeze,) = list_freezes()
+    assert approved.headers["location"] == f"/ui/freezes/{freeze['freeze_id']}"
+    register = second.get("/ui/freezes").text
+    assert f"/ui/freezes/{freeze['freeze_id']}" in register
+    assert "KZ75125KZT2069100100" in register
+    acts = {(row["action"], row["actor"]) for row in audit_rows(limit=1000)}
+    assert {("alert.decide", "supervisor"), ("alert.approve", "supervisor2")} <= acts
+    assert ("user.sign_in", "supervisor2") in acts
+
+
+def test_pages_speak_russian_when_asked_and_welcome_in_kazakh(store: None, app: Any) -> None:
+    browser = _browser(app)
+    assert WELCOME_KK in browser.get("/ui/sign-in").text
+    russian = browser.get("/ui/sign-in?lang=ru")
+    assert TEXTS["sign_in"][1] in russian.text
+    assert 'lang="ru"' in russian.text
+    browser, _ = _sign_in(app, "supervisor")
+    for path in ("/ui/", "/ui/alerts", "/ui/alerts/1", "/ui/freezes", "/ui/audit"):
+        english = browser.get(path)
+        assert english.status_code == 200
+        assert TEXTS["alerts"][0] in english.text
+        russian = browser.get(path + "?lang=ru")
+        assert russian.status_code == 200
+        assert TEXTS["alerts"][1] in russian.text
+        assert TEXTS["alerts"][0] + "<" not in russian.text
+    assert TEXTS["alerts"][1] in browser.get("/ui/").text  # the choice is kept
+
+
+def test_text_from_the_data_is_escaped(store: None, app: Any) -> None:
+    browser = _browser(app)
+    hostile = '/ui/"><script>alert(1)</script>'
+    page = browser.get("/ui/sign-in", params={"next": hostile})
+    assert "<script>" not in page.text
+    assert "&lt;script&gt;" in page.text or "%3Cscript%3E" in page.text
+
+
+def test_a_customer_file_uploaded_in_the_browser_is_imported_and_shown(
+    store: None, app: Any
+) -> None:
+    browser, csrf = _sign_in(app, "analyst")
+    assert 'enctype="multipart/form-data"' in browser.get("/ui/upload").text
+    content = "id,name,birth_date\nW1,Ахметов Ерлан,1990-05-01\nW2,,1990-05-01\n".encode()
+    answer = browser.post(
+        "/ui/upload", data={"csrf": csrf}, files={"file": ("клиенты.csv", content)}
+    )
+    assert answer.status_code == 303
+    job_page = answer.headers["location"]
+    deadline = time.monotonic() + 60
+    while "refresh" in (page := browser.get(job_page).text):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    result = re.findall(r'<th>([^<]+)</th><td class="num">(?:<a[^>]*>)?(\d+)', page)
+    counts = dict(result)
+    assert counts["New"] == "1"
+    assert counts["Rows refused"] == "1"
+    assert "клиенты.csv" in page
