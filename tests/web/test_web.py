@@ -338,9 +338,9 @@ def test_pages_speak_russian_when_asked_and_welcome_in_kazakh(store: None, app: 
     assert 'lang="ru"' in russian.text
     browser, _ = _sign_in(app, "supervisor")
     for path in ("/ui/", "/ui/alerts", "/ui/alerts/1", "/ui/freezes", "/ui/audit"):
-        english = browser.get(path)
+        english = browser.get(path + "?lang=en")
         assert english.status_code == 200
-        assert TEXTS["alerts"][0] in english.text
+        assert TEXTS["alerts"][0] in english.text, path
         russian = browser.get(path + "?lang=ru")
         assert russian.status_code == 200
         assert TEXTS["alerts"][1] in russian.text
