@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -153,9 +153,39 @@ class Designation:
         return self.names[0].full if self.names else self.reference
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict; dates as ISO strings."""
-        data: dict[str, Any] = _jsonable(asdict(self))
-        return data
+        """A JSON-ready dict; dates as ISO strings (written out: asdict took 0.25 ms a
+        designation, a fifth of loading a list version into the store)."""
+        return {
+            "source": self.source,
+            "reference": self.reference,
+            "schema": self.schema.value,
+            "names": [
+                {"full": n.full, "quality": n.quality.value, "original_script": n.original_script}
+                for n in self.names
+            ],
+            "programmes": list(self.programmes),
+            "listed_on": _iso(self.listed_on),
+            "delisted_on": _iso(self.delisted_on),
+            "last_updated": _iso(self.last_updated),
+            "birth_dates": [
+                {
+                    "earliest": b.earliest.isoformat(),
+                    "latest": b.latest.isoformat(),
+                    "approximate": b.approximate,
+                }
+                for b in self.birth_dates
+            ],
+            "birth_places": list(self.birth_places),
+            "nationalities": list(self.nationalities),
+            "identifiers": [
+                {"kind": i.kind, "number": i.number, "country": i.country, "note": i.note}
+                for i in self.identifiers
+            ],
+            "addresses": [{"text": a.text, "country": a.country} for a in self.addresses],
+            "gender": self.gender.value if self.gender else None,
+            "remarks": self.remarks,
+            "source_id": self.source_id,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Designation:
@@ -279,11 +309,5 @@ def _day(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, dt.date | dt.datetime):
-        return value.isoformat()
-    return value
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from bench import customers
 from bench.customers import ALERT, NO_NEW_ALERT, Planted
-from bench.delta import check_agreement, check_planted
+from bench.delta import check_agreement, check_planted, write_next_day
 from finmon.lists import parse_files
 from finmon.lists.diff import diff_designations
 from finmon.model import Designation, matching_fingerprint
@@ -146,3 +147,22 @@ def test_delta_alerts_the_planted_customers_of_a_small_registry(
     assert result["control_alerted_again"] == []
     assert result["control_alerted_before"] == result["control"] == customers.UNCHANGED
     assert replace(planted[0], customer_id="") in easy
+
+
+def test_the_next_days_list_is_a_days_change_of_the_2026_list(tmp_path: Path) -> None:
+    path, change = write_next_day(tmp_path)
+    before = parse_files([shared_file(NEW)])
+    after = parse_files([path])
+    assert after.version == "2026-02-28"
+    assert after.published_at is not None and before.published_at is not None
+    assert after.published_at - before.published_at == dt.timedelta(days=1)
+    diff = diff_designations(before.designations, after.designations)
+    assert sorted(d.reference for d in diff.added) == change["listed"]
+    assert sorted(a.after.reference for a in diff.amended) == sorted(change["amended"])
+    assert diff.removed == []
+    for amendment in diff.amended:
+        assert set(amendment.changes) == {"names"}
+        assert len(amendment.after.names) == len(amendment.before.names) + 1
+    assert len(to_screen(diff)) == len(change["listed"]) + len(change["amended"]) == 5
+    old = {d.reference for d in parse_files([shared_file(OLD)]).designations}
+    assert set(change["listed"]) <= old  # real entries of 2020, listed again
