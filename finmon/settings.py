@@ -26,6 +26,10 @@ class Settings:
     """Seconds a list download may stall before it is abandoned."""
     workers: int = 1
     """Processes that screen a file in parallel (default: one per core)."""
+    rates: Path | None = None
+    """Exchange rates for the FATF R.16 threshold (finmon.transactions.wire.Rates.read)."""
+    pacs008_schema: Path | None = None
+    """The pacs.008.001.09 XSD that pacs.008 files are validated against."""
 
 
 def load_settings() -> Settings:
@@ -44,4 +48,6 @@ def load_settings() -> Settings:
         db_busy_timeout=float(env.get("FINMON_DB_BUSY_TIMEOUT") or 30.0),
         fetch_timeout=float(env.get("FINMON_FETCH_TIMEOUT") or 60.0),
         workers=int(env.get("FINMON_WORKERS") or os.cpu_count() or 1),
+        rates=Path(env["FINMON_RATES"]) if env.get("FINMON_RATES") else None,
+        pacs008_schema=(Path(env["FINMON_PACS008_XSD"]) if env.get("FINMON_PACS008_XSD") else None),
     )

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import gc
+import pathlib
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request, UploadFile
@@ -33,6 +36,7 @@ from finmon.model import Gender, Identifier, Party, Schema
 from finmon.screening import DEFAULT_THRESHOLD, Screener
 from finmon.screening.inputs import parse_birth_date
 from finmon.screening.namescore import ALGORITHM
+from finmon.settings import load_settings
 from finmon.store import Database, default_database
 from finmon.store import alerts as alerts_store
 from finmon.store import audit as audit_store
@@ -44,6 +48,9 @@ from finmon.store import users as users_store
 from finmon.store.lists import current_designations, current_version_ids, current_versions
 from finmon.store.screener import build_screener
 from finmon.store.users import Principal, authenticate_key
+from finmon.transactions import PartyInfo, Transaction
+from finmon.transactions.payments import check_payment
+from finmon.transactions.wire import Rates
 from finmon.web import error_page
 from finmon.web import router as web_router
 from finmon.workflow import Verdict
@@ -189,6 +196,34 @@ class PaymentIn(BaseModel):
     payee: Text | None = Field(None, max_length=400)
 
 
+class PaymentPartyIn(BaseModel):
+    """One side of a payment, as much as the message gives."""
+
+    name: Text | None = Field(None, max_length=400)
+    account: Text | None = Field(None, max_length=100, description="IBAN or account number")
+    id: Text | None = Field(None, max_length=100, description="national ID, IIN/BIN, customer ID")
+    country: Text | None = Field(None, max_length=60, description="ISO code or name")
+    address: Text | None = Field(None, max_length=1000)
+    birth_date: dt.date | None = None
+    birth_place: Text | None = Field(None, max_length=200)
+    bank: Text | None = Field(None, max_length=100, description="BIC of the party's bank")
+
+
+class PaymentCheckIn(BaseModel):
+    """A payment in finmon's canonical terms (docs/transactions.md)."""
+
+    id: Text = Field(min_length=1, max_length=200)
+    timestamp: dt.datetime | None = None
+    amount: Decimal = Field(gt=0, max_digits=20, decimal_places=4)
+    currency: str = Field(pattern="^[A-Za-z]{3}$")
+    originator: PaymentPartyIn = Field(default_factory=lambda: PaymentPartyIn.model_validate({}))
+    beneficiary: PaymentPartyIn = Field(default_factory=lambda: PaymentPartyIn.model_validate({}))
+    channel: Text | None = Field(None, max_length=40)
+    reference: Text | None = Field(None, max_length=200)
+    purpose: Text | None = Field(None, max_length=1000)
+    threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0)
+
+
 class UserIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     role: Role
@@ -198,6 +233,7 @@ def create_app(db: Database | None = None) -> FastAPI:
     """The API over one store (the default database unless given)."""
     store = db or default_database()
     screeners = Screeners(store)
+    rates = _Rates(load_settings().rates)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -272,6 +308,14 @@ def create_app(db: Database | None = None) -> FastAPI:
                 "limit": limit,
             }
         )
+
+    @app.post("/payments/check", tags=["screening"])
+    def payment_check(body: PaymentCheckIn, _who: Screen) -> dict[str, Any]:
+        """Allow or hold one payment: both parties screened against every loaded list, and the
+        originator and beneficiary information checked as FATF R.16 asks (a hold says why)."""
+        screener = screeners.get("default")
+        decision = check_payment(_transaction(body), screener, rates.get(), body.threshold)
+        return decision.to_dict()
 
     @app.post("/screen", tags=["screening"])
     def screen(body: ScreenRequest, _who: Screen) -> dict[str, Any]:
@@ -429,6 +473,54 @@ def create_app(db: Database | None = None) -> FastAPI:
         return {"name": name, "revoked": users_store.revoke_keys(name, actor=who.name, db=store)}
 
     return app
+
+
+class _Rates:
+    """The R.16 rates table of the settings, read on first use (None when none is set)."""
+
+    def __init__(self, path: pathlib.Path | None) -> None:
+        self.path = path
+        self._table: Rates | None = None
+
+    def get(self) -> Rates | None:
+        if self.path is not None and self._table is None:
+            self._table = Rates.read(self.path)
+        return self._table
+
+
+def _transaction(body: PaymentCheckIn) -> Transaction:
+    """A /payments/check body as a Transaction; countries as ISO codes (InputError if unknown)."""
+
+    def side(name: str, given: PaymentPartyIn) -> PartyInfo:
+        country = None
+        if given.country:
+            country = to_iso2(given.country.upper() if len(given.country) <= 3 else given.country)
+            if country is None:
+                raise InputError(f"{name}.country: {given.country!r} is not a country finmon knows")
+        return PartyInfo(
+            name=given.name,
+            account=given.account,
+            id=given.id,
+            country=country,
+            address=given.address,
+            birth_date=given.birth_date,
+            birth_place=given.birth_place,
+            bank=given.bank,
+        )
+
+    when = body.timestamp or dt.datetime.now(dt.UTC)
+    return Transaction(
+        id=body.id,
+        timestamp=when if when.tzinfo else when.replace(tzinfo=dt.UTC),
+        amount=body.amount,
+        currency=body.currency.upper(),
+        originator=side("originator", body.originator),
+        beneficiary=side("beneficiary", body.beneficiary),
+        channel=body.channel,
+        reference=body.reference,
+        purpose=body.purpose,
+        source="POST /payments/check",
+    )
 
 
 def _party(position: int, given: PartyIn) -> Party:

@@ -1,0 +1,56 @@
+"""One entry point for transaction files: the format named or recognised, then its loader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from finmon.errors import InputError
+from finmon.lists.reading import read_head
+from finmon.transactions.model import Transaction
+
+FORMATS = ("csv", "parquet", "pacs008", "mt103", "amlsim")
+"""Formats `--format` accepts: the canonical CSV and Parquet layouts, ISO 20022 pacs.008 XML,
+SWIFT MT103 text, and the AMLSim transactions CSV."""
+
+
+def detect_format(path: Path) -> str:
+    """The format of a transaction file, from its name and first bytes."""
+    suffix = path.suffix.lower()
+    head = read_head(path, 512).lstrip(b"\xef\xbb\xbf").lstrip()
+    if suffix == ".parquet" or head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"<"):
+        return "pacs008"
+    if head.startswith((b"{1:", b":20:", b"{4:")):
+        return "mt103"
+    if suffix == ".csv" or b"," in head.split(b"\n", 1)[0]:
+        header = head.split(b"\n", 1)[0].decode("utf-8", "replace").lower()
+        return "amlsim" if header.startswith("sourcenodeid,") else "csv"
+    raise InputError(
+        f"{path}: cannot tell the format of this transaction file; give --format, one of "
+        + ", ".join(FORMATS)
+    )
+
+
+def read_transactions(path: Path, format: str | None = None) -> list[Transaction]:
+    """Every transaction of a file, in file order; InputError naming the file and place."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    chosen = format or detect_format(path)
+    if chosen in ("csv", "parquet"):
+        from finmon.transactions.tabular import read_canonical
+
+        return read_canonical(path)
+    if chosen == "amlsim":
+        from finmon.transactions.tabular import read_amlsim
+
+        return read_amlsim(path)
+    if chosen == "pacs008":
+        from finmon.transactions.pacs008 import read_pacs008
+
+        return read_pacs008(path)
+    if chosen == "mt103":
+        from finmon.transactions.mt103 import read_mt103
+
+        return read_mt103(path)
+    raise InputError(f"unknown --format {chosen!r}; use one of {', '.join(FORMATS)}")
