@@ -96,3 +96,97 @@ def _write(path: Path, decisions: list[dict[str, object]]) -> None:
                     ),
                 }
             )
+
+
+transactions_app = typer.Typer(help="Payments and transfers: load, alerts.", no_args_is_help=True)
+app.add_typer(transactions_app, name="transactions")
+
+
+@transactions_app.command("load")
+def transactions_load(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Transactions in any format check-payment reads.")],
+    format: Annotated[
+        str | None,
+        typer.Option("--format", help="csv, parquet, pacs008, mt103 or amlsim (default: guessed)"),
+    ] = None,
+    rates: Annotated[
+        Path | None, typer.Option(help="Exchange rates CSV for the R.16 threshold.")
+    ] = None,
+) -> None:
+    """Store every transfer of a file, screen its named parties and check its R.16 information;
+    what fails is raised as a monitoring alert (`finmon transactions alerts`). All or nothing."""
+    from finmon.cli import _actor
+    from finmon.settings import load_settings
+    from finmon.store.transactions import load_transactions
+    from finmon.transactions.wire import Rates
+
+    for path in (file, rates):
+        if path is not None and not path.is_file():
+            raise InputError(f"{path}: no such file")
+    table = Rates.read(rates) if rates is not None else None
+    result = load_transactions(
+        file,
+        actor=_actor(ctx),
+        format=format,
+        rates=table,
+        workers=load_settings().workers,
+    )
+    by_rule = ", ".join(f"{rule} {count}" for rule, count in sorted(result.alerts.items()))
+    out.print(
+        f"Loaded {result.transactions:,} transactions from {file.name}: {result.inserted:,} new, "
+        f"{result.unchanged:,} already loaded; {sum(result.alerts.values()):,} alerts"
+        + (f" ({by_rule})" if by_rule else "")
+        + f"; {result.held:,} transfers held for review.",
+        markup=False,
+        highlight=False,
+    )
+    if not result.screened:
+        err.print("warning: no list is loaded, so no party was screened", markup=False)
+
+
+@transactions_app.command("alerts")
+def transactions_alerts(
+    status: Annotated[str, typer.Option(help="open, or all.")] = "open",
+    output: Annotated[
+        Path | None, typer.Option(help="Write them to this .csv or .json (default: print).")
+    ] = None,
+) -> None:
+    """Monitoring alerts: alert_id, account, rule, typology, score, window_start, window_end,
+    transaction_ids, evidence."""
+    from finmon.store.transactions import ALERT_COLUMNS, list_monitoring_alerts
+
+    if status not in ("open", "all"):
+        raise InputError(f"--status {status!r}: use open or all")
+    rows = list_monitoring_alerts(status)
+    if output is not None:
+        if output.suffix.lower() not in (".csv", ".json"):
+            raise InputError(f"{output}: the output must end in .csv or .json")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        if output.suffix.lower() == ".json":
+            output.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+        else:
+            with output.open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.DictWriter(handle, fieldnames=ALERT_COLUMNS, extrasaction="ignore")
+                writer.writeheader()
+                for row in rows:
+                    writer.writerow(
+                        {
+                            **row,
+                            "transaction_ids": ";".join(row["transaction_ids"]),
+                            "evidence": json.dumps(row["evidence"], ensure_ascii=False),
+                        }
+                    )
+        err.print(f"{len(rows)} alerts written to {output}", markup=False)
+        return
+    shown = Table("alert", "account", "rule", "score", "when", "transactions")
+    for row in rows:
+        shown.add_row(
+            str(row["alert_id"]),
+            row["account"],
+            row["rule"],
+            f"{row['score']:.2f}",
+            row["window_start"][:19],
+            ", ".join(row["transaction_ids"]),
+        )
+    out.print(shown)

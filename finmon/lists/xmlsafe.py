@@ -80,12 +80,12 @@ def _records(path: Path, events: Any) -> Iterator[Any]:
         if root is None:
             # The prolog is parsed by now and entities are never expanded, so checking here is safe.
             root = element.getroottree().getroot()
-            _refuse_doctype(path, root)
+            refuse_doctype(path, root)
             yield root
         yield element
         _release(element)
     if root is None:
-        _refuse_doctype(path, events.root)
+        refuse_doctype(path, events.root)
         yield events.root
 
 
@@ -99,7 +99,9 @@ def _refuse_hostile_prolog(path: Path, head: bytes) -> None:
         raise InputError(f"{place(path, 1)}: refused: a DOCTYPE longer than {len(head)} bytes")
 
 
-def _refuse_doctype(path: Path, root: Any) -> None:
+def refuse_doctype(path: Path, root: Any) -> None:
+    """Refuse a parsed document whose DOCTYPE declares entities or names an external DTD (the
+    prolog check reads only the first PROLOG_BYTES)."""
     info = root.getroottree().docinfo
     dtd = info.internalDTD
     declares = dtd is not None and any(True for _ in dtd.entities())
@@ -108,7 +110,7 @@ def _refuse_doctype(path: Path, root: Any) -> None:
 
 
 _REFUSED = (
-    "refused: the DOCTYPE declares entities or an external DTD, which a sanctions list never "
+    "refused: the DOCTYPE declares entities or an external DTD, which no file finmon reads "
     "needs (possible XML entity attack)"
 )
 

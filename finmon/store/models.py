@@ -389,3 +389,53 @@ class Job(Base):
     finished_at: Mapped[dt.datetime | None]
     result: Mapped[dict[str, Any] | None]
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class TransactionRow(Base):
+    """One loaded payment or transfer (finmon.transactions.Transaction), kept as read.
+
+    `transaction_id` is the source's own id and is unique: loading it again with the same content
+    changes nothing, with other content is refused. The amount is kept as its exact decimal text."""
+
+    __tablename__ = "transactions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transaction_id: Mapped[str] = mapped_column(String(200), unique=True)
+    timestamp: Mapped[dt.datetime] = mapped_column(index=True)
+    amount: Mapped[str] = mapped_column(String(40))
+    currency: Mapped[str] = mapped_column(String(3))
+    originator_account: Mapped[str | None] = mapped_column(String(100), index=True)
+    originator_name: Mapped[str | None] = mapped_column(Text)
+    beneficiary_account: Mapped[str | None] = mapped_column(String(100), index=True)
+    beneficiary_name: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(String(40))
+    reference: Mapped[str | None] = mapped_column(Text)
+    record: Mapped[dict[str, Any]]
+    """Everything the source said (both sides in full), as finmon.transactions.to_record."""
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    source_file: Mapped[str] = mapped_column(Text)
+    loaded_at: Mapped[dt.datetime]
+    loaded_by: Mapped[str] = mapped_column(String(200))
+
+
+class MonitoringAlert(Base):
+    """A transaction-monitoring alert: a rule that fired on an account over a window.
+
+    `key` is what the rule says makes two firings the same (for R.16, the transfer), so loading
+    a file again raises nothing twice."""
+
+    __tablename__ = "monitoring_alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    account: Mapped[str] = mapped_column(String(100), index=True)
+    rule: Mapped[str] = mapped_column(String(64))
+    typology: Mapped[str] = mapped_column(String(200))
+    score: Mapped[float]
+    window_start: Mapped[dt.datetime]
+    window_end: Mapped[dt.datetime]
+    transaction_ids: Mapped[list[str]]
+    evidence: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[dt.datetime]
+    created_by: Mapped[str] = mapped_column(String(200))

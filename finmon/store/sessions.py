@@ -76,15 +76,17 @@ def hash_password(password: str) -> str:
 
 
 def password_matches(password: str, stored: str) -> bool:
-    """Whether a password is the one a stored hash was made from."""
+    """Whether a password is the one a stored hash was made from; False for a stored value that
+    is not a hash finmon made (damaged, or parameters out of range), never an exception."""
     try:
         kind, n, r, p, salt, digest = stored.split("$")
         if kind != "scrypt":
             return False
+        expected = _unb64(digest)
         computed = _scrypt(password, _unb64(salt), int(n), int(r), int(p))
-    except ValueError:
+    except (ValueError, TypeError, OverflowError, MemoryError):
         return False
-    return hmac.compare_digest(computed, _unb64(digest))
+    return hmac.compare_digest(computed, expected)
 
 
 def set_password(name: str, password: str, *, actor: str, db: Database | None = None) -> None:

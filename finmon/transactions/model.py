@@ -8,8 +8,11 @@ FATF R.16 asks for on cross-border transfers: PartyInfo keeps it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 COLUMNS = (
     "id",
@@ -68,3 +71,38 @@ class Transaction:
     """Remittance information or purpose code."""
     source: str = ""
     """Where it was read: 'file:row' or 'file, message n', for messages that name it."""
+
+
+def to_record(transaction: Transaction) -> dict[str, Any]:
+    """A transaction as JSON-ready data: everything it holds, amounts as exact decimal text."""
+
+    def side(info: PartyInfo) -> dict[str, Any]:
+        return {
+            "name": info.name,
+            "account": info.account,
+            "id": info.id,
+            "country": info.country,
+            "address": info.address,
+            "birth_date": info.birth_date.isoformat() if info.birth_date else None,
+            "birth_place": info.birth_place,
+            "bank": info.bank,
+        }
+
+    return {
+        "id": transaction.id,
+        "timestamp": transaction.timestamp.isoformat(),
+        "amount": str(transaction.amount),
+        "currency": transaction.currency,
+        "originator": side(transaction.originator),
+        "beneficiary": side(transaction.beneficiary),
+        "channel": transaction.channel,
+        "reference": transaction.reference,
+        "purpose": transaction.purpose,
+    }
+
+
+def fingerprint(transaction: Transaction) -> str:
+    """sha256 of what a transaction says (not where it was read): the same transfer loaded again
+    from another file has the same fingerprint."""
+    canonical = json.dumps(to_record(transaction), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -20,7 +20,7 @@ from lxml import etree
 from finmon.countries import to_iso2
 from finmon.errors import InputError
 from finmon.lists.reading import place
-from finmon.lists.xmlsafe import check_xml_file
+from finmon.lists.xmlsafe import check_xml_file, refuse_doctype
 from finmon.settings import load_settings
 from finmon.transactions.model import PartyInfo, Transaction
 
@@ -50,6 +50,7 @@ def read_pacs008(path: Path, schema: Path | None = None) -> list[Transaction]:
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (exc.lineno, None)
         raise InputError(f"{place(path, line, column)}: malformed XML: {exc.msg}") from None
+    refuse_doctype(path, root)
     if etree.QName(root).namespace != NAMESPACE:
         raise InputError(
             f"{place(path, root.sourceline)}: not a pacs.008.001.09 document (namespace "
@@ -131,7 +132,7 @@ def _transaction(path: Path, number: int, tx: Any, created: dt.datetime) -> Tran
         or _text(tx, "p:PmtId/p:InstrId")
         or str(number)
     )
-    remittance = [" ".join(u.text.split()) for u in tx.iterfind("p:RmtInf/p:Ustrd", _NS) if u.text]
+    remittance = [" ".join((u.text or "").split()) for u in tx.iterfind("p:RmtInf/p:Ustrd", _NS)]
     return Transaction(
         id=identifier,
         timestamp=when,
@@ -141,7 +142,7 @@ def _transaction(path: Path, number: int, tx: Any, created: dt.datetime) -> Tran
         beneficiary=_party(tx, "Cdtr", "CdtrAcct", "CdtrAgt"),
         channel="wire",
         reference=_text(tx, "p:PmtId/p:UETR") or _text(tx, "p:PmtId/p:EndToEndId"),
-        purpose=" ".join(remittance) or _text(tx, "p:Purp/p:Cd"),
+        purpose=" ".join(line for line in remittance if line) or _text(tx, "p:Purp/p:Cd"),
         source=where,
     )
 
@@ -158,9 +159,9 @@ def _party(tx: Any, who: str, account: str, agent: str) -> PartyInfo:
     address = party.find("p:PstlAdr", _NS)
     if address is not None:
         lines = [" ".join(e.text.split()) for e in address if e.text and e.text.strip()]
-        country = _text(address, "p:Ctry")
-        info.country = to_iso2(country) if country else None
         info.address = ", ".join(lines) or None
+    country = _text(party, "p:PstlAdr/p:Ctry") or _text(party, "p:CtryOfRes")
+    info.country = to_iso2(country) if country else None
     born = party.find("p:Id/p:PrvtId/p:DtAndPlcOfBirth", _NS)
     if born is not None:
         day = _text(born, "p:BirthDt")

@@ -17,7 +17,7 @@ from finmon.lists.identifiers import is_valid_iin_bin, kz_number_kind
 from finmon.model import BirthDate, Identifier, Party, Schema
 from finmon.screening import DEFAULT_THRESHOLD, Hit, Screener
 from finmon.transactions.model import PartyInfo, Transaction
-from finmon.transactions.wire import Rates, WireCheck, check_wire
+from finmon.transactions.wire import Rates, WireCheck, check_wire, r16_applies
 
 SIDES = ("originator", "beneficiary")
 
@@ -42,6 +42,7 @@ class PaymentDecision:
             "reasons": list(self.reasons),
             "hits": [{"side": side, **hit.to_dict()} for side, hit in self.hits],
             "wire_transfer_information": {
+                "applies": r16_applies(self.transaction),
                 "complete": self.wire.complete,
                 "cross_border": self.wire.cross_border,
                 "above_threshold": self.wire.above_threshold,
@@ -86,7 +87,7 @@ def check_payments(
                     f"{hit.list_version})"
                 )
         wire = check_wire(transaction, rates)
-        if wire.missing:
+        if wire.missing and r16_applies(transaction):
             reasons.append("wire-transfer information (FATF R.16) incomplete: " + wire.message())
         decision = "hold" if reasons else "allow"
         yield PaymentDecision(transaction, decision, tuple(reasons), tuple(hits), wire)

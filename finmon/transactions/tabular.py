@@ -23,6 +23,8 @@ AMLSIM_START = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 """AMLSim counts time in steps from its start; a step is taken as a day from this date."""
 AMLSIM_CURRENCY = "USD"
 """AMLSim amounts carry no currency."""
+AMLSIM_CHANNEL = "amlsim"
+"""Simulated transfers with no party information: outside the R.16 check (wire.py)."""
 
 
 def read_canonical(path: Path) -> list[Transaction]:
@@ -84,7 +86,7 @@ def read_amlsim(path: Path) -> list[Transaction]:
                 currency=AMLSIM_CURRENCY,
                 originator=PartyInfo(account=source),
                 beneficiary=PartyInfo(account=target),
-                channel="transfer",
+                channel=AMLSIM_CHANNEL,
                 source=where,
             )
         )

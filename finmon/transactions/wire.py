@@ -51,6 +51,9 @@ PLACEHOLDERS = frozenset(
     }
 )
 """Values that say nothing, compared case-insensitively with spaces collapsed."""
+EXEMPT_CHANNELS = frozenset({"card", "cash", "atm", "pos", "internal", "amlsim"})
+"""Channels R.16 does not cover: card payments, cash, transfers within the institution; and
+AMLSim's simulated transfers, which carry no party information at all by design."""
 MIN_ACCOUNT = 5
 """Letters and digits in the shortest usable account number or reference."""
 _LETTER = re.compile(r"[^\W\d_]")
@@ -140,6 +143,11 @@ class WireCheck:
         if not self.missing:
             return f"{self.basis}: complete"
         return f"{self.basis}: " + "; ".join(str(m) for m in self.missing)
+
+
+def r16_applies(transaction: Transaction) -> bool:
+    """Whether R.16 covers a transfer: every channel but EXEMPT_CHANNELS (an unknown one too)."""
+    return (transaction.channel or "").strip().lower() not in EXEMPT_CHANNELS
 
 
 def check_wire(transaction: Transaction, rates: Rates | None = None) -> WireCheck:

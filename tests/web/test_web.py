@@ -11,11 +11,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from finmon.api import create_app
+from finmon.errors import NotFound
 from finmon.store import load_list
 from finmon.store.alerts import get_alert
 from finmon.store.audit import audit_rows
 from finmon.store.customers import import_customers
 from finmon.store.freezes import list_freezes
+from finmon.store.jobs import get_job
 from finmon.store.sessions import FREE_ATTEMPTS, set_password
 from finmon.store.users import create_user, disable_user
 from finmon.web import router as web_router
@@ -155,8 +157,21 @@ def test_every_role_is_refused_what_it_may_not_do_and_nothing_else(
                 wrong.append((method, path, "must be refused", answer.status_code))
         elif answer.status_code in (401, 403) or answer.status_code >= 500:
             wrong.append((method, path, "must not be refused", answer.status_code))
+    _wait_for_jobs()
     assert wrong == []
     assert (refused > 0) == (role is not Role.SUPERVISOR)  # a supervisor may do it all here
+
+
+def _wait_for_jobs() -> None:
+    """Let the uploads' background imports end before the test's store goes away."""
+    deadline = time.monotonic() + 60
+    for job_id in range(1, 100):
+        try:
+            while get_job(job_id)["status"] in ("queued", "running"):
+                assert time.monotonic() < deadline, f"job {job_id} did not end"
+                time.sleep(0.05)
+        except NotFound:
+            return
 
 
 def test_the_session_cookie_is_http_only_and_same_site_and_pages_forbid_framing(

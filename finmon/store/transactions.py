@@ -1,0 +1,313 @@
+"""Loading transactions into the store: every transfer kept as read, every named party screened,
+every transfer's R.16 information checked, and what fails raised as a monitoring alert.
+
+A load is one transaction: all of a file or nothing. The work that takes time (screening,
+checking) is done before the write lock is taken. A transfer already loaded with the same content
+is left alone, with other content refused (a source's transaction id names one transfer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from finmon.errors import InputError
+from finmon.model import Party
+from finmon.screening import DEFAULT_THRESHOLD, Hit, Screener
+from finmon.store.audit import append_audit
+from finmon.store.engine import Database, default_database
+from finmon.store.lists import current_versions
+from finmon.store.models import MonitoringAlert, TransactionRow, core_table, utc_now
+from finmon.store.screener import build_screener
+from finmon.transactions.model import Transaction, fingerprint, to_record
+from finmon.transactions.payments import SIDES, side_party
+from finmon.transactions.reader import read_transactions
+from finmon.transactions.wire import Rates, check_wire, r16_applies
+
+BATCH = 500
+ALERT_COLUMNS = (
+    "alert_id",
+    "account",
+    "rule",
+    "typology",
+    "score",
+    "window_start",
+    "window_end",
+    "transaction_ids",
+    "evidence",
+)
+"""`finmon transactions alerts` and `finmon monitor` write these columns, in this order."""
+R16 = "r16_information"
+LISTED = "listed_party"
+
+
+@dataclass(slots=True)
+class TransactionsLoaded:
+    """What a load did."""
+
+    file: str
+    sha256: str
+    transactions: int
+    inserted: int = 0
+    unchanged: int = 0
+    alerts: dict[str, int] = field(default_factory=dict)
+    """New monitoring alerts by rule."""
+    held: int = 0
+    """New transfers with at least one alert: held for a person to look at."""
+    screened: bool = True
+    """False when no list is loaded: the parties could not be screened."""
+
+
+def load_transactions(
+    path: Path,
+    *,
+    actor: str,
+    format: str | None = None,
+    rates: Rates | None = None,
+    db: Database | None = None,
+    workers: int = 1,
+) -> TransactionsLoaded:
+    """Load a transaction file (any format finmon.transactions.reader reads)."""
+    transactions = read_transactions(path, format)
+    _refuse_repeats(transactions)
+    db = db or default_database()
+    screener = build_screener(db) if current_versions(db) else None
+    prints = {t.id: fingerprint(t) for t in transactions}
+    alerts = _alerts(transactions, screener, rates, actor, workers)
+    result = TransactionsLoaded(
+        str(path), _sha256(path), len(transactions), screened=screener is not None
+    )
+    with db.write() as session:
+        known = _known(session, list(prints))
+        for transaction in transactions:
+            stored = known.get(transaction.id)
+            if stored is not None and stored != prints[transaction.id]:
+                raise InputError(
+                    f"{transaction.source}: transaction {transaction.id!r} was loaded before with "
+                    "other content; nothing was loaded"
+                )
+        new = [t for t in transactions if t.id not in known]
+        result.inserted, result.unchanged = len(new), len(transactions) - len(new)
+        now = utc_now()
+        rows = [_row(t, prints[t.id], str(path), now, actor) for t in new]
+        for start in range(0, len(rows), 5000):
+            session.execute(insert(core_table(TransactionRow)), rows[start : start + 5000])
+        fresh = {t.id for t in new}
+        raised = [a for a in alerts if a["transaction_ids"][0] in fresh]
+        taken = _known_keys(session, [a["key"] for a in raised])
+        raised = [a | {"created_at": now} for a in raised if a["key"] not in taken]
+        for start in range(0, len(raised), 5000):
+            session.execute(insert(core_table(MonitoringAlert)), raised[start : start + 5000])
+        for alert in raised:
+            result.alerts[alert["rule"]] = result.alerts.get(alert["rule"], 0) + 1
+        result.held = len({a["transaction_ids"][0] for a in raised})
+        append_audit(
+            session,
+            actor=actor,
+            action="transactions.load",
+            object=f"file:{path.name}",
+            after={
+                "sha256": result.sha256,
+                "transactions": result.transactions,
+                "inserted": result.inserted,
+                "unchanged": result.unchanged,
+                "alerts": result.alerts,
+                "screened": result.screened,
+            },
+        )
+    return result
+
+
+def list_monitoring_alerts(
+    status: str = "open", db: Database | None = None
+) -> list[dict[str, Any]]:
+    """Monitoring alerts, oldest first, in ALERT_COLUMNS (and their status and creation)."""
+    query = select(MonitoringAlert).order_by(MonitoringAlert.id)
+    if status != "all":
+        query = query.where(MonitoringAlert.status == status)
+    db = db or default_database()
+    with db.read() as session:
+        return [
+            {
+                "alert_id": a.id,
+                "account": a.account,
+                "rule": a.rule,
+                "typology": a.typology,
+                "score": a.score,
+                "window_start": a.window_start.isoformat(),
+                "window_end": a.window_end.isoformat(),
+                "transaction_ids": list(a.transaction_ids),
+                "evidence": a.evidence,
+                "status": a.status,
+                "created_at": a.created_at.isoformat(timespec="seconds"),
+            }
+            for a in session.scalars(query)
+        ]
+
+
+def _refuse_repeats(transactions: Sequence[Transaction]) -> None:
+    seen: dict[str, Transaction] = {}
+    for transaction in transactions:
+        earlier = seen.setdefault(transaction.id, transaction)
+        if earlier is not transaction and fingerprint(earlier) != fingerprint(transaction):
+            raise InputError(
+                f"{transaction.source}: transaction id {transaction.id!r} is used before "
+                f"({earlier.source}) for another transfer"
+            )
+
+
+def _alerts(
+    transactions: Sequence[Transaction],
+    screener: Screener | None,
+    rates: Rates | None,
+    actor: str,
+    workers: int,
+) -> list[dict[str, Any]]:
+    """Every alert the transfers raise, before anything is written."""
+    alerts: list[dict[str, Any]] = []
+    for transaction in transactions:
+        if not r16_applies(transaction):
+            continue
+        check = check_wire(transaction, rates)
+        if check.missing:
+            alerts.append(
+                _alert(
+                    transaction,
+                    key=f"{R16}:{transaction.id}",
+                    account=_account(transaction, "originator"),
+                    rule=R16,
+                    typology="wire-transfer information missing (FATF R.16)",
+                    score=1.0,
+                    evidence={
+                        "basis": check.basis,
+                        "missing": [
+                            {"side": m.side, "what": m.what, "detail": m.detail}
+                            for m in check.missing
+                        ],
+                    },
+                    actor=actor,
+                )
+            )
+    if screener is not None:
+        for (transaction, side), hit in _hits(transactions, screener, workers):
+            alerts.append(
+                _alert(
+                    transaction,
+                    key=f"{LISTED}:{transaction.id}:{side}:{hit.designation.source}:"
+                    f"{hit.designation.reference}",
+                    account=_account(transaction, side),
+                    rule=LISTED,
+                    typology="payment to or from a listed party",
+                    score=hit.score,
+                    evidence={"side": side, **hit.to_dict()},
+                    actor=actor,
+                )
+            )
+    return alerts
+
+
+def _hits(
+    transactions: Sequence[Transaction], screener: Screener, workers: int
+) -> Iterable[tuple[tuple[Transaction, str], Hit]]:
+    sides: dict[str, tuple[Transaction, str]] = {}
+    parties: list[Party] = []
+    for transaction in transactions:
+        for side in SIDES:
+            party = side_party(transaction, side)
+            if party is not None:
+                sides[party.id] = (transaction, side)
+                parties.append(party)
+    for party, hits in screener.screen_many(parties, threshold=DEFAULT_THRESHOLD, workers=workers):
+        for hit in hits:
+            yield sides[party.id], hit
+
+
+def _alert(
+    transaction: Transaction,
+    *,
+    key: str,
+    account: str,
+    rule: str,
+    typology: str,
+    score: float,
+    evidence: dict[str, Any],
+    actor: str,
+) -> dict[str, Any]:
+    return {
+        "key": key[:400],
+        "account": account[:100],
+        "rule": rule,
+        "typology": typology,
+        "score": round(score, 4),
+        "window_start": transaction.timestamp,
+        "window_end": transaction.timestamp,
+        "transaction_ids": [transaction.id],
+        "evidence": evidence,
+        "status": "open",
+        "created_by": actor,
+    }
+
+
+def _account(transaction: Transaction, side: str) -> str:
+    """The account an alert is about: that side's, else the other's, else the transfer's id."""
+    other = "beneficiary" if side == "originator" else "originator"
+    return (
+        getattr(transaction, side).account
+        or getattr(transaction, other).account
+        or f"transaction:{transaction.id}"
+    )
+
+
+def _row(
+    transaction: Transaction, print_: str, source: str, now: Any, actor: str
+) -> dict[str, Any]:
+    return {
+        "transaction_id": transaction.id,
+        "timestamp": transaction.timestamp,
+        "amount": str(transaction.amount),
+        "currency": transaction.currency,
+        "originator_account": transaction.originator.account,
+        "originator_name": transaction.originator.name,
+        "beneficiary_account": transaction.beneficiary.account,
+        "beneficiary_name": transaction.beneficiary.name,
+        "channel": transaction.channel,
+        "reference": transaction.reference,
+        "record": to_record(transaction),
+        "fingerprint": print_,
+        "source_file": source,
+        "loaded_at": now,
+        "loaded_by": actor,
+    }
+
+
+def _known(session: Any, ids: list[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), BATCH):
+        query = select(TransactionRow.transaction_id, TransactionRow.fingerprint).where(
+            TransactionRow.transaction_id.in_(ids[start : start + BATCH])
+        )
+        found.update({tx_id: stored for tx_id, stored in session.execute(query)})
+    return found
+
+
+def _known_keys(session: Any, keys: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(keys), BATCH):
+        query = select(MonitoringAlert.key).where(
+            MonitoringAlert.key.in_(keys[start : start + BATCH])
+        )
+        found.update(session.scalars(query))
+    return found
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
