@@ -95,6 +95,10 @@ def set_password(name: str, password: str, *, actor: str, db: Database | None = 
         raise InputError(f"a password needs at least {MIN_PASSWORD} characters")
     if "\x00" in password:
         raise InputError("a password cannot hold a NUL character")
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError("a password must be text (it holds an unpaired surrogate)") from None
     hashed = hash_password(password)
     db = db or default_database()
     with db.write() as session:

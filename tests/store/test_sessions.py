@@ -147,6 +147,8 @@ def test_set_password_refuses_short_or_nul_passwords_and_unknown_users() -> None
         set_password("clerk", "x" * (MIN_PASSWORD - 1), actor="root")
     with pytest.raises(InputError, match="NUL"):
         set_password("clerk", PASSWORD + "\x00", actor="root")
+    with pytest.raises(InputError, match="surrogate"):
+        set_password("clerk", PASSWORD + "\ud800", actor="root")
     with pytest.raises(NotFound):
         set_password("nobody", PASSWORD, actor="root")
     assert audited("user.set_password") == []
