@@ -271,24 +271,13 @@ def run_batch(rules: Sequence[Rule], transactions: Sequence[Transaction]) -> lis
     where some window reached the thresholds."""
     import polars as pl
 
-    everything = events(transactions)
+    frame = event_frame(transactions)
     alerts: list[Alert] = []
     for rule in rules:
-        chosen = [e for e in everything if passes(rule, e)]
-        if not chosen:
+        chosen = frame.filter(_passes_expr(rule)).sort("account", "time", "seq")
+        if chosen.is_empty():
             continue
-        frame = pl.DataFrame(
-            {
-                "row": range(len(chosen)),
-                "account": [e.account for e in chosen],
-                "time": [e.time for e in chosen],
-                "seq": [e.seq for e in chosen],
-                "amount": [e.amount for e in chosen],
-                "party": [e.counterparty for e in chosen],
-            },
-            schema_overrides={"time": pl.Datetime("us", "UTC"), "amount": pl.Int64},
-        ).sort("account", "time", "seq")
-        windows = frame.rolling(
+        windows = chosen.rolling(
             index_column="time", period=rule.window, group_by="account", closed="right"
         ).agg(
             pl.len().alias("count"),
@@ -302,12 +291,134 @@ def run_batch(rules: Sequence[Rule], transactions: Sequence[Transaction]) -> lis
                 for key, threshold in rule.condition.items()
             )
         )
-        for (account,), candidates in reached.group_by("account", maintain_order=True):
-            rows = frame.filter(pl.col("account") == account)
-            history = [chosen[i] for i in rows["row"].to_list()]
-            times = sorted({t for t in candidates["time"].to_list()})
-            alerts.extend(_replay(rule, str(account), history, times))
+        if reached.is_empty():
+            continue
+        moments = reached.group_by("account").agg(pl.col("time").unique().sort())
+        histories = chosen.join(moments.select("account"), on="account").partition_by(
+            "account", as_dict=True
+        )
+        for account, times in moments.iter_rows():
+            history = _events(histories[(account,)])
+            alerts.extend(_replay(rule, str(account), history, list(times)))
     return alerts
+
+
+def event_frame(transactions: Sequence[Transaction]) -> Any:
+    """Both sides of every transfer as one polars frame of events (events(), column-wise)."""
+    import polars as pl
+
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    tick = dt.timedelta(microseconds=1)
+    columns: dict[str, list[Any]] = {
+        name: []
+        for name in (
+            "seq",
+            "time",
+            "amount",
+            "ours",
+            "ours_country",
+            "theirs",
+            "theirs_country",
+            "ours_name",
+            "theirs_name",
+            "channel",
+            "transaction_id",
+        )
+    }
+    for seq, t in enumerate(transactions):
+        columns["seq"].append(seq)
+        columns["time"].append((t.timestamp - epoch) // tick)
+        columns["amount"].append(int((t.amount * UNITS).to_integral_value()))
+        columns["ours"].append(t.originator.account)
+        columns["ours_country"].append(t.originator.country)
+        columns["ours_name"].append(t.originator.name)
+        columns["theirs"].append(t.beneficiary.account)
+        columns["theirs_country"].append(t.beneficiary.country)
+        columns["theirs_name"].append(t.beneficiary.name)
+        columns["channel"].append((t.channel or "").lower())
+        columns["transaction_id"].append(t.id)
+    base = pl.DataFrame(
+        columns,
+        schema={
+            "seq": pl.Int64,
+            "time": pl.Int64,
+            "amount": pl.Int64,
+            "ours": pl.String,
+            "ours_country": pl.String,
+            "theirs": pl.String,
+            "theirs_country": pl.String,
+            "ours_name": pl.String,
+            "theirs_name": pl.String,
+            "channel": pl.String,
+            "transaction_id": pl.String,
+        },
+    ).with_columns(
+        pl.col("time").cast(pl.Datetime("us", "UTC")),
+        pl.when(pl.col("ours_country").is_not_null() & pl.col("theirs_country").is_not_null())
+        .then(
+            pl.col("ours_country").str.to_uppercase() != pl.col("theirs_country").str.to_uppercase()
+        )
+        .alias("cross_border"),
+    )
+    common = ["seq", "time", "amount", "channel", "transaction_id", "cross_border"]
+    out = base.filter(pl.col("ours").is_not_null()).select(
+        *common,
+        pl.col("ours").alias("account"),
+        pl.lit("out").alias("direction"),
+        pl.coalesce("theirs", "theirs_name", pl.lit("?")).alias("party"),
+        pl.col("theirs_country").alias("party_country"),
+    )
+    incoming = base.filter(pl.col("theirs").is_not_null()).select(
+        *common,
+        pl.col("theirs").alias("account"),
+        pl.lit("in").alias("direction"),
+        pl.coalesce("ours", "ours_name", pl.lit("?")).alias("party"),
+        pl.col("ours_country").alias("party_country"),
+    )
+    return pl.concat([out, incoming])
+
+
+def _passes_expr(rule: Rule) -> Any:
+    """passes() as a polars expression over event_frame."""
+    import polars as pl
+
+    f: Filter = rule.filter
+    condition = pl.col("direction") == rule.direction
+    if f.channels is not None:
+        condition &= pl.col("channel").is_in(sorted(f.channels))
+    if f.amount_below is not None:
+        condition &= pl.col("amount") < f.amount_below * UNITS
+    if f.amount_at_least is not None:
+        condition &= pl.col("amount") >= f.amount_at_least * UNITS
+    if f.cross_border is not None:
+        condition &= pl.col("cross_border").fill_null(not f.cross_border) == f.cross_border
+    if f.counterparty_countries is not None:
+        condition &= (
+            pl.col("party_country")
+            .fill_null("")
+            .str.to_uppercase()
+            .is_in(sorted(f.counterparty_countries))
+        )
+    return condition
+
+
+def _events(frame: Any) -> list[Event]:
+    """The rows of an event frame as Events, in the frame's order."""
+    return [
+        Event(
+            row["seq"],
+            row["account"],
+            row["time"],
+            row["direction"],
+            row["amount"],
+            row["party"],
+            row["party_country"],
+            row["cross_border"],
+            row["channel"],
+            row["transaction_id"],
+        )
+        for row in frame.iter_rows(named=True)
+    ]
 
 
 def _replay(

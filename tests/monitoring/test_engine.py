@@ -105,7 +105,7 @@ def test_the_engines_agree_on_the_amlsim_sample() -> None:
     assert {a["rule"] for a in alerts} <= set(PACK)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(
     st.lists(
         st.tuples(
@@ -113,6 +113,8 @@ def test_the_engines_agree_on_the_amlsim_sample() -> None:
             st.sampled_from(["A", "B", "C", "D"]),
             st.sampled_from(["A", "B", "C", "D", "E"]),
             st.sampled_from(["1", "499.99", "500", "1200.5"]),
+            st.sampled_from(["cash", "wire"]),
+            st.sampled_from(["KZ", "IR", None]),
         ),
         max_size=60,
     ),
@@ -120,31 +122,47 @@ def test_the_engines_agree_on_the_amlsim_sample() -> None:
     st.integers(1, 72),
 )
 def test_the_engines_agree_on_any_input(
-    rows: list[tuple[int, str, str, str]], threshold: int, hours: int
+    rows: list[tuple[int, str, str, str, str, str | None]], threshold: int, hours: int
 ) -> None:
     transactions = sorted(
-        (transfer(n, h, s, r, amount=a) for n, (h, s, r, a) in enumerate(rows)),
+        (
+            transfer(n, h, s, r, amount=a, channel=c, receiver_country=country)
+            for n, (h, s, r, a, c, country) in enumerate(rows)
+        ),
         key=lambda t: t.timestamp,
     )
+    window = dt.timedelta(hours=hours)
     rules = [
-        Rule(
-            "in_parties",
-            "t",
-            "",
-            "in",
-            dt.timedelta(hours=hours),
-            {"distinct_counterparties": threshold},
-            0.5,
-        ),
+        Rule("in_parties", "t", "", "in", window, {"distinct_counterparties": threshold}, 0.5),
         Rule(
             "out_sum",
             "t",
             "",
             "out",
-            dt.timedelta(hours=hours),
+            window,
             {"sum": 500 * threshold, "count": threshold},
             0.5,
             Filter(amount_below=1000),
+        ),
+        Rule(
+            "cash_abroad",
+            "t",
+            "",
+            "in",
+            window,
+            {"count": threshold},
+            0.5,
+            Filter(channels=frozenset({"cash"}), cross_border=True, amount_at_least=500),
+        ),
+        Rule(
+            "to_iran",
+            "t",
+            "",
+            "out",
+            window,
+            {"count": threshold},
+            0.5,
+            Filter(counterparty_countries=frozenset({"IR"}), cross_border=False),
         ),
     ]
     both(rules, transactions)
