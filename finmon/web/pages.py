@@ -26,6 +26,7 @@ from finmon.store import audit as audit_store
 from finmon.store import freezes as freezes_store
 from finmon.store import jobs as jobs_store
 from finmon.store import lists as lists_store
+from finmon.store import transactions as transactions_store
 from finmon.store.models import utc_now
 from finmon.store.sessions import WebUser
 from finmon.web.highlight import case_view
@@ -55,6 +56,7 @@ NAV: list[tuple[str, str, Action]] = [
     ("/ui/alerts", "alerts", Action.READ),
     ("/ui/approvals", "approvals", Action.READ),
     ("/ui/freezes", "freezes", Action.READ),
+    ("/ui/monitoring", "monitoring", Action.READ),
     ("/ui/lists", "lists", Action.READ),
     ("/ui/audit", "audit", Action.AUDIT),
     ("/ui/upload", "upload", Action.IMPORT_CUSTOMERS),
@@ -425,6 +427,29 @@ def payment_approve(request: Request, payment_id: RowId, user: Approve, csrf: Cs
     _check_csrf(user, csrf)
     freezes_store.approve_payment(payment_id, actor=user.name, db=_db(request))
     return _back("/ui/approvals")
+
+
+@router.get("/monitoring")
+def monitoring(
+    request: Request,
+    user: Read,
+    status: Annotated[str, Query(pattern="^(open|all)$")] = "open",
+    rule: Annotated[str, Query(max_length=64)] = "",
+) -> HTMLResponse:
+    """Monitoring alerts: rules that fired on accounts (R.16, listed parties, typologies)."""
+    rows = transactions_store.list_monitoring_alerts(status, _db(request))
+    rules = sorted({row["rule"] for row in rows})
+    chosen = [row for row in rows if not rule or row["rule"] == rule]
+    return render(
+        request,
+        "monitoring.html",
+        user,
+        rows=list(reversed(chosen))[:PAGE_ROWS],
+        more=max(0, len(chosen) - PAGE_ROWS),
+        rules=rules,
+        rule=rule,
+        status=status,
+    )
 
 
 @router.get("/lists")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from finmon.store.customers import import_customers
 from finmon.store.freezes import list_freezes
 from finmon.store.jobs import get_job
 from finmon.store.sessions import FREE_ATTEMPTS, set_password
+from finmon.store.transactions import load_transactions
 from finmon.store.users import create_user, disable_user
 from finmon.web import router as web_router
 from finmon.web.i18n import TEXTS, WELCOME_KK
@@ -51,6 +53,7 @@ WEB_ROUTES: list[tuple[str, str, Action, dict[str, Any] | None]] = [
         {"amount": "100", "currency": "KZT", "purpose": "rent"},
     ),
     ("POST", "/ui/payments/{payment_id}/approve", Action.APPROVE, {}),
+    ("GET", "/ui/monitoring", Action.READ, None),
     ("GET", "/ui/lists", Action.READ, None),
     ("GET", "/ui/lists/{source}/diff", Action.READ, None),
     ("GET", "/ui/audit", Action.AUDIT, None),
@@ -391,3 +394,20 @@ def test_a_customer_file_uploaded_in_the_browser_is_imported_and_shown(
     assert counts["New"] == "1"
     assert counts["Rows refused"] == "1"
     assert "клиенты.csv" in page
+
+
+def test_the_monitoring_page_shows_what_each_alert_found(
+    store: None, app: Any, tmp_path: Path
+) -> None:
+    from tests.store.test_transactions import ROWS, _write
+
+    load_transactions(_write(tmp_path / "payments.csv", ROWS), actor="ops")
+    browser, _ = _sign_in(app, "auditor")
+    page = browser.get("/ui/monitoring")
+    assert page.status_code == 200
+    assert "r16_information" in page.text and "listed_party" in page.text
+    assert "originator: no address, national ID, customer ID" in page.text
+    assert "QDi.905" in page.text
+    only = browser.get("/ui/monitoring", params={"rule": "listed_party"}).text
+    assert "QDi.905" in only and "no address, national ID" not in only
+    assert TEXTS["monitoring_alerts"][1] in browser.get("/ui/monitoring?lang=ru").text
