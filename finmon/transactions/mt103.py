@@ -1,184 +1,276 @@
 """SWIFT MT103 customer transfers (REFERENCE.md section 6) as canonical transactions.
 
-A file holds one or more messages: full ones (`{1:...}{2:...}{4:` ... `-}`) or bare text blocks,
-separated by `$` or by the next `{1:`. Fields start with `:NN[A-Z]:` at the start of a line and
-run until the next tag. Read: 20 (reference), 32A (value date, currency, amount with a decimal
-comma), 50A/50F/50K (ordering customer; 50F's numbered lines 1/ name, 2/ address, 3/ country and
-town, 4/ birth date, 5/ place of birth, 6/ customer ID, 7/ national ID, 8/ continuation), 52A
-(ordering institution), 57A (account-with institution), 59/59A/59F (beneficiary), 70 (remittance
-information).
+A file holds one or more messages: full ones (`{1:...}{2:...}{4:` ... `-}`, perhaps with a `{5:`
+trailer) or bare block-4 text, separated by `$`, by the next `{1:` or by the next `:20:`. A field
+starts with `:NN[A-Z]:` at the start of a line and runs until the next tag. Read: 20 (reference,
+also the id), 32A (value date, currency, amount with a decimal comma), 50A/50F/50K (ordering
+customer), 52A (ordering institution), 57A (account-with institution), 59/59A/59F (beneficiary),
+70 (remittance information); others (23B, 71A, ...) are ignored. A message says nothing of the
+time of day: the timestamp is the value date at 00:00 UTC.
+
+Option F (50F, 59F) is what FATF R.16 asks for: an account or party identifier line, then
+numbered lines 1/ name, 2/ address, 3/ country and town, 4/ birth date, 5/ place of birth, 6/
+customer ID, 7/ national ID, 8/ continuation of the line before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from finmon.countries import to_iso2
 from finmon.errors import InputError
-from finmon.screening.inputs import decoded_lines
 from finmon.transactions.model import PartyInfo, Transaction
+from finmon.transactions.tabular import read_text
 
-_TAG = re.compile(r"^:(\d{2}[A-Z]?):(.*)$")
-_32A = re.compile(r"^(\d{6})([A-Z]{3})(\d+(?:,\d*)?)$")
-_NUMBERED = re.compile(r"^([1-8])/(.*)$")
+_TAG = re.compile(r":(\d{2}[A-Z]?):(.*)")
+_TYPE = re.compile(r"\{2:[IO](\d{3})")
+_AMOUNT = re.compile(r"\d+(?:,\d*)?")
+_NUMBERED = re.compile(r"([1-8])/(.*)")
+_NATIONAL_ID = "NIDN"
+"""The 50F party identifier code of a national identity number."""
+ORDERING = ("50F", "50K", "50A")
+BENEFICIARY = ("59F", "59", "59A")
 
 
 @dataclass(slots=True)
 class _Field:
+    """One field: its tag, and its value lines with their line numbers (the tag's line first)."""
+
     tag: str
-    line: int
-    lines: list[str]
+    lines: list[tuple[int, str]]
+
+    @property
+    def line(self) -> int:
+        return self.lines[0][0]
+
+    def values(self) -> list[tuple[int, str]]:
+        """The value lines that say something, trimmed."""
+        return [(number, text.strip()) for number, text in self.lines if text.strip()]
+
+    def text(self, separator: str) -> str:
+        return separator.join(text for _number, text in self.values())
+
+
+@dataclass(slots=True)
+class _Message:
+    """One message as read: where it starts, its type if block 2 gives one, and its fields."""
+
+    start: int | None = None
+    kind: str | None = None
+    fields: list[_Field] = field(default_factory=list)
+
+    def get(self, *tags: str) -> _Field | None:
+        """The first field with one of the tags, in the order the message has them."""
+        return next((found for found in self.fields if found.tag in tags), None)
 
 
 def read_mt103(path: Path) -> list[Transaction]:
-    """Every MT103 message of a file, in order; InputError naming the message and line."""
-    return [_transaction(path, n, fields) for n, fields in enumerate(_messages(path), 1)]
+    """Every MT103 message of a file as a transaction, in file order.
 
-
-def _messages(path: Path) -> list[list[_Field]]:
-    """The fields of each message: (tag, line of the tag, value lines)."""
-    messages: list[list[_Field]] = []
-    current: list[_Field] = []
-    for number, raw in enumerate(decoded_lines(path), 1):
-        line = raw.rstrip("\r\n")
-        starts_message = line.startswith("{1:") or line.strip() == "$"
-        if starts_message and current:
-            messages.append(current)
-            current = []
-        if line.strip() in ("$", "-}", "-") or line.startswith("{"):
-            line = line.split("{4:", 1)[1] if "{4:" in line else ""
-            if not line:
-                continue
-        tagged = _TAG.match(line)
-        if tagged:
-            current.append(_Field(tagged.group(1), number, [tagged.group(2)]))
-        elif current and line.strip():
-            current[-1].lines.append(line.rstrip("-}").rstrip())
-        elif line.strip():
-            raise InputError(f"{path}: line {number}: text outside any :NN: field: {line[:40]!r}")
-    if current:
-        messages.append(current)
+    InputError names the file, the message number and the line of what is wrong: a missing :20:
+    or :32A:, a bad value date, currency or amount, a 50F line that is not `n/value`."""
+    messages = _messages(path)
     if not messages:
         raise InputError(f"{path}: no MT103 message (no :20: field)")
+    return [_transaction(path, number, message) for number, message in enumerate(messages, 1)]
+
+
+def _messages(path: Path) -> list[_Message]:
+    """The messages of a file (those with fields); a `{5:` trailer and other text outside
+    block 4 that is not a field is skipped."""
+    messages: list[_Message] = []
+    current = _Message()
+    inside = True
+    for number, raw in enumerate(read_text(path).split("\n"), 1):
+        line = raw.rstrip("\r")
+        stripped = line.strip()
+        if stripped == "$":
+            current, inside = _Message(), True
+            continue
+        if stripped.startswith("{"):
+            current, inside, line = _blocks(current, number, stripped)
+        elif not inside and _TAG.fullmatch(line):  # bare text after a closed block 4
+            current, inside = _Message(), True
+        ends = inside and "-}" in line
+        if ends:
+            line = line[: line.index("-}")]
+        if inside and line.strip():
+            current = _add_line(path, messages, current, number, line)
+        inside = inside and not ends
     return messages
 
 
-def _transaction(path: Path, number: int, fields: list[_Field]) -> Transaction:
+def _blocks(current: _Message, number: int, line: str) -> tuple[_Message, bool, str]:
+    """A line of header blocks (`{1:...}{2:...}{4:`): the message it belongs to (a new one at
+    `{1:`, or after a message with fields), whether block 4 opens, and the text after `{4:`."""
+    new = line.startswith("{1:") or (bool(current.fields) and ("{2:" in line or "{4:" in line))
+    message = _Message(number) if new else current
+    if message.start is None:
+        message.start = number
+    kind = _TYPE.search(line)
+    if kind:
+        message.kind = kind.group(1)
+    if "{4:" in line:
+        return message, True, line.split("{4:", 1)[1]
+    return message, False, ""
+
+
+def _add_line(
+    path: Path, messages: list[_Message], current: _Message, number: int, line: str
+) -> _Message:
+    """Add one line of block 4 to the message being read (a new message at a second :20:)."""
+    tagged = _TAG.fullmatch(line)
+    if tagged and tagged.group(1) == "20" and current.get("20"):
+        current = _Message(number)
+    if tagged:
+        if not current.fields:
+            messages.append(current)
+        if current.start is None:
+            current.start = number
+        current.fields.append(_Field(tagged.group(1), [(number, tagged.group(2))]))
+    elif current.fields:
+        current.fields[-1].lines.append((number, line))
+    else:
+        raise InputError(
+            f"{path}, message {len(messages) + 1} (line {number}): text outside any :NN: field: "
+            f"{line.strip()[:40]!r}"
+        )
+    return current
+
+
+def _transaction(path: Path, number: int, message: _Message) -> Transaction:
     where = f"{path}, message {number}"
-    found = {f.tag: f for f in fields}
-    reference = found.get("20")
-    value = found.get("32A")
-    if reference is None or not reference.lines[0].strip():
-        raise InputError(f"{where}: no :20: reference")
+    if message.kind not in (None, "103"):
+        raise InputError(f"{where} (line {message.start}): an MT{message.kind}, not an MT103")
+    reference = message.get("20")
+    if reference is None or not reference.text(""):
+        raise InputError(f"{where}: no :20: reference (the message starts at line {message.start})")
+    value = message.get("32A")
     if value is None:
-        raise InputError(f"{where} (line {reference.line}): no :32A: value date and amount")
-    when, currency, amount = _value(where, value)
-    originator = next((found[t] for t in ("50F", "50K", "50A") if t in found), None)
-    beneficiary = next((found[t] for t in ("59F", "59A", "59") if t in found), None)
-    origin = _party(where, originator) if originator else PartyInfo()
+        raise InputError(
+            f"{where}: no :32A: value date, currency and amount (the message starts at line "
+            f"{message.start})"
+        )
+    when, currency, amount = _value(f"{where} (line {value.line})", value.text(""))
+    ordering = message.get(*ORDERING)
+    beneficiary = message.get(*BENEFICIARY)
+    originator = _party(where, ordering) if ordering else PartyInfo()
     target = _party(where, beneficiary) if beneficiary else PartyInfo()
-    origin.bank = _first(found.get("52A"))
-    target.bank = _first(found.get("57A"))
-    remittance = found.get("70")
+    originator.bank = _bic(message.get("52A"))
+    target.bank = _bic(message.get("57A"))
+    remittance = message.get("70")
     return Transaction(
-        id=reference.lines[0].strip(),
+        id=reference.text(""),
         timestamp=when,
         amount=amount,
         currency=currency,
-        originator=origin,
+        originator=originator,
         beneficiary=target,
         channel="wire",
-        reference=reference.lines[0].strip(),
-        purpose=" ".join(remittance.lines).strip() if remittance else None,
+        reference=reference.text(""),
+        purpose=remittance.text(" ") if remittance else None,
         source=where,
     )
 
 
-def _value(where: str, field: _Field) -> tuple[dt.datetime, str, Decimal]:
-    text = "".join(field.lines).strip()
-    matched = _32A.match(text)
-    place = f"{where} (line {field.line})"
-    if matched is None:
-        raise InputError(f"{place}: :32A: {text!r} is not YYMMDD, currency and amount")
-    day, currency, amount = matched.groups()
+def _value(where: str, text: str) -> tuple[dt.datetime, str, Decimal]:
+    """32A: the value date (YYMMDD) at 00:00 UTC, the currency and the amount (1234,56)."""
+    day, currency, amount = text[:6], text[6:9], text[9:]
+    if len(text) < 10:
+        raise InputError(f"{where}: :32A: {text!r} is not YYMMDD, a currency and an amount")
     try:
         date = dt.datetime.strptime(day, "%y%m%d").replace(tzinfo=dt.UTC)
     except ValueError:
-        raise InputError(f"{place}: :32A: {day!r} is not a date (YYMMDD)") from None
-    try:
-        value = Decimal(amount.replace(",", "."))
-    except InvalidOperation:
-        raise InputError(f"{place}: :32A: amount {amount!r} is not a number") from None
-    return date, currency, value
+        raise InputError(f"{where}: :32A: {day!r} is not a date (YYMMDD)") from None
+    if not (currency.isascii() and currency.isalpha() and currency.isupper()):
+        raise InputError(f"{where}: :32A: currency {currency!r} is not a 3-letter code (ISO 4217)")
+    if not _AMOUNT.fullmatch(amount):
+        raise InputError(
+            f"{where}: :32A: amount {amount!r} is not digits with a decimal comma (1234,56)"
+        )
+    return date, currency, Decimal(amount.replace(",", "."))
 
 
-def _party(where: str, field: _Field) -> PartyInfo:
-    lines = [line.strip() for line in field.lines if line.strip()]
+def _party(where: str, found: _Field) -> PartyInfo:
+    """An ordering customer or beneficiary: option A (account, BIC), F (numbered lines) or
+    K / no letter (account, then name, then address lines)."""
+    lines = found.values()
     party = PartyInfo()
-    if field.tag.endswith("A"):
-        if lines and lines[0].startswith("/"):
-            party.account = lines.pop(0)[1:].strip() or None
-        party.bank = lines[0] if lines else None
-        return party
-    if lines and lines[0].startswith("/"):
-        party.account = lines.pop(0)[1:].strip() or None
-    elif field.tag.endswith("F") and lines and not _NUMBERED.match(lines[0]):
-        party.id = lines.pop(0)
-    if field.tag.endswith("F"):
-        _numbered(where, field, lines, party)
+    if lines and lines[0][1].startswith("/"):
+        party.account = lines.pop(0)[1][1:].strip() or None
+    if found.tag.endswith("A"):
+        party.id = lines[0][1] if lines else None
+    elif found.tag.endswith("F"):
+        _option_f(where, found, lines, party)
     else:
-        party.name = lines[0] if lines else None
-        party.address = ", ".join(lines[1:]) or None
+        party.name = lines[0][1] if lines else None
+        party.address = ", ".join(text for _number, text in lines[1:]) or None
     return party
 
 
-def _numbered(where: str, field: _Field, lines: list[str], party: PartyInfo) -> None:
-    """50F/59F lines `n/value`: 1 name, 2 address, 3 country/town, 4 birth date, 5 birth
-    place, 6 customer ID, 7 national ID, 8 continuation of the line before."""
-    names: list[str] = []
-    address: list[str] = []
+def _option_f(where: str, found: _Field, lines: list[tuple[int, str]], party: PartyInfo) -> None:
+    """50F/59F: a party identifier line unless an account came first, then `n/value` lines."""
+    ids: list[tuple[int, str]] = []
+    if party.account is None and lines and not _NUMBERED.fullmatch(lines[0][1]):
+        code, _, rest = lines.pop(0)[1].partition("/")
+        identifier = rest.partition("/")[2] or rest or code
+        ids.append((0 if code == _NATIONAL_ID else 1, identifier))
+    parts: dict[str, list[str]] = {}
     last = ""
-    for line in lines:
-        matched = _NUMBERED.match(line)
-        if matched is None:
-            raise InputError(f"{where} (line {field.line}): :{field.tag}: {line!r} is not n/value")
-        code, value = matched.group(1), matched.group(2).strip()
-        if code == "8":
-            code = last
+    for number, text in lines:
+        numbered = _NUMBERED.fullmatch(text)
+        if numbered is None:
+            raise InputError(
+                f"{where} (line {found.line}): :{found.tag}: {text!r} (line {number}) is not "
+                "n/value (1/ name, 2/ address, 3/ country and town, ...)"
+            )
+        code, value = numbered.group(1), numbered.group(2).strip()
+        if code == "8" and last:
+            parts[last][-1] += ("" if last in "67" else " ") + value
+            continue
         last = code
-        if code == "1":
-            names.append(value)
-        elif code == "2":
-            address.append(value)
-        elif code == "3":
-            country, _, town = value.partition("/")
-            party.country = to_iso2(country) or party.country
-            if town:
-                address.append(town)
-        elif code == "4":
-            try:
-                party.birth_date = dt.datetime.strptime(value, "%Y%m%d").date()
-            except ValueError:
-                raise InputError(
-                    f"{where} (line {field.line}): :{field.tag}: 4/{value!r} is not YYYYMMDD"
-                ) from None
-        elif code == "5":
-            country, _, town = value.partition("/")
-            party.birth_place = ", ".join(p for p in (town, country) if p) or None
-        elif code in ("6", "7"):
-            party.id = party.id or value.split("/", 1)[-1] or None
-    party.name = " ".join(names) or None
+        parts.setdefault(code, []).append(value)
+    place = f"{where} (line {found.line}): :{found.tag}:"
+    _fill(place, parts, party)
+    for code, rank in (("7", 0), ("6", 1)):
+        ids += [(rank, value.partition("/")[2] or value) for value in parts.get(code, [])]
+    party.id = min(ids, key=lambda ranked: ranked[0])[1] if ids else None
+
+
+def _fill(place: str, parts: dict[str, list[str]], party: PartyInfo) -> None:
+    """Name, address, country, birth date and place from 50F/59F lines 1/ to 5/."""
+    address = parts.get("2", [])
+    for value in parts.get("3", []):
+        country, _, town = value.partition("/")
+        party.country = party.country or _country(place, "3", value, country)
+        address = [*address, town.strip()] if town.strip() else address
+    party.name = " ".join(parts.get("1", [])) or None
     party.address = ", ".join(address) or None
+    for value in parts.get("4", []):
+        try:
+            party.birth_date = dt.datetime.strptime(value, "%Y%m%d").date()
+        except ValueError:
+            raise InputError(f"{place} 4/{value!r} is not a date (YYYYMMDD)") from None
+    for value in parts.get("5", []):
+        country, _, town = value.partition("/")
+        _country(place, "5", value, country)
+        party.birth_place = ", ".join(p.strip() for p in (town, country) if p.strip()) or None
 
 
-def _first(field: _Field | None) -> str | None:
-    if field is None:
-        return None
-    lines = [line.strip() for line in field.lines if line.strip()]
+def _country(place: str, code: str, value: str, country: str) -> str:
+    found = to_iso2(country.strip().upper())
+    if found is None:
+        raise InputError(f"{place} {code}/{value!r}: {country!r} is not a country code")
+    return found
+
+
+def _bic(found: _Field | None) -> str | None:
+    """52A/57A: an optional `/party identifier` line, then the institution's BIC."""
+    lines = [text for _number, text in found.values()] if found else []
     if lines and lines[0].startswith("/"):
         lines.pop(0)
     return lines[0] if lines else None

@@ -1,20 +1,29 @@
 """Transactions from tables: the canonical CSV/Parquet layout, and the AMLSim transfers CSV.
 
-The canonical layout is `model.COLUMNS`; its files are read as customer files are (strict
-decoding with the line of a bad byte, any of , ; tab | as delimiter, Parquet by row), so the same
-mistakes get the same messages. AMLSim's 100,000s of rows are read column-wise with pyarrow.
+The canonical layout is `model.COLUMNS`. Files of hundreds of thousands of rows are usual, so both
+layouts are read column-wise with pyarrow (every CSV cell as text, so an account "007" keeps its
+zeros), cleaned column-wise (trimmed; in names, runs of white space made one space), and the
+transactions built in one pass over the columns. The checks are those of customer files
+(screening/inputs.py): strict UTF-8 (a BOM allowed) with the line and byte of a bad one and the
+cp1251 hint, any of , ; tab | as delimiter, column names matched case-insensitively; a bad value
+is refused naming the file, the line (CSV) or row (Parquet) and the column.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 import datetime as dt
+import io
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from finmon.countries import to_iso2
 from finmon.errors import InputError
-from finmon.screening.inputs import read_table
+from finmon.screening.inputs import normalise_column
+from finmon.screening.screener import collection_paused
 from finmon.transactions.model import COLUMNS, PartyInfo, Transaction
 
 REQUIRED = ("id", "timestamp", "amount", "currency")
@@ -22,141 +31,381 @@ AMLSIM_COLUMNS = ("sourcenodeid", "targetnodeid", "value", "time")
 AMLSIM_START = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 """AMLSim counts time in steps from its start; a step is taken as a day from this date."""
 AMLSIM_CURRENCY = "USD"
-"""AMLSim amounts carry no currency."""
+"""AMLSim amounts carry no currency; USD is assumed."""
 AMLSIM_CHANNEL = "amlsim"
 """Simulated transfers with no party information: outside the R.16 check (wire.py)."""
 
+Columns = dict[str, list[Any]]
+"""Normalised column name -> the column's cells, in file order."""
+Places = Callable[[int], str]
+"""The place of the nth record (from 0) for messages: "line 7" or "row 6"."""
+_TEXT = (
+    "id",
+    "originator_account",
+    "originator_name",
+    "originator_id",
+    "beneficiary_account",
+    "beneficiary_name",
+    "beneficiary_id",
+    "channel",
+    "reference",
+)
+"""Columns read as text whatever type a Parquet file gives them."""
+_USED = frozenset((*COLUMNS, *AMLSIM_COLUMNS))
+"""The columns read; others a file may have are left alone."""
+_NAMES = ("originator_name", "beneficiary_name")
+"""Columns whose runs of white space are made one space, as names are compared."""
+_DELIMITERS = (",", ";", "\t", "|")
+_UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_GROUPING = (" ", "\u00a0", "\u202f")
+"""Thousands separators a spreadsheet may leave in an amount ("1 500,50")."""
+_SPACES = r"[\s\x{a0}\x{202f}]+"
+
 
 def read_canonical(path: Path) -> list[Transaction]:
-    """Every transaction of a canonical CSV or Parquet file, in file order."""
-    table = read_table(path)
-    missing = [column for column in REQUIRED if column not in table.columns]
+    """Every transaction of a canonical CSV or Parquet file, in file order; rows with every cell
+    empty are skipped. InputError names the file, the line or row and the column of a bad value."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    if path.suffix.lower() == ".parquet" or read_bytes(path, 4) == b"PAR1":
+        columns, places = _parquet_columns(path)
+    else:
+        columns, places = _csv_columns(path)
+    missing = [column for column in REQUIRED if column not in columns]
     if missing:
         raise InputError(
             f"{path}: missing column(s) {', '.join(missing)}; the layout is {', '.join(COLUMNS)}"
         )
-    transactions = []
-    for place, row in table.rows:
-        if not any(_cell(value) for value in row.values()):
-            continue
-        transactions.append(_transaction(f"{path}: {place}", row))
-    return transactions
+    return _Builder(path, columns, places).build()
 
 
 def read_amlsim(path: Path) -> list[Transaction]:
-    """Every transfer of an AMLSim transactions.csv (`sourceNodeId,targetNodeId,value,time`):
-    accounts are the node ids, the id is the row number, amounts are USD (module constants)."""
-    import pyarrow as pa
-    import pyarrow.csv as pcsv
+    """Every transfer of an AMLSim transactions.csv (`sourceNodeId,targetNodeId,value,time`).
 
-    try:
-        table = pcsv.read_csv(
-            path,
-            convert_options=pcsv.ConvertOptions(
-                column_types={
-                    "sourceNodeId": pa.string(),
-                    "targetNodeId": pa.string(),
-                    "value": pa.string(),
-                    "time": pa.int64(),
-                }
-            ),
-        )
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise InputError(f"{path}: not an AMLSim transactions CSV: {exc}") from None
-    names = {name.lower(): name for name in table.column_names}
-    missing = [column for column in AMLSIM_COLUMNS if column not in names]
+    The id is the row number (1 for the first transfer), the accounts are the node ids as text
+    and the time is AMLSIM_START plus `time` days (AMLSim counts in steps; a step is a day).
+    AMLSim amounts carry no currency: they are taken as USD (AMLSIM_CURRENCY)."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    columns, places = _csv_columns(path)
+    missing = [column for column in AMLSIM_COLUMNS if column not in columns]
     if missing:
         raise InputError(f"{path}: missing AMLSim column(s) {', '.join(missing)}")
-    sources, targets, values, times = (
-        table.column(names[column]).to_pylist() for column in AMLSIM_COLUMNS
-    )
-    day = dt.timedelta(days=1)
-    transactions = []
-    for row, (source, target, value, step) in enumerate(
-        zip(sources, targets, values, times, strict=True), start=2
-    ):
-        where = f"{path}: line {row}"
-        if source is None or target is None or step is None:
-            raise InputError(f"{where}: an empty cell")
-        transactions.append(
-            Transaction(
-                id=str(row - 1),
-                timestamp=AMLSIM_START + step * day,
-                amount=_amount(where, value),
-                currency=AMLSIM_CURRENCY,
-                originator=PartyInfo(account=source),
-                beneficiary=PartyInfo(account=target),
-                channel=AMLSIM_CHANNEL,
-                source=where,
-            )
-        )
-    return transactions
+    rows = zip(*(columns[column] for column in AMLSIM_COLUMNS), strict=True)
+    stamps: dict[str, dt.datetime] = {}
+    with collection_paused():
+        return [
+            _amlsim(f"{path}: {places(index)}", index, row, stamps)
+            for index, row in enumerate(rows)
+        ]
 
 
-def _transaction(where: str, row: dict[str, Any]) -> Transaction:
-    def side(prefix: str) -> PartyInfo:
-        return PartyInfo(
-            name=_cell(row.get(f"{prefix}_name")) or None,
-            account=_cell(row.get(f"{prefix}_account")) or None,
-            id=_cell(row.get(f"{prefix}_id")) or None,
-            country=_country(where, f"{prefix}_country", row.get(f"{prefix}_country")),
-        )
-
-    identifier = _cell(row.get("id"))
-    if not identifier:
-        raise InputError(f"{where}: id is empty")
-    currency = _cell(row.get("currency")).upper()
-    if len(currency) != 3 or not currency.isalpha() or not currency.isascii():
-        raise InputError(f"{where}: currency {row.get('currency')!r} is not a 3-letter code")
+def _amlsim(
+    where: str, index: int, row: tuple[str, str, str, str], stamps: dict[str, dt.datetime]
+) -> Transaction:
+    source, target, value, step = row
+    if not source or not target:
+        raise InputError(f"{where}: a node id is empty")
+    stamp = stamps.get(step)
+    if stamp is None:
+        stamp = stamps[step] = _step(where, step)
     return Transaction(
-        id=identifier,
-        timestamp=_timestamp(where, row.get("timestamp")),
-        amount=_amount(where, row.get("amount")),
-        currency=currency,
-        originator=side("originator"),
-        beneficiary=side("beneficiary"),
-        channel=_cell(row.get("channel")) or None,
-        reference=_cell(row.get("reference")) or None,
+        id=str(index + 1),
+        timestamp=stamp,
+        amount=_amount(where, value),
+        currency=AMLSIM_CURRENCY,
+        originator=PartyInfo(account=source),
+        beneficiary=PartyInfo(account=target),
+        channel=AMLSIM_CHANNEL,
         source=where,
     )
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    return " ".join(str(value).split())
+def _step(where: str, step: str) -> dt.datetime:
+    try:
+        days = int(step)
+    except ValueError:
+        raise InputError(f"{where}: time {step!r} is not a whole number of steps") from None
+    if not 0 <= days <= 100_000:
+        raise InputError(f"{where}: time {step!r} is outside 0..100000 steps")
+    return AMLSIM_START + dt.timedelta(days=days)
+
+
+class _Builder:
+    """Turns the columns of a canonical file into transactions, row by row in one pass.
+
+    Text cells arrive cleaned (None or trimmed text); currencies and countries repeat across
+    rows, so each distinct value is checked once."""
+
+    def __init__(self, path: Path, columns: Columns, places: Places) -> None:
+        self.prefix = f"{path}: "
+        self.columns = columns
+        self.places = places
+        self.currencies: dict[Any, str] = {}
+        self.countries: dict[Any, str] = {}
+
+    def build(self) -> list[Transaction]:
+        empty = [None] * len(self.columns["id"])
+        cells = zip(*(self.columns.get(name, empty) for name in COLUMNS), strict=True)
+        with collection_paused():
+            found = [self.transaction(index, row) for index, row in enumerate(cells)]
+        return [transaction for transaction in found if transaction is not None]
+
+    def transaction(self, index: int, row: tuple[Any, ...]) -> Transaction | None:
+        (identifier, when, o_account, o_name, o_id, o_country, b_account, b_name, b_id) = row[:9]
+        (b_country, amount, currency, channel, reference) = row[9:]
+        where = self.prefix + self.places(index)
+        if not identifier:
+            if all(cell is None or cell == "" for cell in row):
+                return None
+            raise InputError(f"{where}: id is empty")
+        return Transaction(
+            id=identifier,
+            timestamp=_timestamp(where, when),
+            amount=_amount(where, amount),
+            currency=self.currencies.get(currency) or self.currency(where, currency),
+            originator=PartyInfo(
+                name=o_name or None,
+                account=o_account or None,
+                id=o_id or None,
+                country=self.countries.get(o_country)
+                or self.country(where, "originator_country", o_country),
+            ),
+            beneficiary=PartyInfo(
+                name=b_name or None,
+                account=b_account or None,
+                id=b_id or None,
+                country=self.countries.get(b_country)
+                or self.country(where, "beneficiary_country", b_country),
+            ),
+            channel=channel or None,
+            reference=reference or None,
+            source=where,
+        )
+
+    def currency(self, where: str, value: Any) -> str:
+        """The currency code of a cell not seen before (then remembered)."""
+        text = str(value or "").upper()
+        if len(text) != 3 or not text.isascii() or not text.isalpha():
+            raise InputError(f"{where}: currency {value!r} is not a 3-letter code (ISO 4217)")
+        self.currencies[value] = text
+        return text
+
+    def country(self, where: str, column: str, value: Any) -> str | None:
+        """The ISO code of a country cell not seen before (then remembered); None if empty."""
+        if value is None or value == "":
+            return None
+        text = str(value)
+        # A short word is a code, whatever its case ("kz", "kaz").
+        code = to_iso2(text.upper() if len(text) <= 3 else text)
+        if code is None:
+            raise InputError(f"{where}: {column} {value!r} is not a country finmon knows")
+        self.countries[value] = code
+        return code
 
 
 def _amount(where: str, value: Any) -> Decimal:
-    text = _cell(value).replace(" ", "").replace(",", ".")
+    """A cell as an amount of 0 or more: text with a decimal point or comma (and perhaps spaces
+    between thousands), or a number as Parquet stores it."""
     try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        raise InputError(f"{where}: amount {value!r} is not a number") from None
+        amount = Decimal(value) if isinstance(value, str | int | Decimal) else _loose(value)
+    except (InvalidOperation, TypeError):
+        amount = _loose(value)
+    if amount is None:
+        raise InputError(f"{where}: amount {value!r} is not a number")
     if not amount.is_finite() or amount < 0:
         raise InputError(f"{where}: amount {value!r} must be a number of 0 or more")
     return amount
 
 
-def _timestamp(where: str, value: Any) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        when = value
-    else:
-        text = _cell(value)
-        try:
-            when = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            raise InputError(
-                f"{where}: timestamp {value!r} is not an ISO 8601 time (2026-11-02T09:30:00)"
-            ) from None
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
-
-
-def _country(where: str, column: str, value: Any) -> str | None:
-    text = _cell(value)
-    if not text:
+def _loose(value: Any) -> Decimal | None:
+    """An amount Decimal() does not read as it is: a float, a decimal comma, spaces in it."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if not isinstance(value, str):
         return None
-    code = to_iso2(text.upper() if len(text) <= 3 else text)
-    if code is None:
-        raise InputError(f"{where}: {column} {value!r} is not a country finmon knows")
-    return code
+    text = value.replace(",", ".")
+    for space in _GROUPING:
+        text = text.replace(space, "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _timestamp(where: str, value: Any) -> dt.datetime:
+    """An ISO 8601 time (or a Parquet timestamp or date); one with no zone is UTC."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(), dt.UTC)
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"{where}: timestamp {value!r} is not an ISO 8601 time (2026-11-02T09:30:00)"
+        ) from None
+    if when.tzinfo:
+        return when
+    # Parsing again with the zone is several times quicker than datetime.replace; a date with
+    # no time takes no zone (Python 3.11 ignores it there), so it is replaced.
+    try:
+        stamped = dt.datetime.fromisoformat(value + "+00:00")
+    except ValueError:
+        return when.replace(tzinfo=dt.UTC)
+    return stamped if stamped.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def _parquet_columns(path: Path) -> tuple[Columns, Places]:
+    """The columns of a Parquet file: text cleaned, amounts and times as the file types them."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid and OSError for damaged files
+        raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
+    return _columns(path, table), _row
+
+
+def _row(index: int) -> str:
+    return f"row {index + 1}"
+
+
+def _csv_columns(path: Path) -> tuple[Columns, Places]:
+    """The columns of a CSV file, every cell as text, and the line where each record starts."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    data = _utf8(path, read_bytes(path))
+    header, delimiter = _header(path, data)
+    try:  # pyarrow checks the UTF-8 (check_utf8) of every cell
+        table = pcsv.read_csv(
+            pa.py_buffer(data),
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        read_text(path, data)  # a byte that is not UTF-8 is refused with its place
+        raise _csv_error(path, data, delimiter, len(header), exc) from None
+    lines = _record_lines(data, delimiter, table.num_rows)
+    return _columns(path, table), lambda index: f"line {lines[index]}" if lines else _row(index)
+
+
+def _columns(path: Path, table: Any) -> Columns:
+    """A pyarrow table as Python lists by normalised name: text trimmed and names with runs of
+    white space made one space (column-wise: per cell in Python it would be several times slower),
+    the text columns of a Parquet file made text whatever their type."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    names = [normalise_column(name) for name in table.column_names]
+    seen: set[str] = set()
+    columns: Columns = {}
+    for position, name in enumerate(names):
+        if name not in _USED:
+            continue
+        if name in seen:
+            raise InputError(f"{path}: column {name!r} appears twice")
+        seen.add(name)
+        column = table.column(position)
+        if pa.types.is_nested(column.type) or pa.types.is_binary(column.type):
+            raise InputError(f"{path}: column {name!r} holds {column.type}, not text")
+        if name in _TEXT and not pa.types.is_string(column.type):
+            column = column.cast(pa.string())
+        if name in _NAMES:
+            column = pc.replace_substring_regex(column, _SPACES, " ")
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = pc.utf8_trim_whitespace(column)
+        columns[name] = column.to_pylist()
+    return columns
+
+
+def read_bytes(path: Path, size: int = -1) -> bytes:
+    """A file's bytes (the first size of them), an unreadable file an InputError."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(size)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def read_text(path: Path, data: bytes | None = None) -> str:
+    """A transaction file's text: UTF-8 (a BOM allowed) or UTF-16 with its BOM. A byte that does
+    not decode is refused with its line and offset; the commands that read transaction files
+    take no --encoding, so the message says to save the file as UTF-8."""
+    data = read_bytes(path) if data is None else data
+    codec = "utf-16" if data.startswith(_UTF16) else "utf-8-sig"
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise _undecodable(path, data, codec, exc) from None
+
+
+def _undecodable(path: Path, data: bytes, codec: str, exc: UnicodeDecodeError) -> InputError:
+    # utf-8-sig counts from after the BOM.
+    start = exc.start + (3 if codec == "utf-8-sig" and data.startswith(codecs.BOM_UTF8) else 0)
+    line = data[:start].decode(codec, "replace").count("\n") + 1
+    problem = f"{path}: line {line} (byte offset {start}): byte 0x{data[start : start + 1].hex()}"
+    if codec == "utf-16":
+        return InputError(f"{problem} is not valid UTF-16; save the file as UTF-8")
+    return InputError(
+        f"{problem} is not valid UTF-8; save the file as UTF-8 (it may be cp1251, Windows "
+        "Cyrillic, as Excel and 1C often save)"
+    )
+
+
+def _utf8(path: Path, data: bytes) -> bytes:
+    """The file's bytes as UTF-8 for pyarrow, converted from UTF-16 if it starts with that BOM."""
+    return read_text(path, data).encode("utf-8") if data.startswith(_UTF16) else data
+
+
+def _header(path: Path, data: bytes) -> tuple[list[str], str]:
+    """The header's column names as written and the delimiter: the one the header has most of."""
+    first = data[: data.find(b"\n")] if b"\n" in data else data
+    try:
+        text = first.decode("utf-8-sig").rstrip("\r")
+    except UnicodeDecodeError:
+        read_text(path, first)
+        raise
+    if not text.strip():
+        raise InputError(f"{path}: line 1: no header (the file is empty or starts with a blank)")
+    delimiter = max(_DELIMITERS, key=text.count)
+    return next(csv.reader([text], delimiter=delimiter)), delimiter
+
+
+def _record_lines(data: bytes, delimiter: str, records: int) -> Sequence[int]:
+    """The line each record starts on: line n + 2 for the nth, unless the file has blank lines
+    or cells that span lines, when the csv module finds them (only then: it is slower)."""
+    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if lines == records + 1:
+        return range(2, records + 2)
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=delimiter)
+    starts = []
+    try:
+        next(reader, None)
+        start = reader.line_num + 1
+        for cells in reader:
+            if cells:
+                starts.append(start)
+            start = reader.line_num + 1
+    except csv.Error:
+        return ()
+    return starts if len(starts) == records else ()
+
+
+def _csv_error(path: Path, data: bytes, delimiter: str, width: int, exc: Exception) -> InputError:
+    """Name the line pyarrow could not parse (it does not say), found with the csv module."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=delimiter)
+    start = 1
+    try:
+        for cells in reader:
+            if cells and len(cells) != width:
+                return InputError(
+                    f"{path}: line {start}: {len(cells)} cells where the header has {width}"
+                )
+            start = reader.line_num + 1
+    except csv.Error as error:
+        return InputError(f"{path}: line {start}: malformed CSV: {error}")
+    return InputError(f"{path}: malformed CSV: {exc}")
