@@ -354,7 +354,10 @@ def _table(figures: Sequence[Figure], what: str, with_target: bool = False) -> s
 
 
 def replace_section(path: Path, heading: str, text: str) -> None:
-    """Replace one '## ' section of a Markdown file (created with the standard headings)."""
+    """Replace one '## ' section of a Markdown file (created with the standard headings), or add
+    it at the end; `text` is the section with or without its heading line."""
+    if not text.startswith(heading + "\n"):
+        text = f"{heading}\n\n{text}"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("# Benchmarks\n\n## Quality\n\n## Speed\n", encoding="utf-8")
