@@ -1,0 +1,1 @@
+"""Air passenger screening: PAXLST manifests and passport MRZ against the same lists."""
