@@ -1,0 +1,80 @@
+"""The `finmon travel` commands: passenger manifests (PAXLST) screened against every list."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from finmon.cli import app, err, out
+from finmon.errors import InputError
+from finmon.screening import DEFAULT_THRESHOLD
+
+travel_app = typer.Typer(
+    help="Air passengers: PAXLST manifests and passport MRZ.", no_args_is_help=True
+)
+app.add_typer(travel_app, name="travel")
+
+TRAVEL_COLUMNS = (
+    "flight",
+    "traveller",
+    "name",
+    "birth_date",
+    "nationality",
+    "document",
+    "score",
+    "list",
+    "reference",
+    "designation_name",
+    "explanation",
+)
+"""`finmon travel screen --output` writes one row per hit with these columns."""
+
+
+@travel_app.command("screen")
+def travel_screen(
+    file: Annotated[Path, typer.Argument(help="A UN/EDIFACT PAXLST manifest.")],
+    output: Annotated[Path | None, typer.Option(help="Write one row per hit to this .csv.")] = None,
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Alert threshold 0..1.")
+    ] = DEFAULT_THRESHOLD,
+) -> None:
+    """Screen every traveller of a manifest (name, birth date, nationality, documents) against
+    every loaded list; one row per hit, by flight."""
+    from finmon.store.screener import load_screener
+    from finmon.travel.screening import screen_manifests
+
+    if not file.is_file():
+        raise InputError(f"{file}: no such file")
+    if output is not None and output.suffix.lower() != ".csv":
+        raise InputError(f"{output}: the output must end in .csv")
+    rows, travellers = screen_manifests(file, load_screener(), threshold)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=TRAVEL_COLUMNS)
+            writer.writeheader()
+            writer.writerows(_csv_row(row) for row in rows)
+    else:
+        shown = Table("flight", "traveller", "name", "score", "listed as")
+        for row in rows:
+            shown.add_row(
+                row["flight"],
+                row["traveller"],
+                row["name"],
+                f"{row['score']:.2f}",
+                f"{row['list']} {row['reference']} {row['designation_name']}",
+            )
+        out.print(shown)
+    alerted = len({(r["flight"], r["traveller"]) for r in rows})
+    err.print(
+        f"{travellers} travellers screened: {len(rows)} hits on {alerted} travellers", markup=False
+    )
+
+
+def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
+    return {**row, "explanation": json.dumps(row["explanation"], ensure_ascii=False)}

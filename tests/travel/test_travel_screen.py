@@ -1,0 +1,78 @@
+"""`finmon travel screen`: a manifest's travellers against the loaded lists, one row per hit."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from finmon.cli import app, cli_travel
+from finmon.store import load_list
+from tests.store.workflow_data import fixture_designations, un_version
+
+MANIFEST = """\
+UNA:+.? '
+UNB+UNOA:4+KCAIR:ZZ+KZBORDER:ZZ+261102:0730+000000321'
+UNH+M001+PAXLST:D:05B:UN:IATA+KC901/261102/1030+01:F'
+BGM+745'
+TDT+20+KC901+++KC'
+LOC+125+IST'
+DTM+189:2611021030:201'
+LOC+87+ALA'
+DTM+232:2611021815:201'
+NAD+FL+++KARAGULOV:TIMUR:AKHATOVICH'
+ATT+2++M'
+DTM+329:880229'
+NAT+2+RUS'
+DOC+P:110:111+753000001'
+LOC+91+RUS'
+NAD+FL+++ORMANOV:ZHANYBEK'
+ATT+2++M'
+DTM+329:910821'
+NAT+2+KAZ'
+DOC+P:110:111+N00000906'
+LOC+91+KAZ'
+NAD+FL+++SEITKALI:AIGERIM'
+ATT+2++F'
+DTM+329:950402'
+NAT+2+KAZ'
+DOC+P:110:111+N12121212'
+LOC+91+KAZ'
+UNT+26+M001'
+UNZ+1+000000321'
+"""
+
+
+def test_travel_screen_names_each_listed_traveller_by_flight(tmp_path: Path) -> None:
+    assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
+    manifest = tmp_path / "kc901.edi"
+    manifest.write_text(MANIFEST, encoding="utf-8")
+    out = tmp_path / "hits.csv"
+    result = CliRunner().invoke(app, ["travel", "screen", str(manifest), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    assert tuple(reader.fieldnames or ()) == cli_travel.TRAVEL_COLUMNS
+    by_reference = {row["reference"]: row for row in rows}
+    assert set(by_reference) == {"QDi.905", "QDi.906"}  # not the third traveller
+    timur = by_reference["QDi.905"]
+    assert (timur["flight"], timur["birth_date"], timur["nationality"]) == (
+        "KC901",
+        "1988-02-29",
+        "RU",
+    )
+    assert timur["traveller"] == "1 (passenger)"
+    # A listed passport number decides, whatever the spelling of the name.
+    zhanibek = by_reference["QDi.906"]
+    assert "N00000906" in zhanibek["document"]
+    evidence = json.loads(zhanibek["explanation"])["evidence"]
+    assert any(e["feature"] == "identifier" for e in evidence)
+    assert "3 travellers screened: 2 hits on 2 travellers" in result.output
+    broken = tmp_path / "broken.edi"
+    broken.write_text(MANIFEST.replace("UNT+26+M001'", "UNT+27+M001'"), encoding="utf-8")
+    refused = CliRunner().invoke(app, ["travel", "screen", str(broken)])
+    assert refused.exit_code == 2
+    assert "UNT" in refused.output
