@@ -45,6 +45,8 @@ def travel_screen(
 ) -> None:
     """Screen every traveller of a manifest (name, birth date, nationality, documents) against
     every loaded list; one row per hit, by flight."""
+    from finmon.screening.screener import heap_frozen
+    from finmon.settings import load_settings
     from finmon.store.screener import load_screener
     from finmon.travel.screening import screen_manifests
 
@@ -52,7 +54,9 @@ def travel_screen(
         raise InputError(f"{file}: no such file")
     if output is not None and output.suffix.lower() != ".csv":
         raise InputError(f"{output}: the output must end in .csv")
-    rows, travellers = screen_manifests(file, load_screener(), threshold)
+    screener = load_screener()
+    with heap_frozen():
+        rows, travellers = screen_manifests(file, screener, threshold, load_settings().workers)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         with output.open("w", encoding="utf-8", newline="") as handle:

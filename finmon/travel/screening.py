@@ -3,43 +3,48 @@ their name, birth date, nationality and travel documents (a document number on t
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
+from finmon.model import Party
 from finmon.screening import Screener
-from finmon.travel.paxlst import read_paxlst
+from finmon.travel.paxlst import Manifest, Traveller, read_paxlst
 
 
 def screen_manifests(
-    path: Path, screener: Screener, threshold: float
+    path: Path, screener: Screener, threshold: float, workers: int = 1
 ) -> tuple[list[dict[str, Any]], int]:
     """One row per hit (TRAVEL_COLUMNS of finmon.cli_travel), flight by flight; and how many
-    travellers were screened."""
-    rows: list[dict[str, Any]] = []
-    travellers = 0
-    for manifest in read_paxlst(path):
+    travellers were screened. Each traveller is screened once, by the name as the document gives
+    it: the matcher pairs name parts in any order, so the other order would only repeat the work."""
+    seats: dict[str, tuple[Manifest, int, Traveller]] = {}
+    parties: list[Party] = []
+    for flight, manifest in enumerate(read_paxlst(path)):
         for number, traveller in enumerate(manifest.travellers, 1):
-            travellers += 1
-            party = traveller.to_party(f"{manifest.flight}/{number}")
-            documents = "; ".join(
-                f"{kind} {doc_number}" for kind, doc_number, *_rest in traveller.documents
-            )
-            for hit in screener.screen(party, threshold=threshold):
-                rows.append(
-                    {
-                        "flight": manifest.flight,
-                        "traveller": f"{number} ({traveller.role})",
-                        "name": traveller.full_name,
-                        "birth_date": traveller.birth_date.isoformat()
-                        if traveller.birth_date
-                        else "",
-                        "nationality": traveller.nationality or "",
-                        "document": documents,
-                        "score": hit.score,
-                        "list": hit.designation.source,
-                        "reference": hit.designation.reference,
-                        "designation_name": hit.designation.caption,
-                        "explanation": hit.explanation,
-                    }
-                )
-    return rows, travellers
+            party = traveller.to_party(f"{flight}/{number}")
+            seats[party.id] = (manifest, number, traveller)
+            parties.append(dataclasses.replace(party, names=party.names[:1]))
+    rows: list[dict[str, Any]] = []
+    for party, hits in screener.screen_many(parties, threshold=threshold, workers=workers):
+        manifest, number, traveller = seats[party.id]
+        for hit in hits:
+            rows.append(_row(manifest, number, traveller, hit))
+    return rows, len(parties)
+
+
+def _row(manifest: Manifest, number: int, traveller: Traveller, hit: Any) -> dict[str, Any]:
+    documents = "; ".join(f"{d.type} {d.number}" for d in traveller.documents)
+    return {
+        "flight": manifest.flight,
+        "traveller": f"{number} ({traveller.role})",
+        "name": traveller.full_name,
+        "birth_date": traveller.birth_date.isoformat() if traveller.birth_date else "",
+        "nationality": traveller.nationality or "",
+        "document": documents,
+        "score": hit.score,
+        "list": hit.designation.source,
+        "reference": hit.designation.reference,
+        "designation_name": hit.designation.caption,
+        "explanation": hit.explanation,
+    }
