@@ -51,6 +51,8 @@ from finmon.store.users import Principal, authenticate_key
 from finmon.transactions import PartyInfo, Transaction
 from finmon.transactions.payments import check_payment
 from finmon.transactions.wire import Rates
+from finmon.travel.paxlst import parse_paxlst
+from finmon.travel.screening import screen_travellers
 from finmon.web import error_page
 from finmon.web import router as web_router
 from finmon.workflow import Verdict
@@ -224,6 +226,13 @@ class PaymentCheckIn(BaseModel):
     threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0)
 
 
+class ManifestIn(BaseModel):
+    """A UN/EDIFACT PAXLST interchange as text."""
+
+    manifest: str = Field(min_length=1, max_length=20_000_000)
+    threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0)
+
+
 class UserIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     role: Role
@@ -316,6 +325,14 @@ def create_app(db: Database | None = None) -> FastAPI:
         screener = screeners.get("default")
         decision = check_payment(_transaction(body), screener, rates.get(), body.threshold)
         return decision.to_dict()
+
+    @app.post("/travel/screen", tags=["screening"])
+    def travel_screen(body: ManifestIn, _who: Screen) -> dict[str, Any]:
+        """Screen every traveller of a PAXLST manifest (names, birth date, nationality,
+        documents): one row per hit, as `finmon travel screen` writes them."""
+        manifests = parse_paxlst(body.manifest, pathlib.Path("manifest"))
+        rows, travellers = screen_travellers(manifests, screeners.get("default"), body.threshold)
+        return {"travellers": travellers, "hits": rows}
 
     @app.post("/screen", tags=["screening"])
     def screen(body: ScreenRequest, _who: Screen) -> dict[str, Any]:

@@ -128,11 +128,15 @@ def read_paxlst(
     today decides the century of a two-digit birth year (the latest one not in the future)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    text = "".join(decoded_lines(path, encoding))
-    segments = _split(path, text)
+    return parse_paxlst("".join(decoded_lines(path, encoding)), path, today)
+
+
+def parse_paxlst(text: str, name: Path, today: dt.date | None = None) -> list[Manifest]:
+    """The manifests of a PAXLST interchange given as text; errors name it `name`."""
+    segments = _split(name, text)
     if not segments:
-        raise InputError(f"{path}: empty file, not a PAXLST interchange")
-    return _Reader(path, today or dt.date.today()).read(segments)
+        raise InputError(f"{name}: empty file, not a PAXLST interchange")
+    return _Reader(name, today or dt.date.today()).read(segments)
 
 
 @dataclass(slots=True)

@@ -4,6 +4,7 @@ their name, birth date, nationality and travel documents (a document number on t
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,19 @@ from finmon.travel.paxlst import Manifest, Traveller, read_paxlst
 def screen_manifests(
     path: Path, screener: Screener, threshold: float, workers: int = 1
 ) -> tuple[list[dict[str, Any]], int]:
+    """screen_travellers over the manifests of a PAXLST file."""
+    return screen_travellers(read_paxlst(path), screener, threshold, workers)
+
+
+def screen_travellers(
+    manifests: Sequence[Manifest], screener: Screener, threshold: float, workers: int = 1
+) -> tuple[list[dict[str, Any]], int]:
     """One row per hit (TRAVEL_COLUMNS of finmon.cli_travel), flight by flight; and how many
     travellers were screened. Each traveller is screened once, by the name as the document gives
     it: the matcher pairs name parts in any order, so the other order would only repeat the work."""
     seats: dict[str, tuple[Manifest, int, Traveller]] = {}
     parties: list[Party] = []
-    for flight, manifest in enumerate(read_paxlst(path)):
+    for flight, manifest in enumerate(manifests):
         for number, traveller in enumerate(manifest.travellers, 1):
             party = traveller.to_party(f"{flight}/{number}")
             seats[party.id] = (manifest, number, traveller)

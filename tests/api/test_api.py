@@ -46,6 +46,7 @@ ROUTES: list[tuple[str, str, Action | None, dict[str, Any] | None]] = [
     ("POST", "/match/{dataset}", Action.SCREEN, {"queries": {}}),
     ("POST", "/screen", Action.SCREEN, {"parties": [{"id": "1", "names": ["Ivan Petrov"]}]}),
     ("POST", "/payments/check", Action.SCREEN, {"id": "p1", "amount": "10", "currency": "KZT"}),
+    ("POST", "/travel/screen", Action.SCREEN, {"manifest": "UNA:+.? '"}),
     ("GET", "/lists", Action.READ, None),
     ("GET", "/lists/{source}/diff", Action.READ, None),
     ("POST", "/customers/import", Action.IMPORT_CUSTOMERS, {"file": ("c.csv", b"id,name\n")}),

@@ -76,3 +76,26 @@ def test_travel_screen_names_each_listed_traveller_by_flight(tmp_path: Path) -> 
     refused = CliRunner().invoke(app, ["travel", "screen", str(broken)])
     assert refused.exit_code == 2
     assert "UNT" in refused.output
+
+
+def test_post_travel_screen_answers_the_same_rows() -> None:
+    from fastapi.testclient import TestClient
+
+    from finmon.api import create_app
+    from finmon.store.users import create_user
+    from finmon.workflow.access import Role
+
+    assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
+    key = create_user("border.officer", Role.ANALYST, actor="root")
+    headers = {"Authorization": f"Bearer {key}"}
+    with TestClient(create_app()) as client:
+        answer = client.post("/travel/screen", json={"manifest": MANIFEST}, headers=headers)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["travellers"] == 3
+        assert sorted(hit["reference"] for hit in body["hits"]) == ["QDi.905", "QDi.906"]
+        assert {hit["flight"] for hit in body["hits"]} == {"KC901"}
+        broken = MANIFEST.replace("UNT+26+M001'", "UNT+27+M001'")
+        refused = client.post("/travel/screen", json={"manifest": broken}, headers=headers)
+        assert refused.status_code == 422
+        assert "segment" in refused.json()["detail"] and "(UNT)" in refused.json()["detail"]
