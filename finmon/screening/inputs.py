@@ -166,7 +166,10 @@ def decoded_lines(path: Path, encoding: str | None = None) -> Iterator[str]:
             for text in complete:
                 line += 1
                 yield text + "\n"
-        pending += decoder.decode(b"", final=True)
+        try:
+            pending += decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:  # the file ends inside a character
+            raise _decode_error(path, encoding, codec, exc, offset, line) from None
     if pending:
         yield pending
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal, NamedTuple
@@ -593,3 +593,62 @@ class _Reader:
                 f"reference {trailer.value(2)!r} does not match {envelope.segment.tag}'s "
                 f"{envelope.reference!r}",
             )
+
+
+def write_paxlst(manifests: Sequence[Manifest], interchange: str = "1") -> str:
+    """Manifests as a PAXLST interchange with the default service characters, every value
+    released where it holds one (what read_paxlst reads back; for tests and test data)."""
+    release = str.maketrans({c: "?" + c for c in "?'+:"})
+
+    def text(value: str | None) -> str:
+        return (value or "").translate(release)
+
+    segments = [f"UNB+UNOA:4+FINMON:ZZ+BORDER:ZZ+000101:0000+{text(interchange)}"]
+    for manifest in manifests:
+        body = ["BGM+745"]
+        for number, leg in enumerate(manifest.legs or [Leg(None, None)]):
+            body.append(f"TDT+20+{text(manifest.flight)}")
+            if leg.origin:
+                body.append(f"LOC+125+{text(leg.origin)}")
+            if number == 0 and manifest.departure_time:
+                body.append(f"DTM+189:{manifest.departure_time:%y%m%d%H%M}:201")
+            if leg.destination:
+                body.append(f"LOC+87+{text(leg.destination)}")
+            if number == len(manifest.legs) - 1 and manifest.arrival_time:
+                body.append(f"DTM+232:{manifest.arrival_time:%y%m%d%H%M}:201")
+        for traveller in manifest.travellers:
+            qualifier = "FL" if traveller.role == "passenger" else "FM"
+            name = text(traveller.surname)
+            if traveller.given_names:
+                name += f":{text(traveller.given_names)}"
+            body.append(f"NAD+{qualifier}+++{name}")
+            if traveller.sex:
+                body.append(f"ATT+2++{traveller.sex}")
+            if traveller.birth_date:
+                body.append(f"DTM+329:{traveller.birth_date:%y%m%d}")
+            if traveller.embarkation:
+                body.append(f"LOC+178+{text(traveller.embarkation)}")
+            if traveller.debarkation:
+                body.append(f"LOC+179+{text(traveller.debarkation)}")
+            if traveller.nationality_code:
+                body.append(f"NAT+2+{text(traveller.nationality_code)}")
+            if traveller.pnr:
+                body.append(f"RFF+AVF:{text(traveller.pnr)}")
+            for document in traveller.documents:
+                body.append(f"DOC+{text(document.type)}:110:111+{text(document.number)}")
+                if document.expiry:
+                    body.append(f"DTM+36:{document.expiry:%y%m%d}")
+                if document.issuing_country:
+                    body.append(f"LOC+91+{_alpha3(document.issuing_country)}")
+        reference = text(manifest.message_reference)
+        segments += [f"UNH+{reference}+PAXLST:D:05B:UN:IATA", *body]
+        segments.append(f"UNT+{len(body) + 2}+{reference}")
+    segments.append(f"UNZ+{len(manifests)}+{text(interchange)}")
+    return "UNA:+.? '" + "".join(segment + "'" for segment in segments)
+
+
+def _alpha3(alpha2: str) -> str:
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=alpha2)
+    return str(country.alpha_3) if country is not None else alpha2
