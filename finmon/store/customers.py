@@ -8,7 +8,6 @@ Rows that fail validation are reported with file, row and field and change nothi
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from finmon.errors import InputError, NotFound
+from finmon.lists.reading import digest_of
 from finmon.model import Party, matching_fingerprint
 from finmon.screening.inputs import CustomerRow, read_customers
 from finmon.screening.screener import heap_frozen
@@ -72,7 +72,7 @@ def import_customers(
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     db = db or default_database()
-    result = ImportResult(str(path), _sha256(path))
+    result = ImportResult(str(path), digest_of(path))
     rows = read_customers(path, encoding, warn=result.warnings.append)
     with db.write() as session:
         ensure_current(session, actor=actor, workers=workers)
@@ -287,11 +287,3 @@ def _batches(items: Iterator[Any], size: int) -> Iterator[list[Any]]:
             batch = []
     if batch:
         yield batch
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -8,7 +8,6 @@ is left alone, with other content refused (a source's transaction id names one t
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from finmon.errors import InputError
+from finmon.lists.reading import digest_of
 from finmon.model import Party
 from finmon.screening import DEFAULT_THRESHOLD, Hit, Screener
 from finmon.store.audit import append_audit
@@ -80,7 +80,7 @@ def load_transactions(
     prints = {t.id: fingerprint(t) for t in transactions}
     alerts = _alerts(transactions, screener, rates, actor, workers)
     result = TransactionsLoaded(
-        str(path), _sha256(path), len(transactions), screened=screener is not None
+        str(path), digest_of(path), len(transactions), screened=screener is not None
     )
     with db.write() as session:
         known = _known(session, list(prints))
@@ -303,11 +303,3 @@ def _known_keys(session: Any, keys: list[str]) -> set[str]:
         )
         found.update(session.scalars(query))
     return found
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
