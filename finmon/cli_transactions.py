@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -13,6 +13,9 @@ from rich.table import Table
 from finmon.cli import app, err, out
 from finmon.errors import InputError
 from finmon.screening import DEFAULT_THRESHOLD
+
+if TYPE_CHECKING:
+    from finmon.transactions.payments import PaymentDecision
 
 DECISION_COLUMNS = ("transaction_id", "decision", "reasons", "hits", "missing_information")
 
@@ -55,45 +58,35 @@ def check_payment_command(
     transactions = read_transactions(file, format)
     table = Rates.read(rates) if rates is not None else None
     screener = load_screener()
-    decisions = [d.to_dict() for d in check_payments(transactions, screener, table, threshold)]
-    held = sum(1 for d in decisions if d["decision"] == "hold")
+    decisions = list(check_payments(transactions, screener, table, threshold))
+    held = sum(1 for d in decisions if d.decision == "hold")
     if output is not None:
         _write(output, decisions)
     else:
         shown = Table("payment", "decision", "reasons")
         for decision in decisions:
-            shown.add_row(
-                decision["transaction_id"], decision["decision"], "\n".join(decision["reasons"])
-            )
+            shown.add_row(decision.transaction.id, decision.decision, "\n".join(decision.reasons))
         out.print(shown)
     err.print(f"{len(decisions)} payments checked: {held} held, {len(decisions) - held} allowed")
 
 
-def _write(path: Path, decisions: list[dict[str, object]]) -> None:
+def _write(path: Path, decisions: list[PaymentDecision]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         if path.suffix.lower() == ".jsonl":
             for decision in decisions:
-                handle.write(json.dumps(decision, ensure_ascii=False, default=str) + "\n")
+                handle.write(json.dumps(decision.to_dict(), ensure_ascii=False, default=str) + "\n")
             return
         writer = csv.DictWriter(handle, fieldnames=DECISION_COLUMNS)
         writer.writeheader()
         for decision in decisions:
-            wire = decision["wire_transfer_information"]
-            assert isinstance(wire, dict)
-            hits = decision["hits"]
-            assert isinstance(hits, list)
-            reasons = decision["reasons"]
-            assert isinstance(reasons, list)
             writer.writerow(
                 {
-                    "transaction_id": decision["transaction_id"],
-                    "decision": decision["decision"],
-                    "reasons": "; ".join(reasons),
-                    "hits": len(hits),
-                    "missing_information": "; ".join(
-                        f"{m['side']}: {m['detail']}" for m in wire["missing"]
-                    ),
+                    "transaction_id": decision.transaction.id,
+                    "decision": decision.decision,
+                    "reasons": "; ".join(decision.reasons),
+                    "hits": len(decision.hits),
+                    "missing_information": "; ".join(str(m) for m in decision.wire.missing),
                 }
             )
 
@@ -154,29 +147,14 @@ def transactions_alerts(
 ) -> None:
     """Monitoring alerts: alert_id, account, rule, typology, score, window_start, window_end,
     transaction_ids, evidence."""
-    from finmon.store.transactions import ALERT_COLUMNS, list_monitoring_alerts
+    from finmon.store.transactions import list_monitoring_alerts
 
     if status not in ("open", "all"):
         raise InputError(f"--status {status!r}: use open or all")
+    _check_alert_output(output)
     rows = list_monitoring_alerts(status)
     if output is not None:
-        if output.suffix.lower() not in (".csv", ".json"):
-            raise InputError(f"{output}: the output must end in .csv or .json")
-        output.parent.mkdir(parents=True, exist_ok=True)
-        if output.suffix.lower() == ".json":
-            output.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
-        else:
-            with output.open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.DictWriter(handle, fieldnames=ALERT_COLUMNS, extrasaction="ignore")
-                writer.writeheader()
-                for row in rows:
-                    writer.writerow(
-                        {
-                            **row,
-                            "transaction_ids": ";".join(row["transaction_ids"]),
-                            "evidence": json.dumps(row["evidence"], ensure_ascii=False),
-                        }
-                    )
+        _write_alerts(output, rows)
         err.print(f"{len(rows)} alerts written to {output}", markup=False)
         return
     shown = Table("alert", "account", "rule", "score", "when", "transactions")
@@ -210,13 +188,11 @@ def monitor_command(
     """Run monitoring rules over a transaction file: one alert per rule, account and window."""
     from finmon.monitoring.engine import numbered, run_batch, run_stream
     from finmon.monitoring.rules import load_pack
-    from finmon.store.transactions import ALERT_COLUMNS
     from finmon.transactions.reader import read_transactions
 
     if engine not in ("batch", "stream"):
         raise InputError(f"--engine {engine!r}: use batch or stream")
-    if output is not None and output.suffix.lower() not in (".csv", ".json"):
-        raise InputError(f"{output}: the output must end in .csv or .json")
+    _check_alert_output(output)
     pack = load_pack(rules)
     transactions = sorted(read_transactions(file, format), key=lambda t: t.timestamp)
     run = run_batch if engine == "batch" else run_stream
@@ -232,25 +208,38 @@ def monitor_command(
                 str(len(row["transaction_ids"])),
             )
         out.print(shown)
-    elif output.suffix.lower() == ".json":
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
     else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        with output.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=ALERT_COLUMNS)
-            writer.writeheader()
-            for row in rows:
-                writer.writerow(
-                    {
-                        **row,
-                        "transaction_ids": ";".join(row["transaction_ids"]),
-                        "evidence": json.dumps(row["evidence"], ensure_ascii=False),
-                    }
-                )
+        _write_alerts(output, rows)
     accounts = len({row["account"] for row in rows})
     err.print(
         f"{len(transactions):,} transactions, {len(pack)} rules ({engine}): {len(rows):,} alerts "
         f"on {accounts:,} accounts",
         markup=False,
     )
+
+
+def _check_alert_output(output: Path | None) -> None:
+    if output is not None and output.suffix.lower() not in (".csv", ".json"):
+        raise InputError(f"{output}: the output must end in .csv or .json")
+
+
+def _write_alerts(output: Path, rows: list[dict[str, Any]]) -> None:
+    """Monitoring alerts as JSON, or as CSV in ALERT_COLUMNS (ids joined by ';', evidence as
+    JSON), the contract of `finmon monitor` and `finmon transactions alerts`."""
+    from finmon.store.transactions import ALERT_COLUMNS
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if output.suffix.lower() == ".json":
+        output.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+        return
+    with output.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=ALERT_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(
+                {
+                    **row,
+                    "transaction_ids": ";".join(row["transaction_ids"]),
+                    "evidence": json.dumps(row["evidence"], ensure_ascii=False),
+                }
+            )
