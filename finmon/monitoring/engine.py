@@ -20,6 +20,7 @@ ten-thousandths, so both engines reach the same sums.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 from collections import Counter, deque
 from collections.abc import Iterable, Sequence
@@ -193,7 +194,7 @@ class Monitor:
         """Take one transfer; the alerts of the groups it closes."""
         fired: list[Alert] = []
         for event in events([transaction]):
-            event = _renumbered(event, self._seq)
+            event = dataclasses.replace(event, seq=self._seq)
             last = self._last.get(event.account)
             if last is not None and event.time < last:
                 raise InputError(
@@ -461,18 +462,3 @@ def _drop(window: _Window) -> None:
     window.parties[event.counterparty] -= 1
     if not window.parties[event.counterparty]:
         del window.parties[event.counterparty]
-
-
-def _renumbered(event: Event, seq: int) -> Event:
-    return Event(
-        seq,
-        event.account,
-        event.time,
-        event.direction,
-        event.amount,
-        event.counterparty,
-        event.counterparty_country,
-        event.cross_border,
-        event.channel,
-        event.transaction_id,
-    )

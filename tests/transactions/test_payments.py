@@ -19,7 +19,6 @@ from finmon.screening import Screener
 from finmon.store import load_list
 from finmon.store.users import create_user
 from finmon.transactions import PartyInfo, Transaction
-from finmon.transactions.model import COLUMNS
 from finmon.transactions.payments import check_payment
 from finmon.workflow.access import Role
 from tests.store.workflow_data import fixture_designations, un_version
@@ -136,51 +135,18 @@ def test_post_payments_check_answers_allow_or_hold_with_reasons(
 def test_finmon_check_payment_reads_a_file_and_writes_one_row_per_payment(
     client: tuple[TestClient, dict[str, str]], tmp_path: Path
 ) -> None:
-    payments = tmp_path / "payments.csv"
-    rows = [
-        [
-            "P-1",
-            "2026-11-02T09:30:00",
-            "KZ86125KZT5004100100",
-            "Erlan Zhaksylykov",
-            "871008300125",
-            "KZ",
-            "RU02044525600407028",
-            "Карагулов Тимур Ахатович",
-            "",
-            "RU",
-            "300",
-            "USD",
-            "wire",
-            "e2e-1",
-        ],
-        [
-            "P-2",
-            "2026-11-02T09:31:00",
-            "KZ86125KZT5004100100",
-            "Erlan Zhaksylykov",
-            "871008300125",
-            "KZ",
-            "KZ11125KZT0000000102",
-            "Айгерім Сейтқали",
-            "",
-            "KZ",
-            "50000",
-            "KZT",
-            "internal",
-            "e2e-2",
-        ],
-    ]
-    with payments.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        writer.writerows(rows)
+    from tests.store.test_transactions import ROWS, _write
+
+    payments = _write(tmp_path / "payments.csv", ROWS)
     out = tmp_path / "decisions.csv"
     result = CliRunner().invoke(app, ["check-payment", str(payments), "--output", str(out)])
     assert result.exit_code == 0, result.output
     with out.open(encoding="utf-8") as handle:
         decided = {row["transaction_id"]: row for row in csv.DictReader(handle)}
     assert decided["P-1"]["decision"] == "hold" and "QDi.905" in decided["P-1"]["reasons"]
-    assert decided["P-2"]["decision"] == "allow" and decided["P-2"]["reasons"] == ""
+    assert decided["P-1"]["hits"] == "1"
+    assert decided["P-2"]["decision"] == "hold"
+    assert decided["P-2"]["missing_information"].startswith("originator: no address")
+    assert decided["P-3"]["decision"] == "allow" and decided["P-3"]["reasons"] == ""
     missing = CliRunner().invoke(app, ["check-payment", str(tmp_path / "none.csv")])
     assert missing.exit_code == 2
