@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import shutil
 import socket
@@ -26,7 +25,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import OFAC_SDN_2021, ROOT, UN_2026, read_rows, replace_section, shared_data
+from common import (
+    OFAC_SDN_2021,
+    ROOT,
+    UN_2026,
+    code_version,
+    machine,
+    read_rows,
+    replace_section,
+    shared_data,
+)
 from latency import percentile
 
 TARGET_RPS = 500.0
@@ -147,9 +155,9 @@ def run(work: Path, wrk: str, args: argparse.Namespace) -> dict[str, Any]:
         server.terminate()
         server.wait(timeout=30)
     return {
-        "code": _commit(),
+        "code": code_version(),
         "date": time.strftime("%Y-%m-%d"),
-        "machine": f"nproc {os.cpu_count()}, {platform.processor() or platform.machine()}",
+        "machine": machine(),
         "load": os.getloadavg()[0],
         "designations": len(un.designations) + len(sdn.designations),
         "names": len(names),
@@ -282,14 +290,6 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _commit() -> str:
-    found = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    )
-    dirty = subprocess.run(["git", "diff", "--quiet", "HEAD", "--", "finmon"], cwd=ROOT)
-    return found.stdout.strip() + (" with uncommitted changes" if dirty.returncode else "")
-
-
 def _log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
@@ -299,7 +299,7 @@ def render(report: dict[str, Any], args: argparse.Namespace) -> str:
     lines = [
         "## HTTP API load",
         "",
-        f"Run {report['date']} on {report['machine']}, finmon at commit {report['code']}; load "
+        f"Run {report['date']} on {report['machine']}, {report['code']}; load "
         f"average {report['load']:.1f} at the end. Store: SQLite; lists UN 2026-02-27 + OFAC SDN "
         f"2021-07 ({report['designations']:,} designations). Server: `finmon serve --workers "
         f"{report['server_workers']}` on loopback. Client: wrk, 1 thread, closed loop (each "

@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import itertools
+import os
 import re
+import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -417,3 +419,24 @@ def name_origin(name: str) -> str:
         if pattern.search(folded):
             return label
     return "other Latin"
+
+
+# --- what a benchmark ran on ------------------------------------------------------------------
+
+
+def machine() -> str:
+    """Cores this process may use and the CPU model."""
+    cpuinfo = Path("/proc/cpuinfo")
+    text = cpuinfo.read_text(encoding="utf-8") if cpuinfo.exists() else ""
+    model = re.search(r"^model name\s*:\s*(.+)$", text, re.MULTILINE)
+    return f"nproc {len(os.sched_getaffinity(0))}, {model.group(1) if model else 'unknown CPU'}"
+
+
+def code_version() -> str:
+    """The commit measured, and whether finmon/ had uncommitted changes."""
+    git = ["git", "-C", str(ROOT)]
+    done = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    if done.returncode != 0:
+        return "finmon at an unknown commit"
+    status = subprocess.run([*git, "status", "--porcelain", "--", "finmon"], capture_output=True)
+    return f"finmon at commit {done.stdout.strip()}" + " with local changes" * bool(status.stdout)

@@ -36,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.common import code_version, machine  # noqa: E402
+
 if TYPE_CHECKING:
     from bench.customers import Planted
     from finmon.model import Designation, Party
@@ -1076,24 +1078,6 @@ def command_line(report: dict[str, Any]) -> str:
     if report["seed"] != SEED:
         command += f" --seed {report['seed']}"
     return command
-
-
-def machine() -> str:
-    """Cores this process may use and the CPU model."""
-    cpuinfo = Path("/proc/cpuinfo")
-    text = cpuinfo.read_text(encoding="utf-8") if cpuinfo.exists() else ""
-    model = re.search(r"^model name\s*:\s*(.+)$", text, re.MULTILINE)
-    return f"nproc {len(os.sched_getaffinity(0))}, {model.group(1) if model else 'unknown CPU'}"
-
-
-def code_version() -> str:
-    """The commit measured, and whether finmon/ had uncommitted changes."""
-    git = ["git", "-C", str(ROOT)]
-    done = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    if done.returncode != 0:
-        return "finmon at an unknown commit"
-    status = subprocess.run([*git, "status", "--porcelain", "--", "finmon"], capture_output=True)
-    return f"finmon at commit {done.stdout.strip()}" + " with local changes" * bool(status.stdout)
 
 
 if __name__ == "__main__":

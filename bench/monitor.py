@@ -25,8 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, replace_section, shared_data
-from delta import code_version, machine
+from common import ROOT, code_version, machine, replace_section, shared_data
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

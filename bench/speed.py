@@ -26,6 +26,8 @@ from common import (
     OFAC_SDN_2021,
     ROOT,
     UN_2026,
+    code_version,
+    machine,
     read_rows,
     shared_data,
     write_rows,
@@ -304,24 +306,6 @@ def run_standin(work: Path, args: argparse.Namespace) -> dict[str, Any]:
             [index, middle - start, end - middle, bool(hits), any(c < len(un) for c in hits)]
         )
     return {"rows": rows, "seconds": sum(row[1] + row[2] for row in rows)}
-
-
-def machine() -> str:
-    """Cores this process may use and the CPU model, as /proc/cpuinfo names it."""
-    cpuinfo = Path("/proc/cpuinfo")
-    text = cpuinfo.read_text(encoding="utf-8") if cpuinfo.exists() else ""
-    model = re.search(r"^model name\s*:\s*(.+)$", text, re.MULTILINE)
-    return f"nproc {len(os.sched_getaffinity(0))}, {model.group(1) if model else 'unknown CPU'}"
-
-
-def code_version() -> str:
-    """The commit of the code measured, and whether finmon/ had uncommitted changes."""
-    git = ["git", "-C", str(ROOT)]
-    done = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
-    if done.returncode != 0:
-        return "finmon at an unknown commit"
-    status = subprocess.run([*git, "status", "--porcelain", "--", "finmon"], capture_output=True)
-    return f"finmon at commit {done.stdout.strip()}" + " with local changes" * bool(status.stdout)
 
 
 def standin_summary(results: dict[str, Any]) -> dict[str, Any]:

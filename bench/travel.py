@@ -28,8 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, load_ofac, load_un, replace_section
-from delta import code_version, machine
+from common import ROOT, code_version, load_ofac, load_un, machine, replace_section
 
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
