@@ -45,6 +45,8 @@ def check_payment_command(
 ) -> None:
     """Allow or hold each payment of a file: both parties screened against every loaded list,
     and the originator and beneficiary information checked as FATF R.16 asks."""
+    from finmon.screening.screener import heap_frozen
+    from finmon.settings import load_settings
     from finmon.store.screener import load_screener
     from finmon.transactions.payments import check_payments
     from finmon.transactions.reader import read_transactions
@@ -58,7 +60,10 @@ def check_payment_command(
     transactions = read_transactions(file, format)
     table = Rates.read(rates) if rates is not None else None
     screener = load_screener()
-    decisions = list(check_payments(transactions, screener, table, threshold))
+    with heap_frozen():
+        decisions = list(
+            check_payments(transactions, screener, table, threshold, load_settings().workers)
+        )
     held = sum(1 for d in decisions if d.decision == "hold")
     if output is not None:
         _write(output, decisions)

@@ -8,7 +8,7 @@ is left alone, with other content refused (a source's transaction id names one t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,15 +17,14 @@ from sqlalchemy import insert, select
 
 from finmon.errors import InputError
 from finmon.lists.reading import digest_of
-from finmon.model import Party
-from finmon.screening import DEFAULT_THRESHOLD, Hit, Screener
+from finmon.screening import DEFAULT_THRESHOLD, Screener
 from finmon.store.audit import append_audit
 from finmon.store.engine import Database, default_database
 from finmon.store.lists import current_versions
 from finmon.store.models import MonitoringAlert, TransactionRow, core_table, utc_now
 from finmon.store.screener import build_screener
 from finmon.transactions.model import Transaction, fingerprint, to_record
-from finmon.transactions.payments import SIDES, side_party
+from finmon.transactions.payments import party_hits
 from finmon.transactions.reader import read_transactions
 from finmon.transactions.wire import Rates, check_wire, r16_applies
 
@@ -194,37 +193,24 @@ def _alerts(
                 )
             )
     if screener is not None:
-        for (transaction, side), hit in _hits(transactions, screener, workers):
-            alerts.append(
-                _alert(
-                    transaction,
-                    key=f"{LISTED}:{transaction.id}:{side}:{hit.designation.source}:"
-                    f"{hit.designation.reference}",
-                    account=_account(transaction, side),
-                    rule=LISTED,
-                    typology="payment to or from a listed party",
-                    score=hit.score,
-                    evidence={"side": side, **hit.to_dict()},
-                    actor=actor,
+        found = party_hits(transactions, screener, DEFAULT_THRESHOLD, workers)
+        for position, hits in sorted(found.items()):
+            transaction = transactions[position]
+            for side, hit in hits:
+                alerts.append(
+                    _alert(
+                        transaction,
+                        key=f"{LISTED}:{transaction.id}:{side}:{hit.designation.source}:"
+                        f"{hit.designation.reference}",
+                        account=_account(transaction, side),
+                        rule=LISTED,
+                        typology="payment to or from a listed party",
+                        score=hit.score,
+                        evidence={"side": side, **hit.to_dict()},
+                        actor=actor,
+                    )
                 )
-            )
     return alerts
-
-
-def _hits(
-    transactions: Sequence[Transaction], screener: Screener, workers: int
-) -> Iterable[tuple[tuple[Transaction, str], Hit]]:
-    sides: dict[str, tuple[Transaction, str]] = {}
-    parties: list[Party] = []
-    for transaction in transactions:
-        for side in SIDES:
-            party = side_party(transaction, side)
-            if party is not None:
-                sides[party.id] = (transaction, side)
-                parties.append(party)
-    for party, hits in screener.screen_many(parties, threshold=DEFAULT_THRESHOLD, workers=workers):
-        for hit in hits:
-            yield sides[party.id], hit
 
 
 def _alert(

@@ -9,7 +9,7 @@ confirmed listed party, freezes it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,32 +65,48 @@ def check_payment(
 
 
 def check_payments(
-    transactions: Iterable[Transaction],
+    transactions: Sequence[Transaction],
     screener: Screener,
     rates: Rates | None = None,
     threshold: float = DEFAULT_THRESHOLD,
+    workers: int = 1,
 ) -> Iterator[PaymentDecision]:
-    """check_payment of each transaction, in order."""
-    for transaction in transactions:
-        hits: list[tuple[str, Hit]] = []
-        reasons: list[str] = []
-        for side in SIDES:
-            party = side_party(transaction, side)
-            if party is None:
-                continue
-            for hit in screener.screen(party, threshold=threshold):
-                hits.append((side, hit))
-                reasons.append(
-                    f"{side} {party.names[0]!r} matches {hit.designation.source} "
-                    f"{hit.designation.reference} {hit.designation.caption!r} as "
-                    f"{hit.matched_name!r} (score {hit.score:.2f}, list version "
-                    f"{hit.list_version})"
-                )
+    """check_payment of each transaction, in order (the parties screened in `workers`
+    processes)."""
+    found = party_hits(transactions, screener, threshold, workers)
+    for position, transaction in enumerate(transactions):
+        hits = found.get(position, [])
+        reasons = [
+            f"{side} {getattr(transaction, side).name!r} matches {hit.designation.source} "
+            f"{hit.designation.reference} {hit.designation.caption!r} as "
+            f"{hit.matched_name!r} (score {hit.score:.2f}, list version {hit.list_version})"
+            for side, hit in hits
+        ]
         wire = check_wire(transaction, rates)
         if wire.missing and r16_applies(transaction):
             reasons.append("wire-transfer information (FATF R.16) incomplete: " + wire.message())
         decision = "hold" if reasons else "allow"
         yield PaymentDecision(transaction, decision, tuple(reasons), tuple(hits), wire)
+
+
+def party_hits(
+    transactions: Sequence[Transaction], screener: Screener, threshold: float, workers: int = 1
+) -> dict[int, list[tuple[str, Hit]]]:
+    """(side, hit) of every named party that matches a listed one, by the transfer's position."""
+    sides: dict[str, tuple[int, str]] = {}
+    parties: list[Party] = []
+    for position, transaction in enumerate(transactions):
+        for side in SIDES:
+            party = side_party(transaction, side)
+            if party is not None:
+                party.id = f"{position}:{side}"
+                sides[party.id] = (position, side)
+                parties.append(party)
+    found: dict[int, list[tuple[str, Hit]]] = {}
+    for party, hits in screener.screen_many(parties, threshold=threshold, workers=workers):
+        position, side = sides[party.id]
+        found.setdefault(position, []).extend((side, hit) for hit in hits)
+    return found
 
 
 def side_party(transaction: Transaction, side: str) -> Party | None:
