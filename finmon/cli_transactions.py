@@ -185,23 +185,52 @@ def monitor_command(
     rules: Annotated[
         Path | None, typer.Option(help="A YAML rules pack (default: the shipped TF pack).")
     ] = None,
+    accounts: Annotated[
+        Path | None,
+        typer.Option(
+            help="Accounts CSV: account, segment (retail, business, npo ...), listed (true for "
+            "accounts of listed or frozen parties)."
+        ),
+    ] = None,
+    rates: Annotated[
+        Path | None,
+        typer.Option(
+            help="Exchange rates CSV `currency,<pack currency>` (default: the pack's indicative "
+            "rates)."
+        ),
+    ] = None,
     engine: Annotated[str, typer.Option(help="batch (polars) or stream.")] = "batch",
     output: Annotated[
         Path | None, typer.Option(help="Write the alerts to this .csv or .json.")
     ] = None,
 ) -> None:
-    """Run monitoring rules over a transaction file: one alert per rule, account and window."""
-    from finmon.monitoring.engine import numbered, run_batch, run_stream
+    """Run monitoring rules over a transaction file: one alert per rule, account and window;
+    then each account's typology score against the pack's review threshold."""
+    from finmon.monitoring.accounts import read_accounts
+    from finmon.monitoring.engine import numbered, run_batch, run_stream, typology_scores
+    from finmon.monitoring.events import Context
     from finmon.monitoring.rules import load_pack
     from finmon.transactions.reader import read_transactions
+    from finmon.transactions.wire import Rates
 
     if engine not in ("batch", "stream"):
         raise InputError(f"--engine {engine!r}: use batch or stream")
     _check_alert_output(output)
     pack = load_pack(rules)
+    table = read_accounts(accounts) if accounts is not None else None
+    given = Rates.read(rates) if rates is not None else None
+    if given is not None and given.to != pack.currency:
+        raise InputError(f"{rates}: rates into {given.to}; the rules count in {pack.currency}")
+    context = Context.of(
+        pack,
+        segments=table.segments if table else None,
+        listed=table.listed if table else (),
+        rates=given.per_unit if given else None,
+    )
     transactions = sorted(read_transactions(file, format), key=lambda t: t.timestamp)
-    run = run_batch if engine == "batch" else run_stream
-    rows = numbered(run(pack, transactions))
+    with err.status(f"{engine}: {len(pack.rules)} rules over {len(transactions):,} transfers"):
+        found = (run_batch if engine == "batch" else run_stream)(pack.rules, transactions, context)
+    rows = numbered(found)
     if output is None:
         shown = Table("alert", "account", "rule", "window", "transactions")
         for row in rows:
@@ -215,10 +244,14 @@ def monitor_command(
         out.print(shown)
     else:
         _write_alerts(output, rows)
-    accounts = len({row["account"] for row in rows})
+    suspicion = [row for row in rows if "report" not in row["evidence"]]
+    scores = typology_scores(suspicion)
+    review = sum(score >= pack.review_threshold for score in scores.values())
+    reports = len(rows) - len(suspicion)
     err.print(
-        f"{len(transactions):,} transactions, {len(pack)} rules ({engine}): {len(rows):,} alerts "
-        f"on {accounts:,} accounts",
+        f"{len(transactions):,} transactions, {len(pack.rules)} rules ({engine}): "
+        f"{len(suspicion):,} alerts on {len(scores):,} accounts, {review:,} at or above the "
+        f"review threshold {pack.review_threshold:g}; {reports:,} threshold transactions to report",
         markup=False,
     )
 

@@ -1,62 +1,60 @@
 """Rules over transfers, with one semantics and two engines: batch (polars) and streaming.
 
-The semantics, for one rule and one account:
+The semantics, for one rule and one window key (an account; for scatter_gather an account and a
+source):
 
-- the account's events are its transfers in the rule's direction that pass the rule's filter, in
-  time order (file order between equal times); events at the same time form one group;
+- the key's events are the account's transfers in the rule's direction that pass the rule's
+  filter, or the findings of the rule's path pattern (paths.py), in input order (transactions
+  are taken in time order, the input's order between equal times); events at the same time form
+  one group;
 - at each group, at time t, the window holds the events with a time in (max(t - window, reset), t],
-  where reset is the time of the account's last alert of this rule (none at first): an alert uses
-  up what it saw;
+  where reset is the time of the key's last alert of this rule (none at first): an alert uses up
+  what it saw;
 - the rule fires at the group when the window reaches every threshold of the condition; the alert
-  covers the window's first to last time and names every transfer in it.
+  covers the window's first to last time and names every transfer behind it.
 
 `run_batch` computes the window of every group at once with polars and replays the resets only
-for the accounts where some window reached the thresholds (a reset only shrinks later windows, so
-no other group can fire). `Monitor` keeps each account's window as events arrive and decides a
-group when the account's next later event arrives (or at `finish`). Amounts are compared in exact
-ten-thousandths, so both engines reach the same sums.
+for the keys where some window reached the thresholds (a reset only shrinks later windows, so no
+other group can fire). `Monitor` keeps each key's window as events arrive and decides a group when
+the key's next later event arrives (or at `finish`). Amounts are compared in exact
+ten-thousandths of the pack's currency, so both engines reach the same sums.
 """
 
 from __future__ import annotations
 
 import bisect
-import dataclasses
 import datetime as dt
-from collections import Counter, deque
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from finmon.errors import InputError
-from finmon.monitoring.rules import Filter, Rule
+from finmon.monitoring.events import (
+    UNITS,
+    Context,
+    Event,
+    compiled,
+    event_frame,
+    ordered,
+    passes_expr,
+    transfer,
+    transfer_events,
+    transfer_frame,
+)
+from finmon.monitoring.paths import SEPARATOR, Chains, path_events
+from finmon.monitoring.rules import Rule
 from finmon.transactions.model import Transaction
 
-UNITS = 10_000
-"""Amounts are kept as integers of 1/UNITS of the currency unit."""
 NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One side of one transfer, as the account on that side sees it."""
-
-    seq: int
-    account: str
-    time: dt.datetime
-    direction: str
-    amount: int
-    """In 1/UNITS of the currency unit."""
-    counterparty: str
-    counterparty_country: str | None
-    cross_border: bool | None
-    channel: str
-    transaction_id: str
+_SHOWN = 20
+"""The most counterparties an alert's evidence lists."""
 
 
 @dataclass(frozen=True, slots=True)
 class Alert:
-    """A rule that fired on an account, with the window it saw."""
+    """A rule that fired on a window, with what it saw."""
 
     account: str
     rule: str
@@ -68,198 +66,296 @@ class Alert:
     count: int
     amount: int
     distinct_counterparties: int
+    evidence: tuple[tuple[str, Any], ...] = ()
+    """What else the rule's pattern saw (sums in and out, counterparties, roles)."""
+    also: tuple[str, ...] = ()
+    """Other accounts the same finding is about (scatter_gather: source and intermediaries)."""
 
-    def to_row(self, alert_id: int) -> dict[str, Any]:
-        """The `finmon monitor` row (finmon.store.transactions.ALERT_COLUMNS)."""
-        return {
-            "alert_id": alert_id,
-            "account": self.account,
+    def to_rows(self) -> list[dict[str, Any]]:
+        """The `finmon monitor` rows (finmon.store.transactions.ALERT_COLUMNS, less the id): one
+        for the account, one for each of `also`."""
+        base = {
             "rule": self.rule,
             "typology": self.typology,
             "score": self.score,
             "window_start": self.window_start.isoformat(),
             "window_end": self.window_end.isoformat(),
             "transaction_ids": list(self.transaction_ids),
-            "evidence": {
-                "count": self.count,
-                "sum": str(Decimal(self.amount) / UNITS),
-                "distinct_counterparties": self.distinct_counterparties,
-            },
         }
+        evidence = {
+            "count": self.count,
+            "sum": str(Decimal(self.amount) / UNITS),
+            "distinct_counterparties": self.distinct_counterparties,
+            **dict(self.evidence),
+        }
+        rows = [{**base, "account": self.account, "evidence": evidence}]
+        for account in self.also:
+            role = "source" if account == dict(self.evidence).get("source") else "intermediary"
+            rows.append({**base, "account": account, "evidence": {**evidence, "role": role}})
+        return rows
 
 
-def events(transactions: Iterable[Transaction]) -> list[Event]:
-    """Both sides of every transfer that names an account: `out` for the originator's, `in` for
-    the beneficiary's."""
-    found: list[Event] = []
-    for seq, t in enumerate(transactions):
-        units = int((t.amount * UNITS).to_integral_value())
-        ours, theirs = t.originator, t.beneficiary
-        cross = (
-            ours.country.upper() != theirs.country.upper()
-            if ours.country and theirs.country
-            else None
+@dataclass(frozen=True, slots=True)
+class Values:
+    """What a window holds, as conditions compare it."""
+
+    count: int
+    sum: int
+    distinct_counterparties: int
+    in_count: int
+    out_count: int
+    in_sum: int
+    out_sum: int
+
+    @classmethod
+    def of(cls, events: Sequence[Event]) -> Values:
+        inward = [e.amount for e in events if e.direction == "in"]
+        outward = [e.amount for e in events if e.direction == "out"]
+        return cls(
+            count=len(events),
+            sum=sum(e.amount for e in events),
+            distinct_counterparties=len({e.counterparty for e in events}),
+            in_count=len(inward),
+            out_count=len(outward),
+            in_sum=sum(inward),
+            out_sum=sum(outward),
         )
-        channel = (t.channel or "").lower()
-        if ours.account:
-            found.append(
-                Event(
-                    seq,
-                    ours.account,
-                    t.timestamp,
-                    "out",
-                    units,
-                    theirs.account or theirs.name or "?",
-                    theirs.country,
-                    cross,
-                    channel,
-                    t.id,
-                )
-            )
-        if theirs.account:
-            found.append(
-                Event(
-                    seq,
-                    theirs.account,
-                    t.timestamp,
-                    "in",
-                    units,
-                    ours.account or ours.name or "?",
-                    ours.country,
-                    cross,
-                    channel,
-                    t.id,
-                )
-            )
-    return found
 
 
-def passes(rule: Rule, event: Event) -> bool:
-    """Whether a rule counts an event: its direction, then its filter."""
-    if event.direction != rule.direction:
-        return False
-    f: Filter = rule.filter
-    if f.channels is not None and event.channel not in f.channels:
-        return False
-    if f.amount_below is not None and event.amount >= f.amount_below * UNITS:
-        return False
-    if f.amount_at_least is not None and event.amount < f.amount_at_least * UNITS:
-        return False
-    if f.cross_border is not None and event.cross_border is not f.cross_border:
-        return False
-    return (
-        f.counterparty_countries is None
-        or (event.counterparty_country or "").upper() in f.counterparty_countries
-    )
+COUNTS = ("count", "distinct_counterparties", "in_count", "out_count")
+"""Conditions on a number of things; the others are sums, in the pack's currency."""
 
 
-def reaches(rule: Rule, count: int, amount: int, distinct: int) -> bool:
+def reaches(rule: Rule, values: Values) -> bool:
     """Whether a window's values reach every threshold of the rule."""
-    values = {"count": count, "sum": amount, "distinct_counterparties": distinct}
-    return all(values[key] >= _bar(key, threshold) for key, threshold in rule.condition.items())
-
-
-def _bar(key: str, threshold: float) -> float:
-    """A threshold in the units a window counts in (sums in 1/UNITS)."""
-    return threshold * UNITS if key == "sum" else threshold
+    for key, threshold in rule.condition.items():
+        if key == "out_in_ratio":
+            inward, outward = values.in_sum, values.out_sum
+            if not (inward > 0 and outward >= threshold * inward and threshold * outward <= inward):
+                return False
+        elif getattr(values, key) < (threshold if key in COUNTS else threshold * UNITS):
+            return False
+    return True
 
 
 def numbered(alerts: Iterable[Alert]) -> list[dict[str, Any]]:
-    """Alerts in a stable order (window end, account, rule), numbered from 1."""
-    ordered = sorted(alerts, key=lambda a: (a.window_end, a.account, a.rule))
-    return [alert.to_row(number) for number, alert in enumerate(ordered, 1)]
+    """Alert rows in a stable order (window end, account, rule, transactions), numbered from 1."""
+    rows = [row for alert in alerts for row in alert.to_rows()]
+    rows.sort(key=lambda r: (r["window_end"], r["account"], r["rule"], r["transaction_ids"]))
+    return [{"alert_id": number, **row} for number, row in enumerate(rows, 1)]
+
+
+def typology_scores(rows: Iterable[dict[str, Any]]) -> dict[str, float]:
+    """Each account's typology score: 1 - the product of (1 - score) over the distinct rules
+    that alerted it (each rule counted once, at its highest score)."""
+    best: dict[str, dict[str, float]] = {}
+    for row in rows:
+        rules = best.setdefault(row["account"], {})
+        rules[row["rule"]] = max(rules.get(row["rule"], 0.0), float(row["score"]))
+    scores = {}
+    for account, rules in best.items():
+        miss = 1.0
+        for score in rules.values():
+            miss *= 1.0 - score
+        scores[account] = 1.0 - miss
+    return scores
+
+
+def _alert(rule: Rule, events: Sequence[Event], now: dt.datetime) -> Alert:
+    """The alert of a window that reached the rule's thresholds."""
+    parties = list(dict.fromkeys(e.counterparty for e in events))
+    evidence: list[tuple[str, Any]] = []
+    if rule.direction == "both" or any(k in rule.condition for k in ("in_sum", "out_sum")):
+        evidence += [
+            ("in_sum", str(Decimal(_sum(events, "in")) / UNITS)),
+            ("out_sum", str(Decimal(_sum(events, "out")) / UNITS)),
+        ]
+    also: tuple[str, ...] = ()
+    if rule.pattern == "scatter_gather":
+        source = events[0].key.split(SEPARATOR, 1)[1]
+        evidence += [("role", "gatherer"), ("source", source), ("intermediaries", parties)]
+        also = (source, *parties)
+    elif rule.pattern != "transfers":
+        evidence.append(("counterparties", parties[:_SHOWN]))
+    if rule.report:
+        evidence.append(("report", rule.report))
+    return Alert(
+        account=events[0].account,
+        rule=rule.id,
+        typology=rule.typology,
+        score=rule.score,
+        window_start=events[0].time,
+        window_end=now,
+        transaction_ids=tuple(dict.fromkeys(i for e in events for i in e.ids)),
+        count=len(events),
+        amount=sum(e.amount for e in events),
+        distinct_counterparties=len(parties),
+        evidence=tuple(evidence),
+        also=also,
+    )
+
+
+def _sum(events: Iterable[Event], direction: str) -> int:
+    return sum(e.amount for e in events if e.direction == direction)
+
+
+def _order(event: Event) -> tuple[int, str]:
+    """The order of events within a group: input order, then the transfers behind them."""
+    return event.seq, SEPARATOR.join(event.ids)
 
 
 @dataclass(slots=True)
 class _Window:
-    """One rule's window over one account: the events it holds, and the pending group."""
+    """One rule's window over one key: the events it holds, and the pending group."""
 
     events: deque[Event] = field(default_factory=deque)
-    parties: Counter[str] = field(default_factory=Counter)
+    parties: dict[str, int] = field(default_factory=dict)
+    """How many of the window's events each counterparty has."""
     amount: int = 0
+    in_count: int = 0
+    in_sum: int = 0
+    out_count: int = 0
+    out_sum: int = 0
     reset: dt.datetime = NEVER
     pending: list[Event] = field(default_factory=list)
+
+    def add(self, event: Event) -> None:
+        self.events.append(event)
+        parties = self.parties
+        parties[event.counterparty] = parties.get(event.counterparty, 0) + 1
+        self.amount += event.amount
+        if event.direction == "in":
+            self.in_count += 1
+            self.in_sum += event.amount
+        elif event.direction == "out":
+            self.out_count += 1
+            self.out_sum += event.amount
+
+    def drop(self) -> None:
+        event = self.events.popleft()
+        left = self.parties[event.counterparty] - 1
+        if left:
+            self.parties[event.counterparty] = left
+        else:
+            del self.parties[event.counterparty]
+        self.amount -= event.amount
+        if event.direction == "in":
+            self.in_count -= 1
+            self.in_sum -= event.amount
+        elif event.direction == "out":
+            self.out_count -= 1
+            self.out_sum -= event.amount
+
+    def values(self) -> Values:
+        return Values(
+            count=len(self.events),
+            sum=self.amount,
+            distinct_counterparties=len(self.parties),
+            in_count=self.in_count,
+            out_count=self.out_count,
+            in_sum=self.in_sum,
+            out_sum=self.out_sum,
+        )
 
 
 class Monitor:
     """The streaming engine: feed transfers in time order; alerts come out as groups close."""
 
-    def __init__(self, rules: Sequence[Rule]) -> None:
+    def __init__(self, rules: Sequence[Rule], context: Context | None = None) -> None:
         self.rules = list(rules)
+        self.context = context or Context()
         self._windows: dict[tuple[int, str], _Window] = {}
-        self._last: dict[str, dt.datetime] = {}
+        self._plain = [
+            (rule, rule.window, max(rule.condition.get(k, 0) for k in COUNTS))
+            for rule in self.rules
+        ]
+        """Each rule, its window and the fewest events that can reach its condition."""
+        self._checks: dict[str, list[tuple[int, Callable[[Event], bool]]]] = {
+            side: [
+                (index, compiled(rule))
+                for index, rule in enumerate(self.rules)
+                if rule.pattern == "transfers" and rule.direction in (side, "both")
+            ]
+            for side in ("in", "out")
+        }
+        self._chains = {
+            index: Chains(rule, self.context)
+            for index, rule in enumerate(self.rules)
+            if rule.pattern != "transfers"
+            and (rule.pattern != "listed_link" or self.context.listed)
+        }
+        self._last = NEVER
         self._seq = 0
 
     def feed(self, transaction: Transaction) -> list[Alert]:
         """Take one transfer; the alerts of the groups it closes."""
-        fired: list[Alert] = []
-        for event in events([transaction]):
-            event = dataclasses.replace(event, seq=self._seq)
-            last = self._last.get(event.account)
-            if last is not None and event.time < last:
-                raise InputError(
-                    f"transaction {event.transaction_id!r} at {event.time.isoformat()} is earlier "
-                    f"than account {event.account!r}'s last ({last.isoformat()}): the streaming "
-                    "engine needs transfers in time order"
-                )
-            self._last[event.account] = event.time
-            for index, rule in enumerate(self.rules):
-                if not passes(rule, event):
-                    continue
-                window = self._windows.setdefault((index, event.account), _Window())
-                if window.pending and window.pending[0].time < event.time:
-                    alert = self._close(rule, window)
-                    if alert is not None:
-                        fired.append(alert)
-                window.pending.append(event)
+        if transaction.timestamp < self._last:
+            raise InputError(
+                f"transaction {transaction.id!r} at {transaction.timestamp.isoformat()} is "
+                f"earlier than the one before ({self._last.isoformat()}): the streaming engine "
+                "needs transfers in time order"
+            )
+        self._last = transaction.timestamp
+        moved = transfer(self._seq, transaction, self.context)
         self._seq += 1
+        found: list[tuple[int, Event]] = [
+            (index, event)
+            for event in transfer_events(moved, self.context)
+            for index, check in self._checks[event.direction]
+            if check(event)
+        ]
+        for index, chains in self._chains.items():
+            found += [(index, event) for event in chains.feed(moved)]
+        fired: list[Alert] = []
+        windows = self._windows
+        for index, event in found:
+            window = windows.get((index, event.key))
+            if window is None:
+                window = windows[index, event.key] = _Window()
+            elif window.pending and window.pending[0].time < event.time:
+                alert = self._close(index, window)
+                if alert is not None:
+                    fired.append(alert)
+            window.pending.append(event)
         return fired
 
     def finish(self) -> list[Alert]:
         """Close every open group (the end of the input, or of the day)."""
         fired = []
-        for (index, _account), window in self._windows.items():
+        for (index, _key), window in self._windows.items():
             if window.pending:
-                alert = self._close(self.rules[index], window)
+                alert = self._close(index, window)
                 if alert is not None:
                     fired.append(alert)
         return fired
 
-    def _close(self, rule: Rule, window: _Window) -> Alert | None:
-        now = window.pending[0].time
-        for event in window.pending:
-            window.events.append(event)
-            window.parties[event.counterparty] += 1
-            window.amount += event.amount
+    def _close(self, index: int, window: _Window) -> Alert | None:
+        rule, period, least = self._plain[index]
+        pending = window.pending
+        now = pending[0].time
+        for event in pending if len(pending) == 1 else sorted(pending, key=_order):
+            window.add(event)
         window.pending = []
-        floor = max(now - rule.window, window.reset)
-        while window.events and window.events[0].time <= floor:
-            _drop(window)
-        count, distinct = len(window.events), len(window.parties)
-        if not reaches(rule, count, window.amount, distinct):
+        floor = now - period
+        if window.reset > floor:
+            floor = window.reset
+        events = window.events
+        while events and events[0].time <= floor:
+            window.drop()
+        if len(events) < least or not reaches(rule, window.values()):
             return None
-        alert = Alert(
-            account=window.events[0].account,
-            rule=rule.id,
-            typology=rule.typology,
-            score=rule.score,
-            window_start=window.events[0].time,
-            window_end=now,
-            transaction_ids=tuple(dict.fromkeys(e.transaction_id for e in window.events)),
-            count=count,
-            amount=window.amount,
-            distinct_counterparties=distinct,
-        )
+        alert = _alert(rule, list(events), now)
         window.reset = now
-        while window.events:
-            _drop(window)
+        while events:
+            window.drop()
         return alert
 
 
-def run_stream(rules: Sequence[Rule], transactions: Iterable[Transaction]) -> list[Alert]:
-    """The streaming engine over a whole input, in the order given (which must be time order
-    per account)."""
-    monitor = Monitor(rules)
+def run_stream(
+    rules: Sequence[Rule], transactions: Iterable[Transaction], context: Context | None = None
+) -> list[Alert]:
+    """The streaming engine over a whole input, in the order given (which must be time order)."""
+    monitor = Monitor(rules, context)
     alerts: list[Alert] = []
     for transaction in transactions:
         alerts.extend(monitor.feed(transaction))
@@ -267,139 +363,82 @@ def run_stream(rules: Sequence[Rule], transactions: Iterable[Transaction]) -> li
     return alerts
 
 
-def run_batch(rules: Sequence[Rule], transactions: Sequence[Transaction]) -> list[Alert]:
+def run_batch(
+    rules: Sequence[Rule], transactions: Sequence[Transaction], context: Context | None = None
+) -> list[Alert]:
     """The batch engine: every group's window at once with polars, then the resets replayed
     where some window reached the thresholds."""
     import polars as pl
 
-    frame = event_frame(transactions)
-    alerts: list[Alert] = []
+    context = context or Context()
+    transfers = transfer_frame(ordered(transactions), context)
+    sides = event_frame(transfers, context).lazy()
+    plans = []
     for rule in rules:
-        chosen = frame.filter(_passes_expr(rule)).sort("account", "time", "seq")
-        if chosen.is_empty():
-            continue
-        windows = chosen.rolling(
-            index_column="time", period=rule.window, group_by="account", closed="right"
-        ).agg(
-            pl.len().alias("count"),
-            pl.col("amount").sum().alias("amount"),
-            pl.col("party").n_unique().alias("distinct"),
+        if rule.pattern == "transfers":
+            chosen = sides.filter(passes_expr(rule))  # in input order already
+        else:
+            chosen = path_events(rule, transfers.lazy(), context).sort("seq", "ids")
+        reached = (
+            chosen.rolling(index_column="time", period=rule.window, group_by="key", closed="right")
+            .agg(*_aggregates(rule))
+            .filter(_reaches_expr(rule))
+            .select("key", "time")
         )
-        columns = {"count": "count", "sum": "amount", "distinct_counterparties": "distinct"}
-        reached = windows.filter(
-            pl.all_horizontal(
-                pl.col(columns[key]) >= _bar(key, threshold)
-                for key, threshold in rule.condition.items()
-            )
-        )
+        plans += [chosen, reached]
+    # One collect for every rule's plan runs them in parallel; the grouping of the reached
+    # windows is done after it, because polars 2.1's optimiser folds a rolling aggregation
+    # followed by a group_by into a plain group_by (the windows are lost).
+    found = pl.collect_all(plans)
+    alerts: list[Alert] = []
+    for rule, chosen, reached in zip(rules, found[::2], found[1::2], strict=True):
         if reached.is_empty():
             continue
-        moments = reached.group_by("account").agg(pl.col("time").unique().sort())
-        histories = chosen.join(moments.select("account"), on="account").partition_by(
-            "account", as_dict=True
+        moments = reached.group_by("key").agg(pl.col("time").unique().sort()).sort("key")
+        histories = chosen.join(moments.select("key"), on="key", how="semi").partition_by(
+            "key", as_dict=True, maintain_order=True
         )
-        for account, times in moments.iter_rows():
-            history = _events(histories[(account,)])
-            alerts.extend(_replay(rule, str(account), history, list(times)))
+        for key, times in moments.iter_rows():
+            alerts.extend(_replay(rule, _events(histories[(key,)]), list(times)))
     return alerts
 
 
-def event_frame(transactions: Sequence[Transaction]) -> Any:
-    """Both sides of every transfer as one polars frame of events (events(), column-wise)."""
+def _aggregates(rule: Rule) -> list[Any]:
+    """The window values the rule's condition compares, as polars aggregations."""
     import polars as pl
 
-    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-    tick = dt.timedelta(microseconds=1)
-    columns: dict[str, list[Any]] = {
-        name: []
-        for name in (
-            "seq",
-            "time",
-            "amount",
-            "ours",
-            "ours_country",
-            "theirs",
-            "theirs_country",
-            "ours_name",
-            "theirs_name",
-            "channel",
-            "transaction_id",
-        )
+    inward, outward = pl.col("direction") == "in", pl.col("direction") == "out"
+    every = {
+        "count": pl.len(),
+        "sum": pl.col("amount").sum(),
+        "distinct_counterparties": pl.col("party").n_unique(),
+        "in_count": inward.sum(),
+        "out_count": outward.sum(),
+        "in_sum": pl.col("amount").filter(inward).sum(),
+        "out_sum": pl.col("amount").filter(outward).sum(),
     }
-    for seq, t in enumerate(transactions):
-        columns["seq"].append(seq)
-        columns["time"].append((t.timestamp - epoch) // tick)
-        columns["amount"].append(int((t.amount * UNITS).to_integral_value()))
-        columns["ours"].append(t.originator.account)
-        columns["ours_country"].append(t.originator.country)
-        columns["ours_name"].append(t.originator.name)
-        columns["theirs"].append(t.beneficiary.account)
-        columns["theirs_country"].append(t.beneficiary.country)
-        columns["theirs_name"].append(t.beneficiary.name)
-        columns["channel"].append((t.channel or "").lower())
-        columns["transaction_id"].append(t.id)
-    base = pl.DataFrame(
-        columns,
-        schema={
-            "seq": pl.Int64,
-            "time": pl.Int64,
-            "amount": pl.Int64,
-            "ours": pl.String,
-            "ours_country": pl.String,
-            "theirs": pl.String,
-            "theirs_country": pl.String,
-            "ours_name": pl.String,
-            "theirs_name": pl.String,
-            "channel": pl.String,
-            "transaction_id": pl.String,
-        },
-    ).with_columns(
-        pl.col("time").cast(pl.Datetime("us", "UTC")),
-        pl.when(pl.col("ours_country").is_not_null() & pl.col("theirs_country").is_not_null())
-        .then(
-            pl.col("ours_country").str.to_uppercase() != pl.col("theirs_country").str.to_uppercase()
-        )
-        .alias("cross_border"),
-    )
-    common = ["seq", "time", "amount", "channel", "transaction_id", "cross_border"]
-    out = base.filter(pl.col("ours").is_not_null()).select(
-        *common,
-        pl.col("ours").alias("account"),
-        pl.lit("out").alias("direction"),
-        pl.coalesce("theirs", "theirs_name", pl.lit("?")).alias("party"),
-        pl.col("theirs_country").alias("party_country"),
-    )
-    incoming = base.filter(pl.col("theirs").is_not_null()).select(
-        *common,
-        pl.col("theirs").alias("account"),
-        pl.lit("in").alias("direction"),
-        pl.coalesce("ours", "ours_name", pl.lit("?")).alias("party"),
-        pl.col("ours_country").alias("party_country"),
-    )
-    return pl.concat([out, incoming])
+    needed = {k for k in rule.condition if k != "out_in_ratio"}
+    if "out_in_ratio" in rule.condition:
+        needed |= {"in_sum", "out_sum"}
+    return [every[key].alias(key) for key in sorted(needed)]
 
 
-def _passes_expr(rule: Rule) -> Any:
-    """passes() as a polars expression over event_frame."""
+def _reaches_expr(rule: Rule) -> Any:
+    """reaches() as a polars expression over the rolling windows: the windows that may fire
+    (the replay decides with reaches() itself)."""
     import polars as pl
 
-    f: Filter = rule.filter
-    condition = pl.col("direction") == rule.direction
-    if f.channels is not None:
-        condition &= pl.col("channel").is_in(sorted(f.channels))
-    if f.amount_below is not None:
-        condition &= pl.col("amount") < f.amount_below * UNITS
-    if f.amount_at_least is not None:
-        condition &= pl.col("amount") >= f.amount_at_least * UNITS
-    if f.cross_border is not None:
-        condition &= pl.col("cross_border").fill_null(not f.cross_border) == f.cross_border
-    if f.counterparty_countries is not None:
-        condition &= (
-            pl.col("party_country")
-            .fill_null("")
-            .str.to_uppercase()
-            .is_in(sorted(f.counterparty_countries))
-        )
+    condition = pl.lit(True)
+    for key, threshold in rule.condition.items():
+        if key == "out_in_ratio":
+            inward, outward = pl.col("in_sum"), pl.col("out_sum")
+            condition &= (
+                (inward > 0) & (outward >= threshold * inward) & (threshold * outward <= inward)
+            )
+        elif key in COUNTS:
+            condition &= pl.col(key) >= threshold
+        else:
+            condition &= pl.col(key) >= threshold * UNITS
     return condition
 
 
@@ -407,58 +446,34 @@ def _events(frame: Any) -> list[Event]:
     """The rows of an event frame as Events, in the frame's order."""
     return [
         Event(
-            row["seq"],
-            row["account"],
-            row["time"],
-            row["direction"],
-            row["amount"],
-            row["party"],
-            row["party_country"],
-            row["cross_border"],
-            row["channel"],
-            row["transaction_id"],
+            seq=row["seq"],
+            key=row["key"],
+            account=row["account"],
+            time=row["time"],
+            direction=row["direction"],
+            amount=row["amount"],
+            counterparty=row["party"],
+            counterparty_country=row["party_country"],
+            cross_border=row["cross_border"],
+            channel=row["channel"],
+            same_owner=row["same_owner"],
+            segment=row["segment"],
+            ids=tuple(row["ids"].split(SEPARATOR)),
         )
         for row in frame.iter_rows(named=True)
     ]
 
 
-def _replay(
-    rule: Rule, account: str, history: list[Event], times: list[dt.datetime]
-) -> list[Alert]:
-    """The resets of one account, at the group times where its window reached the thresholds."""
+def _replay(rule: Rule, history: list[Event], times: list[dt.datetime]) -> list[Alert]:
+    """The resets of one key, at the group times where its window reached the thresholds."""
     moments = [e.time for e in history]
     fired: list[Alert] = []
     reset = NEVER
     for now in times:
         floor = max(now - rule.window, reset)
-        start = bisect.bisect_right(moments, floor)
-        end = bisect.bisect_right(moments, now)
-        window = history[start:end]
-        parties = {e.counterparty for e in window}
-        amount = sum(e.amount for e in window)
-        if not window or not reaches(rule, len(window), amount, len(parties)):
+        window = history[bisect.bisect_right(moments, floor) : bisect.bisect_right(moments, now)]
+        if not window or not reaches(rule, Values.of(window)):
             continue
-        fired.append(
-            Alert(
-                account=account,
-                rule=rule.id,
-                typology=rule.typology,
-                score=rule.score,
-                window_start=window[0].time,
-                window_end=now,
-                transaction_ids=tuple(dict.fromkeys(e.transaction_id for e in window)),
-                count=len(window),
-                amount=amount,
-                distinct_counterparties=len(parties),
-            )
-        )
+        fired.append(_alert(rule, window, now))
         reset = now
     return fired
-
-
-def _drop(window: _Window) -> None:
-    event = window.events.popleft()
-    window.amount -= event.amount
-    window.parties[event.counterparty] -= 1
-    if not window.parties[event.counterparty]:
-        del window.parties[event.counterparty]

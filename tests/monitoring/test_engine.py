@@ -4,6 +4,7 @@ alert uses up its window, and the batch and streaming engines give identical ale
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,126 +13,266 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from finmon.errors import InputError
-from finmon.monitoring.engine import Monitor, numbered, run_batch, run_stream
+from finmon.monitoring.engine import Monitor, numbered, run_batch, run_stream, typology_scores
+from finmon.monitoring.events import Context
 from finmon.monitoring.rules import Filter, Rule, load_pack
 from finmon.transactions import PartyInfo, Transaction
 from finmon.transactions.tabular import read_amlsim
 from tests.conftest import shared_file
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-PACK = {rule.id: rule for rule in load_pack()}
+SHIPPED = load_pack()
+PACK = {rule.id: rule for rule in SHIPPED.rules}
 
 
 def transfer(
     n: int,
     hours: float,
-    sender: str,
-    receiver: str,
-    amount: str = "100",
+    sender: str | None,
+    receiver: str | None,
+    amount: str = "10000",
     channel: str = "transfer",
     sender_country: str | None = "KZ",
     receiver_country: str | None = "KZ",
+    currency: str = "KZT",
+    owners: tuple[str | None, str | None] = (None, None),
 ) -> Transaction:
     return Transaction(
         id=f"T{n}",
         timestamp=START + dt.timedelta(hours=hours),
         amount=Decimal(amount),
-        currency="USD",
-        originator=PartyInfo(account=sender, country=sender_country),
-        beneficiary=PartyInfo(account=receiver, country=receiver_country),
+        currency=currency,
+        originator=PartyInfo(account=sender, country=sender_country, id=owners[0]),
+        beneficiary=PartyInfo(account=receiver, country=receiver_country, id=owners[1]),
         channel=channel,
     )
 
 
-def both(rules: list[Rule], transactions: list[Transaction]) -> list[dict[str, object]]:
+def both(
+    rules: list[Rule],
+    transactions: list[Transaction],
+    segments: Mapping[str, str] | None = None,
+    listed: tuple[str, ...] = (),
+) -> list[dict[str, object]]:
     """The alerts, checked to be the same from both engines."""
-    batch = numbered(run_batch(rules, transactions))
-    assert numbered(run_stream(rules, transactions)) == batch
+    context = Context.of(SHIPPED, segments=segments, listed=listed)
+    batch = numbered(run_batch(rules, transactions, context))
+    assert numbered(
+        run_stream(rules, sorted(transactions, key=lambda t: t.timestamp), context)
+    ) == (batch)
     return batch
 
 
-def test_a_funnel_fires_at_the_eighth_sender_within_the_week_and_not_before() -> None:
+def fired(rule: str, transactions: list[Transaction], **context: object) -> list[str]:
+    """The accounts one shipped rule alerts."""
+    return [str(a["account"]) for a in both([PACK[rule]], transactions, **context)]  # type: ignore[arg-type]
+
+
+def test_a_funnel_fires_at_the_tenth_sender_within_the_week_and_not_before() -> None:
     rule = PACK["funnel_account"]
-    seven = [transfer(i, 20 * i, f"S{i}", "COLLECT") for i in range(7)]
-    assert both([rule], seven) == []
-    eighth = [*seven, transfer(7, 140, "S7", "COLLECT")]
-    (alert,) = both([rule], eighth)
+    nine = [transfer(i, 15 * i, f"S{i}", "COLLECT") for i in range(9)]
+    assert both([rule], nine) == []
+    tenth = [*nine, transfer(9, 140, "S9", "COLLECT")]
+    (alert,) = both([rule], tenth)
     assert alert["account"] == "COLLECT"
-    assert alert["transaction_ids"] == [f"T{i}" for i in range(8)]
-    assert alert["evidence"] == {"count": 8, "sum": "800", "distinct_counterparties": 8}
-    late = [*seven, transfer(7, 7 * 24 + 1, "S7", "COLLECT")]  # T0 has left the window
+    assert alert["transaction_ids"] == [f"T{i}" for i in range(10)]
+    assert alert["evidence"] == {"count": 10, "sum": "100000", "distinct_counterparties": 10}
+    late = [*nine, transfer(9, 7 * 24 + 1, "S9", "COLLECT")]  # T0 has left the window
     assert both([rule], late) == []
-    same_sender = [*seven, transfer(7, 140, "S6", "COLLECT")]
+    same_sender = [*nine, transfer(9, 140, "S8", "COLLECT")]
     assert both([rule], same_sender) == []
-    large = [*seven, transfer(7, 140, "S7", "COLLECT", amount="1000")]  # not a small sum
+    large = [*nine, transfer(9, 140, "S9", "COLLECT", amount="300000")]  # not a small sum
     assert both([rule], large) == []
+    assert both([rule], tenth, segments={"COLLECT": "business"}) == []  # a shop's takings
+    in_dollars = [
+        transfer(i, i, f"S{i}", "COLLECT", amount="50", currency="USD") for i in range(10)
+    ]
+    (converted,) = both([rule], in_dollars)
+    assert converted["evidence"]["sum"] == "260000"  # type: ignore[index]
 
 
 def test_an_alert_uses_up_its_window() -> None:
     rule = PACK["funnel_account"]
-    first = [transfer(i, i, f"S{i}", "COLLECT") for i in range(8)]
-    more = [transfer(8 + i, 10 + i, f"R{i}", "COLLECT") for i in range(7)]
-    assert len(both([rule], first + more)) == 1  # seven new senders are not eight
-    eighth = transfer(15, 20, "R7", "COLLECT")
-    alerts = both([rule], [*first, *more, eighth])
-    assert [a["transaction_ids"][0] for a in alerts] == ["T0", "T8"]
+    first = [transfer(i, i, f"S{i}", "COLLECT") for i in range(10)]
+    more = [transfer(10 + i, 12 + i, f"R{i}", "COLLECT") for i in range(9)]
+    assert len(both([rule], first + more)) == 1  # nine new senders are not ten
+    tenth = transfer(19, 30, "R9", "COLLECT")
+    alerts = both([rule], [*first, *more, tenth])
+    assert [a["transaction_ids"][0] for a in alerts] == ["T0", "T10"]  # type: ignore[index]
 
 
-def test_fan_out_structuring_and_high_risk_transfers_fire_on_their_patterns() -> None:
-    scatter = [transfer(i, i, "PAYER", f"B{i}", amount="50") for i in range(8)]
+def test_fan_out_and_transfers_to_risky_jurisdictions_fire_on_their_patterns() -> None:
+    scatter = [transfer(i, i, "PAYER", f"B{i}", amount="50000") for i in range(8)]
     assert [a["rule"] for a in both(list(PACK.values()), scatter)] == ["fan_out"]
-    cash = [
-        transfer(i, 10 * i, "CASH", "SAVER", amount=amount, channel="cash")
-        for i, amount in enumerate(["9500", "9900", "8700"])
+    assert fired("fan_out", scatter, segments={"PAYER": "business"}) == []  # payroll
+    assert fired(
+        "risky_jurisdiction_transfers", [transfer(0, 0, "S", "X", receiver_country="SY")]
+    ) == ["S"]
+    holiday = [transfer(0, 0, "S", "SHOP", channel="card", receiver_country="IR")]
+    assert fired("risky_jurisdiction_transfers", holiday) == []
+    home = [transfer(i, 24 * i, "MIGRANT", f"M{i}", receiver_country="UZ") for i in range(3)]
+    assert fired("risky_jurisdiction_transfers", home) == []
+
+
+def test_pass_through_fires_when_nine_tenths_leave_within_two_days() -> None:
+    money = [
+        transfer(0, 0, "PAYER", "MULE", amount="1000000"),
+        transfer(1, 30, "MULE", "ONWARD", amount="950000"),
     ]
-    assert [a["rule"] for a in both(list(PACK.values()), cash)] == ["structured_cash"]
-    above = [*cash[:2], transfer(2, 20, "CASH", "SAVER", amount="12000", channel="cash")]
-    assert both([PACK["structured_cash"]], above) == []
-    abroad = [
-        transfer(0, 0, "SENDER", "X1", receiver_country="IR"),
-        transfer(1, 24 * 20, "SENDER", "X2", receiver_country="IR"),
+    assert fired("pass_through", money) == ["MULE"]
+    late = [money[0], transfer(1, 49, "MULE", "ONWARD", amount="950000")]
+    assert fired("pass_through", late) == []
+    half = [money[0], transfer(1, 30, "MULE", "ONWARD", amount="500000")]
+    assert fired("pass_through", half) == []
+    own = [
+        transfer(0, 0, "SALARY", "CURRENT", amount="1000000", owners=("1", "900101300123")),
+        transfer(1, 1, "CURRENT", "SAVINGS", amount="1000000", owners=("900101300123",) * 2),
     ]
-    (alert,) = both([PACK["high_risk_transfers"]], abroad)
-    assert alert["account"] == "SENDER"
-    neighbours = [transfer(i, i, "SENDER", f"X{i}", receiver_country="TJ") for i in range(3)]
-    assert both([PACK["high_risk_transfers"]], neighbours) == []
+    assert fired("pass_through", own) == []  # savings are not an onward transfer
+    assert fired("pass_through", money, segments={"MULE": "business"}) == []
+
+
+def test_cash_turned_into_a_transfer_abroad() -> None:
+    deposits = [
+        transfer(0, 0, "MULE", "MULE", amount="900000", channel="cash"),
+        transfer(1, 20, "MULE", "MULE", amount="950000", channel="cash"),
+    ]
+    abroad = transfer(2, 50, "MULE", "FOREIGN", amount="1500000", receiver_country="TR")
+    assert fired("cash_then_abroad", [*deposits, abroad]) == ["MULE"]
+    assert fired("cash_then_abroad", deposits) == []
+    at_home = transfer(2, 50, "MULE", "FRIEND", amount="1500000")
+    assert fired("cash_then_abroad", [*deposits, at_home]) == []
+    small = [transfer(i, i, "MULE", "MULE", amount="40000", channel="cash") for i in range(5)]
+    assert fired("cash_then_abroad", [*small, abroad]) == []
+
+
+def test_npo_rules_look_only_at_npo_accounts() -> None:
+    abroad = [transfer(0, 0, "FUND", "PERSON", amount="300000", receiver_country="SY")]
+    assert fired("npo_abroad", abroad, segments={"FUND": "npo"}) == ["FUND"]
+    assert fired("npo_abroad", abroad, segments={"FUND": "retail"}) == []
+    cash = [transfer(i, 24 * i, "FUND", None, amount="600000", channel="cash") for i in range(2)]
+    assert fired("npo_cash", cash, segments={"FUND": "npo"}) == ["FUND"]
+    assert fired("npo_cash", cash[:1], segments={"FUND": "npo"}) == []
+
+
+def test_listed_links_one_and_two_hops_either_way() -> None:
+    rows = [
+        transfer(0, 0, "LISTED", "FRIEND"),  # one hop
+        transfer(1, 5, "FRIEND", "FAR"),  # two hops from the listed account
+        transfer(2, 6, "DONOR", "MIDDLE"),
+        transfer(3, 7, "MIDDLE", "LISTED"),  # DONOR funds LISTED through MIDDLE
+        transfer(4, 8, "FAR", "FURTHER"),  # three hops: nothing
+    ]
+    accounts = fired("listed_link", rows, listed=("LISTED",))
+    assert sorted(set(accounts)) == ["DONOR", "FAR", "FRIEND", "MIDDLE"]
+    assert fired("listed_link", rows) == []
+    too_late = [rows[0], transfer(1, 24 * 31, "FRIEND", "FAR")]
+    assert fired("listed_link", too_late, listed=("LISTED",)) == ["FRIEND"]
+
+
+def test_a_cycle_alerts_every_account_on_it() -> None:
+    loop = [
+        transfer(0, 0, "A", "B", amount="1000000"),
+        transfer(1, 20, "B", "C", amount="980000"),
+        transfer(2, 40, "C", "A", amount="960000"),
+    ]
+    alerts = both([PACK["cycle"]], loop)
+    assert sorted(str(a["account"]) for a in alerts) == ["A", "B", "C"]
+    assert {tuple(a["transaction_ids"]) for a in alerts} == {("T0", "T1", "T2")}  # type: ignore[arg-type]
+    skimmed = [*loop[:2], transfer(2, 40, "C", "A", amount="700000")]
+    assert fired("cycle", skimmed) == []
+    slow = [*loop[:2], transfer(2, 24 * 11, "C", "A", amount="960000")]
+    assert fired("cycle", slow) == []
+    onwards = [*loop[:2], transfer(2, 40, "C", "D", amount="960000")]  # it does not return
+    assert fired("cycle", onwards) == []
+    loan = [transfer(0, 0, "A", "B", amount="200000"), transfer(1, 30, "B", "A", amount="200000")]
+    assert fired("cycle", loan) == ["A", "B"]  # one hop there and back is a cycle too
+
+
+def test_scatter_gather_alerts_source_intermediaries_and_gatherer() -> None:
+    rows = [transfer(i, i, "SOURCE", f"I{i}", amount="500000") for i in range(4)]
+    rows += [transfer(4 + i, 10 + i, f"I{i}", "GATHER", amount="480000") for i in range(4)]
+    alerts = both([PACK["scatter_gather"]], rows)
+    assert sorted(str(a["account"]) for a in alerts) == ["GATHER", "I0", "I1", "I2", "I3", "SOURCE"]
+    roles = {a["account"]: a["evidence"]["role"] for a in alerts}  # type: ignore[index]
+    assert roles["GATHER"] == "gatherer" and roles["SOURCE"] == "source"
+    assert fired("scatter_gather", rows[:3] + rows[4:7]) == []  # three intermediaries
+
+
+def test_an_offshore_threshold_transaction_is_reported() -> None:
+    rows = [
+        transfer(0, 0, "CLIENT", "TRUST", amount="6000000", receiver_country="KY"),
+        transfer(1, 1, "CLIENT", "TRUST", amount="4000000", receiver_country="KY"),
+    ]
+    (alert,) = both([PACK["offshore_threshold"]], rows)
+    assert alert["transaction_ids"] == ["T0"]
+    assert alert["evidence"]["report"] == "threshold"  # type: ignore[index]
+
+
+def test_typology_scores_combine_distinct_rules() -> None:
+    rows = [
+        {"account": "A", "rule": "x", "score": 0.5},
+        {"account": "A", "rule": "x", "score": 0.6},
+        {"account": "A", "rule": "y", "score": 0.5},
+        {"account": "B", "rule": "y", "score": 0.5},
+    ]
+    scores = typology_scores(rows)
+    assert scores["A"] == pytest.approx(1 - 0.4 * 0.5)
+    assert scores["B"] == pytest.approx(0.5)
 
 
 def test_the_engines_agree_on_the_amlsim_sample() -> None:
     transactions = read_amlsim(shared_file("tm/amlsim_20K_fanin200/transactions.csv"))
-    transactions.sort(key=lambda t: t.timestamp)
     alerts = both(list(PACK.values()), transactions)
     assert alerts  # the sample holds fan-in patterns
     assert {a["rule"] for a in alerts} <= set(PACK)
 
 
-@settings(max_examples=80, deadline=None)
+ACCOUNTS = ["A", "B", "C", "D", "E"]
+
+
+@settings(max_examples=120, deadline=None)
 @given(
     st.lists(
         st.tuples(
             st.integers(0, 200),  # hours from the start (ties are common)
-            st.sampled_from(["A", "B", "C", "D"]),
-            st.sampled_from(["A", "B", "C", "D", "E"]),
-            st.sampled_from(["1", "499.99", "500", "1200.5"]),
+            st.sampled_from(ACCOUNTS[:4]),
+            st.sampled_from(ACCOUNTS),
+            st.sampled_from(["1", "499.99", "500", "520", "1200.5"]),
             st.sampled_from(["cash", "wire"]),
             st.sampled_from(["KZ", "IR", None]),
+            st.booleans(),  # one owner on both sides
         ),
         max_size=60,
     ),
     st.integers(1, 4),
     st.integers(1, 72),
+    st.sets(st.sampled_from(ACCOUNTS), max_size=2),
+    st.dictionaries(st.sampled_from(ACCOUNTS), st.sampled_from(["npo", "business"]), max_size=3),
 )
 def test_the_engines_agree_on_any_input(
-    rows: list[tuple[int, str, str, str, str, str | None]], threshold: int, hours: int
+    rows: list[tuple[int, str, str, str, str, str | None, bool]],
+    threshold: int,
+    hours: int,
+    listed: set[str],
+    segments: dict[str, str],
 ) -> None:
-    transactions = sorted(
-        (
-            transfer(n, h, s, r, amount=a, channel=c, receiver_country=country)
-            for n, (h, s, r, a, c, country) in enumerate(rows)
-        ),
-        key=lambda t: t.timestamp,
-    )
+    transactions = [
+        transfer(
+            n,
+            h,
+            s,
+            r,
+            amount=a,
+            channel=c,
+            receiver_country=country,
+            currency="USD",
+            owners=("X", "X") if own else (None, None),
+        )
+        for n, (h, s, r, a, c, country, own) in enumerate(rows)
+    ]
     window = dt.timedelta(hours=hours)
+    npo = frozenset({"npo"})
     rules = [
         Rule("in_parties", "t", "", "in", window, {"distinct_counterparties": threshold}, 0.5),
         Rule(
@@ -140,9 +281,9 @@ def test_the_engines_agree_on_any_input(
             "",
             "out",
             window,
-            {"sum": 500 * threshold, "count": threshold},
+            {"sum": 500 * 520 * threshold, "count": threshold},
             0.5,
-            Filter(amount_below=1000),
+            Filter(amount_below=1000 * 520, except_segments=npo),
         ),
         Rule(
             "cash_abroad",
@@ -152,7 +293,7 @@ def test_the_engines_agree_on_any_input(
             window,
             {"count": threshold},
             0.5,
-            Filter(channels=frozenset({"cash"}), cross_border=True, amount_at_least=500),
+            Filter(channels=frozenset({"cash"}), cross_border=True, amount_at_least=500 * 520),
         ),
         Rule(
             "to_iran",
@@ -162,17 +303,68 @@ def test_the_engines_agree_on_any_input(
             window,
             {"count": threshold},
             0.5,
-            Filter(counterparty_countries=frozenset({"IR"}), cross_border=False),
+            Filter(counterparty_countries=frozenset({"IR"}), cross_border=False, segments=npo),
+        ),
+        Rule(
+            "through",
+            "t",
+            "",
+            "both",
+            window,
+            {"in_count": 1, "out_in_ratio": 0.5},
+            0.5,
+            Filter(same_owner=False),
+            sides={"in": Filter(channels=frozenset({"cash"})), "out": Filter(cross_border=None)},
+        ),
+        Rule("cycle", "t", "", "path", window, {"count": 1}, 0.5, pattern="cycle", hops=4),
+        Rule(
+            "cycle_close",
+            "t",
+            "",
+            "path",
+            window,
+            {"count": threshold},
+            0.5,
+            Filter(except_channels=frozenset({"cash"})),
+            pattern="cycle",
+            hops=3,
+            tolerance=0.1,
+        ),
+        Rule(
+            "gather",
+            "t",
+            "",
+            "path",
+            window,
+            {"distinct_counterparties": min(threshold, 2)},
+            0.5,
+            pattern="scatter_gather",
+            hops=2,
+            tolerance=0.5,
+        ),
+        Rule(
+            "listed",
+            "t",
+            "",
+            "path",
+            window,
+            {"count": threshold},
+            0.5,
+            Filter(except_segments=frozenset({"business"})),
+            pattern="listed_link",
+            hops=2,
         ),
     ]
-    both(rules, transactions)
+    both(rules, transactions, segments=segments, listed=tuple(listed))
 
 
 def test_the_streaming_engine_refuses_transfers_out_of_time_order() -> None:
     monitor = Monitor(list(PACK.values()))
     monitor.feed(transfer(0, 10, "S", "R"))
     with pytest.raises(InputError, match="time order"):
-        monitor.feed(transfer(1, 5, "S", "R"))
+        monitor.feed(transfer(1, 5, "OTHER", "ONE"))
+    with pytest.raises(InputError, match="no rate from XYZ"):
+        monitor.feed(transfer(2, 11, "S", "R", currency="XYZ"))
 
 
 @pytest.mark.parametrize(
@@ -202,7 +394,7 @@ def test_the_streaming_engine_refuses_transfers_out_of_time_order() -> None:
         ),
         (
             "rules:\n  - {id: a, typology: t, direction: in, window: 1d, condition: {count: 1}, "
-            "score: 0.5, filter: {counterparty_countries: high_risk}}",
+            "score: 0.5, filter: {counterparty_countries: sanctioned}}",
             "jurisdictions",
         ),
         (
@@ -211,6 +403,38 @@ def test_the_streaming_engine_refuses_transfers_out_of_time_order() -> None:
             "condition: {count: 1}, score: 0.5}",
             "used twice",
         ),
+        (
+            "rules:\n  - {id: a, typology: t, pattern: spiral, window: 1d, "
+            "condition: {count: 1}, score: 0.5}",
+            "pattern 'spiral'",
+        ),
+        (
+            "rules:\n  - {id: a, typology: t, pattern: cycle, direction: in, window: 1d, "
+            "condition: {count: 1}, score: 0.5}",
+            "no direction",
+        ),
+        (
+            "rules:\n  - {id: a, typology: t, pattern: cycle, hops: 9, window: 1d, "
+            "condition: {count: 1}, score: 0.5}",
+            "hops 9",
+        ),
+        (
+            "rules:\n  - {id: a, typology: t, direction: in, tolerance: 0.1, window: 1d, "
+            "condition: {count: 1}, score: 0.5}",
+            "tolerance",
+        ),
+        (
+            "rules:\n  - {id: a, typology: t, direction: in, window: 1d, "
+            "filter: {in: {channels: [cash]}}, condition: {count: 1}, score: 0.5}",
+            "need direction both",
+        ),
+        (
+            "rules:\n  - {id: a, typology: t, direction: both, window: 1d, "
+            "condition: {out_in_ratio: 2}, score: 0.5}",
+            "at most 1",
+        ),
+        ("currency: tenge\nrules: []", "currency 'tenge'"),
+        ("rates: {USD: -1}\nrules: []", "not a positive rate"),
     ],
 )
 def test_a_bad_rules_pack_is_refused_naming_the_rule(
@@ -248,6 +472,6 @@ def test_finmon_monitor_writes_the_contract_columns_the_same_from_both_engines(
         reader = csv.DictReader(handle)
         rows = list(reader)
     assert tuple(reader.fieldnames or ()) == ALERT_COLUMNS
-    assert rows and all(row["rule"] == "funnel_account" for row in rows)
+    assert rows and {row["rule"] for row in rows} <= set(PACK)
     refused = CliRunner().invoke(app, ["monitor", str(source), "--engine", "magic"])
     assert refused.exit_code == 2

@@ -1,0 +1,437 @@
+"""What the monitoring engines read: transfers in the pack's currency, and the events of accounts.
+
+A transfer is one transaction reduced to what rules look at, its amount converted into the pack's
+currency in exact ten-thousandths. An account's event is one side of a transfer as that account
+sees it (`in` or `out`), or a path pattern's finding (paths.py). The streaming engine builds these
+one transaction at a time (`transfer`, `transfer_events`); the batch engine builds the same as
+polars frames (`transfer_frame`, `event_frame`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from finmon.errors import InputError
+from finmon.monitoring.rules import NO_FILTER, Filter, Pack, Rule
+from finmon.transactions.model import Transaction
+
+UNITS = 10_000
+"""Amounts are kept as integers of 1/UNITS of the pack's currency unit."""
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+TICK = dt.timedelta(microseconds=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the engines know beside the transfers: the pack's currency and rates, each account's
+    segment, and the accounts of listed or frozen parties."""
+
+    currency: str = "KZT"
+    rates: Mapping[str, Decimal] = field(default_factory=dict)
+    """Units of `currency` per one unit of each other currency."""
+    segments: Mapping[str, str] = field(default_factory=dict)
+    listed: frozenset[str] = frozenset()
+    _factors: dict[str, Decimal] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def of(
+        cls,
+        pack: Pack,
+        *,
+        segments: Mapping[str, str] | None = None,
+        listed: Iterable[str] = (),
+        rates: Mapping[str, Decimal] | None = None,
+    ) -> Context:
+        """The context of a pack: its currency, its rates overridden by `rates`."""
+        return cls(
+            currency=pack.currency,
+            rates={**pack.rates, **(rates or {})},
+            segments=dict(segments or {}),
+            listed=frozenset(listed),
+        )
+
+    def units(self, transaction: Transaction) -> int:
+        """The transaction's amount in 1/UNITS of the pack's currency."""
+        factor = self._factors.get(transaction.currency)
+        if factor is None:
+            factor = self._factors[transaction.currency] = self._factor(transaction)
+        return int((transaction.amount * factor).to_integral_value())
+
+    def _factor(self, transaction: Transaction) -> Decimal:
+        currency = transaction.currency.upper()
+        if currency == self.currency:
+            return Decimal(UNITS)
+        if currency in self.rates:
+            return self.rates[currency] * UNITS
+        raise InputError(
+            f"transaction {transaction.id!r}{_at(transaction)}: no rate from {currency} into "
+            f"{self.currency}, the rules' currency: add it to the pack's rates or give --rates"
+        )
+
+
+@dataclass(slots=True)
+class Transfer:
+    """One transaction as the rules see it."""
+
+    seq: int
+    time: dt.datetime
+    id: str
+    src: str | None
+    dst: str | None
+    amount: int
+    src_party: str
+    """The originator's account, or name when there is none ("?" when neither)."""
+    dst_party: str
+    src_country: str | None
+    dst_country: str | None
+    cross_border: bool | None
+    channel: str
+    same_owner: bool
+    """Both sides carry the same identifier (IIN/BIN): a transfer between one owner's accounts."""
+
+
+@dataclass(slots=True)
+class Event:
+    """What one account's window of one rule counts (not frozen: built by the million, and a
+    frozen dataclass is several times slower to build; nothing changes one once built)."""
+
+    seq: int
+    key: str
+    """The window it falls in: the account, or the account and a source (scatter_gather)."""
+    account: str
+    time: dt.datetime
+    direction: str
+    """"in", "out", or "path" for a path pattern's finding."""
+    amount: int
+    counterparty: str
+    counterparty_country: str | None
+    cross_border: bool | None
+    channel: str
+    same_owner: bool
+    segment: str | None
+    ids: tuple[str, ...]
+    """The transactions behind it."""
+
+
+def transfer(seq: int, t: Transaction, context: Context) -> Transfer:
+    """A transaction as the rules see it."""
+    ours, theirs = t.originator, t.beneficiary
+    return Transfer(
+        seq=seq,
+        time=t.timestamp,
+        id=t.id,
+        src=ours.account,
+        dst=theirs.account,
+        amount=context.units(t),
+        src_party=ours.account or ours.name or "?",
+        dst_party=theirs.account or theirs.name or "?",
+        src_country=ours.country,
+        dst_country=theirs.country,
+        cross_border=(
+            ours.country.upper() != theirs.country.upper()
+            if ours.country and theirs.country
+            else None
+        ),
+        channel=(t.channel or "").lower(),
+        same_owner=bool(ours.id and theirs.id and ours.id.strip() == theirs.id.strip()),
+    )
+
+
+def transfer_events(t: Transfer, context: Context) -> list[Event]:
+    """Both sides of a transfer that names an account: `out` for the originator's, `in` for the
+    beneficiary's."""
+    found = []
+    for account, direction, party, country in (
+        (t.src, "out", t.dst_party, t.dst_country),
+        (t.dst, "in", t.src_party, t.src_country),
+    ):
+        if account is not None:
+            found.append(
+                Event(
+                    seq=t.seq,
+                    key=account,
+                    account=account,
+                    time=t.time,
+                    direction=direction,
+                    amount=t.amount,
+                    counterparty=party,
+                    counterparty_country=country,
+                    cross_border=t.cross_border,
+                    channel=t.channel,
+                    same_owner=t.same_owner,
+                    segment=context.segments.get(account),
+                    ids=(t.id,),
+                )
+            )
+    return found
+
+
+def transfer_passes(f: Filter, t: Transfer | Event) -> bool:
+    """Whether a transfer passes the parts of a filter about the transfer itself."""
+    if f.channels is not None and t.channel not in f.channels:
+        return False
+    if f.except_channels is not None and t.channel in f.except_channels:
+        return False
+    if f.amount_below is not None and t.amount >= f.amount_below * UNITS:
+        return False
+    if f.amount_at_least is not None and t.amount < f.amount_at_least * UNITS:
+        return False
+    if f.cross_border is not None and t.cross_border is not f.cross_border:
+        return False
+    return f.same_owner is None or t.same_owner is f.same_owner
+
+
+def compiled(rule: Rule) -> Callable[[Event], bool]:
+    """passes(rule, event) for a transfers rule's events of a direction it counts, as one
+    function with only the checks the rule's filters need (the streaming engine's hot path)."""
+    common = _checks(rule.filter)
+    sides = {side: _checks(f) for side, f in rule.sides.items()}
+    if sides:
+        return lambda event: (
+            all(check(event) for check in common)
+            and all(check(event) for check in sides.get(event.direction, ()))
+        )
+    if not common:
+        return lambda event: True
+    if len(common) == 1:
+        return common[0]
+    return lambda event: all(check(event) for check in common)
+
+
+def _checks(f: Filter) -> list[Callable[[Event], bool]]:
+    """The tests of a filter that is set, cheapest first."""
+    found: list[Callable[[Event], bool]] = []
+    if f.channels is not None:
+        channels = f.channels
+        found.append(lambda e: e.channel in channels)
+    if f.except_channels is not None:
+        excluded = f.except_channels
+        found.append(lambda e: e.channel not in excluded)
+    if f.amount_below is not None:
+        below = f.amount_below * UNITS
+        found.append(lambda e: e.amount < below)
+    if f.amount_at_least is not None:
+        least = f.amount_at_least * UNITS
+        found.append(lambda e: e.amount >= least)
+    if f.cross_border is not None:
+        cross = f.cross_border
+        found.append(lambda e: e.cross_border is cross)
+    if f.same_owner is not None:
+        same = f.same_owner
+        found.append(lambda e: e.same_owner is same)
+    if f.segments is not None or f.except_segments is not None:
+        found.append(lambda e: segment_passes(f, e.segment))
+    if f.counterparty_countries is not None:
+        countries = f.counterparty_countries
+        found.append(lambda e: (e.counterparty_country or "").upper() in countries)
+    return found
+
+
+def passes(rule: Rule, event: Event) -> bool:
+    """Whether a transfers rule counts an event: its direction, then its filters."""
+    if rule.direction not in ("both", event.direction):
+        return False
+    side = rule.sides.get(event.direction)
+    return _passes(rule.filter, event) and (side is None or _passes(side, event))
+
+
+def _passes(f: Filter, event: Event) -> bool:
+    if f is NO_FILTER:
+        return True
+    if not transfer_passes(f, event) or not segment_passes(f, event.segment):
+        return False
+    return (
+        f.counterparty_countries is None
+        or (event.counterparty_country or "").upper() in f.counterparty_countries
+    )
+
+
+def segment_passes(f: Filter, segment: str | None) -> bool:
+    """Whether a filter's segments take an account of this segment."""
+    segment = (segment or "").lower()
+    if f.segments is not None and segment not in f.segments:
+        return False
+    return f.except_segments is None or segment not in f.except_segments
+
+
+TRANSFER_SCHEMA: dict[str, Any] = {}
+EVENT_SCHEMA: dict[str, Any] = {}
+
+
+def _schemas() -> None:
+    import polars as pl
+
+    TRANSFER_SCHEMA.update(
+        seq=pl.Int64,
+        time=pl.Datetime("us", "UTC"),
+        id=pl.String,
+        src=pl.String,
+        dst=pl.String,
+        amount=pl.Int64,
+        src_party=pl.String,
+        dst_party=pl.String,
+        src_country=pl.String,
+        dst_country=pl.String,
+        cross_border=pl.Boolean,
+        channel=pl.String,
+        same_owner=pl.Boolean,
+    )
+    EVENT_SCHEMA.update(
+        seq=pl.Int64,
+        key=pl.String,
+        account=pl.String,
+        time=pl.Datetime("us", "UTC"),
+        direction=pl.String,
+        amount=pl.Int64,
+        party=pl.String,
+        party_country=pl.String,
+        cross_border=pl.Boolean,
+        channel=pl.String,
+        same_owner=pl.Boolean,
+        segment=pl.String,
+        ids=pl.String,
+    )
+
+
+def ordered(transactions: Sequence[Transaction]) -> list[Transaction]:
+    """Transactions in time order, the input's order between equal times: the order both engines
+    number them in."""
+    return sorted(transactions, key=lambda t: t.timestamp)
+
+
+def transfer_frame(transactions: Sequence[Transaction], context: Context) -> Any:
+    """transfer() of every transaction (in the order given, numbered from 0) as a polars frame,
+    built column by column."""
+    import polars as pl
+
+    if not TRANSFER_SCHEMA:
+        _schemas()
+    ours = [t.originator for t in transactions]
+    theirs = [t.beneficiary for t in transactions]
+    frame = pl.DataFrame(
+        {
+            "seq": range(len(transactions)),
+            "time": [(t.timestamp - EPOCH) // TICK for t in transactions],
+            "id": [t.id for t in transactions],
+            "src": [p.account for p in ours],
+            "dst": [p.account for p in theirs],
+            "amount": [context.units(t) for t in transactions],
+            "src_party": [p.account or p.name or "?" for p in ours],
+            "dst_party": [p.account or p.name or "?" for p in theirs],
+            "src_country": [p.country for p in ours],
+            "dst_country": [p.country for p in theirs],
+            "cross_border": None,
+            "channel": [(t.channel or "").lower() for t in transactions],
+            "same_owner": [
+                bool(a.id and b.id and a.id.strip() == b.id.strip())
+                for a, b in zip(ours, theirs, strict=True)
+            ],
+        },
+        schema={**TRANSFER_SCHEMA, "time": pl.Int64},
+    )
+    src, dst = pl.col("src_country"), pl.col("dst_country")
+    return frame.with_columns(
+        pl.col("time").cast(TRANSFER_SCHEMA["time"]),
+        pl.when(src.is_not_null() & (src != "") & dst.is_not_null() & (dst != ""))
+        .then(src.str.to_uppercase() != dst.str.to_uppercase())
+        .alias("cross_border"),
+    )
+
+
+def event_frame(transfers: Any, context: Context) -> Any:
+    """transfer_events() of every transfer of a transfer_frame, as one polars frame in the
+    same order."""
+    import polars as pl
+
+    if not EVENT_SCHEMA:
+        _schemas()
+    segments = pl.DataFrame(
+        {"account": list(context.segments), "segment": list(context.segments.values())},
+        schema={"account": pl.String, "segment": pl.String},
+    )
+    sides = []
+    for account, direction, party, country in (
+        ("src", "out", "dst_party", "dst_country"),
+        ("dst", "in", "src_party", "src_country"),
+    ):
+        sides.append(
+            transfers.filter(pl.col(account).is_not_null()).select(
+                "seq",
+                pl.col(account).alias("key"),
+                pl.col(account).alias("account"),
+                "time",
+                pl.lit(direction).alias("direction"),
+                "amount",
+                pl.col(party).alias("party"),
+                pl.col(country).alias("party_country"),
+                "cross_border",
+                "channel",
+                "same_owner",
+                pl.col("id").alias("ids"),
+            )
+        )
+    frame = pl.concat(sides).join(segments, on="account", how="left", maintain_order="left")
+    return (
+        frame.select(*EVENT_SCHEMA)
+        .cast(EVENT_SCHEMA)
+        .sort("seq", "direction", descending=[False, True])  # as transfer_events: out, then in
+    )
+
+
+def transfer_passes_expr(f: Filter) -> Any:
+    """transfer_passes() as a polars expression over transfer or event frames."""
+    import polars as pl
+
+    condition = pl.lit(True)
+    if f.channels is not None:
+        condition &= pl.col("channel").is_in(sorted(f.channels))
+    if f.except_channels is not None:
+        condition &= ~pl.col("channel").is_in(sorted(f.except_channels))
+    if f.amount_below is not None:
+        condition &= pl.col("amount") < f.amount_below * UNITS
+    if f.amount_at_least is not None:
+        condition &= pl.col("amount") >= f.amount_at_least * UNITS
+    if f.cross_border is not None:
+        condition &= pl.col("cross_border").fill_null(not f.cross_border) == f.cross_border
+    if f.same_owner is not None:
+        condition &= pl.col("same_owner") == f.same_owner
+    return condition
+
+
+def passes_expr(rule: Rule) -> Any:
+    """passes() as a polars expression over event_frame."""
+    import polars as pl
+
+    condition = _passes_expr(rule.filter)
+    if rule.direction != "both":
+        condition &= pl.col("direction") == rule.direction
+    for side, f in rule.sides.items():
+        condition &= (pl.col("direction") != side) | _passes_expr(f)
+    return condition
+
+
+def _passes_expr(f: Filter) -> Any:
+    import polars as pl
+
+    condition = transfer_passes_expr(f)
+    segment = pl.col("segment").fill_null("").str.to_lowercase()
+    if f.segments is not None:
+        condition &= segment.is_in(sorted(f.segments))
+    if f.except_segments is not None:
+        condition &= ~segment.is_in(sorted(f.except_segments))
+    if f.counterparty_countries is not None:
+        condition &= (
+            pl.col("party_country")
+            .fill_null("")
+            .str.to_uppercase()
+            .is_in(sorted(f.counterparty_countries))
+        )
+    return condition
+
+
+def _at(transaction: Transaction) -> str:
+    return f" ({transaction.source})" if transaction.source else ""
