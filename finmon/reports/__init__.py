@@ -1,0 +1,1 @@
+"""Reports to the financial intelligence unit: goAML XML (docs/goaml.md)."""
