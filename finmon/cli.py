@@ -334,7 +334,7 @@ def main() -> None:
 
 # The workflow commands (customers, alerts, freezes, lists diff) and the API's (users, serve)
 # register themselves on `app`.
-from finmon import cli_api, cli_transactions, cli_travel, cli_workflow  # noqa: E402, F401
+from finmon import cli_api, cli_cases, cli_transactions, cli_travel, cli_workflow  # noqa: E402, F401
 
 
 def _report_load(result: Any) -> None:

@@ -439,3 +439,54 @@ class MonitoringAlert(Base):
     status: Mapped[str] = mapped_column(String(32), index=True)
     created_at: Mapped[dt.datetime]
     created_by: Mapped[str] = mapped_column(String(200))
+
+
+class Case(Base):
+    """The monitoring alerts of one account, grouped for one decision (finmon.store.cases).
+
+    `score` is the noisy-or of the case's rules (each rule counted once, at its best score);
+    `summary` holds what the list of cases shows: the rules and their scores, the typologies, the
+    transactions and their amounts per currency."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(100), index=True)
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    opened_at: Mapped[dt.datetime]
+    opened_by: Mapped[str] = mapped_column(String(200))
+    assigned_to: Mapped[str | None] = mapped_column(String(200))
+    """Who took the case for review."""
+    updated_at: Mapped[dt.datetime]
+    score: Mapped[float]
+    summary: Mapped[dict[str, Any]]
+
+
+class CaseAlert(Base):
+    """A monitoring alert in a case; an alert is in at most one case."""
+
+    __tablename__ = "case_alerts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    monitoring_alert_id: Mapped[int] = mapped_column(
+        ForeignKey("monitoring_alerts.id"), unique=True
+    )
+    added_at: Mapped[dt.datetime]
+
+
+class CaseDecision(Base):
+    """A proposed outcome of a case (report or close) and its approval by a second person."""
+
+    __tablename__ = "case_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text)
+    proposed_by: Mapped[str] = mapped_column(String(200))
+    proposed_at: Mapped[dt.datetime]
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[dt.datetime | None]
+    status: Mapped[str] = mapped_column(String(32))
+    """proposed (awaiting approval), approved, or superseded (withdrawn or replaced)."""

@@ -13,9 +13,11 @@ from finmon.errors import Forbidden
 
 class Role(StrEnum):
     ANALYST = "analyst"
-    """Screens, imports customer files, decides alerts, asks for releases and payments."""
+    """Screens, imports customer files, decides alerts, asks for releases and payments,
+    works monitoring cases."""
     SUPERVISOR = "supervisor"
-    """What an analyst may, plus the second approval: confirmed hits, releases, payments."""
+    """What an analyst may, plus the second approval: confirmed hits, releases, payments,
+    case outcomes."""
     ADMIN = "admin"
     """Users and their keys; screens and reads, decides nothing."""
     AUDITOR = "auditor"
@@ -30,6 +32,10 @@ class Action(StrEnum):
     APPROVE = "approve as the second person"
     """The second person's approval: a confirmed hit, a release, a permitted payment."""
     REQUEST = "ask for a release or a permitted payment"
+    WORK_CASES = "review cases and propose their outcome"
+    """Take a monitoring case for review; propose to report it or close it, or withdraw that."""
+    APPROVE_CASES = "approve a case's outcome as the second person"
+    """The second person's approval of a suspicious-transaction report or a case's closing."""
     MANAGE_USERS = "manage users"
     AUDIT = "read the audit trail"
 
@@ -41,6 +47,8 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.DECIDE: frozenset({Role.ANALYST, Role.SUPERVISOR}),
     Action.APPROVE: frozenset({Role.SUPERVISOR}),
     Action.REQUEST: frozenset({Role.ANALYST, Role.SUPERVISOR}),
+    Action.WORK_CASES: frozenset({Role.ANALYST, Role.SUPERVISOR}),
+    Action.APPROVE_CASES: frozenset({Role.SUPERVISOR}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
     Action.AUDIT: frozenset({Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN}),
 }

@@ -1,0 +1,205 @@
+"""The `finmon cases` commands: monitoring alerts grouped per account and decided by two people.
+
+A thin front door over finmon.store.cases; the acting user is the global --actor (FINMON_ACTOR),
+who must be a finmon user whose role allows the step (`finmon users create`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from finmon.cli import _actor, app, err, out
+
+cases_app = typer.Typer(
+    help="Cases: monitoring alerts grouped per account; review, propose, approve (four-eyes).",
+    no_args_is_help=True,
+)
+app.add_typer(cases_app, name="cases")
+
+CaseId = Annotated[int, typer.Argument(help="Case id.")]
+
+
+@cases_app.command("open")
+def cases_open(ctx: typer.Context) -> None:
+    """Group every open monitoring alert that is in no case into its account's case: the one
+    still being worked on, else a new one."""
+    from finmon.store.cases import list_cases, open_cases
+
+    known = {row["case_id"] for row in list_cases()}
+    touched = set(open_cases(actor=_actor(ctx)))
+    if not touched:
+        out.print("No new monitoring alerts: no case opened or changed.")
+        return
+    rows = [row for row in list_cases() if row["case_id"] in touched]
+    _print_cases(rows, "change", lambda row: "updated" if row["case_id"] in known else "opened")
+    opened = len(touched - known)
+    err.print(f"{opened} cases opened, {len(touched) - opened} updated", markup=False)
+
+
+@cases_app.command("list")
+def cases_list(
+    status: Annotated[
+        str | None,
+        typer.Option(help="open, under_review, proposed, reported or closed (default: all)."),
+    ] = None,
+) -> None:
+    """Cases, oldest first, with their score, rules and alerts."""
+    from finmon.store.cases import list_cases
+
+    rows = list_cases(status)
+    _print_cases(rows, "status", lambda row: str(row["status"]))
+    err.print(f"{len(rows)} cases" + (f" ({status})" if status else ""), markup=False)
+
+
+@cases_app.command("show")
+def cases_show(
+    case_id: CaseId,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the whole case as JSON.")] = False,
+) -> None:
+    """One case: its alerts, the transactions they name, and its decisions."""
+    from finmon.store.cases import get_case
+
+    case = get_case(case_id)
+    if as_json:
+        out.print_json(json.dumps(case, ensure_ascii=False, default=str))
+        return
+    out.print(
+        f"case {case['case_id']}  account {case['account']}  {case['status']}  "
+        f"score {case['score']:.3f}  opened {case['opened_at'][:19]} by {case['opened_by']}"
+        + (f"  reviewed by {case['assigned_to']}" if case["assigned_to"] else ""),
+        markup=False,
+    )
+    out.print(_alerts_table(case["alerts"]))
+    out.print(_transactions_table(case["transactions"]))
+    out.print(_decisions_table(case["decisions"]))
+
+
+@cases_app.command("review")
+def cases_review(ctx: typer.Context, case_id: CaseId) -> None:
+    """Take a case for review (analyst or supervisor)."""
+    from finmon.store.cases import review_case
+
+    status = review_case(case_id, actor=_actor(ctx))
+    out.print(f"case {case_id} is now {status}, reviewed by {_actor(ctx)}", markup=False)
+
+
+@cases_app.command("propose")
+def cases_propose(
+    ctx: typer.Context,
+    case_id: CaseId,
+    action: Annotated[
+        str, typer.Option(help="report (file a suspicious-transaction report) or close.")
+    ],
+    reason: Annotated[str, typer.Option(help="Why: what was found, or why there is no suspicion.")],
+) -> None:
+    """Propose to report or close a case under review; a second person must approve it."""
+    from finmon.store.cases import propose_decision
+
+    decision_id = propose_decision(case_id, action, actor=_actor(ctx), reason=reason)
+    out.print(
+        f"case {case_id}: proposal {decision_id} to {action} recorded; a second person must run "
+        f"`finmon cases approve {case_id}`",
+        markup=False,
+    )
+
+
+@cases_app.command("withdraw")
+def cases_withdraw(
+    ctx: typer.Context,
+    case_id: CaseId,
+    reason: Annotated[str | None, typer.Option(help="Why it is withdrawn.")] = None,
+) -> None:
+    """Withdraw the proposal awaiting approval: the case is under review again."""
+    from finmon.store.cases import withdraw_proposal
+
+    status = withdraw_proposal(case_id, actor=_actor(ctx), reason=reason)
+    out.print(f"case {case_id}: proposal withdrawn; the case is {status}", markup=False)
+
+
+@cases_app.command("approve")
+def cases_approve(ctx: typer.Context, case_id: CaseId) -> None:
+    """Approve the proposal on a case as the second person (supervisor): it is reported or
+    closed."""
+    from finmon.store.cases import approve_decision
+
+    status = approve_decision(case_id, actor=_actor(ctx))
+    out.print(f"case {case_id} is now {status}", markup=False)
+
+
+def _print_cases(
+    rows: list[dict[str, Any]], heading: str, first: Callable[[dict[str, Any]], str]
+) -> None:
+    table = Table(
+        "case", heading, "account", "score", "alerts", "rules", "transactions", "reviewer"
+    )
+    for row in rows:
+        summary = row["summary"]
+        table.add_row(
+            str(row["case_id"]),
+            first(row),
+            row["account"],
+            f"{row['score']:.3f}",
+            str(summary.get("alerts", 0)),
+            ", ".join(summary.get("rules", [])),
+            _amounts(summary),
+            row["assigned_to"] or "",
+        )
+    out.print(table)
+
+
+def _amounts(summary: dict[str, Any]) -> str:
+    totals = ", ".join(f"{amount} {currency}" for currency, amount in summary["amounts"].items())
+    return f"{summary['transactions']}" + (f": {totals}" if totals else "")
+
+
+def _alerts_table(alerts: list[dict[str, Any]]) -> Table:
+    table = Table("alert", "rule", "typology", "score", "when", "transactions", title="Alerts")
+    for a in alerts:
+        table.add_row(
+            str(a["alert_id"]),
+            a["rule"],
+            a["typology"],
+            f"{a['score']:.3f}",
+            a["window_start"][:19],
+            ", ".join(a["transaction_ids"]),
+        )
+    return table
+
+
+def _decisions_table(decisions: list[dict[str, Any]]) -> Table:
+    table = Table(
+        "decision", "action", "status", "proposed by", "approved by", "reason", title="Decisions"
+    )
+    for d in decisions:
+        table.add_row(
+            str(d["decision_id"]),
+            d["action"],
+            d["status"],
+            f"{d['proposed_by']} {d['proposed_at'][:19]}",
+            f"{d['approved_by']} {d['approved_at'][:19]}" if d["approved_by"] else "",
+            d["reason"],
+        )
+    return table
+
+
+def _transactions_table(records: list[dict[str, Any]]) -> Table:
+    table = Table("transaction", "when", "amount", "channel", "from", "to", title="Transactions")
+    for r in records:
+        table.add_row(
+            r["id"],
+            r["timestamp"][:19],
+            f"{r['amount']} {r['currency']}",
+            r.get("channel") or "",
+            _party(r.get("originator") or {}),
+            _party(r.get("beneficiary") or {}),
+        )
+    return table
+
+
+def _party(side: dict[str, Any]) -> str:
+    return " ".join(str(side[key]) for key in ("name", "account", "country") if side.get(key))

@@ -1,0 +1,508 @@
+"""Cases: an account's monitoring alerts grouped for one decision, taken by two people.
+
+`open_cases` puts every open monitoring alert that is in no case yet into its account's case: the
+one still being worked on (open, under review or proposed), else a new one. Someone takes the case
+for review, proposes an outcome with a reason (report: file a suspicious-transaction report;
+close: no suspicion), and a second person approves it; until then a proposal may be withdrawn or
+replaced. Who may do which is finmon.workflow.access's table, checked here against the actor's
+user record whatever the front door; every step appends an audit row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from finmon.errors import Forbidden, InputError, NotFound, WorkflowRefused
+from finmon.store.audit import append_audit
+from finmon.store.engine import Database, default_database
+from finmon.store.models import (
+    Case,
+    CaseAlert,
+    CaseDecision,
+    MonitoringAlert,
+    TransactionRow,
+    User,
+    utc_now,
+)
+from finmon.workflow import check_second_person
+from finmon.workflow.access import Action, Role, check_allowed
+
+BATCH = 500
+ALERT_OPEN = "open"
+ALERT_IN_CASE = "in_case"
+"""A monitoring alert's status once it is in a case ("open" before, as the loader raises it)."""
+PARTY_FIELDS = ("name", "account", "id", "country", "address", "birth_date", "birth_place", "bank")
+"""What a report gives of each side of a transfer (finmon.transactions.to_record)."""
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    """Alerts grouped; nobody has taken the case yet."""
+    UNDER_REVIEW = "under_review"
+    PROPOSED = "proposed"
+    """An outcome is proposed; a second person must approve it."""
+    REPORTED = "reported"
+    """Approved: a suspicious-transaction report is to be filed (case_report_data)."""
+    CLOSED = "closed"
+    """Approved: no suspicion."""
+
+
+class CaseAction(StrEnum):
+    """What a proposal on a case asks for."""
+
+    REPORT = "report"
+    CLOSE = "close"
+
+
+class DecisionStatus(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    SUPERSEDED = "superseded"
+    """Withdrawn, replaced by a newer proposal, or outdated by alerts that joined the case."""
+
+
+WORKED_ON = frozenset({CaseStatus.OPEN, CaseStatus.UNDER_REVIEW, CaseStatus.PROPOSED})
+"""Cases not decided yet: an account's new alerts join its case while it is in one of these."""
+OUTCOME = {CaseAction.REPORT: CaseStatus.REPORTED, CaseAction.CLOSE: CaseStatus.CLOSED}
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def noisy_or(scores: Iterable[float]) -> float:
+    """1 - prod(1 - s): how likely at least one of several independent indications is right."""
+    return round(1 - math.prod(1 - min(max(s, 0.0), 1.0) for s in scores), 4)
+
+
+def open_cases(*, actor: str, db: Database | None = None) -> list[int]:
+    """Put every open monitoring alert that is in no case into its account's case (the one being
+    worked on, else a new one); returns the ids of the cases opened or added to."""
+    db = db or default_database()
+    with db.write() as session:
+        waiting = session.scalars(
+            select(MonitoringAlert)
+            .where(
+                MonitoringAlert.status == ALERT_OPEN,
+                MonitoringAlert.id.not_in(select(CaseAlert.monitoring_alert_id)),
+            )
+            .order_by(MonitoringAlert.id)
+        )
+        by_account: dict[str, list[MonitoringAlert]] = {}
+        for alert in waiting:
+            by_account.setdefault(alert.account, []).append(alert)
+        return sorted(
+            _file_alerts(session, account, alerts, actor) for account, alerts in by_account.items()
+        )
+
+
+def list_cases(status: str | None = None, db: Database | None = None) -> list[dict[str, Any]]:
+    """Cases, oldest first, with their summaries; only those in `status` when it is given."""
+    query = select(Case).order_by(Case.id)
+    if status is not None:
+        query = query.where(Case.status == _choice(CaseStatus, status, "case status").value)
+    db = db or default_database()
+    with db.read() as session:
+        return [_case_row(case) for case in session.scalars(query)]
+
+
+def get_case(case_id: int, db: Database | None = None) -> dict[str, Any]:
+    """One case with its alerts, the transactions they name (those loaded) and its decisions."""
+    db = db or default_database()
+    with db.read() as session:
+        case = _load(session, case_id)
+        alerts = _case_alerts(session, case.id)
+        rows = _transactions(session, _transaction_ids(alerts))
+        decisions = session.scalars(
+            select(CaseDecision).where(CaseDecision.case_id == case.id).order_by(CaseDecision.id)
+        )
+        return {
+            **_case_row(case),
+            "alerts": [_alert(alert) for alert in alerts],
+            "transactions": [dict(row.record) for row in rows],
+            "decisions": [_decision(decision) for decision in decisions],
+        }
+
+
+def review_case(case_id: int, *, actor: str, db: Database | None = None) -> str:
+    """Take an open case, or one under someone's review, for review; returns its new status."""
+    db = db or default_database()
+    with db.write() as session:
+        _check_role(session, actor, Action.WORK_CASES)
+        case = _load(session, case_id)
+        if case.status not in (CaseStatus.OPEN, CaseStatus.UNDER_REVIEW):
+            raise WorkflowRefused(
+                f"case {case.id} is {case.status}; only an open case or one under review can be "
+                "taken for review"
+            )
+        before = {"status": case.status, "assigned_to": case.assigned_to}
+        case.status, case.assigned_to = CaseStatus.UNDER_REVIEW.value, actor
+        case.updated_at = utc_now()
+        _audit(session, actor, "case.review", case, before, {"assigned_to": actor})
+        return case.status
+
+
+def propose_decision(
+    case_id: int, action: str, *, actor: str, reason: str, db: Database | None = None
+) -> int:
+    """Propose to report or close a case under review, with the reason (a pending proposal is
+    superseded); returns the proposal's id. A second person must approve it."""
+    outcome = _choice(CaseAction, action, "case action")
+    db = db or default_database()
+    with db.write() as session:
+        _check_role(session, actor, Action.WORK_CASES)
+        case = _load(session, case_id)
+        _check_proposable(case, reason)
+        before = {"status": case.status, "superseded_decision": _supersede(session, case.id)}
+        now = utc_now()
+        proposal = CaseDecision(
+            case_id=case.id,
+            action=outcome.value,
+            reason=reason.strip(),
+            proposed_by=actor,
+            proposed_at=now,
+            status=DecisionStatus.PROPOSED.value,
+        )
+        session.add(proposal)
+        session.flush()
+        case.status, case.updated_at = CaseStatus.PROPOSED.value, now
+        after = {"decision_id": proposal.id, "action": outcome.value}
+        _audit(session, actor, "case.propose", case, before, after, reason=proposal.reason)
+        return proposal.id
+
+
+def withdraw_proposal(
+    case_id: int, *, actor: str, reason: str | None = None, db: Database | None = None
+) -> str:
+    """Withdraw the proposal awaiting approval: the case is under review again; returns that."""
+    db = db or default_database()
+    with db.write() as session:
+        _check_role(session, actor, Action.WORK_CASES)
+        case = _load(session, case_id)
+        _pending(session, case)
+        before = {"status": case.status, "superseded_decision": _supersede(session, case.id)}
+        case.status, case.updated_at = CaseStatus.UNDER_REVIEW.value, utc_now()
+        _audit(session, actor, "case.withdraw", case, before, {}, reason=reason)
+        return case.status
+
+
+def approve_decision(case_id: int, *, actor: str, db: Database | None = None) -> str:
+    """A second person approves the proposal awaiting approval: the case is reported or closed;
+    returns its new status."""
+    db = db or default_database()
+    with db.write() as session:
+        _check_role(session, actor, Action.APPROVE_CASES)
+        case = _load(session, case_id)
+        proposal = _pending(session, case)
+        what = f"the proposal to {proposal.action} case {case.id}"
+        check_second_person(proposal.proposed_by, actor, what)
+        now = utc_now()
+        proposal.status = DecisionStatus.APPROVED.value
+        proposal.approved_by, proposal.approved_at = actor, now
+        case.status = OUTCOME[CaseAction(proposal.action)].value
+        case.updated_at = now
+        after = {
+            "decision_id": proposal.id,
+            "action": proposal.action,
+            "proposed_by": proposal.proposed_by,
+        }
+        _audit(session, actor, "case.approve", case, {"status": CaseStatus.PROPOSED.value}, after)
+        return case.status
+
+
+def case_report_data(case_id: int, db: Database | None = None) -> dict[str, Any]:
+    """What a suspicious-transaction report on a case needs: the account, the indicators (rules
+    and typologies), the approved reason, the transactions and both people. Refused unless a
+    second person approved reporting the case."""
+    db = db or default_database()
+    with db.read() as session:
+        case = _load(session, case_id)
+        decision = _approved_report(session, case)
+        alerts = _case_alerts(session, case.id)
+        ids = _transaction_ids(alerts)
+        rows = _transactions(session, ids)
+        loaded = {row.transaction_id for row in rows}
+        return {
+            "case_id": case.id,
+            "account": case.account,
+            "score": case.score,
+            "opened_at": _iso(case.opened_at),
+            "indicators": _indicators(alerts),
+            "reason": decision.reason,
+            "proposed_by": decision.proposed_by,
+            "proposed_at": _iso(decision.proposed_at),
+            "approved_by": decision.approved_by,
+            "approved_at": _iso(decision.approved_at),
+            "alerts": [_alert(alert) for alert in alerts],
+            "transactions": [_reported(row.record) for row in rows],
+            "transactions_not_loaded": [i for i in ids if i not in loaded],
+        }
+
+
+def _file_alerts(
+    session: Session, account: str, alerts: Sequence[MonitoringAlert], actor: str
+) -> int:
+    """Put an account's new alerts into its case being worked on, or a new one; audited."""
+    now = utc_now()
+    case = session.scalars(
+        select(Case)
+        .where(Case.account == account, Case.status.in_(sorted(WORKED_ON)))
+        .order_by(Case.id.desc())
+        .limit(1)
+    ).first()
+    before = None if case is None else _state(case)
+    if case is None:
+        case = Case(
+            account=account,
+            status=CaseStatus.OPEN.value,
+            opened_at=now,
+            opened_by=actor,
+            updated_at=now,
+            score=0.0,
+            summary={},
+        )
+        session.add(case)
+        session.flush()
+    for alert in alerts:
+        session.add(CaseAlert(case_id=case.id, monitoring_alert_id=alert.id, added_at=now))
+        alert.status = ALERT_IN_CASE
+    session.flush()
+    # A proposal covers the alerts it was made on: one the proposer never saw must not be
+    # approved along with it, so the case goes back to review.
+    outdated = _supersede(session, case.id)
+    if outdated is not None:
+        case.status = CaseStatus.UNDER_REVIEW.value
+    _summarise(session, case)
+    case.updated_at = now
+    after = {"alerts_added": [alert.id for alert in alerts], "superseded_decision": outdated}
+    action = "case.open" if before is None else "case.add_alerts"
+    _audit(session, actor, action, case, before, after)
+    return case.id
+
+
+def _summarise(session: Session, case: Case) -> None:
+    """Recompute a case's score and summary from all its alerts and their transactions."""
+    alerts = _case_alerts(session, case.id)
+    ids = _transaction_ids(alerts)
+    rows = _transactions(session, ids)
+    best = _rule_scores(alerts)
+    amounts: dict[str, Decimal] = {}
+    for row in rows:
+        amounts[row.currency] = amounts.get(row.currency, Decimal(0)) + Decimal(row.amount)
+    case.score = noisy_or(best.values())
+    case.summary = {
+        "alerts": len(alerts),
+        "rules": sorted(best),
+        "rule_scores": best,
+        "typologies": sorted({alert.typology for alert in alerts}),
+        "transactions": len(ids),
+        "transactions_loaded": len(rows),
+        "amounts": {currency: str(total) for currency, total in sorted(amounts.items())},
+        "window_start": _iso(min(alert.window_start for alert in alerts)),
+        "window_end": _iso(max(alert.window_end for alert in alerts)),
+    }
+
+
+def _rule_scores(alerts: Iterable[MonitoringAlert]) -> dict[str, float]:
+    """Each rule once, at its best score: the same rule firing again is not new evidence."""
+    best: dict[str, float] = {}
+    for alert in alerts:
+        best[alert.rule] = max(alert.score, best.get(alert.rule, 0.0))
+    return dict(sorted(best.items()))
+
+
+def _indicators(alerts: Sequence[MonitoringAlert]) -> list[dict[str, Any]]:
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for alert in alerts:
+        entry = found.setdefault(
+            (alert.rule, alert.typology),
+            {"rule": alert.rule, "typology": alert.typology, "score": 0.0, "alerts": 0},
+        )
+        entry["score"] = max(entry["score"], alert.score)
+        entry["alerts"] += 1
+    return sorted(found.values(), key=lambda entry: (-entry["score"], entry["rule"]))
+
+
+def _check_role(session: Session, actor: str, action: Action) -> None:
+    """Refuse (Forbidden) an actor who is not an enabled user whose role allows the action."""
+    user = session.scalars(select(User).where(User.name == actor)).first()
+    if user is None or user.disabled_at is not None:
+        raise Forbidden(
+            f"{actor!r} is not an enabled finmon user; only users whose role allows it may "
+            f"{action} (finmon users create NAME --role ...)"
+        )
+    check_allowed(actor, Role(user.role), action)
+
+
+def _check_proposable(case: Case, reason: str | None) -> None:
+    if case.status == CaseStatus.OPEN:
+        raise WorkflowRefused(
+            f"case {case.id} is open: take it for review first (finmon cases review {case.id})"
+        )
+    if CaseStatus(case.status) not in WORKED_ON:
+        raise WorkflowRefused(f"case {case.id} is already {case.status}; it cannot be reopened")
+    if not (reason and reason.strip()):
+        raise WorkflowRefused("a proposal on a case needs a reason (--reason)")
+
+
+def _pending(session: Session, case: Case) -> CaseDecision:
+    if case.status != CaseStatus.PROPOSED:
+        raise WorkflowRefused(
+            f"case {case.id} has no proposal awaiting approval (it is {case.status})"
+        )
+    found = _decisions(session, case.id, DecisionStatus.PROPOSED)
+    assert found, f"case {case.id} is proposed without a proposal"
+    return found[-1]
+
+
+def _supersede(session: Session, case_id: int) -> int | None:
+    """Mark the proposal awaiting approval superseded; returns its id (None: there was none)."""
+    pending = _decisions(session, case_id, DecisionStatus.PROPOSED)
+    for decision in pending:
+        decision.status = DecisionStatus.SUPERSEDED.value
+    return pending[-1].id if pending else None
+
+
+def _approved_report(session: Session, case: Case) -> CaseDecision:
+    if case.status != CaseStatus.REPORTED:
+        raise WorkflowRefused(
+            f"case {case.id} is {case.status}, not approved for reporting: a report needs a "
+            "proposal to report the case, approved by a second person"
+        )
+    found = _decisions(session, case.id, DecisionStatus.APPROVED)
+    assert found and found[-1].action == CaseAction.REPORT, f"case {case.id}: no approved report"
+    return found[-1]
+
+
+def _decisions(session: Session, case_id: int, status: DecisionStatus) -> list[CaseDecision]:
+    query = select(CaseDecision).where(
+        CaseDecision.case_id == case_id, CaseDecision.status == status.value
+    )
+    return list(session.scalars(query.order_by(CaseDecision.id)))
+
+
+def _audit(
+    session: Session,
+    actor: str,
+    action: str,
+    case: Case,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    reason: str | None = None,
+) -> None:
+    append_audit(
+        session,
+        actor=actor,
+        action=action,
+        object=f"case:{case.id}",
+        before=before,
+        after={**_state(case), **after},
+        reason=reason,
+    )
+
+
+def _load(session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"no case {case_id}")
+    return case
+
+
+def _case_alerts(session: Session, case_id: int) -> list[MonitoringAlert]:
+    query = (
+        select(MonitoringAlert)
+        .join(CaseAlert, CaseAlert.monitoring_alert_id == MonitoringAlert.id)
+        .where(CaseAlert.case_id == case_id)
+        .order_by(MonitoringAlert.id)
+    )
+    return list(session.scalars(query))
+
+
+def _transaction_ids(alerts: Iterable[MonitoringAlert]) -> list[str]:
+    return list(dict.fromkeys(i for alert in alerts for i in alert.transaction_ids))
+
+
+def _transactions(session: Session, ids: Sequence[str]) -> list[TransactionRow]:
+    """The loaded transactions among those ids, oldest first; an id not loaded is skipped."""
+    rows: list[TransactionRow] = []
+    for start in range(0, len(ids), BATCH):
+        query = select(TransactionRow).where(
+            TransactionRow.transaction_id.in_(ids[start : start + BATCH])
+        )
+        rows.extend(session.scalars(query))
+    return sorted(rows, key=lambda row: (row.timestamp, row.transaction_id))
+
+
+def _choice(kind: type[_E], value: str, what: str) -> _E:
+    try:
+        return kind(value)
+    except ValueError:
+        choices = ", ".join(member.value for member in kind)
+        raise InputError(f"unknown {what} {value!r}; use one of {choices}") from None
+
+
+def _state(case: Case) -> dict[str, Any]:
+    return {"status": case.status, "score": case.score, "alerts": case.summary.get("alerts", 0)}
+
+
+def _case_row(case: Case) -> dict[str, Any]:
+    return {
+        "case_id": case.id,
+        "account": case.account,
+        "status": case.status,
+        "score": case.score,
+        "assigned_to": case.assigned_to,
+        "opened_at": _iso(case.opened_at),
+        "opened_by": case.opened_by,
+        "updated_at": _iso(case.updated_at),
+        "summary": case.summary,
+    }
+
+
+def _alert(alert: MonitoringAlert) -> dict[str, Any]:
+    return {
+        "alert_id": alert.id,
+        "rule": alert.rule,
+        "typology": alert.typology,
+        "score": alert.score,
+        "window_start": _iso(alert.window_start),
+        "window_end": _iso(alert.window_end),
+        "transaction_ids": list(alert.transaction_ids),
+        "evidence": alert.evidence,
+        "status": alert.status,
+        "created_at": _iso(alert.created_at),
+    }
+
+
+def _decision(decision: CaseDecision) -> dict[str, Any]:
+    return {
+        "decision_id": decision.id,
+        "action": decision.action,
+        "reason": decision.reason,
+        "status": decision.status,
+        "proposed_by": decision.proposed_by,
+        "proposed_at": _iso(decision.proposed_at),
+        "approved_by": decision.approved_by,
+        "approved_at": _iso(decision.approved_at),
+    }
+
+
+def _reported(record: dict[str, Any]) -> dict[str, Any]:
+    """A transaction as a report gives it, from the record the loader kept."""
+    shown = {
+        key: record.get(key)
+        for key in ("id", "timestamp", "amount", "currency", "channel", "reference", "purpose")
+    }
+    for side in ("originator", "beneficiary"):
+        party = record.get(side) or {}
+        shown[side] = {key: party.get(key) for key in PARTY_FIELDS}
+    return shown
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
