@@ -126,7 +126,7 @@ COUNTS = ("count", "distinct_counterparties", "in_count", "out_count")
 """Conditions on a number of things; the others are sums, in the pack's currency."""
 
 
-def reaches(rule: Rule, values: Values) -> bool:
+def reaches(rule: Rule, values: Values | _Window) -> bool:
     """Whether a window's values reach every threshold of the rule."""
     for key, threshold in rule.condition.items():
         if key == "out_in_ratio":
@@ -246,16 +246,17 @@ class _Window:
             self.out_count -= 1
             self.out_sum -= event.amount
 
-    def values(self) -> Values:
-        return Values(
-            count=len(self.events),
-            sum=self.amount,
-            distinct_counterparties=len(self.parties),
-            in_count=self.in_count,
-            out_count=self.out_count,
-            in_sum=self.in_sum,
-            out_sum=self.out_sum,
-        )
+    @property
+    def count(self) -> int:
+        return len(self.events)
+
+    @property
+    def sum(self) -> int:
+        return self.amount
+
+    @property
+    def distinct_counterparties(self) -> int:
+        return len(self.parties)
 
 
 class Monitor:
@@ -342,7 +343,7 @@ class Monitor:
         events = window.events
         while events and events[0].time <= floor:
             window.drop()
-        if len(events) < least or not reaches(rule, window.values()):
+        if len(events) < least or not reaches(rule, window):
             return None
         alert = _alert(rule, list(events), now)
         window.reset = now
@@ -379,24 +380,31 @@ def run_batch(
             chosen = sides.filter(passes_expr(rule))  # in input order already
         else:
             chosen = path_events(rule, transfers.lazy(), context).sort("seq", "ids")
+        # Only keys whose events over the whole input reach the thresholds can have a window
+        # that does (every condition but the ratio only grows with the window; a ratio needs
+        # money in and out): the others are left out before the rolling windows.
+        possible = chosen.group_by("key").agg(*_aggregates(rule)).filter(_possible_expr(rule))
+        chosen = chosen.join(possible.select("key"), on="key", how="semi", maintain_order="left")
         reached = (
             chosen.rolling(index_column="time", period=rule.window, group_by="key", closed="right")
             .agg(*_aggregates(rule))
             .filter(_reaches_expr(rule))
             .select("key", "time")
         )
-        plans += [chosen, reached]
-    # One collect for every rule's plan runs them in parallel; the grouping of the reached
+        plans.append((chosen, reached))
+    # One collect for every rule's windows runs them in parallel; the grouping of the reached
     # windows is done after it, because polars 2.1's optimiser folds a rolling aggregation
     # followed by a group_by into a plain group_by (the windows are lost).
-    found = pl.collect_all(plans)
+    found = pl.collect_all([reached for _chosen, reached in plans])
     alerts: list[Alert] = []
-    for rule, chosen, reached in zip(rules, found[::2], found[1::2], strict=True):
+    for rule, (chosen, _plan), reached in zip(rules, plans, found, strict=True):
         if reached.is_empty():
             continue
         moments = reached.group_by("key").agg(pl.col("time").unique().sort()).sort("key")
-        histories = chosen.join(moments.select("key"), on="key", how="semi").partition_by(
-            "key", as_dict=True, maintain_order=True
+        histories = (
+            chosen.join(moments.lazy().select("key"), on="key", how="semi", maintain_order="left")
+            .collect()
+            .partition_by("key", as_dict=True, maintain_order=True)
         )
         for key, times in moments.iter_rows():
             alerts.extend(_replay(rule, _events(histories[(key,)]), list(times)))
@@ -421,6 +429,19 @@ def _aggregates(rule: Rule) -> list[Any]:
     if "out_in_ratio" in rule.condition:
         needed |= {"in_sum", "out_sum"}
     return [every[key].alias(key) for key in sorted(needed)]
+
+
+def _possible_expr(rule: Rule) -> Any:
+    """Whether a key's totals over the whole input may let some window reach the thresholds."""
+    import polars as pl
+
+    condition = pl.lit(True)
+    for key, threshold in rule.condition.items():
+        if key == "out_in_ratio":
+            condition &= (pl.col("in_sum") > 0) & (pl.col("out_sum") > 0)
+        else:
+            condition &= pl.col(key) >= (threshold if key in COUNTS else threshold * UNITS)
+    return condition
 
 
 def _reaches_expr(rule: Rule) -> Any:

@@ -349,17 +349,14 @@ def event_frame(transfers: Any, context: Context) -> Any:
 
     if not EVENT_SCHEMA:
         _schemas()
-    segments = pl.DataFrame(
-        {"account": list(context.segments), "segment": list(context.segments.values())},
-        schema={"account": pl.String, "segment": pl.String},
-    )
     sides = []
-    for account, direction, party, country in (
-        ("src", "out", "dst_party", "dst_country"),
-        ("dst", "in", "src_party", "src_country"),
+    for order, (account, direction, party, country) in enumerate(
+        (("src", "out", "dst_party", "dst_country"), ("dst", "in", "src_party", "src_country"))
     ):
         sides.append(
-            transfers.filter(pl.col(account).is_not_null()).select(
+            transfers.lazy()
+            .filter(pl.col(account).is_not_null())
+            .select(
                 "seq",
                 pl.col(account).alias("key"),
                 pl.col(account).alias("account"),
@@ -372,14 +369,19 @@ def event_frame(transfers: Any, context: Context) -> Any:
                 "channel",
                 "same_owner",
                 pl.col("id").alias("ids"),
+                (pl.col("seq") * 2 + order).alias("order"),  # as transfer_events: out, then in
             )
         )
-    frame = pl.concat(sides).join(segments, on="account", how="left", maintain_order="left")
-    return (
-        frame.select(*EVENT_SCHEMA)
-        .cast(EVENT_SCHEMA)
-        .sort("seq", "direction", descending=[False, True])  # as transfer_events: out, then in
-    )
+    frame = pl.concat(sides)
+    if context.segments:
+        segments = pl.LazyFrame(
+            {"account": list(context.segments), "segment": list(context.segments.values())},
+            schema={"account": pl.String, "segment": pl.String},
+        )
+        frame = frame.join(segments, on="account", how="left")
+    else:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias("segment"))
+    return frame.sort("order").select(*EVENT_SCHEMA).cast(EVENT_SCHEMA).collect()
 
 
 def transfer_passes_expr(f: Filter) -> Any:

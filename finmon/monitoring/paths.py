@@ -40,10 +40,11 @@ SEPARATOR = "\x1f"
 """Joins the transaction ids of a path in the event frame."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Chain:
     """A chain that may still grow: its transfers' originators and ids, the first's amount and
-    time, and the account it ends at."""
+    time, and the account it ends at (not frozen: one is made per transfer, and frozen
+    dataclasses are slow to make)."""
 
     origins: tuple[str, ...]
     ids: tuple[str, ...]
@@ -77,8 +78,10 @@ class Chains:
             pool = self._ending if t.dst in listed else self._from_listed
         else:
             pool = self._ending
-        for kept in (self._ending, self._from_listed):
-            _forget_before(kept.get(t.src), t.time - rule.window)
+        oldest = t.time - rule.window
+        _forget_before(self._ending.get(t.src), oldest)
+        if self._from_listed:
+            _forget_before(self._from_listed.get(t.src), oldest)
         for chain in pool.get(t.src, ()):
             if t.time - chain.first_time > rule.window:
                 continue
