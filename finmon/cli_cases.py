@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from finmon.cli import _actor, app, err, out
+from finmon.errors import InputError
 
 cases_app = typer.Typer(
     help="Cases: monitoring alerts grouped per account; review, propose, approve (four-eyes).",
@@ -129,6 +131,53 @@ def cases_approve(ctx: typer.Context, case_id: CaseId) -> None:
 
     status = approve_decision(case_id, actor=_actor(ctx))
     out.print(f"case {case_id} is now {status}", markup=False)
+
+
+@cases_app.command("report")
+def cases_report(
+    ctx: typer.Context,
+    case_id: CaseId,
+    schema: Annotated[
+        Path, typer.Option(help="The FIU's goAML XSD (the AFM's), patched by the configuration.")
+    ],
+    output: Annotated[Path, typer.Option(help="Write the goAML XML report here.")],
+    config: Annotated[
+        Path | None, typer.Option(help="goAML configuration YAML (default: the Kazakhstan one).")
+    ] = None,
+    reporting_person: Annotated[
+        str | None,
+        typer.Option(help="The reporting officer's name, SURNAME GIVEN (default: the approver)."),
+    ] = None,
+    rates: Annotated[
+        Path | None,
+        typer.Option(help="Rates CSV `currency,KZT` for transactions in other currencies."),
+    ] = None,
+) -> None:
+    """Write the suspicious-transaction report of a case approved for reporting, as goAML XML
+    validated against the FIU's schema (nothing is written when it does not validate)."""
+    from finmon.reports.from_cases import case_report
+    from finmon.reports.goaml import kz_schema, load_config, write_report
+    from finmon.store.cases import case_report_data, record_report
+    from finmon.transactions.wire import Rates
+
+    settings = load_config(config)
+    data = case_report_data(case_id)
+    table = Rates.read(rates) if rates is not None else None
+    if table is not None and table.to != settings.currency_code_local:
+        raise InputError(f"{rates}: rates into {table.to}, the report is in KZT")
+    report = case_report(
+        data,
+        settings,
+        reporting_person=reporting_person or str(data["approved_by"]),
+        rates=table.per_unit if table else None,
+    )
+    write_report(report, settings, kz_schema(schema, settings), output)
+    record_report(case_id, actor=_actor(ctx), path=output)
+    out.print(
+        f"case {case_id}: suspicious-transaction report {report.entity_reference} written to "
+        f"{output} ({len(report.transactions)} transactions, valid against {schema.name})",
+        markup=False,
+    )
 
 
 def _print_cases(

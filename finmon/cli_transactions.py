@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from finmon.cli import app, err, out
+from finmon.cli import _actor, app, err, out
 from finmon.errors import InputError
 from finmon.screening import DEFAULT_THRESHOLD
 
@@ -177,6 +177,7 @@ def transactions_alerts(
 
 @app.command("monitor")
 def monitor_command(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Transactions in any format check-payment reads.")],
     format: Annotated[
         str | None,
@@ -203,6 +204,12 @@ def monitor_command(
     output: Annotated[
         Path | None, typer.Option(help="Write the alerts to this .csv or .json.")
     ] = None,
+    store: Annotated[
+        bool,
+        typer.Option(
+            "--store", help="Keep the alerts in the store, for `finmon cases open` (audited)."
+        ),
+    ] = False,
 ) -> None:
     """Run monitoring rules over a transaction file: one alert per rule, account and window;
     then each account's typology score against the pack's review threshold."""
@@ -244,6 +251,11 @@ def monitor_command(
         out.print(shown)
     else:
         _write_alerts(output, rows)
+    if store:
+        from finmon.store.transactions import store_monitoring_alerts
+
+        new = store_monitoring_alerts(rows, actor=_actor(ctx), source=file.name)
+        err.print(f"{new:,} new alerts kept in the store ({len(rows) - new:,} kept before)")
     suspicion = [row for row in rows if "report" not in row["evidence"]]
     scores = typology_scores(suspicion)
     review = sum(score >= pack.review_threshold for score in scores.values())

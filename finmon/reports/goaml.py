@@ -148,6 +148,8 @@ class GoamlConfig:
     funds_codes: Mapping[str, str] = field(hash=False)
     gender_codes: Mapping[str, str] = field(hash=False)
     identification_codes: Mapping[str, str] = field(hash=False)
+    indicator_codes: Mapping[str, str] = field(hash=False)
+    """Monitoring rule id (or "default") -> the FIU's report indicator code."""
     account_type: str
     account_status: str
     signatory_role: str
@@ -181,6 +183,7 @@ _CODE_MAPS: dict[str, tuple[str, ...] | None] = {
     "funds_codes": ("with_account", "without_account"),
     "gender_codes": ("male", "female", "unknown"),
     "identification_codes": None,
+    "indicator_codes": None,
 }
 _OTHER = ("rentity_id", "utc_offset_hours", "non_bank_institution", "name_order", "schema_patches")
 _KEYS = frozenset((*_TEXT, *_OPTIONAL_TEXT, *_CODE_MAPS, *_OTHER))
@@ -197,6 +200,7 @@ _CODE_LISTS = {
     "account_type": "account_type",
     "account_status": "account_status_type",
     "signatory_role": "account_person_role_type",
+    "indicator_codes": "report_indicator_type",
 }
 
 

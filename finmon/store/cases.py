@@ -15,6 +15,7 @@ import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -242,6 +243,22 @@ def case_report_data(case_id: int, db: Database | None = None) -> dict[str, Any]
             "transactions": [_reported(row.record) for row in rows],
             "transactions_not_loaded": [i for i in ids if i not in loaded],
         }
+
+
+def record_report(case_id: int, *, actor: str, path: Path) -> None:
+    """Audit that a case's report was written: the file and its digest."""
+    from finmon.lists.reading import digest_of
+
+    db = default_database()
+    with db.write() as session:
+        case = _load(session, case_id)
+        append_audit(
+            session,
+            actor=actor,
+            action="case.report_written",
+            object=f"case:{case.id}",
+            after={"file": str(path), "sha256": digest_of(path)},
+        )
 
 
 def _file_alerts(

@@ -122,6 +122,59 @@ def load_transactions(
     return result
 
 
+def store_monitoring_alerts(
+    rows: Sequence[dict[str, Any]], *, actor: str, source: str, db: Database | None = None
+) -> int:
+    """Keep the alerts of a rules run (`finmon monitor --store`, rows as engine.numbered gives
+    them) as monitoring alerts, for cases to be opened on. An alert already kept (the same rule,
+    account, window end and transfers) is left alone, so a run can be repeated. Returns how
+    many are new."""
+    import hashlib
+
+    db = db or default_database()
+    now = utc_now()
+    found = []
+    for row in rows:
+        ids = ";".join(row["transaction_ids"])
+        digest = hashlib.sha256(ids.encode("utf-8")).hexdigest()[:32]
+        found.append(
+            {
+                "key": f"{row['rule']}:{row['account']}:{row['window_end']}:{digest}"[:400],
+                "account": row["account"][:100],
+                "rule": row["rule"],
+                "typology": row["typology"],
+                "score": round(float(row["score"]), 4),
+                "window_start": _datetime(row["window_start"]),
+                "window_end": _datetime(row["window_end"]),
+                "transaction_ids": row["transaction_ids"],
+                "evidence": row["evidence"],
+                "status": "open",
+                "created_by": actor,
+                "created_at": now,
+            }
+        )
+    unique = list({alert["key"]: alert for alert in found}.values())
+    with db.write() as session:
+        taken = _known_keys(session, [a["key"] for a in unique])
+        new = [a for a in unique if a["key"] not in taken]
+        for start in range(0, len(new), 5000):
+            session.execute(insert(core_table(MonitoringAlert)), new[start : start + 5000])
+        append_audit(
+            session,
+            actor=actor,
+            action="monitoring.store",
+            object=f"file:{source}",
+            after={"alerts": len(unique), "new": len(new)},
+        )
+    return len(new)
+
+
+def _datetime(text: str) -> Any:
+    import datetime as dt
+
+    return dt.datetime.fromisoformat(text)
+
+
 def list_monitoring_alerts(
     status: str = "open", db: Database | None = None
 ) -> list[dict[str, Any]]:
