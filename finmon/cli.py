@@ -334,7 +334,14 @@ def main() -> None:
 
 # The workflow commands (customers, alerts, freezes, lists diff) and the API's (users, serve)
 # register themselves on `app`.
-from finmon import cli_api, cli_cases, cli_transactions, cli_travel, cli_workflow  # noqa: E402, F401
+from finmon import (  # noqa: E402, F401
+    cli_api,
+    cli_cases,
+    cli_simulate,
+    cli_transactions,
+    cli_travel,
+    cli_workflow,
+)
 
 
 def _report_load(result: Any) -> None:
