@@ -343,7 +343,9 @@ class Monitor:
         events = window.events
         while events and events[0].time <= floor:
             window.drop()
-        if len(events) < least or not reaches(rule, window):
+        if not following(rule, window.reset, now) and (
+            len(events) < least or not reaches(rule, window)
+        ):
             return None
         alert = _alert(rule, list(events), now)
         window.reset = now
@@ -486,15 +488,22 @@ def _events(frame: Any) -> list[Event]:
 
 
 def _replay(rule: Rule, history: list[Event], times: list[dt.datetime]) -> list[Alert]:
-    """The resets of one key, at the group times where its window reached the thresholds."""
+    """The resets of one key, at the group times where its window reached the thresholds (and,
+    for a follow-up rule, at every group time: a follow-up needs no threshold)."""
     moments = [e.time for e in history]
     fired: list[Alert] = []
     reset = NEVER
-    for now in times:
+    for now in sorted(set(moments)) if rule.follow_up else times:
         floor = max(now - rule.window, reset)
         window = history[bisect.bisect_right(moments, floor) : bisect.bisect_right(moments, now)]
-        if not window or not reaches(rule, Values.of(window)):
+        if not window or not (following(rule, reset, now) or reaches(rule, Values.of(window))):
             continue
         fired.append(_alert(rule, window, now))
         reset = now
     return fired
+
+
+def following(rule: Rule, reset: dt.datetime, now: dt.datetime) -> bool:
+    """Whether a group falls in a follow-up rule's window after the key's last alert: then its
+    events are alerted whatever the thresholds (the rest of the pattern already found)."""
+    return rule.follow_up and reset is not NEVER and now - reset <= rule.window

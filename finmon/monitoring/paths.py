@@ -14,7 +14,7 @@ and (with a tolerance) every amount is within that share of e1's amount. From ch
 - `listed_link`: a transfer with a listed account on one side gets an event on the other side's
   account (one hop); with `hops: 2`, a chain of two transfers from a listed account, or into one,
   gets an event on the account at the far end (when it is not listed itself). The counterparty is
-  the listed account.
+  the listed account. With a tolerance, the second transfer passes on a similar amount.
 
 `Chains` derives the events one transfer at a time (the streaming engine), `path_events` for a
 whole input at once with polars joins (the batch engine); both give the same events.

@@ -14,7 +14,8 @@ sliding time window and fires when every threshold of its condition is reached. 
   `tolerance`) on to one gatherer within the window; condition on the distinct intermediaries;
   the gatherer, the source and the intermediaries are alerted;
 - `listed_link`: transfers with a listed or frozen party's account (one hop), or through one
-  account in between (two hops, `hops: 2`) within the window, in either direction.
+  account in between (two hops, `hops: 2`, the second transfer within `tolerance` of the first's
+  amount: money passed on) within the window, in either direction.
 
 Example (finmon/monitoring/packs/tf.yaml holds the shipped pack):
 
@@ -37,6 +38,8 @@ sides apart (`filter: {in: {...}, out: {...}}`). Amounts are in the pack's curre
 in another currency is converted with the pack's rates (or those given); one with no rate is
 refused.
 A rule with `report: threshold` finds threshold transactions to report (Article 4), not suspicion.
+A rule with `follow_up: true` alerts the later events of a key within the window after an alert
+as they come (for scatter_gather: the intermediaries after the first few).
 """
 
 from __future__ import annotations
@@ -89,8 +92,10 @@ _FIELDS = (
     "condition",
     "score",
     "report",
+    "follow_up",
 )
-_PACK_FIELDS = ("currency", "rates", "review_threshold", "jurisdictions", "rules")
+_PACK_FIELDS = ("currency", "rates", "review_threshold", "organisations", "jurisdictions", "rules")
+"""`organisations` only names a list for the rules to refer to (a YAML anchor)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +140,9 @@ class Rule:
     """How far each transfer of a path may be from the first's amount, as a share of it."""
     report: str | None = None
     """"threshold": the rule finds threshold transactions to report, not suspicion."""
+    follow_up: bool = False
+    """After an alert, later events of the same key within the window are alerted as they come
+    (the rest of a pattern already found), without waiting for the thresholds again."""
     sides: dict[str, Filter] = field(default_factory=dict)
     """For direction both: a filter for the events `in` and one for those `out`, beside the
     filter for both (`filter: {in: {...}, out: {...}}`)."""
@@ -255,8 +263,11 @@ def _rule(path: Path, number: int, item: Any, tables: dict[str, frozenset[str]])
         raise InputError(f"{where}: score {score} is above 1")
     hops = _hops(where, pattern, item.get("hops"))
     tolerance = _optional(where, "tolerance", item.get("tolerance"))
-    if tolerance is not None and (pattern not in ("cycle", "scatter_gather") or tolerance >= 1):
-        raise InputError(f"{where}: tolerance is a share below 1, for cycle and scatter_gather")
+    if tolerance is not None and (pattern == "transfers" or tolerance >= 1):
+        raise InputError(f"{where}: tolerance is a share below 1, for the path patterns")
+    follow_up = item.get("follow_up", False)
+    if not isinstance(follow_up, bool):
+        raise InputError(f"{where}: follow_up is true or false")
     report = item.get("report")
     if report not in (None, "threshold"):
         raise InputError(f"{where}: report {report!r}: the only kind is threshold")
@@ -283,6 +294,7 @@ def _rule(path: Path, number: int, item: Any, tables: dict[str, frozenset[str]])
         hops=hops,
         tolerance=tolerance,
         report=report,
+        follow_up=follow_up,
         sides={side: _filter(f"{where}: {side}", f, tables) for side, f in sides.items()},
     )
 
