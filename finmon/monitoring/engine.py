@@ -199,14 +199,15 @@ def _sum(events: Iterable[Event], direction: str) -> int:
     return sum(e.amount for e in events if e.direction == direction)
 
 
-def _order(event: Event) -> tuple[int, str]:
-    """The order of events within a group: input order, then the transfers behind them."""
-    return event.seq, SEPARATOR.join(event.ids)
+def _order(event: Event) -> tuple[dt.datetime, int, str]:
+    """The order of a window's events: time, input order, then the transfers behind them."""
+    return event.time, event.seq, SEPARATOR.join(event.ids)
 
 
 @dataclass(slots=True)
 class _Window:
-    """One rule's window over one key: the events it holds, and the pending group."""
+    """One rule's window over one key: the events it holds (some may be older than the window
+    until it is next decided), their totals, and whether the last group is still open."""
 
     events: deque[Event] = field(default_factory=deque)
     parties: dict[str, int] = field(default_factory=dict)
@@ -217,7 +218,10 @@ class _Window:
     out_count: int = 0
     out_sum: int = 0
     reset: dt.datetime = NEVER
-    pending: list[Event] = field(default_factory=list)
+    last: dt.datetime = NEVER
+    """The time of the last group."""
+    open: bool = False
+    """Whether the last group is still to be decided."""
 
     def add(self, event: Event) -> None:
         self.events.append(event)
@@ -230,6 +234,8 @@ class _Window:
         elif event.direction == "out":
             self.out_count += 1
             self.out_sum += event.amount
+        self.last = event.time
+        self.open = True
 
     def drop(self) -> None:
         event = self.events.popleft()
@@ -259,18 +265,59 @@ class _Window:
         return len(self.parties)
 
 
+def possible(rule: Rule, values: Values | _Window) -> bool:
+    """Whether a window holding at least these events could reach the rule's thresholds: every
+    condition but the ratio only shrinks as events leave; a ratio needs money in and out. (The
+    batch engine's _possible_expr over whole-input totals says the same.)"""
+    for key, threshold in rule.condition.items():
+        if key == "out_in_ratio":
+            if values.in_sum <= 0 or values.out_sum <= 0:
+                return False
+        elif getattr(values, key) < (threshold if key in COUNTS else threshold * UNITS):
+            return False
+    return True
+
+
+_VALUES: dict[str, Callable[[_Window], int]] = {
+    "count": lambda w: len(w.events),
+    "distinct_counterparties": lambda w: len(w.parties),
+}
+
+
+def _attribute(key: str) -> Callable[[_Window], int]:
+    return lambda window: int(getattr(window, key))
+
+
+def _possible_check(rule: Rule) -> Callable[[_Window], bool]:
+    """possible(rule, window) as one function over a window's running totals (the streaming
+    engine asks it at every group)."""
+    bars = [
+        (key, threshold if key in COUNTS else threshold * UNITS)
+        for key, threshold in rule.condition.items()
+        if key != "out_in_ratio"
+    ]
+    ratio = "out_in_ratio" in rule.condition
+    values = [(_VALUES.get(key) or _attribute(key), bar) for key, bar in bars]
+
+    def check(window: _Window) -> bool:
+        if ratio and (window.in_sum <= 0 or window.out_sum <= 0):
+            return False
+        return all(value(window) >= bar for value, bar in values)
+
+    return check
+
+
 class Monitor:
-    """The streaming engine: feed transfers in time order; alerts come out as groups close."""
+    """The streaming engine: feed transfers in time order; alerts come out as groups close.
+
+    A key's group is decided when the key's next later event arrives (or at `finish`). A window
+    is pruned only when it is decided and could reach the thresholds even with its old events
+    (most cannot): what it holds then is what a pruned window would have held, and more."""
 
     def __init__(self, rules: Sequence[Rule], context: Context | None = None) -> None:
         self.rules = list(rules)
         self.context = context or Context()
-        self._windows: dict[tuple[int, str], _Window] = {}
-        self._plain = [
-            (rule, rule.window, max(rule.condition.get(k, 0) for k in COUNTS))
-            for rule in self.rules
-        ]
-        """Each rule, its window and the fewest events that can reach its condition."""
+        self._windows: list[dict[str, _Window]] = [{} for _ in self.rules]
         self._checks: dict[str, list[tuple[int, Callable[[Event], bool]]]] = {
             side: [
                 (index, compiled(rule))
@@ -279,6 +326,7 @@ class Monitor:
             ]
             for side in ("in", "out")
         }
+        self._possible = [_possible_check(rule) for rule in self.rules]
         self._chains = {
             index: Chains(rule, self.context)
             for index, rule in enumerate(self.rules)
@@ -299,55 +347,52 @@ class Monitor:
         self._last = transaction.timestamp
         moved = transfer(self._seq, transaction, self.context)
         self._seq += 1
-        found: list[tuple[int, Event]] = [
-            (index, event)
-            for event in transfer_events(moved, self.context)
-            for index, check in self._checks[event.direction]
-            if check(event)
-        ]
-        for index, chains in self._chains.items():
-            found += [(index, event) for event in chains.feed(moved)]
         fired: list[Alert] = []
-        windows = self._windows
-        for index, event in found:
-            window = windows.get((index, event.key))
-            if window is None:
-                window = windows[index, event.key] = _Window()
-            elif window.pending and window.pending[0].time < event.time:
-                alert = self._close(index, window)
-                if alert is not None:
-                    fired.append(alert)
-            window.pending.append(event)
+        for event in transfer_events(moved, self.context):
+            for index, check in self._checks[event.direction]:
+                if check(event):
+                    self._take(index, event, fired)
+        for index, chains in self._chains.items():
+            for event in chains.feed(moved):
+                self._take(index, event, fired)
         return fired
 
     def finish(self) -> list[Alert]:
         """Close every open group (the end of the input, or of the day)."""
         fired = []
-        for (index, _key), window in self._windows.items():
-            if window.pending:
-                alert = self._close(index, window)
-                if alert is not None:
-                    fired.append(alert)
+        for index, windows in enumerate(self._windows):
+            for window in windows.values():
+                if window.open:
+                    alert = self._close(index, window)
+                    if alert is not None:
+                        fired.append(alert)
         return fired
 
+    def _take(self, index: int, event: Event, fired: list[Alert]) -> None:
+        windows = self._windows[index]
+        window = windows.get(event.key)
+        if window is None:
+            window = windows[event.key] = _Window()
+        elif window.open and window.last < event.time:
+            alert = self._close(index, window)
+            if alert is not None:
+                fired.append(alert)
+        window.add(event)
+
     def _close(self, index: int, window: _Window) -> Alert | None:
-        rule, period, least = self._plain[index]
-        pending = window.pending
-        now = pending[0].time
-        for event in pending if len(pending) == 1 else sorted(pending, key=_order):
-            window.add(event)
-        window.pending = []
-        floor = now - period
-        if window.reset > floor:
-            floor = window.reset
+        rule = self.rules[index]
+        window.open = False
+        now = window.last
+        follow = following(rule, window.reset, now)
+        if not follow and not self._possible[index](window):
+            return None
+        floor = max(now - rule.window, window.reset)
         events = window.events
         while events and events[0].time <= floor:
             window.drop()
-        if not following(rule, window.reset, now) and (
-            len(events) < least or not reaches(rule, window)
-        ):
+        if not follow and not reaches(rule, window):
             return None
-        alert = _alert(rule, list(events), now)
+        alert = _alert(rule, sorted(events, key=_order), now)
         window.reset = now
         while events:
             window.drop()
@@ -380,19 +425,30 @@ def run_batch(
     for rule in rules:
         if rule.pattern == "transfers":
             chosen = sides.filter(passes_expr(rule))  # in input order already
-        else:
-            chosen = path_events(rule, transfers.lazy(), context).sort("seq", "ids")
+        else:  # made once: the rolling windows and the replay both read them
+            chosen = path_events(rule, transfers.lazy(), context).sort("seq", "ids").collect()
+            chosen = chosen.lazy()
         # Only keys whose events over the whole input reach the thresholds can have a window
         # that does (every condition but the ratio only grows with the window; a ratio needs
         # money in and out): the others are left out before the rolling windows.
         possible = chosen.group_by("key").agg(*_aggregates(rule)).filter(_possible_expr(rule))
         chosen = chosen.join(possible.select("key"), on="key", how="semi", maintain_order="left")
-        reached = (
-            chosen.rolling(index_column="time", period=rule.window, group_by="key", closed="right")
-            .agg(*_aggregates(rule))
-            .filter(_reaches_expr(rule))
-            .select("key", "time")
-        )
+        if "distinct_counterparties" in rule.condition:
+            windows = chosen.rolling(
+                index_column="time", period=rule.window, group_by="key", closed="right"
+            ).agg(*_aggregates(rule))
+        else:  # sums and counts only: rolling sums by time, faster than a rolling group_by
+            windows = chosen.select(
+                "key",
+                "time",
+                *(
+                    value.rolling_sum_by("time", window_size=rule.window, closed="right")
+                    .over("key")
+                    .alias(name)
+                    for name, value in _summands(rule).items()
+                ),
+            )
+        reached = windows.filter(_reaches_expr(rule)).select("key", "time")
         plans.append((chosen, reached))
     # One collect for every rule's windows runs them in parallel; the grouping of the reached
     # windows is done after it, because polars 2.1's optimiser folds a rolling aggregation
@@ -403,13 +459,14 @@ def run_batch(
         if reached.is_empty():
             continue
         moments = reached.group_by("key").agg(pl.col("time").unique().sort()).sort("key")
-        histories = (
+        histories: dict[str, list[Event]] = {}
+        for event in _events(
             chosen.join(moments.lazy().select("key"), on="key", how="semi", maintain_order="left")
             .collect()
-            .partition_by("key", as_dict=True, maintain_order=True)
-        )
+        ):
+            histories.setdefault(event.key, []).append(event)
         for key, times in moments.iter_rows():
-            alerts.extend(_replay(rule, _events(histories[(key,)]), list(times)))
+            alerts.extend(_replay(rule, histories[key], list(times)))
     return alerts
 
 
@@ -422,15 +479,35 @@ def _aggregates(rule: Rule) -> list[Any]:
         "count": pl.len(),
         "sum": pl.col("amount").sum(),
         "distinct_counterparties": pl.col("party").n_unique(),
-        "in_count": inward.sum(),
-        "out_count": outward.sum(),
-        "in_sum": pl.col("amount").filter(inward).sum(),
-        "out_sum": pl.col("amount").filter(outward).sum(),
+        "in_count": inward.cast(pl.Int64).sum(),
+        "out_count": outward.cast(pl.Int64).sum(),
+        # A sum of amounts zeroed on the other side: plain sums roll faster than filtered ones.
+        "in_sum": pl.when(inward).then(pl.col("amount")).otherwise(0).sum(),
+        "out_sum": pl.when(outward).then(pl.col("amount")).otherwise(0).sum(),
     }
     needed = {k for k in rule.condition if k != "out_in_ratio"}
     if "out_in_ratio" in rule.condition:
         needed |= {"in_sum", "out_sum"}
     return [every[key].alias(key) for key in sorted(needed)]
+
+
+def _summands(rule: Rule) -> dict[str, Any]:
+    """For a rule whose condition is sums and counts: what each event adds to each value."""
+    import polars as pl
+
+    inward, outward = pl.col("direction") == "in", pl.col("direction") == "out"
+    every = {
+        "count": pl.lit(1, pl.Int64),
+        "sum": pl.col("amount"),
+        "in_count": inward.cast(pl.Int64),
+        "out_count": outward.cast(pl.Int64),
+        "in_sum": pl.when(inward).then(pl.col("amount")).otherwise(0),
+        "out_sum": pl.when(outward).then(pl.col("amount")).otherwise(0),
+    }
+    needed = {k for k in rule.condition if k != "out_in_ratio"}
+    if "out_in_ratio" in rule.condition:
+        needed |= {"in_sum", "out_sum"}
+    return {key: every[key] for key in sorted(needed)}
 
 
 def _possible_expr(rule: Rule) -> Any:

@@ -34,6 +34,7 @@ class Context:
     rates: Mapping[str, Decimal] = field(default_factory=dict)
     """Units of `currency` per one unit of each other currency."""
     segments: Mapping[str, str] = field(default_factory=dict)
+    """Each account's segment, in lower case."""
     listed: frozenset[str] = frozenset()
     _factors: dict[str, Decimal] = field(default_factory=dict, compare=False, repr=False)
 
@@ -50,7 +51,7 @@ class Context:
         return cls(
             currency=pack.currency,
             rates={**pack.rates, **(rates or {})},
-            segments=dict(segments or {}),
+            segments={account: segment.lower() for account, segment in (segments or {}).items()},
             listed=frozenset(listed),
         )
 
@@ -60,6 +61,15 @@ class Context:
         if factor is None:
             factor = self._factors[transaction.currency] = self._factor(transaction)
         return int((transaction.amount * factor).to_integral_value())
+
+    def all_units(self, transactions: Sequence[Transaction]) -> list[int]:
+        """units() of every transaction (the batch engine's column)."""
+        factors = {}
+        for currency in {t.currency for t in transactions}:
+            factors[currency] = self._factor(
+                next(t for t in transactions if t.currency == currency)
+            )
+        return [int((t.amount * factors[t.currency]).to_integral_value()) for t in transactions]
 
     def _factor(self, transaction: Transaction) -> Decimal:
         currency = transaction.currency.upper()
@@ -188,18 +198,32 @@ def transfer_passes(f: Filter, t: Transfer | Event) -> bool:
 def compiled(rule: Rule) -> Callable[[Event], bool]:
     """passes(rule, event) for a transfers rule's events of a direction it counts, as one
     function with only the checks the rule's filters need (the streaming engine's hot path)."""
-    common = _checks(rule.filter)
-    sides = {side: _checks(f) for side, f in rule.sides.items()}
-    if sides:
-        return lambda event: (
-            all(check(event) for check in common)
-            and all(check(event) for check in sides.get(event.direction, ()))
-        )
-    if not common:
-        return lambda event: True
-    if len(common) == 1:
-        return common[0]
-    return lambda event: all(check(event) for check in common)
+    common = _all(_checks(rule.filter))
+    if not rule.sides:
+        return common
+    sides = {side: _all(_checks(f)) for side, f in rule.sides.items()}
+    everything = _always
+    return lambda event: common(event) and sides.get(event.direction, everything)(event)
+
+
+def _always(event: Event) -> bool:
+    return True
+
+
+def _all(checks: list[Callable[[Event], bool]]) -> Callable[[Event], bool]:
+    """One function that is true when every check is (a chain of `and`, cheaper than all())."""
+    if not checks:
+        return _always
+    combined = checks[0]
+    for check in checks[1:]:
+        combined = _both(combined, check)
+    return combined
+
+
+def _both(
+    first: Callable[[Event], bool], second: Callable[[Event], bool]
+) -> Callable[[Event], bool]:
+    return lambda event: first(event) and second(event)
 
 
 def _checks(f: Filter) -> list[Callable[[Event], bool]]:
@@ -223,8 +247,12 @@ def _checks(f: Filter) -> list[Callable[[Event], bool]]:
     if f.same_owner is not None:
         same = f.same_owner
         found.append(lambda e: e.same_owner is same)
-    if f.segments is not None or f.except_segments is not None:
-        found.append(lambda e: segment_passes(f, e.segment))
+    if f.segments is not None:
+        wanted = f.segments
+        found.append(lambda e: (e.segment or "") in wanted)
+    if f.except_segments is not None:
+        unwanted = f.except_segments
+        found.append(lambda e: (e.segment or "") not in unwanted)
     if f.counterparty_countries is not None:
         countries = f.counterparty_countries
         found.append(lambda e: (e.counterparty_country or "").upper() in countries)
@@ -319,7 +347,7 @@ def transfer_frame(transactions: Sequence[Transaction], context: Context) -> Any
             "id": [t.id for t in transactions],
             "src": [p.account for p in ours],
             "dst": [p.account for p in theirs],
-            "amount": [context.units(t) for t in transactions],
+            "amount": context.all_units(transactions),
             "src_party": [p.account or p.name or "?" for p in ours],
             "dst_party": [p.account or p.name or "?" for p in theirs],
             "src_country": [p.country for p in ours],
