@@ -14,10 +14,11 @@ source):
   covers the window's first to last time and names every transfer behind it.
 
 `run_batch` computes the window of every group at once with polars and replays the resets only
-for the keys where some window reached the thresholds (a reset only shrinks later windows, so no
-other group can fire). `Monitor` keeps each key's window as events arrive and decides a group when
-the key's next later event arrives (or at `finish`). Amounts are compared in exact
-ten-thousandths of the pack's currency, so both engines reach the same sums.
+for the keys where some window reached the thresholds (before a key's first alert its windows
+are the whole windows, so no other key can fire; see _replay for the group times tried).
+`Monitor` keeps each key's window as events arrive and decides a group when the key's next later
+event arrives (or at `finish`). Amounts are compared in exact ten-thousandths of the pack's
+currency, so both engines reach the same sums.
 """
 
 from __future__ import annotations
@@ -433,21 +434,9 @@ def run_batch(
         # money in and out): the others are left out before the rolling windows.
         possible = chosen.group_by("key").agg(*_aggregates(rule)).filter(_possible_expr(rule))
         chosen = chosen.join(possible.select("key"), on="key", how="semi", maintain_order="left")
-        if "distinct_counterparties" in rule.condition:
-            windows = chosen.rolling(
-                index_column="time", period=rule.window, group_by="key", closed="right"
-            ).agg(*_aggregates(rule))
-        else:  # sums and counts only: rolling sums by time, faster than a rolling group_by
-            windows = chosen.select(
-                "key",
-                "time",
-                *(
-                    value.rolling_sum_by("time", window_size=rule.window, closed="right")
-                    .over("key")
-                    .alias(name)
-                    for name, value in _summands(rule).items()
-                ),
-            )
+        windows = chosen.rolling(
+            index_column="time", period=rule.window, group_by="key", closed="right"
+        ).agg(*_aggregates(rule))
         reached = windows.filter(_reaches_expr(rule)).select("key", "time")
         plans.append((chosen, reached))
     # One collect for every rule's windows runs them in parallel; the grouping of the reached
@@ -489,25 +478,6 @@ def _aggregates(rule: Rule) -> list[Any]:
     if "out_in_ratio" in rule.condition:
         needed |= {"in_sum", "out_sum"}
     return [every[key].alias(key) for key in sorted(needed)]
-
-
-def _summands(rule: Rule) -> dict[str, Any]:
-    """For a rule whose condition is sums and counts: what each event adds to each value."""
-    import polars as pl
-
-    inward, outward = pl.col("direction") == "in", pl.col("direction") == "out"
-    every = {
-        "count": pl.lit(1, pl.Int64),
-        "sum": pl.col("amount"),
-        "in_count": inward.cast(pl.Int64),
-        "out_count": outward.cast(pl.Int64),
-        "in_sum": pl.when(inward).then(pl.col("amount")).otherwise(0),
-        "out_sum": pl.when(outward).then(pl.col("amount")).otherwise(0),
-    }
-    needed = {k for k in rule.condition if k != "out_in_ratio"}
-    if "out_in_ratio" in rule.condition:
-        needed |= {"in_sum", "out_sum"}
-    return {key: every[key] for key in sorted(needed)}
 
 
 def _possible_expr(rule: Rule) -> Any:
@@ -565,12 +535,17 @@ def _events(frame: Any) -> list[Event]:
 
 
 def _replay(rule: Rule, history: list[Event], times: list[dt.datetime]) -> list[Alert]:
-    """The resets of one key, at the group times where its window reached the thresholds (and,
-    for a follow-up rule, at every group time: a follow-up needs no threshold)."""
+    """The resets of one key, at the group times where its window reached the thresholds.
+
+    A reset only shrinks later windows, which cannot make counts and sums reach a threshold they
+    did not reach before; but it can bring a ratio into its range, and a follow-up needs no
+    threshold at all: for those rules every group time after the first is tried."""
     moments = [e.time for e in history]
     fired: list[Alert] = []
     reset = NEVER
-    for now in sorted(set(moments)) if rule.follow_up else times:
+    if rule.follow_up or "out_in_ratio" in rule.condition:
+        times = [now for now in sorted(set(moments)) if now >= times[0]]
+    for now in times:
         floor = max(now - rule.window, reset)
         window = history[bisect.bisect_right(moments, floor) : bisect.bisect_right(moments, now)]
         if not window or not (following(rule, reset, now) or reaches(rule, Values.of(window))):
