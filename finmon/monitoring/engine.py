@@ -33,6 +33,7 @@ from typing import Any
 
 from finmon.errors import InputError
 from finmon.monitoring.events import (
+    EVENT_SCHEMA,
     UNITS,
     Context,
     Event,
@@ -422,29 +423,33 @@ def run_batch(
     context = context or Context()
     transfers = transfer_frame(ordered(transactions), context)
     sides = event_frame(transfers, context).lazy()
+    # Each rule's events: a filter of the sides for transfer rules; the path patterns' findings
+    # made first, all at once (the rolling windows and the replay both read them).
+    paths = [i for i, rule in enumerate(rules) if rule.pattern != "transfers"]
+    made = pl.collect_all(
+        [path_events(rules[i], transfers.lazy(), context).sort("seq", "ids") for i in paths]
+    )
+    found_paths = dict(zip(paths, made, strict=True))
+    events = [
+        found_paths[i].lazy() if i in found_paths else sides.filter(passes_expr(rule))
+        for i, rule in enumerate(rules)
+    ]
     plans = []
-    for rule in rules:
-        if rule.pattern == "transfers":
-            chosen = sides.filter(passes_expr(rule))  # in input order already
-        else:  # made once: the rolling windows and the replay both read them
-            chosen = path_events(rule, transfers.lazy(), context).sort("seq", "ids").collect()
-            chosen = chosen.lazy()
+    for rule, chosen in zip(rules, events, strict=True):
         # Only keys whose events over the whole input reach the thresholds can have a window
         # that does (every condition but the ratio only grows with the window; a ratio needs
         # money in and out): the others are left out before the rolling windows.
         possible = chosen.group_by("key").agg(*_aggregates(rule)).filter(_possible_expr(rule))
-        chosen = chosen.join(possible.select("key"), on="key", how="semi", maintain_order="left")
-        windows = chosen.rolling(
+        kept = chosen.join(possible.select("key"), on="key", how="semi", maintain_order="left")
+        windows = kept.rolling(
             index_column="time", period=rule.window, group_by="key", closed="right"
         ).agg(*_aggregates(rule))
-        reached = windows.filter(_reaches_expr(rule)).select("key", "time")
-        plans.append((chosen, reached))
+        plans.append(windows.filter(_reaches_expr(rule)).select("key", "time"))
     # One collect for every rule's windows runs them in parallel; the grouping of the reached
     # windows is done after it, because polars 2.1's optimiser folds a rolling aggregation
     # followed by a group_by into a plain group_by (the windows are lost).
-    found = pl.collect_all([reached for _chosen, reached in plans])
     alerts: list[Alert] = []
-    for rule, (chosen, _plan), reached in zip(rules, plans, found, strict=True):
+    for rule, chosen, reached in zip(rules, events, pl.collect_all(plans), strict=True):
         if reached.is_empty():
             continue
         moments = reached.group_by("key").agg(pl.col("time").unique().sort()).sort("key")
@@ -513,24 +518,11 @@ def _reaches_expr(rule: Rule) -> Any:
 
 
 def _events(frame: Any) -> list[Event]:
-    """The rows of an event frame as Events, in the frame's order."""
+    """The rows of an event frame as Events, in the frame's order (the frame's columns are the
+    Event's fields in order, the transfers' ids joined)."""
     return [
-        Event(
-            seq=row["seq"],
-            key=row["key"],
-            account=row["account"],
-            time=row["time"],
-            direction=row["direction"],
-            amount=row["amount"],
-            counterparty=row["party"],
-            counterparty_country=row["party_country"],
-            cross_border=row["cross_border"],
-            channel=row["channel"],
-            same_owner=row["same_owner"],
-            segment=row["segment"],
-            ids=tuple(row["ids"].split(SEPARATOR)),
-        )
-        for row in frame.iter_rows(named=True)
+        Event(*row[:-1], tuple(row[-1].split(SEPARATOR)))  # type: ignore[call-arg]
+        for row in frame.select(*EVENT_SCHEMA).iter_rows()
     ]
 
 

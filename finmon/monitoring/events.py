@@ -288,6 +288,7 @@ def segment_passes(f: Filter, segment: str | None) -> bool:
 
 TRANSFER_SCHEMA: dict[str, Any] = {}
 EVENT_SCHEMA: dict[str, Any] = {}
+"""The event frame's columns: Event's fields in order (`party` for counterparty ...)."""
 
 
 def _schemas() -> None:
@@ -353,7 +354,7 @@ def transfer_frame(transactions: Sequence[Transaction], context: Context) -> Any
             "src_country": [p.country for p in ours],
             "dst_country": [p.country for p in theirs],
             "cross_border": None,
-            "channel": [(t.channel or "").lower() for t in transactions],
+            "channel": [t.channel or "" for t in transactions],
             "same_owner": [
                 bool(a.id and b.id and a.id.strip() == b.id.strip())
                 for a, b in zip(ours, theirs, strict=True)
@@ -364,6 +365,7 @@ def transfer_frame(transactions: Sequence[Transaction], context: Context) -> Any
     src, dst = pl.col("src_country"), pl.col("dst_country")
     return frame.with_columns(
         pl.col("time").cast(TRANSFER_SCHEMA["time"]),
+        pl.col("channel").str.to_lowercase(),
         pl.when(src.is_not_null() & (src != "") & dst.is_not_null() & (dst != ""))
         .then(src.str.to_uppercase() != dst.str.to_uppercase())
         .alias("cross_border"),
