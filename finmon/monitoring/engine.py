@@ -29,6 +29,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from finmon.errors import InputError
@@ -37,6 +38,7 @@ from finmon.monitoring.events import (
     UNITS,
     Context,
     Event,
+    chained,
     compiled,
     event_frame,
     ordered,
@@ -267,6 +269,35 @@ class _Window:
         return len(self.parties)
 
 
+class _PlainWindow(_Window):
+    """A window for a rule that does not count distinct counterparties: it leaves `parties`
+    alone (most rules; the streaming engine's commonest work)."""
+
+    __slots__ = ()
+
+    def add(self, event: Event) -> None:
+        self.events.append(event)
+        self.amount += event.amount
+        if event.direction == "in":
+            self.in_count += 1
+            self.in_sum += event.amount
+        elif event.direction == "out":
+            self.out_count += 1
+            self.out_sum += event.amount
+        self.last = event.time
+        self.open = True
+
+    def drop(self) -> None:
+        event = self.events.popleft()
+        self.amount -= event.amount
+        if event.direction == "in":
+            self.in_count -= 1
+            self.in_sum -= event.amount
+        elif event.direction == "out":
+            self.out_count -= 1
+            self.out_sum -= event.amount
+
+
 def possible(rule: Rule, values: Values | _Window) -> bool:
     """Whether a window holding at least these events could reach the rule's thresholds: every
     condition but the ratio only shrinks as events leave; a ratio needs money in and out. (The
@@ -280,33 +311,29 @@ def possible(rule: Rule, values: Values | _Window) -> bool:
     return True
 
 
-_VALUES: dict[str, Callable[[_Window], int]] = {
-    "count": lambda w: len(w.events),
-    "distinct_counterparties": lambda w: len(w.parties),
-}
-
-
-def _attribute(key: str) -> Callable[[_Window], int]:
-    return lambda window: int(getattr(window, key))
-
-
 def _possible_check(rule: Rule) -> Callable[[_Window], bool]:
     """possible(rule, window) as one function over a window's running totals (the streaming
-    engine asks it at every group)."""
-    bars = [
-        (key, threshold if key in COUNTS else threshold * UNITS)
-        for key, threshold in rule.condition.items()
-        if key != "out_in_ratio"
-    ]
-    ratio = "out_in_ratio" in rule.condition
-    values = [(_VALUES.get(key) or _attribute(key), bar) for key, bar in bars]
+    engine asks it at every group): a chain of comparisons, the counts first."""
+    checks: list[Callable[[_Window], bool]] = []
+    for key, threshold in sorted(rule.condition.items(), key=lambda item: item[0] not in COUNTS):
+        bar = threshold if key in COUNTS else threshold * UNITS
+        if key == "out_in_ratio":
+            checks.append(_money_both_ways)
+        elif key == "count":
+            checks.append(_at_least(lambda w: len(w.events), bar))
+        elif key == "distinct_counterparties":
+            checks.append(_at_least(lambda w: len(w.parties), bar))
+        else:
+            checks.append(_at_least(attrgetter(key), bar))
+    return chained(checks)
 
-    def check(window: _Window) -> bool:
-        if ratio and (window.in_sum <= 0 or window.out_sum <= 0):
-            return False
-        return all(value(window) >= bar for value, bar in values)
 
-    return check
+def _money_both_ways(window: _Window) -> bool:
+    return window.in_sum > 0 and window.out_sum > 0
+
+
+def _at_least(value: Callable[[_Window], int], bar: float) -> Callable[[_Window], bool]:
+    return lambda window: value(window) >= bar
 
 
 class Monitor:
@@ -329,6 +356,10 @@ class Monitor:
             for side in ("in", "out")
         }
         self._possible = [_possible_check(rule) for rule in self.rules]
+        self._kinds = [
+            _Window if "distinct_counterparties" in rule.condition else _PlainWindow
+            for rule in self.rules
+        ]
         self._chains = {
             index: Chains(rule, self.context)
             for index, rule in enumerate(self.rules)
@@ -374,7 +405,7 @@ class Monitor:
         windows = self._windows[index]
         window = windows.get(event.key)
         if window is None:
-            window = windows[event.key] = _Window()
+            window = windows[event.key] = self._kinds[index]()
         elif window.open and window.last < event.time:
             alert = self._close(index, window)
             if alert is not None:
@@ -455,8 +486,9 @@ def run_batch(
         moments = reached.group_by("key").agg(pl.col("time").unique().sort()).sort("key")
         histories: dict[str, list[Event]] = {}
         for event in _events(
-            chosen.join(moments.lazy().select("key"), on="key", how="semi", maintain_order="left")
-            .collect()
+            chosen.join(
+                moments.lazy().select("key"), on="key", how="semi", maintain_order="left"
+            ).collect()
         ):
             histories.setdefault(event.key, []).append(event)
         for key, times in moments.iter_rows():

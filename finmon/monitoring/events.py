@@ -9,15 +9,18 @@ polars frames (`transfer_frame`, `event_frame`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from finmon.errors import InputError
 from finmon.monitoring.rules import NO_FILTER, Filter, Pack, Rule
 from finmon.transactions.model import Transaction
+
+T = TypeVar("T")
 
 UNITS = 10_000
 """Amounts are kept as integers of 1/UNITS of the pack's currency unit."""
@@ -153,30 +156,46 @@ def transfer(seq: int, t: Transaction, context: Context) -> Transfer:
 
 def transfer_events(t: Transfer, context: Context) -> list[Event]:
     """Both sides of a transfer that names an account: `out` for the originator's, `in` for the
-    beneficiary's."""
+    beneficiary's (built positionally: the streaming engine makes two per transfer)."""
     found = []
-    for account, direction, party, country in (
-        (t.src, "out", t.dst_party, t.dst_country),
-        (t.dst, "in", t.src_party, t.src_country),
-    ):
-        if account is not None:
-            found.append(
-                Event(
-                    seq=t.seq,
-                    key=account,
-                    account=account,
-                    time=t.time,
-                    direction=direction,
-                    amount=t.amount,
-                    counterparty=party,
-                    counterparty_country=country,
-                    cross_border=t.cross_border,
-                    channel=t.channel,
-                    same_owner=t.same_owner,
-                    segment=context.segments.get(account),
-                    ids=(t.id,),
-                )
+    segments = context.segments
+    ids = (t.id,)
+    if t.src is not None:
+        found.append(
+            Event(
+                t.seq,
+                t.src,
+                t.src,
+                t.time,
+                "out",
+                t.amount,
+                t.dst_party,
+                t.dst_country,
+                t.cross_border,
+                t.channel,
+                t.same_owner,
+                segments.get(t.src),
+                ids,
             )
+        )
+    if t.dst is not None:
+        found.append(
+            Event(
+                t.seq,
+                t.dst,
+                t.dst,
+                t.time,
+                "in",
+                t.amount,
+                t.src_party,
+                t.src_country,
+                t.cross_border,
+                t.channel,
+                t.same_owner,
+                segments.get(t.dst),
+                ids,
+            )
+        )
     return found
 
 
@@ -198,19 +217,26 @@ def transfer_passes(f: Filter, t: Transfer | Event) -> bool:
 def compiled(rule: Rule) -> Callable[[Event], bool]:
     """passes(rule, event) for a transfers rule's events of a direction it counts, as one
     function with only the checks the rule's filters need (the streaming engine's hot path)."""
-    common = _all(_checks(rule.filter))
+    common = chained(_checks(rule.filter))
     if not rule.sides:
         return common
-    sides = {side: _all(_checks(f)) for side, f in rule.sides.items()}
-    everything = _always
+    sides = {side: chained(_checks(f)) for side, f in rule.sides.items()}
+    everything: Callable[[Event], bool] = _always
     return lambda event: common(event) and sides.get(event.direction, everything)(event)
 
 
-def _always(event: Event) -> bool:
+def edge_check(f: Filter) -> Callable[[Transfer], bool]:
+    """transfer_passes(f, transfer) as one function (the path patterns' streaming hot path);
+    a filter's segments are about the account alerted, not the transfers of a path."""
+    edge = dataclasses.replace(f, segments=None, except_segments=None)
+    return chained(_checks(edge))  # type: ignore[arg-type]
+
+
+def _always(thing: Any) -> bool:
     return True
 
 
-def _all(checks: list[Callable[[Event], bool]]) -> Callable[[Event], bool]:
+def chained(checks: Sequence[Callable[[T], bool]]) -> Callable[[T], bool]:
     """One function that is true when every check is (a chain of `and`, cheaper than all())."""
     if not checks:
         return _always
@@ -220,10 +246,8 @@ def _all(checks: list[Callable[[Event], bool]]) -> Callable[[Event], bool]:
     return combined
 
 
-def _both(
-    first: Callable[[Event], bool], second: Callable[[Event], bool]
-) -> Callable[[Event], bool]:
-    return lambda event: first(event) and second(event)
+def _both(first: Callable[[T], bool], second: Callable[[T], bool]) -> Callable[[T], bool]:
+    return lambda thing: first(thing) and second(thing)
 
 
 def _checks(f: Filter) -> list[Callable[[Event], bool]]:

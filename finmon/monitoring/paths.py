@@ -30,8 +30,8 @@ from finmon.monitoring.events import (
     Context,
     Event,
     Transfer,
+    edge_check,
     segment_passes,
-    transfer_passes,
     transfer_passes_expr,
 )
 from finmon.monitoring.rules import Rule
@@ -59,13 +59,14 @@ class Chains:
     def __init__(self, rule: Rule, context: Context) -> None:
         self.rule = rule
         self.context = context
+        self._passes = edge_check(rule.filter)
         self._ending: defaultdict[str, list[_Chain]] = defaultdict(list)
         self._from_listed: defaultdict[str, list[_Chain]] = defaultdict(list)
 
     def feed(self, transfer: Transfer) -> list[Event]:
         """The events of the chains this transfer completes; then it starts a chain itself."""
         rule, t = self.rule, transfer
-        if t.src is None or t.dst is None or t.src == t.dst or not transfer_passes(rule.filter, t):
+        if t.src is None or t.dst is None or t.src == t.dst or not self._passes(t):
             return []
         found: list[Event] = []
         listed = self.context.listed
