@@ -1,0 +1,93 @@
+"""The accounts table given with transfers, and `finmon monitor` with it: segments and listed
+accounts change what the rules see; a bad table is refused naming the file and line."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from finmon.cli import app
+from finmon.errors import InputError
+from finmon.monitoring.accounts import read_accounts
+from finmon.store.transactions import list_monitoring_alerts
+from finmon.transactions.model import COLUMNS
+
+
+def _transfers(path: Path) -> Path:
+    """A listed person pays a friend, who passes most of it on; ten people pay a charity."""
+    rows = [
+        ["L-1", "2026-03-02T09:00:00Z", "LISTED", "АЛИЕВ А", "", "KZ", "FRIEND", "ОМАРОВ Б", "",
+         "KZ", "400000", "KZT", "transfer", ""],
+        ["L-2", "2026-03-03T09:00:00Z", "FRIEND", "ОМАРОВ Б", "", "KZ", "FAR", "СЕРИКОВ В", "",
+         "KZ", "390000", "KZT", "transfer", ""],
+    ]  # fmt: skip
+    rows += [
+        [f"D-{n}", f"2026-03-0{2 + n // 4}T1{n % 4}:00:00Z", f"DONOR{n}", f"ДОНОР {n}", "", "KZ",
+         "CHARITY", "ОФ «Мейірім»", "", "KZ", "5000", "KZT", "transfer", ""]
+        for n in range(10)
+    ]  # fmt: skip
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+    return path
+
+
+def _accounts(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_segments_and_listed_accounts_change_what_the_rules_see(tmp_path: Path) -> None:
+    source = _transfers(tmp_path / "t.csv")
+    table = _accounts(
+        tmp_path / "a.csv",
+        "account,name,segment,listed\nLISTED,АЛИЕВ А,retail,true\nCHARITY,ОФ «Мейірім»,NPO,no\n",
+    )
+    plain = CliRunner().invoke(app, ["monitor", str(source), "--output", str(tmp_path / "p.csv")])
+    assert plain.exit_code == 0, plain.output
+    with (tmp_path / "p.csv").open(encoding="utf-8") as handle:
+        assert {(r["account"], r["rule"]) for r in csv.DictReader(handle)} == {
+            ("CHARITY", "funnel_account")  # without the table the charity looks like a person
+        }
+    out = tmp_path / "alerts.csv"
+    run = ["--actor", "ops", "monitor", str(source), "--accounts", str(table), "--output", str(out)]
+    result = CliRunner().invoke(app, [*run, "--store"])
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8") as handle:
+        found = {(r["account"], r["rule"]) for r in csv.DictReader(handle)}
+    assert found == {("FRIEND", "listed_link"), ("FAR", "listed_link")}
+    assert {row["account"] for row in list_monitoring_alerts()} == {"FRIEND", "FAR"}
+    again = CliRunner().invoke(app, [*run, "--store"])
+    assert "0 new alerts" in again.output  # a repeated run keeps nothing twice
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("name,segment\nX,retail\n", ":1: no 'account' column"),
+        ("account,segment\nX,retail\nX,npo\n", ":3: account 'X' is listed twice"),
+        ("account,listed\nX,maybe\n", ":2: listed 'maybe'"),
+        ("account,segment\n,retail\n", ":2: the account is empty"),
+        ("account,segment\nX,retail,extra\n", ":2: 3 cells"),
+        ("", "empty"),
+    ],
+)
+def test_a_bad_accounts_table_is_refused_naming_the_line(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    path = _accounts(tmp_path / "accounts.csv", text)
+    with pytest.raises(InputError) as refused:
+        read_accounts(path)
+    assert str(refused.value).startswith(str(path))
+    assert expected in str(refused.value)
+
+
+def test_an_accounts_table_in_another_encoding_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "accounts.csv"
+    path.write_bytes("account,segment\nX,розница\n".encode("cp1251"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        read_accounts(path)
