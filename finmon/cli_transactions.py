@@ -210,6 +210,20 @@ def monitor_command(
             "--store", help="Keep the alerts in the store, for `finmon cases open` (audited)."
         ),
     ] = False,
+    threshold_report: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the threshold transactions found (Article 4) as one goAML threshold "
+            "report to this .xml, validated against --schema."
+        ),
+    ] = None,
+    schema: Annotated[
+        Path | None, typer.Option(help="The FIU's goAML XSD, for --threshold-report.")
+    ] = None,
+    reporting_person: Annotated[
+        str | None,
+        typer.Option(help="The reporting officer, SURNAME GIVEN, for --threshold-report."),
+    ] = None,
 ) -> None:
     """Run monitoring rules over a transaction file: one alert per rule, account and window;
     then each account's typology score against the pack's review threshold."""
@@ -223,6 +237,8 @@ def monitor_command(
     if engine not in ("batch", "stream"):
         raise InputError(f"--engine {engine!r}: use batch or stream")
     _check_alert_output(output)
+    if threshold_report is not None and (schema is None or not reporting_person):
+        raise InputError("--threshold-report needs --schema (the FIU's XSD) and --reporting-person")
     pack = load_pack(rules)
     table = read_accounts(accounts) if accounts is not None else None
     given = Rates.read(rates) if rates is not None else None
@@ -251,6 +267,16 @@ def monitor_command(
         out.print(shown)
     else:
         _write_alerts(output, rows)
+    if threshold_report is not None:
+        # A report converts with the rates given for the day, never the pack's indicative ones.
+        _write_threshold_report(
+            threshold_report,
+            schema,
+            reporting_person,
+            rows,
+            transactions,
+            given.per_unit if given else {},
+        )
     if store:
         from finmon.store.transactions import store_monitoring_alerts
 
@@ -264,6 +290,45 @@ def monitor_command(
         f"{len(transactions):,} transactions, {len(pack.rules)} rules ({engine}): "
         f"{len(suspicion):,} alerts on {len(scores):,} accounts, {review:,} at or above the "
         f"review threshold {pack.review_threshold:g}; {reports:,} threshold transactions to report",
+        markup=False,
+    )
+
+
+def _write_threshold_report(
+    path: Path,
+    schema: Path | None,
+    person: str | None,
+    rows: list[dict[str, Any]],
+    transactions: list[Any],
+    rates: Any,
+) -> None:
+    """One goAML threshold report of the transfers that threshold rules found."""
+    import datetime as dt
+
+    from finmon.reports.from_cases import threshold_report
+    from finmon.reports.goaml import kz_schema, load_config, write_report
+    from finmon.transactions.model import to_record
+
+    assert schema is not None and person is not None
+    wanted = {i for row in rows if "report" in row["evidence"] for i in row["transaction_ids"]}
+    if not wanted:
+        err.print("no threshold transactions: no threshold report written", markup=False)
+        return
+    config = load_config()
+    records = [to_record(t) for t in transactions if t.id in wanted]
+    stamp = dt.datetime.now(dt.UTC)
+    report = threshold_report(
+        records,
+        config,
+        reference=f"TR-{stamp:%Y%m%d%H%M%S}",
+        reporting_person=person,
+        rates={code: rate for code, rate in rates.items()},
+        now=stamp,
+    )
+    write_report(report, config, kz_schema(schema, config), path)
+    err.print(
+        f"threshold report {report.entity_reference}: {len(records)} transactions, written to "
+        f"{path} (valid against {schema.name})",
         markup=False,
     )
 

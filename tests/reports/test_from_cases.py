@@ -171,3 +171,28 @@ def test_a_threshold_report_validates_and_missing_facts_are_refused(tmp_path: Pa
         dollars, config, reference="TR-3", reporting_person="A B", rates={"USD": Decimal("520")}
     )
     assert converted.transactions[0].amount_local == Decimal(records[0]["amount"]) * 520
+
+
+def test_finmon_monitor_writes_a_threshold_report_of_offshore_transfers(tmp_path: Path) -> None:
+    source = tmp_path / "offshore.csv"
+    rows = [
+        ["O-1", "2026-11-02T09:00:00Z", COLLECTOR, "ӘБІЛҚАЙЫРОВ ҚАЙРАТ", "840312300456", "KZ",
+         "KY0012345678", "CAYMAN TRUST LTD", "", "KY", "6000000", "KZT", "wire", "invest"],
+        ["O-2", "2026-11-02T10:00:00Z", COLLECTOR, "ӘБІЛҚАЙЫРОВ ҚАЙРАТ", "840312300456", "KZ",
+         "KY0012345678", "CAYMAN TRUST LTD", "", "KY", "4000000", "KZT", "wire", "invest"],
+    ]  # fmt: skip
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+    out = tmp_path / "tr.xml"
+    schema = shared_spec("goaml/goAMLSchema-5.0.2-UAE.xsd")
+    command = ["monitor", str(source), "--threshold-report", str(out), "--schema", str(schema)]
+    refused = CliRunner().invoke(app, command)
+    assert refused.exit_code == 2 and "--reporting-person" in refused.output
+    result = CliRunner().invoke(app, [*command, "--reporting-person", "СЕРІКОВА АЙГҮЛ"])
+    assert result.exit_code == 0, result.output
+    root = etree.parse(str(out)).getroot()
+    assert root.findtext("report_code") == "DPMSR"  # the threshold code of the schema used
+    assert [t.findtext("transactionnumber") for t in root.iter("transaction")] == ["O-1"]
+    assert validate(etree.tostring(root), kz_schema(schema, load_config())) == []
