@@ -17,7 +17,7 @@ from itertools import combinations
 from finmon.model import DesignationName
 from finmon.names.dictionary import given_name_group
 from finmon.names.parts import STRUCTURAL, AnalysedName, NameToken, structural_count
-from finmon.screening.namescore import MIN_SIMILARITY, token_similarity
+from finmon.screening.namescore import GLUED, MIN_SIMILARITY, token_similarity
 
 MAX_CANDIDATES = 40
 """Names scored in full per query, the most promising first."""
@@ -124,6 +124,12 @@ class CandidateIndex:
         return best
 
 
+def _unglued(key: str) -> list[str]:
+    """A token's key without a particle run into its front (ALKHAZALI: khazali), so that the
+    list's al-Khazali and a passport's ALKHAZALI meet in the index, either way round."""
+    return [key[n:] for n in (2, 3) if key[:n] in GLUED and len(key) - n >= 3]
+
+
 def index_tokens(name: AnalysedName) -> list[NameToken]:
     """The tokens under which a name is indexed: its own plus joined adjacent name parts."""
     return _index_tokens(name)
@@ -165,6 +171,7 @@ def _lookup_keys(token: NameToken) -> list[str]:
     group = given_name_group(token.key)
     if group is not None:
         keys.append(f"#{group}")  # spellings of one given name: Muhammad, Mohammed
+    keys.extend(_unglued(token.key))  # ALKHAZALI also under khazali, where al-Khazali is
     return keys
 
 

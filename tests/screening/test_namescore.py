@@ -68,3 +68,16 @@ def test_a_name_matches_itself(name: str) -> None:
     result = compare_names(name, name)
     if analyse_name(name).tokens:
         assert result.score >= DEFAULT_THRESHOLD
+
+
+def test_a_particle_run_into_a_name_is_found_in_the_index_either_way_round() -> None:
+    from finmon.model import DesignationName
+    from finmon.screening.index import CandidateIndex, IndexedName
+
+    listed = ["Laith AL-KHAZALI", "ALKILDANI Rayan"]
+    index = CandidateIndex(
+        IndexedName(n, DesignationName(name), analyse_name(name, Schema.PERSON))
+        for n, name in enumerate(listed)
+    )
+    assert index.candidates(analyse_name("ALKHAZALI LAITH", Schema.PERSON)) == [0]
+    assert index.candidates(analyse_name("Rayan al-Kildani", Schema.PERSON)) == [1]

@@ -138,7 +138,7 @@ _SCHEME_NAMES = [
     "TOO Kazakh Grain Trading",
     "Yong-Woe Jo",
 ]
-SCHEMES = {"finmon-index-2": "3cd9e6c9afc64196"}
+SCHEMES = {"finmon-index-2": "3cd9e6c9afc64196", "finmon-index-3": "96e5f3a735fc19f9"}
 """The fingerprint (below) of what each scheme stores for _SCHEME_NAMES."""
 
 
