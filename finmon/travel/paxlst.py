@@ -185,45 +185,69 @@ def _service(path: Path, text: str) -> tuple[str, int]:
 
 
 def _split(path: Path, text: str) -> list[_Segment]:
-    """Segments of the text, elements and components split, release characters resolved."""
+    """Segments of the text, elements and components split, release characters resolved.
+
+    Plain string splits when the text has no release character, or once each released character
+    stands in for itself in a private-use plane; the general reading (_split_runs) for a text
+    that uses that plane itself or releases a character outside it, or ends in a release."""
     service, position = _service(path, text)
+    release = service[3]
+    if release == " " or release not in text[position:]:
+        return _split_plain(path, text, position, service)
+    if not _PRIVATE.search(text) and not re.search(
+        f"{re.escape(release)}(?:[^\x00-\uffff]|\\Z)", text, re.S
+    ):
+        hidden = re.sub(f"{re.escape(release)}(.)", _hide, text[position:], flags=re.S)
+        return _split_plain(path, "", 0, service, hidden, start=1 if position else 0)
+    return _split_runs(path, text, position, service)
+
+
+def _split_runs(path: Path, text: str, position: int, service: str) -> list[_Segment]:
+    """_split read as runs: a released character, a separator, or a stretch of ordinary
+    characters."""
     component, element, release, terminator = service[0], service[1], service[3], service[5]
-    releasing = release != " "
-    layout = _LAYOUT - set(service)
+    separators = re.escape(component + element + terminator)
+    if release != " ":
+        special = separators + re.escape(release)
+        runs = re.compile(
+            rf"{re.escape(release)}(.)|({re.escape(release)}\Z)|([{separators}])|([^{special}]+)",
+            re.S,
+        )
+    else:
+        runs = re.compile(f"()(?!)|()(?!)|([{separators}])|([^{separators}]+)", re.S)
+    dropped = str.maketrans("", "", "".join(_LAYOUT - set(service)))
     number = 1 if position else 0
     segments: list[_Segment] = []
     elements: list[list[str]] = [[]]
     current: list[str] = []
     started = False
-    end = len(text)
 
     def partial_tag() -> str:
         return elements[0][0] if elements[0] else "".join(current)[:3]
 
-    while position < end:
-        char = text[position]
-        if not started:
-            if char.isspace() and char not in service:
-                position += 1
-                continue
-            started = True
-        if releasing and char == release:
-            if position + 1 >= end:
-                raise _fail(path, number + 1, partial_tag(), "the file ends in a release character")
-            current.append(text[position + 1])
-            position += 2
+    for match in runs.finditer(text, position):
+        released, separator, ordinary = match.group(1), match.group(3), match.group(4)
+        if ordinary is not None:
+            if not started:
+                ordinary = _skip_blank(ordinary, service)
+                if not ordinary:
+                    continue
+                started = True
+            current.append(ordinary.translate(dropped))
             continue
-        position += 1
-        if char in layout:
-            continue
-        if char == component:
+        started = True
+        if released is not None:
+            current.append(released)
+        elif separator is None:
+            raise _fail(path, number + 1, partial_tag(), "the file ends in a release character")
+        elif separator == component:
             elements[-1].append("".join(current))
             current = []
-        elif char == element:
+        elif separator == element:
             elements[-1].append("".join(current))
             elements.append([])
             current = []
-        elif char == terminator:
+        else:
             elements[-1].append("".join(current))
             number += 1
             tag = elements[0][0].strip()
@@ -233,11 +257,66 @@ def _split(path: Path, text: str) -> list[_Segment]:
                 raise _fail(path, number, tag, "UNA may only stand at the very start")
             segments.append(_Segment(number, tag, elements[1:]))
             elements, current, started = [[]], [], False
-        else:
-            current.append(char)
     if started:
         raise _fail(path, number + 1, partial_tag(), f"the segment is not ended by {terminator!r}")
     return segments
+
+
+_PRIVATE = re.compile("[\U000f0000-\U000fffff]")
+_PLANE = 0xF0000
+
+
+def _hide(match: re.Match[str]) -> str:
+    return chr(_PLANE + ord(match.group(1)))
+
+
+def _reveal(text: str) -> str:
+    if not _PRIVATE.search(text):
+        return text
+    return _PRIVATE.sub(lambda m: chr(ord(m.group()) - _PLANE), text)
+
+
+def _split_plain(
+    path: Path, text: str, position: int, service: str, body: str | None = None, start: int = -1
+) -> list[_Segment]:
+    """_split for a text without release characters (the usual case), or for `body`, a text
+    whose released characters are hidden: plain string splits, the same segments and the same
+    errors. `start` is the number of the segment before the first (UNA's), when body is given."""
+    component, element, terminator = service[0], service[1], service[5]
+    hidden = body is not None
+    if body is None:
+        body, start = text[position:], 1 if position else 0
+    body = body.translate(str.maketrans("", "", "".join(_LAYOUT - set(service))))
+    *parts, tail = body.split(terminator)
+    number = start
+    segments: list[_Segment] = []
+    for raw in parts:
+        number += 1
+        elements = [chunk.split(component) for chunk in _skip_blank(raw, service).split(element)]
+        if hidden:
+            elements = [[_reveal(c) for c in chunk] for chunk in elements]
+        tag = elements[0][0].strip()
+        if not _TAG.fullmatch(tag) or len(elements[0]) > 1:
+            raise _fail(path, number, tag[:20], f"{tag[:20]!r} is not a segment tag")
+        if tag == "UNA":
+            raise _fail(path, number, tag, "UNA may only stand at the very start")
+        segments.append(_Segment(number, tag, elements[1:]))
+    tail = _skip_blank(tail, service)
+    if tail:
+        cut = min((i for i in (tail.find(component), tail.find(element)) if i >= 0), default=-1)
+        partial = tail[:cut] if cut >= 0 else tail[:3]
+        partial = _reveal(partial) if hidden else partial
+        raise _fail(path, number + 1, partial, f"the segment is not ended by {terminator!r}")
+    return segments
+
+
+def _skip_blank(run: str, service: str) -> str:
+    """A run at the start of a segment without the white space before it (a service character
+    that is white space, the reserved space, is kept)."""
+    for index, char in enumerate(run):
+        if not char.isspace() or char in service:
+            return run[index:]
+    return ""
 
 
 @dataclass(slots=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -161,3 +162,27 @@ def _value(character: str) -> int:
 def test_any_text_is_an_mrz_or_a_clear_error(text: str) -> None:
     with contextlib.suppress(InputError):
         read_mrz(text, today=TODAY)
+
+
+PIECES = ["UNA:+.? '", "UNB", "UNH+1'", "NAD+FL+++", "A", "Z", "1", "'", "+", ":", "?", "?'"]
+PIECES += ["??", "\n", "\r", " ", "\t", "\U0001f600", "\U000f0041", "Ә"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30))
+def test_the_quick_readings_split_exactly_as_the_general_one(pieces: list[str]) -> None:
+    from finmon.travel.paxlst import _service, _split, _split_runs
+
+    text, path = "".join(pieces), Path("m.edi")
+
+    def read(split: Any) -> Any:
+        try:
+            return [(s.number, s.tag, s.elements) for s in split()]
+        except InputError as error:
+            return str(error)
+
+    def general() -> Any:
+        service, position = _service(path, text)
+        return _split_runs(path, text, position, service)
+
+    assert read(lambda: _split(path, text)) == read(general)
