@@ -207,7 +207,9 @@ def monitor_command(
     store: Annotated[
         bool,
         typer.Option(
-            "--store", help="Keep the alerts in the store, for `finmon cases open` (audited)."
+            "--store",
+            help="Keep the alerts in the store, for `finmon cases open` (audited); the accounts "
+            "under a freeze in the store count as listed.",
         ),
     ] = False,
     threshold_report: Annotated[
@@ -244,10 +246,15 @@ def monitor_command(
     given = Rates.read(rates) if rates is not None else None
     if given is not None and given.to != pack.currency:
         raise InputError(f"{rates}: rates into {given.to}; the rules count in {pack.currency}")
+    listed = set(table.listed) if table else set()
+    if store:
+        from finmon.store.freezes import frozen_accounts
+
+        listed |= frozen_accounts()
     context = Context.of(
         pack,
         segments=table.segments if table else None,
-        listed=table.listed if table else (),
+        listed=listed,
         rates=given.per_unit if given else None,
     )
     transactions = sorted(read_transactions(file, format), key=lambda t: t.timestamp)

@@ -247,3 +247,35 @@ def test_customer_listed_on_arrival_is_clocked_from_the_alert(tmp_path: Path) ->
     assert record["listing_published_at"] == LISTED.isoformat()
     assert 0 <= record["hours_to_freeze"] < 0.1
     assert record["within_24_hours"] is True
+
+
+def test_frozen_accounts_are_listed_for_monitoring_until_released(tmp_path: Path) -> None:
+    import csv
+
+    from typer.testing import CliRunner
+
+    from finmon.cli import app
+    from finmon.store.freezes import frozen_accounts
+    from finmon.transactions.model import COLUMNS
+
+    assert frozen_accounts() == set()
+    freeze_id = _freeze()
+    assert frozen_accounts() == set(LISTED_ACCOUNTS)
+    source = tmp_path / "t.csv"
+    with source.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        writer.writerow(
+            ["P-1", "2026-03-02T09:00:00Z", "KZ99", "NURLAN", "", "KZ", LISTED_ACCOUNTS[0],
+             "FROZEN", "", "KZ", "50000", "KZT", "transfer", ""]
+        )  # fmt: skip
+    out = tmp_path / "alerts.csv"
+    command = ["monitor", str(source), "--output", str(out), "--store"]
+    assert CliRunner().invoke(app, command).exit_code == 0
+    with out.open(encoding="utf-8") as handle:
+        assert [(r["account"], r["rule"]) for r in csv.DictReader(handle)] == [
+            ("KZ99", "listed_link")  # paying a frozen account
+        ]
+    ask_release(freeze_id, actor="anna", reason="delisted")
+    release(freeze_id, actor="bolat")
+    assert frozen_accounts() == set()
