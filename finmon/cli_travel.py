@@ -48,13 +48,13 @@ def travel_screen(
     from finmon.screening.screener import heap_frozen
     from finmon.settings import load_settings
     from finmon.store.screener import load_screener
-    from finmon.travel.screening import screen_manifests
+    from finmon.travel.screening import PEOPLE, screen_manifests
 
     if not file.is_file():
         raise InputError(f"{file}: no such file")
     if output is not None and output.suffix.lower() != ".csv":
         raise InputError(f"{output}: the output must end in .csv")
-    screener = load_screener()
+    screener = load_screener(schemas=PEOPLE)  # travellers are people: the index is smaller
     with heap_frozen():
         rows, travellers = screen_manifests(file, screener, threshold, load_settings().workers)
     if output is not None:

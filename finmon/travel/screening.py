@@ -8,9 +8,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from finmon.model import Party
+from finmon.model import Party, Schema
 from finmon.screening import Screener
 from finmon.travel.paxlst import Manifest, Traveller, read_paxlst
+
+PEOPLE = frozenset({Schema.PERSON, Schema.UNKNOWN})
+"""What a traveller can be on a list: a person, or a designation of unknown kind (organisations,
+vessels and aircraft do not travel)."""
 
 
 def screen_manifests(
@@ -25,7 +29,9 @@ def screen_travellers(
 ) -> tuple[list[dict[str, Any]], int]:
     """One row per hit (TRAVEL_COLUMNS of finmon.cli_travel), flight by flight; and how many
     travellers were screened. Each traveller is screened once, by the name as the document gives
-    it: the matcher pairs name parts in any order, so the other order would only repeat the work."""
+    it: the matcher pairs name parts in any order, so the other order would only repeat the work.
+    A traveller, a person, never matches an organisation, vessel or aircraft, so the screener
+    may be one of PEOPLE alone (faster to build and to search) with the same rows."""
     seats: dict[str, tuple[Manifest, int, Traveller]] = {}
     parties: list[Party] = []
     for flight, manifest in enumerate(manifests):

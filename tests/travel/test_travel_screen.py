@@ -99,3 +99,19 @@ def test_post_travel_screen_answers_the_same_rows() -> None:
         refused = client.post("/travel/screen", json={"manifest": broken}, headers=headers)
         assert refused.status_code == 422
         assert "segment" in refused.json()["detail"] and "(UNT)" in refused.json()["detail"]
+
+
+def test_a_screener_of_people_alone_gives_the_same_rows() -> None:
+    from finmon.screening import Screener
+    from finmon.travel.paxlst import parse_paxlst
+    from finmon.travel.screening import PEOPLE, screen_travellers
+
+    manifests = parse_paxlst(
+        MANIFEST.replace("SEITKALI:AIGERIM", "STEPPE WIND:BATTALION"), Path("m")
+    )
+    everyone = Screener(fixture_designations())
+    people = Screener(d for d in fixture_designations() if d.schema in PEOPLE)
+    assert len(people.designations) < len(everyone.designations)
+    full, travellers = screen_travellers(manifests, everyone, 0.8)
+    assert {row["reference"] for row in full} == {"QDi.905", "QDi.906"}  # not the group QDe.901
+    assert screen_travellers(manifests, people, 0.8) == (full, travellers)
