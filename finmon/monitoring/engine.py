@@ -211,11 +211,10 @@ def _order(event: Event) -> tuple[dt.datetime, int, str]:
 @dataclass(slots=True)
 class _Window:
     """One rule's window over one key: the events it holds (some may be older than the window
-    until it is next decided), their totals, and whether the last group is still open."""
+    until it is next decided), their totals, and whether the last group is still open. This
+    one keeps no tally of counterparties: _PartyWindow does, for rules that count them."""
 
     events: deque[Event] = field(default_factory=deque)
-    parties: dict[str, int] = field(default_factory=dict)
-    """How many of the window's events each counterparty has."""
     amount: int = 0
     in_count: int = 0
     in_sum: int = 0
@@ -229,8 +228,6 @@ class _Window:
 
     def add(self, event: Event) -> None:
         self.events.append(event)
-        parties = self.parties
-        parties[event.counterparty] = parties.get(event.counterparty, 0) + 1
         self.amount += event.amount
         if event.direction == "in":
             self.in_count += 1
@@ -241,13 +238,8 @@ class _Window:
         self.last = event.time
         self.open = True
 
-    def drop(self) -> None:
+    def drop(self) -> Event:
         event = self.events.popleft()
-        left = self.parties[event.counterparty] - 1
-        if left:
-            self.parties[event.counterparty] = left
-        else:
-            del self.parties[event.counterparty]
         self.amount -= event.amount
         if event.direction == "in":
             self.in_count -= 1
@@ -255,6 +247,7 @@ class _Window:
         elif event.direction == "out":
             self.out_count -= 1
             self.out_sum -= event.amount
+        return event
 
     @property
     def count(self) -> int:
@@ -264,56 +257,38 @@ class _Window:
     def sum(self) -> int:
         return self.amount
 
+
+@dataclass(slots=True)
+class _PartyWindow(_Window):
+    """A window that also tallies its events per counterparty (distinct_counterparties)."""
+
+    parties: dict[str, int] = field(default_factory=dict)
+    """How many of the window's events each counterparty has."""
+
+    def add(self, event: Event) -> None:
+        _Window.add(self, event)
+        self.parties[event.counterparty] = self.parties.get(event.counterparty, 0) + 1
+
+    def drop(self) -> Event:
+        event = _Window.drop(self)
+        left = self.parties[event.counterparty] - 1
+        if left:
+            self.parties[event.counterparty] = left
+        else:
+            del self.parties[event.counterparty]
+        return event
+
     @property
     def distinct_counterparties(self) -> int:
         return len(self.parties)
 
 
-class _PlainWindow(_Window):
-    """A window for a rule that does not count distinct counterparties: it leaves `parties`
-    alone (most rules; the streaming engine's commonest work)."""
-
-    __slots__ = ()
-
-    def add(self, event: Event) -> None:
-        self.events.append(event)
-        self.amount += event.amount
-        if event.direction == "in":
-            self.in_count += 1
-            self.in_sum += event.amount
-        elif event.direction == "out":
-            self.out_count += 1
-            self.out_sum += event.amount
-        self.last = event.time
-        self.open = True
-
-    def drop(self) -> None:
-        event = self.events.popleft()
-        self.amount -= event.amount
-        if event.direction == "in":
-            self.in_count -= 1
-            self.in_sum -= event.amount
-        elif event.direction == "out":
-            self.out_count -= 1
-            self.out_sum -= event.amount
-
-
-def possible(rule: Rule, values: Values | _Window) -> bool:
-    """Whether a window holding at least these events could reach the rule's thresholds: every
-    condition but the ratio only shrinks as events leave; a ratio needs money in and out. (The
-    batch engine's _possible_expr over whole-input totals says the same.)"""
-    for key, threshold in rule.condition.items():
-        if key == "out_in_ratio":
-            if values.in_sum <= 0 or values.out_sum <= 0:
-                return False
-        elif getattr(values, key) < (threshold if key in COUNTS else threshold * UNITS):
-            return False
-    return True
-
-
 def _possible_check(rule: Rule) -> Callable[[_Window], bool]:
-    """possible(rule, window) as one function over a window's running totals (the streaming
-    engine asks it at every group): a chain of comparisons, the counts first."""
+    """Whether a window holding at least these events could reach the rule's thresholds, as one
+    function over its running totals (the streaming engine asks it at every group): every
+    condition but the ratio only shrinks as events leave, and a ratio needs money in and out
+    (the batch engine's _possible_expr says the same of whole-input totals). A chain of
+    comparisons, the counts first."""
     checks: list[Callable[[_Window], bool]] = []
     for key, threshold in sorted(rule.condition.items(), key=lambda item: item[0] not in COUNTS):
         bar = threshold if key in COUNTS else threshold * UNITS
@@ -322,7 +297,7 @@ def _possible_check(rule: Rule) -> Callable[[_Window], bool]:
         elif key == "count":
             checks.append(_at_least(lambda w: len(w.events), bar))
         elif key == "distinct_counterparties":
-            checks.append(_at_least(lambda w: len(w.parties), bar))
+            checks.append(_at_least(attrgetter("distinct_counterparties"), bar))
         else:
             checks.append(_at_least(attrgetter(key), bar))
     return chained(checks)
@@ -356,8 +331,8 @@ class Monitor:
             for side in ("in", "out")
         }
         self._possible = [_possible_check(rule) for rule in self.rules]
-        self._kinds = [
-            _Window if "distinct_counterparties" in rule.condition else _PlainWindow
+        self._kinds: list[type[_Window]] = [
+            _PartyWindow if "distinct_counterparties" in rule.condition else _Window
             for rule in self.rules
         ]
         self._chains = {

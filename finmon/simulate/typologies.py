@@ -37,6 +37,7 @@ from finmon.simulate.parameters import (
     REPORTING_AMOUNTS,
     SMALL_GIFT,
     TRANSIT,
+    Amounts,
 )
 from finmon.simulate.population import World
 
@@ -165,16 +166,33 @@ def funnel(plant: Plant, scenario: Scenario) -> None:
     rng = plant.rng
     collector = plant.suspect(scenario.typology)
     count, span = int(rng.integers(10, 41)), int(rng.integers(5, 15))
-    abroad = int(rng.binomial(count, rng.uniform(0.1, 0.34)))
+    share = rng.uniform(0.1, 0.34)
+    last, collected = _collect(plant, scenario, collector, count, span, share, FUNNEL_PAYMENT)
+    _move_on(plant, scenario, collector, last, collected, (0.7, 1.0), 4)
+
+
+def _collect(
+    plant: Plant,
+    scenario: Scenario,
+    account: int,
+    count: int,
+    span: int,
+    abroad_share: float,
+    payment: Amounts,
+) -> tuple[int, int]:
+    """Count people (a share of them abroad) each pay the account a small sum within span days;
+    the last day and the sum collected, in tiyn."""
+    rng = plant.rng
+    abroad = int(rng.binomial(count, abroad_share))
     first = plant.start(span + 8)
     days = first + rng.integers(0, span, size=count)
-    amounts = draw(rng, FUNNEL_PAYMENT, count)
+    amounts = draw(rng, payment, count)
     home = plant.bystanders(count - abroad)
     plant.add(
         scenario,
         plant.at(days[: len(home)]),
         home,
-        collector,
+        account,
         amounts[: len(home)],
         "transfer",
         TO_PERSON,
@@ -185,13 +203,12 @@ def funnel(plant: Plant, scenario: Scenario) -> None:
         scenario,
         plant.at(days[rest], (7, 21)),
         foreign,
-        collector,
+        account,
         amounts[rest],
         "wire",
         "Перевод от родственника",
     )
-    collected = int(amounts[: len(home) + abroad].sum())
-    _move_on(plant, scenario, collector, int(days.max()), collected, (0.7, 1.0), 4)
+    return int(days.max()), int(amounts[: len(home) + abroad].sum())
 
 
 def _move_on(
@@ -291,32 +308,8 @@ def crowdfunding_spike(plant: Plant, scenario: Scenario) -> None:
     rng = plant.rng
     account = plant.suspect(scenario.typology)
     count, span = int(rng.integers(20, 101)), int(rng.integers(1, 6))
-    abroad = int(rng.binomial(count, rng.uniform(0.0, 0.2)))
-    first = plant.start(span + 8)
-    days = first + rng.integers(0, span, size=count)
-    amounts = draw(rng, SMALL_GIFT, count)
-    home = plant.bystanders(count - abroad)
-    plant.add(
-        scenario,
-        plant.at(days[: len(home)]),
-        home,
-        account,
-        amounts[: len(home)],
-        "transfer",
-        TO_PERSON,
-    )
-    foreign = np.array([plant.foreigner(SENDERS_ABROAD) for _ in range(abroad)], dtype=np.int64)
-    rest = slice(len(home), len(home) + abroad)
-    plant.add(
-        scenario,
-        plant.at(days[rest], (7, 21)),
-        foreign,
-        account,
-        amounts[rest],
-        "wire",
-        "Перевод от родственника",
-    )
-    collected = int(amounts[: len(home) + abroad].sum())
+    share = rng.uniform(0.0, 0.2)
+    last, collected = _collect(plant, scenario, account, count, span, share, SMALL_GIFT)
     to_one = plant.foreigner(ABROAD) if rng.random() < 0.6 else int(plant.bystanders(1)[0])
     channel, text = (
         ("wire", FAMILY_ABROAD)
@@ -325,7 +318,7 @@ def crowdfunding_spike(plant: Plant, scenario: Scenario) -> None:
     )
     parts = int(rng.integers(1, 4))
     amounts = split(rng, collected / 100 * rng.uniform(0.7, 1.0), parts)
-    days_out = int(days.max()) + rng.integers(1, 8, size=parts)
+    days_out = last + rng.integers(1, 8, size=parts)
     plant.add(scenario, plant.at(days_out, (9, 21)), account, to_one, amounts, channel, text)
 
 
