@@ -15,6 +15,7 @@ from typing import Literal
 from finmon.countries import to_iso2
 from finmon.errors import InputError
 from finmon.model import BirthDate, Gender, Identifier, Party, Schema
+from finmon.travel.birth import birth_interval
 
 FILLER = "<"
 _ALLOWED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<")
@@ -33,6 +34,18 @@ _ICAO_ONLY = {
 # Codes naming no state: UN bodies, the EU, ICAO's specimen state Utopia; X.. are the reserved
 # codes (XXA stateless, XXB/XXC refugees, XXX unspecified, XOM, XPO and other organisations).
 _NO_STATE = frozenset({"UNO", "UNA", "UNK", "EUE", "UTO"})
+
+
+def icao_state(code: str) -> str | None:
+    """ISO alpha-2 of an ICAO 9303 state code (ISO alpha-3, or D for Germany, GBD ... for the
+    United Kingdom; an alpha-2 code is taken as it is); None for a code that names no state (UN
+    bodies, UTO, the X.. codes such as XXA stateless) or none finmon knows."""
+    code = code.strip().upper()
+    if code in _ICAO_ONLY:
+        return _ICAO_ONLY[code]
+    if code in _NO_STATE or code.startswith("X"):
+        return None
+    return to_iso2(code)
 
 
 def check_digit(field: str) -> str:
@@ -67,7 +80,9 @@ class Mrz:
     document_number: str
     surname: str
     given_names: str
-    birth_date: dt.date
+    birth_date: BirthDate | None
+    """A day, or the month or year when the document leaves the day or month unknown ('<<');
+    None when the birth date is not known at all."""
     sex: Gender | None
     expiry_date: dt.date
     optional_data: str
@@ -100,7 +115,7 @@ class Mrz:
             id=party_id,
             names=self.names,
             schema=Schema.PERSON,
-            birth_dates=[BirthDate.exact(self.birth_date)],
+            birth_dates=[self.birth_date] if self.birth_date else [],
             nationalities=[self.nationality_iso2] if self.nationality_iso2 else [],
             identifiers=[Identifier(kind, self.document_number, self.issuing_state_iso2)],
             gender=self.sex,
@@ -183,39 +198,40 @@ def _state(z: _Lines, line: int, first: int, field: str) -> tuple[str, str | Non
     code = raw.rstrip(FILLER)
     if not code or not code.isalpha():
         raise InputError(f"{_where(line, first)}: {field} {raw!r} is not an ICAO code")
-    if code in _ICAO_ONLY:
-        return code, _ICAO_ONLY[code]
-    if len(code) != 3 or code in _NO_STATE or code.startswith("X"):
-        return code, None
-    return code, to_iso2(code)
+    return code, icao_state(code) if len(code) == 3 or code in _ICAO_ONLY else None
 
 
-def _yymmdd(z: _Lines, line: int, first: int, field: str) -> tuple[int, int, int]:
+def _birth_date(z: _Lines, line: int, first: int, today: dt.date) -> BirthDate | None:
+    """The birth date: unknown parts are fillers (ICAO 9303), '<<' for the month or day leaving
+    the year or month open, and all fillers for a date not known at all."""
     raw = z.get(line, first, first + 5)
-    if not raw.isdigit():
-        raise InputError(f"{_where(line, first)}: {field} {raw!r} is not YYMMDD")
-    return int(raw[:2]), int(raw[2:4]), int(raw[4:])
-
-
-def _date(parts: tuple[int, int, int], year: int, line: int, first: int, field: str) -> dt.date:
+    if raw == FILLER * 6:
+        return None
+    year, month, day = raw[:2], raw[2:4], raw[4:]
+    if not year.isdigit() or not all(p.isdigit() or p == FILLER * 2 for p in (month, day)):
+        raise InputError(f"{_where(line, first)}: birth date {raw!r} is not YYMMDD")
     try:
-        return dt.date(year, parts[1], parts[2])
+        return birth_interval(
+            int(year),
+            int(month) if month.isdigit() else None,
+            int(day) if day.isdigit() else None,
+            today,
+            two_digit=True,
+        )
     except ValueError:
-        raw = "".join(f"{p:02d}" for p in parts)
-        raise InputError(f"{_where(line, first)}: {field} {raw!r} is not a calendar date") from None
-
-
-def _birth_date(z: _Lines, line: int, first: int, today: dt.date) -> dt.date:
-    parts = _yymmdd(z, line, first, "birth date")
-    year = today.year // 100 * 100 + parts[0]
-    if (year, parts[1], parts[2]) > (today.year, today.month, today.day):
-        year -= 100
-    return _date(parts, year, line, first, "birth date")
+        where = _where(line, first)
+        raise InputError(f"{where}: birth date {raw!r} is not a calendar date") from None
 
 
 def _expiry_date(z: _Lines, line: int, first: int) -> dt.date:
-    parts = _yymmdd(z, line, first, "expiry date")
-    return _date(parts, 2000 + parts[0], line, first, "expiry date")
+    raw = z.get(line, first, first + 5)
+    if not raw.isdigit():
+        raise InputError(f"{_where(line, first)}: expiry date {raw!r} is not YYMMDD")
+    try:
+        return dt.date(2000 + int(raw[:2]), int(raw[2:4]), int(raw[4:]))
+    except ValueError:
+        where = _where(line, first)
+        raise InputError(f"{where}: expiry date {raw!r} is not a calendar date") from None
 
 
 def _sex(z: _Lines, line: int, column: int) -> Gender | None:

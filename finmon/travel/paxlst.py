@@ -27,10 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal, NamedTuple
 
-from finmon.countries import to_iso2
 from finmon.errors import InputError
 from finmon.model import BirthDate, Gender, Identifier, Party, Schema
 from finmon.screening.inputs import decoded_lines
+from finmon.travel.birth import birth_interval, yymmdd_form
+from finmon.travel.mrz import icao_state
 
 Role = Literal["passenger", "crew"]
 
@@ -40,6 +41,9 @@ DEFAULT_SERVICE = ":+.? '"
 ROLES: dict[str, Role] = {"FL": "passenger", "DDU": "passenger", "FM": "crew", "DDT": "crew"}
 """NAD party qualifiers of travellers: passenger, intransit passenger, crew, intransit crew."""
 
+_DOCUMENT_KINDS = {"P": "passport", "V": "visa"}
+"""Identifier kinds of DOC codes by first letter (P, PD, PS passports; V visa); others are
+identity cards and the like (I, A, C, AC ...)."""
 _TAG = re.compile(r"[A-Z][A-Z0-9]{2}")
 _LAYOUT = {"\r", "\n"}
 _SEXES = {"M": "M", "F": "F", "U": "U", "X": "U"}
@@ -69,7 +73,8 @@ class Traveller:
     given_names: str
     sex: str | None = None
     """'M', 'F' or 'U' (unspecified; ICAO 'X' reads as 'U')."""
-    birth_date: dt.date | None = None
+    birth_date: BirthDate | None = None
+    """A day, or the month or year when the manifest leaves the day or month unknown."""
     nationality: str | None = None
     """ISO alpha-2, None when absent or not a known code."""
     nationality_code: str | None = None
@@ -93,11 +98,11 @@ class Traveller:
             id=party_id,
             names=names,
             schema=Schema.PERSON,
-            birth_dates=[BirthDate.exact(self.birth_date)] if self.birth_date else [],
+            birth_dates=[self.birth_date] if self.birth_date else [],
             nationalities=[self.nationality] if self.nationality else [],
             identifiers=[
                 Identifier(
-                    "passport" if doc.type == "P" else "id_card", doc.number, doc.issuing_country
+                    _DOCUMENT_KINDS.get(doc.type[:1], "id_card"), doc.number, doc.issuing_country
                 )
                 for doc in self.documents
             ],
@@ -351,7 +356,7 @@ class _TravellerDraft:
     surname: str
     given_names: str
     sex: str | None = None
-    birth_date: dt.date | None = None
+    birth_date: BirthDate | None = None
     nationality_code: str | None = None
     documents: list[_DocumentDraft] = field(default_factory=list)
     pnr: str | None = None
@@ -366,7 +371,7 @@ class _TravellerDraft:
             given_names=self.given_names,
             sex=self.sex,
             birth_date=self.birth_date,
-            nationality=to_iso2(code) if code else None,
+            nationality=icao_state(code) if code else None,
             nationality_code=code,
             documents=[
                 Document(d.type, d.number, d.expiry, d.issuing_country) for d in self.documents
@@ -427,6 +432,10 @@ class _Message:
         name = [part.strip() for part in segment.components(4)]
         surname = self.required(segment, 4, "traveller name")
         given = " ".join(part for part in name[1:] if part)
+        if not given and "/" in surname:  # one component written the PNR way, SURNAME/GIVEN
+            surname, _, given = (part.strip() for part in surname.partition("/"))
+            if not surname:
+                raise self.fail(segment, f"NAD+{segment.value(1)} has no surname before '/'")
         self.traveller = _TravellerDraft(role, surname, given)
         self.travellers.append(self.traveller)
 
@@ -464,7 +473,7 @@ class _Message:
                 traveller.debarkation = self.required(segment, 2, "port of debarkation")
             elif qualifier == "91" and self.document is not None:
                 code = self.required(segment, 2, "issuing country")
-                self.document.issuing_country = to_iso2(code)
+                self.document.issuing_country = icao_state(code)
         elif leg is not None:
             if qualifier == "125":
                 airport = self.required(segment, 2, "departure airport")
@@ -483,9 +492,9 @@ class _Message:
         qualifier = segment.value(1)
         if self.traveller is not None:
             if qualifier == "329":
-                self.traveller.birth_date = self._date(segment, past=True)
+                self.traveller.birth_date = self._birth(segment)
             elif qualifier == "36" and self.document is not None:
-                self.document.expiry = self._date(segment, past=False)
+                self.document.expiry = self._expiry(segment)
         elif self.legs:
             if qualifier == "189":
                 self.legs[-1].departure = self._time(segment)
@@ -503,28 +512,41 @@ class _Message:
         "DTM": _dtm,
     }
 
-    def _date(self, segment: _Segment, past: bool) -> dt.date:
-        """DTM date: YYMMDD (format 101 or none) or CCYYMMDD (102).
+    def _birth(self, segment: _Segment) -> BirthDate:
+        """DTM+329: YYMMDD (format 101 or none), CCYYMMDD (102), CCYYMM (610) or CCYY (602); an
+        unknown month or day written 00 (or XX) leaves the month or year open. A two-digit year
+        takes the latest century not in the future."""
+        text = self.required(segment, 1, "date", component=1)
+        form = segment.value(1, 2) or {8: "102", 4: "602"}.get(len(text), "101")
+        pattern = _BIRTH_FORMS.get(form)
+        if pattern is None:
+            raise self.fail(segment, f"birth date format {form!r} is not 101, 102, 602 or 610")
+        parts = _date_parts(text, pattern)
+        try:
+            if parts is None:
+                raise ValueError
+            born = birth_interval(*parts, today=self.today, two_digit=pattern[:2] == "YY")
+        except ValueError:
+            raise self.fail(segment, f"{text!r} is not a date {pattern}") from None
+        if born.earliest > self.today:
+            raise self.fail(segment, f"{text!r} is a birth date in the future")
+        return born
 
-        A birth date takes the latest century not in the future; an expiry the 2000s unless
-        that puts it more than 50 years ahead."""
+    def _expiry(self, segment: _Segment) -> dt.date:
+        """DTM+36: YYMMDD (101 or none; in the 2000s unless that is more than 50 years ahead) or
+        CCYYMMDD (102)."""
         text = self.required(segment, 1, "date", component=1)
         form = segment.value(1, 2) or ("102" if len(text) == 8 else "101")
         pattern = {"101": "YYMMDD", "102": "CCYYMMDD"}.get(form)
         if pattern is None:
             raise self.fail(segment, f"date format {form!r} is not 101 or 102")
-        day = _digits_date(text, pattern)
+        parts = _date_parts(text, pattern, unknown=())
+        century = 0
+        if parts is not None and pattern == "YYMMDD":
+            century = 2000 if parts[0] + 2000 <= self.today.year + 50 else 1900
+        day = _calendar(parts, century)
         if day is None:
             raise self.fail(segment, f"{text!r} is not a date {pattern}")
-        if pattern == "YYMMDD":
-            ahead = day > self.today if past else day.year > self.today.year + 50
-            if ahead:
-                try:
-                    day = day.replace(year=day.year - 100)
-                except ValueError:
-                    raise self.fail(segment, f"{text!r} is not a date {pattern}") from None
-        if past and day > self.today:
-            raise self.fail(segment, f"{text!r} is a birth date in the future")
         return day
 
     def _time(self, segment: _Segment) -> dt.datetime:
@@ -534,7 +556,10 @@ class _Message:
         pattern = {"201": "YYMMDDHHMM", "203": "CCYYMMDDHHMM"}.get(form)
         if pattern is None:
             raise self.fail(segment, f"date and time format {form!r} is not 201 or 203")
-        day = _digits_date(text[:-4], pattern[:-4]) if len(text) == len(pattern) else None
+        day = None
+        if len(text) == len(pattern):
+            parts = _date_parts(text[:-4], pattern[:-4], unknown=())
+            day = _calendar(parts, 2000 if pattern[0] == "Y" else 0)
         clock = text[-4:]
         if day is None or not clock.isdigit() or int(clock[:2]) > 23 or int(clock[2:]) > 59:
             raise self.fail(segment, f"{text!r} is not a date and time {pattern}")
@@ -569,12 +594,38 @@ class _Message:
         )
 
 
-def _digits_date(text: str, pattern: str) -> dt.date | None:
-    if len(text) != len(pattern) or not text.isascii() or not text.isdigit():
+_BIRTH_FORMS = {"101": "YYMMDD", "102": "CCYYMMDD", "610": "CCYYMM", "602": "CCYY"}
+"""DTM date formats of a birth date (EDIFACT 2379)."""
+
+
+def _date_parts(
+    text: str, pattern: str, unknown: tuple[str, ...] = ("00", "XX")
+) -> tuple[int, int | None, int | None] | None:
+    """Year, month and day of a date written to the pattern; a month or day written as one of
+    `unknown` is None (and so is one the pattern leaves out). None when the text does not fit."""
+    if len(text) != len(pattern) or not text.isascii():
         return None
-    year = int(text[:-4]) + (2000 if len(pattern) == 6 else 0)
+    year, rest = text[: pattern.count("Y") + pattern.count("C")], text[len(pattern.split("M")[0]) :]
+    if not year.isdigit():
+        return None
+    found: list[int | None] = []
+    for index in (0, 2):
+        part = rest[index : index + 2]
+        if not part or part.upper() in unknown:
+            found.append(None)
+        elif part.isdigit():
+            found.append(int(part))
+        else:
+            return None
+    return int(year), found[0], found[1]
+
+
+def _calendar(parts: tuple[int, int | None, int | None] | None, century: int) -> dt.date | None:
+    """The day of whole date parts (the year plus century), None when there is none."""
+    if parts is None or parts[1] is None or parts[2] is None:
+        return None
     try:
-        return dt.date(year, int(text[-4:-2]), int(text[-2:]))
+        return dt.date(parts[0] + century, parts[1], parts[2])
     except ValueError:
         return None
 
@@ -704,7 +755,7 @@ def write_paxlst(manifests: Sequence[Manifest], interchange: str = "1") -> str:
             if traveller.sex:
                 body.append(f"ATT+2++{traveller.sex}")
             if traveller.birth_date:
-                body.append(f"DTM+329:{traveller.birth_date:%y%m%d}")
+                body.append(f"DTM+329:{yymmdd_form(traveller.birth_date)}")
             if traveller.embarkation:
                 body.append(f"LOC+178+{text(traveller.embarkation)}")
             if traveller.debarkation:

@@ -53,7 +53,7 @@ def _row(manifest: Manifest, number: int, traveller: Traveller, hit: Any) -> dic
         "flight": manifest.flight,
         "traveller": f"{number} ({traveller.role})",
         "name": traveller.full_name,
-        "birth_date": traveller.birth_date.isoformat() if traveller.birth_date else "",
+        "birth_date": traveller.birth_date.label() if traveller.birth_date else "",
         "nationality": traveller.nationality or "",
         "document": documents,
         "score": hit.score,

@@ -100,7 +100,7 @@ def test_reads_icao_td3_specimen() -> None:
     assert mrz.given_names == "ANNA MARIA"
     assert mrz.full_name == "ANNA MARIA ERIKSSON"
     assert mrz.names == ["ERIKSSON ANNA MARIA", "ANNA MARIA ERIKSSON"]
-    assert mrz.birth_date == dt.date(1974, 8, 12)
+    assert mrz.birth_date == BirthDate.exact(dt.date(1974, 8, 12))
     assert mrz.sex is Gender.FEMALE
     assert mrz.expiry_date == dt.date(2012, 4, 15)
     assert mrz.optional_data == "ZE184226B"
@@ -125,7 +125,7 @@ def test_reads_icao_td1_specimen() -> None:
     assert mrz.surname == "ERIKSSON"
     assert mrz.given_names == "ANNA MARIA"
     assert mrz.full_name == "ANNA MARIA ERIKSSON"
-    assert mrz.birth_date == dt.date(1974, 8, 12)
+    assert mrz.birth_date == BirthDate.exact(dt.date(1974, 8, 12))
     assert mrz.sex is Gender.FEMALE
     assert mrz.expiry_date == dt.date(2012, 4, 15)
     assert mrz.optional_data == ""
@@ -164,7 +164,7 @@ def test_reads_composed_kazakh_passport_and_makes_a_party() -> None:
     assert mrz.surname == "ZHAKSYLYKOV"
     assert mrz.given_names == "ERLAN"
     assert mrz.full_name == "ERLAN ZHAKSYLYKOV"
-    assert mrz.birth_date == dt.date(1985, 3, 17)
+    assert mrz.birth_date == BirthDate.exact(dt.date(1985, 3, 17))
     assert mrz.sex is Gender.MALE
     assert mrz.expiry_date == dt.date(2030, 5, 21)
     assert mrz.optional_data == "850317300123"
@@ -299,17 +299,41 @@ def test_refuses_wrong_document_codes_sex_and_states() -> None:
     assert read_mrz(f"{TD3_LINE1}\n{_replace(TD3_LINE2, 21, '<')}", today=TODAY).sex is None
 
 
+def _born(yymmdd: str, today: dt.date | None = TODAY) -> BirthDate | None:
+    return read_mrz(_td3(yymmdd), today=today).birth_date
+
+
 def test_birth_century_is_the_latest_not_in_the_future() -> None:
     # TODAY is 2024-06-01: YY 25 > 24 is 1925; 24 up to today is 2024, after today 1924.
-    assert read_mrz(_td3("250101"), today=TODAY).birth_date == dt.date(1925, 1, 1)
-    assert read_mrz(_td3("240601"), today=TODAY).birth_date == dt.date(2024, 6, 1)
-    assert read_mrz(_td3("240602"), today=TODAY).birth_date == dt.date(1924, 6, 2)
-    assert read_mrz(_td3("000229"), today=TODAY).birth_date == dt.date(2000, 2, 29)
-    assert read_mrz(_td3("991231"), today=TODAY).birth_date == dt.date(1999, 12, 31)
+    assert _born("250101") == BirthDate.exact(dt.date(1925, 1, 1))
+    assert _born("240601") == BirthDate.exact(dt.date(2024, 6, 1))
+    assert _born("240602") == BirthDate.exact(dt.date(1924, 6, 2))
+    assert _born("000229") == BirthDate.exact(dt.date(2000, 2, 29))
+    assert _born("991231") == BirthDate.exact(dt.date(1999, 12, 31))
     # Without today the system date decides: next year's YY is a birth a century ago.
     year = dt.date.today().year
     yy = f"{(year + 1) % 100:02d}"
-    assert read_mrz(_td3(f"{yy}0101")).birth_date == dt.date(year + 1 - 100, 1, 1)
+    assert _born(f"{yy}0101", today=None) == BirthDate.exact(dt.date(year + 1 - 100, 1, 1))
+
+
+def test_unknown_parts_of_a_birth_date_leave_it_open() -> None:
+    # ICAO 9303 fills what is not known with '<': the day, the month and day, or all of it.
+    assert _born("7408<<") == BirthDate(dt.date(1974, 8, 1), dt.date(1974, 8, 31))
+    assert _born("0002<<") == BirthDate(dt.date(2000, 2, 1), dt.date(2000, 2, 29))
+    assert _born("74<<<<") == BirthDate.year(1974)
+    assert _born("<<<<<<") is None
+    # The century is the latest that does not start the interval after today (2024-06-01).
+    assert _born("2406<<") == BirthDate(dt.date(2024, 6, 1), dt.date(2024, 6, 30))
+    assert _born("2407<<") == BirthDate(dt.date(1924, 7, 1), dt.date(1924, 7, 31))
+    party = read_mrz(_td3("74<<<<"), today=TODAY).to_party("p")
+    assert party.birth_dates == [BirthDate.year(1974)]
+    assert read_mrz(_td3("<<<<<<"), today=TODAY).to_party("p").birth_dates == []
+    # A year must be known, and a part is wholly known or wholly unknown.
+    for raw in ("<<0812", "7<0812", "74081<", "741<12"):
+        with pytest.raises(InputError, match=rf"column 14: birth date '{raw}' is not YYMMDD"):
+            _born(raw)
+    with pytest.raises(InputError, match=r"birth date '7413<<' is not a calendar date"):
+        _born("7413<<")
 
 
 def test_invalid_calendar_dates_are_refused() -> None:

@@ -171,7 +171,7 @@ def test_passenger_with_two_documents(tmp_path: Path) -> None:
         surname="ZHAKSYLYKOV",
         given_names="ERLAN SERIKULY",
         sex="M",
-        birth_date=dt.date(1987, 8, 15),
+        birth_date=BirthDate.exact(dt.date(1987, 8, 15)),
         nationality="KZ",
         nationality_code="KAZ",
         documents=[
@@ -193,7 +193,7 @@ def test_every_traveller(tmp_path: Path) -> None:
         "IVANOVA",
         "OLGA SERGEEVNA",
         "F",
-        dt.date(1992, 3, 2),
+        BirthDate.exact(dt.date(1992, 3, 2)),
         "RU",
         "RUS",
         [Document("P", "753123456", dt.date(2029, 6, 11), "RU")],
@@ -206,7 +206,7 @@ def test_every_traveller(tmp_path: Path) -> None:
         "NURLANKYZY",
         "AIGERIM",
         "F",
-        dt.date(2005, 1, 17),
+        BirthDate.exact(dt.date(2005, 1, 17)),
         "KZ",
         "KAZ",
         [Document("P", "N09876543", dt.date(2034, 1, 17), "KZ")],
@@ -219,7 +219,7 @@ def test_every_traveller(tmp_path: Path) -> None:
         "SMAGULOV",
         "DAURENBEK",
         "M",
-        dt.date(1974, 11, 3),
+        BirthDate.exact(dt.date(1974, 11, 3)),
         "KZ",
         "KAZ",
         [Document("P", "N55511122", dt.date(2027, 9, 9), "KZ")],
@@ -233,7 +233,7 @@ def test_every_traveller(tmp_path: Path) -> None:
         "D'YAKONOVA",
         "YELENA",
         "F",
-        dt.date(2000, 2, 29),
+        BirthDate.exact(dt.date(2000, 2, 29)),
         "KZ",
         "KAZ",
         [Document("P", "N44433322", dt.date(2031, 2, 28), "KZ")],
@@ -277,11 +277,38 @@ def test_crlf_line_breaks(tmp_path: Path) -> None:
     assert crlf == _read(tmp_path, KC901, name="lf.edi")
 
 
+def _born(tmp_path: Path, dtm: str, today: dt.date = TODAY) -> BirthDate | None:
+    """The birth date of KC901's third traveller written as `dtm`."""
+    text = KC901.replace("DTM+329:050117'", f"{dtm}'")
+    return read_paxlst(_write(tmp_path, text), today=today)[0].travellers[2].birth_date
+
+
 def test_birth_century_not_in_the_future(tmp_path: Path) -> None:
-    text = KC901.replace("DTM+329:050117'", "DTM+329:250117'")
-    assert _read(tmp_path, text)[0].travellers[2].birth_date == dt.date(1925, 1, 17)
-    later = read_paxlst(_write(tmp_path, text), today=dt.date(2025, 1, 17))
-    assert later[0].travellers[2].birth_date == dt.date(2025, 1, 17)
+    assert _born(tmp_path, "DTM+329:250117") == BirthDate.exact(dt.date(1925, 1, 17))
+    later = _born(tmp_path, "DTM+329:250117", today=dt.date(2025, 1, 17))
+    assert later == BirthDate.exact(dt.date(2025, 1, 17))
+
+
+@pytest.mark.parametrize(
+    ("dtm", "born"),
+    [
+        # An unknown day or month, as manifests write it: 00 (or XX) leaves the month or year open.
+        ("DTM+329:870800", BirthDate(dt.date(1987, 8, 1), dt.date(1987, 8, 31))),
+        ("DTM+329:870000", BirthDate.year(1987)),
+        ("DTM+329:8708XX", BirthDate(dt.date(1987, 8, 1), dt.date(1987, 8, 31))),
+        ("DTM+329:19870000:102", BirthDate.year(1987)),
+        ("DTM+329:20000200", BirthDate(dt.date(2000, 2, 1), dt.date(2000, 2, 29))),
+        # Year and month, or the year alone, in their own formats.
+        ("DTM+329:198708:610", BirthDate(dt.date(1987, 8, 1), dt.date(1987, 8, 31))),
+        ("DTM+329:1987:602", BirthDate.year(1987)),
+        ("DTM+329:1987", BirthDate.year(1987)),
+        # The century: the interval may not start after today (2024-06-01).
+        ("DTM+329:240600", BirthDate(dt.date(2024, 6, 1), dt.date(2024, 6, 30))),
+        ("DTM+329:240700", BirthDate(dt.date(1924, 7, 1), dt.date(1924, 7, 31))),
+    ],
+)
+def test_birth_date_with_unknown_parts(tmp_path: Path, dtm: str, born: BirthDate) -> None:
+    assert _born(tmp_path, dtm) == born
 
 
 def test_custom_service_characters_and_two_messages(tmp_path: Path) -> None:
@@ -299,7 +326,7 @@ def test_custom_service_characters_and_two_messages(tmp_path: Path) -> None:
                 surname="O~NEIL",
                 given_names="SEAN! PATRICK",
                 sex="M",
-                birth_date=dt.date(1980, 5, 12),
+                birth_date=BirthDate.exact(dt.date(1980, 5, 12)),
                 nationality="IE",
                 nationality_code="IRL",
                 documents=[Document("P", "PA1234567", None, "IE")],
@@ -338,6 +365,28 @@ def test_unknown_segments_and_codes_are_kept_nowhere(tmp_path: Path) -> None:
     assert (olga.nationality, olga.nationality_code) == (None, "XXX")
 
 
+def test_names_codes_and_documents_as_airlines_also_write_them(tmp_path: Path) -> None:
+    # A name in one component the PNR way, an ICAO state code copied from the passport (D is
+    # Germany), an alpha-2 code, and a visa beside the passport.
+    text = (
+        KC901.replace("NAD+FL+++IVANOVA:OLGA:SERGEEVNA'", "NAD+FL+++IVANOVA/OLGA SERGEEVNA'")
+        .replace("NAT+2+RUS'", "NAT+2+D'")
+        .replace("LOC+91+RUS'", "LOC+91+GBD'DOC+V+K7654321'")
+        .replace("NAT+2+KAZ'\nRFF+AVF:ABC123'\nDOC+P", "NAT+2+kz'\nRFF+AVF:ABC123'\nDOC+P", 1)
+        .replace("UNT+62+M001'", "UNT+63+M001'")
+    )
+    erlan, olga = _read(tmp_path, text)[0].travellers[:2]
+    assert (olga.surname, olga.given_names) == ("IVANOVA", "OLGA SERGEEVNA")
+    assert (olga.nationality, olga.nationality_code) == ("DE", "D")
+    assert (erlan.nationality, erlan.nationality_code) == ("KZ", "KZ")
+    assert olga.to_party("2").identifiers == [
+        Identifier("passport", "753123456", "GB"),
+        Identifier("visa", "K7654321", None),
+    ]
+    refused = text.replace("NAD+FL+++IVANOVA/OLGA SERGEEVNA'", "NAD+FL+++/OLGA'")
+    _refused(tmp_path, refused, _number(refused, "NAD+FL+++/OLGA'"), "NAD", "no surname before")
+
+
 def test_interchange_without_messages(tmp_path: Path) -> None:
     assert _read(tmp_path, "UNB+UNOA:4+A+B+240601:0730+9'UNZ+0+9'") == []
 
@@ -357,6 +406,10 @@ def test_bad_birth_date(tmp_path: Path) -> None:
         ("DTM+36:300101'", "DTM+36:3001'", "'3001' is not a date YYMMDD"),
         ("DTM+329:920302'", "DTM+329:19920332:102'", "'19920332' is not a date CCYYMMDD"),
         ("DTM+329:920302'", "DTM+329:920302:999'", "date format '999'"),
+        ("DTM+329:920302'", "DTM+329:921302'", "'921302' is not a date YYMMDD"),
+        ("DTM+329:920302'", "DTM+329:9203X1'", "'9203X1' is not a date YYMMDD"),
+        ("DTM+329:920302'", "DTM+329:19920300:610'", "'19920300' is not a date CCYYMM"),
+        ("DTM+36:290611'", "DTM+36:290600'", "'290600' is not a date YYMMDD"),
         ("DTM+189:2406011030:201'", "DTM+189:2406011075:201'", "not a date and time"),
         ("DTM+232:2406011415:201'", "DTM+232:24060114:201'", "not a date and time"),
         ("DTM+329:920302'", "DTM+329'", "DTM+329 has no date"),

@@ -3,6 +3,7 @@ result, never anything else."""
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import datetime as dt
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from finmon.errors import InputError
+from finmon.model import BirthDate
 from finmon.travel.mrz import check_digit, read_mrz
 from finmon.travel.paxlst import Document, Leg, Manifest, Traveller, parse_paxlst, write_paxlst
 
@@ -23,6 +25,19 @@ NAME = (
     .filter(lambda s: s and s[0].isalpha())
 )
 CODE = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=3, max_size=9)
+
+
+@st.composite
+def birth_dates(draw: st.DrawFn) -> BirthDate:
+    """A day, or a month or year (a manifest's unknown day or month)."""
+    day = draw(st.dates(dt.date(1927, 11, 3), TODAY))
+    known = draw(st.sampled_from(["day", "month", "year"]))
+    if known == "day":
+        return BirthDate.exact(day)
+    if known == "year":
+        return BirthDate.year(day.year)
+    last = calendar.monthrange(day.year, day.month)[1]
+    return BirthDate(day.replace(day=1), day.replace(day=last))
 
 
 @st.composite
@@ -42,7 +57,7 @@ def travellers(draw: st.DrawFn) -> Traveller:
         surname=draw(NAME),
         given_names=draw(st.one_of(st.just(""), NAME)),
         sex=draw(st.sampled_from(["M", "F", "U"])),
-        birth_date=draw(st.dates(dt.date(1927, 11, 3), TODAY)),
+        birth_date=draw(birth_dates()),
         nationality=NATIONS[nation],
         nationality_code=nation,
         documents=documents,
@@ -134,7 +149,7 @@ def test_a_composed_td3_reads_back_and_any_changed_character_is_refused(
     line2 += check_digit(composite)
     mrz = read_mrz(f"{line1}\n{line2}", today=TODAY)
     assert (mrz.surname, mrz.given_names) == (fields["surname"], fields["given"])
-    assert (mrz.document_number, mrz.birth_date) == (number, fields["born"])
+    assert (mrz.document_number, mrz.birth_date) == (number, BirthDate.exact(fields["born"]))
     assert (mrz.nationality, mrz.nationality_iso2) == (
         fields["nation"],
         NATIONS[str(fields["nation"])],
