@@ -42,6 +42,10 @@ def travel_screen(
     threshold: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Alert threshold 0..1.")
     ] = DEFAULT_THRESHOLD,
+    encoding: Annotated[
+        str | None,
+        typer.Option(help="Text encoding, when not the one UNB's syntax identifier names."),
+    ] = None,
 ) -> None:
     """Screen every traveller of a manifest (name, birth date, nationality, documents) against
     every loaded list; one row per hit, by flight."""
@@ -56,7 +60,8 @@ def travel_screen(
         raise InputError(f"{output}: the output must end in .csv")
     screener = load_screener(schemas=PEOPLE)  # travellers are people: the index is smaller
     with heap_frozen():
-        rows, travellers = screen_manifests(file, screener, threshold, load_settings().workers)
+        workers = load_settings().workers
+        rows, travellers = screen_manifests(file, screener, threshold, workers, encoding)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         with output.open("w", encoding="utf-8", newline="") as handle:

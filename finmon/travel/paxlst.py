@@ -130,10 +130,38 @@ def read_paxlst(
 ) -> list[Manifest]:
     """The manifests of a PAXLST interchange file, one per UNH ... UNT message.
 
-    today decides the century of a two-digit birth year (the latest one not in the future)."""
+    The encoding is the one UNB's syntax identifier names (UNOC ISO 8859-1, UNOE ISO 8859-5
+    Cyrillic ...; UTF-8 for UNOA, UNOB, UNOW and UNOY, of which ASCII is a part) unless one is
+    given. today decides the century of a two-digit birth year (the latest one not in the
+    future)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
-    return parse_paxlst("".join(decoded_lines(path, encoding)), path, today)
+    text = "".join(decoded_lines(path, encoding or _declared_encoding(path)))
+    return parse_paxlst(text, path, today)
+
+
+SYNTAX_ENCODINGS = {
+    "UNOC": "iso8859-1",
+    "UNOD": "iso8859-2",
+    "UNOE": "iso8859-5",
+    "UNOF": "iso8859-7",
+    "UNOG": "iso8859-3",
+    "UNOH": "iso8859-4",
+    "UNOI": "iso8859-6",
+    "UNOJ": "iso8859-8",
+    "UNOK": "iso8859-9",
+}
+"""EDIFACT syntax identifiers (UNB S001) of single-byte character sets, with their codecs."""
+
+
+def _declared_encoding(path: Path) -> str | None:
+    """The codec of the syntax identifier in the file's UNB, None for UTF-8 and its subsets (or
+    when the head of the file holds no UNB: the reader then says what is wrong)."""
+    with path.open("rb") as handle:
+        head = handle.read(4096).decode("latin-1")
+    service = head[3:9] if head.startswith("UNA") and len(head) >= 9 else DEFAULT_SERVICE
+    found = re.search(f"UNB{re.escape(service[1])}([A-Z]{{4}})", head)
+    return SYNTAX_ENCODINGS.get(found.group(1)) if found else None
 
 
 def parse_paxlst(text: str, name: Path, today: dt.date | None = None) -> list[Manifest]:

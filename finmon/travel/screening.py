@@ -18,10 +18,10 @@ vessels and aircraft do not travel)."""
 
 
 def screen_manifests(
-    path: Path, screener: Screener, threshold: float, workers: int = 1
+    path: Path, screener: Screener, threshold: float, workers: int = 1, encoding: str | None = None
 ) -> tuple[list[dict[str, Any]], int]:
     """screen_travellers over the manifests of a PAXLST file."""
-    return screen_travellers(read_paxlst(path), screener, threshold, workers)
+    return screen_travellers(read_paxlst(path, encoding), screener, threshold, workers)
 
 
 def screen_travellers(

@@ -387,6 +387,24 @@ def test_names_codes_and_documents_as_airlines_also_write_them(tmp_path: Path) -
     _refused(tmp_path, refused, _number(refused, "NAD+FL+++/OLGA'"), "NAD", "no surname before")
 
 
+@pytest.mark.parametrize(
+    ("syntax", "codec", "name"),
+    [("UNOC", "iso8859-1", "MÜLLER"), ("UNOE", "iso8859-5", "ИВАНОВА"), ("UNOY", "utf-8", "ŞAHİN")],
+)
+def test_the_character_set_unb_names(tmp_path: Path, syntax: str, codec: str, name: str) -> None:
+    text = KC901.replace("UNOA:4", f"{syntax}:4").replace("IVANOVA:", f"{name}:")
+    path = tmp_path / "manifest.edi"
+    path.write_bytes(text.encode(codec))
+    assert read_paxlst(path, today=TODAY)[0].travellers[1].surname == name
+    # The same bytes declared as UTF-8 (UNOA) are refused, naming the file and the place.
+    if codec != "utf-8":
+        path.write_bytes(text.replace(f"{syntax}:4", "UNOA:4").encode(codec))
+        with pytest.raises(InputError, match=r"manifest\.edi.*(line|byte)"):
+            read_paxlst(path, today=TODAY)
+        # An encoding given outright is used whatever UNB says.
+        assert read_paxlst(path, codec, TODAY)[0].travellers[1].surname == name
+
+
 def test_interchange_without_messages(tmp_path: Path) -> None:
     assert _read(tmp_path, "UNB+UNOA:4+A+B+240601:0730+9'UNZ+0+9'") == []
 

@@ -115,3 +115,31 @@ def test_a_screener_of_people_alone_gives_the_same_rows() -> None:
     full, travellers = screen_travellers(manifests, everyone, 0.8)
     assert {row["reference"] for row in full} == {"QDi.905", "QDi.906"}  # not the group QDe.901
     assert screen_travellers(manifests, people, 0.8) == (full, travellers)
+
+
+def test_a_cyrillic_manifest_in_the_character_set_unb_names(tmp_path: Path) -> None:
+    # A manifest in ISO 8859-5 (UNOE), names in Cyrillic with the birth day unknown: the listed
+    # person is found all the same; --encoding overrides a wrong declaration.
+    assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
+    text = (
+        MANIFEST.replace("UNOA:4", "UNOE:4")
+        .replace("KARAGULOV:TIMUR:AKHATOVICH", "КАРАГУЛОВ:ТИМУР:АХАТОВИЧ")
+        .replace("DTM+329:880229'", "DTM+329:880200'")
+    )
+    manifest = tmp_path / "kc901.edi"
+    manifest.write_bytes(text.encode("iso8859-5"))
+    out = tmp_path / "hits.csv"
+    result = CliRunner().invoke(app, ["travel", "screen", str(manifest), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    with out.open(encoding="utf-8") as handle:
+        timur = next(row for row in csv.DictReader(handle) if row["reference"] == "QDi.905")
+    assert (timur["name"], timur["birth_date"]) == (
+        "ТИМУР АХАТОВИЧ КАРАГУЛОВ",
+        "1988-02-01..1988-02-29",
+    )
+    manifest.write_bytes(text.replace("UNOE:4", "UNOA:4").encode("iso8859-5"))
+    refused = CliRunner().invoke(app, ["travel", "screen", str(manifest)])
+    assert refused.exit_code == 2
+    assert "kc901.edi" in refused.output
+    args = ["travel", "screen", str(manifest), "--encoding", "iso8859-5", "--output", str(out)]
+    assert CliRunner().invoke(app, args).exit_code == 0
