@@ -233,6 +233,7 @@ def monitor_command(
     from finmon.monitoring.engine import numbered, run_batch, run_stream, typology_scores
     from finmon.monitoring.events import Context
     from finmon.monitoring.rules import load_pack
+    from finmon.monitoring.segments import inferred_segments
     from finmon.transactions.reader import read_transactions
     from finmon.transactions.wire import Rates
 
@@ -251,13 +252,13 @@ def monitor_command(
         from finmon.store.freezes import frozen_accounts
 
         listed |= frozen_accounts()
+    transactions = sorted(read_transactions(file, format), key=lambda t: t.timestamp)
     context = Context.of(
         pack,
-        segments=table.segments if table else None,
+        segments=inferred_segments(transactions, table.segments if table else None),
         listed=listed,
         rates=given.per_unit if given else None,
     )
-    transactions = sorted(read_transactions(file, format), key=lambda t: t.timestamp)
     with err.status(f"{engine}: {len(pack.rules)} rules over {len(transactions):,} transfers"):
         found = (run_batch if engine == "batch" else run_stream)(pack.rules, transactions, context)
     rows = numbered(found)

@@ -16,7 +16,7 @@ from finmon.store.transactions import list_monitoring_alerts
 from finmon.transactions.model import COLUMNS
 
 
-def _transfers(path: Path) -> Path:
+def _transfers(path: Path, charity: str = "ОФ «Мейірім»") -> Path:
     """A listed person pays a friend, who passes most of it on; ten people pay a charity."""
     rows = [
         ["L-1", "2026-03-02T09:00:00Z", "LISTED", "АЛИЕВ А", "", "KZ", "FRIEND", "ОМАРОВ Б", "",
@@ -26,7 +26,7 @@ def _transfers(path: Path) -> Path:
     ]  # fmt: skip
     rows += [
         [f"D-{n}", f"2026-03-0{2 + n // 4}T1{n % 4}:00:00Z", f"DONOR{n}", f"ДОНОР {n}", "", "KZ",
-         "CHARITY", "ОФ «Мейірім»", "", "KZ", "5000", "KZT", "transfer", ""]
+         "CHARITY", charity, "", "KZ", "5000", "KZT", "transfer", ""]
         for n in range(10)
     ]  # fmt: skip
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -47,12 +47,21 @@ def test_segments_and_listed_accounts_change_what_the_rules_see(tmp_path: Path) 
         tmp_path / "a.csv",
         "account,name,segment,listed\nLISTED,АЛИЕВ А,retail,true\nCHARITY,ОФ «Мейірім»,NPO,no\n",
     )
-    plain = CliRunner().invoke(app, ["monitor", str(source), "--output", str(tmp_path / "p.csv")])
-    assert plain.exit_code == 0, plain.output
-    with (tmp_path / "p.csv").open(encoding="utf-8") as handle:
-        assert {(r["account"], r["rule"]) for r in csv.DictReader(handle)} == {
-            ("CHARITY", "funnel_account")  # without the table the charity looks like a person
-        }
+    # Without the table the charity's legal form (ОФ) shows it is one; written without it, it
+    # looks like a person collecting from ten others. Nobody is known to be listed.
+    for name, expected in (("ОФ «Мейірім»", set()), ("МЕЙІРІМ", {("CHARITY", "funnel_account")})):
+        plain = CliRunner().invoke(
+            app,
+            [
+                "monitor",
+                str(_transfers(tmp_path / "n.csv", name)),
+                "--output",
+                str(tmp_path / "p.csv"),
+            ],
+        )
+        assert plain.exit_code == 0, plain.output
+        with (tmp_path / "p.csv").open(encoding="utf-8") as handle:
+            assert {(r["account"], r["rule"]) for r in csv.DictReader(handle)} == expected
     out = tmp_path / "alerts.csv"
     run = ["--actor", "ops", "monitor", str(source), "--accounts", str(table), "--output", str(out)]
     result = CliRunner().invoke(app, [*run, "--store"])

@@ -1,0 +1,89 @@
+"""Segments read from the transfers themselves, for the accounts no accounts table names.
+
+A file of transfers says who holds each account: a name, often with its legal form, and often a
+Kazakhstan IIN or BIN. An organisation is written with its legal form (ТОО, АО, ИП, LLP, LLC ...;
+ОФ, БФ or "Foundation" for a non-profit; КГУ, ГКП or "akimat" for a state body) or identified by
+a BIN (the fifth digit 4-6 is the registration type, which an IIN cannot have there). Without
+either, an account is a private person's: the segment is left empty, as it is for a person in an
+accounts table that does not give one. The accounts table, where given, always decides.
+
+Only the holder's name and identifier are read: never anything about the person (no protected
+attribute can enter a segment).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from finmon.lists.identifiers import is_bin_shaped, is_valid_iin_bin
+from finmon.transactions.model import PartyInfo, Transaction
+
+NPO = "npo"
+PUBLIC = "public"
+BANK = "bank"
+BUSINESS = "business"
+
+_WORDS: dict[str, frozenset[str]] = {
+    # Public associations and foundations (ОФ, ПФ, БФ, КФ, ОО, ОЮЛ; Kazakh ҚҚ, ҚБ, ҚҚБ),
+    # charities.
+    NPO: frozenset(
+        "оф пф бф кф оо оюл ққ қб ққб фонд фонда қоры қор благотворительный благотворительного "
+        "общественный общественное общественного қайырымдылық қоғамдық foundation charity "
+        "charitable ngo nonprofit".split()
+    ),
+    # State institutions and enterprises (КГУ, ГУ, РГУ, ГКП, ГККП, РГП, РГКП, НАО; Kazakh ММ,
+    # КММ, МКК, МКҚК, РМК, КЕАҚ), akimats and ministries.
+    PUBLIC: frozenset(
+        "кгу гу ргу гкп гккп ргп ргкп нао кеақ мм кмм мкк мкқк рмк ркк акимат әкімдігі әкімдік "
+        "министерство министрлігі akimat ministry".split()
+    ),
+    BANK: frozenset("банк банкі bank".split()),
+    # Companies and individual entrepreneurs (ТОО, АО, ИП; Kazakh ЖШС, АҚ, ЖК; Russian ООО ...;
+    # the Latin forms).
+    BUSINESS: frozenset(
+        "тоо жшс ао ақ ип жк кх шқ ооо оао зао пао чп тов llp llc jsc ojsc cjsc pjsc plc ltd "
+        "inc corp gmbh ag sarl srl spa bv nv fze fzco fzc pte pvt bhd lp limited incorporated "
+        "corporation company".split()
+    ),
+}
+_ORDER = (NPO, PUBLIC, BANK, BUSINESS)
+"""A name with words of several kinds takes the first: a bank's charitable foundation is a
+non-profit, a state bank's branch a bank."""
+_WORD = re.compile(r"\w+")
+
+
+def segment_of(party: PartyInfo) -> str | None:
+    """The segment a party's name and identifier show (npo, public, bank, business), None for
+    a private person or a party that shows nothing."""
+    if party.name:
+        words = set(_WORD.findall(party.name.casefold()))
+        for segment in _ORDER:
+            if words & _WORDS[segment]:
+                return segment
+    number = (party.id or "").strip()
+    if is_bin_shaped(number) and is_valid_iin_bin(number):
+        return BUSINESS
+    return None
+
+
+def inferred_segments(
+    transactions: Iterable[Transaction], given: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Each account's segment: the accounts table's (`given`) where it names the account, else
+    the first segment the account's holder shows on a transfer (segment_of); accounts that show
+    none are left out (private persons). An empty segment in the table is no segment given."""
+    found = {account: segment for account, segment in (given or {}).items() if segment}
+    shown: dict[tuple[str | None, str | None], str | None] = {}
+    for transaction in transactions:
+        for party in (transaction.originator, transaction.beneficiary):
+            account = party.account
+            if not account or account in found:
+                continue
+            key = (party.name, party.id)
+            if key not in shown:
+                shown[key] = segment_of(party)
+            segment = shown[key]
+            if segment is not None:
+                found[account] = segment
+    return found
