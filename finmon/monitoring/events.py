@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from finmon.errors import InputError
 from finmon.monitoring.rules import NO_FILTER, Filter, Pack, Rule
-from finmon.transactions.model import Transaction
+from finmon.transactions.model import Transaction, channel_kind
 
 T = TypeVar("T")
 
@@ -149,7 +149,7 @@ def transfer(seq: int, t: Transaction, context: Context) -> Transfer:
             if ours.country and theirs.country
             else None
         ),
-        channel=(t.channel or "").lower(),
+        channel=channel_kind(t.channel),
         same_owner=bool(ours.id and theirs.id and ours.id.strip() == theirs.id.strip()),
     )
 
@@ -378,7 +378,7 @@ def transfer_frame(transactions: Sequence[Transaction], context: Context) -> Any
             "src_country": [p.country for p in ours],
             "dst_country": [p.country for p in theirs],
             "cross_border": None,
-            "channel": [t.channel or "" for t in transactions],
+            "channel": [channel_kind(t.channel) for t in transactions],
             "same_owner": [
                 bool(a.id and b.id and a.id.strip() == b.id.strip())
                 for a, b in zip(ours, theirs, strict=True)
@@ -389,7 +389,6 @@ def transfer_frame(transactions: Sequence[Transaction], context: Context) -> Any
     src, dst = pl.col("src_country"), pl.col("dst_country")
     return frame.with_columns(
         pl.col("time").cast(TRANSFER_SCHEMA["time"]),
-        pl.col("channel").str.to_lowercase(),
         pl.when(src.is_not_null() & (src != "") & dst.is_not_null() & (dst != ""))
         .then(src.str.to_uppercase() != dst.str.to_uppercase())
         .alias("cross_border"),

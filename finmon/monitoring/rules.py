@@ -28,7 +28,9 @@ Example (finmon/monitoring/packs/tf.yaml holds the shipped pack):
       condition: {distinct_counterparties: 10, count: 10}
       score: 0.7
 
-Filters: `channels` (any of), `except_channels` (none of), `amount_below`, `amount_at_least`,
+Filters: `channels` (any of), `except_channels` (none of; both as the transactions module's
+channel_kind reads a channel: ATM, "cash deposit" ... are cash, POS and e-commerce card),
+`amount_below`, `amount_at_least`,
 `cross_border` (true: the two countries differ, both known), `same_owner` (false: leave out
 transfers between two accounts of one owner, by their identifier), `counterparty_countries` (ISO
 codes, or the name of a table under the pack's `jurisdictions:`), `segments` and
@@ -52,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from finmon.errors import InputError
+from finmon.transactions.model import channel_kind
 
 PACKS = Path(__file__).parent / "packs"
 DEFAULT_PACK = PACKS / "tf.yaml"
@@ -338,8 +341,8 @@ def _filter(where: str, given: Any, tables: dict[str, frozenset[str]]) -> Filter
     if not given:
         return NO_FILTER
     return Filter(
-        channels=_names(where, "channels", given.get("channels")),
-        except_channels=_names(where, "except_channels", given.get("except_channels")),
+        channels=_channels(_names(where, "channels", given.get("channels"))),
+        except_channels=_channels(_names(where, "except_channels", given.get("except_channels"))),
         amount_below=_optional(where, "filter.amount_below", given.get("amount_below")),
         amount_at_least=_optional(where, "filter.amount_at_least", given.get("amount_at_least")),
         cross_border=flags["cross_border"],
@@ -356,6 +359,11 @@ def _names(where: str, name: str, value: Any) -> frozenset[str] | None:
     if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
         raise InputError(f"{where}: {name} is a list of names")
     return frozenset(v.lower() for v in value)
+
+
+def _channels(names: frozenset[str] | None) -> frozenset[str] | None:
+    """Channel names as transfers' channels are compared (ATM is cash, POS card: channel_kind)."""
+    return None if names is None else frozenset(channel_kind(name) for name in names)
 
 
 def _duration(where: str, value: Any) -> dt.timedelta:

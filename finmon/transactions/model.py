@@ -8,8 +8,10 @@ FATF R.16 asks for on cross-border transfers: PartyInfo keeps it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -31,6 +33,31 @@ COLUMNS = (
     "reference",
 )
 """The canonical CSV/Parquet layout, in order; `id, timestamp, amount, currency` are required."""
+
+CHANNEL_KINDS = {
+    "cash": (
+        "cash atm cash_deposit cash_withdrawal cash_in cash_out cashin cashout deposit_cash "
+        "withdrawal_cash atm_withdrawal atm_deposit наличные наличными қолма_қол"
+    ),
+    "card": (
+        "card pos card_payment card_purchase debit_card credit_card ecom e_commerce ecommerce "
+        "card_not_present cnp карта карточка"
+    ),
+    "internal": "internal own_account own_accounts book_transfer",
+}
+"""What channels a file may name are, as the checks and rules read them: cash, card payments,
+transfers within the institution (compared in lower case, with spaces and hyphens as '_')."""
+_CHANNEL_KIND = {word: kind for kind, words in CHANNEL_KINDS.items() for word in words.split()}
+_SEPARATORS = re.compile(r"[\s\-]+")
+
+
+@functools.lru_cache(maxsize=1024)
+def channel_kind(channel: str | None) -> str:
+    """A channel as the checks and rules compare it: cash, card or internal where it is one of
+    CHANNEL_KINDS' names for them (ATM, POS, "cash deposit" ...), else the channel in lower case
+    with spaces and hyphens as '_' ('' for none)."""
+    plain = _SEPARATORS.sub("_", (channel or "").strip().lower())
+    return _CHANNEL_KIND.get(plain, plain)
 
 
 @dataclass(slots=True)

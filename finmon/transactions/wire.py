@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from finmon.errors import InputError
-from finmon.transactions.model import PartyInfo, Transaction
+from finmon.transactions.model import PartyInfo, Transaction, channel_kind
 
 THRESHOLD = Decimal(1000)
 THRESHOLD_CURRENCIES = ("USD", "EUR")
@@ -51,9 +51,10 @@ PLACEHOLDERS = frozenset(
     }
 )
 """Values that say nothing, compared case-insensitively with spaces collapsed."""
-EXEMPT_CHANNELS = frozenset({"card", "cash", "atm", "pos", "internal", "amlsim"})
-"""Channels R.16 does not cover: card payments, cash, transfers within the institution; and
-AMLSim's simulated transfers, which carry no party information at all by design."""
+EXEMPT_CHANNELS = frozenset({"card", "cash", "internal", "amlsim"})
+"""Channels R.16 does not cover (as channel_kind reads them: ATM is cash, POS a card payment):
+card payments, cash, transfers within the institution; and AMLSim's simulated transfers, which
+carry no party information at all by design."""
 MIN_ACCOUNT = 5
 """Letters and digits in the shortest usable account number or reference."""
 _LETTER = re.compile(r"[^\W\d_]")
@@ -147,7 +148,7 @@ class WireCheck:
 
 def r16_applies(transaction: Transaction) -> bool:
     """Whether R.16 covers a transfer: every channel but EXEMPT_CHANNELS (an unknown one too)."""
-    return (transaction.channel or "").strip().lower() not in EXEMPT_CHANNELS
+    return channel_kind(transaction.channel) not in EXEMPT_CHANNELS
 
 
 def check_wire(transaction: Transaction, rates: Rates | None = None) -> WireCheck:

@@ -3,6 +3,7 @@ alert uses up its window, and the batch and streaming engines give identical ale
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
@@ -144,6 +145,12 @@ def test_cash_turned_into_a_transfer_abroad() -> None:
     assert fired("cash_then_abroad", [*deposits, at_home]) == []
     small = [transfer(i, i, "MULE", "MULE", amount="40000", channel="cash") for i in range(5)]
     assert fired("cash_then_abroad", [*small, abroad]) == []
+    # Cash as other files name it; a card payment abroad is no transfer abroad.
+    for name in ("ATM", "Cash Deposit", "cash-in", "наличные"):
+        named = [dataclasses.replace(t, channel=name) for t in deposits]
+        assert fired("cash_then_abroad", [*named, abroad]) == ["MULE"], name
+    paid_by_card = dataclasses.replace(abroad, channel="POS")
+    assert fired("cash_then_abroad", [*deposits, paid_by_card]) == []
 
 
 def test_npo_rules_look_only_at_npo_accounts() -> None:

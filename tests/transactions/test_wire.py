@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
@@ -10,7 +11,8 @@ import pytest
 
 from finmon.errors import InputError
 from finmon.transactions import PartyInfo, Transaction
-from finmon.transactions.wire import Rates, check_wire
+from finmon.transactions.model import channel_kind
+from finmon.transactions.wire import Rates, check_wire, r16_applies
 
 WHEN = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
 FULL_ORIGINATOR = PartyInfo(
@@ -147,3 +149,24 @@ def test_a_bad_rates_table_is_refused_naming_the_line(
     with pytest.raises(InputError) as refused:
         Rates.read(table)
     assert f"rates.csv{place}" in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("channel", "kind", "covered"),
+    [
+        ("cash", "cash", False),
+        ("ATM", "cash", False),
+        ("Cash Withdrawal", "cash", False),
+        ("cash-out", "cash", False),
+        ("POS", "card", False),
+        ("E-Commerce", "card", False),
+        ("own account", "internal", False),
+        ("SWIFT", "swift", True),
+        ("Wire Transfer", "wire_transfer", True),
+        (None, "", True),
+    ],
+)
+def test_channels_as_other_files_name_them(channel: str | None, kind: str, covered: bool) -> None:
+    assert channel_kind(channel) == kind
+    transfer = Transaction("T", dt.datetime(2026, 3, 2, tzinfo=dt.UTC), Decimal(5), "USD")
+    assert r16_applies(dataclasses.replace(transfer, channel=channel)) is covered
