@@ -15,6 +15,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -242,9 +243,13 @@ def _timestamp(where: str, value: Any) -> dt.datetime:
     try:
         when = dt.datetime.fromisoformat(value)
     except (TypeError, ValueError):
-        raise InputError(
-            f"{where}: timestamp {value!r} is not an ISO 8601 time (2026-11-02T09:30:00)"
-        ) from None
+        other = _other_time(value)
+        if other is None:
+            raise InputError(
+                f"{where}: timestamp {value!r} is not an ISO 8601 time (2026-11-02T09:30:00), "
+                "DD.MM.YYYY HH:MM[:SS], YYYY/MM/DD HH:MM[:SS] or Unix seconds"
+            ) from None
+        return other
     if when.tzinfo:
         return when
     # Parsing again with the zone is several times quicker than datetime.replace; a date with
@@ -254,6 +259,35 @@ def _timestamp(where: str, value: Any) -> dt.datetime:
     except ValueError:
         return when.replace(tzinfo=dt.UTC)
     return stamped if stamped.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+_DAY_FIRST = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+_SLASHED = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
+def _other_time(value: Any) -> dt.datetime | None:
+    """A time as spreadsheets and other systems write it, in UTC: DD.MM.YYYY (the day first, as
+    in Kazakhstan), YYYY/MM/DD, with HH:MM[:SS] or not; or Unix seconds (9-10 digits, or an
+    integer cell). None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = str(value)
+    elif isinstance(value, str):
+        text = value.strip()
+    else:
+        return None
+    if text.isascii() and text.isdigit() and 9 <= len(text) <= 10:
+        return dt.datetime.fromtimestamp(int(text), dt.UTC)
+    for pattern, order in ((_DAY_FIRST, (2, 1, 0)), (_SLASHED, (0, 1, 2))):
+        found = pattern.fullmatch(text)
+        if found is not None:
+            parts = [int(part or 0) for part in found.groups()]
+            year, month, day = (parts[i] for i in order)
+            hour, minute, second = parts[3:]
+            try:
+                return dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.UTC)
+            except ValueError:
+                return None
+    return None
 
 
 def _parquet_columns(path: Path) -> tuple[Columns, Places]:

@@ -132,6 +132,26 @@ def test_a_missing_required_column_is_named(tmp_path: Path, column: str) -> None
 
 
 @pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("02.11.2026 09:30", dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)),
+        ("2.11.2026 9:30:15", dt.datetime(2026, 11, 2, 9, 30, 15, tzinfo=dt.UTC)),
+        ("02.11.2026", dt.datetime(2026, 11, 2, tzinfo=dt.UTC)),
+        ("2026/11/02 09:30", dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)),
+        ("1793611800", dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)),
+        ("2026-11-02 09:30:00Z", dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)),
+    ],
+)
+def test_times_as_spreadsheets_and_other_systems_write_them(
+    tmp_path: Path, written: str, read: dt.datetime
+) -> None:
+    # The day first with dots (as in Kazakhstan), the year first with slashes, Unix seconds: all
+    # UTC. A slashed date with the day or month first is ambiguous and refused (below).
+    path = _write_csv(tmp_path / "payments.csv", [FULL | {"timestamp": written}])
+    assert read_canonical(path)[0].timestamp == read
+
+
+@pytest.mark.parametrize(
     ("change", "expected"),
     [
         ({"amount": "12,x"}, "line 3: amount '12,x' is not a number"),
@@ -139,6 +159,8 @@ def test_a_missing_required_column_is_named(tmp_path: Path, column: str) -> None
         ({"amount": "NaN"}, "line 3: amount 'NaN' must be a number of 0 or more"),
         ({"amount": ""}, "line 3: amount '' is not a number"),
         ({"timestamp": "02/11/2026"}, "line 3: timestamp '02/11/2026' is not an ISO 8601 time"),
+        ({"timestamp": "31.02.2026"}, "line 3: timestamp '31.02.2026' is not an ISO 8601 time"),
+        ({"timestamp": "2026/11/02 25:00"}, "timestamp '2026/11/02 25:00' is not an ISO 8601"),
         ({"beneficiary_country": "Atlantis"}, "line 3: beneficiary_country 'Atlantis' is not a"),
         ({"originator_country": "ZZ"}, "line 3: originator_country 'ZZ' is not a country"),
         ({"currency": "euro"}, "line 3: currency 'euro' is not a 3-letter code"),
