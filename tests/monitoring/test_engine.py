@@ -145,6 +145,13 @@ def test_cash_turned_into_a_transfer_abroad() -> None:
     assert fired("cash_then_abroad", [*deposits, at_home]) == []
     small = [transfer(i, i, "MULE", "MULE", amount="40000", channel="cash") for i in range(5)]
     assert fired("cash_then_abroad", [*small, abroad]) == []
+    # Smaller deposits that add up: four of 300,000 and 700,000 sent on; a migrant's month of
+    # wages (two deposits, 600,000) sent home is not.
+    four = [transfer(i, 10 * i, "MULE", "MULE", amount="300000", channel="cash") for i in range(4)]
+    onward = transfer(5, 60, "MULE", "FOREIGN", amount="700000", receiver_country="TJ")
+    assert fired("cash_then_abroad", [*four, onward]) == ["MULE"]
+    wages = dataclasses.replace(onward, amount=Decimal(400000))
+    assert fired("cash_then_abroad", [*four[:2], wages]) == []
     # Cash as other files name it; a card payment abroad is no transfer abroad.
     for name in ("ATM", "Cash Deposit", "cash-in", "наличные"):
         named = [dataclasses.replace(t, channel=name) for t in deposits]
