@@ -69,20 +69,20 @@ def fired(rule: str, transactions: list[Transaction], **context: object) -> list
     return [str(a["account"]) for a in both([PACK[rule]], transactions, **context)]  # type: ignore[arg-type]
 
 
-def test_a_funnel_fires_at_the_tenth_sender_within_the_week_and_not_before() -> None:
+def test_a_funnel_fires_at_the_tenth_sender_within_two_weeks_and_not_before() -> None:
     rule = PACK["funnel_account"]
-    nine = [transfer(i, 15 * i, f"S{i}", "COLLECT") for i in range(9)]
+    nine = [transfer(i, 30 * i, f"S{i}", "COLLECT") for i in range(9)]
     assert both([rule], nine) == []
-    tenth = [*nine, transfer(9, 140, "S9", "COLLECT")]
+    tenth = [*nine, transfer(9, 300, "S9", "COLLECT")]
     (alert,) = both([rule], tenth)
     assert alert["account"] == "COLLECT"
     assert alert["transaction_ids"] == [f"T{i}" for i in range(10)]
     assert alert["evidence"] == {"count": 10, "sum": "100000", "distinct_counterparties": 10}
-    late = [*nine, transfer(9, 7 * 24 + 1, "S9", "COLLECT")]  # T0 has left the window
+    late = [*nine, transfer(9, 14 * 24 + 1, "S9", "COLLECT")]  # T0 has left the window
     assert both([rule], late) == []
-    same_sender = [*nine, transfer(9, 140, "S8", "COLLECT")]
+    same_sender = [*nine, transfer(9, 300, "S8", "COLLECT")]
     assert both([rule], same_sender) == []
-    large = [*nine, transfer(9, 140, "S9", "COLLECT", amount="300000")]  # not a small sum
+    large = [*nine, transfer(9, 300, "S9", "COLLECT", amount="300000")]  # not a small sum
     assert both([rule], large) == []
     assert both([rule], tenth, segments={"COLLECT": "business"}) == []  # a shop's takings
     in_dollars = [
@@ -169,6 +169,15 @@ def test_npo_rules_look_only_at_npo_accounts() -> None:
     assert fired("npo_cash", cash[:2], segments={"FUND": "npo"}) == []
     monthly = [transfer(i, 24 * 30 * i, "FUND", None, channel="cash") for i in range(3)]
     assert fired("npo_cash", monthly, segments={"FUND": "npo"}) == []  # petty cash
+    # Slowly: donations of 600,000 over three weeks and 300,000 of it drawn in cash over 50
+    # days is half of it; a month's petty cash (3 x 30,000) against the same donations is not.
+    gifts = [transfer(10 + i, 50 * i, f"DONOR{i}", "FUND", amount="60000") for i in range(10)]
+    drawn = [transfer(20 + i, 24 * 25 * i, "FUND", None, "100000", "cash") for i in range(3)]
+    npo = {"FUND": "npo"}
+    assert fired("npo_cash_share", [*gifts, *drawn], segments=npo) == ["FUND"]
+    petty = [transfer(20 + i, 24 * 25 * i, "FUND", None, "30000", "cash") for i in range(3)]
+    assert fired("npo_cash_share", [*gifts, *petty], segments=npo) == []
+    assert fired("npo_cash_share", [*gifts, *drawn], segments={"FUND": "retail"}) == []
 
 
 def test_listed_links_one_and_two_hops_either_way() -> None:
