@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from finmon.errors import InputError
 from finmon.monitoring.rules import NO_FILTER, Filter, Pack, Rule
-from finmon.transactions.model import Transaction, channel_kind
+from finmon.transactions.model import PartyInfo, Transaction, channel_kind
 
 T = TypeVar("T")
 
@@ -104,7 +104,7 @@ class Transfer:
     cross_border: bool | None
     channel: str
     same_owner: bool
-    """Both sides carry the same identifier (IIN/BIN): a transfer between one owner's accounts."""
+    """A transfer between two accounts of one owner: same_owner()."""
 
 
 @dataclass(slots=True)
@@ -130,6 +130,18 @@ class Event:
     """The transactions behind it."""
 
 
+def same_owner(ours: PartyInfo, theirs: PartyInfo) -> bool:
+    """Both sides name an account and carry the same identifier (IIN/BIN): money moved between
+    one owner's accounts. Cash (one side without an account) is not that, whoever's it is."""
+    return bool(
+        ours.account
+        and theirs.account
+        and ours.id
+        and theirs.id
+        and ours.id.strip() == theirs.id.strip()
+    )
+
+
 def transfer(seq: int, t: Transaction, context: Context) -> Transfer:
     """A transaction as the rules see it."""
     ours, theirs = t.originator, t.beneficiary
@@ -150,7 +162,7 @@ def transfer(seq: int, t: Transaction, context: Context) -> Transfer:
             else None
         ),
         channel=channel_kind(t.channel),
-        same_owner=bool(ours.id and theirs.id and ours.id.strip() == theirs.id.strip()),
+        same_owner=same_owner(ours, theirs),
     )
 
 
@@ -379,10 +391,7 @@ def transfer_frame(transactions: Sequence[Transaction], context: Context) -> Any
             "dst_country": [p.country for p in theirs],
             "cross_border": None,
             "channel": [channel_kind(t.channel) for t in transactions],
-            "same_owner": [
-                bool(a.id and b.id and a.id.strip() == b.id.strip())
-                for a, b in zip(ours, theirs, strict=True)
-            ],
+            "same_owner": [same_owner(a, b) for a, b in zip(ours, theirs, strict=True)],
         },
         schema={**TRANSFER_SCHEMA, "time": pl.Int64},
     )

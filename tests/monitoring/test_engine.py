@@ -131,6 +131,13 @@ def test_pass_through_fires_when_nine_tenths_leave_within_two_days() -> None:
     ]
     assert fired("pass_through", own) == []  # savings are not an onward transfer
     assert fired("pass_through", money, segments={"MULE": "business"}) == []
+    # Taken out as cash, by the owner himself (the same IIN on the withdrawal), it is passed on;
+    # paid in as cash, it was never a transfer received.
+    owner = ("900101300123",) * 2
+    cash_out = transfer(1, 30, "MULE", None, amount="960000", channel="ATM", owners=owner)
+    assert fired("pass_through", [money[0], cash_out]) == ["MULE"]
+    cash_in = dataclasses.replace(money[0], channel="cash")
+    assert fired("pass_through", [cash_in, money[1]]) == []
 
 
 def test_cash_turned_into_a_transfer_abroad() -> None:
