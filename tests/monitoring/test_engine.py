@@ -159,6 +159,11 @@ def test_cash_turned_into_a_transfer_abroad() -> None:
     assert fired("cash_then_abroad", [*four, onward]) == ["MULE"]
     wages = dataclasses.replace(onward, amount=Decimal(400000))
     assert fired("cash_then_abroad", [*four[:2], wages]) == []
+    # Sent abroad ten days after the first deposit: within the fortnight; a month later, not.
+    later = dataclasses.replace(abroad, timestamp=START + dt.timedelta(days=10))
+    assert fired("cash_then_abroad", [*deposits, later]) == ["MULE"]
+    month = dataclasses.replace(abroad, timestamp=START + dt.timedelta(days=30))
+    assert fired("cash_then_abroad", [*deposits, month]) == []
     # Cash as other files name it; a card payment abroad is no transfer abroad.
     for name in ("ATM", "Cash Deposit", "cash-in", "наличные"):
         named = [dataclasses.replace(t, channel=name) for t in deposits]
