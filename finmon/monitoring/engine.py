@@ -29,7 +29,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from operator import attrgetter
 from typing import Any
 
 from finmon.errors import InputError
@@ -38,9 +37,9 @@ from finmon.monitoring.events import (
     UNITS,
     Context,
     Event,
-    chained,
     compiled,
     event_frame,
+    generated,
     ordered,
     passes_expr,
     transfer,
@@ -289,26 +288,16 @@ def _possible_check(rule: Rule) -> Callable[[_Window], bool]:
     condition but the ratio only shrinks as events leave, and a ratio needs money in and out
     (the batch engine's _possible_expr says the same of whole-input totals). A chain of
     comparisons, the counts first."""
-    checks: list[Callable[[_Window], bool]] = []
+    tests: list[tuple[str, Any]] = []
     for key, threshold in sorted(rule.condition.items(), key=lambda item: item[0] not in COUNTS):
         bar = threshold if key in COUNTS else threshold * UNITS
         if key == "out_in_ratio":
-            checks.append(_money_both_ways)
+            tests.append(("x.in_sum > {0} and x.out_sum > {0}", 0))
         elif key == "count":
-            checks.append(_at_least(lambda w: len(w.events), bar))
-        elif key == "distinct_counterparties":
-            checks.append(_at_least(attrgetter("distinct_counterparties"), bar))
+            tests.append(("len(x.events) >= {}", bar))
         else:
-            checks.append(_at_least(attrgetter(key), bar))
-    return chained(checks)
-
-
-def _money_both_ways(window: _Window) -> bool:
-    return window.in_sum > 0 and window.out_sum > 0
-
-
-def _at_least(value: Callable[[_Window], int], bar: float) -> Callable[[_Window], bool]:
-    return lambda window: value(window) >= bar
+            tests.append((f"x.{key} >= {{}}", bar))
+    return generated(tests)
 
 
 class Monitor:
@@ -324,7 +313,7 @@ class Monitor:
         self._windows: list[dict[str, _Window]] = [{} for _ in self.rules]
         self._checks: dict[str, list[tuple[int, Callable[[Event], bool]]]] = {
             side: [
-                (index, compiled(rule))
+                (index, compiled(rule, side))
                 for index, rule in enumerate(self.rules)
                 if rule.pattern == "transfers" and rule.direction in (side, "both")
             ]
