@@ -87,3 +87,35 @@ def travel_screen(
 
 def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
     return {**row, "explanation": json.dumps(row["explanation"], ensure_ascii=False)}
+
+
+@travel_app.command("mrz")
+def travel_mrz(
+    lines: Annotated[
+        list[str],
+        typer.Argument(help="The MRZ's lines (2 of 44, or 3 of 30), or - to read them from input."),
+    ],
+    threshold: Annotated[
+        float, typer.Option(min=0.0, max=1.0, help="Alert threshold 0..1.")
+    ] = DEFAULT_THRESHOLD,
+) -> None:
+    """Read a passport's or identity card's machine-readable zone (every check digit verified)
+    and screen its holder against every loaded list."""
+    import sys
+
+    from finmon.store.screener import load_screener
+    from finmon.travel.mrz import read_mrz
+    from finmon.travel.screening import PEOPLE, screen_mrz
+
+    text = sys.stdin.read() if lines == ["-"] else "\n".join(lines)
+    mrz = read_mrz(text)
+    found = screen_mrz(mrz, load_screener(schemas=PEOPLE), threshold)
+    shown = Table("field", "value", title="document (every check digit verified)")
+    for field, value in found["document"].items():
+        shown.add_row(field, str(value))
+    out.print(shown)
+    hits = Table("score", "list", "reference", "listed as")
+    for hit in found["hits"]:
+        hits.add_row(f"{hit['score']:.2f}", hit["list"], hit["reference"], hit["designation_name"])
+    out.print(hits)
+    err.print(f"{len(found['hits'])} hits for {mrz.full_name}", markup=False)

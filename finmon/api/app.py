@@ -51,8 +51,9 @@ from finmon.store.users import Principal, authenticate_key
 from finmon.transactions import PartyInfo, Transaction
 from finmon.transactions.payments import check_payment
 from finmon.transactions.wire import Rates
+from finmon.travel.mrz import read_mrz
 from finmon.travel.paxlst import parse_paxlst
-from finmon.travel.screening import screen_travellers
+from finmon.travel.screening import screen_mrz, screen_travellers
 from finmon.web import error_page
 from finmon.web import router as web_router
 from finmon.workflow import Verdict
@@ -233,6 +234,13 @@ class ManifestIn(BaseModel):
     threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0)
 
 
+class MrzIn(BaseModel):
+    """A passport's (2 lines of 44) or identity card's (3 lines of 30) machine-readable zone."""
+
+    mrz: str = Field(min_length=1, max_length=1_000)
+    threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0)
+
+
 class UserIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     role: Role
@@ -333,6 +341,12 @@ def create_app(db: Database | None = None) -> FastAPI:
         manifests = parse_paxlst(body.manifest, pathlib.Path("manifest"))
         rows, travellers = screen_travellers(manifests, screeners.get("default"), body.threshold)
         return {"travellers": travellers, "hits": rows}
+
+    @app.post("/travel/mrz", tags=["screening"])
+    def travel_mrz(body: MrzIn, _who: Screen) -> dict[str, Any]:
+        """Read a machine-readable zone (every check digit verified; a wrong one is a 422 naming
+        the line and column) and screen its holder: what the document says, one row per hit."""
+        return screen_mrz(read_mrz(body.mrz), screeners.get("default"), body.threshold)
 
     @app.post("/screen", tags=["screening"])
     def screen(body: ScreenRequest, _who: Screen) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from finmon.model import Party, Schema
 from finmon.screening import Screener
+from finmon.travel.mrz import Mrz
 from finmon.travel.paxlst import Manifest, Traveller, read_paxlst
 
 PEOPLE = frozenset({Schema.PERSON, Schema.UNKNOWN})
@@ -61,4 +62,37 @@ def _row(manifest: Manifest, number: int, traveller: Traveller, hit: Any) -> dic
         "reference": hit.designation.reference,
         "designation_name": hit.designation.caption,
         "explanation": hit.explanation,
+    }
+
+
+def screen_mrz(mrz: Mrz, screener: Screener, threshold: float) -> dict[str, Any]:
+    """A passport or identity card read from its machine-readable zone, screened as a traveller
+    of a manifest is (name, birth date, nationality, document number): what the document says,
+    and one row per hit."""
+    party = mrz.to_party("mrz")
+    hits = screener.screen(dataclasses.replace(party, names=party.names[:1]), threshold=threshold)
+    return {
+        "document": {
+            "format": mrz.format,
+            "type": mrz.document_type,
+            "number": mrz.document_number,
+            "issuing_state": mrz.issuing_state,
+            "name": mrz.full_name,
+            "surname": mrz.surname,
+            "given_names": mrz.given_names,
+            "birth_date": mrz.birth_date.label() if mrz.birth_date else "",
+            "sex": mrz.sex.value if mrz.sex else "",
+            "nationality": mrz.nationality,
+            "expiry_date": mrz.expiry_date.isoformat(),
+        },
+        "hits": [
+            {
+                "score": hit.score,
+                "list": hit.designation.source,
+                "reference": hit.designation.reference,
+                "designation_name": hit.designation.caption,
+                "explanation": hit.explanation,
+            }
+            for hit in hits
+        ],
     }

@@ -47,6 +47,7 @@ ROUTES: list[tuple[str, str, Action | None, dict[str, Any] | None]] = [
     ("POST", "/screen", Action.SCREEN, {"parties": [{"id": "1", "names": ["Ivan Petrov"]}]}),
     ("POST", "/payments/check", Action.SCREEN, {"id": "p1", "amount": "10", "currency": "KZT"}),
     ("POST", "/travel/screen", Action.SCREEN, {"manifest": "UNA:+.? '"}),
+    ("POST", "/travel/mrz", Action.SCREEN, {"mrz": "P<UTO"}),
     ("GET", "/lists", Action.READ, None),
     ("GET", "/lists/{source}/diff", Action.READ, None),
     ("POST", "/customers/import", Action.IMPORT_CUSTOMERS, {"file": ("c.csv", b"id,name\n")}),

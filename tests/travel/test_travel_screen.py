@@ -143,3 +143,51 @@ def test_a_cyrillic_manifest_in_the_character_set_unb_names(tmp_path: Path) -> N
     assert "kc901.edi" in refused.output
     args = ["travel", "screen", str(manifest), "--encoding", "iso8859-5", "--output", str(out)]
     assert CliRunner().invoke(app, args).exit_code == 0
+
+
+def _td3(surname: str, given: str, number: str, nation: str, born: str, sex: str) -> str:
+    """A passport's two MRZ lines, every check digit computed."""
+    from finmon.travel.mrz import check_digit
+
+    line1 = f"P<{nation}{surname}<<{given.replace(' ', '<')}".ljust(44, "<")
+    number = number.ljust(9, "<")
+    expiry = "320101"
+    head = f"{number}{check_digit(number)}{nation}{born}{check_digit(born)}{sex}"
+    head += f"{expiry}{check_digit(expiry)}" + "<" * 14 + "<"
+    composite = head[0:10] + head[13:20] + head[21:43]
+    return f"{line1}\n{head}{check_digit(composite)}"
+
+
+def test_travel_mrz_reads_the_document_and_screens_its_holder(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from finmon.api import create_app
+    from finmon.store.users import create_user
+    from finmon.workflow.access import Role
+
+    assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
+    listed = _td3("KARAGULOV", "TIMUR AKHATOVICH", "753000001", "RUS", "880229", "M")
+    result = CliRunner().invoke(app, ["travel", "mrz", *listed.splitlines()])
+    assert result.exit_code == 0, result.output
+    assert "QDi.905" in result.output and "1 hits for TIMUR AKHATOVICH KARAGULOV" in result.output
+    ordinary = _td3("SEITKALI", "AIGERIM", "N12121212", "KAZ", "950402", "F")
+    piped = CliRunner().invoke(app, ["travel", "mrz", "-"], input=ordinary + "\n")
+    assert piped.exit_code == 0, piped.output
+    assert "0 hits for AIGERIM SEITKALI" in piped.output
+    wrong = listed[:-1] + str((int(listed[-1]) + 1) % 10)  # the composite check digit
+    refused = CliRunner().invoke(app, ["travel", "mrz", *wrong.splitlines()])
+    assert refused.exit_code == 2
+    assert "line 2, column 44: composite check digit" in refused.output
+
+    key = create_user("border.officer", Role.ANALYST, actor="root")
+    headers = {"Authorization": f"Bearer {key}"}
+    with TestClient(create_app()) as client:
+        answer = client.post("/travel/mrz", json={"mrz": listed}, headers=headers)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        assert body["document"]["number"] == "753000001"
+        assert body["document"]["birth_date"] == "1988-02-29"
+        assert [hit["reference"] for hit in body["hits"]] == ["QDi.905"]
+        bad = client.post("/travel/mrz", json={"mrz": wrong}, headers=headers)
+        assert bad.status_code == 422
+        assert "composite check digit" in bad.json()["detail"]
