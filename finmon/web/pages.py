@@ -23,6 +23,7 @@ from finmon.errors import FinmonError, Forbidden, InputError, Unauthenticated
 from finmon.store import Database, sessions
 from finmon.store import alerts as alerts_store
 from finmon.store import audit as audit_store
+from finmon.store import cases as cases_store
 from finmon.store import freezes as freezes_store
 from finmon.store import jobs as jobs_store
 from finmon.store import lists as lists_store
@@ -57,6 +58,7 @@ NAV: list[tuple[str, str, Action]] = [
     ("/ui/approvals", "approvals", Action.READ),
     ("/ui/freezes", "freezes", Action.READ),
     ("/ui/monitoring", "monitoring", Action.READ),
+    ("/ui/cases", "cases", Action.READ),
     ("/ui/lists", "lists", Action.READ),
     ("/ui/audit", "audit", Action.AUDIT),
     ("/ui/upload", "upload", Action.IMPORT_CUSTOMERS),
@@ -114,6 +116,8 @@ Decide = Annotated[WebUser, Depends(_may(Action.DECIDE))]
 Approve = Annotated[WebUser, Depends(_may(Action.APPROVE))]
 Ask = Annotated[WebUser, Depends(_may(Action.REQUEST))]
 Audit = Annotated[WebUser, Depends(_may(Action.AUDIT))]
+WorkCases = Annotated[WebUser, Depends(_may(Action.WORK_CASES))]
+ApproveCases = Annotated[WebUser, Depends(_may(Action.APPROVE_CASES))]
 Csrf = Annotated[str, Form(max_length=200)]
 
 
@@ -450,6 +454,96 @@ def monitoring(
         rule=rule,
         status=status,
     )
+
+
+@router.get("/cases")
+def cases(
+    request: Request,
+    user: Read,
+    status: Annotated[
+        str, Query(pattern="^(working|open|under_review|proposed|reported|closed|all)$")
+    ] = "working",
+) -> HTMLResponse:
+    """Monitoring cases: an account's alerts grouped, its typology score, where it stands."""
+    rows = cases_store.list_cases(None, _db(request))
+    working = {state.value for state in cases_store.WORKED_ON}
+    chosen = [
+        row
+        for row in rows
+        if status == "all"
+        or row["status"] == status
+        or (status == "working" and row["status"] in working)
+    ]
+    chosen.sort(key=lambda row: (-row["score"], row["case_id"]))
+    return render(
+        request,
+        "cases.html",
+        user,
+        rows=chosen[:PAGE_ROWS],
+        more=max(0, len(chosen) - PAGE_ROWS),
+        status=status,
+        csrf=user.csrf_token,
+    )
+
+
+@router.post("/cases/open")
+def cases_open(request: Request, user: WorkCases, csrf: Csrf) -> Response:
+    """Group the monitoring alerts in no case yet into their accounts' cases."""
+    _check_csrf(user, csrf)
+    cases_store.open_cases(actor=user.name, db=_db(request))
+    return _back("/ui/cases")
+
+
+@router.get("/cases/{case_id}")
+def case_page(request: Request, case_id: RowId, user: Read) -> HTMLResponse:
+    found = cases_store.get_case(case_id, _db(request))
+    pending = next((d for d in found["decisions"] if d["status"] == "proposed"), None)
+    return render(request, "case.html", user, case=found, pending=pending, csrf=user.csrf_token)
+
+
+@router.post("/cases/{case_id}/review")
+def case_review(request: Request, case_id: RowId, user: WorkCases, csrf: Csrf) -> Response:
+    _check_csrf(user, csrf)
+    cases_store.review_case(case_id, actor=user.name, db=_db(request))
+    return _back(f"/ui/cases/{case_id}")
+
+
+@router.post("/cases/{case_id}/propose")
+def case_propose(
+    request: Request,
+    case_id: RowId,
+    user: WorkCases,
+    csrf: Csrf,
+    action: Annotated[str, Form(pattern="^(report|close)$")],
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    _check_csrf(user, csrf)
+    cases_store.propose_decision(
+        case_id, action, actor=user.name, reason=_text(reason), db=_db(request)
+    )
+    return _back(f"/ui/cases/{case_id}")
+
+
+@router.post("/cases/{case_id}/withdraw")
+def case_withdraw(
+    request: Request,
+    case_id: RowId,
+    user: WorkCases,
+    csrf: Csrf,
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    _check_csrf(user, csrf)
+    cases_store.withdraw_proposal(
+        case_id, actor=user.name, reason=_text(reason) or None, db=_db(request)
+    )
+    return _back(f"/ui/cases/{case_id}")
+
+
+@router.post("/cases/{case_id}/approve")
+def case_approve(request: Request, case_id: RowId, user: ApproveCases, csrf: Csrf) -> Response:
+    _check_csrf(user, csrf)
+    cases_store.approve_decision(case_id, actor=user.name, db=_db(request))
+    return _back(f"/ui/cases/{case_id}")
 
 
 @router.get("/lists")

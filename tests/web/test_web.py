@@ -54,6 +54,13 @@ WEB_ROUTES: list[tuple[str, str, Action, dict[str, Any] | None]] = [
     ),
     ("POST", "/ui/payments/{payment_id}/approve", Action.APPROVE, {}),
     ("GET", "/ui/monitoring", Action.READ, None),
+    ("GET", "/ui/cases", Action.READ, None),
+    ("POST", "/ui/cases/open", Action.WORK_CASES, {}),
+    ("GET", "/ui/cases/{case_id}", Action.READ, None),
+    ("POST", "/ui/cases/{case_id}/review", Action.WORK_CASES, {}),
+    ("POST", "/ui/cases/{case_id}/propose", Action.WORK_CASES, {"action": "close", "reason": "x"}),
+    ("POST", "/ui/cases/{case_id}/withdraw", Action.WORK_CASES, {}),
+    ("POST", "/ui/cases/{case_id}/approve", Action.APPROVE_CASES, {}),
     ("GET", "/ui/lists", Action.READ, None),
     ("GET", "/ui/lists/{source}/diff", Action.READ, None),
     ("GET", "/ui/audit", Action.AUDIT, None),
@@ -63,7 +70,14 @@ WEB_ROUTES: list[tuple[str, str, Action, dict[str, Any] | None]] = [
 ]
 """Every page and form that needs a signed-in user, and the action it needs."""
 OPEN_WEB_ROUTES = {("GET", "/ui/sign-in"), ("POST", "/ui/sign-in")}
-VALUES = {"alert_id": "1", "freeze_id": "1", "payment_id": "1", "job_id": "1", "source": "un"}
+VALUES = {
+    "alert_id": "1",
+    "freeze_id": "1",
+    "payment_id": "1",
+    "job_id": "1",
+    "source": "un",
+    "case_id": "1",
+}
 
 
 @pytest.fixture
@@ -411,3 +425,77 @@ def test_the_monitoring_page_shows_what_each_alert_found(
     only = browser.get("/ui/monitoring", params={"rule": "listed_party"}).text
     assert "QDi.905" in only and "no address, national ID" not in only
     assert TEXTS["monitoring_alerts"][1] in browser.get("/ui/monitoring?lang=ru").text
+
+
+def test_a_monitoring_case_is_opened_reviewed_proposed_and_approved_by_two_people(
+    store: None, app: Any, tmp_path: Path
+) -> None:
+    from finmon.monitoring.engine import numbered, run_batch
+    from finmon.monitoring.events import Context
+    from finmon.monitoring.rules import load_pack
+    from finmon.store.cases import get_case
+    from finmon.store.transactions import store_monitoring_alerts
+    from finmon.transactions.reader import read_transactions
+    from tests.reports.test_from_cases import COLLECTOR, _funnel
+
+    source = _funnel(tmp_path / "funnel.csv")
+    load_transactions(source, actor="ops")
+    pack = load_pack()
+    rows = numbered(run_batch(pack.rules, read_transactions(source), Context.of(pack)))
+    assert store_monitoring_alerts(rows, actor="ops", source=source.name) == 1
+
+    analyst, csrf = _sign_in(app, "analyst")
+    assert TEXTS["nothing"][0] in analyst.get("/ui/cases").text
+    assert analyst.post("/ui/cases/open", data={"csrf": csrf}).status_code == 303
+    listing = analyst.get("/ui/cases").text
+    assert 'href="/ui/cases/1"' in listing and COLLECTOR in listing
+    assert "funnel account" in listing
+    assert analyst.post("/ui/cases/1/review", data={"csrf": csrf}).status_code == 303
+    page = analyst.get("/ui/cases/1").text
+    assert 'id="case-propose"' in page and "<td>F-0</td>" in page  # the transfers named
+    refused = analyst.post("/ui/cases/1/propose", data={"csrf": csrf, "action": "report"})
+    assert refused.status_code == 409 and get_case(1)["status"] == "under_review"  # no reason
+    proposal = {"csrf": csrf, "action": "report", "reason": "Ten senders, then abroad"}
+    assert analyst.post("/ui/cases/1/propose", data=proposal).status_code == 303
+    assert analyst.post("/ui/cases/1/approve", data={"csrf": csrf}).status_code == 403  # role
+
+    supervisor, supervisor_csrf = _sign_in(app, "supervisor")
+    pending = supervisor.get("/ui/cases/1?lang=ru").text
+    assert TEXTS["case"][1] in pending and 'id="case-approve"' in pending
+    assert supervisor.post("/ui/cases/1/approve", data={"csrf": supervisor_csrf}).status_code == 303
+    done = get_case(1)
+    assert done["status"] == "reported"
+    assert [(d["proposed_by"], d["approved_by"]) for d in done["decisions"]] == [
+        ("analyst", "supervisor")
+    ]
+    assert "finmon cases report 1" in supervisor.get("/ui/cases/1?lang=en").text
+    acts = {(row["action"], row["actor"]) for row in audit_rows(limit=1000)}
+    assert {("case.open", "analyst"), ("case.approve", "supervisor")} <= acts
+
+
+def test_a_case_outcome_is_never_approved_by_its_proposer(
+    store: None, app: Any, tmp_path: Path
+) -> None:
+    from finmon.monitoring.engine import numbered, run_batch
+    from finmon.monitoring.events import Context
+    from finmon.monitoring.rules import load_pack
+    from finmon.store.cases import get_case
+    from finmon.store.transactions import store_monitoring_alerts
+    from finmon.transactions.reader import read_transactions
+    from tests.reports.test_from_cases import _funnel
+
+    source = _funnel(tmp_path / "funnel.csv")
+    pack = load_pack()
+    rows = numbered(run_batch(pack.rules, read_transactions(source), Context.of(pack)))
+    store_monitoring_alerts(rows, actor="ops", source=source.name)
+    supervisor, csrf = _sign_in(app, "supervisor")
+    supervisor.post("/ui/cases/open", data={"csrf": csrf})
+    supervisor.post("/ui/cases/1/review", data={"csrf": csrf})
+    close = {"csrf": csrf, "action": "close", "reason": "Donations to a family in need"}
+    assert supervisor.post("/ui/cases/1/propose", data=close).status_code == 303
+    refused = supervisor.post("/ui/cases/1/approve", data={"csrf": csrf})
+    assert refused.status_code == 409 and "four-eyes" in refused.text
+    assert get_case(1)["status"] == "proposed"
+    other, other_csrf = _sign_in(app, "supervisor2")
+    assert other.post("/ui/cases/1/approve", data={"csrf": other_csrf}).status_code == 303
+    assert get_case(1)["status"] == "closed"
