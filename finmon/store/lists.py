@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from finmon.errors import ListRefused, NotFound
 from finmon.lists.diff import ListDiff, diff_designations
-from finmon.model import Designation, ParsedList
+from finmon.model import Designation, ParsedList, Schema
 from finmon.store.audit import append_audit
 from finmon.store.engine import Database, default_database
 from finmon.store.models import DesignationRow, ListVersion, as_utc, utc_now
@@ -102,8 +103,11 @@ def refusal_reasons(parsed: ParsedList, current: ListVersion | None) -> list[str
     return reasons
 
 
-def current_designations(db: Database | None = None) -> list[Designation]:
-    """Every designation of every source's current list version."""
+def current_designations(
+    db: Database | None = None, schemas: Collection[Schema] | None = None
+) -> list[Designation]:
+    """Every designation of every source's current list version (only those of `schemas`, when
+    given: the others are not even decoded)."""
     db = db or default_database()
     query = (
         select(DesignationRow.payload)
@@ -111,6 +115,8 @@ def current_designations(db: Database | None = None) -> list[Designation]:
         .where(ListVersion.is_current)
         .order_by(DesignationRow.id)
     )
+    if schemas is not None:
+        query = query.where(DesignationRow.schema.in_(sorted(s.value for s in schemas)))
     with db.read() as session:
         return [Designation.from_dict(payload) for payload in session.scalars(query)]
 

@@ -41,8 +41,6 @@ def build_screener(
     kind or only those of `schemas`."""
     from finmon.screening import Screener
 
-    designations = current_designations(db)
-    if schemas is not None:
-        designations = [d for d in designations if d.schema in schemas]
+    designations = current_designations(db, schemas)
     labels = versions if versions is not None else current_versions(db)
     return Screener(designations, versions=labels)

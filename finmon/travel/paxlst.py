@@ -326,7 +326,7 @@ def _split_plain(
     for raw in parts:
         number += 1
         elements = [chunk.split(component) for chunk in _skip_blank(raw, service).split(element)]
-        if hidden:
+        if hidden and _PRIVATE.search(raw):
             elements = [[_reveal(c) for c in chunk] for chunk in elements]
         tag = elements[0][0].strip()
         if not _TAG.fullmatch(tag) or len(elements[0]) > 1:

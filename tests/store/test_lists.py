@@ -28,11 +28,16 @@ def _counts() -> dict[str, int]:
 
 def test_loaded_designations_come_back_unchanged() -> None:
     parsed = parsed_list(40, "2026-02-27")
+    for designation in parsed.designations[::3]:
+        designation.schema = Schema.ORGANIZATION
     result = load_list(parsed, actor="officer")
     assert result.loaded
     assert result.designation_count == 40
     assert current_designations() == parsed.designations
     assert current_versions() == {"un": "2026-02-27"}
+    for chosen in ({Schema.PERSON}, {Schema.ORGANIZATION, Schema.UNKNOWN}, set()):
+        wanted = [d for d in parsed.designations if d.schema in chosen]
+        assert current_designations(schemas=chosen) == wanted
 
 
 def test_identical_version_is_a_no_op() -> None:
