@@ -411,9 +411,9 @@ def render(report: dict[str, Any]) -> str:
         f"best F1 on this file) flags {base['flagged']:,}, precision {base['precision']:.3f}, "
         f"recall {base['recall']:.3f}, F1 {base['f1']:.3f}. The sample's laundering transfers "
         "are tiny, an artefact of its generator that amounts alone exploit; the pack's rules look "
-        "for structure (ten distinct small senders into one account within two weeks, pass-through, "
-        "cycles, scatter-gather) with thresholds set for terrorist financing in KZT, not tuned to "
-        "this file",
+        "for structure (ten distinct small senders into one account within two weeks, "
+        "pass-through, cycles, scatter-gather) with thresholds set for terrorist financing in "
+        "KZT, not tuned to this file",
         "",
         "Reproduce: `python bench/monitor.py`",
     ]
