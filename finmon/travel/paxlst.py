@@ -7,7 +7,9 @@ literal. Line breaks are layout only and are dropped wherever they stand unrelea
 
 Envelope: `UNB` ... `UNZ` interchanges, optional `UNG` ... `UNE` groups, and `UNH` ... `UNT`
 messages. The counts and control references of UNT, UNE and UNZ are checked against what they
-close. Every segment outside a message other than the envelope is refused.
+close. Every segment outside a message other than the envelope is refused. A file of bare
+messages (UNH ... UNT and no UNB at all) is read as they are; a UNH outside UNB ... UNZ in a file
+that has interchanges is refused.
 
 A message is one manifest: `TDT+20+<flight>` starts a leg (the first TDT gives the flight id);
 `LOC+125`/`DTM+189` are a leg's departure airport and time, `LOC+87`/`DTM+232` its arrival.
@@ -46,7 +48,11 @@ _DOCUMENT_KINDS = {"P": "passport", "V": "visa"}
 identity cards and the like (I, A, C, AC ...)."""
 _TAG = re.compile(r"[A-Z][A-Z0-9]{2}")
 _LAYOUT = {"\r", "\n"}
-_SEXES = {"M": "M", "F": "F", "U": "U", "X": "U"}
+_SEXES = {
+    **{"M": "M", "F": "F", "U": "U", "X": "U"},
+    **{"MALE": "M", "FEMALE": "F", "UNKNOWN": "U", "UNSPECIFIED": "U"},
+}
+"""ATT+2 codes (ICAO's X reads as U), and the words some systems write instead."""
 
 
 class Document(NamedTuple):
@@ -668,11 +674,15 @@ class _Reader:
         self.group: _Envelope | None = None
         self.message: _Message | None = None
         self.manifests: list[Manifest] = []
+        self.bare = False
+        """A file of messages with no UNB at all (as test tools and some gateways pass them on):
+        they are read without the envelope's checks."""
 
     def fail(self, segment: _Segment, message: str) -> InputError:
         return _fail(self.path, segment.number, segment.tag, message)
 
     def read(self, segments: list[_Segment]) -> list[Manifest]:
+        self.bare = not any(segment.tag == "UNB" for segment in segments)
         for segment in segments:
             if self.message is not None:
                 self._in_message(segment, self.message)
@@ -711,7 +721,7 @@ class _Reader:
                 raise self.fail(segment, "UNG outside an interchange or inside a group")
             self.group = _Envelope(segment, self._reference(segment, 5, "group"))
         elif tag == "UNH":
-            if self.interchange is None:
+            if self.interchange is None and not self.bare:
                 raise self.fail(segment, "UNH outside any UNB interchange")
             self.message = _Message(self.path, self.today, segment)
         elif tag == "UNE":

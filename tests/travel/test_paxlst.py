@@ -405,6 +405,20 @@ def test_the_character_set_unb_names(tmp_path: Path, syntax: str, codec: str, na
         assert read_paxlst(path, codec, TODAY)[0].travellers[1].surname == name
 
 
+def test_bare_messages_without_the_interchange_envelope(tmp_path: Path) -> None:
+    envelope = ("UNA", "UNB+", "UNG+", "UNE+", "UNZ+")
+    bare = "\n".join(line for line in KC901.splitlines() if not line.startswith(envelope))
+    assert bare.startswith("UNH+M001")
+    assert _read(tmp_path, bare + "\n") == _read(tmp_path, KC901, name="whole.edi")
+
+
+def test_sex_written_as_a_word(tmp_path: Path) -> None:
+    text = KC901.replace("ATT+2++F'", "ATT+2++FEMALE'", 1).replace("ATT+2++M'", "ATT+2++male'", 1)
+    erlan, olga = _read(tmp_path, text)[0].travellers[:2]
+    assert (erlan.sex, olga.sex) == ("M", "F")
+    _refused(tmp_path, KC901.replace("ATT+2++F'", "ATT+2++W'", 1), 28, "ATT", "not a sex")
+
+
 def test_interchange_without_messages(tmp_path: Path) -> None:
     assert _read(tmp_path, "UNB+UNOA:4+A+B+240601:0730+9'UNZ+0+9'") == []
 
@@ -533,7 +547,8 @@ def test_text_outside_any_message(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "number", "tag", "words"),
     [
-        ("UNH+1+PAXLST:D:05B:UN:IATA'", 1, "UNH", "outside any UNB interchange"),
+        ("UNB+UNOA:4+A+B+1:2+9'UNZ+0+9'UNH+1+PAXLST'", 3, "UNH", "outside any UNB interchange"),
+        ("UNH+1+PAXLST:D:05B:UN:IATA'", 1, "UNH", "ends before UNT closes this UNH"),
         ("UNB+UNOA:4+A+B+240601:0730+9'", 1, "UNB", "ends before UNZ closes this UNB"),
         ("UNB+UNOA:4+A+B+240601:0730'UNZ+0'", 1, "UNB", "no interchange control reference"),
         ("UNB+UNOA:4+A+B+1:2+9'UNH+1+PAXLST'", 2, "UNH", "ends before UNT closes this UNH"),
