@@ -29,17 +29,16 @@ def screen_travellers(
     manifests: Sequence[Manifest], screener: Screener, threshold: float, workers: int = 1
 ) -> tuple[list[dict[str, Any]], int]:
     """One row per hit (TRAVEL_COLUMNS of finmon.cli_travel), flight by flight; and how many
-    travellers were screened. Each traveller is screened once, by the name as the document gives
-    it: the matcher pairs name parts in any order, so the other order would only repeat the work.
-    A traveller, a person, never matches an organisation, vessel or aircraft, so the screener
-    may be one of PEOPLE alone (faster to build and to search) with the same rows."""
+    travellers were screened. Each traveller is screened once (_as_screened). A traveller, a
+    person, never matches an organisation, vessel or aircraft, so the screener may be one of
+    PEOPLE alone (faster to build and to search) with the same rows."""
     seats: dict[str, tuple[Manifest, int, Traveller]] = {}
     parties: list[Party] = []
     for flight, manifest in enumerate(manifests):
         for number, traveller in enumerate(manifest.travellers, 1):
-            party = traveller.to_party(f"{flight}/{number}")
+            party = _as_screened(traveller.to_party(f"{flight}/{number}"))
             seats[party.id] = (manifest, number, traveller)
-            parties.append(dataclasses.replace(party, names=party.names[:1]))
+            parties.append(party)
     rows: list[dict[str, Any]] = []
     for party, hits in screener.screen_many(parties, threshold=threshold, workers=workers):
         manifest, number, traveller = seats[party.id]
@@ -57,6 +56,13 @@ def _row(manifest: Manifest, number: int, traveller: Traveller, hit: Any) -> dic
         "birth_date": traveller.birth_date.label() if traveller.birth_date else "",
         "nationality": traveller.nationality or "",
         "document": documents,
+        **_hit_fields(hit),
+    }
+
+
+def _hit_fields(hit: Any) -> dict[str, Any]:
+    """What a row says of a hit: its score, the list entry and the explanation."""
+    return {
         "score": hit.score,
         "list": hit.designation.source,
         "reference": hit.designation.reference,
@@ -65,12 +71,17 @@ def _row(manifest: Manifest, number: int, traveller: Traveller, hit: Any) -> dic
     }
 
 
+def _as_screened(party: Party) -> Party:
+    """A traveller is screened by the name as the document gives it: the matcher pairs name
+    parts in any order, so the other order would only repeat the work."""
+    return dataclasses.replace(party, names=party.names[:1])
+
+
 def screen_mrz(mrz: Mrz, screener: Screener, threshold: float) -> dict[str, Any]:
     """A passport or identity card read from its machine-readable zone, screened as a traveller
     of a manifest is (name, birth date, nationality, document number): what the document says,
     and one row per hit."""
-    party = mrz.to_party("mrz")
-    hits = screener.screen(dataclasses.replace(party, names=party.names[:1]), threshold=threshold)
+    hits = screener.screen(_as_screened(mrz.to_party("mrz")), threshold=threshold)
     return {
         "document": {
             "format": mrz.format,
@@ -85,14 +96,5 @@ def screen_mrz(mrz: Mrz, screener: Screener, threshold: float) -> dict[str, Any]
             "nationality": mrz.nationality,
             "expiry_date": mrz.expiry_date.isoformat(),
         },
-        "hits": [
-            {
-                "score": hit.score,
-                "list": hit.designation.source,
-                "reference": hit.designation.reference,
-                "designation_name": hit.designation.caption,
-                "explanation": hit.explanation,
-            }
-            for hit in hits
-        ],
+        "hits": [_hit_fields(hit) for hit in hits],
     }

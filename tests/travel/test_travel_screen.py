@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -78,17 +81,23 @@ def test_travel_screen_names_each_listed_traveller_by_flight(tmp_path: Path) -> 
     assert "UNT" in refused.output
 
 
-def test_post_travel_screen_answers_the_same_rows() -> None:
+@contextlib.contextmanager
+def _border_officer() -> Iterator[tuple[Any, dict[str, str]]]:
+    """An API client and the headers of an analyst's key."""
     from fastapi.testclient import TestClient
 
     from finmon.api import create_app
     from finmon.store.users import create_user
     from finmon.workflow.access import Role
 
-    assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
     key = create_user("border.officer", Role.ANALYST, actor="root")
-    headers = {"Authorization": f"Bearer {key}"}
     with TestClient(create_app()) as client:
+        yield client, {"Authorization": f"Bearer {key}"}
+
+
+def test_post_travel_screen_answers_the_same_rows() -> None:
+    assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
+    with _border_officer() as (client, headers):
         answer = client.post("/travel/screen", json={"manifest": MANIFEST}, headers=headers)
         assert answer.status_code == 200, answer.text
         body = answer.json()
@@ -159,12 +168,6 @@ def _td3(surname: str, given: str, number: str, nation: str, born: str, sex: str
 
 
 def test_travel_mrz_reads_the_document_and_screens_its_holder(tmp_path: Path) -> None:
-    from fastapi.testclient import TestClient
-
-    from finmon.api import create_app
-    from finmon.store.users import create_user
-    from finmon.workflow.access import Role
-
     assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
     listed = _td3("KARAGULOV", "TIMUR AKHATOVICH", "753000001", "RUS", "880229", "M")
     result = CliRunner().invoke(app, ["travel", "mrz", *listed.splitlines()])
@@ -179,9 +182,7 @@ def test_travel_mrz_reads_the_document_and_screens_its_holder(tmp_path: Path) ->
     assert refused.exit_code == 2
     assert "line 2, column 44: composite check digit" in refused.output
 
-    key = create_user("border.officer", Role.ANALYST, actor="root")
-    headers = {"Authorization": f"Bearer {key}"}
-    with TestClient(create_app()) as client:
+    with _border_officer() as (client, headers):
         answer = client.post("/travel/mrz", json={"mrz": listed}, headers=headers)
         assert answer.status_code == 200, answer.text
         body = answer.json()
