@@ -292,7 +292,7 @@ def _possible_check(rule: Rule) -> Callable[[_Window], bool]:
     for key, threshold in sorted(rule.condition.items(), key=lambda item: item[0] not in COUNTS):
         bar = threshold if key in COUNTS else threshold * UNITS
         if key == "out_in_ratio":
-            tests.append(("x.in_sum > {0} and x.out_sum > {0}", 0))
+            tests.append(("x.in_sum > 0 and x.out_sum > 0", None))
         elif key == "count":
             tests.append(("len(x.events) >= {}", bar))
         else:

@@ -48,10 +48,8 @@ _DOCUMENT_KINDS = {"P": "passport", "V": "visa"}
 identity cards and the like (I, A, C, AC ...)."""
 _TAG = re.compile(r"[A-Z][A-Z0-9]{2}")
 _LAYOUT = {"\r", "\n"}
-_SEXES = {
-    **{"M": "M", "F": "F", "U": "U", "X": "U"},
-    **{"MALE": "M", "FEMALE": "F", "UNKNOWN": "U", "UNSPECIFIED": "U"},
-}
+_SEXES = {"M": "M", "F": "F", "U": "U", "X": "U"}
+_SEXES |= {"MALE": "M", "FEMALE": "F", "UNKNOWN": "U", "UNSPECIFIED": "U"}
 """ATT+2 codes (ICAO's X reads as U), and the words some systems write instead."""
 
 
@@ -639,7 +637,8 @@ def _date_parts(
     `unknown` is None (and so is one the pattern leaves out). None when the text does not fit."""
     if len(text) != len(pattern) or not text.isascii():
         return None
-    year, rest = text[: pattern.count("Y") + pattern.count("C")], text[len(pattern.split("M")[0]) :]
+    width = 4 if pattern.startswith("CC") else 2  # every pattern is [CC]YY[MM[DD]]
+    year, rest = text[:width], text[width:]
     if not year.isdigit():
         return None
     found: list[int | None] = []
