@@ -25,8 +25,9 @@ from rich.progress import (
 from rich.table import Table
 from typer.core import TyperGroup
 
-from finmon.errors import FinmonError, InputError
+from finmon.errors import FinmonError, Forbidden, InputError
 from finmon.settings import load_settings
+from finmon.workflow.access import SECOND_PERSON, Action, check_allowed
 
 if TYPE_CHECKING:
     from finmon.model import Party
@@ -95,6 +96,25 @@ def _actor(ctx: typer.Context) -> str:
     return str((root.obj or {}).get("actor") or load_settings().actor)
 
 
+def _acting(ctx: typer.Context, action: Action) -> str:
+    """The actor, allowed the action: once the store has accounts, `--actor` names an active
+    account whose role allows it (the same check as the API's and the web's). A store with no
+    account is a personal installation: anyone acts, but nobody approves as a second person."""
+    from finmon.store.users import active_principal, has_accounts
+
+    name = _actor(ctx)
+    if not has_accounts():
+        if action in SECOND_PERSON:
+            raise Forbidden(
+                f"to {action} takes accounts for both people, and this store has none: "
+                "finmon users create NAME --role admin --person STAFF-NUMBER first"
+            )
+        return name
+    who = active_principal(name)
+    check_allowed(who.name, who.role, action)
+    return who.name
+
+
 @lists_app.command("load")
 def lists_load(
     ctx: typer.Context,
@@ -116,16 +136,20 @@ def lists_load(
         raise InputError(f"unknown list format {format!r}; use one of {', '.join(FORMATS)}")
     parsed = parse_files(paths, format=format, source=source)
     workers = load_settings().workers
-    _report_load(load_list(parsed, actor=_actor(ctx), force=force, workers=workers))
+    _report_load(
+        load_list(parsed, actor=_acting(ctx, Action.LOAD_LISTS), force=force, workers=workers)
+    )
 
 
 @lists_app.command("show")
 def lists_show(
+    ctx: typer.Context,
     all_versions: Annotated[
         bool, typer.Option("--all", help="Show every version ever loaded, not just current ones.")
     ] = False,
 ) -> None:
     """Show the loaded list versions."""
+    _acting(ctx, Action.READ)
     from finmon.store import list_versions
 
     versions = list_versions(all_versions=all_versions)
@@ -152,11 +176,19 @@ def fetch_un_command(
 
     err.print(f"downloading {load_settings().un_list_url} ...", markup=False)
     parsed = fetch_and_parse_un()
-    _report_load(load_list(parsed, actor=_actor(ctx), force=force, workers=load_settings().workers))
+    _report_load(
+        load_list(
+            parsed,
+            actor=_acting(ctx, Action.LOAD_LISTS),
+            force=force,
+            workers=load_settings().workers,
+        )
+    )
 
 
 @app.command("screen")
 def screen(
+    ctx: typer.Context,
     input: Annotated[Path, typer.Argument(help="Customer file: .csv, .xlsx, .jsonl or .parquet.")],
     output: Annotated[
         Path | None, typer.Option(help="Write hits to this .csv or .jsonl (default: print them).")
@@ -170,6 +202,7 @@ def screen(
     ] = None,
 ) -> None:
     """Screen every row of a customer file against all loaded lists."""
+    _acting(ctx, Action.SCREEN)
     from finmon.screening.screener import heap_frozen
     from finmon.store.screener import load_screener
 
@@ -231,8 +264,11 @@ def demo(
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
+def audit_verify(
+    ctx: typer.Context,
+) -> None:
     """Check the audit log's hash chain; exit 0 only when it is intact."""
+    _acting(ctx, Action.AUDIT)
     from finmon.store import verify_audit
 
     report = verify_audit()

@@ -11,9 +11,9 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from finmon.cli import _actor, app, err, out
+from finmon.cli import _acting, app, err, out
 from finmon.errors import InputError
-from finmon.workflow.access import Role
+from finmon.workflow.access import Action, Role
 
 users_app = typer.Typer(help="Users, roles and API keys.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
@@ -32,13 +32,44 @@ def users_create(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="User name (letters, digits, . _ - @).")],
     role: Annotated[str, typer.Option(help="analyst, supervisor, admin or auditor.")],
+    person: Annotated[
+        str, typer.Option(help="The holder's staff number or national ID: one person, one account.")
+    ],
 ) -> None:
-    """Add a user with one role and print their API key (shown this once, stored hashed)."""
-    from finmon.store.users import create_user
+    """Add an account for one person with one role and print its API key (shown this once,
+    stored hashed). After the founding pair, the account works once a second person approves it
+    (finmon users approve NAME)."""
+    from finmon.store.users import create_user, list_users
 
-    key = create_user(name, _role(role), actor=_actor(ctx))
-    err.print(f"user {name} ({role}) created; API key (shown once):", markup=False)
+    key = create_user(name, _role(role), actor=_acting(ctx, Action.MANAGE_USERS), person=person)
+    status = next(u["status"] for u in list_users() if u["name"] == name)
+    err.print(f"user {name} ({role}) created, {status}; API key (shown once):", markup=False)
     out.print(key, markup=False, highlight=False, soft_wrap=True)
+
+
+@users_app.command("approve")
+def users_approve(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")]
+) -> None:
+    """Approve, as the second person, what awaits approval on an account: its creation, a role
+    change, a key or a password set by someone else."""
+    from finmon.store.users import approve_user
+
+    approved = approve_user(name, actor=_acting(ctx, Action.APPROVE_USERS))
+    out.print(f"approved for {name}: {', '.join(sorted(approved))}", markup=False)
+
+
+@users_app.command("set-role")
+def users_set_role(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="User name.")],
+    role: Annotated[str, typer.Argument(help="analyst, supervisor, admin or auditor.")],
+) -> None:
+    """Ask for an account's role to change; it changes when a second person approves."""
+    from finmon.store.users import change_role
+
+    change_role(name, _role(role), actor=_acting(ctx, Action.MANAGE_USERS))
+    out.print(f"{name}: role {role} awaits a second person's approval", markup=False)
 
 
 @users_app.command("set-password")
@@ -59,7 +90,7 @@ def users_set_password(
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    set_password(name, password, actor=_actor(ctx))
+    set_password(name, password, actor=_acting(ctx, Action.MANAGE_USERS))
     err.print(f"user {name} can now sign in at /ui/", markup=False)
 
 
@@ -70,7 +101,7 @@ def users_new_key(
     """Issue another API key for a user and print it (shown this once)."""
     from finmon.store.users import issue_key
 
-    key = issue_key(name, actor=_actor(ctx))
+    key = issue_key(name, actor=_acting(ctx, Action.MANAGE_USERS))
     out.print(key, markup=False, highlight=False, soft_wrap=True)
 
 
@@ -81,7 +112,7 @@ def users_revoke_keys(
     """Revoke every live API key of a user at once."""
     from finmon.store.users import revoke_keys
 
-    count = revoke_keys(name, actor=_actor(ctx))
+    count = revoke_keys(name, actor=_acting(ctx, Action.MANAGE_USERS))
     out.print(f"{count} key(s) of {name} revoked")
 
 
@@ -92,22 +123,27 @@ def users_disable(
     """Disable a user: none of their keys is accepted any more."""
     from finmon.store.users import disable_user
 
-    disable_user(name, actor=_actor(ctx))
+    disable_user(name, actor=_acting(ctx, Action.MANAGE_USERS))
     out.print(f"user {name} is disabled")
 
 
 @users_app.command("list")
-def users_list() -> None:
-    """Every user, their role and their live keys."""
+def users_list(ctx: typer.Context) -> None:
+    """Every user, their role, status and live keys."""
     from finmon.store.users import list_users
 
-    table = Table("user", "role", "live keys", "disabled", "created", "by")
+    _acting(ctx, Action.MANAGE_USERS)
+    table = Table("user", "role", "status", "person", "live keys", "created", "by")
     for user in list_users():
+        status = user["status"]
+        if user["pending_role"]:
+            status += f" (role {user['pending_role']} awaits approval)"
         table.add_row(
             user["name"],
             user["role"],
+            status,
+            user["person"],
             str(user["live_keys"]),
-            "yes" if user["disabled"] else "",
             user["created_at"][:19],
             user["created_by"],
         )

@@ -14,8 +14,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from finmon.cli import _actor, app, err, out
+from finmon.cli import _acting, _actor, app, err, out
 from finmon.errors import InputError
+from finmon.workflow.access import Action
 
 cases_app = typer.Typer(
     help="Cases: monitoring alerts grouped per account; review, propose, approve (four-eyes).",
@@ -33,7 +34,7 @@ def cases_open(ctx: typer.Context) -> None:
     from finmon.store.cases import list_cases, open_cases
 
     known = {row["case_id"] for row in list_cases()}
-    touched = set(open_cases(actor=_actor(ctx)))
+    touched = set(open_cases(actor=_acting(ctx, Action.WORK_CASES)))
     if not touched:
         out.print("No new monitoring alerts: no case opened or changed.")
         return
@@ -45,12 +46,14 @@ def cases_open(ctx: typer.Context) -> None:
 
 @cases_app.command("list")
 def cases_list(
+    ctx: typer.Context,
     status: Annotated[
         str | None,
         typer.Option(help="open, under_review, proposed, reported or closed (default: all)."),
     ] = None,
 ) -> None:
     """Cases, oldest first, with their score, rules and alerts."""
+    _acting(ctx, Action.READ)
     from finmon.store.cases import list_cases
 
     rows = list_cases(status)
@@ -60,10 +63,12 @@ def cases_list(
 
 @cases_app.command("show")
 def cases_show(
+    ctx: typer.Context,
     case_id: CaseId,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole case as JSON.")] = False,
 ) -> None:
     """One case: its alerts, the transactions they name, and its decisions."""
+    _acting(ctx, Action.READ)
     from finmon.store.cases import get_case
 
     case = get_case(case_id)
@@ -86,7 +91,7 @@ def cases_review(ctx: typer.Context, case_id: CaseId) -> None:
     """Take a case for review (analyst or supervisor)."""
     from finmon.store.cases import review_case
 
-    status = review_case(case_id, actor=_actor(ctx))
+    status = review_case(case_id, actor=_acting(ctx, Action.WORK_CASES))
     out.print(f"case {case_id} is now {status}, reviewed by {_actor(ctx)}", markup=False)
 
 
@@ -102,7 +107,9 @@ def cases_propose(
     """Propose to report or close a case under review; a second person must approve it."""
     from finmon.store.cases import propose_decision
 
-    decision_id = propose_decision(case_id, action, actor=_actor(ctx), reason=reason)
+    decision_id = propose_decision(
+        case_id, action, actor=_acting(ctx, Action.WORK_CASES), reason=reason
+    )
     out.print(
         f"case {case_id}: proposal {decision_id} to {action} recorded; a second person must run "
         f"`finmon cases approve {case_id}`",
@@ -119,7 +126,7 @@ def cases_withdraw(
     """Withdraw the proposal awaiting approval: the case is under review again."""
     from finmon.store.cases import withdraw_proposal
 
-    status = withdraw_proposal(case_id, actor=_actor(ctx), reason=reason)
+    status = withdraw_proposal(case_id, actor=_acting(ctx, Action.WORK_CASES), reason=reason)
     out.print(f"case {case_id}: proposal withdrawn; the case is {status}", markup=False)
 
 
@@ -129,7 +136,7 @@ def cases_approve(ctx: typer.Context, case_id: CaseId) -> None:
     closed."""
     from finmon.store.cases import approve_decision
 
-    status = approve_decision(case_id, actor=_actor(ctx))
+    status = approve_decision(case_id, actor=_acting(ctx, Action.APPROVE_CASES))
     out.print(f"case {case_id} is now {status}", markup=False)
 
 
@@ -172,7 +179,7 @@ def cases_report(
         rates=table.per_unit if table else None,
     )
     write_report(report, settings, kz_schema(schema, settings), output)
-    record_report(case_id, actor=_actor(ctx), path=output)
+    record_report(case_id, actor=_acting(ctx, Action.WORK_CASES), path=output)
     out.print(
         f"case {case_id}: suspicious-transaction report {report.entity_reference} written to "
         f"{output} ({len(report.transactions)} transactions, valid against {schema.name})",

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from finmon.cli import _actor, app, err, out
+from finmon.cli import _acting, app, err, out
 from finmon.errors import InputError
 from finmon.screening import DEFAULT_THRESHOLD
+from finmon.workflow.access import Action
 
 if TYPE_CHECKING:
     from finmon.transactions.payments import PaymentDecision
@@ -22,6 +23,7 @@ DECISION_COLUMNS = ("transaction_id", "decision", "reasons", "hits", "missing_in
 
 @app.command("check-payment")
 def check_payment_command(
+    ctx: typer.Context,
     file: Annotated[
         Path, typer.Argument(help="Payments: canonical .csv/.parquet, pacs.008 .xml or MT103.")
     ],
@@ -45,6 +47,7 @@ def check_payment_command(
 ) -> None:
     """Allow or hold each payment of a file: both parties screened against every loaded list,
     and the originator and beneficiary information checked as FATF R.16 asks."""
+    _acting(ctx, Action.SCREEN)
     from finmon.screening.screener import heap_frozen
     from finmon.settings import load_settings
     from finmon.store.screener import load_screener
@@ -114,7 +117,6 @@ def transactions_load(
 ) -> None:
     """Store every transfer of a file, screen its named parties and check its R.16 information;
     what fails is raised as a monitoring alert (`finmon transactions alerts`). All or nothing."""
-    from finmon.cli import _actor
     from finmon.settings import load_settings
     from finmon.store.transactions import load_transactions
     from finmon.transactions.wire import Rates
@@ -125,7 +127,7 @@ def transactions_load(
     table = Rates.read(rates) if rates is not None else None
     result = load_transactions(
         file,
-        actor=_actor(ctx),
+        actor=_acting(ctx, Action.IMPORT_CUSTOMERS),
         format=format,
         rates=table,
         workers=load_settings().workers,
@@ -145,6 +147,7 @@ def transactions_load(
 
 @transactions_app.command("alerts")
 def transactions_alerts(
+    ctx: typer.Context,
     status: Annotated[str, typer.Option(help="open, or all.")] = "open",
     output: Annotated[
         Path | None, typer.Option(help="Write them to this .csv or .json (default: print).")
@@ -152,6 +155,7 @@ def transactions_alerts(
 ) -> None:
     """Monitoring alerts: alert_id, account, rule, typology, score, window_start, window_end,
     transaction_ids, evidence."""
+    _acting(ctx, Action.READ)
     from finmon.store.transactions import list_monitoring_alerts
 
     if status not in ("open", "all"):
@@ -229,6 +233,7 @@ def monitor_command(
 ) -> None:
     """Run monitoring rules over a transaction file: one alert per rule, account and window;
     then each account's typology score against the pack's review threshold."""
+    _acting(ctx, Action.SCREEN)
     from finmon.monitoring.accounts import read_accounts
     from finmon.monitoring.engine import numbered, run_batch, run_stream, typology_scores
     from finmon.monitoring.events import Context
@@ -288,7 +293,7 @@ def monitor_command(
     if store:
         from finmon.store.transactions import store_monitoring_alerts
 
-        new = store_monitoring_alerts(rows, actor=_actor(ctx), source=file.name)
+        new = store_monitoring_alerts(rows, actor=_acting(ctx, Action.WORK_CASES), source=file.name)
         err.print(f"{new:,} new alerts kept in the store ({len(rows) - new:,} kept before)")
     suspicion = [row for row in rows if "report" not in row["evidence"]]
     scores = typology_scores(suspicion)

@@ -10,9 +10,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from finmon.cli import app, err, out
+from finmon.cli import _acting, app, err, out
 from finmon.errors import InputError
 from finmon.screening import DEFAULT_THRESHOLD
+from finmon.workflow.access import Action
 
 travel_app = typer.Typer(
     help="Air passengers: PAXLST manifests and passport MRZ.", no_args_is_help=True
@@ -37,6 +38,7 @@ TRAVEL_COLUMNS = (
 
 @travel_app.command("screen")
 def travel_screen(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A UN/EDIFACT PAXLST manifest.")],
     output: Annotated[Path | None, typer.Option(help="Write one row per hit to this .csv.")] = None,
     threshold: Annotated[
@@ -49,6 +51,7 @@ def travel_screen(
 ) -> None:
     """Screen every traveller of a manifest (name, birth date, nationality, documents) against
     every loaded list; one row per hit, by flight."""
+    _acting(ctx, Action.SCREEN)
     from finmon.screening.screener import heap_frozen
     from finmon.settings import load_settings
     from finmon.store.screener import load_screener
@@ -91,6 +94,7 @@ def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
 
 @travel_app.command("mrz")
 def travel_mrz(
+    ctx: typer.Context,
     lines: Annotated[
         list[str],
         typer.Argument(help="The MRZ's lines (2 of 44, or 3 of 30), or - to read them from input."),
@@ -101,6 +105,7 @@ def travel_mrz(
 ) -> None:
     """Read a passport's or identity card's machine-readable zone (every check digit verified)
     and screen its holder against every loaded list."""
+    _acting(ctx, Action.SCREEN)
     import sys
 
     from finmon.store.screener import load_screener

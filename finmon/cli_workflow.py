@@ -15,10 +15,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from finmon.cli import _actor, app, err, lists_app, out
+from finmon.cli import _acting, app, err, lists_app, out
 from finmon.errors import InputError
 from finmon.settings import load_settings
 from finmon.workflow import Verdict
+from finmon.workflow.access import Action
 
 ALERT_COLUMNS = [
     "alert_id",
@@ -58,7 +59,7 @@ def customers_import(
     with _Progress("importing", _count_lines(file)) as advance:
         result = import_customers(
             file,
-            actor=_actor(ctx),
+            actor=_acting(ctx, Action.IMPORT_CUSTOMERS),
             encoding=encoding,
             workers=load_settings().workers,
             progress=advance,
@@ -81,7 +82,9 @@ def customers_reindex(ctx: typer.Context) -> None:
     The next import or list load does it by itself; running it first keeps that load fast."""
     from finmon.store.customers import reindex_customers
 
-    count = reindex_customers(actor=_actor(ctx), workers=load_settings().workers)
+    count = reindex_customers(
+        actor=_acting(ctx, Action.IMPORT_CUSTOMERS), workers=load_settings().workers
+    )
     if count:
         out.print(f"customer index rebuilt for {count} customers")
     else:
@@ -89,8 +92,11 @@ def customers_reindex(ctx: typer.Context) -> None:
 
 
 @customers_app.command("show")
-def customers_show(customer_id: Annotated[str, typer.Argument(help="Customer id.")]) -> None:
+def customers_show(
+    ctx: typer.Context, customer_id: Annotated[str, typer.Argument(help="Customer id.")]
+) -> None:
     """A customer's current record and every earlier version."""
+    _acting(ctx, Action.READ)
     from finmon.store.customers import customer_history
 
     history = customer_history(customer_id)
@@ -99,6 +105,7 @@ def customers_show(customer_id: Annotated[str, typer.Argument(help="Customer id.
 
 @alerts_app.command("list")
 def alerts_list(
+    ctx: typer.Context,
     status: Annotated[
         str, typer.Option(help="open (awaiting a decision), decided, or all.")
     ] = "open",
@@ -107,6 +114,7 @@ def alerts_list(
     ] = None,
 ) -> None:
     """Alerts, oldest first."""
+    _acting(ctx, Action.READ)
     from finmon.store.alerts import STATUS_FILTERS, list_alerts
 
     if status not in STATUS_FILTERS:
@@ -134,8 +142,11 @@ def alerts_list(
 
 
 @alerts_app.command("show")
-def alerts_show(alert_id: Annotated[int, typer.Argument(help="Alert id.")]) -> None:
+def alerts_show(
+    ctx: typer.Context, alert_id: Annotated[int, typer.Argument(help="Alert id.")]
+) -> None:
     """One alert with its full explanation."""
+    _acting(ctx, Action.READ)
     from finmon.store.alerts import get_alert
 
     row, explanation = get_alert(alert_id)
@@ -161,13 +172,26 @@ def alerts_decide(
     except ValueError:
         choices = ", ".join(v.value for v in Verdict)
         raise InputError(f"unknown --decision {decision!r}; use one of {choices}") from None
-    status = decide_alert(alert_id, verdict, actor=_actor(ctx), reason=reason)
+    status = decide_alert(alert_id, verdict, actor=_acting(ctx, Action.DECIDE), reason=reason)
     follow = (
         " (a second person must now run `finmon alerts approve`)"
         if verdict is Verdict.CONFIRMED_HIT
         else ""
     )
     out.print(f"alert {alert_id} is now {status}{follow}")
+
+
+@alerts_app.command("withdraw")
+def alerts_withdraw(
+    ctx: typer.Context,
+    alert_id: Annotated[int, typer.Argument(help="Alert id.")],
+    reason: Annotated[str | None, typer.Option(help="Why the proposal is taken back.")] = None,
+) -> None:
+    """Take back your own confirmed hit while it awaits approval (nobody else can)."""
+    from finmon.store.alerts import withdraw_proposal
+
+    status = withdraw_proposal(alert_id, actor=_acting(ctx, Action.DECIDE), reason=reason)
+    out.print(f"proposal withdrawn; alert {alert_id} is {status} again")
 
 
 @alerts_app.command("approve")
@@ -177,18 +201,20 @@ def alerts_approve(
     """Approve a confirmed hit as the second person: the customer's accounts are frozen."""
     from finmon.store.alerts import approve
 
-    freeze_id = approve(alert_id, actor=_actor(ctx))
+    freeze_id = approve(alert_id, actor=_acting(ctx, Action.APPROVE))
     out.print(f"alert {alert_id} confirmed; freeze order {freeze_id} is in force")
 
 
 @freezes_app.command("list")
 def freezes_list(
+    ctx: typer.Context,
     output: Annotated[
         Path | None,
         typer.Option(help="Write the freezes (FIU notification records) to .csv or .json."),
     ] = None,
 ) -> None:
     """Every freeze order with its timestamps and time-to-freeze."""
+    _acting(ctx, Action.READ)
     from finmon.store.freezes import list_freezes
 
     _check_output(output)
@@ -216,9 +242,11 @@ def freezes_list(
 
 @freezes_app.command("sla")
 def freezes_sla(
+    ctx: typer.Context,
     output: Annotated[Path | None, typer.Option(help="Write the list to .csv or .json.")] = None,
 ) -> None:
     """Every alert not yet acted on, most urgent first, with the hours left of the 24."""
+    _acting(ctx, Action.READ)
     from finmon.store.freezes import sla
 
     _check_output(output)
@@ -249,8 +277,11 @@ def freezes_sla(
 
 
 @freezes_app.command("show")
-def freezes_show(freeze_id: Annotated[int, typer.Argument(help="Freeze id.")]) -> None:
+def freezes_show(
+    ctx: typer.Context, freeze_id: Annotated[int, typer.Argument(help="Freeze id.")]
+) -> None:
     """One freeze order with its release and permitted payments."""
+    _acting(ctx, Action.READ)
     from finmon.store.freezes import get_freeze
 
     out.print_json(json.dumps(get_freeze(freeze_id), ensure_ascii=False, default=str))
@@ -265,7 +296,7 @@ def freezes_release(
     """Ask to release a freeze; a second person must run `finmon freezes approve-release`."""
     from finmon.store.freezes import ask_release
 
-    status = ask_release(freeze_id, actor=_actor(ctx), reason=reason)
+    status = ask_release(freeze_id, actor=_acting(ctx, Action.REQUEST), reason=reason)
     out.print(f"freeze {freeze_id} is now {status}; a second person must approve the release")
 
 
@@ -276,7 +307,7 @@ def freezes_approve_release(
     """Approve a requested release as the second person."""
     from finmon.store.freezes import release
 
-    status = release(freeze_id, actor=_actor(ctx))
+    status = release(freeze_id, actor=_acting(ctx, Action.APPROVE))
     out.print(f"freeze {freeze_id} is now {status}")
 
 
@@ -294,7 +325,7 @@ def freezes_payment(
 
     payment_id = request_payment(
         freeze_id,
-        actor=_actor(ctx),
+        actor=_acting(ctx, Action.REQUEST),
         amount=amount,
         currency=currency,
         purpose=purpose,
@@ -310,16 +341,18 @@ def freezes_approve_payment(
     """Approve a permitted payment as the second person."""
     from finmon.store.freezes import approve_payment
 
-    approve_payment(payment_id, actor=_actor(ctx))
+    approve_payment(payment_id, actor=_acting(ctx, Action.APPROVE))
     out.print(f"permitted payment {payment_id} approved")
 
 
 @freezes_app.command("notify")
 def freezes_notify(
+    ctx: typer.Context,
     freeze_id: Annotated[int, typer.Argument(help="Freeze id.")],
     output: Annotated[Path, typer.Option(help="The notification file: .json or .csv.")],
 ) -> None:
     """Write the notification of one freeze to the FIU."""
+    _acting(ctx, Action.READ)
     from finmon.store.freezes import get_freeze
 
     _check_output(output)
@@ -328,6 +361,7 @@ def freezes_notify(
 
 @lists_app.command("diff")
 def lists_diff(
+    ctx: typer.Context,
     source: Annotated[str, typer.Argument(help="Source name, e.g. un.")],
     version: Annotated[
         str | None,
@@ -338,6 +372,7 @@ def lists_diff(
     ] = None,
 ) -> None:
     """What a version of a list added, removed and amended against the version before it."""
+    _acting(ctx, Action.READ)
     from finmon.store.lists import version_diff
 
     if output is not None and output.suffix.lower() != ".json":

@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 from finmon.cli import app, err, out
 from finmon.lists import FIXTURE_DIR
 from finmon.store.cases import list_cases
+from finmon.workflow.access import Role
+from tests.accounts import make_users
 from tests.store.workflow_data import audit_rows
 
 UN_FIXTURE = FIXTURE_DIR / "un_list_fixture.xml"
@@ -41,14 +43,22 @@ def _ok(*args: str | Path) -> str:
 
 
 @pytest.fixture
-def two_cases(tmp_path: Path) -> tuple[int, int]:
-    """The list, the users and the payments loaded and grouped: (listed account's case, other)."""
+def two_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
+    """The list, the users and the payments loaded and grouped: (listed account's case, other).
+    Commands without --actor act as the analyst ops."""
+    monkeypatch.setenv("FINMON_ACTOR", "ops")
     _ok("lists", "load", UN_FIXTURE)
-    for name, role in [("anna", "analyst"), ("bolat", "supervisor"), ("dana", "supervisor")]:
-        _ok("users", "create", name, "--role", role)
+    make_users(
+        {
+            "anna": Role.ANALYST,
+            "bolat": Role.SUPERVISOR,
+            "dana": Role.SUPERVISOR,
+            "ops": Role.ANALYST,
+        }
+    )
     payments = tmp_path / "payments.csv"
     payments.write_text(PAYMENTS, encoding="utf-8")
-    _ok("transactions", "load", payments)
+    _ok("--actor", "ops", "transactions", "load", payments)
     code, stdout, stderr = _run("--actor", "ops", "cases", "open")
     assert code == 0 and "2 cases opened, 0 updated" in stderr
     assert stdout.count("opened") == 2 and LISTED_ACCOUNT in stdout
@@ -82,7 +92,7 @@ def test_a_case_is_reviewed_proposed_and_approved_by_two_people(
     code, _, stderr = _run("--actor", "anna", "cases", "approve", case)
     assert code == 9 and "analyst" in stderr
     code, _, stderr = _run("--actor", "nobody", "cases", "approve", case)
-    assert code == 9 and "not an enabled finmon user" in stderr
+    assert code == 8 and "not an active finmon account" in stderr
     assert f"case {case} is now reported" in _ok("--actor", "bolat", "cases", "approve", case)
 
     _ok("--actor", "bolat", "cases", "review", other)
@@ -107,7 +117,7 @@ def test_a_case_is_reviewed_proposed_and_approved_by_two_people(
         ("bolat", "case.propose"),
         ("dana", "case.approve"),
     ]
-    code, stdout, _ = _run("audit", "verify")
+    code, stdout, _ = _run("--actor", "bolat", "audit", "verify")
     assert code == 0 and "intact" in stdout
 
 

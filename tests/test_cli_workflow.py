@@ -16,6 +16,8 @@ from typer.testing import CliRunner
 from finmon.cli import app, err, out
 from finmon.lists import FIXTURE_DIR
 from finmon.store.freezes import NOTIFICATION_FIELDS
+from finmon.workflow.access import Role
+from tests.accounts import make_users
 from tests.conftest import direct_sql, drop_audit_guards
 from tests.store.workflow_data import CUSTOMERS, LISTED_ACCOUNTS, LISTED_ID, LISTED_REF
 
@@ -74,15 +76,33 @@ def _three_alerts(tmp_path: Path) -> None:
 
 
 def _audit() -> list[tuple[str, str]]:
+    """(actor, action) of the audit rows in order, leaving out those that set up the accounts."""
     with direct_sql() as conn:
         rows = conn.execute(text("SELECT actor, action FROM audit_log ORDER BY id"))
-        return [(actor, action) for actor, action in rows]
+        return [
+            (actor, action)
+            for actor, action in rows
+            if not action.startswith(("user.", "api_key."))
+        ]
+
+
+def _staff() -> None:
+    """Accounts for the people of these tests: analysts anna and officer.a, supervisor bolat."""
+    make_users(
+        {
+            "loader.env": Role.ANALYST,
+            "officer.a": Role.ANALYST,
+            "anna": Role.ANALYST,
+            "bolat": Role.SUPERVISOR,
+        }
+    )
 
 
 def test_whole_workflow_is_audited_under_each_actor(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FINMON_ACTOR", "loader.env")
+    _staff()
     _ok("lists", "load", _earlier_list(tmp_path))
     imported = _ok("--actor", "officer.a", "customers", "import", CUSTOMERS)
     assert "8 new, 0 changed, 0 unchanged, 0 rejected; screened 8, 0 alerts raised" in imported
@@ -92,16 +112,17 @@ def test_whole_workflow_is_audited_under_each_actor(
     assert "pending_approval" in _ok(
         "--actor", "anna", "alerts", "decide", "1", "--decision", "confirmed_hit"
     )
-    for same in ("anna", "ANNA"):
-        code, _, stderr = _run("--actor", same, "alerts", "approve", "1")
-        assert code == 7 and "four-eyes" in stderr
+    code, _, stderr = _run("--actor", "anna", "alerts", "approve", "1")
+    assert code == 9 and "may not approve" in stderr  # an analyst's role
+    code, _, stderr = _run("--actor", "ANNA", "alerts", "approve", "1")
+    assert code == 8 and "not an active finmon account" in stderr
     assert "freeze order 1 is in force" in _ok("--actor", "bolat", "alerts", "approve", "1")
     payment = ("freezes", "payment", "1", "--amount", "85000", "--currency", "KZT")
     _ok("--actor", "anna", *payment, "--purpose", "rent")
     _ok("--actor", "bolat", "freezes", "approve-payment", "1")
     _ok("--actor", "anna", "freezes", "release", "1", "--reason", "court order")
     code, _, stderr = _run("--actor", "anna", "freezes", "approve-release", "1")
-    assert code == 7 and "four-eyes" in stderr
+    assert code == 9 and "may not approve" in stderr
     assert "released" in _ok("--actor", "bolat", "freezes", "approve-release", "1")
 
     assert _audit() == [
@@ -118,12 +139,14 @@ def test_whole_workflow_is_audited_under_each_actor(
         ("anna", "freeze.release_request"),
         ("bolat", "freeze.release"),
     ]
-    code, stdout, _ = _run("audit", "verify")
-    assert code == 0 and "intact: 12 rows" in stdout
+    code, _, stderr = _run("audit", "verify")
+    assert code == 9 and "may not read the audit trail" in stderr  # an analyst
+    code, stdout, _ = _run("--actor", "bolat", "audit", "verify")
+    assert code == 0 and "intact: 28 rows" in stdout
     with direct_sql() as conn:
         drop_audit_guards(conn)
         conn.execute(text("UPDATE audit_log SET reason = 'namesake' WHERE action = 'alert.decide'"))
-    code, _, stderr = _run("audit", "verify")
+    code, _, stderr = _run("--actor", "bolat", "audit", "verify")
     assert code == 1 and "BROKEN (edited)" in stderr
 
 
@@ -191,8 +214,10 @@ def test_alerts_decide_refuses_what_the_workflow_does_not_allow(tmp_path: Path) 
     assert shown["explanation"]
 
 
-def test_freezes_list_sla_and_notify(tmp_path: Path) -> None:
+def test_freezes_list_sla_and_notify(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _three_alerts(tmp_path)
+    _staff()
+    monkeypatch.setenv("FINMON_ACTOR", "officer.a")
     assert "Nothing awaits action" not in _ok("freezes", "sla")
     code, stdout, stderr = _run("freezes", "sla")
     assert code == 0 and "2 alerts awaiting action" in stderr

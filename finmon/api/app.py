@@ -109,6 +109,7 @@ Approve = Annotated[Principal, Depends(_allowed(Action.APPROVE))]
 Ask = Annotated[Principal, Depends(_allowed(Action.REQUEST))]
 Audit = Annotated[Principal, Depends(_allowed(Action.AUDIT))]
 Admin = Annotated[Principal, Depends(_allowed(Action.MANAGE_USERS))]
+ApproveUsers = Annotated[Principal, Depends(_allowed(Action.APPROVE_USERS))]
 
 
 class Screeners:
@@ -243,6 +244,13 @@ class MrzIn(BaseModel):
 
 class UserIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
+    role: Role
+    person: Text = Field(
+        min_length=1, max_length=64, description="The holder's staff number or national ID"
+    )
+
+
+class RoleIn(BaseModel):
     role: Role
 
 
@@ -419,6 +427,14 @@ def create_app(db: Database | None = None) -> FastAPI:
         )
         return {"alert_id": alert_id, "status": status}
 
+    @app.post("/alerts/{alert_id}/withdraw", tags=["alerts"])
+    def withdraw(alert_id: RowId, body: ReasonIn, who: Decide) -> dict[str, Any]:
+        """The author of a confirmed hit awaiting approval takes it back (nobody else can)."""
+        status = alerts_store.withdraw_proposal(
+            alert_id, actor=who.name, reason=body.reason, db=store
+        )
+        return {"alert_id": alert_id, "status": status}
+
     @app.post("/alerts/{alert_id}/approve", tags=["alerts"])
     def approve(alert_id: RowId, who: Approve) -> dict[str, Any]:
         """A second person approves a confirmed hit: the freeze order is made."""
@@ -495,8 +511,22 @@ def create_app(db: Database | None = None) -> FastAPI:
     @app.post("/users", tags=["users"], status_code=201)
     def user_create(body: UserIn, who: Admin) -> dict[str, Any]:
         """Add a user; the answer holds their API key, which is shown this once."""
-        key = users_store.create_user(body.name, body.role, actor=who.name, db=store)
+        key = users_store.create_user(
+            body.name, body.role, actor=who.name, person=body.person, db=store
+        )
         return {"name": body.name, "role": body.role.value, "api_key": key}
+
+    @app.post("/users/{name}/approve", tags=["users"])
+    def user_approve(name: str, who: ApproveUsers) -> dict[str, Any]:
+        """Approve, as the second person, what awaits approval on an account."""
+        approved = users_store.approve_user(name, actor=who.name, db=store)
+        return {"name": name, "approved": approved}
+
+    @app.post("/users/{name}/role", tags=["users"])
+    def user_role(name: str, body: RoleIn, who: Admin) -> dict[str, Any]:
+        """Ask for an account's role to change; it changes when a second person approves."""
+        users_store.change_role(name, body.role, actor=who.name, db=store)
+        return {"name": name, "pending_role": body.role.value}
 
     @app.post("/users/{name}/revoke-keys", tags=["users"])
     def user_revoke(name: str, who: Admin) -> dict[str, Any]:

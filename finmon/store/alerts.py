@@ -32,6 +32,7 @@ from finmon.store.models import (
     ListVersion,
     utc_now,
 )
+from finmon.store.users import check_two_persons, person_of
 from finmon.workflow import (
     AWAITING,
     DECIDED,
@@ -39,8 +40,8 @@ from finmon.workflow import (
     FreezeStatus,
     Verdict,
     approve_alert,
-    check_second_person,
     decide,
+    withdraw_alert,
 )
 
 STATUS_FILTERS: dict[str, frozenset[AlertStatus] | None] = {
@@ -254,6 +255,43 @@ def decide_alert(
         return status.value
 
 
+def withdraw_proposal(
+    alert_id: int, *, actor: str, reason: str | None = None, db: Database | None = None
+) -> str:
+    """The author of a confirmed hit awaiting approval takes it back: the alert is as it was
+    before the proposal; returns its status."""
+    db = db or default_database()
+    with db.write() as session:
+        alert = _load(session, alert_id)
+        status = AlertStatus(alert.status)
+        pending = status is AlertStatus.PENDING_APPROVAL
+        proposer = _proposal(session, alert.id).actor if pending else actor
+        by_author = person_of(session, proposer) == person_of(session, actor)
+        withdraw_alert(status, proposer, by_author)
+        earlier = session.scalars(
+            select(Decision.decision)
+            .where(Decision.alert_id == alert.id, Decision.decision == Verdict.ESCALATE.value)
+            .limit(1)
+        ).first()
+        back = AlertStatus.ESCALATED if earlier else AlertStatus.OPEN
+        session.add(
+            Decision(
+                alert_id=alert.id, decision="withdraw", actor=actor, reason=reason, at=utc_now()
+            )
+        )
+        alert.status = back.value
+        append_audit(
+            session,
+            actor=actor,
+            action="alert.withdraw_proposal",
+            object=f"alert:{alert.id}",
+            before={"status": status.value},
+            after={"status": back.value},
+            reason=reason,
+        )
+        return back.value
+
+
 def approve(alert_id: int, *, actor: str, db: Database | None = None) -> int:
     """A second person approves a confirmed hit: the freeze order is made; returns its id."""
     db = db or default_database()
@@ -261,7 +299,7 @@ def approve(alert_id: int, *, actor: str, db: Database | None = None) -> int:
         alert = _load(session, alert_id)
         status = approve_alert(AlertStatus(alert.status))
         proposal = _proposal(session, alert.id)
-        check_second_person(proposal.actor, actor, f"the confirmed hit on alert {alert.id}")
+        check_two_persons(session, proposal.actor, actor, f"the confirmed hit on alert {alert.id}")
         now = utc_now()
         session.add(Decision(alert_id=alert.id, decision="approve", actor=actor, at=now))
         alert.status = status.value

@@ -33,7 +33,7 @@ from finmon.store.models import (
     User,
     utc_now,
 )
-from finmon.workflow import check_second_person
+from finmon.store.users import check_two_persons, person_of
 from finmon.workflow.access import Action, Role, check_allowed
 
 BATCH = 500
@@ -159,7 +159,7 @@ def propose_decision(
         _check_role(session, actor, Action.WORK_CASES)
         case = _load(session, case_id)
         _check_proposable(case, reason)
-        before = {"status": case.status, "superseded_decision": _supersede(session, case.id)}
+        before = {"status": case.status}
         now = utc_now()
         proposal = CaseDecision(
             case_id=case.id,
@@ -185,8 +185,13 @@ def withdraw_proposal(
     with db.write() as session:
         _check_role(session, actor, Action.WORK_CASES)
         case = _load(session, case_id)
-        _pending(session, case)
-        before = {"status": case.status, "superseded_decision": _supersede(session, case.id)}
+        proposal = _pending(session, case)
+        if person_of(session, proposal.proposed_by) != person_of(session, actor):
+            raise WorkflowRefused(
+                f"only {proposal.proposed_by!r}, who made the proposal on case {case.id}, can "
+                "withdraw it"
+            )
+        before = {"status": case.status, "withdrawn_decision": _supersede(session, case.id)}
         case.status, case.updated_at = CaseStatus.UNDER_REVIEW.value, utc_now()
         _audit(session, actor, "case.withdraw", case, before, {}, reason=reason)
         return case.status
@@ -201,7 +206,7 @@ def approve_decision(case_id: int, *, actor: str, db: Database | None = None) ->
         case = _load(session, case_id)
         proposal = _pending(session, case)
         what = f"the proposal to {proposal.action} case {case.id}"
-        check_second_person(proposal.proposed_by, actor, what)
+        check_two_persons(session, proposal.proposed_by, actor, what)
         now = utc_now()
         proposal.status = DecisionStatus.APPROVED.value
         proposal.approved_by, proposal.approved_at = actor, now
@@ -357,6 +362,11 @@ def _check_role(session: Session, actor: str, action: Action) -> None:
 
 
 def _check_proposable(case: Case, reason: str | None) -> None:
+    if case.status == CaseStatus.PROPOSED:
+        raise WorkflowRefused(
+            f"case {case.id} has a proposal awaiting approval: nobody can replace it; only its "
+            f"author can withdraw it (finmon cases withdraw {case.id})"
+        )
     if case.status == CaseStatus.OPEN:
         raise WorkflowRefused(
             f"case {case.id} is open: take it for review first (finmon cases review {case.id})"

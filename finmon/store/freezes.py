@@ -32,13 +32,13 @@ from finmon.store.models import (
     PermittedPayment,
     utc_now,
 )
+from finmon.store.users import check_two_persons
 from finmon.workflow import (
     AWAITING,
     FREEZE_HOURS,
     FreezeStatus,
     PaymentStatus,
     approve_release,
-    check_second_person,
     request_release,
 )
 
@@ -252,8 +252,8 @@ def release(freeze_id: int, *, actor: str, db: Database | None = None) -> str:
         freeze = _load(session, freeze_id)
         before = freeze.status
         status = approve_release(FreezeStatus(before))
-        check_second_person(
-            freeze.release_requested_by or "", actor, f"the release of freeze {freeze.id}"
+        check_two_persons(
+            session, freeze.release_requested_by or "", actor, f"the release of freeze {freeze.id}"
         )
         freeze.status = status.value
         freeze.released_by = actor
@@ -324,7 +324,7 @@ def approve_payment(payment_id: int, *, actor: str, db: Database | None = None) 
             raise NotFound(f"no permitted payment {payment_id}")
         if payment.status != PaymentStatus.PENDING_APPROVAL.value:
             raise InputError(f"permitted payment {payment_id} is already {payment.status}")
-        check_second_person(payment.requested_by, actor, f"permitted payment {payment_id}")
+        check_two_persons(session, payment.requested_by, actor, f"permitted payment {payment_id}")
         payment.status = PaymentStatus.APPROVED.value
         payment.approved_by = actor
         payment.approved_at = utc_now()

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -326,6 +327,31 @@ class User(Base):
     """Failed web sign-ins in a row; each one past the third doubles the wait."""
     locked_until: Mapped[dt.datetime | None]
     """No password is checked before this time (the back-off after failed sign-ins)."""
+    person: Mapped[str] = mapped_column(String(64))
+    """The person behind the account (staff number or national ID, normalised): one person holds
+    at most one enabled account, and four-eyes compares persons, not account names."""
+    name_key: Mapped[str] = mapped_column(String(200), unique=True)
+    """The name's confusable skeleton (finmon.workflow.accounts.name_key): a name that looks like
+    another's cannot be taken."""
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[dt.datetime | None]
+    """None while the account awaits a second person's approval: it can do nothing until then."""
+    pending_role: Mapped[str | None] = mapped_column(String(32))
+    """A role change asked for and not yet approved."""
+    pending_by: Mapped[str | None] = mapped_column(String(200))
+    """Who asked for what awaits approval on this account (creation, role, key or password)."""
+    password_pending: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    """A password set by someone else, not usable until a second person approves it."""
+
+    __table_args__ = (
+        Index(
+            "ix_users_enabled_person",
+            "person",
+            unique=True,
+            sqlite_where=text("disabled_at IS NULL"),
+            postgresql_where=text("disabled_at IS NULL"),
+        ),
+    )
 
 
 class WebSession(Base):
@@ -360,6 +386,8 @@ class ApiKey(Base):
     created_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]
     revoked_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[dt.datetime | None]
+    """None for a key issued for someone else that awaits a second person's approval."""
 
 
 class StoreState(Base):

@@ -99,6 +99,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "approve": ("Approve", "Согласовать"),
     "approve_hit": ("Approve the confirmed hit and freeze", "Согласовать совпадение и заморозить"),
     "proposed_by": ("Proposed by", "Предложил"),
+    "withdraw_proposal": ("Withdraw my proposal", "Отозвать своё предложение"),
     "no_second_self": (
         "The second approval must come from someone else.",
         "Второе согласование должен дать другой человек.",

@@ -338,6 +338,21 @@ def decide(
     return _back(f"/ui/alerts/{alert_id}")
 
 
+@router.post("/alerts/{alert_id}/withdraw")
+def withdraw(
+    request: Request,
+    alert_id: RowId,
+    user: Decide,
+    csrf: Csrf,
+    reason: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    _check_csrf(user, csrf)
+    alerts_store.withdraw_proposal(
+        alert_id, actor=user.name, reason=_text(reason) or None, db=_db(request)
+    )
+    return _back(f"/ui/alerts/{alert_id}")
+
+
 @router.post("/alerts/{alert_id}/approve")
 def approve(request: Request, alert_id: RowId, user: Approve, csrf: Csrf) -> Response:
     _check_csrf(user, csrf)

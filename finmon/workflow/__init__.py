@@ -55,6 +55,11 @@ FREEZE_HOURS = 24
 
 def decide(status: AlertStatus, verdict: Verdict, reason: str | None) -> AlertStatus:
     """The alert's next status after a first decision; refuses what the workflow does not allow."""
+    if status is AlertStatus.PENDING_APPROVAL:
+        raise WorkflowRefused(
+            "the alert awaits a second person's approval of a confirmed hit: nobody can decide "
+            "it again; only the person who proposed it can withdraw the proposal"
+        )
     if status not in AWAITING:
         raise WorkflowRefused(
             f"the alert is already decided ({status}); it cannot be decided again"
@@ -73,6 +78,18 @@ def check_second_person(first: str, second: str, what: str) -> None:
     if first.strip().casefold() == second.strip().casefold():
         raise WorkflowRefused(
             f"four-eyes: {what} was proposed by {first!r} and must be approved by someone else"
+        )
+
+
+def withdraw_alert(status: AlertStatus, proposer: str, by_author: bool) -> None:
+    """Refuse a withdrawal of anything but a pending confirmed hit, by anyone but its author."""
+    if status is not AlertStatus.PENDING_APPROVAL:
+        raise WorkflowRefused(
+            f"only a proposal awaiting approval can be withdrawn; this alert is {status}"
+        )
+    if not by_author:
+        raise WorkflowRefused(
+            f"only {proposer!r}, who proposed the confirmed hit, can withdraw the proposal"
         )
 
 

@@ -1,7 +1,8 @@
 """Who may do what: the four roles and the actions each allows, with no I/O.
 
-Every front door (API, web) asks `check_allowed` before it calls a service; four-eyes is checked
-again by the services themselves (`check_second_person`), whoever calls them.
+Every front door (API, web and the command line, whose `--actor` names an account once the store
+has any) asks `check_allowed` before it calls a service; four-eyes is checked again by the store's
+services themselves (by person, not by account name), whoever calls them.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ class Action(StrEnum):
     APPROVE_CASES = "approve a case's outcome as the second person"
     """The second person's approval of a suspicious-transaction report or a case's closing."""
     MANAGE_USERS = "manage users"
+    """Ask for accounts, role changes and credentials; disable accounts and revoke keys."""
+    APPROVE_USERS = "approve accounts, role changes and credentials as the second person"
+    LOAD_LISTS = "load list versions"
     AUDIT = "read the audit trail"
 
 
@@ -50,9 +54,14 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.WORK_CASES: frozenset({Role.ANALYST, Role.SUPERVISOR}),
     Action.APPROVE_CASES: frozenset({Role.SUPERVISOR}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Action.APPROVE_USERS: frozenset({Role.ADMIN, Role.SUPERVISOR}),
+    Action.LOAD_LISTS: frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMIN}),
     Action.AUDIT: frozenset({Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN}),
 }
 """The roles allowed each action; anything not listed here is refused."""
+
+SECOND_PERSON = frozenset({Action.APPROVE, Action.APPROVE_CASES, Action.APPROVE_USERS})
+"""Actions that complete what another person began: they need accounts, never a bare name."""
 
 
 def check_allowed(user: str, role: Role, action: Action) -> None:

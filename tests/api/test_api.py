@@ -23,8 +23,9 @@ from finmon.lists import parse_files
 from finmon.store import load_list, verify_audit
 from finmon.store.audit import audit_rows
 from finmon.store.customers import import_customers
-from finmon.store.users import create_user, disable_user, issue_key, revoke_keys
+from finmon.store.users import approve_user, disable_user, issue_key, revoke_keys
 from finmon.workflow.access import ALLOWED, Action, Role
+from tests.accounts import FOUNDER, SECOND_FOUNDER, make_user
 from tests.conftest import ROOT, shared_file
 from tests.store.workflow_data import (
     CUSTOMERS,
@@ -56,6 +57,7 @@ ROUTES: list[tuple[str, str, Action | None, dict[str, Any] | None]] = [
     ("GET", "/alerts", Action.READ, None),
     ("GET", "/alerts/{alert_id}", Action.READ, None),
     ("POST", "/alerts/{alert_id}/decision", Action.DECIDE, {"decision": "escalate", "reason": "x"}),
+    ("POST", "/alerts/{alert_id}/withdraw", Action.DECIDE, {"reason": "second thoughts"}),
     ("POST", "/alerts/{alert_id}/approve", Action.APPROVE, None),
     ("GET", "/freezes", Action.READ, None),
     ("GET", "/freezes/sla", Action.READ, None),
@@ -72,8 +74,15 @@ ROUTES: list[tuple[str, str, Action | None, dict[str, Any] | None]] = [
     ("GET", "/audit", Action.AUDIT, None),
     ("GET", "/audit/verify", Action.AUDIT, None),
     ("GET", "/users", Action.MANAGE_USERS, None),
-    ("POST", "/users", Action.MANAGE_USERS, {"name": "newcomer", "role": "analyst"}),
+    (
+        "POST",
+        "/users",
+        Action.MANAGE_USERS,
+        {"name": "newcomer", "role": "analyst", "person": "P-100"},
+    ),
     ("POST", "/users/{name}/revoke-keys", Action.MANAGE_USERS, None),
+    ("POST", "/users/{name}/approve", Action.APPROVE_USERS, None),
+    ("POST", "/users/{name}/role", Action.MANAGE_USERS, {"role": "auditor"}),
 ]
 """Every route that needs a key, and the action it must be refused for (None: any key)."""
 OPEN_ROUTES = {"/", "/healthz", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
@@ -97,7 +106,7 @@ def keys() -> dict[str, str]:
     assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
     assert import_customers(CUSTOMERS, actor="loader").alerts == 1
     users = {role.value: role for role in Role} | {"supervisor2": Role.SUPERVISOR}
-    return {name: create_user(name, role, actor="root") for name, role in users.items()}
+    return {name: make_user(name, role) for name, role in users.items()}
 
 
 @pytest.fixture
@@ -174,11 +183,14 @@ def test_revoked_keys_and_disabled_users_are_refused_at_once(
         "name": "analyst",
         "role": "analyst",
     }
-    spare = issue_key("analyst", actor="root")
-    assert revoke_keys("analyst", actor="root") == 2
+    spare = issue_key("analyst", actor=FOUNDER)
+    assert revoke_keys("analyst", actor=FOUNDER) == 2
     for key in (keys["analyst"], spare):
         assert client.get("/me", headers={"Authorization": f"Bearer {key}"}).status_code == 401
-    fresh = issue_key("analyst", actor="root")
+    fresh = issue_key("analyst", actor=FOUNDER)
+    # A key made by someone other than its holder works once a second person approves it.
+    assert client.get("/me", headers={"Authorization": f"Bearer {fresh}"}).status_code == 401
+    approve_user("analyst", actor=SECOND_FOUNDER)
     assert client.get("/me", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
     disable_user("analyst", actor="root")
     assert client.get("/me", headers={"Authorization": f"Bearer {fresh}"}).status_code == 401
@@ -279,7 +291,7 @@ def test_match_answers_each_query_and_refuses_an_unknown_dataset(
 def test_match_takes_yentes_documented_request_unchanged(client: TestClient) -> None:
     sdn = parse_files([shared_file(name) for name in SDN_2021], source="ofac")
     assert load_list(sdn, actor="loader").loaded
-    key = create_user("payments", Role.ANALYST, actor="root")
+    key = make_user("payments", Role.ANALYST)
     # The request body of yente's /match documentation, as a yente client sends it.
     body = {
         "queries": {
@@ -349,32 +361,83 @@ def test_finmon_serve_answers_on_loopback(keys: dict[str, str], finmon_home: Pat
 def test_users_commands_make_keys_that_work_and_revoke_them(client: TestClient) -> None:
     out.width = err.width = 200
     runner = CliRunner()
-    made = runner.invoke(
-        app, ["--actor", "it.admin", "users", "create", "a.omarova", "--role", "auditor"]
+
+    def run(*args: str) -> Any:
+        return runner.invoke(app, list(args))
+
+    founder = run(
+        "--actor",
+        "installer",
+        "users",
+        "create",
+        "it.admin",
+        "--role",
+        "admin",
+        "--person",
+        "880101300123",
+    )
+    assert founder.exit_code == 0, founder.stderr
+    second = run(
+        "--actor",
+        "it.admin",
+        "users",
+        "create",
+        "it.second",
+        "--role",
+        "supervisor",
+        "--person",
+        "900202400456",
+    )
+    assert second.exit_code == 0, second.stderr
+    made = run(
+        "--actor",
+        "it.admin",
+        "users",
+        "create",
+        "a.omarova",
+        "--role",
+        "auditor",
+        "--person",
+        "S-17",
     )
     assert made.exit_code == 0, made.stderr
+    assert "awaiting approval" in made.stderr
     key = made.stdout.strip()
+    assert client.get("/me", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    own = run("--actor", "it.admin", "users", "approve", "a.omarova")
+    assert own.exit_code == 7 and "four-eyes" in own.stderr
+    assert run("--actor", "it.second", "users", "approve", "a.omarova").exit_code == 0
     assert client.get("/me", headers={"Authorization": f"Bearer {key}"}).json() == {
         "name": "a.omarova",
         "role": "auditor",
     }
-    again = runner.invoke(app, ["users", "create", "a.omarova", "--role", "auditor"])
-    assert again.exit_code == 2
-    assert "already exists" in again.stderr
-    wrong_role = runner.invoke(app, ["users", "create", "b.sadykov", "--role", "boss"])
+    for name in ("a.omarova", "A.Omarova", "а.omarova"):  # the last with a Cyrillic а
+        again = run(
+            "--actor", "it.admin", "users", "create", name, "--role", "auditor", "--person", "S-99"
+        )
+        assert again.exit_code == 2
+        assert "already exists or looks like" in again.stderr
+    wrong_role = run(
+        "--actor", "it.admin", "users", "create", "b.sadykov", "--role", "boss", "--person", "S-18"
+    )
     assert wrong_role.exit_code == 2
     assert "analyst, supervisor, admin, auditor" in wrong_role.stderr
-    listed = runner.invoke(app, ["users", "list"])
+    listed = run("--actor", "it.admin", "users", "list")
     assert "a.omarova" in listed.stdout
     assert "auditor" in listed.stdout
     assert key not in listed.stdout
-    revoked = runner.invoke(app, ["--actor", "it.admin", "users", "revoke-keys", "a.omarova"])
+    revoked = run("--actor", "it.admin", "users", "revoke-keys", "a.omarova")
     assert revoked.exit_code == 0
     assert client.get("/me", headers={"Authorization": f"Bearer {key}"}).status_code == 401
     trail = [(e["action"], e["actor"]) for e in audit_rows(limit=1000)]
     assert trail == [
+        ("user.create", "installer"),
+        ("api_key.issue", "installer"),
         ("user.create", "it.admin"),
         ("api_key.issue", "it.admin"),
+        ("user.create", "it.admin"),
+        ("api_key.issue", "it.admin"),
+        ("user.approve", "it.second"),
         ("api_key.revoke", "it.admin"),
     ]
 
@@ -393,7 +456,7 @@ def test_a_customer_file_uploaded_is_imported_and_screened_in_the_background(
     client: TestClient,
 ) -> None:
     assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
-    key = create_user("pawnshop.officer", Role.ANALYST, actor="root")
+    key = make_user("pawnshop.officer", Role.ANALYST)
     headers = {"Authorization": f"Bearer {key}"}
     with CUSTOMERS.open("rb") as handle:
         started = client.post(

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from finmon.api import create_app
 from finmon.store import load_list
 from finmon.store.customers import import_customers
-from finmon.store.users import create_user
 from finmon.workflow.access import Role
+from tests.accounts import make_user
 from tests.store.workflow_data import CUSTOMERS, fixture_designations, un_version
 
 EXAMPLES = 40
@@ -25,7 +25,7 @@ EXAMPLES = 40
 def keys() -> dict[Role, str]:
     assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
     import_customers(CUSTOMERS, actor="loader")
-    return {role: create_user(role.value, role, actor="root") for role in Role}
+    return {role: make_user(role.value, role) for role in Role}
 
 
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.ADMIN])

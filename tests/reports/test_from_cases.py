@@ -28,10 +28,10 @@ from finmon.store.cases import (
     review_case,
 )
 from finmon.store.transactions import load_transactions, store_monitoring_alerts
-from finmon.store.users import create_user
 from finmon.transactions.model import COLUMNS, to_record
 from finmon.transactions.reader import read_transactions
 from finmon.workflow.access import Role
+from tests.accounts import make_user
 from tests.conftest import shared_spec
 from tests.store.workflow_data import audit_rows
 
@@ -98,9 +98,9 @@ def _funnel(path: Path) -> Path:
 
 
 def _approved_case(tmp_path: Path) -> int:
-    create_user("asel", Role.ANALYST, actor="admin")
-    create_user("bolat", Role.SUPERVISOR, actor="admin")
-    create_user("dana", Role.SUPERVISOR, actor="admin")
+    make_user("asel", Role.ANALYST)
+    make_user("bolat", Role.SUPERVISOR)
+    make_user("dana", Role.SUPERVISOR)
     source = _funnel(tmp_path / "funnel.csv")
     load_transactions(source, actor="ops")
     pack = load_pack()

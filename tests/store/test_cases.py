@@ -26,9 +26,10 @@ from finmon.store.cases import (
 )
 from finmon.store.models import AuditEntry, CaseDecision, MonitoringAlert, utc_now
 from finmon.store.transactions import LISTED, R16, list_monitoring_alerts, load_transactions
-from finmon.store.users import create_user, disable_user
+from finmon.store.users import disable_user
 from finmon.transactions.model import COLUMNS
 from finmon.workflow.access import Role
+from tests.accounts import make_user
 from tests.store.workflow_data import audit_rows, fixture_designations, un_version
 
 LISTED_ACCOUNT = "RU02044525600407028"
@@ -124,7 +125,7 @@ def people() -> None:
         ("erik", Role.AUDITOR),
         ("farida", Role.ADMIN),
     ]:
-        create_user(name, role, actor="root")
+        make_user(name, role)
 
 
 @pytest.fixture
@@ -218,8 +219,16 @@ def test_the_state_machine_from_open_to_reported(two_cases: tuple[int, int]) -> 
         propose_decision(case_id, "freeze", actor="anna", reason="x")
     first = propose_decision(case_id, "close", actor="anna", reason="a namesake")
     assert get_case(case_id)["status"] == "proposed"
+    # A proposal awaiting approval is locked: nobody replaces it, only its author withdraws it.
+    for actor in ("anna", "bolat"):
+        with pytest.raises(WorkflowRefused, match="awaiting approval"):
+            propose_decision(case_id, "report", actor=actor, reason="pays a listed person")
+    with pytest.raises(WorkflowRefused, match="only 'anna'"):
+        withdraw_proposal(case_id, actor="bolat")
+    assert _decisions() == [(first, "close", "proposed")]
+    assert withdraw_proposal(case_id, actor="anna", reason="ask compliance") == "under_review"
+    assert _decisions() == [(first, "close", "superseded")]
     second = propose_decision(case_id, "report", actor="anna", reason="pays a listed person")
-    assert _decisions() == [(first, "close", "superseded"), (second, "report", "proposed")]
     assert withdraw_proposal(case_id, actor="anna", reason="ask compliance") == "under_review"
     assert _decisions()[-1] == (second, "report", "superseded")
     third = propose_decision(case_id, "report", actor="anna", reason="pays a listed person")

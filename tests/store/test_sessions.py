@@ -33,8 +33,9 @@ from finmon.store.sessions import (
     sign_in,
     sign_out,
 )
-from finmon.store.users import create_user, disable_user
+from finmon.store.users import disable_user
 from finmon.workflow.access import Role
+from tests.accounts import make_user
 
 PASSWORD = "correct horse battery staple"
 OTHER = "a quite different passphrase"
@@ -71,7 +72,7 @@ def session_refusal(token: str, now: dt.datetime | None = None) -> str:
 
 
 def with_password(name: str, role: Role = Role.ANALYST) -> None:
-    create_user(name, role, actor="root")
+    make_user(name, role)
     set_password(name, PASSWORD, actor="root")
 
 
@@ -142,7 +143,7 @@ def test_a_stored_hash_with_out_of_range_parameters_does_not_raise(stored: str) 
 
 
 def test_set_password_refuses_short_or_nul_passwords_and_unknown_users() -> None:
-    create_user("clerk", Role.ANALYST, actor="root")
+    make_user("clerk", Role.ANALYST)
     with pytest.raises(InputError, match=str(MIN_PASSWORD)):
         set_password("clerk", "x" * (MIN_PASSWORD - 1), actor="root")
     with pytest.raises(InputError, match="NUL"):
@@ -161,7 +162,7 @@ def test_set_password_refuses_short_or_nul_passwords_and_unknown_users() -> None
 
 
 def test_set_password_is_audited_without_the_password() -> None:
-    create_user("clerk", Role.ANALYST, actor="root")
+    make_user("clerk", Role.ANALYST)
     set_password("clerk", PASSWORD, actor="root")
     set_password("clerk", OTHER, actor="admin")
     rows = audited("user.set_password")
@@ -209,7 +210,7 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_refusal() -> None:
 
 
 def test_a_user_without_a_password_cannot_sign_in() -> None:
-    create_user("robot", Role.ANALYST, actor="root")
+    make_user("robot", Role.ANALYST)
     message = refused("robot", PASSWORD)
     assert message == refused("nobody", PASSWORD)
     assert refused("robot", "") == message

@@ -17,10 +17,10 @@ from finmon.api import create_app
 from finmon.cli import app
 from finmon.screening import Screener
 from finmon.store import load_list
-from finmon.store.users import create_user
 from finmon.transactions import PartyInfo, Transaction
 from finmon.transactions.payments import check_payment
 from finmon.workflow.access import Role
+from tests.accounts import make_user
 from tests.store.workflow_data import fixture_designations, un_version
 
 WHEN = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
@@ -82,7 +82,7 @@ def test_an_ordinary_payment_is_allowed_and_incomplete_information_holds_it(
 @pytest.fixture
 def client() -> Iterator[tuple[TestClient, dict[str, str]]]:
     assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
-    key = create_user("teller", Role.ANALYST, actor="root")
+    key = make_user("teller", Role.ANALYST)
     with TestClient(create_app()) as client:
         yield client, {"Authorization": f"Bearer {key}"}
 
@@ -139,7 +139,9 @@ def test_finmon_check_payment_reads_a_file_and_writes_one_row_per_payment(
 
     payments = _write(tmp_path / "payments.csv", ROWS)
     out = tmp_path / "decisions.csv"
-    result = CliRunner().invoke(app, ["check-payment", str(payments), "--output", str(out)])
+    result = CliRunner().invoke(
+        app, ["--actor", "teller", "check-payment", str(payments), "--output", str(out)]
+    )
     assert result.exit_code == 0, result.output
     with out.open(encoding="utf-8") as handle:
         decided = {row["transaction_id"]: row for row in csv.DictReader(handle)}
@@ -148,5 +150,7 @@ def test_finmon_check_payment_reads_a_file_and_writes_one_row_per_payment(
     assert decided["P-2"]["decision"] == "hold"
     assert decided["P-2"]["missing_information"].startswith("originator: no address")
     assert decided["P-3"]["decision"] == "allow" and decided["P-3"]["reasons"] == ""
-    missing = CliRunner().invoke(app, ["check-payment", str(tmp_path / "none.csv")])
+    missing = CliRunner().invoke(
+        app, ["--actor", "teller", "check-payment", str(tmp_path / "none.csv")]
+    )
     assert missing.exit_code == 2

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from finmon.cli import app, cli_travel
 from finmon.store import load_list
+from tests.accounts import make_user
 from tests.store.workflow_data import fixture_designations, un_version
 
 MANIFEST = """\
@@ -87,10 +88,9 @@ def _border_officer() -> Iterator[tuple[Any, dict[str, str]]]:
     from fastapi.testclient import TestClient
 
     from finmon.api import create_app
-    from finmon.store.users import create_user
     from finmon.workflow.access import Role
 
-    key = create_user("border.officer", Role.ANALYST, actor="root")
+    key = make_user("border.officer", Role.ANALYST)
     with TestClient(create_app()) as client:
         yield client, {"Authorization": f"Bearer {key}"}
 

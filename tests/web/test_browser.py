@@ -26,8 +26,8 @@ from finmon.store import load_list
 from finmon.store.customers import import_customers
 from finmon.store.freezes import list_freezes
 from finmon.store.sessions import set_password
-from finmon.store.users import create_user
 from finmon.workflow.access import Role
+from tests.accounts import make_user
 from tests.conftest import ROOT
 from tests.store.workflow_data import CUSTOMERS, fixture_designations, un_version
 
@@ -73,7 +73,7 @@ def server() -> Iterator[str]:
     assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
     assert import_customers(CUSTOMERS, actor="loader").alerts == 1
     for name, role in (("aigul", Role.ANALYST), ("bauyrzhan", Role.SUPERVISOR)):
-        create_user(name, role, actor="root")
+        make_user(name, role)
         set_password(name, PASSWORD, actor="root")
     port = _free_port()
     process = subprocess.Popen(

@@ -21,10 +21,11 @@ from finmon.store.freezes import list_freezes
 from finmon.store.jobs import get_job
 from finmon.store.sessions import FREE_ATTEMPTS, set_password
 from finmon.store.transactions import load_transactions
-from finmon.store.users import create_user, disable_user
+from finmon.store.users import disable_user
 from finmon.web import router as web_router
 from finmon.web.i18n import TEXTS, WELCOME_KK
 from finmon.workflow.access import ALLOWED, Action, Role
+from tests.accounts import make_user
 from tests.store.workflow_data import (
     CUSTOMERS,
     LISTED_ID,
@@ -60,6 +61,7 @@ WEB_ROUTES: list[tuple[str, str, Action, dict[str, Any] | None]] = [
     ("POST", "/ui/cases/{case_id}/review", Action.WORK_CASES, {}),
     ("POST", "/ui/cases/{case_id}/propose", Action.WORK_CASES, {"action": "close", "reason": "x"}),
     ("POST", "/ui/cases/{case_id}/withdraw", Action.WORK_CASES, {}),
+    ("POST", "/ui/alerts/{alert_id}/withdraw", Action.DECIDE, {}),
     ("POST", "/ui/cases/{case_id}/approve", Action.APPROVE_CASES, {}),
     ("GET", "/ui/lists", Action.READ, None),
     ("GET", "/ui/lists/{source}/diff", Action.READ, None),
@@ -87,7 +89,7 @@ def store() -> None:
     assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
     assert import_customers(CUSTOMERS, actor="loader").alerts == 1
     for name, role in {r.value: r for r in Role}.items() | {("supervisor2", Role.SUPERVISOR)}:
-        create_user(name, role, actor="root")
+        make_user(name, role)
         set_password(name, PASSWORD, actor="root")
 
 

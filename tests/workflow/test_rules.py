@@ -39,10 +39,16 @@ def test_every_alert_status_is_awaiting_or_decided() -> None:
     assert FREEZE_HOURS == 24
 
 
-@pytest.mark.parametrize("status", sorted(AWAITING))
+@pytest.mark.parametrize("status", sorted(AWAITING - {AlertStatus.PENDING_APPROVAL}))
 @pytest.mark.parametrize("verdict", list(Verdict))
 def test_an_awaiting_alert_takes_any_verdict(status: AlertStatus, verdict: Verdict) -> None:
     assert decide(status, verdict, "reason given") is NEXT[verdict]
+
+
+@pytest.mark.parametrize("verdict", list(Verdict))
+def test_a_proposal_awaiting_approval_is_locked(verdict: Verdict) -> None:
+    with pytest.raises(WorkflowRefused, match="only the person who proposed it can withdraw"):
+        decide(AlertStatus.PENDING_APPROVAL, verdict, "changed my mind")
 
 
 def test_a_confirmed_hit_needs_no_reason_but_awaits_approval() -> None:
