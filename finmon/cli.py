@@ -128,6 +128,7 @@ def lists_load(
     ] = False,
 ) -> None:
     """Parse list files and make them the current version of their source."""
+    actor = _acting(ctx, Action.LOAD_LISTS)
     from finmon.lists import parse_files
     from finmon.store import load_list
 
@@ -136,9 +137,7 @@ def lists_load(
         raise InputError(f"unknown list format {format!r}; use one of {', '.join(FORMATS)}")
     parsed = parse_files(paths, format=format, source=source)
     workers = load_settings().workers
-    _report_load(
-        load_list(parsed, actor=_acting(ctx, Action.LOAD_LISTS), force=force, workers=workers)
-    )
+    _report_load(load_list(parsed, actor=actor, force=force, workers=workers))
 
 
 @lists_app.command("show")
@@ -171,6 +170,7 @@ def fetch_un_command(
     force: Annotated[bool, typer.Option(help="Load even an older or smaller version.")] = False,
 ) -> None:
     """Download the UN Security Council Consolidated List, check it parses, and load it."""
+    actor = _acting(ctx, Action.LOAD_LISTS)
     from finmon.lists.fetch import fetch_and_parse_un
     from finmon.store import load_list
 
@@ -179,7 +179,7 @@ def fetch_un_command(
     _report_load(
         load_list(
             parsed,
-            actor=_acting(ctx, Action.LOAD_LISTS),
+            actor=actor,
             force=force,
             workers=load_settings().workers,
         )

@@ -39,9 +39,10 @@ def users_create(
     """Add an account for one person with one role and print its API key (shown this once,
     stored hashed). After the founding pair, the account works once a second person approves it
     (finmon users approve NAME)."""
+    actor = _acting(ctx, Action.MANAGE_USERS)
     from finmon.store.users import create_user, list_users
 
-    key = create_user(name, _role(role), actor=_acting(ctx, Action.MANAGE_USERS), person=person)
+    key = create_user(name, _role(role), actor=actor, person=person)
     status = next(u["status"] for u in list_users() if u["name"] == name)
     err.print(f"user {name} ({role}) created, {status}; API key (shown once):", markup=False)
     out.print(key, markup=False, highlight=False, soft_wrap=True)
@@ -53,9 +54,10 @@ def users_approve(
 ) -> None:
     """Approve, as the second person, what awaits approval on an account: its creation, a role
     change, a key or a password set by someone else."""
+    actor = _acting(ctx, Action.APPROVE_USERS)
     from finmon.store.users import approve_user
 
-    approved = approve_user(name, actor=_acting(ctx, Action.APPROVE_USERS))
+    approved = approve_user(name, actor=actor)
     out.print(f"approved for {name}: {', '.join(sorted(approved))}", markup=False)
 
 
@@ -66,9 +68,10 @@ def users_set_role(
     role: Annotated[str, typer.Argument(help="analyst, supervisor, admin or auditor.")],
 ) -> None:
     """Ask for an account's role to change; it changes when a second person approves."""
+    actor = _acting(ctx, Action.MANAGE_USERS)
     from finmon.store.users import change_role
 
-    change_role(name, _role(role), actor=_acting(ctx, Action.MANAGE_USERS))
+    change_role(name, _role(role), actor=actor)
     out.print(f"{name}: role {role} awaits a second person's approval", markup=False)
 
 
@@ -82,6 +85,7 @@ def users_set_password(
 ) -> None:
     """Give a user a password for the web interface (asked twice unless --password-stdin);
     their open web sessions end."""
+    actor = _acting(ctx, Action.MANAGE_USERS)
     import sys
 
     from finmon.store.sessions import set_password
@@ -90,7 +94,7 @@ def users_set_password(
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    set_password(name, password, actor=_acting(ctx, Action.MANAGE_USERS))
+    set_password(name, password, actor=actor)
     err.print(f"user {name} can now sign in at /ui/", markup=False)
 
 
@@ -99,9 +103,10 @@ def users_new_key(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")]
 ) -> None:
     """Issue another API key for a user and print it (shown this once)."""
+    actor = _acting(ctx, Action.MANAGE_USERS)
     from finmon.store.users import issue_key
 
-    key = issue_key(name, actor=_acting(ctx, Action.MANAGE_USERS))
+    key = issue_key(name, actor=actor)
     out.print(key, markup=False, highlight=False, soft_wrap=True)
 
 
@@ -110,9 +115,10 @@ def users_revoke_keys(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")]
 ) -> None:
     """Revoke every live API key of a user at once."""
+    actor = _acting(ctx, Action.MANAGE_USERS)
     from finmon.store.users import revoke_keys
 
-    count = revoke_keys(name, actor=_acting(ctx, Action.MANAGE_USERS))
+    count = revoke_keys(name, actor=actor)
     out.print(f"{count} key(s) of {name} revoked")
 
 
@@ -121,18 +127,19 @@ def users_disable(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")]
 ) -> None:
     """Disable a user: none of their keys is accepted any more."""
+    actor = _acting(ctx, Action.MANAGE_USERS)
     from finmon.store.users import disable_user
 
-    disable_user(name, actor=_acting(ctx, Action.MANAGE_USERS))
+    disable_user(name, actor=actor)
     out.print(f"user {name} is disabled")
 
 
 @users_app.command("list")
 def users_list(ctx: typer.Context) -> None:
     """Every user, their role, status and live keys."""
+    _acting(ctx, Action.MANAGE_USERS)
     from finmon.store.users import list_users
 
-    _acting(ctx, Action.MANAGE_USERS)
     table = Table("user", "role", "status", "person", "live keys", "created", "by")
     for user in list_users():
         status = user["status"]

@@ -31,10 +31,11 @@ CaseId = Annotated[int, typer.Argument(help="Case id.")]
 def cases_open(ctx: typer.Context) -> None:
     """Group every open monitoring alert that is in no case into its account's case: the one
     still being worked on, else a new one."""
+    actor = _acting(ctx, Action.WORK_CASES)
     from finmon.store.cases import list_cases, open_cases
 
     known = {row["case_id"] for row in list_cases()}
-    touched = set(open_cases(actor=_acting(ctx, Action.WORK_CASES)))
+    touched = set(open_cases(actor=actor))
     if not touched:
         out.print("No new monitoring alerts: no case opened or changed.")
         return
@@ -89,9 +90,10 @@ def cases_show(
 @cases_app.command("review")
 def cases_review(ctx: typer.Context, case_id: CaseId) -> None:
     """Take a case for review (analyst or supervisor)."""
+    actor = _acting(ctx, Action.WORK_CASES)
     from finmon.store.cases import review_case
 
-    status = review_case(case_id, actor=_acting(ctx, Action.WORK_CASES))
+    status = review_case(case_id, actor=actor)
     out.print(f"case {case_id} is now {status}, reviewed by {_actor(ctx)}", markup=False)
 
 
@@ -105,11 +107,10 @@ def cases_propose(
     reason: Annotated[str, typer.Option(help="Why: what was found, or why there is no suspicion.")],
 ) -> None:
     """Propose to report or close a case under review; a second person must approve it."""
+    actor = _acting(ctx, Action.WORK_CASES)
     from finmon.store.cases import propose_decision
 
-    decision_id = propose_decision(
-        case_id, action, actor=_acting(ctx, Action.WORK_CASES), reason=reason
-    )
+    decision_id = propose_decision(case_id, action, actor=actor, reason=reason)
     out.print(
         f"case {case_id}: proposal {decision_id} to {action} recorded; a second person must run "
         f"`finmon cases approve {case_id}`",
@@ -124,9 +125,10 @@ def cases_withdraw(
     reason: Annotated[str | None, typer.Option(help="Why it is withdrawn.")] = None,
 ) -> None:
     """Withdraw the proposal awaiting approval: the case is under review again."""
+    actor = _acting(ctx, Action.WORK_CASES)
     from finmon.store.cases import withdraw_proposal
 
-    status = withdraw_proposal(case_id, actor=_acting(ctx, Action.WORK_CASES), reason=reason)
+    status = withdraw_proposal(case_id, actor=actor, reason=reason)
     out.print(f"case {case_id}: proposal withdrawn; the case is {status}", markup=False)
 
 
@@ -134,9 +136,10 @@ def cases_withdraw(
 def cases_approve(ctx: typer.Context, case_id: CaseId) -> None:
     """Approve the proposal on a case as the second person (supervisor): it is reported or
     closed."""
+    actor = _acting(ctx, Action.APPROVE_CASES)
     from finmon.store.cases import approve_decision
 
-    status = approve_decision(case_id, actor=_acting(ctx, Action.APPROVE_CASES))
+    status = approve_decision(case_id, actor=actor)
     out.print(f"case {case_id} is now {status}", markup=False)
 
 
@@ -162,6 +165,7 @@ def cases_report(
 ) -> None:
     """Write the suspicious-transaction report of a case approved for reporting, as goAML XML
     validated against the FIU's schema (nothing is written when it does not validate)."""
+    actor = _acting(ctx, Action.WORK_CASES)
     from finmon.reports.from_cases import case_report
     from finmon.reports.goaml import kz_schema, load_config, write_report
     from finmon.store.cases import case_report_data, record_report
@@ -179,7 +183,7 @@ def cases_report(
         rates=table.per_unit if table else None,
     )
     write_report(report, settings, kz_schema(schema, settings), output)
-    record_report(case_id, actor=_acting(ctx, Action.WORK_CASES), path=output)
+    record_report(case_id, actor=actor, path=output)
     out.print(
         f"case {case_id}: suspicious-transaction report {report.entity_reference} written to "
         f"{output} ({len(report.transactions)} transactions, valid against {schema.name})",

@@ -117,6 +117,7 @@ def transactions_load(
 ) -> None:
     """Store every transfer of a file, screen its named parties and check its R.16 information;
     what fails is raised as a monitoring alert (`finmon transactions alerts`). All or nothing."""
+    actor = _acting(ctx, Action.IMPORT_CUSTOMERS)
     from finmon.settings import load_settings
     from finmon.store.transactions import load_transactions
     from finmon.transactions.wire import Rates
@@ -127,7 +128,7 @@ def transactions_load(
     table = Rates.read(rates) if rates is not None else None
     result = load_transactions(
         file,
-        actor=_acting(ctx, Action.IMPORT_CUSTOMERS),
+        actor=actor,
         format=format,
         rates=table,
         workers=load_settings().workers,
@@ -233,7 +234,7 @@ def monitor_command(
 ) -> None:
     """Run monitoring rules over a transaction file: one alert per rule, account and window;
     then each account's typology score against the pack's review threshold."""
-    _acting(ctx, Action.SCREEN)
+    actor = _acting(ctx, Action.IMPORT_CUSTOMERS if store else Action.SCREEN)
     from finmon.monitoring.accounts import read_accounts
     from finmon.monitoring.engine import numbered, run_batch, run_stream, typology_scores
     from finmon.monitoring.events import Context
@@ -293,7 +294,7 @@ def monitor_command(
     if store:
         from finmon.store.transactions import store_monitoring_alerts
 
-        new = store_monitoring_alerts(rows, actor=_acting(ctx, Action.WORK_CASES), source=file.name)
+        new = store_monitoring_alerts(rows, actor=actor, source=file.name)
         err.print(f"{new:,} new alerts kept in the store ({len(rows) - new:,} kept before)")
     suspicion = [row for row in rows if "report" not in row["evidence"]]
     scores = typology_scores(suspicion)

@@ -54,12 +54,13 @@ def customers_import(
     ] = None,
 ) -> None:
     """Upsert customers by id (history kept), then screen the new and changed ones at once."""
+    actor = _acting(ctx, Action.IMPORT_CUSTOMERS)
     from finmon.store.customers import import_customers
 
     with _Progress("importing", _count_lines(file)) as advance:
         result = import_customers(
             file,
-            actor=_acting(ctx, Action.IMPORT_CUSTOMERS),
+            actor=actor,
             encoding=encoding,
             workers=load_settings().workers,
             progress=advance,
@@ -80,11 +81,10 @@ def customers_reindex(ctx: typer.Context) -> None:
     """Rebuild the stored customer index if an upgrade of finmon changed how names are indexed.
 
     The next import or list load does it by itself; running it first keeps that load fast."""
+    actor = _acting(ctx, Action.IMPORT_CUSTOMERS)
     from finmon.store.customers import reindex_customers
 
-    count = reindex_customers(
-        actor=_acting(ctx, Action.IMPORT_CUSTOMERS), workers=load_settings().workers
-    )
+    count = reindex_customers(actor=actor, workers=load_settings().workers)
     if count:
         out.print(f"customer index rebuilt for {count} customers")
     else:
@@ -165,6 +165,7 @@ def alerts_decide(
     ] = None,
 ) -> None:
     """Decide an alert. A confirmed hit then needs a second person's `finmon alerts approve`."""
+    actor = _acting(ctx, Action.DECIDE)
     from finmon.store.alerts import decide_alert
 
     try:
@@ -172,7 +173,7 @@ def alerts_decide(
     except ValueError:
         choices = ", ".join(v.value for v in Verdict)
         raise InputError(f"unknown --decision {decision!r}; use one of {choices}") from None
-    status = decide_alert(alert_id, verdict, actor=_acting(ctx, Action.DECIDE), reason=reason)
+    status = decide_alert(alert_id, verdict, actor=actor, reason=reason)
     follow = (
         " (a second person must now run `finmon alerts approve`)"
         if verdict is Verdict.CONFIRMED_HIT
@@ -188,9 +189,10 @@ def alerts_withdraw(
     reason: Annotated[str | None, typer.Option(help="Why the proposal is taken back.")] = None,
 ) -> None:
     """Take back your own confirmed hit while it awaits approval (nobody else can)."""
+    actor = _acting(ctx, Action.DECIDE)
     from finmon.store.alerts import withdraw_proposal
 
-    status = withdraw_proposal(alert_id, actor=_acting(ctx, Action.DECIDE), reason=reason)
+    status = withdraw_proposal(alert_id, actor=actor, reason=reason)
     out.print(f"proposal withdrawn; alert {alert_id} is {status} again")
 
 
@@ -199,9 +201,10 @@ def alerts_approve(
     ctx: typer.Context, alert_id: Annotated[int, typer.Argument(help="Alert id.")]
 ) -> None:
     """Approve a confirmed hit as the second person: the customer's accounts are frozen."""
+    actor = _acting(ctx, Action.APPROVE)
     from finmon.store.alerts import approve
 
-    freeze_id = approve(alert_id, actor=_acting(ctx, Action.APPROVE))
+    freeze_id = approve(alert_id, actor=actor)
     out.print(f"alert {alert_id} confirmed; freeze order {freeze_id} is in force")
 
 
@@ -294,9 +297,10 @@ def freezes_release(
     reason: Annotated[str, typer.Option(help="Why: a delisting, a false positive found later.")],
 ) -> None:
     """Ask to release a freeze; a second person must run `finmon freezes approve-release`."""
+    actor = _acting(ctx, Action.REQUEST)
     from finmon.store.freezes import ask_release
 
-    status = ask_release(freeze_id, actor=_acting(ctx, Action.REQUEST), reason=reason)
+    status = ask_release(freeze_id, actor=actor, reason=reason)
     out.print(f"freeze {freeze_id} is now {status}; a second person must approve the release")
 
 
@@ -305,9 +309,10 @@ def freezes_approve_release(
     ctx: typer.Context, freeze_id: Annotated[int, typer.Argument(help="Freeze id.")]
 ) -> None:
     """Approve a requested release as the second person."""
+    actor = _acting(ctx, Action.APPROVE)
     from finmon.store.freezes import release
 
-    status = release(freeze_id, actor=_acting(ctx, Action.APPROVE))
+    status = release(freeze_id, actor=actor)
     out.print(f"freeze {freeze_id} is now {status}")
 
 
@@ -321,11 +326,12 @@ def freezes_payment(
     payee: Annotated[str | None, typer.Option(help="Who is paid.")] = None,
 ) -> None:
     """Record a permitted payment from frozen funds (Article 12 section 8), to be approved."""
+    actor = _acting(ctx, Action.REQUEST)
     from finmon.store.freezes import request_payment
 
     payment_id = request_payment(
         freeze_id,
-        actor=_acting(ctx, Action.REQUEST),
+        actor=actor,
         amount=amount,
         currency=currency,
         purpose=purpose,
@@ -339,9 +345,10 @@ def freezes_approve_payment(
     ctx: typer.Context, payment_id: Annotated[int, typer.Argument(help="Payment id.")]
 ) -> None:
     """Approve a permitted payment as the second person."""
+    actor = _acting(ctx, Action.APPROVE)
     from finmon.store.freezes import approve_payment
 
-    approve_payment(payment_id, actor=_acting(ctx, Action.APPROVE))
+    approve_payment(payment_id, actor=actor)
     out.print(f"permitted payment {payment_id} approved")
 
 
