@@ -26,6 +26,7 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from finmon.errors import FinmonError, InputError
+from finmon.exports import SafeDictWriter
 from finmon.settings import load_settings
 
 if TYPE_CHECKING:
@@ -318,7 +319,7 @@ def compare_pairs(pairs: Path, output: Path | None, encoding: str | None) -> Non
     if "name1" not in found or "name2" not in found:
         raise InputError(f"{pairs}: needs name1 and name2 columns; found: {', '.join(fields)}")
     with _TextOutput(output) as handle:
-        writer = csv.DictWriter(handle, fieldnames=[*fields, "score", "match"])
+        writer = SafeDictWriter(handle, fieldnames=[*fields, "score", "match"])
         writer.writeheader()
         for row in reader:
             schema = Schema.parse(row.get(found.get("schema", ""), ""))
@@ -405,7 +406,7 @@ class _Sink:
         self.path = path
         self.handle = path.open("w", encoding="utf-8", newline="")
         self.jsonl = path.suffix.lower() == ".jsonl"
-        self.writer = csv.DictWriter(self.handle, fieldnames=HIT_COLUMNS)
+        self.writer = SafeDictWriter(self.handle, fieldnames=HIT_COLUMNS)
         if not self.jsonl:
             self.writer.writeheader()
 

@@ -8,7 +8,6 @@ alert itself for a customer who arrives already listed.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
@@ -21,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from finmon.errors import InputError, NotFound
+from finmon.exports import SafeDictWriter
 from finmon.model import Designation
 from finmon.store.audit import append_audit
 from finmon.store.engine import Database, default_database
@@ -366,7 +366,7 @@ def notification(freeze: Freeze, version: str) -> dict[str, Any]:
 def notifications_csv(records: list[dict[str, Any]]) -> str:
     """FIU notifications as CSV text (accounts joined with ';')."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=NOTIFICATION_FIELDS, extrasaction="ignore")
+    writer = SafeDictWriter(buffer, fieldnames=NOTIFICATION_FIELDS, extrasaction="ignore")
     writer.writeheader()
     for record in records:
         writer.writerow({**record, "accounts": ";".join(record["accounts"])})
