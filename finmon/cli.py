@@ -27,6 +27,7 @@ from typer.core import TyperGroup
 
 from finmon.errors import FinmonError, InputError
 from finmon.exports import SafeDictWriter
+from finmon.hygiene import is_text, printable
 from finmon.settings import load_settings
 
 if TYPE_CHECKING:
@@ -53,9 +54,22 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 class FinmonGroup(TyperGroup):
     """Maps every FinmonError (and OS-level file errors) to one line on stderr and its exit code."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Note the first argument that is not text (a name of bytes that are not UTF-8, read
+        with surrogates): it is refused in `invoke`, before any command sees it."""
+        for position, arg in enumerate(args, start=1):
+            if not is_text(arg):
+                ctx.meta["finmon.not_text"] = InputError(
+                    f"argument {position} ('{printable(arg)}') is not UTF-8 text"
+                )
+                break
+        return list(super().parse_args(ctx, args))
+
     def invoke(self, ctx: Any) -> Any:
         """Run the command; report finmon's errors without a traceback."""
         try:
+            if "finmon.not_text" in ctx.meta:
+                raise ctx.meta["finmon.not_text"]
             return super().invoke(ctx)
         except FinmonError as exc:
             err.print(f"error: {exc}", markup=False)
