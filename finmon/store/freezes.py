@@ -295,7 +295,7 @@ def request_payment(
             raise InputError(f"freeze {freeze.id} is released: there is nothing to pay out of")
         payment = PermittedPayment(
             freeze_id=freeze.id,
-            amount=str(value),
+            amount=format(value, "f"),  # 1e3 is kept as 1000
             currency=code,
             purpose=purpose,
             payee=payee,
