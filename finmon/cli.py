@@ -26,6 +26,8 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from finmon.errors import FinmonError, Forbidden, InputError
+from finmon.exports import SafeDictWriter
+from finmon.hygiene import is_text, printable
 from finmon.settings import load_settings
 from finmon.workflow.access import SECOND_PERSON, Action, check_allowed
 
@@ -53,9 +55,22 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 class FinmonGroup(TyperGroup):
     """Maps every FinmonError (and OS-level file errors) to one line on stderr and its exit code."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Note the first argument that is not text (a name of bytes that are not UTF-8, read
+        with surrogates): it is refused in `invoke`, before any command sees it."""
+        for position, arg in enumerate(args, start=1):
+            if not is_text(arg):
+                ctx.meta["finmon.not_text"] = InputError(
+                    f"argument {position} ('{printable(arg)}') is not UTF-8 text"
+                )
+                break
+        return list(super().parse_args(ctx, args))
+
     def invoke(self, ctx: Any) -> Any:
         """Run the command; report finmon's errors without a traceback."""
         try:
+            if "finmon.not_text" in ctx.meta:
+                raise ctx.meta["finmon.not_text"]
             return super().invoke(ctx)
         except FinmonError as exc:
             err.print(f"error: {exc}", markup=False)
@@ -354,7 +369,7 @@ def compare_pairs(pairs: Path, output: Path | None, encoding: str | None) -> Non
     if "name1" not in found or "name2" not in found:
         raise InputError(f"{pairs}: needs name1 and name2 columns; found: {', '.join(fields)}")
     with _TextOutput(output) as handle:
-        writer = csv.DictWriter(handle, fieldnames=[*fields, "score", "match"])
+        writer = SafeDictWriter(handle, fieldnames=[*fields, "score", "match"])
         writer.writeheader()
         for row in reader:
             schema = Schema.parse(row.get(found.get("schema", ""), ""))
@@ -441,7 +456,7 @@ class _Sink:
         self.path = path
         self.handle = path.open("w", encoding="utf-8", newline="")
         self.jsonl = path.suffix.lower() == ".jsonl"
-        self.writer = csv.DictWriter(self.handle, fieldnames=HIT_COLUMNS)
+        self.writer = SafeDictWriter(self.handle, fieldnames=HIT_COLUMNS)
         if not self.jsonl:
             self.writer.writeheader()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -12,6 +11,7 @@ from rich.table import Table
 
 from finmon.cli import _acting, app, err, out
 from finmon.errors import InputError
+from finmon.exports import SafeDictWriter
 from finmon.screening import DEFAULT_THRESHOLD
 from finmon.workflow.access import Action
 
@@ -85,7 +85,7 @@ def _write(path: Path, decisions: list[PaymentDecision]) -> None:
             for decision in decisions:
                 handle.write(json.dumps(decision.to_dict(), ensure_ascii=False, default=str) + "\n")
             return
-        writer = csv.DictWriter(handle, fieldnames=DECISION_COLUMNS)
+        writer = SafeDictWriter(handle, fieldnames=DECISION_COLUMNS)
         writer.writeheader()
         for decision in decisions:
             writer.writerow(
@@ -362,7 +362,7 @@ def _write_alerts(output: Path, rows: list[dict[str, Any]]) -> None:
         output.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
         return
     with output.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=ALERT_COLUMNS, extrasaction="ignore")
+        writer = SafeDictWriter(handle, fieldnames=ALERT_COLUMNS, extrasaction="ignore")
         writer.writeheader()
         for row in rows:
             writer.writerow(

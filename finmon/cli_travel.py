@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,6 +11,7 @@ from rich.table import Table
 
 from finmon.cli import _acting, app, err, out
 from finmon.errors import InputError
+from finmon.exports import SafeDictWriter
 from finmon.screening import DEFAULT_THRESHOLD
 from finmon.workflow.access import Action
 
@@ -68,7 +68,7 @@ def travel_screen(
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         with output.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=TRAVEL_COLUMNS)
+            writer = SafeDictWriter(handle, fieldnames=TRAVEL_COLUMNS)
             writer.writeheader()
             writer.writerows(_csv_row(row) for row in rows)
     else:

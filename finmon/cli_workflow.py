@@ -6,7 +6,6 @@ it did. Tables go to stdout; --output writes .csv or .json for other programs.
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +16,7 @@ from rich.table import Table
 
 from finmon.cli import _acting, app, err, lists_app, out
 from finmon.errors import InputError
+from finmon.exports import SafeDictWriter
 from finmon.settings import load_settings
 from finmon.workflow import Verdict
 from finmon.workflow.access import Action
@@ -460,7 +460,7 @@ def _write(output: Path, rows: list[dict[str, Any]], columns: list[str]) -> None
         output.write_text(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
     with output.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+        writer = SafeDictWriter(handle, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
 

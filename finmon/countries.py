@@ -235,3 +235,15 @@ def _index() -> dict[str, str]:
         for name in names:
             index[_key(name)] = code
     return index
+
+
+_NO_CURRENCY = frozenset({"XXX", "XTS"})
+"""ISO 4217's codes for no currency and for testing: nothing is paid in them."""
+
+
+def to_currency(text: str) -> str | None:
+    """The ISO 4217 alphabetic code written in any case; None if ISO 4217 has no such currency."""
+    code = text.strip().upper()
+    if len(code) != 3 or not code.isascii() or code in _NO_CURRENCY:
+        return None
+    return code if pycountry.currencies.get(alpha_3=code) is not None else None

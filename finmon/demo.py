@@ -3,7 +3,6 @@ listed persons planted in it under other spellings, so a run shows whether scree
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import random
 import re
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
+from finmon.exports import SafeDictWriter
 from finmon.model import Designation, DesignationName, NameQuality, Party, Schema
 from finmon.settings import Settings
 from finmon.store import Database
@@ -361,6 +361,6 @@ def _iin(born: dt.date, female: bool, rng: random.Random) -> str:
 def _write_csv(path: Path, rows: list[dict[str, str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer = SafeDictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
         writer.writerows(rows)

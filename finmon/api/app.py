@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import gc
+import json
 import pathlib
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -28,8 +29,9 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import AfterValidator, BaseModel, Field
 
 import finmon
+from finmon import hygiene
 from finmon.api.match import MatchRequest, echo, query_party, result
-from finmon.countries import to_iso2
+from finmon.countries import to_currency, to_iso2
 from finmon.errors import FinmonError, InputError, NotFound, Unauthenticated
 from finmon.lists.identifiers import is_valid_iin_bin, kz_number_kind
 from finmon.model import Gender, Identifier, Party, Schema
@@ -91,6 +93,22 @@ async def _plain_request(request: Request) -> None:
     """Refuse a NUL character in the path or the query, the same on every store."""
     if "\x00" in request.scope["path"] or any("\x00" in v for v in request.query_params.values()):
         raise InputError(f"{request.method} {request.url.path!r}: a NUL character is not text")
+
+
+async def _sound_body(request: Request) -> None:
+    """Refuse a JSON body holding an unpaired surrogate or a number that is not finite (NaN,
+    Infinity, 1e400), naming the field, before any route or validation error echoes it."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind and not (kind == "application/json" or kind.endswith("+json")):
+        return
+    body = await request.body()
+    if not body:
+        return
+    try:
+        value = json.loads(body)
+    except (ValueError, RecursionError):
+        return  # not JSON: the route's own validation says so
+    hygiene.check_json(value, "request body")
 
 
 def _allowed(action: Action) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
@@ -184,6 +202,30 @@ Text = Annotated[str, AfterValidator(_no_nul)]
 """Text that is stored: PostgreSQL refuses NUL characters, so both stores are spared them."""
 
 
+def _iso_currency(value: str) -> str:
+    code = to_currency(value)
+    if code is None:
+        raise ValueError(f"{value!r} is not an ISO 4217 currency code")
+    return code
+
+
+Currency = Annotated[
+    str, Field(min_length=3, max_length=3, examples=["KZT"]), AfterValidator(_iso_currency)
+]
+"""An ISO 4217 currency code, answered in capitals."""
+Amount = Annotated[
+    Decimal,
+    Field(
+        gt=0,
+        max_digits=hygiene.AMOUNT_DIGITS,
+        decimal_places=hygiene.AMOUNT_DECIMALS,
+        allow_inf_nan=False,
+        examples=["150000.00"],
+    ),
+]
+"""A money amount: finite, positive, bounded in digits (as `finmon.hygiene.parse_amount`)."""
+
+
 class DecisionIn(BaseModel):
     decision: Verdict
     reason: Text | None = Field(None, max_length=4000)
@@ -194,8 +236,8 @@ class ReasonIn(BaseModel):
 
 
 class PaymentIn(BaseModel):
-    amount: Text = Field(min_length=1, max_length=40, examples=["150000.00"])
-    currency: Text = Field(min_length=3, max_length=3, examples=["KZT"])
+    amount: Amount
+    currency: Currency
     purpose: Text = Field(min_length=1, max_length=4000)
     payee: Text | None = Field(None, max_length=400)
 
@@ -218,8 +260,8 @@ class PaymentCheckIn(BaseModel):
 
     id: Text = Field(min_length=1, max_length=200)
     timestamp: dt.datetime | None = None
-    amount: Decimal = Field(gt=0, max_digits=20, decimal_places=4)
-    currency: str = Field(pattern="^[A-Za-z]{3}$")
+    amount: Amount
+    currency: Currency
     originator: PaymentPartyIn = Field(default_factory=lambda: PaymentPartyIn.model_validate({}))
     beneficiary: PaymentPartyIn = Field(default_factory=lambda: PaymentPartyIn.model_validate({}))
     channel: Text | None = Field(None, max_length=40)
@@ -273,7 +315,7 @@ def create_app(db: Database | None = None) -> FastAPI:
         version=finmon.__version__,
         description="Screening against the UN and national lists, alerts with four-eyes "
         "decisions, freezes within 24 hours, and a verifiable audit trail.",
-        dependencies=[Depends(_plain_request)],
+        dependencies=[Depends(_plain_request), Depends(_sound_body)],
     )
     app.state.db = store
     app.add_exception_handler(FinmonError, _finmon_error)  # type: ignore[arg-type]
@@ -474,7 +516,7 @@ def create_app(db: Database | None = None) -> FastAPI:
         payment_id = freezes_store.request_payment(
             freeze_id,
             actor=who.name,
-            amount=body.amount,
+            amount=str(body.amount),
             currency=body.currency,
             purpose=body.purpose,
             payee=body.payee,

@@ -20,6 +20,7 @@ from typing import Any
 
 from finmon.countries import to_iso2
 from finmon.errors import InputError
+from finmon.hygiene import loads
 from finmon.lists.dates import iso_day, partial_iso
 from finmon.lists.reading import checked_digest, place, short_version
 from finmon.lists.records import NameList, join_remarks, unique, unique_dates
@@ -94,7 +95,7 @@ def _entities(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             if not text.strip():
                 continue
             try:
-                entity = json.loads(text)
+                entity = loads(text, place(path, number))
             except json.JSONDecodeError as exc:
                 raise InputError(f"{place(path, number, exc.colno)}: not JSON: {exc.msg}") from exc
             except (ValueError, RecursionError) as exc:

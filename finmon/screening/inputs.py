@@ -20,6 +20,7 @@ from typing import Any
 
 from finmon.countries import to_iso2
 from finmon.errors import InputError
+from finmon.hygiene import loads
 from finmon.lists.identifiers import is_valid_iin_bin
 from finmon.model import BirthDate, Gender, Identifier, Party, Schema
 
@@ -276,7 +277,7 @@ def _jsonl_rows(path: Path, encoding: str | None) -> Iterator[tuple[str, Row]]:
         if not text.strip():
             continue
         try:
-            value = json.loads(text)
+            value = loads(text, f"{path}: line {number}")
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}: line {number}: not valid JSON ({exc.msg})") from None
         if not isinstance(value, dict):

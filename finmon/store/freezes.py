@@ -8,19 +8,20 @@ alert itself for a customer who arrives already listed.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from finmon.countries import to_currency
 from finmon.errors import InputError, NotFound
+from finmon.exports import SafeDictWriter
+from finmon.hygiene import parse_amount, printable
 from finmon.model import Designation
 from finmon.store.audit import append_audit
 from finmon.store.engine import Database, default_database
@@ -281,10 +282,10 @@ def request_payment(
     db: Database | None = None,
 ) -> int:
     """Record a permitted payment for basic expenses (Article 12 section 8), awaiting approval."""
-    value = _amount(amount)
-    code = currency.strip().upper()
-    if len(code) != 3 or not code.isalpha():
-        raise InputError(f"currency {currency!r} is not a three-letter ISO 4217 code")
+    value = parse_amount(amount)
+    code = to_currency(currency)
+    if code is None:
+        raise InputError(f"currency '{printable(currency)}' is not an ISO 4217 currency code")
     if not purpose.strip():
         raise InputError("a permitted payment needs its purpose (--purpose)")
     db = db or default_database()
@@ -294,7 +295,7 @@ def request_payment(
             raise InputError(f"freeze {freeze.id} is released: there is nothing to pay out of")
         payment = PermittedPayment(
             freeze_id=freeze.id,
-            amount=str(value),
+            amount=format(value, "f"),  # 1e3 is kept as 1000
             currency=code,
             purpose=purpose,
             payee=payee,
@@ -366,7 +367,7 @@ def notification(freeze: Freeze, version: str) -> dict[str, Any]:
 def notifications_csv(records: list[dict[str, Any]]) -> str:
     """FIU notifications as CSV text (accounts joined with ';')."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=NOTIFICATION_FIELDS, extrasaction="ignore")
+    writer = SafeDictWriter(buffer, fieldnames=NOTIFICATION_FIELDS, extrasaction="ignore")
     writer.writeheader()
     for record in records:
         writer.writerow({**record, "accounts": ";".join(record["accounts"])})
@@ -399,16 +400,6 @@ def _load(session: Session, freeze_id: int) -> Freeze:
     if freeze is None:
         raise NotFound(f"no freeze {freeze_id}")
     return freeze
-
-
-def _amount(text: str) -> Decimal:
-    try:
-        value = Decimal(text.strip().replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        raise InputError(f"amount {text!r} is not a number") from None
-    if not value.is_finite() or value <= 0:
-        raise InputError(f"amount {text!r} must be a positive number")
-    return value
 
 
 def _payment(payment: PermittedPayment) -> dict[str, Any]:

@@ -323,10 +323,6 @@ class User(Base):
     disabled_at: Mapped[dt.datetime | None]
     password_hash: Mapped[str | None] = mapped_column(String(300))
     """scrypt, with its parameters and salt (finmon.store.sessions); None: no web sign-in."""
-    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0")
-    """Failed web sign-ins in a row; each one past the third doubles the wait."""
-    locked_until: Mapped[dt.datetime | None]
-    """No password is checked before this time (the back-off after failed sign-ins)."""
     person: Mapped[str] = mapped_column(String(64))
     """The person behind the account (staff number or national ID, normalised): one person holds
     at most one enabled account, and four-eyes compares persons, not account names."""
@@ -352,6 +348,21 @@ class User(Base):
             postgresql_where=text("disabled_at IS NULL"),
         ),
     )
+
+
+class SignInAttempt(Base):
+    """The web sign-in back-off of one name tried, whether a user has it or not, so that an
+    unknown name is counted and locked just like a known one (finmon.store.sessions)."""
+
+    __tablename__ = "sign_in_attempts"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    """The name as tried, normalised (NFKC, case folded, trimmed)."""
+    failures: Mapped[int]
+    """Attempts in a row not followed by a success, each counted before its password is checked."""
+    locked_until: Mapped[dt.datetime | None]
+    """No password is checked before this time (the back-off after failed sign-ins)."""
+    last_attempt_at: Mapped[dt.datetime] = mapped_column(index=True)
 
 
 class WebSession(Base):

@@ -2,9 +2,12 @@
 
 A password is stored as `scrypt$n$r$p$salt$hash` (hashlib's scrypt, 16 random bytes of salt), so
 the cost can rise later without making stored hashes unreadable. After `FREE_ATTEMPTS` failures in
-a row, each further failure locks the user's sign-in for twice as long as the one before (up to
-`MAX_LOCK`); a locked user's password is not even checked. An unknown user name costs the same
-scrypt work as a known one, and both get the same answer.
+a row, each further failure locks the name's sign-in for twice as long as the one before (up to
+`MAX_LOCK`); a locked name's password is not even checked. Attempts are counted per name tried
+(normalised), whether a user has that name or not, and each is counted in one write transaction
+before its password is checked, so that guesses sent in parallel cannot outrun the count. Every
+refusal - unknown name, wrong password, disabled user, locked name - gets the same answer after
+the same scrypt work, so neither the answer nor its timing tells whether a name exists.
 
 A session is a random cookie value whose sha256 is kept with the user, a CSRF token for the forms
 and two clocks: it ends `IDLE` after the last request or `LIFETIME` after sign-in, at sign-out, or
@@ -18,16 +21,17 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from finmon.errors import InputError, Unauthenticated
+from finmon.errors import InputError, Unauthenticated, WorkflowRefused
 from finmon.store.audit import append_audit
 from finmon.store.engine import Database, default_database
-from finmon.store.models import User, WebSession, utc_now
-from finmon.store.users import Principal, find_user
+from finmon.store.models import SignInAttempt, User, WebSession, utc_now
+from finmon.store.users import Principal, account_status, find_user, person_of
 from finmon.workflow.access import Role
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
@@ -41,8 +45,13 @@ MAX_LOCK = dt.timedelta(minutes=15)
 IDLE = dt.timedelta(minutes=30)
 LIFETIME = dt.timedelta(hours=12)
 TOUCH = dt.timedelta(minutes=1)
+FORGET_AFTER = dt.timedelta(days=1)
+"""A name's failed attempts are forgotten after this long without an attempt and without a lock."""
 
-_REFUSED = "the user name or the password is wrong"
+_REFUSED = (
+    "the user name or the password is wrong, or too many sign-ins failed: "
+    "check them and try again in a few minutes"
+)
 _DUMMY_HASH: str | None = None
 
 
@@ -63,7 +72,18 @@ class WebUser:
 
 
 class Locked(Unauthenticated):
-    """Sign-in refused without checking the password: too many recent failures."""
+    """Sign-in refused without checking the password: too many recent failures (the message is
+    that of any other refusal)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Attempt:
+    """What one sign-in attempt saw when it was counted."""
+
+    locked: bool
+    failures: int
+    stored: str | None
+    """The hash to check against; None for an unknown, disabled or password-less user."""
 
 
 def hash_password(password: str) -> str:
@@ -104,7 +124,17 @@ def set_password(name: str, password: str, *, actor: str, db: Database | None = 
     with db.write() as session:
         user = find_user(session, name)
         had = user.password_hash is not None
-        user.password_hash, user.failed_sign_ins, user.locked_until = hashed, 0, None
+        user.password_hash = hashed
+        # A password someone else sets is not usable until a second person approves it.
+        own = person_of(session, actor) == user.person
+        if not own:
+            if user.pending_by is not None and user.pending_by != actor:
+                raise WorkflowRefused(
+                    f"account {name!r} already awaits approval of what {user.pending_by!r} asked"
+                )
+            user.pending_by = actor
+        user.password_pending = not own
+        session.execute(delete(SignInAttempt).where(SignInAttempt.name == _attempt_key(name)))
         _end_sessions(session, user.id, utc_now())
         append_audit(
             session,
@@ -112,7 +142,7 @@ def set_password(name: str, password: str, *, actor: str, db: Database | None = 
             action="user.set_password",
             object=f"user:{name}",
             before={"password": had},
-            after={"password": True},
+            after={"password": True, "status": "valid" if own else "awaiting approval"},
         )
 
 
@@ -121,28 +151,26 @@ def sign_in(
 ) -> tuple[str, WebUser]:
     """Check a user name and password; returns the new session's cookie value and its user.
 
-    Unauthenticated (the same message for an unknown user and a wrong password), or Locked while
-    the back-off after failed attempts lasts."""
+    Unauthenticated with one message for every refusal; Locked (with that same message) while the
+    back-off after failed attempts lasts."""
     db = db or default_database()
     now = now or utc_now()
-    with db.read() as session:
-        user = session.scalars(select(User).where(User.name == name)).first()
-        stored = user.password_hash if user is not None else None
-        locked_until = user.locked_until if user is not None else None
-    if locked_until is not None and locked_until > now:
-        wait = max(1, int((locked_until - now).total_seconds() + 0.999))
-        raise Locked(f"too many failed sign-ins: try again in {wait} s")
-    matched = password_matches(password, stored or _dummy_hash())
-    with db.write() as session:
-        user = session.scalars(select(User).where(User.name == name)).first()
-        refused = user is None or stored is None or user.disabled_at is not None or not matched
-        if user is not None and refused:
-            _failed(session, user, now)
-    if refused or user is None:
+    key = _attempt_key(name)
+    attempt = _count_attempt(db, key, name, now)
+    # the same scrypt work whatever the attempt saw, so that timing tells nothing
+    matched = password_matches(password, attempt.stored or _dummy_hash())
+    if attempt.locked:
+        raise Locked(_REFUSED)
+    if not matched or attempt.stored is None:
+        if attempt.failures > FREE_ATTEMPTS:
+            with db.write() as session:
+                _audit_lock(session, key, attempt.failures)
         raise Unauthenticated(_REFUSED)
     with db.write() as session:
-        user = find_user(session, name)
-        user.failed_sign_ins, user.locked_until = 0, None
+        session.execute(delete(SignInAttempt).where(SignInAttempt.name == key))
+        user = _user(session, name)
+        if user is None or account_status(user) != "active" or user.password_pending:
+            raise Unauthenticated(_REFUSED)  # disabled, removed or set aside meanwhile
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         session.add(
             WebSession(
@@ -210,19 +238,64 @@ def sign_out(token: str, db: Database | None = None) -> None:
             web.ended_at = utc_now()
 
 
-def _failed(session: Session, user: User, now: dt.datetime) -> None:
-    user.failed_sign_ins += 1
-    beyond = user.failed_sign_ins - FREE_ATTEMPTS
-    if beyond > 0:
-        lock = min(MAX_LOCK, FIRST_LOCK * 2 ** min(beyond - 1, 20))
-        user.locked_until = now + lock
-        append_audit(
-            session,
-            actor=user.name,
-            action="user.sign_in_locked",
-            object=f"user:{user.name}",
-            after={"failed_sign_ins": user.failed_sign_ins, "seconds": lock.total_seconds()},
+def _count_attempt(db: Database, key: str, name: str, now: dt.datetime) -> _Attempt:
+    """Count an attempt as a failure before its password is checked (a success undoes it), in
+    one write transaction, so that parallel attempts are each counted and then see the lock."""
+    with db.write() as session:
+        session.execute(
+            delete(SignInAttempt).where(
+                SignInAttempt.last_attempt_at < now - FORGET_AFTER,
+                (SignInAttempt.locked_until.is_(None)) | (SignInAttempt.locked_until < now),
+            )
         )
+        row = session.get(SignInAttempt, key)
+        if row is not None and row.locked_until is not None and row.locked_until > now:
+            return _Attempt(locked=True, failures=row.failures, stored=None)
+        if row is None:
+            row = SignInAttempt(name=key, failures=0, last_attempt_at=now)
+            session.add(row)
+        row.failures += 1
+        row.last_attempt_at = now
+        if row.failures > FREE_ATTEMPTS:
+            row.locked_until = now + _lock(row.failures)
+        user = _user(session, name)
+        usable = user is not None and account_status(user) == "active" and not user.password_pending
+        stored = user.password_hash if user is not None and usable else None
+        return _Attempt(locked=False, failures=row.failures, stored=stored)
+
+
+def _user(session: Session, name: str) -> User | None:
+    """The user of that name; None for none, or for a name the database cannot hold (an unpaired
+    surrogate, a NUL)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    if "\x00" in name:
+        return None
+    return session.scalars(select(User).where(User.name == name)).first()
+
+
+def _lock(failures: int) -> dt.timedelta:
+    doubling: int = 2 ** min(failures - FREE_ATTEMPTS - 1, 20)
+    return min(MAX_LOCK, FIRST_LOCK * doubling)
+
+
+def _audit_lock(session: Session, key: str, failures: int) -> None:
+    append_audit(
+        session,
+        actor=key,
+        action="user.sign_in_locked",
+        object=f"user:{key}",
+        after={"failed_sign_ins": failures, "seconds": _lock(failures).total_seconds()},
+    )
+
+
+def _attempt_key(name: str) -> str:
+    """The name an attempt is counted under: NFKC, case folded and trimmed, so that spellings of
+    one name share one count; an unpaired surrogate or a NUL is kept as its escape."""
+    folded = unicodedata.normalize("NFKC", name).casefold().strip().replace("\x00", "\\x00")
+    return folded.encode("utf-8", "backslashreplace").decode("utf-8")[:200]
 
 
 def _end_sessions(session: Session, user_id: int, now: dt.datetime) -> None:

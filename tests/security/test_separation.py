@@ -206,3 +206,19 @@ def test_the_founding_pair_is_an_admin_and_a_second_approver_of_another_person()
     create_user("ann", Role.ANALYST, actor="root.admin", person="P3")
     statuses = {u["name"]: u["status"] for u in list_users()}
     assert statuses == {"root.admin": "active", "root.sup": "active", "ann": "awaiting approval"}
+
+
+def test_a_password_an_admin_sets_for_someone_else_waits_for_a_second_person(
+    alert_store: dict[str, str],
+) -> None:
+    from finmon.errors import Unauthenticated
+    from finmon.store.sessions import set_password, sign_in
+
+    password = "a long password for bolat"
+    set_password("bolat", password, actor="it.admin")
+    with pytest.raises(Unauthenticated):
+        sign_in("bolat", password)
+    with pytest.raises(WorkflowRefused, match="four-eyes"):
+        approve_user("bolat", actor="it.admin")
+    approve_user("bolat", actor=SECOND_FOUNDER)
+    assert sign_in("bolat", password)[1].name == "bolat"

@@ -74,7 +74,7 @@ def server() -> Iterator[str]:
     assert import_customers(CUSTOMERS, actor="loader").alerts == 1
     for name, role in (("aigul", Role.ANALYST), ("bauyrzhan", Role.SUPERVISOR)):
         make_user(name, role)
-        set_password(name, PASSWORD, actor="root")
+        set_password(name, PASSWORD, actor=name)
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-c", "from finmon.cli import main; main()", "serve", "--port", str(port)],
