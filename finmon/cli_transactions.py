@@ -16,9 +16,19 @@ from finmon.screening import DEFAULT_THRESHOLD
 from finmon.workflow.access import Action
 
 if TYPE_CHECKING:
+    from finmon.transactions.model import Skip
     from finmon.transactions.payments import PaymentDecision
 
-DECISION_COLUMNS = ("transaction_id", "decision", "reasons", "hits", "missing_information")
+DECISION_COLUMNS = (
+    "transaction_id",
+    "decision",
+    "reasons",
+    "hits",
+    "missing_information",
+    "message",
+    "wrapper",
+)
+"""One row per payment; a message that could not be read is a row held, saying why."""
 
 
 @app.command("check-payment")
@@ -52,7 +62,7 @@ def check_payment_command(
     from finmon.settings import load_settings
     from finmon.store.screener import load_screener
     from finmon.transactions.payments import check_payments
-    from finmon.transactions.reader import read_transactions
+    from finmon.transactions.reader import read_file
     from finmon.transactions.wire import Rates
 
     for path in (file, rates):
@@ -60,34 +70,55 @@ def check_payment_command(
             raise InputError(f"{path}: no such file")
     if output is not None and output.suffix.lower() not in (".csv", ".jsonl"):
         raise InputError(f"{output}: the output must end in .csv or .jsonl")
-    transactions = read_transactions(file, format)
+    reading = read_file(file, format)
     table = Rates.read(rates) if rates is not None else None
     screener = load_screener()
     with heap_frozen():
         decisions = list(
-            check_payments(transactions, screener, table, threshold, load_settings().workers)
+            check_payments(
+                reading.transactions, screener, table, threshold, load_settings().workers
+            )
         )
     held = sum(1 for d in decisions if d.decision == "hold")
     if output is not None:
-        _write(output, decisions)
+        _write(output, decisions, reading.skipped)
     else:
-        shown = Table("payment", "decision", "reasons")
+        shown = Table("payment", "message", "decision", "reasons")
         for decision in decisions:
-            shown.add_row(decision.transaction.id, decision.decision, "\n".join(decision.reasons))
+            message = decision.transaction.message
+            shown.add_row(
+                decision.transaction.id,
+                f"{message.format} ({message.wrapper})" if message else "",
+                decision.decision,
+                "\n".join(decision.reasons),
+            )
+        for skip in reading.skipped:
+            shown.add_row("", "", "hold", _unread(skip))
         out.print(shown)
-    err.print(f"{len(decisions)} payments checked: {held} held, {len(decisions) - held} allowed")
+    err.print(
+        f"{len(decisions)} payments checked: {held} held, {len(decisions) - held} allowed; "
+        f"{len(reading.skipped)} messages or transfers not read, held"
+    )
+    for note in reading.notes:
+        err.print(f"read: {note}")
+    for skip in reading.skipped:
+        err.print(f"not read: {skip}")
 
 
-def _write(path: Path, decisions: list[PaymentDecision]) -> None:
+def _write(path: Path, decisions: list[PaymentDecision], skipped: list[Skip]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         if path.suffix.lower() == ".jsonl":
             for decision in decisions:
                 handle.write(json.dumps(decision.to_dict(), ensure_ascii=False, default=str) + "\n")
+            for skip in skipped:
+                row = {"transaction_id": None, "decision": "hold", "reasons": [_unread(skip)]}
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
             return
         writer = SafeDictWriter(handle, fieldnames=DECISION_COLUMNS)
         writer.writeheader()
         for decision in decisions:
+            message = decision.transaction.message
             writer.writerow(
                 {
                     "transaction_id": decision.transaction.id,
@@ -95,8 +126,16 @@ def _write(path: Path, decisions: list[PaymentDecision]) -> None:
                     "reasons": "; ".join(decision.reasons),
                     "hits": len(decision.hits),
                     "missing_information": "; ".join(str(m) for m in decision.wire.missing),
+                    "message": message.format if message else "",
+                    "wrapper": message.wrapper if message else "",
                 }
             )
+        for skip in skipped:
+            writer.writerow({"decision": "hold", "reasons": _unread(skip)})
+
+
+def _unread(skip: Skip) -> str:
+    return f"not read, held for an analyst: {skip}"
 
 
 transactions_app = typer.Typer(help="Payments and transfers: load, alerts.", no_args_is_help=True)

@@ -79,6 +79,39 @@ class PartyInfo:
 
 
 @dataclass(slots=True)
+class MessageInfo:
+    """The message a payment came in, as its headers say: kept with the payment for the analyst."""
+
+    format: str
+    """The message definition: pacs.008.001.08, pacs.009.001.08, MT103, MT202COV, ..."""
+    wrapper: str = "none"
+    """What it was wrapped in: the element path from the root to the Document (message,
+    Envelope, DataPDU/Body, ...) with +AppHdr when a business application header came with it;
+    for MT: FIN, RJE or DOS-PCC."""
+    header: str | None = None
+    """head.001.001.NN of the business application header, or the MT blocks read (1,2,3,5)."""
+    sender: str | None = None
+    receiver: str | None = None
+    message_id: str | None = None
+    created: str | None = None
+    checked: str = ""
+    """How the message was checked: against which schema, or by structural checks only."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready, as it appears in the decision and the stored record."""
+        return {
+            "format": self.format,
+            "wrapper": self.wrapper,
+            "header": self.header,
+            "sender": self.sender,
+            "receiver": self.receiver,
+            "message_id": self.message_id,
+            "created": self.created,
+            "checked": self.checked,
+        }
+
+
+@dataclass(slots=True)
 class Transaction:
     """One payment or transfer."""
 
@@ -98,6 +131,35 @@ class Transaction:
     """Remittance information or purpose code."""
     source: str = ""
     """Where it was read: 'file:row' or 'file, message n', for messages that name it."""
+    message: MessageInfo | None = None
+    """The message it came in (pacs.008/009, MT103/202 COV); None for tabular files."""
+
+
+@dataclass(slots=True)
+class Skip:
+    """Something a reader could not read, where and why: every skip is reported."""
+
+    place: str
+    """The file and message, transfer or segment; empty when the reason names them."""
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.place}: {self.reason}" if self.place else self.reason
+
+
+@dataclass(slots=True)
+class Reading:
+    """What a reader read from a file, what it skipped and why, and how it checked it."""
+
+    transactions: list[Transaction] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the reader says of the file as a whole (versions, wrappers, schemas used)."""
+
+    def summary(self) -> str:
+        """One line: how many payments were read and how many messages or transfers skipped."""
+        text = f"{len(self.transactions)} payments read, {len(self.skipped)} skipped"
+        return text + "".join(f"; {note}" for note in self.notes)
 
 
 def to_record(transaction: Transaction) -> dict[str, Any]:
@@ -115,7 +177,7 @@ def to_record(transaction: Transaction) -> dict[str, Any]:
             "bank": info.bank,
         }
 
-    return {
+    record: dict[str, Any] = {
         "id": transaction.id,
         "timestamp": transaction.timestamp.isoformat(),
         "amount": str(transaction.amount),
@@ -126,10 +188,16 @@ def to_record(transaction: Transaction) -> dict[str, Any]:
         "reference": transaction.reference,
         "purpose": transaction.purpose,
     }
+    if transaction.message is not None:
+        record["message"] = transaction.message.to_dict()
+    return record
 
 
 def fingerprint(transaction: Transaction) -> str:
     """sha256 of what a transaction says (not where it was read): the same transfer loaded again
     from another file has the same fingerprint."""
-    canonical = json.dumps(to_record(transaction), sort_keys=True, ensure_ascii=False)
+    record = to_record(transaction)
+    # The envelope and header say how the transfer travelled, not what it is.
+    record.pop("message", None)
+    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from finmon.countries import to_iso2
 from finmon.errors import InputError
-from finmon.transactions.model import PartyInfo, Transaction
+from finmon.transactions.model import PartyInfo, Reading, Transaction
 from finmon.transactions.tabular import read_text
 
 _TAG = re.compile(r":(\d{2}[A-Z]?):(.*)")
@@ -77,6 +77,11 @@ def read_mt103(path: Path) -> list[Transaction]:
     if not messages:
         raise InputError(f"{path}: no MT103 message (no :20: field)")
     return [_transaction(path, number, message) for number, message in enumerate(messages, 1)]
+
+
+def read_mt103_file(path: Path) -> Reading:
+    """Every MT103 message of a file as a transaction, with what was skipped and why."""
+    return Reading(read_mt103(path))
 
 
 def _messages(path: Path) -> list[_Message]:

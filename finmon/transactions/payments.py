@@ -39,6 +39,7 @@ class PaymentDecision:
         return {
             "transaction_id": self.transaction.id,
             "decision": self.decision,
+            "message": self.transaction.message.to_dict() if self.transaction.message else None,
             "reasons": list(self.reasons),
             "hits": [{"side": side, **hit.to_dict()} for side, hit in self.hits],
             "wire_transfer_information": {

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from finmon.errors import InputError
 from finmon.lists.reading import read_head
-from finmon.transactions.model import Transaction
+from finmon.transactions.model import Reading, Transaction
 
 FORMATS = ("csv", "parquet", "pacs008", "mt103", "amlsim")
 """Formats `--format` accepts: the canonical CSV and Parquet layouts, ISO 20022 pacs.008 XML,
@@ -21,7 +21,8 @@ def detect_format(path: Path) -> str:
         return "parquet"
     if head.startswith(b"<"):
         return "pacs008"
-    if head.startswith((b"{1:", b":20:", b"{4:")):
+    # \x01 (SOH) opens a message in the DOS-PCC file format.
+    if head.startswith((b"{1:", b":20:", b"{4:", b"\x01")):
         return "mt103"
     if suffix == ".csv" or b"," in head.split(b"\n", 1)[0]:
         header = head.split(b"\n", 1)[0].decode("utf-8", "replace").lower()
@@ -33,24 +34,34 @@ def detect_format(path: Path) -> str:
 
 
 def read_transactions(path: Path, format: str | None = None) -> list[Transaction]:
-    """Every transaction of a file, in file order; InputError naming the file and place."""
+    """Every transaction of a file, in file order; InputError naming the file and place of the
+    first message that cannot be read (read_file reads the others and reports the skips)."""
+    reading = read_file(path, format)
+    if reading.skipped:
+        raise InputError(str(reading.skipped[0]))
+    return reading.transactions
+
+
+def read_file(path: Path, format: str | None = None) -> Reading:
+    """Every transaction of a file that can be read, and each message skipped with its reason
+    (messages: pacs.008/009 and MT103/202 COV; a tabular file is read whole or refused)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     chosen = format or detect_format(path)
     if chosen in ("csv", "parquet"):
         from finmon.transactions.tabular import read_canonical
 
-        return read_canonical(path)
+        return Reading(read_canonical(path))
     if chosen == "amlsim":
         from finmon.transactions.tabular import read_amlsim
 
-        return read_amlsim(path)
+        return Reading(read_amlsim(path))
     if chosen == "pacs008":
-        from finmon.transactions.pacs008 import read_pacs008
+        from finmon.transactions.pacs008 import read_pacs008_file
 
-        return read_pacs008(path)
+        return read_pacs008_file(path)
     if chosen == "mt103":
-        from finmon.transactions.mt103 import read_mt103
+        from finmon.transactions.mt103 import read_mt103_file
 
-        return read_mt103(path)
+        return read_mt103_file(path)
     raise InputError(f"unknown --format {chosen!r}; use one of {', '.join(FORMATS)}")
