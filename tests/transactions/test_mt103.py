@@ -163,7 +163,7 @@ EBILAEAD
         ),
         ("2/RUDAKI 5", "RUDAKI 5", "message 1 (line 14): :59F: 'RUDAKI 5' (line 16) is not n/v"),
         ("3/TJ/DUSHANBE", "3/XQ/DUSHANBE", "message 1 (line 14): :59F: 3/'XQ/DUSHANBE': 'XQ'"),
-        ("{2:I103", "{2:I202", "message 1 (line 1): an MT202, not an MT103"),
+        ("{2:I103", "{2:I199", "message 1 (line 1): an MT199, not an MT103"),
         ("$\n", "$\nHELLO\n", "message 2 (line 23): text outside any :NN: field: 'HELLO'"),
     ],
 )
