@@ -32,8 +32,12 @@ TRAVEL_COLUMNS = (
     "reference",
     "designation_name",
     "explanation",
+    "status",
 )
-"""`finmon travel screen --output` writes one row per hit with these columns."""
+"""`finmon travel screen --output` writes one row per hit (status `hit`), then one per fault of
+the manifest (status `fault`, or `skipped` for a traveller that could not be read; `traveller`
+names the segment, `explanation` the fault), then a `summary` row: how many travellers were read,
+screened and skipped."""
 
 
 @travel_app.command("screen")
@@ -48,6 +52,14 @@ def travel_screen(
         str | None,
         typer.Option(help="Text encoding, when not the one UNB's syntax identifier names."),
     ] = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Refuse the whole manifest at its first fault (default: screen every traveller "
+            "that can be read and report each fault by segment).",
+        ),
+    ] = False,
 ) -> None:
     """Screen every traveller of a manifest (name, birth date, nationality, documents) against
     every loaded list; one row per hit, by flight."""
@@ -64,13 +76,25 @@ def travel_screen(
     screener = load_screener(schemas=PEOPLE)  # travellers are people: the index is smaller
     with heap_frozen():
         workers = load_settings().workers
-        rows, travellers = screen_manifests(file, screener, threshold, workers, encoding)
+        rows, reading = screen_manifests(file, screener, threshold, workers, encoding, strict)
+    travellers = reading.travellers
+    skipped = {id(fault) for fault in reading.skipped}
+    faults = [
+        {
+            "traveller": fault.place(),
+            "explanation": fault.detail,
+            "status": "skipped" if id(fault) in skipped else "fault",
+        }
+        for fault in reading.faults
+    ]
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         with output.open("w", encoding="utf-8", newline="") as handle:
             writer = SafeDictWriter(handle, fieldnames=TRAVEL_COLUMNS)
             writer.writeheader()
-            writer.writerows(_csv_row(row) for row in rows)
+            writer.writerows({**_csv_row(row), "status": "hit"} for row in rows)
+            writer.writerows(faults)
+            writer.writerow({"status": "summary", "explanation": reading.summary()})
     else:
         shown = Table("flight", "traveller", "name", "score", "listed as")
         for row in rows:
@@ -86,6 +110,9 @@ def travel_screen(
     err.print(
         f"{travellers} travellers screened: {len(rows)} hits on {alerted} travellers", markup=False
     )
+    err.print(reading.summary(), markup=False)
+    for fault in reading.faults:
+        err.print(f"fault: {fault}", markup=False)
 
 
 def _csv_row(row: dict[str, Any]) -> dict[str, Any]:

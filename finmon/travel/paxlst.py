@@ -7,7 +7,7 @@ literal. Line breaks are layout only and are dropped wherever they stand unrelea
 
 Envelope: `UNB` ... `UNZ` interchanges, optional `UNG` ... `UNE` groups, and `UNH` ... `UNT`
 messages. The counts and control references of UNT, UNE and UNZ are checked against what they
-close. Every segment outside a message other than the envelope is refused. A file of bare
+close. Every segment outside a message other than the envelope is a fault. A file of bare
 messages (UNH ... UNT and no UNB at all) is read as they are; a UNH outside UNB ... UNZ in a file
 that has interchanges is refused.
 
@@ -17,7 +17,13 @@ A message is one manifest: `TDT+20+<flight>` starts a leg (the first TDT gives t
 `ATT+2`, `DTM+329`, `LOC+178`/`179`, `NAT+2`, `RFF+AVF` and `DOC` (with its `DTM+36` and
 `LOC+91`) follow. Any other segment is skipped.
 
-Errors name the file, the segment number (1-based, counting UNA when present) and its tag.
+Faults name the file, the segment number (1-based, counting UNA when present) and its tag.
+read_paxlst (and `--strict`) refuses a file at its first fault; read_manifests reads every
+traveller it can and reports each fault: a wrong count or reference, text after UNZ, a segment
+that is not one, a byte not valid in the declared character set, a traveller whose NAD cannot be
+read (skipped, with the segments that follow it) or one of whose details cannot (the detail is
+left out, the traveller screened). White space before the first segment is layout; the fifth UNA
+character is the reserved space, or under syntax version 4 the repetition separator (`*`).
 """
 
 from __future__ import annotations
@@ -132,7 +138,8 @@ class Manifest:
 def read_paxlst(
     path: Path, encoding: str | None = None, today: dt.date | None = None
 ) -> list[Manifest]:
-    """The manifests of a PAXLST interchange file, one per UNH ... UNT message.
+    """The manifests of a PAXLST interchange file, one per UNH ... UNT message; the first fault
+    refuses the file (strict: read_manifests reads every traveller it can instead).
 
     The encoding is the one UNB's syntax identifier names (UNOC ISO 8859-1, UNOE ISO 8859-5
     Cyrillic ...; UTF-8 for UNOA, UNOB, UNOW and UNOY, of which ASCII is a part) unless one is
@@ -142,6 +149,96 @@ def read_paxlst(
         raise InputError(f"{path}: no such file")
     text = "".join(decoded_lines(path, encoding or _declared_encoding(path)))
     return parse_paxlst(text, path, today)
+
+
+@dataclass(slots=True)
+class PaxlstReading:
+    """What a lenient reading found: the manifests with every traveller that could be read, each
+    fault by segment, and the travellers skipped (their NAD's fault)."""
+
+    manifests: list[Manifest]
+    faults: list[SegmentFault]
+    skipped: list[SegmentFault]
+
+    @property
+    def travellers(self) -> int:
+        """How many travellers were read (all of them are screened)."""
+        return sum(len(manifest.travellers) for manifest in self.manifests)
+
+    def summary(self) -> str:
+        """How many travellers were read, screened and skipped, and the faults, in one line."""
+        why = "; ".join(f"{f.place()}: {f.detail}" for f in self.skipped)
+        text = (
+            f"{self.travellers} travellers read, {self.travellers} screened, "
+            f"{len(self.skipped)} skipped" + (f" ({why})" if why else "")
+        )
+        return text + f"; {len(self.faults)} faults in the file"
+
+
+def read_manifests(
+    path: Path, encoding: str | None = None, today: dt.date | None = None
+) -> PaxlstReading:
+    """Every traveller of a PAXLST file that can be read, whatever is wrong elsewhere in it: an
+    integrity fault (segment counts, references, text after UNZ, an unreadable traveller, a byte
+    not valid in the declared character set) is reported by segment and the reading goes on."""
+    if not path.is_file():
+        raise InputError(f"{path}: no such file")
+    identifier = _declared_identifier(path)
+    codec = encoding or SYNTAX_ENCODINGS.get(identifier or "") or "utf-8-sig"
+    text, bad = _decode_marking(path.read_bytes(), codec)
+    faults: list[SegmentFault] = []
+    segments = _split(path, _without_leading_space(text), faults.append)
+    if bad:
+        charset = f"{identifier or 'the declared character set'} (read as {codec})"
+        _undecodable(path, segments, bad, charset, faults.append)
+    if not segments:
+        raise InputError(f"{path}: empty file, not a PAXLST interchange")
+    reader = _Reader(path, today or dt.date.today(), faults.append)
+    manifests = reader.read(segments)
+    faults.sort(key=lambda fault: fault.segment)
+    return PaxlstReading(manifests, faults, reader.skipped)
+
+
+_MARK = "\ufffd"
+"""What a byte that does not decode is read as (the fault names it by its segment)."""
+
+
+def _decode_marking(data: bytes, codec: str) -> tuple[str, list[bytes]]:
+    """The text, each undecodable byte sequence read as U+FFFD; and those sequences in order."""
+    bad: list[bytes] = []
+    parts: list[str] = []
+    position = 0
+    while True:
+        try:
+            parts.append(data[position:].decode(codec))
+            return "".join(parts), bad
+        except UnicodeDecodeError as exc:
+            parts.append(data[position : position + exc.start].decode(codec))
+            bad.append(data[position + exc.start : position + exc.end])
+            parts.append(_MARK)
+            position += exc.end
+            if len(bad) >= 1000:  # beyond that, one more fault per byte says nothing new
+                parts.append(data[position:].decode(codec, "replace"))
+                return "".join(parts), bad
+
+
+def _undecodable(
+    path: Path, segments: list[_Segment], bad: list[bytes], charset: str, report: Report
+) -> None:
+    """A fault for each segment holding a byte that did not decode."""
+    pending = iter(bad)
+    for segment in segments:
+        marks = sum(part.count(_MARK) for element in segment.elements for part in element)
+        if marks:
+            shown = ", ".join("0x" + next(pending, b"").hex() for _ in range(marks))
+            report(
+                _fail(path, segment.number, segment.tag, f"byte {shown} is not valid in {charset}")
+            )
+
+
+def _without_leading_space(text: str) -> str:
+    """The text without white space (or a byte order mark) before its first segment."""
+    return text.lstrip("\ufeff \t\r\n")
 
 
 SYNTAX_ENCODINGS = {
@@ -161,16 +258,21 @@ SYNTAX_ENCODINGS = {
 def _declared_encoding(path: Path) -> str | None:
     """The codec of the syntax identifier in the file's UNB, None for UTF-8 and its subsets (or
     when the head of the file holds no UNB: the reader then says what is wrong)."""
+    return SYNTAX_ENCODINGS.get(_declared_identifier(path) or "")
+
+
+def _declared_identifier(path: Path) -> str | None:
+    """The syntax identifier (UNOA, UNOC ...) of the file's UNB, None when there is none."""
     with path.open("rb") as handle:
-        head = handle.read(4096).decode("latin-1")
+        head = _without_leading_space(handle.read(4096).decode("latin-1"))
     service = head[3:9] if head.startswith("UNA") and len(head) >= 9 else DEFAULT_SERVICE
     found = re.search(f"UNB{re.escape(service[1])}([A-Z]{{4}})", head)
-    return SYNTAX_ENCODINGS.get(found.group(1)) if found else None
+    return found.group(1) if found else None
 
 
 def parse_paxlst(text: str, name: Path, today: dt.date | None = None) -> list[Manifest]:
     """The manifests of a PAXLST interchange given as text; errors name it `name`."""
-    segments = _split(name, text)
+    segments = _split(name, _without_leading_space(text))
     if not segments:
         raise InputError(f"{name}: empty file, not a PAXLST interchange")
     return _Reader(name, today or dt.date.today()).read(segments)
@@ -194,15 +296,40 @@ class _Segment:
         return list(self.elements[element - 1]) if element <= len(self.elements) else []
 
 
-def _fail(path: Path, number: int, tag: str, message: str) -> InputError:
-    return InputError(f"{path}: segment {number} ({tag}): {message}")
+class SegmentFault(InputError):
+    """A fault of one segment: its number, its tag and what is wrong."""
+
+    def __init__(self, path: Path, number: int, tag: str, message: str) -> None:
+        super().__init__(f"{path}: segment {number} ({tag}): {message}")
+        self.segment = number
+        self.tag = tag
+        self.detail = message
+
+    def place(self) -> str:
+        """segment N (TAG), as the hits file and the summary name it."""
+        return f"segment {self.segment} ({self.tag})"
 
 
-def _service(path: Path, text: str) -> tuple[str, int]:
-    """The service characters and where the first segment after UNA starts."""
+Report = Callable[[SegmentFault], None]
+"""What a reader does with a fault: raise it (strict), or note it and read on."""
+
+
+def _raise(fault: SegmentFault) -> None:
+    raise fault
+
+
+def _fail(path: Path, number: int, tag: str, message: str) -> SegmentFault:
+    return SegmentFault(path, number, tag, message)
+
+
+def _service(path: Path, text: str, report: Report = _raise) -> tuple[str, int]:
+    """The service characters and where the first segment after UNA starts. The fifth is the
+    reserved space in syntax versions 1 to 3, and may be the repetition separator (often `*`)
+    in version 4, as UNB's syntax identifier says."""
     if not text.startswith("UNA"):
         return DEFAULT_SERVICE, 0
     chars = text[3:9]
+    syntax = _syntax_version(text[9:], chars)
     component, element, decimal, release, reserved, terminator = list((chars + "      ")[:6])
     separators = [component, element, terminator] + ([release] if release != " " else [])
     problem = None
@@ -214,32 +341,49 @@ def _service(path: Path, text: str) -> tuple[str, int]:
         problem = f"the service characters {chars!r} use a letter, digit or space as separator"
     elif decimal not in ".,":
         problem = f"the decimal mark {decimal!r} is neither '.' nor ','"
-    elif reserved != " ":
+    elif reserved != " " and (syntax != "4" or reserved.isalnum() or reserved in separators):
         problem = f"the reserved service character is {reserved!r}, not a space"
+        if syntax == "4":
+            problem += " nor a repetition separator (syntax version 4)"
     if problem:
-        raise _fail(path, 1, "UNA", problem)
+        fault = _fail(path, 1, "UNA", problem)
+        if len(chars) < 6 or len(set(separators)) != len(separators) or reserved == chars[5]:
+            raise fault  # no segment can be told from the next: nothing to read on with
+        report(fault)
     return chars, 9
 
 
-def _split(path: Path, text: str) -> list[_Segment]:
+def _syntax_version(after: str, chars: str) -> str:
+    """The syntax version number of the UNB that follows UNA (UNOA:4 gives '4'), '' if none."""
+    component, element = chars[:1], chars[1:2]
+    after = after.lstrip()
+    if not element or not after.startswith("UNB" + element):
+        return ""
+    identifier = after[4:].split(element, 1)[0].split(component)
+    return identifier[1].strip() if len(identifier) > 1 else ""
+
+
+def _split(path: Path, text: str, report: Report = _raise) -> list[_Segment]:
     """Segments of the text, elements and components split, release characters resolved.
 
     Plain string splits when the text has no release character, or once each released character
     stands in for itself in a private-use plane; the general reading (_split_runs) for a text
     that uses that plane itself or releases a character outside it, or ends in a release."""
-    service, position = _service(path, text)
+    service, position = _service(path, text, report)
     release = service[3]
     if release == " " or release not in text[position:]:
-        return _split_plain(path, text, position, service)
+        return _split_plain(path, text, position, service, report=report)
     if not _PRIVATE.search(text) and not re.search(
         f"{re.escape(release)}(?:[^\x00-\uffff]|\\Z)", text, re.S
     ):
         hidden = re.sub(f"{re.escape(release)}(.)", _hide, text[position:], flags=re.S)
-        return _split_plain(path, "", 0, service, hidden, start=1 if position else 0)
-    return _split_runs(path, text, position, service)
+        return _split_plain(path, "", 0, service, hidden, start=1 if position else 0, report=report)
+    return _split_runs(path, text, position, service, report)
 
 
-def _split_runs(path: Path, text: str, position: int, service: str) -> list[_Segment]:
+def _split_runs(
+    path: Path, text: str, position: int, service: str, report: Report = _raise
+) -> list[_Segment]:
     """_split read as runs: a released character, a separator, or a stretch of ordinary
     characters."""
     component, element, release, terminator = service[0], service[1], service[3], service[5]
@@ -276,7 +420,8 @@ def _split_runs(path: Path, text: str, position: int, service: str) -> list[_Seg
         if released is not None:
             current.append(released)
         elif separator is None:
-            raise _fail(path, number + 1, partial_tag(), "the file ends in a release character")
+            report(_fail(path, number + 1, partial_tag(), "the file ends in a release character"))
+            return segments
         elif separator == component:
             elements[-1].append("".join(current))
             current = []
@@ -288,15 +433,44 @@ def _split_runs(path: Path, text: str, position: int, service: str) -> list[_Seg
             elements[-1].append("".join(current))
             number += 1
             tag = elements[0][0].strip()
-            if not _TAG.fullmatch(tag) or len(elements[0]) > 1:
-                raise _fail(path, number, tag[:20], f"{tag[:20]!r} is not a segment tag")
-            if tag == "UNA":
-                raise _fail(path, number, tag, "UNA may only stand at the very start")
-            segments.append(_Segment(number, tag, elements[1:]))
+            segment = _Segment(number, tag, elements[1:])
+            if _tag_fault(path, segment, len(elements[0]), report):
+                segments.append(segment)
             elements, current, started = [[]], [], False
     if started:
-        raise _fail(path, number + 1, partial_tag(), f"the segment is not ended by {terminator!r}")
+        _tail(path, segments, number + 1, partial_tag(), terminator, report, "".join(current))
     return segments
+
+
+def _tag_fault(path: Path, segment: _Segment, parts: int, report: Report) -> bool:
+    """Whether a segment's tag is one (else the fault is reported and the segment dropped)."""
+    tag = segment.tag
+    if not _TAG.fullmatch(tag) or parts > 1:
+        report(_fail(path, segment.number, tag[:20], f"{tag[:20]!r} is not a segment tag"))
+        return False
+    if tag == "UNA":
+        report(_fail(path, segment.number, tag, "UNA may only stand at the very start"))
+        return False
+    return True
+
+
+def _tail(
+    path: Path,
+    segments: list[_Segment],
+    number: int,
+    partial: str,
+    end: str,
+    report: Report,
+    rest: str = "",
+) -> None:
+    """Text after the last segment terminator: after UNZ, trailing text; else a cut segment."""
+    if segments and segments[-1].tag == "UNZ":
+        shown = " ".join(rest.split())[:40] or partial
+        report(
+            _fail(path, number, partial, f"text after UNZ, the end of the interchange: {shown!r}")
+        )
+    else:
+        report(_fail(path, number, partial, f"the segment is not ended by {end!r}"))
 
 
 _PRIVATE = re.compile("[\U000f0000-\U000fffff]")
@@ -314,7 +488,13 @@ def _reveal(text: str) -> str:
 
 
 def _split_plain(
-    path: Path, text: str, position: int, service: str, body: str | None = None, start: int = -1
+    path: Path,
+    text: str,
+    position: int,
+    service: str,
+    body: str | None = None,
+    start: int = -1,
+    report: Report = _raise,
 ) -> list[_Segment]:
     """_split for a text without release characters (the usual case), or for `body`, a text
     whose released characters are hidden: plain string splits, the same segments and the same
@@ -333,17 +513,16 @@ def _split_plain(
         if hidden and _PRIVATE.search(raw):
             elements = [[_reveal(c) for c in chunk] for chunk in elements]
         tag = elements[0][0].strip()
-        if not _TAG.fullmatch(tag) or len(elements[0]) > 1:
-            raise _fail(path, number, tag[:20], f"{tag[:20]!r} is not a segment tag")
-        if tag == "UNA":
-            raise _fail(path, number, tag, "UNA may only stand at the very start")
-        segments.append(_Segment(number, tag, elements[1:]))
+        segment = _Segment(number, tag, elements[1:])
+        if _tag_fault(path, segment, len(elements[0]), report):
+            segments.append(segment)
     tail = _skip_blank(tail, service)
     if tail:
         cut = min((i for i in (tail.find(component), tail.find(element)) if i >= 0), default=-1)
         partial = tail[:cut] if cut >= 0 else tail[:3]
         partial = _reveal(partial) if hidden else partial
-        raise _fail(path, number + 1, partial, f"the segment is not ended by {terminator!r}")
+        rest = _reveal(tail) if hidden else tail
+        _tail(path, segments, number + 1, partial, terminator, report, rest)
     return segments
 
 
@@ -417,10 +596,15 @@ class _TravellerDraft:
 class _Message:
     """The segments of one UNH ... UNT message, read into a manifest as they come."""
 
-    def __init__(self, path: Path, today: dt.date, header: _Segment) -> None:
+    def __init__(
+        self, path: Path, today: dt.date, header: _Segment, report: Report = _raise
+    ) -> None:
         self.path = path
         self.today = today
         self.header = header
+        self.report = report
+        self.skipped: list[SegmentFault] = []
+        """Travellers that could not be read (their NAD's fault)."""
         self.reference = header.value(1)
         self.segments = 1
         self.flight: str | None = None
@@ -429,12 +613,12 @@ class _Message:
         self.traveller: _TravellerDraft | None = None
         self.document: _DocumentDraft | None = None
         if not self.reference:
-            raise self.fail(header, "no message reference number")
+            report(self.fail(header, "no message reference number"))
         kind = header.value(2)
         if kind != "PAXLST":
-            raise self.fail(header, f"message type {kind!r} is not PAXLST")
+            report(self.fail(header, f"message type {kind!r} is not PAXLST"))
 
-    def fail(self, segment: _Segment, message: str) -> InputError:
+    def fail(self, segment: _Segment, message: str) -> SegmentFault:
         return _fail(self.path, segment.number, segment.tag, message)
 
     def required(self, segment: _Segment, element: int, what: str, component: int = 0) -> str:
@@ -447,8 +631,14 @@ class _Message:
     def add(self, segment: _Segment) -> None:
         self.segments += 1
         handler = self._handlers.get(segment.tag)
-        if handler is not None:
+        if handler is None:
+            return
+        try:
             handler(self, segment)
+        except SegmentFault as fault:
+            if segment.tag == "NAD" and segment.value(1) in ROLES:
+                self.skipped.append(fault)  # the traveller's other segments go with it
+            self.report(fault)
 
     def _tdt(self, segment: _Segment) -> None:
         flight = self.required(segment, 2, "flight id")
@@ -490,6 +680,11 @@ class _Message:
     def _doc(self, segment: _Segment) -> None:
         if self.traveller is None:
             return
+        kind, number = segment.value(1), segment.value(2)
+        if number and not kind:
+            # A number without its type still identifies the traveller: kept, and the fault said.
+            self.document = _DocumentDraft("", number)
+            self.traveller.documents.append(self.document)
         kind = self.required(segment, 1, "document type")
         number = self.required(segment, 2, "document number")
         self.document = _DocumentDraft(kind.upper(), number)
@@ -601,21 +796,29 @@ class _Message:
         self.segments += 1
         count = trailer.value(1)
         if not (count.isascii() and count.isdigit() and int(count) == self.segments):
-            raise self.fail(
-                trailer,
-                f"the message counts {count or 'no'} segments, but UNH (segment "
-                f"{self.header.number}) to UNT hold {self.segments}",
+            self.report(
+                self.fail(
+                    trailer,
+                    f"the message counts {count or 'no'} segments, but UNH (segment "
+                    f"{self.header.number}) to UNT hold {self.segments}",
+                )
             )
         if trailer.value(2) != self.reference:
-            raise self.fail(
-                trailer,
-                f"reference {trailer.value(2)!r} does not match UNH's {self.reference!r}",
+            self.report(
+                self.fail(
+                    trailer,
+                    f"reference {trailer.value(2)!r} does not match UNH's {self.reference!r}",
+                )
             )
+        return self.finish()
+
+    def finish(self) -> Manifest:
+        """The manifest as read so far (closed by UNT, or cut short: the fault is reported)."""
         if self.flight is None:
-            raise self.fail(self.header, "the message has no TDT+20 flight")
-        legs = self.legs
+            self.report(self.fail(self.header, "the message has no TDT+20 flight"))
+        legs = self.legs or [_LegDraft()]
         return Manifest(
-            flight=self.flight,
+            flight=self.flight or "",
             departure_airport=legs[0].origin,
             arrival_airport=legs[-1].destination,
             departure_time=legs[0].departure,
@@ -666,9 +869,11 @@ def _calendar(parts: tuple[int, int | None, int | None] | None, century: int) ->
 class _Reader:
     """The envelope state machine: interchanges, groups, messages."""
 
-    def __init__(self, path: Path, today: dt.date) -> None:
+    def __init__(self, path: Path, today: dt.date, report: Report = _raise) -> None:
         self.path = path
         self.today = today
+        self.report = report
+        self.skipped: list[SegmentFault] = []
         self.interchange: _Envelope | None = None
         self.group: _Envelope | None = None
         self.message: _Message | None = None
@@ -677,7 +882,7 @@ class _Reader:
         """A file of messages with no UNB at all (as test tools and some gateways pass them on):
         they are read without the envelope's checks."""
 
-    def fail(self, segment: _Segment, message: str) -> InputError:
+    def fail(self, segment: _Segment, message: str) -> SegmentFault:
         return _fail(self.path, segment.number, segment.tag, message)
 
     def read(self, segments: list[_Segment]) -> list[Manifest]:
@@ -691,21 +896,36 @@ class _Reader:
             if open_ is not None:
                 header = open_.header if isinstance(open_, _Message) else open_.segment
                 closer = {"UNH": "UNT", "UNG": "UNE", "UNB": "UNZ"}[header.tag]
-                raise self.fail(header, f"the file ends before {closer} closes this {header.tag}")
+                self.report(
+                    self.fail(header, f"the file ends before {closer} closes this {header.tag}")
+                )
+        if self.message is not None:  # read on: what the message held is still screened
+            self._cut(self.message)
         return self.manifests
+
+    def _cut(self, message: _Message) -> None:
+        """A message ended without UNT (the fault reported): its travellers are kept."""
+        self.manifests.append(message.finish())
+        self.skipped += message.skipped
+        self.message = None
 
     def _in_message(self, segment: _Segment, message: _Message) -> None:
         if segment.tag == "UNT":
             self.manifests.append(message.close(segment))
+            self.skipped += message.skipped
             self.message = None
             envelope = self.group or self.interchange
             if envelope is not None:
                 envelope.messages += 1
         elif segment.tag in {"UNB", "UNZ", "UNG", "UNE", "UNH"}:
-            raise self.fail(
-                segment,
-                f"{segment.tag} inside the message begun at segment {message.header.number}",
+            self.report(
+                self.fail(
+                    segment,
+                    f"{segment.tag} inside the message begun at segment {message.header.number}",
+                )
             )
+            self._cut(message)
+            self._outside(segment)
         else:
             message.add(segment)
 
@@ -713,52 +933,60 @@ class _Reader:
         tag = segment.tag
         if tag == "UNB":
             if self.interchange is not None:
-                raise self.fail(segment, "UNB inside an interchange not closed by UNZ")
+                self.report(self.fail(segment, "UNB inside an interchange not closed by UNZ"))
             self.interchange = _Envelope(segment, self._reference(segment, 5, "interchange"))
         elif tag == "UNG":
             if self.interchange is None or self.group is not None:
-                raise self.fail(segment, "UNG outside an interchange or inside a group")
+                self.report(self.fail(segment, "UNG outside an interchange or inside a group"))
             self.group = _Envelope(segment, self._reference(segment, 5, "group"))
         elif tag == "UNH":
             if self.interchange is None and not self.bare:
-                raise self.fail(segment, "UNH outside any UNB interchange")
-            self.message = _Message(self.path, self.today, segment)
+                self.report(self.fail(segment, "UNH outside any UNB interchange"))
+            self.message = _Message(self.path, self.today, segment, self.report)
         elif tag == "UNE":
             if self.group is None:
-                raise self.fail(segment, "UNE without UNG")
+                self.report(self.fail(segment, "UNE without UNG"))
+                return
             self._close(segment, self.group, self.group.messages)
             self.group = None
             if self.interchange is not None:
                 self.interchange.groups += 1
         elif tag == "UNZ":
             if self.interchange is None or self.group is not None:
-                raise self.fail(segment, "UNZ without UNB, or before UNE closes a group")
+                self.report(self.fail(segment, "UNZ without UNB, or before UNE closes a group"))
+                self.group = None
+            if self.interchange is None:
+                return
             held = self.interchange.groups or self.interchange.messages
             self._close(segment, self.interchange, held)
             self.interchange = None
         else:
-            raise self.fail(segment, f"{tag} is outside any message (UNH ... UNT)")
+            self.report(self.fail(segment, f"{tag} is outside any message (UNH ... UNT)"))
 
     def _reference(self, segment: _Segment, element: int, what: str) -> str:
         reference = segment.value(element)
         if not reference:
-            raise self.fail(segment, f"no {what} control reference")
+            self.report(self.fail(segment, f"no {what} control reference"))
         return reference
 
     def _close(self, trailer: _Segment, envelope: _Envelope, held: int) -> None:
         count = trailer.value(1)
         if not (count.isascii() and count.isdigit() and int(count) == held):
             opener = envelope.segment
-            raise self.fail(
-                trailer,
-                f"the count {count!r} does not match the {held} held since {opener.tag} "
-                f"(segment {opener.number})",
+            self.report(
+                self.fail(
+                    trailer,
+                    f"the count {count!r} does not match the {held} held since {opener.tag} "
+                    f"(segment {opener.number})",
+                )
             )
         if trailer.value(2) != envelope.reference:
-            raise self.fail(
-                trailer,
-                f"reference {trailer.value(2)!r} does not match {envelope.segment.tag}'s "
-                f"{envelope.reference!r}",
+            self.report(
+                self.fail(
+                    trailer,
+                    f"reference {trailer.value(2)!r} does not match {envelope.segment.tag}'s "
+                    f"{envelope.reference!r}",
+                )
             )
 
 

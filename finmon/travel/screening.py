@@ -11,7 +11,7 @@ from typing import Any
 from finmon.model import Party, Schema
 from finmon.screening import Screener
 from finmon.travel.mrz import Mrz
-from finmon.travel.paxlst import Manifest, Traveller, read_paxlst
+from finmon.travel.paxlst import Manifest, PaxlstReading, Traveller, read_manifests
 
 PEOPLE = frozenset({Schema.PERSON, Schema.UNKNOWN})
 """What a traveller can be on a list: a person, or a designation of unknown kind (organisations,
@@ -19,10 +19,20 @@ vessels and aircraft do not travel)."""
 
 
 def screen_manifests(
-    path: Path, screener: Screener, threshold: float, workers: int = 1, encoding: str | None = None
-) -> tuple[list[dict[str, Any]], int]:
-    """screen_travellers over the manifests of a PAXLST file."""
-    return screen_travellers(read_paxlst(path, encoding), screener, threshold, workers)
+    path: Path,
+    screener: Screener,
+    threshold: float,
+    workers: int = 1,
+    encoding: str | None = None,
+    strict: bool = False,
+) -> tuple[list[dict[str, Any]], PaxlstReading]:
+    """screen_travellers over every traveller of a PAXLST file that can be read, and what the
+    reading found; strict refuses the file at its first fault instead."""
+    reading = read_manifests(path, encoding)
+    if strict and reading.faults:
+        raise reading.faults[0]
+    rows, _count = screen_travellers(reading.manifests, screener, threshold, workers)
+    return rows, reading
 
 
 def screen_travellers(

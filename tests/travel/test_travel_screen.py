@@ -60,7 +60,9 @@ def test_travel_screen_names_each_listed_traveller_by_flight(tmp_path: Path) -> 
         reader = csv.DictReader(handle)
         rows = list(reader)
     assert tuple(reader.fieldnames or ()) == cli_travel.TRAVEL_COLUMNS
-    by_reference = {row["reference"]: row for row in rows}
+    assert rows[-1]["status"] == "summary"
+    assert rows[-1]["explanation"].startswith("3 travellers read, 3 screened, 0 skipped; 0 faults")
+    by_reference = {row["reference"]: row for row in rows if row["status"] == "hit"}
     assert set(by_reference) == {"QDi.905", "QDi.906"}  # not the third traveller
     timur = by_reference["QDi.905"]
     assert (timur["flight"], timur["birth_date"], timur["nationality"]) == (
@@ -77,7 +79,12 @@ def test_travel_screen_names_each_listed_traveller_by_flight(tmp_path: Path) -> 
     assert "3 travellers screened: 2 hits on 2 travellers" in result.output
     broken = tmp_path / "broken.edi"
     broken.write_text(MANIFEST.replace("UNT+26+M001'", "UNT+27+M001'"), encoding="utf-8")
-    refused = CliRunner().invoke(app, ["travel", "screen", str(broken)])
+    # A wrong count is a fault that does not stop the screening, unless --strict.
+    lenient = CliRunner().invoke(app, ["travel", "screen", str(broken)])
+    assert lenient.exit_code == 0
+    assert "3 travellers screened: 2 hits on 2 travellers" in lenient.output
+    assert "fault: " in lenient.output and "(UNT): the message counts 27" in lenient.output
+    refused = CliRunner().invoke(app, ["travel", "screen", "--strict", str(broken)])
     assert refused.exit_code == 2
     assert "UNT" in refused.output
 
@@ -147,7 +154,12 @@ def test_a_cyrillic_manifest_in_the_character_set_unb_names(tmp_path: Path) -> N
         "1988-02-01..1988-02-29",
     )
     manifest.write_bytes(text.replace("UNOE:4", "UNOA:4").encode("iso8859-5"))
-    refused = CliRunner().invoke(app, ["travel", "screen", str(manifest)])
+    # Bytes not valid in the declared set: each traveller is still screened, each fault named.
+    lenient = CliRunner().invoke(app, ["travel", "screen", str(manifest)])
+    assert lenient.exit_code == 0, lenient.output
+    assert "(NAD): byte 0x" in lenient.output and "is not valid in UNOA" in lenient.output
+    assert "3 travellers read, 3 screened, 0 skipped" in lenient.output
+    refused = CliRunner().invoke(app, ["travel", "screen", "--strict", str(manifest)])
     assert refused.exit_code == 2
     assert "kc901.edi" in refused.output
     args = ["travel", "screen", str(manifest), "--encoding", "iso8859-5", "--output", str(out)]
