@@ -402,6 +402,7 @@ def _split_runs(
     elements: list[list[str]] = [[]]
     current: list[str] = []
     started = False
+    content = False  # more than white space in the segment being read
 
     def partial_tag() -> str:
         return elements[0][0] if elements[0] else "".join(current)[:3]
@@ -415,8 +416,9 @@ def _split_runs(
                     continue
                 started = True
             current.append(ordinary.translate(dropped))
+            content = content or bool(ordinary.strip())
             continue
-        started = True
+        started = content = True
         if released is not None:
             current.append(released)
         elif separator is None:
@@ -436,8 +438,8 @@ def _split_runs(
             segment = _Segment(number, tag, elements[1:])
             if _tag_fault(path, segment, len(elements[0]), report):
                 segments.append(segment)
-            elements, current, started = [[]], [], False
-    if started:
+            elements, current, started, content = [[]], [], False, False
+    if started and content:
         _tail(path, segments, number + 1, partial_tag(), terminator, report, "".join(current))
     return segments
 
@@ -517,7 +519,7 @@ def _split_plain(
         if _tag_fault(path, segment, len(elements[0]), report):
             segments.append(segment)
     tail = _skip_blank(tail, service)
-    if tail:
+    if tail.strip():  # white space after the last segment is layout, even the reserved space
         cut = min((i for i in (tail.find(component), tail.find(element)) if i >= 0), default=-1)
         partial = tail[:cut] if cut >= 0 else tail[:3]
         partial = _reveal(partial) if hidden else partial
