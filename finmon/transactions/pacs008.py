@@ -83,12 +83,16 @@ def read_pacs008_file(path: Path, schema: Path | None = None) -> Reading:
             f"in namespace {found!r}, expected {NAMESPACE!r} or another version)"
         )
     where = schema or default_schema()
+    headers = _headers_by_ancestor(root)
+    # Document order of the headers and Documents, to pair each Document with its header.
+    wanted = {h for found in headers.values() for h in found} | set(documents)
+    order = {e: n for n, e in enumerate(root.iter()) if e in wanted}
     reading = Reading()
     many = len(documents) > 1
     for number, document in enumerate(documents, 1):
         label = f"{path}, message {number}" if many else str(path)
         try:
-            info = _message_info(path, root, document, where)
+            info = _message_info(path, root, document, where, headers, order)
         except InputError as exc:
             if not where.exists():
                 raise
@@ -131,11 +135,18 @@ def _ns(element: Any) -> str:
     return str(etree.QName(element).namespace)
 
 
-def _message_info(path: Path, root: Any, document: Any, where: Path) -> MessageInfo:
+def _message_info(
+    path: Path,
+    root: Any,
+    document: Any,
+    where: Path,
+    headers: dict[Any, list[Any]],
+    order: dict[Any, int],
+) -> MessageInfo:
     """The message's version, wrapper and header, after checking it against its schemas."""
     version = str(_version(document, MESSAGES))
     wrapper = "/".join(etree.QName(e).localname for e in reversed(list(document.iterancestors())))
-    header = _header_of(document)
+    header = _header_of(document, headers, order)
     checks = [_check(path, root, document, version, where)]
     info = MessageInfo(format=version, wrapper=wrapper or "none")
     if header is not None:
@@ -155,31 +166,26 @@ def _message_info(path: Path, root: Any, document: Any, where: Path) -> MessageI
     return info
 
 
-def _header_of(document: Any) -> Any:
-    """The head.001 AppHdr that goes with a Document: the nearest one before it among the
-    ancestors' other children (the same envelope), else the nearest one after it."""
+def _header_of(document: Any, headers: dict[Any, list[Any]], order: dict[Any, int]) -> Any:
+    """The head.001 AppHdr that goes with a Document: the nearest one before it within its
+    closest enclosing element that holds one (the same envelope), else the nearest after it.
+    `headers` gives the AppHdrs inside each element that holds any, in document order."""
+    place = order[document]
     for ancestor in document.iterancestors():
-        headers = [
-            e
-            for e in ancestor.iter("{*}AppHdr")
-            if _version(e, (HEADER,)) and not any(a is document for a in e.iterancestors())
-        ]
-        before = [e for e in headers if _precedes(e, document)]
-        if before:
-            return before[-1]
-        if headers:
-            return headers[0]
+        inside = headers.get(ancestor)
+        if inside:
+            before = [h for h in inside if order[h] < place]
+            return before[-1] if before else inside[0]
     return None
 
 
-def _precedes(first: Any, second: Any) -> bool:
-    # Document order: lxml gives each element a line; within a line, compare the tree walk.
-    for element in first.getroottree().iter():
-        if element is first:
-            return True
-        if element is second:
-            return False
-    return False
+def _headers_by_ancestor(root: Any) -> dict[Any, list[Any]]:
+    found: dict[Any, list[Any]] = {}
+    for header in root.iter("{*}AppHdr"):
+        if _version(header, (HEADER,)):
+            for ancestor in header.iterancestors():
+                found.setdefault(ancestor, []).append(header)
+    return found
 
 
 def _agent(header: Any, side: str) -> str | None:
