@@ -4,6 +4,7 @@ skipped and named while the rest of the file is read."""
 
 from __future__ import annotations
 
+import csv
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -137,3 +138,31 @@ def test_check_payment_decides_every_real_mt103_file(tmp_path: Path) -> None:
         assert len(rows) == count
         assert all(row["decision"] in ("allow", "hold") for row in rows)
         assert all(row["message"]["wrapper"] == wrapper for row in rows)
+
+
+def test_check_payment_holds_a_message_it_could_not_read_and_says_why(tmp_path: Path) -> None:
+    from finmon.store import load_list
+    from tests.store.workflow_data import fixture_designations, un_version
+
+    assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
+    broken = message("R-2").replace(":32A:261102EUR", ":32A:261399EUR")
+    path = write(tmp_path, "$".join([message("R-1"), broken, message("R-3")]))
+    out = tmp_path / "decisions.csv"
+    done = runner.invoke(app, ["check-payment", str(path), "--output", str(out)])
+    assert done.exit_code == 0, done.output
+    assert "2 payments checked" in done.stderr
+    assert "1 messages or transfers not read, held" in done.stderr
+    assert f"not read: {path}, message 2 (line 16)" in done.stderr.replace("\n", "")
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["transaction_id"], r["message"], r["wrapper"]) for r in rows[:2]] == [
+        ("R-1", "MT103", "RJE"),
+        ("R-3", "MT103", "RJE"),
+    ]
+    assert rows[2]["decision"] == "hold"
+    assert rows[2]["reasons"].startswith(f"not read, held for an analyst: {path}, message 2")
+    jsonl = tmp_path / "decisions.jsonl"
+    assert runner.invoke(app, ["check-payment", str(path), "--output", str(jsonl)]).exit_code == 0
+    last = json.loads(jsonl.read_text(encoding="utf-8").splitlines()[-1])
+    assert last["decision"] == "hold" and last["transaction_id"] is None
+    assert "'261399' is not a date" in last["reasons"][0]
