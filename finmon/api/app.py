@@ -54,7 +54,7 @@ from finmon.transactions import PartyInfo, Transaction
 from finmon.transactions.payments import check_payment
 from finmon.transactions.wire import Rates
 from finmon.travel.mrz import read_mrz
-from finmon.travel.paxlst import parse_paxlst
+from finmon.travel.paxlst import parse_manifests
 from finmon.travel.screening import screen_mrz, screen_travellers
 from finmon.web import error_page
 from finmon.web import router as web_router
@@ -275,6 +275,9 @@ class ManifestIn(BaseModel):
 
     manifest: str = Field(min_length=1, max_length=20_000_000)
     threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0)
+    strict: bool = False
+    """Refuse the manifest at its first fault (422) instead of screening every traveller that
+    can be read and listing each fault by segment."""
 
 
 class MrzIn(BaseModel):
@@ -388,9 +391,13 @@ def create_app(db: Database | None = None) -> FastAPI:
     def travel_screen(body: ManifestIn, _who: Screen) -> dict[str, Any]:
         """Screen every traveller of a PAXLST manifest (names, birth date, nationality,
         documents): one row per hit, as `finmon travel screen` writes them."""
-        manifests = parse_paxlst(body.manifest, pathlib.Path("manifest"))
-        rows, travellers = screen_travellers(manifests, screeners.get("default"), body.threshold)
-        return {"travellers": travellers, "hits": rows}
+        reading = parse_manifests(body.manifest, pathlib.Path("manifest"))
+        if body.strict and reading.faults:
+            raise reading.faults[0]
+        rows, travellers = screen_travellers(
+            reading.manifests, screeners.get("default"), body.threshold
+        )
+        return {"travellers": travellers, "hits": rows, **reading.to_dict()}
 
     @app.post("/travel/mrz", tags=["screening"])
     def travel_mrz(body: MrzIn, _who: Screen) -> dict[str, Any]:

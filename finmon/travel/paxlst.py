@@ -33,7 +33,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Literal, NamedTuple
+from typing import Any, ClassVar, Literal, NamedTuple
 
 from finmon.errors import InputError
 from finmon.model import BirthDate, Gender, Identifier, Party, Schema
@@ -165,6 +165,25 @@ class PaxlstReading:
         """How many travellers were read (all of them are screened)."""
         return sum(len(manifest.travellers) for manifest in self.manifests)
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the counts and each fault by segment (`skipped` for a traveller not read)."""
+        skipped = {id(fault) for fault in self.skipped}
+        return {
+            "travellers_read": self.travellers,
+            "travellers_screened": self.travellers,
+            "travellers_skipped": len(self.skipped),
+            "faults": [
+                {
+                    "segment": fault.segment,
+                    "tag": fault.tag,
+                    "fault": fault.detail,
+                    "traveller_skipped": id(fault) in skipped,
+                }
+                for fault in self.faults
+            ],
+            "summary": self.summary(),
+        }
+
     def summary(self) -> str:
         """How many travellers were read, screened and skipped, and the faults, in one line."""
         why = "; ".join(f"{f.place()}: {f.detail}" for f in self.skipped)
@@ -186,10 +205,21 @@ def read_manifests(
     identifier = _declared_identifier(path)
     codec = encoding or SYNTAX_ENCODINGS.get(identifier or "") or "utf-8-sig"
     text, bad = _decode_marking(path.read_bytes(), codec)
+    charset = f"{identifier or 'the declared character set'} (read as {codec})"
+    return _lenient(text, path, today, bad, charset)
+
+
+def parse_manifests(text: str, name: Path, today: dt.date | None = None) -> PaxlstReading:
+    """read_manifests of a PAXLST interchange given as text; faults name it `name`."""
+    return _lenient(text, name, today, [], "")
+
+
+def _lenient(
+    text: str, path: Path, today: dt.date | None, bad: list[bytes], charset: str
+) -> PaxlstReading:
     faults: list[SegmentFault] = []
     segments = _split(path, _without_leading_space(text), faults.append)
     if bad:
-        charset = f"{identifier or 'the declared character set'} (read as {codec})"
         _undecodable(path, segments, bad, charset, faults.append)
     if not segments:
         raise InputError(f"{path}: empty file, not a PAXLST interchange")

@@ -112,7 +112,12 @@ def test_post_travel_screen_answers_the_same_rows() -> None:
         assert sorted(hit["reference"] for hit in body["hits"]) == ["QDi.905", "QDi.906"]
         assert {hit["flight"] for hit in body["hits"]} == {"KC901"}
         broken = MANIFEST.replace("UNT+26+M001'", "UNT+27+M001'")
-        refused = client.post("/travel/screen", json={"manifest": broken}, headers=headers)
+        lenient = client.post("/travel/screen", json={"manifest": broken}, headers=headers)
+        assert lenient.status_code == 200, lenient.text
+        assert lenient.json()["travellers_read"] == 3 and len(lenient.json()["hits"]) == 2
+        assert [(f["segment"], f["tag"]) for f in lenient.json()["faults"]] == [(28, "UNT")]
+        strict = {"manifest": broken, "strict": True}
+        refused = client.post("/travel/screen", json=strict, headers=headers)
         assert refused.status_code == 422
         assert "segment" in refused.json()["detail"] and "(UNT)" in refused.json()["detail"]
 
