@@ -96,6 +96,11 @@ class MessageInfo:
     created: str | None = None
     checked: str = ""
     """How the message was checked: against which schema, or by structural checks only."""
+    instructed_amount: str | None = None
+    """The amount the originator instructed, before charges and conversion: `EUR 1500.50`
+    (pacs.008 InstdAmt, MT 33B)."""
+    charges: str | None = None
+    """Who bears the charges: pacs.008 ChrgBr (DEBT, CRED, SHAR, SLEV), MT 71A (OUR, BEN, SHA)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, as it appears in the decision and the stored record."""
@@ -108,6 +113,8 @@ class MessageInfo:
             "message_id": self.message_id,
             "created": self.created,
             "checked": self.checked,
+            "instructed_amount": self.instructed_amount,
+            "charges": self.charges,
         }
 
 

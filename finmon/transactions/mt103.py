@@ -10,7 +10,8 @@ cannot be read is skipped, named by its number and line, and the rest of the fil
 starts with `:NN[A-Z]:` at the start of a line and runs until the next tag. Read: 20 (reference,
 also the id), 32A (value date, currency, amount with a decimal comma), 50A/50F/50K (ordering
 customer), 52A (ordering institution), 57A (account-with institution), 59/59A/59F (beneficiary),
-70 (remittance information, else 72); others (23B, 33B, 71A, ...) are not needed and not read.
+70 (remittance information, else 72), 33B (instructed amount) and 71A (charges), kept with the
+message; others (23B, 13C, 53A, ...) are not needed and not read.
 A message says nothing of the time of day: the timestamp is the value date at 00:00 UTC.
 
 Option F (50F, 59F) is what FATF R.16 asks for: an account or party identifier line, then
@@ -260,7 +261,7 @@ def _transaction(path: Path, number: int, message: _Message, framing: str) -> Tr
     originator.bank = _agent(message.get("52A"))
     target.bank = _agent(message.get("57A"))
     remittance = message.get("70") or message.get("72")
-    return Transaction(
+    transaction = Transaction(
         id=reference.text(""),
         timestamp=when,
         amount=amount,
@@ -273,6 +274,15 @@ def _transaction(path: Path, number: int, message: _Message, framing: str) -> Tr
         source=where,
         message=_info(message, kind, framing),
     )
+    instructed, charges = message.get("33B"), message.get("71A")
+    if instructed is not None and transaction.message is not None:
+        text = instructed.text("")
+        amount_text = text[3:].replace(",", ".")
+        shown = f"{text[:3]} {amount_text}" if _AMOUNT.fullmatch(text[3:]) else text
+        transaction.message.instructed_amount = shown
+    if charges is not None and transaction.message is not None:
+        transaction.message.charges = charges.text("") or None
+    return transaction
 
 
 def _value(where: str, text: str) -> tuple[dt.datetime, str, Decimal]:

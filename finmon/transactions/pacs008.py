@@ -350,9 +350,13 @@ def _transaction(label: str, number: int, tx: Any, info: MessageInfo) -> Transac
     remittance = [
         " ".join((u.text or "").split()) for u in parties.iterfind(_steps("RmtInf/Ustrd"))
     ]
-    message = info
+    message = MessageInfo(**info.to_dict())  # each transfer its own: amounts differ
     if underlying is not None and info.format.startswith("pacs.009"):
-        message = MessageInfo(**{**info.to_dict(), "format": info.format + " COV"})
+        message.format = info.format + " COV"
+    instructed = parties.find("{*}InstdAmt")
+    if instructed is not None and instructed.text:
+        message.instructed_amount = f"{instructed.get('Ccy')} {instructed.text.strip()}"
+    message.charges = _text(parties, "ChrgBr") or _text(tx, "ChrgBr")
     return Transaction(
         id=identifier,
         timestamp=when,

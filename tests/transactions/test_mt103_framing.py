@@ -58,6 +58,7 @@ def test_dos_pcc_framing_with_acknowledgements_in_front(tmp_path: Path) -> None:
         "KCJBKZKXXXX",
         "2026-11-02T10:31",
     )
+    assert (info.instructed_amount, info.charges) == ("EUR 1500.50", "SHA")
     assert "2 acknowledgements read with their messages" in reading.summary()
 
 

@@ -247,6 +247,7 @@ def test_every_real_pacs008_file_is_read(
     assert (info.format, info.wrapper, info.sender) == (version, wrapper, sender)
     assert f"{version}: valid against {version}.xsd" in info.checked
     if wrapper != "none":
+        assert (info.instructed_amount, info.charges) == ("USD 5000", "SHAR")
         assert info.header == "head.001.001.01"
         assert "head.001.001.01: no schema at hand, structural checks only" in info.checked
 
