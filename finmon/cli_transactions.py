@@ -35,7 +35,11 @@ DECISION_COLUMNS = (
 def check_payment_command(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(help="Payments: canonical .csv/.parquet, pacs.008 .xml or MT103.")
+        Path,
+        typer.Argument(
+            help="Payments: canonical .csv/.parquet, pacs.008/pacs.009 XML (bare or in an "
+            "envelope) or MT103/MT202 COV (FIN, RJE or DOS-PCC)."
+        ),
     ],
     format: Annotated[
         str | None,
@@ -56,7 +60,8 @@ def check_payment_command(
     ] = None,
 ) -> None:
     """Allow or hold each payment of a file: both parties screened against every loaded list,
-    and the originator and beneficiary information checked as FATF R.16 asks."""
+    and the originator and beneficiary information checked as FATF R.16 asks. A message that
+    cannot be read is held, saying why, and the others are still checked."""
     _acting(ctx, Action.SCREEN)
     from finmon.screening.screener import heap_frozen
     from finmon.settings import load_settings

@@ -9,8 +9,8 @@ from finmon.lists.reading import read_head
 from finmon.transactions.model import Reading, Transaction
 
 FORMATS = ("csv", "parquet", "pacs008", "mt103", "amlsim")
-"""Formats `--format` accepts: the canonical CSV and Parquet layouts, ISO 20022 pacs.008 XML,
-SWIFT MT103 text, and the AMLSim transactions CSV."""
+"""Formats `--format` accepts: the canonical CSV and Parquet layouts, ISO 20022 pacs.008 (and
+pacs.009) XML, SWIFT MT103 (and MT202 COV) text, and the AMLSim transactions CSV."""
 
 
 def detect_format(path: Path) -> str:
