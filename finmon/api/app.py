@@ -392,8 +392,8 @@ def create_app(db: Database | None = None) -> FastAPI:
         """Screen every traveller of a PAXLST manifest (names, birth date, nationality,
         documents): one row per hit, as `finmon travel screen` writes them."""
         reading = parse_manifests(body.manifest, pathlib.Path("manifest"))
-        if body.strict and reading.faults:
-            raise reading.faults[0]
+        if body.strict and reading.first is not None:
+            raise reading.first
         rows, travellers = screen_travellers(
             reading.manifests, screeners.get("default"), body.threshold
         )

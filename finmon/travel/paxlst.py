@@ -37,7 +37,6 @@ from typing import Any, ClassVar, Literal, NamedTuple
 
 from finmon.errors import InputError
 from finmon.model import BirthDate, Gender, Identifier, Party, Schema
-from finmon.screening.inputs import decoded_lines
 from finmon.travel.birth import birth_interval, yymmdd_form
 from finmon.travel.mrz import icao_state
 
@@ -145,10 +144,10 @@ def read_paxlst(
     Cyrillic ...; UTF-8 for UNOA, UNOB, UNOW and UNOY, of which ASCII is a part) unless one is
     given. today decides the century of a two-digit birth year (the latest one not in the
     future)."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    text = "".join(decoded_lines(path, encoding or _declared_encoding(path)))
-    return parse_paxlst(text, path, today)
+    reading = read_manifests(path, encoding, today)
+    if reading.first is not None:
+        raise reading.first
+    return reading.manifests
 
 
 @dataclass(slots=True)
@@ -158,7 +157,10 @@ class PaxlstReading:
 
     manifests: list[Manifest]
     faults: list[SegmentFault]
+    """Every fault, in segment order."""
     skipped: list[SegmentFault]
+    first: SegmentFault | None = None
+    """The fault a strict reading refuses the file for (the first it meets)."""
 
     @property
     def travellers(self) -> int:
@@ -217,16 +219,19 @@ def parse_manifests(text: str, name: Path, today: dt.date | None = None) -> Paxl
 def _lenient(
     text: str, path: Path, today: dt.date | None, bad: list[bytes], charset: str
 ) -> PaxlstReading:
-    faults: list[SegmentFault] = []
-    segments = _split(path, _without_leading_space(text), faults.append)
+    split: list[SegmentFault] = []
+    segments = _split(path, _without_leading_space(text), split.append)
+    undecodable: list[SegmentFault] = []
     if bad:
-        _undecodable(path, segments, bad, charset, faults.append)
+        _undecodable(path, segments, bad, charset, undecodable.append)
+    # The first fault as a strict reading meets it: bytes, then segments, then their order.
+    found = undecodable + split
     if not segments:
-        raise InputError(f"{path}: empty file, not a PAXLST interchange")
-    reader = _Reader(path, today or dt.date.today(), faults.append)
+        raise found[0] if found else InputError(f"{path}: empty file, not a PAXLST interchange")
+    reader = _Reader(path, today or dt.date.today(), found.append)
     manifests = reader.read(segments)
-    faults.sort(key=lambda fault: fault.segment)
-    return PaxlstReading(manifests, faults, reader.skipped)
+    first = found[0] if found else None
+    return PaxlstReading(manifests, sorted(found, key=lambda f: f.segment), reader.skipped, first)
 
 
 _MARK = "\ufffd"
@@ -261,9 +266,8 @@ def _undecodable(
         marks = sum(part.count(_MARK) for element in segment.elements for part in element)
         if marks:
             shown = ", ".join("0x" + next(pending, b"").hex() for _ in range(marks))
-            report(
-                _fail(path, segment.number, segment.tag, f"byte {shown} is not valid in {charset}")
-            )
+            problem = f"byte {shown} is not valid in {charset}; --encoding names another"
+            report(_fail(path, segment.number, segment.tag, problem))
 
 
 def _without_leading_space(text: str) -> str:
@@ -283,12 +287,6 @@ SYNTAX_ENCODINGS = {
     "UNOK": "iso8859-9",
 }
 """EDIFACT syntax identifiers (UNB S001) of single-byte character sets, with their codecs."""
-
-
-def _declared_encoding(path: Path) -> str | None:
-    """The codec of the syntax identifier in the file's UNB, None for UTF-8 and its subsets (or
-    when the head of the file holds no UNB: the reader then says what is wrong)."""
-    return SYNTAX_ENCODINGS.get(_declared_identifier(path) or "")
 
 
 def _declared_identifier(path: Path) -> str | None:

@@ -29,8 +29,8 @@ def screen_manifests(
     """screen_travellers over every traveller of a PAXLST file that can be read, and what the
     reading found; strict refuses the file at its first fault instead."""
     reading = read_manifests(path, encoding)
-    if strict and reading.faults:
-        raise reading.faults[0]
+    if strict and reading.first is not None:
+        raise reading.first
     rows, _count = screen_travellers(reading.manifests, screener, threshold, workers)
     return rows, reading
 

@@ -90,7 +90,8 @@ def test_a_byte_not_valid_in_the_declared_set_is_named_by_its_segment(tmp_path: 
     reading = read_manifests(path, today=TODAY)
     assert reading.travellers == 5
     assert [f"{f.place()}: {f.detail}" for f in reading.faults] == [
-        "segment 37 (NAD): byte 0x87 is not valid in UNOA (read as utf-8-sig)"
+        "segment 37 (NAD): byte 0x87 is not valid in UNOA (read as utf-8-sig); --encoding names "
+        "another"
     ]
     with pytest.raises(InputError, match="byte 0x87"):
         read_paxlst(path, today=TODAY)
