@@ -1,38 +1,103 @@
-"""The append-only audit log: every row carries the sha256 of the previous row's hash plus its own
-fields, so an edited, deleted or reordered row breaks the chain at that row."""
+"""The append-only audit log, anchored outside the database it protects.
+
+Every row carries the previous row's hash and an HMAC-SHA256, under a key held on the application
+host (finmon.store.audit_anchor), over that hash and the row's own fields: an edited, deleted or
+reordered row breaks the chain at that row, and nobody without the key can append a row or
+re-chain the log. After every committed write that appended rows, a checkpoint of the head goes to
+a file beside the key, so a cut tail or an emptied table shows too. Rows written before revision
+0011 keep their plain sha256 links; the first keyed row's HMAC covers the last of them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session, SessionTransaction
 
+from finmon.errors import StoreError
+from finmon.store.audit_anchor import (
+    AuditKey,
+    CheckpointFile,
+    checkpoint_file,
+    key_file,
+    key_source,
+    load_key,
+    read_checkpoints,
+    write_checkpoint,
+)
 from finmon.store.engine import Database, default_database
+from finmon.store.migrations import append_only
 from finmon.store.models import AuditEntry, as_utc, utc_now
 
 GENESIS = "0" * 64
 
+_HEAD = "finmon_audit_head"
+_LISTENING = "finmon_audit_listening"
+_MAX_LISTED = 20
+"""Problems of one kind listed row by row before the rest are counted."""
+
+
+@dataclass(slots=True, frozen=True)
+class AuditProblem:
+    """One thing verify found wrong, and the row it is about when there is one."""
+
+    kind: str
+    """edited, deleted, reordered, forged, rechained, tail_deleted, emptied, checkpoints, key or
+    triggers."""
+    message: str
+    row_id: int | None = None
+
 
 @dataclass(slots=True, frozen=True)
 class AuditReport:
-    """The outcome of verify_audit: ok, or the first broken row and what happened to it."""
+    """The outcome of verify_audit: the chain's length and head, and every problem found."""
 
     rows: int
     head: str
-    row_id: int | None = None
-    problem: str | None = None
-    kind: str | None = None
-    """"edited", "deleted" or "reordered" when the chain is broken."""
+    problems: tuple[AuditProblem, ...] = ()
+    checkpoint_row: int | None = None
+    """The head row id of the newest checkpoint that verified, if any."""
 
     @property
     def ok(self) -> bool:
-        """True when the chain is intact."""
-        return self.problem is None
+        """True when nothing is wrong."""
+        return not self.problems
+
+    @property
+    def problem(self) -> str | None:
+        """The first problem's message."""
+        return self.problems[0].message if self.problems else None
+
+    @property
+    def kind(self) -> str | None:
+        """The first problem's kind."""
+        return self.problems[0].kind if self.problems else None
+
+    @property
+    def row_id(self) -> int | None:
+        """The row the first problem is about."""
+        return self.problems[0].row_id if self.problems else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as the API gives it."""
+        return {
+            "ok": self.ok,
+            "rows": self.rows,
+            "head": self.head,
+            "checkpoint_row": self.checkpoint_row,
+            "row_id": self.row_id,
+            "kind": self.kind,
+            "problem": self.problem,
+            "problems": [
+                {"kind": p.kind, "message": p.message, "row_id": p.row_id} for p in self.problems
+            ],
+        }
 
 
 def append_audit(
@@ -46,7 +111,12 @@ def append_audit(
     reason: str | None = None,
 ) -> AuditEntry:
     """Add one row to the chain; call inside Database.write() so no other row slips in between."""
-    last = session.scalars(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    last = session.execute(
+        select(AuditEntry.hash, AuditEntry.seq, AuditEntry.key_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    key = _writing_key(None if last is None else last.key_id)
     entry = AuditEntry(
         at=utc_now(),
         actor=actor,
@@ -55,35 +125,56 @@ def append_audit(
         before=_plain(before),
         after=_plain(after),
         reason=reason,
-        prev_hash=last or GENESIS,
+        prev_hash=GENESIS if last is None else last.hash,
+        key_id=key.id,
+        seq=_next_seq(session, None if last is None else last.seq),
     )
-    entry.hash = row_hash(entry)
+    entry.hash = keyed_hash(entry, key)
     session.add(entry)
     session.flush()
+    _checkpoint_after_commit(session, entry, key)
     return entry
 
 
+def keyed_hash(entry: AuditEntry, key: AuditKey) -> str:
+    """HMAC-SHA256 over the previous hash, the row's position and its own fields."""
+    return key.mac(_keyed_message(entry))
+
+
 def row_hash(entry: AuditEntry) -> str:
-    """sha256 over the previous hash and a canonical JSON of the row's own fields."""
+    """sha256 over the previous hash and a canonical JSON of the row's own fields: rows written
+    before revision 0011."""
     fields = {"at": _canonical_time(entry.at), **_own_fields(entry)}
-    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(f"{entry.prev_hash}\n{canonical}".encode()).hexdigest()
+    return hashlib.sha256(f"{entry.prev_hash}\n{_canonical(fields)}".encode()).hexdigest()
 
 
 def verify_audit(db: Database | None = None) -> AuditReport:
-    """Walk the chain in id order and name the first row that was edited, deleted or reordered."""
+    """Check the chain, its key and its checkpoints; put back damaged guard triggers.
+
+    Every problem is named: an edited, deleted or reordered row, rows forged or re-chained without
+    the key, a cut tail or an emptied table, a missing or altered checkpoint file, a missing or
+    replaced key, and guard triggers that were missing (they are recreated).
+    """
     db = db or default_database()
+    problems = _restore_guards(db)
+    key = load_key(create=False)
+    # The checkpoints are read before the rows: each describes rows committed before it was
+    # written, so the rows read afterwards include them.
+    checkpoints = read_checkpoints(key)
     with db.read() as session:
         entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
-    known = {entry.hash for entry in entries}
-    expected = GENESIS
-    for entry in entries:
-        broken = _check_row(entry, expected, known)
-        if broken:
-            kind, problem = broken
-            return AuditReport(len(entries), expected, entry.id, problem, kind)
-        expected = entry.hash
-    return AuditReport(len(entries), expected)
+    if entries and not checkpoints.exists:
+        checkpoints = read_checkpoints(key)  # the very first write may have just committed
+    found = [
+        *_chain_problems(entries, key, _unkeyed_limit(checkpoints)),
+        *_checkpoint_problems(checkpoints, entries),
+        *_key_problems(key, entries, checkpoints),
+        *problems,
+    ]
+    found.sort(key=lambda p: (p.row_id is None, p.row_id or 0))
+    head = entries[-1].hash if entries else GENESIS
+    newest = max(checkpoints.checkpoints, key=lambda c: c.rows, default=None)
+    return AuditReport(len(entries), head, tuple(found), newest.row_id if newest else None)
 
 
 def audit_rows(
@@ -105,14 +196,267 @@ def audit_rows(
         ]
 
 
-def _check_row(entry: AuditEntry, expected: str, known: set[str]) -> tuple[str, str] | None:
-    if entry.prev_hash != expected:
-        if entry.prev_hash in known or entry.prev_hash == GENESIS:
-            return "reordered", f"row {entry.id} is out of order: it follows a different row"
-        return "deleted", f"row {entry.id}: the row before it is missing (deleted or rewritten)"
+def _writing_key(last_key_id: str | None) -> AuditKey:
+    # A new key is made only for an empty log or one whose rows all predate the key; losing or
+    # replacing the key of a keyed log stops audited writes until it is restored.
+    key = load_key(create=last_key_id is None)
+    if key is None:
+        raise StoreError(
+            f"{key_source()} is missing, but the audit log was written under key id "
+            f"{last_key_id}: restore it from its backup before anything more is audited"
+        )
+    if last_key_id is not None and key.id != last_key_id:
+        raise StoreError(
+            f"{key.source} holds key id {key.id}, but the audit log was written under key id "
+            f"{last_key_id}: restore the original key before anything more is audited"
+        )
+    return key
+
+
+def _next_seq(session: Session, last_seq: int | None) -> int:
+    if last_seq is not None:
+        return last_seq + 1
+    # The first keyed row after rows without positions counts them, once.
+    return int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0) + 1
+
+
+def _checkpoint_after_commit(session: Session, entry: AuditEntry, key: AuditKey) -> None:
+    # The checkpoint is written only once the rows are committed, so it never names a row that a
+    # rollback took back; a crash between commit and checkpoint leaves an older, still true one.
+    session.info[_HEAD] = (key, entry.id, entry.hash, entry.seq)
+    if not session.info.get(_LISTENING):
+        session.info[_LISTENING] = True
+        event.listen(session, "after_commit", _write_head)
+        event.listen(session, "after_soft_rollback", _forget_head)
+
+
+def _write_head(session: Session) -> None:
+    head = session.info.pop(_HEAD, None)
+    if head is not None:
+        key, row_id, hash, seq = head
+        write_checkpoint(key, row_id=row_id, hash=hash, rows=seq, scheme="hmac")
+
+
+def _forget_head(session: Session, _previous: SessionTransaction) -> None:
+    session.info.pop(_HEAD, None)
+
+
+def _restore_guards(db: Database) -> list[AuditProblem]:
+    with db.read() as session:
+        if not append_only.damaged_guards(session.connection()):
+            return []
+    with db.write() as session:
+        damaged = append_only.damaged_guards(session.connection())
+        if damaged:
+            append_only.restore_guards(session.connection(), damaged)
+    if not damaged:
+        return []
+    names = ", ".join(damaged)
+    message = f"guard triggers on audit_log were missing or altered ({names}); recreated now"
+    return [AuditProblem("triggers", message)]
+
+
+def _unkeyed_limit(checkpoints: CheckpointFile) -> int | None:
+    # Plain sha256 rows are genuine only up to the head that revision 0011 checkpointed; with no
+    # checkpoint to tell, only "no plain row after a keyed one" can be checked.
+    if not checkpoints.checkpoints:
+        return None
+    return max((c.row_id for c in checkpoints.checkpoints if c.scheme == "sha256"), default=0)
+
+
+def _chain_problems(
+    entries: list[AuditEntry], key: AuditKey | None, unkeyed_limit: int | None
+) -> list[AuditProblem]:
+    problems: list[AuditProblem] = []
+    known = {entry.hash for entry in entries}
+    expected = GENESIS
+    keyed: list[AuditEntry] = []
+    mismatched: list[AuditEntry] = []
+    for entry in entries:
+        link = _link_problem(entry, expected, known)
+        if link:
+            problems.append(link)
+        if entry.key_id is None:
+            problems.extend(_unkeyed_problem(entry, bool(keyed), unkeyed_limit))
+        else:
+            keyed.append(entry)
+            if key is not None and entry.key_id == key.id:
+                if not hmac.compare_digest(keyed_hash(entry, key), entry.hash):
+                    mismatched.append(entry)
+        expected = entry.hash
+    return problems[:_MAX_LISTED] + _hmac_problems(keyed, mismatched)
+
+
+def _link_problem(entry: AuditEntry, expected: str, known: set[str]) -> AuditProblem | None:
+    if entry.prev_hash == expected:
+        return None
+    if entry.prev_hash in known or entry.prev_hash == GENESIS:
+        message = f"row {entry.id} is out of order: it follows a different row"
+        return AuditProblem("reordered", message, entry.id)
+    message = f"row {entry.id}: the row before it is missing (deleted or rewritten)"
+    return AuditProblem("deleted", message, entry.id)
+
+
+def _unkeyed_problem(
+    entry: AuditEntry, after_keyed: bool, unkeyed_limit: int | None
+) -> list[AuditProblem]:
+    if after_keyed or (unkeyed_limit is not None and entry.id > unkeyed_limit):
+        message = (
+            f"row {entry.id} has a plain sha256 hash where only HMAC'd rows may stand: "
+            "forged by someone without the audit key"
+        )
+        return [AuditProblem("forged", message, entry.id)]
     if row_hash(entry) != entry.hash:
-        return "edited", f"row {entry.id} was edited after it was written: its hash does not match"
-    return None
+        message = f"row {entry.id} was edited after it was written: its hash does not match"
+        return [AuditProblem("edited", message, entry.id)]
+    return []
+
+
+def _hmac_problems(keyed: list[AuditEntry], mismatched: list[AuditEntry]) -> list[AuditProblem]:
+    if not mismatched:
+        return []
+    if len(keyed) > 1 and len(mismatched) == len(keyed):
+        first, last = keyed[0], keyed[-1]
+        message = (
+            f"no keyed row carries a valid HMAC (rows {first.id} to {last.id}): the chain was "
+            "re-chained without the audit key"
+        )
+        return [AuditProblem("rechained", message, first.id)]
+    problems = []
+    for entry in mismatched[:_MAX_LISTED]:
+        if entry.hash in {row_hash(entry), _unkeyed_hash(entry)}:
+            message = (
+                f"row {entry.id} has a hash computed without the audit key: appended or "
+                "rewritten by someone who does not hold it (forged)"
+            )
+            problems.append(AuditProblem("forged", message, entry.id))
+        else:
+            message = (
+                f"row {entry.id} was edited after it was written (or written without the audit "
+                "key): its HMAC does not match"
+            )
+            problems.append(AuditProblem("edited", message, entry.id))
+    if len(mismatched) > _MAX_LISTED:
+        rest = len(mismatched) - _MAX_LISTED
+        message = f"{rest} more rows after row {mismatched[_MAX_LISTED - 1].id} fail their HMAC"
+        problems.append(AuditProblem("edited", message, mismatched[_MAX_LISTED].id))
+    return problems
+
+
+def _checkpoint_problems(file: CheckpointFile, entries: list[AuditEntry]) -> list[AuditProblem]:
+    if not file.exists:
+        if entries or key_file().exists():
+            message = (
+                f"checkpoint file {file.path} is missing: a cut tail or an emptied table "
+                "cannot be ruled out"
+            )
+            return [AuditProblem("checkpoints", message)]
+        return []
+    problems = _bad_lines(file)
+    if not file.checkpoints:
+        if entries and not problems:
+            message = f"checkpoint file {file.path} holds no checkpoint of the {len(entries)} rows"
+            problems.append(AuditProblem("checkpoints", message))
+        return problems
+    return problems + _head_problems(file, entries)
+
+
+def _bad_lines(file: CheckpointFile) -> list[AuditProblem]:
+    problems = []
+    if file.bad_lines:
+        message = (
+            f"checkpoint file {file.path}: line {_numbers(file.bad_lines)} altered (its HMAC "
+            "does not match)"
+        )
+        problems.append(AuditProblem("checkpoints", message))
+    if file.foreign_lines:
+        message = (
+            f"checkpoint file {file.path}: line {_numbers(file.foreign_lines)} written under "
+            f"another audit key than {key_source()}"
+        )
+        problems.append(AuditProblem("checkpoints", message))
+    return problems
+
+
+def _head_problems(file: CheckpointFile, entries: list[AuditEntry]) -> list[AuditProblem]:
+    head = max(file.checkpoints, key=lambda c: (c.rows, c.row_id))
+    said = f"the checkpoint of {head.at} (line {head.line} of {file.path})"
+    if not entries:
+        message = (
+            f"the audit table is empty, but {said} recorded {head.rows} rows up to row "
+            f"{head.row_id}: the table was emptied"
+        )
+        return [AuditProblem("emptied", message, head.row_id)]
+    positions = {entry.id: (number, entry) for number, entry in enumerate(entries, 1)}
+    last = entries[-1]
+    problems = []
+    if head.row_id > last.id:
+        message = (
+            f"the table ends at row {last.id} ({len(entries)} rows), but {said} recorded row "
+            f"{head.row_id} as the head of {head.rows} rows: the tail was deleted"
+        )
+        problems.append(AuditProblem("tail_deleted", message, head.row_id))
+    elif head.row_id in positions and positions[head.row_id][0] != head.rows:
+        message = (
+            f"row {head.row_id} was row {head.rows} of the chain at {said}, but is row "
+            f"{positions[head.row_id][0]} now: rows were deleted or inserted before it"
+        )
+        problems.append(AuditProblem("deleted", message, head.row_id))
+    for checkpoint in file.checkpoints:
+        found = positions.get(checkpoint.row_id)
+        if checkpoint.row_id > last.id:
+            continue  # part of the deleted tail, reported above
+        if found is None:
+            message = f"row {checkpoint.row_id}, recorded by checkpoint line {checkpoint.line}, is missing"
+            problems.append(AuditProblem("deleted", message, checkpoint.row_id))
+        elif found[1].hash != checkpoint.hash:
+            message = (
+                f"row {checkpoint.row_id} is not the row checkpoint line {checkpoint.line} "
+                "recorded: its hash differs (rewritten or re-chained)"
+            )
+            problems.append(AuditProblem("rechained", message, checkpoint.row_id))
+        if len(problems) >= _MAX_LISTED:
+            break
+    return problems
+
+
+def _key_problems(
+    key: AuditKey | None, entries: list[AuditEntry], file: CheckpointFile
+) -> list[AuditProblem]:
+    keyed = [entry for entry in entries if entry.key_id is not None]
+    if key is None:
+        if not keyed and not file.checkpoints:
+            return []
+        message = (
+            f"{key_source()} is missing: {len(keyed)} keyed rows and the checkpoints cannot be "
+            "checked; restore it from its backup (verify never makes a new one)"
+        )
+        return [AuditProblem("key", message)]
+    foreign = [entry for entry in keyed if entry.key_id != key.id]
+    if not foreign:
+        return []
+    ids = sorted({str(entry.key_id) for entry in foreign})
+    message = (
+        f"{key.source} holds key id {key.id}, but {len(foreign)} rows (from row "
+        f"{foreign[0].id}) were written under key id {', '.join(ids)}: the key was replaced, "
+        "or those rows were forged"
+    )
+    return [AuditProblem("key", message, foreign[0].id)]
+
+
+def _numbers(lines: tuple[int, ...]) -> str:
+    shown = ", ".join(str(line) for line in lines[:_MAX_LISTED])
+    return shown if len(lines) <= _MAX_LISTED else f"{shown} and {len(lines) - _MAX_LISTED} more"
+
+
+def _keyed_message(entry: AuditEntry) -> str:
+    fields = {"at": _canonical_time(entry.at), "seq": entry.seq, **_own_fields(entry)}
+    return f"{entry.prev_hash}\n{_canonical(fields)}"
+
+
+def _unkeyed_hash(entry: AuditEntry) -> str:
+    # What someone without the key would most likely compute: the same message, plain sha256.
+    return hashlib.sha256(_keyed_message(entry).encode()).hexdigest()
 
 
 def _own_fields(entry: AuditEntry) -> dict[str, Any]:
@@ -125,6 +469,10 @@ def _own_fields(entry: AuditEntry) -> dict[str, Any]:
         "after": entry.after,
         "reason": entry.reason,
     }
+
+
+def _canonical(fields: dict[str, Any]) -> str:
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _canonical_time(value: dt.datetime) -> str:
