@@ -240,9 +240,8 @@ def audit_verify() -> None:
         checkpoint = f", checkpoint at row {report.checkpoint_row}" if report.checkpoint_row else ""
         out.print(f"audit log intact: {report.rows} rows, head {report.head}{checkpoint}")
         return
-    err.print(f"audit log BROKEN: {len(report.problems)} problem(s)", markup=False)
     for problem in report.problems:
-        err.print(f"- {problem.kind}: {problem.message}", markup=False)
+        err.print(f"audit log BROKEN ({problem.kind}): {problem.message}", markup=False)
     raise typer.Exit(1)
 
 

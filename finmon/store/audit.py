@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session, SessionTransaction
 from finmon.errors import StoreError
 from finmon.store.audit_anchor import (
     AuditKey,
+    Checkpoint,
     CheckpointFile,
-    checkpoint_file,
     key_file,
     key_source,
     load_key,
@@ -165,15 +165,15 @@ def verify_audit(db: Database | None = None) -> AuditReport:
         entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
     if entries and not checkpoints.exists:
         checkpoints = read_checkpoints(key)  # the very first write may have just committed
+    newest = max(checkpoints.checkpoints, key=lambda c: c.rows, default=None)
     found = [
-        *_chain_problems(entries, key, _unkeyed_limit(checkpoints)),
+        *_chain_problems(entries, key, _unkeyed_limit(checkpoints), newest),
         *_checkpoint_problems(checkpoints, entries),
         *_key_problems(key, entries, checkpoints),
         *problems,
     ]
     found.sort(key=lambda p: (p.row_id is None, p.row_id or 0))
     head = entries[-1].hash if entries else GENESIS
-    newest = max(checkpoints.checkpoints, key=lambda c: c.rows, default=None)
     return AuditReport(len(entries), head, tuple(found), newest.row_id if newest else None)
 
 
@@ -265,7 +265,10 @@ def _unkeyed_limit(checkpoints: CheckpointFile) -> int | None:
 
 
 def _chain_problems(
-    entries: list[AuditEntry], key: AuditKey | None, unkeyed_limit: int | None
+    entries: list[AuditEntry],
+    key: AuditKey | None,
+    unkeyed_limit: int | None,
+    newest: Checkpoint | None,
 ) -> list[AuditProblem]:
     problems: list[AuditProblem] = []
     known = {entry.hash for entry in entries}
@@ -280,11 +283,16 @@ def _chain_problems(
             problems.extend(_unkeyed_problem(entry, bool(keyed), unkeyed_limit))
         else:
             keyed.append(entry)
-            if key is not None and entry.key_id == key.id:
-                if not hmac.compare_digest(keyed_hash(entry, key), entry.hash):
-                    mismatched.append(entry)
+            checkable = key is not None and entry.key_id == key.id
+            if checkable and not _hmac_matches(entry, key):
+                mismatched.append(entry)
         expected = entry.hash
-    return problems[:_MAX_LISTED] + _hmac_problems(keyed, mismatched)
+    appended_after = newest.row_id if newest else 0
+    return problems[:_MAX_LISTED] + _hmac_problems(keyed, mismatched, appended_after)
+
+
+def _hmac_matches(entry: AuditEntry, key: AuditKey | None) -> bool:
+    return key is not None and hmac.compare_digest(keyed_hash(entry, key), entry.hash)
 
 
 def _link_problem(entry: AuditEntry, expected: str, known: set[str]) -> AuditProblem | None:
@@ -312,7 +320,9 @@ def _unkeyed_problem(
     return []
 
 
-def _hmac_problems(keyed: list[AuditEntry], mismatched: list[AuditEntry]) -> list[AuditProblem]:
+def _hmac_problems(
+    keyed: list[AuditEntry], mismatched: list[AuditEntry], appended_after: int
+) -> list[AuditProblem]:
     if not mismatched:
         return []
     if len(keyed) > 1 and len(mismatched) == len(keyed):
@@ -322,25 +332,25 @@ def _hmac_problems(keyed: list[AuditEntry], mismatched: list[AuditEntry]) -> lis
             "re-chained without the audit key"
         )
         return [AuditProblem("rechained", message, first.id)]
-    problems = []
-    for entry in mismatched[:_MAX_LISTED]:
-        if entry.hash in {row_hash(entry), _unkeyed_hash(entry)}:
-            message = (
-                f"row {entry.id} has a hash computed without the audit key: appended or "
-                "rewritten by someone who does not hold it (forged)"
-            )
-            problems.append(AuditProblem("forged", message, entry.id))
-        else:
-            message = (
-                f"row {entry.id} was edited after it was written (or written without the audit "
-                "key): its HMAC does not match"
-            )
-            problems.append(AuditProblem("edited", message, entry.id))
+    problems = [_mismatch(entry, appended_after) for entry in mismatched[:_MAX_LISTED]]
     if len(mismatched) > _MAX_LISTED:
         rest = len(mismatched) - _MAX_LISTED
         message = f"{rest} more rows after row {mismatched[_MAX_LISTED - 1].id} fail their HMAC"
         problems.append(AuditProblem("edited", message, mismatched[_MAX_LISTED].id))
     return problems
+
+
+def _mismatch(entry: AuditEntry, appended_after: int) -> AuditProblem:
+    # A hash plainly recomputed, or a row no checkpoint has seen, was most likely added by someone
+    # without the key; a row that was checkpointed and keeps a hash of its own was edited.
+    if entry.hash in {row_hash(entry), _unkeyed_hash(entry)} or entry.id > appended_after:
+        message = (
+            f"row {entry.id} does not match its HMAC and was written without the audit key: "
+            "a forged append or rewrite"
+        )
+        return AuditProblem("forged", message, entry.id)
+    message = f"row {entry.id} was edited after it was written: its HMAC does not match"
+    return AuditProblem("edited", message, entry.id)
 
 
 def _checkpoint_problems(file: CheckpointFile, entries: list[AuditEntry]) -> list[AuditProblem]:
@@ -407,14 +417,15 @@ def _head_problems(file: CheckpointFile, entries: list[AuditEntry]) -> list[Audi
         if checkpoint.row_id > last.id:
             continue  # part of the deleted tail, reported above
         if found is None:
-            message = f"row {checkpoint.row_id}, recorded by checkpoint line {checkpoint.line}, is missing"
+            line = checkpoint.line
+            message = f"row {checkpoint.row_id}, recorded by checkpoint line {line}, is missing"
             problems.append(AuditProblem("deleted", message, checkpoint.row_id))
         elif found[1].hash != checkpoint.hash:
             message = (
                 f"row {checkpoint.row_id} is not the row checkpoint line {checkpoint.line} "
                 "recorded: its hash differs (rewritten or re-chained)"
             )
-            problems.append(AuditProblem("rechained", message, checkpoint.row_id))
+            problems.append(AuditProblem("rewritten", message, checkpoint.row_id))
         if len(problems) >= _MAX_LISTED:
             break
     return problems

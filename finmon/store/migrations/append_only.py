@@ -60,7 +60,8 @@ def drop_statements(dialect: str) -> tuple[str, ...]:
 
 
 def damaged_guards(connection: Connection) -> list[str]:
-    """Names of the guard triggers that are missing, disabled or not what create_statements makes."""
+    """Names of the guard triggers that are missing, disabled or unlike what create_statements
+    makes."""
     dialect = connection.dialect.name
     if dialect == "sqlite":
         # SQLite keeps a trigger's CREATE statement as written, minus IF NOT EXISTS.
@@ -68,8 +69,9 @@ def damaged_guards(connection: Connection) -> list[str]:
             statement.split()[5]: statement.replace("IF NOT EXISTS ", "")
             for statement in _SQLITE_CREATE
         }
-        found = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
-        present = {str(name): str(sql) for name, sql in connection.execute(text(found))}
+        found = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :t"
+        rows = connection.execute(text(found), {"t": "audit_log"})
+        present = {str(name): str(sql) for name, sql in rows}
         return [name for name, sql in expected.items() if present.get(name) != sql]
     if dialect == "postgresql":
         return _damaged_postgresql_guards(connection)
