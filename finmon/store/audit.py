@@ -48,8 +48,8 @@ class AuditProblem:
     """One thing verify found wrong, and the row it is about when there is one."""
 
     kind: str
-    """edited, deleted, reordered, forged, rechained, tail_deleted, emptied, checkpoints, key or
-    triggers."""
+    """edited, deleted, reordered, forged, rechained, rewritten, tail_deleted, emptied,
+    checkpoints, key or triggers."""
     message: str
     row_id: int | None = None
 

@@ -189,11 +189,8 @@ def test_disabled_or_defused_trigger_is_put_back() -> None:
             conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_delete"))
         else:
             conn.execute(text("DROP TRIGGER audit_log_no_delete"))
-            conn.execute(
-                text(
-                    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT 1; END"
-                )
-            )
+            defused = "BEFORE DELETE ON audit_log BEGIN SELECT 1; END"
+            conn.execute(text(f"CREATE TRIGGER audit_log_no_delete {defused}"))
     code, output = _verify()
     assert code == 1 and "audit_log_no_delete" in output
     with pytest.raises(Exception, match="append-only"), direct_sql() as conn:
