@@ -15,16 +15,19 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from finmon.errors import StoreError
+from finmon.settings import Settings, load_settings
 from finmon.store.audit_anchor import (
     AuditKey,
     Checkpoint,
     CheckpointFile,
+    checkpoint_file,
     key_file,
     key_source,
     load_key,
@@ -116,7 +119,8 @@ def append_audit(
         .order_by(AuditEntry.id.desc())
         .limit(1)
     ).first()
-    key = _writing_key(None if last is None else last.key_id)
+    settings = load_settings()
+    key = _writing_key(None if last is None else last.key_id, settings)
     entry = AuditEntry(
         at=utc_now(),
         actor=actor,
@@ -132,7 +136,7 @@ def append_audit(
     entry.hash = keyed_hash(entry, key)
     session.add(entry)
     session.flush()
-    _checkpoint_after_commit(session, entry, key)
+    _checkpoint_after_commit(session, entry, key, checkpoint_file(settings))
     return entry
 
 
@@ -196,13 +200,13 @@ def audit_rows(
         ]
 
 
-def _writing_key(last_key_id: str | None) -> AuditKey:
+def _writing_key(last_key_id: str | None, settings: Settings) -> AuditKey:
     # A new key is made only for an empty log or one whose rows all predate the key; losing or
     # replacing the key of a keyed log stops audited writes until it is restored.
-    key = load_key(create=last_key_id is None)
+    key = load_key(create=last_key_id is None, settings=settings)
     if key is None:
         raise StoreError(
-            f"{key_source()} is missing, but the audit log was written under key id "
+            f"{key_source(settings)} is missing, but the audit log was written under key id "
             f"{last_key_id}: restore it from its backup before anything more is audited"
         )
     if last_key_id is not None and key.id != last_key_id:
@@ -220,10 +224,12 @@ def _next_seq(session: Session, last_seq: int | None) -> int:
     return int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0) + 1
 
 
-def _checkpoint_after_commit(session: Session, entry: AuditEntry, key: AuditKey) -> None:
+def _checkpoint_after_commit(
+    session: Session, entry: AuditEntry, key: AuditKey, path: Path
+) -> None:
     # The checkpoint is written only once the rows are committed, so it never names a row that a
     # rollback took back; a crash between commit and checkpoint leaves an older, still true one.
-    session.info[_HEAD] = (key, entry.id, entry.hash, entry.seq)
+    session.info[_HEAD] = (key, path, entry.id, entry.hash, entry.seq)
     if not session.info.get(_LISTENING):
         session.info[_LISTENING] = True
         event.listen(session, "after_commit", _write_head)
@@ -233,8 +239,8 @@ def _checkpoint_after_commit(session: Session, entry: AuditEntry, key: AuditKey)
 def _write_head(session: Session) -> None:
     head = session.info.pop(_HEAD, None)
     if head is not None:
-        key, row_id, hash, seq = head
-        write_checkpoint(key, row_id=row_id, hash=hash, rows=seq, scheme="hmac")
+        key, path, row_id, hash, seq = head
+        write_checkpoint(key, path, row_id=row_id, hash=hash, rows=seq, scheme="hmac")
 
 
 def _forget_head(session: Session, _previous: SessionTransaction) -> None:

@@ -9,6 +9,7 @@ with an HMAC over it, appended after every committed write that added audit rows
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -85,9 +86,9 @@ def key_source(settings: Settings | None = None) -> str:
     return "FINMON_AUDIT_KEY" if settings.audit_key else f"audit key file {key_file(settings)}"
 
 
-def load_key(*, create: bool) -> AuditKey | None:
+def load_key(*, create: bool, settings: Settings | None = None) -> AuditKey | None:
     """The audit key from the settings; None when its file is missing and `create` is false."""
-    settings = load_settings()
+    settings = settings or load_settings()
     if settings.audit_key:
         return _key(settings.audit_key, "FINMON_AUDIT_KEY")
     path = key_file(settings)
@@ -110,7 +111,9 @@ def load_key(*, create: bool) -> AuditKey | None:
 _cache: dict[str, tuple[tuple[int, int, int], AuditKey]] = {}
 
 
-def write_checkpoint(key: AuditKey, *, row_id: int, hash: str, rows: int, scheme: str) -> None:
+def write_checkpoint(
+    key: AuditKey, path: Path, *, row_id: int, hash: str, rows: int, scheme: str
+) -> None:
     """Append one checkpoint line; a failure is logged, since the write it records is committed."""
     fields: dict[str, Any] = {
         "at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
@@ -121,7 +124,6 @@ def write_checkpoint(key: AuditKey, *, row_id: int, hash: str, rows: int, scheme
         "key": key.id,
     }
     line = json.dumps({**fields, "mac": key.mac(_canonical(fields))}, separators=(",", ":"))
-    path = checkpoint_file()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # One write() with O_APPEND: concurrent writers' lines never interleave within a line.
@@ -210,12 +212,12 @@ def _create_key_file(path: Path, checkpoints: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".audit-key-")
         try:
-            os.write(descriptor, f"{secrets.token_hex(32)}\n".encode())
-            os.fsync(descriptor)
-            os.close(descriptor)
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
+            with os.fdopen(descriptor, "w", encoding="ascii") as file:
+                file.write(f"{secrets.token_hex(32)}\n")
+                file.flush()
+                os.fsync(file.fileno())
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
         finally:
             os.unlink(temporary)
         checkpoints.parent.mkdir(parents=True, exist_ok=True)

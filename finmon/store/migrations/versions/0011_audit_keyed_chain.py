@@ -42,7 +42,7 @@ def downgrade() -> None:
 def _checkpoint_unkeyed_head() -> None:
     # The rows read here were committed before this migration, so the checkpoint stays true even
     # if this transaction is rolled back. The key is made now when the store has rows to anchor.
-    from finmon.store.audit_anchor import load_key, write_checkpoint
+    from finmon.store.audit_anchor import checkpoint_file, load_key, write_checkpoint
 
     bind = op.get_bind()
     head = bind.execute(
@@ -53,4 +53,6 @@ def _checkpoint_unkeyed_head() -> None:
     rows = bind.scalar(sa.text("SELECT count(*) FROM audit_log"))
     key = load_key(create=True)
     assert key is not None
-    write_checkpoint(key, row_id=head.id, hash=head.hash, rows=int(rows or 0), scheme="sha256")
+    write_checkpoint(
+        key, checkpoint_file(), row_id=head.id, hash=head.hash, rows=int(rows or 0), scheme="sha256"
+    )
