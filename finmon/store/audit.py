@@ -404,25 +404,16 @@ def _head_problems(file: CheckpointFile, entries: list[AuditEntry]) -> list[Audi
         )
         return [AuditProblem("emptied", message, head.row_id)]
     positions = {entry.id: (number, entry) for number, entry in enumerate(entries, 1)}
-    last = entries[-1]
-    problems = []
-    if head.row_id > last.id:
-        message = (
-            f"the table ends at row {last.id} ({len(entries)} rows), but {said} recorded row "
-            f"{head.row_id} as the head of {head.rows} rows: the tail was deleted"
-        )
-        problems.append(AuditProblem("tail_deleted", message, head.row_id))
-    elif head.row_id in positions and positions[head.row_id][0] != head.rows:
-        message = (
-            f"row {head.row_id} was row {head.rows} of the chain at {said}, but is row "
-            f"{positions[head.row_id][0]} now: rows were deleted or inserted before it"
-        )
-        problems.append(AuditProblem("deleted", message, head.row_id))
+    problems = _tail_problem(head, said, entries, positions)
+    # Rows after the last one that survives before the head are the cut tail, reported once.
+    last_kept = max((row_id for row_id in positions if row_id < head.row_id), default=0)
     for checkpoint in file.checkpoints:
+        if checkpoint.row_id >= head.row_id or len(problems) >= _MAX_LISTED:
+            continue  # the head is judged by _tail_problem
         found = positions.get(checkpoint.row_id)
-        if checkpoint.row_id > last.id:
-            continue  # part of the deleted tail, reported above
         if found is None:
+            if checkpoint.row_id > last_kept:
+                continue
             line = checkpoint.line
             message = f"row {checkpoint.row_id}, recorded by checkpoint line {line}, is missing"
             problems.append(AuditProblem("deleted", message, checkpoint.row_id))
@@ -432,9 +423,39 @@ def _head_problems(file: CheckpointFile, entries: list[AuditEntry]) -> list[Audi
                 "recorded: its hash differs (rewritten or re-chained)"
             )
             problems.append(AuditProblem("rewritten", message, checkpoint.row_id))
-        if len(problems) >= _MAX_LISTED:
-            break
     return problems
+
+
+def _tail_problem(
+    head: Checkpoint,
+    said: str,
+    entries: list[AuditEntry],
+    positions: dict[int, tuple[int, AuditEntry]],
+) -> list[AuditProblem]:
+    # The newest checkpoint's head row must still be there, with its hash, at its place; when
+    # rows were appended after a cut, the table goes on past it but the row itself is gone.
+    last = entries[-1]
+    found = positions.get(head.row_id)
+    ends = f"the table holds {len(entries)} rows, up to row {last.id}"
+    if found is None:
+        message = (
+            f"row {head.row_id}, recorded by {said} as the head of {head.rows} rows, is "
+            f"missing and {ends}: the tail was deleted"
+        )
+        return [AuditProblem("tail_deleted", message, head.row_id)]
+    if found[1].hash != head.hash:
+        message = (
+            f"row {head.row_id} is not the row {said} recorded as the head: its hash differs "
+            "(the tail was deleted and rewritten, or the chain re-chained)"
+        )
+        return [AuditProblem("rewritten", message, head.row_id)]
+    if found[0] != head.rows:
+        message = (
+            f"row {head.row_id} was row {head.rows} of the chain at {said}, but is row "
+            f"{found[0]} now: rows were deleted or inserted before it"
+        )
+        return [AuditProblem("deleted", message, head.row_id)]
+    return []
 
 
 def _key_problems(

@@ -9,17 +9,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from finmon.api import create_app
 from finmon.cli import app
 from finmon.store import default_database
 from finmon.store.audit import append_audit
 from finmon.store.audit_anchor import checkpoint_file, key_file
 from finmon.store.migrations import append_only
 from finmon.store.models import AuditEntry
+from finmon.store.sessions import set_password
+from finmon.store.users import create_user
+from finmon.workflow.access import Role
 from tests.conftest import direct_sql, drop_audit_guards
+from tests.web.test_web import PASSWORD, _sign_in
 
 runner = CliRunner()
 
@@ -182,19 +188,34 @@ def test_verify_puts_dropped_triggers_back() -> None:
     assert _verify() == (0, _verify()[1])
 
 
-def test_disabled_or_defused_trigger_is_put_back() -> None:
+DEFUSING = {
+    "sqlite: a trigger replaced by one that lets deletes through": [
+        "DROP TRIGGER audit_log_no_delete",
+        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT 1; END",
+    ],
+    "postgresql: a trigger disabled": [
+        "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_delete",
+    ],
+    "postgresql: the guard function replaced by one that lets everything through": [
+        "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN RETURN OLD; END $$",
+    ],
+}
+
+
+@pytest.mark.parametrize("how", DEFUSING, ids=list(DEFUSING))
+def test_defused_guard_is_put_back(how: str) -> None:
     _write()
     with direct_sql() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_delete"))
-        else:
-            conn.execute(text("DROP TRIGGER audit_log_no_delete"))
-            defused = "BEFORE DELETE ON audit_log BEGIN SELECT 1; END"
-            conn.execute(text(f"CREATE TRIGGER audit_log_no_delete {defused}"))
+        if not how.startswith(conn.dialect.name):
+            pytest.skip(f"a {how.split(':')[0]} case")
+        for statement in DEFUSING[how]:
+            conn.execute(text(statement))
     code, output = _verify()
-    assert code == 1 and "audit_log_no_delete" in output
+    assert code == 1 and "BROKEN (triggers)" in output and "audit_log_no_delete" in output
     with pytest.raises(Exception, match="append-only"), direct_sql() as conn:
         conn.execute(text("DELETE FROM audit_log"))
+    assert _verify()[0] == 0
 
 
 def test_cut_tail_is_caught_after_every_committed_write() -> None:
@@ -203,7 +224,8 @@ def test_cut_tail_is_caught_after_every_committed_write() -> None:
     _write(transactions=5, rows=1)
     _sql("DELETE FROM audit_log WHERE id = 5")
     code, output = _verify()
-    assert code == 1 and "recorded row 5 as the head of 5 rows" in output
+    assert code == 1 and "row 5, recorded by the checkpoint of" in output
+    assert "as the head of 5 rows, is missing" in output
 
 
 def test_key_file_is_private_and_random(finmon_home: Path) -> None:
@@ -212,3 +234,18 @@ def test_key_file_is_private_and_random(finmon_home: Path) -> None:
     assert path == finmon_home / "audit.key"
     assert path.stat().st_mode & 0o777 == 0o600
     assert len(bytes.fromhex(path.read_text().strip())) == 32
+
+
+def test_api_and_web_page_show_every_problem() -> None:
+    key = create_user("auditor", Role.AUDITOR, actor="root")
+    set_password("auditor", PASSWORD, actor="root")
+    _write()
+    _sql("DELETE FROM audit_log WHERE id > 5")
+    application = create_app()
+    with TestClient(application) as client:
+        answer = client.get("/audit/verify", headers={"Authorization": f"Bearer {key}"}).json()
+        assert answer["ok"] is False
+        assert {p["kind"] for p in answer["problems"]} == {"tail_deleted", "triggers"}
+        browser, _ = _sign_in(application, "auditor")
+        page = browser.get("/ui/audit").text
+        assert "the tail was deleted" in page and "guard triggers" not in page  # put back already
