@@ -249,3 +249,13 @@ def test_api_and_web_page_show_every_problem() -> None:
         browser, _ = _sign_in(application, "auditor")
         page = browser.get("/ui/audit").text
         assert "the tail was deleted" in page and "guard triggers" not in page  # put back already
+
+
+def test_cut_tail_stays_named_after_new_rows_are_appended() -> None:
+    # Honest writes after the cut link to the surviving head, so the chain itself looks whole;
+    # the checkpoint of the old head still names the cut.
+    _write()
+    _sql("DELETE FROM audit_log WHERE id > 3")
+    _write(transactions=1, rows=1)
+    code, output = _verify()
+    assert code == 1 and "BROKEN (tail_deleted)" in output and "the tail was deleted" in output
