@@ -263,11 +263,11 @@ def _restore_guards(db: Database) -> list[AuditProblem]:
 
 
 def _unkeyed_limit(checkpoints: CheckpointFile) -> int | None:
-    # Plain sha256 rows are genuine only up to the head that revision 0011 checkpointed; with no
-    # checkpoint to tell, only "no plain row after a keyed one" can be checked.
-    if not checkpoints.checkpoints:
-        return None
-    return max((c.row_id for c in checkpoints.checkpoints if c.scheme == "sha256"), default=0)
+    # Plain sha256 rows are genuine only up to the head that revision 0011 checkpointed. Without
+    # that checkpoint (the upgrade ran under another FINMON_HOME) only "no plain row after a keyed
+    # one" is checked here; rows stripped of their key still fail the keyed heads' checkpoints.
+    heads = [c.row_id for c in checkpoints.checkpoints if c.scheme == "sha256"]
+    return max(heads) if heads else None
 
 
 def _chain_problems(

@@ -140,27 +140,39 @@ def read_checkpoints(key: AuditKey | None) -> CheckpointFile:
     """Every line of the checkpoint file, checked against the key when there is one."""
     path = checkpoint_file()
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        lines = path.open(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         return CheckpointFile(path, exists=False)
     good: list[Checkpoint] = []
     bad: list[int] = []
     foreign: list[int] = []
-    for number, raw in enumerate(text.splitlines(), 1):
-        if not raw.strip():
-            continue
-        fields = _parse(raw)
-        if fields is None:
-            bad.append(number)
-        elif key is not None and fields["key"] != key.id:
-            foreign.append(number)
-        elif key is not None and not hmac.compare_digest(
-            str(fields.pop("mac")), key.mac(_canonical(fields))
-        ):
-            bad.append(number)
-        else:
-            good.append(_checkpoint(number, fields))
+    with lines:  # read a line at a time: the file grows by one line per audited write
+        for number, raw in enumerate(lines, 1):
+            _sort_line(number, raw, key, good, bad, foreign)
     return CheckpointFile(path, True, tuple(good), tuple(bad), tuple(foreign))
+
+
+def _sort_line(
+    number: int,
+    raw: str,
+    key: AuditKey | None,
+    good: list[Checkpoint],
+    bad: list[int],
+    foreign: list[int],
+) -> None:
+    if not raw.strip():
+        return
+    fields = _parse(raw)
+    if fields is None:
+        bad.append(number)
+    elif key is not None and fields["key"] != key.id:
+        foreign.append(number)
+    elif key is not None and not hmac.compare_digest(
+        str(fields.pop("mac")), key.mac(_canonical(fields))
+    ):
+        bad.append(number)
+    else:
+        good.append(_checkpoint(number, fields))
 
 
 def _parse(raw: str) -> dict[str, Any] | None:

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from finmon.api import create_app
 from finmon.cli import app
 from finmon.store import default_database
-from finmon.store.audit import append_audit
+from finmon.store.audit import append_audit, row_hash
 from finmon.store.audit_anchor import checkpoint_file, key_file
 from finmon.store.migrations import append_only
 from finmon.store.models import AuditEntry
@@ -96,6 +96,19 @@ def _rechain() -> None:
                 prev = entry.hash
 
 
+def _rechain_as_plain_rows() -> None:
+    # The rows stripped of key and position, re-chained as revision 0010 wrote them.
+    with direct_sql() as conn:
+        drop_audit_guards(conn)
+        with Session(bind=conn) as session:
+            prev = "0" * 64
+            for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
+                entry.key_id, entry.seq, entry.prev_hash = None, None, prev
+                entry.hash = row_hash(entry)
+                session.flush()
+                prev = entry.hash
+
+
 def _alter_checkpoint() -> None:
     path = checkpoint_file()
     lines = path.read_text().splitlines()
@@ -117,6 +130,11 @@ TAMPERING: dict[str, tuple[Callable[[], None], str, str]] = {
     "emptied table": (lambda: _sql("DELETE FROM audit_log"), "emptied", "the table was emptied"),
     "forged append": (_forge_append, "forged", "row 7 does not match its HMAC"),
     "full re-chain": (_rechain, "rechained", "re-chained without the audit key"),
+    "re-chain as plain sha256 rows": (
+        _rechain_as_plain_rows,
+        "rewritten",
+        "is not the row the checkpoint of",
+    ),
     "edited row": (
         lambda: _sql("UPDATE audit_log SET reason = 'nothing happened' WHERE id = 3"),
         "edited",

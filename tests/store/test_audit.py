@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -228,3 +229,19 @@ def test_checkpoint_is_written_after_commit_only() -> None:
     assert checkpoint_file().read_text().splitlines() == lines
     assert json.loads(lines[-1])["rows"] == 2
     assert verify_audit().ok
+
+
+def test_store_upgraded_under_another_home_verifies_from_the_writers_home(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, finmon_home: Path
+) -> None:
+    # The upgrade made its key and checkpoint elsewhere; the server's first write makes its own.
+    monkeypatch.setenv("FINMON_AUDIT_KEY_FILE", str(tmp_path / "elsewhere" / "audit.key"))
+    monkeypatch.setenv("FINMON_AUDIT_CHECKPOINT_FILE", str(tmp_path / "elsewhere" / "cp.log"))
+    _upgraded_legacy_store(3)
+    monkeypatch.delenv("FINMON_AUDIT_KEY_FILE")
+    monkeypatch.delenv("FINMON_AUDIT_CHECKPOINT_FILE")
+    _write_rows(2)
+    report = verify_audit()
+    assert report.ok, report.problems
+    assert (report.rows, report.checkpoint_row) == (5, 5)
+    assert (finmon_home / "audit.key").exists()
