@@ -22,7 +22,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from finmon.errors import StoreError
-from finmon.settings import Settings, load_settings
+from finmon.settings import load_settings
 from finmon.store.audit_anchor import (
     AuditKey,
     Checkpoint,
@@ -41,6 +41,7 @@ from finmon.store.models import AuditEntry, as_utc, utc_now
 GENESIS = "0" * 64
 
 _HEAD = "finmon_audit_head"
+_KEY = "finmon_audit_key"
 _LISTENING = "finmon_audit_listening"
 _MAX_LISTED = 20
 """Problems of one kind listed row by row before the rest are counted."""
@@ -119,8 +120,7 @@ def append_audit(
         .order_by(AuditEntry.id.desc())
         .limit(1)
     ).first()
-    settings = load_settings()
-    key = _writing_key(None if last is None else last.key_id, settings)
+    key, path = _writing_key(session, None if last is None else last.key_id)
     entry = AuditEntry(
         at=utc_now(),
         actor=actor,
@@ -136,7 +136,7 @@ def append_audit(
     entry.hash = keyed_hash(entry, key)
     session.add(entry)
     session.flush()
-    _checkpoint_after_commit(session, entry, key, checkpoint_file(settings))
+    _checkpoint_after_commit(session, entry, key, path)
     return entry
 
 
@@ -200,7 +200,12 @@ def audit_rows(
         ]
 
 
-def _writing_key(last_key_id: str | None, settings: Settings) -> AuditKey:
+def _writing_key(session: Session, last_key_id: str | None) -> tuple[AuditKey, Path]:
+    # Read once per transaction, so a write of many rows pays for settings and key once.
+    known: tuple[AuditKey, Path] | None = session.info.get(_KEY)
+    if known is not None and known[0].id == last_key_id:
+        return known
+    settings = load_settings()
     # A new key is made only for an empty log or one whose rows all predate the key; losing or
     # replacing the key of a keyed log stops audited writes until it is restored.
     key = load_key(create=last_key_id is None, settings=settings)
@@ -214,7 +219,8 @@ def _writing_key(last_key_id: str | None, settings: Settings) -> AuditKey:
             f"{key.source} holds key id {key.id}, but the audit log was written under key id "
             f"{last_key_id}: restore the original key before anything more is audited"
         )
-    return key
+    session.info[_KEY] = known = (key, checkpoint_file(settings))
+    return known
 
 
 def _next_seq(session: Session, last_seq: int | None) -> int:
@@ -237,6 +243,7 @@ def _checkpoint_after_commit(
 
 
 def _write_head(session: Session) -> None:
+    session.info.pop(_KEY, None)
     head = session.info.pop(_HEAD, None)
     if head is not None:
         key, path, row_id, hash, seq = head
@@ -244,6 +251,7 @@ def _write_head(session: Session) -> None:
 
 
 def _forget_head(session: Session, _previous: SessionTransaction) -> None:
+    session.info.pop(_KEY, None)
     session.info.pop(_HEAD, None)
 
 
