@@ -36,7 +36,6 @@ GENESIS = "0" * 64
 
 _HEAD = "finmon_audit_head"
 _KEY = "finmon_audit_key"
-_LISTENING = "finmon_audit_listening"
 
 
 @dataclass(slots=True, frozen=True)
@@ -212,12 +211,11 @@ def _checkpoint_after_commit(
     # The checkpoint is written only once the rows are committed, so it never names a row that a
     # rollback took back; a crash between commit and checkpoint leaves an older, still true one.
     session.info[_HEAD] = (key, path, entry.id, entry.hash, entry.seq)
-    if not session.info.get(_LISTENING):
-        session.info[_LISTENING] = True
-        event.listen(session, "after_commit", _write_head)
-        event.listen(session, "after_soft_rollback", _forget_head)
 
 
+# Listening on the class costs a session nothing until it commits; per-session listeners would
+# cost every audited write their registration.
+@event.listens_for(Session, "after_commit")
 def _write_head(session: Session) -> None:
     session.info.pop(_KEY, None)
     head = session.info.pop(_HEAD, None)
@@ -226,6 +224,7 @@ def _write_head(session: Session) -> None:
         write_checkpoint(key, path, row_id=row_id, hash=hash, rows=seq, scheme="hmac")
 
 
+@event.listens_for(Session, "after_soft_rollback")
 def _forget_head(session: Session, _previous: SessionTransaction) -> None:
     session.info.pop(_KEY, None)
     session.info.pop(_HEAD, None)

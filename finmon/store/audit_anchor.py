@@ -125,15 +125,23 @@ def write_checkpoint(
     }
     line = json.dumps({**fields, "mac": key.mac(_canonical(fields))}, separators=(",", ":"))
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # One write() with O_APPEND: concurrent writers' lines never interleave within a line.
-        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            os.write(descriptor, f"{line}\n".encode())
-        finally:
-            os.close(descriptor)
+        _append_line(path, f"{line}\n".encode())
     except OSError as exc:
         _log.error("audit checkpoint not written to %s: %s", path, exc)
+
+
+def _append_line(path: Path, line: bytes) -> None:
+    # One write() with O_APPEND: concurrent writers' lines never interleave within a line.
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+    try:
+        descriptor = os.open(path, flags, 0o600)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, flags, 0o600)
+    try:
+        os.write(descriptor, line)
+    finally:
+        os.close(descriptor)
 
 
 def read_checkpoints(key: AuditKey | None) -> CheckpointFile:
