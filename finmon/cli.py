@@ -279,18 +279,18 @@ def demo(
 
 
 @audit_app.command("verify")
-def audit_verify(
-    ctx: typer.Context,
-) -> None:
-    """Check the audit log's hash chain; exit 0 only when it is intact."""
+def audit_verify(ctx: typer.Context) -> None:
+    """Check the audit log's chain, key and checkpoints; exit 0 only when nothing is wrong."""
     _acting(ctx, Action.AUDIT)
     from finmon.store import verify_audit
 
     report = verify_audit()
     if report.ok:
-        out.print(f"audit log intact: {report.rows} rows, head {report.head}")
+        checkpoint = f", checkpoint at row {report.checkpoint_row}" if report.checkpoint_row else ""
+        out.print(f"audit log intact: {report.rows} rows, head {report.head}{checkpoint}")
         return
-    err.print(f"audit log BROKEN ({report.kind}): {report.problem}", markup=False)
+    for problem in report.problems:
+        err.print(f"audit log BROKEN ({problem.kind}): {problem.message}", markup=False)
     raise typer.Exit(1)
 
 

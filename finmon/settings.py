@@ -30,6 +30,15 @@ class Settings:
     """Exchange rates for the FATF R.16 threshold (finmon.transactions.wire.Rates.read)."""
     pacs008_schema: Path | None = None
     """The pacs.008.001.09 XSD that pacs.008 files are validated against."""
+    audit_key_file: Path | None = None
+    """The audit log's HMAC key (64 hex digits), created with mode 0600 on first use: keep it on the
+    application host, never with the database (default $FINMON_HOME/audit.key)."""
+    audit_key: str | None = None
+    """The audit key itself as 64 hex digits, for hosts that inject secrets into the environment;
+    when set, audit_key_file is not read or created."""
+    audit_checkpoint_file: Path | None = None
+    """Append-only file of HMAC'd checkpoints of the audit log's head, one line per committed write
+    (default $FINMON_HOME/audit-checkpoints.log): on the application host, not with the database."""
 
 
 def load_settings() -> Settings:
@@ -50,4 +59,9 @@ def load_settings() -> Settings:
         workers=int(env.get("FINMON_WORKERS") or os.cpu_count() or 1),
         rates=Path(env["FINMON_RATES"]) if env.get("FINMON_RATES") else None,
         pacs008_schema=(Path(env["FINMON_PACS008_XSD"]) if env.get("FINMON_PACS008_XSD") else None),
+        audit_key_file=Path(env.get("FINMON_AUDIT_KEY_FILE") or home / "audit.key").expanduser(),
+        audit_key=env.get("FINMON_AUDIT_KEY") or None,
+        audit_checkpoint_file=Path(
+            env.get("FINMON_AUDIT_CHECKPOINT_FILE") or home / "audit-checkpoints.log"
+        ).expanduser(),
     )

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import itertools
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -157,11 +158,14 @@ class Store:
 
     def audit_rows_intact(self) -> int:
         """Rows of the audit log, whose chain must be intact (checked in this process)."""
-        db = Database(self.url)
-        try:
-            report = verify_audit(db)
-        finally:
-            db.dispose()
+        # The audit key and checkpoints live in the store's FINMON_HOME, beside the database.
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("FINMON_HOME", str(self.home))
+            db = Database(self.url)
+            try:
+                report = verify_audit(db)
+            finally:
+                db.dispose()
         assert report.ok, report.problem
         return report.rows
 
@@ -233,6 +237,9 @@ class Stores:
         """A new store holding what store holds now (no process may be using store)."""
         home = self.root / name
         home.mkdir()
+        for anchor in ("audit.key", "audit-checkpoints.log"):  # a backup includes the anchors
+            if (store.home / anchor).exists():
+                shutil.copy2(store.home / anchor, home / anchor)
         if self.server is None or SERVER_URL is None:
             copy = Store(f"sqlite:///{home / 'finmon.db'}", home, None)
             source = sqlite3.connect(store.sqlite_path)
