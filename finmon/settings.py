@@ -30,6 +30,14 @@ class Settings:
     """Exchange rates for the FATF R.16 threshold (finmon.transactions.wire.Rates.read)."""
     pacs008_schema: Path | None = None
     """The pacs.008.001.09 XSD that pacs.008 files are validated against."""
+    max_body_bytes: int = 4 * 2**20
+    """Bytes of one HTTP request body, except uploads and manifests (413 beyond)."""
+    max_upload_bytes: int = 500 * 2**20
+    """Bytes of one uploaded customer file (POST /customers/import, /ui/upload)."""
+    max_manifest_bytes: int = 64 * 2**20
+    """Bytes of one POST /travel/screen body (a PAXLST manifest as JSON text)."""
+    screen_threads: int = 2
+    """Threads of a server process that screen requests at once; the others wait their turn."""
 
 
 def load_settings() -> Settings:
@@ -50,4 +58,8 @@ def load_settings() -> Settings:
         workers=int(env.get("FINMON_WORKERS") or os.cpu_count() or 1),
         rates=Path(env["FINMON_RATES"]) if env.get("FINMON_RATES") else None,
         pacs008_schema=(Path(env["FINMON_PACS008_XSD"]) if env.get("FINMON_PACS008_XSD") else None),
+        max_body_bytes=int(env.get("FINMON_MAX_BODY_BYTES") or 4 * 2**20),
+        max_upload_bytes=int(env.get("FINMON_MAX_UPLOAD_BYTES") or 500 * 2**20),
+        max_manifest_bytes=int(env.get("FINMON_MAX_MANIFEST_BYTES") or 64 * 2**20),
+        screen_threads=max(1, int(env.get("FINMON_SCREEN_THREADS") or 2)),
     )
