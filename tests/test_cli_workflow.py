@@ -106,6 +106,7 @@ def test_whole_workflow_is_audited_under_each_actor(
 
     assert _audit() == [
         ("loader.env", "list.load"),
+        ("officer.a", "customers.import.batch"),
         ("officer.a", "customers.import"),
         ("loader.env", "list.load"),
         ("loader.env", "alert.raise"),
@@ -119,7 +120,7 @@ def test_whole_workflow_is_audited_under_each_actor(
         ("bolat", "freeze.release"),
     ]
     code, stdout, _ = _run("audit", "verify")
-    assert code == 0 and "intact: 12 rows" in stdout
+    assert code == 0 and "intact: 13 rows" in stdout
     with direct_sql() as conn:
         drop_audit_guards(conn)
         conn.execute(text("UPDATE audit_log SET reason = 'namesake' WHERE action = 'alert.decide'"))

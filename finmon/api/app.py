@@ -262,6 +262,7 @@ def create_app(db: Database | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         sys.setswitchinterval(SWITCH_INTERVAL)
+        jobs_store.fail_interrupted_jobs(store)
         # Build the index before serving, so that no request waits for it.
         with contextlib.suppress(NotFound):
             screeners.get("default")
