@@ -142,18 +142,42 @@ def _prepare(work: Path) -> Bench:
     return Bench(env, key, _free_port())
 
 
+_FOUNDED: list[str] = []
+"""The founding administrator, once made."""
+
+
 def make_user(env: dict[str, str], name: str, role: str, password: str | None = None) -> str:
     """Make a user with the `finmon` command as an operator would; returns their API key.
 
-    The one place to change when making a user needs a second person's approval."""
-    made = _finmon(env, "users", "create", name, "--role", role)
+    The one place that knows how accounts are made: where an account needs its holder's person
+    and a second person's approval, a founding administrator makes it and a founding supervisor
+    approves it (and the password set for it)."""
+    if "--person" not in _finmon(env, "users", "create", "--help"):
+        key = _finmon(env, "users", "create", name, "--role", role)
+        if password is not None:
+            _finmon(env, "users", "set-password", name, "--password-stdin", stdin=password + "\n")
+        return key.strip().splitlines()[-1]
+    if not _FOUNDED:
+        founding = ("users", "create", "attack.admin", "--role", "admin", "--person", "P-1")
+        _finmon(env, *founding, actor="attack.admin")
+        founder = ("users", "create", "attack.super", "--role", "supervisor", "--person", "P-2")
+        _finmon(env, *founder, actor="attack.admin")
+        _FOUNDED.append("attack.admin")
+    made = ("users", "create", name, "--role", role, "--person", f"P-{name}")
+    key = _finmon(env, *made, actor="attack.admin")
+    _finmon(env, "users", "approve", name, actor="attack.super")
     if password is not None:
-        _finmon(env, "users", "set-password", name, "--password-stdin", stdin=password + "\n")
-    return made.strip().splitlines()[-1]
+        setting = ("users", "set-password", name, "--password-stdin")
+        _finmon(env, *setting, stdin=password + "\n", actor="attack.admin")
+        _finmon(env, "users", "approve", name, actor="attack.super")
+    return key.strip().splitlines()[-1]
 
 
-def _finmon(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
+def _finmon(
+    env: dict[str, str], *args: str, stdin: str | None = None, actor: str | None = None
+) -> str:
     command = [sys.executable, "-c", "from finmon.cli import main; main()", *args]
+    env = {**env, "FINMON_ACTOR": actor} if actor else env
     done = subprocess.run(
         command, env=env, input=stdin, capture_output=True, text=True, timeout=120
     )
