@@ -39,6 +39,17 @@ class Settings:
     audit_checkpoint_file: Path | None = None
     """Append-only file of HMAC'd checkpoints of the audit log's head, one line per committed write
     (default $FINMON_HOME/audit-checkpoints.log): on the application host, not with the database."""
+    max_body_bytes: int = 4 * 2**20
+    """Bytes of one HTTP request body, except uploads and manifests (413 beyond)."""
+    max_upload_bytes: int = 500 * 2**20
+    """Bytes of one uploaded customer file (POST /customers/import, /ui/upload)."""
+    max_manifest_bytes: int = 64 * 2**20
+    """Bytes of one POST /travel/screen body (a PAXLST manifest as JSON text)."""
+    import_batch: int = 1000
+    """Customer rows written in one short transaction of an import (other writers wait at most
+    for one batch)."""
+    screen_threads: int = 2
+    """Threads of a server process that screen requests at once; the others wait their turn."""
 
 
 def load_settings() -> Settings:
@@ -64,4 +75,9 @@ def load_settings() -> Settings:
         audit_checkpoint_file=Path(
             env.get("FINMON_AUDIT_CHECKPOINT_FILE") or home / "audit-checkpoints.log"
         ).expanduser(),
+        max_body_bytes=int(env.get("FINMON_MAX_BODY_BYTES") or 4 * 2**20),
+        max_upload_bytes=int(env.get("FINMON_MAX_UPLOAD_BYTES") or 500 * 2**20),
+        max_manifest_bytes=int(env.get("FINMON_MAX_MANIFEST_BYTES") or 64 * 2**20),
+        import_batch=max(1, int(env.get("FINMON_IMPORT_BATCH") or 1000)),
+        screen_threads=max(1, int(env.get("FINMON_SCREEN_THREADS") or 2)),
     )
