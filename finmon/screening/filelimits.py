@@ -219,19 +219,12 @@ class TextBudget:
         at most about SLICE_CHARS characters of text."""
         import numpy as np
 
-        sizes = self.row_sizes(batch, first)
+        sizes = self.check(batch, first)
         if sizes is None:
             yield batch
             return
         ends = np.cumsum(sizes)
         total = int(ends[-1]) if len(ends) else 0
-        self.decoded += total
-        if self.decoded > self.limits.max_unpacked_bytes:
-            where = self.place(first + len(ends) - 1)
-            what = f"its text columns decode to more than {self.limits.max_unpacked_bytes:,}"
-            raise refused(
-                self.path, where, what, "max_unpacked_bytes", self.limits.max_unpacked_bytes
-            )
         cuts = np.searchsorted(ends, np.arange(SLICE_CHARS, total, SLICE_CHARS), side="right")
         start = 0
         for cut in [*map(int, cuts), batch.num_rows]:
@@ -239,9 +232,30 @@ class TextBudget:
                 yield batch.slice(start, cut - start)
                 start = cut
 
-    def row_sizes(self, batch: Any, first: int) -> Any:
+    def check_table(self, table: Any) -> None:
+        """Check every batch of an Arrow table."""
+        first = 0
+        for batch in table.to_batches():
+            self.check(batch, first)
+            first += batch.num_rows
+
+    def check(self, batch: Any, first: int) -> Any:
         """The characters of text in each row of the batch (None when it has no text column),
-        after checking each cell and each row."""
+        after checking each cell, each row and the file's text so far."""
+        sizes = self.row_sizes(batch, first)
+        if sizes is None:
+            return None
+        self.decoded += int(sizes.sum())
+        limit = self.limits.max_unpacked_bytes
+        if self.decoded > limit:
+            what = f"its text columns decode to more than {limit:,} characters"
+            where = self.place(first + batch.num_rows - 1)
+            raise refused(self.path, where, what, "max_unpacked_bytes", limit)
+        return sizes
+
+    def row_sizes(self, batch: Any, first: int) -> Any:
+        """The characters of text in each row (None when there is no text column), after
+        checking each cell and each row."""
         import pyarrow.compute as pc
 
         sizes = None

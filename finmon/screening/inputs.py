@@ -60,6 +60,7 @@ _PART_ROLES = ("first_name", "middle_name", "last_name")
 _DELIMITERS = (",", ";", "\t", "|")
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
 _PIECE = 1 << 20
+_SAVE_AS_UTF8 = "the file is not UTF-8 text: save it as UTF-8"
 _PARQUET_BATCH = 10_000
 
 
@@ -167,10 +168,10 @@ def read_table(path: Path, encoding: str | None = None) -> Table:
 
 
 def decoded_lines(
-    path: Path, encoding: str | None = None, max_line: int | None = None
+    path: Path, encoding: str | None = None, max_line: int | None = None, hint: str | None = None
 ) -> Iterator[str]:
-    """The file's lines, decoded; a byte that is not valid in the encoding, or a line longer than
-    max_line characters (max_record_chars), is an InputError."""
+    """The file's lines, decoded; a byte that is not valid in the encoding (its message ending
+    with hint, if given), or a line longer than max_line characters, is an InputError."""
     codec = _codec(path, encoding)
     decoder = codecs.getincrementaldecoder(codec)()
     offset, line, pending = 0, 1, ""
@@ -180,7 +181,7 @@ def decoded_lines(
             try:
                 pending += decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                raise _decode_error(path, encoding, codec, exc, offset, line) from None
+                raise _decode_error(path, encoding, codec, exc, offset, line, hint) from None
             offset += len(chunk)
             *complete, pending = pending.split("\n")
             for text in complete:
@@ -191,7 +192,7 @@ def decoded_lines(
         try:
             pending += decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:  # the file ends inside a character
-            raise _decode_error(path, encoding, codec, exc, offset, line) from None
+            raise _decode_error(path, encoding, codec, exc, offset, line, hint) from None
     if pending:
         yield pending
 
@@ -220,11 +221,17 @@ def _codec(path: Path, encoding: str | None) -> str:
 
 
 def _decode_error(
-    path: Path, given: str | None, codec: str, exc: UnicodeDecodeError, offset: int, line: int
+    path: Path,
+    given: str | None,
+    codec: str,
+    exc: UnicodeDecodeError,
+    offset: int,
+    line: int,
+    hint: str | None = None,
 ) -> InputError:
     bad = exc.object[exc.start : exc.start + 1].hex()
     label = "UTF-8" if codec.startswith("utf-8") or codec == "utf_8" else codec
-    hint = (
+    hint = hint or (
         "try --encoding cp1251 (Windows Cyrillic, as Excel and 1C often save)"
         if given is None or "utf" in codec.replace("-", "").replace("_", "")
         else "check the --encoding"
@@ -276,6 +283,29 @@ class _Record:
             what = f"a record of more than {self.limit:,} characters"
             raise refused(self.path, f"line {self.line}", what, "max_record_chars", self.limit)
         return text
+
+
+def csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The records of a UTF-8 CSV table (accounts, exchange rates), header first, with the line
+    each starts on, held to the bounds of a customer file; InputError for anything else."""
+    limits = file_limits()
+    check_size(path)
+    lines = _Record(
+        path, decoded_lines(path, DEFAULT_ENCODING, limits.max_record_chars, _SAVE_AS_UTF8), limits
+    )
+    reader = csv.reader(lines)
+    start = 1
+    try:
+        for count, cells in enumerate(reader, start=1):
+            where = f"line {start}"
+            check_rows(path, where, count - 1, limits)
+            check_columns(path, where, len(cells), limits)
+            if max(map(len, cells), default=0) > limits.max_cell_chars:
+                check_cells(path, where, [], cells, limits)
+            yield start, cells
+            start, lines.chars = reader.line_num + 1, 0
+    except csv.Error as exc:
+        raise _csv_error(path, start, exc, limits) from None
 
 
 def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
