@@ -215,21 +215,20 @@ class TextBudget:
         self.decoded = 0
 
     def slices(self, batch: Any, first: int) -> Iterator[Any]:
-        """The batch (whose first row is row `first` of the file, from 0) checked, in slices of
-        at most about SLICE_CHARS characters of text."""
+        """The batch (whose first row is row `first` of the file, from 0) checked and decoded,
+        in slices of at most about SLICE_CHARS characters of text."""
         import numpy as np
 
-        sizes = self.check(batch, first)
-        if sizes is None:
-            yield batch
+        total = self.check(batch, first)
+        if total <= SLICE_CHARS:
+            yield _decoded(batch)
             return
-        ends = np.cumsum(sizes)
-        total = int(ends[-1]) if len(ends) else 0
+        ends = np.cumsum(_row_sizes(batch))
         cuts = np.searchsorted(ends, np.arange(SLICE_CHARS, total, SLICE_CHARS), side="right")
         start = 0
         for cut in [*map(int, cuts), batch.num_rows]:
             if cut > start:
-                yield batch.slice(start, cut - start)
+                yield _decoded(batch.slice(start, cut - start))
                 start = cut
 
     def check_table(self, table: Any) -> None:
@@ -239,56 +238,76 @@ class TextBudget:
             self.check(batch, first)
             first += batch.num_rows
 
-    def check(self, batch: Any, first: int) -> Any:
-        """The characters of text in each row of the batch (None when it has no text column),
-        after checking each cell, each row and the file's text so far."""
-        sizes = self.row_sizes(batch, first)
-        if sizes is None:
-            return None
-        self.decoded += int(sizes.sum())
+    def check(self, batch: Any, first: int) -> int:
+        """The characters of text in the batch, after checking each cell, each row and the
+        file's text so far."""
+        import pyarrow.compute as pc
+
+        longest = total = 0
+        for name, lengths in _text_lengths(batch):
+            most = pc.max(lengths).as_py() or 0
+            if most > self.limits.max_cell_chars:
+                self._refuse_cell(name, first + pc.index(lengths, most).as_py(), most)
+            longest += most
+            total += pc.sum(lengths).as_py() or 0
+        if longest > self.limits.max_record_chars:  # only then can a row be too long
+            self._check_rows(batch, first)
+        self.decoded += total
         limit = self.limits.max_unpacked_bytes
         if self.decoded > limit:
             what = f"its text columns decode to more than {limit:,} characters"
             where = self.place(first + batch.num_rows - 1)
             raise refused(self.path, where, what, "max_unpacked_bytes", limit)
-        return sizes
+        return total
 
-    def row_sizes(self, batch: Any, first: int) -> Any:
-        """The characters of text in each row (None when there is no text column), after
-        checking each cell and each row."""
-        import pyarrow.compute as pc
-
-        sizes = None
-        for position, name in enumerate(batch.schema.names):
-            lengths = _lengths(batch.column(position))
-            if lengths is None:
-                continue
-            lengths = pc.fill_null(lengths, 0)
-            self._check_cells(lengths, first, name)
-            sizes = lengths if sizes is None else pc.add(sizes, lengths)
-        if sizes is None:
-            return None
-        longest = pc.max(sizes).as_py() or 0
-        if longest > self.limits.max_record_chars:
-            index = pc.index(sizes, longest).as_py()
-            what = f"a record of {longest:,} characters"
-            limit = self.limits.max_record_chars
+    def _check_rows(self, batch: Any, first: int) -> None:
+        sizes = _row_sizes(batch)
+        index = int(sizes.argmax())
+        limit = self.limits.max_record_chars
+        if sizes[index] > limit:
+            what = f"a record of {int(sizes[index]):,} characters"
             raise refused(self.path, self.place(first + index), what, "max_record_chars", limit)
-        return sizes.to_numpy(zero_copy_only=False)
 
-    def _check_cells(self, lengths: Any, first: int, name: str) -> None:
-        import pyarrow.compute as pc
+    def _refuse_cell(self, name: str, index: int, length: int) -> None:
+        raise refused(
+            self.path,
+            f"{self.place(index)}, column {name}",
+            f"a cell of {length:,} characters",
+            "max_cell_chars",
+            self.limits.max_cell_chars,
+        )
 
-        longest = pc.max(lengths).as_py() or 0
-        if longest > self.limits.max_cell_chars:
-            index = pc.index(lengths, longest).as_py()
-            raise refused(
-                self.path,
-                f"{self.place(first + index)}, column {name}",
-                f"a cell of {longest:,} characters",
-                "max_cell_chars",
-                self.limits.max_cell_chars,
-            )
+
+def _text_lengths(batch: Any) -> Iterator[tuple[str, Any]]:
+    """Each text column's name and per-row lengths (0 for a null)."""
+    import pyarrow.compute as pc
+
+    for position, name in enumerate(batch.schema.names):
+        lengths = _lengths(batch.column(position))
+        if lengths is not None:
+            yield name, pc.fill_null(lengths, 0)
+
+
+def _row_sizes(batch: Any) -> Any:
+    """The characters of text in each row of the batch, as a numpy array."""
+    import numpy as np
+
+    sizes = np.zeros(batch.num_rows, dtype=np.int64)
+    for _name, lengths in _text_lengths(batch):
+        sizes += lengths.to_numpy(zero_copy_only=False)
+    return sizes
+
+
+def _decoded(batch: Any) -> Any:
+    """The batch with its dictionary columns decoded (in Arrow: far quicker than turning a
+    dictionary column into Python values directly)."""
+    import pyarrow as pa
+
+    columns = [
+        column.cast(column.type.value_type) if pa.types.is_dictionary(column.type) else column
+        for column in batch.columns
+    ]
+    return pa.RecordBatch.from_arrays(columns, schema=None, names=batch.schema.names)
 
 
 def _lengths(column: Any) -> Any:
