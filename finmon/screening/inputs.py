@@ -12,6 +12,8 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -177,18 +179,19 @@ def decoded_lines(
     offset, line, pending = 0, 1, ""
     with path.open("rb") as handle:
         # Read in bounded pieces: a file with no line break must not be read as one line.
-        for chunk in iter(lambda: handle.readline(_PIECE), b""):
+        for chunk in iter(functools.partial(handle.readline, _PIECE), b""):
             try:
                 pending += decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 raise _decode_error(path, encoding, codec, exc, offset, line, hint) from None
             offset += len(chunk)
+            # A piece ends at the first line break, so what is pending is the current line.
+            if max_line is not None and len(pending) > max_line:
+                _check_line(path, line, pending.rstrip("\r\n"), max_line)
             *complete, pending = pending.split("\n")
             for text in complete:
-                _check_line(path, line, text, max_line)
                 line += 1
                 yield text + "\n"
-            _check_line(path, line, pending, max_line)
         try:
             pending += decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:  # the file ends inside a character
@@ -248,41 +251,31 @@ def _csv_table(path: Path, encoding: str | None) -> Table:
     if csv.field_size_limit() < limits.max_cell_chars:
         # The csv module's own bound (process-wide) must not refuse what the settings allow.
         csv.field_size_limit(limits.max_cell_chars)
-    lines = _Record(path, decoded_lines(path, encoding, limits.max_record_chars), limits)
+    fed = [0]
+    decoded = decoded_lines(path, encoding, limits.max_record_chars)
+    lines = _counted(path, decoded, limits.max_record_chars, fed)
     first = next(lines, "")
     delimiter = max(_DELIMITERS, key=first.count)
-    reader = csv.reader(_chain(first, lines), delimiter=delimiter, strict=True)
+    reader = csv.reader(itertools.chain((first,), lines), delimiter=delimiter, strict=True)
     try:
         header = next(reader, [])
     except csv.Error as exc:
         raise _csv_error(path, 1, exc, limits) from None
     check_columns(path, "line 1", len(header), limits)
     columns = [normalise_column(name) for name in header]
-    return Table(path, columns, _csv_rows(path, reader, columns, lines))
+    return Table(path, columns, _csv_rows(path, reader, columns, fed))
 
 
-class _Record:
-    """The lines given to the csv reader, counting the characters of the record being read: a
-    quoted cell may span lines, so a line bound alone does not bound a record."""
-
-    def __init__(self, path: Path, lines: Iterator[str], limits: FileLimits) -> None:
-        self.path = path
-        self.lines = lines
-        self.limit = limits.max_record_chars
-        self.chars = 0
-        self.line = 0
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        text = next(self.lines)
-        self.line += 1
-        self.chars += len(text)
-        if self.chars > self.limit:
-            what = f"a record of more than {self.limit:,} characters"
-            raise refused(self.path, f"line {self.line}", what, "max_record_chars", self.limit)
-        return text
+def _counted(path: Path, lines: Iterator[str], limit: int, fed: list[int]) -> Iterator[str]:
+    """The lines given to the csv reader, adding to fed[0] the characters of the record being
+    read (the reader of rows sets it back to 0): a quoted cell may span lines, so a bound on
+    lines alone does not bound a record."""
+    for number, text in enumerate(lines, start=1):
+        fed[0] += len(text)
+        if fed[0] > limit:
+            what = f"a record of more than {limit:,} characters"
+            raise refused(path, f"line {number}", what, "max_record_chars", limit)
+        yield text
 
 
 def csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
@@ -290,10 +283,9 @@ def csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     each starts on, held to the bounds of a customer file; InputError for anything else."""
     limits = file_limits()
     check_size(path)
-    lines = _Record(
-        path, decoded_lines(path, DEFAULT_ENCODING, limits.max_record_chars, _SAVE_AS_UTF8), limits
-    )
-    reader = csv.reader(lines)
+    fed = [0]
+    decoded = decoded_lines(path, DEFAULT_ENCODING, limits.max_record_chars, _SAVE_AS_UTF8)
+    reader = csv.reader(_counted(path, decoded, limits.max_record_chars, fed))
     start = 1
     try:
         for count, cells in enumerate(reader, start=1):
@@ -302,33 +294,33 @@ def csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
             check_columns(path, where, len(cells), limits)
             if max(map(len, cells), default=0) > limits.max_cell_chars:
                 check_cells(path, where, [], cells, limits)
+            fed[0] = 0
             yield start, cells
-            start, lines.chars = reader.line_num + 1, 0
+            start = reader.line_num + 1
     except csv.Error as exc:
         raise _csv_error(path, start, exc, limits) from None
 
 
-def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
-    yield first
-    yield from rest
-
-
 def _csv_rows(
-    path: Path, reader: Any, columns: list[str], lines: _Record
+    path: Path, reader: Any, columns: list[str], fed: list[int]
 ) -> Iterator[tuple[str, Row]]:
     limits = file_limits()
+    most_rows, most_columns, longest = limits.max_rows, limits.max_columns, limits.max_cell_chars
     start, count = reader.line_num + 1, 0
-    lines.chars = 0
+    fed[0] = 0
     try:
         for cells in reader:
             count += 1
             where = f"line {start}"
-            check_rows(path, where, count, limits)
-            check_columns(path, where, len(cells), limits)
-            if max(map(len, cells), default=0) > limits.max_cell_chars:
+            # One comparison each in the common case; the checks then say what is wrong.
+            if count > most_rows or len(cells) > most_columns:
+                check_rows(path, where, count, limits)
+                check_columns(path, where, len(cells), limits)
+            if fed[0] > longest and cells and max(map(len, cells)) > longest:
                 check_cells(path, where, columns, cells, limits)
+            fed[0] = 0
             yield where, dict(zip(columns, cells, strict=False))
-            start, lines.chars = reader.line_num + 1, 0
+            start = reader.line_num + 1
     except csv.Error as exc:
         raise _csv_error(path, start, exc, limits) from None
 
@@ -401,16 +393,19 @@ def _jsonl_rows(path: Path, encoding: str | None) -> Iterator[tuple[str, Row]]:
         if not text.strip():
             continue
         where = f"line {number}"
-        check_rows(path, where, number, limits)
+        if number > limits.max_rows:
+            check_rows(path, where, number, limits)
         try:
             value = json.loads(text)
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}: {where}: not valid JSON ({exc.msg})") from None
         if not isinstance(value, dict):
             raise InputError(f"{path}: {where}: expected a JSON object per line")
-        check_columns(path, where, len(value), limits)
+        if len(value) > limits.max_columns:
+            check_columns(path, where, len(value), limits)
         row = {normalise_column(k): v for k, v in value.items()}
-        check_cells(path, where, list(row), list(row.values()), limits)
+        if len(text) > limits.max_cell_chars:  # else no cell can be too long
+            check_cells(path, where, list(row), list(row.values()), limits)
         yield where, row
 
 
