@@ -147,21 +147,28 @@ def _scan_member(
             if seen > member.file_size:
                 what = f"unpacks to more than the {member.file_size:,} bytes it declares"
                 raise InputError(f"{path}: {where}: {what}; file refused")
-            # The text between two "<" is at most one cell's text (or one tag): the run carries
-            # over from chunk to chunk until the next "<".
-            pieces = chunk.split(b"<")
-            if len(pieces) == 1:
-                run += len(chunk)
-            else:
-                run = max(run + len(pieces[0]), max(map(len, pieces[1:-1]), default=0))
-                if run > longest:
-                    break
-                run = len(pieces[-1])
+            run = _longest_run(chunk, run, longest)
             if run > longest:
                 break
     if run > longest:
         what = f"holds a text of more than {longest:,} bytes (a cell too long)"
         raise refused(path, where, what, "max_cell_chars", limits.max_cell_chars)
+
+
+def _longest_run(chunk: bytes, run: int, longest: int) -> int:
+    """The length of the run of bytes without a "<" at the chunk's end (the text between two
+    "<" is at most one cell's text or one tag; a run carries over into the next chunk), or a
+    longer run inside the chunk if it is over `longest`."""
+    import numpy as np
+
+    marks = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == ord("<"))
+    if marks.size == 0:
+        return run + len(chunk)
+    inside = int(np.diff(marks).max()) - 1 if marks.size > 1 else 0
+    first = run + int(marks[0])
+    if max(first, inside) > longest:
+        return max(first, inside)
+    return len(chunk) - int(marks[-1]) - 1
 
 
 def check_parquet(path: Path, metadata: Any, limits: FileLimits) -> None:
