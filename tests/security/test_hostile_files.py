@@ -409,3 +409,12 @@ def test_manifests_rates_and_accounts_are_held_to_the_limits(
     assert "FINMON_MAX_FILE_BYTES" in _message(Rates.read, rates)
     message = _message(read_paxlst, manifest)
     assert "FINMON_MAX_DOCUMENT_BYTES" in message
+
+
+def test_a_pacs008_nested_past_libxml2s_depth_bound_is_refused(tmp_path: Path) -> None:
+    """Held before issue 16 and must keep holding: huge_tree stays off, so libxml2 stops at a
+    depth of 256 instead of building the tree."""
+    path = tmp_path / "deep.xml"
+    namespace = "urn:iso:std:iso:20022:tech:xsd:pacs.008.001.09"
+    path.write_text(f'<Document xmlns="{namespace}">' + "<a>" * 20_000 + "</a>" * 20_000)
+    assert "Excessive depth" in _message(read_transactions, path)
