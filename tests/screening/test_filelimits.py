@@ -59,3 +59,20 @@ def test_a_file_that_is_not_a_zip_is_not_a_readable_workbook(tmp_path: Path) -> 
     path.write_bytes(b"id,name\n")
     with pytest.raises(InputError, match="not a readable Excel workbook"):
         check_xlsx(path)
+
+
+def test_parquet_text_is_decoded_in_slices_and_every_row_comes_back_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from finmon.screening import filelimits
+    from finmon.screening.inputs import read_table
+
+    monkeypatch.setattr(filelimits, "SLICE_CHARS", 1_000)
+    names = [f"{n:03d}" + "x" * 97 for n in range(250)]
+    path = tmp_path / "sliced.parquet"
+    pq.write_table(pa.table({"id": [str(n) for n in range(250)], "name": names}), path)
+    rows = [row for _place, row in read_table(path).rows]
+    assert [row["name"] for row in rows] == names
