@@ -23,6 +23,7 @@ from pathlib import Path
 
 from finmon.countries import to_iso2
 from finmon.errors import InputError
+from finmon.screening.filelimits import check_size
 from finmon.transactions.model import PartyInfo, Transaction
 from finmon.transactions.tabular import read_text
 
@@ -73,6 +74,7 @@ def read_mt103(path: Path) -> list[Transaction]:
 
     InputError names the file, the message number and the line of what is wrong: a missing :20:
     or :32A:, a bad value date, currency or amount, a 50F line that is not `n/value`."""
+    check_size(path, whole=True)
     messages = _messages(path)
     if not messages:
         raise InputError(f"{path}: no MT103 message (no :20: field)")

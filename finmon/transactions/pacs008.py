@@ -21,6 +21,7 @@ from finmon.countries import to_iso2
 from finmon.errors import InputError
 from finmon.lists.reading import place
 from finmon.lists.xmlsafe import check_xml_file, refuse_doctype
+from finmon.screening.filelimits import check_size
 from finmon.settings import load_settings
 from finmon.transactions.model import PartyInfo, Transaction
 
@@ -41,7 +42,9 @@ def default_schema() -> Path:
 
 def read_pacs008(path: Path, schema: Path | None = None) -> list[Transaction]:
     """Every credit transfer of a pacs.008.001.09 document, validated against its schema."""
+    check_size(path, whole=True)
     check_xml_file(path)
+    # Without huge_tree libxml2 keeps its own bounds: text nodes of 10 MB, a depth of 256.
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )

@@ -31,6 +31,7 @@ from typing import ClassVar, Literal, NamedTuple
 
 from finmon.errors import InputError
 from finmon.model import BirthDate, Gender, Identifier, Party, Schema
+from finmon.screening.filelimits import check_size
 from finmon.screening.inputs import decoded_lines
 from finmon.travel.birth import birth_interval, yymmdd_form
 from finmon.travel.mrz import icao_state
@@ -140,6 +141,7 @@ def read_paxlst(
     future)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    check_size(path, whole=True)
     text = "".join(decoded_lines(path, encoding or _declared_encoding(path)))
     return parse_paxlst(text, path, today)
 
