@@ -118,13 +118,14 @@ def parse_ftm(
     """Read a FollowTheMoney JSON-lines file of one dataset (or all under `source`) into a
     complete ParsedList; a file of several datasets is refused (read_ftm reads it)."""
     read = read_ftm(path, source, include_non_targets)
-    if len(read.lists) != 1:
-        names = ", ".join(p.source for p in read.lists)
+    filled = [parsed for parsed in read.lists if parsed.designations]
+    if len(filled) > 1:
+        names = ", ".join(parsed.source for parsed in filled)
         raise InputError(
-            f"{path}: holds {len(read.lists)} datasets ({names}): each is its own list "
+            f"{path}: holds several datasets ({names}): each is its own list "
             "(finmon lists load files each under its own), or give one source for all"
         )
-    return read.lists[0]
+    return filled[0] if filled else read.lists[0]
 
 
 def read_ftm(path: Path, source: str | None = None, include_non_targets: bool = False) -> FtmRead:
@@ -135,8 +136,10 @@ def read_ftm(path: Path, source: str | None = None, include_non_targets: bool = 
     read = FtmRead([])
     parties: list[tuple[Designation, list[str]]] = []
     sanctions: dict[str, _Sanctions] = {}
+    named: list[str] = []
     for line, entity in _entities(path):
         read.entities += 1
+        named.extend(d for d in _datasets(entity) if d not in named)
         schema = entity["schema"]
         if schema == "Sanction":
             read.sanctions += 1
@@ -159,16 +162,19 @@ def read_ftm(path: Path, source: str | None = None, include_non_targets: bool = 
             copy = Designation.from_dict(party.to_dict()) if len(names) > 1 else party
             copy.source = name
             by_list.setdefault(name, []).append(copy)
+    if not source:
+        # A dataset the file names with none of its parties left (its parties gone, or skipped
+        # as non-targets): an empty version, which the store refuses for a dataset it holds
+        # (unless forced) and skips for one it never loaded.
+        for name in named:
+            by_list.setdefault(name, [])
+    if not by_list:
+        by_list[source or SOURCE] = []
     version = short_version(digest)
     read.lists = [
         ParsedList(name, FORMAT, version, None, designations, [(path.name, digest)])
         for name, designations in by_list.items()
     ]
-    if not read.lists:
-        # Nothing to file: an empty version of the source, refused by the store as such.
-        read.lists = [
-            ParsedList(source or SOURCE, FORMAT, version, None, [], [(path.name, digest)])
-        ]
     return read
 
 

@@ -84,7 +84,10 @@ def load_lists(
     workers: int = 1,
 ) -> list[LoadResult]:
     """load_list for the versions of several sources read from one file (an FtM export mixing
-    datasets): all in one transaction, so that a refusal of any one loads none."""
+    datasets): all in one transaction, so that a refusal of any one loads none. Among several, an
+    empty version of a source never loaded is skipped (a dataset the file names only through
+    entities that are not designations); an empty version of a loaded source is refused unless
+    forced, as load_list refuses it."""
     sources = [parsed.source for parsed in versions]
     if len(set(sources)) != len(sources):
         raise ListRefused(f"refused to load: a source appears twice ({', '.join(sources)})")
@@ -93,6 +96,8 @@ def load_lists(
         plans: list[tuple[ParsedList, ListVersion | None, list[str] | None]] = []
         for parsed in versions:
             current = _current_version(session, parsed.source)
+            if current is None and not parsed.designations and len(versions) > 1:
+                continue
             if current is not None and _same_files(current, parsed):
                 plans.append((parsed, current, None))
                 continue

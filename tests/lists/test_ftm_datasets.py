@@ -63,7 +63,8 @@ def _refs(read: Any) -> dict[str, list[str]]:
 
 def test_each_party_is_filed_under_its_own_datasets(tmp_path: Path) -> None:
     read = read_ftm(write_ftm(tmp_path / "mixed.json", MIXED))
-    assert _refs(read) == {"us_ofac_sdn": ["p2", "o1"], "eu_fsf": ["p1", "p2"]}
+    # ru_egrul is named only by a non-target: an empty version, which the store skips.
+    assert _refs(read) == {"us_ofac_sdn": ["p2", "o1"], "eu_fsf": ["p1", "p2"], "ru_egrul": []}
     for parsed in read.lists:
         assert all(d.source == parsed.source for d in parsed.designations)
         assert parsed.format == "ftm-json"
@@ -74,7 +75,7 @@ def test_each_party_is_filed_under_its_own_datasets(tmp_path: Path) -> None:
     assert (read.entities, read.sanctions, read.not_targets) == (6, 1, 1)
     assert dict(read.other_schemas) == {"Address": 1}
     assert read.summary() == (
-        "6 entities read: 4 designations in 2 list(s) (eu_fsf 2, us_ofac_sdn 2); "
+        "6 entities read: 4 designations in 3 list(s) (eu_fsf 2, us_ofac_sdn 2, ru_egrul 0); "
         "1 sanction records applied; skipped 1 not targets (target: false), "
         "1 of schemas that are not parties (Address 1)"
     )
@@ -96,7 +97,7 @@ def test_a_source_given_files_everything_under_it(tmp_path: Path) -> None:
     assert _refs(read) == {"opensanctions": ["p1", "p2", "o1"]}
     # One version only: parse_files reads it; without a source it names the datasets.
     assert len(parse_files([path], source="opensanctions").designations) == 3
-    with pytest.raises(InputError, match=r"holds 2 datasets \(eu_fsf, us_ofac_sdn\)"):
+    with pytest.raises(InputError, match=r"holds several datasets \(eu_fsf, us_ofac_sdn\)"):
         parse_ftm(path)
 
 
