@@ -16,7 +16,8 @@ from finmon.lists import read_lists
 from finmon.store import list_versions, load_lists
 from finmon.store.alerts import list_alerts
 from finmon.store.customers import import_customers
-from tests.lists.test_ftm_datasets import MIXED, write_ftm
+from tests.conftest import shared_file
+from tests.lists.test_ftm_datasets import DONATIONS, MIXED, T1, write_ftm
 from tests.store.workflow_data import write_csv
 
 CUSTOMER = {
@@ -104,3 +105,13 @@ def test_cli_load_says_what_it_read_and_skipped(tmp_path: Path) -> None:
     assert wide.exit_code == 0, wide.output
     assert "Loaded ru_egrul list version" in wide.output
     assert {v.source for v in list_versions()} == {"eu_fsf", "us_ofac_sdn", "ru_egrul"}
+
+
+def test_both_real_files_load_each_designation_under_its_dataset() -> None:
+    for name in (T1, DONATIONS):
+        read = read_lists([shared_file(name)])
+        for result in load_lists(read.versions, actor="loader"):
+            assert result.loaded
+    current = {(v.source, v.designation_count) for v in list_versions()}
+    # The yente export names its dataset; the donations file names none and falls back to ftm.
+    assert current == {("eu_fsf", 6), ("ftm", 96)}
