@@ -284,7 +284,8 @@ class ManifestIn(BaseModel):
 
 
 class MrzIn(BaseModel):
-    """A passport's (2 lines of 44) or identity card's (3 lines of 30) machine-readable zone."""
+    """A machine-readable zone: TD3 passport or MRV-A visa (2 lines of 44), TD2 card or MRV-B
+    visa (2 lines of 36), TD1 identity card (3 lines of 30)."""
 
     mrz: str = Field(min_length=1, max_length=1_000)
     threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0)
