@@ -137,22 +137,38 @@ def lists_load(
     format: Annotated[
         str | None, typer.Option("--format", help=f"One of {', '.join(FORMATS)}.")
     ] = None,
-    source: Annotated[str | None, typer.Option(help="Source name, e.g. un, afm, ofac.")] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            help="Source name, e.g. un, afm, ofac. A FollowTheMoney file is filed under each "
+            "entity's datasets unless a source is given."
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option(help="Load even an older or much smaller version.")
     ] = False,
+    include_non_targets: Annotated[
+        bool,
+        typer.Option(
+            "--include-non-targets",
+            help="FollowTheMoney: make parties marked target: false designations too.",
+        ),
+    ] = False,
 ) -> None:
-    """Parse list files and make them the current version of their source."""
+    """Parse list files and make them the current version of their source (of each dataset, for
+    a FollowTheMoney file mixing datasets)."""
     actor = _acting(ctx, Action.LOAD_LISTS)
-    from finmon.lists import parse_files
-    from finmon.store import load_list
+    from finmon.lists import read_lists
+    from finmon.store import load_lists
 
     _require_files(paths)
     if format is not None and format not in FORMATS:
         raise InputError(f"unknown list format {format!r}; use one of {', '.join(FORMATS)}")
-    parsed = parse_files(paths, format=format, source=source)
+    read = read_lists(paths, format=format, source=source, include_non_targets=include_non_targets)
     workers = load_settings().workers
-    _report_load(load_list(parsed, actor=actor, force=force, workers=workers))
+    for result in load_lists(read.versions, actor=actor, force=force, workers=workers):
+        _report_load(result)
+    out.print(f"Read: {read.summary}.")
 
 
 @lists_app.command("show")
@@ -279,18 +295,18 @@ def demo(
 
 
 @audit_app.command("verify")
-def audit_verify(
-    ctx: typer.Context,
-) -> None:
-    """Check the audit log's hash chain; exit 0 only when it is intact."""
+def audit_verify(ctx: typer.Context) -> None:
+    """Check the audit log's chain, key and checkpoints; exit 0 only when nothing is wrong."""
     _acting(ctx, Action.AUDIT)
     from finmon.store import verify_audit
 
     report = verify_audit()
     if report.ok:
-        out.print(f"audit log intact: {report.rows} rows, head {report.head}")
+        checkpoint = f", checkpoint at row {report.checkpoint_row}" if report.checkpoint_row else ""
+        out.print(f"audit log intact: {report.rows} rows, head {report.head}{checkpoint}")
         return
-    err.print(f"audit log BROKEN ({report.kind}): {report.problem}", markup=False)
+    for problem in report.problems:
+        err.print(f"audit log BROKEN ({problem.kind}): {problem.message}", markup=False)
     raise typer.Exit(1)
 
 

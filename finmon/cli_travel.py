@@ -124,14 +124,21 @@ def travel_mrz(
     ctx: typer.Context,
     lines: Annotated[
         list[str],
-        typer.Argument(help="The MRZ's lines (2 of 44, or 3 of 30), or - to read them from input."),
+        typer.Argument(
+            help="The MRZ's lines (2 of 44: passport or MRV-A visa; 2 of 36: TD2 card or MRV-B "
+            "visa; 3 of 30: identity card), or - to read them from input."
+        ),
     ],
     threshold: Annotated[
         float, typer.Option(min=0.0, max=1.0, help="Alert threshold 0..1.")
     ] = DEFAULT_THRESHOLD,
+    output: Annotated[
+        Path | None,
+        typer.Option(help="Write the document and its hits to this .json (as POST /travel/mrz)."),
+    ] = None,
 ) -> None:
-    """Read a passport's or identity card's machine-readable zone (every check digit verified)
-    and screen its holder against every loaded list."""
+    """Read a travel document's machine-readable zone (every check digit verified) and screen
+    its holder against every loaded list."""
     _acting(ctx, Action.SCREEN)
     import sys
 
@@ -139,15 +146,30 @@ def travel_mrz(
     from finmon.travel.mrz import read_mrz
     from finmon.travel.screening import PEOPLE, screen_mrz
 
+    if output is not None and output.suffix.lower() != ".json":
+        raise InputError(f"{output}: the output must end in .json")
     text = sys.stdin.read() if lines == ["-"] else "\n".join(lines)
     mrz = read_mrz(text)
     found = screen_mrz(mrz, load_screener(schemas=PEOPLE), threshold)
-    shown = Table("field", "value", title="document (every check digit verified)")
-    for field, value in found["document"].items():
-        shown.add_row(field, str(value))
-    out.print(shown)
-    hits = Table("score", "list", "reference", "listed as")
-    for hit in found["hits"]:
-        hits.add_row(f"{hit['score']:.2f}", hit["list"], hit["reference"], hit["designation_name"])
-    out.print(hits)
-    err.print(f"{len(found['hits'])} hits for {mrz.full_name}", markup=False)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(
+            json.dumps(found, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
+        )
+    else:
+        shown = Table("field", "value", title="document (every check digit verified)")
+        for field, value in found["document"].items():
+            shown.add_row(field, "; ".join(value) if isinstance(value, list) else str(value))
+        out.print(shown)
+        hits = Table("score", "list", "reference", "listed as")
+        for hit in found["hits"]:
+            hits.add_row(
+                f"{hit['score']:.2f}", hit["list"], hit["reference"], hit["designation_name"]
+            )
+        out.print(hits)
+    notes = "; ".join(mrz.notes)
+    err.print(
+        f"{mrz.format} read, every check digit verified{f' ({notes})' if notes else ''}; "
+        f"{len(found['hits'])} hits for {mrz.full_name}",
+        markup=False,
+    )

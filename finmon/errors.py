@@ -31,6 +31,13 @@ class StoreError(FinmonError):
     http_status = 503
 
 
+class StoreBusy(StoreError):
+    """The database stayed locked by another writer for the whole busy timeout: try again."""
+
+    retry_after = 5
+    """Seconds a client is told to wait before it tries again (HTTP Retry-After)."""
+
+
 class NotFound(FinmonError):
     exit_code = 5
     http_status = 404

@@ -6,10 +6,54 @@ Nothing else reads os.environ.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 UN_LIST_URL = "https://scsanctions.un.org/resources/xml/en/consolidated.xml"
+
+_GIB = 1 << 30
+
+
+@dataclass(frozen=True, slots=True)
+class FileLimits:
+    """Bounds on the record files finmon reads (customers, transactions, accounts, rates,
+    manifests), checked before their data is materialised. Generous for a bank's real files,
+    they stop files built to exhaust memory (an XLSX whose one cell unpacks to 400 MB)."""
+
+    max_file_bytes: int = 4 * _GIB
+    """FINMON_MAX_FILE_BYTES: size of a streamed record file (customers, accounts) on disk."""
+    max_document_bytes: int = _GIB
+    """FINMON_MAX_DOCUMENT_BYTES: size of a file read whole (transactions in every format,
+    PAXLST manifests, rates tables)."""
+    max_unpacked_bytes: int = 2 * _GIB
+    """FINMON_MAX_UNPACKED_BYTES: what a compressed file declares it unpacks to (an XLSX: the
+    sum of its members; a Parquet file: the sum of its row groups) and what its text columns
+    decode to."""
+    max_xlsx_strings_bytes: int = _GIB // 2
+    """FINMON_MAX_XLSX_STRINGS_BYTES: an XLSX's shared-strings table, which openpyxl holds in
+    memory whole."""
+    max_compression_ratio: int = 100
+    """FINMON_MAX_COMPRESSION_RATIO: unpacked to packed size of an XLSX member or Parquet column
+    chunk over 1 MiB (real workbooks stay under 20)."""
+    max_rows: int = 10_000_000
+    """FINMON_MAX_ROWS: rows (records) in one file."""
+    max_columns: int = 1_024
+    """FINMON_MAX_COLUMNS: columns in one file (or keys in one JSONL record)."""
+    max_cell_chars: int = 32_767
+    """FINMON_MAX_CELL_CHARS: characters in one cell (Excel's own limit)."""
+    max_record_chars: int = 1 << 20
+    """FINMON_MAX_RECORD_CHARS: characters in one record: a CSV record (its line, or lines if a
+    quoted cell spans several), a JSONL line, a Parquet row."""
+
+
+def _file_limits(env: Mapping[str, str]) -> FileLimits:
+    default = FileLimits()
+    values = {
+        name: int(env.get(f"FINMON_{name.upper()}") or getattr(default, name))
+        for name in FileLimits.__dataclass_fields__
+    }
+    return FileLimits(**values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +74,28 @@ class Settings:
     """Exchange rates for the FATF R.16 threshold (finmon.transactions.wire.Rates.read)."""
     pacs008_schema: Path | None = None
     """The pacs.008.001.09 XSD that pacs.008 files are validated against."""
+    audit_key_file: Path | None = None
+    """The audit log's HMAC key (64 hex digits), created with mode 0600 on first use: keep it on the
+    application host, never with the database (default $FINMON_HOME/audit.key)."""
+    audit_key: str | None = None
+    """The audit key itself as 64 hex digits, for hosts that inject secrets into the environment;
+    when set, audit_key_file is not read or created."""
+    audit_checkpoint_file: Path | None = None
+    """Append-only file of HMAC'd checkpoints of the audit log's head, one line per committed write
+    (default $FINMON_HOME/audit-checkpoints.log): on the application host, not with the database."""
+    max_body_bytes: int = 4 * 2**20
+    """Bytes of one HTTP request body, except uploads and manifests (413 beyond)."""
+    max_upload_bytes: int = 500 * 2**20
+    """Bytes of one uploaded customer file (POST /customers/import, /ui/upload)."""
+    max_manifest_bytes: int = 64 * 2**20
+    """Bytes of one POST /travel/screen body (a PAXLST manifest as JSON text)."""
+    import_batch: int = 1000
+    """Customer rows written in one short transaction of an import (other writers wait at most
+    for one batch)."""
+    screen_threads: int = 2
+    """Threads of a server process that screen requests at once; the others wait their turn."""
+    files: FileLimits = field(default_factory=FileLimits)
+    """Bounds on the record files finmon reads (FINMON_MAX_* variables)."""
 
 
 def load_settings() -> Settings:
@@ -50,4 +116,15 @@ def load_settings() -> Settings:
         workers=int(env.get("FINMON_WORKERS") or os.cpu_count() or 1),
         rates=Path(env["FINMON_RATES"]) if env.get("FINMON_RATES") else None,
         pacs008_schema=(Path(env["FINMON_PACS008_XSD"]) if env.get("FINMON_PACS008_XSD") else None),
+        audit_key_file=Path(env.get("FINMON_AUDIT_KEY_FILE") or home / "audit.key").expanduser(),
+        audit_key=env.get("FINMON_AUDIT_KEY") or None,
+        audit_checkpoint_file=Path(
+            env.get("FINMON_AUDIT_CHECKPOINT_FILE") or home / "audit-checkpoints.log"
+        ).expanduser(),
+        max_body_bytes=int(env.get("FINMON_MAX_BODY_BYTES") or 4 * 2**20),
+        max_upload_bytes=int(env.get("FINMON_MAX_UPLOAD_BYTES") or 500 * 2**20),
+        max_manifest_bytes=int(env.get("FINMON_MAX_MANIFEST_BYTES") or 64 * 2**20),
+        import_batch=max(1, int(env.get("FINMON_IMPORT_BATCH") or 1000)),
+        screen_threads=max(1, int(env.get("FINMON_SCREEN_THREADS") or 2)),
+        files=_file_limits(env),
     )

@@ -127,6 +127,7 @@ def test_whole_workflow_is_audited_under_each_actor(
 
     assert _audit() == [
         ("loader.env", "list.load"),
+        ("officer.a", "customers.import.batch"),
         ("officer.a", "customers.import"),
         ("loader.env", "list.load"),
         ("loader.env", "alert.raise"),
@@ -142,7 +143,7 @@ def test_whole_workflow_is_audited_under_each_actor(
     code, _, stderr = _run("audit", "verify")
     assert code == 9 and "may not read the audit trail" in stderr  # an analyst
     code, stdout, _ = _run("--actor", "bolat", "audit", "verify")
-    assert code == 0 and "intact: 28 rows" in stdout
+    assert code == 0 and "intact: 29 rows" in stdout
     with direct_sql() as conn:
         drop_audit_guards(conn)
         conn.execute(text("UPDATE audit_log SET reason = 'namesake' WHERE action = 'alert.decide'"))

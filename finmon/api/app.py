@@ -14,6 +14,7 @@ import datetime as dt
 import gc
 import json
 import pathlib
+import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
@@ -30,9 +31,10 @@ from pydantic import AfterValidator, BaseModel, Field
 
 import finmon
 from finmon import hygiene
+from finmon.api.limits import BodyLimit, off_loop
 from finmon.api.match import MatchRequest, echo, query_party, result
 from finmon.countries import to_currency, to_iso2
-from finmon.errors import FinmonError, InputError, NotFound, Unauthenticated
+from finmon.errors import FinmonError, InputError, NotFound, StoreBusy, Unauthenticated
 from finmon.lists.identifiers import is_valid_iin_bin, kz_number_kind
 from finmon.model import Gender, Identifier, Party, Schema
 from finmon.screening import DEFAULT_THRESHOLD, Screener
@@ -67,6 +69,9 @@ MAX_PARTIES = 1000
 """Parties in one /screen request."""
 MAX_ID = 2**31 - 1
 """The largest row id both databases store (INTEGER); a larger one is bad input, not looked up."""
+SWITCH_INTERVAL = 0.0005
+"""Seconds a thread may hold the interpreter before another that waits gets it: short, so that
+the event loop (and /healthz) is not kept waiting behind threads screening long queries."""
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from `finmon users create`.")
@@ -78,8 +83,9 @@ async def _caller(
 ) -> Principal:
     """The user whose API key came with the request; Unauthenticated without a live key.
 
-    The dependencies and /match are coroutines: their work is short and CPU-bound, so they run
-    on the event loop rather than hopping to a thread for each step (measured in bench/)."""
+    The dependencies are coroutines: their work is short, so they run on the event loop rather
+    than hopping to a thread for each step (measured in bench/). Routes that screen are plain
+    functions, run in the threadpool: one long query must not stall every other request."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("send an API key as 'Authorization: Bearer KEY'")
     db: Database = request.app.state.db
@@ -281,7 +287,8 @@ class ManifestIn(BaseModel):
 
 
 class MrzIn(BaseModel):
-    """A passport's (2 lines of 44) or identity card's (3 lines of 30) machine-readable zone."""
+    """A machine-readable zone: TD3 passport or MRV-A visa (2 lines of 44), TD2 card or MRV-B
+    visa (2 lines of 36), TD1 identity card (3 lines of 30)."""
 
     mrz: str = Field(min_length=1, max_length=1_000)
     threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0)
@@ -303,10 +310,13 @@ def create_app(db: Database | None = None) -> FastAPI:
     """The API over one store (the default database unless given)."""
     store = db or default_database()
     screeners = Screeners(store)
-    rates = _Rates(load_settings().rates)
+    settings = load_settings()
+    rates = _Rates(settings.rates)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        jobs_store.fail_interrupted_jobs(store)
         # Build the index before serving, so that no request waits for it.
         with contextlib.suppress(NotFound):
             screeners.get("default")
@@ -321,6 +331,7 @@ def create_app(db: Database | None = None) -> FastAPI:
         dependencies=[Depends(_plain_request), Depends(_sound_body)],
     )
     app.state.db = store
+    app.add_middleware(BodyLimit, settings=settings)
     app.add_exception_handler(FinmonError, _finmon_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
     app.include_router(web_router)
@@ -342,7 +353,8 @@ def create_app(db: Database | None = None) -> FastAPI:
         return {"name": who.name, "role": who.role.value}
 
     @app.post("/match/{dataset}", tags=["screening"], response_model=None)
-    async def match(
+    @off_loop
+    def match(
         dataset: str,
         body: MatchRequest,
         _who: Screen,
@@ -380,6 +392,7 @@ def create_app(db: Database | None = None) -> FastAPI:
         )
 
     @app.post("/payments/check", tags=["screening"])
+    @off_loop
     def payment_check(body: PaymentCheckIn, _who: Screen) -> dict[str, Any]:
         """Allow or hold one payment: both parties screened against every loaded list, and the
         originator and beneficiary information checked as FATF R.16 asks (a hold says why)."""
@@ -388,6 +401,7 @@ def create_app(db: Database | None = None) -> FastAPI:
         return decision.to_dict()
 
     @app.post("/travel/screen", tags=["screening"])
+    @off_loop
     def travel_screen(body: ManifestIn, _who: Screen) -> dict[str, Any]:
         """Screen every traveller of a PAXLST manifest (names, birth date, nationality,
         documents): one row per hit, as `finmon travel screen` writes them."""
@@ -400,12 +414,14 @@ def create_app(db: Database | None = None) -> FastAPI:
         return {"travellers": travellers, "hits": rows, **reading.to_dict()}
 
     @app.post("/travel/mrz", tags=["screening"])
+    @off_loop
     def travel_mrz(body: MrzIn, _who: Screen) -> dict[str, Any]:
         """Read a machine-readable zone (every check digit verified; a wrong one is a 422 naming
         the line and column) and screen its holder: what the document says, one row per hit."""
         return screen_mrz(read_mrz(body.mrz), screeners.get("default"), body.threshold)
 
     @app.post("/screen", tags=["screening"])
+    @off_loop
     def screen(body: ScreenRequest, _who: Screen) -> dict[str, Any]:
         """Screen parties in finmon's format against every loaded list."""
         screener = screeners.get("default")
@@ -548,9 +564,8 @@ def create_app(db: Database | None = None) -> FastAPI:
 
     @app.get("/audit/verify", tags=["audit"])
     def audit_verify(_who: Audit) -> dict[str, Any]:
-        """Walk the hash chain; names the first edited, deleted or reordered row."""
-        report = audit_store.verify_audit(store)
-        return {**dataclasses.asdict(report), "ok": report.ok}
+        """Check the chain, its key and its checkpoints; `problems` names everything wrong."""
+        return audit_store.verify_audit(store).to_dict()
 
     @app.get("/users", tags=["users"])
     def users(_who: Admin) -> list[dict[str, Any]]:
@@ -683,7 +698,13 @@ async def _invalid_request(request: Request, exc: RequestValidationError) -> Res
 
 
 def _finmon_error(request: Request, exc: FinmonError) -> Response:
-    if _is_web(request):
-        return error_page(request, exc)
-    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
-    return JSONResponse({"detail": str(exc)}, status_code=exc.http_status, headers=headers)
+    response = (
+        error_page(request, exc)
+        if _is_web(request)
+        else JSONResponse({"detail": str(exc)}, status_code=exc.http_status)
+    )
+    if isinstance(exc, Unauthenticated) and not _is_web(request):
+        response.headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, StoreBusy):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response

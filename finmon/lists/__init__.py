@@ -9,13 +9,14 @@ finmon.errors.InputError naming the file and place: it never half-succeeds.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from finmon.errors import InputError
 from finmon.lists.afm import parse_afm
 from finmon.lists.csvlist import parse_csv_list
 from finmon.lists.detect import FORMAT_NAMES, detect_format
-from finmon.lists.ftm import parse_ftm
+from finmon.lists.ftm import parse_ftm, read_ftm
 from finmon.lists.ofac import parse_ofac
 from finmon.lists.un import parse_un
 from finmon.model import ParsedList
@@ -29,7 +30,7 @@ _SINGLE_FILE: dict[str, Callable[[Path, str | None], ParsedList]] = {
     "csv": parse_csv_list,
 }
 
-__all__ = ["FIXTURE_DIR", "FORMATS", "detect_format", "parse_files"]
+__all__ = ["FIXTURE_DIR", "FORMATS", "ReadLists", "detect_format", "parse_files", "read_lists"]
 
 
 def parse_files(
@@ -51,3 +52,30 @@ def parse_files(
             f"format {chosen} is read from one file, but {len(files)} were given: {shown}"
         )
     return parser(files[0], source)
+
+
+@dataclass(slots=True, frozen=True)
+class ReadLists:
+    """The list versions a set of files holds (several for an FtM file mixing datasets, one
+    otherwise), and a line saying what was read and what was skipped, and why."""
+
+    versions: list[ParsedList]
+    summary: str
+
+
+def read_lists(
+    paths: Sequence[Path],
+    format: str | None = None,
+    source: str | None = None,
+    include_non_targets: bool = False,
+) -> ReadLists:
+    """Parse the file(s) of one load: parse_files, except that a FollowTheMoney file gives one
+    version per dataset and `include_non_targets` makes its target: false parties designations."""
+    files = [Path(p) for p in paths]
+    chosen = (format or detect_format(files)) if files else format
+    if chosen == "ftm-json" and len(files) == 1:
+        read = read_ftm(files[0], source, include_non_targets)
+        return ReadLists(read.lists, read.summary())
+    parsed = parse_files(files, format=format, source=source)
+    count = len(parsed.designations)
+    return ReadLists([parsed], f"{count} designations read ({parsed.source})")

@@ -3,16 +3,25 @@
 Each line is one entity: {"id", "schema", "properties": {name: [values]}, "datasets", ...}. Parties
 are Person, Organization, Company, LegalEntity, Vessel and Airplane; Sanction entities
 (properties entity, program, programId, listingDate, startDate, endDate) lend their programme and
-listing and delisting dates to the party they name; every other schema is ignored. Nationality
-is a person's nationality and citizenship, and for other parties their country, jurisdiction and
-flag. The files carry no list date: the version is the first 12 hex digits of the file's sha256
-and published_at is None.
+listing and delisting dates to the party they name; every other schema is skipped and counted.
+Nationality is a person's nationality and citizenship, and for other parties their country,
+jurisdiction and flag. The files carry no list date: the version is the first 12 hex digits of the
+file's sha256 and published_at is None.
+
+Each party is filed under its own dataset(s) (the entity's `datasets`): a file mixing datasets (an
+OpenSanctions collection export) is one list version per dataset, so that loading it changes each
+dataset's list exactly as that dataset changed, and re-screening sees only those changes; a party
+on several datasets is a designation on each. A party naming no dataset is filed under the source
+given, or "ftm"; a source given files every party under it. A party marked `target: false` (an
+OpenSanctions registry record: an address owner, a company director, not a sanctioned party) is
+not a designation unless non-targets are asked for.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,26 +76,112 @@ class _Sanctions:
     ends: list[dt.date | None] = field(default_factory=list)
 
 
-def parse_ftm(path: Path, source: str | None = None) -> ParsedList:
-    """Read a FollowTheMoney JSON-lines file into a complete ParsedList."""
+@dataclass(slots=True)
+class FtmRead:
+    """What a FollowTheMoney file held: one list version per dataset, and what was skipped."""
+
+    lists: list[ParsedList]
+    entities: int = 0
+    """Entities read (every line that is one)."""
+    sanctions: int = 0
+    """Sanction entities, lending their programme and dates to the parties they name."""
+    not_targets: int = 0
+    """Parties marked target: false, skipped (unless non-targets were asked for)."""
+    without_target: int = 0
+    """Parties with no target flag (plain FtM rather than an OpenSanctions export): filed."""
+    other_schemas: Counter[str] = field(default_factory=Counter)
+    """Entities of schemas that are not parties (Address, Payment, ...), skipped, by schema."""
+
+    def summary(self) -> str:
+        """One line: read, filed, skipped and why."""
+        filed = ", ".join(f"{p.source} {len(p.designations)}" for p in self.lists)
+        designations = sum(len(p.designations) for p in self.lists)
+        kinds = ", ".join(f"{name} {count}" for name, count in sorted(self.other_schemas.items()))
+        others = sum(self.other_schemas.values())
+        return (
+            f"{self.entities} entities read: {designations} designations in "
+            f"{len(self.lists)} list(s) ({filed})"
+            + (
+                f", {self.without_target} of them with no target flag"
+                if self.without_target
+                else ""
+            )
+            + f"; {self.sanctions} sanction records applied; "
+            f"skipped {self.not_targets} not targets (target: false), "
+            f"{others} of schemas that are not parties" + (f" ({kinds})" if kinds else "")
+        )
+
+
+def parse_ftm(
+    path: Path, source: str | None = None, include_non_targets: bool = False
+) -> ParsedList:
+    """Read a FollowTheMoney JSON-lines file of one dataset (or all under `source`) into a
+    complete ParsedList; a file of several datasets is refused (read_ftm reads it)."""
+    read = read_ftm(path, source, include_non_targets)
+    filled = [parsed for parsed in read.lists if parsed.designations]
+    if len(filled) > 1:
+        names = ", ".join(parsed.source for parsed in filled)
+        raise InputError(
+            f"{path}: holds several datasets ({names}): each is its own list "
+            "(finmon lists load files each under its own), or give one source for all"
+        )
+    return filled[0] if filled else read.lists[0]
+
+
+def read_ftm(path: Path, source: str | None = None, include_non_targets: bool = False) -> FtmRead:
+    """Read a FollowTheMoney JSON-lines file: one complete ParsedList per dataset its parties
+    name (all under `source` when given), in order of first appearance, and the counts of what
+    was skipped."""
     digest = checked_digest(path)
-    parties: list[Designation] = []
+    read = FtmRead([])
+    parties: list[tuple[Designation, list[str]]] = []
     sanctions: dict[str, _Sanctions] = {}
-    first_dataset: str | None = None
+    named: list[str] = []
     for line, entity in _entities(path):
-        first_dataset = first_dataset or _first(entity.get("datasets"))
+        read.entities += 1
+        named.extend(d for d in _datasets(entity) if d not in named)
         schema = entity["schema"]
         if schema == "Sanction":
+            read.sanctions += 1
             _collect_sanction(entity, sanctions)
-        elif schema in PARTY_SCHEMAS:
-            parties.append(entity_designation(entity, place(path, line)))
-    name = source or first_dataset or SOURCE
-    _check_unique(path, parties)
-    for party in parties:
-        party.source = name
+        elif schema not in PARTY_SCHEMAS:
+            read.other_schemas[schema] += 1
+        elif entity.get("target") is False and not include_non_targets:
+            read.not_targets += 1
+        else:
+            read.without_target += "target" not in entity
+            datasets = _datasets(entity)
+            names = [source] if source else (datasets or [SOURCE])
+            parties.append((entity_designation(entity, place(path, line)), names))
+    _check_unique(path, [party for party, _ in parties])
+    by_list: dict[str, list[Designation]] = {}
+    for party, names in parties:
         if party.reference in sanctions:
             _apply_sanctions(party, sanctions[party.reference])
-    return ParsedList(name, FORMAT, short_version(digest), None, parties, [(path.name, digest)])
+        for name in names:
+            copy = Designation.from_dict(party.to_dict()) if len(names) > 1 else party
+            copy.source = name
+            by_list.setdefault(name, []).append(copy)
+    if not source:
+        # A dataset the file names with none of its parties left (its parties gone, or skipped
+        # as non-targets): an empty version, which the store refuses for a dataset it holds
+        # (unless forced) and skips for one it never loaded.
+        for name in named:
+            by_list.setdefault(name, [])
+    if not by_list:
+        by_list[source or SOURCE] = []
+    version = short_version(digest)
+    read.lists = [
+        ParsedList(name, FORMAT, version, None, designations, [(path.name, digest)])
+        for name, designations in by_list.items()
+    ]
+    return read
+
+
+def _datasets(entity: dict[str, Any]) -> list[str]:
+    raw = entity.get("datasets")
+    items = raw if isinstance(raw, list) else []
+    return unique([item.strip() for item in items if isinstance(item, str) and item.strip()])
 
 
 def _entities(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -118,7 +213,7 @@ def _values(entity: dict[str, Any], prop: str) -> list[str]:
 
 def _first(value: Any) -> str | None:
     if isinstance(value, list) and value and isinstance(value[0], str):
-        return value[0]
+        return str(value[0])
     return None
 
 

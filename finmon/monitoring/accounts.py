@@ -8,11 +8,11 @@ bank's own export both do.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from finmon.errors import InputError
+from finmon.screening.inputs import csv_records
 
 _TRUE = {"true", "yes", "1", "y", "да", "иә"}
 _FALSE = {"false", "no", "0", "n", "", "нет", "жоқ"}
@@ -27,26 +27,22 @@ class Accounts:
 
 
 def read_accounts(path: Path) -> Accounts:
-    """An accounts table; InputError names the file and line of a bad row."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.reader(handle))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the accounts table: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text (byte {exc.start}: {exc.reason})") from None
-    except csv.Error as exc:
-        raise InputError(f"{path}: not CSV: {exc}") from None
-    if not rows:
+    """An accounts table, streamed and held to the bounds of a customer file (filelimits);
+    InputError names the file and line of a bad row."""
+    if not path.is_file():
+        raise InputError(f"{path}: cannot read the accounts table: no such file")
+    records = csv_records(path)
+    first = next(records, None)
+    if first is None:
         raise InputError(f"{path}: empty; an accounts table has a header row with 'account'")
-    header = [name.strip().lower() for name in rows[0]]
+    header = [name.strip().lower() for name in first[1]]
     if "account" not in header:
         raise InputError(f"{path}:1: no 'account' column (found {', '.join(header) or 'none'})")
     column = {
         name: header.index(name) for name in ("account", "segment", "listed") if name in header
     }
     found = Accounts()
-    for line, row in enumerate(rows[1:], 2):
+    for line, row in records:
         if not "".join(row).strip():
             continue
         if len(row) != len(header):

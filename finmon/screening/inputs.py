@@ -3,7 +3,8 @@
 Columns are matched case-insensitively: id, name (or full_name, or first_name/middle_name/
 last_name), and optionally birth_date (or date_of_birth), nationality, iin, schema and gender; a
 customer registry adds accounts. Rows are streamed where the format allows, so a file of millions
-of customers never sits in memory whole.
+of customers never sits in memory whole; every file is held to the bounds of filelimits (size,
+unpacked size, rows, columns, cell and record length) before its data is materialised.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import functools
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -23,6 +26,19 @@ from finmon.errors import InputError
 from finmon.hygiene import loads
 from finmon.lists.identifiers import is_valid_iin_bin
 from finmon.model import BirthDate, Gender, Identifier, Party, Schema
+from finmon.screening.filelimits import (
+    TextBudget,
+    check_cells,
+    check_columns,
+    check_parquet,
+    check_rows,
+    check_size,
+    check_xlsx,
+    file_limits,
+    refused,
+    text_columns,
+)
+from finmon.settings import FileLimits
 
 Row = dict[str, Any]
 """One input row: normalised column name -> cell value."""
@@ -46,6 +62,9 @@ _ALIASES = {
 _PART_ROLES = ("first_name", "middle_name", "last_name")
 _DELIMITERS = (",", ";", "\t", "|")
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_PIECE = 1 << 20
+_SAVE_AS_UTF8 = "the file is not UTF-8 text: save it as UTF-8"
+_PARQUET_BATCH = 10_000
 
 
 @dataclass(slots=True)
@@ -151,18 +170,25 @@ def read_table(path: Path, encoding: str | None = None) -> Table:
     return reader(path, encoding)
 
 
-def decoded_lines(path: Path, encoding: str | None = None) -> Iterator[str]:
-    """The file's lines, decoded; a byte that is not valid in the encoding is an InputError."""
+def decoded_lines(
+    path: Path, encoding: str | None = None, max_line: int | None = None, hint: str | None = None
+) -> Iterator[str]:
+    """The file's lines, decoded; a byte that is not valid in the encoding (its message ending
+    with hint, if given), or a line longer than max_line characters, is an InputError."""
     codec = _codec(path, encoding)
     decoder = codecs.getincrementaldecoder(codec)()
     offset, line, pending = 0, 1, ""
     with path.open("rb") as handle:
-        for chunk in handle:
+        # Read in bounded pieces: a file with no line break must not be read as one line.
+        for chunk in iter(functools.partial(handle.readline, _PIECE), b""):
             try:
                 pending += decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                raise _decode_error(path, encoding, codec, exc, offset, line) from None
+                raise _decode_error(path, encoding, codec, exc, offset, line, hint) from None
             offset += len(chunk)
+            # A piece ends at the first line break, so what is pending is the current line.
+            if max_line is not None and len(pending) > max_line:
+                _check_line(path, line, pending.rstrip("\r\n"), max_line)
             *complete, pending = pending.split("\n")
             for text in complete:
                 line += 1
@@ -170,9 +196,15 @@ def decoded_lines(path: Path, encoding: str | None = None) -> Iterator[str]:
         try:
             pending += decoder.decode(b"", final=True)
         except UnicodeDecodeError as exc:  # the file ends inside a character
-            raise _decode_error(path, encoding, codec, exc, offset, line) from None
+            raise _decode_error(path, encoding, codec, exc, offset, line, hint) from None
     if pending:
         yield pending
+
+
+def _check_line(path: Path, line: int, text: str, limit: int | None) -> None:
+    if limit is not None and len(text) > limit:
+        what = f"a line of more than {limit:,} characters"
+        raise refused(path, f"line {line}", what, "max_record_chars", limit)
 
 
 def normalise_column(name: object) -> str:
@@ -193,11 +225,17 @@ def _codec(path: Path, encoding: str | None) -> str:
 
 
 def _decode_error(
-    path: Path, given: str | None, codec: str, exc: UnicodeDecodeError, offset: int, line: int
+    path: Path,
+    given: str | None,
+    codec: str,
+    exc: UnicodeDecodeError,
+    offset: int,
+    line: int,
+    hint: str | None = None,
 ) -> InputError:
     bad = exc.object[exc.start : exc.start + 1].hex()
     label = "UTF-8" if codec.startswith("utf-8") or codec == "utf_8" else codec
-    hint = (
+    hint = hint or (
         "try --encoding cp1251 (Windows Cyrillic, as Excel and 1C often save)"
         if given is None or "utf" in codec.replace("-", "").replace("_", "")
         else "check the --encoding"
@@ -209,57 +247,133 @@ def _decode_error(
 
 
 def _csv_table(path: Path, encoding: str | None) -> Table:
-    lines = decoded_lines(path, encoding)
+    limits = file_limits()
+    check_size(path)
+    if csv.field_size_limit() < limits.max_cell_chars:
+        # The csv module's own bound (process-wide) must not refuse what the settings allow.
+        csv.field_size_limit(limits.max_cell_chars)
+    fed = [0]
+    decoded = decoded_lines(path, encoding, limits.max_record_chars)
+    lines = _counted(path, decoded, limits.max_record_chars, fed)
     first = next(lines, "")
     delimiter = max(_DELIMITERS, key=first.count)
-    reader = csv.reader(_chain(first, lines), delimiter=delimiter, strict=True)
+    reader = csv.reader(itertools.chain((first,), lines), delimiter=delimiter, strict=True)
     try:
         header = next(reader, [])
     except csv.Error as exc:
-        raise InputError(f"{path}: line 1: malformed CSV header: {exc}") from None
+        raise _csv_error(path, 1, exc, limits) from None
+    check_columns(path, "line 1", len(header), limits)
     columns = [normalise_column(name) for name in header]
-    return Table(path, columns, _csv_rows(path, reader, columns))
+    return Table(path, columns, _csv_rows(path, reader, columns, fed))
 
 
-def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
-    yield first
-    yield from rest
+def _counted(path: Path, lines: Iterator[str], limit: int, fed: list[int]) -> Iterator[str]:
+    """The lines given to the csv reader, adding to fed[0] the characters of the record being
+    read (the reader of rows sets it back to 0): a quoted cell may span lines, so a bound on
+    lines alone does not bound a record."""
+    for number, text in enumerate(lines, start=1):
+        fed[0] += len(text)
+        if fed[0] > limit:
+            what = f"a record of more than {limit:,} characters"
+            raise refused(path, f"line {number}", what, "max_record_chars", limit)
+        yield text
 
 
-def _csv_rows(path: Path, reader: Any, columns: list[str]) -> Iterator[tuple[str, Row]]:
-    start = reader.line_num + 1
+def csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The records of a UTF-8 CSV table (accounts, exchange rates), header first, with the line
+    each starts on, held to the bounds of a customer file; InputError for anything else."""
+    limits = file_limits()
+    check_size(path)
+    fed = [0]
+    decoded = decoded_lines(path, DEFAULT_ENCODING, limits.max_record_chars, _SAVE_AS_UTF8)
+    reader = csv.reader(_counted(path, decoded, limits.max_record_chars, fed))
+    start = 1
     try:
-        for cells in reader:
-            yield f"line {start}", dict(zip(columns, cells, strict=False))
+        for count, cells in enumerate(reader, start=1):
+            where = f"line {start}"
+            check_rows(path, where, count - 1, limits)
+            check_columns(path, where, len(cells), limits)
+            if max(map(len, cells), default=0) > limits.max_cell_chars:
+                check_cells(path, where, [], cells, limits)
+            fed[0] = 0
+            yield start, cells
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise InputError(f"{path}: line {start}: malformed CSV: {exc}") from None
+        raise _csv_error(path, start, exc, limits) from None
+
+
+def _csv_rows(
+    path: Path, reader: Any, columns: list[str], fed: list[int]
+) -> Iterator[tuple[str, Row]]:
+    limits = file_limits()
+    most_rows, most_columns, longest = limits.max_rows, limits.max_columns, limits.max_cell_chars
+    start, count = reader.line_num + 1, 0
+    fed[0] = 0
+    try:
+        for cells in reader:
+            count += 1
+            where = f"line {start}"
+            # One comparison each in the common case; the checks then say what is wrong.
+            if count > most_rows or len(cells) > most_columns:
+                check_rows(path, where, count, limits)
+                check_columns(path, where, len(cells), limits)
+            if fed[0] > longest and cells and max(map(len, cells)) > longest:
+                check_cells(path, where, columns, cells, limits)
+            fed[0] = 0
+            yield where, dict(zip(columns, cells, strict=False))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise _csv_error(path, start, exc, limits) from None
+
+
+def _csv_error(path: Path, line: int, exc: csv.Error, limits: FileLimits) -> InputError:
+    if "field larger than field limit" in str(exc):
+        # The csv module stops reading a cell at its own bound, set no lower than the setting's.
+        what = f"a cell of more than {csv.field_size_limit():,} characters"
+        return refused(path, f"line {line}", what, "max_cell_chars", limits.max_cell_chars)
+    header = " header" if line == 1 else ""
+    return InputError(f"{path}: line {line}: malformed CSV{header}: {exc}")
 
 
 def _xlsx_table(path: Path, _encoding: str | None) -> Table:
     from openpyxl import load_workbook
 
+    check_xlsx(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises zip, XML and key errors for a damaged workbook
         raise InputError(f"{path}: not a readable Excel workbook ({exc})") from None
     sheet = book.active
     rows = sheet.iter_rows(values_only=True) if sheet is not None else iter(())
-    numbered = enumerate(rows, start=1)
+    numbered = _xlsx_checked(path, enumerate(rows, start=1), file_limits())
     header: tuple[Any, ...] = ()
     for _number, values in numbered:
         if any(value is not None for value in values):
             header = values
             break
     columns = [normalise_column(name) for name in header]
-    return Table(path, columns, _xlsx_rows(book, numbered, columns))
+    return Table(path, columns, _xlsx_rows(path, book, numbered, columns))
+
+
+def _xlsx_checked(
+    path: Path, numbered: Iterable[tuple[int, tuple[Any, ...]]], limits: FileLimits
+) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """The sheet's rows, each held to the limits (blank rows count: a sheet may skip to row
+    ten million)."""
+    for number, values in numbered:
+        where = f"row {number}"
+        check_rows(path, where, number, limits)
+        check_columns(path, where, len(values), limits)
+        yield number, values
 
 
 def _xlsx_rows(
-    book: Any, numbered: Iterable[tuple[int, tuple[Any, ...]]], columns: list[str]
+    path: Path, book: Any, numbered: Iterable[tuple[int, tuple[Any, ...]]], columns: list[str]
 ) -> Iterator[tuple[str, Row]]:
+    limits = file_limits()
     try:
         for number, values in numbered:
+            check_cells(path, f"row {number}", columns, values, limits)
             yield f"row {number}", dict(zip(columns, values, strict=False))
     finally:
         book.close()
@@ -273,16 +387,27 @@ def _jsonl_table(path: Path, encoding: str | None) -> Table:
 
 
 def _jsonl_rows(path: Path, encoding: str | None) -> Iterator[tuple[str, Row]]:
-    for number, text in enumerate(decoded_lines(path, encoding), start=1):
+    limits = file_limits()
+    check_size(path)
+    lines = decoded_lines(path, encoding, limits.max_record_chars)
+    for number, text in enumerate(lines, start=1):
         if not text.strip():
             continue
+        where = f"line {number}"
+        if number > limits.max_rows:
+            check_rows(path, where, number, limits)
         try:
             value = loads(text, f"{path}: line {number}")
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}: line {number}: not valid JSON ({exc.msg})") from None
+            raise InputError(f"{path}: {where}: not valid JSON ({exc.msg})") from None
         if not isinstance(value, dict):
-            raise InputError(f"{path}: line {number}: expected a JSON object per line")
-        yield f"line {number}", {normalise_column(k): v for k, v in value.items()}
+            raise InputError(f"{path}: {where}: expected a JSON object per line")
+        if len(value) > limits.max_columns:
+            check_columns(path, where, len(value), limits)
+        row = {normalise_column(k): v for k, v in value.items()}
+        if len(text) > limits.max_cell_chars:  # else no cell can be too long
+            check_cells(path, where, list(row), list(row.values()), limits)
+        yield where, row
 
 
 def _chain_rows(
@@ -296,24 +421,39 @@ def _chain_rows(
 def _parquet_table(path: Path, _encoding: str | None) -> Table:
     import pyarrow.parquet as pq
 
+    limits = file_limits()
+    check_size(path)
     try:
         parquet = pq.ParquetFile(path)
+        check_parquet(path, parquet.metadata, limits)
+        # Text columns stay dictionary-encoded until their decoded size has been measured.
+        parquet = pq.ParquetFile(path, read_dictionary=text_columns(parquet.schema_arrow))
+    except InputError:
+        raise
     except Exception as exc:  # pyarrow raises ArrowInvalid and OSError for damaged files
         raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
     names = list(parquet.schema_arrow.names)
     columns = [normalise_column(name) for name in names]
-    return Table(path, columns, _parquet_rows(parquet, names, columns))
+    budget = TextBudget(path, _parquet_place, limits)
+    return Table(path, columns, _parquet_rows(parquet, names, columns, budget))
 
 
-def _parquet_rows(parquet: Any, names: list[str], columns: list[str]) -> Iterator[tuple[str, Row]]:
+def _parquet_place(index: int) -> str:
+    return f"row {index + 1}"
+
+
+def _parquet_rows(
+    parquet: Any, names: list[str], columns: list[str], budget: TextBudget
+) -> Iterator[tuple[str, Row]]:
     number = 0
-    for batch in parquet.iter_batches(batch_size=10_000):
-        for record in batch.to_pylist():
-            number += 1
-            yield (
-                f"row {number}",
-                {col: record[name] for col, name in zip(columns, names, strict=True)},
-            )
+    for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH):
+        for piece in budget.slices(batch, number):
+            for record in piece.to_pylist():
+                number += 1
+                yield (
+                    f"row {number}",
+                    {col: record[name] for col, name in zip(columns, names, strict=True)},
+                )
 
 
 def _resolve_columns(table: Table) -> dict[str, str]:

@@ -12,6 +12,7 @@ from finmon.store.lists import (
     current_versions,
     list_versions,
     load_list,
+    load_lists,
 )
 
 __all__ = [
@@ -26,5 +27,6 @@ __all__ = [
     "default_database",
     "list_versions",
     "load_list",
+    "load_lists",
     "verify_audit",
 ]

@@ -1,5 +1,12 @@
-"""The append-only audit log: every row carries the sha256 of the previous row's hash plus its own
-fields, so an edited, deleted or reordered row breaks the chain at that row."""
+"""The append-only audit log, anchored outside the database it protects.
+
+Every row carries the previous row's hash and an HMAC-SHA256, under a key held on the application
+host (finmon.store.audit_anchor), over that hash and the row's own fields: an edited, deleted or
+reordered row breaks the chain at that row, and nobody without the key can append a row or
+re-chain the log. After every committed write that appended rows, a checkpoint of the head goes to
+a file beside the key, so a cut tail or an emptied table shows too. Rows written before revision
+0011 keep their plain sha256 links; the first keyed row's HMAC covers the last of them.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +14,85 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session, SessionTransaction
 
+from finmon.errors import StoreError
+from finmon.settings import load_settings
+from finmon.store.audit_anchor import (
+    AuditKey,
+    checkpoint_file,
+    key_source,
+    load_key,
+    write_checkpoint,
+)
 from finmon.store.engine import Database, default_database
 from finmon.store.models import AuditEntry, as_utc, utc_now
 
 GENESIS = "0" * 64
 
+_HEAD = "finmon_audit_head"
+_KEY = "finmon_audit_key"
+
+
+@dataclass(slots=True, frozen=True)
+class AuditProblem:
+    """One thing verify found wrong, and the row it is about when there is one."""
+
+    kind: str
+    """edited, deleted, reordered, forged, rechained, rewritten, tail_deleted, emptied,
+    checkpoints, key or triggers."""
+    message: str
+    row_id: int | None = None
+
 
 @dataclass(slots=True, frozen=True)
 class AuditReport:
-    """The outcome of verify_audit: ok, or the first broken row and what happened to it."""
+    """The outcome of verify_audit: the chain's length and head, and every problem found."""
 
     rows: int
     head: str
-    row_id: int | None = None
-    problem: str | None = None
-    kind: str | None = None
-    """"edited", "deleted" or "reordered" when the chain is broken."""
+    problems: tuple[AuditProblem, ...] = ()
+    checkpoint_row: int | None = None
+    """The head row id of the newest checkpoint that verified, if any."""
 
     @property
     def ok(self) -> bool:
-        """True when the chain is intact."""
-        return self.problem is None
+        """True when nothing is wrong."""
+        return not self.problems
+
+    @property
+    def problem(self) -> str | None:
+        """The first problem's message."""
+        return self.problems[0].message if self.problems else None
+
+    @property
+    def kind(self) -> str | None:
+        """The first problem's kind."""
+        return self.problems[0].kind if self.problems else None
+
+    @property
+    def row_id(self) -> int | None:
+        """The row the first problem is about."""
+        return self.problems[0].row_id if self.problems else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as the API gives it."""
+        return {
+            "ok": self.ok,
+            "rows": self.rows,
+            "head": self.head,
+            "checkpoint_row": self.checkpoint_row,
+            "row_id": self.row_id,
+            "kind": self.kind,
+            "problem": self.problem,
+            "problems": [
+                {"kind": p.kind, "message": p.message, "row_id": p.row_id} for p in self.problems
+            ],
+        }
 
 
 def append_audit(
@@ -46,7 +106,12 @@ def append_audit(
     reason: str | None = None,
 ) -> AuditEntry:
     """Add one row to the chain; call inside Database.write() so no other row slips in between."""
-    last = session.scalars(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    last = session.execute(
+        select(AuditEntry.hash, AuditEntry.seq, AuditEntry.key_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+    key, path = _writing_key(session, None if last is None else last.key_id)
     entry = AuditEntry(
         at=utc_now(),
         actor=actor,
@@ -55,35 +120,40 @@ def append_audit(
         before=_plain(before),
         after=_plain(after),
         reason=reason,
-        prev_hash=last or GENESIS,
+        prev_hash=GENESIS if last is None else last.hash,
+        key_id=key.id,
+        seq=_next_seq(session, None if last is None else last.seq),
     )
-    entry.hash = row_hash(entry)
+    entry.hash = keyed_hash(entry, key)
     session.add(entry)
     session.flush()
+    _checkpoint_after_commit(session, entry, key, path)
     return entry
 
 
+def keyed_hash(entry: AuditEntry, key: AuditKey) -> str:
+    """HMAC-SHA256 over the previous hash, the row's position and its own fields."""
+    return key.mac(keyed_message(entry))
+
+
 def row_hash(entry: AuditEntry) -> str:
-    """sha256 over the previous hash and a canonical JSON of the row's own fields."""
+    """sha256 over the previous hash and a canonical JSON of the row's own fields: rows written
+    before revision 0011."""
     fields = {"at": _canonical_time(entry.at), **_own_fields(entry)}
-    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(f"{entry.prev_hash}\n{canonical}".encode()).hexdigest()
+    return hashlib.sha256(f"{entry.prev_hash}\n{_canonical(fields)}".encode()).hexdigest()
 
 
 def verify_audit(db: Database | None = None) -> AuditReport:
-    """Walk the chain in id order and name the first row that was edited, deleted or reordered."""
-    db = db or default_database()
-    with db.read() as session:
-        entries = list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
-    known = {entry.hash for entry in entries}
-    expected = GENESIS
-    for entry in entries:
-        broken = _check_row(entry, expected, known)
-        if broken:
-            kind, problem = broken
-            return AuditReport(len(entries), expected, entry.id, problem, kind)
-        expected = entry.hash
-    return AuditReport(len(entries), expected)
+    """Check the chain, its key and its checkpoints; put back damaged guard triggers.
+
+    Every problem is named: an edited, deleted or reordered row, rows forged or re-chained without
+    the key, a cut tail or an emptied table, a missing or altered checkpoint file, a missing or
+    replaced key, and guard triggers that were missing (they are recreated).
+    """
+    # Imported here: the checks build on this module's hashing, and it on nothing of theirs.
+    from finmon.store.audit_verify import verify
+
+    return verify(db or default_database())
 
 
 def audit_rows(
@@ -105,14 +175,65 @@ def audit_rows(
         ]
 
 
-def _check_row(entry: AuditEntry, expected: str, known: set[str]) -> tuple[str, str] | None:
-    if entry.prev_hash != expected:
-        if entry.prev_hash in known or entry.prev_hash == GENESIS:
-            return "reordered", f"row {entry.id} is out of order: it follows a different row"
-        return "deleted", f"row {entry.id}: the row before it is missing (deleted or rewritten)"
-    if row_hash(entry) != entry.hash:
-        return "edited", f"row {entry.id} was edited after it was written: its hash does not match"
-    return None
+def _writing_key(session: Session, last_key_id: str | None) -> tuple[AuditKey, Path]:
+    # Read once per transaction, so a write of many rows pays for settings and key once.
+    known: tuple[AuditKey, Path] | None = session.info.get(_KEY)
+    if known is not None and known[0].id == last_key_id:
+        return known
+    settings = load_settings()
+    # A new key is made only for an empty log or one whose rows all predate the key; losing or
+    # replacing the key of a keyed log stops audited writes until it is restored.
+    key = load_key(create=last_key_id is None, settings=settings)
+    if key is None:
+        raise StoreError(
+            f"{key_source(settings)} is missing, but the audit log was written under key id "
+            f"{last_key_id}: restore it from its backup before anything more is audited"
+        )
+    if last_key_id is not None and key.id != last_key_id:
+        raise StoreError(
+            f"{key.source} holds key id {key.id}, but the audit log was written under key id "
+            f"{last_key_id}: restore the original key before anything more is audited"
+        )
+    session.info[_KEY] = known = (key, checkpoint_file(settings))
+    return known
+
+
+def _next_seq(session: Session, last_seq: int | None) -> int:
+    if last_seq is not None:
+        return last_seq + 1
+    # The first keyed row after rows without positions counts them, once.
+    return int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0) + 1
+
+
+def _checkpoint_after_commit(
+    session: Session, entry: AuditEntry, key: AuditKey, path: Path
+) -> None:
+    # The checkpoint is written only once the rows are committed, so it never names a row that a
+    # rollback took back; a crash between commit and checkpoint leaves an older, still true one.
+    session.info[_HEAD] = (key, path, entry.id, entry.hash, entry.seq)
+
+
+# Listening on the class costs a session nothing until it commits; per-session listeners would
+# cost every audited write their registration.
+@event.listens_for(Session, "after_commit")
+def _write_head(session: Session) -> None:
+    session.info.pop(_KEY, None)
+    head = session.info.pop(_HEAD, None)
+    if head is not None:
+        key, path, row_id, hash, seq = head
+        write_checkpoint(key, path, row_id=row_id, hash=hash, rows=seq, scheme="hmac")
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_head(session: Session, _previous: SessionTransaction) -> None:
+    session.info.pop(_KEY, None)
+    session.info.pop(_HEAD, None)
+
+
+def keyed_message(entry: AuditEntry) -> str:
+    """What a keyed row's HMAC is taken over: the previous hash, then the row's canonical JSON."""
+    fields = {"at": _canonical_time(entry.at), "seq": entry.seq, **_own_fields(entry)}
+    return f"{entry.prev_hash}\n{_canonical(fields)}"
 
 
 def _own_fields(entry: AuditEntry) -> dict[str, Any]:
@@ -125,6 +246,10 @@ def _own_fields(entry: AuditEntry) -> dict[str, Any]:
         "after": entry.after,
         "reason": entry.reason,
     }
+
+
+def _canonical(fields: dict[str, Any]) -> str:
+    return json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def _canonical_time(value: dt.datetime) -> str:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from itertools import combinations
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from finmon.model import Party
@@ -143,12 +143,13 @@ INDEX_STATE = "customer_index"
 
 
 class TokenWriter:
-    """Adds customers' tokens to the stored index inside one write transaction."""
+    """Adds customers' tokens to the stored index inside one write transaction.
+
+    Only the tokens a call brings are looked up (not every token the store holds), so the time
+    a batch of an import keeps the write lock does not grow with the size of the registry."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._ids: dict[str, int] | None = None
-        self._next_id = 0
 
     def replace(self, customer_ids: Sequence[str]) -> None:
         """Forget the postings of customers whose names are about to be indexed again."""
@@ -157,7 +158,9 @@ class TokenWriter:
 
     def add(self, entries: Iterable[tuple[str, Indexed]]) -> None:
         """Post (customer id, index entry) pairs, filing tokens never seen before."""
-        ids = self._known_ids()
+        entries = list(entries)
+        ids = self._known_ids({t.sig for _, e in entries for t, _ in e.tokens.values()})
+        next_id = (self.session.scalar(select(func.max(NameTokenRow.id))) or 0) + 1
         new_tokens: list[dict[str, Any]] = []
         new_keys: list[dict[str, Any]] = []
         postings: list[dict[str, Any]] = []
@@ -165,8 +168,8 @@ class TokenWriter:
             for token, parts in entry.tokens.values():
                 token_id = ids.get(token.sig)
                 if token_id is None:
-                    token_id = ids[token.sig] = self._next_id
-                    self._next_id += 1
+                    token_id = ids[token.sig] = next_id
+                    next_id += 1
                     new_tokens.append({"id": token_id, "sig": token.sig, "data": _encode(token)})
                     new_keys.extend(
                         {"key": key, "token_id": token_id} for key in set(filing_keys(token))
@@ -188,12 +191,12 @@ class TokenWriter:
             for start in range(0, len(rows), 5000):
                 self.session.execute(insert(core_table(table)), rows[start : start + 5000])
 
-    def _known_ids(self) -> dict[str, int]:
-        if self._ids is None:
-            rows = self.session.execute(select(NameTokenRow.sig, NameTokenRow.id))
-            self._ids = {sig: token_id for sig, token_id in rows}
-            self._next_id = max(self._ids.values(), default=0) + 1
-        return self._ids
+    def _known_ids(self, sigs: set[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for chunk in _chunks(sorted(sigs)):
+            query = select(NameTokenRow.sig, NameTokenRow.id).where(NameTokenRow.sig.in_(chunk))
+            found.update((sig, token_id) for sig, token_id in self.session.execute(query))
+        return found
 
 
 @dataclass(slots=True)

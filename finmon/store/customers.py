@@ -1,9 +1,17 @@
 """The customer registry: import with history, index for delta screening, screen what is new.
 
-One import is one transaction: valid rows are upserted by id (a changed row becomes a new version
-in customer_versions, an unchanged one is left alone), new and changed customers are indexed and
-screened against every current list at once, and one audit row records the file and the counts.
-Rows that fail validation are reported with file, row and field and change nothing.
+An import works through its file in batches (FINMON_IMPORT_BATCH rows). For each batch the
+customers it would insert or change are indexed and screened against every current list outside
+the store's write lock; then one short transaction writes them: valid rows upserted by id (a
+changed row becomes a new version in customer_versions, an unchanged one is left alone), their
+index postings, their alerts and one audit row for the batch. Sign-ins, decisions and approvals
+wait at most for one batch's writing, never for the whole file. If other writers changed the same
+customers or the lists in between, the batch is worked out again under the lock.
+
+A crash keeps the batches already written, whole; importing the same file again finds them
+unchanged and completes the rest, so nothing is duplicated (tests/store/test_crash_safety.py).
+A last audit row records the file and the counts of the whole import. Rows that fail validation
+are reported with file, row and field and change nothing.
 """
 
 from __future__ import annotations
@@ -19,17 +27,16 @@ from sqlalchemy.orm import Session
 from finmon.errors import InputError, NotFound
 from finmon.lists.reading import digest_of
 from finmon.model import Party, matching_fingerprint
+from finmon.screening import Hit, Screener
 from finmon.screening.inputs import CustomerRow, read_customers
 from finmon.screening.screener import heap_frozen
+from finmon.settings import load_settings
 from finmon.store.alerts import raise_alerts
 from finmon.store.audit import append_audit
-from finmon.store.customer_index import TokenWriter, ensure_current, index_parties
+from finmon.store.customer_index import Indexed, TokenWriter, ensure_current, index_parties
 from finmon.store.engine import Database, default_database
 from finmon.store.models import Customer, CustomerVersion, ListVersion, core_table, utc_now
 from finmon.store.screener import build_screener
-
-BATCH = 20_000
-"""Rows read, written and screened at a time within the import's one transaction."""
 
 
 @dataclass(slots=True)
@@ -59,6 +66,39 @@ class _Change:
     """The matching data is new or changed: index and screen it again."""
 
 
+@dataclass(slots=True)
+class _Batch:
+    """One batch's work, done before its transaction: what changes, its index entries, its hits."""
+
+    existing: dict[str, tuple[Any, ...]]
+    """The batch's customers as the store held them when the work was done."""
+    changes: list[_Change]
+    unchanged: int
+    entries: list[tuple[str, Indexed]]
+    hits: list[tuple[Party, list[Hit]]]
+    screened: int
+
+
+class _Lists:
+    """The current list versions and a Screener over them, built again when a list load has
+    changed them."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.versions: dict[str, ListVersion] = {}
+        self.screener: Screener | None = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self.db.read() as session:
+            self.versions = _current_versions(session)
+        self.screener = build_screener(self.db) if self.versions else None
+
+    def changed(self, session: Session) -> bool:
+        now = {v.id for v in _current_versions(session).values()}
+        return now != {v.id for v in self.versions.values()}
+
+
 def import_customers(
     path: Path,
     *,
@@ -76,19 +116,15 @@ def import_customers(
     rows = read_customers(path, encoding, warn=result.warnings.append)
     with db.write() as session:
         ensure_current(session, actor=actor, workers=workers)
-        versions = _current_versions(session)
-        screener = build_screener(db) if versions else None
-        tokens = TokenWriter(session)
-        seen: dict[str, str] = {}
-        done = 0
-        for batch in _batches(_valid(rows, result, seen), BATCH):
-            changes = _apply(session, batch, actor, str(path), result)
-            _index(tokens, changes, workers)
-            if screener is not None:
-                _screen(session, screener, changes, versions, actor, workers, result)
-            done += len(batch)
-            if progress is not None:
-                progress(done)
+    lists = _Lists(db)
+    seen: dict[str, str] = {}
+    done = 0
+    for batch in _batches(_valid(rows, result, seen), load_settings().import_batch):
+        _import_batch(db, lists, batch, actor, path, workers, result)
+        done += len(batch)
+        if progress is not None:
+            progress(done)
+    with db.write() as session:
         append_audit(
             session,
             actor=actor,
@@ -106,6 +142,50 @@ def import_customers(
             },
         )
     return result
+
+
+def _import_batch(
+    db: Database,
+    lists: _Lists,
+    batch: list[tuple[Party, list[str]]],
+    actor: str,
+    path: Path,
+    workers: int,
+    result: ImportResult,
+) -> None:
+    """Work a batch out outside the write lock, then write it in one short transaction."""
+    with db.read() as session:
+        existing = _existing(session, batch)
+    work = _prepare(batch, existing, lists, workers)
+    with db.write() as session:
+        if lists.changed(session):
+            lists.refresh()
+            work = _prepare(batch, _existing(session, batch), lists, workers)
+        elif (now := _existing(session, batch)) != existing:
+            work = _prepare(batch, now, lists, workers)
+        alerts = _write(session, work, lists, actor, str(path))
+        inserted = sum(1 for c in work.changes if c.version == 1)
+        if work.changes:
+            append_audit(
+                session,
+                actor=actor,
+                action="customers.import.batch",
+                object=f"file:{path.name}",
+                after={
+                    "file": str(path),
+                    "sha256": result.sha256,
+                    "inserted": inserted,
+                    "updated": len(work.changes) - inserted,
+                    "unchanged": work.unchanged,
+                    "screened": work.screened,
+                    "alerts": alerts,
+                },
+            )
+    result.inserted += inserted
+    result.updated += len(work.changes) - inserted
+    result.unchanged += work.unchanged
+    result.screened += work.screened
+    result.alerts += alerts
 
 
 def reindex_customers(*, actor: str, db: Database | None = None, workers: int = 1) -> int:
@@ -176,54 +256,86 @@ def _valid(
         yield row.party, row.accounts
 
 
-def _apply(
-    session: Session,
-    batch: list[tuple[Party, list[str]]],
-    actor: str,
-    source_file: str,
-    result: ImportResult,
-) -> list[_Change]:
+def _existing(session: Session, batch: list[tuple[Party, list[str]]]) -> dict[str, tuple[Any, ...]]:
     query = select(
         Customer.id, Customer.record, Customer.accounts, Customer.fingerprint, Customer.version
     ).where(Customer.id.in_([party.id for party, _ in batch]))
-    existing = {row.id: row for row in session.execute(query)}
-    now = utc_now()
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
+    return {row.id: tuple(row) for row in session.execute(query)}
+
+
+def _prepare(
+    batch: list[tuple[Party, list[str]]],
+    existing: dict[str, tuple[Any, ...]],
+    lists: _Lists,
+    workers: int,
+) -> _Batch:
+    """What a batch changes against the stored customers, with the index entries and hits of
+    the customers whose matching data is new or changed (CPU work, done outside the lock)."""
     changes: list[_Change] = []
+    unchanged = 0
     for party, accounts in batch:
         record = party.to_dict()
-        fingerprint = matching_fingerprint(party, record)
         known = existing.get(party.id)
-        if known is not None and known.record == record and list(known.accounts) == accounts:
-            result.unchanged += 1
+        if known is not None and known[1] == record and list(known[2]) == accounts:
+            unchanged += 1
             continue
-        version = 1 if known is None else known.version + 1
+        fingerprint = matching_fingerprint(party, record)
+        version = 1 if known is None else known[4] + 1
+        rescreen = known is None or known[3] != fingerprint
+        changes.append(_Change(party, record, accounts, fingerprint, version, rescreen))
+    parties = [c.party for c in changes if c.rescreen]
+    entries = list(zip((p.id for p in parties), index_parties(parties, workers), strict=True))
+    hits: list[tuple[Party, list[Hit]]] = []
+    if lists.screener is not None and parties:
+        with heap_frozen():
+            screened = lists.screener.screen_many(parties, workers=workers)
+            hits = [(party, found) for party, found in screened if found]
+    screened_count = len(parties) if lists.screener is not None else 0
+    return _Batch(existing, changes, unchanged, entries, hits, screened_count)
+
+
+def _write(session: Session, work: _Batch, lists: _Lists, actor: str, source_file: str) -> int:
+    """Store a batch's customers, history, index postings and alerts; returns the alerts."""
+    now = utc_now()
+    inserts, updates = [], []
+    for change in work.changes:
         values = {
-            "id": party.id,
-            "name": party.names[0],
-            "record": record,
-            "accounts": accounts,
-            "fingerprint": fingerprint,
-            "version": version,
+            "id": change.party.id,
+            "name": change.party.names[0],
+            "record": change.record,
+            "accounts": change.accounts,
+            "fingerprint": change.fingerprint,
+            "version": change.version,
             "updated_at": now,
         }
-        if known is None:
+        if change.version == 1:
             inserts.append({**values, "created_at": now})
-            result.inserted += 1
         else:
             updates.append(values)
-            result.updated += 1
-        rescreen = known is None or known.fingerprint != fingerprint
-        changes.append(_Change(party, record, accounts, fingerprint, version, rescreen))
     if inserts:
         session.execute(insert(core_table(Customer)), inserts)
     if updates:
         session.execute(update(Customer), updates)
-    if changes:
-        history = [_history(c, now, actor, source_file) for c in changes]
+    if work.changes:
+        history = [_history(c, now, actor, source_file) for c in work.changes]
         session.execute(insert(core_table(CustomerVersion)), history)
-    return changes
+    tokens = TokenWriter(session)
+    tokens.replace([c.party.id for c in work.changes if c.rescreen and c.version > 1])
+    tokens.add(work.entries)
+    fingerprints = {c.party.id: c.fingerprint for c in work.changes}
+    alerts = 0
+    for party, hits in work.hits:
+        raised = raise_alerts(
+            session,
+            actor=actor,
+            party=party,
+            fingerprint=fingerprints[party.id],
+            hits=hits,
+            trigger="customer",
+            versions=lists.versions,
+        )
+        alerts += len(raised)
+    return alerts
 
 
 def _history(change: _Change, now: Any, actor: str, source_file: str) -> dict[str, Any]:
@@ -237,40 +349,6 @@ def _history(change: _Change, now: Any, actor: str, source_file: str) -> dict[st
         "changed_by": actor,
         "source_file": source_file,
     }
-
-
-def _index(tokens: TokenWriter, changes: list[_Change], workers: int) -> None:
-    again = [c for c in changes if c.rescreen]
-    tokens.replace([c.party.id for c in again if c.version > 1])
-    parties = [c.party for c in again]
-    tokens.add(zip((p.id for p in parties), index_parties(parties, workers), strict=True))
-
-
-def _screen(
-    session: Session,
-    screener: Any,
-    changes: list[_Change],
-    versions: dict[str, ListVersion],
-    actor: str,
-    workers: int,
-    result: ImportResult,
-) -> None:
-    fingerprints = {c.party.id: c.fingerprint for c in changes if c.rescreen}
-    parties = [c.party for c in changes if c.rescreen]
-    with heap_frozen():
-        for party, hits in screener.screen_many(parties, workers=workers):
-            result.screened += 1
-            if hits:
-                raised = raise_alerts(
-                    session,
-                    actor=actor,
-                    party=party,
-                    fingerprint=fingerprints[party.id],
-                    hits=hits,
-                    trigger="customer",
-                    versions=versions,
-                )
-                result.alerts += len(raised)
 
 
 def _current_versions(session: Session) -> dict[str, ListVersion]:

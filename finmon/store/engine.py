@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from finmon.errors import InputError, StoreError
+from finmon.errors import InputError, StoreBusy, StoreError
 from finmon.settings import load_settings
 from finmon.store import migrations
 
@@ -179,26 +179,32 @@ def _check_foreign_keys(conn: Connection) -> None:
 
 @contextmanager
 def _translate_errors(db: Database) -> Iterator[None]:
+    # The messages name no database URL or path: they reach API clients and web pages.
     try:
         yield
     except OperationalError as exc:
-        raise StoreError(_operational_message(db, exc)) from exc
+        raise _operational_error(db, exc) from exc
     except DataError as exc:
         # A value the database will not hold (a NUL character in text on PostgreSQL, a number
         # out of range, text too long): bad input, and the transaction has changed nothing.
-        raise InputError(f"a value {_safe_url(db.url)} cannot store: {exc.orig}") from exc
+        raise InputError(f"a value the database cannot store: {_first_line(exc.orig)}") from exc
     except DBAPIError as exc:
-        raise StoreError(f"database error at {_safe_url(db.url)}: {exc.orig}") from exc
+        raise StoreError(f"database error: {_first_line(exc.orig)}") from exc
 
 
-def _operational_message(db: Database, exc: OperationalError) -> str:
-    reason = str(exc.orig)
+def _operational_error(db: Database, exc: OperationalError) -> StoreError:
+    reason = _first_line(exc.orig)
     if "locked" in reason or "busy" in reason or "lock timeout" in reason:
-        return (
-            f"database {_safe_url(db.url)} is busy: another finmon process kept it locked for "
-            f"more than {db.busy_timeout:g} s; try again when it has finished"
+        return StoreBusy(
+            f"the database is busy: another writer kept it locked for more than "
+            f"{db.busy_timeout:g} s; try again in a few seconds"
         )
-    return f"database {_safe_url(db.url)} is unusable: {reason}"
+    return StoreError(f"the database is unusable: {reason}")
+
+
+def _first_line(error: object) -> str:
+    """A driver's message without the SQL and parameters some drivers append on later lines."""
+    return str(error).strip().split("\n", 1)[0]
 
 
 def _safe_url(url: str) -> str:

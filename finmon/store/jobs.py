@@ -1,10 +1,12 @@
 """Customer files uploaded over the API, imported in the background, with a status to ask for.
 
-The upload is kept under FINMON_HOME/uploads/<job id>/ and imported by `import_customers` in a
-thread of the server process that took it; the job row says queued, running, done (with the
-import's counts) or failed (with the error, which names the file and place). An import is one
-transaction, so a job cut short by the server stopping has imported nothing; it is reported as
-failed when its process is found gone.
+The upload is kept under FINMON_HOME/uploads/<job id>/ under a sanitised name (`safe_file_name`)
+and imported by `import_customers` in a thread of the server process that took it; the job row
+says queued, running, done (with the import's counts) or failed (with the error, which names the
+file and place). A job that fails at any step is marked failed with its reason, never left queued.
+An import commits in batches, so a job cut short by the server stopping has kept whole batches,
+and uploading the same file again completes it without duplicates; such a job is reported as
+failed (interrupted) when its process is found gone, on asking for it or on the server's start.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ import os
 import shutil
 import socket
 import threading
+import unicodedata
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from sqlalchemy import select
 
 from finmon.errors import FinmonError, InputError, NotFound
 from finmon.settings import load_settings
@@ -22,9 +27,13 @@ from finmon.store.customers import import_customers
 from finmon.store.engine import Database, default_database
 from finmon.store.models import Job, utc_now
 
-MAX_UPLOAD = 500 * 2**20
-"""Bytes of one uploaded file."""
+MAX_FILE_NAME = 100
+"""Characters kept of an uploaded file's name (its extension included)."""
 _SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".ndjson", ".parquet")
+_INTERRUPTED = (
+    "interrupted: the server process ended before the import finished; the batches it wrote "
+    "are kept, and uploading the file again completes the import without duplicates"
+)
 
 
 def start_customer_import(
@@ -32,9 +41,9 @@ def start_customer_import(
 ) -> int:
     """Keep an uploaded customer file and import it in the background; returns the job id."""
     db = db or default_database()
-    file_name = Path(name or "").name
+    file_name = safe_file_name(name)
     if not file_name.lower().endswith(_SUFFIXES):
-        raise InputError(f"{file_name or 'the upload'}: send a {', '.join(_SUFFIXES)} file")
+        raise InputError(f"{file_name}: send a {', '.join(_SUFFIXES)} file")
     with db.write() as session:
         job = Job(
             kind="customers.import",
@@ -47,19 +56,44 @@ def start_customer_import(
         session.add(job)
         session.flush()
         job_id = job.id
-    folder = load_settings().home / "uploads" / str(job_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / file_name
     try:
-        _save(content, path)
-    except InputError as exc:
-        _finish(db, job_id, "failed", error=str(exc))
+        path = _save(content, load_settings().home / "uploads" / str(job_id), file_name)
+        worker = threading.Thread(
+            target=_run, args=(db, job_id, path, actor), name=f"job-{job_id}", daemon=True
+        )
+        worker.start()
+    except BaseException as exc:  # the job must end with a status whatever happened
+        _finish(db, job_id, "failed", error=_reason(exc))
         raise
-    worker = threading.Thread(
-        target=_run, args=(db, job_id, path, actor), name=f"job-{job_id}", daemon=True
-    )
-    worker.start()
     return job_id
+
+
+def safe_file_name(name: str) -> str:
+    """An uploaded file's name fit to keep: its last path part, without control or format
+    characters, at most MAX_FILE_NAME characters with its extension kept ("upload" if nothing
+    is left)."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    kept = "".join(c for c in base if unicodedata.category(c)[0] not in "CZ" or c == " ")
+    kept = kept.strip(" .") or "upload"
+    stem, dot, extension = kept.rpartition(".")
+    if not dot or len(extension) > 10:
+        stem, extension = kept, ""
+    tail = f".{extension}" if extension else ""
+    return (stem[: MAX_FILE_NAME - len(tail)].rstrip(" .") or "upload") + tail
+
+
+def fail_interrupted_jobs(db: Database | None = None) -> int:
+    """Mark failed the jobs left queued or running by a process that is gone (a server that
+    stopped or was killed); returns how many."""
+    db = db or default_database()
+    with db.read() as session:
+        left = session.execute(
+            select(Job.id, Job.runner).where(Job.status.in_(("queued", "running")))
+        ).all()
+    gone = [job_id for job_id, runner in left if _gone(runner)]
+    for job_id in gone:
+        _finish(db, job_id, "failed", error=_INTERRUPTED)
+    return len(gone)
 
 
 def get_job(job_id: int, db: Database | None = None) -> dict[str, Any]:
@@ -71,13 +105,7 @@ def get_job(job_id: int, db: Database | None = None) -> dict[str, Any]:
             raise NotFound(f"no job {job_id}")
         stale = job.status in ("queued", "running") and _gone(job.runner)
     if stale:
-        _finish(
-            db,
-            job_id,
-            "failed",
-            error="interrupted: the server process ended before the import finished; nothing "
-            "was imported (an import is one transaction); upload the file again",
-        )
+        _finish(db, job_id, "failed", error=_INTERRUPTED)
         return get_job(job_id, db)
     return {
         "job_id": job.id,
@@ -92,30 +120,36 @@ def get_job(job_id: int, db: Database | None = None) -> dict[str, Any]:
     }
 
 
-def _save(content: BinaryIO, path: Path) -> None:
+def _save(content: BinaryIO, folder: Path, file_name: str) -> Path:
+    limit = load_settings().max_upload_bytes
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / file_name
     size = 0
-    with path.open("wb") as out:
-        while chunk := content.read(1 << 20):
-            size += len(chunk)
-            if size > MAX_UPLOAD:
-                out.close()
-                shutil.rmtree(path.parent, ignore_errors=True)
-                raise InputError(f"{path.name}: larger than {MAX_UPLOAD // 2**20} MB")
-            out.write(chunk)
+    try:
+        with path.open("wb") as out:
+            while chunk := content.read(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    raise InputError(f"{file_name}: larger than {limit:,} bytes")
+                out.write(chunk)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return path
 
 
 def _run(db: Database, job_id: int, path: Path, actor: str) -> None:
-    with db.write() as session:
-        job = session.get(Job, job_id)
-        assert job is not None
-        job.status, job.runner = "running", _runner()
     try:
+        with db.write() as session:
+            job = session.get(Job, job_id)
+            assert job is not None
+            job.status, job.runner = "running", _runner()
         result = import_customers(path, actor=actor, db=db)
     except FinmonError as exc:
         _finish(db, job_id, "failed", error=str(exc).replace(str(path.parent) + os.sep, ""))
         return
-    except Exception as exc:  # the job must end with a status whatever happened
-        _finish(db, job_id, "failed", error=f"{type(exc).__name__}: {exc}")
+    except BaseException as exc:  # the job must end with a status whatever happened
+        _finish(db, job_id, "failed", error=_reason(exc))
         raise
     _finish(
         db,
@@ -132,6 +166,15 @@ def _run(db: Database, job_id: int, path: Path, actor: str) -> None:
             "sha256": result.sha256,
         },
     )
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a job failed, without the server's paths."""
+    if isinstance(exc, FinmonError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"the upload could not be kept: {exc.strerror or type(exc).__name__}"
+    return f"{type(exc).__name__}: the import stopped on an unexpected error"
 
 
 def _finish(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -72,15 +72,47 @@ def load_list(
 ) -> LoadResult:
     """Make a parsed list the current version of its source and screen the customer base for
     what changed, all in one transaction, audited."""
+    return load_lists([parsed], actor=actor, force=force, db=db, workers=workers)[0]
+
+
+def load_lists(
+    versions: Sequence[ParsedList],
+    *,
+    actor: str,
+    force: bool = False,
+    db: Database | None = None,
+    workers: int = 1,
+) -> list[LoadResult]:
+    """load_list for the versions of several sources read from one file (an FtM export mixing
+    datasets): all in one transaction, so that a refusal of any one loads none. Among several, an
+    empty version of a source never loaded is skipped (a dataset the file names only through
+    entities that are not designations); an empty version of a loaded source is refused unless
+    forced, as load_list refuses it."""
+    sources = [parsed.source for parsed in versions]
+    if len(set(sources)) != len(sources):
+        raise ListRefused(f"refused to load: a source appears twice ({', '.join(sources)})")
     db = db or default_database()
     with db.write() as session:
-        current = _current_version(session, parsed.source)
-        if current is not None and _same_files(current, parsed):
-            return _already_loaded(current)
-        reasons = refusal_reasons(parsed, current)
-        if reasons and not force:
-            raise ListRefused(_refusal_message(parsed, reasons))
-        return _store_version(session, parsed, current, actor, reasons, workers)
+        plans: list[tuple[ParsedList, ListVersion | None, list[str] | None]] = []
+        for parsed in versions:
+            current = _current_version(session, parsed.source)
+            if current is None and not parsed.designations and len(versions) > 1:
+                continue
+            if current is not None and _same_files(current, parsed):
+                plans.append((parsed, current, None))
+                continue
+            reasons = refusal_reasons(parsed, current)
+            if reasons and not force:
+                raise ListRefused(_refusal_message(parsed, reasons))
+            plans.append((parsed, current, reasons))
+        results = []
+        for parsed, current, overridden in plans:
+            if overridden is None:
+                assert current is not None
+                results.append(_already_loaded(current))
+            else:
+                results.append(_store_version(session, parsed, current, actor, overridden, workers))
+        return results
 
 
 def refusal_reasons(parsed: ParsedList, current: ListVersion | None) -> list[str]:

@@ -116,6 +116,10 @@ class AuditEntry(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    """Id of the HMAC key that made `hash`; None for a sha256 row written before revision 0011."""
+    seq: Mapped[int | None]
+    """The row's position in the chain (1 for the first row), None on sha256 rows."""
 
 
 class Customer(Base):

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from finmon.countries import to_iso2
 from finmon.errors import InputError
+from finmon.screening.filelimits import check_size
 from finmon.transactions.model import MessageInfo, PartyInfo, Reading, Skip, Transaction
 from finmon.transactions.tabular import read_text
 
@@ -104,6 +105,7 @@ def read_mt103(path: Path) -> list[Transaction]:
 def read_mt103_file(path: Path) -> Reading:
     """Every MT103 and MT202 COV message of a file that can be read; each that cannot is skipped,
     named by message number and line, and the rest of the file is still read."""
+    check_size(path, whole=True)
     messages, framing = _messages(path)
     if not messages:
         raise InputError(f"{path}: no MT103 message (no :20: field)")

@@ -29,6 +29,7 @@ from finmon.countries import to_iso2
 from finmon.errors import InputError
 from finmon.lists.reading import place
 from finmon.lists.xmlsafe import check_xml_file, refuse_doctype
+from finmon.screening.filelimits import check_size
 from finmon.settings import load_settings
 from finmon.transactions.model import MessageInfo, PartyInfo, Reading, Skip, Transaction
 
@@ -64,7 +65,9 @@ def read_pacs008(path: Path, schema: Path | None = None) -> list[Transaction]:
 def read_pacs008_file(path: Path, schema: Path | None = None) -> Reading:
     """Every credit transfer of every pacs.008/pacs.009 message in a file, bare or wrapped, with
     each message or transfer that could not be read skipped and named."""
+    check_size(path, whole=True)
     check_xml_file(path)
+    # Without huge_tree libxml2 keeps its own bounds: text nodes of 10 MB, a depth of 256.
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
     )

@@ -6,7 +6,9 @@ zeros), cleaned column-wise (trimmed; in names, runs of white space made one spa
 transactions built in one pass over the columns. The checks are those of customer files
 (screening/inputs.py): strict UTF-8 (a BOM allowed) with the line and byte of a bad one and the
 cp1251 hint, any of , ; tab | as delimiter, column names matched case-insensitively; a bad value
-is refused naming the file, the line (CSV) or row (Parquet) and the column.
+is refused naming the file, the line (CSV) or row (Parquet) and the column. A file is read whole,
+so it is held to max_document_bytes, and to the row, column, cell and record bounds of
+screening/filelimits.py (a Parquet file by its metadata before any column is read).
 """
 
 from __future__ import annotations
@@ -23,6 +25,15 @@ from typing import Any
 
 from finmon.countries import to_iso2
 from finmon.errors import InputError
+from finmon.screening.filelimits import (
+    TextBudget,
+    check_columns,
+    check_parquet,
+    check_rows,
+    check_size,
+    file_limits,
+    text_columns,
+)
 from finmon.screening.inputs import normalise_column
 from finmon.screening.screener import collection_paused
 from finmon.transactions.model import COLUMNS, PartyInfo, Transaction
@@ -68,6 +79,7 @@ def read_canonical(path: Path) -> list[Transaction]:
     empty are skipped. InputError names the file, the line or row and the column of a bad value."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    check_size(path, whole=True)
     if path.suffix.lower() == ".parquet" or read_bytes(path, 4) == b"PAR1":
         columns, places = _parquet_columns(path)
     else:
@@ -88,6 +100,7 @@ def read_amlsim(path: Path) -> list[Transaction]:
     AMLSim amounts carry no currency: they are taken as USD (AMLSIM_CURRENCY)."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    check_size(path, whole=True)
     columns, places = _csv_columns(path)
     missing = [column for column in AMLSIM_COLUMNS if column not in columns]
     if missing:
@@ -294,10 +307,17 @@ def _parquet_columns(path: Path) -> tuple[Columns, Places]:
     """The columns of a Parquet file: text cleaned, amounts and times as the file types them."""
     import pyarrow.parquet as pq
 
+    limits = file_limits()
     try:
-        table = pq.read_table(path)
+        parquet = pq.ParquetFile(path)
+        check_parquet(path, parquet.metadata, limits)
+        # Text stays dictionary-encoded until its decoded size has been measured.
+        table = pq.read_table(path, read_dictionary=text_columns(parquet.schema_arrow))
+    except InputError:
+        raise
     except Exception as exc:  # pyarrow raises ArrowInvalid and OSError for damaged files
         raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
+    TextBudget(path, _row, limits).check_table(table)
     return _columns(path, table), _row
 
 
@@ -310,8 +330,10 @@ def _csv_columns(path: Path) -> tuple[Columns, Places]:
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
+    limits = file_limits()
     data = _utf8(path, read_bytes(path))
     header, delimiter = _header(path, data)
+    check_columns(path, "line 1", len(header), limits)
     try:  # pyarrow checks the UTF-8 (check_utf8) of every cell
         table = pcsv.read_csv(
             pa.py_buffer(data),
@@ -323,8 +345,14 @@ def _csv_columns(path: Path) -> tuple[Columns, Places]:
     except pa.ArrowInvalid as exc:
         read_text(path, data)  # a byte that is not UTF-8 is refused with its place
         raise _csv_error(path, data, delimiter, len(header), exc) from None
+    check_rows(path, "", table.num_rows, limits)
     lines = _record_lines(data, delimiter, table.num_rows)
-    return _columns(path, table), lambda index: f"line {lines[index]}" if lines else _row(index)
+
+    def places(index: int) -> str:
+        return f"line {lines[index]}" if lines else _row(index)
+
+    TextBudget(path, places, limits).check_table(table)
+    return _columns(path, table), places
 
 
 def _columns(path: Path, table: Any) -> Columns:
@@ -344,6 +372,8 @@ def _columns(path: Path, table: Any) -> Columns:
             raise InputError(f"{path}: column {name!r} appears twice")
         seen.add(name)
         column = table.column(position)
+        if pa.types.is_dictionary(column.type):
+            column = column.cast(column.type.value_type)
         if pa.types.is_nested(column.type) or pa.types.is_binary(column.type):
             raise InputError(f"{path}: column {name!r} holds {column.type}, not text")
         if name in _TEXT and not pa.types.is_string(column.type):

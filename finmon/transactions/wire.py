@@ -16,13 +16,13 @@ its currency) as above the threshold: missing information is never excused by mi
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from finmon.errors import InputError
+from finmon.screening.inputs import csv_records
 from finmon.transactions.model import PartyInfo, Transaction, channel_kind
 
 THRESHOLD = Decimal(1000)
@@ -73,11 +73,10 @@ class Rates:
     def read(cls, path: Path) -> Rates:
         """A rates table: CSV `currency,rate[,as_of]` with rate = units of `--to` currency per
         one unit (the header row's second column names it, e.g. `currency,usd`)."""
-        try:
-            with path.open(encoding="utf-8-sig", newline="") as handle:
-                rows = list(csv.reader(handle))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"{path}: cannot read the rates table: {exc}") from exc
+        if not path.is_file():
+            raise InputError(f"{path}: cannot read the rates table: no such file")
+        records = list(csv_records(path))
+        rows = [row for _line, row in records]
         if not rows or len(rows[0]) < 2 or rows[0][0].strip().lower() != "currency":
             raise InputError(f"{path}:1: a rates table starts with 'currency,<target currency>'")
         target = rows[0][1].strip().upper()
@@ -85,7 +84,7 @@ class Rates:
             raise InputError(f"{path}:1: {rows[0][1]!r} is not a currency code")
         rates: dict[str, Decimal] = {target: Decimal(1)}
         as_of = None
-        for number, row in enumerate(rows[1:], 2):
+        for number, row in records[1:]:
             if not row or not "".join(row).strip():
                 continue
             code = row[0].strip().upper()

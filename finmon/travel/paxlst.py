@@ -37,6 +37,7 @@ from typing import Any, ClassVar, Literal, NamedTuple
 
 from finmon.errors import InputError
 from finmon.model import BirthDate, Gender, Identifier, Party, Schema
+from finmon.screening.filelimits import check_size
 from finmon.travel.birth import birth_interval, yymmdd_form
 from finmon.travel.mrz import icao_state
 
@@ -204,6 +205,7 @@ def read_manifests(
     not valid in the declared character set) is reported by segment and the reading goes on."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
+    check_size(path, whole=True)
     identifier = _declared_identifier(path)
     codec = encoding or SYNTAX_ENCODINGS.get(identifier or "") or "utf-8-sig"
     text, bad = _decode_marking(path.read_bytes(), codec)

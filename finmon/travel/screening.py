@@ -88,23 +88,37 @@ def _as_screened(party: Party) -> Party:
 
 
 def screen_mrz(mrz: Mrz, screener: Screener, threshold: float) -> dict[str, Any]:
-    """A passport or identity card read from its machine-readable zone, screened as a traveller
-    of a manifest is (name, birth date, nationality, document number): what the document says,
-    and one row per hit."""
+    """A travel document read from its machine-readable zone, screened as a traveller of a
+    manifest is (name, birth date, nationality, document number): what the document says, what
+    was read beyond the plain standard (notes), and one row per hit. JSON-ready: `finmon travel
+    mrz --output` writes it and POST /travel/mrz returns it."""
     hits = screener.screen(_as_screened(mrz.to_party("mrz")), threshold=threshold)
     return {
-        "document": {
-            "format": mrz.format,
-            "type": mrz.document_type,
-            "number": mrz.document_number,
-            "issuing_state": mrz.issuing_state,
-            "name": mrz.full_name,
-            "surname": mrz.surname,
-            "given_names": mrz.given_names,
-            "birth_date": mrz.birth_date.label() if mrz.birth_date else "",
-            "sex": mrz.sex.value if mrz.sex else "",
-            "nationality": mrz.nationality,
-            "expiry_date": mrz.expiry_date.isoformat(),
-        },
+        "document": mrz_document(mrz),
+        "screened_as": mrz.names[:1],
         "hits": [_hit_fields(hit) for hit in hits],
+    }
+
+
+def mrz_document(mrz: Mrz) -> dict[str, Any]:
+    """Every field of a machine-readable zone as JSON-ready values (dates ISO, codes as written
+    with their ISO alpha-2 beside them)."""
+    return {
+        "format": mrz.format,
+        "type": mrz.document_type,
+        "number": mrz.document_number,
+        "issuing_state": mrz.issuing_state,
+        "issuing_state_iso2": mrz.issuing_state_iso2,
+        "name": mrz.full_name,
+        "surname": mrz.surname,
+        "given_names": mrz.given_names,
+        "birth_date": mrz.birth_date.label() if mrz.birth_date else "",
+        "sex": mrz.sex.value if mrz.sex else "",
+        "nationality": mrz.nationality,
+        "nationality_iso2": mrz.nationality_iso2,
+        "expiry_date": mrz.expiry_date.isoformat(),
+        "optional_data": mrz.optional_data,
+        "optional_data_2": mrz.optional_data_2,
+        "check_digits": "all verified",
+        "notes": list(mrz.notes),
     }

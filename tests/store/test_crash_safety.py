@@ -1,16 +1,23 @@
 """Crash safety: a kill -9 during a list load with its delta re-screen, or during a customer
 import, loses nothing and duplicates nothing, and running the same command again completes the job.
 
-Real processes, real kills. The `finmon` command runs as a subprocess against a store of its own
-and is killed with SIGKILL only once it is seen holding the store's write lock, that is inside
-its one transaction (a list load has parsed its files by then; an import reads its file inside
-the transaction): amid the indexing or screening workers it forks, whose appearance is watched
-for, or at a share of the time the same command took in a reference store that was never killed
-from taking the lock to forking its first workers. After each kill the store must be exactly as
-it was before the command started; after running the command again it must hold exactly what
-the reference holds: the same list versions, customers, customer index, alerts (none twice) and
-audit actions, with an intact audit chain. The workers the killed process leaves behind must go
-away on their own and hold nothing up.
+Real processes, real kills. The `finmon` command runs as a subprocess against a store of its own.
+A list load is killed only once it is seen holding the store's write lock, that is inside its one
+transaction (it has parsed its files by then): amid the workers of its delta re-screen, whose
+appearance is watched for, or at a share of the time the same command took in a reference store
+that was never killed from taking the lock to forking its first workers. After each kill the
+store must be exactly as it was before the command started.
+
+A customer import writes its file in batches of IMPORT_BATCH rows, each screened outside the lock
+and then written in one short transaction; it is killed amid the indexing or screening workers
+of a batch. After each kill the store holds whole batches and nothing else: exactly the customers
+of the file's first k batches (k may be 0), with exactly the versions, index postings, alerts and
+audit rows the reference holds for them.
+
+After running the command again the store must hold exactly what the reference holds: the same
+list versions, customers, customer index, alerts (none twice) and audit actions, with an intact
+audit chain. The workers the killed process leaves behind must go away on their own and hold
+nothing up.
 
 The stores at each step are copies of the reference's store before that step, so both start the
 command from the same state: a SQLite backup, or a PostgreSQL database made from it as a template.
@@ -21,6 +28,7 @@ from __future__ import annotations
 import csv
 import itertools
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -69,10 +77,17 @@ KillPoint = float | Amid
 """Where to kill: amid a pool of workers, or at a share of the time the reference took from taking
 the write lock to forking its first workers (well inside the transaction, however the speed of
 the machine varies between the two runs)."""
-IMPORT_KILLS: tuple[KillPoint, ...] = (Amid(1, "indexing workers"), Amid(2, "screening workers"))
-"""Where a customer import is killed, one after another: amid the workers analysing the names for
-the customer index (the customers are written), then amid the workers screening them against the
-list (their index is written too)."""
+IMPORT_BATCH = CUSTOMERS // 2
+"""Rows of each transaction of the import (FINMON_IMPORT_BATCH): two batches, each large enough
+for its indexing to be shared out among forked workers."""
+IMPORT_KILLS: tuple[Amid, ...] = (
+    Amid(1, "first batch's indexing workers"),
+    Amid(2, "first batch's screening workers"),
+    Amid(4, "second batch's screening workers"),
+)
+"""Where a customer import is killed, one after another: amid the workers analysing the first
+batch's names for the customer index, then amid those screening them (nothing is written yet),
+then amid the workers screening the second batch (the first one is written)."""
 LOAD_KILLS: tuple[KillPoint, ...] = (0.2, 0.6, Amid(1, "delta re-screen workers"))
 """Where a list load is killed: diffing and storing the new version; later, storing it or finding
 the customers to re-screen; and amid the workers of its delta re-screen."""
@@ -117,6 +132,7 @@ class Store:
             "FINMON_DATABASE_URL": url,
             "FINMON_ACTOR": ACTOR,
             "FINMON_WORKERS": "2",  # forked screening and indexing workers, even on one core
+            "FINMON_IMPORT_BATCH": str(IMPORT_BATCH),
             "COLUMNS": "200",
         }
 
@@ -157,11 +173,14 @@ class Store:
 
     def audit_rows_intact(self) -> int:
         """Rows of the audit log, whose chain must be intact (checked in this process)."""
-        db = Database(self.url)
-        try:
-            report = verify_audit(db)
-        finally:
-            db.dispose()
+        # The audit key and checkpoints live in the store's FINMON_HOME, beside the database.
+        with pytest.MonkeyPatch.context() as env:
+            env.setenv("FINMON_HOME", str(self.home))
+            db = Database(self.url)
+            try:
+                report = verify_audit(db)
+            finally:
+                db.dispose()
         assert report.ok, report.problem
         return report.rows
 
@@ -233,6 +252,9 @@ class Stores:
         """A new store holding what store holds now (no process may be using store)."""
         home = self.root / name
         home.mkdir()
+        for anchor in ("audit.key", "audit-checkpoints.log"):  # a backup includes the anchors
+            if (store.home / anchor).exists():
+                shutil.copy2(store.home / anchor, home / anchor)
         if self.server is None or SERVER_URL is None:
             copy = Store(f"sqlite:///{home / 'finmon.db'}", home, None)
             source = sqlite3.connect(store.sqlite_path)
@@ -306,7 +328,7 @@ def reference(stores: Stores, tmp_path_factory: pytest.TempPathFactory) -> Refer
     store.cli("lists", "load", shared_file(UN_2020))
     listed = store.state()
     before_import = stores.copy(store, "before-import")
-    import_seconds = _reference_run(store, "customers", "import", customers_file)
+    import_seconds = _reference_run(store, "customers", "import", customers_file, in_lock=False)
     imported = store.state()
     before_load = stores.copy(store, "before-load")
     load_seconds = _reference_run(store, "lists", "load", shared_file(UN_2026))
@@ -331,14 +353,19 @@ def reference(stores: Stores, tmp_path_factory: pytest.TempPathFactory) -> Refer
     )
 
 
-def test_kill_during_customer_import_loses_and_duplicates_nothing(reference: Reference) -> None:
+def test_kill_during_customer_import_keeps_whole_batches_and_duplicates_nothing(
+    reference: Reference,
+) -> None:
     store = reference.before_import
     assert store.state() == reference.listed
     command = ("customers", "import", reference.customers_file)
+    batches = []
     for point in IMPORT_KILLS:
-        _kill_mid_run(store, command, point, reference.import_seconds)
-        assert store.state() == reference.listed, f"killed at {point}"  # nothing of it is left
-        assert store.audit_rows_intact() == sum(reference.listed.audit_actions.values())
+        _kill_mid_run(store, command, point, reference.import_seconds, in_lock=False)
+        batches.append(_whole_batches(store.state(), reference))
+        assert store.audit_rows_intact() == sum(store.state().audit_actions.values())
+    # The kills came before the first batch was written, then after it.
+    assert batches == [0, 0, 1], batches
 
     store.cli(*command)
     after = store.state()
@@ -378,15 +405,17 @@ def _command(args: tuple[str | Path, ...]) -> list[str]:
     return [sys.executable, "-c", "from finmon.cli import main; main()", *map(str, args)]
 
 
-def _reference_run(store: Store, *args: str | Path) -> float:
-    """Run a command to its end; how long it took from taking the write lock to forking its first
-    workers."""
+def _reference_run(store: Store, *args: str | Path, in_lock: bool = True) -> float:
+    """Run a command to its end; how long it took from taking the write lock (from its start, for
+    a command that forks its workers outside the lock) to forking its first workers."""
     proc = store.start(*args)
     try:
-        with LockProbe(store) as probe:
-            locked_at = _wait_for_lock(proc, probe)
+        started = time.monotonic()
+        if in_lock:
+            with LockProbe(store) as probe:
+                started = _wait_for_lock(proc, probe)
         _wait_for_pool(proc, 1)
-        seconds = time.monotonic() - locked_at
+        seconds = time.monotonic() - started
         out, err = proc.communicate(timeout=600)
     finally:
         _end(proc)
@@ -409,21 +438,26 @@ def _wait_for_lock(proc: subprocess.Popen[str], probe: LockProbe) -> float:
 
 
 def _kill_mid_run(
-    store: Store, args: tuple[str | Path, ...], point: KillPoint, reference_seconds: float
+    store: Store,
+    args: tuple[str | Path, ...],
+    point: KillPoint,
+    reference_seconds: float,
+    *,
+    in_lock: bool = True,
 ) -> None:
-    """Start a command and SIGKILL it inside its transaction, at point; wait for it to die and
-    for the workers it forked to go too."""
+    """Start a command and SIGKILL it at point (inside its transaction, if in_lock); wait for it
+    to die and for the workers it forked to go too."""
     proc = store.start(*args)
     try:
         with LockProbe(store) as probe:
-            locked_at = _wait_for_lock(proc, probe)
+            locked_at = _wait_for_lock(proc, probe) if in_lock else time.monotonic()
             if isinstance(point, Amid):
                 _wait_for_pool(proc, point.pool)
                 time.sleep(0.2)  # at work, not just started
             else:
                 time.sleep(point * reference_seconds)
             workers = _children(proc.pid)
-            still_locked = probe.held()
+            still_locked = probe.held() if in_lock else True
             os.kill(proc.pid, signal.SIGKILL)
             killed_at = time.monotonic() - locked_at
         out, err = proc.communicate(timeout=60)
@@ -434,10 +468,35 @@ def _kill_mid_run(
     assert still_locked, f"finmon left its transaction before the kill at {point}"
     command = " ".join(map(str, args))
     where = point if isinstance(point, Amid) else f"at {point:.0%} of the reference's time"
-    print(f"{command}: killed {killed_at:.2f} s into its transaction, {where}; {workers=}")
+    print(f"{command}: killed {killed_at:.2f} s after it started, {where}; {workers=}")
     if isinstance(point, Amid):
         assert workers, f"the kill {point} found no worker"
     _wait_gone(workers)
+
+
+def _whole_batches(state: State, reference: Reference) -> int:
+    """How many whole batches of the import a killed import left; fails unless the store holds
+    exactly the reference's listed state plus everything of the file's first batches."""
+    customers = len(state.customers)
+    assert customers % IMPORT_BATCH == 0, f"{customers} customers: not whole batches"
+    kept = {f"C{n:06d}" for n in range(1, customers + 1)}
+
+    def of_kept(rows: list[Any], column: int) -> list[Any]:
+        return [row for row in rows if row[column] in kept]
+
+    imported, listed = reference.imported, reference.listed
+    assert state.customers == of_kept(imported.customers, 0)
+    assert state.customer_versions == of_kept(imported.customer_versions, 0)
+    assert state.index == of_kept(imported.index, 1)
+    assert state.alerts == sorted(listed.alerts + of_kept(imported.alerts, 0))
+    assert state.list_versions == listed.list_versions
+    assert state.designations == listed.designations
+    batches = customers // IMPORT_BATCH
+    expected = Counter(listed.audit_actions)
+    expected["alert.raise"] += len(of_kept(imported.alerts, 0))
+    expected["customers.import.batch"] += batches
+    assert state.audit_actions == {k: v for k, v in expected.items() if v}
+    return batches
 
 
 def _end(proc: subprocess.Popen[str]) -> None:

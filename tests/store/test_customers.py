@@ -81,7 +81,10 @@ def test_csv_import_keeps_every_script_and_the_accounts() -> None:
     assert customer_history("K006")["record"]["schema"] == "organization"
     assert customer_history("K001")["record"]["identifiers"][0]["number"] == "871008300125"
     assert customer_history(LISTED_ID)["accounts"] == LISTED_ACCOUNTS
-    assert audit_rows("customers.") == [("officer.a", "customers.import", f"file:{CUSTOMERS.name}")]
+    assert audit_rows("customers.") == [
+        ("officer.a", "customers.import.batch", f"file:{CUSTOMERS.name}"),
+        ("officer.a", "customers.import", f"file:{CUSTOMERS.name}"),
+    ]
 
 
 @pytest.mark.parametrize(("suffix", "write"), [(".xlsx", _xlsx), (".jsonl", _jsonl)])

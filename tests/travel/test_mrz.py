@@ -47,11 +47,13 @@ KAZ_LINE1 = "P<KAZZHAKSYLYKOV<<ERLAN<<<<<<<<<<<<<<<<<<<<<"
 KAZ_LINE2 = "N123456785KAZ8503172M3005213850317300123<<90"
 
 
-def _td3(birth: str = "740812", nationality: str = "UTO", state: str = "UTO") -> str:
-    """The specimen passport with another birth date, nationality or issuing state."""
+def _td3(
+    birth: str = "740812", nationality: str = "UTO", state: str = "UTO", expiry: str = "340415"
+) -> str:
+    """The specimen passport with another birth date, nationality, issuing state or expiry."""
     line1 = f"P<{state}ERIKSSON<<ANNA<MARIA".ljust(44, "<")
     head = "L898902C36"
-    dates = f"{birth}{check_digit(birth)}F1204159"
+    dates = f"{birth}{check_digit(birth)}F{expiry}{check_digit(expiry)}"
     personal = "ZE184226B<<<<<1"
     composite = check_digit(head + dates[:7] + dates[8:] + personal)
     return f"{line1}\n{head}{nationality}{dates}{personal}{composite}"
@@ -145,7 +147,9 @@ def test_td1_long_document_number_continues_in_optional_data() -> None:
     )
     mrz = read_mrz("\n".join(lines), today=TODAY)
     assert mrz.document_number == "D23145890123"
-    assert mrz.optional_data == ""
+    # The optional data as the zone writes it, the continuation included (as ICAO lays it out).
+    assert mrz.optional_data == "1233"
+    assert mrz.notes == ("long document number: 12 characters, continued in the optional data",)
 
     bad = _replace(lines[0], 19, "4")
     with pytest.raises(InputError, match=r"line 1, column 19: document number check digit "):
@@ -284,9 +288,9 @@ def test_malformed_zones_are_refused_with_line_and_column(text: str, message: st
 
 
 def test_refuses_wrong_document_codes_sex_and_states() -> None:
-    visa = _replace(TD3_LINE1, 1, "V")
-    with pytest.raises(InputError, match=r"line 1, column 1: document code 'V'"):
-        read_mrz(f"{visa}\n{TD3_LINE2}", today=TODAY)
+    other = _replace(TD3_LINE1, 1, "X")
+    with pytest.raises(InputError, match=r"line 1, column 1: document code 'X'"):
+        read_mrz(f"{other}\n{TD3_LINE2}", today=TODAY)
     card = list(TD1_LINES)
     card[0] = _replace(card[0], 1, "P")
     with pytest.raises(InputError, match=r"line 1, column 1: document code 'P'"):

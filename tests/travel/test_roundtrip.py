@@ -124,8 +124,10 @@ def td3_fields(draw: st.DrawFn) -> dict[str, object]:
         "given": draw(st.text(alphabet=letters, min_size=1, max_size=10)),
         "number": draw(st.text(alphabet=letters + "0123456789", min_size=9, max_size=9)),
         "nation": draw(st.sampled_from(sorted(NATIONS))),
-        "born": draw(st.dates(dt.date(1927, 11, 3), TODAY)),
-        "expires": draw(st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31))),
+        "born": (born := draw(st.dates(dt.date(1927, 11, 3), TODAY))),
+        # An expiry after the birth and at most 50 years ahead (EXPIRY_YEARS_AHEAD): a later
+        # one is read a century earlier, as no document runs that long.
+        "expires": draw(st.dates(max(born, dt.date(2000, 1, 1)), dt.date(TODAY.year + 50, 12, 31))),
         "sex": draw(st.sampled_from(["M", "F"])),
     }
 
