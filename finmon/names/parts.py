@@ -161,9 +161,19 @@ class AnalysedName:
     """Each token joined with the next one ('abdul aziz' as 'abdulaziz'), position by position."""
 
 
-@lru_cache(maxsize=100_000)
+CACHED_NAME = 256
+"""Longest name whose analysis is cached (real list names stay under 300 characters): a cache
+of hostile names of 100,000 characters would hold gigabytes."""
+
+
 def analyse_name(text: str, schema: Schema = Schema.UNKNOWN) -> AnalysedName:
     """Transliterate, clean and split a name into weighted tokens."""
+    if len(text) > CACHED_NAME:
+        return _analyse(text, schema)
+    return _analyse_cached(text, schema)
+
+
+def _analyse(text: str, schema: Schema) -> AnalysedName:
     script = script_of(text)
     arabic = script is Script.ARABIC
     source = _org_types(text) if schema in _ORGANISATIONS else text
@@ -171,6 +181,9 @@ def analyse_name(text: str, schema: Schema = Schema.UNKNOWN) -> AnalysedName:
     words = _words(latin, script, schema)
     tokens = tuple(_token(w, i, len(words), arabic, schema) for i, w in enumerate(words))
     return AnalysedName(text, script, latin, tokens, _joined(tokens))
+
+
+_analyse_cached = lru_cache(maxsize=100_000)(_analyse)
 
 
 def _joined(tokens: tuple[NameToken, ...]) -> tuple[NameToken, ...]:

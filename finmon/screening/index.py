@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import combinations
 
 from finmon.model import DesignationName
 from finmon.names.dictionary import given_name_group
@@ -32,9 +31,16 @@ class IndexedName:
     analysed: AnalysedName
 
 
+MAX_FUZZY_KEY = 32
+"""Longest key given a deletion neighbourhood. The neighbourhood of a key of n letters holds n
+strings of n - 1 letters, so its memory grows with the square of n (a 100,000-letter token took
+more than 1 GB); the longest keys of real list names, two parts joined, have 30 letters. A longer
+key is filed and looked up as it is (exact, written form, stem, skeleton) only."""
+
+
 def deletions(key: str) -> list[str]:
-    """Every string one deletion away from key (keys of four letters or more)."""
-    if len(key) < 4:
+    """Every string one deletion away from key (keys of four to MAX_FUZZY_KEY letters)."""
+    if not 4 <= len(key) <= MAX_FUZZY_KEY:
         return []
     return [key[:i] + key[i + 1 :] for i in range(len(key))]
 
@@ -79,20 +85,20 @@ class CandidateIndex:
     def candidates(self, query: AnalysedName, limit: int = MAX_CANDIDATES) -> list[int]:
         """Entries that share enough tokens with the query to be worth a full comparison."""
         tokens = _index_tokens(query)
-        met = [self._entries_met(t) for t in tokens]
+        # One pass over what each token met, so that the work grows with the name's length and
+        # not with its square (a name of 3,000 words would otherwise compare 4.5 million pairs).
+        weights: dict[int, float] = defaultdict(float)
+        meetings: dict[int, int] = defaultdict(int)
+        for token in tokens:
+            for entry, similarity in self._entries_met(token).items():
+                weights[entry] += token.weight * similarity
+                meetings[entry] += 1
         if not is_short(query):
-            chosen: set[int] = set()
-            for a, b in combinations(met, 2):
-                chosen.update(a.keys() & b.keys())
-            for entries in met:
-                chosen.update(entries.keys() & self._short)
+            # An entry met by two of the query's tokens, or a short entry met by one.
+            chosen = [e for e, count in meetings.items() if count >= 2 or e in self._short]
         else:
-            chosen = {e for entries in met for e in entries}
-        weights = {
-            e: sum(t.weight * m.get(e, 0.0) for t, m in zip(tokens, met, strict=True))
-            for e in chosen
-        }
-        return sorted(weights, key=weights.__getitem__, reverse=True)[:limit]
+            chosen = list(meetings)
+        return sorted(chosen, key=lambda e: (-weights[e], e))[:limit]
 
     def _entries_met(self, token: NameToken) -> dict[int, float]:
         """Every entry holding a token similar to this one, with the best similarity."""

@@ -12,9 +12,9 @@ single part) become the candidates that are screened in full.
 from __future__ import annotations
 
 import multiprocessing
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from itertools import combinations
 from typing import Any
 
 from sqlalchemy import delete, insert, select
@@ -283,10 +283,12 @@ def _met_by(probe: _Probe, name: AnalysedName) -> set[str]:
         for everyone, _short in met:
             chosen.update(everyone)
         return chosen
-    for _everyone, short in met:
+    # Counted in one pass, so that the work grows with the name's length, not its square.
+    meetings: Counter[str] = Counter()
+    for everyone, short in met:
         chosen.update(short)
-    for (a, _), (b, _) in combinations(met, 2):
-        chosen.update(a & b)
+        meetings.update(everyone)
+    chosen.update(c for c, count in meetings.items() if count >= 2)
     return chosen
 
 
