@@ -30,6 +30,12 @@ class Settings:
     """Exchange rates for the FATF R.16 threshold (finmon.transactions.wire.Rates.read)."""
     pacs008_schema: Path | None = None
     """The pacs.008.001.09 XSD that pacs.008 files are validated against."""
+    max_name_length: int = 1000
+    """Characters a party's name may have where parties enter (files, /screen, /match,
+    /payments/check); the longest names on real lists have about 300."""
+    max_name_words: int = 100
+    """Words (parts between spaces) a party's name may have where parties enter; the most on
+    real lists is 37."""
 
 
 def load_settings() -> Settings:
@@ -50,4 +56,6 @@ def load_settings() -> Settings:
         workers=int(env.get("FINMON_WORKERS") or os.cpu_count() or 1),
         rates=Path(env["FINMON_RATES"]) if env.get("FINMON_RATES") else None,
         pacs008_schema=(Path(env["FINMON_PACS008_XSD"]) if env.get("FINMON_PACS008_XSD") else None),
+        max_name_length=int(env.get("FINMON_MAX_NAME_LENGTH") or 1000),
+        max_name_words=int(env.get("FINMON_MAX_NAME_WORDS") or 100),
     )

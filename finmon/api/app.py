@@ -33,6 +33,7 @@ from finmon.countries import to_iso2
 from finmon.errors import FinmonError, InputError, NotFound, Unauthenticated
 from finmon.lists.identifiers import is_valid_iin_bin, kz_number_kind
 from finmon.model import Gender, Identifier, Party, Schema
+from finmon.names.limits import NameLimits
 from finmon.screening import DEFAULT_THRESHOLD, Screener
 from finmon.screening.inputs import parse_birth_date
 from finmon.screening.namescore import ALGORITHM
@@ -522,7 +523,11 @@ class _Rates:
 def _transaction(body: PaymentCheckIn) -> Transaction:
     """A /payments/check body as a Transaction; countries as ISO codes (InputError if unknown)."""
 
+    limits = NameLimits.from_settings()
+
     def side(name: str, given: PaymentPartyIn) -> PartyInfo:
+        if given.name:
+            limits.check(given.name, f"{name}.name")
         country = None
         if given.country:
             country = to_iso2(given.country.upper() if len(given.country) <= 3 else given.country)
@@ -575,6 +580,9 @@ def _party(position: int, given: PartyIn) -> Party:
         if not is_valid_iin_bin(number):
             raise InputError(f"{where}.iin: {given.iin!r} is not a valid IIN or BIN")
         identifiers.append(Identifier(kz_number_kind(number) or "iin", number, "KZ"))
+    limits = NameLimits.from_settings()
+    for number, name in enumerate(given.names):
+        limits.check(name, f"{where}.names[{number}]")
     names = [" ".join(name.split()) for name in given.names if name.strip()]
     if not names:
         raise InputError(f"{where}.names: every name is empty")
