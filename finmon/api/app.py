@@ -581,8 +581,8 @@ def _party(position: int, given: PartyIn) -> Party:
             raise InputError(f"{where}.iin: {given.iin!r} is not a valid IIN or BIN")
         identifiers.append(Identifier(kz_number_kind(number) or "iin", number, "KZ"))
     limits = NameLimits.from_settings()
-    for number, name in enumerate(given.names):
-        limits.check(name, f"{where}.names[{number}]")
+    for place, name in enumerate(given.names):
+        limits.check(name, f"{where}.names[{place}]")
     names = [" ".join(name.split()) for name in given.names if name.strip()]
     if not names:
         raise InputError(f"{where}.names: every name is empty")

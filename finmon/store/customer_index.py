@@ -48,7 +48,7 @@ from finmon.store.models import (
 
 BATCH = 500
 """Values per IN (...) list: well inside SQLite's and PostgreSQL's limits on bound parameters."""
-INDEX_SCHEME = "finmon-index-3"
+INDEX_SCHEME = "finmon-index-4"
 """What the stored index is built under. Bump it whenever analyse_name, NameToken.sig or the
 filing keys change what would be stored for a name (tests/store/test_customer_index.py fails
 until it is): a store built under another scheme is re-indexed from its customer records before
@@ -77,15 +77,28 @@ def index_entry(party: Party) -> Indexed:
     for analysed in analysed_names:
         short = short or is_short(analysed)
         for token in analysed.joined:
-            tokens[token.sig] = (token, 2)
+            if _storable(token):
+                tokens[token.sig] = (token, 2)
         for token in analysed.tokens:
-            tokens.setdefault(token.sig, (token, 1))
+            if _storable(token):
+                tokens.setdefault(token.sig, (token, 1))
     owed = 0.0
     if len(analysed_names) == 1:
         only = analysed_names[0].tokens
         if len({t.sig for t in only}) == len(only):
             owed = weight_owed(only)
     return Indexed(tokens, short, owed)
+
+
+MAX_STORED_TOKEN = 64
+"""Longest token (as written, its key or its consonant key) filed in the stored index. The
+longest keys of real list names have 30 letters, so a longer token is no name part a designation
+could meet; leaving it out keeps every sig and key inside their columns (400 characters) and the
+index small whatever a customer file holds. It still counts as unmatched in the bound (owed)."""
+
+
+def _storable(token: NameToken) -> bool:
+    return max(len(token.text), len(token.key), len(token.cross)) <= MAX_STORED_TOKEN
 
 
 def index_parties(parties: Sequence[Party], workers: int = 1) -> list[Indexed]:
