@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from finmon.model import DesignationName
 from finmon.names.dictionary import given_name_group
+from finmon.names.evasion import MIN_GLUED
+from finmon.names.keys import fold
 from finmon.names.parts import STRUCTURAL, AnalysedName, NameToken, structural_count
 from finmon.screening.namescore import GLUED, MIN_SIMILARITY, token_similarity
 
@@ -61,11 +63,14 @@ class CandidateIndex:
         }
         self._met: dict[str, dict[int, float]] = {}
         self._short: set[int] = set()
+        self._glued: dict[str, list[int]] = defaultdict(list)
         for entry, name in enumerate(self.names):
             if is_short(name.analysed):
                 self._short.add(entry)
             for token in _index_tokens(name.analysed):
                 self._post(token, entry)
+            for key in glued_keys(name.analysed):
+                self._glued[key].append(entry)
 
     def _post(self, token: NameToken, entry: int) -> None:
         token_id = self._token_ids.get(token.sig)
@@ -83,7 +88,18 @@ class CandidateIndex:
             postings.append(entry)
 
     def candidates(self, query: AnalysedName, limit: int = MAX_CANDIDATES) -> list[int]:
-        """Entries that share enough tokens with the query to be worth a full comparison."""
+        """Entries that share enough tokens with the query, or with one of its readings (spaced
+        letters joined, digits read as letters: finmon.names.evasion), to be worth a full
+        comparison."""
+        weights: dict[int, float] = {}
+        for read in (query, *query.readings):
+            for entry, weight in self._chosen(read).items():
+                if weight > weights.get(entry, -1.0):
+                    weights[entry] = weight
+        return sorted(weights, key=lambda e: (-weights[e], e))[:limit]
+
+    def _chosen(self, query: AnalysedName) -> dict[int, float]:
+        """The entries one reading of the query meets enough, with their weights."""
         tokens = _index_tokens(query)
         # One pass over what each token met, so that the work grows with the name's length and
         # not with its square (a name of 3,000 words would otherwise compare 4.5 million pairs).
@@ -93,12 +109,16 @@ class CandidateIndex:
             for entry, similarity in self._entries_met(token).items():
                 weights[entry] += token.weight * similarity
                 meetings[entry] += 1
+        for word in query.words:
+            # A word that is several words of a listed name run together meets that name whole.
+            if len(word) >= MIN_GLUED:
+                for entry in {*self._glued.get(word, ()), *self._glued.get(fold(word), ())}:
+                    weights[entry] += 1.0
+                    meetings[entry] += 2
         if not is_short(query):
             # An entry met by two of the query's tokens, or a short entry met by one.
-            chosen = [e for e, count in meetings.items() if count >= 2 or e in self._short]
-        else:
-            chosen = list(meetings)
-        return sorted(chosen, key=lambda e: (-weights[e], e))[:limit]
+            return {e: weights[e] for e, n in meetings.items() if n >= 2 or e in self._short}
+        return dict(weights)
 
     def _entries_met(self, token: NameToken) -> dict[int, float]:
         """Every entry holding a token similar to this one, with the best similarity."""
@@ -128,6 +148,32 @@ class CandidateIndex:
                 if similarity > best.get(entry, 0.0):
                     best[entry] = similarity
         return best
+
+
+GLUED_RUNS = (3, 8)
+"""Runs of this many consecutive words (at least, at most) of a listed name are filed run
+together (USAMABINLADEN, MUHAMMADJAMALABDU); two words joined are filed as joined tokens."""
+GLUED_WORDS = 12
+"""Names of more words than this have no runs filed (long organisation names)."""
+MAX_GLUED = 64
+"""Longest run filed: a longer one is no name anyone writes as one word."""
+
+
+def glued_keys(name: AnalysedName) -> set[str]:
+    """The keys under which a listed name's runs of words are filed run together: as written and
+    folded, particles included (the words of the transliteration)."""
+    words = name.words
+    if len(words) > GLUED_WORDS:
+        return set()
+    keys: set[str] = set()
+    shortest, longest = GLUED_RUNS
+    sizes = {*range(shortest, min(longest, len(words)) + 1), len(words)} - {0, 1, 2}
+    for size in sorted(sizes):
+        for start in range(len(words) - size + 1):
+            run = "".join(words[start : start + size])
+            if len(run) <= MAX_GLUED:
+                keys.update((run, fold(run)))
+    return keys
 
 
 def _unglued(key: str) -> list[str]:

@@ -8,14 +8,15 @@ particle costs little, and a single shared token between two multi-part names is
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from rapidfuzz.distance import OSA
 
 from finmon.model import Schema
 from finmon.names.dictionary import given_name_group, group_of, group_of_arabic
+from finmon.names.evasion import segment
 from finmon.names.keys import SURNAME_ENDING, fold
 from finmon.names.parts import (
     STRUCTURAL,
@@ -119,7 +120,45 @@ def compare_names(name1: str, name2: str, schema: Schema = Schema.UNKNOWN) -> Na
 
 
 def match_names(query: AnalysedName, candidate: AnalysedName) -> NameMatch:
-    """Align two analysed names and score the alignment."""
+    """Align two analysed names and score the alignment; a query hiding a name (spaced out,
+    digits for letters, spaces removed) is scored by its best reading (finmon.names.evasion)."""
+    best = _match(query, candidate)
+    for reading, note in _other_readings(query, candidate):
+        found = _match(reading, candidate)
+        if found.score > best.score:
+            shown = replace(reading, text=query.text)
+            best = NameMatch(shown, candidate, found.score, found.pairs, (*found.notes, note))
+    return best
+
+
+def _other_readings(
+    query: AnalysedName, candidate: AnalysedName
+) -> Iterator[tuple[AnalysedName, str]]:
+    """The query's readings, and each of those and the query with a glued word split into the
+    candidate's words (USAMABINLADEN against Usama bin Laden)."""
+    for reading in query.readings:
+        yield reading, f"read as {reading.latin!r}"
+    for read in (query, *query.readings):
+        respaced = _respaced(read, candidate)
+        if respaced is not None:
+            yield respaced, f"read as {respaced.latin!r}: spaces restored"
+
+
+def _respaced(query: AnalysedName, candidate: AnalysedName) -> AnalysedName | None:
+    """The query with each word longer than every candidate word split into candidate words,
+    or None when no word splits."""
+    theirs = candidate.words
+    longest = max(map(len, theirs), default=0)
+    words = list(query.words)
+    split = False
+    for i, word in enumerate(words):
+        if len(word) > longest and (pieces := segment(word, theirs)) is not None:
+            words[i] = " ".join(pieces)
+            split = True
+    return analyse_name(" ".join(words), query.schema) if split else None
+
+
+def _match(query: AnalysedName, candidate: AnalysedName) -> NameMatch:
     q, c = query.tokens, candidate.tokens
     if not q or not c:
         return NameMatch(query, candidate, 0.0, (), ("empty name",))
@@ -390,6 +429,11 @@ def _coverage(
     return support / total if total else 0.0
 
 
+UNBOUNDED = -1.0
+"""What a query owes (see NameBound) when it has other readings (finmon.names.evasion): the
+bound does not follow them, so it is 1."""
+
+
 def score_bound(
     base: list[NameToken], joined: list[NameToken], owed: float, candidate: AnalysedName
 ) -> float:
@@ -415,8 +459,12 @@ class NameBound:
         self._joined_lengths = _Lengths(candidate.joined)
         self._base: dict[str, _BaseProfile] = {}
         self._joined: dict[str, _JoinedProfile] = {}
+        self._words = candidate.words
+        self._longest_word = max(map(len, self._words), default=0)
 
     def __call__(self, base: list[NameToken], joined: list[NameToken], owed: float) -> float:
+        if owed < 0:
+            return 1.0  # UNBOUNDED: the query has readings, which the bound does not follow
         best = [0.0] * len(self._costs)
         # The query side's coverage, summed as its tokens are met: as _coverage, except that a
         # joined token ('abdul aziz') may support twice its weight and stands for two parts' owed
@@ -425,6 +473,8 @@ class NameBound:
         structural_met = structural_parts = 0
         for q in base:
             profile = self._base.get(q.sig) or self._base_profile(q)
+            if profile.glued:
+                return 1.0  # the query re-read with this token split into the candidate's words
             best = list(map(max, best, profile.similarities))
             for i in profile.compounds:
                 best[i] = best[i + 1] = 1.0
@@ -480,7 +530,10 @@ class NameBound:
         )
         found = 1.0 if compounds else max(similarities, default=0.0)
         owed = _weight_owed(q)
+        written = q.text.replace(" ", "")
+        glued = len(written) > self._longest_word and segment(written, self._words) is not None
         profile = self._base[q.sig] = _BaseProfile(
+            glued=glued,
             similarities=similarities,
             compounds=compounds,
             found=found,
@@ -536,6 +589,8 @@ class _Lengths:
 class _BaseProfile:
     """What one query part can do against a candidate name, at best."""
 
+    glued: bool
+    """It is several of the candidate's words run together (match_names re-reads it)."""
     similarities: tuple[float, ...]
     """Its similarity to each candidate token (0 below what alignment accepts)."""
     compounds: tuple[int, ...]

@@ -24,12 +24,14 @@ from finmon.model import Party
 from finmon.names.parts import AnalysedName, NameToken, TokenKind, analyse_name
 from finmon.screening.index import (
     filing_keys,
+    glued_keys,
     index_tokens,
     is_short,
     probing_keys,
 )
 from finmon.screening.namescore import (
     MIN_SIMILARITY,
+    UNBOUNDED,
     NameBound,
     token_similarity,
     weight_owed,
@@ -66,7 +68,8 @@ class Indexed:
     short: bool
     """Some name has fewer than two name parts."""
     owed: float
-    """What the name would owe with nothing matched; 0 for several names or a repeated part."""
+    """What the name would owe with nothing matched; 0 for several names or a repeated part,
+    namescore.UNBOUNDED for a name with other readings."""
 
 
 def index_entry(party: Party) -> Indexed:
@@ -74,7 +77,10 @@ def index_entry(party: Party) -> Indexed:
     tokens: dict[str, tuple[NameToken, int]] = {}
     short = False
     analysed_names = [a for a in (analyse_name(n, party.schema) for n in party.names) if a.tokens]
-    for analysed in analysed_names:
+    # A name written spaced out or with digits for letters is filed under its readings as well,
+    # where a designation's tokens can meet it.
+    read = [r for a in analysed_names for r in a.readings if r.tokens]
+    for analysed in [*analysed_names, *read]:
         short = short or is_short(analysed)
         for token in analysed.joined:
             if _storable(token):
@@ -83,7 +89,9 @@ def index_entry(party: Party) -> Indexed:
             if _storable(token):
                 tokens.setdefault(token.sig, (token, 1))
     owed = 0.0
-    if len(analysed_names) == 1:
+    if read:
+        owed = UNBOUNDED
+    elif len(analysed_names) == 1:
         only = analysed_names[0].tokens
         if len({t.sig for t in only}) == len(only):
             owed = weight_owed(only)
@@ -236,7 +244,11 @@ def candidate_customers(
     global _FORKED
     probe = _Probe(session)
     wanted = [([n for n in names if n.tokens], floor) for names, floor in designations]
-    probe.prepare(token for names, _ in wanted for name in names for token in index_tokens(name))
+    every = [name for names, _ in wanted for name in names]
+    probe.prepare(
+        (token for name in every for token in index_tokens(name)),
+        {key for name in every for key in glued_keys(name)},
+    )
     found: set[str] = set()
     bounded: list[_Bounded] = []
     for names, floor in wanted:
@@ -291,7 +303,7 @@ def _met_by(probe: _Probe, name: AnalysedName) -> set[str]:
     """Customers meeting two of the name's distinct tokens (one, if either name is short)."""
     tokens = list({token.sig: token for token in index_tokens(name)}.values())
     met = [probe.customers_met(token) for token in tokens]
-    chosen: set[str] = set()
+    chosen = probe.glued_met(name)
     if is_short(name):
         for everyone, _short in met:
             chosen.update(everyone)
@@ -316,9 +328,17 @@ class _Probe:
         self._held: dict[str, tuple[list[NameToken], list[NameToken]]] = {}
         self._owed: dict[str, float] = {}
         self._met: dict[str, tuple[set[str], set[str]]] = {}
+        self._glued: dict[str, set[int]] = {}
 
-    def prepare(self, tokens: Iterable[NameToken]) -> None:
-        """Find, in a few round trips, the stored tokens similar to each of these tokens."""
+    def prepare(self, tokens: Iterable[NameToken], glued: Iterable[str] = ()) -> None:
+        """Find, in a few round trips, the stored tokens similar to each of these tokens, and
+        those filed under these keys of designation words run together (index.glued_keys)."""
+        for chunk in _chunks(sorted(set(glued))):
+            query = select(NameTokenKey.key, NameTokenKey.token_id).where(
+                NameTokenKey.key.in_(chunk)
+            )
+            for key, token_id in self.session.execute(query):
+                self._glued.setdefault(key, set()).add(token_id)
         distinct = {token.sig: token for token in tokens}
         by_key: dict[str, list[str]] = {}
         for sig, token in distinct.items():
@@ -342,7 +362,8 @@ class _Probe:
                 if similarity >= MIN_SIMILARITY:
                     similar[token_id] = similarity
             self._similar[sig] = similar
-        self._load_postings({token_id for ids in self._similar.values() for token_id in ids})
+        found = (*self._similar.values(), *self._glued.values())
+        self._load_postings({token_id for ids in found for token_id in ids})
 
     def customers_met(self, token: NameToken) -> tuple[set[str], set[str]]:
         """(every customer holding a similar token, those of them with a short name)."""
@@ -355,6 +376,14 @@ class _Probe:
                 everyone.update(holders)
                 short.update(short_holders)
             found = self._met[token.sig] = (everyone, short)
+        return found
+
+    def glued_met(self, name: AnalysedName) -> set[str]:
+        """Customers holding a token that is words of this name run together (USAMABINLADEN)."""
+        found: set[str] = set()
+        for key in glued_keys(name):
+            for token_id in self._glued.get(key, ()):
+                found.update(self._postings.get(token_id, (frozenset(), frozenset()))[0])
         return found
 
     def bound(self, bound: NameBound, customer: str) -> float:
