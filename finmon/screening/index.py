@@ -150,9 +150,9 @@ class CandidateIndex:
         return best
 
 
-GLUED_RUNS = (3, 8)
-"""Runs of this many consecutive words (at least, at most) of a listed name are filed run
-together (USAMABINLADEN, MUHAMMADJAMALABDU); two words joined are filed as joined tokens."""
+GLUED_RUNS = (2, 8)
+"""Runs of this many consecutive words (at least, at most) of a listed name, and the whole name,
+are filed run together (USAMABINLADEN, MUHAMMADJAMALABDU, ABDULLAHANSHORI)."""
 GLUED_WORDS = 12
 """Names of more words than this have no runs filed (long organisation names)."""
 MAX_GLUED = 64
@@ -167,7 +167,7 @@ def glued_keys(name: AnalysedName) -> set[str]:
         return set()
     keys: set[str] = set()
     shortest, longest = GLUED_RUNS
-    sizes = {*range(shortest, min(longest, len(words)) + 1), len(words)} - {0, 1, 2}
+    sizes = {*range(shortest, min(longest, len(words)) + 1), len(words)} - {0, 1}
     for size in sorted(sizes):
         for start in range(len(words) - size + 1):
             run = "".join(words[start : start + size])
