@@ -72,15 +72,18 @@ def _unleet_word(word: str, table: dict[str, str]) -> str:
 
 MIN_GLUED = 6
 """Shortest word that is split: shorter ones are too easily made of two short words by chance."""
+MAX_GLUED = 64
+"""Longest word that is split (and longest run of listed words filed run together): no one
+writes a longer name as one word, and the work stays bounded whatever a query holds."""
 
 
 def segment(word: str, words: Collection[str]) -> list[str] | None:
-    """The word (MIN_GLUED letters or more) split into as few of these words as possible, two at
-    least and one of three letters or more, or None when it cannot be: USAMABINLADEN into usama,
-    bin, laden; RIJAEIL into ri, jae, il. Work is linear in the word's length times the number of
-    words."""
+    """The word (MIN_GLUED to MAX_GLUED letters) split into as few of these words as possible,
+    two at least and one of three letters or more, or None when it cannot be: USAMABINLADEN into
+    usama, bin, laden; RIJAEIL into ri, jae, il. Work is linear in the word's length times the
+    number of words."""
     usable = set(words)
-    if len(word) < MIN_GLUED or len(usable) < 2:
+    if not MIN_GLUED <= len(word) <= MAX_GLUED or len(usable) < 2:
         return None
     # fewest[i]: the fewest pieces that make word[:i], and the piece that ends there.
     fewest: list[tuple[int, str] | None] = [None] * (len(word) + 1)

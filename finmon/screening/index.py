@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from finmon.model import DesignationName
 from finmon.names.dictionary import given_name_group
-from finmon.names.evasion import MIN_GLUED
+from finmon.names.evasion import MAX_GLUED, MIN_GLUED
 from finmon.names.keys import fold
 from finmon.names.parts import STRUCTURAL, AnalysedName, NameToken, structural_count
 from finmon.screening.namescore import GLUED, MIN_SIMILARITY, token_similarity
@@ -155,8 +155,6 @@ GLUED_RUNS = (2, 8)
 are filed run together (USAMABINLADEN, MUHAMMADJAMALABDU, ABDULLAHANSHORI)."""
 GLUED_WORDS = 12
 """Names of more words than this have no runs filed (long organisation names)."""
-MAX_GLUED = 64
-"""Longest run filed: a longer one is no name anyone writes as one word."""
 
 
 def glued_keys(name: AnalysedName) -> set[str]:
