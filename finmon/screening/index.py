@@ -88,11 +88,14 @@ class CandidateIndex:
             postings.append(entry)
 
     def candidates(self, query: AnalysedName, limit: int = MAX_CANDIDATES) -> list[int]:
-        """Entries that share enough tokens with the query, or with one of its readings (spaced
-        letters joined, digits read as letters: finmon.names.evasion), to be worth a full
+        """Entries that share enough tokens with the query, or with its readings if it has any
+        (spaced letters joined, digits read as letters: finmon.names.evasion), to be worth a full
         comparison."""
         weights: dict[int, float] = {}
-        for read in (query, *query.readings):
+        # A name with readings is looked up by them alone: as written it is a row of initials or
+        # words cut at each digit and symbol (ELL@ $MITH: ell, mith), which meet names that the
+        # name it stands for does not. It is still compared as written (match_names).
+        for read in query.readings or (query,):
             for entry, weight in self._chosen(read).items():
                 if weight > weights.get(entry, -1.0):
                     weights[entry] = weight

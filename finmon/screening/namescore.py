@@ -8,7 +8,7 @@ particle costs little, and a single shared token between two multi-part names is
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
@@ -120,28 +120,29 @@ def compare_names(name1: str, name2: str, schema: Schema = Schema.UNKNOWN) -> Na
 
 
 def match_names(query: AnalysedName, candidate: AnalysedName) -> NameMatch:
-    """Align two analysed names and score the alignment; a query hiding a name (spaced out,
+    """Align two analysed names and score the alignment. A query that hides a name (spaced out,
     digits for letters, spaces removed) is scored by its best reading (finmon.names.evasion)."""
-    best = _match(query, candidate)
-    for reading, note in _other_readings(query, candidate):
-        found = _match(reading, candidate)
-        if found.score > best.score:
-            shown = replace(reading, text=query.text)
-            best = NameMatch(shown, candidate, found.score, found.pairs, (*found.notes, note))
-    return best
-
-
-def _other_readings(
-    query: AnalysedName, candidate: AnalysedName
-) -> Iterator[tuple[AnalysedName, str]]:
-    """The query's readings, and each of those and the query with a glued word split into the
-    candidate's words (USAMABINLADEN against Usama bin Laden)."""
-    for reading in query.readings:
-        yield reading, f"read as {reading.latin!r}"
-    for read in (query, *query.readings):
-        respaced = _respaced(read, candidate)
+    # A query with readings is compared as written only with a name written so itself (OCEAN7):
+    # as written it is initials or words cut at each digit (ELL@ $MITH: ell, mith), which would
+    # meet names that the name it stands for does not.
+    forms = [(query, "")] if not query.readings or candidate.readings else []
+    forms += [(reading, f"read as {reading.latin!r}") for reading in query.readings]
+    best: NameMatch | None = None
+    for form, note in forms:
+        respaced = _respaced(form, candidate)
+        tried = [(form, note)]
         if respaced is not None:
-            yield respaced, f"read as {respaced.latin!r}: spaces restored"
+            tried.append((respaced, f"read as {respaced.latin!r}: spaces restored"))
+        for read, how in tried:
+            found = _match(read, candidate)
+            if best is None or found.score > best.score:
+                if how:
+                    notes = (*found.notes, how)
+                    shown = replace(read, text=query.text)
+                    found = NameMatch(shown, candidate, found.score, found.pairs, notes)
+                best = found
+    assert best is not None
+    return best
 
 
 def _respaced(query: AnalysedName, candidate: AnalysedName) -> AnalysedName | None:
