@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from itertools import product
 
 LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s"}
 """Characters written for letters. 1 stands for I or L: both readings are made."""
@@ -35,9 +36,30 @@ def readings(text: str) -> tuple[str, ...]:
         return ()
     joined = join_spaced(text)
     found = [joined] if joined != text else []
-    if _WORD.search(joined) and any(c in LEET for c in joined):
-        found.extend(unleet(joined, table) for table in (LEET, _LEET_L))
+    if any(c in LEET for c in joined):
+        found.extend(_unleet_all(joined))
     return tuple(r for r in dict.fromkeys(found) if r != text)
+
+
+ONES = 4
+"""A name with this many 1s in words read at most has each read as I and as L in every
+combination (D11SHOD as dilshod); beyond, all of them as I, or all as L."""
+
+
+def _unleet_all(text: str) -> list[str]:
+    """unleet with each 1 read as I and as L: KH41ID M4ZRUQ1 as khalid mazruqi."""
+    words = [m for m in _WORD.finditer(text) if "1" in m.group() and _readable(m.group())]
+    places = [m.start() + i for m in words for i, c in enumerate(m.group()) if c == "1"]
+    read = unleet(text)
+    if not places or len(places) > ONES:
+        return [read, unleet(text, _LEET_L)]
+    found = []
+    for choice in product("il", repeat=len(places)):
+        letters = list(read)
+        for place, letter in zip(places, choice, strict=True):
+            letters[place] = letter
+        found.append("".join(letters))
+    return found
 
 
 def join_spaced(text: str) -> str:
@@ -51,7 +73,14 @@ def join_spaced(text: str) -> str:
 
 
 def _letters(run: str) -> int:
+    """Letters in a run; none when it holds an ideograph or a syllable (Chinese, Japanese and
+    Korean names are written a syllable to a character, often spaced: 磊 琳 张)."""
+    if _SYLLABIC.search(run):
+        return 0
     return sum(1 for unit in run[::2] if unit.isalpha())
+
+
+_SYLLABIC = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def unleet(text: str, table: dict[str, str] = LEET) -> str:
@@ -61,13 +90,20 @@ def unleet(text: str, table: dict[str, str] = LEET) -> str:
 
 
 def _unleet_word(word: str, table: dict[str, str]) -> str:
+    return "".join(table.get(c, c) for c in word) if _readable(word) else word
+
+
+def _readable(word: str) -> bool:
+    """Latin letters (two at least) mixed with characters that stand for letters, nothing else,
+    and no ordinal (7th)."""
     letters = len(_ASCII_LETTER.findall(word))
-    standing_in = sum(1 for c in word if c in table)
-    if letters < 2 or not standing_in or letters + standing_in != len(word):
-        return word
-    if _ORDINAL.fullmatch(word):
-        return word
-    return "".join(table.get(c, c) for c in word)
+    standing_in = sum(1 for c in word if c in LEET)
+    return (
+        letters >= 2
+        and standing_in > 0
+        and letters + standing_in == len(word)
+        and not _ORDINAL.fullmatch(word)
+    )
 
 
 MIN_GLUED = 6

@@ -135,14 +135,34 @@ def match_names(query: AnalysedName, candidate: AnalysedName) -> NameMatch:
             tried.append((respaced, f"read as {respaced.latin!r}: spaces restored"))
         for read, how in tried:
             found = _match(read, candidate)
+            if how and not _read_closely(found, read, query):
+                continue
             if best is None or found.score > best.score:
                 if how:
                     notes = (*found.notes, how)
                     shown = replace(read, text=query.text)
                     found = NameMatch(shown, candidate, found.score, found.pairs, notes)
                 best = found
-    assert best is not None
+    if best is None:
+        return NameMatch(query, candidate, 0.0, (), ("no reading pairs closely",))
     return best
+
+
+READ_CLOSELY = 0.95
+"""Least similarity at which a word that a reading changed may pair: a name hidden by spacing,
+digits or glueing is the listed spelling itself, and a reading is a guess, so one that pairs
+only loosely (a skeleton, a compound) is more likely a namesake made by the guess."""
+
+
+def _read_closely(found: NameMatch, read: AnalysedName, query: AnalysedName) -> bool:
+    """Whether every word the reading changed pairs at READ_CLOSELY or better, or not at all."""
+    changed = set(read.words) - set(query.words)
+    tokens = read.tokens
+    return all(
+        pair.similarity >= READ_CLOSELY
+        or not any(tokens[i].text.replace(" ", "") in changed for i in pair.query)
+        for pair in found.pairs
+    )
 
 
 def _respaced(query: AnalysedName, candidate: AnalysedName) -> AnalysedName | None:
