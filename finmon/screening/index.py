@@ -12,14 +12,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import combinations
 
 from finmon.model import DesignationName
 from finmon.names.dictionary import given_name_group
 from finmon.names.evasion import MAX_GLUED, MIN_GLUED
 from finmon.names.keys import fold
 from finmon.names.parts import STRUCTURAL, AnalysedName, NameToken, structural_count
+from finmon.names.translit import Script
 from finmon.screening.namescore import GLUED, MIN_SIMILARITY, token_similarity
 
+PAIRED_TOKENS = 24
+"""Query tokens up to which the entries met by two of them are found pair by pair; a longer
+(hostile) name has them counted instead, in time linear in its length."""
 MAX_CANDIDATES = 40
 """Names scored in full per query, the most promising first."""
 
@@ -99,29 +104,44 @@ class CandidateIndex:
             for entry, weight in self._chosen(read).items():
                 if weight > weights.get(entry, -1.0):
                     weights[entry] = weight
-        return sorted(weights, key=lambda e: (-weights[e], e))[:limit]
+        return sorted(weights, key=weights.__getitem__, reverse=True)[:limit]
 
     def _chosen(self, query: AnalysedName) -> dict[int, float]:
         """The entries one reading of the query meets enough, with their weights."""
         tokens = _index_tokens(query)
-        # One pass over what each token met, so that the work grows with the name's length and
-        # not with its square (a name of 3,000 words would otherwise compare 4.5 million pairs).
+        met = [self._entries_met(t) for t in tokens]
         weights: dict[int, float] = defaultdict(float)
         meetings: dict[int, int] = defaultdict(int)
-        for token in tokens:
-            for entry, similarity in self._entries_met(token).items():
+        for token, entries in zip(tokens, met, strict=True):
+            for entry, similarity in entries.items():
                 weights[entry] += token.weight * similarity
                 meetings[entry] += 1
-        for word in query.words:
-            # A word that is several words of a listed name run together meets that name whole.
+        # A word that is several words of a listed name run together meets that name whole. Not
+        # in Arabic script, whose transliteration runs the article into the word by itself.
+        glued: set[int] = set()
+        for word in query.words if query.script is not Script.ARABIC else ():
             if len(word) >= MIN_GLUED:
-                for entry in {*self._glued.get(word, ()), *self._glued.get(fold(word), ())}:
-                    weights[entry] += 1.0
-                    meetings[entry] += 2
-        if not is_short(query):
-            # An entry met by two of the query's tokens, or a short entry met by one.
-            return {e: weights[e] for e, n in meetings.items() if n >= 2 or e in self._short}
-        return dict(weights)
+                glued.update(self._glued.get(word, ()), self._glued.get(fold(word), ()))
+        for entry in glued:
+            weights[entry] += 1.0
+            meetings[entry] += 2
+        if is_short(query):
+            chosen = set(meetings)
+        elif len(met) <= PAIRED_TOKENS:
+            # An entry met by two of the query's tokens, or a short entry met by one; made pair
+            # by pair so that entries of equal weight keep the order they have always had.
+            chosen = set()
+            for a, b in combinations(met, 2):
+                chosen.update(a.keys() & b.keys())
+            for entries in met:
+                chosen.update(entries.keys() & self._short)
+            chosen.update(glued)
+        else:
+            # Counted in one pass, so that the work grows with the name's length and not with its
+            # square (a name of 3,000 words would otherwise compare 4.5 million pairs).
+            chosen = {e for e, n in meetings.items() if n >= 2 or e in self._short}
+        # Ties are left in the order of a set of entries, as they always were.
+        return {e: weights[e] for e in chosen}
 
     def _entries_met(self, token: NameToken) -> dict[int, float]:
         """Every entry holding a token similar to this one, with the best similarity."""

@@ -27,6 +27,7 @@ from finmon.names.parts import (
     analyse_name,
     structural_count,
 )
+from finmon.names.translit import Script
 
 ALGORITHM = "finmon-name-2"
 MIN_SIMILARITY = 0.7
@@ -167,7 +168,10 @@ def _read_closely(found: NameMatch, read: AnalysedName, query: AnalysedName) -> 
 
 def _respaced(query: AnalysedName, candidate: AnalysedName) -> AnalysedName | None:
     """The query with each word longer than every candidate word split into candidate words,
-    or None when no word splits."""
+    or None when no word splits (nor in Arabic script, whose transliteration runs the article
+    into the word by itself)."""
+    if query.script is Script.ARABIC:
+        return None
     theirs = candidate.words
     longest = max(map(len, theirs), default=0)
     words = list(query.words)
@@ -552,7 +556,11 @@ class NameBound:
         found = 1.0 if compounds else max(similarities, default=0.0)
         owed = _weight_owed(q)
         written = q.text.replace(" ", "")
-        glued = len(written) > self._longest_word and segment(written, self._words) is not None
+        glued = (
+            not q.arabic
+            and len(written) > self._longest_word
+            and segment(written, self._words) is not None
+        )
         profile = self._base[q.sig] = _BaseProfile(
             glued=glued,
             similarities=similarities,
