@@ -62,6 +62,16 @@ def _unleet_all(text: str) -> list[str]:
     return found
 
 
+_CUT = re.compile(r"[A-Za-z][@$]|[@$][A-Za-z]")
+
+
+def garbled(text: str) -> bool:
+    """Whether the name as written is no fair version of itself: spaced out (a row of initials)
+    or cut by symbols inside words (ELL@ $MITH: ell, mith). Digits leave words whole (AHL1, 7th),
+    so a name with digits is fair as written too."""
+    return bool(_CUT.search(text)) or join_spaced(text) != text
+
+
 def join_spaced(text: str) -> str:
     """Runs of single characters joined into one word each, when the name has a run of three or
     more (two of them letters at least): then it is written spaced out, and two-letter words

@@ -16,7 +16,7 @@ from itertools import combinations
 
 from finmon.model import DesignationName
 from finmon.names.dictionary import given_name_group
-from finmon.names.evasion import MAX_GLUED, MIN_GLUED
+from finmon.names.evasion import MAX_GLUED, MIN_GLUED, garbled
 from finmon.names.keys import fold
 from finmon.names.parts import STRUCTURAL, AnalysedName, NameToken, structural_count
 from finmon.names.translit import Script
@@ -93,14 +93,15 @@ class CandidateIndex:
             postings.append(entry)
 
     def candidates(self, query: AnalysedName, limit: int = MAX_CANDIDATES) -> list[int]:
-        """Entries that share enough tokens with the query, or with its readings if it has any
+        """Entries that share enough tokens with the query (unless garbled) or with its readings
         (spaced letters joined, digits read as letters: finmon.names.evasion), to be worth a full
         comparison."""
         weights: dict[int, float] = {}
-        # A name with readings is looked up by them alone: as written it is a row of initials or
-        # words cut at each digit and symbol (ELL@ $MITH: ell, mith), which meet names that the
-        # name it stands for does not. It is still compared as written (match_names).
-        for read in query.readings or (query,):
+        # A garbled name (spaced out, words cut by symbols) is looked up by its readings alone: as
+        # written it is a row of initials or pieces of words (ELL@ $MITH: ell, mith), which meet
+        # names that the name it stands for does not.
+        fair = not query.readings or not garbled(query.text)
+        for read in ((query,) if fair else ()) + query.readings:
             for entry, weight in self._chosen(read).items():
                 if weight > weights.get(entry, -1.0):
                     weights[entry] = weight

@@ -16,7 +16,7 @@ from rapidfuzz.distance import OSA
 
 from finmon.model import Schema
 from finmon.names.dictionary import given_name_group, group_of, group_of_arabic
-from finmon.names.evasion import segment
+from finmon.names.evasion import garbled, segment
 from finmon.names.keys import SURNAME_ENDING, fold
 from finmon.names.parts import (
     STRUCTURAL,
@@ -123,10 +123,11 @@ def compare_names(name1: str, name2: str, schema: Schema = Schema.UNKNOWN) -> Na
 def match_names(query: AnalysedName, candidate: AnalysedName) -> NameMatch:
     """Align two analysed names and score the alignment. A query that hides a name (spaced out,
     digits for letters, spaces removed) is scored by its best reading (finmon.names.evasion)."""
-    # A query with readings is compared as written only with a name written so itself (OCEAN7):
-    # as written it is initials or words cut at each digit (ELL@ $MITH: ell, mith), which would
-    # meet names that the name it stands for does not.
-    forms = [(query, "")] if not query.readings or candidate.readings else []
+    # A garbled query (spaced out, words cut by symbols: ELL@ $MITH as ell, mith) is compared as
+    # written only with a name written so itself: its pieces would meet names that the name it
+    # stands for does not.
+    as_written = not query.readings or candidate.readings or not garbled(query.text)
+    forms = [(query, "")] if as_written else []
     forms += [(reading, f"read as {reading.latin!r}") for reading in query.readings]
     best: NameMatch | None = None
     for form, note in forms:
