@@ -137,7 +137,7 @@ def match_names(query: AnalysedName, candidate: AnalysedName) -> NameMatch:
             tried.append((respaced, f"read as {respaced.latin!r}: spaces restored"))
         for read, how in tried:
             found = _match(read, candidate)
-            if how and not _read_closely(found, read, query):
+            if how and not _read_closely(found, read, query, candidate):
                 continue
             if best is None or found.score > best.score:
                 if how:
@@ -156,15 +156,21 @@ digits or glueing is the listed spelling itself, and a reading is a guess, so on
 only loosely (a skeleton, a compound) is more likely a namesake made by the guess."""
 
 
-def _read_closely(found: NameMatch, read: AnalysedName, query: AnalysedName) -> bool:
-    """Whether every word the reading changed pairs at READ_CLOSELY or better, or not at all."""
+def _read_closely(
+    found: NameMatch, read: AnalysedName, query: AnalysedName, candidate: AnalysedName
+) -> bool:
+    """Whether every word the reading changed pairs at READ_CLOSELY or better within its script
+    (a consonant key across scripts is too loose for a guess), or not at all."""
     changed = set(read.words) - set(query.words)
-    tokens = read.tokens
-    return all(
-        pair.similarity >= READ_CLOSELY
-        or not any(tokens[i].text.replace(" ", "") in changed for i in pair.query)
-        for pair in found.pairs
-    )
+    tokens, theirs = read.tokens, candidate.tokens
+    for pair in found.pairs:
+        if not any(tokens[i].text.replace(" ", "") in changed for i in pair.query):
+            continue
+        script = tokens[pair.query[0]].arabic
+        crossing = any(theirs[j].arabic != script for j in pair.candidate)
+        if pair.similarity < READ_CLOSELY or crossing:
+            return False
+    return True
 
 
 def _respaced(query: AnalysedName, candidate: AnalysedName) -> AnalysedName | None:
