@@ -46,6 +46,8 @@ import httpx2 as httpx
 import psutil
 from common import ROOT, UN_2026, shared_data
 
+from finmon.settings import load_settings
+
 MB = 2**20
 PASSWORD = "attack bench password 1"
 HEALTHZ_MS = 100.0
@@ -342,11 +344,15 @@ def _guesses(bench: Bench) -> Outcome:
 
 
 def worst_match_body() -> bytes:
-    """The longest /match the limits allow (near FINMON_MAX_BODY_BYTES): 100 queries of 18
-    names of 300 words each."""
+    """The longest /match the limits allow: 100 queries of 18 names, each of as many words and
+    characters as FINMON_MAX_NAME_WORDS and FINMON_MAX_NAME_LENGTH let through."""
     draw = random.Random(16)
-    words = ["".join(draw.choices("abcdefghiklmnoprstuv", k=6)) for _ in range(5000)]
-    names = [" ".join(draw.choices(words, k=300)) for _ in range(40)]
+    limits = load_settings()
+    # Names as long as the limits let through: the most words, each as long as the length allows.
+    count = limits.max_name_words
+    length = max(1, (limits.max_name_length + 1) // count - 1)
+    words = ["".join(draw.choices("abcdefghiklmnoprstuv", k=length)) for _ in range(5000)]
+    names = [" ".join(draw.choices(words, k=count)) for _ in range(40)]
     queries = {
         f"q{n}": {"schema": "Person", "properties": {"name": names[n % 20 : n % 20 + 18]}}
         for n in range(100)

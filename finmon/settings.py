@@ -96,6 +96,12 @@ class Settings:
     """Threads of a server process that screen requests at once; the others wait their turn."""
     files: FileLimits = field(default_factory=FileLimits)
     """Bounds on the record files finmon reads (FINMON_MAX_* variables)."""
+    max_name_length: int = 1000
+    """Characters a party's name may have where parties enter (files, /screen, /match,
+    /payments/check); the longest names on real lists have about 300."""
+    max_name_words: int = 100
+    """Words (parts between spaces) a party's name may have where parties enter; the most on
+    real lists is 37."""
 
 
 def load_settings() -> Settings:
@@ -127,4 +133,6 @@ def load_settings() -> Settings:
         import_batch=max(1, int(env.get("FINMON_IMPORT_BATCH") or 1000)),
         screen_threads=max(1, int(env.get("FINMON_SCREEN_THREADS") or 2)),
         files=_file_limits(env),
+        max_name_length=int(env.get("FINMON_MAX_NAME_LENGTH") or 1000),
+        max_name_words=int(env.get("FINMON_MAX_NAME_WORDS") or 100),
     )

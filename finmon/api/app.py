@@ -37,6 +37,7 @@ from finmon.countries import to_currency, to_iso2
 from finmon.errors import FinmonError, InputError, NotFound, StoreBusy, Unauthenticated
 from finmon.lists.identifiers import is_valid_iin_bin, kz_number_kind
 from finmon.model import Gender, Identifier, Party, Schema
+from finmon.names.limits import NameLimits
 from finmon.screening import DEFAULT_THRESHOLD, Screener
 from finmon.screening.inputs import parse_birth_date
 from finmon.screening.namescore import ALGORITHM
@@ -616,7 +617,11 @@ class _Rates:
 def _transaction(body: PaymentCheckIn) -> Transaction:
     """A /payments/check body as a Transaction; countries as ISO codes (InputError if unknown)."""
 
+    limits = NameLimits.from_settings()
+
     def side(name: str, given: PaymentPartyIn) -> PartyInfo:
+        if given.name:
+            limits.check(given.name, f"{name}.name")
         country = None
         if given.country:
             country = to_iso2(given.country.upper() if len(given.country) <= 3 else given.country)
@@ -669,6 +674,9 @@ def _party(position: int, given: PartyIn) -> Party:
         if not is_valid_iin_bin(number):
             raise InputError(f"{where}.iin: {given.iin!r} is not a valid IIN or BIN")
         identifiers.append(Identifier(kz_number_kind(number) or "iin", number, "KZ"))
+    limits = NameLimits.from_settings()
+    for place, name in enumerate(given.names):
+        limits.check(name, f"{where}.names[{place}]")
     names = [" ".join(name.split()) for name in given.names if name.strip()]
     if not names:
         raise InputError(f"{where}.names: every name is empty")

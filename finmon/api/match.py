@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from finmon.errors import InputError
 from finmon.lists.ftm import IDENTIFIER_PROPS, PARTY_SCHEMAS, entity_designation
 from finmon.model import Designation, NameQuality, Party, Schema
+from finmon.names.limits import NameLimits
 from finmon.screening import Hit
 
 MAX_QUERIES = 100
@@ -61,6 +62,9 @@ def query_party(key: str, example: EntityExample) -> Party:
         "properties": example.properties,
     }
     listed = entity_designation(entity, f"query {key!r}")
+    limits = NameLimits.from_settings()
+    for name in listed.names:
+        limits.check(name.full, f"query {key!r}")
     return Party(
         id=example.id or key,
         names=[name.full for name in listed.names],

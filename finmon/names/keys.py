@@ -10,7 +10,24 @@ written in Arabic script (short vowels unwritten) is compared with a Latin or Cy
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
+
+CACHED_LENGTH = 64
+"""Longest token whose keys are cached: real name tokens are far shorter, and a cache of a few
+hostile tokens of 100,000 letters each would hold gigabytes."""
+
+
+def _short_cached(function: Callable[[str], str]) -> Callable[[str], str]:
+    """Cache a key function for tokens up to CACHED_LENGTH letters; compute longer ones anew."""
+    cached = lru_cache(maxsize=200_000)(function)
+
+    @wraps(function)
+    def key(text: str) -> str:
+        return cached(text) if len(text) <= CACHED_LENGTH else function(text)
+
+    return key
+
 
 # Order matters: longer sequences first, so "shch" is not read as "sh" + "ch".
 _DIGRAPHS = (
@@ -43,7 +60,7 @@ _VOWEL_RUN = re.compile(r"[aeiou]+")
 _SKELETON_LETTERS = str.maketrans("pc", "bs", "v")
 
 
-@lru_cache(maxsize=200_000)
+@_short_cached
 def fold(token: str) -> str:
     """Phonetic key of a lowercase ASCII token: romanisation variants of one name fold together.
 
@@ -65,7 +82,7 @@ def _fold_word(token: str) -> str:
     return _FINAL_H.sub("", key) or key
 
 
-@lru_cache(maxsize=200_000)
+@_short_cached
 def skeleton(key: str) -> str:
     """Consonant skeleton of a folded key (vowels dropped, doubles collapsed)."""
     return _DOUBLE.sub(r"\1", _VOWEL_RUN.sub("", key).translate(_SKELETON_LETTERS))
@@ -77,7 +94,7 @@ _CROSS_SOFT_C = re.compile(r"c(?=[eiyh])")
 _CROSS_LETTERS = str.maketrans("qgjztp", "kkkddb", "aeiouywv")
 
 
-@lru_cache(maxsize=200_000)
+@_short_cached
 def cross_key(text: str) -> str:
     """Consonant key for comparing a name across scripts (Arabic with Latin or Cyrillic).
 

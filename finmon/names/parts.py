@@ -12,6 +12,7 @@ from rigour.names.org_types import extract_org_types, replace_org_types_compare
 
 from finmon.countries import to_iso2
 from finmon.model import Schema
+from finmon.names.evasion import readings
 from finmon.names.keys import cross_key, fold, skeleton
 from finmon.names.translit import Script, script_of, to_latin
 from finmon.names.words import (
@@ -159,18 +160,48 @@ class AnalysedName:
     tokens: tuple[NameToken, ...]
     joined: tuple[NameToken, ...]
     """Each token joined with the next one ('abdul aziz' as 'abdulaziz'), position by position."""
+    schema: Schema = Schema.UNKNOWN
+    readings: tuple[AnalysedName, ...] = ()
+    """The name read another way: letters spaced out joined, digits for letters read as letters
+    (finmon.names.evasion.readings); compared besides the name as written."""
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The words of the transliteration, particles included ('usama', 'bin', 'laden')."""
+        return latin_words(self.latin)
 
 
-@lru_cache(maxsize=100_000)
+CACHED_NAME = 256
+"""Longest name whose analysis is cached (real list names stay under 300 characters): a cache
+of hostile names of 100,000 characters would hold gigabytes."""
+
+
 def analyse_name(text: str, schema: Schema = Schema.UNKNOWN) -> AnalysedName:
     """Transliterate, clean and split a name into weighted tokens."""
+    if len(text) > CACHED_NAME:
+        return _analyse(text, schema)
+    return _analyse_cached(text, schema)
+
+
+def _analyse(text: str, schema: Schema, read: bool = True) -> AnalysedName:
     script = script_of(text)
     arabic = script is Script.ARABIC
     source = _org_types(text) if schema in _ORGANISATIONS else text
     latin = to_latin(_IDEOGRAPHIC.sub(r" \1 ", source))
     words = _words(latin, script, schema)
     tokens = tuple(_token(w, i, len(words), arabic, schema) for i, w in enumerate(words))
-    return AnalysedName(text, script, latin, tokens, _joined(tokens))
+    found = tuple(_analyse(r, schema, False) for r in readings(text)) if read else ()
+    return AnalysedName(text, script, latin, tokens, _joined(tokens), schema, found)
+
+
+_analyse_cached = lru_cache(maxsize=100_000)(_analyse)
+
+
+@lru_cache(maxsize=100_000)
+def latin_words(latin: str) -> tuple[str, ...]:
+    """The words of a transliterated name, acronyms closed up (B.I.N as bin)."""
+    cleaned = _QUOTES.sub("", _ACRONYM.sub(lambda m: m.group().replace(".", ""), latin))
+    return tuple(_NON_WORD.sub(" ", cleaned).split())
 
 
 def _joined(tokens: tuple[NameToken, ...]) -> tuple[NameToken, ...]:

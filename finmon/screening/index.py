@@ -16,9 +16,15 @@ from itertools import combinations
 
 from finmon.model import DesignationName
 from finmon.names.dictionary import given_name_group
+from finmon.names.evasion import MAX_GLUED, MIN_GLUED, garbled
+from finmon.names.keys import fold
 from finmon.names.parts import STRUCTURAL, AnalysedName, NameToken, structural_count
+from finmon.names.translit import Script
 from finmon.screening.namescore import GLUED, MIN_SIMILARITY, token_similarity
 
+PAIRED_TOKENS = 24
+"""Query tokens up to which the entries met by two of them are found pair by pair; a longer
+(hostile) name has them counted instead, in time linear in its length."""
 MAX_CANDIDATES = 40
 """Names scored in full per query, the most promising first."""
 
@@ -32,9 +38,16 @@ class IndexedName:
     analysed: AnalysedName
 
 
+MAX_FUZZY_KEY = 32
+"""Longest key given a deletion neighbourhood. The neighbourhood of a key of n letters holds n
+strings of n - 1 letters, so its memory grows with the square of n (a 100,000-letter token took
+more than 1 GB); the longest keys of real list names, two parts joined, have 30 letters. A longer
+key is filed and looked up as it is (exact, written form, stem, skeleton) only."""
+
+
 def deletions(key: str) -> list[str]:
-    """Every string one deletion away from key (keys of four letters or more)."""
-    if len(key) < 4:
+    """Every string one deletion away from key (keys of four to MAX_FUZZY_KEY letters)."""
+    if not 4 <= len(key) <= MAX_FUZZY_KEY:
         return []
     return [key[:i] + key[i + 1 :] for i in range(len(key))]
 
@@ -55,11 +68,14 @@ class CandidateIndex:
         }
         self._met: dict[str, dict[int, float]] = {}
         self._short: set[int] = set()
+        self._glued: dict[str, list[int]] = defaultdict(list)
         for entry, name in enumerate(self.names):
             if is_short(name.analysed):
                 self._short.add(entry)
             for token in _index_tokens(name.analysed):
                 self._post(token, entry)
+            for key in glued_keys(name.analysed):
+                self._glued[key].append(entry)
 
     def _post(self, token: NameToken, entry: int) -> None:
         token_id = self._token_ids.get(token.sig)
@@ -77,22 +93,56 @@ class CandidateIndex:
             postings.append(entry)
 
     def candidates(self, query: AnalysedName, limit: int = MAX_CANDIDATES) -> list[int]:
-        """Entries that share enough tokens with the query to be worth a full comparison."""
+        """Entries that share enough tokens with the query (unless garbled) or with its readings
+        (spaced letters joined, digits read as letters: finmon.names.evasion), to be worth a full
+        comparison."""
+        weights: dict[int, float] = {}
+        # A garbled name (spaced out, words cut by symbols) is looked up by its readings alone: as
+        # written it is a row of initials or pieces of words (ELL@ $MITH: ell, mith), which meet
+        # names that the name it stands for does not.
+        fair = not query.readings or not garbled(query.text)
+        for read in ((query,) if fair else ()) + query.readings:
+            for entry, weight in self._chosen(read).items():
+                if weight > weights.get(entry, -1.0):
+                    weights[entry] = weight
+        return sorted(weights, key=weights.__getitem__, reverse=True)[:limit]
+
+    def _chosen(self, query: AnalysedName) -> dict[int, float]:
+        """The entries one reading of the query meets enough, with their weights."""
         tokens = _index_tokens(query)
         met = [self._entries_met(t) for t in tokens]
-        if not is_short(query):
-            chosen: set[int] = set()
+        weights: dict[int, float] = defaultdict(float)
+        meetings: dict[int, int] = defaultdict(int)
+        for token, entries in zip(tokens, met, strict=True):
+            for entry, similarity in entries.items():
+                weights[entry] += token.weight * similarity
+                meetings[entry] += 1
+        # A word that is several words of a listed name run together meets that name whole. Not
+        # in Arabic script, whose transliteration runs the article into the word by itself.
+        glued: set[int] = set()
+        for word in query.words if query.script is not Script.ARABIC else ():
+            if len(word) >= MIN_GLUED:
+                glued.update(self._glued.get(word, ()), self._glued.get(fold(word), ()))
+        for entry in glued:
+            weights[entry] += 1.0
+            meetings[entry] += 2
+        if is_short(query):
+            chosen = set(meetings)
+        elif len(met) <= PAIRED_TOKENS:
+            # An entry met by two of the query's tokens, or a short entry met by one; made pair
+            # by pair so that entries of equal weight keep the order they have always had.
+            chosen = set()
             for a, b in combinations(met, 2):
                 chosen.update(a.keys() & b.keys())
             for entries in met:
                 chosen.update(entries.keys() & self._short)
+            chosen.update(glued)
         else:
-            chosen = {e for entries in met for e in entries}
-        weights = {
-            e: sum(t.weight * m.get(e, 0.0) for t, m in zip(tokens, met, strict=True))
-            for e in chosen
-        }
-        return sorted(weights, key=weights.__getitem__, reverse=True)[:limit]
+            # Counted in one pass, so that the work grows with the name's length and not with its
+            # square (a name of 3,000 words would otherwise compare 4.5 million pairs).
+            chosen = {e for e, n in meetings.items() if n >= 2 or e in self._short}
+        # Ties are left in the order of a set of entries, as they always were.
+        return {e: weights[e] for e in chosen}
 
     def _entries_met(self, token: NameToken) -> dict[int, float]:
         """Every entry holding a token similar to this one, with the best similarity."""
@@ -122,6 +172,30 @@ class CandidateIndex:
                 if similarity > best.get(entry, 0.0):
                     best[entry] = similarity
         return best
+
+
+GLUED_RUNS = (2, 8)
+"""Runs of this many consecutive words (at least, at most) of a listed name, and the whole name,
+are filed run together (USAMABINLADEN, MUHAMMADJAMALABDU, ABDULLAHANSHORI)."""
+GLUED_WORDS = 12
+"""Names of more words than this have no runs filed (long organisation names)."""
+
+
+def glued_keys(name: AnalysedName) -> set[str]:
+    """The keys under which a listed name's runs of words are filed run together: as written and
+    folded, particles included (the words of the transliteration)."""
+    words = name.words
+    if len(words) > GLUED_WORDS:
+        return set()
+    keys: set[str] = set()
+    shortest, longest = GLUED_RUNS
+    sizes = {*range(shortest, min(longest, len(words)) + 1), len(words)} - {0, 1}
+    for size in sorted(sizes):
+        for start in range(len(words) - size + 1):
+            run = "".join(words[start : start + size])
+            if len(run) <= MAX_GLUED:
+                keys.update((run, fold(run)))
+    return keys
 
 
 def _unglued(key: str) -> list[str]:

@@ -26,6 +26,7 @@ from finmon.errors import InputError
 from finmon.hygiene import loads
 from finmon.lists.identifiers import is_valid_iin_bin
 from finmon.model import BirthDate, Gender, Identifier, Party, Schema
+from finmon.names.limits import NameLimits
 from finmon.screening.filelimits import (
     TextBudget,
     check_cells,
@@ -86,9 +87,10 @@ def read_parties(
     anything that would change who is screened (no name, an unreadable date) is an InputError."""
     table = read_table(path, encoding)
     columns = _resolve_columns(table)
+    limits = NameLimits.from_settings()
     for index, (place, row) in enumerate(table.rows, start=1):
         if any(_text(value) for value in row.values()):
-            yield _party(table.path, place, index, row, columns, warn or _ignore)
+            yield _party(table.path, place, index, row, columns, warn or _ignore, limits)
 
 
 @dataclass(slots=True)
@@ -115,11 +117,12 @@ def read_customers(
             f"{table.path}: no id column: a customer registry needs one (id, customer_id or "
             "client_id) to tell a new customer from a changed one"
         )
+    limits = NameLimits.from_settings()
     for index, (place, row) in enumerate(table.rows, start=1):
         if not any(_text(value) for value in row.values()):
             continue
         try:
-            party = _customer(table.path, place, index, row, columns, warn or _ignore)
+            party = _customer(table.path, place, index, row, columns, warn or _ignore, limits)
         except InputError as exc:
             yield CustomerRow(place, None, [], str(exc))
             continue
@@ -133,10 +136,11 @@ def _customer(
     row: Row,
     columns: dict[str, str],
     warn: Callable[[str], None],
+    limits: NameLimits,
 ) -> Party:
     if not _text(row.get(columns["id"])):
         raise InputError(f"{path}: {place}, column {columns['id']}: the id is empty")
-    party = _party(path, place, index, row, columns, warn)
+    party = _party(path, place, index, row, columns, warn, limits)
     for identifier in party.identifiers:
         if not is_valid_iin_bin(identifier.number):
             raise InputError(
@@ -478,6 +482,7 @@ def _party(
     row: Row,
     columns: dict[str, str],
     warn: Callable[[str], None],
+    limits: NameLimits,
 ) -> Party:
     def cell(role: str) -> Any:
         return row.get(columns.get(role, ""))
@@ -488,6 +493,8 @@ def _party(
     names = _names(row, columns)
     if not names:
         raise InputError(f"{path}: {place}: the name is empty")
+    for name in names:
+        limits.check(name, f"{path}: {place}")
     return Party(
         id=_text(cell("id")) or str(index),
         names=names,

@@ -9,13 +9,14 @@ particle costs little, and a single shared token between two multi-part names is
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from rapidfuzz.distance import OSA
 
 from finmon.model import Schema
 from finmon.names.dictionary import given_name_group, group_of, group_of_arabic
+from finmon.names.evasion import garbled, segment
 from finmon.names.keys import SURNAME_ENDING, fold
 from finmon.names.parts import (
     STRUCTURAL,
@@ -26,6 +27,7 @@ from finmon.names.parts import (
     analyse_name,
     structural_count,
 )
+from finmon.names.translit import Script
 
 ALGORITHM = "finmon-name-2"
 MIN_SIMILARITY = 0.7
@@ -119,7 +121,76 @@ def compare_names(name1: str, name2: str, schema: Schema = Schema.UNKNOWN) -> Na
 
 
 def match_names(query: AnalysedName, candidate: AnalysedName) -> NameMatch:
-    """Align two analysed names and score the alignment."""
+    """Align two analysed names and score the alignment. A query that hides a name (spaced out,
+    digits for letters, spaces removed) is scored by its best reading (finmon.names.evasion)."""
+    # A garbled query (spaced out, words cut by symbols: ELL@ $MITH as ell, mith) is compared as
+    # written only with a name written so itself: its pieces would meet names that the name it
+    # stands for does not.
+    as_written = not query.readings or candidate.readings or not garbled(query.text)
+    forms = [(query, "")] if as_written else []
+    forms += [(reading, f"read as {reading.latin!r}") for reading in query.readings]
+    best: NameMatch | None = None
+    for form, note in forms:
+        respaced = _respaced(form, candidate)
+        tried = [(form, note)]
+        if respaced is not None:
+            tried.append((respaced, f"read as {respaced.latin!r}: spaces restored"))
+        for read, how in tried:
+            found = _match(read, candidate)
+            if how and not _read_closely(found, read, query, candidate):
+                continue
+            if best is None or found.score > best.score:
+                if how:
+                    notes = (*found.notes, how)
+                    shown = replace(read, text=query.text)
+                    found = NameMatch(shown, candidate, found.score, found.pairs, notes)
+                best = found
+    if best is None:
+        return NameMatch(query, candidate, 0.0, (), ("no reading pairs closely",))
+    return best
+
+
+READ_CLOSELY = 0.95
+"""Least similarity at which a word that a reading changed may pair: a name hidden by spacing,
+digits or glueing is the listed spelling itself, and a reading is a guess, so one that pairs
+only loosely (a skeleton, a compound) is more likely a namesake made by the guess."""
+
+
+def _read_closely(
+    found: NameMatch, read: AnalysedName, query: AnalysedName, candidate: AnalysedName
+) -> bool:
+    """Whether every word the reading changed pairs at READ_CLOSELY or better within its script
+    (a consonant key across scripts is too loose for a guess), or not at all."""
+    changed = set(read.words) - set(query.words)
+    tokens, theirs = read.tokens, candidate.tokens
+    for pair in found.pairs:
+        if not any(tokens[i].text.replace(" ", "") in changed for i in pair.query):
+            continue
+        script = tokens[pair.query[0]].arabic
+        crossing = any(theirs[j].arabic != script for j in pair.candidate)
+        if pair.similarity < READ_CLOSELY or crossing:
+            return False
+    return True
+
+
+def _respaced(query: AnalysedName, candidate: AnalysedName) -> AnalysedName | None:
+    """The query with each word longer than every candidate word split into candidate words,
+    or None when no word splits (nor in Arabic script, whose transliteration runs the article
+    into the word by itself)."""
+    if query.script is Script.ARABIC:
+        return None
+    theirs = candidate.words
+    longest = max(map(len, theirs), default=0)
+    words = list(query.words)
+    split = False
+    for i, word in enumerate(words):
+        if len(word) > longest and (pieces := segment(word, theirs)) is not None:
+            words[i] = " ".join(pieces)
+            split = True
+    return analyse_name(" ".join(words), query.schema) if split else None
+
+
+def _match(query: AnalysedName, candidate: AnalysedName) -> NameMatch:
     q, c = query.tokens, candidate.tokens
     if not q or not c:
         return NameMatch(query, candidate, 0.0, (), ("empty name",))
@@ -390,6 +461,11 @@ def _coverage(
     return support / total if total else 0.0
 
 
+UNBOUNDED = -1.0
+"""What a query owes (see NameBound) when it has other readings (finmon.names.evasion): the
+bound does not follow them, so it is 1."""
+
+
 def score_bound(
     base: list[NameToken], joined: list[NameToken], owed: float, candidate: AnalysedName
 ) -> float:
@@ -415,8 +491,12 @@ class NameBound:
         self._joined_lengths = _Lengths(candidate.joined)
         self._base: dict[str, _BaseProfile] = {}
         self._joined: dict[str, _JoinedProfile] = {}
+        self._words = candidate.words
+        self._longest_word = max(map(len, self._words), default=0)
 
     def __call__(self, base: list[NameToken], joined: list[NameToken], owed: float) -> float:
+        if owed < 0:
+            return 1.0  # UNBOUNDED: the query has readings, which the bound does not follow
         best = [0.0] * len(self._costs)
         # The query side's coverage, summed as its tokens are met: as _coverage, except that a
         # joined token ('abdul aziz') may support twice its weight and stands for two parts' owed
@@ -425,6 +505,8 @@ class NameBound:
         structural_met = structural_parts = 0
         for q in base:
             profile = self._base.get(q.sig) or self._base_profile(q)
+            if profile.glued:
+                return 1.0  # the query re-read with this token split into the candidate's words
             best = list(map(max, best, profile.similarities))
             for i in profile.compounds:
                 best[i] = best[i + 1] = 1.0
@@ -480,7 +562,14 @@ class NameBound:
         )
         found = 1.0 if compounds else max(similarities, default=0.0)
         owed = _weight_owed(q)
+        written = q.text.replace(" ", "")
+        glued = (
+            not q.arabic
+            and len(written) > self._longest_word
+            and segment(written, self._words) is not None
+        )
         profile = self._base[q.sig] = _BaseProfile(
+            glued=glued,
             similarities=similarities,
             compounds=compounds,
             found=found,
@@ -536,6 +625,8 @@ class _Lengths:
 class _BaseProfile:
     """What one query part can do against a candidate name, at best."""
 
+    glued: bool
+    """It is several of the candidate's words run together (match_names re-reads it)."""
     similarities: tuple[float, ...]
     """Its similarity to each candidate token (0 below what alignment accepts)."""
     compounds: tuple[int, ...]

