@@ -393,7 +393,8 @@ def _worst_match(bench: Bench) -> Outcome:
     p95, worst = latencies[int(len(latencies) * 0.95)], latencies[-1]
     return Outcome(
         "CPU off the event loop",
-        f"/match of {len(body) / MB:.1f} MB (100 queries x 18 names x 300 words), /healthz beside",
+        f"/match of {len(body) / MB:.1f} MB (100 queries x 18 names of "
+        f"{load_settings().max_name_words} words), /healthz beside",
         p95 < HEALTHZ_MS and worst < 3 * HEALTHZ_MS and not ended,
         f"/healthz p50 {latencies[len(latencies) // 2]:.0f} ms, p95 {p95:.0f} ms, max "
         f"{worst:.0f} ms over {len(latencies)}; match {'still running' if not ended else 'ENDED'}",
