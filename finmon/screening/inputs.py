@@ -63,6 +63,12 @@ _ALIASES = {
 _PART_ROLES = ("first_name", "middle_name", "last_name")
 _DELIMITERS = (",", ";", "\t", "|")
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_YEAR_FIRST = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+"""1969-7-16, 1969/07/16: a year first is always followed by the month, however the parts are
+written (banking systems and spreadsheets drop leading zeros)."""
+_DAY_FIRST = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})")
+"""16/06/1969 or 16-06-1969: read only when the first part can only be a day (over 12), since
+06/07/1969 may be either order."""
 _PIECE = 1 << 20
 _SAVE_AS_UTF8 = "the file is not UTF-8 text: save it as UTF-8"
 _PARQUET_BATCH = 10_000
@@ -527,7 +533,8 @@ def _birth_dates(where: str, value: Any) -> list[BirthDate]:
 
 
 def parse_birth_date(value: Any) -> BirthDate | None:
-    """A cell as a BirthDate: a date, YYYY-MM-DD, DD.MM.YYYY or a bare year; None if unreadable."""
+    """A cell as a BirthDate: a date, YYYY-MM-DD (also 1969-7-16, 1969/07/16), DD.MM.YYYY,
+    DD/MM/YYYY when the day is over 12, or a bare year; None if unreadable or impossible."""
     if isinstance(value, dt.datetime):
         return BirthDate.exact(value.date())
     if isinstance(value, dt.date):
@@ -539,6 +546,14 @@ def parse_birth_date(value: Any) -> BirthDate | None:
         dotted = _DOTTED.fullmatch(text)
         if dotted:
             day, month, year = (int(part) for part in dotted.groups())
+            return BirthDate.exact(dt.date(year, month, day))
+        year_first = _YEAR_FIRST.fullmatch(text) or _YEAR_FIRST.fullmatch(text[:10])
+        if year_first:
+            year, month, day = (int(part) for part in year_first.groups())
+            return BirthDate.exact(dt.date(year, month, day))
+        day_first = _DAY_FIRST.fullmatch(text)
+        if day_first and int(day_first.group(1)) > 12:
+            day, month, year = (int(part) for part in day_first.groups())
             return BirthDate.exact(dt.date(year, month, day))
         return BirthDate.exact(dt.date.fromisoformat(text[:10]))
     except ValueError:

@@ -112,6 +112,30 @@ def test_dotted_dates_and_excel_years() -> None:
     assert parse_birth_date("87") is None
 
 
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("1969-7-16", dt.date(1969, 7, 16)),
+        ("1969-07-16", dt.date(1969, 7, 16)),
+        ("1969/7/6", dt.date(1969, 7, 6)),
+        ("1969.07.16", dt.date(1969, 7, 16)),
+        ("16.6.1969", dt.date(1969, 6, 16)),
+        ("16/06/1969", dt.date(1969, 6, 16)),
+        ("16-6-1969", dt.date(1969, 6, 16)),
+        ("1969-07-16T00:00:00", dt.date(1969, 7, 16)),
+    ],
+)
+def test_dates_as_people_write_them(written: str, day: dt.date) -> None:
+    assert parse_birth_date(written) == BirthDate.exact(day)
+
+
+@pytest.mark.parametrize(
+    "written", ["06/07/1969", "1974-01-32", "31/02/1990", "1969-13-01", "7/16"]
+)
+def test_ambiguous_or_impossible_dates_are_not_guessed(written: str) -> None:
+    assert parse_birth_date(written) is None
+
+
 def test_jsonl(tmp_path: Path) -> None:
     lines = [
         {"ID": "j1", "name": "Nurlan Iskakov", "dob": "1990-05-01"},
