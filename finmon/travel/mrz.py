@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from finmon.countries import to_iso2
 from finmon.errors import InputError
@@ -362,17 +362,7 @@ def _optional(raw: str) -> str:
 
 def _read_td3(lines: list[str], today: dt.date) -> Mrz:
     z = _Lines(lines)
-    notes: list[str] = []
-    document_type = _document_type(z, "P", "TD3 passport")
-    issuing, issuing_iso2 = _state(z, 1, 3, "issuing state")
-    surname, given, name_notes = _names(z.get(1, 6, 44), 1)
-
-    number = _number(z, issuing, (2, 1), (0, 0, 0), notes)
-    nationality, nationality_iso2 = _state(z, 2, 11, "nationality")
-    _verify("birth date", z.get(2, 14, 19), z.get(2, 20, 20), 2, 20)
-    sex = _sex(z, 2, 21)
-    _verify("expiry date", z.get(2, 22, 27), z.get(2, 28, 28), 2, 28)
-    birth, expiry = _dates(z, 2, 14, 22, today, notes)
+    fields, notes = _two_lines(z, today, "P", "TD3 passport", (0, 0, 0), [])
     optional = z.get(2, 29, 42)
     optional_check = z.get(2, 43, 43)
     # When the optional data is all fillers its check digit may be '<' as well as 0.
@@ -380,59 +370,17 @@ def _read_td3(lines: list[str], today: dt.date) -> Mrz:
         _verify("optional data", optional, optional_check, 2, 43)
     composite = z.get(2, 1, 10) + z.get(2, 14, 20) + z.get(2, 22, 43)
     _verify("composite", composite, z.get(2, 44, 44), 2, 44)
-
-    return Mrz(
-        format="TD3",
-        document_type=document_type,
-        issuing_state=issuing,
-        issuing_state_iso2=issuing_iso2,
-        nationality=nationality,
-        nationality_iso2=nationality_iso2,
-        document_number=number,
-        surname=surname,
-        given_names=given,
-        birth_date=birth,
-        sex=sex,
-        expiry_date=expiry,
-        optional_data=_optional(optional),
-        notes=tuple(name_notes + notes),
-    )
+    return Mrz(format="TD3", optional_data=_optional(optional), notes=notes, **fields)
 
 
 def _read_td2(lines: list[str], today: dt.date) -> Mrz:
     """TD2 (ICAO 9303 part 6): line 1 code, state, name; line 2 number, nationality, birth,
     sex, expiry, optional data 29-35 and the composite check digit in 36."""
     z = _Lines(lines)
-    notes: list[str] = []
-    document_type = _document_type(z, "ACI", "TD2 card")
-    issuing, issuing_iso2 = _state(z, 1, 3, "issuing state")
-    surname, given, name_notes = _names(z.get(1, 6, 36), 1)
-
-    number = _number(z, issuing, (2, 1), (2, 29, 35), notes)
-    nationality, nationality_iso2 = _state(z, 2, 11, "nationality")
-    _verify("birth date", z.get(2, 14, 19), z.get(2, 20, 20), 2, 20)
-    sex = _sex(z, 2, 21)
-    _verify("expiry date", z.get(2, 22, 27), z.get(2, 28, 28), 2, 28)
-    birth, expiry = _dates(z, 2, 14, 22, today, notes)
+    fields, notes = _two_lines(z, today, "ACI", "TD2 card", (2, 29, 35), [])
     composite = z.get(2, 1, 10) + z.get(2, 14, 20) + z.get(2, 22, 35)
     _verify("composite", composite, z.get(2, 36, 36), 2, 36)
-
-    return Mrz(
-        format="TD2",
-        document_type=document_type,
-        issuing_state=issuing,
-        issuing_state_iso2=issuing_iso2,
-        nationality=nationality,
-        nationality_iso2=nationality_iso2,
-        document_number=number,
-        surname=surname,
-        given_names=given,
-        birth_date=birth,
-        sex=sex,
-        expiry_date=expiry,
-        optional_data=_optional(z.get(2, 29, 35)),
-        notes=tuple(name_notes + notes),
-    )
+    return Mrz(format="TD2", optional_data=_optional(z.get(2, 29, 35)), notes=notes, **fields)
 
 
 def _read_visa(lines: list[str], today: dt.date, form: Literal["MRVA", "MRVB"]) -> Mrz:
@@ -440,34 +388,45 @@ def _read_visa(lines: list[str], today: dt.date, form: Literal["MRVA", "MRVB"]) 
     expiry's check digit; then optional data to the end of line 2, and no composite."""
     z = _Lines(lines)
     width = len(lines[0])
-    notes: list[str] = ["visa: no composite check digit"]
-    document_type = _document_type(z, "V", f"{_LABELS[form]}")
-    issuing, issuing_iso2 = _state(z, 1, 3, "issuing state")
-    surname, given, name_notes = _names(z.get(1, 6, width), 1)
+    first = ["visa: no composite check digit"]
+    fields, notes = _two_lines(z, today, "V", _LABELS[form], (0, 0, 0), first)
+    return Mrz(format=form, optional_data=_optional(z.get(2, 29, width)), notes=notes, **fields)
 
-    number = _number(z, issuing, (2, 1), (0, 0, 0), notes)
+
+def _two_lines(
+    z: _Lines,
+    today: dt.date,
+    codes: str,
+    label: str,
+    continuation: tuple[int, int, int],
+    notes: list[str],
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """What the two-line zones (TD3, TD2, MRV-A, MRV-B) write alike: line 1's code, state and
+    name to its end, line 2's number, nationality, birth date, sex and expiry, each check digit
+    verified; with the notes on what was read beyond the standard, the name's first."""
+    document_type = _document_type(z, codes, label)
+    issuing, issuing_iso2 = _state(z, 1, 3, "issuing state")
+    surname, given, name_notes = _names(z.get(1, 6, len(z.lines[0])), 1)
+    number = _number(z, issuing, (2, 1), continuation, notes)
     nationality, nationality_iso2 = _state(z, 2, 11, "nationality")
     _verify("birth date", z.get(2, 14, 19), z.get(2, 20, 20), 2, 20)
     sex = _sex(z, 2, 21)
     _verify("expiry date", z.get(2, 22, 27), z.get(2, 28, 28), 2, 28)
     birth, expiry = _dates(z, 2, 14, 22, today, notes)
-
-    return Mrz(
-        format=form,
-        document_type=document_type,
-        issuing_state=issuing,
-        issuing_state_iso2=issuing_iso2,
-        nationality=nationality,
-        nationality_iso2=nationality_iso2,
-        document_number=number,
-        surname=surname,
-        given_names=given,
-        birth_date=birth,
-        sex=sex,
-        expiry_date=expiry,
-        optional_data=_optional(z.get(2, 29, width)),
-        notes=tuple(name_notes + notes),
-    )
+    fields = {
+        "document_type": document_type,
+        "issuing_state": issuing,
+        "issuing_state_iso2": issuing_iso2,
+        "nationality": nationality,
+        "nationality_iso2": nationality_iso2,
+        "document_number": number,
+        "surname": surname,
+        "given_names": given,
+        "birth_date": birth,
+        "sex": sex,
+        "expiry_date": expiry,
+    }
+    return fields, tuple(name_notes + notes)
 
 
 def _read_td1(lines: list[str], today: dt.date) -> Mrz:
