@@ -358,6 +358,19 @@ def _pools(tables: dict[str, list[list[object]]]) -> dict[tuple[str, str], Count
     return pools
 
 
+def _east_asian_order(rng: random.Random, given: str, family: str, country: str) -> str:
+    """Family name first, joined as Chinese and Korean write it or with a space as Japanese often
+    do; files built from separate family and given fields also carry 'family given' and, from
+    forms with a Western field order, 'given family'."""
+    joined = 0.3 if country == "JP" else 0.6
+    draw = rng.random()
+    if draw < joined:
+        return family + given
+    if draw < 0.85:
+        return f"{family} {given}"
+    return f"{given} {family}"
+
+
 def multicultural(size: int, seed: int) -> list[Row]:
     """People on no list from many countries, names from names-dataset."""
     tables = name_tables()
@@ -390,10 +403,8 @@ def multicultural(size: int, seed: int) -> list[Row]:
             last = hangul.draw(rng)
         else:
             last = (han_simple if country == "CN" else han_trad).draw(rng)
-        if script in ("Han", "Hangul") and country != "JP":
-            full = last + first
-        elif script == "Han":
-            full = f"{last} {first}" if rng.random() < 0.7 else last + first
+        if script in ("Han", "Hangul"):
+            full = _east_asian_order(rng, first, last, country)
         else:
             full = " ".join(part for part in (first, middle, last) if part)
         origin = f"{COUNTRY_REGION[country]}/{country}"
@@ -592,10 +603,20 @@ def female_surname(surname: str) -> str:
     return surname
 
 
+RU_PATRONYMIC_IRREGULAR = {
+    "Илья": ("Ильич", "Ильинична"),
+    "Михаил": ("Михайлович", "Михайловна"),
+    "Павел": ("Павлович", "Павловна"),
+    "Пётр": ("Петрович", "Петровна"),
+    "Лев": ("Львович", "Львовна"),
+}
+
+
 def ru_patronymic(father: str, female: bool) -> str:
     """A Russian-style patronymic: Нурлан -> Нурланович / Нурлановна, Сергей -> Сергеевич."""
-    if father == "Илья":
-        return "Ильинична" if female else "Ильич"
+    if father in RU_PATRONYMIC_IRREGULAR:
+        male_form, female_form = RU_PATRONYMIC_IRREGULAR[father]
+        return female_form if female else male_form
     if father.endswith("ий") and not set(father[-4:-2].lower()) & VOWELS:
         stem, male, fem = father[:-2], "иевич", "иевна"  # Дмитрий -> Дмитриевич
     elif father.endswith("ий"):
@@ -798,7 +819,7 @@ FAKER_LOCALES: dict[str, tuple[str, float]] = {
     "ko_KR": ("East Asia", 3),
     "en_US": ("Other", 3), "id_ID": ("Other", 1.5), "vi_VN": ("Other", 1), "th_TH": ("Other", 1),
 }  # fmt: skip
-FAMILY_FIRST_JOINED = frozenset({"zh_CN", "zh_TW", "ko_KR"})
+EAST_ASIAN_LOCALES = frozenset({"zh_CN", "zh_TW", "ko_KR", "ja_JP"})
 PATRONYMIC_LOCALES = frozenset({"ru_RU", "uk_UA"})
 
 
@@ -829,10 +850,8 @@ def faker(size: int, seed: int) -> list[Row]:
         middle = ""
         if locale in PATRONYMIC_LOCALES and rng.random() < 0.5:
             middle = str(fake.middle_name_female() if female else fake.middle_name_male())
-        if locale in FAMILY_FIRST_JOINED:
-            full = last + first
-        elif locale == "ja_JP":
-            full = f"{last} {first}"
+        if locale in EAST_ASIAN_LOCALES:
+            full = _east_asian_order(rng, first, last, locale[-2:])
         elif middle and rng.random() < 0.5:
             full = f"{last} {first} {middle}"
         else:

@@ -42,6 +42,7 @@ def test_patronymics_and_passport_latin() -> None:
     assert ru_patronymic("Юрий", False) == "Юрьевич"
     assert ru_patronymic("Дмитрий", True) == "Дмитриевна"
     assert ru_patronymic("Амангельды", False) == "Амангельдыевич"
+    assert ru_patronymic("Михаил", True) == "Михайловна"
     assert romanise("НҰРЛАН ЖҰМАБАЕВ", ICAO) == "NURLAN ZHUMABAEV"
     assert romanise("Юлия Хасенова", ICAO) == "Iuliia Khasenova"
 
