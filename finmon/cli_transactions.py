@@ -355,7 +355,12 @@ def transactions_load(
         f"Loaded {result.transactions:,} transactions from {file.name}: {result.inserted:,} new, "
         f"{result.unchanged:,} already loaded; {sum(result.alerts.values()):,} alerts"
         + (f" ({by_rule})" if by_rule else "")
-        + f"; {result.held:,} transfers held for review.",
+        + f"; {result.held:,} transfers held for review"
+        + (
+            f"; {result.cleared:,} hits on cleared counterparties raised nothing (audited)."
+            if result.cleared
+            else "."
+        ),
         markup=False,
         highlight=False,
     )

@@ -255,6 +255,9 @@ class StoreClearances:
     """The store's clearances as the payment check asks for them (finmon.transactions.payments.
     Clearances); each hit covered is audited under `actor`, the one checking the payments."""
 
+    # Reading what is covered and recording it are apart so that a transactions load can record
+    # inside its own all-or-nothing write, after the slow screening.
+
     def __init__(self, actor: str, db: Database | None = None) -> None:
         self.actor = actor
         self.db = db or default_database()
@@ -264,6 +267,17 @@ class StoreClearances:
     ) -> dict[int, list[Suppression]]:
         """The hits an active clearance covers, by the transfer's position; each one counted on
         its clearance and appended to the audit log in one write."""
+        covered = self.covering(transactions, found)
+        if not covered:
+            return {}
+        with self.db.write() as session:
+            return self.record(session, transactions, covered)
+
+    def covering(
+        self, transactions: Sequence[Transaction], found: Mapping[int, list[tuple[str, Hit]]]
+    ) -> dict[int, list[Suppression]]:
+        """The hits an active clearance covers, by the transfer's position, read and not yet
+        recorded (`record` does that, in the caller's write)."""
         wanted = {
             (h.designation.source, h.designation.reference) for hs in found.values() for _, h in hs
         }
@@ -281,42 +295,49 @@ class StoreClearances:
         by_designation: dict[tuple[str, str], list[CounterpartyClearance]] = {}
         for clearance in candidates:
             by_designation.setdefault((clearance.source, clearance.reference), []).append(clearance)
-        matches: list[tuple[int, str, Hit, int]] = []
+        covered: dict[int, list[Suppression]] = {}
         sides: dict[tuple[int, str], tuple[set[str], str, str]] = {}
         for position, hits in found.items():
             for side, hit in hits:
-                covering = by_designation.get((hit.designation.source, hit.designation.reference))
-                if not covering:
+                clearances = by_designation.get((hit.designation.source, hit.designation.reference))
+                if not clearances:
                     continue
                 if (position, side) not in sides:
                     sides[position, side] = _payment_side(transactions[position], side, cards)
                 keys, name, fingerprint = sides[position, side]
                 designation_fp = matching_fingerprint(hit.designation)
-                for clearance in covering:
+                for clearance in clearances:
                     if (
                         clearance.identifier_key in keys
                         and clearance.name_key == name
                         and clearance.counterparty_fingerprint == fingerprint
                         and clearance.designation_fingerprint == designation_fp
                     ):
-                        matches.append((position, side, hit, clearance.id))
+                        covered.setdefault(position, []).append(
+                            Suppression(side, hit, clearance.id)
+                        )
                         break
-        return self._record(transactions, matches) if matches else {}
+        return covered
 
-    def _record(
-        self, transactions: Sequence[Transaction], matches: list[tuple[int, str, Hit, int]]
+    def record(
+        self,
+        session: Session,
+        transactions: Sequence[Transaction],
+        covered: Mapping[int, list[Suppression]],
     ) -> dict[int, list[Suppression]]:
+        """Count and audit each covered hit whose clearance is still active; returns those (a
+        clearance revoked since `covering` read it covers nothing). Call inside Database.write()."""
         suppressed: dict[int, list[Suppression]] = {}
         now = utc_now()
-        with self.db.write() as session:
-            for position, side, hit, clearance_id in matches:
-                row = session.get(CounterpartyClearance, clearance_id)
-                # Revoked since it was read: the hit holds the payment after all.
+        for position, found in sorted(covered.items()):
+            transaction = transactions[position]
+            for suppression in found:
+                row = session.get(CounterpartyClearance, suppression.clearance_id)
                 if row is None or row.status != ClearanceStatus.ACTIVE.value:
                     continue
                 row.suppressions += 1
                 row.last_suppressed_at = now
-                transaction = transactions[position]
+                side, hit = suppression.side, suppression.hit
                 append_audit(
                     session,
                     actor=self.actor,
@@ -336,7 +357,7 @@ class StoreClearances:
                     reason=f"payment {transaction.id}: the {side} is cleared as a false positive "
                     f"against {hit.designation.source} {hit.designation.reference}",
                 )
-                suppressed.setdefault(position, []).append(Suppression(side, hit, row.id))
+                suppressed.setdefault(position, []).append(suppression)
         return suppressed
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -213,3 +214,42 @@ def test_what_cannot_be_cleared_is_refused_by_name() -> None:
     propose_clearance(who, "un", LISTED_REF, reason="other person", actor="anna")
     with pytest.raises(WorkflowRefused, match="already clears"):
         propose_clearance(who, "un", LISTED_REF, reason="again", actor="anna")
+
+
+def test_a_transactions_load_raises_no_listed_party_alert_for_a_cleared_counterparty(
+    tmp_path: Path,
+) -> None:
+    from finmon.store.transactions import list_monitoring_alerts, load_transactions
+    from tests.store.test_transactions import _write
+
+    clearance_id = _cleared()
+
+    def row(number: str, account: str) -> list[str]:
+        return [
+            number,
+            "2026-11-02T09:30:00",
+            "KZ22125KZT0000000200",
+            "Aigerim Seitkali",
+            "",
+            "KZ",
+            account,
+            NAMESAKE,
+            "",
+            "KZ",
+            "100",
+            "KZT",
+            "wire",
+            "",
+        ]
+
+    file = _write(tmp_path / "t.csv", [row("T-1", ACCOUNT), row("T-2", OTHER_ACCOUNT)])
+    result = load_transactions(file, actor="ops")
+    assert result.cleared == 1
+    listed = [a for a in list_monitoring_alerts("all") if a["rule"] == "listed_party"]
+    assert [a["transaction_ids"] for a in listed] == [["T-2"]]
+    assert audit_rows("clearance.suppress") == [
+        ("ops", "clearance.suppress", f"clearance:{clearance_id}")
+    ]
+    again = load_transactions(file, actor="ops")  # already loaded: nothing raised or counted
+    assert (again.cleared, again.unchanged) == (0, 2)
+    assert list_clearances()[0]["suppressions"] == 1
