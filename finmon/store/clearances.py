@@ -50,6 +50,7 @@ STATUS_FILTERS: dict[str, frozenset[ClearanceStatus] | None] = {
 _WORD = re.compile(r"[^\W_]+")
 _CARD_LABEL = "finmon counterparty card\n"
 _MAX_KEY = 100
+_MAX_NAME = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +88,8 @@ def counterparty(
     key = name_key(name)
     if not key:
         raise InputError(f"name {name!r}: no letters or digits to compare payments by")
+    if len(key) > _MAX_NAME:
+        raise InputError(f"name: longer than {_MAX_NAME} characters")
     plain = _compact(identifier)
     if kind in ("account", "iban"):
         if kind == "iban" and not _is_iban(plain):
@@ -104,8 +107,10 @@ def counterparty(
         raise InputError(f"identifier kind {kind!r}: use one of {', '.join(IDENTIFIER_KINDS)}")
     if not plain or len(found) > _MAX_KEY:
         raise InputError(f"{kind} {identifier!r}: empty or longer than {_MAX_KEY - 2} characters")
-    if national_id is not None and not is_valid_iin_bin(_compact(national_id)):
-        raise InputError(f"IIN/BIN {national_id!r}: not 12 digits with a valid check digit")
+    if national_id is not None:
+        national_id = _compact(national_id)
+        if not is_valid_iin_bin(national_id):
+            raise InputError(f"IIN/BIN {national_id!r}: not 12 digits with a valid check digit")
     party = _party(key, national_id, birth_date)
     shown_name = " ".join(name.split())
     return Counterparty(shown_name, key, kind, found, shown, party[0], party[1])
