@@ -1,4 +1,5 @@
-"""The `finmon` commands for payments: `finmon check-payment`."""
+"""The `finmon` commands for payments: `finmon check-payment`, `finmon payments` (counterparties
+cleared as false positives), `finmon transactions` and `finmon monitor`."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ DECISION_COLUMNS = (
     "missing_information",
     "message",
     "wrapper",
+    "cleared",
 )
 """One row per payment; a message that could not be read is a row held, saying why."""
 
@@ -61,10 +63,13 @@ def check_payment_command(
 ) -> None:
     """Allow or hold each payment of a file: both parties screened against every loaded list,
     and the originator and beneficiary information checked as FATF R.16 asks. A message that
-    cannot be read is held, saying why, and the others are still checked."""
-    _acting(ctx, Action.SCREEN)
+    cannot be read is held, saying why, and the others are still checked. A counterparty cleared
+    as a false positive (`finmon payments clear`) is not held for that designation while neither
+    side's matching data has changed; each such hit is listed and audited."""
+    actor = _acting(ctx, Action.SCREEN)
     from finmon.screening.screener import heap_frozen
     from finmon.settings import load_settings
+    from finmon.store.clearances import StoreClearances
     from finmon.store.screener import load_screener
     from finmon.transactions.payments import check_payments
     from finmon.transactions.reader import read_file
@@ -81,10 +86,16 @@ def check_payment_command(
     with heap_frozen():
         decisions = list(
             check_payments(
-                reading.transactions, screener, table, threshold, load_settings().workers
+                reading.transactions,
+                screener,
+                table,
+                threshold,
+                load_settings().workers,
+                clearances=StoreClearances(actor),
             )
         )
     held = sum(1 for d in decisions if d.decision == "hold")
+    cleared = sum(len(d.suppressed) for d in decisions)
     if output is not None:
         _write(output, decisions, reading.skipped)
     else:
@@ -103,6 +114,7 @@ def check_payment_command(
     err.print(
         f"{len(decisions)} payments checked: {held} held, {len(decisions) - held} allowed; "
         f"{len(reading.skipped)} messages or transfers not read, held"
+        + (f"; {cleared} hits on cleared counterparties not held (audited)" if cleared else "")
     )
     for note in reading.notes:
         err.print(f"read: {note}")
@@ -133,6 +145,11 @@ def _write(path: Path, decisions: list[PaymentDecision], skipped: list[Skip]) ->
                     "missing_information": "; ".join(str(m) for m in decision.wire.missing),
                     "message": message.format if message else "",
                     "wrapper": message.wrapper if message else "",
+                    "cleared": "; ".join(
+                        f"clearance {c.clearance_id}: {c.side} against "
+                        f"{c.hit.designation.source} {c.hit.designation.reference}"
+                        for c in decision.suppressed
+                    ),
                 }
             )
         for skip in skipped:
@@ -141,6 +158,162 @@ def _write(path: Path, decisions: list[PaymentDecision], skipped: list[Skip]) ->
 
 def _unread(skip: Skip) -> str:
     return f"not read, held for an analyst: {skip}"
+
+
+payments_app = typer.Typer(
+    help="Payment counterparties cleared as false positives: propose, approve (four-eyes), "
+    "list, revoke.",
+    no_args_is_help=True,
+)
+app.add_typer(payments_app, name="payments")
+
+CLEARANCE_COLUMNS = [
+    "clearance_id",
+    "status",
+    "name",
+    "identifier_kind",
+    "identifier",
+    "birth_date",
+    "list",
+    "reference",
+    "designation_name",
+    "designation",
+    "reason",
+    "proposed_by",
+    "proposed_at",
+    "approved_by",
+    "approved_at",
+    "revoked_by",
+    "revoked_at",
+    "revoke_reason",
+    "suppressions",
+    "last_suppressed_at",
+]
+"""The columns of `finmon payments clearances --output`."""
+
+
+@payments_app.command("clear")
+def payments_clear(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option(help="The counterparty's name as payments give it.")],
+    list_: Annotated[str, typer.Option("--list", help="The designation's list (un, ofac ...).")],
+    reference: Annotated[str, typer.Option(help="The designation's reference on that list.")],
+    reason: Annotated[str, typer.Option(help="Why the counterparty is not the listed party.")],
+    account: Annotated[str | None, typer.Option(help="Its account number.")] = None,
+    iban: Annotated[str | None, typer.Option(help="Its IBAN (checked).")] = None,
+    card: Annotated[
+        str | None,
+        typer.Option(help="Its card number, or - to read it from stdin (kept only as a digest)."),
+    ] = None,
+    iin: Annotated[str | None, typer.Option(help="Its IIN (checked).")] = None,
+    bin_: Annotated[str | None, typer.Option("--bin", help="Its BIN (checked).")] = None,
+    birth_date: Annotated[
+        str | None, typer.Option(help="Its birth date YYYY-MM-DD, when payments give one.")
+    ] = None,
+) -> None:
+    """Propose that a payment counterparty (name and one account, IBAN or card, or its IIN/BIN)
+    is not the listed party it resembles. A second person approves it (`finmon payments
+    approve-clearance`); from then its payments are not held for that designation while neither
+    side's matching data changes. An IIN/BIN given beside an account or card is part of its
+    matching data, as a birth date is."""
+    actor = _acting(ctx, Action.CLEAR)
+    import datetime as dt
+    import sys
+
+    from finmon.store.clearances import counterparty, propose_clearance
+
+    by = {"account": account, "iban": iban, "card": card}
+    chosen = [(kind, value) for kind, value in by.items() if value is not None]
+    national = [(kind, value) for kind, value in (("iin", iin), ("bin", bin_)) if value]
+    if len(chosen) > 1 or len(national) > 1 or not (chosen or national):
+        raise InputError("give one of --account, --iban or --card, or --iin/--bin, or one of each")
+    kind, value = chosen[0] if chosen else national[0]
+    if kind == "card" and value == "-":
+        value = sys.stdin.readline().strip()
+    born = None
+    if birth_date:
+        try:
+            born = dt.date.fromisoformat(birth_date)
+        except ValueError:
+            raise InputError(f"--birth-date {birth_date!r}: use YYYY-MM-DD") from None
+    who = counterparty(
+        name,
+        kind,
+        value,
+        birth_date=born,
+        national_id=national[0][1] if chosen and national else None,
+    )
+    clearance_id = propose_clearance(who, list_, reference, reason=reason, actor=actor)
+    out.print(
+        f"clearance {clearance_id} proposed: {who.name} ({kind} {who.identifier_shown}) against "
+        f"{list_} {reference}; a second person must now run "
+        f"`finmon payments approve-clearance {clearance_id}`",
+        markup=False,
+        highlight=False,
+    )
+
+
+@payments_app.command("approve-clearance")
+def payments_approve_clearance(
+    ctx: typer.Context, clearance_id: Annotated[int, typer.Argument(help="Clearance id.")]
+) -> None:
+    """Approve a proposed clearance as the second person: it covers payments from now on."""
+    actor = _acting(ctx, Action.APPROVE)
+    from finmon.store.clearances import approve
+
+    status = approve(clearance_id, actor=actor)
+    out.print(f"clearance {clearance_id} is now {status}")
+
+
+@payments_app.command("revoke")
+def payments_revoke(
+    ctx: typer.Context,
+    clearance_id: Annotated[int, typer.Argument(help="Clearance id.")],
+    reason: Annotated[str, typer.Option(help="Why it no longer stands.")],
+) -> None:
+    """Revoke a clearance, or withdraw a proposed one: its counterparty is held again."""
+    actor = _acting(ctx, Action.CLEAR)
+    from finmon.store.clearances import revoke
+
+    status = revoke(clearance_id, actor=actor, reason=reason)
+    out.print(f"clearance {clearance_id} is now {status}")
+
+
+@payments_app.command("clearances")
+def payments_clearances(
+    ctx: typer.Context,
+    status: Annotated[str, typer.Option(help="pending, active, revoked or all.")] = "all",
+    output: Annotated[
+        Path | None, typer.Option(help="Write them to this .csv or .json (default: print).")
+    ] = None,
+) -> None:
+    """Counterparty clearances: status, who proposed and approved them and when, the hits each
+    kept from holding a payment, and whether the designation was amended or delisted since."""
+    _acting(ctx, Action.READ)
+    from finmon.cli_workflow import _check_output, _write
+    from finmon.store.clearances import list_clearances
+
+    _check_output(output)
+    rows = list_clearances(status)
+    if output is not None:
+        _write(output, rows, CLEARANCE_COLUMNS)
+        err.print(f"{len(rows)} clearances written to {output}", markup=False)
+        return
+    shown = Table(
+        "id", "status", "counterparty", "designation", "proposed", "approved", "suppressed"
+    )
+    for row in rows:
+        shown.add_row(
+            str(row["clearance_id"]),
+            row["status"],
+            f"{row['name']} ({row['identifier_kind']} {row['identifier']})",
+            f"{row['list']} {row['reference']} {row['designation_name']} ({row['designation']})",
+            f"{row['proposed_by']} {row['proposed_at']}",
+            f"{row['approved_by'] or ''} {row['approved_at'] or ''}".strip(),
+            str(row["suppressions"]),
+        )
+    out.print(shown)
+    err.print(f"{len(rows)} clearances ({status})", markup=False)
 
 
 transactions_app = typer.Typer(help="Payments and transfers: load, alerts.", no_args_is_help=True)
@@ -182,7 +355,12 @@ def transactions_load(
         f"Loaded {result.transactions:,} transactions from {file.name}: {result.inserted:,} new, "
         f"{result.unchanged:,} already loaded; {sum(result.alerts.values()):,} alerts"
         + (f" ({by_rule})" if by_rule else "")
-        + f"; {result.held:,} transfers held for review.",
+        + f"; {result.held:,} transfers held for review"
+        + (
+            f"; {result.cleared:,} hits on cleared counterparties raised nothing (audited)."
+            if result.cleared
+            else "."
+        ),
         markup=False,
         highlight=False,
     )

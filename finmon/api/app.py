@@ -45,11 +45,13 @@ from finmon.settings import load_settings
 from finmon.store import Database, default_database
 from finmon.store import alerts as alerts_store
 from finmon.store import audit as audit_store
+from finmon.store import clearances as clearances_store
 from finmon.store import customers as customers_store
 from finmon.store import freezes as freezes_store
 from finmon.store import jobs as jobs_store
 from finmon.store import lists as lists_store
 from finmon.store import users as users_store
+from finmon.store.clearances import StoreClearances
 from finmon.store.lists import current_designations, current_version_ids, current_versions
 from finmon.store.screener import build_screener
 from finmon.store.users import Principal, authenticate_key
@@ -132,6 +134,7 @@ Import = Annotated[Principal, Depends(_allowed(Action.IMPORT_CUSTOMERS))]
 Decide = Annotated[Principal, Depends(_allowed(Action.DECIDE))]
 Approve = Annotated[Principal, Depends(_allowed(Action.APPROVE))]
 Ask = Annotated[Principal, Depends(_allowed(Action.REQUEST))]
+Clear = Annotated[Principal, Depends(_allowed(Action.CLEAR))]
 Audit = Annotated[Principal, Depends(_allowed(Action.AUDIT))]
 Admin = Annotated[Principal, Depends(_allowed(Action.MANAGE_USERS))]
 ApproveUsers = Annotated[Principal, Depends(_allowed(Action.APPROVE_USERS))]
@@ -277,6 +280,22 @@ class PaymentCheckIn(BaseModel):
     threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0)
 
 
+class ClearanceIn(BaseModel):
+    """A payment counterparty to clear as a false positive against one designation: its name and
+    one of account, iban, card (or iin/bin, which may also come beside an account or a card)."""
+
+    name: Text = Field(min_length=1, max_length=400)
+    account: Text | None = Field(None, max_length=100)
+    iban: Text | None = Field(None, max_length=100)
+    card: Text | None = Field(None, max_length=40, description="kept only as a keyed digest")
+    iin: Text | None = Field(None, max_length=40)
+    bin: Text | None = Field(None, max_length=40)
+    birth_date: dt.date | None = None
+    list: Text = Field(min_length=1, max_length=64, description="the designation's list")
+    reference: Text = Field(min_length=1, max_length=200)
+    reason: Text = Field(min_length=1, max_length=4000)
+
+
 class ManifestIn(BaseModel):
     """A UN/EDIFACT PAXLST interchange as text."""
 
@@ -394,12 +413,64 @@ def create_app(db: Database | None = None) -> FastAPI:
 
     @app.post("/payments/check", tags=["screening"])
     @off_loop
-    def payment_check(body: PaymentCheckIn, _who: Screen) -> dict[str, Any]:
+    def payment_check(body: PaymentCheckIn, who: Screen) -> dict[str, Any]:
         """Allow or hold one payment: both parties screened against every loaded list, and the
-        originator and beneficiary information checked as FATF R.16 asks (a hold says why)."""
+        originator and beneficiary information checked as FATF R.16 asks (a hold says why). A
+        hit on a counterparty cleared against that designation holds nothing while neither
+        side's matching data changed: it is listed under "suppressed", and audited."""
         screener = screeners.get("default")
-        decision = check_payment(_transaction(body), screener, rates.get(), body.threshold)
+        decision = check_payment(
+            _transaction(body),
+            screener,
+            rates.get(),
+            body.threshold,
+            clearances=StoreClearances(who.name, store),
+        )
         return decision.to_dict()
+
+    @app.get("/payments/clearances", tags=["payments"])
+    def clearances(
+        _who: Read, status: Annotated[str, Query(max_length=20)] = "all"
+    ) -> list[dict[str, Any]]:
+        """Counterparty clearances (pending, active, revoked or all), with who and when, and the
+        hits each kept from holding a payment."""
+        return clearances_store.list_clearances(status, store)
+
+    @app.post("/payments/clearances", tags=["payments"], status_code=201)
+    def clearance_propose(body: ClearanceIn, who: Clear) -> dict[str, Any]:
+        """Propose clearing a payment counterparty as a false positive; a second person
+        approves it before it covers any payment."""
+        given = {"account": body.account, "iban": body.iban, "card": body.card}
+        chosen = [(kind, value) for kind, value in given.items() if value]
+        national = [
+            (kind, value) for kind, value in (("iin", body.iin), ("bin", body.bin)) if value
+        ]
+        if len(chosen) > 1 or len(national) > 1 or not (chosen or national):
+            raise InputError("give one of account, iban or card, or iin/bin, or one of each")
+        kind, value = chosen[0] if chosen else national[0]
+        counterparty = clearances_store.counterparty(
+            body.name,
+            kind,
+            value,
+            birth_date=body.birth_date,
+            national_id=national[0][1] if chosen and national else None,
+        )
+        clearance_id = clearances_store.propose_clearance(
+            counterparty, body.list, body.reference, reason=body.reason, actor=who.name, db=store
+        )
+        return {"clearance_id": clearance_id, "status": "pending_approval"}
+
+    @app.post("/payments/clearances/{clearance_id}/approve", tags=["payments"])
+    def clearance_approve(clearance_id: RowId, who: Approve) -> dict[str, Any]:
+        """Approve a proposed clearance as the second person."""
+        status = clearances_store.approve(clearance_id, actor=who.name, db=store)
+        return {"clearance_id": clearance_id, "status": status}
+
+    @app.post("/payments/clearances/{clearance_id}/revoke", tags=["payments"])
+    def clearance_revoke(clearance_id: RowId, body: ReasonIn, who: Clear) -> dict[str, Any]:
+        """Revoke a clearance, or withdraw a proposal: its counterparty is held again."""
+        status = clearances_store.revoke(clearance_id, actor=who.name, reason=body.reason, db=store)
+        return {"clearance_id": clearance_id, "status": status}
 
     @app.post("/travel/screen", tags=["screening"])
     @off_loop

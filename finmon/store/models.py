@@ -533,3 +533,52 @@ class CaseDecision(Base):
     approved_at: Mapped[dt.datetime | None]
     status: Mapped[str] = mapped_column(String(32))
     """proposed (awaiting approval), approved, or superseded (withdrawn or replaced)."""
+
+
+class CounterpartyClearance(Base):
+    """A payment counterparty cleared as a false positive against one designation.
+
+    The counterparty is its normalised name and one identifier (an account or IBAN, a card kept
+    only as a keyed digest and its last four digits, or an IIN/BIN). The clearance covers a hit
+    only while both sides' matching data are what they were when it was proposed: a payment
+    bringing other data about the counterparty, or a list amending the designation, is held
+    again. Proposed by one person with a reason, in force once a second person approves."""
+
+    __tablename__ = "counterparty_clearances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    """The name as the person clearing it gave it."""
+    name_key: Mapped[str] = mapped_column(String(400))
+    """The name as payments are compared with it (finmon.store.clearances.name_key)."""
+    identifier_kind: Mapped[str] = mapped_column(String(16))
+    """account, iban, card, iin or bin."""
+    identifier_key: Mapped[str] = mapped_column(String(100), index=True)
+    """What a payment's identifier is compared by: the account or IIN/BIN as normalised, a card
+    number's keyed digest (never the number)."""
+    identifier_shown: Mapped[str] = mapped_column(String(100))
+    """The identifier as lists show it (a card masked to its last four digits)."""
+    matching_data: Mapped[dict[str, Any]]
+    """The counterparty's matching data at clearing time (Party.to_dict(), without a card)."""
+    counterparty_fingerprint: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(64))
+    reference: Mapped[str] = mapped_column(String(200))
+    designation_name: Mapped[str] = mapped_column(Text)
+    designation_fingerprint: Mapped[str] = mapped_column(String(64))
+    list_version_id: Mapped[int] = mapped_column(ForeignKey("list_versions.id"))
+    """The list version in force when it was proposed."""
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    """pending_approval, active or revoked (finmon.workflow.ClearanceStatus)."""
+    proposed_by: Mapped[str] = mapped_column(String(200))
+    proposed_at: Mapped[dt.datetime]
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[dt.datetime | None]
+    revoked_by: Mapped[str | None] = mapped_column(String(200))
+    revoked_at: Mapped[dt.datetime | None]
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+    suppressions: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Hits it has kept from holding a payment, each one also in the audit log."""
+    last_suppressed_at: Mapped[dt.datetime | None]
+
+    __table_args__ = (Index("ix_counterparty_clearances_designation", "source", "reference"),)

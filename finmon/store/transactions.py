@@ -3,7 +3,9 @@ every transfer's R.16 information checked, and what fails raised as a monitoring
 
 A load is one transaction: all of a file or nothing. The work that takes time (screening,
 checking) is done before the write lock is taken. A transfer already loaded with the same content
-is left alone, with other content refused (a source's transaction id names one transfer).
+is left alone, with other content refused (a source's transaction id names one transfer). A hit
+on a counterparty cleared against that designation (finmon.store.clearances) raises no alert: it
+is counted and audited in the same write instead.
 """
 
 from __future__ import annotations
@@ -17,14 +19,15 @@ from sqlalchemy import insert, select
 
 from finmon.errors import InputError
 from finmon.lists.reading import digest_of
-from finmon.screening import DEFAULT_THRESHOLD, Screener
+from finmon.screening import DEFAULT_THRESHOLD, Hit, Screener
 from finmon.store.audit import append_audit
+from finmon.store.clearances import StoreClearances
 from finmon.store.engine import Database, default_database
 from finmon.store.lists import current_versions
 from finmon.store.models import MonitoringAlert, TransactionRow, core_table, utc_now
 from finmon.store.screener import build_screener
 from finmon.transactions.model import Transaction, fingerprint, to_record
-from finmon.transactions.payments import party_hits
+from finmon.transactions.payments import Suppression, party_hits
 from finmon.transactions.reader import read_transactions
 from finmon.transactions.wire import Rates, check_wire, r16_applies
 
@@ -60,6 +63,8 @@ class TransactionsLoaded:
     """New transfers with at least one alert: held for a person to look at."""
     screened: bool = True
     """False when no list is loaded: the parties could not be screened."""
+    cleared: int = 0
+    """Hits on new transfers that raised nothing: their counterparty is cleared against them."""
 
 
 def load_transactions(
@@ -77,7 +82,8 @@ def load_transactions(
     db = db or default_database()
     screener = build_screener(db) if current_versions(db) else None
     prints = {t.id: fingerprint(t) for t in transactions}
-    alerts = _alerts(transactions, screener, rates, actor, workers)
+    clearances = StoreClearances(actor, db)
+    alerts, covered = _alerts(transactions, screener, rates, actor, workers, clearances)
     result = TransactionsLoaded(
         str(path), digest_of(path), len(transactions), screened=screener is not None
     )
@@ -97,6 +103,14 @@ def load_transactions(
         for start in range(0, len(rows), 5000):
             session.execute(insert(core_table(TransactionRow)), rows[start : start + 5000])
         fresh = {t.id for t in new}
+        cleared = {p: c for p, c in covered.items() if transactions[p].id in fresh}
+        recorded = clearances.record(session, transactions, cleared)
+        result.cleared = sum(len(c) for c in recorded.values())
+        # A clearance revoked since it was read covers nothing: its hits are alerts after all.
+        for position, suppressions in cleared.items():
+            for lost in suppressions:
+                if lost not in recorded.get(position, []):
+                    alerts.append(_listed(transactions[position], lost.side, lost.hit, actor))
         raised = [a for a in alerts if a["transaction_ids"][0] in fresh]
         taken = _known_keys(session, [a["key"] for a in raised])
         raised = [a | {"created_at": now} for a in raised if a["key"] not in taken]
@@ -117,6 +131,7 @@ def load_transactions(
                 "unchanged": result.unchanged,
                 "alerts": result.alerts,
                 "screened": result.screened,
+                "cleared": result.cleared,
             },
         )
     return result
@@ -219,8 +234,10 @@ def _alerts(
     rates: Rates | None,
     actor: str,
     workers: int,
-) -> list[dict[str, Any]]:
-    """Every alert the transfers raise, before anything is written."""
+    clearances: StoreClearances,
+) -> tuple[list[dict[str, Any]], dict[int, list[Suppression]]]:
+    """Every alert the transfers raise, before anything is written, and the hits that raise none
+    because a clearance covers them."""
     alerts: list[dict[str, Any]] = []
     for transaction in transactions:
         if not r16_applies(transaction):
@@ -245,25 +262,30 @@ def _alerts(
                     actor=actor,
                 )
             )
+    covered: dict[int, list[Suppression]] = {}
     if screener is not None:
         found = party_hits(transactions, screener, DEFAULT_THRESHOLD, workers)
+        covered = clearances.covering(transactions, found) if found else {}
         for position, hits in sorted(found.items()):
             transaction = transactions[position]
             for side, hit in hits:
-                alerts.append(
-                    _alert(
-                        transaction,
-                        key=f"{LISTED}:{transaction.id}:{side}:{hit.designation.source}:"
-                        f"{hit.designation.reference}",
-                        account=_account(transaction, side),
-                        rule=LISTED,
-                        typology="payment to or from a listed party",
-                        score=hit.score,
-                        evidence={"side": side, **hit.to_dict()},
-                        actor=actor,
-                    )
-                )
-    return alerts
+                if not any(c.side == side and c.hit is hit for c in covered.get(position, [])):
+                    alerts.append(_listed(transaction, side, hit, actor))
+    return alerts, covered
+
+
+def _listed(transaction: Transaction, side: str, hit: Hit, actor: str) -> dict[str, Any]:
+    return _alert(
+        transaction,
+        key=f"{LISTED}:{transaction.id}:{side}:{hit.designation.source}:"
+        f"{hit.designation.reference}",
+        account=_account(transaction, side),
+        rule=LISTED,
+        typology="payment to or from a listed party",
+        score=hit.score,
+        evidence={"side": side, **hit.to_dict()},
+        actor=actor,
+    )
 
 
 def _alert(

@@ -5,13 +5,17 @@ each side screened by its name, with its birth date and IIN/BIN where the messag
 when it lacks the originator or beneficiary information FATF R.16 asks for (finmon.transactions.
 wire). A hold is not a refusal: the payment waits for an analyst, who releases it or, for a
 confirmed listed party, freezes it.
+
+Given the store's clearances (finmon.store.clearances), a hit on a counterparty cleared as a false
+positive against that designation does not hold the payment while neither side's matching data
+has changed; the decision lists it, and the store audits it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from finmon.lists.identifiers import is_valid_iin_bin, kz_number_kind
 from finmon.model import BirthDate, Identifier, Party, Schema
@@ -20,6 +24,47 @@ from finmon.transactions.model import PartyInfo, Transaction
 from finmon.transactions.wire import Rates, WireCheck, check_wire, r16_applies
 
 SIDES = ("originator", "beneficiary")
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """A hit that did not hold the payment: its counterparty is cleared against the designation."""
+
+    side: str
+    hit: Hit
+    clearance_id: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: which clearance kept which designation's hit from holding the payment."""
+        return {
+            "side": self.side,
+            "clearance_id": self.clearance_id,
+            "list": self.hit.designation.source,
+            "reference": self.hit.designation.reference,
+            "designation_name": self.hit.designation.caption,
+            "matched_name": self.hit.matched_name,
+            "score": round(self.hit.score, 4),
+        }
+
+    def reason(self, transaction: Transaction) -> str:
+        """The line the decision's reasons carry for it."""
+        hit = self.hit
+        return (
+            f"{self.side} {getattr(transaction, self.side).name!r} matches "
+            f"{hit.designation.source} {hit.designation.reference} {hit.designation.caption!r} "
+            f"(score {hit.score:.2f}) but is cleared as a false positive by clearance "
+            f"{self.clearance_id}: not held for it"
+        )
+
+
+class Clearances(Protocol):
+    """Cleared counterparties (finmon.store.clearances.StoreClearances is the store's)."""
+
+    def suppress(
+        self, transactions: Sequence[Transaction], found: Mapping[int, list[tuple[str, Hit]]]
+    ) -> dict[int, list[Suppression]]:
+        """The hits a clearance covers, by the transfer's position; each one recorded."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +78,8 @@ class PaymentDecision:
     hits: tuple[tuple[str, Hit], ...]
     """(side, hit) for each listed party matched."""
     wire: WireCheck
+    suppressed: tuple[Suppression, ...] = ()
+    """Hits that did not hold the payment, each covered by a counterparty's clearance."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: the answer of `POST /payments/check` and of `finmon check-payment`."""
@@ -42,6 +89,7 @@ class PaymentDecision:
             "message": self.transaction.message.to_dict() if self.transaction.message else None,
             "reasons": list(self.reasons),
             "hits": [{"side": side, **hit.to_dict()} for side, hit in self.hits],
+            "suppressed": [s.to_dict() for s in self.suppressed],
             "wire_transfer_information": {
                 "applies": r16_applies(self.transaction),
                 "complete": self.wire.complete,
@@ -60,9 +108,10 @@ def check_payment(
     screener: Screener,
     rates: Rates | None = None,
     threshold: float = DEFAULT_THRESHOLD,
+    clearances: Clearances | None = None,
 ) -> PaymentDecision:
     """Screen both parties and check the R.16 information of one payment."""
-    return next(check_payments([transaction], screener, rates, threshold))
+    return next(check_payments([transaction], screener, rates, threshold, clearances=clearances))
 
 
 def check_payments(
@@ -71,12 +120,20 @@ def check_payments(
     rates: Rates | None = None,
     threshold: float = DEFAULT_THRESHOLD,
     workers: int = 1,
+    clearances: Clearances | None = None,
 ) -> Iterator[PaymentDecision]:
     """check_payment of each transaction, in order (the parties screened in `workers`
-    processes)."""
+    processes); hits that `clearances` cover do not hold a payment."""
     found = party_hits(transactions, screener, threshold, workers)
+    # The store is asked only when something matched: most payments never touch it.
+    cleared = clearances.suppress(transactions, found) if clearances and found else {}
     for position, transaction in enumerate(transactions):
-        hits = found.get(position, [])
+        suppressed = cleared.get(position, [])
+        hits = [
+            (side, hit)
+            for side, hit in found.get(position, [])
+            if not any(s.side == side and s.hit is hit for s in suppressed)
+        ]
         reasons = [
             f"{side} {getattr(transaction, side).name!r} matches {hit.designation.source} "
             f"{hit.designation.reference} {hit.designation.caption!r} as "
@@ -87,7 +144,10 @@ def check_payments(
         if wire.missing and r16_applies(transaction):
             reasons.append("wire-transfer information (FATF R.16) incomplete: " + wire.message())
         decision = "hold" if reasons else "allow"
-        yield PaymentDecision(transaction, decision, tuple(reasons), tuple(hits), wire)
+        reasons.extend(s.reason(transaction) for s in suppressed)
+        yield PaymentDecision(
+            transaction, decision, tuple(reasons), tuple(hits), wire, tuple(suppressed)
+        )
 
 
 def party_hits(
@@ -112,7 +172,12 @@ def party_hits(
 
 def side_party(transaction: Transaction, side: str) -> Party | None:
     """One side of a payment as a party to screen; None when it has no name."""
-    info: PartyInfo = getattr(transaction, side)
+    return info_party(getattr(transaction, side), f"{transaction.id}:{side}")
+
+
+def info_party(info: PartyInfo, id: str) -> Party | None:
+    """What screening reads of one side of a payment: its name, birth date and a valid IIN/BIN;
+    None when it has no name."""
     name = " ".join((info.name or "").split())
     if not name:
         return None
@@ -121,7 +186,7 @@ def side_party(transaction: Transaction, side: str) -> Party | None:
     if number and is_valid_iin_bin(number):
         identifiers.append(Identifier(kz_number_kind(number) or "iin", number, "KZ"))
     return Party(
-        id=f"{transaction.id}:{side}",
+        id=id,
         names=[name],
         schema=Schema.UNKNOWN,
         birth_dates=[BirthDate.exact(info.birth_date)] if info.birth_date else [],

@@ -106,6 +106,24 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "freeze": ("Freeze", "Заморозка"),
     "freeze_register": ("Freeze register", "Реестр заморозок"),
+    "clearances": ("Cleared counterparties", "Снятые совпадения"),
+    "clearances_intro": (
+        "Payment counterparties cleared as false positives against a listed entry (name and "
+        "account, IBAN, card or IIN/BIN): their payments are not held for that entry while "
+        "neither side's matching data changes. Proposed by one person, approved by another.",
+        "Контрагенты платежей, признанные ложным срабатыванием по записи перечня (имя и счёт, "
+        "IBAN, карта или ИИН/БИН): их платежи не задерживаются по этой записи, пока не изменятся "
+        "данные сопоставления ни одной из сторон. Предлагает один сотрудник, согласует другой.",
+    ),
+    "counterparty": ("Counterparty", "Контрагент"),
+    "revoked_by": ("Revoked by", "Отменил"),
+    "suppressions": ("Payments not held", "Платежей не задержано"),
+    "designation_unchanged": ("unchanged", "без изменений"),
+    "designation_amended": (
+        "amended since: no longer applies",
+        "изменена с тех пор: больше не действует",
+    ),
+    "designation_delisted": ("delisted", "исключена из перечня"),
     "sla": ("Not yet acted on: the 24-hour clocks", "Ещё не исполнено: 24-часовые сроки"),
     "hours_left": ("Hours left", "Осталось часов"),
     "deadline": ("Deadline", "Срок"),
@@ -219,6 +237,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status_false_positive": ("false positive", "ложное срабатывание"),
     "status_withdrawn": ("withdrawn (delisted)", "отозвано (исключён)"),
     "status_active": ("active", "действует"),
+    "status_revoked": ("revoked", "отменено"),
     "status_release_review": ("release review (delisted)", "проверка разморозки (исключён)"),
     "status_release_pending": ("release awaiting approval", "разморозка ожидает согласования"),
     "status_released": ("released", "разморожено"),

@@ -24,6 +24,7 @@ from finmon.store import Database, sessions
 from finmon.store import alerts as alerts_store
 from finmon.store import audit as audit_store
 from finmon.store import cases as cases_store
+from finmon.store import clearances as clearances_store
 from finmon.store import freezes as freezes_store
 from finmon.store import jobs as jobs_store
 from finmon.store import lists as lists_store
@@ -57,6 +58,7 @@ NAV: list[tuple[str, str, Action]] = [
     ("/ui/alerts", "alerts", Action.READ),
     ("/ui/approvals", "approvals", Action.READ),
     ("/ui/freezes", "freezes", Action.READ),
+    ("/ui/clearances", "clearances", Action.READ),
     ("/ui/monitoring", "monitoring", Action.READ),
     ("/ui/cases", "cases", Action.READ),
     ("/ui/lists", "lists", Action.READ),
@@ -386,6 +388,16 @@ def freezes(request: Request, user: Read) -> HTMLResponse:
         sla=freezes_store.sla(db),
         freezes=list(reversed(freezes_store.list_freezes(db))),
         now=utc_now(),
+    )
+
+
+@router.get("/clearances")
+def clearances(request: Request, user: Read) -> HTMLResponse:
+    return render(
+        request,
+        "clearances.html",
+        user,
+        clearances=list(reversed(clearances_store.list_clearances("all", _db(request)))),
     )
 
 

@@ -39,6 +39,16 @@ class FreezeStatus(StrEnum):
     RELEASED = "released"
 
 
+class ClearanceStatus(StrEnum):
+    """A payment counterparty cleared as a false positive (finmon.store.clearances)."""
+
+    PENDING_APPROVAL = "pending_approval"
+    """Proposed with a reason; a second person must approve before it covers any payment."""
+    ACTIVE = "active"
+    REVOKED = "revoked"
+    """Taken back (or withdrawn before approval): the counterparty is held again."""
+
+
 class PaymentStatus(StrEnum):
     PENDING_APPROVAL = "pending_approval"
     APPROVED = "approved"
@@ -115,3 +125,19 @@ def approve_release(status: FreezeStatus) -> FreezeStatus:
     if status is not FreezeStatus.RELEASE_PENDING:
         raise WorkflowRefused(f"only a requested release can be approved; this freeze is {status}")
     return FreezeStatus.RELEASED
+
+
+def approve_clearance(status: ClearanceStatus) -> ClearanceStatus:
+    """The status after a second person approves a counterparty's clearance."""
+    if status is not ClearanceStatus.PENDING_APPROVAL:
+        raise WorkflowRefused(f"only a proposed clearance can be approved; this one is {status}")
+    return ClearanceStatus.ACTIVE
+
+
+def revoke_clearance(status: ClearanceStatus, reason: str | None) -> ClearanceStatus:
+    """The status after a clearance is revoked (or a proposal withdrawn); needs a reason."""
+    if status is ClearanceStatus.REVOKED:
+        raise WorkflowRefused("the clearance is already revoked")
+    if not (reason and reason.strip()):
+        raise WorkflowRefused("revoking a clearance needs a reason (--reason)")
+    return ClearanceStatus.REVOKED

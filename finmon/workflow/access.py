@@ -31,7 +31,11 @@ class Action(StrEnum):
     IMPORT_CUSTOMERS = "import customers"
     DECIDE = "decide alerts"
     APPROVE = "approve as the second person"
-    """The second person's approval: a confirmed hit, a release, a permitted payment."""
+    """The second person's approval: a confirmed hit, a release, a permitted payment, a payment
+    counterparty's clearance."""
+    CLEAR = "clear payment counterparties as false positives"
+    """Propose that a payment counterparty is not the listed party it resembles, or revoke such
+    a clearance; a second person approves the proposal (APPROVE)."""
     REQUEST = "ask for a release or a permitted payment"
     WORK_CASES = "review cases and propose their outcome"
     """Take a monitoring case for review; propose to report it or close it, or withdraw that."""
@@ -50,6 +54,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.IMPORT_CUSTOMERS: frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMIN}),
     Action.DECIDE: frozenset({Role.ANALYST, Role.SUPERVISOR}),
     Action.APPROVE: frozenset({Role.SUPERVISOR}),
+    Action.CLEAR: frozenset({Role.ANALYST, Role.SUPERVISOR}),
     Action.REQUEST: frozenset({Role.ANALYST, Role.SUPERVISOR}),
     Action.WORK_CASES: frozenset({Role.ANALYST, Role.SUPERVISOR}),
     Action.APPROVE_CASES: frozenset({Role.SUPERVISOR}),

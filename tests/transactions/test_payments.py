@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from finmon.api import create_app
 from finmon.cli import app
@@ -20,7 +21,7 @@ from finmon.store import load_list
 from finmon.transactions import PartyInfo, Transaction
 from finmon.transactions.payments import check_payment
 from finmon.workflow.access import Role
-from tests.accounts import make_user
+from tests.accounts import make_user, make_users
 from tests.store.workflow_data import fixture_designations, un_version
 
 WHEN = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.UTC)
@@ -154,3 +155,89 @@ def test_finmon_check_payment_reads_a_file_and_writes_one_row_per_payment(
         app, ["--actor", "teller", "check-payment", str(tmp_path / "none.csv")]
     )
     assert missing.exit_code == 2
+
+
+def test_a_counterparty_cleared_on_the_command_line_is_not_held_by_check_payment(
+    tmp_path: Path,
+) -> None:
+    assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
+    make_users({"anna": Role.ANALYST, "boris": Role.SUPERVISOR})
+    payments = tmp_path / "payments.csv"
+    payments.write_text(
+        "id,timestamp,amount,currency,originator_name,originator_account,originator_country,"
+        "beneficiary_name,beneficiary_account,beneficiary_country\n"
+        "T1,2026-01-20T10:00:00Z,100,KZT,Aigerim Seitkali,KZ22125KZT0000000200,KZ,"
+        "КАРАГУЛОВ ТИМУР,KZ86125KZT5004100100,KZ\n"
+        "T2,2026-01-20T10:05:00Z,100,KZT,Aigerim Seitkali,KZ22125KZT0000000200,KZ,"
+        "КАРАГУЛОВ ТИМУР,KZ11125KZT0000000102,KZ\n",
+        encoding="utf-8",
+    )
+
+    def finmon(actor: str, *args: str) -> Result:
+        return CliRunner().invoke(app, ["--actor", actor, *args])
+
+    clear = finmon(
+        "anna",
+        *("payments", "clear", "--name", "Карагулов Тимур", "--iban", "KZ86125KZT5004100100"),
+        *("--list", "un", "--reference", "QDi.905", "--reason", "born 1961, another person"),
+    )
+    assert clear.exit_code == 0, clear.output
+    assert "clearance 1 proposed" in clear.stdout
+    assert finmon("anna", "payments", "approve-clearance", "1").exit_code == 9  # an analyst
+    assert finmon("boris", "payments", "approve-clearance", "1").exit_code == 0
+    out = tmp_path / "decisions.csv"
+    checked = finmon("anna", "check-payment", str(payments), "--output", str(out))
+    assert checked.exit_code == 0, checked.output
+    assert "1 hits on cleared counterparties not held" in checked.stderr
+    with out.open(encoding="utf-8") as handle:
+        decided = {row["transaction_id"]: row for row in csv.DictReader(handle)}
+    assert decided["T1"]["decision"] == "allow"
+    assert decided["T1"]["cleared"] == "clearance 1: beneficiary against un QDi.905"
+    assert decided["T2"]["decision"] == "hold" and decided["T2"]["cleared"] == ""
+    listed = tmp_path / "clearances.json"
+    assert finmon("anna", "payments", "clearances", "--output", str(listed)).exit_code == 0
+    (row,) = json.loads(listed.read_text(encoding="utf-8"))
+    assert (row["status"], row["approved_by"], row["suppressions"]) == ("active", "boris", 1)
+    assert finmon("anna", "payments", "revoke", "1", "--reason", "new facts").exit_code == 0
+    again = finmon("anna", "check-payment", str(payments), "--output", str(out))
+    assert again.exit_code == 0 and "2 held" in again.stderr
+
+
+def test_post_payments_clearances_proposes_approves_and_the_check_lists_the_suppression() -> None:
+    assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded
+    keys = make_users({"anna": Role.ANALYST, "boris": Role.SUPERVISOR})
+    anna = {"Authorization": f"Bearer {keys['anna']}"}
+    boris = {"Authorization": f"Bearer {keys['boris']}"}
+    clearance = {
+        "name": "Карагулов Тимур",
+        "card": "4276 3800 1234 5679",
+        "list": "un",
+        "reference": "QDi.905",
+        "reason": "another person",
+    }
+    payment = {
+        "id": "P-9",
+        "amount": "100",
+        "currency": "KZT",
+        "originator": {"name": "Aigerim Seitkali", "account": "KZ22125KZT0000000200"},
+        "beneficiary": {"name": "Карагулов Тимур", "account": "4276380012345679"},
+        "channel": "card",
+    }
+    with TestClient(create_app()) as http:
+        made = http.post("/payments/clearances", json=clearance, headers=anna)
+        assert made.status_code == 201, made.text
+        number = made.json()["clearance_id"]
+        assert http.post("/payments/check", json=payment, headers=anna).json()["hits"]
+        refused = http.post(f"/payments/clearances/{number}/approve", headers=anna)
+        assert refused.status_code == 403
+        approved = http.post(f"/payments/clearances/{number}/approve", headers=boris)
+        assert approved.json()["status"] == "active"
+        checked = http.post("/payments/check", json=payment, headers=anna).json()
+        assert checked["hits"] == []
+        assert [(s["clearance_id"], s["reference"]) for s in checked["suppressed"]] == [
+            (number, "QDi.905")
+        ]
+        (listed,) = http.get("/payments/clearances", headers=anna).json()
+        assert (listed["identifier"], listed["suppressions"]) == ("************5679", 1)
+        both = {**clearance, "iban": "KZ86125KZT5004100100"}
+        assert http.post("/payments/clearances", json=both, headers=anna).status_code == 422

@@ -44,6 +44,7 @@ WEB_ROUTES: list[tuple[str, str, Action, dict[str, Any] | None]] = [
     ("POST", "/ui/alerts/{alert_id}/approve", Action.APPROVE, {}),
     ("GET", "/ui/approvals", Action.READ, None),
     ("GET", "/ui/freezes", Action.READ, None),
+    ("GET", "/ui/clearances", Action.READ, None),
     ("GET", "/ui/freezes/{freeze_id}", Action.READ, None),
     ("POST", "/ui/freezes/{freeze_id}/release-request", Action.REQUEST, {"reason": "x"}),
     ("POST", "/ui/freezes/{freeze_id}/release", Action.APPROVE, {}),
@@ -427,6 +428,27 @@ def test_the_monitoring_page_shows_what_each_alert_found(
     only = browser.get("/ui/monitoring", params={"rule": "listed_party"}).text
     assert "QDi.905" in only and "no address, national ID" not in only
     assert TEXTS["monitoring_alerts"][1] in browser.get("/ui/monitoring?lang=ru").text
+
+
+def test_the_clearances_page_lists_who_cleared_whom_and_the_payments_not_held(
+    store: None, app: Any
+) -> None:
+    from finmon.store.clearances import StoreClearances, approve, counterparty, propose_clearance
+    from finmon.store.screener import build_screener
+    from finmon.transactions.payments import check_payment
+    from tests.store.test_clearances import _pay
+
+    who = counterparty("Карагулов Тимур", "iban", "KZ86125KZT5004100100")
+    number = propose_clearance(who, "un", "QDi.905", reason="<b>born 1961</b>", actor="analyst")
+    approve(number, actor="supervisor")
+    assert check_payment(_pay(), build_screener(), clearances=StoreClearances("ops")).suppressed
+    browser, _ = _sign_in(app, "auditor")
+    page = browser.get("/ui/clearances").text
+    assert "Карагулов Тимур" in page and "KZ86125KZT5004100100" in page and "QDi.905" in page
+    assert "&lt;b&gt;born 1961&lt;/b&gt;" in page and "<b>born" not in page
+    assert re.search(r'<td class="num">1 <span', page)
+    russian = browser.get("/ui/clearances?lang=ru").text
+    assert TEXTS["clearances_intro"][1] in russian and TEXTS["status_active"][1] in russian
 
 
 def test_a_monitoring_case_is_opened_reviewed_proposed_and_approved_by_two_people(
