@@ -23,6 +23,7 @@ import argparse
 import bisect
 import csv
 import datetime as dt
+import functools
 import gc
 import gzip
 import io
@@ -37,6 +38,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "out" / "cache"
@@ -371,10 +373,14 @@ def _east_asian_order(rng: random.Random, given: str, family: str, country: str)
     return f"{given} {family}"
 
 
+@functools.cache
+def _country_pools() -> dict[tuple[str, str], CountryPools]:
+    return _pools(name_tables())
+
+
 def multicultural(size: int, seed: int) -> list[Row]:
     """People on no list from many countries, names from names-dataset."""
-    tables = name_tables()
-    pools = _pools(tables)
+    pools = _country_pools()
     source = f"names-dataset {names_dataset_version()}"
     countries = Pool([(cc, w) for region in REGIONS.values() for cc, w in region.items()])
     han_simple, han_trad = chinese_surnames(False), chinese_surnames(True)
@@ -828,15 +834,18 @@ def faker_version() -> str:
     return metadata.version("faker")
 
 
-def faker(size: int, seed: int) -> list[Row]:
-    """People on no list with names from Faker's locales, in the scripts Faker writes them."""
+@functools.cache
+def _fakers() -> dict[str, Any]:
     from faker import Faker
 
-    fakers = {}
+    return {locale: Faker(locale) for locale in sorted(FAKER_LOCALES)}
+
+
+def faker(size: int, seed: int) -> list[Row]:
+    """People on no list with names from Faker's locales, in the scripts Faker writes them."""
+    fakers = _fakers()
     for index, locale in enumerate(sorted(FAKER_LOCALES)):
-        fake = Faker(locale)
-        fake.seed_instance(seed * 1000 + index)
-        fakers[locale] = fake
+        fakers[locale].seed_instance(seed * 1000 + index)
     locales = Pool([(locale, weight) for locale, (_, weight) in FAKER_LOCALES.items()])
     source = f"faker {faker_version()}"
     rng = random.Random(f"faker:{seed}")
