@@ -164,6 +164,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     "unchanged": ("Unchanged", "Без изменений"),
     "screened": ("Screened", "Проверено"),
     "invalid": ("Rows refused", "Отклонённых строк"),
+    "problems": ("Problems in rows", "Проблем в строках"),
+    "problems_note": (
+        "Values that could not be read were left out and their rows screened on the rest; rows "
+        "with no name or id were skipped.",
+        "Нечитаемые значения опущены, строки проверены по остальным данным; строки без имени или "
+        "идентификатора пропущены.",
+    ),
+    "row": ("Row", "Строка"),
+    "column": ("Column", "Столбец"),
+    "value": ("Value as written", "Значение в файле"),
+    "problem": ("Problem", "Проблема"),
+    "done_instead": ("What was done", "Что сделано"),
+    "download_problems": ("Download every problem (CSV)", "Скачать все проблемы (CSV)"),
+    "strict": (
+        "Refuse the whole file at its first problem",
+        "Отклонить весь файл при первой проблеме",
+    ),
     "error": ("Error", "Ошибка"),
     "refreshing": (
         "This page refreshes until the import ends.",

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from finmon.errors import FinmonError, Forbidden, InputError, Unauthenticated
@@ -609,10 +609,16 @@ def upload_page(request: Request, user: Import) -> HTMLResponse:
 
 
 @router.post("/upload")
-def upload(request: Request, user: Import, csrf: Csrf, file: UploadFile) -> Response:
+def upload(
+    request: Request,
+    user: Import,
+    csrf: Csrf,
+    file: UploadFile,
+    strict: Annotated[bool, Form()] = False,
+) -> Response:
     _check_csrf(user, csrf)
     job_id = jobs_store.start_customer_import(
-        file.filename or "", file.file, actor=user.name, db=_db(request)
+        file.filename or "", file.file, actor=user.name, db=_db(request), strict=strict
     )
     return _back(f"/ui/jobs/{job_id}")
 
@@ -621,6 +627,13 @@ def upload(request: Request, user: Import, csrf: Csrf, file: UploadFile) -> Resp
 def job(request: Request, job_id: RowId, user: Read) -> HTMLResponse:
     record = jobs_store.get_job(job_id, _db(request))
     return render(request, "job.html", user, job=record)
+
+
+@router.get("/jobs/{job_id}/problems")
+def job_problems(request: Request, job_id: RowId, user: Read) -> FileResponse:
+    """The import's problems file, to download."""
+    path = jobs_store.job_problems(job_id, _db(request))
+    return FileResponse(path, media_type="text/csv", filename=path.name, headers=HEADERS)
 
 
 def _text(value: str) -> str:
