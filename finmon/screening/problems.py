@@ -40,7 +40,7 @@ class ProblemLog:
         self.first: list[Problem] = []
         self._handle: TextIO | None = None
         self._writer: SafeDictWriter | None = None
-        if always:
+        if always and path is not None:
             self._open()
 
     def __call__(self, problem: Problem) -> None:
