@@ -20,10 +20,12 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from finmon.errors import FinmonError, Forbidden, InputError, Unauthenticated
+from finmon.settings import load_settings
 from finmon.store import Database, sessions
 from finmon.store import alerts as alerts_store
 from finmon.store import audit as audit_store
 from finmon.store import cases as cases_store
+from finmon.store import fairness as fairness_store
 from finmon.store import freezes as freezes_store
 from finmon.store import jobs as jobs_store
 from finmon.store import lists as lists_store
@@ -62,6 +64,7 @@ NAV: list[tuple[str, str, Action]] = [
     ("/ui/lists", "lists", Action.READ),
     ("/ui/audit", "audit", Action.AUDIT),
     ("/ui/upload", "upload", Action.IMPORT_CUSTOMERS),
+    ("/ui/fairness", "fairness", Action.REVIEW_FAIRNESS),
 ]
 
 _templates = Environment(
@@ -118,6 +121,7 @@ Ask = Annotated[WebUser, Depends(_may(Action.REQUEST))]
 Audit = Annotated[WebUser, Depends(_may(Action.AUDIT))]
 WorkCases = Annotated[WebUser, Depends(_may(Action.WORK_CASES))]
 ApproveCases = Annotated[WebUser, Depends(_may(Action.APPROVE_CASES))]
+ReviewFairness = Annotated[WebUser, Depends(_may(Action.REVIEW_FAIRNESS))]
 Csrf = Annotated[str, Form(max_length=200)]
 
 
@@ -634,6 +638,27 @@ def job_problems(request: Request, job_id: RowId, user: Read) -> FileResponse:
     """The import's problems file, to download."""
     path = jobs_store.job_problems(job_id, _db(request))
     return FileResponse(path, media_type="text/csv", filename=path.name, headers=HEADERS)
+
+
+@router.get("/fairness")
+def fairness(request: Request, user: ReviewFairness) -> HTMLResponse:
+    """Alert rates of the installation's customers by the script of their name, and the
+    benchmark's if one is configured."""
+    benchmark, benchmark_error = [], None
+    path = load_settings().fairness_file
+    if path is not None:
+        try:
+            benchmark = fairness_store.read_benchmark(path)
+        except InputError as exc:  # the page still shows the installation's own figures
+            benchmark_error = str(exc)
+    return render(
+        request,
+        "fairness.html",
+        user,
+        figures=fairness_store.fairness_figures(_db(request)),
+        benchmark=benchmark,
+        benchmark_error=benchmark_error,
+    )
 
 
 def _text(value: str) -> str:

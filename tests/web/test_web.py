@@ -70,6 +70,7 @@ WEB_ROUTES: list[tuple[str, str, Action, dict[str, Any] | None]] = [
     ("POST", "/ui/upload", Action.IMPORT_CUSTOMERS, {"file": ("c.csv", b"id,name\n")}),
     ("GET", "/ui/jobs/{job_id}", Action.READ, None),
     ("GET", "/ui/jobs/{job_id}/problems", Action.READ, None),
+    ("GET", "/ui/fairness", Action.REVIEW_FAIRNESS, None),
 ]
 """Every page and form that needs a signed-in user, and the action it needs."""
 OPEN_WEB_ROUTES = {("GET", "/ui/sign-in"), ("POST", "/ui/sign-in")}
