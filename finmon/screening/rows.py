@@ -99,8 +99,14 @@ class RowReader:
 
     def problem(self, place: str, role: str, value: Any, problem: str, action: str) -> None:
         """Report a problem of the row at place, in the column of role."""
-        column = self.columns.get(role, role)
+        column = self._column(role)
         self.report(Problem(self.file, place, column, as_written(value), problem, action))
+
+    def _column(self, role: str) -> str:
+        """The file's column for a role; a name put together from parts names them all."""
+        if role == "name" and "name" not in self.columns:
+            return "/".join(self.columns[part] for part in _PART_ROLES if part in self.columns)
+        return self.columns.get(role, role)
 
     def _cell(self, row: Row, role: str) -> Any:
         return row.get(self.columns.get(role, ""))

@@ -308,3 +308,11 @@ def test_every_written_form_of_a_day_reads_as_that_day(day: dt.date) -> None:
 @given(st.text(max_size=30))
 def test_no_text_makes_the_date_reader_fail(text: str) -> None:
     parse_birth_date(text)
+
+
+def test_a_name_of_parts_that_are_all_empty_names_its_columns(tmp_path: Path) -> None:
+    text = "id,first_name,surname\n1,Arman,Bekov\n2,,\n"
+    problems: list[Problem] = []
+    parties = list(read_parties(_write(tmp_path / "c.csv", text), problems=problems.append))
+    assert [p.names for p in parties] == [["Arman Bekov"]]
+    assert [(p.row, p.column) for p in problems] == [("line 3", "first_name/surname")]
