@@ -29,6 +29,24 @@ PROBLEM_COLUMNS = ("row", "column", "value", "problem", "action")
 """The columns of a problems file, in order."""
 ROW_SKIPPED = "row skipped"
 _PART_ROLES = ("first_name", "middle_name", "last_name")
+_UNSTATED = frozenset(
+    {
+        "unknown",
+        "other",
+        "u",
+        "x",
+        "n/a",
+        "na",
+        "none",
+        "-",
+        "?",
+        "не указан",
+        "неизвестно",
+        "другой",
+    }
+)
+"""Values that say the kind of party or the gender is not stated or neither: no evidence, read
+as such without a problem (gender "other" is common in registries)."""
 _SHOWN = 80
 """Characters of a value quoted in a one-line message (the problems file keeps it whole)."""
 
@@ -132,7 +150,7 @@ class RowReader:
     def _schema(self, place: str, row: Row) -> Schema:
         value = self._cell(row, "schema")
         schema = Schema.parse(cell_text(value))
-        if schema is Schema.UNKNOWN and cell_text(value):
+        if schema is Schema.UNKNOWN and _stated(value):
             what = "is not a kind of party finmon knows (person, company, organization ...)"
             self.problem(place, "schema", value, what, "kind of party left unknown")
         return schema
@@ -140,7 +158,7 @@ class RowReader:
     def _gender(self, place: str, row: Row) -> Gender | None:
         value = self._cell(row, "gender")
         gender = Gender.parse(cell_text(value))
-        if gender is None and cell_text(value):
+        if gender is None and _stated(value):
             self.problem(place, "gender", value, "is not a gender finmon knows", "gender left out")
         return gender
 
@@ -187,6 +205,11 @@ class RowReader:
             self.problem(place, "iin", value, what, "IIN/BIN left out")
             return []
         return [Identifier("iin", number, "KZ")]
+
+
+def _stated(value: Any) -> bool:
+    text = cell_text(value)
+    return bool(text) and text.lower() not in _UNSTATED
 
 
 def as_written(value: Any) -> str:

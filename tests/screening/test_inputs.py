@@ -139,17 +139,18 @@ def test_a_row_with_no_name_is_skipped_with_a_problem(tmp_path: Path) -> None:
 def test_unknown_kind_gender_and_a_bad_iin_are_left_out(tmp_path: Path) -> None:
     text = (
         "id,name,iin,schema,gender\n"
-        "1,Arman Bekov,871008300124,robot,X\n"
+        "1,Arman Bekov,871008300124,robot,Q\n"
         "2,Dana Omarova,871008300125,Person,F\n"
+        "3,Aigul Sarsenova,,unknown,other\n"
     )
     problems: list[Problem] = []
-    first, second = read_parties(_write(tmp_path / "c.csv", text), problems=problems.append)
+    first, second, _third = read_parties(_write(tmp_path / "c.csv", text), problems=problems.append)
     assert (first.identifiers, first.schema, first.gender) == ([], Schema.UNKNOWN, None)
     assert second.identifiers == [Identifier("iin", "871008300125", "KZ")]
     assert [(p.column, p.value) for p in problems] == [
         ("schema", "robot"),
         ("iin", "871008300124"),
-        ("gender", "X"),
+        ("gender", "Q"),
     ]
 
 
