@@ -74,11 +74,13 @@ class Problem:
         return {name: getattr(self, name) for name in PROBLEM_COLUMNS}
 
     def __str__(self) -> str:
+        return f"{self.fault()}; {self.action}"
+
+    def fault(self) -> str:
+        """The problem named by file, row, column and value, without what was done."""
         value = self.value if len(self.value) <= _SHOWN else self.value[:_SHOWN] + "..."
         shown = f"{value!r} " if self.value else ""
-        return (
-            f"{self.file}: {self.row}, column {self.column}: {shown}{self.problem}; {self.action}"
-        )
+        return f"{self.file}: {self.row}, column {self.column}: {shown}{self.problem}"
 
 
 Report = Callable[[Problem], None]
@@ -87,7 +89,7 @@ Report = Callable[[Problem], None]
 
 def refuse(problem: Problem) -> None:
     """The report of a strict reading: the first problem refuses the file."""
-    raise InputError(f"{problem} (--strict: the file is refused at its first problem)")
+    raise InputError(f"{problem.fault()} (strict: the file is refused at its first problem)")
 
 
 @dataclass(slots=True)
