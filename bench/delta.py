@@ -509,8 +509,9 @@ def run_import(work: Path, _args: argparse.Namespace) -> dict[str, Any]:
         "inserted": result.inserted,
         "screened": result.screened,
         "alerts": result.alerts,
-        "invalid": result.invalid[:20],
-        "invalid_count": len(result.invalid),
+        "invalid": [str(p) for p in result.first_problems if p.skipped],
+        "invalid_count": result.skipped,
+        "problems": result.problems,
         "workers": workers,
         "in_process_seconds": time.perf_counter() - start,
     }

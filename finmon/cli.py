@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
@@ -25,7 +25,7 @@ from rich.progress import (
 from rich.table import Table
 from typer.core import TyperGroup
 
-from finmon.errors import FinmonError, Forbidden, InputError
+from finmon.errors import ROW_PROBLEMS_EXIT, FinmonError, Forbidden, InputError
 from finmon.exports import SafeDictWriter
 from finmon.hygiene import is_text, printable
 from finmon.settings import load_settings
@@ -34,6 +34,8 @@ from finmon.workflow.access import SECOND_PERSON, Action, check_allowed
 if TYPE_CHECKING:
     from finmon.model import Party
     from finmon.screening import Hit, Screener
+    from finmon.screening.problems import ProblemLog
+    from finmon.screening.rows import Problem, Report
 
 HIT_COLUMNS = [
     "id",
@@ -47,6 +49,23 @@ HIT_COLUMNS = [
     "explanation",
 ]
 FORMATS = ("un-xml", "afm-xml", "ofac-csv", "ftm-json", "csv")
+
+ProblemsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--problems",
+        help="Write the rows' problems (row, column, value, problem, action) to this .csv "
+        "(default: <output stem>.problems.csv beside the output, or beside the input).",
+    ),
+]
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Refuse the whole file at its first problem (default: leave out what cannot be "
+        "read, skip a row with no name, and write every problem to the problems file).",
+    ),
+]
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -231,9 +250,16 @@ def screen(
     encoding: Annotated[
         str | None, typer.Option(help="Text encoding of a CSV/JSONL file, e.g. cp1251.")
     ] = None,
+    problems: ProblemsOption = None,
+    strict: StrictOption = False,
 ) -> None:
-    """Screen every row of a customer file against all loaded lists."""
+    """Screen every row of a customer file against all loaded lists.
+
+    A row's unreadable values are left out and the row screened on the rest (a row with no name
+    is skipped); each is written to the problems file. Exit 0: done, no problem; 10: done, with
+    row problems; 2: the file was refused (unreadable, or --strict and a problem)."""
     _acting(ctx, Action.SCREEN)
+    from finmon.screening.problems import ProblemLog, problems_path
     from finmon.screening.screener import heap_frozen
     from finmon.store.screener import load_screener
 
@@ -243,11 +269,23 @@ def screen(
     _check_input(input, encoding)
     screener = load_screener()
     ready = time.perf_counter()
-    with heap_frozen():
-        summary = run_screening(input, output, screener, threshold=threshold, encoding=encoding)
+    where = problems_path(input, output, problems)
+    asked = output is not None or problems is not None
+    with ProblemLog(None if strict else where, always=asked) as log, heap_frozen():
+        summary = run_screening(
+            input,
+            output,
+            screener,
+            threshold=threshold,
+            encoding=encoding,
+            problems=log,
+            strict=strict,
+        )
     summary.seconds = time.perf_counter() - ready
     summary.setup_seconds = ready - started
-    _print_summary(summary, output)
+    _print_summary(summary, output, log)
+    if log.count:
+        raise typer.Exit(ROW_PROBLEMS_EXIT)
 
 
 @app.command("compare")
@@ -321,14 +359,8 @@ class Summary:
     """Time spent screening the rows."""
     setup_seconds: float = 0.0
     """Time spent getting the lists ready before the first row."""
-    warnings: int = 0
-    examples: list[str] = field(default_factory=list)
-
-    def warn(self, message: str) -> None:
-        """Count a value that was ignored; keep the first few to show."""
-        self.warnings += 1
-        if len(self.examples) < 3:
-            self.examples.append(message)
+    problems: int = 0
+    """Problems of the file's rows (values left out, rows skipped)."""
 
     @property
     def alert_rate(self) -> float:
@@ -344,14 +376,25 @@ def run_screening(
     threshold: float | None = None,
     encoding: str | None = None,
     on_hits: Callable[[Party, list[Hit]], None] | None = None,
+    problems: Report | None = None,
+    strict: bool = False,
 ) -> Summary:
-    """Screen a customer file and write (or print) one row per hit; returns the counts."""
+    """Screen a customer file and write (or print) one row per hit; returns the counts.
+
+    Each problem of a row goes to problems (and is counted); strict refuses the file at the
+    first, leaving no output."""
     from finmon.screening import DEFAULT_THRESHOLD
     from finmon.screening.inputs import read_parties
 
     floor = DEFAULT_THRESHOLD if threshold is None else threshold
     summary, printed = Summary(), list[dict[str, Any]]()
-    parties = _counted(read_parties(input, encoding, warn=summary.warn), summary)
+
+    def count(problem: Problem) -> None:
+        summary.problems += 1
+        if problems is not None:
+            problems(problem)
+
+    parties = _counted(read_parties(input, encoding, count, strict=strict), summary)
     sink = _Sink(output) if output is not None else nullcontext(printed.extend)
     with sink as write, _ScreeningProgress(input) as advance:
         workers = load_settings().workers
@@ -392,6 +435,16 @@ def compare_pairs(pairs: Path, output: Path | None, encoding: str | None) -> Non
             result = compare_names(row[found["name1"]] or "", row[found["name2"]] or "", schema)
             match = "true" if result.score >= DEFAULT_THRESHOLD else "false"
             writer.writerow({**row, "score": f"{result.score:.4f}", "match": match})
+
+
+def print_problems(log: ProblemLog, shown: int = 5) -> None:
+    """The first problems on stderr, and where all of them were written."""
+    for problem in log.first[:shown]:
+        err.print(f"problem: {problem}", markup=False)
+    if log.count > shown:
+        err.print(f"... and {log.count - shown} more", markup=False)
+    if log.count and log.path is not None:
+        err.print(f"problems written to {log.path}", markup=False)
 
 
 def main() -> None:
@@ -560,19 +613,17 @@ def _print_hits(rows: list[dict[str, Any]]) -> None:
     out.print(table)
 
 
-def _print_summary(summary: Summary, output: Path | None) -> None:
+def _print_summary(summary: Summary, output: Path | None, log: ProblemLog) -> None:
     rate = f"{summary.alert_rate:.2%}"
     speed = summary.rows / summary.seconds if summary.seconds else 0.0
     err.print(
         f"screened {summary.rows} rows: {summary.hits} hits, {summary.alerted} rows alerted "
         f"(alert rate {rate}) in {summary.seconds:.1f} s ({speed:,.0f} rows/s; "
-        f"lists ready in {summary.setup_seconds:.1f} s)",
+        f"lists ready in {summary.setup_seconds:.1f} s); {summary.problems} problems "
+        f"({log.skipped} rows skipped)",
         markup=False,
     )
-    if summary.warnings:
-        err.print(f"warning: {summary.warnings} values were ignored, e.g.:", markup=False)
-        for example in summary.examples:
-            err.print(f"  {example}", markup=False)
+    print_problems(log)
     if output is not None:
         err.print(f"hits written to {output}", markup=False)
 

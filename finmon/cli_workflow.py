@@ -14,8 +14,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from finmon.cli import _acting, app, err, lists_app, out
-from finmon.errors import InputError
+from finmon.cli import StrictOption, _acting, app, err, lists_app, out, print_problems
+from finmon.errors import ROW_PROBLEMS_EXIT, InputError
 from finmon.exports import SafeDictWriter
 from finmon.settings import load_settings
 from finmon.workflow import Verdict
@@ -52,28 +52,48 @@ def customers_import(
     encoding: Annotated[
         str | None, typer.Option(help="Text encoding of a CSV/JSONL file, e.g. cp1251.")
     ] = None,
+    problems: Annotated[
+        Path | None,
+        typer.Option(
+            "--problems",
+            help="Write the rows' problems (row, column, value, problem, action) to this .csv "
+            "(default: <file stem>.problems.csv beside the file, when there are any).",
+        ),
+    ] = None,
+    strict: StrictOption = False,
 ) -> None:
-    """Upsert customers by id (history kept), then screen the new and changed ones at once."""
+    """Upsert customers by id (history kept), then screen the new and changed ones at once.
+
+    A row's unreadable values are left out and the row imported with the rest; a row with no
+    name or id is skipped; each is written to the problems file. Exit 0: done, no problem; 10:
+    done, with row problems; 2: the file was refused (unreadable, or --strict and a problem)."""
     actor = _acting(ctx, Action.IMPORT_CUSTOMERS)
+    from finmon.screening.problems import ProblemLog, problems_path
     from finmon.store.customers import import_customers
 
-    with _Progress("importing", _count_lines(file)) as advance:
+    where = None if strict else problems_path(file, None, problems)
+    with (
+        ProblemLog(where, always=problems is not None, keep_on_error=True) as log,
+        _Progress("importing", _count_lines(file)) as advance,
+    ):
         result = import_customers(
             file,
             actor=actor,
             encoding=encoding,
             workers=load_settings().workers,
             progress=advance,
+            problems=log,
+            strict=strict,
         )
     out.print(
         f"Imported {file}: {result.inserted} new, {result.updated} changed, "
-        f"{result.unchanged} unchanged, {len(result.invalid)} rejected; "
-        f"screened {result.screened}, {result.alerts} alerts raised."
+        f"{result.unchanged} unchanged, {result.skipped} rejected; "
+        f"screened {result.screened}, {result.alerts} alerts raised; "
+        f"{result.problems} problems."
     )
-    for message in result.warnings[:20]:
-        err.print(f"warning: {message}", markup=False)
-    for message in result.invalid:
-        err.print(f"rejected: {message}", markup=False)
+    print_problems(log)
+    if log.count:
+        raise typer.Exit(ROW_PROBLEMS_EXIT)
 
 
 @customers_app.command("reindex")

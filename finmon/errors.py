@@ -69,3 +69,9 @@ class Forbidden(FinmonError):
 
     exit_code = 9
     http_status = 403
+
+
+ROW_PROBLEMS_EXIT = 10
+"""Exit status of `finmon screen` and `finmon customers import` that did their work but met
+problems in rows (values left out, rows skipped): distinct from success (0) and from every
+FinmonError's status (1-9), so a script can tell a file to look at from a refused one."""

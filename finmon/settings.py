@@ -102,6 +102,10 @@ class Settings:
     max_name_words: int = 100
     """Words (parts between spaces) a party's name may have where parties enter; the most on
     real lists is 37."""
+    fairness_file: Path | None = None
+    """Benchmark alert rates by name script (a JSON list of {population, script, people, alerted,
+    rate}, as bench/fairness.py --json writes it), shown beside the installation's own figures on
+    the supervisors' fairness page."""
 
 
 def load_settings() -> Settings:
@@ -135,4 +139,7 @@ def load_settings() -> Settings:
         files=_file_limits(env),
         max_name_length=int(env.get("FINMON_MAX_NAME_LENGTH") or 1000),
         max_name_words=int(env.get("FINMON_MAX_NAME_WORDS") or 100),
+        fairness_file=Path(env["FINMON_FAIRNESS_FILE"])
+        if env.get("FINMON_FAIRNESS_FILE")
+        else None,
     )

@@ -16,7 +16,8 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from finmon.cli import HIT_COLUMNS, app
-from finmon.lists import parse_files
+from finmon.errors import ROW_PROBLEMS_EXIT
+from finmon.lists import FIXTURE_DIR, parse_files
 from finmon.screening import DEFAULT_THRESHOLD
 from tests.conftest import CI, ROOT, direct_sql, drop_audit_guards, shared_file
 
@@ -281,3 +282,85 @@ def test_console_script_end_to_end(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "hits written to" in done.stderr and hits.exists()
     assert run("audit", "verify").returncode == 0
+
+
+LENIENT = (
+    "id,name,birth_date,iin,nationality\n"
+    "k1,Arman Bekov,1969-7-16,690716300123,KZ\n"
+    "k2,Dana Omarova,1974-01-32,,KZ\n"
+    "k3,Aigul Sarsenova,16.06.1969,871008300124,KZ\n"
+    "k4,,1980-01-01,,KZ\n"
+    'k5,Yerlan Nurlanov,1980,,"=HYPERLINK(""http://x"")"\n'
+)
+"""An odd date, an impossible date, a bad IIN, a row with no name, a formula for a country."""
+
+
+def _load_fixture_list() -> None:
+    code, _, stderr = _run("lists", "load", FIXTURE_DIR / "un_list_fixture.xml")
+    assert code == 0, stderr
+
+
+def _problems(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_screen_screens_every_row_it_can_and_writes_each_problem(tmp_path: Path) -> None:
+    _load_fixture_list()
+    customers = tmp_path / "customers.csv"
+    customers.write_text(LENIENT, encoding="utf-8")
+    output = tmp_path / "out" / "hits.csv"
+    code, _, stderr = _run("screen", customers, "--output", output)
+    assert code == ROW_PROBLEMS_EXIT, stderr
+    assert "screened 4 rows" in stderr and "4 problems (1 rows skipped)" in stderr
+    rows = _problems(tmp_path / "out" / "hits.problems.csv")
+    assert [(r["row"], r["column"], r["value"], r["action"]) for r in rows] == [
+        ("line 3", "birth_date", "1974-01-32", "birth date left out"),
+        ("line 4", "iin", "871008300124", "IIN/BIN left out"),
+        ("line 5", "name", "", "row skipped"),
+        ("line 6", "nationality", '\'=HYPERLINK("http://x")', "country left out"),
+    ]
+    assert output.exists()
+    assert "problem: " in stderr and "problems written to" in stderr
+
+
+def test_screen_strict_refuses_the_file_with_its_first_problem(tmp_path: Path) -> None:
+    _load_fixture_list()
+    customers = tmp_path / "customers.csv"
+    customers.write_text(LENIENT, encoding="utf-8")
+    output = tmp_path / "hits.csv"
+    code, _, stderr = _run("screen", customers, "--output", output, "--strict")
+    assert code == 2
+    assert f"{customers}: line 3, column birth_date: '1974-01-32'" in stderr
+    assert not output.exists() and not (tmp_path / "hits.problems.csv").exists()
+
+
+def test_screen_to_stdout_writes_problems_beside_the_input_or_where_asked(tmp_path: Path) -> None:
+    _load_fixture_list()
+    customers = tmp_path / "customers.csv"
+    customers.write_text(LENIENT, encoding="utf-8")
+    code, _, _ = _run("screen", customers)
+    assert code == ROW_PROBLEMS_EXIT
+    assert len(_problems(tmp_path / "customers.problems.csv")) == 4
+    asked = tmp_path / "elsewhere" / "p.csv"
+    code, _, _ = _run("screen", customers, "--problems", asked)
+    assert code == ROW_PROBLEMS_EXIT and len(_problems(asked)) == 4
+    clean = tmp_path / "clean.csv"
+    clean.write_text("id,name,birth_date\n1,Arman Bekov,1969-7-16\n", encoding="utf-8")
+    code, _, stderr = _run("screen", clean)
+    assert code == 0 and "0 problems" in stderr
+    assert not (tmp_path / "clean.problems.csv").exists()
+    code, _, _ = _run("screen", clean, "--output", tmp_path / "clean-hits.csv")
+    assert code == 0 and _problems(tmp_path / "clean-hits.problems.csv") == []
+
+
+def test_screen_and_import_find_the_same_problems(tmp_path: Path) -> None:
+    _load_fixture_list()
+    customers = tmp_path / "customers.csv"
+    customers.write_text(LENIENT, encoding="utf-8")
+    screened, imported = tmp_path / "screened.csv", tmp_path / "imported.csv"
+    assert _run("screen", customers, "--problems", screened)[0] == ROW_PROBLEMS_EXIT
+    assert _run("customers", "import", customers, "--problems", imported)[0] == ROW_PROBLEMS_EXIT
+    assert _problems(screened) == _problems(imported)
+    code, _, stderr = _run("customers", "import", customers, "--strict")
+    assert code == 2 and "line 3, column birth_date: '1974-01-32'" in stderr

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from finmon.cli import app, err, out
+from finmon.errors import ROW_PROBLEMS_EXIT
 from finmon.lists import FIXTURE_DIR
 from finmon.store.freezes import NOTIFICATION_FIELDS
 from finmon.workflow.access import Role
@@ -300,13 +301,17 @@ def test_customers_import_reports_rejected_rows_and_show_gives_history(tmp_path:
         encoding="utf-8",
     )
     code, stdout, stderr = _run("--actor", "officer.a", "customers", "import", path)
-    assert code == 0 and "1 new, 0 changed, 0 unchanged, 1 rejected" in stdout
-    assert f"rejected: {path}: line 3, column iin" in stderr
+    assert code == ROW_PROBLEMS_EXIT and "2 new, 0 changed, 0 unchanged, 0 rejected" in stdout
+    assert f"problem: {path}: line 3, column iin: '871008300124'" in stderr
+    assert "IIN/BIN left out" in stderr and "1 problems" in stdout
+    with (tmp_path / "customers.problems.csv").open(encoding="utf-8") as handle:
+        assert [row["row"] for row in csv.DictReader(handle)] == ["line 3"]
     shown = json.loads(_ok("customers", "show", "C1"))
     assert shown["accounts"] == ["KZ01"]
     assert [(v["version"], v["changed_by"]) for v in shown["history"]] == [(1, "officer.a")]
-    code, _, stderr = _run("customers", "show", "C2")
-    assert code == 5 and "no customer 'C2'" in stderr
+    assert json.loads(_ok("customers", "show", "C2"))["record"]["identifiers"] == []
+    code, _, stderr = _run("customers", "show", "C9")
+    assert code == 5 and "no customer 'C9'" in stderr
     code, _, stderr = _run("customers", "import", tmp_path / "missing.csv")
     assert code == 2 and "no such file" in stderr
 

@@ -24,7 +24,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Path, Query, Request, UploadFile
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import AfterValidator, BaseModel, Field
@@ -525,18 +525,27 @@ def create_app(db: Database | None = None) -> FastAPI:
         }
 
     @app.post("/customers/import", tags=["customers"], status_code=202)
-    def customers_import(file: UploadFile, who: Import) -> dict[str, Any]:
+    def customers_import(file: UploadFile, who: Import, strict: bool = False) -> dict[str, Any]:
         """Upload a customer file (.csv, .xlsx, .jsonl, .parquet) to import and screen in the
-        background, as `finmon customers import` does; ask /jobs/{job_id} how it went."""
+        background, as `finmon customers import` does; ask /jobs/{job_id} how it went. A row's
+        unreadable values are left out (a row with no name or id skipped) and reported as the
+        job's problems; strict=true fails the job at the first problem instead."""
         job_id = jobs_store.start_customer_import(
-            file.filename or "", file.file, actor=who.name, db=store
+            file.filename or "", file.file, actor=who.name, db=store, strict=strict
         )
         return {"job_id": job_id, "status": "queued"}
 
     @app.get("/jobs/{job_id}", tags=["customers"])
     def job(job_id: RowId, _who: Read) -> dict[str, Any]:
-        """A background import: queued, running, done (with its counts) or failed (why)."""
+        """A background import: queued, running, done (with its counts, its problems counted and
+        the first few listed) or failed (why)."""
         return jobs_store.get_job(job_id, store)
+
+    @app.get("/jobs/{job_id}/problems", tags=["customers"])
+    def job_problems(job_id: RowId, _who: Read) -> FileResponse:
+        """Every problem of an import's rows as CSV: row, column, value, problem, action."""
+        path = jobs_store.job_problems(job_id, store)
+        return FileResponse(path, media_type="text/csv", filename=path.name)
 
     @app.get("/customers/{customer_id}", tags=["customers"])
     def customer(customer_id: str, _who: Read) -> dict[str, Any]:

@@ -5,13 +5,16 @@ last_name), and optionally birth_date (or date_of_birth), nationality, iin, sche
 customer registry adds accounts. Rows are streamed where the format allows, so a file of millions
 of customers never sits in memory whole; every file is held to the bounds of filelimits (size,
 unpacked size, rows, columns, cell and record length) before its data is materialised.
+
+A file is refused whole (InputError) only when it cannot be read at all: its encoding, its CSV or
+JSON syntax, no name column, or those bounds. A row's unreadable values are its own problems
+(screening.rows): the row is screened on what can be read, or skipped when it has no name.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import datetime as dt
 import functools
 import itertools
 import json
@@ -21,12 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from finmon.countries import to_iso2
 from finmon.errors import InputError
 from finmon.hygiene import loads
-from finmon.lists.identifiers import is_valid_iin_bin
-from finmon.model import BirthDate, Gender, Identifier, Party, Schema
+from finmon.model import Party
 from finmon.names.limits import NameLimits
+from finmon.screening.dates import parse_birth_date
 from finmon.screening.filelimits import (
     TextBudget,
     check_cells,
@@ -39,10 +41,10 @@ from finmon.screening.filelimits import (
     refused,
     text_columns,
 )
+from finmon.screening.rows import ROW_SKIPPED, Problem, Report, Row, RowReader, cell_text, refuse
 from finmon.settings import FileLimits
 
-Row = dict[str, Any]
-"""One input row: normalised column name -> cell value."""
+__all__ = ["CustomerRow", "Problem", "parse_birth_date", "read_customers", "read_parties"]
 
 DEFAULT_ENCODING = "utf-8-sig"
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".ndjson", ".parquet")
@@ -60,15 +62,7 @@ _ALIASES = {
     "gender": ("gender", "sex"),
     "accounts": ("accounts", "account", "account_number", "iban"),
 }
-_PART_ROLES = ("first_name", "middle_name", "last_name")
 _DELIMITERS = (",", ";", "\t", "|")
-_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_YEAR_FIRST = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-"""1969-7-16, 1969/07/16: a year first is always followed by the month, however the parts are
-written (banking systems and spreadsheets drop leading zeros)."""
-_DAY_FIRST = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})")
-"""16/06/1969 or 16-06-1969: read only when the first part can only be a day (over 12), since
-06/07/1969 may be either order."""
 _PIECE = 1 << 20
 _SAVE_AS_UTF8 = "the file is not UTF-8 text: save it as UTF-8"
 _PARQUET_BATCH = 10_000
@@ -85,79 +79,99 @@ class Table:
 
 
 def read_parties(
-    path: Path, encoding: str | None = None, warn: Callable[[str], None] | None = None
+    path: Path,
+    encoding: str | None = None,
+    problems: Report | None = None,
+    *,
+    strict: bool = False,
 ) -> Iterator[Party]:
     """Stream the parties of a customer file, chosen by its extension.
 
-    A value that is only supporting evidence (an unknown country) is dropped and reported to warn;
-    anything that would change who is screened (no name, an unreadable date) is an InputError."""
-    table = read_table(path, encoding)
-    columns = _resolve_columns(table)
-    limits = NameLimits.from_settings()
-    for index, (place, row) in enumerate(table.rows, start=1):
-        if any(_text(value) for value in row.values()):
-            yield _party(table.path, place, index, row, columns, warn or _ignore, limits)
+    A value that cannot be read is left out of its row and a row with no name is skipped, each
+    reported to problems (rows.Problem); strict refuses the file (InputError) at its first."""
+    for record in read_records(path, encoding, problems, strict=strict):
+        yield record.party
 
 
 @dataclass(slots=True)
 class CustomerRow:
-    """One row of a customer registry file: a valid customer, or the reason it is not one."""
+    """One row of a customer file that can be screened: its party and accounts."""
 
     place: str
-    party: Party | None
+    party: Party
     accounts: list[str]
-    error: str | None = None
 
 
 def read_customers(
-    path: Path, encoding: str | None = None, warn: Callable[[str], None] | None = None
+    path: Path,
+    encoding: str | None = None,
+    problems: Report | None = None,
+    *,
+    strict: bool = False,
 ) -> Iterator[CustomerRow]:
-    """Stream a customer registry, checking each row strictly (id, dates, IIN/BIN check digits).
+    """Stream a customer registry: the rows of read_records, each with an id.
 
-    A bad row comes back with its error and the rest go on; a file that cannot be read at all
-    (no id or name column, broken encoding, malformed CSV) is an InputError."""
+    A row with no id is skipped and reported, as a row with no name is; a file without an id
+    column cannot tell a new customer from a changed one and is an InputError."""
+    return read_records(path, encoding, problems, strict=strict, registry=True)
+
+
+def read_records(
+    path: Path,
+    encoding: str | None = None,
+    problems: Report | None = None,
+    *,
+    strict: bool = False,
+    registry: bool = False,
+) -> Iterator[CustomerRow]:
+    """The rows of a customer file that can be screened, read by one RowReader whatever the
+    caller; a file that cannot be read at all (encoding, no name column, limits) is an
+    InputError at once, before any row."""
     table = read_table(path, encoding)
     columns = _resolve_columns(table)
-    if "id" not in columns:
+    if registry and "id" not in columns:
         raise InputError(
             f"{table.path}: no id column: a customer registry needs one (id, customer_id or "
             "client_id) to tell a new customer from a changed one"
         )
-    limits = NameLimits.from_settings()
+    report = refuse if strict else (problems or _ignore)
+    reader = RowReader(str(table.path), columns, report, NameLimits.from_settings())
+    return _records(table, reader, registry)
+
+
+def _records(table: Table, reader: RowReader, registry: bool) -> Iterator[CustomerRow]:
+    accounts = reader.columns.get("accounts", "")
+    seen: dict[str, str] = {}
     for index, (place, row) in enumerate(table.rows, start=1):
-        if not any(_text(value) for value in row.values()):
+        if not any(cell_text(value) for value in row.values()):
             continue
-        try:
-            party = _customer(table.path, place, index, row, columns, warn or _ignore, limits)
-        except InputError as exc:
-            yield CustomerRow(place, None, [], str(exc))
+        if registry and not _first_id(reader, place, row, seen):
             continue
-        yield CustomerRow(place, party, _accounts(row.get(columns.get("accounts", ""))))
+        party = reader.party(place, index, row)
+        if party is not None:
+            seen[party.id] = place
+            yield CustomerRow(place, party, _accounts(row.get(accounts)))
 
 
-def _customer(
-    path: Path,
-    place: str,
-    index: int,
-    row: Row,
-    columns: dict[str, str],
-    warn: Callable[[str], None],
-    limits: NameLimits,
-) -> Party:
-    if not _text(row.get(columns["id"])):
-        raise InputError(f"{path}: {place}, column {columns['id']}: the id is empty")
-    party = _party(path, place, index, row, columns, warn, limits)
-    for identifier in party.identifiers:
-        if not is_valid_iin_bin(identifier.number):
-            raise InputError(
-                f"{path}: {place}, column {columns['iin']}: {identifier.number!r} is not a valid "
-                "IIN/BIN (12 digits ending in the right check digit)"
-            )
-    return party
+def _first_id(reader: RowReader, place: str, row: Row, seen: dict[str, str]) -> bool:
+    """A registry row needs an id not given before in the file; else it is skipped."""
+    given = cell_text(row.get(reader.columns["id"]))
+    if not given:
+        reader.problem(place, "id", "", "the id is empty", ROW_SKIPPED)
+        return False
+    if given in seen:
+        what = f"is already given at {seen[given]} of this file"
+        reader.problem(place, "id", given, what, ROW_SKIPPED)
+        return False
+    return True
+
+
+def _ignore(_problem: Problem) -> None:
+    """Drop a problem nobody asked for."""
 
 
 def _accounts(value: Any) -> list[str]:
-    parts = re.split(r"[;,\s]+", _text(value)) if not isinstance(value, list) else value
+    parts = re.split(r"[;,\s]+", cell_text(value)) if not isinstance(value, list) else value
     return list(dict.fromkeys(str(part).strip() for part in parts if str(part).strip()))
 
 
@@ -479,116 +493,3 @@ def _resolve_columns(table: Table) -> dict[str, str]:
             f"found columns: {found}"
         )
     return {role: column for role, column in roles.items() if column}
-
-
-def _party(
-    path: Path,
-    place: str,
-    index: int,
-    row: Row,
-    columns: dict[str, str],
-    warn: Callable[[str], None],
-    limits: NameLimits,
-) -> Party:
-    def cell(role: str) -> Any:
-        return row.get(columns.get(role, ""))
-
-    def where(role: str) -> str:
-        return f"{path}: {place}, column {columns.get(role)}"
-
-    names = _names(row, columns)
-    if not names:
-        raise InputError(f"{path}: {place}: the name is empty")
-    for name in names:
-        limits.check(name, f"{path}: {place}")
-    return Party(
-        id=_text(cell("id")) or str(index),
-        names=names,
-        schema=Schema.parse(_text(cell("schema"))),
-        birth_dates=_birth_dates(where("birth_date"), cell("birth_date")),
-        nationalities=_nationalities(where("nationality"), cell("nationality"), warn),
-        identifiers=_iin(cell("iin")),
-        gender=Gender.parse(_text(cell("gender"))),
-    )
-
-
-def _names(row: Row, columns: dict[str, str]) -> list[str]:
-    names = []
-    if "name" in columns:
-        names.append(_text(row.get(columns["name"])))
-    parts = [_text(row.get(columns[role])) for role in _PART_ROLES if role in columns]
-    names.append(" ".join(part for part in parts if part))
-    return list(dict.fromkeys(name for name in names if name))
-
-
-def _birth_dates(where: str, value: Any) -> list[BirthDate]:
-    if value is None or _text(value) == "":
-        return []
-    parsed = parse_birth_date(value)
-    if parsed is None:
-        raise InputError(
-            f"{where}: {_text(value)!r} is not a date (write YYYY-MM-DD, DD.MM.YYYY or a year YYYY)"
-        )
-    return [parsed]
-
-
-def parse_birth_date(value: Any) -> BirthDate | None:
-    """A cell as a BirthDate: a date, YYYY-MM-DD (also 1969-7-16, 1969/07/16), DD.MM.YYYY,
-    DD/MM/YYYY when the day is over 12, or a bare year; None if unreadable or impossible."""
-    if isinstance(value, dt.datetime):
-        return BirthDate.exact(value.date())
-    if isinstance(value, dt.date):
-        return BirthDate.exact(value)
-    text = _text(value)
-    try:
-        if re.fullmatch(r"\d{4}", text):
-            return BirthDate.year(int(text)) if 1800 <= int(text) <= 2200 else None
-        dotted = _DOTTED.fullmatch(text)
-        if dotted:
-            day, month, year = (int(part) for part in dotted.groups())
-            return BirthDate.exact(dt.date(year, month, day))
-        year_first = _YEAR_FIRST.fullmatch(text) or _YEAR_FIRST.fullmatch(text[:10])
-        if year_first:
-            year, month, day = (int(part) for part in year_first.groups())
-            return BirthDate.exact(dt.date(year, month, day))
-        day_first = _DAY_FIRST.fullmatch(text)
-        if day_first and int(day_first.group(1)) > 12:
-            day, month, year = (int(part) for part in day_first.groups())
-            return BirthDate.exact(dt.date(year, month, day))
-        return BirthDate.exact(dt.date.fromisoformat(text[:10]))
-    except ValueError:
-        return None
-
-
-def _nationalities(where: str, value: Any, warn: Callable[[str], None]) -> list[str]:
-    codes = []
-    for part in (piece.strip() for piece in _text(value).split(";")):
-        if not part:
-            continue
-        # In a nationality column a short word is a code, whatever its case ("kz", "kaz").
-        code = to_iso2(part.upper() if len(part) <= 3 else part)
-        if code is None:
-            warn(f"{where}: {part!r} is not a country finmon knows; ignored")
-        else:
-            codes.append(code)
-    return list(dict.fromkeys(codes))
-
-
-def _ignore(_message: str) -> None:
-    """Drop a warning nobody asked for."""
-
-
-def _iin(value: Any) -> list[Identifier]:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        # Spreadsheets store an IIN as a number and drop its leading zero (births in the 2000s).
-        return [Identifier("iin", str(int(value)).zfill(12), "KZ")]
-    number = re.sub(r"\s", "", _text(value))
-    return [Identifier("iin", number, "KZ")] if number else []
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()

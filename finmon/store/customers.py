@@ -28,7 +28,9 @@ from finmon.errors import InputError, NotFound
 from finmon.lists.reading import digest_of
 from finmon.model import Party, matching_fingerprint
 from finmon.screening import Hit, Screener
-from finmon.screening.inputs import CustomerRow, read_customers
+from finmon.screening.inputs import read_customers
+from finmon.screening.problems import SHOWN
+from finmon.screening.rows import Problem, Report
 from finmon.screening.screener import heap_frozen
 from finmon.settings import load_settings
 from finmon.store.alerts import raise_alerts
@@ -50,9 +52,19 @@ class ImportResult:
     unchanged: int = 0
     screened: int = 0
     alerts: int = 0
-    invalid: list[str] = field(default_factory=list)
-    """One message per rejected row, naming the file, row and field."""
-    warnings: list[str] = field(default_factory=list)
+    problems: int = 0
+    """Problems of the file's rows: values left out, rows skipped."""
+    skipped: int = 0
+    """Rows left out whole: no name, no id, or an id given twice."""
+    first_problems: list[Problem] = field(default_factory=list)
+    """The first few problems (problems.SHOWN), to show; the problems report got them all."""
+
+    def note(self, problem: Problem) -> None:
+        """Count a problem and keep it if it is among the first."""
+        self.problems += 1
+        self.skipped += problem.skipped
+        if len(self.first_problems) < SHOWN:
+            self.first_problems.append(problem)
 
 
 @dataclass(slots=True)
@@ -107,19 +119,33 @@ def import_customers(
     db: Database | None = None,
     workers: int = 1,
     progress: Callable[[int], None] | None = None,
+    problems: Report | None = None,
+    strict: bool = False,
 ) -> ImportResult:
-    """Upsert a customer file by id, keep history, index and screen new and changed customers."""
+    """Upsert a customer file by id, keep history, index and screen new and changed customers.
+
+    A row's unreadable values are left out and a row with no name or id (or an id given twice)
+    is skipped, each reported to problems and counted in the result; strict reads the whole
+    file first and refuses it (InputError) at its first problem, before anything is written."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     db = db or default_database()
     result = ImportResult(str(path), digest_of(path))
-    rows = read_customers(path, encoding, warn=result.warnings.append)
+    if strict:
+        for _row in read_customers(path, encoding, strict=True):
+            pass
+
+    def report(problem: Problem) -> None:
+        result.note(problem)
+        if problems is not None:
+            problems(problem)
+
+    rows = ((row.party, row.accounts) for row in read_customers(path, encoding, report))
     with db.write() as session:
         ensure_current(session, actor=actor, workers=workers)
     lists = _Lists(db)
-    seen: dict[str, str] = {}
     done = 0
-    for batch in _batches(_valid(rows, result, seen), load_settings().import_batch):
+    for batch in _batches(rows, load_settings().import_batch):
         _import_batch(db, lists, batch, actor, path, workers, result)
         done += len(batch)
         if progress is not None:
@@ -136,7 +162,8 @@ def import_customers(
                 "inserted": result.inserted,
                 "updated": result.updated,
                 "unchanged": result.unchanged,
-                "invalid": len(result.invalid),
+                "skipped": result.skipped,
+                "problems": result.problems,
                 "screened": result.screened,
                 "alerts": result.alerts,
             },
@@ -236,24 +263,6 @@ def customer_history(customer_id: str, db: Database | None = None) -> dict[str, 
                 for v in versions
             ],
         }
-
-
-def _valid(
-    rows: Iterator[CustomerRow], result: ImportResult, seen: dict[str, str]
-) -> Iterator[tuple[Party, list[str]]]:
-    for row in rows:
-        if row.party is None:
-            result.invalid.append(row.error or f"{row.place}: invalid")
-            continue
-        earlier = seen.get(row.party.id)
-        if earlier is not None:
-            result.invalid.append(
-                f"{result.file}: {row.place}, column id: customer {row.party.id!r} is already "
-                f"given at {earlier} of this file"
-            )
-            continue
-        seen[row.party.id] = row.place
-        yield row.party, row.accounts
 
 
 def _existing(session: Session, batch: list[tuple[Party, list[str]]]) -> dict[str, tuple[Any, ...]]:

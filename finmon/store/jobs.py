@@ -22,8 +22,10 @@ from typing import Any, BinaryIO
 from sqlalchemy import select
 
 from finmon.errors import FinmonError, InputError, NotFound
+from finmon.screening.problems import ProblemLog, problems_path
+from finmon.screening.rows import Problem
 from finmon.settings import load_settings
-from finmon.store.customers import import_customers
+from finmon.store.customers import ImportResult, import_customers
 from finmon.store.engine import Database, default_database
 from finmon.store.models import Job, utc_now
 
@@ -37,9 +39,12 @@ _INTERRUPTED = (
 
 
 def start_customer_import(
-    name: str, content: BinaryIO, *, actor: str, db: Database | None = None
+    name: str, content: BinaryIO, *, actor: str, db: Database | None = None, strict: bool = False
 ) -> int:
-    """Keep an uploaded customer file and import it in the background; returns the job id."""
+    """Keep an uploaded customer file and import it in the background; returns the job id.
+
+    The rows' problems are counted in the job's result (the first few with it) and written to
+    a problems file beside the upload (`job_problems`); strict refuses the file at its first."""
     db = db or default_database()
     file_name = safe_file_name(name)
     if not file_name.lower().endswith(_SUFFIXES):
@@ -59,7 +64,10 @@ def start_customer_import(
     try:
         path = _save(content, load_settings().home / "uploads" / str(job_id), file_name)
         worker = threading.Thread(
-            target=_run, args=(db, job_id, path, actor), name=f"job-{job_id}", daemon=True
+            target=_run,
+            args=(db, job_id, path, actor, strict),
+            name=f"job-{job_id}",
+            daemon=True,
         )
         worker.start()
     except BaseException as exc:  # the job must end with a status whatever happened
@@ -138,34 +146,58 @@ def _save(content: BinaryIO, folder: Path, file_name: str) -> Path:
     return path
 
 
-def _run(db: Database, job_id: int, path: Path, actor: str) -> None:
+def _run(db: Database, job_id: int, path: Path, actor: str, strict: bool) -> None:
     try:
         with db.write() as session:
             job = session.get(Job, job_id)
             assert job is not None
             job.status, job.runner = "running", _runner()
-        result = import_customers(path, actor=actor, db=db)
+        where = None if strict else problems_path(path, None)
+        with ProblemLog(where, keep_on_error=True) as log:
+            result = import_customers(path, actor=actor, db=db, problems=log, strict=strict)
     except FinmonError as exc:
         _finish(db, job_id, "failed", error=str(exc).replace(str(path.parent) + os.sep, ""))
         return
     except BaseException as exc:  # the job must end with a status whatever happened
         _finish(db, job_id, "failed", error=_reason(exc))
         raise
-    _finish(
-        db,
-        job_id,
-        "done",
-        result={
-            "inserted": result.inserted,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-            "rejected": len(result.invalid),
-            "screened": result.screened,
-            "alerts": result.alerts,
-            "rejected_rows": [m.replace(str(path.parent) + os.sep, "") for m in result.invalid],
-            "sha256": result.sha256,
-        },
-    )
+    _finish(db, job_id, "done", result=_result(result, log))
+
+
+def _result(result: ImportResult, log: ProblemLog) -> dict[str, Any]:
+    first = [problem.to_dict() for problem in log.first]
+    return {
+        "inserted": result.inserted,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "rejected": result.skipped,
+        "screened": result.screened,
+        "alerts": result.alerts,
+        "rejected_rows": [_place(p) for p in log.first if p.skipped],
+        "problems": result.problems,
+        "first_problems": first,
+        "sha256": result.sha256,
+    }
+
+
+def _place(problem: Problem) -> str:
+    """A problem's message without the server's paths."""
+    return str(problem).replace(str(Path(problem.file).parent) + os.sep, "")
+
+
+def job_problems(job_id: int, db: Database | None = None) -> Path:
+    """The problems file of an import job (row, column, value, problem, action); NotFound when
+    the job had none."""
+    db = db or default_database()
+    with db.read() as session:
+        job = session.get(Job, job_id)
+        file_name = job.file_name if job is not None else None
+    if file_name is None:
+        raise NotFound(f"no job {job_id}")
+    path = problems_path(load_settings().home / "uploads" / str(job_id) / file_name, None)
+    if not path.is_file():
+        raise NotFound(f"job {job_id} has no problems file: its file had no problem")
+    return path
 
 
 def _reason(exc: BaseException) -> str:

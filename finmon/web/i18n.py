@@ -182,6 +182,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     "unchanged": ("Unchanged", "Без изменений"),
     "screened": ("Screened", "Проверено"),
     "invalid": ("Rows refused", "Отклонённых строк"),
+    "problems": ("Problems in rows", "Проблем в строках"),
+    "problems_note": (
+        "Values that could not be read were left out and their rows screened on the rest; rows "
+        "with no name or id were skipped.",
+        "Нечитаемые значения опущены, строки проверены по остальным данным; строки без имени или "
+        "идентификатора пропущены.",
+    ),
+    "row": ("Row", "Строка"),
+    "column": ("Column", "Столбец"),
+    "value": ("Value as written", "Значение в файле"),
+    "problem": ("Problem", "Проблема"),
+    "done_instead": ("What was done", "Что сделано"),
+    "download_problems": ("Download every problem (CSV)", "Скачать все проблемы (CSV)"),
+    "strict": (
+        "Refuse the whole file at its first problem",
+        "Отклонить весь файл при первой проблеме",
+    ),
     "error": ("Error", "Ошибка"),
     "refreshing": (
         "This page refreshes until the import ends.",
@@ -228,6 +245,43 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status_under_review": ("under review", "на рассмотрении"),
     "status_proposed": ("proposed, awaiting approval", "предложено, ожидает согласования"),
     "status_reported": ("reported", "сообщено"),
+    "fairness": ("Fairness", "Беспристрастность"),
+    "fairness_title": (
+        "Alert rates by the script of customers' names",
+        "Доля оповещений по письменности имён клиентов",
+    ),
+    "fairness_note": (
+        "A measurement of the screening on this installation's own customers, grouped by the "
+        "script their name is written in. The script is never used to match anyone.",
+        "Замер проверки на собственных клиентах, сгруппированных по письменности, которой "
+        "записано имя. Письменность никогда не используется для сопоставления.",
+    ),
+    "script": ("Script", "Письменность"),
+    "customers": ("Customers", "Клиентов"),
+    "alerted": ("With an alert", "С оповещением"),
+    "alert_rate": ("Alert rate", "Доля оповещений"),
+    "false_positives": ("With a false positive", "С ложным срабатыванием"),
+    "fp_rate": ("False positive rate", "Доля ложных срабатываний"),
+    "chart": ("Alert rate, against the highest", "Доля оповещений относительно наибольшей"),
+    "highest": ("Highest alert rate", "Наибольшая доля оповещений"),
+    "lowest": ("Lowest alert rate", "Наименьшая доля оповещений"),
+    "ratio": ("Highest to lowest", "Наибольшая к наименьшей"),
+    "no_ratio": (
+        "none: a group has no alert, or only one group has customers",
+        "нет: в одной из групп нет оповещений или клиенты только в одной группе",
+    ),
+    "benchmark": ("Benchmark populations", "Эталонные совокупности"),
+    "no_benchmark": (
+        "No benchmark file is configured (FINMON_FAIRNESS_FILE).",
+        "Файл эталонных замеров не задан (FINMON_FAIRNESS_FILE).",
+    ),
+    "population": ("Population", "Совокупность"),
+    "people": ("People", "Людей"),
+    "script_arabic": ("Arabic/Persian", "Арабская/персидская"),
+    "script_east_asian": ("East Asian", "Восточноазиатская"),
+    "script_cyrillic": ("Cyrillic", "Кириллица"),
+    "script_latin": ("Latin", "Латиница"),
+    "script_other": ("Other", "Другая"),
     "status_closed": ("closed", "закрыто"),
     "status_superseded": ("superseded", "заменено"),
     "status_open": ("open", "открыто"),

@@ -16,15 +16,17 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from finmon.errors import FinmonError, Forbidden, InputError, Unauthenticated
+from finmon.settings import load_settings
 from finmon.store import Database, sessions
 from finmon.store import alerts as alerts_store
 from finmon.store import audit as audit_store
 from finmon.store import cases as cases_store
 from finmon.store import clearances as clearances_store
+from finmon.store import fairness as fairness_store
 from finmon.store import freezes as freezes_store
 from finmon.store import jobs as jobs_store
 from finmon.store import lists as lists_store
@@ -64,6 +66,7 @@ NAV: list[tuple[str, str, Action]] = [
     ("/ui/lists", "lists", Action.READ),
     ("/ui/audit", "audit", Action.AUDIT),
     ("/ui/upload", "upload", Action.IMPORT_CUSTOMERS),
+    ("/ui/fairness", "fairness", Action.REVIEW_FAIRNESS),
 ]
 
 _templates = Environment(
@@ -120,6 +123,7 @@ Ask = Annotated[WebUser, Depends(_may(Action.REQUEST))]
 Audit = Annotated[WebUser, Depends(_may(Action.AUDIT))]
 WorkCases = Annotated[WebUser, Depends(_may(Action.WORK_CASES))]
 ApproveCases = Annotated[WebUser, Depends(_may(Action.APPROVE_CASES))]
+ReviewFairness = Annotated[WebUser, Depends(_may(Action.REVIEW_FAIRNESS))]
 Csrf = Annotated[str, Form(max_length=200)]
 
 
@@ -621,10 +625,16 @@ def upload_page(request: Request, user: Import) -> HTMLResponse:
 
 
 @router.post("/upload")
-def upload(request: Request, user: Import, csrf: Csrf, file: UploadFile) -> Response:
+def upload(
+    request: Request,
+    user: Import,
+    csrf: Csrf,
+    file: UploadFile,
+    strict: Annotated[bool, Form()] = False,
+) -> Response:
     _check_csrf(user, csrf)
     job_id = jobs_store.start_customer_import(
-        file.filename or "", file.file, actor=user.name, db=_db(request)
+        file.filename or "", file.file, actor=user.name, db=_db(request), strict=strict
     )
     return _back(f"/ui/jobs/{job_id}")
 
@@ -633,6 +643,34 @@ def upload(request: Request, user: Import, csrf: Csrf, file: UploadFile) -> Resp
 def job(request: Request, job_id: RowId, user: Read) -> HTMLResponse:
     record = jobs_store.get_job(job_id, _db(request))
     return render(request, "job.html", user, job=record)
+
+
+@router.get("/jobs/{job_id}/problems")
+def job_problems(request: Request, job_id: RowId, user: Read) -> FileResponse:
+    """The import's problems file, to download."""
+    path = jobs_store.job_problems(job_id, _db(request))
+    return FileResponse(path, media_type="text/csv", filename=path.name, headers=HEADERS)
+
+
+@router.get("/fairness")
+def fairness(request: Request, user: ReviewFairness) -> HTMLResponse:
+    """Alert rates of the installation's customers by the script of their name, and the
+    benchmark's if one is configured."""
+    benchmark, benchmark_error = [], None
+    path = load_settings().fairness_file
+    if path is not None:
+        try:
+            benchmark = fairness_store.read_benchmark(path)
+        except InputError as exc:  # the page still shows the installation's own figures
+            benchmark_error = str(exc)
+    return render(
+        request,
+        "fairness.html",
+        user,
+        figures=fairness_store.fairness_figures(_db(request)),
+        benchmark=benchmark,
+        benchmark_error=benchmark_error,
+    )
 
 
 def _text(value: str) -> str:

@@ -46,6 +46,8 @@ class Action(StrEnum):
     APPROVE_USERS = "approve accounts, role changes and credentials as the second person"
     LOAD_LISTS = "load list versions"
     AUDIT = "read the audit trail"
+    REVIEW_FAIRNESS = "read the alert rates by the script of customers' names"
+    """The supervisors' fairness page: a measurement of the screening, never a matching input."""
 
 
 ALLOWED: dict[Action, frozenset[Role]] = {
@@ -62,6 +64,7 @@ ALLOWED: dict[Action, frozenset[Role]] = {
     Action.APPROVE_USERS: frozenset({Role.ADMIN, Role.SUPERVISOR}),
     Action.LOAD_LISTS: frozenset({Role.ANALYST, Role.SUPERVISOR, Role.ADMIN}),
     Action.AUDIT: frozenset({Role.AUDITOR, Role.SUPERVISOR, Role.ADMIN}),
+    Action.REVIEW_FAIRNESS: frozenset({Role.SUPERVISOR, Role.ADMIN}),
 }
 """The roles allowed each action; anything not listed here is refused."""
 

@@ -53,6 +53,7 @@ ROUTES: list[tuple[str, str, Action | None, dict[str, Any] | None]] = [
     ("GET", "/lists/{source}/diff", Action.READ, None),
     ("POST", "/customers/import", Action.IMPORT_CUSTOMERS, {"file": ("c.csv", b"id,name\n")}),
     ("GET", "/jobs/{job_id}", Action.READ, None),
+    ("GET", "/jobs/{job_id}/problems", Action.READ, None),
     ("GET", "/customers/{customer_id}", Action.READ, None),
     ("GET", "/alerts", Action.READ, None),
     ("GET", "/alerts/{alert_id}", Action.READ, None),
@@ -497,6 +498,29 @@ def test_a_customer_file_uploaded_is_imported_and_screened_in_the_background(
     assert failed["status"] == "failed"
     assert failed["error"].startswith("cp1251.csv: ")
     assert "uploads" not in failed["error"]
+    odd = "id,name,birth_date,iin\nA1,Arman Bekov,1969-7-16,871008300124\nA2,,1970,\n"
+    lenient = client.post(
+        "/customers/import", files={"file": ("odd.csv", odd.encode())}, headers=headers
+    )
+    done = _job_end(client, lenient.json()["job_id"], headers)
+    assert done["status"] == "done"
+    assert (done["result"]["inserted"], done["result"]["problems"]) == (1, 2)
+    assert [(p["row"], p["column"], p["value"]) for p in done["result"]["first_problems"]] == [
+        ("line 2", "iin", "871008300124"),
+        ("line 3", "name", ""),
+    ]
+    problems = client.get(f"/jobs/{done['job_id']}/problems", headers=headers)
+    assert problems.status_code == 200 and problems.text.count("\n") == 3
+    assert client.get(f"/jobs/{job['job_id']}/problems", headers=headers).status_code == 404
+    strict = client.post(
+        "/customers/import",
+        params={"strict": "true"},
+        files={"file": ("odd.csv", odd.encode())},
+        headers=headers,
+    )
+    refused_whole = _job_end(client, strict.json()["job_id"], headers)
+    assert refused_whole["status"] == "failed"
+    assert refused_whole["error"].startswith("odd.csv: line 2, column iin: '871008300124'")
     refused = client.post(
         "/customers/import", files={"file": ("setup.exe", b"MZ")}, headers=headers
     )

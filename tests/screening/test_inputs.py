@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from finmon.errors import InputError
 from finmon.model import BirthDate, Gender, Identifier, Schema
-from finmon.screening.inputs import parse_birth_date, read_parties
+from finmon.screening.inputs import Problem, parse_birth_date, read_customers, read_parties
 
 HEADER = "ID,Full_Name,Date_Of_Birth,Nationality,IIN,Schema,Gender\n"
 ROWS = (
@@ -18,6 +20,18 @@ ROWS = (
     "c2,Omarova Saule,1976,Kazakhstan,,individual,F\n"
     "c3,ТОО Береке Логистик,,KZ,,Company,\n"
 )
+
+
+ACCEPTANCE = (
+    "id,name,birth_date,iin\n"
+    "k1,Arman Bekov,1969-7-16,690716300123\n"
+    "k2,Dana Omarova,1974-01-32,\n"
+    "k3,Aigul Sarsenova,16.06.1969,871008300124\n"
+    "k4,,1980-01-01,\n"
+    "k5,Yerlan Nurlanov,05/06/1970,\n"
+)
+"""The acceptance case of lenient files: an odd date, an impossible date, a bad IIN, a row with
+no name and an ambiguous date."""
 
 
 def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -83,27 +97,85 @@ def test_missing_name_column_lists_the_columns_found(tmp_path: Path) -> None:
     assert "id, birth_date, city" in message
 
 
-def test_bad_date_names_file_row_and_column(tmp_path: Path) -> None:
+def test_bad_date_is_left_out_and_reported_by_file_row_and_column(tmp_path: Path) -> None:
     text = "id,name,birth_date\n1,Arman Bekov,1980-01-01\n2,Dana Omarova,31/02/1990\n"
+    problems: list[Problem] = []
+    parties = list(read_parties(_write(tmp_path / "dates.csv", text), problems=problems.append))
+    assert [p.birth_dates for p in parties] == [[BirthDate.exact(dt.date(1980, 1, 1))], []]
+    (problem,) = problems
+    assert (problem.row, problem.column, problem.value) == ("line 3", "birth_date", "31/02/1990")
+    assert problem.action == "birth date left out" and not problem.skipped
+    assert "dates.csv: line 3, column birth_date: '31/02/1990'" in str(problem)
+
+
+def test_strict_refuses_the_file_at_its_first_problem(tmp_path: Path) -> None:
+    text = "id,name,birth_date\n1,Arman Bekov,1980-01-01\n2,Dana Omarova,31/02/1990\n3,,\n"
     with pytest.raises(InputError) as caught:
-        list(read_parties(_write(tmp_path / "dates.csv", text)))
+        list(read_parties(_write(tmp_path / "dates.csv", text), strict=True))
     message = str(caught.value)
-    assert "dates.csv" in message and "line 3" in message and "column birth_date" in message
+    assert "dates.csv: line 3, column birth_date: '31/02/1990'" in message
+    assert "strict: the file is refused" in message and "left out" not in message
+    assert "line 4" not in message
 
 
-def test_unknown_country_is_dropped_with_a_warning(tmp_path: Path) -> None:
+def test_unknown_country_is_dropped_with_a_problem(tmp_path: Path) -> None:
     text = 'id,name,nationality\n1,Arman Bekov,Atlantis\n2,Dana Omarova,"kaz; Korea, South"\n'
-    warnings: list[str] = []
-    parties = list(read_parties(_write(tmp_path / "c.csv", text), warn=warnings.append))
+    problems: list[Problem] = []
+    parties = list(read_parties(_write(tmp_path / "c.csv", text), problems=problems.append))
     assert [p.nationalities for p in parties] == [[], ["KZ", "KR"]]
-    assert len(warnings) == 1
-    assert "c.csv: line 2, column nationality: 'Atlantis'" in warnings[0]
+    assert len(problems) == 1
+    assert "c.csv: line 2, column nationality: 'Atlantis'" in str(problems[0])
 
 
-def test_empty_name_in_a_row_is_an_input_error(tmp_path: Path) -> None:
-    text = "id,name\n1,Arman Bekov\n2,\n\n"
-    with pytest.raises(InputError, match="line 3: the name is empty"):
-        list(read_parties(_write(tmp_path / "c.csv", text)))
+def test_a_row_with_no_name_is_skipped_with_a_problem(tmp_path: Path) -> None:
+    text = "id,name\n1,Arman Bekov\n2,\n\n3,Dana Omarova\n"
+    problems: list[Problem] = []
+    parties = list(read_parties(_write(tmp_path / "c.csv", text), problems=problems.append))
+    assert [p.id for p in parties] == ["1", "3"]
+    (problem,) = problems
+    assert (problem.row, problem.column, problem.action) == ("line 3", "name", "row skipped")
+    assert problem.skipped and "the name is empty" in str(problem)
+
+
+def test_unknown_kind_gender_and_a_bad_iin_are_left_out(tmp_path: Path) -> None:
+    text = (
+        "id,name,iin,schema,gender\n"
+        "1,Arman Bekov,871008300124,robot,Q\n"
+        "2,Dana Omarova,871008300125,Person,F\n"
+        "3,Aigul Sarsenova,,unknown,other\n"
+    )
+    problems: list[Problem] = []
+    first, second, _third = read_parties(_write(tmp_path / "c.csv", text), problems=problems.append)
+    assert (first.identifiers, first.schema, first.gender) == ([], Schema.UNKNOWN, None)
+    assert second.identifiers == [Identifier("iin", "871008300125", "KZ")]
+    assert [(p.column, p.value) for p in problems] == [
+        ("schema", "robot"),
+        ("iin", "871008300124"),
+        ("gender", "Q"),
+    ]
+
+
+def test_screen_and_import_read_the_same_row_the_same_way(tmp_path: Path) -> None:
+    path = _write(tmp_path / "c.csv", ACCEPTANCE)
+    screened: list[Problem] = []
+    imported: list[Problem] = []
+    parties = list(read_parties(path, problems=screened.append))
+    rows = list(read_customers(path, problems=imported.append))
+    assert [p for p in parties] == [row.party for row in rows]
+    assert screened == imported
+
+
+def test_registry_rows_without_an_id_or_with_one_given_twice_are_skipped(tmp_path: Path) -> None:
+    text = "id,name\nA1,Arman Bekov\n,Dana Omarova\nA1,Someone Else\nA4,\nA4,Aigul Sarsen\n"
+    problems: list[Problem] = []
+    rows = list(read_customers(_write(tmp_path / "c.csv", text), problems=problems.append))
+    assert [(row.place, row.party.id) for row in rows] == [("line 2", "A1"), ("line 6", "A4")]
+    assert [(p.row, p.column, p.skipped) for p in problems] == [
+        ("line 3", "id", True),
+        ("line 4", "id", True),
+        ("line 5", "name", True),
+    ]
+    assert "'A1' is already given at line 2" in str(problems[1])
 
 
 def test_dotted_dates_and_excel_years() -> None:
@@ -129,8 +201,20 @@ def test_dates_as_people_write_them(written: str, day: dt.date) -> None:
     assert parse_birth_date(written) == BirthDate.exact(day)
 
 
+def test_months_and_serial_day_numbers() -> None:
+    july = BirthDate(dt.date(1969, 7, 1), dt.date(1969, 7, 31))
+    assert parse_birth_date("1969-07") == july
+    assert parse_birth_date("1969/7") == july
+    assert parse_birth_date("07.1969") == july
+    assert parse_birth_date(25400) == BirthDate.exact(dt.date(1969, 7, 16))
+    assert parse_birth_date(25400.0) == BirthDate.exact(dt.date(1969, 7, 16))
+    assert parse_birth_date(25400.5) is None
+    assert parse_birth_date(True) is None
+
+
 @pytest.mark.parametrize(
-    "written", ["06/07/1969", "1974-01-32", "31/02/1990", "1969-13-01", "7/16"]
+    "written",
+    ["06/07/1969", "05/06/1970", "1974-01-32", "31/02/1990", "1969-13-01", "1969-13", "7/16"],
 )
 def test_ambiguous_or_impossible_dates_are_not_guessed(written: str) -> None:
     assert parse_birth_date(written) is None
@@ -159,12 +243,25 @@ def test_xlsx_with_dates_and_numeric_iin(tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.active
     sheet.append(["Customer_ID", "Name", "Birth Date", "IIN"])
-    sheet.append(["x1", "Әсел Нұрланқызы", dt.datetime(2005, 3, 1), 50301650123])
+    sheet.append(["x1", "Әсел Нұрланқызы", dt.datetime(2005, 3, 1), 50301650121])
+    sheet.append(["x2", "Arman Bekov", 25400, None])  # a serial day number: 1969-07-16
+    sheet.append(["x3", "Dana Omarova", 1969, 50301650122])
+    sheet.append(["x4", "Aigul Sarsenova", "1974-01-32", None])
     book.save(tmp_path / "book.xlsx")
-    (party,) = read_parties(tmp_path / "book.xlsx")
-    assert party.id == "x1"
-    assert party.birth_dates == [BirthDate.exact(dt.date(2005, 3, 1))]
-    assert party.identifiers == [Identifier("iin", "050301650123", "KZ")]
+    problems: list[Problem] = []
+    parties = list(read_parties(tmp_path / "book.xlsx", problems=problems.append))
+    assert [p.id for p in parties] == ["x1", "x2", "x3", "x4"]
+    assert [p.birth_dates for p in parties] == [
+        [BirthDate.exact(dt.date(2005, 3, 1))],
+        [BirthDate.exact(dt.date(1969, 7, 16))],
+        [BirthDate.year(1969)],
+        [],
+    ]
+    assert parties[0].identifiers == [Identifier("iin", "050301650121", "KZ")]
+    assert [(p.row, p.column, p.value) for p in problems] == [
+        ("row 4", "iin", "50301650122"),
+        ("row 5", "birth_date", "1974-01-32"),
+    ]
 
 
 def test_parquet(tmp_path: Path) -> None:
@@ -193,3 +290,31 @@ def test_rows_are_streamed(tmp_path: Path) -> None:
     assert next(parties).id == "0"
     with pytest.raises(InputError, match="line 1002"):
         list(parties)
+
+
+@given(st.dates(min_value=dt.date(1906, 1, 9), max_value=dt.date(2100, 12, 31)))
+def test_every_written_form_of_a_day_reads_as_that_day(day: dt.date) -> None:
+    exact = BirthDate.exact(day)
+    forms = [
+        f"{day.year}-{day.month}-{day.day}",
+        f"{day.day}.{day.month}.{day.year}",
+        f"{day.day:02d}.{day.month:02d}.{day.year}",
+        (day - dt.date(1899, 12, 30)).days,
+        dt.datetime(day.year, day.month, day.day),
+    ]
+    assert all(parse_birth_date(form) == exact for form in forms)
+    day_first = parse_birth_date(f"{day.day:02d}/{day.month:02d}/{day.year}")
+    assert day_first == (exact if day.day > 12 else None)
+
+
+@given(st.text(max_size=30))
+def test_no_text_makes_the_date_reader_fail(text: str) -> None:
+    parse_birth_date(text)
+
+
+def test_a_name_of_parts_that_are_all_empty_names_its_columns(tmp_path: Path) -> None:
+    text = "id,first_name,surname\n1,Arman,Bekov\n2,,\n"
+    problems: list[Problem] = []
+    parties = list(read_parties(_write(tmp_path / "c.csv", text), problems=problems.append))
+    assert [p.names for p in parties] == [["Arman Bekov"]]
+    assert [(p.row, p.column) for p in problems] == [("line 3", "first_name/surname")]

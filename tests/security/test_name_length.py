@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 from finmon.api import create_app
 from finmon.cli import app
+from finmon.errors import ROW_PROBLEMS_EXIT
 from finmon.lists import FIXTURE_DIR
 from finmon.workflow.access import Role
 from tests.accounts import make_user
@@ -116,7 +117,7 @@ _IMPORT = """
     print(json.dumps({
         "seconds": time.perf_counter() - start,
         "imported": result.inserted,
-        "rejected": len(result.invalid),
+        "rejected": result.skipped,
     }))
 """
 
@@ -151,7 +152,7 @@ def test_importing_a_customer_with_a_100000_character_name_stays_under_1_gib(
 def test_a_customer_row_with_a_name_over_the_limit_is_rejected_alone(tmp_path: Path) -> None:
     path = _customers(tmp_path / "customers.csv", "a" * 1001)
     result = runner.invoke(app, ["customers", "import", str(path)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == ROW_PROBLEMS_EXIT, result.output
     assert "1 new" in result.output and "1 rejected" in result.output
     assert "1,001 characters" in result.output and "FINMON_MAX_NAME_LENGTH" in result.output
 

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 
 from finmon.errors import InputError, NotFound
 from finmon.model import DesignationName, NameQuality
+from finmon.screening.rows import Problem
 from finmon.store import load_list, verify_audit
 from finmon.store.alerts import list_alerts
 from finmon.store.customers import customer_count, customer_history, import_customers
@@ -71,7 +72,7 @@ def _jsonl(path: Path, rows: list[dict[str, str]]) -> Path:
 def test_csv_import_keeps_every_script_and_the_accounts() -> None:
     result = import_customers(CUSTOMERS, actor="officer.a")
     assert (result.inserted, result.updated, result.unchanged) == (CUSTOMER_COUNT, 0, 0)
-    assert (result.invalid, result.screened, result.alerts) == ([], 0, 0)
+    assert (result.problems, result.screened, result.alerts) == (0, 0, 0)
     assert customer_count() == CUSTOMER_COUNT
     petrova = customer_history("K002")
     assert petrova["record"]["names"] == ["Петрова Елена Игоревна"]
@@ -93,7 +94,7 @@ def test_xlsx_and_jsonl_give_the_same_customers_as_csv(
 ) -> None:
     path = write(tmp_path / f"customers{suffix}", fixture_rows())
     first = import_customers(path, actor="officer.a")
-    assert (first.inserted, first.invalid) == (CUSTOMER_COUNT, [])
+    assert (first.inserted, first.problems) == (CUSTOMER_COUNT, 0)
     assert customer_history("K002")["accounts"] == ["KZ12601A871001234567", "KZ12601A871001234568"]
     same = import_customers(CUSTOMERS, actor="officer.a")
     assert (same.inserted, same.updated, same.unchanged) == (0, 0, CUSTOMER_COUNT)
@@ -123,7 +124,7 @@ def test_unknown_customer_is_not_found() -> None:
         customer_history("K999")
 
 
-def test_invalid_rows_are_named_and_skipped_while_valid_rows_go_in(tmp_path: Path) -> None:
+def test_rows_are_imported_on_what_can_be_read_and_each_problem_is_named(tmp_path: Path) -> None:
     path = tmp_path / "mixed.csv"
     path.write_text(
         "id,name,birth_date,iin,accounts\n"
@@ -135,33 +136,48 @@ def test_invalid_rows_are_named_and_skipped_while_valid_rows_go_in(tmp_path: Pat
         "A6,Мадина Омарова,12.05.1993,,KZ06\n",
         encoding="utf-8",
     )
-    result = import_customers(path, actor="officer.a")
-    assert (result.inserted, result.updated) == (2, 0)
-    assert sorted(customer_history(i)["id"] for i in ("A1", "A6")) == ["A1", "A6"]
-    assert customer_count() == 2
+    problems: list[Problem] = []
+    result = import_customers(path, actor="officer.a", problems=problems.append)
+    assert (result.inserted, result.updated, result.skipped, result.problems) == (4, 0, 2, 4)
+    assert customer_count() == 4
     assert customer_history("A1")["record"]["names"] == ["Ерлан Жақсылықов"]
-    assert len(result.invalid) == 4
+    assert customer_history("A2")["record"]["identifiers"] == []
+    assert customer_history("A2")["accounts"] == ["KZ02"]
+    assert customer_history("A3")["record"]["birth_dates"] == []
     expected = [
-        ("line 3", "column iin", "871008300124"),
-        ("line 4", "column birth_date", "1990-02-30"),
-        ("line 5", "column id", "empty"),
-        ("line 6", "column id", "line 2"),
+        ("line 3", "iin", "871008300124", "IIN/BIN left out"),
+        ("line 4", "birth_date", "1990-02-30", "birth date left out"),
+        ("line 5", "id", "", "row skipped"),
+        ("line 6", "id", "A1", "row skipped"),
     ]
-    for message, (line, column, detail) in zip(result.invalid, expected, strict=True):
-        assert str(path) in message
-        assert f"{line}, {column}" in message and detail in message
+    assert [(p.row, p.column, p.value, p.action) for p in problems] == expected
+    assert all(p.file == str(path) for p in problems)
+    assert result.first_problems == problems
 
 
-def test_invalid_rows_of_a_workbook_are_named_by_row(tmp_path: Path) -> None:
+def test_strict_import_refuses_the_file_at_its_first_problem_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "mixed.csv"
+    path.write_text(
+        "id,name,birth_date\nA1,Ерлан Жақсылықов,1987-10-08\nA1,Дана Абенова,1990-01-01\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"line 3, column id: 'A1' is already given at line 2"):
+        import_customers(path, actor="officer.a", strict=True)
+    assert customer_count() == 0
+
+
+def test_a_bad_iin_in_a_workbook_is_left_out_and_named_by_row(tmp_path: Path) -> None:
     rows = fixture_rows()
     rows[2] = {**rows[2], "iin": "900101400341"}
     path = _xlsx(tmp_path / "customers.xlsx", rows)
-    result = import_customers(path, actor="officer.a")
-    assert result.inserted == CUSTOMER_COUNT - 1
-    assert len(result.invalid) == 1
-    assert f"{path}: row 4, column iin" in result.invalid[0]
-    with pytest.raises(NotFound):
-        customer_history("K003")
+    problems: list[Problem] = []
+    result = import_customers(path, actor="officer.a", problems=problems.append)
+    assert (result.inserted, result.skipped) == (CUSTOMER_COUNT, 0)
+    (problem,) = problems
+    assert f"{path}: row 4, column iin: '900101400341'" in str(problem)
+    assert customer_history("K003")["record"]["identifiers"] == []
 
 
 BROKEN_FILES = {

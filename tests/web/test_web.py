@@ -70,6 +70,8 @@ WEB_ROUTES: list[tuple[str, str, Action, dict[str, Any] | None]] = [
     ("GET", "/ui/upload", Action.IMPORT_CUSTOMERS, None),
     ("POST", "/ui/upload", Action.IMPORT_CUSTOMERS, {"file": ("c.csv", b"id,name\n")}),
     ("GET", "/ui/jobs/{job_id}", Action.READ, None),
+    ("GET", "/ui/jobs/{job_id}/problems", Action.READ, None),
+    ("GET", "/ui/fairness", Action.REVIEW_FAIRNESS, None),
 ]
 """Every page and form that needs a signed-in user, and the action it needs."""
 OPEN_WEB_ROUTES = {("GET", "/ui/sign-in"), ("POST", "/ui/sign-in")}
@@ -396,21 +398,43 @@ def test_a_customer_file_uploaded_in_the_browser_is_imported_and_shown(
 ) -> None:
     browser, csrf = _sign_in(app, "analyst")
     assert 'enctype="multipart/form-data"' in browser.get("/ui/upload").text
-    content = "id,name,birth_date\nW1,Ахметов Ерлан,1990-05-01\nW2,,1990-05-01\n".encode()
+    content = (
+        "id,name,birth_date\nW1,Ахметов Ерлан,1990-05-01\nW2,,1990-05-01\n"
+        "W3,Омарова Дана,1974-01-32\n"
+    ).encode()
     answer = browser.post(
         "/ui/upload", data={"csrf": csrf}, files={"file": ("клиенты.csv", content)}
     )
     assert answer.status_code == 303
     job_page = answer.headers["location"]
+    page = _job_page(browser, job_page)
+    result = re.findall(r'<th>([^<]+)</th><td class="num">(?:<a[^>]*>)?(\d+)', page)
+    counts = dict(result)
+    assert counts["New"] == "2"
+    assert counts["Rows refused"] == "1"
+    assert counts["Problems in rows"] == "2"
+    assert "клиенты.csv" in page and "1974-01-32" in page and "birth date left out" in page
+    download = browser.get(f"{job_page}/problems")
+    assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
+    lines = download.text.splitlines()
+    assert lines[0] == "row,column,value,problem,action" and len(lines) == 3
+    assert lines[1].startswith("line 3,name,,") and lines[2].startswith("line 4,birth_date,")
+    strict = browser.post(
+        "/ui/upload",
+        data={"csrf": csrf, "strict": "true"},
+        files={"file": ("strict.csv", content)},
+    )
+    page = _job_page(browser, strict.headers["location"])
+    assert "strict.csv: line 3, column name: the name is empty" in page
+    assert TEXTS["strict"][1] in browser.get("/ui/upload?lang=ru").text
+
+
+def _job_page(browser: TestClient, job_page: str) -> str:
     deadline = time.monotonic() + 60
     while "refresh" in (page := browser.get(job_page).text):
         assert time.monotonic() < deadline
         time.sleep(0.1)
-    result = re.findall(r'<th>([^<]+)</th><td class="num">(?:<a[^>]*>)?(\d+)', page)
-    counts = dict(result)
-    assert counts["New"] == "1"
-    assert counts["Rows refused"] == "1"
-    assert "клиенты.csv" in page
+    return page
 
 
 def test_the_monitoring_page_shows_what_each_alert_found(
