@@ -78,6 +78,8 @@ def test_tables_show_both_seeds_and_the_verdicts() -> None:
     assert pooled["Arabic/Persian"].rate == 1 / 250
     text = tables(runs, [1, 2])
     assert "| toy | 1 | 1,000 | 0.10% | 4.00% | - | <= 0.1% | met |" in text
-    assert "| Arabic/Persian | 250 | 0.40% | 4.00% | 0.40% | 4.00% | <= 0.2% | missed |" in text
+    assert "| Arabic/Persian | 250 | 0.40% | 4.00% | 0.40% | 4.00% | - | <= 0.2% | missed |" in text
     assert "| toy | Somewhere | 1,000 |" in text
-    assert fairness.figures(runs, [1, 2])["script_groups"][0]["groups"]["Latin"]["alerted"] == 0
+    data = fairness.figures(runs, [1, 2])
+    assert data["script_groups"][0]["groups"]["Latin"]["alerted"] == 0
+    assert tables(fairness.runs_from_json(data), [1, 2]) == text
