@@ -102,6 +102,9 @@ class Settings:
     max_name_words: int = 100
     """Words (parts between spaces) a party's name may have where parties enter; the most on
     real lists is 37."""
+    screener_cache: Path | None = None
+    """Folder for the built screening index, reused while the lists and finmon stay the same
+    (default $FINMON_HOME/cache; FINMON_SCREENER_CACHE=off keeps none)."""
 
 
 def load_settings() -> Settings:
@@ -133,6 +136,16 @@ def load_settings() -> Settings:
         import_batch=max(1, int(env.get("FINMON_IMPORT_BATCH") or 1000)),
         screen_threads=max(1, int(env.get("FINMON_SCREEN_THREADS") or 2)),
         files=_file_limits(env),
+        screener_cache=_screener_cache(env.get("FINMON_SCREENER_CACHE"), home),
         max_name_length=int(env.get("FINMON_MAX_NAME_LENGTH") or 1000),
         max_name_words=int(env.get("FINMON_MAX_NAME_WORDS") or 100),
     )
+
+
+def _screener_cache(value: str | None, home: Path) -> Path | None:
+    """The screener cache folder: FINMON_SCREENER_CACHE, 'off' for none, else under home."""
+    if value is None or not value.strip():
+        return home / "cache"
+    if value.strip().lower() in {"off", "no", "none", "0", "false"}:
+        return None
+    return Path(value).expanduser()

@@ -77,6 +77,18 @@ class CandidateIndex:
             for key in glued_keys(name.analysed):
                 self._glued[key].append(entry)
 
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        # The set of short entries is made again as it was first made: a set's order follows the
+        # order its members came in, and candidates of equal weight keep the order of such sets.
+        del state["_short"]
+        state["_met"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._short = {entry for entry, name in enumerate(self.names) if is_short(name.analysed)}
+
     def _post(self, token: NameToken, entry: int) -> None:
         token_id = self._token_ids.get(token.sig)
         if token_id is None:
