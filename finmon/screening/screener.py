@@ -11,9 +11,10 @@ from typing import Any
 
 from finmon.model import Designation, NameQuality, Party, Schema
 from finmon.names.parts import analyse_name
-from finmon.screening.features import MAX_SUPPORT, Evidence, collect_evidence
+from finmon.screening.features import MAX_SUPPORT, Evidence, collect_evidence, most_support
 from finmon.screening.index import CandidateIndex, IndexedName
 from finmon.screening.namescore import ALGORITHM, NameMatch, match_names
+from finmon.screening.prune import ScoreBound
 
 DEFAULT_THRESHOLD = 0.80
 """Scores at or above this mean "review this": a person should look before money moves."""
@@ -72,10 +73,18 @@ class Screener:
         """Hits for one party at or above the threshold, best first."""
         floor = DEFAULT_THRESHOLD if threshold is None else threshold
         best: dict[int, tuple[float, NameMatch, list[Evidence]]] = {}
-        # Evidence can lift a name score by at most MAX_SUPPORT unless an identifier decides.
-        hopeless = floor - MAX_SUPPORT if not party.identifiers else -1.0
+        # Evidence can lift a name score by at most MAX_SUPPORT unless an identifier decides; a
+        # candidate whose name score cannot reach the floor with the most its evidence could add
+        # is not scored at all.
+        bounded = not party.identifiers
+        hopeless = floor - MAX_SUPPORT if bounded else -1.0
+
+        def needed(listed: int) -> float:
+            return floor - most_support(party, self.designations[listed])
+
         for query_name in party.names:
-            for match, listed in self._name_matches(query_name, party.schema):
+            found = self._name_matches(query_name, party.schema, needed if bounded else None)
+            for match, listed in found:
                 if match.score < hopeless:
                     continue
                 evidence = collect_evidence(party, self.designations[listed])
@@ -118,10 +127,17 @@ class Screener:
         finally:
             _FORKED = None
 
-    def _name_matches(self, name: str, schema: Schema) -> Iterator[tuple[NameMatch, int]]:
+    def _name_matches(
+        self, name: str, schema: Schema, needed: Callable[[int], float] | None = None
+    ) -> Iterator[tuple[NameMatch, int]]:
+        """Each candidate's name match; with needed (the least name score a designation must
+        reach to matter), none for a candidate whose score is bound to be lower."""
         query = analyse_name(name, schema)
+        bound = ScoreBound(query)
         for entry in self.index.candidates(query):
             indexed = self.index.names[entry]
+            if needed is not None and bound.below(indexed.analysed, needed(indexed.designation)):
+                continue
             match = match_names(query, indexed.analysed)
             if match.score > 0:
                 yield _weighted(match, indexed), indexed.designation
