@@ -16,8 +16,10 @@ written only means there is none.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -119,7 +121,7 @@ def write_cached(path: Path, key: str, screener: Screener) -> bool:
         return False
     if not _private(folder, directory=True):
         return False
-    payload = pickle.dumps(screener, protocol=pickle.HIGHEST_PROTOCOL)
+    payload = dumps(screener)
     digest = hashlib.sha256(payload).hexdigest().encode()
     try:
         fd, temporary = tempfile.mkstemp(dir=folder, prefix=".screener-", suffix=".part")
@@ -134,6 +136,35 @@ def write_cached(path: Path, key: str, screener: Screener) -> bool:
         Path(temporary).unlink(missing_ok=True)
         return False
     return True
+
+
+def dumps(screener: Screener) -> bytes:
+    """The screener pickled, its dataclasses as calls of their constructors."""
+    out = io.BytesIO()
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(screener)
+    return out.getvalue()
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles a slotted dataclass as its class called with its fields: read back about four
+    times faster than the state dataclasses pickle by default, which walks fields() per object
+    (a screener holds about 240,000 of them)."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        names = _fields(type(obj))
+        if names is None:
+            return NotImplemented
+        return type(obj), tuple(getattr(obj, name) for name in names)
+
+
+@cache
+def _fields(kind: type) -> tuple[str, ...] | None:
+    """The fields a slotted dataclass is made from, in order; None for any other type (or one
+    with a field its constructor does not take)."""
+    if not dataclasses.is_dataclass(kind) or "__slots__" not in vars(kind):
+        return None
+    found = dataclasses.fields(kind)
+    return tuple(f.name for f in found) if all(f.init for f in found) else None
 
 
 def _private(path: Path, *, directory: bool) -> bool:

@@ -13,7 +13,7 @@ from finmon.screening import Screener
 from finmon.settings import load_settings
 from finmon.store import load_list
 from finmon.store.screener import build_screener, load_screener
-from finmon.store.screener_cache import MAGIC, cache_file, read_cached, write_cached
+from finmon.store.screener_cache import MAGIC, cache_file, dumps, read_cached, write_cached
 from tests.store.factory import parsed_list
 
 
@@ -134,7 +134,7 @@ def test_the_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_pickled_index_keeps_its_candidates_in_the_same_order() -> None:
     screener = Screener(parsed_list(200, "2026-01-01").designations)
-    again: Screener = pickle.loads(pickle.dumps(screener))
+    again: Screener = pickle.loads(dumps(screener))
     assert list(again.index._short) == list(screener.index._short)
     query = screener.designations[11].names[0].full
     analysed = screener.index.names[0].analysed
