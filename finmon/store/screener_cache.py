@@ -157,14 +157,17 @@ class _Pickler(pickle.Pickler):
         return type(obj), tuple(getattr(obj, name) for name in names)
 
 
-@cache
 def _fields(kind: type) -> tuple[str, ...] | None:
     """The fields a slotted dataclass is made from, in order; None for any other type (or one
     with a field its constructor does not take)."""
-    if not dataclasses.is_dataclass(kind) or "__slots__" not in vars(kind):
-        return None
-    found = dataclasses.fields(kind)
-    return tuple(f.name for f in found) if all(f.init for f in found) else None
+    if kind not in _FIELDS:
+        found = dataclasses.fields(kind) if dataclasses.is_dataclass(kind) else ()
+        slotted = bool(found) and "__slots__" in vars(kind) and all(f.init for f in found)
+        _FIELDS[kind] = tuple(f.name for f in found) if slotted else None
+    return _FIELDS[kind]
+
+
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
 
 
 def _private(path: Path, *, directory: bool) -> bool:
