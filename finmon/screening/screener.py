@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -121,9 +122,19 @@ class Screener:
     ) -> Iterator[tuple[Party, list[Hit]]]:
         global _FORKED
         _FORKED = (self, threshold)
+        # Only the hits come back: each party is paired again here with its result, which comes
+        # in input order (the pool's feeder thread appends, this one takes).
+        sent: deque[Party] = deque()
+
+        def feed() -> Iterator[Party]:
+            for party in parties:
+                sent.append(party)
+                yield party
+
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                yield from pool.imap(_screen_in_worker, parties, chunksize=FORK_CHUNK)
+                for hits in pool.imap(_screen_in_worker, feed(), chunksize=FORK_CHUNK):
+                    yield sent.popleft(), hits
         finally:
             _FORKED = None
 
@@ -174,10 +185,10 @@ _FORKED: tuple[Screener, float | None] | None = None
 """The screener that forked workers inherit (set only while a forked batch runs)."""
 
 
-def _screen_in_worker(party: Party) -> tuple[Party, list[Hit]]:
+def _screen_in_worker(party: Party) -> list[Hit]:
     assert _FORKED is not None, "screening worker started without a screener"
     screener, threshold = _FORKED
-    return party, screener.screen(party, threshold)
+    return screener.screen(party, threshold)
 
 
 @contextmanager
