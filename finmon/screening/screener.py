@@ -191,6 +191,10 @@ def _screen_in_worker(party: Party) -> list[Hit]:
     return screener.screen(party, threshold)
 
 
+YOUNG_COLLECTION = 50_000
+"""Allocations between collections of the youngest generation while a batch runs."""
+
+
 @contextmanager
 def heap_frozen() -> Iterator[None]:
     """Keep everything alive now (such as a built index) out of the collector's walks meanwhile.
@@ -198,9 +202,14 @@ def heap_frozen() -> Iterator[None]:
     Without it every collection during a batch walks the whole index again: measured 1.7 times
     slower screening of a customer file."""
     gc.freeze()
+    # Screening makes and drops many short-lived objects but (almost) no cycles; collecting the
+    # youngest generation every 700 allocations cost 5 to 10% of a batch.
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], YOUNG_COLLECTION), *thresholds[1:])
     try:
         yield
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
 
 
