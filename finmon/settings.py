@@ -106,6 +106,9 @@ class Settings:
     """Benchmark alert rates by name script (a JSON list of {population, script, people, alerted,
     rate}, as bench/fairness.py --json writes it), shown beside the installation's own figures on
     the supervisors' fairness page."""
+    screener_cache: Path | None = None
+    """Folder for the built screening index, reused while the lists and finmon stay the same
+    (default $FINMON_HOME/cache; FINMON_SCREENER_CACHE=off keeps none)."""
 
 
 def load_settings() -> Settings:
@@ -137,9 +140,19 @@ def load_settings() -> Settings:
         import_batch=max(1, int(env.get("FINMON_IMPORT_BATCH") or 1000)),
         screen_threads=max(1, int(env.get("FINMON_SCREEN_THREADS") or 2)),
         files=_file_limits(env),
+        screener_cache=_screener_cache(env.get("FINMON_SCREENER_CACHE"), home),
         max_name_length=int(env.get("FINMON_MAX_NAME_LENGTH") or 1000),
         max_name_words=int(env.get("FINMON_MAX_NAME_WORDS") or 100),
         fairness_file=Path(env["FINMON_FAIRNESS_FILE"])
         if env.get("FINMON_FAIRNESS_FILE")
         else None,
     )
+
+
+def _screener_cache(value: str | None, home: Path) -> Path | None:
+    """The screener cache folder: FINMON_SCREENER_CACHE, 'off' for none, else under home."""
+    if value is None or not value.strip():
+        return home / "cache"
+    if value.strip().lower() in {"off", "no", "none", "0", "false"}:
+        return None
+    return Path(value).expanduser()

@@ -10,7 +10,7 @@ two families even though Akhmet and Akhmat are one name).
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from finmon.names.keys import SURNAME_ENDING, cross_key, fold
@@ -51,11 +51,19 @@ def given_name_group(key: str) -> int | None:
 
 def group_of(key: str) -> int | None:
     """The given-name group of a folded key, or of the given name a surname is built on."""
+    return _group_of(key) if len(key) <= 64 else _find_group(key)
+
+
+def _find_group(key: str) -> int | None:
     by_key = name_groups()[0]
     group = by_key.get(key)
     if group is None and len(key) > 5:
         group = by_key.get(SURNAME_ENDING.sub("", key))
     return group
+
+
+_group_of = lru_cache(maxsize=200_000)(_find_group)
+"""group_of remembered for keys of real name length (a surname's is a regular expression away)."""
 
 
 def group_of_arabic(key: str, cross: str) -> int | None:

@@ -27,6 +27,17 @@ OTHER_SCHEMA = -0.25
 OTHER_NATIONAL_ID = -0.3
 MAX_SUPPORT = SAME_BIRTH_DAY + SAME_NATIONALITY
 """The most that evidence other than an identifier can add to a name score."""
+
+
+def most_support(party: Party, listed: Designation) -> float:
+    """The most that evidence other than an identifier can add to a name score for this pair:
+    a feature adds only where both sides say something (see MAX_SUPPORT)."""
+    found = SAME_BIRTH_DAY if party.birth_dates and listed.birth_dates else 0.0
+    if party.nationalities and listed.nationalities:
+        found += SAME_NATIONALITY
+    return found
+
+
 _APPROXIMATE_SLACK = dt.timedelta(days=366)
 _ALNUM = re.compile(r"[^0-9A-Z]")
 _NATIONAL_KINDS = frozenset({"iin", "bin", "national_id"})

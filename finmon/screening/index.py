@@ -77,6 +77,18 @@ class CandidateIndex:
             for key in glued_keys(name.analysed):
                 self._glued[key].append(entry)
 
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        # The set of short entries is made again as it was first made: a set's order follows the
+        # order its members came in, and candidates of equal weight keep the order of such sets.
+        del state["_short"]
+        state["_met"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._short = {entry for entry, name in enumerate(self.names) if is_short(name.analysed)}
+
     def _post(self, token: NameToken, entry: int) -> None:
         token_id = self._token_ids.get(token.sig)
         if token_id is None:
@@ -111,37 +123,59 @@ class CandidateIndex:
         """The entries one reading of the query meets enough, with their weights."""
         tokens = _index_tokens(query)
         met = [self._entries_met(t) for t in tokens]
-        weights: dict[int, float] = defaultdict(float)
-        meetings: dict[int, int] = defaultdict(int)
-        for token, entries in zip(tokens, met, strict=True):
-            for entry, similarity in entries.items():
-                weights[entry] += token.weight * similarity
-                meetings[entry] += 1
         # A word that is several words of a listed name run together meets that name whole. Not
         # in Arabic script, whose transliteration runs the article into the word by itself.
         glued: set[int] = set()
         for word in query.words if query.script is not Script.ARABIC else ():
             if len(word) >= MIN_GLUED:
                 glued.update(self._glued.get(word, ()), self._glued.get(fold(word), ()))
+        if is_short(query) or len(met) > PAIRED_TOKENS:
+            return self._counted(query, tokens, met, glued)
+        # An entry met by two of the query's tokens, or a short entry met by one; made pair by
+        # pair so that entries of equal weight keep the order they have always had.
+        chosen: set[int] = set()
+        for a, b in combinations(met, 2):
+            chosen.update(a.keys() & b.keys())
+        for entries in met:
+            chosen.update(entries.keys() & self._short)
+        chosen.update(glued)
+        # Ties are left in the order of a set of entries, as they always were. Only the chosen
+        # are weighed (a common token meets thousands), summed in the order _counted sums them.
+        weighed = [(token.weight, entries) for token, entries in zip(tokens, met, strict=True)]
+        found: dict[int, float] = {}
+        for entry in chosen:
+            weight = 0.0
+            for token_weight, entries in weighed:
+                similarity = entries.get(entry)
+                if similarity is not None:
+                    weight += token_weight * similarity
+            found[entry] = weight + 1.0 if entry in glued else weight
+        return found
+
+    def _counted(
+        self,
+        query: AnalysedName,
+        tokens: list[NameToken],
+        met: list[dict[int, float]],
+        glued: set[int],
+    ) -> dict[int, float]:
+        """_chosen for a short query (any entry met) or a long one (entries met twice), counted
+        in one pass."""
+        weights: dict[int, float] = defaultdict(float)
+        meetings: dict[int, int] = defaultdict(int)
+        for token, entries in zip(tokens, met, strict=True):
+            for entry, similarity in entries.items():
+                weights[entry] += token.weight * similarity
+                meetings[entry] += 1
         for entry in glued:
             weights[entry] += 1.0
             meetings[entry] += 2
         if is_short(query):
             chosen = set(meetings)
-        elif len(met) <= PAIRED_TOKENS:
-            # An entry met by two of the query's tokens, or a short entry met by one; made pair
-            # by pair so that entries of equal weight keep the order they have always had.
-            chosen = set()
-            for a, b in combinations(met, 2):
-                chosen.update(a.keys() & b.keys())
-            for entries in met:
-                chosen.update(entries.keys() & self._short)
-            chosen.update(glued)
         else:
-            # Counted in one pass, so that the work grows with the name's length and not with its
-            # square (a name of 3,000 words would otherwise compare 4.5 million pairs).
+            # The work grows with the name's length and not with its square (a name of 3,000
+            # words would otherwise compare 4.5 million pairs).
             chosen = {e for e, n in meetings.items() if n >= 2 or e in self._short}
-        # Ties are left in the order of a set of entries, as they always were.
         return {e: weights[e] for e in chosen}
 
     def _entries_met(self, token: NameToken) -> dict[int, float]:

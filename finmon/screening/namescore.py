@@ -233,6 +233,8 @@ def _glued(a: NameToken, b: NameToken) -> bool:
     """Whether one token is the other with a particle run into it: in front (ALKHAZALI for
     al-Khazali, of four letters at least after it, or three after an article the list wrote),
     or inside a compound (SAIFALDIN for Saif al-Din)."""
+    if abs(len(a.key) - len(b.key)) not in (2, 3):
+        return False  # most pairs: no particle's length apart
     for long, short in ((a, b), (b, a)):
         extra = len(long.key) - len(short.key)
         if extra not in (2, 3) or " " in long.text:
@@ -262,13 +264,26 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         return 0.6, "gender_form"
     if a.arabic != b.arabic:
         found = _skeleton_similarity(a.cross, b.cross)
-    elif SURNAME_ENDING.search(a.key) and SURNAME_ENDING.search(b.key):
+    elif (bare_a := _without_ending(a.key)) != a.key and _without_ending(b.key) != b.key:
         found = OSA.normalized_similarity(a.key, b.key), "surname_spelling"
-    elif SURNAME_ENDING.sub("", a.key) == b.key or SURNAME_ENDING.sub("", b.key) == a.key:
+    elif bare_a == b.key or _without_ending(b.key) == a.key:
         found = 0.6, "surname_form"
     else:
         found = _spelling_similarity(a, b)
     return _known_names(a, b, found)
+
+
+_BARE: dict[str, str] = {}
+
+
+def _without_ending(key: str) -> str:
+    """The key without a surname ending (the key itself when it has none), remembered."""
+    bare = _BARE.get(key)
+    if bare is None:
+        if len(_BARE) > CACHE_LIMIT:
+            _BARE.clear()
+        bare = _BARE[key] = SURNAME_ENDING.sub("", key)
+    return bare
 
 
 def _known_names(a: NameToken, b: NameToken, found: tuple[float, str]) -> tuple[float, str]:

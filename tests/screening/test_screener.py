@@ -103,3 +103,18 @@ def test_forked_workers_give_the_serial_hits(fixture_screener: Screener) -> None
         return [[(h.designation.reference, h.score) for h in hits] for _, hits in results]
 
     assert outcome(2) == outcome(1)
+
+
+def test_forked_workers_give_each_party_back_with_its_own_hits(
+    fixture_screener: Screener,
+) -> None:
+    names = ["Жәнібек Серікұлы Орманов", "Anna Schmidt", "KARAGULOV TIMUR"]
+    parties = [Party(str(i), [n], Schema.PERSON) for i, n in enumerate(names * 300)]
+    results = list(fixture_screener.screen_many(iter(parties), workers=2))
+    assert all(got is sent for (got, _), sent in zip(results, parties, strict=True))
+    found = {party.names[0]: bool(hits) for party, hits in results}
+    assert found == {
+        "Жәнібек Серікұлы Орманов": True,
+        "Anna Schmidt": False,
+        "KARAGULOV TIMUR": True,
+    }

@@ -1,0 +1,134 @@
+"""An upper bound of a name score, to skip the candidates that cannot become hits.
+
+Most candidates the index proposes for a query share one common token with it and score far below
+any threshold; working their score out in full (finmon.screening.namescore.match_names) was most
+of the time a batch took. `ScoreBound` bounds that score from above with the pieces the score is
+made of, and the Screener skips a candidate whose bound is below what it would need.
+
+Why it is a bound: a name score is at most 0.7 x the better-covered side + 0.3 x the other (the
+caps and conflict factors only lower it). A side's coverage is support / (support + missing +
+disagreement), summed token by token; a token aligned at similarity s brings s x its weight of
+support and at least (1 - s) x its kind's weight of disagreement (every contradiction factor is
+1 or more), a token left out brings what it owes. No alignment can pair a token better than the
+best similarity it has with any token, or compound, of the other name, so using that best
+similarity everywhere, or the cost of leaving the token out where that is cheaper, can only raise
+each side's coverage. Names the score compares by other readings (spaced letters, digits for
+letters) or re-spaced into the candidate's words are never bounded (1.0).
+
+Keep this in step with namescore: tests/screening/test_prune.py checks the bound against
+match_names on labelled, golden and list-against-list pairs.
+"""
+
+from __future__ import annotations
+
+from finmon.names.evasion import segment
+from finmon.names.parts import STRUCTURAL, WEIGHTS, AnalysedName
+from finmon.names.translit import Script
+from finmon.screening.namescore import (
+    COMPOUND_SIMILARITY,
+    MIN_SIMILARITY,
+    SINGLE_TOKEN_CAP,
+    STRONG_SIDE,
+    _adds_nothing,
+    _compound_similarity,
+    _weight_owed,
+    token_similarity,
+)
+
+SLACK = 1e-9
+"""Kept between a bound and a threshold it is compared with: the bound sums in another order."""
+
+
+class ScoreBound:
+    """Upper bounds of match_names(query, candidate).score for one query and many candidates."""
+
+    def __init__(self, query: AnalysedName) -> None:
+        self.query = query
+        self._tokens = query.tokens
+        self._costs = [(t.weight, WEIGHTS[t.kind], _weight_owed(t)) for t in query.tokens]
+        self._structural = [t.kind in STRUCTURAL for t in query.tokens]
+        self._parts = sum(self._structural)
+        self._bounded = not query.readings
+        self._respaceable = query.script is not Script.ARABIC
+        self._words = query.words
+        self._longest = max(map(len, self._words), default=0)
+
+    def below(self, candidate: AnalysedName, threshold: float) -> bool:
+        """Whether the score against candidate is certainly below threshold."""
+        return self(candidate) < threshold - SLACK
+
+    def __call__(self, candidate: AnalysedName) -> float:
+        if not self._bounded or self._respaced(candidate):
+            return 1.0
+        q, c = self._tokens, candidate.tokens
+        if not q or not c:
+            return 0.0
+        best_q = [0.0] * len(q)
+        best_c = [0.0] * len(c)
+        for i, a in enumerate(q):
+            for j, b in enumerate(c):
+                similarity = token_similarity(a, b)[0]
+                if similarity >= MIN_SIMILARITY:
+                    if similarity > best_q[i]:
+                        best_q[i] = similarity
+                    if similarity > best_c[j]:
+                        best_c[j] = similarity
+        _compounds(self.query, candidate, best_q, best_c)
+        _compounds(candidate, self.query, best_c, best_q)
+        cover_q = _coverage(best_q, self._costs)
+        cover_c = _coverage(best_c, [(t.weight, WEIGHTS[t.kind], _weight_owed(t)) for t in c])
+        high, low = max(cover_q, cover_c), min(cover_q, cover_c)
+        bound = STRONG_SIDE * high + (1 - STRONG_SIDE) * low
+        # One name part matched at most: the score is capped (namescore._score).
+        parts_c = sum(1 for t in c if t.kind in STRUCTURAL)
+        met_q = sum(
+            1 for s, structural in zip(best_q, self._structural, strict=True) if s and structural
+        )
+        met_c = sum(1 for s in best_c if s)
+        if min(met_q, met_c) < 2 and self._parts >= 2 and parts_c >= 2:
+            bound = min(bound, SINGLE_TOKEN_CAP)
+        return bound
+
+    def _respaced(self, candidate: AnalysedName) -> bool:
+        """Whether match_names would also read the query re-spaced into the candidate's words."""
+        if not self._respaceable:
+            return False
+        theirs = candidate.words
+        longest = max(map(len, theirs), default=0)
+        if self._longest <= longest:
+            return False
+        return any(len(w) > longest and segment(w, theirs) is not None for w in self._words)
+
+
+def _compounds(
+    joined_side: AnalysedName,
+    other_side: AnalysedName,
+    best_joined: list[float],
+    best_other: list[float],
+) -> None:
+    """Raise the best similarities by the compounds namescore._joined_against would align."""
+    tokens = joined_side.tokens
+    for i, joined in enumerate(joined_side.joined):
+        if _adds_nothing(joined, tokens[i], tokens[i + 1]):
+            continue
+        for j, other in enumerate(other_side.tokens):
+            if joined.arabic == other.arabic and abs(len(joined.key) - len(other.key)) > 2:
+                continue
+            similarity = _compound_similarity(joined, other)
+            if similarity >= COMPOUND_SIMILARITY:
+                best_joined[i] = max(best_joined[i], similarity)
+                best_joined[i + 1] = max(best_joined[i + 1], similarity)
+                best_other[j] = max(best_other[j], similarity)
+
+
+def _coverage(best: list[float], costs: list[tuple[float, float, float]]) -> float:
+    """The most namescore._coverage could give a side whose tokens pair at these similarities at
+    best (0: not at all). Costs per token: its weight, its kind's weight, what it owes left out."""
+    support = cost = 0.0
+    for similarity, (weight, kind_weight, owed) in zip(best, costs, strict=True):
+        if similarity > 0:
+            support += similarity * weight
+            cost += min((1.0 - similarity) * kind_weight, owed)
+        else:
+            cost += owed
+    return support / (support + cost) if support > 0 else 0.0
