@@ -14,6 +14,7 @@ from finmon.countries import to_iso2
 from finmon.model import Schema
 from finmon.names.evasion import readings
 from finmon.names.keys import cross_key, fold, skeleton
+from finmon.names.numbers import read_numbers
 from finmon.names.translit import Script, script_of, to_latin
 from finmon.names.words import (
     COMMON_NAMES,
@@ -231,7 +232,7 @@ def _words(latin: str, script: Script, schema: Schema) -> list[_Word]:
         for pattern, abbreviation in _PHRASES:
             cleaned = pattern.sub(abbreviation, cleaned)
         legal = {fold(form) for _, form in extract_org_types(cleaned)}
-    raw = cleaned.split()
+    raw = read_numbers(cleaned.split(), script is Script.CYRILLIC)
     words = _merge(_drop_noise(raw, script))
     for word in words:
         if fold(word.text) in legal:
@@ -290,7 +291,8 @@ def _merge(words: list[_Word]) -> list[_Word]:
 
 
 def _token(word: _Word, index: int, count: int, arabic: bool, schema: Schema) -> NameToken:
-    key = fold(word.text)
+    # A number is its digits: folding doubles would make 44 the 4 of another brigade.
+    key = word.text if word.text.isdigit() else fold(word.text)
     kind = word.hint or _kind(word.text, key, index, count, schema)
     if kind is TokenKind.LEGAL:
         key = _LEGAL_KEYS.get(word.text, key)
