@@ -15,6 +15,7 @@ from finmon.model import Schema
 from finmon.names.evasion import readings
 from finmon.names.keys import cross_key, fold, skeleton
 from finmon.names.numbers import read_numbers
+from finmon.names.romanise import romanise_cjk
 from finmon.names.translit import Script, script_of, to_latin
 from finmon.names.words import (
     COMMON_NAMES,
@@ -188,7 +189,7 @@ def _analyse(text: str, schema: Schema, read: bool = True) -> AnalysedName:
     script = script_of(text)
     arabic = script is Script.ARABIC
     source = _org_types(text) if schema in _ORGANISATIONS else text
-    latin = to_latin(_IDEOGRAPHIC.sub(r" \1 ", source))
+    latin = to_latin(_IDEOGRAPHIC.sub(r" \1 ", romanise_cjk(source)))
     words = _words(latin, script, schema)
     tokens = tuple(_token(w, i, len(words), arabic, schema) for i, w in enumerate(words))
     found = tuple(_analyse(r, schema, False) for r in readings(text)) if read else ()

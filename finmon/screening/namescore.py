@@ -27,6 +27,7 @@ from finmon.names.parts import (
     analyse_name,
     structural_count,
 )
+from finmon.names.romanise import ROMANISATION, romanisation_similarity
 from finmon.names.translit import Script
 
 ALGORITHM = "finmon-name-2"
@@ -268,6 +269,8 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         found = 0.6, "surname_form"
     else:
         found = _spelling_similarity(a, b)
+    if found[0] < ROMANISATION and a.arabic == b.arabic:
+        found = max(found, (romanisation_similarity(a.text, b.text), "romanisation"))
     return _known_names(a, b, found)
 
 
@@ -398,7 +401,8 @@ _COMPOUND_CACHE: dict[tuple[str, str], float] = {}
 def _joined_similarity(joined: NameToken, other: NameToken) -> float:
     if joined.arabic != other.arabic:
         return _skeleton_similarity(joined.cross, other.cross)[0]
-    return OSA.normalized_similarity(joined.key, other.key)
+    spelled = OSA.normalized_similarity(joined.key, other.key)
+    return max(spelled, romanisation_similarity(joined.text, other.text))
 
 
 _CONFLICTS = (

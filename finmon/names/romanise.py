@@ -1,0 +1,112 @@
+"""Chinese and Korean names: romanised from their own script, and compared across romanisation
+systems (pinyin and Wade-Giles; Revised Romanization and McCune-Reischauer).
+
+A name in Han characters or Hangul is read syllable by syllable with ICU's Han-Latin and
+Hangul-Latin transforms, the family name (the first syllable) apart and the given name's syllables
+joined as pinyin and most passports write them (毛泽东 mao zedong, 김정은 gim jeongeun). Two Latin
+spellings made only of such syllables are compared on a key that evens out what the systems
+spell differently: aspiration marks, voicing (k/g t/d p/b), the affricates (ch, j, ts, tz, z, zh,
+c, q), hs/x/s, MR ŏ/ŭ and RR eo/eu, ung/ong, ien/ian, r/l.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import icu
+
+from finmon.names.keys import CACHED_LENGTH
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_CJK_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+LONGEST_NAME = 4
+"""Syllables in the longest word read as one family name and a given name (Chinese and Korean
+personal names have two to four); a longer run is left as separate syllables."""
+
+
+@lru_cache(maxsize=1)
+def _transforms() -> tuple[icu.Transliterator, icu.Transliterator]:
+    return (
+        icu.Transliterator.createInstance("Han-Latin; Latin-ASCII; Lower"),
+        icu.Transliterator.createInstance("Hangul-Latin; Latin-ASCII; Lower"),
+    )
+
+
+@lru_cache(maxsize=20_000)
+def _syllable(char: str) -> str:
+    han, hangul = _transforms()
+    return str((hangul if _HANGUL.match(char) else han).transliterate(char)).strip()
+
+
+def has_cjk(text: str) -> bool:
+    """Whether text has Han characters or Hangul syllables."""
+    return _CJK_WORD.search(text) is not None
+
+
+def romanise_cjk(text: str) -> str:
+    """text with its Han characters and Hangul romanised: a name written in one run of two to
+    four syllables as family name and joined given name (毛泽东 'mao zedong'), a name written in
+    several runs as one word per run (海燕 陈 'haiyan chen'), a longer run syllable by syllable;
+    other characters are left as they are."""
+    if not has_cjk(text):
+        return text
+    runs = _CJK_WORD.findall(text)
+    return _CJK_WORD.sub(lambda match: _run(match.group(), len(runs) == 1), text)
+
+
+def _run(run: str, alone: bool) -> str:
+    syllables = [_syllable(char) for char in run]
+    if len(syllables) > LONGEST_NAME:
+        return f" {' '.join(syllables)} "
+    if alone and len(syllables) >= 2:
+        return f" {syllables[0]} {''.join(syllables[1:])} "
+    return f" {''.join(syllables)} "
+
+
+# One romanised syllable of Chinese or Korean: an initial, a vowel group and a final consonant.
+_INITIAL = r"(?:tsz|ts|tz|ch|zh|sh|hs|ss|jj|kk|tt|pp|[bcdfghjklmnpqrstwxyz])?"
+_VOWELS = (
+    r"(?:iao|uai|yae|yeo|wae|ae|ai|ao|ei|eo|eu|ia|ie|io|iu|oe|ou|ua|ue|ui|uo|ya|ye|yo|yu|wa|we"
+    r"|wi|wo|ih|[aeiou])"
+)
+_FINAL = r"(?:ng|[nmlkptgbdr])?"
+_SYLLABLES = re.compile(rf"(?:{_INITIAL}{_VOWELS}{_FINAL})+")
+_KEY_RULES = (
+    (re.compile(r"hs|sh|ss|x"), "s"),
+    (re.compile(r"tsz|ts|tz|dz|zh|ch|jj|[zcjq]"), "j"),
+    (re.compile(r"eo"), "o"),
+    (re.compile(r"eu"), "u"),
+    (re.compile(r"ung"), "ong"),
+    (re.compile(r"ien"), "ian"),
+    (re.compile(r"ih\b|ih(?=[^aeiou])"), "i"),
+    (re.compile(r"ee"), "i"),
+    (re.compile(r"oo"), "u"),
+)
+_VOICING = str.maketrans("ktpr", "gdbl")
+_DOUBLE = re.compile(r"(.)\1+")
+ROMANISATION = 0.9
+"""Similarity of two spellings of one Chinese or Korean name part in two romanisation systems:
+below an exact match, as the systems merge sounds that one system keeps apart."""
+
+
+@lru_cache(maxsize=100_000)
+def romanisation_key(word: str) -> str | None:
+    """The system-neutral key of a lowercase word made only of Chinese or Korean syllables, or
+    None when the word cannot be such a romanisation."""
+    if len(word) > CACHED_LENGTH or not _SYLLABLES.fullmatch(word):
+        return None
+    key = word
+    for pattern, replacement in _KEY_RULES:
+        key = pattern.sub(replacement, key)
+    return _DOUBLE.sub(r"\1", key.translate(_VOICING))
+
+
+def romanisation_similarity(a: str, b: str) -> float:
+    """ROMANISATION when two lowercase words (spaces ignored) are one syllable string in two
+    romanisation systems, else 0."""
+    key_a = romanisation_key(a.replace(" ", ""))
+    if key_a is None or a.replace(" ", "") == b.replace(" ", ""):
+        return 0.0
+    return ROMANISATION if key_a == romanisation_key(b.replace(" ", "")) else 0.0

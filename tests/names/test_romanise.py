@@ -1,0 +1,53 @@
+"""Chinese and Korean names across scripts and romanisation systems."""
+
+from __future__ import annotations
+
+from finmon.model import Schema
+from finmon.names.romanise import romanisation_key, romanise_cjk
+from finmon.screening import DEFAULT_THRESHOLD, compare_names
+
+
+def score(a: str, b: str) -> float:
+    return compare_names(a, b, Schema.PERSON).score
+
+
+def test_han_and_hangul_read_as_family_name_then_joined_given_name() -> None:
+    assert romanise_cjk("毛泽东").split() == ["mao", "zedong"]
+    assert romanise_cjk("김정은").split() == ["gim", "jeongeun"]
+    assert romanise_cjk("海燕 陈").split() == ["haiyan", "chen"]
+
+
+def test_the_key_evens_out_romanisation_systems() -> None:
+    assert romanisation_key("tsetung") == romanisation_key("zedong")  # Wade-Giles, pinyin
+    assert romanisation_key("hsi") == romanisation_key("xi")
+    assert romanisation_key("chinping") == romanisation_key("jinping")
+    assert romanisation_key("chongun") == romanisation_key("jeongeun")  # MR, RR
+    assert romanisation_key("kim") == romanisation_key("gim")
+    assert romanisation_key("kim") != romanisation_key("pak")
+    # Words that no syllable string spells are not keyed (consonant clusters).
+    assert romanisation_key("schmidt") is None and romanisation_key("strand") is None
+
+
+def test_one_name_in_script_and_systems_matches() -> None:
+    for a, b in [
+        ("毛泽东", "Mao Zedong"),
+        ("毛泽东", "Mao Tse-tung"),
+        ("Mao Tse-tung", "Mao Zedong"),
+        ("김정은", "Kim Jong Un"),
+        ("김정은", "Kim Chong-un"),
+        ("Kim Jong-un", "Kim Chong Un"),
+        ("Hsi Chin-ping", "Xi Jinping"),
+        ("习近平", "Xi Jinping"),
+    ]:
+        assert score(a, b) >= DEFAULT_THRESHOLD, (a, b)
+
+
+def test_different_chinese_and_korean_names_stay_apart() -> None:
+    for a, b in [
+        ("김정은", "Kim Jong Nam"),
+        ("毛泽东", "Mao Zemin"),
+        ("Kim Yong Chol", "Kim Yong Nam"),
+        ("Xi Jinping", "Li Keqiang"),
+        ("Park Chung-hee", "Park Geun-hye"),
+    ]:
+        assert score(a, b) < DEFAULT_THRESHOLD, (a, b)
