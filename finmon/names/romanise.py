@@ -110,3 +110,24 @@ def romanisation_similarity(a: str, b: str) -> float:
     if key_a is None or a.replace(" ", "") == b.replace(" ", ""):
         return 0.0
     return ROMANISATION if key_a == romanisation_key(b.replace(" ", "")) else 0.0
+
+
+SAME_SCRIPT_CAP = 0.75
+"""Ceiling for two names written in Han or Hangul whose characters differ: in one script there is
+no second spelling of a name, so a different character is a different name (高市早苗, 高石早苗)."""
+
+
+@lru_cache(maxsize=1)
+def _simplified() -> icu.Transliterator:
+    return icu.Transliterator.createInstance("Traditional-Simplified")
+
+
+def characters_differ(a: str, b: str) -> bool:
+    """Whether two names written only in Han or Hangul (spaces aside) use different characters,
+    in any order and with traditional characters read as simplified (習近平 is 习近平)."""
+    runs_a, runs_b = _CJK_WORD.findall(a), _CJK_WORD.findall(b)
+    if not runs_a or not runs_b or _CJK_WORD.sub("", a).strip() or _CJK_WORD.sub("", b).strip():
+        return False
+    simplified = _simplified()
+    chars_a = sorted(str(simplified.transliterate("".join(runs_a))))
+    return chars_a != sorted(str(simplified.transliterate("".join(runs_b))))

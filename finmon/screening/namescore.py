@@ -27,7 +27,13 @@ from finmon.names.parts import (
     analyse_name,
     structural_count,
 )
-from finmon.names.romanise import ROMANISATION, romanisation_similarity
+from finmon.names.renderings import RENDERING, rendering_similarity
+from finmon.names.romanise import (
+    ROMANISATION,
+    SAME_SCRIPT_CAP,
+    characters_differ,
+    romanisation_similarity,
+)
 from finmon.names.translit import Script
 
 ALGORITHM = "finmon-name-2"
@@ -148,6 +154,9 @@ def match_names(query: AnalysedName, candidate: AnalysedName) -> NameMatch:
                 best = found
     if best is None:
         return NameMatch(query, candidate, 0.0, (), ("no reading pairs closely",))
+    if best.score > SAME_SCRIPT_CAP and characters_differ(query.text, candidate.text):
+        notes = (*best.notes, "different characters")
+        return NameMatch(best.query, candidate, SAME_SCRIPT_CAP, best.pairs, notes)
     return best
 
 
@@ -271,6 +280,8 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         found = _spelling_similarity(a, b)
     if found[0] < ROMANISATION and a.arabic == b.arabic:
         found = max(found, (romanisation_similarity(a.text, b.text), "romanisation"))
+    if found[0] < RENDERING and not a.arabic and not b.arabic:
+        found = max(found, (rendering_similarity(a.text, b.text), "rendering"))
     return _known_names(a, b, found)
 
 

@@ -51,3 +51,10 @@ def test_different_chinese_and_korean_names_stay_apart() -> None:
         ("Park Chung-hee", "Park Geun-hye"),
     ]:
         assert score(a, b) < DEFAULT_THRESHOLD, (a, b)
+
+
+def test_names_in_one_script_with_different_characters_do_not_match() -> None:
+    assert score("高石早苗", "高市早苗") < DEFAULT_THRESHOLD
+    assert score("김종은", "김정은") < DEFAULT_THRESHOLD
+    assert score("習近平", "习近平") >= DEFAULT_THRESHOLD  # traditional and simplified
+    assert score("김 정은", "정은 김") >= DEFAULT_THRESHOLD

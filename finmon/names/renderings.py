@@ -1,0 +1,92 @@
+"""Russian names as other European languages write them: German (Wladimir, Chruschtschow),
+Dutch (Poetin, Sjostakovitsj), French (Poutine, Khrouchtchev), Hungarian (Putyin, Vlagyimir),
+Polish and Czech (Chruszczow, Medvěděv), and the Baltic languages, which add a case ending to
+every name (Putins, Putinas, Lavrovs, Vladimiras).
+
+Each language's spelling of a Russian sound is written back as the English/ICAO spelling, and the
+result is folded (finmon.names.keys.fold); two words meet when one's rendering is the other's key
+or their renderings share a key.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from finmon.names.keys import CACHED_LENGTH, fold
+
+_Rules = tuple[re.Pattern[str], tuple[str, ...]]
+
+
+def _rules(*pairs: tuple[str, str]) -> _Rules:
+    """One pass over a word, so that a replacement is not replaced again (tsch -> ch stays)."""
+    pattern = re.compile("|".join(f"({old})" for old, _ in pairs))
+    return pattern, tuple(new for _, new in pairs)
+
+
+_LANGUAGES: tuple[_Rules, ...] = (
+    # German: tsch, sch, ch for ч, ш, х; j for й; w for в.
+    _rules(("tsch", "ch"), ("sch", "sh"), ("ch", "kh"), ("j(?=[aeiou])", "y"), ("j", "i")),
+    # Dutch: oe for у, sj and tsj for ш and ч, ch for х, j for й.
+    _rules(
+        ("tsj", "ch"), ("sj", "sh"), ("oe", "u"), ("ch", "kh"), ("j(?=[aeiou])", "y"), ("j", "i")
+    ),
+    # French: ou for у (the fold reads it), tch and ch for ч and ш, j for ж, a mute final -e.
+    _rules(("tch", "ch"), ("ch", "sh"), ("j", "zh"), ("(?<=[^aeiou][aeiou]n)e$", "")),
+    # Hungarian: gy, ty, ny for palatal д, т, н; cs, s, zs, sz for ч, ш, ж, с.
+    _rules(
+        ("gy", "d"), ("ty", "t"), ("ny", "n"), ("cs", "ch"), ("zs", "zh"), ("sz", "s"), ("s", "sh")
+    ),
+    # Polish and Czech: szcz, cz, sz, rz, ch, w; j for й.
+    _rules(
+        ("szcz", "shch"),
+        ("cz", "ch"),
+        ("sz", "sh"),
+        ("rz", "zh"),
+        ("ch", "kh"),
+        ("j(?=[aeiou])", "y"),
+        ("j", "i"),
+    ),
+)
+_HUSHING_O = re.compile(r"(?<=sh|ch|.j)o(?=v$)")
+"""ё after a hushing letter, written o (Chruschtschow, Gorbachov) where English writes e; on a
+folded key, where zh is j."""
+_BALTIC_ENDING = re.compile(r"(?<=[a-z]{4}[^aeious])(?:as|is|us|ys|s)$")
+"""Latvian and Lithuanian case endings on a name of five letters or more ending in a consonant
+(Putins, Putinas, Lavrovs, Vladimiras, Sergejs)."""
+RENDERING = 0.9
+"""Similarity of a Russian name and its spelling in another European language: high, but below
+one spelling, as the rules merge sounds that a language keeps apart."""
+
+
+@lru_cache(maxsize=100_000)
+def renderings(word: str) -> frozenset[str]:
+    """Folded keys of a lowercase Latin word read back from each language's spelling of Russian
+    sounds, with and without a Baltic case ending."""
+    if len(word) > CACHED_LENGTH or len(word) < 4:
+        return frozenset()
+    bases = {word}
+    if stripped := _BALTIC_ENDING.sub("", word):
+        bases.add(stripped)
+    keys: set[str] = set()
+    for base in bases:
+        keys.add(_HUSHING_O.sub("e", fold(base)))
+        for pattern, replacements in _LANGUAGES:
+            spelled = pattern.sub(lambda m, r=replacements: r[m.lastindex - 1], base)  # type: ignore[misc]
+            keys.add(_HUSHING_O.sub("e", fold(spelled)))
+    keys.discard(fold(word))
+    return frozenset(keys)
+
+
+def rendering_similarity(a: str, b: str) -> float:
+    """RENDERING when two lowercase Latin words are one Russian name in two languages' spellings,
+    else 0."""
+    if " " in a or " " in b:
+        return 0.0
+    key_a, key_b = fold(a), fold(b)
+    if key_a == key_b:
+        return 0.0
+    found_a, found_b = renderings(a), renderings(b)
+    if key_b in found_a or key_a in found_b or not found_a.isdisjoint(found_b):
+        return RENDERING
+    return 0.0

@@ -1,0 +1,37 @@
+"""Russian names as German, Dutch, French, Hungarian, Polish and Baltic writers spell them."""
+
+from __future__ import annotations
+
+from finmon.model import Schema
+from finmon.names.renderings import rendering_similarity
+from finmon.screening import DEFAULT_THRESHOLD, compare_names
+
+
+def score(a: str, b: str) -> float:
+    return compare_names(a, b, Schema.PERSON).score
+
+
+def test_each_languages_spelling_reads_back_to_the_russian_name() -> None:
+    for a, b in [
+        ("poetin", "putin"),  # Dutch
+        ("poutine", "putin"),  # French
+        ("chruschtschow", "khrushchev"),  # German
+        ("chruszczow", "khrushchev"),  # Polish
+        ("khrouchtchev", "khrushchev"),  # French
+        ("putinas", "putin"),  # Lithuanian
+        ("lavrovs", "lavrov"),  # Latvian
+        ("sergejs", "sergey"),
+    ]:
+        assert rendering_similarity(a, b) > 0, (a, b)
+    # A short name keeps its -s (Thomas is not Thom), and unrelated names stay apart.
+    assert rendering_similarity("thomas", "thom") == 0
+    assert rendering_similarity("poetin", "patin") == 0
+
+
+def test_renderings_of_one_person_match_and_other_people_do_not() -> None:
+    for a in ["Vladimiras Putinas", "Vladimir Putins", "Wladimir Poetin", "Vladimir Poutine"]:
+        assert score(a, "Vladimir Putin") >= DEFAULT_THRESHOLD, a
+    assert score("Nikita Chruschtschow", "Nikita Khrushchev") >= DEFAULT_THRESHOLD
+    assert score("Sergejs Lavrovs", "Sergey Viktorovich LAVROV") >= DEFAULT_THRESHOLD
+    assert score("Wladimir Poetin", "Vladimir Pavlov") < DEFAULT_THRESHOLD
+    assert score("Dana Putins", "Dina Putin") < DEFAULT_THRESHOLD
