@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from finmon.names.keys import CACHED_LENGTH, fold
+from finmon.names.keys import CACHED_LENGTH, cross_key, fold
 
 _Rules = tuple[re.Pattern[str], tuple[str, ...]]
 
@@ -90,3 +90,35 @@ def rendering_similarity(a: str, b: str) -> float:
     if key_b in found_a or key_a in found_b or not found_a.isdisjoint(found_b):
         return RENDERING
     return 0.0
+
+
+SLIP_LENGTH = 5
+"""Shortest surname key in which one wrong letter is read as a slip rather than another family."""
+_SLAVIC_ENDING = re.compile(r"(?:ov|ev|in|ova|eva|ina|skii|skaia)$")
+
+
+def surname_slip(a: str, b: str) -> bool:
+    """Whether two folded Slavic surnames are one surname with one letter mistyped inside its
+    stem (Putin, Pulin): same length of five letters or more, same first letter, same ending,
+    one letter apart. Two stems of different lengths or two letters apart stay two families
+    (Volkov, Volynov; Sokolov, Sokol)."""
+    if len(a) != len(b) or len(a) < SLIP_LENGTH or a[0] != b[0]:
+        return False
+    ending_a, ending_b = _SLAVIC_ENDING.search(a), _SLAVIC_ENDING.search(b)
+    if ending_a is None or ending_b is None or ending_a.group() != ending_b.group():
+        return False
+    return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+_AS_ARABIC = re.compile(r"ch|v|w")
+_ARABIC_SPELLING = {"ch": "tsh", "v": "f", "w": "f"}
+"""How Arabic script writes Russian sounds it lacks: в as ف (f), ч as تش (t, sh)."""
+
+
+def arabic_rendering_similarity(arabic_cross: str, latin: str) -> float:
+    """RENDERING when a Latin word spelled as Arabic script writes Russian sounds (Vladimir as
+    فلاديمير, -ovich as -وفيتش) has the Arabic-script word's consonant key, else 0."""
+    spelled = _AS_ARABIC.sub(lambda m: _ARABIC_SPELLING[m.group()], latin)
+    if spelled == latin or not arabic_cross:
+        return 0.0
+    return RENDERING if cross_key(spelled) == arabic_cross else 0.0

@@ -27,7 +27,12 @@ from finmon.names.parts import (
     analyse_name,
     structural_count,
 )
-from finmon.names.renderings import RENDERING, rendering_similarity
+from finmon.names.renderings import (
+    RENDERING,
+    arabic_rendering_similarity,
+    rendering_similarity,
+    surname_slip,
+)
 from finmon.names.romanise import (
     ROMANISATION,
     SAME_SCRIPT_CAP,
@@ -69,6 +74,7 @@ CONTRADICTION = {
     "gender_form": 2.0,
     "surname_form": 2.0,
     "surname_spelling": 3.0,
+    "surname_slip": 1.5,
 }
 """How strongly a spelling difference found by each method argues for two different people."""
 MISSING_COST = {TokenKind.PATRONYMIC: 0.21, TokenKind.NISBA: 0.5, TokenKind.GENERIC: 1.0}
@@ -272,8 +278,14 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         return 0.6, "gender_form"
     if a.arabic != b.arabic:
         found = _skeleton_similarity(a.cross, b.cross)
+        if found[0] < RENDERING:
+            arabic, latin = (a, b) if a.arabic else (b, a)
+            rendered = arabic_rendering_similarity(arabic.cross, latin.text)
+            found = max(found, (rendered, "rendering"))
     elif SURNAME_ENDING.search(a.key) and SURNAME_ENDING.search(b.key):
         found = OSA.normalized_similarity(a.key, b.key), "surname_spelling"
+        if surname_slip(a.key, b.key):
+            found = found[0], "surname_slip"
     elif SURNAME_ENDING.sub("", a.key) == b.key or SURNAME_ENDING.sub("", b.key) == a.key:
         found = 0.6, "surname_form"
     else:

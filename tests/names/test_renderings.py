@@ -35,3 +35,25 @@ def test_renderings_of_one_person_match_and_other_people_do_not() -> None:
     assert score("Sergejs Lavrovs", "Sergey Viktorovich LAVROV") >= DEFAULT_THRESHOLD
     assert score("Wladimir Poetin", "Vladimir Pavlov") < DEFAULT_THRESHOLD
     assert score("Dana Putins", "Dina Putin") < DEFAULT_THRESHOLD
+
+
+def test_arabic_script_renderings_of_russian_names_with_patronymics_match() -> None:
+    for arabic, latin in [
+        ("فلاديمير فلاديميروفيتش بوتين", "Vladimir Vladimirovich Putin"),
+        ("سيرغي فيكتوروفيتش لافروف", "Sergey Viktorovich Lavrov"),
+        ("نور سلطان أبيشيفيتش نزارباييف", "Nursultan Abishevich Nazarbayev"),
+        ("ميخائيل غورباتشوف", "Mikhail Gorbachev"),
+    ]:
+        assert score(arabic, latin) >= DEFAULT_THRESHOLD, latin
+    assert score("فلاديمير فلاديميروفيتش بوتين", "Vladimir Vladimirovich Pavlov") < 0.8
+    assert score("ميخائيل غورباتشوف", "Mikhail Gorbunov") < DEFAULT_THRESHOLD
+
+
+def test_one_wrong_letter_in_a_surname_is_a_slip_but_given_names_stay_apart() -> None:
+    assert score("Vladimir Pulin", "Vladimir Putin") >= DEFAULT_THRESHOLD
+    assert score("Гүлнара Жақыпова", "Гульнара Жакупова") >= DEFAULT_THRESHOLD
+    # Two letters, or a stem of another length, is another family; Dana is not Dina.
+    assert score("Ivan Volkov", "Ivan Volynov") < DEFAULT_THRESHOLD
+    assert score("Ivan Sokolov", "Ivan Sokol") < DEFAULT_THRESHOLD
+    assert score("Dana Petrova", "Dina Petrova") < DEFAULT_THRESHOLD
+    assert score("Dana Petrova", "Dina Pefrova") < DEFAULT_THRESHOLD
