@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from rapidfuzz.distance import OSA
 
 from finmon.model import Schema
+from finmon.names.acronyms import acronym_runs
 from finmon.names.dictionary import given_name_group, group_of, group_of_arabic
 from finmon.names.evasion import garbled, segment
 from finmon.names.keys import SURNAME_ENDING, fold
@@ -362,6 +363,10 @@ def _align(query: AnalysedName, candidate: AnalysedName) -> list[TokenPair]:
             if similarity >= MIN_SIMILARITY:
                 scored.append((similarity, -abs(i - j), (i,), (j,), method))
     scored.extend(_compounds(query, candidate))
+    for similarity, i, run in acronym_runs(query, candidate):
+        scored.append((similarity, -abs(i - run[0]), (i,), run, "acronym"))
+    for similarity, j, run in acronym_runs(candidate, query):
+        scored.append((similarity, -abs(j - run[0]), run, (j,), "acronym"))
     scored.sort(reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
