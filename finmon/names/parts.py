@@ -226,7 +226,10 @@ def _org_types(text: str) -> str:
 
 
 def _words(latin: str, script: Script, schema: Schema) -> list[_Word]:
-    cleaned = _QUOTES.sub("", _ACRONYM.sub(lambda m: m.group().replace(".", ""), latin))
+    # A person's dotted letters are initials (V.V. Putin), an organisation's an acronym (U.S.).
+    initials = schema is Schema.PERSON or (schema is Schema.UNKNOWN and script is Script.CYRILLIC)
+    closed = " " if initials else ""
+    cleaned = _QUOTES.sub("", _ACRONYM.sub(lambda m: m.group().replace(".", closed), latin))
     cleaned = " " + _NON_WORD.sub(" ", cleaned) + " "
     legal: set[str] = set()
     if schema in _ORGANISATIONS:
@@ -249,7 +252,8 @@ def _drop_noise(raw: list[str], script: Script) -> list[_Word]:
     words: list[_Word] = []
     hint: TokenKind | None = None
     for i, (text, key) in enumerate(zip(raw, keys, strict=True)):
-        if key in particles and i < last:
+        # A Cyrillic letter alone is an initial (Иванов И. И.), not the particle its fold spells.
+        if key in particles and i < last and not (script is Script.CYRILLIC and len(key) == 1):
             hint = _particle_hint(key) or hint
             continue
         words.append(_Word(text, hint))

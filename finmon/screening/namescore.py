@@ -53,6 +53,10 @@ PATRONYMIC_CONFLICT = 0.75
 """Factor applied when both names carry patronymics and they disagree."""
 _SHORT_SKELETON = {1: 0.85}
 """Equal consonant keys of one letter say less: many names share them."""
+INITIAL = 0.7
+"""Similarity of an initial and a name part that starts with its letter."""
+INITIAL_OF_GIVEN_NAME = 0.71
+"""The same for a name that is not a patronymic: a lone initial pairs with the given name."""
 NAME_VARIANT = 0.95
 """Similarity of two spellings of one known given name (Muhammad, Мухаммед, محمد)."""
 DIFFERENT_NAMES = 0.5
@@ -272,7 +276,11 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     if a.arabic == b.arabic and _glued(a, b):
         return GLUED_PARTICLE, "glued_particle"
     if TokenKind.INITIAL in (a.kind, b.kind):
-        return (0.7, "initial") if a.key[0] == b.key[0] else (0.0, "")
+        if a.key[0] != b.key[0]:
+            return 0.0, ""
+        # A lone initial stands for a given name before a patronymic (Putin V. for Vladimir).
+        given = TokenKind.NAME in (a.kind, b.kind) and TokenKind.PATRONYMIC not in (a.kind, b.kind)
+        return (INITIAL_OF_GIVEN_NAME if given else INITIAL), "initial"
     if a.kind is TokenKind.PATRONYMIC and b.kind is TokenKind.PATRONYMIC and a.arabic == b.arabic:
         return _patronymic_similarity(a, b)
     if a.stem == b.stem and a.kind is b.kind is TokenKind.NAME and a.arabic == b.arabic:
