@@ -6,7 +6,7 @@ Hangul-Latin transforms, the family name (the first syllable) apart and the give
 joined as pinyin and most passports write them (毛泽东 mao zedong, 김정은 gim jeongeun). Two Latin
 spellings made only of such syllables are compared on a key that evens out what the systems
 spell differently: aspiration marks, voicing (k/g t/d p/b), the affricates (ch, j, ts, tz, z, zh,
-c, q), hs/x/s, MR ŏ/ŭ and RR eo/eu, ung/ong, ien/ian, r/l.
+c, q), hs/x/s, MR ŏ/ŭ and RR eo/eu, ung/ong, ien/ian, ieh/ie, r/l.
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ _KEY_RULES = (
     (re.compile(r"eu"), "u"),
     (re.compile(r"ung"), "ong"),
     (re.compile(r"ien"), "ian"),
+    (re.compile(r"eh"), "e"),
     (re.compile(r"ih\b|ih(?=[^aeiou])"), "i"),
     (re.compile(r"ee"), "i"),
     (re.compile(r"oo"), "u"),

@@ -293,8 +293,9 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
             found = max(found, (rendered, "rendering"))
     elif SURNAME_ENDING.search(a.key) and SURNAME_ENDING.search(b.key):
         found = OSA.normalized_similarity(a.key, b.key), "surname_spelling"
-        if surname_slip(a.key, b.key):
-            found = found[0], "surname_slip"
+        if surname_slip(a.key, b.key) or surname_slip(a.text, b.text):
+            # A slip is a letter apart as written, which the keys may spread (zh -> j).
+            found = max(found[0], OSA.normalized_similarity(a.text, b.text)), "surname_slip"
     elif SURNAME_ENDING.sub("", a.key) == b.key or SURNAME_ENDING.sub("", b.key) == a.key:
         found = 0.6, "surname_form"
     else:
@@ -400,9 +401,11 @@ def _joined_against(
 ) -> list[_Scored]:
     found: list[_Scored] = []
     for i, joined in enumerate(joined_side.joined):
-        if _adds_nothing(joined, joined_side.tokens[i], joined_side.tokens[i + 1]):
-            continue
+        nothing = _adds_nothing(joined, joined_side.tokens[i], joined_side.tokens[i + 1])
         for j, other in enumerate(other_side.tokens):
+            # Syllables of one romanised name add letters that a consonant key drops (ze dong).
+            if nothing and not _romanised(joined, other):
+                continue
             if joined.arabic == other.arabic and abs(len(joined.key) - len(other.key)) > 2:
                 continue
             similarity = _compound_similarity(joined, other)
@@ -411,6 +414,11 @@ def _joined_against(
                 in_query, in_candidate = pair if query_joined else pair[::-1]
                 found.append((similarity, -abs(i - j), in_query, in_candidate, "compound"))
     return found
+
+
+def _romanised(joined: NameToken, other: NameToken) -> bool:
+    """Whether two joined syllables and a word are one Chinese or Korean name in two systems."""
+    return joined.arabic == other.arabic and romanisation_similarity(joined.text, other.text) > 0
 
 
 def _adds_nothing(joined: NameToken, first: NameToken, second: NameToken) -> bool:
@@ -472,7 +480,22 @@ def _score(
         if kind in left_q and kind in left_c:
             notes.append(note)
             score *= factor
+    if _initial_disagrees(left_q, left_c) or _initial_disagrees(left_c, left_q):
+        notes.append("an initial disagrees")
+        score *= INITIAL_CONFLICT
     return score, notes
+
+
+INITIAL_CONFLICT = 0.8
+"""Factor applied when an initial found no partner while the other name has a given name or
+patronymic left: an initial pairs with any part that starts with its letter, so this one's
+letter disagrees (Абдуллаев Р. Т., Ravshan Bakhtiyorovich Abdullaev)."""
+
+
+def _initial_disagrees(left: set[TokenKind], other_left: set[TokenKind]) -> bool:
+    return TokenKind.INITIAL in left and not other_left.isdisjoint(
+        (TokenKind.NAME, TokenKind.PATRONYMIC)
+    )
 
 
 def _unmatched_kinds(tokens: tuple[NameToken, ...], matched: set[int]) -> set[TokenKind]:

@@ -32,3 +32,9 @@ def test_an_initial_that_disagrees_does_not() -> None:
     assert score("Путин А. В.", "Vladimir Vladimirovich Putin") < DEFAULT_THRESHOLD
     assert score("Путин А.", "Vladimir Vladimirovich Putin") < DEFAULT_THRESHOLD
     assert score("Putin V. V.", "Vladimir Vladimirovich Pavlov") < DEFAULT_THRESHOLD
+
+
+def test_an_initial_left_over_against_a_name_left_over_is_a_disagreement() -> None:
+    agreeing = score("Абдуллаев Р. Т.", "Rustam Tursunovich Abdullaev")
+    disagreeing = score("Абдуллаев Р. Т.", "Ravshan Bakhtiyorovich Abdullaev")
+    assert agreeing >= DEFAULT_THRESHOLD > disagreeing

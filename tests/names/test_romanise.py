@@ -58,3 +58,10 @@ def test_names_in_one_script_with_different_characters_do_not_match() -> None:
     assert score("김종은", "김정은") < DEFAULT_THRESHOLD
     assert score("習近平", "习近平") >= DEFAULT_THRESHOLD  # traditional and simplified
     assert score("김 정은", "정은 김") >= DEFAULT_THRESHOLD
+
+
+def test_joined_syllables_meet_the_given_name_they_spell() -> None:
+    # Syllables whose consonant key adds nothing to one of them (chien hua, wei kuo).
+    assert score("Liu Chien-hua", "Liu Jianhua") >= DEFAULT_THRESHOLD
+    assert score("张卫国", "Chang Wei-kuo") >= DEFAULT_THRESHOLD
+    assert score("张卫国", "Zhang Weidong") < DEFAULT_THRESHOLD
