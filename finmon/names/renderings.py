@@ -54,6 +54,8 @@ folded key, where zh is j."""
 _BALTIC_ENDING = re.compile(r"(?<=[a-z]{4}[^aeious])(?:as|is|us|ys|s)$")
 """Latvian and Lithuanian case endings on a name of five letters or more ending in a consonant
 (Putins, Putinas, Lavrovs, Vladimiras, Sergejs)."""
+SHORTEST_KEY = 4
+"""Keys shorter than this are syllables that the rules make of other syllables (Yijun, Yun)."""
 RENDERING = 0.9
 """Similarity of a Russian name and its spelling in another European language: high, but below
 one spelling, as the rules merge sounds that a language keeps apart."""
@@ -84,7 +86,7 @@ def rendering_similarity(a: str, b: str) -> float:
     if " " in a or " " in b:
         return 0.0
     key_a, key_b = fold(a), fold(b)
-    if key_a == key_b:
+    if key_a == key_b or min(len(key_a), len(key_b)) < SHORTEST_KEY:
         return 0.0
     found_a, found_b = renderings(a), renderings(b)
     if key_b in found_a or key_a in found_b or not found_a.isdisjoint(found_b):

@@ -6,7 +6,7 @@ Hangul-Latin transforms, the family name (the first syllable) apart and the give
 joined as pinyin and most passports write them (毛泽东 mao zedong, 김정은 gim jeongeun). Two Latin
 spellings made only of such syllables are compared on a key that evens out what the systems
 spell differently: aspiration marks, voicing (k/g t/d p/b), the affricates (ch, j, ts, tz, z, zh,
-c, q), hs/x/s, MR ŏ/ŭ and RR eo/eu, ung/ong, ien/ian, ieh/ie, r/l.
+c, q), hs/x, sh/s, MR ŏ/ŭ and RR eo/eu, ung/ong, ien/ian, ieh/ie, r/l.
 """
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ _VOWELS = (
 _FINAL = r"(?:ng|[nmlkptgbdr])?"
 _SYLLABLES = re.compile(rf"(?:{_INITIAL}{_VOWELS}{_FINAL})+")
 _KEY_RULES = (
-    (re.compile(r"hs|sh|ss|x"), "s"),
+    (re.compile(r"hs"), "x"),
+    (re.compile(r"sh|ss"), "s"),
     (re.compile(r"tsz|ts|tz|dz|zh|ch|jj|[zcjq]"), "j"),
     (re.compile(r"eo"), "o"),
     (re.compile(r"eu"), "u"),
