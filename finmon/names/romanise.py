@@ -1,9 +1,10 @@
-"""Chinese and Korean names: romanised from their own script, and compared across romanisation
-systems (pinyin and Wade-Giles; Revised Romanization and McCune-Reischauer).
+"""Chinese, Korean and Japanese names: romanised from their own script, and compared across
+romanisation systems (pinyin and Wade-Giles; Revised Romanization and McCune-Reischauer).
 
 A name in Han characters or Hangul is read syllable by syllable with ICU's Han-Latin and
 Hangul-Latin transforms, the family name (the first syllable) apart and the given name's syllables
-joined as pinyin and most passports write them (毛泽东 mao zedong, 김정은 gim jeongeun). Two Latin
+joined as pinyin and most passports write them (毛泽东 mao zedong, 김정은 gim jeongeun); a run of
+Japanese kana is read whole by ICU's Katakana-Latin and Hiragana-Latin (バラク baraku). Two Latin
 spellings made only of such syllables are compared on a key that evens out what the systems
 spell differently: aspiration marks, voicing (k/g t/d p/b), the affricates (ch, j, ts, tz, z, zh,
 c, q), hs/x, sh/s, MR ŏ/ŭ and RR eo/eu, ung/ong, ien/ian, ieh/ie, r/l.
@@ -45,11 +46,29 @@ def has_cjk(text: str) -> bool:
     return _CJK_WORD.search(text) is not None
 
 
+_KANA_RUN = re.compile(r"[\u3041-\u30fa\u30fc-\u30ff]+")
+"""Hiragana and katakana, the middle dot (・) that separates the words of a name excepted."""
+
+
+@lru_cache(maxsize=1)
+def _kana() -> icu.Transliterator:
+    return icu.Transliterator.createInstance("Katakana-Latin; Hiragana-Latin; Latin-ASCII; Lower")
+
+
+def _romanise_kana(text: str) -> str:
+    """Each run of Japanese kana as one romanised word (バラク・オバマ 'baraku obama'): read whole,
+    as a kana's voicing mark would be lost letter by letter."""
+    kana = _kana()
+    return _KANA_RUN.sub(lambda m: f" {kana.transliterate(m.group())} ", text).replace("・", " ")
+
+
 def romanise_cjk(text: str) -> str:
     """text with its Han characters and Hangul romanised: a name written in one run of two to
     four syllables as family name and joined given name (毛泽东 'mao zedong'), a name written in
     several runs as one word per run (海燕 陈 'haiyan chen'), a longer run syllable by syllable;
     other characters are left as they are."""
+    if _KANA_RUN.search(text):
+        text = _romanise_kana(text)
     if not has_cjk(text):
         return text
     runs = _CJK_WORD.findall(text)

@@ -65,3 +65,9 @@ def test_joined_syllables_meet_the_given_name_they_spell() -> None:
     assert score("Liu Chien-hua", "Liu Jianhua") >= DEFAULT_THRESHOLD
     assert score("张卫国", "Chang Wei-kuo") >= DEFAULT_THRESHOLD
     assert score("张卫国", "Zhang Weidong") < DEFAULT_THRESHOLD
+
+
+def test_japanese_kana_read_whole_words_with_their_voicing() -> None:
+    assert romanise_cjk("バラク・オバマ").split() == ["baraku", "obama"]
+    assert score("バラク・オバマ", "Barack Obama") >= DEFAULT_THRESHOLD
+    assert score("バラク・オバマ", "Barack Osman") < DEFAULT_THRESHOLD
