@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from finmon.model import Schema
-from finmon.names.parts import AnalysedName, TokenKind
+from finmon.names.parts import AnalysedName, NameToken, TokenKind
 
 ACRONYM = 0.9
 """Similarity of an acronym and the run of words whose initials it spells."""
@@ -58,3 +58,19 @@ def acronym_runs(
             found.append((similarity, i, tuple(range(start, start + size))))
             start = initials.find(word, start + 1)
     return found
+
+
+ABBREVIATION = 0.85
+"""Similarity of an abbreviation and the organisation word it shortens (Int'l, International)."""
+
+
+def abbreviation_similarity(short: NameToken, long: NameToken) -> float:
+    """ABBREVIATION when `short` abbreviates the generic organisation word `long` the usual way:
+    its first and last letters, and letters of it in order between (Intl, Natl, Mfg, Govt)."""
+    a, b = short.text, long.text
+    if long.kind is not TokenKind.GENERIC or not (SHORTEST <= len(a) <= 5) or not a.isalpha():
+        return 0.0
+    if len(b) < len(a) + 3 or a[0] != b[0] or a[-1] != b[-1]:
+        return 0.0
+    letters = iter(b)
+    return ABBREVIATION if all(char in letters for char in a) else 0.0

@@ -20,6 +20,7 @@ LARGEST = 100
 _LONGEST_PHRASE = 3
 """Words in the longest number phrase read (one hundred and ... is not read)."""
 _DIGIT_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+_TENS = frozenset(str(n) for n in range(20, 100, 10))
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 ROMAN_LARGEST = 39
 """Roman numerals are read up to XXXIX: regnal and series numbers, not words like MIX or CIVIC."""
@@ -98,8 +99,13 @@ def read_numbers(words: list[str], cyrillic: bool = False) -> list[str]:
         for size in range(min(_LONGEST_PHRASE, count - index), 0, -1):
             digits = table.get(tuple(words[index : index + size]))
             if digits is not None:
-                out.append(digits)
                 index += size
+                # Tens in words and units in digits (Forty 4) are one number.
+                unit = words[index] if index < count else ""
+                if digits in _TENS and len(unit) == 1 and unit in "123456789":
+                    digits = str(int(digits) + int(unit))
+                    index += 1
+                out.append(digits)
                 break
         else:
             word = words[index]

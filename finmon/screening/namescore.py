@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from rapidfuzz.distance import OSA
 
 from finmon.model import Schema
-from finmon.names.acronyms import acronym_runs
+from finmon.names.acronyms import ABBREVIATION, abbreviation_similarity, acronym_runs
 from finmon.names.dictionary import given_name_group, group_of, group_of_arabic
 from finmon.names.evasion import garbled, segment
 from finmon.names.keys import SURNAME_ENDING, fold
@@ -304,6 +304,9 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         found = max(found, (romanisation_similarity(a.text, b.text), "romanisation"))
     if found[0] < RENDERING and not a.arabic and not b.arabic:
         found = max(found, (rendering_similarity(a.text, b.text), "rendering"))
+    if found[0] < ABBREVIATION and a.arabic == b.arabic:
+        shortened = abbreviation_similarity(a, b) or abbreviation_similarity(b, a)
+        found = max(found, (shortened, "abbreviation"))
     return _known_names(a, b, found)
 
 

@@ -26,3 +26,11 @@ def test_acronyms_stay_strict() -> None:
     assert score("AB", "Anna Berg", Schema.PERSON) < DEFAULT_THRESHOLD
     # Many pairs of words share two initials: a two-letter acronym never matches alone.
     assert score("BP", "Bank Pekao") < DEFAULT_THRESHOLD
+
+
+def test_an_abbreviated_organisation_word_meets_the_word() -> None:
+    assert score("First Bank Int'l", "First International Bank") >= DEFAULT_THRESHOLD
+    assert score("Acme Natl Trading", "Acme National Trading") >= DEFAULT_THRESHOLD
+    # First and last letters must agree, and the word must be a generic organisation word.
+    assert score("First Bank Inc", "First International Bank") < DEFAULT_THRESHOLD
+    assert score("Intl Trading", "Intel Trading") < 1.0

@@ -45,3 +45,9 @@ def test_names_that_differ_only_in_how_the_number_is_written_match() -> None:
         assert compare_names(a, b, Schema.ORGANIZATION).score >= DEFAULT_THRESHOLD, (a, b)
     # Different numbers stay different.
     assert compare_names("Brigade 44", "Brigade Forty-Five", Schema.ORGANIZATION).score < 0.8
+
+
+def test_tens_in_words_and_units_in_digits_are_one_number() -> None:
+    assert numbers("Brigade Forty 4") == ["44"]
+    assert numbers("Brigade Forty Four") == ["44"]
+    assert numbers("Brigade Forty 44") == ["40", "44"]
