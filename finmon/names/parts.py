@@ -13,6 +13,7 @@ from rigour.names.org_types import extract_org_types, replace_org_types_compare
 from finmon.countries import to_iso2
 from finmon.model import Schema
 from finmon.names.evasion import readings
+from finmon.names.initials import split_initials
 from finmon.names.keys import cross_key, fold, skeleton
 from finmon.names.numbers import read_numbers
 from finmon.names.romanise import romanise_cjk
@@ -189,6 +190,8 @@ def _analyse(text: str, schema: Schema, read: bool = True) -> AnalysedName:
     script = script_of(text)
     arabic = script is Script.ARABIC
     source = _org_types(text) if schema in _ORGANISATIONS else text
+    if schema is Schema.PERSON:
+        source = split_initials(source)
     latin = to_latin(_IDEOGRAPHIC.sub(r" \1 ", romanise_cjk(source)))
     words = _words(latin, script, schema)
     tokens = tuple(_token(w, i, len(words), arabic, schema) for i, w in enumerate(words))

@@ -38,3 +38,10 @@ def test_an_initial_left_over_against_a_name_left_over_is_a_disagreement() -> No
     agreeing = score("Абдуллаев Р. Т.", "Rustam Tursunovich Abdullaev")
     disagreeing = score("Абдуллаев Р. Т.", "Ravshan Bakhtiyorovich Abdullaev")
     assert agreeing >= DEFAULT_THRESHOLD > disagreeing
+
+
+def test_capital_consonants_written_together_are_initials_in_a_mixed_case_name() -> None:
+    assert score("JC Juncker", "Jean-Claude Juncker") >= DEFAULT_THRESHOLD
+    assert score("JC Juncker", "Jean-Pierre Juncker") < DEFAULT_THRESHOLD
+    # In capitals throughout, a short word may be a name part (NG, a family name).
+    assert analyse_name("NG CHEE MENG", Schema.PERSON).tokens[0].key == "ng"
