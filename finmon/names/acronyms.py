@@ -74,3 +74,41 @@ def abbreviation_similarity(short: NameToken, long: NameToken) -> float:
         return 0.0
     letters = iter(b)
     return ABBREVIATION if all(char in letters for char in a) else 0.0
+
+
+class AcronymBound:
+    """Whether tokens known only as a set (no order, no name around them) could pair with a
+    candidate name as an acronym, either way: a looser test than acronym_runs, for bounds."""
+
+    def __init__(self, candidate: AnalysedName) -> None:
+        tokens = candidate.tokens
+        self.active = candidate.schema is not Schema.PERSON
+        self._initials = "".join(t.text[0] if len(t.text) > 1 else " " for t in tokens)
+        self._acronyms = [
+            t.text for t in tokens if _shaped(t) and len(t.text) <= len(tokens) + LONGEST
+        ]
+
+    def __call__(self, base: list[NameToken]) -> bool:
+        if not self.active:
+            return False
+        if any(_shaped(q) and q.text in self._initials for q in base):
+            return True
+        if not self._acronyms:
+            return False
+        initials = sorted(q.text[0] for q in base if len(q.text) > 1)
+        return any(_letters_within(word, initials) for word in self._acronyms)
+
+
+def _shaped(token: NameToken) -> bool:
+    word = token.text
+    return SHORTEST <= len(word) <= LONGEST and token.kind in _KINDS and word.isalpha()
+
+
+def _letters_within(word: str, letters: list[str]) -> bool:
+    """Whether each letter of word can be taken from letters (a multiset)."""
+    left = list(letters)
+    for char in word:
+        if char not in left:
+            return False
+        left.remove(char)
+    return True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 from itertools import pairwise
@@ -16,7 +16,7 @@ from finmon.names.evasion import readings
 from finmon.names.initials import split_initials
 from finmon.names.keys import cross_key, fold, skeleton
 from finmon.names.numbers import read_numbers
-from finmon.names.romanise import romanise_cjk
+from finmon.names.romanise import has_cjk, has_kana, romanise_cjk
 from finmon.names.translit import Script, script_of, to_latin
 from finmon.names.words import (
     COMMON_NAMES,
@@ -135,13 +135,17 @@ class NameToken:
     cross: str
     """Consonant key for comparison across scripts (see finmon.names.keys.cross_key)."""
 
+    romanised: bool = False
+    """Read from Han, Hangul or kana (finmon.names.romanise): compared with Latin spellings in
+    other romanisation systems too."""
+
     sig: str = field(default="", compare=False)
     """Identity for hashing: what the comparison of two tokens depends on (set on creation): the
     key, and the spelling as written where it differs (Maaxim and Maksim share a key)."""
 
     def __post_init__(self) -> None:
         written = f":{self.text}" if self.text != self.key else ""
-        script = "a" if self.arabic else "l"
+        script = "a" if self.arabic else "r" if self.romanised else "l"
         object.__setattr__(
             self, "sig", f"{self.kind.value}:{script}:{self.key}:{self.cross}{written}"
         )
@@ -195,6 +199,8 @@ def _analyse(text: str, schema: Schema, read: bool = True) -> AnalysedName:
     latin = to_latin(_IDEOGRAPHIC.sub(r" \1 ", romanise_cjk(source)))
     words = _words(latin, script, schema)
     tokens = tuple(_token(w, i, len(words), arabic, schema) for i, w in enumerate(words))
+    if has_cjk(source) or has_kana(source):
+        tokens = tuple(replace(token, romanised=True) for token in tokens)
     found = tuple(_analyse(r, schema, False) for r in readings(text)) if read else ()
     return AnalysedName(text, script, latin, tokens, _joined(tokens), schema, found)
 
@@ -216,7 +222,15 @@ def _joined(tokens: tuple[NameToken, ...]) -> tuple[NameToken, ...]:
         key = fold(text)
         weight = max(a.weight, b.weight)
         joined = NameToken(
-            text, key, skeleton(key), TokenKind.NAME, weight, a.arabic, key, cross_key(text)
+            text,
+            key,
+            skeleton(key),
+            TokenKind.NAME,
+            weight,
+            a.arabic,
+            key,
+            cross_key(text),
+            a.romanised or b.romanised,
         )
         out.append(joined)
     return tuple(out)

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 from finmon.names.keys import CACHED_LENGTH, cross_key, fold
+from finmon.names.romanise import one_syllable
 
 _Rules = tuple[re.Pattern[str], tuple[str, ...]]
 
@@ -83,7 +84,8 @@ def renderings(word: str) -> frozenset[str]:
 def rendering_similarity(a: str, b: str) -> float:
     """RENDERING when two lowercase Latin words are one Russian name in two languages' spellings,
     else 0."""
-    if " " in a or " " in b:
+    # One Chinese or Korean syllable is another's under these rules (Chin, Shin; Jiang, Yang).
+    if " " in a or " " in b or one_syllable(a) or one_syllable(b):
         return 0.0
     key_a, key_b = fold(a), fold(b)
     if key_a == key_b or min(len(key_a), len(key_b)) < SHORTEST_KEY:

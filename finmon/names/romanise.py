@@ -4,10 +4,11 @@ romanisation systems (pinyin and Wade-Giles; Revised Romanization and McCune-Rei
 A name in Han characters or Hangul is read syllable by syllable with ICU's Han-Latin and
 Hangul-Latin transforms, the family name (the first syllable) apart and the given name's syllables
 joined as pinyin and most passports write them (毛泽东 mao zedong, 김정은 gim jeongeun); a run of
-Japanese kana is read whole by ICU's Katakana-Latin and Hiragana-Latin (バラク baraku). Two Latin
-spellings made only of such syllables are compared on a key that evens out what the systems
-spell differently: aspiration marks, voicing (k/g t/d p/b), the affricates (ch, j, ts, tz, z, zh,
-c, q), hs/x, sh/s, MR ŏ/ŭ and RR eo/eu, ung/ong, ien/ian, ieh/ie, r/l.
+Japanese kana is read whole by ICU's Katakana-Latin and Hiragana-Latin (バラク baraku). A word so
+read is compared with a Latin spelling made only of such syllables on a key that evens out what
+the systems spell differently: aspiration marks, voicing (k/g t/d p/b), the dental affricates
+(ts, tz, z, c) and the others (ch, j, zh, q), hs/x, sh/s, MR ŏ/ŭ and RR eo/eu, ung/ong, ien/ian,
+ieh/ie.
 """
 
 from __future__ import annotations
@@ -38,7 +39,11 @@ def _transforms() -> tuple[icu.Transliterator, icu.Transliterator]:
 @lru_cache(maxsize=20_000)
 def _syllable(char: str) -> str:
     han, hangul = _transforms()
-    return str((hangul if _HANGUL.match(char) else han).transliterate(char)).strip()
+    if not _HANGUL.match(char):
+        return str(han.transliterate(char)).strip()
+    syllable = str(hangul.transliterate(char)).strip()
+    # ICU writes ㄹ as l; starting a syllable it is r in RR and McCune-Reischauer (리 Ri).
+    return f"r{syllable[1:]}" if syllable.startswith("l") else syllable
 
 
 def has_cjk(text: str) -> bool:
@@ -60,6 +65,11 @@ def _romanise_kana(text: str) -> str:
     as a kana's voicing mark would be lost letter by letter."""
     kana = _kana()
     return _KANA_RUN.sub(lambda m: f" {kana.transliterate(m.group())} ", text).replace("・", " ")
+
+
+def has_kana(text: str) -> bool:
+    """Whether text has Japanese kana."""
+    return _KANA_RUN.search(text) is not None
 
 
 def romanise_cjk(text: str) -> str:
@@ -92,10 +102,19 @@ _VOWELS = (
 )
 _FINAL = r"(?:ng|[nmlkptgbdr])?"
 _SYLLABLES = re.compile(rf"(?:{_INITIAL}{_VOWELS}{_FINAL})+")
+_SYLLABLE = re.compile(rf"{_INITIAL}{_VOWELS}{_FINAL}")
+
+
+def one_syllable(word: str) -> bool:
+    """Whether a lowercase word is one romanised Chinese or Korean syllable (shin, jiang)."""
+    return _SYLLABLE.fullmatch(word) is not None
+
+
 _KEY_RULES = (
     (re.compile(r"hs"), "x"),
     (re.compile(r"sh|ss"), "s"),
-    (re.compile(r"tsz|ts|tz|dz|zh|ch|jj|[zcjq]"), "j"),
+    (re.compile(r"tsz|ts|tz|dz|[zc](?!h)"), "z"),
+    (re.compile(r"zh|ch|jj|[jq]"), "j"),
     (re.compile(r"eo"), "o"),
     (re.compile(r"eu"), "u"),
     (re.compile(r"ung"), "ong"),
@@ -105,7 +124,7 @@ _KEY_RULES = (
     (re.compile(r"ee"), "i"),
     (re.compile(r"oo"), "u"),
 )
-_VOICING = str.maketrans("ktpr", "gdbl")
+_VOICING = str.maketrans("ktp", "gdb")
 _DOUBLE = re.compile(r"(.)\1+")
 ROMANISATION = 0.9
 """Similarity of two spellings of one Chinese or Korean name part in two romanisation systems:
@@ -126,7 +145,9 @@ def romanisation_key(word: str) -> str | None:
 
 def romanisation_similarity(a: str, b: str) -> float:
     """ROMANISATION when two lowercase words (spaces ignored) are one syllable string in two
-    romanisation systems, else 0."""
+    romanisation systems, else 0. Only for a word read from Han, Hangul or kana (the caller's
+    check): between two Latin words, voicing and vowel merges make other names meet (Farhad,
+    Farhat; Temir, Demir)."""
     key_a = romanisation_key(a.replace(" ", ""))
     if key_a is None or a.replace(" ", "") == b.replace(" ", ""):
         return 0.0

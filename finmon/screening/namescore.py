@@ -15,7 +15,12 @@ from typing import Any, TypeVar
 from rapidfuzz.distance import OSA
 
 from finmon.model import Schema
-from finmon.names.acronyms import ABBREVIATION, abbreviation_similarity, acronym_runs
+from finmon.names.acronyms import (
+    ABBREVIATION,
+    AcronymBound,
+    abbreviation_similarity,
+    acronym_runs,
+)
 from finmon.names.dictionary import given_name_group, group_of, group_of_arabic
 from finmon.names.evasion import garbled, segment
 from finmon.names.keys import SURNAME_ENDING, fold
@@ -300,7 +305,7 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         found = 0.6, "surname_form"
     else:
         found = _spelling_similarity(a, b)
-    if found[0] < ROMANISATION and a.arabic == b.arabic:
+    if found[0] < ROMANISATION and a.arabic == b.arabic and (a.romanised or b.romanised):
         found = max(found, (romanisation_similarity(a.text, b.text), "romanisation"))
     if found[0] < RENDERING and not a.arabic and not b.arabic:
         found = max(found, (rendering_similarity(a.text, b.text), "rendering"))
@@ -421,7 +426,9 @@ def _joined_against(
 
 def _romanised(joined: NameToken, other: NameToken) -> bool:
     """Whether two joined syllables and a word are one Chinese or Korean name in two systems."""
-    return joined.arabic == other.arabic and romanisation_similarity(joined.text, other.text) > 0
+    if joined.arabic != other.arabic or not (joined.romanised or other.romanised):
+        return False
+    return romanisation_similarity(joined.text, other.text) > 0
 
 
 def _adds_nothing(joined: NameToken, first: NameToken, second: NameToken) -> bool:
@@ -449,6 +456,8 @@ def _joined_similarity(joined: NameToken, other: NameToken) -> float:
     if joined.arabic != other.arabic:
         return _skeleton_similarity(joined.cross, other.cross)[0]
     spelled = OSA.normalized_similarity(joined.key, other.key)
+    if not joined.romanised and not other.romanised:
+        return spelled
     return max(spelled, romanisation_similarity(joined.text, other.text))
 
 
@@ -559,10 +568,13 @@ class NameBound:
         self._joined: dict[str, _JoinedProfile] = {}
         self._words = candidate.words
         self._longest_word = max(map(len, self._words), default=0)
+        self._acronyms = AcronymBound(candidate)
 
     def __call__(self, base: list[NameToken], joined: list[NameToken], owed: float) -> float:
         if owed < 0:
             return 1.0  # UNBOUNDED: the query has readings, which the bound does not follow
+        if self._acronyms(base):
+            return 1.0  # an acronym may stand for a run of the other name's words
         best = [0.0] * len(self._costs)
         # The query side's coverage, summed as its tokens are met: as _coverage, except that a
         # joined token ('abdul aziz') may support twice its weight and stands for two parts' owed

@@ -61,3 +61,8 @@ def test_one_wrong_letter_in_a_surname_is_a_slip_but_given_names_stay_apart() ->
 
 def test_a_slip_is_one_letter_as_written_even_where_the_keys_differ_more() -> None:
     assert score("Sergei Kuzhetsov", "Sergei Kuznetsov") >= DEFAULT_THRESHOLD
+
+
+def test_one_chinese_or_korean_syllable_is_no_russian_rendering_of_another() -> None:
+    for a, b in [("shin", "chin"), ("yang", "jiang"), ("yong", "jong"), ("cheng", "hieng")]:
+        assert rendering_similarity(a, b) == 0, (a, b)
