@@ -4,7 +4,8 @@ People's Liberation Army, U.S. for United States.
 Strict on purpose: the acronym is one word of two to six letters that is an organisation's, or is
 written as an acronym (dotted, or in capitals in a name that is not); its letters are the initials
 of a whole run of the other name's words, one letter per word, in order (particles such as of, and,
-the are already left out of the run when names are analysed).
+the are already left out of the run when names are analysed). An abbreviated generic organisation
+word (Int'l, Natl) meets the word by its first and last letters and letters of it in order.
 """
 
 from __future__ import annotations

@@ -5,7 +5,9 @@ every name (Putins, Putinas, Lavrovs, Vladimiras).
 
 Each language's spelling of a Russian sound is written back as the English/ICAO spelling, and the
 result is folded (finmon.names.keys.fold); two words meet when one's rendering is the other's key
-or their renderings share a key.
+or their renderings share a key. Arabic script writes в as ف and ч as تش (فلاديمير فلاديميروفيتش),
+which arabic_rendering_similarity reads back; surname_slip tells a mistyped letter in a Slavic
+surname's stem (Putin, Pulin) from another family (Volkov, Volynov).
 """
 
 from __future__ import annotations
