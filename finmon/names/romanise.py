@@ -173,3 +173,10 @@ def characters_differ(a: str, b: str) -> bool:
     simplified = _simplified()
     chars_a = sorted(str(simplified.transliterate("".join(runs_a))))
     return chars_a != sorted(str(simplified.transliterate("".join(runs_b))))
+
+
+def romanisation_index_key(text: str) -> str | None:
+    """The key under which a candidate index files a word for romanised lookups ('r:' and its
+    romanisation key), or None when it cannot be a Chinese or Korean romanisation."""
+    key = romanisation_key(text.replace(" ", ""))
+    return None if key is None else f"r:{key}"
