@@ -36,10 +36,9 @@ _LANGUAGES: tuple[_Rules, ...] = (
     ),
     # French: ou for у (the fold reads it), tch and ch for ч and ш, j for ж, a mute final -e.
     _rules(("tch", "ch"), ("ch", "sh"), ("j", "zh"), ("(?<=[^aeiou][aeiou]n)e$", "")),
-    # Hungarian: gy, ty, ny for palatal д, т, н; cs, s, zs, sz for ч, ш, ж, с.
-    _rules(
-        ("gy", "d"), ("ty", "t"), ("ny", "n"), ("cs", "ch"), ("zs", "zh"), ("sz", "s"), ("s", "sh")
-    ),
+    # Hungarian: gy, ty, ny for palatal д, т, н; cs, zs, sz for ч, ж, с (its s for ш is left out:
+    # it would make every s an sh, Nisan Nishan).
+    _rules(("gy", "d"), ("ty", "t"), ("ny", "n"), ("cs", "ch"), ("zs", "zh"), ("sz", "s")),
     # Polish and Czech: szcz, cz, sz, rz, ch, w; j for й.
     _rules(
         ("szcz", "shch"),
@@ -116,15 +115,16 @@ def surname_slip(a: str, b: str) -> bool:
     return sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
-_AS_ARABIC = re.compile(r"ch|v|w")
-_ARABIC_SPELLING = {"ch": "tsh", "v": "f", "w": "f"}
+_AS_ARABIC = re.compile(r"ch|v")
+_ARABIC_SPELLING = {"ch": "tsh", "v": "f"}
 """How Arabic script writes Russian sounds it lacks: в as ف (f), ч as تش (t, sh)."""
 
 
 def arabic_rendering_similarity(arabic_cross: str, latin: str) -> float:
     """RENDERING when a Latin word spelled as Arabic script writes Russian sounds (Vladimir as
     فلاديمير, -ovich as -وفيتش) has the Arabic-script word's consonant key, else 0."""
+    # Only v, never w: a Latin w is Arabic script's و (Wali, وali), not a Russian в.
     spelled = _AS_ARABIC.sub(lambda m: _ARABIC_SPELLING[m.group()], latin)
-    if spelled == latin or not arabic_cross:
+    if spelled == latin or not arabic_cross or len(latin) < SHORTEST_KEY + 1:
         return 0.0
     return RENDERING if cross_key(spelled) == arabic_cross else 0.0

@@ -60,8 +60,9 @@ _SHORT_SKELETON = {1: 0.85}
 """Equal consonant keys of one letter say less: many names share them."""
 INITIAL = 0.7
 """Similarity of an initial and a name part that starts with its letter."""
-INITIAL_OF_GIVEN_NAME = 0.71
-"""The same for a name that is not a patronymic: a lone initial pairs with the given name."""
+INITIAL_OF_GIVEN_NAME = 0.700001
+"""The same for a name that is not a patronymic, a hair higher so that a lone initial pairs with
+the given name rather than the patronymic (Путин В.) without scoring higher."""
 NAME_VARIANT = 0.95
 """Similarity of two spellings of one known given name (Muhammad, Мухаммед, محمد)."""
 DIFFERENT_NAMES = 0.5

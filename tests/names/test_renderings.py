@@ -66,3 +66,9 @@ def test_a_slip_is_one_letter_as_written_even_where_the_keys_differ_more() -> No
 def test_one_chinese_or_korean_syllable_is_no_russian_rendering_of_another() -> None:
     for a, b in [("shin", "chin"), ("yang", "jiang"), ("yong", "jong"), ("cheng", "hieng")]:
         assert rendering_similarity(a, b) == 0, (a, b)
+
+
+def test_renderings_do_not_merge_what_other_names_keep_apart() -> None:
+    # A Latin w is Arabic script's و, not a Russian в (Wali is not الفيلي); s is not sh.
+    assert score("السماء محمود الفيلي", "Mohammad Wali") < DEFAULT_THRESHOLD
+    assert rendering_similarity("nishan", "nisan") == 0
