@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import lru_cache
 from itertools import pairwise
@@ -13,7 +13,10 @@ from rigour.names.org_types import extract_org_types, replace_org_types_compare
 from finmon.countries import to_iso2
 from finmon.model import Schema
 from finmon.names.evasion import readings
+from finmon.names.initials import split_initials
 from finmon.names.keys import cross_key, fold, skeleton
+from finmon.names.numbers import read_numbers
+from finmon.names.romanise import has_cjk, has_kana, romanise_cjk
 from finmon.names.translit import Script, script_of, to_latin
 from finmon.names.words import (
     COMMON_NAMES,
@@ -132,13 +135,17 @@ class NameToken:
     cross: str
     """Consonant key for comparison across scripts (see finmon.names.keys.cross_key)."""
 
+    romanised: bool = False
+    """Read from Han, Hangul or kana (finmon.names.romanise): compared with Latin spellings in
+    other romanisation systems too."""
+
     sig: str = field(default="", compare=False)
     """Identity for hashing: what the comparison of two tokens depends on (set on creation): the
     key, and the spelling as written where it differs (Maaxim and Maksim share a key)."""
 
     def __post_init__(self) -> None:
         written = f":{self.text}" if self.text != self.key else ""
-        script = "a" if self.arabic else "l"
+        script = "a" if self.arabic else "r" if self.romanised else "l"
         object.__setattr__(
             self, "sig", f"{self.kind.value}:{script}:{self.key}:{self.cross}{written}"
         )
@@ -187,9 +194,13 @@ def _analyse(text: str, schema: Schema, read: bool = True) -> AnalysedName:
     script = script_of(text)
     arabic = script is Script.ARABIC
     source = _org_types(text) if schema in _ORGANISATIONS else text
-    latin = to_latin(_IDEOGRAPHIC.sub(r" \1 ", source))
+    if schema is Schema.PERSON:
+        source = split_initials(source)
+    latin = to_latin(_IDEOGRAPHIC.sub(r" \1 ", romanise_cjk(source)))
     words = _words(latin, script, schema)
     tokens = tuple(_token(w, i, len(words), arabic, schema) for i, w in enumerate(words))
+    if has_cjk(source) or has_kana(source):
+        tokens = tuple(replace(token, romanised=True) for token in tokens)
     found = tuple(_analyse(r, schema, False) for r in readings(text)) if read else ()
     return AnalysedName(text, script, latin, tokens, _joined(tokens), schema, found)
 
@@ -211,7 +222,15 @@ def _joined(tokens: tuple[NameToken, ...]) -> tuple[NameToken, ...]:
         key = fold(text)
         weight = max(a.weight, b.weight)
         joined = NameToken(
-            text, key, skeleton(key), TokenKind.NAME, weight, a.arabic, key, cross_key(text)
+            text,
+            key,
+            skeleton(key),
+            TokenKind.NAME,
+            weight,
+            a.arabic,
+            key,
+            cross_key(text),
+            a.romanised or b.romanised,
         )
         out.append(joined)
     return tuple(out)
@@ -224,14 +243,17 @@ def _org_types(text: str) -> str:
 
 
 def _words(latin: str, script: Script, schema: Schema) -> list[_Word]:
-    cleaned = _QUOTES.sub("", _ACRONYM.sub(lambda m: m.group().replace(".", ""), latin))
+    # A person's dotted letters are initials (V.V. Putin), an organisation's an acronym (U.S.).
+    initials = schema is Schema.PERSON or (schema is Schema.UNKNOWN and script is Script.CYRILLIC)
+    closed = " " if initials else ""
+    cleaned = _QUOTES.sub("", _ACRONYM.sub(lambda m: m.group().replace(".", closed), latin))
     cleaned = " " + _NON_WORD.sub(" ", cleaned) + " "
     legal: set[str] = set()
     if schema in _ORGANISATIONS:
         for pattern, abbreviation in _PHRASES:
             cleaned = pattern.sub(abbreviation, cleaned)
         legal = {fold(form) for _, form in extract_org_types(cleaned)}
-    raw = cleaned.split()
+    raw = read_numbers(cleaned.split(), script is Script.CYRILLIC)
     words = _merge(_drop_noise(raw, script))
     for word in words:
         if fold(word.text) in legal:
@@ -247,7 +269,8 @@ def _drop_noise(raw: list[str], script: Script) -> list[_Word]:
     words: list[_Word] = []
     hint: TokenKind | None = None
     for i, (text, key) in enumerate(zip(raw, keys, strict=True)):
-        if key in particles and i < last:
+        # A Cyrillic letter alone is an initial (Иванов И. И.), not the particle its fold spells.
+        if key in particles and i < last and not (script is Script.CYRILLIC and len(key) == 1):
             hint = _particle_hint(key) or hint
             continue
         words.append(_Word(text, hint))
@@ -290,7 +313,8 @@ def _merge(words: list[_Word]) -> list[_Word]:
 
 
 def _token(word: _Word, index: int, count: int, arabic: bool, schema: Schema) -> NameToken:
-    key = fold(word.text)
+    # A number is its digits: folding doubles would make 44 the 4 of another brigade.
+    key = word.text if word.text.isdigit() else fold(word.text)
     kind = word.hint or _kind(word.text, key, index, count, schema)
     if kind is TokenKind.LEGAL:
         key = _LEGAL_KEYS.get(word.text, key)

@@ -19,6 +19,7 @@ from finmon.names.dictionary import given_name_group
 from finmon.names.evasion import MAX_GLUED, MIN_GLUED, garbled
 from finmon.names.keys import fold
 from finmon.names.parts import STRUCTURAL, AnalysedName, NameToken, structural_count
+from finmon.names.romanise import romanisation_index_key
 from finmon.names.translit import Script
 from finmon.screening.namescore import GLUED, MIN_SIMILARITY, token_similarity
 
@@ -97,6 +98,8 @@ class CandidateIndex:
             self._postings.append([])
             for key in _lookup_keys(token):
                 self._by_key[key].append(token_id)
+            if (romanised := romanisation_index_key(token.text)) is not None:
+                self._by_key[romanised].append(token_id)  # where Han and Hangul queries look
             skeletons = self._by_skeleton[token.arabic]
             for key in (token.cross, *deletions(token.cross)):
                 skeletons[key].append(token_id)
@@ -191,6 +194,8 @@ class CandidateIndex:
         ids: set[int] = set()
         for key in _lookup_keys(token):
             ids.update(self._by_key.get(key, ()))
+        if token.romanised and (romanised := romanisation_index_key(token.text)) is not None:
+            ids.update(self._by_key.get(romanised, ()))
         if token.arabic:
             # Only Arabic-script queries need the cross-script keys: a Latin or Cyrillic query
             # meets a designation through the Latin names the lists give next to the Arabic one.
@@ -256,6 +261,8 @@ def filing_keys(token: NameToken) -> list[str]:
     keys = _lookup_keys(token)
     if token.arabic:
         keys.extend(f"x:{key}" for key in (token.cross, *deletions(token.cross)))
+    if token.romanised and (romanised := romanisation_index_key(token.text)) is not None:
+        keys.append(romanised)
     return keys
 
 
@@ -264,6 +271,8 @@ def probing_keys(token: NameToken) -> list[str]:
     keys = _lookup_keys(token)
     if not token.arabic:
         keys.extend(f"x:{key}" for key in (token.cross, *deletions(token.cross)))
+    if (romanised := romanisation_index_key(token.text)) is not None:
+        keys.append(romanised)
     return keys
 
 

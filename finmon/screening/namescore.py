@@ -15,6 +15,12 @@ from typing import Any, TypeVar
 from rapidfuzz.distance import OSA
 
 from finmon.model import Schema
+from finmon.names.acronyms import (
+    ABBREVIATION,
+    AcronymBound,
+    abbreviation_similarity,
+    acronym_runs,
+)
 from finmon.names.dictionary import given_name_group, group_of, group_of_arabic
 from finmon.names.evasion import garbled, segment
 from finmon.names.keys import SURNAME_ENDING, fold
@@ -26,6 +32,18 @@ from finmon.names.parts import (
     TokenKind,
     analyse_name,
     structural_count,
+)
+from finmon.names.renderings import (
+    RENDERING,
+    arabic_rendering_similarity,
+    rendering_similarity,
+    surname_slip,
+)
+from finmon.names.romanise import (
+    ROMANISATION,
+    SAME_SCRIPT_CAP,
+    characters_differ,
+    romanisation_similarity,
 )
 from finmon.names.translit import Script
 
@@ -40,6 +58,11 @@ PATRONYMIC_CONFLICT = 0.75
 """Factor applied when both names carry patronymics and they disagree."""
 _SHORT_SKELETON = {1: 0.85}
 """Equal consonant keys of one letter say less: many names share them."""
+INITIAL = 0.7
+"""Similarity of an initial and a name part that starts with its letter."""
+INITIAL_OF_GIVEN_NAME = 0.700001
+"""The same for a name that is not a patronymic, a hair higher so that a lone initial pairs with
+the given name rather than the patronymic (Путин В.) without scoring higher."""
 NAME_VARIANT = 0.95
 """Similarity of two spellings of one known given name (Muhammad, Мухаммед, محمد)."""
 DIFFERENT_NAMES = 0.5
@@ -62,6 +85,7 @@ CONTRADICTION = {
     "gender_form": 2.0,
     "surname_form": 2.0,
     "surname_spelling": 3.0,
+    "surname_slip": 1.5,
 }
 """How strongly a spelling difference found by each method argues for two different people."""
 MISSING_COST = {TokenKind.PATRONYMIC: 0.21, TokenKind.NISBA: 0.5, TokenKind.GENERIC: 1.0}
@@ -147,6 +171,9 @@ def match_names(query: AnalysedName, candidate: AnalysedName) -> NameMatch:
                 best = found
     if best is None:
         return NameMatch(query, candidate, 0.0, (), ("no reading pairs closely",))
+    if best.score > SAME_SCRIPT_CAP and characters_differ(query.text, candidate.text):
+        notes = (*best.notes, "different characters")
+        return NameMatch(best.query, candidate, SAME_SCRIPT_CAP, best.pairs, notes)
     return best
 
 
@@ -257,19 +284,37 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     if a.arabic == b.arabic and _glued(a, b):
         return GLUED_PARTICLE, "glued_particle"
     if TokenKind.INITIAL in (a.kind, b.kind):
-        return (0.7, "initial") if a.key[0] == b.key[0] else (0.0, "")
+        if a.key[0] != b.key[0]:
+            return 0.0, ""
+        # A lone initial stands for a given name before a patronymic (Putin V. for Vladimir).
+        given = TokenKind.NAME in (a.kind, b.kind) and TokenKind.PATRONYMIC not in (a.kind, b.kind)
+        return (INITIAL_OF_GIVEN_NAME if given else INITIAL), "initial"
     if a.kind is TokenKind.PATRONYMIC and b.kind is TokenKind.PATRONYMIC and a.arabic == b.arabic:
         return _patronymic_similarity(a, b)
     if a.stem == b.stem and a.kind is b.kind is TokenKind.NAME and a.arabic == b.arabic:
         return 0.6, "gender_form"
     if a.arabic != b.arabic:
         found = _skeleton_similarity(a.cross, b.cross)
+        if found[0] < RENDERING:
+            arabic, latin = (a, b) if a.arabic else (b, a)
+            rendered = arabic_rendering_similarity(arabic.cross, latin.text)
+            found = max(found, (rendered, "rendering"))
     elif (bare_a := _without_ending(a.key)) != a.key and _without_ending(b.key) != b.key:
         found = OSA.normalized_similarity(a.key, b.key), "surname_spelling"
+        if surname_slip(a.key, b.key) or surname_slip(a.text, b.text):
+            # A slip is a letter apart as written, which the keys may spread (zh -> j).
+            found = max(found[0], OSA.normalized_similarity(a.text, b.text)), "surname_slip"
     elif bare_a == b.key or _without_ending(b.key) == a.key:
         found = 0.6, "surname_form"
     else:
         found = _spelling_similarity(a, b)
+    if found[0] < ROMANISATION and a.arabic == b.arabic and (a.romanised or b.romanised):
+        found = max(found, (romanisation_similarity(a.text, b.text), "romanisation"))
+    if found[0] < RENDERING and not a.arabic and not b.arabic:
+        found = max(found, (rendering_similarity(a.text, b.text), "rendering"))
+    if found[0] < ABBREVIATION and a.arabic == b.arabic:
+        shortened = abbreviation_similarity(a, b) or abbreviation_similarity(b, a)
+        found = max(found, (shortened, "abbreviation"))
     return _known_names(a, b, found)
 
 
@@ -351,6 +396,10 @@ def _align(query: AnalysedName, candidate: AnalysedName) -> list[TokenPair]:
             if similarity >= MIN_SIMILARITY:
                 scored.append((similarity, -abs(i - j), (i,), (j,), method))
     scored.extend(_compounds(query, candidate))
+    for similarity, i, run in acronym_runs(query, candidate):
+        scored.append((similarity, -abs(i - run[0]), (i,), run, "acronym"))
+    for similarity, j, run in acronym_runs(candidate, query):
+        scored.append((similarity, -abs(j - run[0]), run, (j,), "acronym"))
     scored.sort(reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
@@ -376,9 +425,11 @@ def _joined_against(
 ) -> list[_Scored]:
     found: list[_Scored] = []
     for i, joined in enumerate(joined_side.joined):
-        if _adds_nothing(joined, joined_side.tokens[i], joined_side.tokens[i + 1]):
-            continue
+        nothing = _adds_nothing(joined, joined_side.tokens[i], joined_side.tokens[i + 1])
         for j, other in enumerate(other_side.tokens):
+            # Syllables of one romanised name add letters that a consonant key drops (ze dong).
+            if nothing and not _romanised(joined, other):
+                continue
             if joined.arabic == other.arabic and abs(len(joined.key) - len(other.key)) > 2:
                 continue
             similarity = _compound_similarity(joined, other)
@@ -387,6 +438,13 @@ def _joined_against(
                 in_query, in_candidate = pair if query_joined else pair[::-1]
                 found.append((similarity, -abs(i - j), in_query, in_candidate, "compound"))
     return found
+
+
+def _romanised(joined: NameToken, other: NameToken) -> bool:
+    """Whether two joined syllables and a word are one Chinese or Korean name in two systems."""
+    if joined.arabic != other.arabic or not (joined.romanised or other.romanised):
+        return False
+    return romanisation_similarity(joined.text, other.text) > 0
 
 
 def _adds_nothing(joined: NameToken, first: NameToken, second: NameToken) -> bool:
@@ -413,7 +471,10 @@ _COMPOUND_CACHE: dict[tuple[str, str], float] = {}
 def _joined_similarity(joined: NameToken, other: NameToken) -> float:
     if joined.arabic != other.arabic:
         return _skeleton_similarity(joined.cross, other.cross)[0]
-    return OSA.normalized_similarity(joined.key, other.key)
+    spelled = OSA.normalized_similarity(joined.key, other.key)
+    if not joined.romanised and not other.romanised:
+        return spelled
+    return max(spelled, romanisation_similarity(joined.text, other.text))
 
 
 _CONFLICTS = (
@@ -447,7 +508,22 @@ def _score(
         if kind in left_q and kind in left_c:
             notes.append(note)
             score *= factor
+    if _initial_disagrees(left_q, left_c) or _initial_disagrees(left_c, left_q):
+        notes.append("an initial disagrees")
+        score *= INITIAL_CONFLICT
     return score, notes
+
+
+INITIAL_CONFLICT = 0.8
+"""Factor applied when an initial found no partner while the other name has a given name or
+patronymic left: an initial pairs with any part that starts with its letter, so this one's
+letter disagrees (Абдуллаев Р. Т., Ravshan Bakhtiyorovich Abdullaev)."""
+
+
+def _initial_disagrees(left: set[TokenKind], other_left: set[TokenKind]) -> bool:
+    return TokenKind.INITIAL in left and not other_left.isdisjoint(
+        (TokenKind.NAME, TokenKind.PATRONYMIC)
+    )
 
 
 def _unmatched_kinds(tokens: tuple[NameToken, ...], matched: set[int]) -> set[TokenKind]:
@@ -508,10 +584,13 @@ class NameBound:
         self._joined: dict[str, _JoinedProfile] = {}
         self._words = candidate.words
         self._longest_word = max(map(len, self._words), default=0)
+        self._acronyms = AcronymBound(candidate)
 
     def __call__(self, base: list[NameToken], joined: list[NameToken], owed: float) -> float:
         if owed < 0:
             return 1.0  # UNBOUNDED: the query has readings, which the bound does not follow
+        if self._acronyms(base):
+            return 1.0  # an acronym may stand for a run of the other name's words
         best = [0.0] * len(self._costs)
         # The query side's coverage, summed as its tokens are met: as _coverage, except that a
         # joined token ('abdul aziz') may support twice its weight and stands for two parts' owed

@@ -42,3 +42,23 @@ def test_pair_evaluation_reports_both_matchers_and_writes_failures(
     failures = (tmp_path / "quality-failures-toy.csv").read_text(encoding="utf-8")
     assert "mislabelled" in failures
     assert "other" not in failures
+
+
+def test_dev_split_is_a_fixed_half_by_the_pair_hash() -> None:
+    row = {"name1": "Vladimir Vladimirovich Putin", "name2": "Vladimir Putin"}
+    assert quality.dev_split(row) == quality.dev_split(dict(row))
+    pairs = [quality.Pair(f"Name {i}", f"Other {i}", True, "Person", "x") for i in range(200)]
+    tune, check = quality.dev_half(pairs, "tune"), quality.dev_half(pairs, "check")
+    assert len(tune) + len(check) == 200 and 60 < len(tune) < 140
+    assert not {p.name1 for p in tune} & {p.name1 for p in check}
+
+
+def test_recall_cases_cover_each_category_with_matches_and_controls() -> None:
+    pairs = quality.recall_pairs()
+    categories = {pair.category for pair in pairs}
+    assert categories == {
+        "numbers", "acronyms", "initials", "arabic_russian", "cjk", "european", "slips"
+    }  # fmt: skip
+    for category in categories:
+        labels = {pair.is_match for pair in pairs if pair.category == category}
+        assert labels == {True, False}, category

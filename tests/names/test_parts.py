@@ -66,8 +66,11 @@ def test_arabic_script_marks_tokens_and_splits_the_article() -> None:
     assert tokens[-1].kind is TokenKind.NISBA
 
 
-def test_ideographic_names_split_per_character() -> None:
-    assert len(analyse_name("习近平", Schema.PERSON).tokens) == 3
+def test_chinese_and_korean_names_read_as_family_name_and_given_name() -> None:
+    assert [t.key for t in analyse_name("习近平", Schema.PERSON).tokens] == ["ksi", "jinping"]
+    assert [t.text for t in analyse_name("김정은", Schema.PERSON).tokens] == ["gim", "jeongeun"]
+    # A longer run is no personal name: its syllables stay apart.
+    assert len(analyse_name("中国人民解放军", Schema.ORGANIZATION).tokens) == 7
 
 
 def test_legal_forms_agree_with_and_without_a_stated_schema() -> None:

@@ -1,0 +1,130 @@
+"""Russian names as other European languages write them: German (Wladimir, Chruschtschow),
+Dutch (Poetin, Sjostakovitsj), French (Poutine, Khrouchtchev), Hungarian (Putyin, Vlagyimir),
+Polish and Czech (Chruszczow, Medvěděv), and the Baltic languages, which add a case ending to
+every name (Putins, Putinas, Lavrovs, Vladimiras).
+
+Each language's spelling of a Russian sound is written back as the English/ICAO spelling, and the
+result is folded (finmon.names.keys.fold); two words meet when one's rendering is the other's key
+or their renderings share a key. Arabic script writes в as ف and ч as تش (فلاديمير فلاديميروفيتش),
+which arabic_rendering_similarity reads back; surname_slip tells a mistyped letter in a Slavic
+surname's stem (Putin, Pulin) from another family (Volkov, Volynov).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from finmon.names.keys import CACHED_LENGTH, cross_key, fold
+from finmon.names.romanise import one_syllable
+
+_Rules = tuple[re.Pattern[str], tuple[str, ...]]
+
+
+def _rules(*pairs: tuple[str, str]) -> _Rules:
+    """One pass over a word, so that a replacement is not replaced again (tsch -> ch stays)."""
+    pattern = re.compile("|".join(f"({old})" for old, _ in pairs))
+    return pattern, tuple(new for _, new in pairs)
+
+
+_LANGUAGES: tuple[_Rules, ...] = (
+    # German: tsch, sch, ch for ч, ш, х; j for й; w for в.
+    _rules(("tsch", "ch"), ("sch", "sh"), ("ch", "kh"), ("j(?=[aeiou])", "y"), ("j", "i")),
+    # Dutch: oe for у, sj and tsj for ш and ч, ch for х, j for й.
+    _rules(
+        ("tsj", "ch"), ("sj", "sh"), ("oe", "u"), ("ch", "kh"), ("j(?=[aeiou])", "y"), ("j", "i")
+    ),
+    # French: ou for у (the fold reads it), tch and ch for ч and ш, j for ж, a mute final -e.
+    _rules(("tch", "ch"), ("ch", "sh"), ("j", "zh"), ("(?<=[^aeiou][aeiou]n)e$", "")),
+    # Hungarian: gy, ty, ny for palatal д, т, н; cs, zs, sz for ч, ж, с (its s for ш is left out:
+    # it would make every s an sh, Nisan Nishan).
+    _rules(("gy", "d"), ("ty", "t"), ("ny", "n"), ("cs", "ch"), ("zs", "zh"), ("sz", "s")),
+    # Polish and Czech: szcz, cz, sz, rz, ch, w; j for й.
+    _rules(
+        ("szcz", "shch"),
+        ("cz", "ch"),
+        ("sz", "sh"),
+        ("rz", "zh"),
+        ("ch", "kh"),
+        ("j(?=[aeiou])", "y"),
+        ("j", "i"),
+    ),
+)
+_HUSHING_O = re.compile(r"(?<=sh|ch|.j)o(?=v$)")
+"""ё after a hushing letter, written o (Chruschtschow, Gorbachov) where English writes e; on a
+folded key, where zh is j."""
+_BALTIC_ENDING = re.compile(r"(?<=[a-z]{4}[^aeious])(?:as|is|us|ys|s)$")
+"""Latvian and Lithuanian case endings on a name of five letters or more ending in a consonant
+(Putins, Putinas, Lavrovs, Vladimiras, Sergejs)."""
+SHORTEST_KEY = 4
+"""Keys shorter than this are syllables that the rules make of other syllables (Yijun, Yun)."""
+RENDERING = 0.9
+"""Similarity of a Russian name and its spelling in another European language: high, but below
+one spelling, as the rules merge sounds that a language keeps apart."""
+
+
+@lru_cache(maxsize=100_000)
+def renderings(word: str) -> frozenset[str]:
+    """Folded keys of a lowercase Latin word read back from each language's spelling of Russian
+    sounds, with and without a Baltic case ending."""
+    if len(word) > CACHED_LENGTH or len(word) < 4:
+        return frozenset()
+    bases = {word}
+    if stripped := _BALTIC_ENDING.sub("", word):
+        bases.add(stripped)
+    keys: set[str] = set()
+    for base in bases:
+        keys.add(_HUSHING_O.sub("e", fold(base)))
+        for pattern, replacements in _LANGUAGES:
+            spelled = pattern.sub(lambda m, r=replacements: r[m.lastindex - 1], base)  # type: ignore[misc]
+            keys.add(_HUSHING_O.sub("e", fold(spelled)))
+    keys.discard(fold(word))
+    return frozenset(keys)
+
+
+def rendering_similarity(a: str, b: str) -> float:
+    """RENDERING when two lowercase Latin words are one Russian name in two languages' spellings,
+    else 0."""
+    # One Chinese or Korean syllable is another's under these rules (Chin, Shin; Jiang, Yang).
+    if " " in a or " " in b or one_syllable(a) or one_syllable(b):
+        return 0.0
+    key_a, key_b = fold(a), fold(b)
+    if key_a == key_b or min(len(key_a), len(key_b)) < SHORTEST_KEY:
+        return 0.0
+    found_a, found_b = renderings(a), renderings(b)
+    if key_b in found_a or key_a in found_b or not found_a.isdisjoint(found_b):
+        return RENDERING
+    return 0.0
+
+
+SLIP_LENGTH = 5
+"""Shortest surname key in which one wrong letter is read as a slip rather than another family."""
+_SLAVIC_ENDING = re.compile(r"(?:ov|ev|in|ova|eva|ina|skii|skaia)$")
+
+
+def surname_slip(a: str, b: str) -> bool:
+    """Whether two folded Slavic surnames are one surname with one letter mistyped inside its
+    stem (Putin, Pulin): same length of five letters or more, same first letter, same ending,
+    one letter apart. Two stems of different lengths or two letters apart stay two families
+    (Volkov, Volynov; Sokolov, Sokol)."""
+    if len(a) != len(b) or len(a) < SLIP_LENGTH or a[0] != b[0]:
+        return False
+    ending_a, ending_b = _SLAVIC_ENDING.search(a), _SLAVIC_ENDING.search(b)
+    if ending_a is None or ending_b is None or ending_a.group() != ending_b.group():
+        return False
+    return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+_AS_ARABIC = re.compile(r"ch|v")
+_ARABIC_SPELLING = {"ch": "tsh", "v": "f"}
+"""How Arabic script writes Russian sounds it lacks: в as ف (f), ч as تش (t, sh)."""
+
+
+def arabic_rendering_similarity(arabic_cross: str, latin: str) -> float:
+    """RENDERING when a Latin word spelled as Arabic script writes Russian sounds (Vladimir as
+    فلاديمير, -ovich as -وفيتش) has the Arabic-script word's consonant key, else 0."""
+    # Only v, never w: a Latin w is Arabic script's و (Wali, وali), not a Russian в.
+    spelled = _AS_ARABIC.sub(lambda m: _ARABIC_SPELLING[m.group()], latin)
+    if spelled == latin or not arabic_cross or len(latin) < SHORTEST_KEY + 1:
+        return 0.0
+    return RENDERING if cross_key(spelled) == arabic_cross else 0.0

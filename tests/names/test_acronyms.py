@@ -1,0 +1,36 @@
+"""Acronyms against the names whose initials they spell."""
+
+from __future__ import annotations
+
+from finmon.model import Schema
+from finmon.screening import DEFAULT_THRESHOLD, compare_names
+
+ORG = Schema.ORGANIZATION
+
+
+def score(a: str, b: str, schema: Schema = ORG) -> float:
+    return compare_names(a, b, schema).score
+
+
+def test_an_acronym_meets_the_whole_run_of_words_it_abbreviates() -> None:
+    assert score("IRGC", "Islamic Revolutionary Guard Corps") >= DEFAULT_THRESHOLD
+    assert score("U.S. Steel", "United States Steel") >= DEFAULT_THRESHOLD
+    # Written as an acronym in a name of unknown kind: dotted, or capitals among lowercase.
+    assert score("IRGC Navy", "Islamic Revolutionary Guard Corps Navy", Schema.UNKNOWN) >= 0.8
+
+
+def test_acronyms_stay_strict() -> None:
+    # Not the whole run, letters out of order, or a person's name: no acronym.
+    assert score("IRG", "Islamic Revolutionary Guard Corps") < DEFAULT_THRESHOLD
+    assert score("RIGC", "Islamic Revolutionary Guard Corps") < DEFAULT_THRESHOLD
+    assert score("AB", "Anna Berg", Schema.PERSON) < DEFAULT_THRESHOLD
+    # Many pairs of words share two initials: a two-letter acronym never matches alone.
+    assert score("BP", "Bank Pekao") < DEFAULT_THRESHOLD
+
+
+def test_an_abbreviated_organisation_word_meets_the_word() -> None:
+    assert score("First Bank Int'l", "First International Bank") >= DEFAULT_THRESHOLD
+    assert score("Acme Natl Trading", "Acme National Trading") >= DEFAULT_THRESHOLD
+    # First and last letters must agree, and the word must be a generic organisation word.
+    assert score("First Bank Inc", "First International Bank") < DEFAULT_THRESHOLD
+    assert score("Intl Trading", "Intel Trading") < 1.0

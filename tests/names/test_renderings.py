@@ -1,0 +1,74 @@
+"""Russian names as German, Dutch, French, Hungarian, Polish and Baltic writers spell them."""
+
+from __future__ import annotations
+
+from finmon.model import Schema
+from finmon.names.renderings import rendering_similarity
+from finmon.screening import DEFAULT_THRESHOLD, compare_names
+
+
+def score(a: str, b: str) -> float:
+    return compare_names(a, b, Schema.PERSON).score
+
+
+def test_each_languages_spelling_reads_back_to_the_russian_name() -> None:
+    for a, b in [
+        ("poetin", "putin"),  # Dutch
+        ("poutine", "putin"),  # French
+        ("chruschtschow", "khrushchev"),  # German
+        ("chruszczow", "khrushchev"),  # Polish
+        ("khrouchtchev", "khrushchev"),  # French
+        ("putinas", "putin"),  # Lithuanian
+        ("lavrovs", "lavrov"),  # Latvian
+        ("sergejs", "sergey"),
+    ]:
+        assert rendering_similarity(a, b) > 0, (a, b)
+    # A short name keeps its -s (Thomas is not Thom), and unrelated names stay apart.
+    assert rendering_similarity("thomas", "thom") == 0
+    assert rendering_similarity("poetin", "patin") == 0
+
+
+def test_renderings_of_one_person_match_and_other_people_do_not() -> None:
+    for a in ["Vladimiras Putinas", "Vladimir Putins", "Wladimir Poetin", "Vladimir Poutine"]:
+        assert score(a, "Vladimir Putin") >= DEFAULT_THRESHOLD, a
+    assert score("Nikita Chruschtschow", "Nikita Khrushchev") >= DEFAULT_THRESHOLD
+    assert score("Sergejs Lavrovs", "Sergey Viktorovich LAVROV") >= DEFAULT_THRESHOLD
+    assert score("Wladimir Poetin", "Vladimir Pavlov") < DEFAULT_THRESHOLD
+    assert score("Dana Putins", "Dina Putin") < DEFAULT_THRESHOLD
+
+
+def test_arabic_script_renderings_of_russian_names_with_patronymics_match() -> None:
+    for arabic, latin in [
+        ("فلاديمير فلاديميروفيتش بوتين", "Vladimir Vladimirovich Putin"),
+        ("سيرغي فيكتوروفيتش لافروف", "Sergey Viktorovich Lavrov"),
+        ("نور سلطان أبيشيفيتش نزارباييف", "Nursultan Abishevich Nazarbayev"),
+        ("ميخائيل غورباتشوف", "Mikhail Gorbachev"),
+    ]:
+        assert score(arabic, latin) >= DEFAULT_THRESHOLD, latin
+    assert score("فلاديمير فلاديميروفيتش بوتين", "Vladimir Vladimirovich Pavlov") < 0.8
+    assert score("ميخائيل غورباتشوف", "Mikhail Gorbunov") < DEFAULT_THRESHOLD
+
+
+def test_one_wrong_letter_in_a_surname_is_a_slip_but_given_names_stay_apart() -> None:
+    assert score("Vladimir Pulin", "Vladimir Putin") >= DEFAULT_THRESHOLD
+    assert score("Гүлнара Жақыпова", "Гульнара Жакупова") >= DEFAULT_THRESHOLD
+    # Two letters, or a stem of another length, is another family; Dana is not Dina.
+    assert score("Ivan Volkov", "Ivan Volynov") < DEFAULT_THRESHOLD
+    assert score("Ivan Sokolov", "Ivan Sokol") < DEFAULT_THRESHOLD
+    assert score("Dana Petrova", "Dina Petrova") < DEFAULT_THRESHOLD
+    assert score("Dana Petrova", "Dina Pefrova") < DEFAULT_THRESHOLD
+
+
+def test_a_slip_is_one_letter_as_written_even_where_the_keys_differ_more() -> None:
+    assert score("Sergei Kuzhetsov", "Sergei Kuznetsov") >= DEFAULT_THRESHOLD
+
+
+def test_one_chinese_or_korean_syllable_is_no_russian_rendering_of_another() -> None:
+    for a, b in [("shin", "chin"), ("yang", "jiang"), ("yong", "jong"), ("cheng", "hieng")]:
+        assert rendering_similarity(a, b) == 0, (a, b)
+
+
+def test_renderings_do_not_merge_what_other_names_keep_apart() -> None:
+    # A Latin w is Arabic script's و, not a Russian в (Wali is not الفيلي); s is not sh.
+    assert score("السماء محمود الفيلي", "Mohammad Wali") < DEFAULT_THRESHOLD
+    assert rendering_similarity("nishan", "nisan") == 0

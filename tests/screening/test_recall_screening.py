@@ -1,0 +1,33 @@
+"""Screening finds UN designations from names written in their own script (issue 17, recall)."""
+
+from __future__ import annotations
+
+import pytest
+
+from finmon.lists import parse_files
+from finmon.model import Party, Schema
+from finmon.screening import DEFAULT_THRESHOLD, Screener
+from tests.conftest import shared_file
+
+
+@pytest.fixture(scope="module")
+def un_screener() -> Screener:
+    un = parse_files([shared_file("lists/un_consolidated_2026-02-27.xml")])
+    return Screener(un.designations, {"un": un.version})
+
+
+@pytest.mark.parametrize(
+    ("query", "listed"),
+    [
+        ("리제선", "RI JE-SON"),  # Hangul, family name first
+        ("최춘식", "CHOE CHUN-SIK"),
+        ("김동명", "KIM TONG MY’ONG"),  # McCune-Reischauer on the list
+    ],
+)
+def test_a_korean_name_in_hangul_finds_its_listing(
+    un_screener: Screener, query: str, listed: str
+) -> None:
+    hits = un_screener.screen(Party("c1", [query], Schema.PERSON))
+    found = {name.full for hit in hits for name in hit.designation.names}
+    assert listed in found, [h.matched_name for h in hits]
+    assert all(hit.score >= DEFAULT_THRESHOLD for hit in hits)
