@@ -12,8 +12,10 @@ support and at least (1 - s) x its kind's weight of disagreement (every contradi
 1 or more), a token left out brings what it owes. No alignment can pair a token better than the
 best similarity it has with any token, or compound, of the other name, so using that best
 similarity everywhere, or the cost of leaving the token out where that is cheaper, can only raise
-each side's coverage. Names the score compares by other readings (spaced letters, digits for
-letters) or re-spaced into the candidate's words are never bounded (1.0).
+each side's coverage. An acronym pairs with the run of words it spells at its similarity, so each
+token of such a run is granted that similarity too. Names the score compares by other readings
+(spaced letters, digits for letters) or re-spaced into the candidate's words are never
+bounded (1.0).
 
 Keep this in step with namescore: tests/screening/test_prune.py checks the bound against
 match_names on labelled, golden and list-against-list pairs.
@@ -21,6 +23,7 @@ match_names on labelled, golden and list-against-list pairs.
 
 from __future__ import annotations
 
+from finmon.names.acronyms import acronym_runs
 from finmon.names.evasion import segment
 from finmon.names.parts import STRUCTURAL, WEIGHTS, AnalysedName
 from finmon.names.translit import Script
@@ -75,6 +78,8 @@ class ScoreBound:
                         best_c[j] = similarity
         _compounds(self.query, candidate, best_q, best_c)
         _compounds(candidate, self.query, best_c, best_q)
+        _acronyms(self.query, candidate, best_q, best_c)
+        _acronyms(candidate, self.query, best_c, best_q)
         cover_q = _coverage(best_q, self._costs)
         cover_c = _coverage(best_c, [(t.weight, WEIGHTS[t.kind], _weight_owed(t)) for t in c])
         high, low = max(cover_q, cover_c), min(cover_q, cover_c)
@@ -98,6 +103,17 @@ class ScoreBound:
         if self._longest <= longest:
             return False
         return any(len(w) > longest and segment(w, theirs) is not None for w in self._words)
+
+
+def _acronyms(
+    short: AnalysedName, long: AnalysedName, best_short: list[float], best_long: list[float]
+) -> None:
+    """Raise the best similarities where an acronym of `short` may stand for a run of `long`'s
+    words, as namescore._align pairs them (finmon.names.acronyms)."""
+    for similarity, i, run in acronym_runs(short, long):
+        best_short[i] = max(best_short[i], similarity)
+        for j in run:
+            best_long[j] = max(best_long[j], similarity)
 
 
 def _compounds(
