@@ -7,13 +7,20 @@ effect on the score) or None when one side says nothing. An exact identifier hit
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from finmon.countries import to_iso2
 from finmon.model import BirthDate, Designation, Party, Schema
+from finmon.names.frequency import information
+from finmon.names.parts import AnalysedName, NameToken, TokenKind
+
+if TYPE_CHECKING:
+    from finmon.screening.namescore import NameMatch
 
 SAME_BIRTH_DAY = 0.12
 BIRTH_DATE_IN_RANGE = 0.06
@@ -152,6 +159,67 @@ def _national_id_conflict(party: Party, listed: Designation) -> Evidence | None:
 
 def _number(text: str) -> str:
     return _ALNUM.sub("", text.upper())
+
+
+COMMON_NAME = -0.3
+"""Effect of a match on a name that many people share (Ivanov Viktor, Muhammad Ali): the
+name alone then cannot alert, a birth date that agrees still can, and one that disagrees
+sinks it."""
+COMMON_BITS = 10.0
+"""Information (bits) of the matched name parts at or below which COMMON_NAME applies whole."""
+DISTINCT_BITS = 28.0
+"""Information at or above which a matched name is distinct enough to cost nothing; between
+the two the effect shrinks linearly."""
+LIST_NAMES_FLOOR = 20_000
+"""Least number of list names a share among them is taken of: a part shared by two names of a
+short list is not common for it."""
+_PART_BITS = {TokenKind.INITIAL: 2.0, TokenKind.NUMBER: 3.0}
+"""Bits of evidence of parts that are not names (legal forms and generic words give none)."""
+
+
+class NameFrequency:
+    """How common each name part is among the list names loaded, besides in the population."""
+
+    def __init__(self, names: Iterable[AnalysedName]) -> None:
+        counts: Counter[str] = Counter()
+        total = 0
+        for name in names:
+            total += 1
+            counts.update({t.key for t in name.tokens})
+        self._counts = counts
+        self._total = max(total, LIST_NAMES_FLOOR)
+
+    def bits(self, token: NameToken) -> float:
+        """Evidence that sharing this part gives: the lesser of its information in the
+        population (finmon.names.frequency) and among the list names."""
+        if token.kind is TokenKind.PATRONYMIC:
+            return 0.7 * information(token.stem)
+        if token.kind not in (TokenKind.NAME, TokenKind.NISBA):
+            return _PART_BITS.get(token.kind, 0.0)
+        listed = -math.log2(max(self._counts[token.key], 1) / self._total)
+        return min(information(token.key), listed)
+
+
+def name_commonness(
+    match: NameMatch, listed: Designation, frequency: NameFrequency, seen: Sequence[Evidence]
+) -> Evidence | None:
+    """A penalty when the parts of a listed person's name that matched are common together,
+    unless a birth date agrees (the evidence beyond the name that a common name needs)."""
+    if listed.schema is not Schema.PERSON or not match.pairs:
+        return None
+    if any(e.feature == "birth_date" and e.effect > 0 for e in seen):
+        return None
+    tokens = match.candidate.tokens
+    bits = sum(
+        pair.similarity * sum(frequency.bits(tokens[j]) for j in pair.candidate)
+        for pair in match.pairs
+    )
+    short = min(1.0, max(0.0, (DISTINCT_BITS - bits) / (DISTINCT_BITS - COMMON_BITS)))
+    if short == 0.0:
+        return None
+    matched = " ".join(tokens[j].text for pair in match.pairs for j in pair.candidate)
+    detail = f"common name: {bits:.0f} bits of evidence in the parts that matched"
+    return Evidence("name_frequency", COMMON_NAME * short, detail, match.query.text, matched)
 
 
 FEATURES: Sequence[Callable[[Party, Designation], Evidence | None]] = (

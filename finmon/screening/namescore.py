@@ -680,3 +680,26 @@ def _explain_pair(
         "method": pair.method,
         "weight": round(sum(q[i].weight for i in pair.query), 3),
     }
+
+
+SHORT_ALIAS = 3
+"""Names of this many letters and digits or fewer (AA, G-9, ABC) never alert on their own."""
+PLACEHOLDERS = frozenset(
+    "a na n a none null nil unknown unk test tbd xxx noname no name anonymous not applicable "
+    "not known neizvestno".split()
+    + ["n a", "no name", "not applicable", "not known"]
+)
+"""Words that stand in for a missing name (folded, as latin words joined by spaces)."""
+
+
+def stands_alone(name: AnalysedName) -> bool:
+    """Whether a name may make an alert on its own: not an alias of SHORT_ALIAS characters or
+    fewer, a placeholder ('N/A', 'UNKNOWN', 'Corporation A'), repeated letters ('AAAA') or a
+    legal form or generic words alone. Such a name may still support another name's match."""
+    letters = "".join(name.words)
+    if len(letters) <= SHORT_ALIAS or len(set(letters)) == 1:
+        return False
+    if " ".join(name.words) in PLACEHOLDERS:
+        return False
+    # Nothing but initials, legal forms and generic words: 'Corporation A', 'LLC', 'Group'.
+    return any(t.kind in STRUCTURAL and len(t.key) >= 2 for t in name.tokens)

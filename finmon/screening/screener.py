@@ -11,9 +11,15 @@ from typing import Any
 
 from finmon.model import Designation, NameQuality, Party, Schema
 from finmon.names.parts import analyse_name
-from finmon.screening.features import MAX_SUPPORT, Evidence, collect_evidence
+from finmon.screening.features import (
+    MAX_SUPPORT,
+    Evidence,
+    NameFrequency,
+    collect_evidence,
+    name_commonness,
+)
 from finmon.screening.index import CandidateIndex, IndexedName
-from finmon.screening.namescore import ALGORITHM, NameMatch, match_names
+from finmon.screening.namescore import ALGORITHM, NameMatch, match_names, stands_alone
 
 DEFAULT_THRESHOLD = 0.80
 """Scores at or above this mean "review this": a person should look before money moves."""
@@ -25,6 +31,9 @@ QUALITY_FACTOR = {
     NameQuality.WEAK: 0.9,
 }
 """Weak aliases (the UN's 'Low quality', OFAC's remarks) are less reliable evidence."""
+SUPPORT_ONLY = 0.5
+"""Most a name that cannot stand alone (finmon.screening.namescore.stands_alone: a short alias,
+a placeholder) scores: it never makes an alert, and a designation's other names still can."""
 
 
 @dataclass(slots=True)
@@ -62,6 +71,8 @@ class Screener:
         self.versions = dict(versions or {})
         with collection_paused():
             self.index = CandidateIndex(_indexed_names(self.designations))
+        self.frequency = NameFrequency(n.analysed for n in self.index.names)
+        self._alone = [stands_alone(n.analysed) for n in self.index.names]
 
     @property
     def name_count(self) -> int:
@@ -78,7 +89,11 @@ class Screener:
             for match, listed in self._name_matches(query_name, party.schema):
                 if match.score < hopeless:
                     continue
-                evidence = collect_evidence(party, self.designations[listed])
+                designation = self.designations[listed]
+                evidence = collect_evidence(party, designation)
+                common = name_commonness(match, designation, self.frequency, evidence)
+                if common is not None:
+                    evidence.append(common)
                 score = _combine(match, evidence)
                 if score > best.get(listed, (-1.0,))[0]:
                     best[listed] = (score, match, evidence)
@@ -120,10 +135,15 @@ class Screener:
 
     def _name_matches(self, name: str, schema: Schema) -> Iterator[tuple[NameMatch, int]]:
         query = analyse_name(name, schema)
+        if not stands_alone(query):
+            return
         for entry in self.index.candidates(query):
             indexed = self.index.names[entry]
             match = match_names(query, indexed.analysed)
             if match.score > 0:
+                if not self._alone[entry] and match.score > SUPPORT_ONLY:
+                    notes = (*match.notes, "a name that does not alert on its own")
+                    match = NameMatch(match.query, match.candidate, SUPPORT_ONLY, match.pairs, notes)
                 yield _weighted(match, indexed), indexed.designation
 
     def _hit(self, listed: int, score: float, match: NameMatch, evidence: list[Evidence]) -> Hit:
