@@ -685,9 +685,10 @@ def _explain_pair(
 SHORT_ALIAS = 3
 """Names of this many letters and digits or fewer (AA, G-9, ABC) never alert on their own."""
 PLACEHOLDERS = frozenset(
-    "a na n a none null nil unknown unk test tbd xxx noname no name anonymous not applicable "
-    "not known neizvestno".split()
-    + ["n a", "no name", "not applicable", "not known"]
+    [
+        *"a na none null nil unknown unk test tbd xxx noname anonymous neizvestno".split(),
+        *("n a", "no name", "not applicable", "not known"),
+    ]
 )
 """Words that stand in for a missing name (folded, as latin words joined by spaces)."""
 

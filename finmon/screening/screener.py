@@ -6,7 +6,7 @@ import gc
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from finmon.model import Designation, NameQuality, Party, Schema
@@ -143,7 +143,7 @@ class Screener:
             if match.score > 0:
                 if not self._alone[entry] and match.score > SUPPORT_ONLY:
                     notes = (*match.notes, "a name that does not alert on its own")
-                    match = NameMatch(match.query, match.candidate, SUPPORT_ONLY, match.pairs, notes)
+                    match = replace(match, score=SUPPORT_ONLY, notes=notes)
                 yield _weighted(match, indexed), indexed.designation
 
     def _hit(self, listed: int, score: float, match: NameMatch, evidence: list[Evidence]) -> Hit:
