@@ -8,6 +8,7 @@ particle costs little, and a single shared token between two multi-part names is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
@@ -47,6 +48,9 @@ DIFFERENT_NAMES = 0.5
 COMPOUND_SIMILARITY = 0.85
 """Two tokens joined must be at least this close to the single token they stand for."""
 _VOWELS = "aeiou"
+SKELETON_LETTERS = 0.5
+"""Least similarity of the letters themselves for equal consonant skeletons to pair two words:
+a skeleton alone does not make Anatolia of Inayatullah, nor Apteka of Boutique."""
 # Two surnames a letter apart are two families (Volkov, Volynov), and a surname is not its bare
 # stem (Sokolov, Sokol).
 NISBA_CONFLICT = 0.8
@@ -261,7 +265,7 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     if a.stem == b.stem and a.kind is b.kind is TokenKind.NAME and a.arabic == b.arabic:
         return 0.6, "gender_form"
     if a.arabic != b.arabic:
-        found = _skeleton_similarity(a.cross, b.cross)
+        found = _crossing_similarity(a, b)
     elif SURNAME_ENDING.search(a.key) and SURNAME_ENDING.search(b.key):
         found = OSA.normalized_similarity(a.key, b.key), "surname_spelling"
     elif SURNAME_ENDING.sub("", a.key) == b.key or SURNAME_ENDING.sub("", b.key) == a.key:
@@ -301,7 +305,11 @@ def _spelling_similarity(token_a: NameToken, token_b: NameToken) -> tuple[float,
     similarity = max(
         OSA.normalized_similarity(a, b), OSA.normalized_similarity(token_a.text, token_b.text)
     )
-    if skel_a == skel_b and min(len(skel_a) + 1, len(a), len(b)) >= 4 and similarity < 0.88:
+    if (
+        skel_a == skel_b
+        and min(len(skel_a) + 1, len(a), len(b)) >= 4
+        and SKELETON_LETTERS <= similarity < 0.88
+    ):
         same_start = a[0] == b[0] or (a[0] in _VOWELS and b[0] in _VOWELS)
         return (0.88 if same_start else 0.85), "skeleton"
     if a in (f"abd{b}", f"abu{b}") or b in (f"abd{a}", f"abu{a}"):
@@ -318,6 +326,107 @@ def _skeleton_similarity(a: str, b: str) -> tuple[float, str]:
     if a == b:
         return _SHORT_SKELETON.get(len(a), 0.95), "skeleton"
     return 0.9 * OSA.normalized_similarity(a, b), "skeleton"
+
+
+def _crossing_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
+    """An Arabic-script token against a Latin or Cyrillic one: the consonant keys must agree,
+    and so must the letters the Arabic spelling writes (see cross_similarity); never closer
+    than the Latin spelling's own letters allow."""
+    skeleton, method = _skeleton_similarity(a.cross, b.cross)
+    arabic, latin = (a, b) if a.arabic else (b, a)
+    return min(skeleton, cross_similarity(arabic.text, latin.text)), method
+
+
+# Letters that a Latin spelling gives one Arabic-script letter: a cost below a full edit.
+_NEAR = {
+    **dict.fromkeys([("j", "g"), ("q", "g"), ("G", "g"), ("g", "G"), ("$", "%"), ("b", "p")], 0.3),
+    **dict.fromkeys([("d", "z"), ("z", "d"), ("t", "d"), ("d", "t")], 0.4),
+    **dict.fromkeys([("s", "z"), ("z", "s"), ("K", "h"), ("h", "K"), ("K", "k"), ("k", "K")], 0.5),
+    ("q", "k"): 0.2, ("k", "g"): 0.6, ("h", "k"): 0.6, ("f", "v"): 0.3,
+    # Long vowels and the weak letters as Latin spellings write them.
+    ("u", "w"): 0.1, ("w", "u"): 0.1, ("i", "y"): 0.1, ("y", "i"): 0.1, ("w", "v"): 0.1,
+    ("u", "v"): 0.2, ("u", "o"): 0.2, ("i", "e"): 0.2, ("e", "i"): 0.2, ("a", "e"): 0.3,
+    ("e", "a"): 0.3, ("y", "e"): 0.3,
+}  # fmt: skip
+"""Arabic-script letters (as transliterated) and the Latin letters that render them: the cost of
+the one for the other, below a full edit. Digraphs are single units here (see _units)."""
+SHORT_VOWEL = 0.1
+"""Cost of a Latin vowel the Arabic-script spelling does not write (a short vowel)."""
+INITIAL_VOWEL = 0.35
+"""Cost of a Latin word-initial vowel where the Arabic spelling starts with a consonant: an
+initial vowel is written (alif), unless the letter was an ain or hamza, which transliteration
+drops (Omar for عمر)."""
+DOUBLED = 0.1
+"""Cost of a Latin consonant doubled (the shadda is not written)."""
+WEAK_LETTER = 0.4
+"""Cost of a Latin H, W or Y the Arabic spelling lacks (a final H, a glide)."""
+LONG_VOWEL = 0.6
+"""Cost of a long vowel the Arabic spelling writes and the Latin one lacks."""
+_DIGRAPHS = (
+    ("dzh", "j"), ("dj", "j"), ("kh", "K"), ("sh", "$"), ("ch", "%"), ("gh", "G"),
+    ("th", "s"), ("dh", "d"), ("ph", "f"), ("ck", "k"),
+)  # fmt: skip
+_SOFT_C = re.compile(r"c(?=[eiy])")
+
+
+def cross_similarity(arabic: str, latin: str) -> float:
+    """How closely a Latin spelling renders an Arabic-script word, judged by the letters the
+    Arabic spelling writes: consonants and long vowels must be there, short vowels and doubled
+    consonants the Arabic script leaves out cost little. An edit distance with those costs, over
+    the longer of the two (a Latin vowel counting half)."""
+    a, b = _units(arabic, latin=False), _units(latin, latin=True)
+    if not a or not b:
+        return 0.0
+    previous = [0.0]
+    for j in range(len(b)):
+        previous.append(previous[j] + _insert_cost(b, j, 0))
+    for i, x in enumerate(a, 1):
+        current = [previous[0] + _delete_cost(a, i - 1)]
+        for j, y in enumerate(b, 1):
+            change = 0.0 if x == y else _NEAR.get((x, y), 1.0)
+            current.append(
+                min(
+                    previous[j - 1] + change,
+                    previous[j] + _delete_cost(a, i - 1),
+                    current[j - 1] + _insert_cost(b, j - 1, i),
+                )
+            )
+        previous = current
+    vowels = sum(1 for y in b if y in _VOWELS)
+    return max(0.0, 1.0 - previous[-1] / max(len(a), len(b) - vowels / 2))
+
+
+def _units(text: str, latin: bool) -> str:
+    """Letters as units: digraphs one letter each; a Latin C read as S or K, X as KS."""
+    text = text.replace(" ", "")
+    for old, new in _DIGRAPHS:
+        text = text.replace(old, new)
+    if latin:
+        text = _SOFT_C.sub("s", text).replace("c", "k").replace("x", "ks")
+    return text
+
+
+def _insert_cost(b: str, j: int, i: int) -> float:
+    """Cost of the Latin letter b[j] where the Arabic spelling has nothing (after i letters)."""
+    y = b[j]
+    if y in _VOWELS:
+        return INITIAL_VOWEL if i == 0 and j == 0 else SHORT_VOWEL
+    if j > 0 and b[j - 1] == y:
+        return DOUBLED
+    return WEAK_LETTER if y in "hwy" else 1.0
+
+
+def _delete_cost(a: str, i: int) -> float:
+    """Cost of the Arabic letter a[i] where the Latin spelling has nothing."""
+    if i > 0 and a[i - 1] == a[i]:
+        return DOUBLED  # allah: the article's L before a sun letter or a doubled L
+    if a[i] not in _VOWELS:
+        return 1.0
+    if a[i] == "a" and ((i == 0 and a[1:2] == "l") or a[i + 1 : i + 2] == "h"):
+        # The article's alif, which compounds elide (Abdullah for عبد الله); and the A that
+        # transliteration writes between a digraph head and H (زه as zah, not zh).
+        return SHORT_VOWEL
+    return LONG_VOWEL
 
 
 def _patronymic_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
@@ -397,7 +506,7 @@ _COMPOUND_CACHE: dict[tuple[str, str], float] = {}
 
 def _joined_similarity(joined: NameToken, other: NameToken) -> float:
     if joined.arabic != other.arabic:
-        return _skeleton_similarity(joined.cross, other.cross)[0]
+        return _crossing_similarity(joined, other)[0]
     return OSA.normalized_similarity(joined.key, other.key)
 
 

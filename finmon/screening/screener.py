@@ -16,6 +16,7 @@ from finmon.screening.features import (
     Evidence,
     NameFrequency,
     collect_evidence,
+    guessed_schema,
     name_commonness,
 )
 from finmon.screening.index import CandidateIndex, IndexedName
@@ -91,9 +92,12 @@ class Screener:
                     continue
                 designation = self.designations[listed]
                 evidence = collect_evidence(party, designation)
-                common = name_commonness(match, designation, self.frequency, evidence)
-                if common is not None:
-                    evidence.append(common)
+                for more in (
+                    guessed_schema(match, party, designation),
+                    name_commonness(match, designation, self.frequency, evidence),
+                ):
+                    if more is not None:
+                        evidence.append(more)
                 score = _combine(match, evidence)
                 if score > best.get(listed, (-1.0,))[0]:
                     best[listed] = (score, match, evidence)
