@@ -339,9 +339,9 @@ def _crossing_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
 
 # Letters that a Latin spelling gives one Arabic-script letter: a cost below a full edit.
 _NEAR = {
-    **dict.fromkeys([("j", "g"), ("q", "g"), ("G", "g"), ("g", "G"), ("$", "%"), ("b", "p")], 0.3),
-    **dict.fromkeys([("d", "z"), ("z", "d"), ("t", "d"), ("d", "t")], 0.4),
-    **dict.fromkeys([("s", "z"), ("z", "s"), ("K", "h"), ("h", "K"), ("K", "k"), ("k", "K")], 0.5),
+    **dict.fromkeys([("j", "g"), ("q", "g"), ("G", "g"), ("g", "G"), ("s", "%"), ("b", "p")], 0.3),
+    **dict.fromkeys([("d", "z"), ("z", "d"), ("t", "d"), ("d", "t"), ("h", "a")], 0.4),
+    **dict.fromkeys([("s", "z"), ("z", "s")], 0.5),
     ("q", "k"): 0.2, ("k", "g"): 0.6, ("h", "k"): 0.6, ("f", "v"): 0.3,
     # Long vowels and the weak letters as Latin spellings write them.
     ("u", "w"): 0.1, ("w", "u"): 0.1, ("i", "y"): 0.1, ("y", "i"): 0.1, ("w", "v"): 0.1,
@@ -349,13 +349,14 @@ _NEAR = {
     ("e", "a"): 0.3, ("y", "e"): 0.3,
 }  # fmt: skip
 """Arabic-script letters (as transliterated) and the Latin letters that render them: the cost of
-the one for the other, below a full edit. Digraphs are single units here (see _units)."""
+the one for the other, below a full edit (a final H for the A of a feminine ending); some
+digraphs are single units here (see _units), SH and KH are not: transliteration writes an A
+inside S+H and K+H that are two letters (اسحاق as asahaq), which Latin spells Ishaq."""
 SHORT_VOWEL = 0.1
 """Cost of a Latin vowel the Arabic-script spelling does not write (a short vowel)."""
-INITIAL_VOWEL = 0.35
+INITIAL_VOWEL = 0.8
 """Cost of a Latin word-initial vowel where the Arabic spelling starts with a consonant: an
-initial vowel is written (alif), unless the letter was an ain or hamza, which transliteration
-drops (Omar for عمر)."""
+initial vowel is written there (alif, or an ain: finmon.names.translit writes it A)."""
 DOUBLED = 0.1
 """Cost of a Latin consonant doubled (the shadda is not written)."""
 WEAK_LETTER = 0.4
@@ -363,8 +364,8 @@ WEAK_LETTER = 0.4
 LONG_VOWEL = 0.6
 """Cost of a long vowel the Arabic spelling writes and the Latin one lacks."""
 _DIGRAPHS = (
-    ("dzh", "j"), ("dj", "j"), ("kh", "K"), ("sh", "$"), ("ch", "%"), ("gh", "G"),
-    ("th", "s"), ("dh", "d"), ("ph", "f"), ("ck", "k"),
+    ("dzh", "j"), ("dj", "j"), ("ch", "%"), ("gh", "G"), ("th", "s"), ("dh", "d"), ("ph", "f"),
+    ("ck", "k"),
 )  # fmt: skip
 _SOFT_C = re.compile(r"c(?=[eiy])")
 
@@ -383,7 +384,12 @@ def cross_similarity(arabic: str, latin: str) -> float:
     for i, x in enumerate(a, 1):
         current = [previous[0] + _delete_cost(a, i - 1)]
         for j, y in enumerate(b, 1):
-            change = 0.0 if x == y else _NEAR.get((x, y), 1.0)
+            if x == y:
+                change = 0.0
+            elif i == 1 and x == "a" and y in _VOWELS:
+                change = SHORT_VOWEL  # an initial alif carries any vowel (Islam, Eshaq)
+            else:
+                change = _NEAR.get((x, y), 1.0)
             current.append(
                 min(
                     previous[j - 1] + change,
@@ -422,7 +428,9 @@ def _delete_cost(a: str, i: int) -> float:
         return DOUBLED  # allah: the article's L before a sun letter or a doubled L
     if a[i] not in _VOWELS:
         return 1.0
-    if a[i] == "a" and ((i == 0 and a[1:2] == "l") or a[i + 1 : i + 2] == "h"):
+    if a[i] == "a" and (
+        (a[i + 1 : i + 3] == "ll") or (i == 0 and a[1:2] == "l") or a[i + 1 : i + 2] == "h"
+    ):
         # The article's alif, which compounds elide (Abdullah for عبد الله); and the A that
         # transliteration writes between a digraph head and H (زه as zah, not zh).
         return SHORT_VOWEL
