@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from rapidfuzz.distance import OSA
@@ -18,7 +19,7 @@ from rapidfuzz.distance import OSA
 from finmon.model import Schema
 from finmon.names.dictionary import given_name_group, group_of, group_of_arabic
 from finmon.names.evasion import garbled, segment
-from finmon.names.keys import SURNAME_ENDING, fold
+from finmon.names.keys import CACHED_LENGTH, SURNAME_ENDING, fold
 from finmon.names.parts import (
     STRUCTURAL,
     WEIGHTS,
@@ -333,11 +334,12 @@ def _crossing_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     and so must the letters the Arabic spelling writes (see cross_similarity); never closer
     than the Latin spelling's own letters allow."""
     skeleton, method = _skeleton_similarity(a.cross, b.cross)
+    if skeleton < MIN_SIMILARITY:
+        return skeleton, method  # the lesser of the two decides: no need for the letters
     arabic, latin = (a, b) if a.arabic else (b, a)
     return min(skeleton, cross_similarity(arabic.text, latin.text)), method
 
 
-# Letters that a Latin spelling gives one Arabic-script letter: a cost below a full edit.
 _NEAR = {
     **dict.fromkeys([("j", "g"), ("q", "g"), ("G", "g"), ("g", "G"), ("s", "%"), ("b", "p")], 0.3),
     **dict.fromkeys([("d", "z"), ("z", "d"), ("t", "d"), ("d", "t"), ("h", "a")], 0.4),
@@ -374,28 +376,35 @@ def cross_similarity(arabic: str, latin: str) -> float:
     """How closely a Latin spelling renders an Arabic-script word, judged by the letters the
     Arabic spelling writes: consonants and long vowels must be there, short vowels and doubled
     consonants the Arabic script leaves out cost little. An edit distance with those costs, over
-    the longer of the two (a Latin vowel counting half)."""
+    the longer of the two (a Latin vowel counting half). Words longer than CACHED_LENGTH (no
+    real name's) score 0: the distance takes time in the product of the lengths."""
+    if len(arabic) > CACHED_LENGTH or len(latin) > CACHED_LENGTH:
+        return 0.0
+    return _cross_similarity(arabic, latin)
+
+
+@lru_cache(maxsize=200_000)
+def _cross_similarity(arabic: str, latin: str) -> float:
     a, b = _units(arabic, latin=False), _units(latin, latin=True)
     if not a or not b:
         return 0.0
+    inserted = [_insert_cost(b, j, 1) for j in range(len(b))]
+    deleted = [_delete_cost(a, i) for i in range(len(a))]
     previous = [0.0]
     for j in range(len(b)):
         previous.append(previous[j] + _insert_cost(b, j, 0))
-    for i, x in enumerate(a, 1):
-        current = [previous[0] + _delete_cost(a, i - 1)]
-        for j, y in enumerate(b, 1):
+    for i, x in enumerate(a):
+        drop = deleted[i]
+        current = [previous[0] + drop]
+        for j, y in enumerate(b):
             if x == y:
                 change = 0.0
-            elif i == 1 and x == "a" and y in _VOWELS:
+            elif i == 0 and x == "a" and y in _VOWELS:
                 change = SHORT_VOWEL  # an initial alif carries any vowel (Islam, Eshaq)
             else:
                 change = _NEAR.get((x, y), 1.0)
             current.append(
-                min(
-                    previous[j - 1] + change,
-                    previous[j] + _delete_cost(a, i - 1),
-                    current[j - 1] + _insert_cost(b, j - 1, i),
-                )
+                min(previous[j] + change, previous[j + 1] + drop, current[j] + inserted[j])
             )
         previous = current
     vowels = sum(1 for y in b if y in _VOWELS)
