@@ -255,7 +255,7 @@ def name_commonness(
 ) -> Evidence | None:
     """A penalty when the parts of a listed person's name that matched are common together:
     none when the birth day is the same, half when the birth date is within the listed range
-    (the evidence beyond the name that a common name needs)."""
+    (the evidence beyond the name that a common name needs) or the list gives no birth date."""
     if listed.schema is not Schema.PERSON or not match.pairs:
         return None
     agreeing = max((e.effect for e in seen if e.feature == "birth_date"), default=0.0)
@@ -269,8 +269,10 @@ def name_commonness(
     short = min(1.0, max(0.0, (DISTINCT_BITS - bits) / (DISTINCT_BITS - COMMON_BITS)))
     if short == 0.0:
         return None
-    if agreeing > 0:
-        short /= 2  # a birth date within the listed range: evidence, weaker than the same day
+    if agreeing > 0 or not listed.birth_dates:
+        # A birth date within the listed range is evidence, weaker than the same day; a listing
+        # without a birth date leaves nothing to confirm a name with, so the name weighs more.
+        short /= 2
     matched = " ".join(tokens[j].text for pair in match.pairs for j in pair.candidate)
     detail = f"common name: {bits:.0f} bits of evidence in the parts that matched"
     return Evidence("name_frequency", COMMON_NAME * short, detail, match.query.text, matched)

@@ -158,3 +158,9 @@ def test_a_person_like_name_of_unknown_kind_costs_against_a_company() -> None:
     assert guessed_schema(match, party(), company) is None  # a stated kind: schema() decides
     person = listed()
     assert guessed_schema(_match("Camille Martinez", "Camille Martinez"), unknown, person) is None
+
+
+def test_a_common_name_listed_without_a_birth_date_costs_half() -> None:
+    match = _match("Ivanov Viktor", "Viktor Ivanov")
+    found = name_commonness(match, listed(), NameFrequency([]), [])
+    assert found is not None and found.effect == COMMON_NAME / 2
