@@ -132,7 +132,10 @@ def _arabic_letters(word: str) -> str:
         if char in "حه" and out and out[-1][-1:] in _DIGRAPH_HEADS:
             # Keep Z+H (زه) from reading as the digraph ZH; the vowel is dropped again later.
             out.append("a")
-        if char in _ARABIC_WEAK:
+        if char == "ع" and index == 0:
+            # A word-initial ain is heard as a vowel: Latin spellings start Omar, Ali, Isam.
+            out.append("a")
+        elif char in _ARABIC_WEAK:
             consonant, vowel = _ARABIC_WEAK[char]
             out.append(consonant if index == 0 or word[index - 1] in "اأإآ" else vowel)
         elif char in ARABIC:

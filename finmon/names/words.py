@@ -77,36 +77,3 @@ ORG_GENERIC = frozenset(
         "tovarishchestvo obshchestvo firma kompaniia"
     ).split()
 )
-
-# Given names and surnames so common that a shared one is weak evidence of the same person.
-COMMON_NAMES = frozenset(
-    fold(w)
-    for w in (
-        # Arabic and Muslim given names, in their usual spellings.
-        "muhammad mohammad mohammed mohamed muhammed mukhammed ahmad ahmed akhmed ali hassan "
-        "hasan husain hussein husayn hussain omar umar osman usman uthman othman abdullah "
-        "abdulla abdallah ibrahim ibragim yusuf yousef yusup mahmoud mahmud makhmud mustafa "
-        "mostafa khalid khaled halid said saeed sayed saad abdul abd abu karim kareem rahman "
-        "rashid salim salem nasser nasir hamid hamed ismail ismoil musa mussa isa issa yahya "
-        "abdel abdelkader hamza jamal rasul rustam farhod bilal tariq fatima fatma aisha aysha "
-        "mariam maryam zainab zaynab khadija "
-        # Kazakh given names.
-        "nurlan serik askar erlan bolat marat arman daniiar daniyar asan nurbek ermek ruslan "
-        "timur azamat aidar dauren almas arman berik kairat nurzhan zhanibek talgat samat "
-        "aigul gulnara ainur dana zhanar aizhan saule gulmira dinara madina aliia aliya "
-        "asel akmaral zhuldyz "
-        # Russian given names.
-        "aleksandr alexander sergei sergey vladimir andrei andrey dmitrii dmitry ivan mikhail "
-        "nikolai aleksei alexey evgenii yevgeny igor oleg viktor victor iurii yuri pavel "
-        "elena olga natalia tatiana irina svetlana anna maria mariia ekaterina iuliia "
-        # Western given names.
-        "john james robert michael william david richard joseph thomas charles mary patricia "
-        "jennifer linda elizabeth barbara susan jessica sarah karen jose juan carlos luis "
-        "jorge pedro manuel antonio francisco miguel ana rosa carmen maria jesus "
-        # Very common surnames.
-        "khan kim lee park wang li zhang chen liu nguyen tran smith johnson williams brown "
-        "jones garcia rodriguez martinez hernandez lopez gonzalez perez sanchez ramirez torres "
-        "ivanov ivanova petrov petrova smirnov kuznetsov popov akhmetov akhmetova "
-        "ahmetov omarov suleimenov iskakov"
-    ).split()
-)

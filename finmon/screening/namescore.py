@@ -8,8 +8,10 @@ particle costs little, and a single shared token between two multi-part names is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from rapidfuzz.distance import OSA
@@ -23,7 +25,7 @@ from finmon.names.acronyms import (
 )
 from finmon.names.dictionary import given_name_group, group_of, group_of_arabic
 from finmon.names.evasion import garbled, segment
-from finmon.names.keys import SURNAME_ENDING, fold
+from finmon.names.keys import CACHED_LENGTH, SURNAME_ENDING, fold
 from finmon.names.parts import (
     STRUCTURAL,
     WEIGHTS,
@@ -70,6 +72,9 @@ DIFFERENT_NAMES = 0.5
 COMPOUND_SIMILARITY = 0.85
 """Two tokens joined must be at least this close to the single token they stand for."""
 _VOWELS = "aeiou"
+SKELETON_LETTERS = 0.5
+"""Least similarity of the letters themselves for equal consonant skeletons to pair two words:
+a skeleton alone does not make Anatolia of Inayatullah, nor Apteka of Boutique."""
 # Two surnames a letter apart are two families (Volkov, Volynov), and a surname is not its bare
 # stem (Sokolov, Sokol).
 NISBA_CONFLICT = 0.8
@@ -294,7 +299,7 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     if a.stem == b.stem and a.kind is b.kind is TokenKind.NAME and a.arabic == b.arabic:
         return 0.6, "gender_form"
     if a.arabic != b.arabic:
-        found = _skeleton_similarity(a.cross, b.cross)
+        found = _crossing_similarity(a, b)
         if found[0] < RENDERING:
             arabic, latin = (a, b) if a.arabic else (b, a)
             rendered = arabic_rendering_similarity(arabic.cross, latin.text)
@@ -361,7 +366,11 @@ def _spelling_similarity(token_a: NameToken, token_b: NameToken) -> tuple[float,
     similarity = max(
         OSA.normalized_similarity(a, b), OSA.normalized_similarity(token_a.text, token_b.text)
     )
-    if skel_a == skel_b and min(len(skel_a) + 1, len(a), len(b)) >= 4 and similarity < 0.88:
+    if (
+        skel_a == skel_b
+        and min(len(skel_a) + 1, len(a), len(b)) >= 4
+        and SKELETON_LETTERS <= similarity < 0.88
+    ):
         same_start = a[0] == b[0] or (a[0] in _VOWELS and b[0] in _VOWELS)
         return (0.88 if same_start else 0.85), "skeleton"
     if a in (f"abd{b}", f"abu{b}") or b in (f"abd{a}", f"abu{a}"):
@@ -378,6 +387,123 @@ def _skeleton_similarity(a: str, b: str) -> tuple[float, str]:
     if a == b:
         return _SHORT_SKELETON.get(len(a), 0.95), "skeleton"
     return 0.9 * OSA.normalized_similarity(a, b), "skeleton"
+
+
+def _crossing_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
+    """An Arabic-script token against a Latin or Cyrillic one: the consonant keys must agree,
+    and so must the letters the Arabic spelling writes (see cross_similarity); never closer
+    than the Latin spelling's own letters allow."""
+    skeleton, method = _skeleton_similarity(a.cross, b.cross)
+    if skeleton < MIN_SIMILARITY:
+        return skeleton, method  # the lesser of the two decides: no need for the letters
+    arabic, latin = (a, b) if a.arabic else (b, a)
+    return min(skeleton, cross_similarity(arabic.text, latin.text)), method
+
+
+_NEAR = {
+    **dict.fromkeys([("j", "g"), ("q", "g"), ("G", "g"), ("g", "G"), ("s", "%"), ("b", "p")], 0.3),
+    **dict.fromkeys([("d", "z"), ("z", "d"), ("t", "d"), ("d", "t"), ("h", "a")], 0.4),
+    **dict.fromkeys([("s", "z"), ("z", "s")], 0.5),
+    ("q", "k"): 0.2, ("k", "g"): 0.6, ("h", "k"): 0.6, ("f", "v"): 0.3,
+    # Long vowels and the weak letters as Latin spellings write them.
+    ("u", "w"): 0.1, ("w", "u"): 0.1, ("i", "y"): 0.1, ("y", "i"): 0.1, ("w", "v"): 0.1,
+    ("u", "v"): 0.2, ("u", "o"): 0.2, ("i", "e"): 0.2, ("e", "i"): 0.2, ("a", "e"): 0.3,
+    ("e", "a"): 0.3, ("y", "e"): 0.3,
+}  # fmt: skip
+"""Arabic-script letters (as transliterated) and the Latin letters that render them: the cost of
+the one for the other, below a full edit (a final H for the A of a feminine ending); some
+digraphs are single units here (see _units), SH and KH are not: transliteration writes an A
+inside S+H and K+H that are two letters (اسحاق as asahaq), which Latin spells Ishaq."""
+SHORT_VOWEL = 0.1
+"""Cost of a Latin vowel the Arabic-script spelling does not write (a short vowel)."""
+INITIAL_VOWEL = 0.8
+"""Cost of a Latin word-initial vowel where the Arabic spelling starts with a consonant: an
+initial vowel is written there (alif, or an ain: finmon.names.translit writes it A)."""
+DOUBLED = 0.1
+"""Cost of a Latin consonant doubled (the shadda is not written)."""
+WEAK_LETTER = 0.4
+"""Cost of a Latin H, W or Y the Arabic spelling lacks (a final H, a glide)."""
+LONG_VOWEL = 0.6
+"""Cost of a long vowel the Arabic spelling writes and the Latin one lacks."""
+_DIGRAPHS = (
+    ("dzh", "j"), ("dj", "j"), ("ch", "%"), ("gh", "G"), ("th", "s"), ("dh", "d"), ("ph", "f"),
+    ("ck", "k"),
+)  # fmt: skip
+_SOFT_C = re.compile(r"c(?=[eiy])")
+
+
+def cross_similarity(arabic: str, latin: str) -> float:
+    """How closely a Latin spelling renders an Arabic-script word, judged by the letters the
+    Arabic spelling writes: consonants and long vowels must be there, short vowels and doubled
+    consonants the Arabic script leaves out cost little. An edit distance with those costs, over
+    the longer of the two (a Latin vowel counting half). Words longer than CACHED_LENGTH (no
+    real name's) score 0: the distance takes time in the product of the lengths."""
+    if len(arabic) > CACHED_LENGTH or len(latin) > CACHED_LENGTH:
+        return 0.0
+    return _cross_similarity(arabic, latin)
+
+
+@lru_cache(maxsize=200_000)
+def _cross_similarity(arabic: str, latin: str) -> float:
+    a, b = _units(arabic, latin=False), _units(latin, latin=True)
+    if not a or not b:
+        return 0.0
+    inserted = [_insert_cost(b, j, 1) for j in range(len(b))]
+    deleted = [_delete_cost(a, i) for i in range(len(a))]
+    previous = [0.0]
+    for j in range(len(b)):
+        previous.append(previous[j] + _insert_cost(b, j, 0))
+    for i, x in enumerate(a):
+        drop = deleted[i]
+        current = [previous[0] + drop]
+        for j, y in enumerate(b):
+            if x == y:
+                change = 0.0
+            elif i == 0 and x == "a" and y in _VOWELS:
+                change = SHORT_VOWEL  # an initial alif carries any vowel (Islam, Eshaq)
+            else:
+                change = _NEAR.get((x, y), 1.0)
+            current.append(
+                min(previous[j] + change, previous[j + 1] + drop, current[j] + inserted[j])
+            )
+        previous = current
+    vowels = sum(1 for y in b if y in _VOWELS)
+    return max(0.0, 1.0 - previous[-1] / max(len(a), len(b) - vowels / 2))
+
+
+def _units(text: str, latin: bool) -> str:
+    """Letters as units: digraphs one letter each; a Latin C read as S or K, X as KS."""
+    text = text.replace(" ", "")
+    for old, new in _DIGRAPHS:
+        text = text.replace(old, new)
+    if latin:
+        text = _SOFT_C.sub("s", text).replace("c", "k").replace("x", "ks")
+    return text
+
+
+def _insert_cost(b: str, j: int, i: int) -> float:
+    """Cost of the Latin letter b[j] where the Arabic spelling has nothing (after i letters)."""
+    y = b[j]
+    if y in _VOWELS:
+        return INITIAL_VOWEL if i == 0 and j == 0 else SHORT_VOWEL
+    if j > 0 and b[j - 1] == y:
+        return DOUBLED
+    return WEAK_LETTER if y in "hwy" else 1.0
+
+
+def _delete_cost(a: str, i: int) -> float:
+    """Cost of the Arabic letter a[i] where the Latin spelling has nothing."""
+    if i > 0 and a[i - 1] == a[i]:
+        return DOUBLED  # allah: the article's L before a sun letter or a doubled L
+    if a[i] not in _VOWELS:
+        return 1.0
+    if a[i] == "a" and (
+        (a[i + 1 : i + 3] == "ll") or (i == 0 and a[1:2] == "l") or a[i + 1 : i + 2] == "h"
+    ):
+        # The article's alif, which compounds elide (Abdullah for عبد الله); and the A that
+        # transliteration writes between a digraph head and H (زه as zah, not zh).
+        return SHORT_VOWEL
+    return LONG_VOWEL
 
 
 def _patronymic_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
@@ -470,7 +596,7 @@ _COMPOUND_CACHE: dict[tuple[str, str], float] = {}
 
 def _joined_similarity(joined: NameToken, other: NameToken) -> float:
     if joined.arabic != other.arabic:
-        return _skeleton_similarity(joined.cross, other.cross)[0]
+        return _crossing_similarity(joined, other)[0]
     spelled = OSA.normalized_similarity(joined.key, other.key)
     if not joined.romanised and not other.romanised:
         return spelled
@@ -774,3 +900,27 @@ def _explain_pair(
         "method": pair.method,
         "weight": round(sum(q[i].weight for i in pair.query), 3),
     }
+
+
+SHORT_ALIAS = 3
+"""Names of this many letters and digits or fewer (AA, G-9, ABC) never alert on their own."""
+PLACEHOLDERS = frozenset(
+    [
+        *"a na none null nil unknown unk test tbd xxx noname anonymous neizvestno".split(),
+        *("n a", "no name", "not applicable", "not known"),
+    ]
+)
+"""Words that stand in for a missing name (folded, as latin words joined by spaces)."""
+
+
+def stands_alone(name: AnalysedName) -> bool:
+    """Whether a name may make an alert on its own: not an alias of SHORT_ALIAS characters or
+    fewer, a placeholder ('N/A', 'UNKNOWN', 'Corporation A'), repeated letters ('AAAA') or a
+    legal form or generic words alone. Such a name may still support another name's match."""
+    letters = "".join(name.words)
+    if len(letters) <= SHORT_ALIAS or len(set(letters)) == 1:
+        return False
+    if " ".join(name.words) in PLACEHOLDERS:
+        return False
+    # Nothing but initials, legal forms and generic words: 'Corporation A', 'LLC', 'Group'.
+    return any(t.kind in STRUCTURAL and len(t.key) >= 2 for t in name.tokens)

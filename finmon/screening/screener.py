@@ -7,14 +7,22 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from finmon.model import Designation, NameQuality, Party, Schema
 from finmon.names.parts import analyse_name
-from finmon.screening.features import MAX_SUPPORT, Evidence, collect_evidence, most_support
+from finmon.screening.features import (
+    MAX_SUPPORT,
+    Evidence,
+    NameFrequency,
+    collect_evidence,
+    guessed_schema,
+    most_support,
+    name_commonness,
+)
 from finmon.screening.index import CandidateIndex, IndexedName
-from finmon.screening.namescore import ALGORITHM, NameMatch, match_names
+from finmon.screening.namescore import ALGORITHM, NameMatch, match_names, stands_alone
 from finmon.screening.prune import ScoreBound
 
 DEFAULT_THRESHOLD = 0.80
@@ -27,6 +35,9 @@ QUALITY_FACTOR = {
     NameQuality.WEAK: 0.9,
 }
 """Weak aliases (the UN's 'Low quality', OFAC's remarks) are less reliable evidence."""
+SUPPORT_ONLY = 0.5
+"""Most a name that cannot stand alone (finmon.screening.namescore.stands_alone: a short alias,
+a placeholder) scores: it never makes an alert, and a designation's other names still can."""
 
 
 @dataclass(slots=True)
@@ -64,6 +75,8 @@ class Screener:
         self.versions = dict(versions or {})
         with collection_paused():
             self.index = CandidateIndex(_indexed_names(self.designations))
+        self.frequency = NameFrequency(n.analysed for n in self.index.names)
+        self._alone = [stands_alone(n.analysed) for n in self.index.names]
 
     @property
     def name_count(self) -> int:
@@ -88,7 +101,14 @@ class Screener:
             for match, listed in found:
                 if match.score < hopeless:
                     continue
-                evidence = collect_evidence(party, self.designations[listed])
+                designation = self.designations[listed]
+                evidence = collect_evidence(party, designation)
+                for more in (
+                    guessed_schema(match, party, designation),
+                    name_commonness(match, designation, self.frequency, evidence),
+                ):
+                    if more is not None:
+                        evidence.append(more)
                 score = _combine(match, evidence)
                 if score > best.get(listed, (-1.0,))[0]:
                     best[listed] = (score, match, evidence)
@@ -144,6 +164,8 @@ class Screener:
         """Each candidate's name match; with needed (the least name score a designation must
         reach to matter), none for a candidate whose score is bound to be lower."""
         query = analyse_name(name, schema)
+        if not stands_alone(query):
+            return
         bound = ScoreBound(query)
         for entry in self.index.candidates(query):
             indexed = self.index.names[entry]
@@ -151,6 +173,9 @@ class Screener:
                 continue
             match = match_names(query, indexed.analysed)
             if match.score > 0:
+                if not self._alone[entry] and match.score > SUPPORT_ONLY:
+                    notes = (*match.notes, "a name that does not alert on its own")
+                    match = replace(match, score=SUPPORT_ONLY, notes=notes)
                 yield _weighted(match, indexed), indexed.designation
 
     def _hit(self, listed: int, score: float, match: NameMatch, evidence: list[Evidence]) -> Hit:

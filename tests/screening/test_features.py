@@ -5,7 +5,23 @@ from __future__ import annotations
 import datetime as dt
 
 from finmon.model import BirthDate, Designation, DesignationName, Gender, Identifier, Party, Schema
-from finmon.screening.features import birth_date, gender, identifier, nationality, schema
+from finmon.names import analyse_name
+from finmon.screening.features import (
+    BIRTH_DATE_IN_RANGE,
+    COMMON_NAME,
+    GUESSED_OTHER_SCHEMA,
+    Evidence,
+    NameFrequency,
+    birth_date,
+    gender,
+    guessed_schema,
+    identifier,
+    likely_kind,
+    name_commonness,
+    nationality,
+    schema,
+)
+from finmon.screening.namescore import NameMatch, match_names
 
 
 def listed(**fields: object) -> Designation:
@@ -92,3 +108,59 @@ def test_different_iins_contradict_but_short_numbers_do_not_decide() -> None:
         listed(identifiers=[Identifier("passport", "123")]),
     )
     assert short is None
+
+
+def _match(query: str, candidate: str, kind: Schema = Schema.PERSON) -> NameMatch:
+    return match_names(analyse_name(query), analyse_name(candidate, kind))
+
+
+def test_a_match_on_common_name_parts_costs_unless_the_birth_day_agrees() -> None:
+    frequency = NameFrequency([])
+    ivanov = listed(birth_dates=[day("1950-05-12")])
+    common = name_commonness(_match("Ivanov Viktor", "Viktor Ivanov"), ivanov, frequency, [])
+    rare = name_commonness(
+        _match("Zhirinovskii Zebulon", "Zebulon Zhirinovskii"), ivanov, frequency, []
+    )
+    assert common is not None and common.effect == COMMON_NAME
+    assert rare is None
+    same_day = birth_date(party(birth_dates=[day("1950-05-12")]), ivanov)
+    assert same_day is not None
+    match = _match("Ivanov Viktor", "Viktor Ivanov")
+    assert name_commonness(match, ivanov, frequency, [same_day]) is None
+    in_range = Evidence("birth_date", BIRTH_DATE_IN_RANGE, "within")
+    halved = name_commonness(match, ivanov, frequency, [in_range])
+    assert halved is not None and halved.effect == COMMON_NAME / 2
+
+
+def test_parts_common_among_the_list_names_count_as_common() -> None:
+    token = analyse_name("Zebulon").tokens[0]
+    assert NameFrequency([]).bits(token) > 12
+    crowded = NameFrequency([analyse_name("Zebulon Ray")] * 20_000)
+    assert crowded.bits(token) == 0.0
+
+
+def test_the_kind_of_an_unknown_party_is_guessed_from_its_name() -> None:
+    assert likely_kind(analyse_name("Ivanov Viktor Petrovich")) is Schema.PERSON
+    assert likely_kind(analyse_name("Camille Martinez")) is Schema.PERSON
+    assert likely_kind(analyse_name("ТОО «Аптека Байтерек»")) is Schema.ORGANIZATION
+    assert likely_kind(analyse_name("CIA. MINERA DAPA S.A.")) is Schema.ORGANIZATION
+    assert likely_kind(analyse_name("Global Trading")) is Schema.ORGANIZATION
+    assert likely_kind(analyse_name("Maria ag Ahmed")) is not Schema.ORGANIZATION
+    assert likely_kind(analyse_name("Anatolia")) is Schema.UNKNOWN
+
+
+def test_a_person_like_name_of_unknown_kind_costs_against_a_company() -> None:
+    company = Designation("ofac", "1", Schema.ORGANIZATION, [DesignationName("CAMILLE MARTINEZ")])
+    unknown = Party("c1", ["Camille Martinez"], Schema.UNKNOWN)
+    match = _match("Camille Martinez", "CAMILLE MARTINEZ", Schema.ORGANIZATION)
+    found = guessed_schema(match, unknown, company)
+    assert found is not None and found.effect == GUESSED_OTHER_SCHEMA
+    assert guessed_schema(match, party(), company) is None  # a stated kind: schema() decides
+    person = listed()
+    assert guessed_schema(_match("Camille Martinez", "Camille Martinez"), unknown, person) is None
+
+
+def test_a_common_name_listed_without_a_birth_date_costs_half() -> None:
+    match = _match("Ivanov Viktor", "Viktor Ivanov")
+    found = name_commonness(match, listed(), NameFrequency([]), [])
+    assert found is not None and found.effect == COMMON_NAME / 2

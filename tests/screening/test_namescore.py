@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from finmon.model import Schema
 from finmon.names import analyse_name
+from finmon.names.translit import to_latin
 from finmon.screening import DEFAULT_THRESHOLD, compare_names
+from finmon.screening.namescore import MIN_SIMILARITY, cross_similarity, stands_alone
 
 GOLDEN = list(csv.DictReader((Path(__file__).parent / "golden_pairs.csv").open(encoding="utf-8")))
 
@@ -81,3 +83,49 @@ def test_a_particle_run_into_a_name_is_found_in_the_index_either_way_round() -> 
     )
     assert index.candidates(analyse_name("ALKHAZALI LAITH", Schema.PERSON)) == [0]
     assert index.candidates(analyse_name("Rayan al-Kildani", Schema.PERSON)) == [1]
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [
+        ("قاسم", "Qasim"),
+        ("محمد", "Mohammed"),
+        ("عمر البشير", "Omar al-Bashir"),
+        ("عبد الله", "Abdullah"),
+        ("خالد", "Khaled"),
+        ("مروان", "Marwan"),
+        ("ناصر", "Nasser"),
+        ("مظهري", "Mazhari"),
+    ],
+)
+def test_an_arabic_script_word_meets_its_latin_spellings(arabic: str, latin: str) -> None:
+    assert compare_names(arabic, latin).score >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [("جلالی", "Kalai"), ("رقيه", "Reyco"), ("عقيل", "Ghali")],
+)
+def test_an_equal_consonant_key_alone_does_not_pair_across_scripts(arabic: str, latin: str) -> None:
+    assert cross_similarity(to_latin(arabic), latin.lower()) < MIN_SIMILARITY
+
+
+def test_a_cross_script_pair_is_never_closer_than_its_letters() -> None:
+    # The consonant keys of جلالی and Jalili are equal; the long vowels the Arabic writes are not.
+    assert compare_names("جلالی", "Jalili").score < compare_names("جلالی", "Jalali").score
+
+
+def test_equal_skeletons_need_letters_that_agree() -> None:
+    assert compare_names("Anatolia", "INAYATULLAH").score < 0.7
+    assert compare_names("Apteka", "Boutique").score < 0.7
+    assert compare_names("Mahmud", "Mahmoud").score >= DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("name", "alone"),
+    [("AA", False), ("G-9", False), ("AAAA", False), ("GGGG", False), ("N/A", False),
+     ("UNKNOWN", False), ("Corporation A", False), ("LLC", False), ("Nader Kalai", True),
+     ("Hamas", True), ("BMW", False)],
+)  # fmt: skip
+def test_short_aliases_and_placeholders_do_not_stand_alone(name: str, alone: bool) -> None:
+    assert stands_alone(analyse_name(name)) is alone

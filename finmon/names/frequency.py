@@ -1,0 +1,41 @@
+"""How common a name part is, and how much it tells about who a party is.
+
+The table (finmon/names/data/name_frequency.tsv.gz, written by bench/name_frequency.py from
+names-dataset) gives each folded name part its largest share of a country's people as a first
+or a last name. Information content, -log2 of that share, is the evidence a shared part carries:
+Muhammad or Ivanov say little (4 to 5 bits), a rare surname a lot.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+from functools import lru_cache
+from pathlib import Path
+
+DATA_FILE = Path(__file__).parent / "data" / "name_frequency.tsv.gz"
+RARE_BITS = 14.0
+"""Information of a part that is not in the table (rarer than about 1 in 5,000 anywhere)."""
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, float]:
+    """Folded key -> the larger of its first-name and last-name share (0 to 1)."""
+    table: dict[str, float] = {}
+    with gzip.open(DATA_FILE, "rt", encoding="utf-8") as handle:
+        next(handle)
+        for line in handle:
+            key, first, last = line.rstrip("\n").split("\t")
+            table[key] = max(int(first), int(last)) / 1e6
+    return table
+
+
+def share(key: str) -> float:
+    """The largest share of a country's people that have this folded name part (0 if unknown)."""
+    return _table().get(key, 0.0)
+
+
+def information(key: str) -> float:
+    """Bits of evidence that sharing this folded name part gives, at most RARE_BITS."""
+    found = share(key)
+    return min(RARE_BITS, -math.log2(found)) if found > 0 else RARE_BITS
