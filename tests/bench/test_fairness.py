@@ -28,10 +28,10 @@ def listed(reference: str, name: str, born: dt.date) -> Designation:
 
 
 def test_screening_counts_people_with_a_hit_with_and_without_birth_dates() -> None:
-    matcher = Finmon([listed("QDi.1", "Nurlan Akhmetov", dt.date(1960, 1, 1))], workers=1)
+    matcher = Finmon([listed("QDi.1", "Yerzhigit Ormanbekov", dt.date(1960, 1, 1))], workers=1)
     rows = [
-        row("Nurlan Akhmetov", "Latin", "Kazakh", born="1960-01-01"),
-        row("Nurlan Akhmetov", "Latin", "Kazakh", born="1999-12-31"),
+        row("Yerzhigit Ormanbekov", "Latin", "Kazakh", born="1960-01-01"),
+        row("Yerzhigit Ormanbekov", "Latin", "Kazakh", born="1999-12-31"),
         row("Мария Иванова", "Cyrillic", "Russian"),
     ]
     alerts: list[dict[str, object]] = []
