@@ -49,7 +49,7 @@ from finmon.names.romanise import (
 )
 from finmon.names.translit import Script
 
-ALGORITHM = "finmon-name-2"
+ALGORITHM = "finmon-name-3"
 MIN_SIMILARITY = 0.7
 """Token pairs below this similarity are not aligned at all."""
 STRONG_SIDE = 0.7
