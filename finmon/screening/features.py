@@ -151,7 +151,8 @@ def schema(party: Party, listed: Designation) -> Evidence | None:
 
 _ORG_KINDS = frozenset({TokenKind.LEGAL, TokenKind.GENERIC, TokenKind.NUMBER})
 _PERSON_KINDS = frozenset({TokenKind.PATRONYMIC})
-_ORG_MARKS = frozenset('«»"&@')
+_ORG_MARKS = frozenset('«»"&')
+# Not '@': it stands for an 'a' in names written to slip past screening (UM@R, @LISHER).
 PERSON_NAME_PARTS = (2, 5)
 """How many name parts a name read as a person's has (fewest, most)."""
 
@@ -262,12 +263,23 @@ class NameFrequency:
 
 
 def name_commonness(
-    match: NameMatch, listed: Designation, frequency: NameFrequency, seen: Sequence[Evidence]
+    match: NameMatch,
+    listed: Designation,
+    frequency: NameFrequency,
+    seen: Sequence[Evidence],
+    *,
+    query_dated: bool = True,
 ) -> Evidence | None:
-    """A penalty when the parts of a listed person's name that matched are common together:
-    none when the birth day is the same, half when the birth date is within the listed range
-    (the evidence beyond the name that a common name needs) or the list gives no birth date."""
+    """A penalty when the parts of a listed person's name that matched are common together and
+    the party's birth date does not confirm them: none when the birth day is the same or the
+    party gives no birth date, half when its birth date is within the listed range (the evidence
+    beyond the name that a common name needs) or the list gives no birth date."""
     if listed.schema is not Schema.PERSON or not match.pairs:
+        return None
+    if not query_dated:
+        # The party gives no birth date (a payment's counterparty, a name typed in): nothing
+        # could tell a namesake apart, so the name is all the evidence there is and a person
+        # should look; a cleared counterparty is not held again (store/clearances.py).
         return None
     agreeing = max((e.effect for e in seen if e.feature == "birth_date"), default=0.0)
     if agreeing >= SAME_BIRTH_DAY:

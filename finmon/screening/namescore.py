@@ -917,6 +917,8 @@ def stands_alone(name: AnalysedName) -> bool:
     """Whether a name may make an alert on its own: not an alias of SHORT_ALIAS characters or
     fewer, a placeholder ('N/A', 'UNKNOWN', 'Corporation A'), repeated letters ('AAAA') or a
     legal form or generic words alone. Such a name may still support another name's match."""
+    if any(stands_alone(reading) for reading in name.readings):
+        return True  # spaced out or written with digits for letters: A B U S A L I M
     letters = "".join(name.words)
     if len(letters) <= SHORT_ALIAS or len(set(letters)) == 1:
         return False

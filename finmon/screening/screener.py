@@ -105,7 +105,13 @@ class Screener:
                 evidence = collect_evidence(party, designation)
                 for more in (
                     guessed_schema(match, party, designation),
-                    name_commonness(match, designation, self.frequency, evidence),
+                    name_commonness(
+                        match,
+                        designation,
+                        self.frequency,
+                        evidence,
+                        query_dated=bool(party.birth_dates),
+                    ),
                 ):
                     if more is not None:
                         evidence.append(more)

@@ -116,7 +116,7 @@ def test_a_library_call_without_the_store_holds_as_before() -> None:
     [
         {"account": OTHER_ACCOUNT},
         {"name": "Карагулов Тимур Ахатович"},
-        {"birth_date": dt.date(1961, 3, 4)},
+        {"birth_date": dt.date(1988, 2, 29)},  # the listed day: a birth date that confirms
         {"id": "871008300125"},
     ],
     ids=["other_account", "other_name", "birth_date_now_given", "iin_now_given"],

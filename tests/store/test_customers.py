@@ -12,7 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from finmon.errors import InputError, NotFound
-from finmon.model import DesignationName, NameQuality
+from finmon.model import BirthDate, DesignationName, NameQuality
 from finmon.screening.rows import Problem
 from finmon.store import load_list, verify_audit
 from finmon.store.alerts import list_alerts
@@ -280,6 +280,8 @@ def test_renamed_customer_is_indexed_under_the_new_name_only(tmp_path: Path) -> 
     for listed, name in ((old_name, "Saule Omarova"), (new_name, "Aigerim Saparova")):
         listed.names = [DesignationName(name, NameQuality.PRIMARY)]
         listed.birth_dates, listed.nationalities, listed.identifiers = [], [], []
+    # K003's birth day: common names alert when the birth date confirms them.
+    new_name.birth_dates = [BirthDate.exact(dt.date(1990, 1, 1))]
     first = [d for d in designations if d.reference not in ("QDi.904", "QDi.905")]
     assert load_list(un_version("2026-01-15", first), actor="loader").loaded
     import_customers(CUSTOMERS, actor="officer.a")
