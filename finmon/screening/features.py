@@ -271,15 +271,15 @@ def name_commonness(
     query_dated: bool = True,
 ) -> Evidence | None:
     """A penalty when the parts of a listed person's name that matched are common together and
-    the party's birth date does not confirm them: none when the birth day is the same or the
-    party gives no birth date, half when its birth date is within the listed range (the evidence
-    beyond the name that a common name needs) or the list gives no birth date."""
+    no birth date confirms them: none when the birth day is the same (or neither side gives a
+    birth date), half when the party's birth date is within the listed range or the list gives
+    none. A common name alone (ИВАНОВ ВИКТОР on a payment) then does not alert against a listed
+    person whose birth date would tell; a birth date that agrees still alerts."""
     if listed.schema is not Schema.PERSON or not match.pairs:
         return None
-    if not query_dated:
-        # The party gives no birth date (a payment's counterparty, a name typed in): nothing
-        # could tell a namesake apart, so the name is all the evidence there is and a person
-        # should look; a cleared counterparty is not held again (store/clearances.py).
+    if not listed.birth_dates and not query_dated:
+        # Neither side gives a birth date: nothing could confirm the name or tell a namesake
+        # apart on either side, so the name is all the evidence there is.
         return None
     agreeing = max((e.effect for e in seen if e.feature == "birth_date"), default=0.0)
     if agreeing >= SAME_BIRTH_DAY:

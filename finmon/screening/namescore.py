@@ -342,7 +342,9 @@ def _known_names(a: NameToken, b: NameToken, found: tuple[float, str]) -> tuple[
         return found
     if a.arabic != b.arabic:
         # Arabic script drops short vowels, so it can confirm a name but not rule one out.
-        group = _arabic_or_latin_group(a)
+        # Only where the letters pair by themselves: the consonant key a spelling is filed under
+        # in Arabic script may be one or two letters long (پویا, Pouya: b, as Ayub's).
+        group = _arabic_or_latin_group(a) if found[0] >= MIN_SIMILARITY else None
         if group is not None and group == _arabic_or_latin_group(b):
             return max(found[0], NAME_VARIANT), "name_variant"
         return found

@@ -18,7 +18,9 @@ from tests.store.factory import parsed_list
 def _hits(screener: Screener, name: str) -> list[tuple[str, str, float]]:
     return [
         (hit.designation.reference, hit.list_version, round(hit.score, 6))
-        for hit in screener.screen(Party("q1", [name]))
+        # The generated names are common given and family names, which alone do not alert
+        # against a listed birth date: the threshold looks past their commonness.
+        for hit in screener.screen(Party("q1", [name]), threshold=0.6)
     ]
 
 
