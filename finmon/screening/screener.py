@@ -69,13 +69,18 @@ class Screener:
     """An in-memory index over designations; screens parties against all of them."""
 
     def __init__(
-        self, designations: Iterable[Designation], versions: Mapping[str, str] | None = None
+        self,
+        designations: Iterable[Designation],
+        versions: Mapping[str, str] | None = None,
+        frequency: NameFrequency | None = None,
     ) -> None:
         self.designations = list(designations)
         self.versions = dict(versions or {})
         with collection_paused():
             self.index = CandidateIndex(_indexed_names(self.designations))
-        self.frequency = NameFrequency(n.analysed for n in self.index.names)
+        # How common a name part is among list names is counted over every list in use: a
+        # screener of a few changed designations (delta re-screening) is given that count.
+        self.frequency = frequency or NameFrequency(n.analysed for n in self.index.names)
         self._alone = [stands_alone(n.analysed) for n in self.index.names]
 
     @property

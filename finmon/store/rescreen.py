@@ -12,18 +12,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from finmon.lists.diff import ListDiff
 from finmon.model import Designation, matching_fingerprint
-from finmon.names.parts import AnalysedName
+from finmon.names.parts import AnalysedName, analyse_name
 from finmon.screening import Screener
-from finmon.screening.features import SAME_BIRTH_DAY, SAME_NATIONALITY
+from finmon.screening.features import SAME_BIRTH_DAY, SAME_NATIONALITY, NameFrequency
 from finmon.screening.screener import DEFAULT_THRESHOLD, heap_frozen
 from finmon.store.alerts import end_alerts, raise_alerts
 from finmon.store.customer_index import candidate_customers, ensure_current, load_customers
 from finmon.store.freezes import open_release_reviews
-from finmon.store.models import ListVersion
+from finmon.store.models import DesignationRow, ListVersion
 
 PRUNE_MARGIN = 0.05
 """Kept below the floor when pruning candidates by their coverage bound: a safety margin."""
@@ -87,7 +88,14 @@ def _screen(
 ) -> tuple[int, int]:
     if not designations:
         return 0, 0
-    screener = Screener(designations, versions={version.source: version.version})
+    # The list names' frequencies as a full screen of every current list counts them.
+    frequency = NameFrequency(
+        analysed
+        for listed in _current(session)
+        for name in listed.names
+        if (analysed := analyse_name(name.full, listed.schema)).tokens
+    )
+    screener = Screener(designations, {version.source: version.version}, frequency)
     identified = any(i.kind in ("iin", "bin") for d in designations for i in d.identifiers)
     names: dict[int, list[AnalysedName]] = {}
     for entry in screener.index.names:
@@ -115,3 +123,14 @@ def _screen(
                 )
                 alerts += len(raised)
     return len(stored), alerts
+
+
+def _current(session: Session) -> list[Designation]:
+    """Every designation of every current list version, the one being loaded included."""
+    query = (
+        select(DesignationRow.payload)
+        .join(ListVersion, DesignationRow.list_version_id == ListVersion.id)
+        .where(ListVersion.is_current)
+        .order_by(DesignationRow.id)
+    )
+    return [Designation.from_dict(payload) for payload in session.scalars(query)]
