@@ -386,6 +386,20 @@ def tables(runs: Sequence[Run], seeds: Sequence[int]) -> str:
 # --- command line --------------------------------------------------------------------------------
 
 
+def page_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """finmon's figures as the supervisors' fairness page reads them (FINMON_FAIRNESS_FILE): a
+    row per population, seed, birth dates used or not, and script group."""
+    rows = []
+    for run in data["runs"]:
+        if run["matcher"] != "finmon":
+            continue
+        dates = "with" if run["birth_dates"] else "without"
+        population = f"{run['population']}, seed {run['seed']}, {dates} birth dates"
+        for script, tally in run["scripts"].items():
+            rows.append({"population": population, "script": script, **tally})
+    return rows
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Measure, print the tables and the command, write alerts, JSON and (asked) the docs."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -396,6 +410,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--peer", action="store_true", help="logic-v2 on a fixed sample too")
     parser.add_argument("--workers", type=int, default=WORKERS)
     parser.add_argument("--json", type=Path, help="write the figures as JSON here")
+    parser.add_argument(
+        "--page-json",
+        type=Path,
+        help="write finmon's rows per population and script (FINMON_FAIRNESS_FILE)",
+    )
     parser.add_argument("--write-docs", action="store_true", help="rewrite the Fairness section")
     parser.add_argument(
         "--from-json", type=Path, help="print (and document) a --json file's figures again"
@@ -437,6 +456,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    if args.page_json:
+        args.page_json.parent.mkdir(parents=True, exist_ok=True)
+        rows = page_rows(data)
+        args.page_json.write_text(json.dumps(rows, indent=1, ensure_ascii=False), encoding="utf-8")
     if args.write_docs:
         write_docs(data, table)
     return 0

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 from bench import fairness
 from bench.fairness import Finmon, Run, Tally, pooled_scripts, screen, spread, tables
 from finmon.model import BirthDate, Designation, DesignationName, Schema
+from finmon.store.fairness import read_benchmark
 
 
 def row(name: str, script: str, origin: str, born: str = "1980-05-01") -> dict[str, str]:
@@ -83,3 +86,16 @@ def test_tables_show_both_seeds_and_the_verdicts() -> None:
     data = fairness.figures(runs, [1, 2])
     assert data["script_groups"][0]["groups"]["Latin"]["alerted"] == 0
     assert tables(fairness.runs_from_json(data), [1, 2]) == text
+
+
+def test_page_rows_are_what_the_supervisors_page_reads(tmp_path: Path) -> None:
+    matcher = Finmon([listed("QDi.1", "Yerzhigit Ormanbekov", dt.date(1960, 1, 1))], workers=1)
+    rows = [row("Yerzhigit Ormanbekov", "Latin", "Kazakh", born="1960-01-01")]
+    runs = [screen(matcher, "toy", 1, rows, dates, []) for dates in (True, False)]
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(fairness.page_rows(fairness.figures(runs, [1]))), encoding="utf-8")
+    read = read_benchmark(path)
+    assert {(r.population, r.script, r.alerted) for r in read} == {
+        ("toy, seed 1, with birth dates", "Latin", 1),
+        ("toy, seed 1, without birth dates", "Latin", 1),
+    }
