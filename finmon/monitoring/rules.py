@@ -49,10 +49,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
+from pydantic import AfterValidator, Field, field_validator, model_validator
+
+from finmon.common.configfile import Strict, read_yaml, validated
 from finmon.errors import InputError
 from finmon.transactions.model import channel_kind
 
@@ -82,23 +85,6 @@ FILTERS = (
     "segments",
     "except_segments",
 )
-_FIELDS = (
-    "id",
-    "typology",
-    "description",
-    "pattern",
-    "direction",
-    "window",
-    "hops",
-    "tolerance",
-    "filter",
-    "condition",
-    "score",
-    "report",
-    "follow_up",
-)
-_PACK_FIELDS = ("currency", "rates", "review_threshold", "organisations", "jurisdictions", "rules")
-"""`organisations` only names a list for the rules to refer to (a YAML anchor)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,218 +152,181 @@ class Pack:
 
 def load_pack(path: Path | None = None) -> Pack:
     """The rules of a YAML pack (the shipped terrorist-financing pack by default)."""
-    import yaml
-
     path = path or DEFAULT_PACK
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the rules: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise InputError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    data = read_yaml(path, "rules pack")
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise InputError(f"{path}: a rules pack is a mapping with a list under 'rules:'")
-    unknown = set(data) - set(_PACK_FIELDS)
-    if unknown:
-        raise InputError(f"{path}: unknown field(s) {', '.join(sorted(unknown))}")
-    tables = _jurisdictions(path, data.get("jurisdictions") or {})
-    rules = [_rule(path, i, item, tables) for i, item in enumerate(data["rules"], 1)]
-    seen: set[str] = set()
-    for rule in rules:
-        if rule.id in seen:
-            raise InputError(f"{path}: rule id {rule.id!r} is used twice")
-        seen.add(rule.id)
-    currency = str(data.get("currency", "KZT")).upper()
-    if not re.fullmatch(r"[A-Z]{3}", currency):
-        raise InputError(f"{path}: currency {data.get('currency')!r} is not a currency code")
-    review = data.get("review_threshold", 0.5)
-    if isinstance(review, bool) or not isinstance(review, int | float) or not 0 < review <= 1:
-        raise InputError(f"{path}: review_threshold {review!r} must be above 0 and at most 1")
+    spec = validated(PackSpec, data, path)
+    rules = [_rule(spec, item) for item in spec.rules]
     return Pack(
         rules=tuple(rules),
-        currency=currency,
-        rates=_rates(path, data.get("rates") or {}),
-        review_threshold=float(review),
+        currency=spec.currency,
+        rates={code: Decimal(str(rate)) for code, rate in spec.rates.items()},
+        review_threshold=spec.review_threshold,
         path=path,
     )
 
 
-def _jurisdictions(path: Path, given: Any) -> dict[str, frozenset[str]]:
-    if not isinstance(given, dict) or not all(
-        isinstance(codes, list) and all(isinstance(c, str) for c in codes)
-        for codes in given.values()
-    ):
-        raise InputError(f"{path}: jurisdictions maps a table's name to a list of ISO codes")
-    return {str(name): frozenset(c.upper() for c in codes) for name, codes in given.items()}
-
-
-def _rates(path: Path, given: Any) -> dict[str, Decimal]:
-    if not isinstance(given, dict):
-        raise InputError(f"{path}: rates maps a currency code to its value in the pack currency")
-    rates: dict[str, Decimal] = {}
-    for code, value in given.items():
-        try:
-            rate = Decimal(str(value))
-        except InvalidOperation:
-            rate = Decimal(0)
-        if not re.fullmatch(r"[A-Z]{3}", str(code)) or isinstance(value, bool) or rate <= 0:
-            raise InputError(f"{path}: rates: {code}: {value!r} is not a positive rate")
-        rates[str(code)] = rate
-    return rates
-
-
-def _rule(path: Path, number: int, item: Any, tables: dict[str, frozenset[str]]) -> Rule:
-    where = f"{path}: rule {number}"
-    if not isinstance(item, dict):
-        raise InputError(f"{where}: a rule is a mapping of id, typology, direction, window ...")
-    if isinstance(item.get("id"), str):
-        where = f"{path}: rule {item['id']!r}"
-    unknown = set(item) - set(_FIELDS)
-    if unknown:
-        raise InputError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-    pattern = str(item.get("pattern", "transfers"))
-    if pattern not in PATTERNS:
-        raise InputError(f"{where}: pattern {pattern!r}: use {', '.join(PATTERNS)}")
-    needed = ("id", "typology", "window", "condition", "score")
-    for key in (*needed, "direction") if pattern == "transfers" else needed:
-        if key not in item:
-            raise InputError(f"{where}: '{key}' is missing")
-    direction = str(item.get("direction", "path"))
-    if pattern == "transfers" and direction not in ("in", "out", "both"):
-        raise InputError(f"{where}: direction {direction!r}: use in, out or both")
-    if pattern != "transfers" and "direction" in item:
-        raise InputError(f"{where}: a {pattern} rule follows paths, it has no direction")
-    condition = item["condition"]
-    if not isinstance(condition, dict) or not condition:
-        raise InputError(f"{where}: condition is a mapping of {', '.join(CONDITIONS)}")
-    thresholds: dict[str, float] = {}
-    for key, value in condition.items():
-        if key not in CONDITIONS:
-            raise InputError(f"{where}: condition {key!r}: use {', '.join(CONDITIONS)}")
-        thresholds[key] = _positive(where, f"condition.{key}", value)
-    if thresholds.get("out_in_ratio", 0) > 1:
-        raise InputError(f"{where}: condition.out_in_ratio is a share: at most 1")
-    score = _positive(where, "score", item["score"])
-    if score > 1:
-        raise InputError(f"{where}: score {score} is above 1")
-    hops = _hops(where, pattern, item.get("hops"))
-    tolerance = _optional(where, "tolerance", item.get("tolerance"))
-    if tolerance is not None and (pattern == "transfers" or tolerance >= 1):
-        raise InputError(f"{where}: tolerance is a share below 1, for the path patterns")
-    follow_up = item.get("follow_up", False)
-    if not isinstance(follow_up, bool):
-        raise InputError(f"{where}: follow_up is true or false")
-    report = item.get("report")
-    if report not in (None, "threshold"):
-        raise InputError(f"{where}: report {report!r}: the only kind is threshold")
-    given = item.get("filter") or {}
-    sides = {}
-    if isinstance(given, dict):
-        given = dict(given)
-        sides = {side: given.pop(side) for side in ("in", "out") if side in given}
-    if sides and direction != "both":
-        raise InputError(f"{where}: filters for in and out need direction both")
-    chosen = _filter(where, given, tables)
-    if pattern != "transfers" and chosen.counterparty_countries is not None:
-        raise InputError(f"{where}: counterparty_countries filters transfers rules only")
-    return Rule(
-        id=str(item["id"]),
-        typology=str(item["typology"]),
-        description=" ".join(str(item.get("description", "")).split()),
-        direction=direction,
-        window=_duration(where, item["window"]),
-        condition=thresholds,
-        score=score,
-        filter=chosen,
-        pattern=pattern,
-        hops=hops,
-        tolerance=tolerance,
-        report=report,
-        follow_up=follow_up,
-        sides={side: _filter(f"{where}: {side}", f, tables) for side, f in sides.items()},
-    )
-
-
-def _hops(where: str, pattern: str, value: Any) -> int:
-    limits = {"transfers": (1, 1), "cycle": (2, 4), "scatter_gather": (2, 2), "listed_link": (1, 2)}
-    low, high = limits[pattern]
-    if value is None:
-        return high if pattern != "cycle" else 3
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InputError(f"{where}: hops {value!r}: a {pattern} rule takes {low} to {high}")
-    return value
-
-
-def _filter(where: str, given: Any, tables: dict[str, frozenset[str]]) -> Filter:
-    if not isinstance(given, dict):
-        raise InputError(f"{where}: filter is a mapping of {', '.join(FILTERS)}")
-    unknown = set(given) - set(FILTERS)
-    if unknown:
-        raise InputError(f"{where}: unknown filter(s) {', '.join(sorted(unknown))}")
-    countries = given.get("counterparty_countries")
-    if isinstance(countries, str):
-        if countries not in tables:
-            raise InputError(
-                f"{where}: counterparty_countries {countries!r} needs the pack's "
-                f"jurisdictions: {countries}: list"
-            )
-        chosen: frozenset[str] | None = tables[countries]
-    elif countries is None:
-        chosen = None
-    elif isinstance(countries, list) and all(isinstance(c, str) for c in countries):
-        chosen = frozenset(c.upper() for c in countries)
-    else:
-        raise InputError(f"{where}: counterparty_countries is a list of ISO codes or a table")
-    flags = {}
-    for name in ("cross_border", "same_owner"):
-        flag = given.get(name)
-        if flag is not None and not isinstance(flag, bool):
-            raise InputError(f"{where}: {name} is true or false")
-        flags[name] = flag
-    if not given:
-        return NO_FILTER
-    return Filter(
-        channels=_channels(_names(where, "channels", given.get("channels"))),
-        except_channels=_channels(_names(where, "except_channels", given.get("except_channels"))),
-        amount_below=_optional(where, "filter.amount_below", given.get("amount_below")),
-        amount_at_least=_optional(where, "filter.amount_at_least", given.get("amount_at_least")),
-        cross_border=flags["cross_border"],
-        same_owner=flags["same_owner"],
-        counterparty_countries=chosen,
-        segments=_names(where, "segments", given.get("segments")),
-        except_segments=_names(where, "except_segments", given.get("except_segments")),
-    )
-
-
-def _names(where: str, name: str, value: Any) -> frozenset[str] | None:
-    if value is None:
-        return None
-    if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-        raise InputError(f"{where}: {name} is a list of names")
-    return frozenset(v.lower() for v in value)
-
-
-def _channels(names: frozenset[str] | None) -> frozenset[str] | None:
-    """Channel names as transfers' channels are compared (ATM is cash, POS card: channel_kind)."""
-    return None if names is None else frozenset(channel_kind(name) for name in names)
-
-
-def _duration(where: str, value: Any) -> dt.timedelta:
-    matched = _DURATION.match(str(value).strip())
+def _duration(value: str) -> dt.timedelta:
+    matched = _DURATION.match(value.strip())
     if matched is None or int(matched.group(1)) == 0:
-        raise InputError(f"{where}: window {value!r}: use a number and s, m, h or d (48h, 7d)")
+        raise ValueError(f"window {value!r}: use a number and s, m, h or d (48h, 7d)")
     return dt.timedelta(**{_UNITS[matched.group(2)]: int(matched.group(1))})
 
 
-def _positive(where: str, name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise InputError(f"{where}: {name} {value!r} must be a positive number")
-    return float(value)
+def _condition(given: dict[str, float]) -> dict[str, float]:
+    for key in given:
+        if key not in CONDITIONS:
+            raise ValueError(f"condition {key!r}: use {', '.join(CONDITIONS)}")
+    if not given:
+        raise ValueError(f"condition is a mapping of {', '.join(CONDITIONS)}")
+    if given.get("out_in_ratio", 0) > 1:
+        raise ValueError("condition.out_in_ratio is a share: at most 1")
+    return given
 
 
-def _optional(where: str, name: str, value: Any) -> float | None:
-    return None if value is None else _positive(where, name, value)
+Positive = Annotated[float, Field(gt=0)]
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+Names = Annotated[list[str], AfterValidator(lambda names: [n.lower() for n in names])]
+Codes = Annotated[list[str], AfterValidator(lambda codes: [c.upper() for c in codes])]
+
+
+class FilterSpec(Strict):
+    """A rule's `filter:` as written (FILTERS), with the in and out sides of a both rule."""
+
+    channels: Names | None = None
+    except_channels: Names | None = None
+    amount_below: Positive | None = None
+    amount_at_least: Positive | None = None
+    cross_border: bool | None = None
+    same_owner: bool | None = None
+    counterparty_countries: Codes | str | None = None
+    segments: Names | None = None
+    except_segments: Names | None = None
+    in_: FilterSpec | None = Field(default=None, alias="in")
+    out: FilterSpec | None = None
+
+
+class RuleSpec(Strict):
+    """One rule as written in a pack."""
+
+    id: str
+    typology: str
+    description: str = ""
+    pattern: str = "transfers"
+    direction: str | None = None
+    window: Annotated[str, AfterValidator(lambda window: _duration(window) and window)]
+    hops: int | None = None
+    tolerance: Annotated[float, Field(gt=0, lt=1)] | None = None
+    filter: FilterSpec | None = None
+    condition: Annotated[dict[str, Positive], AfterValidator(_condition)]
+    score: Annotated[float, Field(gt=0, le=1)]
+    report: Literal["threshold"] | None = None
+    follow_up: bool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RuleSpec:
+        if self.pattern not in PATTERNS:
+            raise ValueError(f"pattern {self.pattern!r}: use {', '.join(PATTERNS)}")
+        transfers = self.pattern == "transfers"
+        if transfers and self.direction not in ("in", "out", "both"):
+            raise ValueError(f"direction {self.direction!r}: use in, out or both")
+        if not transfers and self.direction is not None:
+            raise ValueError(f"a {self.pattern} rule follows paths, it has no direction")
+        low, high = HOPS[self.pattern]
+        if self.hops is not None and not low <= self.hops <= high:
+            raise ValueError(f"hops {self.hops!r}: a {self.pattern} rule takes {low} to {high}")
+        if self.tolerance is not None and transfers:
+            raise ValueError("tolerance is a share below 1, for the path patterns")
+        given = self.filter or FilterSpec()
+        if (given.in_ or given.out) and self.direction != "both":
+            raise ValueError("filters for in and out need direction both")
+        if not transfers and given.counterparty_countries is not None:
+            raise ValueError("counterparty_countries filters transfers rules only")
+        return self
+
+
+class PackSpec(Strict):
+    """A rules pack as written (`organisations` only names a list for rules to refer to)."""
+
+    currency: Currency = "KZT"
+    rates: dict[Currency, Positive] = Field(default_factory=dict)
+    review_threshold: Annotated[float, Field(gt=0, le=1)] = 0.5
+    organisations: list[str] | None = None
+    jurisdictions: dict[str, Codes] = Field(default_factory=dict)
+    rules: list[RuleSpec]
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        if isinstance(value, str) and not re.fullmatch(r"[A-Za-z]{3}", value):
+            raise ValueError(f"currency {value!r} is not a currency code")
+        return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _references(self) -> PackSpec:
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.id in seen:
+                raise ValueError(f"rule id {rule.id!r} is used twice")
+            seen.add(rule.id)
+            given = rule.filter or FilterSpec()
+            for side in (given, given.in_, given.out):
+                table = side.counterparty_countries if side else None
+                if isinstance(table, str) and table not in self.jurisdictions:
+                    raise ValueError(
+                        f"rule {rule.id!r}: counterparty_countries {table!r} needs the pack's "
+                        f"jurisdictions: {table}: list"
+                    )
+        return self
+
+
+HOPS = {"transfers": (1, 1), "cycle": (2, 4), "scatter_gather": (2, 2), "listed_link": (1, 2)}
+"""The fewest and most transfers on a path, per pattern."""
+
+
+def _rule(pack: PackSpec, spec: RuleSpec) -> Rule:
+    given = spec.filter or FilterSpec()
+    sides = {name: side for name, side in (("in", given.in_), ("out", given.out)) if side}
+    default_hops = 3 if spec.pattern == "cycle" else HOPS[spec.pattern][1]
+    return Rule(
+        id=spec.id,
+        typology=spec.typology,
+        description=" ".join(spec.description.split()),
+        direction=spec.direction or "path",
+        window=_duration(spec.window),
+        condition=dict(spec.condition),
+        score=spec.score,
+        filter=_filter(pack, given),
+        pattern=spec.pattern,
+        hops=default_hops if spec.hops is None else spec.hops,
+        tolerance=spec.tolerance,
+        report=spec.report,
+        follow_up=spec.follow_up,
+        sides={name: _filter(pack, side) for name, side in sides.items()},
+    )
+
+
+def _filter(pack: PackSpec, spec: FilterSpec) -> Filter:
+    fields = spec.model_dump(exclude={"in_", "out"}, exclude_none=True)
+    if not fields:
+        return NO_FILTER
+    countries = spec.counterparty_countries
+    if isinstance(countries, str):
+        countries = pack.jurisdictions[countries]
+    return Filter(
+        channels=_channels(spec.channels),
+        except_channels=_channels(spec.except_channels),
+        amount_below=spec.amount_below,
+        amount_at_least=spec.amount_at_least,
+        cross_border=spec.cross_border,
+        same_owner=spec.same_owner,
+        counterparty_countries=None if countries is None else frozenset(countries),
+        segments=None if spec.segments is None else frozenset(spec.segments),
+        except_segments=None if spec.except_segments is None else frozenset(spec.except_segments),
+    )
+
+
+def _channels(names: list[str] | None) -> frozenset[str] | None:
+    """Channel names as transfers' channels are compared (ATM is cash, POS card: channel_kind)."""
+    return None if names is None else frozenset(channel_kind(name) for name in names)

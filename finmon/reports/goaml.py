@@ -16,15 +16,17 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal
 
 from lxml import etree
+from pydantic import AfterValidator, Field
 
+from finmon.common.configfile import Strict, read_yaml, validated
 from finmon.errors import InputError
 from finmon.model import Gender
 
@@ -166,28 +168,6 @@ class GoamlConfig:
         return str(self.source) if self.source else "the goAML configuration"
 
 
-# Configuration keys: plain text, optional text, and code maps with the keys each must have
-# exactly (None: any keys, such as channel names).
-_TEXT = (
-    "submission_code",
-    "currency_code_local",
-    "account_type",
-    "account_status",
-    "signatory_role",
-    "name_pattern",
-)
-_OPTIONAL_TEXT = ("rentity_branch", "transmode_comment", "tax_reg_number")
-_CODE_MAPS: dict[str, tuple[str, ...] | None] = {
-    "report_codes": ("str", "threshold"),
-    "transmode_codes": None,
-    "funds_codes": ("with_account", "without_account"),
-    "gender_codes": ("male", "female", "unknown"),
-    "identification_codes": None,
-    "indicator_codes": None,
-}
-_OTHER = ("rentity_id", "utc_offset_hours", "non_bank_institution", "name_order", "schema_patches")
-_KEYS = frozenset((*_TEXT, *_OPTIONAL_TEXT, *_CODE_MAPS, *_OTHER))
-_PATCH_KEYS = frozenset({"name", "find", "replace", "reason"})
 # Which code list of the schema each configured code must belong to.
 _CODE_LISTS = {
     "submission_code": "submission_type",
@@ -206,112 +186,92 @@ _CODE_LISTS = {
 
 def load_config(path: Path | None = None) -> GoamlConfig:
     """The goAML configuration in a YAML file (the shipped Kazakhstan one by default)."""
-    import yaml
-
     path = path or DEFAULT_CONFIG
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the goAML configuration: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise InputError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    data = read_yaml(path, "goAML configuration")
     if not isinstance(data, dict):
         raise InputError(f"{path}: a goAML configuration is a mapping of keys")
-    _check_keys(path, "", data, _KEYS, required=_KEYS - set(_OPTIONAL_TEXT))
-    values: dict[str, Any] = {key: _text(path, key, data[key]) for key in _TEXT}
-    values |= {key: _optional_text(path, key, data.get(key)) for key in _OPTIONAL_TEXT}
-    values |= {key: _codes(path, key, data[key], keys) for key, keys in _CODE_MAPS.items()}
-    return GoamlConfig(
-        **values,
-        rentity_id=_integer(path, "rentity_id", data["rentity_id"], 1, 2**31 - 1),
-        utc_offset_hours=_integer(path, "utc_offset_hours", data["utc_offset_hours"], -12, 14),
-        non_bank_institution=_boolean(path, "non_bank_institution", data["non_bank_institution"]),
-        name_order=_name_order(path, data["name_order"]),
-        schema_patches=_patches(path, data["schema_patches"]),
-        source=path,
-    )
+    spec = validated(ConfigSpec, data, path)
+    values = spec.model_dump(by_alias=True)
+    for key in ("report_codes", "funds_codes", "gender_codes"):
+        values[key] = MappingProxyType(values[key])
+    for key in ("transmode_codes", "identification_codes", "indicator_codes"):
+        values[key] = MappingProxyType({k.strip().lower(): v for k, v in values[key].items()})
+    patches = tuple(SchemaPatch(**patch) for patch in values.pop("schema_patches"))
+    return GoamlConfig(**values, schema_patches=patches, source=path)
 
 
-def _check_keys(
-    path: Path,
-    where: str,
-    data: Mapping[Any, Any],
-    allowed: frozenset[str],
-    required: Iterable[str],
-) -> None:
-    unknown = sorted(str(key) for key in data if key not in allowed)
-    if unknown:
-        raise InputError(f"{path}: unknown key(s) {', '.join(where + k for k in unknown)}")
-    missing = sorted(set(required) - set(data))
-    if missing:
-        raise InputError(f"{path}: missing key(s) {', '.join(where + k for k in missing)}")
-
-
-def _text(path: Path, key: str, value: Any) -> str:
-    if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
-        raise InputError(f"{path}: {key}: {value!r} is not a non-empty text")
+def _text(value: str | int) -> str:
+    if not str(value).strip():
+        raise ValueError(f"{value!r} is not a non-empty text")
     return str(value).strip()
 
 
-def _optional_text(path: Path, key: str, value: Any) -> str | None:
-    return None if value is None else _text(path, key, value)
-
-
-def _codes(path: Path, key: str, value: Any, keys: tuple[str, ...] | None) -> Mapping[str, str]:
-    if not isinstance(value, dict) or not value:
-        raise InputError(f"{path}: {key} maps names to goAML codes")
-    if keys is not None:
-        _check_keys(path, f"{key}.", value, frozenset(keys), required=keys)
-    codes = {
-        str(name).strip().lower(): _text(path, f"{key}.{name}", v) for name, v in value.items()
-    }
-    return MappingProxyType(codes)
-
-
-def _integer(path: Path, key: str, value: Any, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InputError(f"{path}: {key}: {value!r} is not a whole number from {low} to {high}")
-    return value
-
-
-def _boolean(path: Path, key: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise InputError(f"{path}: {key}: {value!r} is not true or false")
-    return value
-
-
-def _name_order(path: Path, value: Any) -> NameOrder:
-    if value not in ("surname_first", "given_first"):
-        raise InputError(f"{path}: name_order: {value!r}: use surname_first or given_first")
-    return cast(NameOrder, value)
-
-
-def _patches(path: Path, value: Any) -> tuple[SchemaPatch, ...]:
-    if not isinstance(value, list):
-        raise InputError(f"{path}: schema_patches is a list of name, find, replace, reason")
-    return tuple(_patch(path, number, item) for number, item in enumerate(value, 1))
-
-
-def _patch(path: Path, number: int, item: Any) -> SchemaPatch:
-    where = f"schema_patches[{number}]."
-    if not isinstance(item, dict):
-        raise InputError(f"{path}: {where[:-1]} is a mapping of name, find, replace, reason")
-    _check_keys(path, where, item, _PATCH_KEYS, required=("name", "find", "replace"))
-    find = _text(path, f"{where}find", item["find"])
+def _regex(value: str) -> str:
     try:
-        re.compile(find)
+        re.compile(value)
     except re.error as exc:
-        raise InputError(f"{path}: {where}find: not a regular expression: {exc}") from None
-    return SchemaPatch(
-        name=_text(path, f"{where}name", item["name"]),
-        find=find,
-        replace=str(item["replace"]),
-        reason=" ".join(str(item.get("reason") or "").split()),
-    )
+        raise ValueError(f"not a regular expression: {exc}") from None
+    return value
+
+
+Text = Annotated[str | int, AfterValidator(_text)]
+Codes = Annotated[dict[str, Text], Field(min_length=1)]
+
+
+class PatchSpec(Strict):
+    """One schema patch as written."""
+
+    name: Text
+    find: Annotated[Text, AfterValidator(_regex)]
+    replace: str
+    reason: Annotated[str | None, AfterValidator(lambda text: " ".join((text or "").split()))] = ""
+
+
+class ReportCodes(Strict):
+    """The goAML report_code of each kind of report finmon writes."""
+
+    str_: Text = Field(alias="str")
+    threshold: Text
+
+
+class FundsCodes(Strict):
+    """goAML funds_type of a transaction side with and without an account."""
+
+    with_account: Text
+    without_account: Text
+
+
+class GenderCodes(Strict):
+    """goAML gender codes."""
+
+    male: Text
+    female: Text
+    unknown: Text
+
+
+class ConfigSpec(Strict):
+    """A goAML configuration as written (docs/goaml.md explains every key)."""
+
+    rentity_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+    rentity_branch: Text | None = None
+    submission_code: Text
+    currency_code_local: Text
+    utc_offset_hours: Annotated[int, Field(ge=-12, le=14)]
+    report_codes: ReportCodes
+    transmode_codes: Codes
+    transmode_comment: Text | None = None
+    funds_codes: FundsCodes
+    gender_codes: GenderCodes
+    identification_codes: Codes
+    indicator_codes: Codes
+    account_type: Text
+    account_status: Text
+    signatory_role: Text
+    non_bank_institution: bool
+    tax_reg_number: Text | None = None
+    name_order: NameOrder
+    name_pattern: Text
+    schema_patches: list[PatchSpec]
 
 
 def to_xml(report: Report, config: GoamlConfig) -> bytes:

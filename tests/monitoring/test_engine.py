@@ -434,7 +434,7 @@ def test_the_streaming_engine_refuses_transfers_out_of_time_order() -> None:
         (
             "rules:\n  - {id: a, typology: t, direction: in, window: 1d, condition: {count: 1}, "
             "score: 0.5, religion: x}",
-            "unknown field(s) religion",
+            "unknown key(s) rules[1] 'a'.religion",
         ),
         (
             "rules:\n  - {id: a, typology: t, direction: in, window: 1d, condition: {count: 1}, "
@@ -478,7 +478,30 @@ def test_the_streaming_engine_refuses_transfers_out_of_time_order() -> None:
             "at most 1",
         ),
         ("currency: tenge\nrules: []", "currency 'tenge'"),
-        ("rates: {USD: -1}\nrules: []", "not a positive rate"),
+        ("rates: {USD: -1}\nrules: []", "rates.USD: -1: Input should be greater than 0"),
+        (
+            "rules:\n  - {id: a, typology: t, direction: in, window: 1d, condition: {count: 1}, "
+            "score: 0.5, filter: {channels: cash}}",
+            "rules[1] 'a'.filter.channels: 'cash': Input should be a valid list",
+        ),
+        (
+            "rules:\n  - {id: a, typology: t, direction: in, window: 1d, condition: {count: 1}, "
+            "score: 1.5}",
+            "rules[1] 'a'.score: 1.5: Input should be less than or equal to 1",
+        ),
+        (
+            "rules:\n  - {id: a, typology: t, direction: in, window: 1d, score: 0.5}",
+            "missing key(s) rules[1] 'a'.condition",
+        ),
+        (
+            "a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n"
+            + "".join(
+                f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n"
+                for p, n in zip("abcd", "bcde", strict=True)
+            )
+            + "rules: []",
+            "expands to over 100,000 values",
+        ),
     ],
 )
 def test_a_bad_rules_pack_is_refused_naming_the_rule(
