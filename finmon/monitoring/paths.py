@@ -170,71 +170,92 @@ def path_events(rule: Rule, transfers: Any, context: Context) -> Any:
         & (pl.col("src") != pl.col("dst"))
         & transfer_passes_expr(rule.filter)
     ).select("seq", "time", "src", "dst", "amount", "channel", "id")
-    listed = sorted(context.listed)
-    found: list[Any] = []
     if rule.pattern == "listed_link":
-        src_listed, dst_listed = pl.col("src").is_in(listed), pl.col("dst").is_in(listed)
-        one = edges.filter(src_listed != dst_listed)
-        found.append(
-            _frame(
-                one.with_columns(
-                    pl.when(src_listed).then("dst").otherwise("src").alias("account"),
-                    pl.when(src_listed).then("src").otherwise("dst").alias("party"),
-                    pl.col("id").alias("ids"),
-                )
-            )
-        )
-        if rule.hops == 2:
-            first, second = _first(edges), edges
-            pairs = pl.concat(
-                [
-                    _joined(first.filter(pl.col("origin").is_in(listed)), second, rule),
-                    _joined(first, second.filter(pl.col("dst").is_in(listed)), rule),
-                ]
-            ).unique(subset=["first_seq", "seq"], keep="first")
-            pairs = pairs.filter(pl.col("dst") != pl.col("origin"))
-            origin_listed, end_listed = pl.col("origin").is_in(listed), pl.col("dst").is_in(listed)
-            found.append(
-                _frame(
-                    pairs.filter(origin_listed & ~end_listed).with_columns(
-                        pl.col("dst").alias("account"), pl.col("origin").alias("party")
-                    )
-                )
-            )
-            found.append(
-                _frame(
-                    pairs.filter(end_listed & ~origin_listed).with_columns(
-                        pl.col("origin").alias("account"), pl.col("dst").alias("party")
-                    )
-                )
-            )
+        found = _listed_links(rule, edges, sorted(context.listed))
     elif rule.pattern == "scatter_gather":
-        pairs = _joined(_first(edges), edges, rule).filter(pl.col("dst") != pl.col("origin"))
+        found = _scatter_gathers(rule, edges)
+    else:
+        found = _cycles(rule, edges)
+    frame = pl.concat(found) if found else _frame(None)
+    return _in_segments(rule, frame, context)
+
+
+def _listed_links(rule: Rule, edges: Any, listed: list[str]) -> list[Any]:
+    """Transfers with a listed account, and (two hops) money passed on to or from one."""
+    import polars as pl
+
+    src_listed, dst_listed = pl.col("src").is_in(listed), pl.col("dst").is_in(listed)
+    one = edges.filter(src_listed != dst_listed).with_columns(
+        pl.when(src_listed).then("dst").otherwise("src").alias("account"),
+        pl.when(src_listed).then("src").otherwise("dst").alias("party"),
+        pl.col("id").alias("ids"),
+    )
+    found = [_frame(one)]
+    if rule.hops == 2:
+        first, second = _first(edges), edges
+        pairs = pl.concat(
+            [
+                _joined(first.filter(pl.col("origin").is_in(listed)), second, rule),
+                _joined(first, second.filter(pl.col("dst").is_in(listed)), rule),
+            ]
+        ).unique(subset=["first_seq", "seq"], keep="first")
+        pairs = pairs.filter(pl.col("dst") != pl.col("origin"))
+        origin_listed, end_listed = pl.col("origin").is_in(listed), pl.col("dst").is_in(listed)
+        from_listed = pairs.filter(origin_listed & ~end_listed)
+        to_listed = pairs.filter(end_listed & ~origin_listed)
         found.append(
             _frame(
-                pairs.with_columns(
-                    pl.col("dst").alias("account"),
-                    pl.col("src").alias("party"),
-                ),
-                key=pl.concat_str([pl.col("dst"), pl.lit(SEPARATOR), pl.col("origin")]),
-            )
-        )
-    else:
-        chains = _first(edges)
-        for _ in range(2, rule.hops + 1):
-            grown = _joined(chains, edges, rule)
-            closed = grown.filter(pl.col("dst") == pl.col("origin"))
-            found.append(
-                _frame(
-                    closed.explode("origins").with_columns(
-                        pl.col("origins").alias("account"), pl.col("origin").alias("party")
-                    )
+                from_listed.with_columns(
+                    pl.col("dst").alias("account"), pl.col("origin").alias("party")
                 )
             )
-            chains = grown.filter(~pl.col("origins").list.contains(pl.col("dst"))).select(
-                *_CHAIN[:-1], pl.col("dst").alias("end")
+        )
+        found.append(
+            _frame(
+                to_listed.with_columns(
+                    pl.col("origin").alias("account"), pl.col("dst").alias("party")
+                )
             )
-    frame = pl.concat(found) if found else _frame(None)
+        )
+    return found
+
+
+def _scatter_gathers(rule: Rule, edges: Any) -> list[Any]:
+    """A source's transfers passed on by intermediaries to one gatherer: the gatherer's events."""
+    import polars as pl
+
+    pairs = _joined(_first(edges), edges, rule).filter(pl.col("dst") != pl.col("origin"))
+    gathered = pairs.with_columns(pl.col("dst").alias("account"), pl.col("src").alias("party"))
+    key = pl.concat_str([pl.col("dst"), pl.lit(SEPARATOR), pl.col("origin")])
+    return [_frame(gathered, key=key)]
+
+
+def _cycles(rule: Rule, edges: Any) -> list[Any]:
+    """Chains of 2 to rule.hops transfers that return to where they began: every account's."""
+    import polars as pl
+
+    found = []
+    chains = _first(edges)
+    for _ in range(2, rule.hops + 1):
+        grown = _joined(chains, edges, rule)
+        closed = grown.filter(pl.col("dst") == pl.col("origin")).explode("origins")
+        found.append(
+            _frame(
+                closed.with_columns(
+                    pl.col("origins").alias("account"), pl.col("origin").alias("party")
+                )
+            )
+        )
+        chains = grown.filter(~pl.col("origins").list.contains(pl.col("dst"))).select(
+            *_CHAIN[:-1], pl.col("dst").alias("end")
+        )
+    return found
+
+
+def _in_segments(rule: Rule, frame: Any, context: Context) -> Any:
+    """The events of accounts in the segments the rule's filter takes (all, when it names none)."""
+    import polars as pl
+
     f = rule.filter
     if f.segments is None and f.except_segments is None:
         return frame
