@@ -132,35 +132,9 @@ def propose_clearance(
         raise WorkflowRefused("clearing a counterparty needs a reason (--reason)")
     db = db or default_database()
     with db.write() as session:
-        found = session.execute(
-            select(DesignationRow.payload, ListVersion.id)
-            .join(ListVersion, DesignationRow.list_version_id == ListVersion.id)
-            .where(
-                ListVersion.is_current,
-                DesignationRow.source == source,
-                DesignationRow.reference == reference,
-            )
-            .limit(1)
-        ).first()
-        if found is None:
-            raise NotFound(f"no designation {reference!r} on the current {source!r} list")
-        designation = Designation.from_dict(found[0])
+        designation, version_id = _current_designation(session, source, reference)
         designation_fp = matching_fingerprint(designation)
-        same = session.scalars(
-            select(CounterpartyClearance.id).where(
-                CounterpartyClearance.identifier_key == who.identifier_key,
-                CounterpartyClearance.name_key == who.name_key,
-                CounterpartyClearance.source == source,
-                CounterpartyClearance.reference == reference,
-                CounterpartyClearance.counterparty_fingerprint == who.fingerprint,
-                CounterpartyClearance.designation_fingerprint == designation_fp,
-                CounterpartyClearance.status != ClearanceStatus.REVOKED.value,
-            )
-        ).first()
-        if same is not None:
-            raise WorkflowRefused(
-                f"clearance {same} already clears this counterparty against {source} {reference}"
-            )
+        _refuse_repeat(session, who, source, reference, designation_fp)
         row = CounterpartyClearance(
             name=who.name,
             name_key=who.name_key,
@@ -173,7 +147,7 @@ def propose_clearance(
             reference=reference,
             designation_name=designation.caption,
             designation_fingerprint=designation_fp,
-            list_version_id=found[1],
+            list_version_id=version_id,
             reason=reason,
             status=ClearanceStatus.PENDING_APPROVAL.value,
             proposed_by=actor,
@@ -190,6 +164,44 @@ def propose_clearance(
             reason=reason,
         )
         return row.id
+
+
+def _current_designation(session: Session, source: str, reference: str) -> tuple[Designation, int]:
+    """The designation `reference` of the current `source` list, and that version's id."""
+    found = session.execute(
+        select(DesignationRow.payload, ListVersion.id)
+        .join(ListVersion, DesignationRow.list_version_id == ListVersion.id)
+        .where(
+            ListVersion.is_current,
+            DesignationRow.source == source,
+            DesignationRow.reference == reference,
+        )
+        .limit(1)
+    ).first()
+    if found is None:
+        raise NotFound(f"no designation {reference!r} on the current {source!r} list")
+    return Designation.from_dict(found[0]), found[1]
+
+
+def _refuse_repeat(
+    session: Session, who: Counterparty, source: str, reference: str, designation_fp: str
+) -> None:
+    """Refuse a proposal that a clearance not revoked already makes, on the same data."""
+    same = session.scalars(
+        select(CounterpartyClearance.id).where(
+            CounterpartyClearance.identifier_key == who.identifier_key,
+            CounterpartyClearance.name_key == who.name_key,
+            CounterpartyClearance.source == source,
+            CounterpartyClearance.reference == reference,
+            CounterpartyClearance.counterparty_fingerprint == who.fingerprint,
+            CounterpartyClearance.designation_fingerprint == designation_fp,
+            CounterpartyClearance.status != ClearanceStatus.REVOKED.value,
+        )
+    ).first()
+    if same is not None:
+        raise WorkflowRefused(
+            f"clearance {same} already clears this counterparty against {source} {reference}"
+        )
 
 
 def approve(clearance_id: int, *, actor: str, db: Database | None = None) -> str:
