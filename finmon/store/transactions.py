@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from finmon.errors import InputError
 from finmon.lists.reading import digest_of
@@ -89,19 +90,13 @@ def load_transactions(
     )
     with db.write() as session:
         known = _known(session, list(prints))
-        for transaction in transactions:
-            stored = known.get(transaction.id)
-            if stored is not None and stored != prints[transaction.id]:
-                raise InputError(
-                    f"{transaction.source}: transaction {transaction.id!r} was loaded before with "
-                    "other content; nothing was loaded"
-                )
+        _refuse_changed(transactions, known, prints)
         new = [t for t in transactions if t.id not in known]
         result.inserted, result.unchanged = len(new), len(transactions) - len(new)
         now = utc_now()
-        rows = [_row(t, prints[t.id], str(path), now, actor) for t in new]
-        for start in range(0, len(rows), 5000):
-            session.execute(insert(core_table(TransactionRow)), rows[start : start + 5000])
+        _insert(
+            session, TransactionRow, [_row(t, prints[t.id], str(path), now, actor) for t in new]
+        )
         fresh = {t.id for t in new}
         cleared = {p: c for p, c in covered.items() if transactions[p].id in fresh}
         recorded = clearances.record(session, transactions, cleared)
@@ -114,8 +109,7 @@ def load_transactions(
         raised = [a for a in alerts if a["transaction_ids"][0] in fresh]
         taken = _known_keys(session, [a["key"] for a in raised])
         raised = [a | {"created_at": now} for a in raised if a["key"] not in taken]
-        for start in range(0, len(raised), 5000):
-            session.execute(insert(core_table(MonitoringAlert)), raised[start : start + 5000])
+        _insert(session, MonitoringAlert, raised)
         for alert in raised:
             result.alerts[alert["rule"]] = result.alerts.get(alert["rule"], 0) + 1
         result.held = len({a["transaction_ids"][0] for a in raised})
@@ -124,17 +118,32 @@ def load_transactions(
             actor=actor,
             action="transactions.load",
             object=f"file:{path.name}",
-            after={
-                "sha256": result.sha256,
-                "transactions": result.transactions,
-                "inserted": result.inserted,
-                "unchanged": result.unchanged,
-                "alerts": result.alerts,
-                "screened": result.screened,
-                "cleared": result.cleared,
-            },
+            after={key: getattr(result, key) for key in _AUDITED},
         )
     return result
+
+
+_AUDITED = ("sha256", "transactions", "inserted", "unchanged", "alerts", "screened", "cleared")
+"""What the audit log keeps of a load (TransactionsLoaded's fields)."""
+
+
+def _refuse_changed(
+    transactions: Sequence[Transaction], known: dict[str, str], prints: dict[str, str]
+) -> None:
+    """Refuse the whole file when a transaction loaded before comes back with other content."""
+    for transaction in transactions:
+        stored = known.get(transaction.id)
+        if stored is not None and stored != prints[transaction.id]:
+            raise InputError(
+                f"{transaction.source}: transaction {transaction.id!r} was loaded before with "
+                "other content; nothing was loaded"
+            )
+
+
+def _insert(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert plain rows in batches of 5,000 (the store's core insert, no ORM objects)."""
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(core_table(model)), rows[start : start + 5000])
 
 
 def store_monitoring_alerts(
