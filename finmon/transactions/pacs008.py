@@ -65,18 +65,7 @@ def read_pacs008(path: Path, schema: Path | None = None) -> list[Transaction]:
 def read_pacs008_file(path: Path, schema: Path | None = None) -> Reading:
     """Every credit transfer of every pacs.008/pacs.009 message in a file, bare or wrapped, with
     each message or transfer that could not be read skipped and named."""
-    check_size(path, whole=True)
-    check_xml_file(path)
-    # Without huge_tree libxml2 keeps its own bounds: text nodes of 10 MB, a depth of 256.
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
-    try:
-        root = etree.parse(str(path), parser).getroot()
-    except etree.XMLSyntaxError as exc:
-        line, column = exc.position if exc.position else (exc.lineno, None)
-        raise InputError(f"{place(path, line, column)}: malformed XML: {exc.msg}") from None
-    refuse_doctype(path, root)
+    root = _parsed(path)
     documents = [e for e in root.iter("{*}Document") if _version(e, MESSAGES)]
     if not documents:
         found = etree.QName(root).namespace
@@ -102,27 +91,47 @@ def read_pacs008_file(path: Path, schema: Path | None = None) -> Reading:
             # The refusal names the file and line already; the message number is added.
             reading.skipped.append(Skip("", str(exc).replace(str(path), label, 1)))
             continue
-        transfers = document.findall(f"*/{{{_ns(document)}}}CdtTrfTxInf")
-        if not transfers:
-            reading.skipped.append(
-                Skip(f"{label} (line {document.sourceline})", "no CdtTrfTxInf in the message")
-            )
-        for position, element in enumerate(transfers, 1):
-            try:
-                reading.transactions.append(_transaction(label, position, element, info))
-            except InputError as exc:
-                reading.skipped.append(
-                    Skip(f"{label}, transaction {position} (line {element.sourceline})", str(exc))
-                )
-    kinds = sorted(
-        {
-            f"{t.message.format} ({t.message.wrapper}; {t.message.checked})"
-            for t in reading.transactions
-            if t.message
-        }
-    )
-    reading.notes.extend(kinds)
+        _read_transfers(reading, label, document, info)
+    kinds = {
+        f"{t.message.format} ({t.message.wrapper}; {t.message.checked})"
+        for t in reading.transactions
+        if t.message
+    }
+    reading.notes.extend(sorted(kinds))
     return reading
+
+
+def _parsed(path: Path) -> Any:
+    """The file's root element, parsed within bounds, with no entity, DTD or network."""
+    check_size(path, whole=True)
+    check_xml_file(path)
+    # Without huge_tree libxml2 keeps its own bounds: text nodes of 10 MB, a depth of 256.
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.parse(str(path), parser).getroot()
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (exc.lineno, None)
+        raise InputError(f"{place(path, line, column)}: malformed XML: {exc.msg}") from None
+    refuse_doctype(path, root)
+    return root
+
+
+def _read_transfers(reading: Reading, label: str, document: Any, info: MessageInfo) -> None:
+    """Each CdtTrfTxInf of one message as a transaction; one that cannot be read is skipped."""
+    transfers = document.findall(f"*/{{{_ns(document)}}}CdtTrfTxInf")
+    if not transfers:
+        reading.skipped.append(
+            Skip(f"{label} (line {document.sourceline})", "no CdtTrfTxInf in the message")
+        )
+    for position, element in enumerate(transfers, 1):
+        try:
+            reading.transactions.append(_transaction(label, position, element, info))
+        except InputError as exc:
+            reading.skipped.append(
+                Skip(f"{label}, transaction {position} (line {element.sourceline})", str(exc))
+            )
 
 
 def _version(element: Any, prefixes: tuple[str, ...]) -> str | None:
