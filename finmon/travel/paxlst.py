@@ -416,16 +416,8 @@ def _split_runs(
 ) -> list[_Segment]:
     """_split read as runs: a released character, a separator, or a stretch of ordinary
     characters."""
-    component, element, release, terminator = service[0], service[1], service[3], service[5]
-    separators = re.escape(component + element + terminator)
-    if release != " ":
-        special = separators + re.escape(release)
-        runs = re.compile(
-            rf"{re.escape(release)}(.)|({re.escape(release)}\Z)|([{separators}])|([^{special}]+)",
-            re.S,
-        )
-    else:
-        runs = re.compile(f"()(?!)|()(?!)|([{separators}])|([^{separators}]+)", re.S)
+    component, element, terminator = service[0], service[1], service[5]
+    runs = _runs_pattern(service)
     dropped = str.maketrans("", "", "".join(_LAYOUT - set(service)))
     number = 1 if position else 0
     segments: list[_Segment] = []
@@ -472,6 +464,19 @@ def _split_runs(
     if started and content:
         _tail(path, segments, number + 1, partial_tag(), terminator, report, "".join(current))
     return segments
+
+
+def _runs_pattern(service: str) -> re.Pattern[str]:
+    """Groups: 1 a released character, 2 a release at the very end, 3 a separator, 4 a stretch
+    of ordinary characters (a blank release character releases nothing)."""
+    release = service[3]
+    separators = re.escape(service[0] + service[1] + service[5])
+    if release == " ":
+        return re.compile(f"()(?!)|()(?!)|([{separators}])|([^{separators}]+)", re.S)
+    special = separators + re.escape(release)
+    return re.compile(
+        rf"{re.escape(release)}(.)|({re.escape(release)}\Z)|([{separators}])|([^{special}]+)", re.S
+    )
 
 
 def _tag_fault(path: Path, segment: _Segment, parts: int, report: Report) -> bool:
