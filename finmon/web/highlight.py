@@ -7,10 +7,14 @@ records; nothing is recomputed, so the page shows exactly why the alert was rais
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from finmon.store.alerts import AlertCase
+
+Fact = tuple[str, list[str], list[str]]
+"""One row of the side-by-side table: what is compared, the customer's values, the listing's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +50,7 @@ class Contribution:
 class CaseView:
     """The alert page's content besides the alert's own fields."""
 
-    facts: list[tuple[str, list[str], list[str]]] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
     """(label key, customer's values, listed entry's values), one row per kind of fact."""
     query_parts: list[Part] = field(default_factory=list)
     candidate_parts: list[Part] = field(default_factory=list)
@@ -65,29 +69,43 @@ class CaseView:
 def case_view(case: AlertCase) -> CaseView:
     """The side-by-side rows and the highlighted names of an alert."""
     view = CaseView()
-    record = case.customer["record"] if case.customer else {}
     listed = case.designation or {}
-    view.facts = [
+    view.facts = _facts(case, listed)
+    view.programmes = list(listed.get("programmes", []))
+    view.listed_on = listed.get("listed_on")
+    view.remarks = listed.get("remarks")
+
+    _explained_name(view, case)
+    view.evidence = [
+        Contribution(
+            feature=str(e.get("feature", "")),
+            query=_plain(e.get("query")),
+            candidate=_plain(e.get("candidate")),
+            value=float(e.get("effect", 0.0)),
+            weight=None,
+            detail=str(e.get("detail", "")),
+        )
+        for e in case.explanation.get("evidence", [])
+    ]
+    return view
+
+
+def _facts(case: AlertCase, listed: dict[str, Any]) -> list[Fact]:
+    """The customer's facts beside the designation's: names, birth dates, ... accounts."""
+    record = case.customer["record"] if case.customer else {}
+
+    def both(key: str, shown: Callable[[Any], str]) -> Fact:
+        return key, [shown(v) for v in record.get(key, [])], [shown(v) for v in listed.get(key, [])]
+
+    return [
         (
             "names",
             list(record.get("names", [])),
             [_listed_name(n) for n in listed.get("names", [])],
         ),
-        (
-            "birth_dates",
-            [_birth(b) for b in record.get("birth_dates", [])],
-            [_birth(b) for b in listed.get("birth_dates", [])],
-        ),
-        (
-            "nationalities",
-            list(record.get("nationalities", [])),
-            list(listed.get("nationalities", [])),
-        ),
-        (
-            "identifiers",
-            [_identifier(i) for i in record.get("identifiers", [])],
-            [_identifier(i) for i in listed.get("identifiers", [])],
-        ),
+        both("birth_dates", _birth),
+        both("nationalities", str),
+        both("identifiers", _identifier),
         (
             "gender",
             [record["gender"]] if record.get("gender") else [],
@@ -95,10 +113,10 @@ def case_view(case: AlertCase) -> CaseView:
         ),
         ("accounts", [str(a) for a in (case.customer or {}).get("accounts", [])], []),
     ]
-    view.programmes = list(listed.get("programmes", []))
-    view.listed_on = listed.get("listed_on")
-    view.remarks = listed.get("remarks")
 
+
+def _explained_name(view: CaseView, case: AlertCase) -> None:
+    """The name comparison of the explanation: the names' parts, their pairs, what was left."""
     name = case.explanation.get("name", {})
     pairs = name.get("pairs", [])
     view.query_name = name.get("query", case.alert.customer_name)
@@ -122,18 +140,6 @@ def case_view(case: AlertCase) -> CaseView:
     view.unmatched_query = list(name.get("unmatched_query", []))
     view.unmatched_candidate = list(name.get("unmatched_candidate", []))
     view.notes = [str(n) for n in name.get("notes", [])]
-    view.evidence = [
-        Contribution(
-            feature=str(e.get("feature", "")),
-            query=_plain(e.get("query")),
-            candidate=_plain(e.get("candidate")),
-            value=float(e.get("effect", 0.0)),
-            weight=None,
-            detail=str(e.get("detail", "")),
-        )
-        for e in case.explanation.get("evidence", [])
-    ]
-    return view
 
 
 def _parts(text: str, pairs: dict[str, dict[str, Any]], other: str) -> list[Part]:
