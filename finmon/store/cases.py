@@ -4,8 +4,9 @@
 one still being worked on (open, under review or proposed), else a new one. Someone takes the case
 for review, proposes an outcome with a reason (report: file a suspicious-transaction report;
 close: no suspicion), and a second person approves it; until then a proposal may be withdrawn or
-replaced. Who may do which is finmon.workflow.access's table, checked here against the actor's
-user record whatever the front door; every step appends an audit row.
+replaced (the rules: finmon.workflow.cases). Who may do which is finmon.workflow.access's table,
+checked here against the actor's user record whatever the front door; every step appends an
+audit row.
 """
 
 from __future__ import annotations
@@ -35,6 +36,17 @@ from finmon.store.models import (
 )
 from finmon.store.users import check_two_persons, person_of
 from finmon.workflow.access import Action, Role, check_allowed
+from finmon.workflow.cases import (
+    OUTCOME,
+    WORKED_ON,
+    CaseAction,
+    CaseStatus,
+    DecisionStatus,
+    check_pending,
+    check_proposable,
+    check_reportable,
+    take_for_review,
+)
 
 BATCH = 500
 ALERT_OPEN = "open"
@@ -44,35 +56,6 @@ PARTY_FIELDS = ("name", "account", "id", "country", "address", "birth_date", "bi
 """What a report gives of each side of a transfer (finmon.transactions.to_record)."""
 
 
-class CaseStatus(StrEnum):
-    OPEN = "open"
-    """Alerts grouped; nobody has taken the case yet."""
-    UNDER_REVIEW = "under_review"
-    PROPOSED = "proposed"
-    """An outcome is proposed; a second person must approve it."""
-    REPORTED = "reported"
-    """Approved: a suspicious-transaction report is to be filed (case_report_data)."""
-    CLOSED = "closed"
-    """Approved: no suspicion."""
-
-
-class CaseAction(StrEnum):
-    """What a proposal on a case asks for."""
-
-    REPORT = "report"
-    CLOSE = "close"
-
-
-class DecisionStatus(StrEnum):
-    PROPOSED = "proposed"
-    APPROVED = "approved"
-    SUPERSEDED = "superseded"
-    """Withdrawn, replaced by a newer proposal, or outdated by alerts that joined the case."""
-
-
-WORKED_ON = frozenset({CaseStatus.OPEN, CaseStatus.UNDER_REVIEW, CaseStatus.PROPOSED})
-"""Cases not decided yet: an account's new alerts join its case while it is in one of these."""
-OUTCOME = {CaseAction.REPORT: CaseStatus.REPORTED, CaseAction.CLOSE: CaseStatus.CLOSED}
 _E = TypeVar("_E", bound=StrEnum)
 
 
@@ -136,13 +119,9 @@ def review_case(case_id: int, *, actor: str, db: Database | None = None) -> str:
     with db.write() as session:
         _check_role(session, actor, Action.WORK_CASES)
         case = _load(session, case_id)
-        if case.status not in (CaseStatus.OPEN, CaseStatus.UNDER_REVIEW):
-            raise WorkflowRefused(
-                f"case {case.id} is {case.status}; only an open case or one under review can be "
-                "taken for review"
-            )
+        status = take_for_review(case.id, case.status)
         before = {"status": case.status, "assigned_to": case.assigned_to}
-        case.status, case.assigned_to = CaseStatus.UNDER_REVIEW.value, actor
+        case.status, case.assigned_to = status.value, actor
         case.updated_at = utc_now()
         _audit(session, actor, "case.review", case, before, {"assigned_to": actor})
         return case.status
@@ -158,7 +137,7 @@ def propose_decision(
     with db.write() as session:
         _check_role(session, actor, Action.WORK_CASES)
         case = _load(session, case_id)
-        _check_proposable(case, reason)
+        check_proposable(case.id, case.status, reason)
         before = {"status": case.status}
         now = utc_now()
         proposal = CaseDecision(
@@ -361,27 +340,8 @@ def _check_role(session: Session, actor: str, action: Action) -> None:
     check_allowed(actor, Role(user.role), action)
 
 
-def _check_proposable(case: Case, reason: str | None) -> None:
-    if case.status == CaseStatus.PROPOSED:
-        raise WorkflowRefused(
-            f"case {case.id} has a proposal awaiting approval: nobody can replace it; only its "
-            f"author can withdraw it (finmon cases withdraw {case.id})"
-        )
-    if case.status == CaseStatus.OPEN:
-        raise WorkflowRefused(
-            f"case {case.id} is open: take it for review first (finmon cases review {case.id})"
-        )
-    if CaseStatus(case.status) not in WORKED_ON:
-        raise WorkflowRefused(f"case {case.id} is already {case.status}; it cannot be reopened")
-    if not (reason and reason.strip()):
-        raise WorkflowRefused("a proposal on a case needs a reason (--reason)")
-
-
 def _pending(session: Session, case: Case) -> CaseDecision:
-    if case.status != CaseStatus.PROPOSED:
-        raise WorkflowRefused(
-            f"case {case.id} has no proposal awaiting approval (it is {case.status})"
-        )
+    check_pending(case.id, case.status)
     found = _decisions(session, case.id, DecisionStatus.PROPOSED)
     assert found, f"case {case.id} is proposed without a proposal"
     return found[-1]
@@ -396,11 +356,7 @@ def _supersede(session: Session, case_id: int) -> int | None:
 
 
 def _approved_report(session: Session, case: Case) -> CaseDecision:
-    if case.status != CaseStatus.REPORTED:
-        raise WorkflowRefused(
-            f"case {case.id} is {case.status}, not approved for reporting: a report needs a "
-            "proposal to report the case, approved by a second person"
-        )
+    check_reportable(case.id, case.status)
     found = _decisions(session, case.id, DecisionStatus.APPROVED)
     assert found and found[-1].action == CaseAction.REPORT, f"case {case.id}: no approved report"
     return found[-1]
