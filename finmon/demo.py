@@ -133,7 +133,8 @@ def write_customers(
 def run_demo(folder: Path, customers: int, actor: str) -> list[tuple[Planted, float | None]]:
     """Load a list into a fresh demo database, screen generated customers, report; returns
     each planted person with the best score it got against its own listing (None if missed)."""
-    from finmon.cli import err, out, run_screening
+    from finmon.cli.common import err, out
+    from finmon.cli.screen import run_screening
     from finmon.lists import parse_files
     from finmon.screening.screener import heap_frozen
     from finmon.settings import load_settings

@@ -9,20 +9,33 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from finmon.cli import _acting, _actor, app, err, out
+from finmon.cli.common import (
+    acting,
+    actor_name,
+    app,
+    err,
+    out,
+)
 from finmon.errors import InputError
 from finmon.workflow.access import Action
+
+if TYPE_CHECKING:
+    pass
+
 
 cases_app = typer.Typer(
     help="Cases: monitoring alerts grouped per account; review, propose, approve (four-eyes).",
     no_args_is_help=True,
 )
+
+
 app.add_typer(cases_app, name="cases")
+
 
 CaseId = Annotated[int, typer.Argument(help="Case id.")]
 
@@ -31,7 +44,7 @@ CaseId = Annotated[int, typer.Argument(help="Case id.")]
 def cases_open(ctx: typer.Context) -> None:
     """Group every open monitoring alert that is in no case into its account's case: the one
     still being worked on, else a new one."""
-    actor = _acting(ctx, Action.WORK_CASES)
+    actor = acting(ctx, Action.WORK_CASES)
     from finmon.store.cases import list_cases, open_cases
 
     known = {row["case_id"] for row in list_cases()}
@@ -54,7 +67,7 @@ def cases_list(
     ] = None,
 ) -> None:
     """Cases, oldest first, with their score, rules and alerts."""
-    _acting(ctx, Action.READ)
+    acting(ctx, Action.READ)
     from finmon.store.cases import list_cases
 
     rows = list_cases(status)
@@ -69,7 +82,7 @@ def cases_show(
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole case as JSON.")] = False,
 ) -> None:
     """One case: its alerts, the transactions they name, and its decisions."""
-    _acting(ctx, Action.READ)
+    acting(ctx, Action.READ)
     from finmon.store.cases import get_case
 
     case = get_case(case_id)
@@ -90,11 +103,11 @@ def cases_show(
 @cases_app.command("review")
 def cases_review(ctx: typer.Context, case_id: CaseId) -> None:
     """Take a case for review (analyst or supervisor)."""
-    actor = _acting(ctx, Action.WORK_CASES)
+    actor = acting(ctx, Action.WORK_CASES)
     from finmon.store.cases import review_case
 
     status = review_case(case_id, actor=actor)
-    out.print(f"case {case_id} is now {status}, reviewed by {_actor(ctx)}", markup=False)
+    out.print(f"case {case_id} is now {status}, reviewed by {actor_name(ctx)}", markup=False)
 
 
 @cases_app.command("propose")
@@ -107,7 +120,7 @@ def cases_propose(
     reason: Annotated[str, typer.Option(help="Why: what was found, or why there is no suspicion.")],
 ) -> None:
     """Propose to report or close a case under review; a second person must approve it."""
-    actor = _acting(ctx, Action.WORK_CASES)
+    actor = acting(ctx, Action.WORK_CASES)
     from finmon.store.cases import propose_decision
 
     decision_id = propose_decision(case_id, action, actor=actor, reason=reason)
@@ -125,7 +138,7 @@ def cases_withdraw(
     reason: Annotated[str | None, typer.Option(help="Why it is withdrawn.")] = None,
 ) -> None:
     """Withdraw the proposal awaiting approval: the case is under review again."""
-    actor = _acting(ctx, Action.WORK_CASES)
+    actor = acting(ctx, Action.WORK_CASES)
     from finmon.store.cases import withdraw_proposal
 
     status = withdraw_proposal(case_id, actor=actor, reason=reason)
@@ -136,7 +149,7 @@ def cases_withdraw(
 def cases_approve(ctx: typer.Context, case_id: CaseId) -> None:
     """Approve the proposal on a case as the second person (supervisor): it is reported or
     closed."""
-    actor = _acting(ctx, Action.APPROVE_CASES)
+    actor = acting(ctx, Action.APPROVE_CASES)
     from finmon.store.cases import approve_decision
 
     status = approve_decision(case_id, actor=actor)
@@ -165,7 +178,7 @@ def cases_report(
 ) -> None:
     """Write the suspicious-transaction report of a case approved for reporting, as goAML XML
     validated against the FIU's schema (nothing is written when it does not validate)."""
-    actor = _acting(ctx, Action.WORK_CASES)
+    actor = acting(ctx, Action.WORK_CASES)
     from finmon.reports.from_cases import case_report
     from finmon.reports.goaml import kz_schema, load_config, write_report
     from finmon.store.cases import case_report_data, record_report

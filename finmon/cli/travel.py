@@ -1,24 +1,39 @@
-"""The `finmon travel` commands: passenger manifests (PAXLST) screened against every list."""
+"""The `finmon travel` commands: passenger manifests (PAXLST) and passport MRZ screened against
+every list."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from finmon.cli import _acting, app, err, out
+from finmon.cli.common import (
+    acting,
+    app,
+    err,
+    out,
+)
 from finmon.errors import InputError
 from finmon.exports import SafeDictWriter
 from finmon.screening import DEFAULT_THRESHOLD
+from finmon.settings import load_settings
 from finmon.workflow.access import Action
+
+if TYPE_CHECKING:
+    pass
+
 
 travel_app = typer.Typer(
     help="Air passengers: PAXLST manifests and passport MRZ.", no_args_is_help=True
 )
+
+
 app.add_typer(travel_app, name="travel")
+
 
 TRAVEL_COLUMNS = (
     "flight",
@@ -63,9 +78,8 @@ def travel_screen(
 ) -> None:
     """Screen every traveller of a manifest (name, birth date, nationality, documents) against
     every loaded list; one row per hit, by flight."""
-    _acting(ctx, Action.SCREEN)
+    acting(ctx, Action.SCREEN)
     from finmon.screening.screener import heap_frozen
-    from finmon.settings import load_settings
     from finmon.store.screener import load_screener
     from finmon.travel.screening import PEOPLE, screen_manifests
 
@@ -139,8 +153,7 @@ def travel_mrz(
 ) -> None:
     """Read a travel document's machine-readable zone (every check digit verified) and screen
     its holder against every loaded list."""
-    _acting(ctx, Action.SCREEN)
-    import sys
+    acting(ctx, Action.SCREEN)
 
     from finmon.store.screener import load_screener
     from finmon.travel.mrz import read_mrz
