@@ -33,7 +33,7 @@ GROUPS = (
 for _group in GROUPS:
     import_module(f"finmon.cli.{_group}")
 
-from finmon.cli.screen import HIT_COLUMNS  # noqa: E402
+from finmon.services.screening import HIT_COLUMNS  # noqa: E402
 
 __all__ = ["GROUPS", "HIT_COLUMNS", "app", "err", "main", "out"]
 

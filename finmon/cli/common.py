@@ -43,6 +43,14 @@ StrictOption = Annotated[
 ]
 
 
+TransactionsArgument = Annotated[
+    Path, typer.Argument(help="Transactions in any format check-payment reads.")
+]
+TransactionFormatOption = Annotated[
+    str | None,
+    typer.Option("--format", help="csv, parquet, pacs008, mt103 or amlsim (default: guessed)"),
+]
+
 out = Console(highlight=False, soft_wrap=True)
 
 
