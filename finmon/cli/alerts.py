@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from finmon.cli.common import (
+    FormatOption,
+    JsonOutputOption,
+    ResultFormat,
     acting,
     app,
+    check_json_output,
     check_output,
+    emit_rows,
     err,
     out,
-    write_rows,
+    print_json,
+    write_json,
 )
 from finmon.errors import InputError
 from finmon.workflow import Verdict
 from finmon.workflow.access import Action
-
-if TYPE_CHECKING:
-    pass
-
 
 ALERT_COLUMNS = [
     "alert_id",
@@ -54,6 +55,7 @@ def alerts_list(
     output: Annotated[
         Path | None, typer.Option(help="Write the alerts to this .csv or .json file.")
     ] = None,
+    format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Alerts, oldest first."""
     acting(ctx, Action.READ)
@@ -63,10 +65,14 @@ def alerts_list(
         raise InputError(f"unknown --status {status!r}; use one of {', '.join(STATUS_FILTERS)}")
     check_output(output)
     rows = [row.to_dict() for row in list_alerts(status)]
+    emit_rows(rows, ALERT_COLUMNS, output=output, format=format, table=_alerts_table)
     if output is not None:
-        write_rows(output, rows, ALERT_COLUMNS)
         err.print(f"{len(rows)} alerts written to {output}", markup=False)
-        return
+    else:
+        err.print(f"{len(rows)} alerts ({status})", markup=False)
+
+
+def _alerts_table(rows: list[dict[str, Any]]) -> Table:
     table = Table("alert", "customer", "name", "list", "reference", "listed as", "score", "status")
     for row in rows:
         table.add_row(
@@ -79,22 +85,27 @@ def alerts_list(
             f"{row['score']:.3f}",
             row["status"],
         )
-    out.print(table)
-    err.print(f"{len(rows)} alerts ({status})", markup=False)
+    return table
 
 
 @alerts_app.command("show")
 def alerts_show(
-    ctx: typer.Context, alert_id: Annotated[int, typer.Argument(help="Alert id.")]
+    ctx: typer.Context,
+    alert_id: Annotated[int, typer.Argument(help="Alert id.")],
+    output: JsonOutputOption = None,
 ) -> None:
-    """One alert with its full explanation."""
+    """One alert with its full explanation, as JSON."""
     acting(ctx, Action.READ)
     from finmon.store.alerts import get_alert
 
+    check_json_output(output)
     row, explanation = get_alert(alert_id)
-    out.print_json(
-        json.dumps({**row.to_dict(), "explanation": explanation}, ensure_ascii=False, default=str)
-    )
+    document = {**row.to_dict(), "explanation": explanation}
+    if output is not None:
+        write_json(output, document)
+        err.print(f"alert {alert_id} written to {output}", markup=False)
+        return
+    print_json(document)
 
 
 @alerts_app.command("decide")

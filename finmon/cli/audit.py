@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import typer
 
 from finmon.cli.common import (
@@ -13,10 +11,6 @@ from finmon.cli.common import (
     out,
 )
 from finmon.workflow.access import Action
-
-if TYPE_CHECKING:
-    pass
-
 
 audit_app = typer.Typer(help="Check the tamper-evident audit log.", no_args_is_help=True)
 

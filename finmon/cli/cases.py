@@ -6,27 +6,32 @@ who must be a finmon user whose role allows the step (`finmon users create`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from finmon.cli.common import (
+    FormatOption,
+    JsonOutputOption,
+    OutputOption,
+    ResultFormat,
     acting,
     actor_name,
     app,
+    check_document_format,
+    check_json_output,
+    check_output,
+    emit_rows,
     err,
     out,
+    print_json,
+    write_json,
 )
 from finmon.errors import InputError
 from finmon.workflow.access import Action
-
-if TYPE_CHECKING:
-    pass
-
 
 cases_app = typer.Typer(
     help="Cases: monitoring alerts grouped per account; review, propose, approve (four-eyes).",
@@ -36,6 +41,9 @@ cases_app = typer.Typer(
 
 app.add_typer(cases_app, name="cases")
 
+
+CASE_COLUMNS = ["case_id", "status", "account", "score", "assigned_to", "summary"]
+"""The columns of `finmon cases list --format csv` (the summary as JSON)."""
 
 CaseId = Annotated[int, typer.Argument(help="Case id.")]
 
@@ -65,13 +73,16 @@ def cases_list(
         str | None,
         typer.Option(help="open, under_review, proposed, reported or closed (default: all)."),
     ] = None,
+    output: OutputOption = None,
+    format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Cases, oldest first, with their score, rules and alerts."""
     acting(ctx, Action.READ)
     from finmon.store.cases import list_cases
 
+    check_output(output)
     rows = list_cases(status)
-    _print_cases(rows, "status", lambda row: str(row["status"]))
+    emit_rows(rows, CASE_COLUMNS, output=output, format=format, table=_status_table)
     err.print(f"{len(rows)} cases" + (f" ({status})" if status else ""), markup=False)
 
 
@@ -80,14 +91,22 @@ def cases_show(
     ctx: typer.Context,
     case_id: CaseId,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole case as JSON.")] = False,
+    output: JsonOutputOption = None,
+    format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """One case: its alerts, the transactions they name, and its decisions."""
     acting(ctx, Action.READ)
     from finmon.store.cases import get_case
 
+    check_json_output(output)
+    check_document_format(format)
     case = get_case(case_id)
-    if as_json:
-        out.print_json(json.dumps(case, ensure_ascii=False, default=str))
+    if output is not None:
+        write_json(output, case)
+        err.print(f"case {case_id} written to {output}", markup=False)
+        return
+    if as_json or format is not ResultFormat.TABLE:
+        print_json(case)
         return
     out.print(
         f"case {case['case_id']}  account {case['account']}  {case['status']}  "
@@ -204,9 +223,19 @@ def cases_report(
     )
 
 
+def _status_table(rows: list[dict[str, Any]]) -> Table:
+    return _cases_table(rows, "status", lambda row: str(row["status"]))
+
+
 def _print_cases(
     rows: list[dict[str, Any]], heading: str, first: Callable[[dict[str, Any]], str]
 ) -> None:
+    out.print(_cases_table(rows, heading, first))
+
+
+def _cases_table(
+    rows: list[dict[str, Any]], heading: str, first: Callable[[dict[str, Any]], str]
+) -> Table:
     table = Table(
         "case", heading, "account", "score", "alerts", "rules", "transactions", "reviewer"
     )
@@ -222,7 +251,7 @@ def _print_cases(
             _amounts(summary),
             row["assigned_to"] or "",
         )
-    out.print(table)
+    return table
 
 
 def _amounts(summary: dict[str, Any]) -> str:

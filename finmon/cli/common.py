@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
+from rich.measure import Measurement
+from rich.table import Table
 from typer.core import TyperGroup
 
 from finmon.errors import FinmonError, Forbidden, InputError
@@ -51,7 +54,48 @@ TransactionFormatOption = Annotated[
     typer.Option("--format", help="csv, parquet, pacs008, mt103 or amlsim (default: guessed)"),
 ]
 
-out = Console(highlight=False, soft_wrap=True)
+
+class ResultFormat(StrEnum):
+    """How a command prints its result on stdout."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+FormatOption = Annotated[
+    ResultFormat,
+    typer.Option("--format", help="How to print the result: table, json or csv."),
+]
+OutputOption = Annotated[
+    Path | None, typer.Option(help="Write the result to this .csv or .json (default: print it).")
+]
+JsonOutputOption = Annotated[
+    Path | None, typer.Option(help="Write the result to this .json (default: print it).")
+]
+
+
+class _Stdout(Console):
+    """stdout. Off a terminal (a pipe, a file) a table is as wide as its longest values, so no
+    value is ever cut or wrapped for the 80 columns rich assumes there."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        """Print as rich does, widening the console for tables when not on a terminal."""
+        tables = [o for o in objects if isinstance(o, Table)]
+        if not tables or self.is_terminal:
+            super().print(*objects, **kwargs)
+            return
+        wide = self.options.update_width(1 << 20)
+        needed = max(Measurement.get(self, wide, table).maximum for table in tables)
+        width = self._width
+        self.width = max(self.width, needed)
+        try:
+            super().print(*objects, **kwargs)
+        finally:
+            self._width = width
+
+
+out = _Stdout(highlight=False, soft_wrap=True)
 
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -95,12 +139,26 @@ app = typer.Typer(
 )
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from finmon import __version__
+
+        out.print(f"finmon {__version__}", markup=False)
+        raise typer.Exit()
+
+
 @app.callback()
 def _global(
     ctx: typer.Context,
     actor: Annotated[
         str | None, typer.Option(help="Who is acting, for the audit log (default: FINMON_ACTOR).")
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     ctx.obj = {"actor": actor or load_settings().actor}
 
@@ -146,24 +204,25 @@ def require_files(paths: Iterable[Path]) -> None:
 
 
 def check_output(output: Path | None) -> None:
+    """Refuse an output file that is neither .csv nor .json, before any work is done."""
     if output is not None and output.suffix.lower() not in (".csv", ".json"):
         raise InputError(f"{output}: the output must end in .csv or .json")
 
 
+def check_json_output(output: Path | None) -> None:
+    """Refuse an output file that is not .json, before any work is done."""
+    if output is not None and output.suffix.lower() != ".json":
+        raise InputError(f"{output}: the output must end in .json")
+
+
 def write_rows(output: Path, rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """Rows to a .json file (a list of objects) or a .csv file in the given columns."""
     output.parent.mkdir(parents=True, exist_ok=True)
     if output.suffix.lower() == ".json":
         output.write_text(json.dumps(rows, ensure_ascii=False, indent=2, default=str))
         return
     with output.open("w", encoding="utf-8", newline="") as handle:
-        writer = SafeDictWriter(handle, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def check_alert_output(output: Path | None) -> None:
-    if output is not None and output.suffix.lower() not in (".csv", ".json"):
-        raise InputError(f"{output}: the output must end in .csv or .json")
+        write_csv(handle, [{k: _cell(v) for k, v in row.items()} for row in rows], columns)
 
 
 def write_monitoring_alerts(output: Path, rows: list[dict[str, Any]]) -> None:
@@ -206,3 +265,70 @@ class TextOutput:
             self.handle.close()
             if kind is not None:
                 self.path.unlink(missing_ok=True)
+
+
+def check_document_format(format: ResultFormat) -> None:
+    """Refuse --format csv for a command whose result is one nested document."""
+    if format is ResultFormat.CSV:
+        raise InputError("--format csv: this result is one document; use json or table")
+
+
+def write_json(output: Path, document: Any) -> None:
+    """One JSON document to a file, indented, as UTF-8."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    output.write_text(text + "\n", encoding="utf-8")
+
+
+def print_json(document: Any) -> None:
+    """One JSON document on stdout (coloured on a terminal, plain in a pipe)."""
+    out.print_json(json.dumps(document, ensure_ascii=False, default=str))
+
+
+def write_csv(handle: TextIO, rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """Rows as CSV in the given columns (others left out), guarded against spreadsheet formulas."""
+    writer = SafeDictWriter(handle, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+
+
+def print_rows(
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    format: ResultFormat,
+    table: Callable[[list[dict[str, Any]]], Table],
+) -> bool:
+    """Rows on stdout as --format asks: a JSON list, CSV in the given columns, or the table
+    the command draws; returns False when the command prints a table (so it can add notes)."""
+    if format is ResultFormat.JSON:
+        print_json(rows)
+    elif format is ResultFormat.CSV:
+        write_csv(sys.stdout, [{k: _cell(v) for k, v in row.items()} for row in rows], columns)
+    else:
+        out.print(table(rows))
+        return False
+    return True
+
+
+def emit_rows(
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    *,
+    output: Path | None,
+    format: ResultFormat,
+    table: Callable[[list[dict[str, Any]]], Table],
+) -> bool:
+    """Rows to --output (.csv or .json) when given, else on stdout as --format asks; returns
+    True when they went out in a machine format."""
+    if output is not None:
+        write_rows(output, rows, columns)
+        return True
+    return print_rows(rows, columns, format, table)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return ";".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value

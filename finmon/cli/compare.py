@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import csv
-import json
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from finmon.cli.common import (
+    FormatOption,
+    ResultFormat,
     TextOutput,
     app,
+    check_json_output,
+    err,
     out,
+    print_json,
     require_files,
+    write_csv,
+    write_json,
 )
 from finmon.errors import InputError
 from finmon.exports import SafeDictWriter
 from finmon.screening import DEFAULT_THRESHOLD
-
-if TYPE_CHECKING:
-    pass
 
 
 @app.command("compare")
@@ -31,16 +35,21 @@ def compare(
         Path | None, typer.Option(help="CSV with name1,name2 columns (others are kept).")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option(help="Where --pairs writes its scores (default: stdout).")
+        Path | None,
+        typer.Option(
+            help="Where --pairs writes its scores (default: stdout); for two names, a .json "
+            "file for the score and its explanation."
+        ),
     ] = None,
     schema: Annotated[
         str | None, typer.Option(help="Kind of names: Person, Organization, ...")
     ] = None,
     encoding: Annotated[str | None, typer.Option(help="Encoding of the --pairs file.")] = None,
+    format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Score how likely two names belong to the same party, and explain the score."""
     from finmon.model import Schema
-    from finmon.screening import compare_names
+    from finmon.screening import DEFAULT_THRESHOLD, compare_names
 
     if pairs is not None:
         require_files([pairs])
@@ -48,9 +57,26 @@ def compare(
         return
     if not name1 or not name2:
         raise InputError("give two names, or --pairs FILE.csv")
+    check_json_output(output)
     result = compare_names(name1, name2, Schema.parse(schema))
-    out.print(f"score: {result.score:.4f}")
-    out.print_json(json.dumps(result.explanation, ensure_ascii=False, default=str))
+    document = {
+        "name1": name1,
+        "name2": name2,
+        "score": round(result.score, 4),
+        "match": result.score >= DEFAULT_THRESHOLD,
+        "explanation": result.explanation,
+    }
+    if output is not None:
+        write_json(output, document)
+        err.print(f"score {result.score:.4f} written to {output}", markup=False)
+    elif format is ResultFormat.JSON:
+        print_json(document)
+    elif format is ResultFormat.CSV:
+        row = {**document, "score": f"{result.score:.4f}", "match": str(document["match"]).lower()}
+        write_csv(sys.stdout, [row], ["name1", "name2", "score", "match"])
+    else:
+        out.print(f"score: {result.score:.4f}")
+        print_json(result.explanation)
 
 
 def compare_pairs(pairs: Path, output: Path | None, encoding: str | None) -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from rich.progress import (
@@ -16,20 +15,20 @@ from rich.progress import (
 )
 
 from finmon.cli.common import (
+    JsonOutputOption,
     StrictOption,
     acting,
     app,
+    check_json_output,
     err,
     out,
+    print_json,
     print_problems,
+    write_json,
 )
 from finmon.errors import ROW_PROBLEMS_EXIT
 from finmon.settings import load_settings
 from finmon.workflow.access import Action
-
-if TYPE_CHECKING:
-    pass
-
 
 customers_app = typer.Typer(help="The customer registry: import and look up.", no_args_is_help=True)
 
@@ -105,14 +104,21 @@ def customers_reindex(ctx: typer.Context) -> None:
 
 @customers_app.command("show")
 def customers_show(
-    ctx: typer.Context, customer_id: Annotated[str, typer.Argument(help="Customer id.")]
+    ctx: typer.Context,
+    customer_id: Annotated[str, typer.Argument(help="Customer id.")],
+    output: JsonOutputOption = None,
 ) -> None:
-    """A customer's current record and every earlier version."""
+    """A customer's current record and every earlier version, as JSON."""
     acting(ctx, Action.READ)
     from finmon.store.customers import customer_history
 
+    check_json_output(output)
     history = customer_history(customer_id)
-    out.print_json(json.dumps(history, ensure_ascii=False, default=str))
+    if output is not None:
+        write_json(output, history)
+        err.print(f"customer {customer_id} written to {output}", markup=False)
+        return
+    print_json(history)
 
 
 class _Progress:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -12,9 +12,6 @@ from finmon.cli.common import (
     app,
 )
 from finmon.settings import load_settings
-
-if TYPE_CHECKING:
-    pass
 
 
 @app.command("demo")

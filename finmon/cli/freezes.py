@@ -3,26 +3,28 @@ and notifications to the FIU."""
 
 from __future__ import annotations
 
-import json
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from finmon.cli.common import (
+    FormatOption,
+    JsonOutputOption,
+    ResultFormat,
     acting,
     app,
+    check_json_output,
     check_output,
+    emit_rows,
     err,
     out,
-    write_rows,
+    print_json,
+    write_json,
 )
 from finmon.workflow.access import Action
-
-if TYPE_CHECKING:
-    pass
-
 
 freezes_app = typer.Typer(
     help="Freeze orders: list, the 24-hour clock, releases, permitted payments, notifications.",
@@ -40,6 +42,7 @@ def freezes_list(
         Path | None,
         typer.Option(help="Write the freezes (FIU notification records) to .csv or .json."),
     ] = None,
+    format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Every freeze order with its timestamps and time-to-freeze."""
     acting(ctx, Action.READ)
@@ -50,6 +53,14 @@ def freezes_list(
     if output is not None:
         _write_notifications(output, records)
         return
+    if format is not ResultFormat.TABLE:
+        sys.stdout.write(_notifications(records, format.value))
+        return
+    out.print(_freezes_table(records))
+    err.print(f"{len(records)} freeze orders", markup=False)
+
+
+def _freezes_table(records: list[dict[str, Any]]) -> Table:
     table = Table(
         "freeze", "status", "customer", "accounts", "list", "reference", "frozen", "hours"
     )
@@ -64,29 +75,34 @@ def freezes_list(
             r["frozen_at"],
             f"{r['hours_to_freeze']:.1f}" + ("" if r["within_24_hours"] else " LATE"),
         )
-    out.print(table)
-    err.print(f"{len(records)} freeze orders", markup=False)
+    return table
 
 
 @freezes_app.command("sla")
 def freezes_sla(
     ctx: typer.Context,
     output: Annotated[Path | None, typer.Option(help="Write the list to .csv or .json.")] = None,
+    format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Every alert not yet acted on, most urgent first, with the hours left of the 24."""
     acting(ctx, Action.READ)
     from finmon.store.freezes import sla
 
     check_output(output)
-    items = sla()
-    rows = [_sla_row(item) for item in items]
-    if output is not None:
-        write_rows(output, rows, list(rows[0]) if rows else ["alert_id"])
-        err.print(f"{len(rows)} alerts awaiting action written to {output}", markup=False)
-        return
-    if not rows:
+    rows = [_sla_row(item) for item in sla()]
+    if not rows and output is None and format is ResultFormat.TABLE:
         out.print("Nothing awaits action: every alert is decided.")
         return
+    columns = list(rows[0]) if rows else ["alert_id"]
+    emit_rows(rows, columns, output=output, format=format, table=_sla_table)
+    if output is not None:
+        err.print(f"{len(rows)} alerts awaiting action written to {output}", markup=False)
+        return
+    overdue = sum(1 for row in rows if row["hours_left"] < 0)
+    err.print(f"{len(rows)} alerts awaiting action, {overdue} overdue", markup=False)
+
+
+def _sla_table(rows: list[dict[str, Any]]) -> Table:
     table = Table("alert", "customer", "list", "reference", "status", "clock started", "hours left")
     for row in rows:
         left = row["hours_left"]
@@ -99,20 +115,26 @@ def freezes_sla(
             row["clock_start"],
             f"{left:.1f}" if left >= 0 else f"OVERDUE by {-left:.1f}",
         )
-    out.print(table)
-    overdue = sum(1 for row in rows if row["hours_left"] < 0)
-    err.print(f"{len(rows)} alerts awaiting action, {overdue} overdue", markup=False)
+    return table
 
 
 @freezes_app.command("show")
 def freezes_show(
-    ctx: typer.Context, freeze_id: Annotated[int, typer.Argument(help="Freeze id.")]
+    ctx: typer.Context,
+    freeze_id: Annotated[int, typer.Argument(help="Freeze id.")],
+    output: JsonOutputOption = None,
 ) -> None:
-    """One freeze order with its release and permitted payments."""
+    """One freeze order with its release and permitted payments, as JSON."""
     acting(ctx, Action.READ)
     from finmon.store.freezes import get_freeze
 
-    out.print_json(json.dumps(get_freeze(freeze_id), ensure_ascii=False, default=str))
+    check_json_output(output)
+    document = get_freeze(freeze_id)
+    if output is not None:
+        write_json(output, document)
+        err.print(f"freeze {freeze_id} written to {output}", markup=False)
+        return
+    print_json(document)
 
 
 @freezes_app.command("release")
@@ -207,13 +229,13 @@ def _sla_row(item: Any) -> dict[str, Any]:
 
 
 def _write_notifications(output: Path, records: list[dict[str, Any]]) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(_notifications(records, output.suffix.lower()[1:]), encoding="utf-8")
+    err.print(f"{len(records)} freeze notifications written to {output}", markup=False)
+
+
+def _notifications(records: list[dict[str, Any]], kind: str) -> str:
+    """FIU notification records as JSON or CSV text, the same on stdout as in a file."""
     from finmon.store.freezes import notifications_csv, notifications_json
 
-    output.parent.mkdir(parents=True, exist_ok=True)
-    text = (
-        notifications_json(records)
-        if output.suffix.lower() == ".json"
-        else (notifications_csv(records))
-    )
-    output.write_text(text, encoding="utf-8")
-    err.print(f"{len(records)} freeze notifications written to {output}", markup=False)
+    return notifications_json(records) if kind == "json" else notifications_csv(records)

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from finmon.cli.common import (
+    FormatOption,
+    OutputOption,
+    ResultFormat,
     acting,
     app,
+    check_output,
+    emit_rows,
     err,
     out,
     require_files,
@@ -19,10 +24,6 @@ from finmon.cli.common import (
 from finmon.errors import InputError
 from finmon.settings import load_settings
 from finmon.workflow.access import Action
-
-if TYPE_CHECKING:
-    pass
-
 
 FORMATS = ("un-xml", "afm-xml", "ofac-csv", "ftm-json", "csv")
 
@@ -80,28 +81,58 @@ def lists_load(
     out.print(f"Read: {read.summary}.")
 
 
+VERSION_COLUMNS = [
+    "source",
+    "version",
+    "is_current",
+    "published_at",
+    "loaded_at",
+    "loaded_by",
+    "designations",
+]
+
+
 @lists_app.command("show")
 def lists_show(
     ctx: typer.Context,
     all_versions: Annotated[
         bool, typer.Option("--all", help="Show every version ever loaded, not just current ones.")
     ] = False,
+    output: OutputOption = None,
+    format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Show the loaded list versions."""
     acting(ctx, Action.READ)
     from finmon.store import list_versions
 
+    check_output(output)
     versions = list_versions(all_versions=all_versions)
-    if not versions:
+    if not versions and output is None and format is ResultFormat.TABLE:
         out.print("No list loaded yet: use `finmon lists load FILE` or `finmon lists fetch un`.")
         return
+    rows = [
+        {
+            "source": v.source,
+            "version": v.version,
+            "is_current": v.is_current,
+            "published_at": v.published_at.isoformat() if v.published_at else None,
+            "loaded_at": v.loaded_at.isoformat(),
+            "loaded_by": v.loaded_by,
+            "designations": v.designation_count,
+        }
+        for v in versions
+    ]
+    emit_rows(rows, VERSION_COLUMNS, output=output, format=format, table=_versions_table)
+
+
+def _versions_table(rows: list[dict[str, Any]]) -> Table:
     table = Table("source", "version", "published", "loaded", "designations")
-    for v in versions:
-        published = v.published_at.strftime("%Y-%m-%d %H:%M") if v.published_at else "-"
-        loaded = f"{v.loaded_at:%Y-%m-%d %H:%M} by {v.loaded_by}"
-        label = v.version if v.is_current else f"{v.version} (replaced)"
-        table.add_row(v.source, label, published, loaded, str(v.designation_count))
-    out.print(table)
+    for row in rows:
+        published = row["published_at"][:16].replace("T", " ") if row["published_at"] else "-"
+        loaded = f"{row['loaded_at'][:16].replace('T', ' ')} by {row['loaded_by']}"
+        label = row["version"] if row["is_current"] else f"{row['version']} (replaced)"
+        table.add_row(row["source"], label, published, loaded, str(row["designations"]))
+    return table
 
 
 @fetch_app.command("un")

@@ -13,7 +13,7 @@ from finmon.cli.common import (
     TransactionsArgument,
     acting,
     app,
-    check_alert_output,
+    check_output,
     err,
     out,
     write_monitoring_alerts,
@@ -87,7 +87,7 @@ def monitor_command(
     actor = acting(ctx, Action.IMPORT_CUSTOMERS if store else Action.SCREEN)
     from finmon.services.monitoring import keep_alerts, plan_monitoring
 
-    check_alert_output(output)
+    check_output(output)
     if threshold_report is not None and (schema is None or not reporting_person):
         raise InputError("--threshold-report needs --schema (the FIU's XSD) and --reporting-person")
     plan = plan_monitoring(

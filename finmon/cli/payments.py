@@ -7,18 +7,22 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from finmon.cli.common import (
+    FormatOption,
+    ResultFormat,
+    TransactionFormatOption,
     acting,
     app,
     check_output,
+    emit_rows,
     err,
     out,
-    write_rows,
+    require_files,
 )
 from finmon.errors import InputError
 from finmon.exports import SafeDictWriter
@@ -27,7 +31,7 @@ from finmon.settings import load_settings
 from finmon.workflow.access import Action
 
 if TYPE_CHECKING:
-    from finmon.transactions.model import Skip
+    from finmon.transactions.model import Skip, Transaction
     from finmon.transactions.payments import PaymentDecision
 
 
@@ -54,10 +58,7 @@ def check_payment_command(
             "envelope) or MT103/MT202 COV (FIN, RJE or DOS-PCC)."
         ),
     ],
-    format: Annotated[
-        str | None,
-        typer.Option("--format", help="csv, parquet, pacs008, mt103 or amlsim (default: guessed)"),
-    ] = None,
+    format: TransactionFormatOption = None,
     rates: Annotated[
         Path | None,
         typer.Option(
@@ -78,49 +79,19 @@ def check_payment_command(
     as a false positive (`finmon payments clear`) is not held for that designation while neither
     side's matching data has changed; each such hit is listed and audited."""
     actor = acting(ctx, Action.SCREEN)
-    from finmon.screening.screener import heap_frozen
-    from finmon.store.clearances import StoreClearances
-    from finmon.store.screener import load_screener
-    from finmon.transactions.payments import check_payments
     from finmon.transactions.reader import read_file
-    from finmon.transactions.wire import Rates
 
-    for path in (file, rates):
-        if path is not None and not path.is_file():
-            raise InputError(f"{path}: no such file")
+    require_files([file, *([rates] if rates is not None else [])])
     if output is not None and output.suffix.lower() not in (".csv", ".jsonl"):
         raise InputError(f"{output}: the output must end in .csv or .jsonl")
     reading = read_file(file, format)
-    table = Rates.read(rates) if rates is not None else None
-    screener = load_screener()
-    with heap_frozen():
-        decisions = list(
-            check_payments(
-                reading.transactions,
-                screener,
-                table,
-                threshold,
-                load_settings().workers,
-                clearances=StoreClearances(actor),
-            )
-        )
+    decisions = _decide(reading.transactions, rates, threshold, actor)
     held = sum(1 for d in decisions if d.decision == "hold")
     cleared = sum(len(d.suppressed) for d in decisions)
     if output is not None:
         _write_decisions(output, decisions, reading.skipped)
     else:
-        shown = Table("payment", "message", "decision", "reasons")
-        for decision in decisions:
-            message = decision.transaction.message
-            shown.add_row(
-                decision.transaction.id,
-                f"{message.format} ({message.wrapper})" if message else "",
-                decision.decision,
-                "\n".join(decision.reasons),
-            )
-        for skip in reading.skipped:
-            shown.add_row("", "", "hold", _unread(skip))
-        out.print(shown)
+        out.print(_decisions_table(decisions, reading.skipped))
     err.print(
         f"{len(decisions)} payments checked: {held} held, {len(decisions) - held} allowed; "
         f"{len(reading.skipped)} messages or transfers not read, held"
@@ -130,6 +101,42 @@ def check_payment_command(
         err.print(f"read: {note}")
     for skip in reading.skipped:
         err.print(f"not read: {skip}")
+
+
+def _decide(
+    transactions: list[Transaction], rates: Path | None, threshold: float, actor: str
+) -> list[PaymentDecision]:
+    """Every payment screened and checked, with the store's clearances as the actor sees them."""
+    from finmon.screening.screener import heap_frozen
+    from finmon.store.clearances import StoreClearances
+    from finmon.store.screener import load_screener
+    from finmon.transactions.payments import check_payments
+    from finmon.transactions.wire import Rates
+
+    table = Rates.read(rates) if rates is not None else None
+    screener = load_screener()
+    with heap_frozen():
+        workers = load_settings().workers
+        clearances = StoreClearances(actor)
+        checked = check_payments(
+            transactions, screener, table, threshold, workers, clearances=clearances
+        )
+        return list(checked)
+
+
+def _decisions_table(decisions: list[PaymentDecision], skipped: list[Skip]) -> Table:
+    shown = Table("payment", "message", "decision", "reasons")
+    for decision in decisions:
+        message = decision.transaction.message
+        shown.add_row(
+            decision.transaction.id,
+            f"{message.format} ({message.wrapper})" if message else "",
+            decision.decision,
+            "\n".join(decision.reasons),
+        )
+    for skip in skipped:
+        shown.add_row("", "", "hold", _unread(skip))
+    return shown
 
 
 def _write_decisions(path: Path, decisions: list[PaymentDecision], skipped: list[Skip]) -> None:
@@ -297,6 +304,7 @@ def payments_clearances(
     output: Annotated[
         Path | None, typer.Option(help="Write them to this .csv or .json (default: print).")
     ] = None,
+    format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Counterparty clearances: status, who proposed and approved them and when, the hits each
     kept from holding a payment, and whether the designation was amended or delisted since."""
@@ -305,10 +313,14 @@ def payments_clearances(
 
     check_output(output)
     rows = list_clearances(status)
+    emit_rows(rows, CLEARANCE_COLUMNS, output=output, format=format, table=_clearances_table)
     if output is not None:
-        write_rows(output, rows, CLEARANCE_COLUMNS)
         err.print(f"{len(rows)} clearances written to {output}", markup=False)
-        return
+    else:
+        err.print(f"{len(rows)} clearances ({status})", markup=False)
+
+
+def _clearances_table(rows: list[dict[str, Any]]) -> Table:
     shown = Table(
         "id", "status", "counterparty", "designation", "proposed", "approved", "suppressed"
     )
@@ -322,5 +334,4 @@ def payments_clearances(
             f"{row['approved_by'] or ''} {row['approved_at'] or ''}".strip(),
             str(row["suppressions"]),
         )
-    out.print(shown)
-    err.print(f"{len(rows)} clearances ({status})", markup=False)
+    return shown

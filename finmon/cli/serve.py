@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -11,9 +11,6 @@ from finmon.cli.common import (
     err,
 )
 from finmon.errors import InputError
-
-if TYPE_CHECKING:
-    pass
 
 
 @app.command("serve")

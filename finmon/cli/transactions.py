@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from finmon.cli.common import (
+    FormatOption,
+    ResultFormat,
     acting,
     app,
-    check_alert_output,
+    check_output,
     err,
     out,
+    print_rows,
     write_monitoring_alerts,
 )
 from finmon.errors import InputError
 from finmon.settings import load_settings
 from finmon.workflow.access import Action
-
-if TYPE_CHECKING:
-    pass
-
 
 transactions_app = typer.Typer(help="Payments and transfers: load, alerts.", no_args_is_help=True)
 
@@ -84,20 +83,25 @@ def transactions_alerts(
     output: Annotated[
         Path | None, typer.Option(help="Write them to this .csv or .json (default: print).")
     ] = None,
+    format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Monitoring alerts: alert_id, account, rule, typology, score, window_start, window_end,
     transaction_ids, evidence."""
     acting(ctx, Action.READ)
-    from finmon.store.transactions import list_monitoring_alerts
+    from finmon.store.transactions import ALERT_COLUMNS, list_monitoring_alerts
 
     if status not in ("open", "all"):
         raise InputError(f"--status {status!r}: use open or all")
-    check_alert_output(output)
+    check_output(output)
     rows = list_monitoring_alerts(status)
     if output is not None:
         write_monitoring_alerts(output, rows)
         err.print(f"{len(rows)} alerts written to {output}", markup=False)
         return
+    print_rows(rows, list(ALERT_COLUMNS), format, _alerts_table)
+
+
+def _alerts_table(rows: list[dict[str, Any]]) -> Table:
     shown = Table("alert", "account", "rule", "score", "when", "transactions")
     for row in rows:
         shown.add_row(
@@ -108,4 +112,4 @@ def transactions_alerts(
             row["window_start"][:19],
             ", ".join(row["transaction_ids"]),
         )
-    out.print(shown)
+    return shown

@@ -7,23 +7,24 @@ row is --actor / FINMON_ACTOR); after that an admin can make them through the AP
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from finmon.cli.common import (
+    FormatOption,
+    OutputOption,
+    ResultFormat,
     acting,
     app,
+    check_output,
+    emit_rows,
     err,
     out,
 )
 from finmon.errors import InputError
 from finmon.workflow.access import Action, Role
-
-if TYPE_CHECKING:
-    pass
-
 
 users_app = typer.Typer(help="Users, roles and API keys.", no_args_is_help=True)
 
@@ -145,14 +146,34 @@ def users_disable(
     out.print(f"user {name} is disabled")
 
 
+USER_COLUMNS = [
+    "name",
+    "role",
+    "status",
+    "pending_role",
+    "person",
+    "live_keys",
+    "created_at",
+    "created_by",
+]
+
+
 @users_app.command("list")
-def users_list(ctx: typer.Context) -> None:
+def users_list(
+    ctx: typer.Context, output: OutputOption = None, format: FormatOption = ResultFormat.TABLE
+) -> None:
     """Every user, their role, status and live keys."""
     acting(ctx, Action.MANAGE_USERS)
     from finmon.store.users import list_users
 
+    check_output(output)
+    rows = [dict(user) for user in list_users()]
+    emit_rows(rows, USER_COLUMNS, output=output, format=format, table=_users_table)
+
+
+def _users_table(users: list[dict[str, Any]]) -> Table:
     table = Table("user", "role", "status", "person", "live keys", "created", "by")
-    for user in list_users():
+    for user in users:
         status = user["status"]
         if user["pending_role"]:
             status += f" (role {user['pending_role']} awaits approval)"
@@ -165,4 +186,4 @@ def users_list(ctx: typer.Context) -> None:
             user["created_at"][:19],
             user["created_by"],
         )
-    out.print(table)
+    return table
