@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TextIO
 import typer
 from rich.console import Console
 from rich.measure import Measurement
+from rich.progress import Progress, ProgressColumn
 from rich.table import Table
 from typer.core import TyperGroup
 
@@ -99,6 +100,17 @@ out = _Stdout(highlight=False, soft_wrap=True)
 
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def progress_bar(*columns: ProgressColumn | str) -> Progress:
+    """A progress bar on stderr, shown only on a terminal and gone when the work is done."""
+    return Progress(*columns, console=err, transient=True, disable=not err.is_terminal)
+
+
+def count_newlines(path: Path) -> int:
+    """How many lines a text file has, read in blocks (for a progress bar's total)."""
+    with path.open("rb") as handle:
+        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
 
 
 class FinmonGroup(TyperGroup):

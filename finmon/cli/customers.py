@@ -9,7 +9,6 @@ import typer
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
-    Progress,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -20,10 +19,12 @@ from finmon.cli.common import (
     acting,
     app,
     check_json_output,
+    count_newlines,
     err,
     out,
     print_json,
     print_problems,
+    progress_bar,
     write_json,
 )
 from finmon.errors import ROW_PROBLEMS_EXIT
@@ -126,7 +127,7 @@ class _Progress:
 
     def __init__(self, label: str, total: int | None) -> None:
         columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        self.bar = Progress(*columns, console=err, transient=True, disable=not err.is_terminal)
+        self.bar = progress_bar(*columns)
         self.task = self.bar.add_task(label, total=total)
 
     def __enter__(self) -> Any:
@@ -140,5 +141,4 @@ class _Progress:
 def _count_lines(path: Path) -> int | None:
     if not path.is_file() or path.suffix.lower() not in (".csv", ".jsonl", ".ndjson", ".txt"):
         return None
-    with path.open("rb") as handle:
-        return sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+    return count_newlines(path)

@@ -11,7 +11,6 @@ import typer
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
-    Progress,
     SpinnerColumn,
     TextColumn,
     TimeElapsedColumn,
@@ -23,9 +22,11 @@ from finmon.cli.common import (
     StrictOption,
     acting,
     app,
+    count_newlines,
     err,
     out,
     print_problems,
+    progress_bar,
     require_files,
 )
 from finmon.errors import ROW_PROBLEMS_EXIT, InputError
@@ -118,7 +119,7 @@ class ScreeningProgress:
             MofNCompleteColumn(),
             TimeElapsedColumn(),
         )
-        self.bar = Progress(*columns, console=err, transient=True, disable=not err.is_terminal)
+        self.bar = progress_bar(*columns)
         self.task = self.bar.add_task("screening", total=_estimate_rows(input))
 
     def __enter__(self) -> Callable[[], None]:
@@ -132,8 +133,7 @@ class ScreeningProgress:
 def _estimate_rows(path: Path) -> int | None:
     if path.suffix.lower() not in (".csv", ".tsv", ".txt", ".jsonl", ".ndjson"):
         return None
-    with path.open("rb") as handle:
-        lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+    lines = count_newlines(path)
     return max(lines - (0 if path.suffix.lower() in (".jsonl", ".ndjson") else 1), 1)
 
 

@@ -12,7 +12,6 @@ import typer
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
-    Progress,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -20,8 +19,8 @@ from rich.table import Table
 
 from finmon.cli.common import (
     app,
-    err,
     out,
+    progress_bar,
 )
 from finmon.errors import InputError
 
@@ -73,13 +72,7 @@ class _Stages:
 
     def __init__(self, total: int) -> None:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-        self.bar = Progress(
-            *columns,
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        )
+        self.bar = progress_bar(*columns, TimeElapsedColumn())
         self.task = self.bar.add_task("simulating", total=total)
         self.begun = time.perf_counter()
         self.shown = False
