@@ -133,9 +133,11 @@ def write_customers(
 def run_demo(folder: Path, customers: int, actor: str) -> list[tuple[Planted, float | None]]:
     """Load a list into a fresh demo database, screen generated customers, report; returns
     each planted person with the best score it got against its own listing (None if missed)."""
-    from finmon.cli import err, out, run_screening
+    from finmon.cli.common import err, out
+    from finmon.cli.screen import ScreeningProgress
     from finmon.lists import parse_files
     from finmon.screening.screener import heap_frozen
+    from finmon.services.screening import run_screening
     from finmon.settings import load_settings
     from finmon.store import current_designations, load_list
     from finmon.store.screener import build_screener
@@ -158,8 +160,8 @@ def run_demo(folder: Path, customers: int, actor: str) -> list[tuple[Planted, fl
         if scores:
             best[party.id] = max(scores)
 
-    with heap_frozen():
-        summary = run_screening(customer_file, hits_file, screener, on_hits=note)
+    with heap_frozen(), ScreeningProgress(customer_file) as advance:
+        summary = run_screening(customer_file, hits_file, screener, on_hits=note, on_row=advance)
     seconds = time.perf_counter() - started
     rate = f"{summary.alert_rate:.2%}"
     out.print(

@@ -38,7 +38,7 @@ def screen_manifests(
 def screen_travellers(
     manifests: Sequence[Manifest], screener: Screener, threshold: float, workers: int = 1
 ) -> tuple[list[dict[str, Any]], int]:
-    """One row per hit (TRAVEL_COLUMNS of finmon.cli_travel), flight by flight; and how many
+    """One row per hit (TRAVEL_COLUMNS of finmon.cli.travel), flight by flight; and how many
     travellers were screened. Each traveller is screened once (_as_screened). A traveller, a
     person, never matches an organisation, vessel or aircraft, so the screener may be one of
     PEOPLE alone (faster to build and to search) with the same rows."""

@@ -55,6 +55,12 @@ def test_output_json_is_the_api_answer(tmp_path: Path) -> None:
     assert refused.exit_code == 2
     assert "must end in .json" in refused.output
 
+    printed = CliRunner().invoke(app, [*args, "--format", "json"])
+    assert printed.exit_code == 0, printed.output
+    assert json.loads(printed.stdout) == saved
+    refused = CliRunner().invoke(app, [*args, "--format", "csv"])
+    assert refused.exit_code == 2 and "use json or table" in refused.stderr
+
 
 def test_output_json_for_a_holder_with_one_name(tmp_path: Path) -> None:
     assert load_list(un_version("2026-01-15", fixture_designations()), actor="loader").loaded

@@ -11,7 +11,8 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from finmon.cli import app, cli_travel
+from finmon.cli import app
+from finmon.cli.travel import TRAVEL_COLUMNS
 from finmon.store import load_list
 from tests.accounts import make_user
 from tests.store.workflow_data import fixture_designations, un_version
@@ -59,7 +60,7 @@ def test_travel_screen_names_each_listed_traveller_by_flight(tmp_path: Path) -> 
     with out.open(encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         rows = list(reader)
-    assert tuple(reader.fieldnames or ()) == cli_travel.TRAVEL_COLUMNS
+    assert tuple(reader.fieldnames or ()) == TRAVEL_COLUMNS
     assert rows[-1]["status"] == "summary"
     assert rows[-1]["explanation"].startswith("3 travellers read, 3 screened, 0 skipped; 0 faults")
     by_reference = {row["reference"]: row for row in rows if row["status"] == "hit"}

@@ -6,7 +6,6 @@ who must be a finmon user whose role allows the step (`finmon users create`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,7 +13,23 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from finmon.cli import _acting, _actor, app, err, out
+from finmon.cli.common import (
+    FormatOption,
+    JsonOutputOption,
+    OutputOption,
+    ResultFormat,
+    acting,
+    actor_name,
+    app,
+    check_document_format,
+    check_json_output,
+    check_output,
+    emit_rows,
+    err,
+    out,
+    print_json,
+    write_json,
+)
 from finmon.errors import InputError
 from finmon.workflow.access import Action
 
@@ -22,7 +37,13 @@ cases_app = typer.Typer(
     help="Cases: monitoring alerts grouped per account; review, propose, approve (four-eyes).",
     no_args_is_help=True,
 )
+
+
 app.add_typer(cases_app, name="cases")
+
+
+CASE_COLUMNS = ["case_id", "status", "account", "score", "assigned_to", "summary"]
+"""The columns of `finmon cases list --format csv` (the summary as JSON)."""
 
 CaseId = Annotated[int, typer.Argument(help="Case id.")]
 
@@ -31,7 +52,7 @@ CaseId = Annotated[int, typer.Argument(help="Case id.")]
 def cases_open(ctx: typer.Context) -> None:
     """Group every open monitoring alert that is in no case into its account's case: the one
     still being worked on, else a new one."""
-    actor = _acting(ctx, Action.WORK_CASES)
+    actor = acting(ctx, Action.WORK_CASES)
     from finmon.store.cases import list_cases, open_cases
 
     known = {row["case_id"] for row in list_cases()}
@@ -52,13 +73,16 @@ def cases_list(
         str | None,
         typer.Option(help="open, under_review, proposed, reported or closed (default: all)."),
     ] = None,
+    output: OutputOption = None,
+    format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Cases, oldest first, with their score, rules and alerts."""
-    _acting(ctx, Action.READ)
+    acting(ctx, Action.READ)
     from finmon.store.cases import list_cases
 
+    check_output(output)
     rows = list_cases(status)
-    _print_cases(rows, "status", lambda row: str(row["status"]))
+    emit_rows(rows, CASE_COLUMNS, output=output, format=format, table=_status_table)
     err.print(f"{len(rows)} cases" + (f" ({status})" if status else ""), markup=False)
 
 
@@ -67,14 +91,22 @@ def cases_show(
     ctx: typer.Context,
     case_id: CaseId,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole case as JSON.")] = False,
+    output: JsonOutputOption = None,
+    format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """One case: its alerts, the transactions they name, and its decisions."""
-    _acting(ctx, Action.READ)
+    acting(ctx, Action.READ)
     from finmon.store.cases import get_case
 
+    check_json_output(output)
+    check_document_format(format)
     case = get_case(case_id)
-    if as_json:
-        out.print_json(json.dumps(case, ensure_ascii=False, default=str))
+    if output is not None:
+        write_json(output, case)
+        err.print(f"case {case_id} written to {output}", markup=False)
+        return
+    if as_json or format is not ResultFormat.TABLE:
+        print_json(case)
         return
     out.print(
         f"case {case['case_id']}  account {case['account']}  {case['status']}  "
@@ -90,11 +122,11 @@ def cases_show(
 @cases_app.command("review")
 def cases_review(ctx: typer.Context, case_id: CaseId) -> None:
     """Take a case for review (analyst or supervisor)."""
-    actor = _acting(ctx, Action.WORK_CASES)
+    actor = acting(ctx, Action.WORK_CASES)
     from finmon.store.cases import review_case
 
     status = review_case(case_id, actor=actor)
-    out.print(f"case {case_id} is now {status}, reviewed by {_actor(ctx)}", markup=False)
+    out.print(f"case {case_id} is now {status}, reviewed by {actor_name(ctx)}", markup=False)
 
 
 @cases_app.command("propose")
@@ -107,7 +139,7 @@ def cases_propose(
     reason: Annotated[str, typer.Option(help="Why: what was found, or why there is no suspicion.")],
 ) -> None:
     """Propose to report or close a case under review; a second person must approve it."""
-    actor = _acting(ctx, Action.WORK_CASES)
+    actor = acting(ctx, Action.WORK_CASES)
     from finmon.store.cases import propose_decision
 
     decision_id = propose_decision(case_id, action, actor=actor, reason=reason)
@@ -125,7 +157,7 @@ def cases_withdraw(
     reason: Annotated[str | None, typer.Option(help="Why it is withdrawn.")] = None,
 ) -> None:
     """Withdraw the proposal awaiting approval: the case is under review again."""
-    actor = _acting(ctx, Action.WORK_CASES)
+    actor = acting(ctx, Action.WORK_CASES)
     from finmon.store.cases import withdraw_proposal
 
     status = withdraw_proposal(case_id, actor=actor, reason=reason)
@@ -136,7 +168,7 @@ def cases_withdraw(
 def cases_approve(ctx: typer.Context, case_id: CaseId) -> None:
     """Approve the proposal on a case as the second person (supervisor): it is reported or
     closed."""
-    actor = _acting(ctx, Action.APPROVE_CASES)
+    actor = acting(ctx, Action.APPROVE_CASES)
     from finmon.store.cases import approve_decision
 
     status = approve_decision(case_id, actor=actor)
@@ -165,7 +197,7 @@ def cases_report(
 ) -> None:
     """Write the suspicious-transaction report of a case approved for reporting, as goAML XML
     validated against the FIU's schema (nothing is written when it does not validate)."""
-    actor = _acting(ctx, Action.WORK_CASES)
+    actor = acting(ctx, Action.WORK_CASES)
     from finmon.reports.from_cases import case_report
     from finmon.reports.goaml import kz_schema, load_config, write_report
     from finmon.store.cases import case_report_data, record_report
@@ -191,9 +223,19 @@ def cases_report(
     )
 
 
+def _status_table(rows: list[dict[str, Any]]) -> Table:
+    return _cases_table(rows, "status", lambda row: str(row["status"]))
+
+
 def _print_cases(
     rows: list[dict[str, Any]], heading: str, first: Callable[[dict[str, Any]], str]
 ) -> None:
+    out.print(_cases_table(rows, heading, first))
+
+
+def _cases_table(
+    rows: list[dict[str, Any]], heading: str, first: Callable[[dict[str, Any]], str]
+) -> Table:
     table = Table(
         "case", heading, "account", "score", "alerts", "rules", "transactions", "reviewer"
     )
@@ -209,7 +251,7 @@ def _print_cases(
             _amounts(summary),
             row["assigned_to"] or "",
         )
-    out.print(table)
+    return table
 
 
 def _amounts(summary: dict[str, Any]) -> str:

@@ -1,24 +1,45 @@
-"""The `finmon travel` commands: passenger manifests (PAXLST) screened against every list."""
+"""The `finmon travel` commands: passenger manifests (PAXLST) and passport MRZ screened against
+every list."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from finmon.cli import _acting, app, err, out
+from finmon.cli.common import (
+    FormatOption,
+    ResultFormat,
+    acting,
+    app,
+    check_document_format,
+    check_json_output,
+    err,
+    out,
+    print_json,
+    require_files,
+    write_json,
+)
 from finmon.errors import InputError
 from finmon.exports import SafeDictWriter
 from finmon.screening import DEFAULT_THRESHOLD
+from finmon.settings import load_settings
 from finmon.workflow.access import Action
+
+if TYPE_CHECKING:
+    from finmon.travel.paxlst import PaxlstReading
 
 travel_app = typer.Typer(
     help="Air passengers: PAXLST manifests and passport MRZ.", no_args_is_help=True
 )
+
+
 app.add_typer(travel_app, name="travel")
+
 
 TRAVEL_COLUMNS = (
     "flight",
@@ -63,14 +84,12 @@ def travel_screen(
 ) -> None:
     """Screen every traveller of a manifest (name, birth date, nationality, documents) against
     every loaded list; one row per hit, by flight."""
-    _acting(ctx, Action.SCREEN)
+    acting(ctx, Action.SCREEN)
     from finmon.screening.screener import heap_frozen
-    from finmon.settings import load_settings
     from finmon.store.screener import load_screener
     from finmon.travel.screening import PEOPLE, screen_manifests
 
-    if not file.is_file():
-        raise InputError(f"{file}: no such file")
+    require_files([file])
     if output is not None and output.suffix.lower() != ".csv":
         raise InputError(f"{output}: the output must end in .csv")
     screener = load_screener(schemas=PEOPLE)  # travellers are people: the index is smaller
@@ -78,6 +97,21 @@ def travel_screen(
         workers = load_settings().workers
         rows, reading = screen_manifests(file, screener, threshold, workers, encoding, strict)
     travellers = reading.travellers
+    if output is not None:
+        _write_travel(output, rows, reading)
+    else:
+        out.print(_hits_table(rows))
+    alerted = len({(r["flight"], r["traveller"]) for r in rows})
+    err.print(
+        f"{travellers} travellers screened: {len(rows)} hits on {alerted} travellers", markup=False
+    )
+    err.print(reading.summary(), markup=False)
+    for fault in reading.faults:
+        err.print(f"fault: {fault}", markup=False)
+
+
+def _write_travel(output: Path, rows: list[dict[str, Any]], reading: PaxlstReading) -> None:
+    """TRAVEL_COLUMNS: the hits, then the manifest's faults, then the summary row."""
     skipped = {id(fault) for fault in reading.skipped}
     faults = [
         {
@@ -87,32 +121,26 @@ def travel_screen(
         }
         for fault in reading.faults
     ]
-    if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        with output.open("w", encoding="utf-8", newline="") as handle:
-            writer = SafeDictWriter(handle, fieldnames=TRAVEL_COLUMNS)
-            writer.writeheader()
-            writer.writerows({**_csv_row(row), "status": "hit"} for row in rows)
-            writer.writerows(faults)
-            writer.writerow({"status": "summary", "explanation": reading.summary()})
-    else:
-        shown = Table("flight", "traveller", "name", "score", "listed as")
-        for row in rows:
-            shown.add_row(
-                row["flight"],
-                row["traveller"],
-                row["name"],
-                f"{row['score']:.2f}",
-                f"{row['list']} {row['reference']} {row['designation_name']}",
-            )
-        out.print(shown)
-    alerted = len({(r["flight"], r["traveller"]) for r in rows})
-    err.print(
-        f"{travellers} travellers screened: {len(rows)} hits on {alerted} travellers", markup=False
-    )
-    err.print(reading.summary(), markup=False)
-    for fault in reading.faults:
-        err.print(f"fault: {fault}", markup=False)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("w", encoding="utf-8", newline="") as handle:
+        writer = SafeDictWriter(handle, fieldnames=TRAVEL_COLUMNS)
+        writer.writeheader()
+        writer.writerows({**_csv_row(row), "status": "hit"} for row in rows)
+        writer.writerows(faults)
+        writer.writerow({"status": "summary", "explanation": reading.summary()})
+
+
+def _hits_table(rows: list[dict[str, Any]]) -> Table:
+    shown = Table("flight", "traveller", "name", "score", "listed as")
+    for row in rows:
+        shown.add_row(
+            row["flight"],
+            row["traveller"],
+            row["name"],
+            f"{row['score']:.2f}",
+            f"{row['list']} {row['reference']} {row['designation_name']}",
+        )
+    return shown
 
 
 def _csv_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -136,40 +164,41 @@ def travel_mrz(
         Path | None,
         typer.Option(help="Write the document and its hits to this .json (as POST /travel/mrz)."),
     ] = None,
+    format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Read a travel document's machine-readable zone (every check digit verified) and screen
     its holder against every loaded list."""
-    _acting(ctx, Action.SCREEN)
-    import sys
+    acting(ctx, Action.SCREEN)
 
     from finmon.store.screener import load_screener
     from finmon.travel.mrz import read_mrz
     from finmon.travel.screening import PEOPLE, screen_mrz
 
-    if output is not None and output.suffix.lower() != ".json":
-        raise InputError(f"{output}: the output must end in .json")
+    check_json_output(output)
+    check_document_format(format)
     text = sys.stdin.read() if lines == ["-"] else "\n".join(lines)
     mrz = read_mrz(text)
     found = screen_mrz(mrz, load_screener(schemas=PEOPLE), threshold)
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(
-            json.dumps(found, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
-        )
+        write_json(output, found)
+    elif format is ResultFormat.TABLE:
+        _print_document(found)
     else:
-        shown = Table("field", "value", title="document (every check digit verified)")
-        for field, value in found["document"].items():
-            shown.add_row(field, "; ".join(value) if isinstance(value, list) else str(value))
-        out.print(shown)
-        hits = Table("score", "list", "reference", "listed as")
-        for hit in found["hits"]:
-            hits.add_row(
-                f"{hit['score']:.2f}", hit["list"], hit["reference"], hit["designation_name"]
-            )
-        out.print(hits)
+        print_json(found)
     notes = "; ".join(mrz.notes)
     err.print(
         f"{mrz.format} read, every check digit verified{f' ({notes})' if notes else ''}; "
         f"{len(found['hits'])} hits for {mrz.full_name}",
         markup=False,
     )
+
+
+def _print_document(found: dict[str, Any]) -> None:
+    shown = Table("field", "value", title="document (every check digit verified)")
+    for field, value in found["document"].items():
+        shown.add_row(field, "; ".join(value) if isinstance(value, list) else str(value))
+    out.print(shown)
+    hits = Table("score", "list", "reference", "listed as")
+    for hit in found["hits"]:
+        hits.add_row(f"{hit['score']:.2f}", hit["list"], hit["reference"], hit["designation_name"])
+    out.print(hits)

@@ -9,14 +9,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
-from finmon.cli import app, err, out
+from finmon.cli.common import (
+    app,
+    out,
+    progress_bar,
+)
 from finmon.errors import InputError
 
 if TYPE_CHECKING:
-    from finmon.simulate import Summary
+    from finmon.simulate import Summary as SimulationSummary
+
 
 SHOW_PROGRESS_AFTER = 1.0
 """Seconds of work before the progress bar appears: a quick run prints only its summary."""
@@ -62,13 +72,7 @@ class _Stages:
 
     def __init__(self, total: int) -> None:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-        self.bar = Progress(
-            *columns,
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        )
+        self.bar = progress_bar(*columns, TimeElapsedColumn())
         self.task = self.bar.add_task("simulating", total=total)
         self.begun = time.perf_counter()
         self.shown = False
@@ -86,7 +90,7 @@ class _Stages:
         self.bar.stop()
 
 
-def _print_summary(summary: Summary) -> None:
+def _print_summary(summary: SimulationSummary) -> None:
     accounts = Table("kind", "accounts", title="Accounts at home, and abroad")
     for kind, count in summary.accounts.items():
         accounts.add_row(kind, f"{count:,}")

@@ -1,4 +1,4 @@
-"""The `finmon` commands of the HTTP front door: users and their keys, and `finmon serve`.
+"""The `finmon users` commands: users, roles and API keys.
 
 Users are made on the command line by whoever runs finmon on the server (the actor of the audit
 row is --actor / FINMON_ACTOR); after that an admin can make them through the API too.
@@ -6,16 +6,29 @@ row is --actor / FINMON_ACTOR); after that an admin can make them through the AP
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from finmon.cli import _acting, app, err, out
+from finmon.cli.common import (
+    FormatOption,
+    OutputOption,
+    ResultFormat,
+    acting,
+    app,
+    check_output,
+    emit_rows,
+    err,
+    out,
+)
 from finmon.errors import InputError
 from finmon.workflow.access import Action, Role
 
 users_app = typer.Typer(help="Users, roles and API keys.", no_args_is_help=True)
+
+
 app.add_typer(users_app, name="users")
 
 
@@ -39,7 +52,7 @@ def users_create(
     """Add an account for one person with one role and print its API key (shown this once,
     stored hashed). After the founding pair, the account works once a second person approves it
     (finmon users approve NAME)."""
-    actor = _acting(ctx, Action.MANAGE_USERS)
+    actor = acting(ctx, Action.MANAGE_USERS)
     from finmon.store.users import create_user, list_users
 
     key = create_user(name, _role(role), actor=actor, person=person)
@@ -54,7 +67,7 @@ def users_approve(
 ) -> None:
     """Approve, as the second person, what awaits approval on an account: its creation, a role
     change, a key or a password set by someone else."""
-    actor = _acting(ctx, Action.APPROVE_USERS)
+    actor = acting(ctx, Action.APPROVE_USERS)
     from finmon.store.users import approve_user
 
     approved = approve_user(name, actor=actor)
@@ -68,7 +81,7 @@ def users_set_role(
     role: Annotated[str, typer.Argument(help="analyst, supervisor, admin or auditor.")],
 ) -> None:
     """Ask for an account's role to change; it changes when a second person approves."""
-    actor = _acting(ctx, Action.MANAGE_USERS)
+    actor = acting(ctx, Action.MANAGE_USERS)
     from finmon.store.users import change_role
 
     change_role(name, _role(role), actor=actor)
@@ -85,8 +98,7 @@ def users_set_password(
 ) -> None:
     """Give a user a password for the web interface (asked twice unless --password-stdin);
     their open web sessions end."""
-    actor = _acting(ctx, Action.MANAGE_USERS)
-    import sys
+    actor = acting(ctx, Action.MANAGE_USERS)
 
     from finmon.store.sessions import set_password
 
@@ -103,7 +115,7 @@ def users_new_key(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")]
 ) -> None:
     """Issue another API key for a user and print it (shown this once)."""
-    actor = _acting(ctx, Action.MANAGE_USERS)
+    actor = acting(ctx, Action.MANAGE_USERS)
     from finmon.store.users import issue_key
 
     key = issue_key(name, actor=actor)
@@ -115,7 +127,7 @@ def users_revoke_keys(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")]
 ) -> None:
     """Revoke every live API key of a user at once."""
-    actor = _acting(ctx, Action.MANAGE_USERS)
+    actor = acting(ctx, Action.MANAGE_USERS)
     from finmon.store.users import revoke_keys
 
     count = revoke_keys(name, actor=actor)
@@ -127,21 +139,41 @@ def users_disable(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")]
 ) -> None:
     """Disable a user: none of their keys is accepted any more."""
-    actor = _acting(ctx, Action.MANAGE_USERS)
+    actor = acting(ctx, Action.MANAGE_USERS)
     from finmon.store.users import disable_user
 
     disable_user(name, actor=actor)
     out.print(f"user {name} is disabled")
 
 
+USER_COLUMNS = [
+    "name",
+    "role",
+    "status",
+    "pending_role",
+    "person",
+    "live_keys",
+    "created_at",
+    "created_by",
+]
+
+
 @users_app.command("list")
-def users_list(ctx: typer.Context) -> None:
+def users_list(
+    ctx: typer.Context, output: OutputOption = None, format: FormatOption = ResultFormat.TABLE
+) -> None:
     """Every user, their role, status and live keys."""
-    _acting(ctx, Action.MANAGE_USERS)
+    acting(ctx, Action.MANAGE_USERS)
     from finmon.store.users import list_users
 
+    check_output(output)
+    rows = [dict(user) for user in list_users()]
+    emit_rows(rows, USER_COLUMNS, output=output, format=format, table=_users_table)
+
+
+def _users_table(users: list[dict[str, Any]]) -> Table:
     table = Table("user", "role", "status", "person", "live keys", "created", "by")
-    for user in list_users():
+    for user in users:
         status = user["status"]
         if user["pending_role"]:
             status += f" (role {user['pending_role']} awaits approval)"
@@ -154,34 +186,4 @@ def users_list(ctx: typer.Context) -> None:
             user["created_at"][:19],
             user["created_by"],
         )
-    out.print(table)
-
-
-@app.command("serve")
-def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[
-        int, typer.Option(help="Server processes (each holds its own screening index).")
-    ] = 1,
-) -> None:
-    """Serve the web interface (/ui/) and the HTTP API (OpenAPI at /openapi.json)."""
-    import uvicorn
-
-    if workers < 1:
-        raise InputError("--workers must be 1 or more")
-    err.print(
-        f"finmon on http://{host}:{port}: web interface at /ui/, OpenAPI at /openapi.json",
-        markup=False,
-    )
-    uvicorn.run(
-        "finmon.api:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        # httptools, not h11: h11's way of writing answers met delayed ACKs, and two workers
-        # answered in 44 ms instead of 4 (bench/api_load.py).
-        http="httptools",
-        log_level="warning",
-    )
+    return table

@@ -1,0 +1,161 @@
+"""The `finmon alerts` commands: screening alerts listed, decided and approved (four-eyes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from finmon.cli.common import (
+    FormatOption,
+    JsonOutputOption,
+    ResultFormat,
+    acting,
+    app,
+    check_json_output,
+    check_output,
+    emit_rows,
+    err,
+    out,
+    print_json,
+    write_json,
+)
+from finmon.errors import InputError
+from finmon.workflow import Verdict
+from finmon.workflow.access import Action
+
+ALERT_COLUMNS = [
+    "alert_id",
+    "customer_id",
+    "customer_name",
+    "list",
+    "reference",
+    "designation_name",
+    "score",
+    "status",
+    "created_at",
+]
+"""The columns of `finmon alerts list --output` (a contract other tools rely on)."""
+
+
+alerts_app = typer.Typer(help="Alerts: list, decide, approve (four-eyes).", no_args_is_help=True)
+
+
+app.add_typer(alerts_app, name="alerts")
+
+
+@alerts_app.command("list")
+def alerts_list(
+    ctx: typer.Context,
+    status: Annotated[
+        str, typer.Option(help="open (awaiting a decision), decided, or all.")
+    ] = "open",
+    output: Annotated[
+        Path | None, typer.Option(help="Write the alerts to this .csv or .json file.")
+    ] = None,
+    format: FormatOption = ResultFormat.TABLE,
+) -> None:
+    """Alerts, oldest first."""
+    acting(ctx, Action.READ)
+    from finmon.store.alerts import STATUS_FILTERS, list_alerts
+
+    if status not in STATUS_FILTERS:
+        raise InputError(f"unknown --status {status!r}; use one of {', '.join(STATUS_FILTERS)}")
+    check_output(output)
+    rows = [row.to_dict() for row in list_alerts(status)]
+    emit_rows(rows, ALERT_COLUMNS, output=output, format=format, table=_alerts_table)
+    if output is not None:
+        err.print(f"{len(rows)} alerts written to {output}", markup=False)
+    else:
+        err.print(f"{len(rows)} alerts ({status})", markup=False)
+
+
+def _alerts_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table("alert", "customer", "name", "list", "reference", "listed as", "score", "status")
+    for row in rows:
+        table.add_row(
+            str(row["alert_id"]),
+            row["customer_id"],
+            row["customer_name"],
+            f"{row['list']} {row['list_version']}",
+            row["reference"],
+            row["designation_name"],
+            f"{row['score']:.3f}",
+            row["status"],
+        )
+    return table
+
+
+@alerts_app.command("show")
+def alerts_show(
+    ctx: typer.Context,
+    alert_id: Annotated[int, typer.Argument(help="Alert id.")],
+    output: JsonOutputOption = None,
+) -> None:
+    """One alert with its full explanation, as JSON."""
+    acting(ctx, Action.READ)
+    from finmon.store.alerts import get_alert
+
+    check_json_output(output)
+    row, explanation = get_alert(alert_id)
+    document = {**row.to_dict(), "explanation": explanation}
+    if output is not None:
+        write_json(output, document)
+        err.print(f"alert {alert_id} written to {output}", markup=False)
+        return
+    print_json(document)
+
+
+@alerts_app.command("decide")
+def alerts_decide(
+    ctx: typer.Context,
+    alert_id: Annotated[int, typer.Argument(help="Alert id.")],
+    decision: Annotated[str, typer.Option(help="confirmed_hit, false_positive or escalate.")],
+    reason: Annotated[
+        str | None, typer.Option(help="Why (required for false_positive and escalate).")
+    ] = None,
+) -> None:
+    """Decide an alert. A confirmed hit then needs a second person's `finmon alerts approve`."""
+    actor = acting(ctx, Action.DECIDE)
+    from finmon.store.alerts import decide_alert
+
+    try:
+        verdict = Verdict(decision)
+    except ValueError:
+        choices = ", ".join(v.value for v in Verdict)
+        raise InputError(f"unknown --decision {decision!r}; use one of {choices}") from None
+    status = decide_alert(alert_id, verdict, actor=actor, reason=reason)
+    follow = (
+        " (a second person must now run `finmon alerts approve`)"
+        if verdict is Verdict.CONFIRMED_HIT
+        else ""
+    )
+    out.print(f"alert {alert_id} is now {status}{follow}")
+
+
+@alerts_app.command("withdraw")
+def alerts_withdraw(
+    ctx: typer.Context,
+    alert_id: Annotated[int, typer.Argument(help="Alert id.")],
+    reason: Annotated[str | None, typer.Option(help="Why the proposal is taken back.")] = None,
+) -> None:
+    """Take back your own confirmed hit while it awaits approval (nobody else can)."""
+    actor = acting(ctx, Action.DECIDE)
+    from finmon.store.alerts import withdraw_proposal
+
+    status = withdraw_proposal(alert_id, actor=actor, reason=reason)
+    out.print(f"proposal withdrawn; alert {alert_id} is {status} again")
+
+
+@alerts_app.command("approve")
+def alerts_approve(
+    ctx: typer.Context, alert_id: Annotated[int, typer.Argument(help="Alert id.")]
+) -> None:
+    """Approve a confirmed hit as the second person: the customer's accounts are frozen."""
+    actor = acting(ctx, Action.APPROVE)
+    from finmon.store.alerts import approve
+
+    freeze_id = approve(alert_id, actor=actor)
+    out.print(f"alert {alert_id} confirmed; freeze order {freeze_id} is in force")

@@ -1,0 +1,34 @@
+"""The `finmon audit` commands: check the tamper-evident audit log."""
+
+from __future__ import annotations
+
+import typer
+
+from finmon.cli.common import (
+    acting,
+    app,
+    err,
+    out,
+)
+from finmon.workflow.access import Action
+
+audit_app = typer.Typer(help="Check the tamper-evident audit log.", no_args_is_help=True)
+
+
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(ctx: typer.Context) -> None:
+    """Check the audit log's chain, key and checkpoints; exit 0 only when nothing is wrong."""
+    acting(ctx, Action.AUDIT)
+    from finmon.store import verify_audit
+
+    report = verify_audit()
+    if report.ok:
+        checkpoint = f", checkpoint at row {report.checkpoint_row}" if report.checkpoint_row else ""
+        out.print(f"audit log intact: {report.rows} rows, head {report.head}{checkpoint}")
+        return
+    for problem in report.problems:
+        err.print(f"audit log BROKEN ({problem.kind}): {problem.message}", markup=False)
+    raise typer.Exit(1)

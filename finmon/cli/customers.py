@@ -1,0 +1,144 @@
+"""The `finmon customers` commands: the customer registry, imported and looked up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from finmon.cli.common import (
+    JsonOutputOption,
+    StrictOption,
+    acting,
+    app,
+    check_json_output,
+    count_newlines,
+    err,
+    out,
+    print_json,
+    print_problems,
+    progress_bar,
+    write_json,
+)
+from finmon.errors import ROW_PROBLEMS_EXIT
+from finmon.settings import load_settings
+from finmon.workflow.access import Action
+
+customers_app = typer.Typer(help="The customer registry: import and look up.", no_args_is_help=True)
+
+
+app.add_typer(customers_app, name="customers")
+
+
+@customers_app.command("import")
+def customers_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Customer file: .csv, .xlsx, .jsonl or .parquet.")],
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding of a CSV/JSONL file, e.g. cp1251.")
+    ] = None,
+    problems: Annotated[
+        Path | None,
+        typer.Option(
+            "--problems",
+            help="Write the rows' problems (row, column, value, problem, action) to this .csv "
+            "(default: <file stem>.problems.csv beside the file, when there are any).",
+        ),
+    ] = None,
+    strict: StrictOption = False,
+) -> None:
+    """Upsert customers by id (history kept), then screen the new and changed ones at once.
+
+    A row's unreadable values are left out and the row imported with the rest; a row with no
+    name or id is skipped; each is written to the problems file. Exit 0: done, no problem; 10:
+    done, with row problems; 2: the file was refused (unreadable, or --strict and a problem)."""
+    actor = acting(ctx, Action.IMPORT_CUSTOMERS)
+    from finmon.screening.problems import ProblemLog, problems_path
+    from finmon.store.customers import import_customers
+
+    where = None if strict else problems_path(file, None, problems)
+    with (
+        ProblemLog(where, always=problems is not None, keep_on_error=True) as log,
+        _Progress("importing", _count_lines(file)) as advance,
+    ):
+        result = import_customers(
+            file,
+            actor=actor,
+            encoding=encoding,
+            workers=load_settings().workers,
+            progress=advance,
+            problems=log,
+            strict=strict,
+        )
+    out.print(
+        f"Imported {file}: {result.inserted} new, {result.updated} changed, "
+        f"{result.unchanged} unchanged, {result.skipped} rejected; "
+        f"screened {result.screened}, {result.alerts} alerts raised; "
+        f"{result.problems} problems."
+    )
+    print_problems(log)
+    if log.count:
+        raise typer.Exit(ROW_PROBLEMS_EXIT)
+
+
+@customers_app.command("reindex")
+def customers_reindex(ctx: typer.Context) -> None:
+    """Rebuild the stored customer index if an upgrade of finmon changed how names are indexed.
+
+    The next import or list load does it by itself; running it first keeps that load fast."""
+    actor = acting(ctx, Action.IMPORT_CUSTOMERS)
+    from finmon.store.customers import reindex_customers
+
+    count = reindex_customers(actor=actor, workers=load_settings().workers)
+    if count:
+        out.print(f"customer index rebuilt for {count} customers")
+    else:
+        out.print("customer index is current; nothing to do")
+
+
+@customers_app.command("show")
+def customers_show(
+    ctx: typer.Context,
+    customer_id: Annotated[str, typer.Argument(help="Customer id.")],
+    output: JsonOutputOption = None,
+) -> None:
+    """A customer's current record and every earlier version, as JSON."""
+    acting(ctx, Action.READ)
+    from finmon.store.customers import customer_history
+
+    check_json_output(output)
+    history = customer_history(customer_id)
+    if output is not None:
+        write_json(output, history)
+        err.print(f"customer {customer_id} written to {output}", markup=False)
+        return
+    print_json(history)
+
+
+class _Progress:
+    """A progress bar on stderr, shown only on a terminal; called with the count done."""
+
+    def __init__(self, label: str, total: int | None) -> None:
+        columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        self.bar = progress_bar(*columns)
+        self.task = self.bar.add_task(label, total=total)
+
+    def __enter__(self) -> Any:
+        self.bar.start()
+        return lambda done: self.bar.update(self.task, completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+
+def _count_lines(path: Path) -> int | None:
+    if not path.is_file() or path.suffix.lower() not in (".csv", ".jsonl", ".ndjson", ".txt"):
+        return None
+    return count_newlines(path)

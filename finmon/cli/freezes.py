@@ -1,0 +1,241 @@
+"""The `finmon freezes` commands: freeze orders, the 24-hour clock, releases, permitted payments
+and notifications to the FIU."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from finmon.cli.common import (
+    FormatOption,
+    JsonOutputOption,
+    ResultFormat,
+    acting,
+    app,
+    check_json_output,
+    check_output,
+    emit_rows,
+    err,
+    out,
+    print_json,
+    write_json,
+)
+from finmon.workflow.access import Action
+
+freezes_app = typer.Typer(
+    help="Freeze orders: list, the 24-hour clock, releases, permitted payments, notifications.",
+    no_args_is_help=True,
+)
+
+
+app.add_typer(freezes_app, name="freezes")
+
+
+@freezes_app.command("list")
+def freezes_list(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None,
+        typer.Option(help="Write the freezes (FIU notification records) to .csv or .json."),
+    ] = None,
+    format: FormatOption = ResultFormat.TABLE,
+) -> None:
+    """Every freeze order with its timestamps and time-to-freeze."""
+    acting(ctx, Action.READ)
+    from finmon.store.freezes import list_freezes
+
+    check_output(output)
+    records = list_freezes()
+    if output is not None:
+        _write_notifications(output, records)
+        return
+    if format is not ResultFormat.TABLE:
+        sys.stdout.write(_notifications(records, format.value))
+        return
+    out.print(_freezes_table(records))
+    err.print(f"{len(records)} freeze orders", markup=False)
+
+
+def _freezes_table(records: list[dict[str, Any]]) -> Table:
+    table = Table(
+        "freeze", "status", "customer", "accounts", "list", "reference", "frozen", "hours"
+    )
+    for r in records:
+        table.add_row(
+            str(r["freeze_id"]),
+            r["status"],
+            f"{r['customer_id']} {r['customer_name']}",
+            ", ".join(r["accounts"]),
+            f"{r['list']} {r['list_version']}",
+            r["reference"],
+            r["frozen_at"],
+            f"{r['hours_to_freeze']:.1f}" + ("" if r["within_24_hours"] else " LATE"),
+        )
+    return table
+
+
+@freezes_app.command("sla")
+def freezes_sla(
+    ctx: typer.Context,
+    output: Annotated[Path | None, typer.Option(help="Write the list to .csv or .json.")] = None,
+    format: FormatOption = ResultFormat.TABLE,
+) -> None:
+    """Every alert not yet acted on, most urgent first, with the hours left of the 24."""
+    acting(ctx, Action.READ)
+    from finmon.store.freezes import sla
+
+    check_output(output)
+    rows = [_sla_row(item) for item in sla()]
+    if not rows and output is None and format is ResultFormat.TABLE:
+        out.print("Nothing awaits action: every alert is decided.")
+        return
+    columns = list(rows[0]) if rows else ["alert_id"]
+    emit_rows(rows, columns, output=output, format=format, table=_sla_table)
+    if output is not None:
+        err.print(f"{len(rows)} alerts awaiting action written to {output}", markup=False)
+        return
+    overdue = sum(1 for row in rows if row["hours_left"] < 0)
+    err.print(f"{len(rows)} alerts awaiting action, {overdue} overdue", markup=False)
+
+
+def _sla_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table("alert", "customer", "list", "reference", "status", "clock started", "hours left")
+    for row in rows:
+        left = row["hours_left"]
+        table.add_row(
+            str(row["alert_id"]),
+            f"{row['customer_id']} {row['customer_name']}",
+            row["list"],
+            row["reference"],
+            row["status"],
+            row["clock_start"],
+            f"{left:.1f}" if left >= 0 else f"OVERDUE by {-left:.1f}",
+        )
+    return table
+
+
+@freezes_app.command("show")
+def freezes_show(
+    ctx: typer.Context,
+    freeze_id: Annotated[int, typer.Argument(help="Freeze id.")],
+    output: JsonOutputOption = None,
+) -> None:
+    """One freeze order with its release and permitted payments, as JSON."""
+    acting(ctx, Action.READ)
+    from finmon.store.freezes import get_freeze
+
+    check_json_output(output)
+    document = get_freeze(freeze_id)
+    if output is not None:
+        write_json(output, document)
+        err.print(f"freeze {freeze_id} written to {output}", markup=False)
+        return
+    print_json(document)
+
+
+@freezes_app.command("release")
+def freezes_release(
+    ctx: typer.Context,
+    freeze_id: Annotated[int, typer.Argument(help="Freeze id.")],
+    reason: Annotated[str, typer.Option(help="Why: a delisting, a false positive found later.")],
+) -> None:
+    """Ask to release a freeze; a second person must run `finmon freezes approve-release`."""
+    actor = acting(ctx, Action.REQUEST)
+    from finmon.store.freezes import ask_release
+
+    status = ask_release(freeze_id, actor=actor, reason=reason)
+    out.print(f"freeze {freeze_id} is now {status}; a second person must approve the release")
+
+
+@freezes_app.command("approve-release")
+def freezes_approve_release(
+    ctx: typer.Context, freeze_id: Annotated[int, typer.Argument(help="Freeze id.")]
+) -> None:
+    """Approve a requested release as the second person."""
+    actor = acting(ctx, Action.APPROVE)
+    from finmon.store.freezes import release
+
+    status = release(freeze_id, actor=actor)
+    out.print(f"freeze {freeze_id} is now {status}")
+
+
+@freezes_app.command("payment")
+def freezes_payment(
+    ctx: typer.Context,
+    freeze_id: Annotated[int, typer.Argument(help="Freeze id.")],
+    amount: Annotated[str, typer.Option(help="Amount, e.g. 85000.00.")],
+    currency: Annotated[str, typer.Option(help="ISO 4217 code, e.g. KZT.")],
+    purpose: Annotated[str, typer.Option(help="The basic expense: food, rent, medicine ...")],
+    payee: Annotated[str | None, typer.Option(help="Who is paid.")] = None,
+) -> None:
+    """Record a permitted payment from frozen funds (Article 12 section 8), to be approved."""
+    actor = acting(ctx, Action.REQUEST)
+    from finmon.store.freezes import request_payment
+
+    payment_id = request_payment(
+        freeze_id,
+        actor=actor,
+        amount=amount,
+        currency=currency,
+        purpose=purpose,
+        payee=payee,
+    )
+    out.print(f"permitted payment {payment_id} recorded; a second person must approve it")
+
+
+@freezes_app.command("approve-payment")
+def freezes_approve_payment(
+    ctx: typer.Context, payment_id: Annotated[int, typer.Argument(help="Payment id.")]
+) -> None:
+    """Approve a permitted payment as the second person."""
+    actor = acting(ctx, Action.APPROVE)
+    from finmon.store.freezes import approve_payment
+
+    approve_payment(payment_id, actor=actor)
+    out.print(f"permitted payment {payment_id} approved")
+
+
+@freezes_app.command("notify")
+def freezes_notify(
+    ctx: typer.Context,
+    freeze_id: Annotated[int, typer.Argument(help="Freeze id.")],
+    output: Annotated[Path, typer.Option(help="The notification file: .json or .csv.")],
+) -> None:
+    """Write the notification of one freeze to the FIU."""
+    acting(ctx, Action.READ)
+    from finmon.store.freezes import get_freeze
+
+    check_output(output)
+    _write_notifications(output, [get_freeze(freeze_id)])
+
+
+def _sla_row(item: Any) -> dict[str, Any]:
+    return {
+        "alert_id": item.alert_id,
+        "customer_id": item.customer_id,
+        "customer_name": item.customer_name,
+        "list": item.list,
+        "reference": item.reference,
+        "designation_name": item.designation_name,
+        "status": item.status,
+        "clock_start": item.clock_start.isoformat(timespec="seconds"),
+        "deadline": item.deadline.isoformat(timespec="seconds"),
+        "hours_left": item.hours_left,
+    }
+
+
+def _write_notifications(output: Path, records: list[dict[str, Any]]) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(_notifications(records, output.suffix.lower()[1:]), encoding="utf-8")
+    err.print(f"{len(records)} freeze notifications written to {output}", markup=False)
+
+
+def _notifications(records: list[dict[str, Any]], kind: str) -> str:
+    """FIU notification records as JSON or CSV text, the same on stdout as in a file."""
+    from finmon.store.freezes import notifications_csv, notifications_json
+
+    return notifications_json(records) if kind == "json" else notifications_csv(records)

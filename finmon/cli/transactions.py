@@ -1,0 +1,115 @@
+"""The `finmon transactions` commands: transfers stored, screened and checked; their alerts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from finmon.cli.common import (
+    FormatOption,
+    ResultFormat,
+    acting,
+    app,
+    check_output,
+    err,
+    out,
+    print_rows,
+    write_monitoring_alerts,
+)
+from finmon.errors import InputError
+from finmon.settings import load_settings
+from finmon.workflow.access import Action
+
+transactions_app = typer.Typer(help="Payments and transfers: load, alerts.", no_args_is_help=True)
+
+
+app.add_typer(transactions_app, name="transactions")
+
+
+@transactions_app.command("load")
+def transactions_load(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Transactions in any format check-payment reads.")],
+    format: Annotated[
+        str | None,
+        typer.Option("--format", help="csv, parquet, pacs008, mt103 or amlsim (default: guessed)"),
+    ] = None,
+    rates: Annotated[
+        Path | None, typer.Option(help="Exchange rates CSV for the R.16 threshold.")
+    ] = None,
+) -> None:
+    """Store every transfer of a file, screen its named parties and check its R.16 information;
+    what fails is raised as a monitoring alert (`finmon transactions alerts`). All or nothing."""
+    actor = acting(ctx, Action.IMPORT_CUSTOMERS)
+    from finmon.store.transactions import load_transactions
+    from finmon.transactions.wire import Rates
+
+    for path in (file, rates):
+        if path is not None and not path.is_file():
+            raise InputError(f"{path}: no such file")
+    table = Rates.read(rates) if rates is not None else None
+    result = load_transactions(
+        file,
+        actor=actor,
+        format=format,
+        rates=table,
+        workers=load_settings().workers,
+    )
+    by_rule = ", ".join(f"{rule} {count}" for rule, count in sorted(result.alerts.items()))
+    out.print(
+        f"Loaded {result.transactions:,} transactions from {file.name}: {result.inserted:,} new, "
+        f"{result.unchanged:,} already loaded; {sum(result.alerts.values()):,} alerts"
+        + (f" ({by_rule})" if by_rule else "")
+        + f"; {result.held:,} transfers held for review"
+        + (
+            f"; {result.cleared:,} hits on cleared counterparties raised nothing (audited)."
+            if result.cleared
+            else "."
+        ),
+        markup=False,
+        highlight=False,
+    )
+    if not result.screened:
+        err.print("warning: no list is loaded, so no party was screened", markup=False)
+
+
+@transactions_app.command("alerts")
+def transactions_alerts(
+    ctx: typer.Context,
+    status: Annotated[str, typer.Option(help="open, or all.")] = "open",
+    output: Annotated[
+        Path | None, typer.Option(help="Write them to this .csv or .json (default: print).")
+    ] = None,
+    format: FormatOption = ResultFormat.TABLE,
+) -> None:
+    """Monitoring alerts: alert_id, account, rule, typology, score, window_start, window_end,
+    transaction_ids, evidence."""
+    acting(ctx, Action.READ)
+    from finmon.store.transactions import ALERT_COLUMNS, list_monitoring_alerts
+
+    if status not in ("open", "all"):
+        raise InputError(f"--status {status!r}: use open or all")
+    check_output(output)
+    rows = list_monitoring_alerts(status)
+    if output is not None:
+        write_monitoring_alerts(output, rows)
+        err.print(f"{len(rows)} alerts written to {output}", markup=False)
+        return
+    print_rows(rows, list(ALERT_COLUMNS), format, _alerts_table)
+
+
+def _alerts_table(rows: list[dict[str, Any]]) -> Table:
+    shown = Table("alert", "account", "rule", "score", "when", "transactions")
+    for row in rows:
+        shown.add_row(
+            str(row["alert_id"]),
+            row["account"],
+            row["rule"],
+            f"{row['score']:.2f}",
+            row["window_start"][:19],
+            ", ".join(row["transaction_ids"]),
+        )
+    return shown

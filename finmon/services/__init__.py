@@ -1,0 +1,1 @@
+"""The application layer: what finmon does, called alike by the CLI, the API and the web."""

@@ -1,0 +1,167 @@
+"""Monitoring runs: a rules pack over a transaction file, alerts kept or reported.
+
+The service behind `finmon monitor`: `plan_monitoring` reads and checks everything a run needs,
+`MonitoringPlan.run` runs the engine, and the results can be kept in the store or written as a
+goAML threshold report. It prints nothing; the front door shows what it did.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from finmon.errors import InputError
+
+if TYPE_CHECKING:
+    from finmon.monitoring.events import Context
+    from finmon.monitoring.rules import Pack
+    from finmon.transactions.model import Transaction
+
+ENGINES = ("batch", "stream")
+
+
+@dataclass(slots=True)
+class MonitoringRun:
+    """What one run found: alert rows numbered from 1, and the transfers they came from."""
+
+    pack: Pack
+    engine: str
+    transactions: list[Transaction]
+    rows: list[dict[str, Any]]
+    rates: dict[str, Decimal] = field(default_factory=dict)
+    """The rates given for the run (never the pack's indicative ones): reports convert with them."""
+
+    @property
+    def suspicion(self) -> list[dict[str, Any]]:
+        """The alerts of suspicion, without the threshold transactions to report."""
+        return [row for row in self.rows if "report" not in row["evidence"]]
+
+    @property
+    def scores(self) -> dict[str, float]:
+        """Each alerted account's typology score."""
+        from finmon.monitoring.engine import typology_scores
+
+        return typology_scores(self.suspicion)
+
+    @property
+    def to_review(self) -> int:
+        """Accounts whose typology score reaches the pack's review threshold."""
+        return sum(score >= self.pack.review_threshold for score in self.scores.values())
+
+    @property
+    def reportable(self) -> int:
+        """Threshold transactions found, to report."""
+        return len(self.rows) - len(self.suspicion)
+
+
+@dataclass(slots=True)
+class MonitoringPlan:
+    """A run ready to go: the pack, the transfers in time order and what the engines know."""
+
+    pack: Pack
+    engine: str
+    transactions: list[Transaction]
+    context: Context
+    rates: dict[str, Decimal]
+
+    def describe(self) -> str:
+        """What the run does, in a few words."""
+        rules, count = len(self.pack.rules), len(self.transactions)
+        return f"{self.engine}: {rules} rules over {count:,} transfers"
+
+    def run(self) -> MonitoringRun:
+        """Run the engine over the transfers; one numbered row per alert."""
+        from finmon.monitoring.engine import numbered, run_batch, run_stream
+
+        engine = run_batch if self.engine == "batch" else run_stream
+        rows = numbered(engine(self.pack.rules, self.transactions, self.context))
+        return MonitoringRun(self.pack, self.engine, self.transactions, rows, self.rates)
+
+
+def plan_monitoring(
+    file: Path,
+    *,
+    format: str | None = None,
+    rules: Path | None = None,
+    accounts: Path | None = None,
+    rates: Path | None = None,
+    engine: str = "batch",
+    with_freezes: bool = False,
+) -> MonitoringPlan:
+    """Read the pack, the accounts, the rates and the transfers of a run; with_freezes counts
+    the accounts under a freeze in the store as listed."""
+    from finmon.monitoring.accounts import read_accounts
+    from finmon.monitoring.events import Context
+    from finmon.monitoring.rules import load_pack
+    from finmon.monitoring.segments import inferred_segments
+    from finmon.transactions.reader import read_transactions
+    from finmon.transactions.wire import Rates
+
+    if engine not in ENGINES:
+        raise InputError(f"--engine {engine!r}: use batch or stream")
+    pack = load_pack(rules)
+    table = read_accounts(accounts) if accounts is not None else None
+    given = Rates.read(rates) if rates is not None else None
+    if given is not None and given.to != pack.currency:
+        raise InputError(f"{rates}: rates into {given.to}; the rules count in {pack.currency}")
+    listed = set(table.listed) if table else set()
+    if with_freezes:
+        from finmon.store.freezes import frozen_accounts
+
+        listed |= frozen_accounts()
+    transactions = sorted(read_transactions(file, format), key=lambda t: t.timestamp)
+    per_unit = dict(given.per_unit) if given else {}
+    context = Context.of(
+        pack,
+        segments=inferred_segments(transactions, table.segments if table else None),
+        listed=listed,
+        rates=per_unit or None,
+    )
+    return MonitoringPlan(pack, engine, transactions, context, per_unit)
+
+
+def keep_alerts(run: MonitoringRun, *, actor: str, source: str) -> int:
+    """Keep a run's alerts in the store (audited), for cases; returns how many were new."""
+    from finmon.store.transactions import store_monitoring_alerts
+
+    return store_monitoring_alerts(run.rows, actor=actor, source=source)
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdReport:
+    """A goAML threshold report written: its reference and how many transfers it holds."""
+
+    reference: str
+    transactions: int
+    path: Path
+
+
+def write_threshold_report(
+    run: MonitoringRun, path: Path, schema: Path, person: str
+) -> ThresholdReport | None:
+    """One goAML threshold report of the transfers threshold rules found, validated against
+    the FIU's schema; None (and nothing written) when there is none."""
+    from finmon.reports.from_cases import threshold_report
+    from finmon.reports.goaml import kz_schema, load_config, write_report
+    from finmon.transactions.model import to_record
+
+    rows = run.rows
+    wanted = {i for row in rows if "report" in row["evidence"] for i in row["transaction_ids"]}
+    if not wanted:
+        return None
+    config = load_config()
+    records = [to_record(t) for t in run.transactions if t.id in wanted]
+    stamp = dt.datetime.now(dt.UTC)
+    report = threshold_report(
+        records,
+        config,
+        reference=f"TR-{stamp:%Y%m%d%H%M%S}",
+        reporting_person=person,
+        rates=dict(run.rates),
+        now=stamp,
+    )
+    write_report(report, config, kz_schema(schema, config), path)
+    return ThresholdReport(report.entity_reference, len(records), path)
