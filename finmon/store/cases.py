@@ -72,6 +72,8 @@ class DecisionStatus(StrEnum):
 
 WORKED_ON = frozenset({CaseStatus.OPEN, CaseStatus.UNDER_REVIEW, CaseStatus.PROPOSED})
 """Cases not decided yet: an account's new alerts join its case while it is in one of these."""
+WORKING = "working"
+"""The status filter of list_cases for the cases in WORKED_ON."""
 OUTCOME = {CaseAction.REPORT: CaseStatus.REPORTED, CaseAction.CLOSE: CaseStatus.CLOSED}
 _E = TypeVar("_E", bound=StrEnum)
 
@@ -103,9 +105,12 @@ def open_cases(*, actor: str, db: Database | None = None) -> list[int]:
 
 
 def list_cases(status: str | None = None, db: Database | None = None) -> list[dict[str, Any]]:
-    """Cases, oldest first, with their summaries; only those in `status` when it is given."""
+    """Cases, oldest first, with their summaries; only those in `status` when it is given
+    ("working": not decided yet, WORKED_ON)."""
     query = select(Case).order_by(Case.id)
-    if status is not None:
+    if status == WORKING:
+        query = query.where(Case.status.in_(sorted(state.value for state in WORKED_ON)))
+    elif status is not None:
         query = query.where(Case.status == _choice(CaseStatus, status, "case status").value)
     db = db or default_database()
     with db.read() as session:

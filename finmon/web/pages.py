@@ -483,15 +483,7 @@ def cases(
     ] = "working",
 ) -> HTMLResponse:
     """Monitoring cases: an account's alerts grouped, its typology score, where it stands."""
-    rows = cases_store.list_cases(None, database(request))
-    working = {state.value for state in cases_store.WORKED_ON}
-    chosen = [
-        row
-        for row in rows
-        if status == "all"
-        or row["status"] == status
-        or (status == "working" and row["status"] in working)
-    ]
+    chosen = cases_store.list_cases(None if status == "all" else status, database(request))
     chosen.sort(key=lambda row: (-row["score"], row["case_id"]))
     return render(
         request,

@@ -73,6 +73,14 @@ ROUTES: list[tuple[str, str, Action | None, dict[str, Any] | None]] = [
         {"amount": "100", "currency": "KZT", "purpose": "rent"},
     ),
     ("POST", "/payments/{payment_id}/approve", Action.APPROVE, None),
+    ("GET", "/monitoring/alerts", Action.READ, None),
+    ("GET", "/cases", Action.READ, None),
+    ("POST", "/cases/open", Action.WORK_CASES, None),
+    ("GET", "/cases/{case_id}", Action.READ, None),
+    ("POST", "/cases/{case_id}/review", Action.WORK_CASES, None),
+    ("POST", "/cases/{case_id}/propose", Action.WORK_CASES, {"action": "close", "reason": "x"}),
+    ("POST", "/cases/{case_id}/withdraw", Action.WORK_CASES, {"reason": "x"}),
+    ("POST", "/cases/{case_id}/approve", Action.APPROVE_CASES, None),
     ("GET", "/payments/clearances", Action.READ, None),
     (
         "POST",
@@ -112,6 +120,7 @@ VALUES = {
     "freeze_id": "1",
     "payment_id": "1",
     "clearance_id": "1",
+    "case_id": "1",
     "job_id": "1",
     "name": "nobody",
 }

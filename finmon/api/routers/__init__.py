@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from finmon.api.routers import (
     alerts,
     audit,
+    cases,
     customers,
     freezes,
     lists,
@@ -26,6 +27,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     customers.router,
     alerts.router,
     freezes.router,
+    cases.router,
     audit.router,
     users.router,
 )
