@@ -53,7 +53,7 @@ class ReasonIn(BaseModel):
 EXPLANATION = "How the score was reached: name pairs, evidence, the list entry (docs/matching.md)"
 
 
-class HitOut(BaseModel):
+class ScreeningHit(BaseModel):
     """One designation a party matched: the names that met, the score and why."""
 
     model_config = ConfigDict(populate_by_name=True)

@@ -20,7 +20,7 @@ class DecisionIn(BaseModel):
     reason: Text | None = Field(None, max_length=4000)
 
 
-class Alert(BaseModel):
+class ScreeningAlert(BaseModel):
     """An alert: a customer who matched a designation, and where its decision stands."""
 
     model_config = ConfigDict(populate_by_name=True)
@@ -39,16 +39,18 @@ class Alert(BaseModel):
     trigger: str = Field(description="What raised it: a list load or a customer import")
 
 
-class ExplainedAlert(Alert):
+class ScreeningAlertDetail(ScreeningAlert):
     explanation: dict[str, Any] = Field(description=EXPLANATION)
 
 
-class AlertStatus(BaseModel):
+class AlertStep(BaseModel):
+    """What one step of the workflow left: the record's id and its status now."""
+
     alert_id: int
     status: str
 
 
-class Approved(AlertStatus):
+class Approved(AlertStep):
     freeze_id: int = Field(description="The freeze order the approval made")
 
 
@@ -57,32 +59,35 @@ def alerts(
     _who: Read,
     store: Store,
     status: Annotated[str, Query(pattern="^(open|decided|all)$")] = "open",
-) -> list[Alert]:
+) -> list[ScreeningAlert]:
     """Alerts, oldest first: open (awaiting a decision), decided, or all."""
-    return [Alert.model_validate(row.to_dict()) for row in alerts_store.list_alerts(status, store)]
+    return [
+        ScreeningAlert.model_validate(row.to_dict())
+        for row in alerts_store.list_alerts(status, store)
+    ]
 
 
 @router.get("/alerts/{alert_id}")
-def alert(alert_id: RowId, _who: Read, store: Store) -> ExplainedAlert:
+def alert(alert_id: RowId, _who: Read, store: Store) -> ScreeningAlertDetail:
     """One alert with its full explanation."""
     row, explanation = alerts_store.get_alert(alert_id, store)
-    return ExplainedAlert.model_validate({**row.to_dict(), "explanation": explanation})
+    return ScreeningAlertDetail.model_validate({**row.to_dict(), "explanation": explanation})
 
 
 @router.post("/alerts/{alert_id}/decision")
-def decide(alert_id: RowId, body: DecisionIn, who: Decide, store: Store) -> AlertStatus:
+def decide(alert_id: RowId, body: DecisionIn, who: Decide, store: Store) -> AlertStep:
     """A first decision; a confirmed hit then awaits a supervisor's approval."""
     status = alerts_store.decide_alert(
         alert_id, body.decision, actor=who.name, reason=body.reason, db=store
     )
-    return AlertStatus(alert_id=alert_id, status=status)
+    return AlertStep(alert_id=alert_id, status=status)
 
 
 @router.post("/alerts/{alert_id}/withdraw")
-def withdraw(alert_id: RowId, body: ReasonIn, who: Decide, store: Store) -> AlertStatus:
+def withdraw(alert_id: RowId, body: ReasonIn, who: Decide, store: Store) -> AlertStep:
     """The author of a confirmed hit awaiting approval takes it back (nobody else can)."""
     status = alerts_store.withdraw_proposal(alert_id, actor=who.name, reason=body.reason, db=store)
-    return AlertStatus(alert_id=alert_id, status=status)
+    return AlertStep(alert_id=alert_id, status=status)
 
 
 @router.post("/alerts/{alert_id}/approve")

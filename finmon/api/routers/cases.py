@@ -74,12 +74,14 @@ class CasesOpened(BaseModel):
     case_ids: list[int] = Field(description="The cases opened or added to")
 
 
-class CaseStatus(BaseModel):
+class CaseStep(BaseModel):
+    """What one step of the workflow left: the record's id and its status now."""
+
     case_id: int
     status: str
 
 
-class Proposed(CaseStatus):
+class Proposed(CaseStep):
     decision_id: int
 
 
@@ -129,10 +131,10 @@ def case(case_id: RowId, _who: Read, store: Store) -> CaseDetail:
 
 
 @router.post("/cases/{case_id}/review", tags=["cases"])
-def case_review(case_id: RowId, who: WorkCases, store: Store) -> CaseStatus:
+def case_review(case_id: RowId, who: WorkCases, store: Store) -> CaseStep:
     """Take an open case, or one under someone else's review, for review."""
     status = cases_store.review_case(case_id, actor=who.name, db=store)
-    return CaseStatus(case_id=case_id, status=status)
+    return CaseStep(case_id=case_id, status=status)
 
 
 @router.post("/cases/{case_id}/propose", tags=["cases"])
@@ -146,14 +148,14 @@ def case_propose(case_id: RowId, body: ProposalIn, who: WorkCases, store: Store)
 
 
 @router.post("/cases/{case_id}/withdraw", tags=["cases"])
-def case_withdraw(case_id: RowId, body: WithdrawalIn, who: WorkCases, store: Store) -> CaseStatus:
+def case_withdraw(case_id: RowId, body: WithdrawalIn, who: WorkCases, store: Store) -> CaseStep:
     """The author of the proposal awaiting approval takes it back: the case is under review."""
     status = cases_store.withdraw_proposal(case_id, actor=who.name, reason=body.reason, db=store)
-    return CaseStatus(case_id=case_id, status=status)
+    return CaseStep(case_id=case_id, status=status)
 
 
 @router.post("/cases/{case_id}/approve", tags=["cases"])
-def case_approve(case_id: RowId, who: ApproveCases, store: Store) -> CaseStatus:
+def case_approve(case_id: RowId, who: ApproveCases, store: Store) -> CaseStep:
     """Approve the proposal as the second person: the case is reported or closed."""
     status = cases_store.approve_decision(case_id, actor=who.name, db=store)
-    return CaseStatus(case_id=case_id, status=status)
+    return CaseStep(case_id=case_id, status=status)

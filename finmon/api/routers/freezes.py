@@ -95,12 +95,16 @@ class Deadline(BaseModel):
     hours_left: float = Field(description="Negative once past")
 
 
-class FreezeStatus(BaseModel):
+class FreezeStep(BaseModel):
+    """What one step of the workflow left: the record's id and its status now."""
+
     freeze_id: int
     status: str
 
 
-class PaymentStatus(BaseModel):
+class PaymentStep(BaseModel):
+    """What one step of the workflow left: the record's id and its status now."""
+
     payment_id: int
     status: str
 
@@ -124,21 +128,21 @@ def freeze(freeze_id: RowId, _who: Read, store: Store) -> FreezeDetail:
 
 
 @router.post("/freezes/{freeze_id}/release-request")
-def release_request(freeze_id: RowId, body: ReasonIn, who: Ask, store: Store) -> FreezeStatus:
+def release_request(freeze_id: RowId, body: ReasonIn, who: Ask, store: Store) -> FreezeStep:
     """Ask for a release (after a delisting or a false positive); a second person approves."""
     status = freezes_store.ask_release(freeze_id, actor=who.name, reason=body.reason, db=store)
-    return FreezeStatus(freeze_id=freeze_id, status=status)
+    return FreezeStep(freeze_id=freeze_id, status=status)
 
 
 @router.post("/freezes/{freeze_id}/release")
-def release(freeze_id: RowId, who: Approve, store: Store) -> FreezeStatus:
+def release(freeze_id: RowId, who: Approve, store: Store) -> FreezeStep:
     """Approve a requested release as the second person."""
     status = freezes_store.release(freeze_id, actor=who.name, db=store)
-    return FreezeStatus(freeze_id=freeze_id, status=status)
+    return FreezeStep(freeze_id=freeze_id, status=status)
 
 
 @router.post("/freezes/{freeze_id}/payments")
-def payment(freeze_id: RowId, body: PaymentIn, who: Ask, store: Store) -> PaymentStatus:
+def payment(freeze_id: RowId, body: PaymentIn, who: Ask, store: Store) -> PaymentStep:
     """Record a permitted payment for basic expenses (Article 12 section 8) for approval."""
     payment_id = freezes_store.request_payment(
         freeze_id,
@@ -149,11 +153,11 @@ def payment(freeze_id: RowId, body: PaymentIn, who: Ask, store: Store) -> Paymen
         payee=body.payee,
         db=store,
     )
-    return PaymentStatus(payment_id=payment_id, status="pending_approval")
+    return PaymentStep(payment_id=payment_id, status="pending_approval")
 
 
 @router.post("/payments/{payment_id}/approve")
-def payment_approve(payment_id: RowId, who: Approve, store: Store) -> PaymentStatus:
+def payment_approve(payment_id: RowId, who: Approve, store: Store) -> PaymentStep:
     """Approve a permitted payment as the second person."""
     freezes_store.approve_payment(payment_id, actor=who.name, db=store)
-    return PaymentStatus(payment_id=payment_id, status="approved")
+    return PaymentStep(payment_id=payment_id, status="approved")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from finmon.api.deps import Approve, Clear, RatesOf, Read, RowId, Screen, ScreenersOf, Store
-from finmon.api.fields import Amount, Currency, HitOut, ReasonIn, Text
+from finmon.api.fields import Amount, Currency, ReasonIn, ScreeningHit, Text
 from finmon.api.limits import off_loop
 from finmon.countries import to_iso2
 from finmon.errors import InputError
@@ -52,7 +52,7 @@ class PaymentCheckIn(BaseModel):
     threshold: float = Field(DEFAULT_THRESHOLD, ge=0.0, le=1.0)
 
 
-class SideHit(HitOut):
+class SideHit(ScreeningHit):
     """A hit on one side of the payment."""
 
     side: Literal["originator", "beneficiary"]
@@ -143,7 +143,9 @@ class Clearance(BaseModel):
     last_suppressed_at: str | None
 
 
-class ClearanceStatus(BaseModel):
+class ClearanceStep(BaseModel):
+    """What one step of the workflow left: the record's id and its status now."""
+
     clearance_id: int
     status: str
 
@@ -179,7 +181,7 @@ def clearances(
 
 
 @router.post("/payments/clearances", tags=["payments"], status_code=201)
-def clearance_propose(body: ClearanceIn, who: Clear, store: Store) -> ClearanceStatus:
+def clearance_propose(body: ClearanceIn, who: Clear, store: Store) -> ClearanceStep:
     """Propose clearing a payment counterparty as a false positive; a second person
     approves it before it covers any payment."""
     given = {"account": body.account, "iban": body.iban, "card": body.card}
@@ -198,23 +200,23 @@ def clearance_propose(body: ClearanceIn, who: Clear, store: Store) -> ClearanceS
     clearance_id = clearances_store.propose_clearance(
         counterparty, body.list, body.reference, reason=body.reason, actor=who.name, db=store
     )
-    return ClearanceStatus(clearance_id=clearance_id, status="pending_approval")
+    return ClearanceStep(clearance_id=clearance_id, status="pending_approval")
 
 
 @router.post("/payments/clearances/{clearance_id}/approve", tags=["payments"])
-def clearance_approve(clearance_id: RowId, who: Approve, store: Store) -> ClearanceStatus:
+def clearance_approve(clearance_id: RowId, who: Approve, store: Store) -> ClearanceStep:
     """Approve a proposed clearance as the second person."""
     status = clearances_store.approve(clearance_id, actor=who.name, db=store)
-    return ClearanceStatus(clearance_id=clearance_id, status=status)
+    return ClearanceStep(clearance_id=clearance_id, status=status)
 
 
 @router.post("/payments/clearances/{clearance_id}/revoke", tags=["payments"])
 def clearance_revoke(
     clearance_id: RowId, body: ReasonIn, who: Clear, store: Store
-) -> ClearanceStatus:
+) -> ClearanceStep:
     """Revoke a clearance, or withdraw a proposal: its counterparty is held again."""
     status = clearances_store.revoke(clearance_id, actor=who.name, reason=body.reason, db=store)
-    return ClearanceStatus(clearance_id=clearance_id, status=status)
+    return ClearanceStep(clearance_id=clearance_id, status=status)
 
 
 def _transaction(body: PaymentCheckIn) -> Transaction:

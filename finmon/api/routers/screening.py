@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from finmon.api.deps import Screen, ScreenersOf
-from finmon.api.fields import HitOut
+from finmon.api.fields import ScreeningHit
 from finmon.api.limits import off_loop
 from finmon.api.match import (
     Matcher,
@@ -54,7 +54,7 @@ class ScreenRequest(BaseModel):
 
 class PartyHits(BaseModel):
     id: str = Field(description="The party's id as sent")
-    hits: list[HitOut]
+    hits: list[ScreeningHit]
 
 
 class ScreenResponse(BaseModel):
