@@ -76,31 +76,81 @@ def query_party(key: str, example: EntityExample) -> Party:
     )
 
 
-def echo(example: EntityExample) -> dict[str, Any]:
-    """The query as yente returns it beside its results."""
-    return {"id": example.id, "schema": example.schema_, "properties": example.properties}
+class MatchResult(BaseModel):
+    """One scored designation, written back as a FollowTheMoney entity."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str = Field(description="The list's source and the designation's reference")
+    caption: str
+    schema_: str = Field(alias="schema", examples=["Person"])
+    properties: dict[str, list[str]]
+    datasets: list[str]
+    referents: list[str]
+    target: bool
+    score: float
+    match: bool = Field(description="The score is at or above the threshold")
+    features: dict[str, float] = Field(description="The name score and each evidence's effect")
+    explanations: dict[str, Any] = Field(description="finmon's explanation (docs/matching.md)")
+    list_version: str
 
 
-def result(hit: Hit, threshold: float) -> dict[str, Any]:
+class Total(BaseModel):
+    value: int
+    relation: str = "eq"
+
+
+class QueryResults(BaseModel):
+    """The results of one query that finmon could read."""
+
+    status: int = 200
+    results: list[MatchResult]
+    total: Total
+    query: EntityExample
+
+
+class QueryRefused(BaseModel):
+    """A query finmon could not read: why, beside the others' results."""
+
+    status: int = 400
+    error: str
+    query: EntityExample
+
+
+class Matcher(BaseModel):
+    name: str = "finmon"
+    algorithm: str
+    threshold: float
+
+
+class MatchResponse(BaseModel):
+    """yente's answer: each query's results by its key, and the matcher that scored them."""
+
+    responses: dict[str, QueryResults | QueryRefused]
+    matcher: Matcher
+    limit: int
+
+
+def result(hit: Hit, threshold: float) -> MatchResult:
     """One scored designation as a yente result."""
     designation = hit.designation
-    return {
-        "id": f"{designation.source}-{designation.reference}",
-        "caption": designation.caption,
-        "schema": _schema(designation),
-        "properties": entity_properties(designation),
-        "datasets": [designation.source],
-        "referents": [],
-        "target": True,
-        "score": hit.score,
-        "match": hit.score >= threshold,
-        "features": {
+    return MatchResult(
+        id=f"{designation.source}-{designation.reference}",
+        caption=designation.caption,
+        schema=_schema(designation),
+        properties=entity_properties(designation),
+        datasets=[designation.source],
+        referents=[],
+        target=True,
+        score=hit.score,
+        match=hit.score >= threshold,
+        features={
             "name": hit.explanation["name"]["score"],
             **{e["feature"]: e["effect"] for e in hit.explanation["evidence"]},
         },
-        "explanations": hit.explanation,
-        "list_version": hit.list_version,
-    }
+        explanations=hit.explanation,
+        list_version=hit.list_version,
+    )
 
 
 def entity_properties(designation: Designation) -> dict[str, list[str]]:

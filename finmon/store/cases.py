@@ -56,6 +56,8 @@ PARTY_FIELDS = ("name", "account", "id", "country", "address", "birth_date", "bi
 """What a report gives of each side of a transfer (finmon.transactions.to_record)."""
 
 
+WORKING = "working"
+"""The status filter of list_cases for the cases in WORKED_ON."""
 _E = TypeVar("_E", bound=StrEnum)
 
 
@@ -86,9 +88,12 @@ def open_cases(*, actor: str, db: Database | None = None) -> list[int]:
 
 
 def list_cases(status: str | None = None, db: Database | None = None) -> list[dict[str, Any]]:
-    """Cases, oldest first, with their summaries; only those in `status` when it is given."""
+    """Cases, oldest first, with their summaries; only those in `status` when it is given
+    ("working": not decided yet, WORKED_ON)."""
     query = select(Case).order_by(Case.id)
-    if status is not None:
+    if status == WORKING:
+        query = query.where(Case.status.in_(sorted(state.value for state in WORKED_ON)))
+    elif status is not None:
         query = query.where(Case.status == _choice(CaseStatus, status, "case status").value)
     db = db or default_database()
     with db.read() as session:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import secrets
-from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
@@ -21,7 +20,6 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from finmon.errors import FinmonError, Forbidden, InputError, Unauthenticated
 from finmon.settings import load_settings
-from finmon.store import Database, sessions
 from finmon.store import alerts as alerts_store
 from finmon.store import audit as audit_store
 from finmon.store import cases as cases_store
@@ -30,20 +28,20 @@ from finmon.store import fairness as fairness_store
 from finmon.store import freezes as freezes_store
 from finmon.store import jobs as jobs_store
 from finmon.store import lists as lists_store
+from finmon.store import sessions
 from finmon.store import transactions as transactions_store
 from finmon.store.models import utc_now
 from finmon.store.sessions import WebUser
+from finmon.web.deps import MAX_ID, RowId, database, requires
 from finmon.web.highlight import case_view
 from finmon.web.i18n import LANGUAGES, WELCOME_KK, status_text, text
 from finmon.workflow import Verdict
-from finmon.workflow.access import ALLOWED, Action, check_allowed
+from finmon.workflow.access import ALLOWED, Action
 
 SESSION_COOKIE = "finmon_session"
 SIGN_IN_COOKIE = "finmon_sign_in"
 """The sign-in form's own CSRF token (double-submitted: cookie and form field must agree)."""
 LANG_COOKIE = "finmon_lang"
-MAX_ID = 2**31 - 1
-RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 PAGE_ROWS = 500
 """Rows of a list page; the page says how many more there are."""
 HEADERS = {
@@ -82,11 +80,6 @@ class SignInNeeded(Unauthenticated):
     """No live session: the browser is sent to the sign-in page."""
 
 
-def _db(request: Request) -> Database:
-    store: Database = request.app.state.db
-    return store
-
-
 def _lang(request: Request) -> str:
     chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
     if chosen in LANGUAGES:
@@ -100,30 +93,22 @@ async def _web_user(request: Request) -> WebUser:
     if not token:
         raise SignInNeeded("sign in first")
     try:
-        user = sessions.session_user(token, _db(request))
+        user = sessions.session_user(token, database(request))
     except Unauthenticated as exc:
         raise SignInNeeded(str(exc)) from None
     request.state.web_user = user
     return user
 
 
-def _may(action: Action) -> Callable[..., Any]:
-    async def check(user: Annotated[WebUser, Depends(_web_user)]) -> WebUser:
-        check_allowed(user.name, user.role, action)
-        return user
-
-    return check
-
-
-Read = Annotated[WebUser, Depends(_may(Action.READ))]
-Import = Annotated[WebUser, Depends(_may(Action.IMPORT_CUSTOMERS))]
-Decide = Annotated[WebUser, Depends(_may(Action.DECIDE))]
-Approve = Annotated[WebUser, Depends(_may(Action.APPROVE))]
-Ask = Annotated[WebUser, Depends(_may(Action.REQUEST))]
-Audit = Annotated[WebUser, Depends(_may(Action.AUDIT))]
-WorkCases = Annotated[WebUser, Depends(_may(Action.WORK_CASES))]
-ApproveCases = Annotated[WebUser, Depends(_may(Action.APPROVE_CASES))]
-ReviewFairness = Annotated[WebUser, Depends(_may(Action.REVIEW_FAIRNESS))]
+Read = Annotated[WebUser, Depends(requires(Action.READ, _web_user))]
+Import = Annotated[WebUser, Depends(requires(Action.IMPORT_CUSTOMERS, _web_user))]
+Decide = Annotated[WebUser, Depends(requires(Action.DECIDE, _web_user))]
+Approve = Annotated[WebUser, Depends(requires(Action.APPROVE, _web_user))]
+Ask = Annotated[WebUser, Depends(requires(Action.REQUEST, _web_user))]
+Audit = Annotated[WebUser, Depends(requires(Action.AUDIT, _web_user))]
+WorkCases = Annotated[WebUser, Depends(requires(Action.WORK_CASES, _web_user))]
+ApproveCases = Annotated[WebUser, Depends(requires(Action.APPROVE_CASES, _web_user))]
+ReviewFairness = Annotated[WebUser, Depends(requires(Action.REVIEW_FAIRNESS, _web_user))]
 Csrf = Annotated[str, Form(max_length=200)]
 
 
@@ -215,7 +200,7 @@ def sign_in(
     if not cookie or not hmac.compare_digest(cookie.encode(), csrf.encode()):
         raise Forbidden("the sign-in form is out of date: reload the page and sign in again")
     try:
-        token, _user = sessions.sign_in(name, password, _db(request))
+        token, _user = sessions.sign_in(name, password, database(request))
     except Unauthenticated as exc:
         fresh = secrets.token_urlsafe(32)
         page = render(
@@ -246,7 +231,7 @@ def sign_in(
 @router.post("/sign-out")
 def sign_out(request: Request, user: Read, csrf: Csrf) -> Response:
     _check_csrf(user, csrf)
-    sessions.sign_out(request.cookies.get(SESSION_COOKIE, ""), _db(request))
+    sessions.sign_out(request.cookies.get(SESSION_COOKIE, ""), database(request))
     response = _back("/ui/sign-in")
     response.delete_cookie(SESSION_COOKIE, path="/ui")
     return response
@@ -254,7 +239,7 @@ def sign_out(request: Request, user: Read, csrf: Csrf) -> Response:
 
 @router.get("/")
 def home(request: Request, user: Read) -> HTMLResponse:
-    db = _db(request)
+    db = database(request)
     open_alerts = alerts_store.list_alerts("open", db)
     sla = freezes_store.sla(db)
     return render(
@@ -277,7 +262,7 @@ def alerts(
     q: Annotated[str, Query(max_length=200)] = "",
     min_score: Annotated[float, Query(ge=0.0, le=1.0)] = 0.0,
 ) -> HTMLResponse:
-    rows = alerts_store.list_alerts(status, _db(request))
+    rows = alerts_store.list_alerts(status, database(request))
     sources = sorted({row.list for row in rows})
     needle = q.casefold().strip()
     chosen = [
@@ -308,7 +293,7 @@ def alerts(
 
 @router.get("/alerts/{alert_id}")
 def alert(request: Request, alert_id: RowId, user: Read) -> HTMLResponse:
-    case = alerts_store.alert_case(alert_id, _db(request))
+    case = alerts_store.alert_case(alert_id, database(request))
     return render(
         request,
         "alert.html",
@@ -339,7 +324,7 @@ def decide(
             "a confirmed hit starts a freeze: tick the box that confirms it is the listed person"
         )
     alerts_store.decide_alert(
-        alert_id, decision, actor=user.name, reason=_text(reason) or None, db=_db(request)
+        alert_id, decision, actor=user.name, reason=_text(reason) or None, db=database(request)
     )
     return _back(f"/ui/alerts/{alert_id}")
 
@@ -354,7 +339,7 @@ def withdraw(
 ) -> Response:
     _check_csrf(user, csrf)
     alerts_store.withdraw_proposal(
-        alert_id, actor=user.name, reason=_text(reason) or None, db=_db(request)
+        alert_id, actor=user.name, reason=_text(reason) or None, db=database(request)
     )
     return _back(f"/ui/alerts/{alert_id}")
 
@@ -362,13 +347,13 @@ def withdraw(
 @router.post("/alerts/{alert_id}/approve")
 def approve(request: Request, alert_id: RowId, user: Approve, csrf: Csrf) -> Response:
     _check_csrf(user, csrf)
-    freeze_id = alerts_store.approve(alert_id, actor=user.name, db=_db(request))
+    freeze_id = alerts_store.approve(alert_id, actor=user.name, db=database(request))
     return _back(f"/ui/freezes/{freeze_id}")
 
 
 @router.get("/approvals")
 def approvals(request: Request, user: Read) -> HTMLResponse:
-    db = _db(request)
+    db = database(request)
     return render(
         request,
         "approvals.html",
@@ -384,7 +369,7 @@ def approvals(request: Request, user: Read) -> HTMLResponse:
 
 @router.get("/freezes")
 def freezes(request: Request, user: Read) -> HTMLResponse:
-    db = _db(request)
+    db = database(request)
     return render(
         request,
         "freezes.html",
@@ -401,13 +386,13 @@ def clearances(request: Request, user: Read) -> HTMLResponse:
         request,
         "clearances.html",
         user,
-        clearances=list(reversed(clearances_store.list_clearances("all", _db(request)))),
+        clearances=list(reversed(clearances_store.list_clearances("all", database(request)))),
     )
 
 
 @router.get("/freezes/{freeze_id}")
 def freeze(request: Request, freeze_id: RowId, user: Read) -> HTMLResponse:
-    record = freezes_store.get_freeze(freeze_id, _db(request))
+    record = freezes_store.get_freeze(freeze_id, database(request))
     return render(request, "freeze.html", user, freeze=record, csrf=user.csrf_token)
 
 
@@ -420,14 +405,16 @@ def release_request(
     reason: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     _check_csrf(user, csrf)
-    freezes_store.ask_release(freeze_id, actor=user.name, reason=_text(reason), db=_db(request))
+    freezes_store.ask_release(
+        freeze_id, actor=user.name, reason=_text(reason), db=database(request)
+    )
     return _back(f"/ui/freezes/{freeze_id}")
 
 
 @router.post("/freezes/{freeze_id}/release")
 def release(request: Request, freeze_id: RowId, user: Approve, csrf: Csrf) -> Response:
     _check_csrf(user, csrf)
-    freezes_store.release(freeze_id, actor=user.name, db=_db(request))
+    freezes_store.release(freeze_id, actor=user.name, db=database(request))
     return _back(f"/ui/freezes/{freeze_id}")
 
 
@@ -452,7 +439,7 @@ def payment(
         currency=_text(currency).upper(),
         purpose=_text(purpose),
         payee=_text(payee) or None,
-        db=_db(request),
+        db=database(request),
     )
     return _back(f"/ui/freezes/{freeze_id}")
 
@@ -460,7 +447,7 @@ def payment(
 @router.post("/payments/{payment_id}/approve")
 def payment_approve(request: Request, payment_id: RowId, user: Approve, csrf: Csrf) -> Response:
     _check_csrf(user, csrf)
-    freezes_store.approve_payment(payment_id, actor=user.name, db=_db(request))
+    freezes_store.approve_payment(payment_id, actor=user.name, db=database(request))
     return _back("/ui/approvals")
 
 
@@ -472,7 +459,7 @@ def monitoring(
     rule: Annotated[str, Query(max_length=64)] = "",
 ) -> HTMLResponse:
     """Monitoring alerts: rules that fired on accounts (R.16, listed parties, typologies)."""
-    rows = transactions_store.list_monitoring_alerts(status, _db(request))
+    rows = transactions_store.list_monitoring_alerts(status, database(request))
     rules = sorted({row["rule"] for row in rows})
     chosen = [row for row in rows if not rule or row["rule"] == rule]
     return render(
@@ -496,15 +483,7 @@ def cases(
     ] = "working",
 ) -> HTMLResponse:
     """Monitoring cases: an account's alerts grouped, its typology score, where it stands."""
-    rows = cases_store.list_cases(None, _db(request))
-    working = {state.value for state in cases_store.WORKED_ON}
-    chosen = [
-        row
-        for row in rows
-        if status == "all"
-        or row["status"] == status
-        or (status == "working" and row["status"] in working)
-    ]
+    chosen = cases_store.list_cases(None if status == "all" else status, database(request))
     chosen.sort(key=lambda row: (-row["score"], row["case_id"]))
     return render(
         request,
@@ -521,13 +500,13 @@ def cases(
 def cases_open(request: Request, user: WorkCases, csrf: Csrf) -> Response:
     """Group the monitoring alerts in no case yet into their accounts' cases."""
     _check_csrf(user, csrf)
-    cases_store.open_cases(actor=user.name, db=_db(request))
+    cases_store.open_cases(actor=user.name, db=database(request))
     return _back("/ui/cases")
 
 
 @router.get("/cases/{case_id}")
 def case_page(request: Request, case_id: RowId, user: Read) -> HTMLResponse:
-    found = cases_store.get_case(case_id, _db(request))
+    found = cases_store.get_case(case_id, database(request))
     pending = next((d for d in found["decisions"] if d["status"] == "proposed"), None)
     return render(request, "case.html", user, case=found, pending=pending, csrf=user.csrf_token)
 
@@ -535,7 +514,7 @@ def case_page(request: Request, case_id: RowId, user: Read) -> HTMLResponse:
 @router.post("/cases/{case_id}/review")
 def case_review(request: Request, case_id: RowId, user: WorkCases, csrf: Csrf) -> Response:
     _check_csrf(user, csrf)
-    cases_store.review_case(case_id, actor=user.name, db=_db(request))
+    cases_store.review_case(case_id, actor=user.name, db=database(request))
     return _back(f"/ui/cases/{case_id}")
 
 
@@ -550,7 +529,7 @@ def case_propose(
 ) -> Response:
     _check_csrf(user, csrf)
     cases_store.propose_decision(
-        case_id, action, actor=user.name, reason=_text(reason), db=_db(request)
+        case_id, action, actor=user.name, reason=_text(reason), db=database(request)
     )
     return _back(f"/ui/cases/{case_id}")
 
@@ -565,7 +544,7 @@ def case_withdraw(
 ) -> Response:
     _check_csrf(user, csrf)
     cases_store.withdraw_proposal(
-        case_id, actor=user.name, reason=_text(reason) or None, db=_db(request)
+        case_id, actor=user.name, reason=_text(reason) or None, db=database(request)
     )
     return _back(f"/ui/cases/{case_id}")
 
@@ -573,13 +552,13 @@ def case_withdraw(
 @router.post("/cases/{case_id}/approve")
 def case_approve(request: Request, case_id: RowId, user: ApproveCases, csrf: Csrf) -> Response:
     _check_csrf(user, csrf)
-    cases_store.approve_decision(case_id, actor=user.name, db=_db(request))
+    cases_store.approve_decision(case_id, actor=user.name, db=database(request))
     return _back(f"/ui/cases/{case_id}")
 
 
 @router.get("/lists")
 def lists(request: Request, user: Read) -> HTMLResponse:
-    versions = lists_store.list_versions(_db(request), all_versions=True)
+    versions = lists_store.list_versions(database(request), all_versions=True)
     return render(request, "lists.html", user, versions=list(reversed(versions)))
 
 
@@ -590,7 +569,7 @@ def list_diff(
     user: Read,
     version: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
-    newer, older, diff = lists_store.version_diff(source, version=version, db=_db(request))
+    newer, older, diff = lists_store.version_diff(source, version=version, db=database(request))
     return render(
         request, "diff.html", user, source=source, newer=newer, older=older, diff=diff.to_dict()
     )
@@ -603,7 +582,7 @@ def audit(
     before_id: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> HTMLResponse:
     """The audit timeline, newest first, a page at a time, with the chain's verdict."""
-    db = _db(request)
+    db = database(request)
     report = audit_store.verify_audit(db)
     last = before_id - 1 if before_id else report.rows
     first = max(1, last - 99)
@@ -634,21 +613,21 @@ def upload(
 ) -> Response:
     _check_csrf(user, csrf)
     job_id = jobs_store.start_customer_import(
-        file.filename or "", file.file, actor=user.name, db=_db(request), strict=strict
+        file.filename or "", file.file, actor=user.name, db=database(request), strict=strict
     )
     return _back(f"/ui/jobs/{job_id}")
 
 
 @router.get("/jobs/{job_id}")
 def job(request: Request, job_id: RowId, user: Read) -> HTMLResponse:
-    record = jobs_store.get_job(job_id, _db(request))
+    record = jobs_store.get_job(job_id, database(request))
     return render(request, "job.html", user, job=record)
 
 
 @router.get("/jobs/{job_id}/problems")
 def job_problems(request: Request, job_id: RowId, user: Read) -> FileResponse:
     """The import's problems file, to download."""
-    path = jobs_store.job_problems(job_id, _db(request))
+    path = jobs_store.job_problems(job_id, database(request))
     return FileResponse(path, media_type="text/csv", filename=path.name, headers=HEADERS)
 
 
@@ -667,7 +646,7 @@ def fairness(request: Request, user: ReviewFairness) -> HTMLResponse:
         request,
         "fairness.html",
         user,
-        figures=fairness_store.fairness_figures(_db(request)),
+        figures=fairness_store.fairness_figures(database(request)),
         benchmark=benchmark,
         benchmark_error=benchmark_error,
     )

@@ -1,0 +1,34 @@
+"""The API's routes, one router per area; `finmon.api.app.create_app` includes them all."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from finmon.api.routers import (
+    alerts,
+    audit,
+    cases,
+    customers,
+    freezes,
+    lists,
+    payments,
+    screening,
+    service,
+    travel,
+    users,
+)
+
+ROUTERS: tuple[APIRouter, ...] = (
+    service.router,
+    screening.router,
+    payments.router,
+    travel.router,
+    lists.router,
+    customers.router,
+    alerts.router,
+    freezes.router,
+    cases.router,
+    audit.router,
+    users.router,
+)
+"""In the order their routes are matched (a fixed path before a parameter in its place)."""

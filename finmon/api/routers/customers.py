@@ -1,0 +1,98 @@
+"""Customers: a file imported and screened in the background, and one customer's history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, UploadFile
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from finmon.api.deps import Import, Read, RowId, Store
+from finmon.store import customers as customers_store
+from finmon.store import jobs as jobs_store
+
+router = APIRouter(tags=["customers"])
+
+RECORD = "The customer as screened: id, names, schema, birth dates, nationalities, identifiers"
+
+
+class JobStarted(BaseModel):
+    job_id: int
+    status: str = "queued"
+
+
+class Job(BaseModel):
+    """A background import and, once it has ended, its counts or why it failed."""
+
+    job_id: int
+    kind: str
+    file: str
+    status: str = Field(description="queued, running, done or failed")
+    created_by: str
+    created_at: str
+    finished_at: str | None
+    result: dict[str, Any] | None = Field(
+        description="Counts (inserted, updated, unchanged, rejected, screened, alerts), the "
+        "problems counted and the first few listed"
+    )
+    error: str | None
+
+
+class CustomerVersion(BaseModel):
+    version: int
+    valid_from: str
+    changed_by: str
+    source_file: str | None
+    record: dict[str, Any] = Field(description=RECORD)
+    accounts: list[str]
+
+
+class Customer(BaseModel):
+    """A customer's current record and every version it has had, oldest first."""
+
+    id: str
+    version: int
+    record: dict[str, Any] = Field(description=RECORD)
+    accounts: list[str]
+    created_at: str
+    updated_at: str
+    history: list[CustomerVersion]
+
+
+@router.post("/customers/import", status_code=202)
+def customers_import(
+    file: UploadFile, who: Import, store: Store, strict: bool = False
+) -> JobStarted:
+    """Upload a customer file (.csv, .xlsx, .jsonl, .parquet) to import and screen in the
+    background, as `finmon customers import` does; ask /jobs/{job_id} how it went. A row's
+    unreadable values are left out (a row with no name or id skipped) and reported as the
+    job's problems; strict=true fails the job at the first problem instead."""
+    job_id = jobs_store.start_customer_import(
+        file.filename or "", file.file, actor=who.name, db=store, strict=strict
+    )
+    return JobStarted(job_id=job_id)
+
+
+@router.get("/jobs/{job_id}")
+def job(job_id: RowId, _who: Read, store: Store) -> Job:
+    """A background import: queued, running, done (with its counts, its problems counted and
+    the first few listed) or failed (why)."""
+    return Job.model_validate(jobs_store.get_job(job_id, store))
+
+
+@router.get(
+    "/jobs/{job_id}/problems",
+    response_class=FileResponse,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
+def job_problems(job_id: RowId, _who: Read, store: Store) -> FileResponse:
+    """Every problem of an import's rows as CSV: row, column, value, problem, action."""
+    path = jobs_store.job_problems(job_id, store)
+    return FileResponse(path, media_type="text/csv", filename=path.name)
+
+
+@router.get("/customers/{customer_id}")
+def customer(customer_id: str, _who: Read, store: Store) -> Customer:
+    """A customer's current record and every earlier version."""
+    return Customer.model_validate(customers_store.customer_history(customer_id, store))

@@ -1,0 +1,71 @@
+"""The lists loaded: their versions and what each version changed."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from finmon.api.deps import Read, Store
+from finmon.store import lists as lists_store
+
+router = APIRouter(tags=["lists"])
+
+DESIGNATION = "A designation as finmon records it: names, dates, identifiers (docs/lists.md)"
+
+
+class ListVersion(BaseModel):
+    id: int
+    source: str
+    format: str
+    version: str
+    published_at: dt.datetime | None
+    loaded_at: dt.datetime
+    loaded_by: str
+    designation_count: int
+    is_current: bool
+
+
+class Amendment(BaseModel):
+    reference: str
+    changes: dict[str, Any] = Field(description="Each changed field: [before, after]")
+
+
+class ListDiff(BaseModel):
+    """What a version added, removed and amended against the one before it."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    source: str
+    from_: str | None = Field(alias="from", description="The version before (none: the first)")
+    to: str
+    added: int
+    removed: int
+    amended: int
+    added_designations: list[dict[str, Any]] = Field(description=DESIGNATION)
+    removed_designations: list[dict[str, Any]] = Field(description=DESIGNATION)
+    amendments: list[Amendment]
+
+
+@router.get("/lists")
+def lists(_who: Read, store: Store, all_versions: bool = False) -> list[ListVersion]:
+    """The current version of each list (or every version loaded)."""
+    rows = lists_store.list_versions(store, all_versions=all_versions)
+    return [ListVersion.model_validate(dataclasses.asdict(row)) for row in rows]
+
+
+@router.get("/lists/{source}/diff")
+def list_diff(source: str, _who: Read, store: Store, version: str | None = None) -> ListDiff:
+    """What a version of a list added, removed and amended against the one before it."""
+    newer, older, diff = lists_store.version_diff(source, version=version, db=store)
+    return ListDiff.model_validate(
+        {
+            "source": source,
+            "from": older.version if older is not None else None,
+            "to": newer.version,
+            **diff.to_dict(),
+        }
+    )
