@@ -9,10 +9,12 @@ joined, so 'Abdul Aziz' meets 'Abdulaziz'. What a query token meets is computed 
 
 from __future__ import annotations
 
+import pickle
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from typing import Generic, TypeVar, overload
 
 from finmon.model import DesignationName
 from finmon.names.dictionary import given_name_group
@@ -53,12 +55,55 @@ def deletions(key: str) -> list[str]:
     return [key[:i] + key[i + 1 :] for i in range(len(key))]
 
 
+T = TypeVar("T")
+
+
+class Unpickled(Sequence[T], Generic[T]):
+    """Items kept pickled one by one and each unpickled the first time it is read.
+
+    A screener read back from its cache (finmon.store.screener_cache) needs only the few list
+    names and tokens a batch's queries meet; unpickling all of them (some 27,000 analysed names
+    and 48,000 tokens, slotted dataclasses restored one attribute at a time) took most of the two
+    to three seconds that reading the cache took."""
+
+    def __init__(self, items: Iterable[T]) -> None:
+        self._pickled = [pickle.dumps(item, pickle.HIGHEST_PROTOCOL) for item in items]
+        self._items: list[T | None] = [None] * len(self._pickled)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        item = self._items[index]
+        if item is None:
+            item = self._items[index] = pickle.loads(self._pickled[index])
+        return item
+
+    def __len__(self) -> int:
+        return len(self._pickled)
+
+    def __iter__(self) -> Iterator[T]:
+        return (self[i] for i in range(len(self)))
+
+    def __getstate__(self) -> list[bytes]:
+        return self._pickled
+
+    def __setstate__(self, state: list[bytes]) -> None:
+        self._pickled = state
+        self._items = [None] * len(state)
+
+
 class CandidateIndex:
     """Token-level inverted index over list names."""
 
     def __init__(self, names: Iterable[IndexedName]) -> None:
-        self.names = list(names)
-        self._tokens: list[NameToken] = []
+        self.names: Sequence[IndexedName] = list(names)
+        self._tokens: Sequence[NameToken] = []
         self._token_ids: dict[str, int] = {}
         self._postings: list[list[int]] = []
         self._by_key: dict[str, list[int]] = defaultdict(list)
@@ -80,21 +125,25 @@ class CandidateIndex:
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
-        # The set of short entries is made again as it was first made: a set's order follows the
-        # order its members came in, and candidates of equal weight keep the order of such sets.
-        del state["_short"]
+        # The set of short entries is made again as it was first made, in ascending order: a
+        # set's order follows the order its members came in, and candidates of equal weight keep
+        # the order of such sets.
+        state["_short"] = sorted(self._short)
         state["_met"] = {}
+        for lazy in ("names", "_tokens"):
+            if not isinstance(state[lazy], Unpickled):
+                state[lazy] = Unpickled(state[lazy])
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
-        self._short = {entry for entry, name in enumerate(self.names) if is_short(name.analysed)}
+        self._short = set(state["_short"])  # type: ignore[call-overload]
 
     def _post(self, token: NameToken, entry: int) -> None:
         token_id = self._token_ids.get(token.sig)
         if token_id is None:
             token_id = self._token_ids[token.sig] = len(self._tokens)
-            self._tokens.append(token)
+            self._tokens.append(token)  # type: ignore[attr-defined]  # a list while it is built
             self._postings.append([])
             for key in _lookup_keys(token):
                 self._by_key[key].append(token_id)

@@ -9,7 +9,6 @@ particle costs little, and a single shared token between two multi-part names is
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -19,7 +18,6 @@ from rapidfuzz.distance import OSA
 from finmon.model import Schema
 from finmon.names.acronyms import (
     ABBREVIATION,
-    AcronymBound,
     abbreviation_similarity,
     acronym_runs,
 )
@@ -681,203 +679,8 @@ def _coverage(
 
 
 UNBOUNDED = -1.0
-"""What a query owes (see NameBound) when it has other readings (finmon.names.evasion): the
-bound does not follow them, so it is 1."""
-
-
-def score_bound(
-    base: list[NameToken], joined: list[NameToken], owed: float, candidate: AnalysedName
-) -> float:
-    """The most match_names could score a query known only by its tokens (its parts, and its
-    adjacent parts joined; in any order, repeats once) and what they would owe unmatched (0 when
-    unknown), against a candidate. See NameBound, which does this for many queries at once."""
-    return NameBound(candidate)(base, joined, owed)
-
-
-class NameBound:
-    """score_bound against one candidate name, for many queries that share tokens.
-
-    Used to skip pairs that cannot reach a threshold: a score never exceeds the better-covered
-    side, and each side's coverage is bounded by the best similarity every token could find.
-    What a query token can do against the candidate is worked out once per distinct token."""
-
-    def __init__(self, candidate: AnalysedName) -> None:
-        self.candidate = candidate
-        self._parts = structural_count(candidate.tokens)
-        # Per candidate token: its weight, its kind's weight, what it owes unmatched.
-        self._costs = [(t.weight, WEIGHTS[t.kind], _weight_owed(t)) for t in candidate.tokens]
-        self._token_lengths = _Lengths(candidate.tokens)
-        self._joined_lengths = _Lengths(candidate.joined)
-        self._base: dict[str, _BaseProfile] = {}
-        self._joined: dict[str, _JoinedProfile] = {}
-        self._words = candidate.words
-        self._longest_word = max(map(len, self._words), default=0)
-        self._acronyms = AcronymBound(candidate)
-
-    def __call__(self, base: list[NameToken], joined: list[NameToken], owed: float) -> float:
-        if owed < 0:
-            return 1.0  # UNBOUNDED: the query has readings, which the bound does not follow
-        if self._acronyms(base):
-            return 1.0  # an acronym may stand for a run of the other name's words
-        best = [0.0] * len(self._costs)
-        # The query side's coverage, summed as its tokens are met: as _coverage, except that a
-        # joined token ('abdul aziz') may support twice its weight and stands for two parts' owed
-        # weight, and what the unmet tokens owe is known only as the total less what the met owe.
-        support = cost = owed_met = 0.0
-        structural_met = structural_parts = 0
-        for q in base:
-            profile = self._base.get(q.sig) or self._base_profile(q)
-            if profile.glued:
-                return 1.0  # the query re-read with this token split into the candidate's words
-            best = list(map(max, best, profile.similarities))
-            for i in profile.compounds:
-                best[i] = best[i + 1] = 1.0
-            structural_parts += profile.structural
-            if profile.found > 0:
-                support += profile.support
-                cost += profile.cost
-                owed_met += profile.owed
-                structural_met += profile.structural
-        for pair in joined:
-            joined_profile = self._joined.get(pair.sig) or self._joined_profile(pair)
-            for i in joined_profile.aligned:
-                best[i] = 1.0
-            if joined_profile.meets:
-                support += joined_profile.support
-                owed_met += joined_profile.owed
-                structural_met += joined_profile.structural
-        total = support + cost + max(0.0, owed - owed_met)
-        sides = self._coverage(best), support / total if total else 0.0
-        parts = structural_parts, self._parts
-        # The score weighs the better side by strong_side (larger is the safe guess when the query
-        # is not known to be one name, owed 0), and the worse side by the rest.
-        strong_side = 0.5 if owed and min(parts) == 1 < max(parts) else STRONG_SIDE
-        bound = strong_side * max(sides) + (1 - strong_side) * min(sides)
-        pairs = min(structural_met, sum(1 for b in best if b > 0))
-        if owed and pairs < 2 and min(parts) >= 2:
-            bound = min(bound, SINGLE_TOKEN_CAP)  # as match_names caps one shared part
-        return bound
-
-    def _coverage(self, best: list[float]) -> float:
-        """The most _coverage could give the candidate if its tokens paired at these similarities
-        at best (0 where none): support is at most similarity times weight, and a token costs at
-        least the smaller of its spelling difference (every contradiction factor is 1 or more)
-        and what it owes when left out."""
-        support = cost = 0.0
-        for similarity, (weight, kind_weight, owed) in zip(best, self._costs, strict=True):
-            if similarity > 0:
-                support += similarity * weight
-                cost += min((1.0 - similarity) * kind_weight, owed)
-            else:
-                cost += owed
-        total = support + cost
-        return support / total if total else 0.0
-
-    def _base_profile(self, q: NameToken) -> _BaseProfile:
-        """A query part against the candidate, worked out once."""
-        similarities = tuple(_best((token_similarity(q, c)[0],)) for c in self.candidate.tokens)
-        joined = self.candidate.joined
-        compounds = tuple(
-            i
-            for i in self._joined_lengths.near(q)
-            if _compound_similarity(joined[i], q) >= COMPOUND_SIMILARITY
-        )
-        found = 1.0 if compounds else max(similarities, default=0.0)
-        owed = _weight_owed(q)
-        written = q.text.replace(" ", "")
-        glued = (
-            not q.arabic
-            and len(written) > self._longest_word
-            and segment(written, self._words) is not None
-        )
-        profile = self._base[q.sig] = _BaseProfile(
-            glued=glued,
-            similarities=similarities,
-            compounds=compounds,
-            found=found,
-            support=found * q.weight,
-            cost=min((1.0 - found) * WEIGHTS[q.kind], owed),
-            owed=owed,
-            structural=q.kind in STRUCTURAL,
-        )
-        return profile
-
-    def _joined_profile(self, pair: NameToken) -> _JoinedProfile:
-        """Two adjacent query parts joined, against the candidate, worked out once."""
-        tokens = self.candidate.tokens
-        aligned = tuple(
-            i
-            for i in self._token_lengths.near(pair)
-            if _compound_similarity(pair, tokens[i]) >= COMPOUND_SIMILARITY
-        )
-        profile = self._joined[pair.sig] = _JoinedProfile(
-            aligned=aligned,
-            meets=bool(aligned),
-            support=pair.weight * 2,
-            owed=2 * max(WEIGHTS.values()),
-            structural=pair.kind in STRUCTURAL,
-        )
-        return profile
-
-
-class _Lengths:
-    """Tokens by the length _compound_similarity compares (key within a script, consonant key
-    across scripts), so that only those within its length limit of 2 are compared."""
-
-    def __init__(self, tokens: tuple[NameToken, ...]) -> None:
-        size = max((max(len(t.key), len(t.cross)) for t in tokens), default=0) + 3
-        # [script][length] -> tokens whose compared length is within 2 of it (Latin 0, Arabic 1)
-        self._key: list[list[list[int]]] = [[[] for _ in range(size)] for _ in range(2)]
-        self._cross: list[list[list[int]]] = [[[] for _ in range(size)] for _ in range(2)]
-        for i, token in enumerate(tokens):
-            for by, length in ((self._key, len(token.key)), (self._cross, len(token.cross))):
-                for near in range(max(0, length - 2), length + 3):
-                    by[token.arabic][near].append(i)
-        self._size = size
-
-    def near(self, token: NameToken) -> list[int]:
-        """Indexes of the tokens whose compared length is within 2 of this token's, in order."""
-        key, cross = len(token.key), len(token.cross)
-        same = self._key[token.arabic][key] if key < self._size else []
-        other = self._cross[not token.arabic][cross] if cross < self._size else []
-        return sorted({*same, *other}) if other else same
-
-
-@dataclass(slots=True, frozen=True)
-class _BaseProfile:
-    """What one query part can do against a candidate name, at best."""
-
-    glued: bool
-    """It is several of the candidate's words run together (match_names re-reads it)."""
-    similarities: tuple[float, ...]
-    """Its similarity to each candidate token (0 below what alignment accepts)."""
-    compounds: tuple[int, ...]
-    """The candidate's adjacent pairs (by first index) it could stand for as a compound."""
-    found: float
-    """The best similarity it could pair at (1 when it aligns with two candidate parts joined)."""
-    support: float
-    cost: float
-    owed: float
-    """Its share of the query side's coverage when it pairs at `found`, and what it owes."""
-    structural: bool
-
-
-@dataclass(slots=True, frozen=True)
-class _JoinedProfile:
-    """What two adjacent query parts joined can do against a candidate name, at best."""
-
-    aligned: tuple[int, ...]
-    """The candidate tokens that could stand for them as a compound."""
-    meets: bool
-    """They could stand for two joined candidate parts."""
-    support: float
-    owed: float
-    structural: bool
-
-
-def _best(similarities: Iterable[float]) -> float:
-    """The best similarity that alignment would accept, or 0."""
-    return max((s for s in similarities if s >= MIN_SIMILARITY), default=0.0)
+"""What the stored customer index files as a name's owed weight when it has other readings
+(finmon.names.evasion)."""
 
 
 def weight_owed(tokens: tuple[NameToken, ...]) -> float:

@@ -3,7 +3,8 @@
 Most candidates the index proposes for a query share one common token with it and score far below
 any threshold; working their score out in full (finmon.screening.namescore.match_names) was most
 of the time a batch took. `ScoreBound` bounds that score from above with the pieces the score is
-made of, and the Screener skips a candidate whose bound is below what it would need.
+made of, and the Screener skips a candidate whose bound is below what it would need; the delta
+re-screen (finmon.store.customer_index) drops a customer in the same way.
 
 Why it is a bound: a name score is at most 0.7 x the better-covered side + 0.3 x the other (the
 caps and conflict factors only lower it). A side's coverage is support / (support + missing +

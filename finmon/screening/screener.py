@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -21,7 +21,7 @@ from finmon.screening.features import (
     most_support,
     name_commonness,
 )
-from finmon.screening.index import CandidateIndex, IndexedName
+from finmon.screening.index import CandidateIndex, IndexedName, Unpickled
 from finmon.screening.namescore import ALGORITHM, NameMatch, match_names, stands_alone
 from finmon.screening.prune import ScoreBound
 
@@ -74,7 +74,7 @@ class Screener:
         versions: Mapping[str, str] | None = None,
         frequency: NameFrequency | None = None,
     ) -> None:
-        self.designations = list(designations)
+        self.designations: Sequence[Designation] = list(designations)
         self.versions = dict(versions or {})
         with collection_paused():
             self.index = CandidateIndex(_indexed_names(self.designations))
@@ -82,6 +82,12 @@ class Screener:
         # screener of a few changed designations (delta re-screening) is given that count.
         self.frequency = frequency or NameFrequency(n.analysed for n in self.index.names)
         self._alone = [stands_alone(n.analysed) for n in self.index.names]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        if not isinstance(self.designations, Unpickled):
+            state["designations"] = Unpickled(self.designations)  # read back as hits need them
+        return state
 
     @property
     def name_count(self) -> int:

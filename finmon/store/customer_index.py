@@ -32,10 +32,10 @@ from finmon.screening.index import (
 from finmon.screening.namescore import (
     MIN_SIMILARITY,
     UNBOUNDED,
-    NameBound,
     token_similarity,
     weight_owed,
 )
+from finmon.screening.prune import ScoreBound
 from finmon.screening.screener import heap_frozen
 from finmon.store.audit import append_audit
 from finmon.store.models import (
@@ -69,7 +69,8 @@ class Indexed:
     """Some name has fewer than two name parts."""
     owed: float
     """What the name would owe with nothing matched; 0 for several names or a repeated part,
-    namescore.UNBOUNDED for a name with other readings."""
+    namescore.UNBOUNDED for a name with other readings. Stored (customer_tokens.owed) but no
+    longer read: the delta's bound analyses the customer's record (candidate_customers)."""
 
 
 def index_entry(party: Party) -> Indexed:
@@ -102,7 +103,7 @@ MAX_STORED_TOKEN = 64
 """Longest token (as written, its key or its consonant key) filed in the stored index. The
 longest keys of real list names have 30 letters, so a longer token is no name part a designation
 could meet; leaving it out keeps every sig and key inside their columns (400 characters) and the
-index small whatever a customer file holds. It still counts as unmatched in the bound (owed)."""
+index small whatever a customer file holds. The bound still counts it: it reads the record."""
 
 
 def _storable(token: NameToken) -> bool:
@@ -224,7 +225,7 @@ class TokenWriter:
 class _Bounded:
     """One designation's names, its floor, and the customers its names met."""
 
-    names: list[tuple[NameBound, set[str]]]
+    names: list[tuple[AnalysedName, set[str]]]
     """Each name, and the customers it met."""
     floor: float
     met: list[str]
@@ -241,8 +242,9 @@ def candidate_customers(
 
     A customer is a candidate for a name when it meets two of the name's tokens (one, when
     either side has a name of a single part), as in CandidateIndex. With a floor (None: none),
-    a candidate is dropped when the best name score it could reach against every name of the
-    designation (NameBound) is below it. With workers > 1 the bounds are worked out in that many
+    a candidate is dropped when the best name score any of its names could reach against every
+    name of the designation (finmon.screening.prune.ScoreBound, a true upper bound of the score
+    the screener works out) is below it. With workers > 1 the bounds are worked out in that many
     forked processes."""
     global _FORKED
     probe = _Probe(session)
@@ -260,9 +262,9 @@ def candidate_customers(
         if floor is None:
             found.update(met)
         elif met:
-            bounds = [(NameBound(name), m) for name, m in each if m]
+            bounds = [(name, m) for name, m in each if m]
             bounded.append(_Bounded(bounds, floor, sorted(met)))
-    probe.load_customers_tokens({c for b in bounded for c in b.met})
+    probe.load_customers_names({c for b in bounded for c in b.met})
     tasks = [(i, start) for i, b in enumerate(bounded) for start in range(0, len(b.met), CHUNK)]
     if workers > 1 and len(tasks) > 1 and "fork" in multiprocessing.get_all_start_methods():
         _FORKED = (probe, bounded)
@@ -289,8 +291,7 @@ def _survivors(
     task: tuple[int, int], work: tuple[_Probe, list[_Bounded]] | None = None
 ) -> list[str]:
     """The candidates, in one chunk of one designation's, whose bound against one of the names
-    that met them reaches its floor. Each NameBound keeps what it worked out for the next
-    chunks (in a forked worker, for the chunks that worker gets)."""
+    that met them reaches its floor."""
     probe, bounded = work or _FORKED or (None, [])
     assert probe is not None
     i, start = task
@@ -328,8 +329,7 @@ class _Probe:
         self._similar: dict[str, dict[int, float]] = {}
         self._stored: dict[int, NameToken] = {}
         self._postings: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
-        self._held: dict[str, tuple[list[NameToken], list[NameToken]]] = {}
-        self._owed: dict[str, float] = {}
+        self._bounds: dict[str, list[ScoreBound]] = {}
         self._met: dict[str, tuple[set[str], set[str]]] = {}
         self._glued: dict[str, set[int]] = {}
 
@@ -389,31 +389,16 @@ class _Probe:
                 found.update(self._postings.get(token_id, (frozenset(), frozenset()))[0])
         return found
 
-    def bound(self, bound: NameBound, customer: str) -> float:
-        """The best name score the customer could reach against a designation name."""
-        base, joined = self._held.get(customer, ([], []))
-        return bound(base, joined, self._owed.get(customer, 0.0))
+    def bound(self, name: AnalysedName, customer: str) -> float:
+        """The most any of the customer's names could score against a designation name."""
+        return max((bound(name) for bound in self._bounds.get(customer, ())), default=0.0)
 
-    def load_customers_tokens(self, customers: set[str]) -> None:
-        """Read every token of these customers' names, for bound()."""
-        wanted = sorted(c for c in customers if c not in self._held)
-        rows: dict[str, list[tuple[int, int]]] = {}
-        missing: set[int] = set()
-        for chunk in _chunks(wanted):
-            query = select(
-                CustomerToken.customer_id, CustomerToken.token_id, CustomerToken.parts
-            ).where(CustomerToken.customer_id.in_(chunk))
-            for customer_id, token_id, parts in self.session.execute(query):
-                rows.setdefault(customer_id, []).append((token_id, parts))
-                if token_id not in self._stored:
-                    missing.add(token_id)
-        self._stored.update(self._tokens(missing))
-        for customer in wanted:
-            held = rows.get(customer, ())
-            self._held[customer] = (
-                [self._stored[i] for i, parts in held if parts == 1],
-                [self._stored[i] for i, parts in held if parts == 2],
-            )
+    def load_customers_names(self, customers: set[str]) -> None:
+        """Read and analyse these customers' names as screening reads them, for bound()."""
+        wanted = sorted(c for c in customers if c not in self._bounds)
+        for party, _ in load_customers(self.session, wanted):
+            analysed = (analyse_name(name, party.schema) for name in party.names)
+            self._bounds[party.id] = [ScoreBound(a) for a in analysed if a.tokens]
 
     def _tokens(self, ids: set[int]) -> dict[int, NameToken]:
         stored: dict[int, NameToken] = {}
@@ -430,14 +415,12 @@ class _Probe:
                 CustomerToken.token_id,
                 CustomerToken.customer_id,
                 CustomerToken.short,
-                CustomerToken.owed,
             ).where(CustomerToken.token_id.in_(chunk))
-            for token_id, customer_id, short, owed in self.session.execute(query):
+            for token_id, customer_id, short in self.session.execute(query):
                 everyone, short_ones = holders[token_id]
                 everyone.append(customer_id)
                 if short:
                     short_ones.append(customer_id)
-                self._owed[customer_id] = owed
         self._postings = {i: (frozenset(a), frozenset(b)) for i, (a, b) in holders.items()}
 
 

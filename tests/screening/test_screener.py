@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import pickle
 
 import pytest
 
 from finmon.lists import FIXTURE_DIR, parse_files
 from finmon.model import BirthDate, Identifier, Party, Schema
 from finmon.screening import DEFAULT_THRESHOLD, Screener
+from finmon.screening.index import Unpickled
 from tests.conftest import shared_file
 
 
@@ -118,3 +120,24 @@ def test_forked_workers_give_each_party_back_with_its_own_hits(
         "Anna Schmidt": False,
         "KARAGULOV TIMUR": True,
     }
+
+
+def test_a_screener_read_back_reads_only_what_it_screens_and_hits_the_same(
+    fixture_screener: Screener,
+) -> None:
+    names = ["Жәнібек Серікұлы Орманов", "KARAGULOV TIMUR", "Anna Schmidt", "Рахимов Тимур"]
+    parties = [Party(str(i), [n], Schema.PERSON) for i, n in enumerate(names)]
+    read_back = pickle.loads(pickle.dumps(fixture_screener))
+    names_read = read_back.index.names
+    assert isinstance(names_read, Unpickled)
+    assert not any(names_read._items), "nothing is unpickled until a query meets it"
+
+    def outcome(screener: Screener) -> list[list[dict[str, object]]]:
+        return [[h.to_dict() for h in screener.screen(p, 0.5)] for p in parties]
+
+    assert outcome(read_back) == outcome(fixture_screener)
+    assert any(outcome(read_back))
+    assert 0 < sum(item is not None for item in names_read._items) < len(names_read)
+    assert read_back.index._short == fixture_screener.index._short
+    assert list(read_back.index._short) == list(fixture_screener.index._short)
+    assert [n.analysed for n in names_read] == [n.analysed for n in fixture_screener.index.names]
