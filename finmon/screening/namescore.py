@@ -23,7 +23,7 @@ from finmon.names.acronyms import (
 )
 from finmon.names.dictionary import given_name_group, group_of, group_of_arabic
 from finmon.names.evasion import garbled, segment
-from finmon.names.keys import CACHED_LENGTH, SURNAME_ENDING, fold
+from finmon.names.keys import CACHED_LENGTH, SURNAME_ENDING, cross_key, fold
 from finmon.names.parts import (
     STRUCTURAL,
     WEIGHTS,
@@ -281,6 +281,24 @@ def _glued(a: NameToken, b: NameToken) -> bool:
     return False
 
 
+_GLUED_ACROSS = re.compile(r"^(?:(?:bin|ibn|ben|bn)(?:al|el)?|al|el)(?=[a-z]{3})")
+"""Particles a Latin spelling runs into the family name that Arabic script writes apart (bin
+al-Shibh as BINALSHIBH, al-Sid as ELSSEID)."""
+
+
+def _glued_across(arabic: NameToken, latin: str) -> float:
+    """An Arabic-script family name (its article or BIN read off) against a Latin word that runs
+    them in: the rest of the Latin word must render the Arabic one, never above GLUED_PARTICLE."""
+    glued = _GLUED_ACROSS.match(latin)
+    if glued is None:
+        return 0.0
+    rest = latin[glued.end() :]
+    skeleton = _skeleton_similarity(arabic.cross, cross_key(rest))[0]
+    if skeleton < MIN_SIMILARITY:
+        return 0.0
+    return min(skeleton, cross_similarity(arabic.text, rest), GLUED_PARTICLE)
+
+
 def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     if a.key == b.key:
         return 1.0, "exact"
@@ -298,10 +316,12 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         return 0.6, "gender_form"
     if a.arabic != b.arabic:
         found = _crossing_similarity(a, b)
+        arabic, latin = (a, b) if a.arabic else (b, a)
         if found[0] < RENDERING:
-            arabic, latin = (a, b) if a.arabic else (b, a)
             rendered = arabic_rendering_similarity(arabic.cross, latin.text)
             found = max(found, (rendered, "rendering"))
+        if found[0] < GLUED_PARTICLE and arabic.kind is TokenKind.NISBA:
+            found = max(found, (_glued_across(arabic, latin.text), "glued_particle"))
     elif (bare_a := _without_ending(a.key)) != a.key and _without_ending(b.key) != b.key:
         found = OSA.normalized_similarity(a.key, b.key), "surname_spelling"
         if surname_slip(a.key, b.key) or surname_slip(a.text, b.text):
@@ -425,6 +445,10 @@ WEAK_LETTER = 0.4
 """Cost of a Latin H, W or Y the Arabic spelling lacks (a final H, a glide)."""
 LONG_VOWEL = 0.6
 """Cost of a long vowel the Arabic spelling writes and the Latin one lacks."""
+FINAL_YEH = 0.2
+"""Cost of a final I for A or A for I: a final ى, ي or ی is read either way (alif maqsura: عیسی
+Isa, حنفى Hanafi), as Persian, Egyptian and Gulf spellings write them."""
+_FINAL_YEH = frozenset({("i", "a"), ("a", "i"), ("a", "y")})
 _DIGRAPHS = (
     ("dzh", "j"), ("dj", "j"), ("ch", "%"), ("gh", "G"), ("th", "s"), ("dh", "d"), ("ph", "f"),
     ("ck", "k"),
@@ -453,6 +477,7 @@ def _cross_similarity(arabic: str, latin: str) -> float:
     previous = [0.0]
     for j in range(len(b)):
         previous.append(previous[j] + _insert_cost(b, j, 0))
+    last_a, last_b = len(a) - 1, len(b) - 1
     for i, x in enumerate(a):
         drop = deleted[i]
         current = [previous[0] + drop]
@@ -461,6 +486,8 @@ def _cross_similarity(arabic: str, latin: str) -> float:
                 change = 0.0
             elif i == 0 and x == "a" and y in _VOWELS:
                 change = SHORT_VOWEL  # an initial alif carries any vowel (Islam, Eshaq)
+            elif i == last_a and j == last_b and (x, y) in _FINAL_YEH:
+                change = FINAL_YEH
             else:
                 change = _NEAR.get((x, y), 1.0)
             current.append(
@@ -497,6 +524,10 @@ def _delete_cost(a: str, i: int) -> float:
         return DOUBLED  # allah: the article's L before a sun letter or a doubled L
     if a[i] not in _VOWELS:
         return 1.0
+    if i == 0 and a[i] == "a" and a[1:2] in ("i", "u"):
+        # An initial ain before a long vowel, which transliteration writes A (عیسی as aisi):
+        # Latin spellings drop the ain and write the vowel alone (Isa, Ussama).
+        return SHORT_VOWEL
     if a[i] == "a" and (
         (a[i + 1 : i + 3] == "ll") or (i == 0 and a[1:2] == "l") or a[i + 1 : i + 2] == "h"
     ):
@@ -574,8 +605,10 @@ def _romanised(joined: NameToken, other: NameToken) -> bool:
 
 
 def _adds_nothing(joined: NameToken, first: NameToken, second: NameToken) -> bool:
-    """A join whose consonants are one part's alone ('mhmd' + 'ud') would swallow a token."""
-    return joined.cross in (first.cross, second.cross)
+    """A join whose consonants are one part's alone ('mhmd' + 'ud') would swallow a token. Both
+    keys must say so: the cross key merges letters (Z with D) and doubles across the join, which
+    would hide the second part of AKHUND ZADAH."""
+    return joined.cross in (first.cross, second.cross) and joined.skel in (first.skel, second.skel)
 
 
 def _compound_similarity(joined: NameToken, other: NameToken) -> float:

@@ -160,7 +160,12 @@ def test_a_person_like_name_of_unknown_kind_costs_against_a_company() -> None:
     assert guessed_schema(_match("Camille Martinez", "Camille Martinez"), unknown, person) is None
 
 
-def test_a_common_name_listed_without_a_birth_date_costs_half() -> None:
+def test_a_common_name_listed_without_a_birth_date_costs_whole_against_a_dated_party() -> None:
+    # The party's birth date can neither confirm nor clear an undated listing: the name alone.
     match = _match("Ivanov Viktor", "Viktor Ivanov")
     found = name_commonness(match, listed(), NameFrequency([]), [])
-    assert found is not None and found.effect == COMMON_NAME / 2
+    assert found is not None and found.effect == COMMON_NAME
+    # Neither side dated: the name is all there is on both sides, and it alerts.
+    assert name_commonness(match, listed(), NameFrequency([]), [], query_dated=False) is None
+    rare = _match("Zhirinovskii Zebulon", "Zebulon Zhirinovskii")
+    assert name_commonness(rare, listed(), NameFrequency([]), []) is None

@@ -110,6 +110,26 @@ def test_an_equal_consonant_key_alone_does_not_pair_across_scripts(arabic: str, 
     assert cross_similarity(to_latin(arabic), latin.lower()) < MIN_SIMILARITY
 
 
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [
+        ("مرتضی", "Morteza"),  # a final ی read as A
+        ("مهدی عیسی", "Mahdi Isa"),  # an initial ain before a long vowel, dropped in Latin
+        ("احمد العلي", "Ahmed Alali"),  # the article run into the family name in Latin
+        ("خالد الشيخ", "KHALED ELSHEIKH"),
+        ("علي حسن زاده", "Ali Hasanzada"),  # two Arabic-script words, one Latin
+    ],
+)
+def test_arabic_spellings_latin_runs_together_or_reads_otherwise(arabic: str, latin: str) -> None:
+    assert compare_names(arabic, latin).score >= DEFAULT_THRESHOLD
+
+
+def test_a_latin_particle_is_read_off_only_against_a_family_name_written_with_one() -> None:
+    # ELALI runs the article into ALI; علي was written without one, so it is another name.
+    assert compare_names("علي أحمد", "ELALI AHMED").score < 0.5
+    assert compare_names("علي أحمد", "Benali Ahmed").score < 0.5
+
+
 def test_a_cross_script_pair_is_never_closer_than_its_letters() -> None:
     # The consonant keys of جلالی and Jalili are equal; the long vowels the Arabic writes are not.
     assert compare_names("جلالی", "Jalili").score < compare_names("جلالی", "Jalali").score
