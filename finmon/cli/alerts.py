@@ -12,7 +12,7 @@ from finmon.cli.common import (
     FormatOption,
     JsonOutputOption,
     ResultFormat,
-    acting,
+    actor_name,
     app,
     check_json_output,
     check_output,
@@ -23,8 +23,8 @@ from finmon.cli.common import (
     write_json,
 )
 from finmon.errors import InputError
+from finmon.services import alerts
 from finmon.workflow import Verdict
-from finmon.workflow.access import Action
 
 ALERT_COLUMNS = [
     "alert_id",
@@ -58,13 +58,11 @@ def alerts_list(
     format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Alerts, oldest first."""
-    acting(ctx, Action.READ)
-    from finmon.store.alerts import STATUS_FILTERS, list_alerts
-
-    if status not in STATUS_FILTERS:
-        raise InputError(f"unknown --status {status!r}; use one of {', '.join(STATUS_FILTERS)}")
+    if status not in alerts.STATUS_FILTERS:
+        choices = ", ".join(alerts.STATUS_FILTERS)
+        raise InputError(f"unknown --status {status!r}; use one of {choices}")
     check_output(output)
-    rows = [row.to_dict() for row in list_alerts(status)]
+    rows = [row.to_dict() for row in alerts.list_alerts(actor_name(ctx), status)]
     emit_rows(rows, ALERT_COLUMNS, output=output, format=format, table=_alerts_table)
     if output is not None:
         err.print(f"{len(rows)} alerts written to {output}", markup=False)
@@ -95,11 +93,8 @@ def alerts_show(
     output: JsonOutputOption = None,
 ) -> None:
     """One alert with its full explanation, as JSON."""
-    acting(ctx, Action.READ)
-    from finmon.store.alerts import get_alert
-
     check_json_output(output)
-    row, explanation = get_alert(alert_id)
+    row, explanation = alerts.get_alert(actor_name(ctx), alert_id)
     document = {**row.to_dict(), "explanation": explanation}
     if output is not None:
         write_json(output, document)
@@ -118,15 +113,12 @@ def alerts_decide(
     ] = None,
 ) -> None:
     """Decide an alert. A confirmed hit then needs a second person's `finmon alerts approve`."""
-    actor = acting(ctx, Action.DECIDE)
-    from finmon.store.alerts import decide_alert
-
     try:
         verdict = Verdict(decision)
     except ValueError:
         choices = ", ".join(v.value for v in Verdict)
         raise InputError(f"unknown --decision {decision!r}; use one of {choices}") from None
-    status = decide_alert(alert_id, verdict, actor=actor, reason=reason)
+    status = alerts.decide(actor_name(ctx), alert_id, verdict, reason)
     follow = (
         " (a second person must now run `finmon alerts approve`)"
         if verdict is Verdict.CONFIRMED_HIT
@@ -142,10 +134,7 @@ def alerts_withdraw(
     reason: Annotated[str | None, typer.Option(help="Why the proposal is taken back.")] = None,
 ) -> None:
     """Take back your own confirmed hit while it awaits approval (nobody else can)."""
-    actor = acting(ctx, Action.DECIDE)
-    from finmon.store.alerts import withdraw_proposal
-
-    status = withdraw_proposal(alert_id, actor=actor, reason=reason)
+    status = alerts.withdraw(actor_name(ctx), alert_id, reason)
     out.print(f"proposal withdrawn; alert {alert_id} is {status} again")
 
 
@@ -154,8 +143,5 @@ def alerts_approve(
     ctx: typer.Context, alert_id: Annotated[int, typer.Argument(help="Alert id.")]
 ) -> None:
     """Approve a confirmed hit as the second person: the customer's accounts are frozen."""
-    actor = acting(ctx, Action.APPROVE)
-    from finmon.store.alerts import approve
-
-    freeze_id = approve(alert_id, actor=actor)
+    freeze_id = alerts.approve(actor_name(ctx), alert_id)
     out.print(f"alert {alert_id} confirmed; freeze order {freeze_id} is in force")

@@ -1,7 +1,7 @@
 """The `finmon cases` commands: monitoring alerts grouped per account and decided by two people.
 
-A thin front door over finmon.store.cases; the acting user is the global --actor (FINMON_ACTOR),
-who must be a finmon user whose role allows the step (`finmon users create`).
+A thin front door over finmon.services.cases; the acting user is the global --actor
+(FINMON_ACTOR), whom `finmon.services.access.authorize` allows each step or not.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from finmon.cli.common import (
     JsonOutputOption,
     OutputOption,
     ResultFormat,
-    acting,
     actor_name,
     app,
     check_document_format,
@@ -30,8 +29,7 @@ from finmon.cli.common import (
     print_json,
     write_json,
 )
-from finmon.errors import InputError
-from finmon.workflow.access import Action
+from finmon.services import cases
 
 cases_app = typer.Typer(
     help="Cases: monitoring alerts grouped per account; review, propose, approve (four-eyes).",
@@ -52,15 +50,13 @@ CaseId = Annotated[int, typer.Argument(help="Case id.")]
 def cases_open(ctx: typer.Context) -> None:
     """Group every open monitoring alert that is in no case into its account's case: the one
     still being worked on, else a new one."""
-    actor = acting(ctx, Action.WORK_CASES)
-    from finmon.store.cases import list_cases, open_cases
-
-    known = {row["case_id"] for row in list_cases()}
-    touched = set(open_cases(actor=actor))
+    actor = actor_name(ctx)
+    known = {row["case_id"] for row in cases.list_cases(actor)}
+    touched = set(cases.open_cases(actor))
     if not touched:
         out.print("No new monitoring alerts: no case opened or changed.")
         return
-    rows = [row for row in list_cases() if row["case_id"] in touched]
+    rows = [row for row in cases.list_cases(actor) if row["case_id"] in touched]
     _print_cases(rows, "change", lambda row: "updated" if row["case_id"] in known else "opened")
     opened = len(touched - known)
     err.print(f"{opened} cases opened, {len(touched) - opened} updated", markup=False)
@@ -77,11 +73,8 @@ def cases_list(
     format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Cases, oldest first, with their score, rules and alerts."""
-    acting(ctx, Action.READ)
-    from finmon.store.cases import list_cases
-
     check_output(output)
-    rows = list_cases(status)
+    rows = cases.list_cases(actor_name(ctx), status)
     emit_rows(rows, CASE_COLUMNS, output=output, format=format, table=_status_table)
     err.print(f"{len(rows)} cases" + (f" ({status})" if status else ""), markup=False)
 
@@ -95,12 +88,9 @@ def cases_show(
     format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """One case: its alerts, the transactions they name, and its decisions."""
-    acting(ctx, Action.READ)
-    from finmon.store.cases import get_case
-
     check_json_output(output)
     check_document_format(format)
-    case = get_case(case_id)
+    case = cases.get_case(actor_name(ctx), case_id)
     if output is not None:
         write_json(output, case)
         err.print(f"case {case_id} written to {output}", markup=False)
@@ -122,10 +112,7 @@ def cases_show(
 @cases_app.command("review")
 def cases_review(ctx: typer.Context, case_id: CaseId) -> None:
     """Take a case for review (analyst or supervisor)."""
-    actor = acting(ctx, Action.WORK_CASES)
-    from finmon.store.cases import review_case
-
-    status = review_case(case_id, actor=actor)
+    status = cases.review(actor_name(ctx), case_id)
     out.print(f"case {case_id} is now {status}, reviewed by {actor_name(ctx)}", markup=False)
 
 
@@ -139,10 +126,7 @@ def cases_propose(
     reason: Annotated[str, typer.Option(help="Why: what was found, or why there is no suspicion.")],
 ) -> None:
     """Propose to report or close a case under review; a second person must approve it."""
-    actor = acting(ctx, Action.WORK_CASES)
-    from finmon.store.cases import propose_decision
-
-    decision_id = propose_decision(case_id, action, actor=actor, reason=reason)
+    decision_id = cases.propose(actor_name(ctx), case_id, action, reason)
     out.print(
         f"case {case_id}: proposal {decision_id} to {action} recorded; a second person must run "
         f"`finmon cases approve {case_id}`",
@@ -157,10 +141,7 @@ def cases_withdraw(
     reason: Annotated[str | None, typer.Option(help="Why it is withdrawn.")] = None,
 ) -> None:
     """Withdraw the proposal awaiting approval: the case is under review again."""
-    actor = acting(ctx, Action.WORK_CASES)
-    from finmon.store.cases import withdraw_proposal
-
-    status = withdraw_proposal(case_id, actor=actor, reason=reason)
+    status = cases.withdraw(actor_name(ctx), case_id, reason)
     out.print(f"case {case_id}: proposal withdrawn; the case is {status}", markup=False)
 
 
@@ -168,10 +149,7 @@ def cases_withdraw(
 def cases_approve(ctx: typer.Context, case_id: CaseId) -> None:
     """Approve the proposal on a case as the second person (supervisor): it is reported or
     closed."""
-    actor = acting(ctx, Action.APPROVE_CASES)
-    from finmon.store.cases import approve_decision
-
-    status = approve_decision(case_id, actor=actor)
+    status = cases.approve(actor_name(ctx), case_id)
     out.print(f"case {case_id} is now {status}", markup=False)
 
 
@@ -197,25 +175,15 @@ def cases_report(
 ) -> None:
     """Write the suspicious-transaction report of a case approved for reporting, as goAML XML
     validated against the FIU's schema (nothing is written when it does not validate)."""
-    actor = acting(ctx, Action.WORK_CASES)
-    from finmon.reports.from_cases import case_report
-    from finmon.reports.goaml import kz_schema, load_config, write_report
-    from finmon.store.cases import case_report_data, record_report
-    from finmon.transactions.wire import Rates
-
-    settings = load_config(config)
-    data = case_report_data(case_id)
-    table = Rates.read(rates) if rates is not None else None
-    if table is not None and table.to != settings.currency_code_local:
-        raise InputError(f"{rates}: rates into {table.to}, the report is in KZT")
-    report = case_report(
-        data,
-        settings,
-        reporting_person=reporting_person or str(data["approved_by"]),
-        rates=table.per_unit if table else None,
+    report = cases.write_case_report(
+        actor_name(ctx),
+        case_id,
+        schema=schema,
+        output=output,
+        config=config,
+        reporting_person=reporting_person,
+        rates=rates,
     )
-    write_report(report, settings, kz_schema(schema, settings), output)
-    record_report(case_id, actor=actor, path=output)
     out.print(
         f"case {case_id}: suspicious-transaction report {report.entity_reference} written to "
         f"{output} ({len(report.transactions)} transactions, valid against {schema.name})",

@@ -17,11 +17,11 @@ from rich.progress import Progress, ProgressColumn
 from rich.table import Table
 from typer.core import TyperGroup
 
-from finmon.errors import FinmonError, Forbidden, InputError
+from finmon.errors import FinmonError, InputError
 from finmon.exports import SafeDictWriter
 from finmon.hygiene import is_text, printable
 from finmon.settings import load_settings
-from finmon.workflow.access import SECOND_PERSON, Action, check_allowed
+from finmon.workflow.access import Action
 
 if TYPE_CHECKING:
     from finmon.screening.problems import ProblemLog
@@ -181,22 +181,13 @@ def actor_name(ctx: typer.Context) -> str:
 
 
 def acting(ctx: typer.Context, action: Action) -> str:
-    """The actor, allowed the action: once the store has accounts, `--actor` names an active
-    account whose role allows it (the same check as the API's and the web's). A store with no
-    account is a personal installation: anyone acts, but nobody approves as a second person."""
-    from finmon.store.users import active_principal, has_accounts
+    """The actor, allowed the action by `finmon.services.access.authorize` (the same check as
+    the API's and the web's): once the store has accounts, `--actor` names an active account
+    whose role allows it; a store with no account is a personal installation where anyone acts
+    but nobody approves as a second person."""
+    from finmon.services.access import authorize
 
-    name = actor_name(ctx)
-    if not has_accounts():
-        if action in SECOND_PERSON:
-            raise Forbidden(
-                f"to {action} takes accounts for both people, and this store has none: "
-                "finmon users create NAME --role admin --person STAFF-NUMBER first"
-            )
-        return name
-    who = active_principal(name)
-    check_allowed(who.name, who.role, action)
-    return who.name
+    return authorize(actor_name(ctx), action).name
 
 
 def print_problems(log: ProblemLog, shown: int = 5) -> None:

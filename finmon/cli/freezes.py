@@ -14,7 +14,7 @@ from finmon.cli.common import (
     FormatOption,
     JsonOutputOption,
     ResultFormat,
-    acting,
+    actor_name,
     app,
     check_json_output,
     check_output,
@@ -24,7 +24,7 @@ from finmon.cli.common import (
     print_json,
     write_json,
 )
-from finmon.workflow.access import Action
+from finmon.services import freezes
 
 freezes_app = typer.Typer(
     help="Freeze orders: list, the 24-hour clock, releases, permitted payments, notifications.",
@@ -45,11 +45,8 @@ def freezes_list(
     format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Every freeze order with its timestamps and time-to-freeze."""
-    acting(ctx, Action.READ)
-    from finmon.store.freezes import list_freezes
-
     check_output(output)
-    records = list_freezes()
+    records = freezes.list_freezes(actor_name(ctx))
     if output is not None:
         _write_notifications(output, records)
         return
@@ -85,11 +82,8 @@ def freezes_sla(
     format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Every alert not yet acted on, most urgent first, with the hours left of the 24."""
-    acting(ctx, Action.READ)
-    from finmon.store.freezes import sla
-
     check_output(output)
-    rows = [_sla_row(item) for item in sla()]
+    rows = [_sla_row(item) for item in freezes.sla(actor_name(ctx))]
     if not rows and output is None and format is ResultFormat.TABLE:
         out.print("Nothing awaits action: every alert is decided.")
         return
@@ -125,11 +119,8 @@ def freezes_show(
     output: JsonOutputOption = None,
 ) -> None:
     """One freeze order with its release and permitted payments, as JSON."""
-    acting(ctx, Action.READ)
-    from finmon.store.freezes import get_freeze
-
     check_json_output(output)
-    document = get_freeze(freeze_id)
+    document = freezes.get_freeze(actor_name(ctx), freeze_id)
     if output is not None:
         write_json(output, document)
         err.print(f"freeze {freeze_id} written to {output}", markup=False)
@@ -144,10 +135,7 @@ def freezes_release(
     reason: Annotated[str, typer.Option(help="Why: a delisting, a false positive found later.")],
 ) -> None:
     """Ask to release a freeze; a second person must run `finmon freezes approve-release`."""
-    actor = acting(ctx, Action.REQUEST)
-    from finmon.store.freezes import ask_release
-
-    status = ask_release(freeze_id, actor=actor, reason=reason)
+    status = freezes.ask_release(actor_name(ctx), freeze_id, reason)
     out.print(f"freeze {freeze_id} is now {status}; a second person must approve the release")
 
 
@@ -156,10 +144,7 @@ def freezes_approve_release(
     ctx: typer.Context, freeze_id: Annotated[int, typer.Argument(help="Freeze id.")]
 ) -> None:
     """Approve a requested release as the second person."""
-    actor = acting(ctx, Action.APPROVE)
-    from finmon.store.freezes import release
-
-    status = release(freeze_id, actor=actor)
+    status = freezes.release(actor_name(ctx), freeze_id)
     out.print(f"freeze {freeze_id} is now {status}")
 
 
@@ -173,12 +158,9 @@ def freezes_payment(
     payee: Annotated[str | None, typer.Option(help="Who is paid.")] = None,
 ) -> None:
     """Record a permitted payment from frozen funds (Article 12 section 8), to be approved."""
-    actor = acting(ctx, Action.REQUEST)
-    from finmon.store.freezes import request_payment
-
-    payment_id = request_payment(
+    payment_id = freezes.request_payment(
+        actor_name(ctx),
         freeze_id,
-        actor=actor,
         amount=amount,
         currency=currency,
         purpose=purpose,
@@ -192,10 +174,7 @@ def freezes_approve_payment(
     ctx: typer.Context, payment_id: Annotated[int, typer.Argument(help="Payment id.")]
 ) -> None:
     """Approve a permitted payment as the second person."""
-    actor = acting(ctx, Action.APPROVE)
-    from finmon.store.freezes import approve_payment
-
-    approve_payment(payment_id, actor=actor)
+    freezes.approve_payment(actor_name(ctx), payment_id)
     out.print(f"permitted payment {payment_id} approved")
 
 
@@ -206,11 +185,8 @@ def freezes_notify(
     output: Annotated[Path, typer.Option(help="The notification file: .json or .csv.")],
 ) -> None:
     """Write the notification of one freeze to the FIU."""
-    acting(ctx, Action.READ)
-    from finmon.store.freezes import get_freeze
-
     check_output(output)
-    _write_notifications(output, [get_freeze(freeze_id)])
+    _write_notifications(output, [freezes.get_freeze(actor_name(ctx), freeze_id)])
 
 
 def _sla_row(item: Any) -> dict[str, Any]:
@@ -236,6 +212,6 @@ def _write_notifications(output: Path, records: list[dict[str, Any]]) -> None:
 
 def _notifications(records: list[dict[str, Any]], kind: str) -> str:
     """FIU notification records as JSON or CSV text, the same on stdout as in a file."""
-    from finmon.store.freezes import notifications_csv, notifications_json
-
-    return notifications_json(records) if kind == "json" else notifications_csv(records)
+    if kind == "json":
+        return freezes.notifications_json(records)
+    return freezes.notifications_csv(records)

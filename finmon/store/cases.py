@@ -4,9 +4,9 @@
 one still being worked on (open, under review or proposed), else a new one. Someone takes the case
 for review, proposes an outcome with a reason (report: file a suspicious-transaction report;
 close: no suspicion), and a second person approves it; until then a proposal may be withdrawn or
-replaced (the rules: finmon.workflow.cases). Who may do which is finmon.workflow.access's table,
-checked here against the actor's user record whatever the front door; every step appends an
-audit row.
+replaced (the rules: finmon.workflow.cases). Who may do which is decided before, by
+finmon.services.access; the store checks four-eyes by person, and every step appends an audit
+row.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from finmon.errors import Forbidden, InputError, NotFound, WorkflowRefused
+from finmon.errors import InputError, NotFound, WorkflowRefused
 from finmon.store.audit import append_audit
 from finmon.store.engine import Database, default_database
 from finmon.store.models import (
@@ -31,11 +31,9 @@ from finmon.store.models import (
     CaseDecision,
     MonitoringAlert,
     TransactionRow,
-    User,
     utc_now,
 )
 from finmon.store.users import check_two_persons, person_of
-from finmon.workflow.access import Action, Role, check_allowed
 from finmon.workflow.cases import (
     OUTCOME,
     WORKED_ON,
@@ -122,7 +120,6 @@ def review_case(case_id: int, *, actor: str, db: Database | None = None) -> str:
     """Take an open case, or one under someone's review, for review; returns its new status."""
     db = db or default_database()
     with db.write() as session:
-        _check_role(session, actor, Action.WORK_CASES)
         case = _load(session, case_id)
         status = take_for_review(case.id, case.status)
         before = {"status": case.status, "assigned_to": case.assigned_to}
@@ -140,7 +137,6 @@ def propose_decision(
     outcome = _choice(CaseAction, action, "case action")
     db = db or default_database()
     with db.write() as session:
-        _check_role(session, actor, Action.WORK_CASES)
         case = _load(session, case_id)
         check_proposable(case.id, case.status, reason)
         before = {"status": case.status}
@@ -167,7 +163,6 @@ def withdraw_proposal(
     """Withdraw the proposal awaiting approval: the case is under review again; returns that."""
     db = db or default_database()
     with db.write() as session:
-        _check_role(session, actor, Action.WORK_CASES)
         case = _load(session, case_id)
         proposal = _pending(session, case)
         if person_of(session, proposal.proposed_by) != person_of(session, actor):
@@ -186,7 +181,6 @@ def approve_decision(case_id: int, *, actor: str, db: Database | None = None) ->
     returns its new status."""
     db = db or default_database()
     with db.write() as session:
-        _check_role(session, actor, Action.APPROVE_CASES)
         case = _load(session, case_id)
         proposal = _pending(session, case)
         what = f"the proposal to {proposal.action} case {case.id}"
@@ -234,11 +228,11 @@ def case_report_data(case_id: int, db: Database | None = None) -> dict[str, Any]
         }
 
 
-def record_report(case_id: int, *, actor: str, path: Path) -> None:
+def record_report(case_id: int, *, actor: str, path: Path, db: Database | None = None) -> None:
     """Audit that a case's report was written: the file and its digest."""
     from finmon.lists.reading import digest_of
 
-    db = default_database()
+    db = db or default_database()
     with db.write() as session:
         case = _load(session, case_id)
         append_audit(
@@ -332,17 +326,6 @@ def _indicators(alerts: Sequence[MonitoringAlert]) -> list[dict[str, Any]]:
         entry["score"] = max(entry["score"], alert.score)
         entry["alerts"] += 1
     return sorted(found.values(), key=lambda entry: (-entry["score"], entry["rule"]))
-
-
-def _check_role(session: Session, actor: str, action: Action) -> None:
-    """Refuse (Forbidden) an actor who is not an enabled user whose role allows the action."""
-    user = session.scalars(select(User).where(User.name == actor)).first()
-    if user is None or user.disabled_at is not None:
-        raise Forbidden(
-            f"{actor!r} is not an enabled finmon user; only users whose role allows it may "
-            f"{action} (finmon users create NAME --role ...)"
-        )
-    check_allowed(actor, Role(user.role), action)
 
 
 def _pending(session: Session, case: Case) -> CaseDecision:

@@ -1,8 +1,10 @@
-"""What both HTTP doors depend on: the app's store, row ids in paths, and the one role check.
+"""What both HTTP doors depend on: the app's store, row ids in paths, and the per-route role check.
 
 The API's routes and the web pages build their per-action dependencies with `requires`, each from
-its own way of knowing the caller (an API key, a session cookie). It lives here, not in
-`finmon.api`, because the API imports the web layer and never the reverse.
+its own way of knowing the caller (an API key, a session cookie): a refusal before the request's
+body is read, by the same table and message as `finmon.services.access.authorize`, which the
+service called then applies again. It lives here, not in `finmon.api`, because the API imports
+the web layer and never the reverse.
 """
 
 from __future__ import annotations

@@ -19,17 +19,16 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from finmon.errors import FinmonError, Forbidden, InputError, Unauthenticated
+from finmon.services import alerts as alerts_service
+from finmon.services import cases as cases_service
+from finmon.services import freezes as freezes_service
 from finmon.settings import load_settings
-from finmon.store import alerts as alerts_store
 from finmon.store import audit as audit_store
-from finmon.store import cases as cases_store
 from finmon.store import clearances as clearances_store
 from finmon.store import fairness as fairness_store
-from finmon.store import freezes as freezes_store
 from finmon.store import jobs as jobs_store
 from finmon.store import lists as lists_store
 from finmon.store import sessions
-from finmon.store import transactions as transactions_store
 from finmon.store.models import utc_now
 from finmon.store.sessions import WebUser
 from finmon.web.deps import MAX_ID, RowId, database, requires
@@ -240,8 +239,8 @@ def sign_out(request: Request, user: Read, csrf: Csrf) -> Response:
 @router.get("/")
 def home(request: Request, user: Read) -> HTMLResponse:
     db = database(request)
-    open_alerts = alerts_store.list_alerts("open", db)
-    sla = freezes_store.sla(db)
+    open_alerts = alerts_service.list_alerts(user.name, "open", db)
+    sla = freezes_service.sla(user.name, db)
     return render(
         request,
         "home.html",
@@ -262,7 +261,7 @@ def alerts(
     q: Annotated[str, Query(max_length=200)] = "",
     min_score: Annotated[float, Query(ge=0.0, le=1.0)] = 0.0,
 ) -> HTMLResponse:
-    rows = alerts_store.list_alerts(status, database(request))
+    rows = alerts_service.list_alerts(user.name, status, database(request))
     sources = sorted({row.list for row in rows})
     needle = q.casefold().strip()
     chosen = [
@@ -293,7 +292,7 @@ def alerts(
 
 @router.get("/alerts/{alert_id}")
 def alert(request: Request, alert_id: RowId, user: Read) -> HTMLResponse:
-    case = alerts_store.alert_case(alert_id, database(request))
+    case = alerts_service.alert_case(user.name, alert_id, database(request))
     return render(
         request,
         "alert.html",
@@ -323,9 +322,7 @@ def decide(
         raise InputError(
             "a confirmed hit starts a freeze: tick the box that confirms it is the listed person"
         )
-    alerts_store.decide_alert(
-        alert_id, decision, actor=user.name, reason=_text(reason) or None, db=database(request)
-    )
+    alerts_service.decide(user.name, alert_id, decision, _text(reason) or None, database(request))
     return _back(f"/ui/alerts/{alert_id}")
 
 
@@ -338,16 +335,14 @@ def withdraw(
     reason: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     _check_csrf(user, csrf)
-    alerts_store.withdraw_proposal(
-        alert_id, actor=user.name, reason=_text(reason) or None, db=database(request)
-    )
+    alerts_service.withdraw(user.name, alert_id, _text(reason) or None, database(request))
     return _back(f"/ui/alerts/{alert_id}")
 
 
 @router.post("/alerts/{alert_id}/approve")
 def approve(request: Request, alert_id: RowId, user: Approve, csrf: Csrf) -> Response:
     _check_csrf(user, csrf)
-    freeze_id = alerts_store.approve(alert_id, actor=user.name, db=database(request))
+    freeze_id = alerts_service.approve(user.name, alert_id, database(request))
     return _back(f"/ui/freezes/{freeze_id}")
 
 
@@ -359,10 +354,16 @@ def approvals(request: Request, user: Read) -> HTMLResponse:
         "approvals.html",
         user,
         alerts=[
-            row for row in alerts_store.list_alerts("open", db) if row.status == "pending_approval"
+            row
+            for row in alerts_service.list_alerts(user.name, "open", db)
+            if row.status == "pending_approval"
         ],
-        releases=[f for f in freezes_store.list_freezes(db) if f["status"] == "release_pending"],
-        payments=freezes_store.pending_payments(db),
+        releases=[
+            f
+            for f in freezes_service.list_freezes(user.name, db)
+            if f["status"] == "release_pending"
+        ],
+        payments=freezes_service.pending_payments(user.name, db),
         csrf=user.csrf_token,
     )
 
@@ -374,8 +375,8 @@ def freezes(request: Request, user: Read) -> HTMLResponse:
         request,
         "freezes.html",
         user,
-        sla=freezes_store.sla(db),
-        freezes=list(reversed(freezes_store.list_freezes(db))),
+        sla=freezes_service.sla(user.name, db),
+        freezes=list(reversed(freezes_service.list_freezes(user.name, db))),
         now=utc_now(),
     )
 
@@ -392,7 +393,7 @@ def clearances(request: Request, user: Read) -> HTMLResponse:
 
 @router.get("/freezes/{freeze_id}")
 def freeze(request: Request, freeze_id: RowId, user: Read) -> HTMLResponse:
-    record = freezes_store.get_freeze(freeze_id, database(request))
+    record = freezes_service.get_freeze(user.name, freeze_id, database(request))
     return render(request, "freeze.html", user, freeze=record, csrf=user.csrf_token)
 
 
@@ -405,16 +406,14 @@ def release_request(
     reason: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     _check_csrf(user, csrf)
-    freezes_store.ask_release(
-        freeze_id, actor=user.name, reason=_text(reason), db=database(request)
-    )
+    freezes_service.ask_release(user.name, freeze_id, _text(reason), database(request))
     return _back(f"/ui/freezes/{freeze_id}")
 
 
 @router.post("/freezes/{freeze_id}/release")
 def release(request: Request, freeze_id: RowId, user: Approve, csrf: Csrf) -> Response:
     _check_csrf(user, csrf)
-    freezes_store.release(freeze_id, actor=user.name, db=database(request))
+    freezes_service.release(user.name, freeze_id, database(request))
     return _back(f"/ui/freezes/{freeze_id}")
 
 
@@ -432,9 +431,9 @@ def payment(
     _check_csrf(user, csrf)
     if not purpose.strip():
         raise InputError("a permitted payment needs its purpose")
-    freezes_store.request_payment(
+    freezes_service.request_payment(
+        user.name,
         freeze_id,
-        actor=user.name,
         amount=_text(amount),
         currency=_text(currency).upper(),
         purpose=_text(purpose),
@@ -447,7 +446,7 @@ def payment(
 @router.post("/payments/{payment_id}/approve")
 def payment_approve(request: Request, payment_id: RowId, user: Approve, csrf: Csrf) -> Response:
     _check_csrf(user, csrf)
-    freezes_store.approve_payment(payment_id, actor=user.name, db=database(request))
+    freezes_service.approve_payment(user.name, payment_id, database(request))
     return _back("/ui/approvals")
 
 
@@ -459,7 +458,7 @@ def monitoring(
     rule: Annotated[str, Query(max_length=64)] = "",
 ) -> HTMLResponse:
     """Monitoring alerts: rules that fired on accounts (R.16, listed parties, typologies)."""
-    rows = transactions_store.list_monitoring_alerts(status, database(request))
+    rows = cases_service.monitoring_alerts(user.name, status, database(request))
     rules = sorted({row["rule"] for row in rows})
     chosen = [row for row in rows if not rule or row["rule"] == rule]
     return render(
@@ -483,7 +482,9 @@ def cases(
     ] = "working",
 ) -> HTMLResponse:
     """Monitoring cases: an account's alerts grouped, its typology score, where it stands."""
-    chosen = cases_store.list_cases(None if status == "all" else status, database(request))
+    chosen = cases_service.list_cases(
+        user.name, None if status == "all" else status, database(request)
+    )
     chosen.sort(key=lambda row: (-row["score"], row["case_id"]))
     return render(
         request,
@@ -500,13 +501,13 @@ def cases(
 def cases_open(request: Request, user: WorkCases, csrf: Csrf) -> Response:
     """Group the monitoring alerts in no case yet into their accounts' cases."""
     _check_csrf(user, csrf)
-    cases_store.open_cases(actor=user.name, db=database(request))
+    cases_service.open_cases(user.name, database(request))
     return _back("/ui/cases")
 
 
 @router.get("/cases/{case_id}")
 def case_page(request: Request, case_id: RowId, user: Read) -> HTMLResponse:
-    found = cases_store.get_case(case_id, database(request))
+    found = cases_service.get_case(user.name, case_id, database(request))
     pending = next((d for d in found["decisions"] if d["status"] == "proposed"), None)
     return render(request, "case.html", user, case=found, pending=pending, csrf=user.csrf_token)
 
@@ -514,7 +515,7 @@ def case_page(request: Request, case_id: RowId, user: Read) -> HTMLResponse:
 @router.post("/cases/{case_id}/review")
 def case_review(request: Request, case_id: RowId, user: WorkCases, csrf: Csrf) -> Response:
     _check_csrf(user, csrf)
-    cases_store.review_case(case_id, actor=user.name, db=database(request))
+    cases_service.review(user.name, case_id, database(request))
     return _back(f"/ui/cases/{case_id}")
 
 
@@ -528,9 +529,7 @@ def case_propose(
     reason: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     _check_csrf(user, csrf)
-    cases_store.propose_decision(
-        case_id, action, actor=user.name, reason=_text(reason), db=database(request)
-    )
+    cases_service.propose(user.name, case_id, action, _text(reason), database(request))
     return _back(f"/ui/cases/{case_id}")
 
 
@@ -543,16 +542,14 @@ def case_withdraw(
     reason: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     _check_csrf(user, csrf)
-    cases_store.withdraw_proposal(
-        case_id, actor=user.name, reason=_text(reason) or None, db=database(request)
-    )
+    cases_service.withdraw(user.name, case_id, _text(reason) or None, database(request))
     return _back(f"/ui/cases/{case_id}")
 
 
 @router.post("/cases/{case_id}/approve")
 def case_approve(request: Request, case_id: RowId, user: ApproveCases, csrf: Csrf) -> Response:
     _check_csrf(user, csrf)
-    cases_store.approve_decision(case_id, actor=user.name, db=database(request))
+    cases_service.approve(user.name, case_id, database(request))
     return _back(f"/ui/cases/{case_id}")
 
 

@@ -1,8 +1,9 @@
 """Who may do what: the four roles and the actions each allows, with no I/O.
 
-Every front door (API, web and the command line, whose `--actor` names an account once the store
-has any) asks `check_allowed` before it calls a service; four-eyes is checked again by the store's
-services themselves (by person, not by account name), whoever calls them.
+`finmon.services.access.authorize` applies this table for every service, so the command line,
+the API and the web are refused alike (the HTTP doors also ask `check_allowed` per route, before
+a request's body is read); four-eyes is checked by the store itself (by person, not by account
+name), whoever calls it.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from finmon.api.deps import Approve, Decide, Read, RowId, Store
 from finmon.api.fields import EXPLANATION, ReasonIn, Text
-from finmon.store import alerts as alerts_store
+from finmon.services import alerts as alerts_service
 from finmon.workflow import Verdict
 
 router = APIRouter(tags=["alerts"])
@@ -56,42 +56,40 @@ class Approved(AlertStep):
 
 @router.get("/alerts")
 def alerts(
-    _who: Read,
+    who: Read,
     store: Store,
     status: Annotated[str, Query(pattern="^(open|decided|all)$")] = "open",
 ) -> list[ScreeningAlert]:
     """Alerts, oldest first: open (awaiting a decision), decided, or all."""
     return [
         ScreeningAlert.model_validate(row.to_dict())
-        for row in alerts_store.list_alerts(status, store)
+        for row in alerts_service.list_alerts(who.name, status, store)
     ]
 
 
 @router.get("/alerts/{alert_id}")
-def alert(alert_id: RowId, _who: Read, store: Store) -> ScreeningAlertDetail:
+def alert(alert_id: RowId, who: Read, store: Store) -> ScreeningAlertDetail:
     """One alert with its full explanation."""
-    row, explanation = alerts_store.get_alert(alert_id, store)
+    row, explanation = alerts_service.get_alert(who.name, alert_id, store)
     return ScreeningAlertDetail.model_validate({**row.to_dict(), "explanation": explanation})
 
 
 @router.post("/alerts/{alert_id}/decision")
 def decide(alert_id: RowId, body: DecisionIn, who: Decide, store: Store) -> AlertStep:
     """A first decision; a confirmed hit then awaits a supervisor's approval."""
-    status = alerts_store.decide_alert(
-        alert_id, body.decision, actor=who.name, reason=body.reason, db=store
-    )
+    status = alerts_service.decide(who.name, alert_id, body.decision, body.reason, store)
     return AlertStep(alert_id=alert_id, status=status)
 
 
 @router.post("/alerts/{alert_id}/withdraw")
 def withdraw(alert_id: RowId, body: ReasonIn, who: Decide, store: Store) -> AlertStep:
     """The author of a confirmed hit awaiting approval takes it back (nobody else can)."""
-    status = alerts_store.withdraw_proposal(alert_id, actor=who.name, reason=body.reason, db=store)
+    status = alerts_service.withdraw(who.name, alert_id, body.reason, store)
     return AlertStep(alert_id=alert_id, status=status)
 
 
 @router.post("/alerts/{alert_id}/approve")
 def approve(alert_id: RowId, who: Approve, store: Store) -> Approved:
     """A second person approves a confirmed hit: the freeze order is made."""
-    freeze_id = alerts_store.approve(alert_id, actor=who.name, db=store)
+    freeze_id = alerts_service.approve(who.name, alert_id, store)
     return Approved(alert_id=alert_id, status="confirmed_hit", freeze_id=freeze_id)

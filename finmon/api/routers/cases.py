@@ -10,8 +10,7 @@ from pydantic import BaseModel, Field
 
 from finmon.api.deps import ApproveCases, Read, RowId, Store, WorkCases
 from finmon.api.fields import Text
-from finmon.store import cases as cases_store
-from finmon.store import transactions as transactions_store
+from finmon.services import cases as cases_service
 
 router = APIRouter()
 
@@ -98,42 +97,42 @@ class WithdrawalIn(BaseModel):
 
 @router.get("/monitoring/alerts", tags=["monitoring"])
 def monitoring_alerts(
-    _who: Read,
+    who: Read,
     store: Store,
     status: Annotated[str, Query(pattern="^(open|all)$")] = "open",
     rule: Annotated[str, Query(max_length=64)] = "",
 ) -> list[MonitoringAlert]:
     """Monitoring alerts, oldest first: open (in no case yet) or all; of one rule if given."""
-    rows = transactions_store.list_monitoring_alerts(status, store)
+    rows = cases_service.monitoring_alerts(who.name, status, store)
     return [MonitoringAlert.model_validate(r) for r in rows if not rule or r["rule"] == rule]
 
 
 @router.get("/cases", tags=["cases"])
 def cases(
-    _who: Read, store: Store, status: Annotated[str, Query(pattern=CASE_STATUS)] = "working"
+    who: Read, store: Store, status: Annotated[str, Query(pattern=CASE_STATUS)] = "working"
 ) -> list[Case]:
     """Cases, oldest first: those being worked on (open, under review, proposed), those in one
     status, or all."""
-    rows = cases_store.list_cases(None if status == "all" else status, store)
+    rows = cases_service.list_cases(who.name, None if status == "all" else status, store)
     return [Case.model_validate(row) for row in rows]
 
 
 @router.post("/cases/open", tags=["cases"])
 def cases_open(who: WorkCases, store: Store) -> CasesOpened:
     """Put the monitoring alerts in no case yet into their accounts' cases."""
-    return CasesOpened(case_ids=cases_store.open_cases(actor=who.name, db=store))
+    return CasesOpened(case_ids=cases_service.open_cases(who.name, store))
 
 
 @router.get("/cases/{case_id}", tags=["cases"])
-def case(case_id: RowId, _who: Read, store: Store) -> CaseDetail:
+def case(case_id: RowId, who: Read, store: Store) -> CaseDetail:
     """One case with its alerts, the transfers they name and its decisions."""
-    return CaseDetail.model_validate(cases_store.get_case(case_id, store))
+    return CaseDetail.model_validate(cases_service.get_case(who.name, case_id, store))
 
 
 @router.post("/cases/{case_id}/review", tags=["cases"])
 def case_review(case_id: RowId, who: WorkCases, store: Store) -> CaseStep:
     """Take an open case, or one under someone else's review, for review."""
-    status = cases_store.review_case(case_id, actor=who.name, db=store)
+    status = cases_service.review(who.name, case_id, store)
     return CaseStep(case_id=case_id, status=status)
 
 
@@ -141,21 +140,19 @@ def case_review(case_id: RowId, who: WorkCases, store: Store) -> CaseStep:
 def case_propose(case_id: RowId, body: ProposalIn, who: WorkCases, store: Store) -> Proposed:
     """Propose to report or close a case under review, with the reason; a second person
     approves it (a pending proposal is replaced)."""
-    decision_id = cases_store.propose_decision(
-        case_id, body.action, actor=who.name, reason=body.reason, db=store
-    )
+    decision_id = cases_service.propose(who.name, case_id, body.action, body.reason, store)
     return Proposed(case_id=case_id, status="proposed", decision_id=decision_id)
 
 
 @router.post("/cases/{case_id}/withdraw", tags=["cases"])
 def case_withdraw(case_id: RowId, body: WithdrawalIn, who: WorkCases, store: Store) -> CaseStep:
     """The author of the proposal awaiting approval takes it back: the case is under review."""
-    status = cases_store.withdraw_proposal(case_id, actor=who.name, reason=body.reason, db=store)
+    status = cases_service.withdraw(who.name, case_id, body.reason, store)
     return CaseStep(case_id=case_id, status=status)
 
 
 @router.post("/cases/{case_id}/approve", tags=["cases"])
 def case_approve(case_id: RowId, who: ApproveCases, store: Store) -> CaseStep:
     """Approve the proposal as the second person: the case is reported or closed."""
-    status = cases_store.approve_decision(case_id, actor=who.name, db=store)
+    status = cases_service.approve(who.name, case_id, store)
     return CaseStep(case_id=case_id, status=status)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from finmon.api.deps import Approve, Ask, Read, RowId, Store
 from finmon.api.fields import Amount, Currency, ReasonIn, Text
-from finmon.store import freezes as freezes_store
+from finmon.services import freezes as freezes_service
 
 router = APIRouter(tags=["freezes"])
 
@@ -110,43 +110,44 @@ class PaymentStep(BaseModel):
 
 
 @router.get("/freezes")
-def freezes(_who: Read, store: Store) -> list[Freeze]:
+def freezes(who: Read, store: Store) -> list[Freeze]:
     """Every freeze order as its notification record, oldest first."""
-    return [Freeze.model_validate(row) for row in freezes_store.list_freezes(store)]
+    return [Freeze.model_validate(row) for row in freezes_service.list_freezes(who.name, store)]
 
 
 @router.get("/freezes/sla")
-def freezes_sla(_who: Read, store: Store) -> list[Deadline]:
+def freezes_sla(who: Read, store: Store) -> list[Deadline]:
     """Every alert not yet acted on, most urgent first, with the hours left of the 24."""
-    return [Deadline.model_validate(dataclasses.asdict(item)) for item in freezes_store.sla(store)]
+    items = freezes_service.sla(who.name, store)
+    return [Deadline.model_validate(dataclasses.asdict(item)) for item in items]
 
 
 @router.get("/freezes/{freeze_id}")
-def freeze(freeze_id: RowId, _who: Read, store: Store) -> FreezeDetail:
+def freeze(freeze_id: RowId, who: Read, store: Store) -> FreezeDetail:
     """One freeze order with its release and permitted payments."""
-    return FreezeDetail.model_validate(freezes_store.get_freeze(freeze_id, store))
+    return FreezeDetail.model_validate(freezes_service.get_freeze(who.name, freeze_id, store))
 
 
 @router.post("/freezes/{freeze_id}/release-request")
 def release_request(freeze_id: RowId, body: ReasonIn, who: Ask, store: Store) -> FreezeStep:
     """Ask for a release (after a delisting or a false positive); a second person approves."""
-    status = freezes_store.ask_release(freeze_id, actor=who.name, reason=body.reason, db=store)
+    status = freezes_service.ask_release(who.name, freeze_id, body.reason, store)
     return FreezeStep(freeze_id=freeze_id, status=status)
 
 
 @router.post("/freezes/{freeze_id}/release")
 def release(freeze_id: RowId, who: Approve, store: Store) -> FreezeStep:
     """Approve a requested release as the second person."""
-    status = freezes_store.release(freeze_id, actor=who.name, db=store)
+    status = freezes_service.release(who.name, freeze_id, store)
     return FreezeStep(freeze_id=freeze_id, status=status)
 
 
 @router.post("/freezes/{freeze_id}/payments")
 def payment(freeze_id: RowId, body: PaymentIn, who: Ask, store: Store) -> PaymentStep:
     """Record a permitted payment for basic expenses (Article 12 section 8) for approval."""
-    payment_id = freezes_store.request_payment(
+    payment_id = freezes_service.request_payment(
+        who.name,
         freeze_id,
-        actor=who.name,
         amount=str(body.amount),
         currency=body.currency,
         purpose=body.purpose,
@@ -159,5 +160,5 @@ def payment(freeze_id: RowId, body: PaymentIn, who: Ask, store: Store) -> Paymen
 @router.post("/payments/{payment_id}/approve")
 def payment_approve(payment_id: RowId, who: Approve, store: Store) -> PaymentStep:
     """Approve a permitted payment as the second person."""
-    freezes_store.approve_payment(payment_id, actor=who.name, db=store)
+    freezes_service.approve_payment(who.name, payment_id, store)
     return PaymentStep(payment_id=payment_id, status="approved")
