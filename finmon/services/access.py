@@ -19,7 +19,7 @@ from finmon.workflow.access import SECOND_PERSON, Action, Role, check_allowed
 
 
 @dataclass(frozen=True, slots=True)
-class Principal:
+class Authorized:
     """Who acts, as `authorize` found them: the name the audit log records, and the role of
     their account (None in a store with no account, where no role applies)."""
 
@@ -27,7 +27,7 @@ class Principal:
     role: Role | None
 
 
-def authorize(actor: str, action: Action, db: Database | None = None) -> Principal:
+def authorize(actor: str, action: Action, db: Database | None = None) -> Authorized:
     """The actor, allowed the action; Unauthenticated when the store has accounts and `actor`
     names no active one, Forbidden when the role does not allow it (or, with no account at all,
     when the action needs a second person)."""
@@ -42,6 +42,6 @@ def authorize(actor: str, action: Action, db: Database | None = None) -> Princip
                 f"to {action} takes accounts for both people, and this store has none: "
                 "finmon users create NAME --role admin --person STAFF-NUMBER first"
             ) from None
-        return Principal(actor, None)
+        return Authorized(actor, None)
     check_allowed(who.name, who.role, action)
-    return Principal(who.name, who.role)
+    return Authorized(who.name, who.role)
