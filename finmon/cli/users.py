@@ -17,6 +17,7 @@ from finmon.cli.common import (
     OutputOption,
     ResultFormat,
     acting,
+    actor_name,
     app,
     check_output,
     emit_rows,
@@ -24,6 +25,7 @@ from finmon.cli.common import (
     out,
 )
 from finmon.errors import InputError
+from finmon.services import users
 from finmon.workflow.access import Action, Role
 
 users_app = typer.Typer(help="Users, roles and API keys.", no_args_is_help=True)
@@ -52,11 +54,8 @@ def users_create(
     """Add an account for one person with one role and print its API key (shown this once,
     stored hashed). After the founding pair, the account works once a second person approves it
     (finmon users approve NAME)."""
-    actor = acting(ctx, Action.MANAGE_USERS)
-    from finmon.store.users import create_user, list_users
-
-    key = create_user(name, _role(role), actor=actor, person=person)
-    status = next(u["status"] for u in list_users() if u["name"] == name)
+    acting(ctx, Action.MANAGE_USERS)  # refused before the role is parsed, as before
+    key, status = users.create_user(actor_name(ctx), name, _role(role), person=person)
     err.print(f"user {name} ({role}) created, {status}; API key (shown once):", markup=False)
     out.print(key, markup=False, highlight=False, soft_wrap=True)
 
@@ -67,10 +66,7 @@ def users_approve(
 ) -> None:
     """Approve, as the second person, what awaits approval on an account: its creation, a role
     change, a key or a password set by someone else."""
-    actor = acting(ctx, Action.APPROVE_USERS)
-    from finmon.store.users import approve_user
-
-    approved = approve_user(name, actor=actor)
+    approved = users.approve_user(actor_name(ctx), name)
     out.print(f"approved for {name}: {', '.join(sorted(approved))}", markup=False)
 
 
@@ -81,10 +77,7 @@ def users_set_role(
     role: Annotated[str, typer.Argument(help="analyst, supervisor, admin or auditor.")],
 ) -> None:
     """Ask for an account's role to change; it changes when a second person approves."""
-    actor = acting(ctx, Action.MANAGE_USERS)
-    from finmon.store.users import change_role
-
-    change_role(name, _role(role), actor=actor)
+    users.change_role(actor_name(ctx), name, _role(role))
     out.print(f"{name}: role {role} awaits a second person's approval", markup=False)
 
 
@@ -98,15 +91,12 @@ def users_set_password(
 ) -> None:
     """Give a user a password for the web interface (asked twice unless --password-stdin);
     their open web sessions end."""
-    actor = acting(ctx, Action.MANAGE_USERS)
-
-    from finmon.store.sessions import set_password
-
+    actor = acting(ctx, Action.MANAGE_USERS)  # refused before the password is asked
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    set_password(name, password, actor=actor)
+    users.set_password(actor, name, password)
     err.print(f"user {name} can now sign in at /ui/", markup=False)
 
 
@@ -115,10 +105,7 @@ def users_new_key(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")]
 ) -> None:
     """Issue another API key for a user and print it (shown this once)."""
-    actor = acting(ctx, Action.MANAGE_USERS)
-    from finmon.store.users import issue_key
-
-    key = issue_key(name, actor=actor)
+    key = users.issue_key(actor_name(ctx), name)
     out.print(key, markup=False, highlight=False, soft_wrap=True)
 
 
@@ -127,10 +114,7 @@ def users_revoke_keys(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")]
 ) -> None:
     """Revoke every live API key of a user at once."""
-    actor = acting(ctx, Action.MANAGE_USERS)
-    from finmon.store.users import revoke_keys
-
-    count = revoke_keys(name, actor=actor)
+    count = users.revoke_keys(actor_name(ctx), name)
     out.print(f"{count} key(s) of {name} revoked")
 
 
@@ -139,10 +123,7 @@ def users_disable(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")]
 ) -> None:
     """Disable a user: none of their keys is accepted any more."""
-    actor = acting(ctx, Action.MANAGE_USERS)
-    from finmon.store.users import disable_user
-
-    disable_user(name, actor=actor)
+    users.disable_user(actor_name(ctx), name)
     out.print(f"user {name} is disabled")
 
 
@@ -163,17 +144,14 @@ def users_list(
     ctx: typer.Context, output: OutputOption = None, format: FormatOption = ResultFormat.TABLE
 ) -> None:
     """Every user, their role, status and live keys."""
-    acting(ctx, Action.MANAGE_USERS)
-    from finmon.store.users import list_users
-
     check_output(output)
-    rows = [dict(user) for user in list_users()]
+    rows = [dict(user) for user in users.list_users(actor_name(ctx))]
     emit_rows(rows, USER_COLUMNS, output=output, format=format, table=_users_table)
 
 
-def _users_table(users: list[dict[str, Any]]) -> Table:
+def _users_table(rows: list[dict[str, Any]]) -> Table:
     table = Table("user", "role", "status", "person", "live keys", "created", "by")
-    for user in users:
+    for user in rows:
         status = user["status"]
         if user["pending_role"]:
             status += f" (role {user['pending_role']} awaits approval)"

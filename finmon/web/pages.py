@@ -22,15 +22,15 @@ from finmon.errors import FinmonError, Forbidden, InputError, Unauthenticated
 from finmon.services import alerts as alerts_service
 from finmon.services import cases as cases_service
 from finmon.services import freezes as freezes_service
+from finmon.services import users as users_service
+from finmon.services.users import WebUser
 from finmon.settings import load_settings
 from finmon.store import audit as audit_store
 from finmon.store import clearances as clearances_store
 from finmon.store import fairness as fairness_store
 from finmon.store import jobs as jobs_store
 from finmon.store import lists as lists_store
-from finmon.store import sessions
 from finmon.store.models import utc_now
-from finmon.store.sessions import WebUser
 from finmon.web.deps import MAX_ID, RowId, database, requires
 from finmon.web.highlight import case_view
 from finmon.web.i18n import LANGUAGES, WELCOME_KK, status_text, text
@@ -92,7 +92,7 @@ async def _web_user(request: Request) -> WebUser:
     if not token:
         raise SignInNeeded("sign in first")
     try:
-        user = sessions.session_user(token, database(request))
+        user = users_service.session_user(token, database(request))
     except Unauthenticated as exc:
         raise SignInNeeded(str(exc)) from None
     request.state.web_user = user
@@ -199,7 +199,7 @@ def sign_in(
     if not cookie or not hmac.compare_digest(cookie.encode(), csrf.encode()):
         raise Forbidden("the sign-in form is out of date: reload the page and sign in again")
     try:
-        token, _user = sessions.sign_in(name, password, database(request))
+        token, _user = users_service.sign_in(name, password, database(request))
     except Unauthenticated as exc:
         fresh = secrets.token_urlsafe(32)
         page = render(
@@ -221,7 +221,7 @@ def sign_in(
         samesite="strict",
         secure=request.url.scheme == "https",
         path="/ui",
-        max_age=int(sessions.LIFETIME.total_seconds()),
+        max_age=int(users_service.LIFETIME.total_seconds()),
     )
     response.delete_cookie(SIGN_IN_COOKIE, path="/ui")
     return response
@@ -230,7 +230,7 @@ def sign_in(
 @router.post("/sign-out")
 def sign_out(request: Request, user: Read, csrf: Csrf) -> Response:
     _check_csrf(user, csrf)
-    sessions.sign_out(request.cookies.get(SESSION_COOKIE, ""), database(request))
+    users_service.sign_out(request.cookies.get(SESSION_COOKIE, ""), database(request))
     response = _back("/ui/sign-in")
     response.delete_cookie(SESSION_COOKIE, path="/ui")
     return response

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from finmon.api.deps import Admin, ApproveUsers, Store
 from finmon.api.fields import Text
-from finmon.store import users as users_store
+from finmon.services import users as users_service
 from finmon.workflow.access import Role
 
 router = APIRouter(tags=["users"])
@@ -64,35 +64,35 @@ class KeysRevoked(BaseModel):
 
 
 @router.get("/users")
-def users(_who: Admin, store: Store) -> list[User]:
+def users(who: Admin, store: Store) -> list[User]:
     """Every user, their role and how many live keys they hold."""
-    return [User.model_validate(row) for row in users_store.list_users(store)]
+    return [User.model_validate(row) for row in users_service.list_users(who.name, store)]
 
 
 @router.post("/users", status_code=201)
 def user_create(body: UserIn, who: Admin, store: Store) -> UserCreated:
     """Add a user; the answer holds their API key, which is shown this once."""
-    key = users_store.create_user(
-        body.name, body.role, actor=who.name, person=body.person, db=store
+    created = users_service.create_user(
+        who.name, body.name, body.role, person=body.person, db=store
     )
-    return UserCreated(name=body.name, role=body.role, api_key=key)
+    return UserCreated(name=body.name, role=body.role, api_key=created.key)
 
 
 @router.post("/users/{name}/approve")
 def user_approve(name: str, who: ApproveUsers, store: Store) -> UserApproved:
     """Approve, as the second person, what awaits approval on an account."""
-    approved = users_store.approve_user(name, actor=who.name, db=store)
+    approved = users_service.approve_user(who.name, name, store)
     return UserApproved(name=name, approved=approved)
 
 
 @router.post("/users/{name}/role")
 def user_role(name: str, body: RoleIn, who: Admin, store: Store) -> RoleAsked:
     """Ask for an account's role to change; it changes when a second person approves."""
-    users_store.change_role(name, body.role, actor=who.name, db=store)
+    users_service.change_role(who.name, name, body.role, store)
     return RoleAsked(name=name, pending_role=body.role)
 
 
 @router.post("/users/{name}/revoke-keys")
 def user_revoke(name: str, who: Admin, store: Store) -> KeysRevoked:
     """Revoke every live key of a user."""
-    return KeysRevoked(name=name, revoked=users_store.revoke_keys(name, actor=who.name, db=store))
+    return KeysRevoked(name=name, revoked=users_service.revoke_keys(who.name, name, store))
