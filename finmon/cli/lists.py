@@ -14,6 +14,7 @@ from finmon.cli.common import (
     OutputOption,
     ResultFormat,
     acting,
+    actor_name,
     app,
     check_output,
     emit_rows,
@@ -22,6 +23,7 @@ from finmon.cli.common import (
     require_files,
 )
 from finmon.errors import InputError
+from finmon.services import lists
 from finmon.settings import load_settings
 from finmon.workflow.access import Action
 
@@ -67,16 +69,16 @@ def lists_load(
 ) -> None:
     """Parse list files and make them the current version of their source (of each dataset, for
     a FollowTheMoney file mixing datasets)."""
-    actor = acting(ctx, Action.LOAD_LISTS)
+    acting(ctx, Action.LOAD_LISTS)  # refused before any file is read
     from finmon.lists import read_lists
-    from finmon.store import load_lists
 
     require_files(paths)
     if format is not None and format not in FORMATS:
         raise InputError(f"unknown list format {format!r}; use one of {', '.join(FORMATS)}")
     read = read_lists(paths, format=format, source=source, include_non_targets=include_non_targets)
     workers = load_settings().workers
-    for result in load_lists(read.versions, actor=actor, force=force, workers=workers):
+    loaded = lists.load_lists(actor_name(ctx), read.versions, force=force, workers=workers)
+    for result in loaded:
         _report_load(result)
     out.print(f"Read: {read.summary}.")
 
@@ -102,11 +104,8 @@ def lists_show(
     format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Show the loaded list versions."""
-    acting(ctx, Action.READ)
-    from finmon.store import list_versions
-
     check_output(output)
-    versions = list_versions(all_versions=all_versions)
+    versions = lists.list_versions(actor_name(ctx), all_versions=all_versions)
     if not versions and output is None and format is ResultFormat.TABLE:
         out.print("No list loaded yet: use `finmon lists load FILE` or `finmon lists fetch un`.")
         return
@@ -141,16 +140,15 @@ def fetch_un_command(
     force: Annotated[bool, typer.Option(help="Load even an older or smaller version.")] = False,
 ) -> None:
     """Download the UN Security Council Consolidated List, check it parses, and load it."""
-    actor = acting(ctx, Action.LOAD_LISTS)
+    acting(ctx, Action.LOAD_LISTS)  # refused before anything is downloaded
     from finmon.lists.fetch import fetch_and_parse_un
-    from finmon.store import load_list
 
     err.print(f"downloading {load_settings().un_list_url} ...", markup=False)
     parsed = fetch_and_parse_un()
     _report_load(
-        load_list(
+        lists.load_list(
+            actor_name(ctx),
             parsed,
-            actor=actor,
             force=force,
             workers=load_settings().workers,
         )
@@ -170,12 +168,9 @@ def lists_diff(
     ] = None,
 ) -> None:
     """What a version of a list added, removed and amended against the version before it."""
-    acting(ctx, Action.READ)
-    from finmon.store.lists import version_diff
-
     if output is not None and output.suffix.lower() != ".json":
         raise InputError(f"{output}: the diff output must end in .json")
-    newer, older, diff = version_diff(source, version=version)
+    newer, older, diff = lists.version_diff(actor_name(ctx), source, version=version)
     counts = diff.summary()
     before = older.version if older is not None else "nothing"
     out.print(

@@ -22,6 +22,7 @@ from finmon.errors import FinmonError, Forbidden, InputError, Unauthenticated
 from finmon.services import alerts as alerts_service
 from finmon.services import cases as cases_service
 from finmon.services import freezes as freezes_service
+from finmon.services import lists as lists_service
 from finmon.services import users as users_service
 from finmon.services.users import WebUser
 from finmon.settings import load_settings
@@ -29,7 +30,6 @@ from finmon.store import audit as audit_store
 from finmon.store import clearances as clearances_store
 from finmon.store import fairness as fairness_store
 from finmon.store import jobs as jobs_store
-from finmon.store import lists as lists_store
 from finmon.store.models import utc_now
 from finmon.web.deps import MAX_ID, RowId, database, requires
 from finmon.web.highlight import case_view
@@ -248,7 +248,7 @@ def home(request: Request, user: Read) -> HTMLResponse:
         open_count=len(open_alerts),
         pending_count=sum(a.status == "pending_approval" for a in open_alerts),
         urgent=sla[:5],
-        lists=lists_store.list_versions(db),
+        lists=lists_service.list_versions(user.name, db),
     )
 
 
@@ -555,7 +555,7 @@ def case_approve(request: Request, case_id: RowId, user: ApproveCases, csrf: Csr
 
 @router.get("/lists")
 def lists(request: Request, user: Read) -> HTMLResponse:
-    versions = lists_store.list_versions(database(request), all_versions=True)
+    versions = lists_service.list_versions(user.name, database(request), all_versions=True)
     return render(request, "lists.html", user, versions=list(reversed(versions)))
 
 
@@ -566,7 +566,8 @@ def list_diff(
     user: Read,
     version: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
-    newer, older, diff = lists_store.version_diff(source, version=version, db=database(request))
+    db = database(request)
+    newer, older, diff = lists_service.version_diff(user.name, source, version=version, db=db)
     return render(
         request, "diff.html", user, source=source, newer=newer, older=older, diff=diff.to_dict()
     )

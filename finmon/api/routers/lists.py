@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from finmon.api.deps import Read, Store
-from finmon.store import lists as lists_store
+from finmon.services import lists as lists_service
 
 router = APIRouter(tags=["lists"])
 
@@ -51,16 +51,16 @@ class ListDiff(BaseModel):
 
 
 @router.get("/lists")
-def lists(_who: Read, store: Store, all_versions: bool = False) -> list[ListVersion]:
+def lists(who: Read, store: Store, all_versions: bool = False) -> list[ListVersion]:
     """The current version of each list (or every version loaded)."""
-    rows = lists_store.list_versions(store, all_versions=all_versions)
+    rows = lists_service.list_versions(who.name, store, all_versions=all_versions)
     return [ListVersion.model_validate(dataclasses.asdict(row)) for row in rows]
 
 
 @router.get("/lists/{source}/diff")
-def list_diff(source: str, _who: Read, store: Store, version: str | None = None) -> ListDiff:
+def list_diff(source: str, who: Read, store: Store, version: str | None = None) -> ListDiff:
     """What a version of a list added, removed and amended against the one before it."""
-    newer, older, diff = lists_store.version_diff(source, version=version, db=store)
+    newer, older, diff = lists_service.version_diff(who.name, source, version=version, db=store)
     return ListDiff.model_validate(
         {
             "source": source,
