@@ -17,6 +17,7 @@ from finmon.cli.common import (
     JsonOutputOption,
     StrictOption,
     acting,
+    actor_name,
     app,
     check_json_output,
     count_newlines,
@@ -28,6 +29,7 @@ from finmon.cli.common import (
     write_json,
 )
 from finmon.errors import ROW_PROBLEMS_EXIT
+from finmon.services import customers
 from finmon.settings import load_settings
 from finmon.workflow.access import Action
 
@@ -59,18 +61,17 @@ def customers_import(
     A row's unreadable values are left out and the row imported with the rest; a row with no
     name or id is skipped; each is written to the problems file. Exit 0: done, no problem; 10:
     done, with row problems; 2: the file was refused (unreadable, or --strict and a problem)."""
-    actor = acting(ctx, Action.IMPORT_CUSTOMERS)
+    acting(ctx, Action.IMPORT_CUSTOMERS)  # refused before the file is opened
     from finmon.screening.problems import ProblemLog, problems_path
-    from finmon.store.customers import import_customers
 
     where = None if strict else problems_path(file, None, problems)
     with (
         ProblemLog(where, always=problems is not None, keep_on_error=True) as log,
         _Progress("importing", _count_lines(file)) as advance,
     ):
-        result = import_customers(
+        result = customers.import_customers(
+            actor_name(ctx),
             file,
-            actor=actor,
             encoding=encoding,
             workers=load_settings().workers,
             progress=advance,
@@ -93,10 +94,7 @@ def customers_reindex(ctx: typer.Context) -> None:
     """Rebuild the stored customer index if an upgrade of finmon changed how names are indexed.
 
     The next import or list load does it by itself; running it first keeps that load fast."""
-    actor = acting(ctx, Action.IMPORT_CUSTOMERS)
-    from finmon.store.customers import reindex_customers
-
-    count = reindex_customers(actor=actor, workers=load_settings().workers)
+    count = customers.reindex_customers(actor_name(ctx), workers=load_settings().workers)
     if count:
         out.print(f"customer index rebuilt for {count} customers")
     else:
@@ -110,11 +108,8 @@ def customers_show(
     output: JsonOutputOption = None,
 ) -> None:
     """A customer's current record and every earlier version, as JSON."""
-    acting(ctx, Action.READ)
-    from finmon.store.customers import customer_history
-
     check_json_output(output)
-    history = customer_history(customer_id)
+    history = customers.customer_history(actor_name(ctx), customer_id)
     if output is not None:
         write_json(output, history)
         err.print(f"customer {customer_id} written to {output}", markup=False)

@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from finmon.errors import FinmonError, Forbidden, InputError, Unauthenticated
 from finmon.services import alerts as alerts_service
 from finmon.services import cases as cases_service
+from finmon.services import customers as customers_service
 from finmon.services import freezes as freezes_service
 from finmon.services import lists as lists_service
 from finmon.services import users as users_service
@@ -29,7 +30,6 @@ from finmon.settings import load_settings
 from finmon.store import audit as audit_store
 from finmon.store import clearances as clearances_store
 from finmon.store import fairness as fairness_store
-from finmon.store import jobs as jobs_store
 from finmon.store.models import utc_now
 from finmon.web.deps import MAX_ID, RowId, database, requires
 from finmon.web.highlight import case_view
@@ -610,22 +610,22 @@ def upload(
     strict: Annotated[bool, Form()] = False,
 ) -> Response:
     _check_csrf(user, csrf)
-    job_id = jobs_store.start_customer_import(
-        file.filename or "", file.file, actor=user.name, db=database(request), strict=strict
+    job_id = customers_service.start_import(
+        user.name, file.filename or "", file.file, strict=strict, db=database(request)
     )
     return _back(f"/ui/jobs/{job_id}")
 
 
 @router.get("/jobs/{job_id}")
 def job(request: Request, job_id: RowId, user: Read) -> HTMLResponse:
-    record = jobs_store.get_job(job_id, database(request))
+    record = customers_service.get_job(user.name, job_id, database(request))
     return render(request, "job.html", user, job=record)
 
 
 @router.get("/jobs/{job_id}/problems")
 def job_problems(request: Request, job_id: RowId, user: Read) -> FileResponse:
     """The import's problems file, to download."""
-    path = jobs_store.job_problems(job_id, database(request))
+    path = customers_service.job_problems(user.name, job_id, database(request))
     return FileResponse(path, media_type="text/csv", filename=path.name, headers=HEADERS)
 
 

@@ -9,8 +9,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from finmon.api.deps import Import, Read, RowId, Store
-from finmon.store import customers as customers_store
-from finmon.store import jobs as jobs_store
+from finmon.services import customers as customers_service
 
 router = APIRouter(tags=["customers"])
 
@@ -68,17 +67,17 @@ def customers_import(
     background, as `finmon customers import` does; ask /jobs/{job_id} how it went. A row's
     unreadable values are left out (a row with no name or id skipped) and reported as the
     job's problems; strict=true fails the job at the first problem instead."""
-    job_id = jobs_store.start_customer_import(
-        file.filename or "", file.file, actor=who.name, db=store, strict=strict
+    job_id = customers_service.start_import(
+        who.name, file.filename or "", file.file, strict=strict, db=store
     )
     return JobStarted(job_id=job_id)
 
 
 @router.get("/jobs/{job_id}")
-def job(job_id: RowId, _who: Read, store: Store) -> Job:
+def job(job_id: RowId, who: Read, store: Store) -> Job:
     """A background import: queued, running, done (with its counts, its problems counted and
     the first few listed) or failed (why)."""
-    return Job.model_validate(jobs_store.get_job(job_id, store))
+    return Job.model_validate(customers_service.get_job(who.name, job_id, store))
 
 
 @router.get(
@@ -86,13 +85,13 @@ def job(job_id: RowId, _who: Read, store: Store) -> Job:
     response_class=FileResponse,
     responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
-def job_problems(job_id: RowId, _who: Read, store: Store) -> FileResponse:
+def job_problems(job_id: RowId, who: Read, store: Store) -> FileResponse:
     """Every problem of an import's rows as CSV: row, column, value, problem, action."""
-    path = jobs_store.job_problems(job_id, store)
+    path = customers_service.job_problems(who.name, job_id, store)
     return FileResponse(path, media_type="text/csv", filename=path.name)
 
 
 @router.get("/customers/{customer_id}")
-def customer(customer_id: str, _who: Read, store: Store) -> Customer:
+def customer(customer_id: str, who: Read, store: Store) -> Customer:
     """A customer's current record and every earlier version."""
-    return Customer.model_validate(customers_store.customer_history(customer_id, store))
+    return Customer.model_validate(customers_service.customer_history(who.name, customer_id, store))
