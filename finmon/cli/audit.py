@@ -5,12 +5,12 @@ from __future__ import annotations
 import typer
 
 from finmon.cli.common import (
-    acting,
+    actor_name,
     app,
     err,
     out,
 )
-from finmon.workflow.access import Action
+from finmon.services import audit
 
 audit_app = typer.Typer(help="Check the tamper-evident audit log.", no_args_is_help=True)
 
@@ -21,10 +21,7 @@ app.add_typer(audit_app, name="audit")
 @audit_app.command("verify")
 def audit_verify(ctx: typer.Context) -> None:
     """Check the audit log's chain, key and checkpoints; exit 0 only when nothing is wrong."""
-    acting(ctx, Action.AUDIT)
-    from finmon.store import verify_audit
-
-    report = verify_audit()
+    report = audit.verify_audit(actor_name(ctx))
     if report.ok:
         checkpoint = f", checkpoint at row {report.checkpoint_row}" if report.checkpoint_row else ""
         out.print(f"audit log intact: {report.rows} rows, head {report.head}{checkpoint}")

@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from finmon.errors import FinmonError, Forbidden, InputError, Unauthenticated
 from finmon.services import alerts as alerts_service
+from finmon.services import audit as audit_service
 from finmon.services import cases as cases_service
 from finmon.services import customers as customers_service
 from finmon.services import freezes as freezes_service
@@ -27,7 +28,6 @@ from finmon.services import lists as lists_service
 from finmon.services import users as users_service
 from finmon.services.users import WebUser
 from finmon.settings import load_settings
-from finmon.store import audit as audit_store
 from finmon.store import clearances as clearances_store
 from finmon.store import fairness as fairness_store
 from finmon.store.models import utc_now
@@ -581,10 +581,10 @@ def audit(
 ) -> HTMLResponse:
     """The audit timeline, newest first, a page at a time, with the chain's verdict."""
     db = database(request)
-    report = audit_store.verify_audit(db)
+    report = audit_service.verify_audit(user.name, db)
     last = before_id - 1 if before_id else report.rows
     first = max(1, last - 99)
-    rows = audit_store.audit_rows(after_id=first - 1, limit=last - first + 1, db=db)
+    rows = audit_service.audit_rows(user.name, after_id=first - 1, limit=last - first + 1, db=db)
     return render(
         request,
         "audit.html",

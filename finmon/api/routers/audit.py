@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from finmon.api.deps import MAX_ID, Audit, Store
-from finmon.store import audit as audit_store
+from finmon.services import audit as audit_service
 
 router = APIRouter(tags=["audit"])
 
@@ -49,17 +49,17 @@ class AuditReport(BaseModel):
 
 @router.get("/audit")
 def audit(
-    _who: Audit,
+    who: Audit,
     store: Store,
     after_id: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AuditRow]:
     """A page of the audit trail in order: the rows after `after_id`."""
-    rows = audit_store.audit_rows(after_id=after_id, limit=limit, db=store)
+    rows = audit_service.audit_rows(who.name, after_id=after_id, limit=limit, db=store)
     return [AuditRow.model_validate(row) for row in rows]
 
 
 @router.get("/audit/verify")
-def audit_verify(_who: Audit, store: Store) -> AuditReport:
+def audit_verify(who: Audit, store: Store) -> AuditReport:
     """Check the chain, its key and its checkpoints; `problems` names everything wrong."""
-    return AuditReport.model_validate(audit_store.verify_audit(store).to_dict())
+    return AuditReport.model_validate(audit_service.verify_audit(who.name, store).to_dict())
