@@ -87,6 +87,26 @@ CASES = {
         ("GET", "/ui/alerts", None),
         reads=True,
     ),
+    "read lists": Case(
+        Action.READ,
+        ("lists", "show", "--format", "json"),
+        ("GET", "/lists", None),
+        ("GET", "/ui/lists", None),
+        reads=True,
+    ),
+    "diff list": Case(
+        Action.READ,
+        ("lists", "diff", "un"),
+        ("GET", "/lists/un/diff", None),
+        ("GET", "/ui/lists/un/diff", None),
+    ),
+    "verify audit": Case(
+        Action.AUDIT,
+        ("audit", "verify"),
+        ("GET", "/audit/verify", None),
+        ("GET", "/ui/audit", None),
+        reads=True,
+    ),
 }
 DOORS = ("cli", "api", "web")
 
@@ -193,5 +213,5 @@ def test_the_matrix_asks_for_refusals_of_every_capability_and_role_but_the_top()
         for role in Role
         if role not in ALLOWED[case.action]
     }
-    assert {what for what, _ in refused} == set(CASES) - {"read alerts"}
+    assert {what for what, _ in refused} == set(CASES) - {"read alerts", "read lists", "diff list"}
     assert {role for _, role in refused} == set(Role) - {Role.SUPERVISOR}
