@@ -24,9 +24,9 @@ from finmon.api.limits import BodyLimit
 from finmon.api.routers import ROUTERS
 from finmon.api.screeners import RatesTable, Screeners
 from finmon.errors import NotFound
+from finmon.services import Database, default_database
+from finmon.services.customers import fail_interrupted_jobs
 from finmon.settings import load_settings
-from finmon.store import Database, default_database
-from finmon.store import jobs as jobs_store
 from finmon.web import router as web_router
 
 SWITCH_INTERVAL = 0.0005
@@ -64,7 +64,7 @@ def create_app(db: Database | None = None) -> FastAPI:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     sys.setswitchinterval(SWITCH_INTERVAL)
-    jobs_store.fail_interrupted_jobs(app.state.db)
+    fail_interrupted_jobs(app.state.db)
     # Build the index before serving, so that no request waits for it.
     with contextlib.suppress(NotFound):
         app.state.screeners.get("default")

@@ -19,8 +19,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from finmon import hygiene
 from finmon.api.screeners import RatesTable, Screeners
 from finmon.errors import InputError, Unauthenticated
-from finmon.store import Database
-from finmon.store.users import Principal, authenticate_key
+from finmon.services import Database
+from finmon.services.users import Principal, authenticate_key
 from finmon.web.deps import MAX_ID, RowId, database, requires
 from finmon.workflow.access import Action
 

@@ -1,1 +1,8 @@
-"""The application layer: what finmon does, called alike by the CLI, the API and the web."""
+"""The application layer: what finmon does, called alike by the CLI, the API and the web.
+
+`Database` and `default_database` are passed through so that a front door can hold the store it
+serves and name its type without importing `finmon.store`."""
+
+from finmon.store.engine import Database, default_database
+
+__all__ = ["Database", "default_database"]

@@ -10,10 +10,20 @@ from finmon.services.access import authorize
 from finmon.store import Database, sessions
 from finmon.store import users as store
 from finmon.store.sessions import LIFETIME, WebUser
+from finmon.store.users import Principal, authenticate_key
 from finmon.workflow.access import Action, Role
 from finmon.workflow.accounts import normal_name
 
-__all__ = ["LIFETIME", "NewAccount", "WebUser", "session_user", "sign_in", "sign_out"]
+__all__ = [
+    "LIFETIME",
+    "NewAccount",
+    "Principal",
+    "WebUser",
+    "authenticate_key",
+    "session_user",
+    "sign_in",
+    "sign_out",
+]
 
 sign_in = sessions.sign_in
 """Check a name and password and open a web session (signing in needs no actor)."""

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Protocol, TypeVar
 
 from fastapi import Depends, Path, Request
 
-from finmon.store import Database
+from finmon.services import Database
 from finmon.workflow.access import Action, Role, check_allowed
 
 MAX_ID = 2**31 - 1
