@@ -13,7 +13,10 @@ from finmon.store import lists as store
 from finmon.store.lists import LoadResult, VersionInfo
 from finmon.workflow.access import Action
 
-__all__ = ["LoadResult", "VersionInfo"]
+__all__ = ["LoadResult", "VersionInfo", "current_versions"]
+
+current_versions = store.current_versions
+"""The version in use of each loaded list, by source: public, as the API's /healthz shows it."""
 
 
 def load_lists(

@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from finmon.api.deps import Caller, Store
-from finmon.store.lists import current_versions
+from finmon.services.lists import current_versions
 from finmon.workflow.access import Role
 
 router = APIRouter(tags=["service"])
