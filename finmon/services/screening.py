@@ -73,12 +73,13 @@ def run_screening(
     problems: Report | None = None,
     strict: bool = False,
     on_row: Callable[[], None] | None = None,
+    workers: int | None = None,
 ) -> Summary:
     """Screen a customer file and write one row per hit to output (or keep them in the
     summary); returns the counts. on_row is called after each row (a progress bar).
 
     Each problem of a row goes to problems (and is counted); strict refuses the file at the
-    first, leaving no output."""
+    first, leaving no output. workers: forked processes (default FINMON_WORKERS)."""
     from finmon.screening import DEFAULT_THRESHOLD
     from finmon.screening.inputs import read_parties
 
@@ -93,7 +94,7 @@ def run_screening(
     parties = _counted(read_parties(input, encoding, count, strict=strict), summary)
     sink = _Sink(output) if output is not None else nullcontext(summary.kept.extend)
     with sink as write:
-        workers = load_settings().workers
+        workers = load_settings().workers if workers is None else workers
         for party, hits in screener.screen_many(parties, threshold=threshold, workers=workers):
             hits = [hit for hit in hits if hit.score >= floor]
             summary.hits += len(hits)
@@ -254,8 +255,11 @@ def screen_upload(
             if len(batch.first_problems) < SHOWN_PROBLEMS:
                 batch.first_problems.append(problem)
 
+        # One process: forking a server that runs threads can leave a child waiting forever on
+        # a lock another thread held (the page hung in tests/web/test_browser.py), and one
+        # upload should not take every core from the other users.
         batch.summary = run_screening(
-            upload, folder / "hits.csv", screener, threshold=threshold, problems=keep
+            upload, folder / "hits.csv", screener, threshold=threshold, problems=keep, workers=1
         )
         shutil.rmtree(upload.parent)
     except BaseException:
