@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import secrets
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -157,6 +158,8 @@ SHOWN_PROBLEMS = 20
 """Row problems of an uploaded batch kept for the page; all of them are counted."""
 TOKEN_LENGTH = 32
 """Hex characters of a batch's download token."""
+KEPT_SECONDS = 86400
+"""How long a batch's hits file stays to download; older ones go at the next upload."""
 
 
 def name_party(
@@ -242,6 +245,7 @@ def screen_upload(
     file_name = safe_file_name(name)
     if not file_name.lower().endswith(UPLOAD_SUFFIXES):
         raise InputError(f"{file_name}: send a {', '.join(UPLOAD_SUFFIXES)} file")
+    _forget_old_batches()
     token = secrets.token_hex(TOKEN_LENGTH // 2)
     folder = _batches() / token
     folder.mkdir(parents=True)
@@ -288,3 +292,14 @@ def batch_hits(actor: str, token: str, db: Database | None = None) -> Path:
 
 def _batches() -> Path:
     return load_settings().home / "screenings"
+
+
+def _forget_old_batches() -> None:
+    """Remove the batches screened more than KEPT_SECONDS ago: hits files are personal data."""
+    folder = _batches()
+    if not folder.is_dir():
+        return
+    oldest = time.time() - KEPT_SECONDS
+    for batch in folder.iterdir():
+        if batch.stat().st_mtime < oldest:
+            shutil.rmtree(batch, ignore_errors=True)
