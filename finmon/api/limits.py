@@ -33,8 +33,8 @@ from finmon.settings import Settings, load_settings
 P = ParamSpec("P")
 T = TypeVar("T")
 
-UPLOAD_PATHS = frozenset({"/customers/import", "/ui/upload"})
-"""Routes that take a customer file: FINMON_MAX_UPLOAD_BYTES."""
+UPLOAD_PATHS = frozenset({"/customers/import", "/ui/upload", "/ui/screen/batch"})
+"""Routes that take a customer file (to import or to screen): FINMON_MAX_UPLOAD_BYTES."""
 MANIFEST_PATHS = frozenset({"/travel/screen"})
 """Routes that take a PAXLST manifest as JSON: FINMON_MAX_MANIFEST_BYTES."""
 

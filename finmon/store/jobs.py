@@ -62,7 +62,7 @@ def start_customer_import(
         session.flush()
         job_id = job.id
     try:
-        path = _save(content, load_settings().home / "uploads" / str(job_id), file_name)
+        path = save_upload(content, load_settings().home / "uploads" / str(job_id), file_name)
         worker = threading.Thread(
             target=_run,
             args=(db, job_id, path, actor, strict),
@@ -128,7 +128,9 @@ def get_job(job_id: int, db: Database | None = None) -> dict[str, Any]:
     }
 
 
-def _save(content: BinaryIO, folder: Path, file_name: str) -> Path:
+def save_upload(content: BinaryIO, folder: Path, file_name: str) -> Path:
+    """An uploaded file written into folder, refused beyond FINMON_MAX_UPLOAD_BYTES (InputError;
+    the folder is removed then)."""
     limit = load_settings().max_upload_bytes
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / file_name

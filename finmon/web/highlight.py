@@ -75,7 +75,20 @@ def case_view(case: AlertCase) -> CaseView:
     view.listed_on = listed.get("listed_on")
     view.remarks = listed.get("remarks")
 
-    _explained_name(view, case)
+    _explained(view, case.explanation, case.alert.customer_name, case.alert.matched_name)
+    return view
+
+
+def hit_view(hit: dict[str, Any]) -> CaseView:
+    """The names with their matched parts and the score's contributions of one screening hit
+    (`Hit.to_dict()`), as the alert page shows them."""
+    view = CaseView()
+    _explained(view, hit["explanation"], hit["query_name"], hit["matched_name"])
+    return view
+
+
+def _explained(view: CaseView, explanation: dict[str, Any], query: str, matched: str) -> None:
+    _explained_name(view, explanation, query, matched)
     view.evidence = [
         Contribution(
             feature=str(e.get("feature", "")),
@@ -85,9 +98,8 @@ def case_view(case: AlertCase) -> CaseView:
             weight=None,
             detail=str(e.get("detail", "")),
         )
-        for e in case.explanation.get("evidence", [])
+        for e in explanation.get("evidence", [])
     ]
-    return view
 
 
 def _facts(case: AlertCase, listed: dict[str, Any]) -> list[Fact]:
@@ -115,12 +127,12 @@ def _facts(case: AlertCase, listed: dict[str, Any]) -> list[Fact]:
     ]
 
 
-def _explained_name(view: CaseView, case: AlertCase) -> None:
+def _explained_name(view: CaseView, explanation: dict[str, Any], query: str, matched: str) -> None:
     """The name comparison of the explanation: the names' parts, their pairs, what was left."""
-    name = case.explanation.get("name", {})
+    name = explanation.get("name", {})
     pairs = name.get("pairs", [])
-    view.query_name = name.get("query", case.alert.customer_name)
-    view.candidate_name = name.get("candidate", case.alert.matched_name)
+    view.query_name = name.get("query", query)
+    view.candidate_name = name.get("candidate", matched)
     compared = name.get("transliterated") or [view.query_name, view.candidate_name]
     by_query = {p["query"]: p for p in pairs}
     by_candidate = {p["candidate"]: p for p in pairs}

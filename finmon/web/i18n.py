@@ -300,6 +300,42 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status_running": ("running", "выполняется"),
     "status_done": ("done", "готово"),
     "status_failed": ("failed", "ошибка"),
+    # the screening page (finmon.web.screening)
+    "screen": ("Screen", "Проверка"),
+    "screen_note": (
+        "Names are screened against every loaded list; nothing is stored and no alert is raised.",
+        "Имена проверяются по всем загруженным перечням; ничего не сохраняется, оповещения "
+        "не создаются.",
+    ),
+    "screen_one": ("One name", "Одно имя"),
+    "screen_file": (
+        "A customer file (CSV, XLSX, JSONL, Parquet)",
+        "Файл клиентов (CSV, XLSX, JSONL, Parquet)",
+    ),
+    "screen_button": ("Screen", "Проверить"),
+    "name": ("Name", "Имя или наименование"),
+    "birth_date": ("Birth date", "Дата рождения"),
+    "country": ("Country", "Страна"),
+    "kind": ("Kind", "Тип"),
+    "kind_unknown": ("either", "любой"),
+    "kind_person": ("person", "физическое лицо"),
+    "kind_company": ("company", "юридическое лицо"),
+    "threshold": ("Threshold", "Порог"),
+    "hits": ("Hits", "Совпадения"),
+    "screened_against": ("Screened against", "Проверено по"),
+    "no_hits": (
+        "No listed entry reaches the threshold.",
+        "Ни одна запись перечня не достигает порога.",
+    ),
+    "matched_name": ("matched name", "совпавшее имя"),
+    "rows_screened": ("Rows", "Строки"),
+    "rows_alerted": ("Rows with a hit", "Строки с совпадением"),
+    "rows_skipped": ("rows skipped", "строк пропущено"),
+    "download_hits": ("Download the hits (CSV)", "Скачать совпадения (CSV)"),
+    "more_problems": (
+        "Only the first problems are shown; `finmon screen` writes them all to a file.",
+        "Показаны только первые проблемы; `finmon screen` записывает все в файл.",
+    ),
 }
 
 

@@ -62,6 +62,7 @@ NAV: list[tuple[str, str, Action]] = [
     ("/ui/cases", "cases", Action.READ),
     ("/ui/lists", "lists", Action.READ),
     ("/ui/audit", "audit", Action.AUDIT),
+    ("/ui/screen", "screen", Action.SCREEN),
     ("/ui/upload", "upload", Action.IMPORT_CUSTOMERS),
     ("/ui/fairness", "fairness", Action.REVIEW_FAIRNESS),
 ]
@@ -108,6 +109,7 @@ Audit = Annotated[WebUser, Depends(requires(Action.AUDIT, _web_user))]
 WorkCases = Annotated[WebUser, Depends(requires(Action.WORK_CASES, _web_user))]
 ApproveCases = Annotated[WebUser, Depends(requires(Action.APPROVE_CASES, _web_user))]
 ReviewFairness = Annotated[WebUser, Depends(requires(Action.REVIEW_FAIRNESS, _web_user))]
+Screen = Annotated[WebUser, Depends(requires(Action.SCREEN, _web_user))]
 Csrf = Annotated[str, Form(max_length=200)]
 
 

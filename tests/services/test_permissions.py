@@ -28,6 +28,7 @@ from finmon.store.sessions import set_password
 from finmon.workflow.access import ALLOWED, Action, Role
 from tests.accounts import make_users
 from tests.conftest import SERVER_URL, _forget_databases, _server  # noqa: F401
+from tests.store.workflow_data import CUSTOMERS
 from tests.web.test_web import PASSWORD, _sign_in
 
 
@@ -79,6 +80,12 @@ CASES = {
         ("cases", "approve", "1"),
         ("POST", "/cases/1/approve", None),
         ("POST", "/ui/cases/1/approve", {}),
+    ),
+    "screen": Case(
+        Action.SCREEN,
+        ("screen", str(CUSTOMERS)),
+        ("POST", "/screen", {"parties": [{"id": "P1", "names": ["Timur Karagulov"]}]}),
+        ("POST", "/ui/screen", {"name": "Timur Karagulov"}),
     ),
     "read alerts": Case(
         Action.READ,

@@ -192,3 +192,47 @@ def test_an_analyst_and_a_supervisor_take_an_alert_to_a_freeze(server: str, tmp_
     (freeze,) = list_freezes()
     assert (freeze["customer_id"], freeze["reference"]) == ("B101", "QDi.906")
     assert (freeze["decided_by"], freeze["approved_by"]) == ("aigul", "bauyrzhan")
+
+
+def test_an_analyst_screens_a_name_and_a_file_in_the_browser(server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    upload = tmp_path / "to_screen.csv"
+    upload.write_text(NEW_CUSTOMERS, encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            context = browser.new_context(base_url=server, locale="en-GB", accept_downloads=True)
+            page = context.new_page()
+            page.set_default_timeout(20_000)
+            page.goto("/ui/sign-in")
+            page.get_by_label("User name").fill("aigul")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+
+            # One name, typed in Kazakh Cyrillic, finds the listed entry and says why.
+            page.get_by_role("link", name="Screen").click()
+            page.get_by_label("Name", exact=True).fill("Орманов Жанібек Серікұлы")
+            page.get_by_label("Birth date").fill("1991-08-21")
+            page.locator("#screen-one button").click()
+            hits = page.locator("#screen-hits")
+            expect(hits).to_contain_text("ZHANIBEK SERIKULY ORMANOV")
+            expect(hits.locator("mark.exact").first).to_be_visible()
+            expect(hits.locator("table.features")).to_contain_text("birth_date")
+
+            # A file: the counts on the page and the hits file to download.
+            page.get_by_label("Customer file").set_input_files(str(upload))
+            page.locator("#screen-batch button").click()
+            summary = page.locator("#batch-summary")
+            expect(summary.locator("tr", has_text="Rows with a hit")).to_contain_text("1")
+            with page.expect_download() as waiting:
+                page.locator("#hits-file").click()
+            saved = tmp_path / "hits.csv"
+            waiting.value.save_as(saved)
+        finally:
+            browser.close()
+    lines = saved.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("id,query_name,score,list")
+    assert [line.split(",")[0] for line in lines[1:]] == ["B101"]

@@ -72,6 +72,10 @@ WEB_ROUTES: list[tuple[str, str, Action, dict[str, Any] | None]] = [
     ("GET", "/ui/jobs/{job_id}", Action.READ, None),
     ("GET", "/ui/jobs/{job_id}/problems", Action.READ, None),
     ("GET", "/ui/fairness", Action.REVIEW_FAIRNESS, None),
+    ("GET", "/ui/screen", Action.SCREEN, None),
+    ("POST", "/ui/screen", Action.SCREEN, {"name": "Timur Karagulov"}),
+    ("POST", "/ui/screen/batch", Action.SCREEN, {"file": ("c.csv", b"id,name\nS1,Timur\n")}),
+    ("GET", "/ui/screen/batch/{token}/hits.csv", Action.SCREEN, None),
 ]
 """Every page and form that needs a signed-in user, and the action it needs."""
 OPEN_WEB_ROUTES = {("GET", "/ui/sign-in"), ("POST", "/ui/sign-in")}
@@ -82,6 +86,7 @@ VALUES = {
     "job_id": "1",
     "source": "un",
     "case_id": "1",
+    "token": "0" * 32,
 }
 
 
