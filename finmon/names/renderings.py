@@ -85,16 +85,34 @@ def renderings(word: str) -> frozenset[str]:
 def rendering_similarity(a: str, b: str) -> float:
     """RENDERING when two lowercase Latin words are one Russian name in two languages' spellings,
     else 0."""
-    # One Chinese or Korean syllable is another's under these rules (Chin, Shin; Jiang, Yang).
-    if " " in a or " " in b or one_syllable(a) or one_syllable(b):
+    side_a = _side(a) if len(a) <= CACHED_LENGTH else _read_side(a)
+    if side_a is None:
         return 0.0
-    key_a, key_b = fold(a), fold(b)
-    if key_a == key_b or min(len(key_a), len(key_b)) < SHORTEST_KEY:
+    side_b = _side(b) if len(b) <= CACHED_LENGTH else _read_side(b)
+    if side_b is None:
         return 0.0
-    found_a, found_b = renderings(a), renderings(b)
+    (key_a, found_a), (key_b, found_b) = side_a, side_b
+    if key_a == key_b:
+        return 0.0
     if key_b in found_a or key_a in found_b or not found_a.isdisjoint(found_b):
         return RENDERING
     return 0.0
+
+
+def _read_side(word: str) -> tuple[str, frozenset[str]] | None:
+    """A word's folded key and renderings, or None when it never meets another by rendering."""
+    # One Chinese or Korean syllable is another's under these rules (Chin, Shin; Jiang, Yang).
+    if " " in word or one_syllable(word):
+        return None
+    key = fold(word)
+    if len(key) < SHORTEST_KEY:
+        return None
+    return key, renderings(word)
+
+
+# Worked out once per word rather than once per pair of words: most pairs a batch compares are new,
+# their words are not.
+_side = lru_cache(maxsize=200_000)(_read_side)
 
 
 SLIP_LENGTH = 5

@@ -383,9 +383,9 @@ def _spelling_similarity(token_a: NameToken, token_b: NameToken) -> tuple[float,
     a, b, skel_a, skel_b = token_a.key, token_b.key, token_a.skel, token_b.skel
     # A key evens out spellings of one sound (x and ks); it must not set apart two spellings
     # that are a letter apart as written (Kaxng, Kang).
-    similarity = max(
-        OSA.normalized_similarity(a, b), OSA.normalized_similarity(token_a.text, token_b.text)
-    )
+    similarity = OSA.normalized_similarity(a, b)
+    if token_a.text != a or token_b.text != b:
+        similarity = max(similarity, OSA.normalized_similarity(token_a.text, token_b.text))
     if (
         skel_a == skel_b
         and min(len(skel_a) + 1, len(a), len(b)) >= 4

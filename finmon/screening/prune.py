@@ -26,9 +26,10 @@ from __future__ import annotations
 
 from finmon.names.acronyms import acronym_runs
 from finmon.names.evasion import segment
-from finmon.names.parts import STRUCTURAL, WEIGHTS, AnalysedName
+from finmon.names.parts import STRUCTURAL, WEIGHTS, AnalysedName, NameToken
 from finmon.names.translit import Script
 from finmon.screening.namescore import (
+    _SIM_CACHE,
     COMPOUND_SIMILARITY,
     MIN_SIMILARITY,
     SINGLE_TOKEN_CAP,
@@ -56,6 +57,7 @@ class ScoreBound:
         self._respaceable = query.script is not Script.ARABIC
         self._words = query.words
         self._longest = max(map(len, self._words), default=0)
+        self._joins = _joins(query)
 
     def below(self, candidate: AnalysedName, threshold: float) -> bool:
         """Whether the score against candidate is certainly below threshold."""
@@ -69,16 +71,19 @@ class ScoreBound:
             return 0.0
         best_q = [0.0] * len(q)
         best_c = [0.0] * len(c)
+        remembered = _SIM_CACHE.get
         for i, a in enumerate(q):
             for j, b in enumerate(c):
-                similarity = token_similarity(a, b)[0]
+                # The cache looked up here first: most pairs were worked out for the index.
+                found = remembered((a.sig, b.sig))
+                similarity = (found or token_similarity(a, b))[0]
                 if similarity >= MIN_SIMILARITY:
                     if similarity > best_q[i]:
                         best_q[i] = similarity
                     if similarity > best_c[j]:
                         best_c[j] = similarity
-        _compounds(self.query, candidate, best_q, best_c)
-        _compounds(candidate, self.query, best_c, best_q)
+        _compounds(self._joins, candidate, best_q, best_c)
+        _compounds(_joins(candidate), self.query, best_c, best_q)
         _acronyms(self.query, candidate, best_q, best_c)
         _acronyms(candidate, self.query, best_c, best_q)
         cover_q = _coverage(best_q, self._costs)
@@ -117,17 +122,24 @@ def _acronyms(
             best_long[j] = max(best_long[j], similarity)
 
 
+def _joins(name: AnalysedName) -> list[tuple[int, NameToken]]:
+    """A name's joined adjacent tokens (at their first token's place) that may align as one."""
+    tokens = name.tokens
+    return [
+        (i, joined)
+        for i, joined in enumerate(name.joined)
+        if not _adds_nothing(joined, tokens[i], tokens[i + 1])
+    ]
+
+
 def _compounds(
-    joined_side: AnalysedName,
+    joins: list[tuple[int, NameToken]],
     other_side: AnalysedName,
     best_joined: list[float],
     best_other: list[float],
 ) -> None:
     """Raise the best similarities by the compounds namescore._joined_against would align."""
-    tokens = joined_side.tokens
-    for i, joined in enumerate(joined_side.joined):
-        if _adds_nothing(joined, tokens[i], tokens[i + 1]):
-            continue
+    for i, joined in joins:
         for j, other in enumerate(other_side.tokens):
             if joined.arabic == other.arabic and abs(len(joined.key) - len(other.key)) > 2:
                 continue

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from finmon.model import Schema
-from finmon.names.renderings import rendering_similarity
+from finmon.names.renderings import RENDERING, rendering_similarity
 from finmon.screening import DEFAULT_THRESHOLD, compare_names
 
 
@@ -72,3 +72,18 @@ def test_renderings_do_not_merge_what_other_names_keep_apart() -> None:
     # A Latin w is Arabic script's و, not a Russian в (Wali is not الفيلي); s is not sh.
     assert score("السماء محمود الفيلي", "Mohammad Wali") < DEFAULT_THRESHOLD
     assert rendering_similarity("nishan", "nisan") == 0
+
+
+def test_words_are_read_once_and_long_words_are_not_remembered() -> None:
+    from finmon.names.keys import CACHED_LENGTH
+    from finmon.names.renderings import _side
+
+    assert rendering_similarity("chruschtschow", "khrushchev") == RENDERING
+    assert _side.cache_info().currsize >= 2
+    held = _side.cache_info().currsize
+    long = "w" + "a" * CACHED_LENGTH
+    assert rendering_similarity(long, "putin") == rendering_similarity("putin", long) == 0
+    assert _side.cache_info().currsize <= held + 1  # "putin" at most, never the long word
+    # Words no rule reads (a space, one romanised syllable, a short key) never meet.
+    assert rendering_similarity("shin", "chin") == 0
+    assert rendering_similarity("put in", "putin") == 0
