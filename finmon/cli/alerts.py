@@ -16,11 +16,10 @@ from finmon.cli.common import (
     app,
     check_json_output,
     check_output,
+    emit_document,
     emit_rows,
     err,
     out,
-    print_json,
-    write_json,
 )
 from finmon.errors import InputError
 from finmon.services import alerts
@@ -96,11 +95,7 @@ def alerts_show(
     check_json_output(output)
     row, explanation = alerts.get_alert(actor_name(ctx), alert_id)
     document = {**row.to_dict(), "explanation": explanation}
-    if output is not None:
-        write_json(output, document)
-        err.print(f"alert {alert_id} written to {output}", markup=False)
-        return
-    print_json(document)
+    emit_document(document, output, f"alert {alert_id}")
 
 
 @alerts_app.command("decide")

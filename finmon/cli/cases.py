@@ -23,11 +23,11 @@ from finmon.cli.common import (
     check_document_format,
     check_json_output,
     check_output,
+    emit_document,
     emit_rows,
     err,
     out,
     print_json,
-    write_json,
 )
 from finmon.services import cases
 
@@ -92,8 +92,7 @@ def cases_show(
     check_document_format(format)
     case = cases.get_case(actor_name(ctx), case_id)
     if output is not None:
-        write_json(output, case)
-        err.print(f"case {case_id} written to {output}", markup=False)
+        emit_document(case, output, f"case {case_id}")
         return
     if as_json or format is not ResultFormat.TABLE:
         print_json(case)

@@ -283,6 +283,15 @@ def write_json(output: Path, document: Any) -> None:
     output.write_text(text + "\n", encoding="utf-8")
 
 
+def emit_document(document: Any, output: Path | None, what: str) -> None:
+    """One JSON document to `output` (saying so on stderr), or on stdout when there is none."""
+    if output is None:
+        print_json(document)
+        return
+    write_json(output, document)
+    err.print(f"{what} written to {output}", markup=False)
+
+
 def print_json(document: Any) -> None:
     """One JSON document on stdout (coloured on a terminal, plain in a pipe)."""
     out.print_json(json.dumps(document, ensure_ascii=False, default=str))

@@ -21,12 +21,10 @@ from finmon.cli.common import (
     app,
     check_json_output,
     count_newlines,
-    err,
+    emit_document,
     out,
-    print_json,
     print_problems,
     progress_bar,
-    write_json,
 )
 from finmon.errors import ROW_PROBLEMS_EXIT
 from finmon.services import customers
@@ -110,11 +108,7 @@ def customers_show(
     """A customer's current record and every earlier version, as JSON."""
     check_json_output(output)
     history = customers.customer_history(actor_name(ctx), customer_id)
-    if output is not None:
-        write_json(output, history)
-        err.print(f"customer {customer_id} written to {output}", markup=False)
-        return
-    print_json(history)
+    emit_document(history, output, f"customer {customer_id}")
 
 
 class _Progress:

@@ -18,11 +18,10 @@ from finmon.cli.common import (
     app,
     check_json_output,
     check_output,
+    emit_document,
     emit_rows,
     err,
     out,
-    print_json,
-    write_json,
 )
 from finmon.services import freezes
 
@@ -121,11 +120,7 @@ def freezes_show(
     """One freeze order with its release and permitted payments, as JSON."""
     check_json_output(output)
     document = freezes.get_freeze(actor_name(ctx), freeze_id)
-    if output is not None:
-        write_json(output, document)
-        err.print(f"freeze {freeze_id} written to {output}", markup=False)
-        return
-    print_json(document)
+    emit_document(document, output, f"freeze {freeze_id}")
 
 
 @freezes_app.command("release")
