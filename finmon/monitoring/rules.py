@@ -53,7 +53,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
 from finmon.common.configfile import Strict, read_yaml, validated
 from finmon.errors import InputError
@@ -167,7 +167,9 @@ def load_pack(path: Path | None = None) -> Pack:
     )
 
 
-def _duration(value: str) -> dt.timedelta:
+def _duration(value: Any) -> dt.timedelta:
+    if not isinstance(value, str):
+        raise ValueError(f"window {value!r}: use a number and s, m, h or d (48h, 7d)")
     matched = _DURATION.match(value.strip())
     if matched is None or int(matched.group(1)) == 0:
         raise ValueError(f"window {value!r}: use a number and s, m, h or d (48h, 7d)")
@@ -215,7 +217,7 @@ class RuleSpec(Strict):
     description: str = ""
     pattern: str = "transfers"
     direction: str | None = None
-    window: Annotated[str, AfterValidator(lambda window: _duration(window) and window)]
+    window: Annotated[dt.timedelta, BeforeValidator(_duration)]
     hops: int | None = None
     tolerance: Annotated[float, Field(gt=0, lt=1)] | None = None
     filter: FilterSpec | None = None
@@ -294,7 +296,7 @@ def _rule(pack: PackSpec, spec: RuleSpec) -> Rule:
         typology=spec.typology,
         description=" ".join(spec.description.split()),
         direction=spec.direction or "path",
-        window=_duration(spec.window),
+        window=spec.window,
         condition=dict(spec.condition),
         score=spec.score,
         filter=_filter(pack, given),
