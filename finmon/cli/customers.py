@@ -15,6 +15,7 @@ from rich.progress import (
 
 from finmon.cli.common import (
     JsonOutputOption,
+    ProblemsOption,
     StrictOption,
     acting,
     actor_name,
@@ -44,14 +45,7 @@ def customers_import(
     encoding: Annotated[
         str | None, typer.Option(help="Text encoding of a CSV/JSONL file, e.g. cp1251.")
     ] = None,
-    problems: Annotated[
-        Path | None,
-        typer.Option(
-            "--problems",
-            help="Write the rows' problems (row, column, value, problem, action) to this .csv "
-            "(default: <file stem>.problems.csv beside the file, when there are any).",
-        ),
-    ] = None,
+    problems: ProblemsOption = None,
     strict: StrictOption = False,
 ) -> None:
     """Upsert customers by id (history kept), then screen the new and changed ones at once.
