@@ -21,7 +21,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"lists"}),
     frozenset({"screening"}),
     frozenset({"transactions", "travel", "reports"}),
-    frozenset({"monitoring", "simulate"}),
+    frozenset({"monitoring", "simulate", "fiu"}),
     frozenset({"workflow"}),
     frozenset({"store"}),
     frozenset({"services"}),

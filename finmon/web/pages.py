@@ -100,6 +100,8 @@ async def _web_user(request: Request) -> WebUser:
     return user
 
 
+SignedIn = Annotated[WebUser, Depends(_web_user)]
+"""Any signed-in user, whatever their role allows (the home page shows them what it does)."""
 Read = Annotated[WebUser, Depends(requires(Action.READ, _web_user))]
 Import = Annotated[WebUser, Depends(requires(Action.IMPORT_CUSTOMERS, _web_user))]
 Decide = Annotated[WebUser, Depends(requires(Action.DECIDE, _web_user))]
@@ -239,7 +241,10 @@ def sign_out(request: Request, user: Read, csrf: Csrf) -> Response:
 
 
 @router.get("/")
-def home(request: Request, user: Read) -> HTMLResponse:
+def home(request: Request, user: SignedIn) -> HTMLResponse:
+    if user.role not in ALLOWED[Action.READ]:
+        # An FIU or agency account: none of the reporting entity's work is theirs to see.
+        return render(request, "home.html", user, entity=False)
     db = database(request)
     open_alerts = alerts_service.list_alerts(user.name, "open", db)
     sla = freezes_service.sla(user.name, db)
@@ -247,6 +252,7 @@ def home(request: Request, user: Read) -> HTMLResponse:
         request,
         "home.html",
         user,
+        entity=True,
         open_count=len(open_alerts),
         pending_count=sum(a.status == "pending_approval" for a in open_alerts),
         urgent=sla[:5],

@@ -28,7 +28,7 @@ from finmon.workflow.access import Role
 
 FOUNDERS = 2
 """Accounts made before approvals start: an administrator and a second approver."""
-APPROVERS = frozenset({Role.ADMIN, Role.SUPERVISOR})
+APPROVERS = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.FIU_SUPERVISOR})
 """Roles whose holders approve accounts, role changes and credentials made by someone else."""
 NAME = re.compile(r"[\w.@-]{1,200}")
 PERSON = re.compile(r"[\w./-]{1,64}")
