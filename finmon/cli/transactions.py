@@ -44,7 +44,7 @@ def transactions_load(
     """Store every transfer of a file, screen its named parties and check its R.16 information;
     what fails is raised as a monitoring alert (`finmon transactions alerts`). All or nothing."""
     actor = acting(ctx, Action.IMPORT_CUSTOMERS)
-    from finmon.store.transactions import load_transactions
+    from finmon.services.monitoring import load_transactions
     from finmon.transactions.wire import Rates
 
     for path in (file, rates):
@@ -52,11 +52,7 @@ def transactions_load(
             raise InputError(f"{path}: no such file")
     table = Rates.read(rates) if rates is not None else None
     result = load_transactions(
-        file,
-        actor=actor,
-        format=format,
-        rates=table,
-        workers=load_settings().workers,
+        actor, file, format=format, rates=table, workers=load_settings().workers
     )
     by_rule = ", ".join(f"{rule} {count}" for rule, count in sorted(result.alerts.items()))
     out.print(
@@ -87,13 +83,14 @@ def transactions_alerts(
 ) -> None:
     """Monitoring alerts: alert_id, account, rule, typology, score, window_start, window_end,
     transaction_ids, evidence."""
-    acting(ctx, Action.READ)
-    from finmon.store.transactions import ALERT_COLUMNS, list_monitoring_alerts
+    actor = acting(ctx, Action.READ)
+    from finmon.services.cases import monitoring_alerts
+    from finmon.services.monitoring import ALERT_COLUMNS
 
     if status not in ("open", "all"):
         raise InputError(f"--status {status!r}: use open or all")
     check_output(output)
-    rows = list_monitoring_alerts(status)
+    rows = monitoring_alerts(actor, status)
     if output is not None:
         write_monitoring_alerts(output, rows)
         err.print(f"{len(rows)} alerts written to {output}", markup=False)

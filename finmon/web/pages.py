@@ -23,14 +23,13 @@ from finmon.services import alerts as alerts_service
 from finmon.services import audit as audit_service
 from finmon.services import cases as cases_service
 from finmon.services import customers as customers_service
+from finmon.services import fairness as fairness_service
 from finmon.services import freezes as freezes_service
 from finmon.services import lists as lists_service
+from finmon.services import payments as payments_service
 from finmon.services import users as users_service
 from finmon.services.users import WebUser
 from finmon.settings import load_settings
-from finmon.store import clearances as clearances_store
-from finmon.store import fairness as fairness_store
-from finmon.store.models import utc_now
 from finmon.web.deps import MAX_ID, RowId, database, requires
 from finmon.web.highlight import case_view
 from finmon.web.i18n import LANGUAGES, WELCOME_KK, status_text, text
@@ -379,7 +378,7 @@ def freezes(request: Request, user: Read) -> HTMLResponse:
         user,
         sla=freezes_service.sla(user.name, db),
         freezes=list(reversed(freezes_service.list_freezes(user.name, db))),
-        now=utc_now(),
+        now=dt.datetime.now(dt.UTC),
     )
 
 
@@ -389,7 +388,9 @@ def clearances(request: Request, user: Read) -> HTMLResponse:
         request,
         "clearances.html",
         user,
-        clearances=list(reversed(clearances_store.list_clearances("all", database(request)))),
+        clearances=list(
+            reversed(payments_service.list_clearances(user.name, "all", database(request)))
+        ),
     )
 
 
@@ -639,14 +640,14 @@ def fairness(request: Request, user: ReviewFairness) -> HTMLResponse:
     path = load_settings().fairness_file
     if path is not None:
         try:
-            benchmark = fairness_store.read_benchmark(path)
+            benchmark = fairness_service.read_benchmark(path)
         except InputError as exc:  # the page still shows the installation's own figures
             benchmark_error = str(exc)
     return render(
         request,
         "fairness.html",
         user,
-        figures=fairness_store.fairness_figures(database(request)),
+        figures=fairness_service.fairness_figures(user.name, database(request)),
         benchmark=benchmark,
         benchmark_error=benchmark_error,
     )
