@@ -30,7 +30,7 @@ from finmon.services import payments as payments_service
 from finmon.services import users as users_service
 from finmon.services.users import WebUser
 from finmon.settings import load_settings
-from finmon.web.deps import MAX_ID, RowId, database, requires
+from finmon.web.deps import CASE_STATUS, MAX_ID, RowId, database, requires
 from finmon.web.highlight import case_view
 from finmon.web.i18n import LANGUAGES, WELCOME_KK, status_text, text
 from finmon.workflow import Verdict
@@ -480,9 +480,7 @@ def monitoring(
 def cases(
     request: Request,
     user: Read,
-    status: Annotated[
-        str, Query(pattern="^(working|open|under_review|proposed|reported|closed|all)$")
-    ] = "working",
+    status: Annotated[str, Query(pattern=CASE_STATUS)] = "working",
 ) -> HTMLResponse:
     """Monitoring cases: an account's alerts grouped, its typology score, where it stands."""
     chosen = cases_service.list_cases(
