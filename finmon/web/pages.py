@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from finmon import hygiene
 from finmon.errors import FinmonError, Forbidden, InputError, Unauthenticated
 from finmon.services import alerts as alerts_service
 from finmon.services import audit as audit_service
@@ -652,10 +653,8 @@ def fairness(request: Request, user: ReviewFairness) -> HTMLResponse:
 
 
 def _text(value: str) -> str:
-    """Form text that is stored: PostgreSQL refuses NUL characters, so both stores are spared."""
-    if "\x00" in value:
-        raise InputError("a NUL character is not text")
-    return value.strip()
+    """Form text that is stored, trimmed (hygiene.refuse_nul: no NUL character)."""
+    return hygiene.refuse_nul(value).strip()
 
 
 def _sign_in_cookie(request: Request, response: Response, token: str) -> None:
