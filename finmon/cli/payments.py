@@ -108,15 +108,19 @@ def _decide(
 ) -> list[PaymentDecision]:
     """Every payment screened and checked, with the store's clearances as the actor sees them."""
     from finmon.screening.screener import heap_frozen
-    from finmon.services.payments import check_payments
+    from finmon.services.payments import clearances
     from finmon.services.screeners import load_screener
+    from finmon.transactions.payments import check_payments
     from finmon.transactions.wire import Rates
 
     table = Rates.read(rates) if rates is not None else None
     screener = load_screener(actor)
     with heap_frozen():
         workers = load_settings().workers
-        return list(check_payments(actor, transactions, screener, table, threshold, workers))
+        checked = check_payments(
+            transactions, screener, table, threshold, workers, clearances=clearances(actor)
+        )
+        return list(checked)
 
 
 def _decisions_table(decisions: list[PaymentDecision], skipped: list[Skip]) -> Table:

@@ -20,7 +20,6 @@ from finmon.cli.common import (
     write_monitoring_alerts,
 )
 from finmon.errors import InputError
-from finmon.settings import load_settings
 from finmon.workflow.access import Action
 
 transactions_app = typer.Typer(help="Payments and transfers: load, alerts.", no_args_is_help=True)
@@ -51,9 +50,7 @@ def transactions_load(
         if path is not None and not path.is_file():
             raise InputError(f"{path}: no such file")
     table = Rates.read(rates) if rates is not None else None
-    result = load_transactions(
-        actor, file, format=format, rates=table, workers=load_settings().workers
-    )
+    result = load_transactions(actor, file, format=format, rates=table)
     by_rule = ", ".join(f"{rule} {count}" for rule, count in sorted(result.alerts.items()))
     out.print(
         f"Loaded {result.transactions:,} transactions from {file.name}: {result.inserted:,} new, "

@@ -144,16 +144,18 @@ def load_transactions(
     *,
     format: str | None = None,
     rates: Rates | None = None,
-    workers: int = 1,
     db: Database | None = None,
 ) -> TransactionsLoaded:
-    """Store every transfer of a file, screen its named parties and check its R.16 information,
-    raising what fails as monitoring alerts; all or nothing, audited."""
+    """Store every transfer of a file, screen its named parties (in FINMON_WORKERS processes)
+    and check its R.16 information, raising what fails as monitoring alerts; all or nothing,
+    audited."""
     from finmon.services.access import authorize
+    from finmon.settings import load_settings
     from finmon.store.transactions import load_transactions as load
     from finmon.workflow.access import Action
 
     who = authorize(actor, Action.IMPORT_CUSTOMERS, db)
+    workers = load_settings().workers
     return load(file, actor=who.name, format=format, rates=rates, db=db, workers=workers)
 
 

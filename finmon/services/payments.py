@@ -1,14 +1,11 @@
-"""Payments in the payment path and the counterparties cleared as false positives: payments
-checked against every loaded list with the store's clearances, clearances proposed, approved by
-a second person (checked by the store by person), listed and revoked; each step authorised first.
-"""
+"""Payment counterparties cleared as false positives: the clearances a payment check applies,
+and clearances proposed, approved by a second person (checked by the store by person), listed and
+revoked; each step authorised first."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from finmon.screening import DEFAULT_THRESHOLD
 from finmon.services.access import authorize
 from finmon.store import Database
 from finmon.store import clearances as store
@@ -16,43 +13,17 @@ from finmon.store.clearances import IDENTIFIER_KINDS, STATUS_FILTERS, Counterpar
 from finmon.workflow.access import Action
 
 if TYPE_CHECKING:
-    from finmon.screening import Screener
-    from finmon.transactions.model import Transaction
-    from finmon.transactions.payments import PaymentDecision
-    from finmon.transactions.wire import Rates
+    from finmon.transactions.payments import Clearances
 
 __all__ = ["IDENTIFIER_KINDS", "STATUS_FILTERS", "Counterparty", "counterparty"]
 
 
-def check_payments(
-    actor: str,
-    transactions: Sequence[Transaction],
-    screener: Screener,
-    rates: Rates | None = None,
-    threshold: float = DEFAULT_THRESHOLD,
-    workers: int = 1,
-    db: Database | None = None,
-) -> Iterator[PaymentDecision]:
-    """Each payment allowed or held, in order: both parties screened and the R.16 information
-    checked; a hit on a counterparty cleared against it holds nothing and is audited under the
-    actor."""
-    from finmon.transactions.payments import check_payments as check
-
+def clearances(actor: str, db: Database | None = None) -> Clearances:
+    """The store's counterparty clearances for the payment check (`finmon.transactions.payments.
+    check_payments`) of an actor allowed to screen: a hit a clearance keeps from holding a
+    payment is counted on it and audited under the actor."""
     who = authorize(actor, Action.SCREEN, db)
-    clearances = store.StoreClearances(who.name, db)
-    return check(transactions, screener, rates, threshold, workers, clearances=clearances)
-
-
-def check_payment(
-    actor: str,
-    transaction: Transaction,
-    screener: Screener,
-    rates: Rates | None = None,
-    threshold: float = DEFAULT_THRESHOLD,
-    db: Database | None = None,
-) -> PaymentDecision:
-    """One payment allowed or held (check_payments of one)."""
-    return next(check_payments(actor, [transaction], screener, rates, threshold, db=db))
+    return store.StoreClearances(who.name, db)
 
 
 def propose_clearance(

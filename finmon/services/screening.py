@@ -12,7 +12,6 @@ import json
 import os
 import secrets
 import shutil
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
@@ -276,7 +275,7 @@ def start_batch(
     refused at once; the hits are kept as a CSV file for `batch_hits` and the upload removed."""
     from finmon.screening.inputs import read_parties
     from finmon.services.access import authorize
-    from finmon.store.jobs import current_runner, safe_file_name, save_upload
+    from finmon.store.jobs import current_runner, in_background, safe_file_name, save_upload
     from finmon.workflow.access import Action
 
     who = authorize(actor, Action.SCREEN, db)
@@ -296,13 +295,9 @@ def start_batch(
             raise InputError(_without(str(exc), upload.parent)) from None
         batch = Batch(file_name, token, lists=dict(screener.versions), runner=current_runner())
         _save(folder, batch)
-        worker = threading.Thread(
-            target=_screen_batch,
-            args=(folder, upload, screener, threshold, batch),
-            name=f"screening-{token[:8]}",
-            daemon=True,
+        in_background(
+            f"screening-{token[:8]}", _screen_batch, folder, upload, screener, threshold, batch
         )
-        worker.start()
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

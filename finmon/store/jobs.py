@@ -16,6 +16,7 @@ import shutil
 import socket
 import threading
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -63,13 +64,7 @@ def start_customer_import(
         job_id = job.id
     try:
         path = save_upload(content, load_settings().home / "uploads" / str(job_id), file_name)
-        worker = threading.Thread(
-            target=_run,
-            args=(db, job_id, path, actor, strict),
-            name=f"job-{job_id}",
-            daemon=True,
-        )
-        worker.start()
+        in_background(f"job-{job_id}", _run, db, job_id, path, actor, strict)
     except BaseException as exc:  # the job must end with a status whatever happened
         _finish(db, job_id, "failed", error=_reason(exc))
         raise
@@ -223,6 +218,12 @@ def _finish(
         job = session.get(Job, job_id)
         assert job is not None
         job.status, job.result, job.error, job.finished_at = status, result, error, utc_now()
+
+
+def in_background(name: str, work: Callable[..., None], *args: Any) -> None:
+    """Run work(*args) in a thread of this process that does not keep it from exiting: a job
+    this process runs dies with it, and is then found interrupted (`runner_gone`)."""
+    threading.Thread(target=work, args=args, name=name, daemon=True).start()
 
 
 def current_runner() -> str:

@@ -18,6 +18,7 @@ from finmon.names.limits import NameLimits
 from finmon.screening import DEFAULT_THRESHOLD
 from finmon.services import payments as payments_service
 from finmon.transactions import PartyInfo, Transaction
+from finmon.transactions.payments import check_payment
 
 router = APIRouter()
 
@@ -157,8 +158,12 @@ def payment_check(
     originator and beneficiary information checked as FATF R.16 asks (a hold says why). A
     hit on a counterparty cleared against that designation holds nothing while neither
     side's matching data changed: it is listed under "suppressed", and audited."""
-    decision = payments_service.check_payment(
-        who.name, _transaction(body), screeners.get("default"), rates.get(), body.threshold, store
+    decision = check_payment(
+        _transaction(body),
+        screeners.get("default"),
+        rates.get(),
+        body.threshold,
+        clearances=payments_service.clearances(who.name, store),
     )
     return PaymentDecision.model_validate(decision.to_dict())
 
