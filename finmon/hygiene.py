@@ -3,7 +3,8 @@
 Python's JSON reader accepts an escaped unpaired surrogate (`"\\udcff"`), `NaN`, `Infinity` and
 `1e400` (read as infinity); none of them can be stored, printed as UTF-8 or compared as a number,
 so each is refused where it enters - a request body, a file, a command-line argument - with an
-InputError naming the field, line or argument.
+InputError naming the field, line or argument. Text that is stored must hold no NUL character
+either (`refuse_nul`): PostgreSQL cannot store one, so neither store is given one.
 """
 
 from __future__ import annotations
@@ -29,6 +30,17 @@ def is_text(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+NUL_REFUSED = "a NUL character is not text"
+
+
+def refuse_nul(value: str, place: str = "", error: type[Exception] = InputError) -> str:
+    """The text, or `error` (InputError; a pydantic validator gives ValueError) naming the place
+    when it holds a NUL character."""
+    if "\x00" in value:
+        raise error(f"{place}: {NUL_REFUSED}" if place else NUL_REFUSED)
+    return value
 
 
 def problems(value: Any, where: str = "") -> Iterator[tuple[str, str]]:

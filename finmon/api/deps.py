@@ -18,7 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from finmon import hygiene
 from finmon.api.screeners import RatesTable, Screeners
-from finmon.errors import InputError, Unauthenticated
+from finmon.errors import Unauthenticated
 from finmon.services import Database
 from finmon.services.users import Principal, authenticate_key
 from finmon.web.deps import MAX_ID, RowId, database, requires
@@ -74,8 +74,9 @@ ApproveCases = Annotated[Principal, Depends(requires(Action.APPROVE_CASES, calle
 
 async def plain_request(request: Request) -> None:
     """Refuse a NUL character in the path or the query, the same on every store."""
-    if "\x00" in request.scope["path"] or any("\x00" in v for v in request.query_params.values()):
-        raise InputError(f"{request.method} {request.url.path!r}: a NUL character is not text")
+    place = f"{request.method} {request.url.path!r}"
+    for value in (request.scope["path"], *request.query_params.values()):
+        hygiene.refuse_nul(value, place)
 
 
 async def sound_body(request: Request) -> None:

@@ -13,9 +13,8 @@ from finmon.countries import to_currency
 
 
 def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("a NUL character is not text")
-    return value
+    # A ValueError: pydantic answers it as the field's validation error (422, naming the field).
+    return hygiene.refuse_nul(value, error=ValueError)
 
 
 Text = Annotated[str, AfterValidator(_no_nul)]

@@ -67,7 +67,10 @@ def cases_list(
     ctx: typer.Context,
     status: Annotated[
         str | None,
-        typer.Option(help="open, under_review, proposed, reported or closed (default: all)."),
+        typer.Option(
+            help="working (not decided yet), open, under_review, proposed, reported or closed "
+            "(default: all)."
+        ),
     ] = None,
     output: OutputOption = None,
     format: FormatOption = ResultFormat.TABLE,

@@ -231,7 +231,7 @@ def write_rows(output: Path, rows: list[dict[str, Any]], columns: list[str]) -> 
 def write_monitoring_alerts(output: Path, rows: list[dict[str, Any]]) -> None:
     """Monitoring alerts as JSON, or as CSV in ALERT_COLUMNS (ids joined by ';', evidence as
     JSON), the contract of `finmon monitor` and `finmon transactions alerts`."""
-    from finmon.store.transactions import ALERT_COLUMNS
+    from finmon.services.monitoring import ALERT_COLUMNS
 
     output.parent.mkdir(parents=True, exist_ok=True)
     if output.suffix.lower() == ".json":

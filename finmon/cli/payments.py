@@ -108,18 +108,17 @@ def _decide(
 ) -> list[PaymentDecision]:
     """Every payment screened and checked, with the store's clearances as the actor sees them."""
     from finmon.screening.screener import heap_frozen
-    from finmon.store.clearances import StoreClearances
-    from finmon.store.screener import load_screener
+    from finmon.services.payments import clearances
+    from finmon.services.screeners import load_screener
     from finmon.transactions.payments import check_payments
     from finmon.transactions.wire import Rates
 
     table = Rates.read(rates) if rates is not None else None
-    screener = load_screener()
+    screener = load_screener(actor)
     with heap_frozen():
         workers = load_settings().workers
-        clearances = StoreClearances(actor)
         checked = check_payments(
-            transactions, screener, table, threshold, workers, clearances=clearances
+            transactions, screener, table, threshold, workers, clearances=clearances(actor)
         )
         return list(checked)
 
@@ -237,8 +236,7 @@ def payments_clear(
     side's matching data changes. An IIN/BIN given beside an account or card is part of its
     matching data, as a birth date is."""
     actor = acting(ctx, Action.CLEAR)
-
-    from finmon.store.clearances import counterparty, propose_clearance
+    from finmon.services.payments import counterparty, propose_clearance
 
     by = {"account": account, "iban": iban, "card": card}
     chosen = [(kind, value) for kind, value in by.items() if value is not None]
@@ -261,7 +259,7 @@ def payments_clear(
         birth_date=born,
         national_id=national[0][1] if chosen and national else None,
     )
-    clearance_id = propose_clearance(who, list_, reference, reason=reason, actor=actor)
+    clearance_id = propose_clearance(actor, who, list_, reference, reason=reason)
     out.print(
         f"clearance {clearance_id} proposed: {who.name} ({kind} {who.identifier_shown}) against "
         f"{list_} {reference}; a second person must now run "
@@ -277,9 +275,9 @@ def payments_approve_clearance(
 ) -> None:
     """Approve a proposed clearance as the second person: it covers payments from now on."""
     actor = acting(ctx, Action.APPROVE)
-    from finmon.store.clearances import approve
+    from finmon.services.payments import approve_clearance
 
-    status = approve(clearance_id, actor=actor)
+    status = approve_clearance(actor, clearance_id)
     out.print(f"clearance {clearance_id} is now {status}")
 
 
@@ -291,9 +289,9 @@ def payments_revoke(
 ) -> None:
     """Revoke a clearance, or withdraw a proposed one: its counterparty is held again."""
     actor = acting(ctx, Action.CLEAR)
-    from finmon.store.clearances import revoke
+    from finmon.services.payments import revoke_clearance
 
-    status = revoke(clearance_id, actor=actor, reason=reason)
+    status = revoke_clearance(actor, clearance_id, reason)
     out.print(f"clearance {clearance_id} is now {status}")
 
 
@@ -308,11 +306,11 @@ def payments_clearances(
 ) -> None:
     """Counterparty clearances: status, who proposed and approved them and when, the hits each
     kept from holding a payment, and whether the designation was amended or delisted since."""
-    acting(ctx, Action.READ)
-    from finmon.store.clearances import list_clearances
+    actor = acting(ctx, Action.READ)
+    from finmon.services.payments import list_clearances
 
     check_output(output)
-    rows = list_clearances(status)
+    rows = list_clearances(actor, status)
     emit_rows(rows, CLEARANCE_COLUMNS, output=output, format=format, table=_clearances_table)
     if output is not None:
         err.print(f"{len(rows)} clearances written to {output}", markup=False)

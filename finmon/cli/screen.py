@@ -59,16 +59,16 @@ def screen(
     A row's unreadable values are left out and the row screened on the rest (a row with no name
     is skipped); each is written to the problems file. Exit 0: done, no problem; 10: done, with
     row problems; 2: the file was refused (unreadable, or --strict and a problem)."""
-    acting(ctx, Action.SCREEN)
+    actor = acting(ctx, Action.SCREEN)
     from finmon.screening.problems import ProblemLog, problems_path
     from finmon.screening.screener import heap_frozen
-    from finmon.store.screener import load_screener
+    from finmon.services.screeners import load_screener
 
     require_files([input])
     _check_hits_output(output)
     started = time.perf_counter()
     _check_input(input, encoding)
-    screener = load_screener()
+    screener = load_screener(actor)
     ready = time.perf_counter()
     where = problems_path(input, output, problems)
     asked = output is not None or problems is not None

@@ -20,7 +20,6 @@ from finmon.cli.common import (
     write_monitoring_alerts,
 )
 from finmon.errors import InputError
-from finmon.settings import load_settings
 from finmon.workflow.access import Action
 
 transactions_app = typer.Typer(help="Payments and transfers: load, alerts.", no_args_is_help=True)
@@ -44,20 +43,14 @@ def transactions_load(
     """Store every transfer of a file, screen its named parties and check its R.16 information;
     what fails is raised as a monitoring alert (`finmon transactions alerts`). All or nothing."""
     actor = acting(ctx, Action.IMPORT_CUSTOMERS)
-    from finmon.store.transactions import load_transactions
+    from finmon.services.monitoring import load_transactions
     from finmon.transactions.wire import Rates
 
     for path in (file, rates):
         if path is not None and not path.is_file():
             raise InputError(f"{path}: no such file")
     table = Rates.read(rates) if rates is not None else None
-    result = load_transactions(
-        file,
-        actor=actor,
-        format=format,
-        rates=table,
-        workers=load_settings().workers,
-    )
+    result = load_transactions(actor, file, format=format, rates=table)
     by_rule = ", ".join(f"{rule} {count}" for rule, count in sorted(result.alerts.items()))
     out.print(
         f"Loaded {result.transactions:,} transactions from {file.name}: {result.inserted:,} new, "
@@ -87,13 +80,14 @@ def transactions_alerts(
 ) -> None:
     """Monitoring alerts: alert_id, account, rule, typology, score, window_start, window_end,
     transaction_ids, evidence."""
-    acting(ctx, Action.READ)
-    from finmon.store.transactions import ALERT_COLUMNS, list_monitoring_alerts
+    actor = acting(ctx, Action.READ)
+    from finmon.services.cases import monitoring_alerts
+    from finmon.services.monitoring import ALERT_COLUMNS
 
     if status not in ("open", "all"):
         raise InputError(f"--status {status!r}: use open or all")
     check_output(output)
-    rows = list_monitoring_alerts(status)
+    rows = monitoring_alerts(actor, status)
     if output is not None:
         write_monitoring_alerts(output, rows)
         err.print(f"{len(rows)} alerts written to {output}", markup=False)

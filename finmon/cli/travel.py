@@ -84,15 +84,15 @@ def travel_screen(
 ) -> None:
     """Screen every traveller of a manifest (name, birth date, nationality, documents) against
     every loaded list; one row per hit, by flight."""
-    acting(ctx, Action.SCREEN)
+    actor = acting(ctx, Action.SCREEN)
     from finmon.screening.screener import heap_frozen
-    from finmon.store.screener import load_screener
+    from finmon.services.screeners import load_screener
     from finmon.travel.screening import PEOPLE, screen_manifests
 
     require_files([file])
     if output is not None and output.suffix.lower() != ".csv":
         raise InputError(f"{output}: the output must end in .csv")
-    screener = load_screener(schemas=PEOPLE)  # travellers are people: the index is smaller
+    screener = load_screener(actor, PEOPLE)  # travellers are people: the index is smaller
     with heap_frozen():
         workers = load_settings().workers
         rows, reading = screen_manifests(file, screener, threshold, workers, encoding, strict)
@@ -168,9 +168,8 @@ def travel_mrz(
 ) -> None:
     """Read a travel document's machine-readable zone (every check digit verified) and screen
     its holder against every loaded list."""
-    acting(ctx, Action.SCREEN)
-
-    from finmon.store.screener import load_screener
+    actor = acting(ctx, Action.SCREEN)
+    from finmon.services.screeners import load_screener
     from finmon.travel.mrz import read_mrz
     from finmon.travel.screening import PEOPLE, screen_mrz
 
@@ -178,7 +177,7 @@ def travel_mrz(
     check_document_format(format)
     text = sys.stdin.read() if lines == ["-"] else "\n".join(lines)
     mrz = read_mrz(text)
-    found = screen_mrz(mrz, load_screener(schemas=PEOPLE), threshold)
+    found = screen_mrz(mrz, load_screener(actor, PEOPLE), threshold)
     if output is not None:
         write_json(output, found)
     elif format is ResultFormat.TABLE:

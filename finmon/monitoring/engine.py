@@ -75,7 +75,7 @@ class Alert:
     """Other accounts the same finding is about (scatter_gather: source and intermediaries)."""
 
     def to_rows(self) -> list[dict[str, Any]]:
-        """The `finmon monitor` rows (finmon.store.transactions.ALERT_COLUMNS, less the id): one
+        """The `finmon monitor` rows (finmon.services.monitoring.ALERT_COLUMNS, less the id): one
         for the account, one for each of `also`."""
         base = {
             "rule": self.rule,

@@ -11,11 +11,14 @@ from finmon.errors import InputError
 from finmon.services.access import authorize
 from finmon.store import Database
 from finmon.store import cases as store
+from finmon.store.cases import STATUS_FILTERS
 from finmon.store.transactions import list_monitoring_alerts
 from finmon.workflow.access import Action
 
 if TYPE_CHECKING:
     from finmon.reports.goaml import Report
+
+__all__ = ["STATUS_FILTERS"]
 
 
 def monitoring_alerts(

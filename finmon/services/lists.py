@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from finmon.lists.diff import ListDiff
-from finmon.model import ParsedList
+from finmon.model import Designation, ParsedList
 from finmon.services.access import authorize
 from finmon.store import Database
 from finmon.store import lists as store
@@ -50,6 +50,12 @@ def list_versions(
     """The current version of each source (or every version ever loaded), by source."""
     authorize(actor, Action.READ, db)
     return store.list_versions(db, all_versions=all_versions)
+
+
+def current_designations(actor: str, db: Database | None = None) -> list[Designation]:
+    """Every designation of every source's current list version."""
+    authorize(actor, Action.READ, db)
+    return store.current_designations(db)
 
 
 def version_diff(

@@ -18,9 +18,24 @@ from finmon.errors import InputError
 if TYPE_CHECKING:
     from finmon.monitoring.events import Context
     from finmon.monitoring.rules import Pack
+    from finmon.store import Database
+    from finmon.store.transactions import TransactionsLoaded
     from finmon.transactions.model import Transaction
+    from finmon.transactions.wire import Rates
 
 ENGINES = ("batch", "stream")
+ALERT_COLUMNS = (
+    "alert_id",
+    "account",
+    "rule",
+    "typology",
+    "score",
+    "window_start",
+    "window_end",
+    "transaction_ids",
+    "evidence",
+)
+"""`finmon transactions alerts` and `finmon monitor` write these columns, in this order."""
 
 
 @dataclass(slots=True)
@@ -121,6 +136,27 @@ def plan_monitoring(
         rates=per_unit or None,
     )
     return MonitoringPlan(pack, engine, transactions, context, per_unit)
+
+
+def load_transactions(
+    actor: str,
+    file: Path,
+    *,
+    format: str | None = None,
+    rates: Rates | None = None,
+    db: Database | None = None,
+) -> TransactionsLoaded:
+    """Store every transfer of a file, screen its named parties (in FINMON_WORKERS processes)
+    and check its R.16 information, raising what fails as monitoring alerts; all or nothing,
+    audited."""
+    from finmon.services.access import authorize
+    from finmon.settings import load_settings
+    from finmon.store.transactions import load_transactions as load
+    from finmon.workflow.access import Action
+
+    who = authorize(actor, Action.IMPORT_CUSTOMERS, db)
+    workers = load_settings().workers
+    return load(file, actor=who.name, format=format, rates=rates, db=db, workers=workers)
 
 
 def keep_alerts(run: MonitoringRun, *, actor: str, source: str) -> int:

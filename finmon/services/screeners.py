@@ -1,20 +1,34 @@
-"""The screening indexes a server screens with: built once per dataset, kept for the life of the
-app (the API and the web pages reach it through `app.state.screeners`), rebuilt when a list load
-changes the current versions."""
+"""The screening indexes: one for a command's run (`load_screener`), and those a server screens
+with, built once per dataset and kept for the life of the app (the API and the web pages reach
+them through `app.state.screeners`), rebuilt when a list load changes the current versions."""
 
 from __future__ import annotations
 
 import gc
 import threading
+from collections.abc import Collection
 
 from finmon.errors import NotFound
+from finmon.model import Schema
 from finmon.screening import Screener
+from finmon.services.access import authorize
 from finmon.store import Database
+from finmon.store import screener as store
 from finmon.store.lists import current_designations, current_version_ids, current_versions
 from finmon.store.screener import build_screener
+from finmon.workflow.access import Action
 
 ALL_LISTS = ("default", "sanctions", "all")
 """Dataset names that mean every loaded list (yente clients send "default" or "sanctions")."""
+
+
+def load_screener(
+    actor: str, schemas: Collection[Schema] | None = None, db: Database | None = None
+) -> Screener:
+    """A Screener over every current list (only the designations of `schemas`, when given) for
+    one run of a command; NotFound when no list has been loaded."""
+    authorize(actor, Action.SCREEN, db)
+    return store.load_screener(db, schemas)
 
 
 class Screeners:

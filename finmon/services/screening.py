@@ -1,13 +1,15 @@
 """Screening against every loaded list: one name, or a customer file with hits written as they
 come.
 
-The service behind `finmon screen`, `finmon demo` and the web's screening page; it prints
-nothing, so any front door can show its progress and its counts.
+The service behind `finmon screen`, `finmon demo` and the web's screening page (whose files are
+screened in the background, `start_batch`); it prints nothing, so any front door can show its
+progress and its counts.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import shutil
 import time
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from finmon.errors import InputError, NotFound
+from finmon.errors import FinmonError, InputError, NotFound, WorkflowRefused
 from finmon.exports import SafeDictWriter
 from finmon.settings import load_settings
 
@@ -214,19 +216,52 @@ def screen_name(
     return screener.screen(party, threshold=threshold, limit=limit)
 
 
+BATCH_STATUSES = ("running", "done", "failed")
+_INTERRUPTED = "interrupted: the server stopped before the file was screened; screen it again"
+
+
 @dataclass(slots=True)
 class Batch:
-    """An uploaded file screened: its counts, the first row problems, where its hits are."""
+    """An uploaded file screened in the background: where it stands, its counts, the first row
+    problems, the list versions it is screened against and, once done, its hits file."""
 
     file_name: str
-    summary: Summary
     token: str
-    """Names the hits file for `batch_hits` (random: another user cannot guess it)."""
-    first_problems: list[Problem] = field(default_factory=list)
+    """Names the batch for `get_batch` and `batch_hits` (random: another user cannot guess it)."""
+    status: str = "running"
+    """running, done (the hits file is ready) or failed (`error` says why)."""
+    summary: Summary = field(default_factory=Summary)
+    done: int = 0
+    """Rows screened so far."""
+    first_problems: list[dict[str, str]] = field(default_factory=list)
     skipped: int = 0
+    lists: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    runner: str = ""
+    """The process screening it (host:pid): a batch whose process is gone was interrupted."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The batch as its status file keeps it."""
+        counts = {key: getattr(self.summary, key) for key in _COUNTS}
+        fields = ("file_name", "token", "status", "done", "first_problems", "skipped", "lists")
+        return {
+            **{key: getattr(self, key) for key in fields},
+            "error": self.error,
+            "runner": self.runner,
+            "summary": counts,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Batch:
+        """A batch read back from its status file."""
+        return cls(**{**data, "summary": Summary(**data["summary"])})
 
 
-def screen_upload(
+_COUNTS = ("rows", "hits", "alerted", "seconds", "problems")
+"""What a batch's status file keeps of its Summary."""
+
+
+def start_batch(
     actor: str,
     name: str,
     content: BinaryIO,
@@ -234,11 +269,13 @@ def screen_upload(
     *,
     threshold: float | None = None,
     db: Database | None = None,
-) -> Batch:
-    """Screen an uploaded customer file (at most FINMON_MAX_UPLOAD_BYTES) and keep its hits as
-    a CSV file for `batch_hits`; the upload itself is removed once screened."""
+) -> str:
+    """Keep an uploaded customer file (at most FINMON_MAX_UPLOAD_BYTES) and screen it in a
+    thread of this process; returns the batch's token. A file whose first row cannot be read is
+    refused at once; the hits are kept as a CSV file for `batch_hits` and the upload removed."""
+    from finmon.screening.inputs import read_parties
     from finmon.services.access import authorize
-    from finmon.store.jobs import safe_file_name, save_upload
+    from finmon.store.jobs import current_runner, in_background, safe_file_name, save_upload
     from finmon.workflow.access import Action
 
     who = authorize(actor, Action.SCREEN, db)
@@ -252,28 +289,93 @@ def screen_upload(
     try:
         (folder / "actor").write_text(who.name, encoding="utf-8")
         upload = save_upload(content, folder / "upload", file_name)
-        batch = Batch(file_name, Summary(), token)
+        try:  # the first row read now, so that a file that cannot be read is refused at once
+            next(read_parties(upload), None)
+        except InputError as exc:
+            raise InputError(_without(str(exc), upload.parent)) from None
+        batch = Batch(file_name, token, lists=dict(screener.versions), runner=current_runner())
+        _save(folder, batch)
+        in_background(
+            f"screening-{token[:8]}", _screen_batch, folder, upload, screener, threshold, batch
+        )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return token
 
-        def keep(problem: Problem) -> None:
-            batch.skipped += problem.skipped
-            if len(batch.first_problems) < SHOWN_PROBLEMS:
-                batch.first_problems.append(problem)
 
+def _screen_batch(
+    folder: Path, upload: Path, screener: Screener, threshold: float | None, batch: Batch
+) -> None:
+    """Screen the upload into the batch's hits file, saving its progress about once a second."""
+    saved = time.monotonic()
+
+    def keep(problem: Problem) -> None:
+        batch.skipped += problem.skipped
+        if len(batch.first_problems) < SHOWN_PROBLEMS:
+            batch.first_problems.append(problem.to_dict())
+
+    def advance() -> None:
+        nonlocal saved
+        batch.done += 1
+        if time.monotonic() - saved >= 1.0:
+            _save(folder, batch)
+            saved = time.monotonic()
+
+    try:
         # One process: forking a server that runs threads can leave a child waiting forever on
         # a lock another thread held (the page hung in tests/web/test_browser.py), and one
         # upload should not take every core from the other users.
         batch.summary = run_screening(
-            upload, folder / "hits.csv", screener, threshold=threshold, problems=keep, workers=1
+            upload,
+            folder / "hits.csv",
+            screener,
+            threshold=threshold,
+            problems=keep,
+            on_row=advance,
+            workers=1,
         )
-        shutil.rmtree(upload.parent)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
+        batch.status = "done"
+    except FinmonError as exc:
+        batch.status, batch.error = "failed", _without(str(exc), upload.parent)
+    except BaseException as exc:  # the batch must end with a status whatever happened
+        batch.status = "failed"
+        batch.error = f"{type(exc).__name__}: the screening stopped on an unexpected error"
         raise
+    finally:
+        shutil.rmtree(upload.parent, ignore_errors=True)
+        _save(folder, batch)
+
+
+def get_batch(actor: str, token: str, db: Database | None = None) -> Batch:
+    """A batch this actor screens or screened; NotFound for any other. A batch left running by
+    a process that is gone is failed (interrupted)."""
+    from finmon.store.jobs import runner_gone
+
+    folder = _owned(actor, token, db)
+    try:
+        batch = Batch.from_dict(json.loads((folder / "batch.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, KeyError):
+        raise NotFound("no such screening batch: screen the file again") from None
+    if batch.status == "running" and runner_gone(batch.runner):
+        batch.status, batch.error = "failed", _INTERRUPTED
+        _save(folder, batch)
     return batch
 
 
 def batch_hits(actor: str, token: str, db: Database | None = None) -> Path:
-    """The hits file of a batch this actor screened; NotFound for any other."""
+    """The hits file of a batch this actor screened; NotFound for any other, WorkflowRefused
+    while it is still being screened or when it failed."""
+    batch = get_batch(actor, token, db)
+    if batch.status != "done":
+        raise WorkflowRefused(
+            f"{batch.file_name}: the batch is {batch.status}, it has no hits file"
+        )
+    return _batches() / token / "hits.csv"
+
+
+def _owned(actor: str, token: str, db: Database | None) -> Path:
+    """The folder of a batch this actor started, after authorising them to screen."""
     from finmon.services.access import authorize
     from finmon.workflow.access import Action
 
@@ -287,7 +389,19 @@ def batch_hits(actor: str, token: str, db: Database | None = None) -> Path:
         or owner.read_text(encoding="utf-8") != who.name
     ):
         raise NotFound("no such screening batch: screen the file again")
-    return folder / "hits.csv"
+    return folder
+
+
+def _save(folder: Path, batch: Batch) -> None:
+    """Replace the batch's status file whole, so a reader never sees half of one."""
+    part = folder / "batch.json.part"
+    part.write_text(json.dumps(batch.to_dict(), ensure_ascii=False), encoding="utf-8")
+    os.replace(part, folder / "batch.json")
+
+
+def _without(message: str, folder: Path) -> str:
+    """A message without the server's folder of the upload."""
+    return message.replace(str(folder) + os.sep, "")
 
 
 def _batches() -> Path:

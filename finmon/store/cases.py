@@ -56,6 +56,8 @@ PARTY_FIELDS = ("name", "account", "id", "country", "address", "birth_date", "bi
 
 WORKING = "working"
 """The status filter of list_cases for the cases in WORKED_ON."""
+STATUS_FILTERS = (WORKING, *(state.value for state in CaseStatus))
+"""What list_cases's status may be."""
 _E = TypeVar("_E", bound=StrEnum)
 
 
@@ -91,8 +93,11 @@ def list_cases(status: str | None = None, db: Database | None = None) -> list[di
     query = select(Case).order_by(Case.id)
     if status == WORKING:
         query = query.where(Case.status.in_(sorted(state.value for state in WORKED_ON)))
+    elif status in STATUS_FILTERS:
+        query = query.where(Case.status == status)
     elif status is not None:
-        query = query.where(Case.status == _choice(CaseStatus, status, "case status").value)
+        choices = ", ".join(STATUS_FILTERS)
+        raise InputError(f"unknown case status {status!r}; use one of {choices}")
     db = db or default_database()
     with db.read() as session:
         return [_case_row(case) for case in session.scalars(query)]

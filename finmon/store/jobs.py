@@ -16,6 +16,7 @@ import shutil
 import socket
 import threading
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -56,20 +57,14 @@ def start_customer_import(
             status="queued",
             created_by=actor,
             created_at=utc_now(),
-            runner=_runner(),
+            runner=current_runner(),
         )
         session.add(job)
         session.flush()
         job_id = job.id
     try:
         path = save_upload(content, load_settings().home / "uploads" / str(job_id), file_name)
-        worker = threading.Thread(
-            target=_run,
-            args=(db, job_id, path, actor, strict),
-            name=f"job-{job_id}",
-            daemon=True,
-        )
-        worker.start()
+        in_background(f"job-{job_id}", _run, db, job_id, path, actor, strict)
     except BaseException as exc:  # the job must end with a status whatever happened
         _finish(db, job_id, "failed", error=_reason(exc))
         raise
@@ -98,7 +93,7 @@ def fail_interrupted_jobs(db: Database | None = None) -> int:
         left = session.execute(
             select(Job.id, Job.runner).where(Job.status.in_(("queued", "running")))
         ).all()
-    gone = [job_id for job_id, runner in left if _gone(runner)]
+    gone = [job_id for job_id, runner in left if runner_gone(runner)]
     for job_id in gone:
         _finish(db, job_id, "failed", error=_INTERRUPTED)
     return len(gone)
@@ -111,7 +106,7 @@ def get_job(job_id: int, db: Database | None = None) -> dict[str, Any]:
         job = session.get(Job, job_id)
         if job is None:
             raise NotFound(f"no job {job_id}")
-        stale = job.status in ("queued", "running") and _gone(job.runner)
+        stale = job.status in ("queued", "running") and runner_gone(job.runner)
     if stale:
         _finish(db, job_id, "failed", error=_INTERRUPTED)
         return get_job(job_id, db)
@@ -153,7 +148,7 @@ def _run(db: Database, job_id: int, path: Path, actor: str, strict: bool) -> Non
         with db.write() as session:
             job = session.get(Job, job_id)
             assert job is not None
-            job.status, job.runner = "running", _runner()
+            job.status, job.runner = "running", current_runner()
         where = None if strict else problems_path(path, None)
         with ProblemLog(where, keep_on_error=True) as log:
             result = import_customers(path, actor=actor, db=db, problems=log, strict=strict)
@@ -225,11 +220,18 @@ def _finish(
         job.status, job.result, job.error, job.finished_at = status, result, error, utc_now()
 
 
-def _runner() -> str:
+def in_background(name: str, work: Callable[..., None], *args: Any) -> None:
+    """Run work(*args) in a thread of this process that does not keep it from exiting: a job
+    this process runs dies with it, and is then found interrupted (`runner_gone`)."""
+    threading.Thread(target=work, args=args, name=name, daemon=True).start()
+
+
+def current_runner() -> str:
+    """This process, as a job records who runs it: host and process id."""
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _gone(runner: str | None) -> bool:
+def runner_gone(runner: str | None) -> bool:
     """True when the job's process, on this host, no longer exists."""
     if runner is None:
         return False

@@ -33,18 +33,6 @@ from finmon.transactions.reader import read_transactions
 from finmon.transactions.wire import Rates, check_wire, r16_applies
 
 BATCH = 500
-ALERT_COLUMNS = (
-    "alert_id",
-    "account",
-    "rule",
-    "typology",
-    "score",
-    "window_start",
-    "window_end",
-    "transaction_ids",
-    "evidence",
-)
-"""`finmon transactions alerts` and `finmon monitor` write these columns, in this order."""
 R16 = "r16_information"
 LISTED = "listed_party"
 
@@ -202,7 +190,8 @@ def _datetime(text: str) -> Any:
 def list_monitoring_alerts(
     status: str = "open", db: Database | None = None
 ) -> list[dict[str, Any]]:
-    """Monitoring alerts, oldest first, in ALERT_COLUMNS (and their status and creation)."""
+    """Monitoring alerts, oldest first, in finmon.services.monitoring.ALERT_COLUMNS (and their
+    status and creation)."""
     query = select(MonitoringAlert).order_by(MonitoringAlert.id)
     if status != "all":
         query = query.where(MonitoringAlert.status == status)

@@ -15,11 +15,14 @@ from typing import Annotated, Any, Protocol, TypeVar
 from fastapi import Depends, Path, Request
 
 from finmon.services import Database
+from finmon.services.cases import STATUS_FILTERS
 from finmon.workflow.access import Action, Role, check_allowed
 
 MAX_ID = 2**31 - 1
 """The largest row id both databases store (INTEGER); a larger one is bad input, not looked up."""
 RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+CASE_STATUS = f"^({'|'.join([*STATUS_FILTERS, 'all'])})$"
+"""The cases pages' status filter: one of the cases' statuses, working (not decided yet), or all."""
 
 
 class Identity(Protocol):

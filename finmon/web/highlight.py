@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from finmon.store.alerts import AlertCase
+from finmon.services.alerts import AlertCase
 
 Fact = tuple[str, list[str], list[str]]
 """One row of the side-by-side table: what is compared, the customer's values, the listing's."""

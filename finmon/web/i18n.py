@@ -332,6 +332,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rows_alerted": ("Rows with a hit", "Строки с совпадением"),
     "rows_skipped": ("rows skipped", "строк пропущено"),
     "download_hits": ("Download the hits (CSV)", "Скачать совпадения (CSV)"),
+    "rows_done": ("Rows screened so far", "Проверено строк"),
+    "refreshing_batch": (
+        "The file is screened in the background; this page refreshes until it is done.",
+        "Файл проверяется в фоне; страница обновляется до конца проверки.",
+    ),
     "more_problems": (
         "Only the first problems are shown; `finmon screen` writes them all to a file.",
         "Показаны только первые проблемы; `finmon screen` записывает все в файл.",

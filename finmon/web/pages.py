@@ -18,20 +18,20 @@ from fastapi import APIRouter, Depends, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from finmon import hygiene
 from finmon.errors import FinmonError, Forbidden, InputError, Unauthenticated
 from finmon.services import alerts as alerts_service
 from finmon.services import audit as audit_service
 from finmon.services import cases as cases_service
 from finmon.services import customers as customers_service
+from finmon.services import fairness as fairness_service
 from finmon.services import freezes as freezes_service
 from finmon.services import lists as lists_service
+from finmon.services import payments as payments_service
 from finmon.services import users as users_service
 from finmon.services.users import WebUser
 from finmon.settings import load_settings
-from finmon.store import clearances as clearances_store
-from finmon.store import fairness as fairness_store
-from finmon.store.models import utc_now
-from finmon.web.deps import MAX_ID, RowId, database, requires
+from finmon.web.deps import CASE_STATUS, MAX_ID, RowId, database, requires
 from finmon.web.highlight import case_view
 from finmon.web.i18n import LANGUAGES, WELCOME_KK, status_text, text
 from finmon.workflow import Verdict
@@ -385,7 +385,7 @@ def freezes(request: Request, user: Read) -> HTMLResponse:
         user,
         sla=freezes_service.sla(user.name, db),
         freezes=list(reversed(freezes_service.list_freezes(user.name, db))),
-        now=utc_now(),
+        now=dt.datetime.now(dt.UTC),
     )
 
 
@@ -395,7 +395,9 @@ def clearances(request: Request, user: Read) -> HTMLResponse:
         request,
         "clearances.html",
         user,
-        clearances=list(reversed(clearances_store.list_clearances("all", database(request)))),
+        clearances=list(
+            reversed(payments_service.list_clearances(user.name, "all", database(request)))
+        ),
     )
 
 
@@ -485,9 +487,7 @@ def monitoring(
 def cases(
     request: Request,
     user: Read,
-    status: Annotated[
-        str, Query(pattern="^(working|open|under_review|proposed|reported|closed|all)$")
-    ] = "working",
+    status: Annotated[str, Query(pattern=CASE_STATUS)] = "working",
 ) -> HTMLResponse:
     """Monitoring cases: an account's alerts grouped, its typology score, where it stands."""
     chosen = cases_service.list_cases(
@@ -645,24 +645,22 @@ def fairness(request: Request, user: ReviewFairness) -> HTMLResponse:
     path = load_settings().fairness_file
     if path is not None:
         try:
-            benchmark = fairness_store.read_benchmark(path)
+            benchmark = fairness_service.read_benchmark(path)
         except InputError as exc:  # the page still shows the installation's own figures
             benchmark_error = str(exc)
     return render(
         request,
         "fairness.html",
         user,
-        figures=fairness_store.fairness_figures(database(request)),
+        figures=fairness_service.fairness_figures(user.name, database(request)),
         benchmark=benchmark,
         benchmark_error=benchmark_error,
     )
 
 
 def _text(value: str) -> str:
-    """Form text that is stored: PostgreSQL refuses NUL characters, so both stores are spared."""
-    if "\x00" in value:
-        raise InputError("a NUL character is not text")
-    return value.strip()
+    """Form text that is stored, trimmed (hygiene.refuse_nul: no NUL character)."""
+    return hygiene.refuse_nul(value).strip()
 
 
 def _sign_in_cookie(request: Request, response: Response, token: str) -> None:

@@ -1,5 +1,6 @@
 """The screening page: one name typed into a form, or a customer file screened as `finmon screen`
-screens it, against every loaded list: the same actions as the API's /screen and /match.
+screens it, against every loaded list: the same actions as the API's /screen and /match. A file
+is screened in the background, as an uploaded customer import is; its page refreshes until done.
 
 Its routes join the pages' router (`finmon.web` imports this module), sharing their session, CSRF
 check and rendering. The indexes are the app's (`app.state.screeners`, built once and kept
@@ -11,19 +12,20 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Form, Path, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from finmon.screening import DEFAULT_THRESHOLD
 from finmon.services import screening as screening_service
 from finmon.services.screeners import Screeners
 from finmon.web.highlight import CaseView, hit_view
-from finmon.web.pages import HEADERS, Csrf, Screen, _check_csrf, render, router
+from finmon.web.pages import HEADERS, Csrf, Screen, _back, _check_csrf, render, router
 
 SHOWN_HITS = 20
 """Hits of one name shown, best first."""
 KINDS = ("unknown", "person", "company")
 
 Threshold = Annotated[float, Form(ge=0.0, le=1.0)]
+Token = Annotated[str, Path(pattern="^[0-9a-f]{32}$")]
 
 
 def _screeners(request: Request) -> Screeners:
@@ -97,22 +99,29 @@ def screen_batch(
     csrf: Csrf,
     file: UploadFile,
     threshold: Threshold = DEFAULT_THRESHOLD,
-) -> HTMLResponse:
-    """Screen a customer file; the page gives the counts and the hits file to download."""
+) -> RedirectResponse:
+    """Screen a customer file in the background; the batch's page follows it."""
     _check_csrf(user, csrf)
-    screener = _screeners(request).get("default")
-    batch = screening_service.screen_upload(
-        user.name, file.filename or "", file.file, screener, threshold=threshold
+    token = screening_service.start_batch(
+        user.name,
+        file.filename or "",
+        file.file,
+        _screeners(request).get("default"),
+        threshold=threshold,
     )
-    return _page(request, user, threshold=threshold, batch=batch, lists=screener.versions)
+    return _back(f"/ui/screen/batch/{token}")
+
+
+@router.get("/screen/batch/{token}")
+def screen_batch_page(request: Request, user: Screen, token: Token) -> HTMLResponse:
+    """A batch of this user's: refreshed while it is screened, then its counts, first problems
+    and the hits file to download."""
+    batch = screening_service.get_batch(user.name, token)
+    return _page(request, user, batch=batch, lists=batch.lists)
 
 
 @router.get("/screen/batch/{token}/hits.csv")
-def screen_batch_hits(
-    request: Request,
-    user: Screen,
-    token: Annotated[str, Path(pattern="^[0-9a-f]{32}$")],
-) -> FileResponse:
+def screen_batch_hits(request: Request, user: Screen, token: Token) -> FileResponse:
     """A batch's hits file (HIT_COLUMNS), for the user who screened it."""
     path = screening_service.batch_hits(user.name, token)
     return FileResponse(path, media_type="text/csv", filename="hits.csv", headers=HEADERS)

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
 from finmon.api import create_app
+from finmon.hygiene import NUL_REFUSED
 from finmon.store import load_list
 from finmon.store.customers import import_customers
 from finmon.workflow.access import Role
@@ -84,4 +85,5 @@ def test_values_a_database_cannot_hold_are_bad_input_not_a_server_error(
         ),
     ]
     assert [answer.status_code for answer in answers] == [422] * len(answers)
-    assert "NUL" in answers[0].json()["detail"]
+    assert answers[0].json()["detail"] == f"GET '/customers/K\\x00001': {NUL_REFUSED}"
+    assert NUL_REFUSED in answers[-1].json()["detail"][0]["msg"]

@@ -75,6 +75,7 @@ def test_cases_open_groups_once_and_list_filters_by_status(two_cases: tuple[int,
     assert code == 0 and LISTED_ACCOUNT not in stdout and "0 cases (reported)" in stderr
     code, _, stderr = _run("cases", "list", "--status", "pending")
     assert code == 2 and "unknown case status 'pending'" in stderr
+    assert "use one of working, open, under_review, proposed, reported, closed" in stderr
 
 
 def test_a_case_is_reviewed_proposed_and_approved_by_two_people(

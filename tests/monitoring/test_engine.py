@@ -523,7 +523,7 @@ def test_finmon_monitor_writes_the_contract_columns_the_same_from_both_engines(
     from typer.testing import CliRunner
 
     from finmon.cli import app
-    from finmon.store.transactions import ALERT_COLUMNS
+    from finmon.services.monitoring import ALERT_COLUMNS
 
     source = shared_file("tm/amlsim_20K_fanin200/transactions.csv")
     written = {}

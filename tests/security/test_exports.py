@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from finmon.cli import app
-from finmon.demo import write_customers
 from finmon.exports import FORMULA_STARTS, SafeDictWriter, safe_cell
+from finmon.services.demo import write_customers
 from finmon.store import load_list
 from finmon.workflow.access import Role
 from tests.accounts import make_users

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from finmon.api import create_app
 from finmon.cli import app
 from finmon.errors import InputError
+from finmon.hygiene import NUL_REFUSED
 from finmon.store import Database, load_list
 from finmon.store.alerts import approve, decide_alert
 from finmon.store.customers import import_customers
@@ -226,6 +227,9 @@ def test_the_web_forms_refuse_bytes_that_are_not_text_and_absurd_payments(
             follow_redirects=False,
         )
         assert answer.status_code < 500, (path, answer.status_code)
+    fields = {"reason": "see\x00file", "csrf": csrf}
+    answer = client.post("/ui/freezes/1/release-request", data=fields, follow_redirects=False)
+    assert answer.status_code == 422 and NUL_REFUSED in answer.text
     for field, value in ABSURD:
         fields = {"amount": "100", "currency": "KZT", "purpose": "rent", field: value, "csrf": csrf}
         answer = client.post("/ui/freezes/1/payments", data=fields, follow_redirects=False)

@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from finmon.cli import app
 from finmon.errors import InputError
+from finmon.services.monitoring import ALERT_COLUMNS
 from finmon.store import default_database, load_list
 from finmon.store.audit import audit_rows, verify_audit
 from finmon.store.models import MonitoringAlert, TransactionRow
 from finmon.store.transactions import (
-    ALERT_COLUMNS,
     LISTED,
     R16,
     list_monitoring_alerts,

@@ -10,6 +10,7 @@ as a screenshot (docs/screenshots/alert.png when FINMON_SCREENSHOTS=docs).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -222,9 +223,12 @@ def test_an_analyst_screens_a_name_and_a_file_in_the_browser(server: str, tmp_pa
             expect(hits.locator("mark.exact").first).to_be_visible()
             expect(hits.locator("table.features")).to_contain_text("birth_date")
 
-            # A file: the counts on the page and the hits file to download.
+            # A file, screened in the background: its page follows the batch until it is done,
+            # then gives the counts and the hits file to download.
             page.get_by_label("Customer file").set_input_files(str(upload))
             page.locator("#screen-batch button").click()
+            expect(page).to_have_url(re.compile(r"/ui/screen/batch/[0-9a-f]{32}$"))
+            expect(page.locator("#batch-status")).to_have_text("done", timeout=20_000)
             summary = page.locator("#batch-summary")
             expect(summary.locator("tr", has_text="Rows with a hit")).to_contain_text("1")
             with page.expect_download() as waiting:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import re
 import time
@@ -18,6 +19,7 @@ from finmon.api import create_app
 from finmon.services.screening import HIT_COLUMNS, KEPT_SECONDS
 from finmon.settings import load_settings
 from finmon.store import load_list
+from finmon.store.jobs import current_runner
 from finmon.store.sessions import set_password
 from finmon.web.i18n import TEXTS
 from finmon.workflow.access import Role
@@ -55,6 +57,24 @@ def _signed_in(app: Any, name: str) -> tuple[TestClient, str]:
     )
     assert answer.status_code == 303, answer.text
     return browser, _csrf(browser.get("/ui/").text)
+
+
+def _screened(browser: TestClient, csrf: str, name: str, content: bytes, lang: str = "") -> str:
+    """Upload a file to screen and follow its batch's page until it is no longer running."""
+    answer = browser.post(
+        f"/ui/screen/batch{lang}", data={"csrf": csrf}, files={"file": (name, content)}
+    )
+    assert answer.status_code == 303, answer.text
+    page = answer.headers["location"]
+    assert re.fullmatch(r"/ui/screen/batch/[0-9a-f]{32}", page)
+    deadline = time.monotonic() + 20
+    while True:
+        shown = browser.get(page + lang)
+        assert shown.status_code == 200, shown.text
+        if 'id="batch-progress"' not in shown.text or time.monotonic() > deadline:
+            return shown.text
+        assert '<meta http-equiv="refresh"' in shown.text  # the page follows the batch
+        time.sleep(0.05)
 
 
 def _csrf(html: str) -> str:
@@ -108,13 +128,8 @@ def test_bad_values_are_refused_naming_the_field(app: Any) -> None:
 
 def test_a_file_is_screened_with_its_counts_problems_and_hits_file(app: Any) -> None:
     browser, csrf = _signed_in(app, "analyst")
-    answer = browser.post(
-        "/ui/screen/batch",
-        data={"csrf": csrf},
-        files={"file": ("клиенты.csv", BATCH.encode())},
-    )
-    assert answer.status_code == 200, answer.text
-    page = answer.text
+    page = _screened(browser, csrf, "клиенты.csv", BATCH.encode())
+    assert 'id="batch-status">done<' in page and "http-equiv" not in page
     counts = dict(re.findall(r'<tr><th>([^<]+)</th><td class="num">(\d+)', page))
     assert counts == {"Rows": "3", "Hits": "1", "Rows with a hit": "1", "Problems in rows": "2"}
     assert "клиенты.csv" in page and "1974-01-32" in page
@@ -128,6 +143,7 @@ def test_a_file_is_screened_with_its_counts_problems_and_hits_file(app: Any) -> 
     # Another user, even a supervisor, cannot fetch someone else's batch.
     other, _ = _signed_in(app, "supervisor")
     assert other.get(link.group(1)).status_code == 404
+    assert other.get(link.group(1).removesuffix("/hits.csv")).status_code == 404
     # The page shows what the CLI refuses too: a file it cannot read.
     bad = browser.post("/ui/screen/batch", data={"csrf": csrf}, files={"file": ("c.pdf", b"%PDF")})
     assert bad.status_code == 422 and "send a .csv" in bad.text
@@ -149,9 +165,7 @@ def test_the_page_speaks_russian(app: Any) -> None:
     page = browser.get("/ui/screen?lang=ru").text
     for key in ("screen_one", "screen_file", "birth_date", "kind_person", "threshold"):
         assert TEXTS[key][1] in page, key
-    result = browser.post(
-        "/ui/screen/batch", data={"csrf": csrf}, files={"file": ("c.csv", BATCH.encode())}
-    ).text
+    result = _screened(browser, csrf, "c.csv", BATCH.encode(), lang="?lang=ru")
     assert TEXTS["rows_alerted"][1] in result and TEXTS["download_hits"][1] in result
 
 
@@ -159,10 +173,8 @@ def test_a_file_over_the_upload_limit_is_refused_and_old_batches_are_removed(
     app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     browser, csrf = _signed_in(app, "analyst")
-    first = browser.post(
-        "/ui/screen/batch", data={"csrf": csrf}, files={"file": ("c.csv", BATCH.encode())}
-    )
-    link = re.search(r'href="(/ui/screen/batch/[0-9a-f]{32}/hits\.csv)"', first.text)
+    first = _screened(browser, csrf, "c.csv", BATCH.encode())
+    link = re.search(r'href="(/ui/screen/batch/[0-9a-f]{32}/hits\.csv)"', first)
     assert link is not None and browser.get(link.group(1)).status_code == 200
     folder = load_settings().home / "screenings" / link.group(1).split("/")[4]
     day_ago = time.time() - KEPT_SECONDS - 60
@@ -175,3 +187,39 @@ def test_a_file_over_the_upload_limit_is_refused_and_old_batches_are_removed(
     assert not folder.exists()  # the day-old batch went with the next upload
     assert browser.get(link.group(1)).status_code == 404
     assert list(folder.parent.iterdir()) == []  # and the refused one left nothing
+
+
+def test_a_batch_page_follows_the_screening_and_says_when_its_process_is_gone(app: Any) -> None:
+    browser, csrf = _signed_in(app, "analyst")
+    page = _screened(browser, csrf, "c.csv", BATCH.encode())
+    link = re.search(r'href="(/ui/screen/batch/([0-9a-f]{32})/hits\.csv)"', page)
+    assert link is not None
+    status = load_settings().home / "screenings" / link.group(2) / "batch.json"
+    done = json.loads(status.read_text(encoding="utf-8"))
+    # As the page is while the batch is screened in this process: refreshed, no hits file yet.
+    running = {**done, "status": "running", "done": 2, "runner": current_runner()}
+    status.write_text(json.dumps(running), encoding="utf-8")
+    shown = browser.get(link.group(1).removesuffix("/hits.csv")).text
+    assert '<meta http-equiv="refresh"' in shown and 'id="hits-file"' not in shown
+    assert re.search(r'id="batch-progress">[^<]+<span class="num">2<', shown)
+    refused = browser.get(link.group(1))
+    assert refused.status_code == 409 and "the batch is running" in refused.text
+    # A batch left running by a process that is gone failed; the page says so and stops.
+    host = current_runner().rpartition(":")[0]
+    status.write_text(json.dumps({**running, "runner": f"{host}:{2**22 + 1}"}), encoding="utf-8")
+    shown = browser.get(link.group(1).removesuffix("/hits.csv")).text
+    assert 'id="batch-status">failed<' in shown and "interrupted" in shown
+    assert "http-equiv" not in shown
+    assert json.loads(status.read_text(encoding="utf-8"))["status"] == "failed"
+
+
+def test_a_file_that_cannot_be_read_is_refused_at_once_without_the_servers_paths(
+    app: Any,
+) -> None:
+    browser, csrf = _signed_in(app, "analyst")
+    answer = browser.post(
+        "/ui/screen/batch", data={"csrf": csrf}, files={"file": ("c.xlsx", b"not a workbook")}
+    )
+    assert answer.status_code == 422, answer.text
+    assert "c.xlsx" in answer.text and str(load_settings().home) not in answer.text
+    assert list((load_settings().home / "screenings").iterdir()) == []

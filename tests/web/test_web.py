@@ -75,6 +75,7 @@ WEB_ROUTES: list[tuple[str, str, Action | None, dict[str, Any] | None]] = [
     ("GET", "/ui/screen", Action.SCREEN, None),
     ("POST", "/ui/screen", Action.SCREEN, {"name": "Timur Karagulov"}),
     ("POST", "/ui/screen/batch", Action.SCREEN, {"file": ("c.csv", b"id,name\nS1,Timur\n")}),
+    ("GET", "/ui/screen/batch/{token}", Action.SCREEN, None),
     ("GET", "/ui/screen/batch/{token}/hits.csv", Action.SCREEN, None),
 ]
 """Every page and form that needs a signed-in user, and the action it needs."""

@@ -11,10 +11,9 @@ from pydantic import BaseModel, Field
 from finmon.api.deps import ApproveCases, Read, RowId, Store, WorkCases
 from finmon.api.fields import Text
 from finmon.services import cases as cases_service
+from finmon.web.deps import CASE_STATUS
 
 router = APIRouter()
-
-CASE_STATUS = "^(working|open|under_review|proposed|reported|closed|all)$"
 
 
 class CaseAlert(BaseModel):

@@ -16,8 +16,7 @@ from finmon.countries import to_iso2
 from finmon.errors import InputError
 from finmon.names.limits import NameLimits
 from finmon.screening import DEFAULT_THRESHOLD
-from finmon.store import clearances as clearances_store
-from finmon.store.clearances import StoreClearances
+from finmon.services import payments as payments_service
 from finmon.transactions import PartyInfo, Transaction
 from finmon.transactions.payments import check_payment
 
@@ -164,20 +163,19 @@ def payment_check(
         screeners.get("default"),
         rates.get(),
         body.threshold,
-        clearances=StoreClearances(who.name, store),
+        clearances=payments_service.clearances(who.name, store),
     )
     return PaymentDecision.model_validate(decision.to_dict())
 
 
 @router.get("/payments/clearances", tags=["payments"])
 def clearances(
-    _who: Read, store: Store, status: Annotated[str, Query(max_length=20)] = "all"
+    who: Read, store: Store, status: Annotated[str, Query(max_length=20)] = "all"
 ) -> list[Clearance]:
     """Counterparty clearances (pending, active, revoked or all), with who and when, and the
     hits each kept from holding a payment."""
-    return [
-        Clearance.model_validate(row) for row in clearances_store.list_clearances(status, store)
-    ]
+    rows = payments_service.list_clearances(who.name, status, store)
+    return [Clearance.model_validate(row) for row in rows]
 
 
 @router.post("/payments/clearances", tags=["payments"], status_code=201)
@@ -190,15 +188,15 @@ def clearance_propose(body: ClearanceIn, who: Clear, store: Store) -> ClearanceS
     if len(chosen) > 1 or len(national) > 1 or not (chosen or national):
         raise InputError("give one of account, iban or card, or iin/bin, or one of each")
     kind, value = chosen[0] if chosen else national[0]
-    counterparty = clearances_store.counterparty(
+    counterparty = payments_service.counterparty(
         body.name,
         kind,
         value,
         birth_date=body.birth_date,
         national_id=national[0][1] if chosen and national else None,
     )
-    clearance_id = clearances_store.propose_clearance(
-        counterparty, body.list, body.reference, reason=body.reason, actor=who.name, db=store
+    clearance_id = payments_service.propose_clearance(
+        who.name, counterparty, body.list, body.reference, reason=body.reason, db=store
     )
     return ClearanceStep(clearance_id=clearance_id, status="pending_approval")
 
@@ -206,7 +204,7 @@ def clearance_propose(body: ClearanceIn, who: Clear, store: Store) -> ClearanceS
 @router.post("/payments/clearances/{clearance_id}/approve", tags=["payments"])
 def clearance_approve(clearance_id: RowId, who: Approve, store: Store) -> ClearanceStep:
     """Approve a proposed clearance as the second person."""
-    status = clearances_store.approve(clearance_id, actor=who.name, db=store)
+    status = payments_service.approve_clearance(who.name, clearance_id, store)
     return ClearanceStep(clearance_id=clearance_id, status=status)
 
 
@@ -215,7 +213,7 @@ def clearance_revoke(
     clearance_id: RowId, body: ReasonIn, who: Clear, store: Store
 ) -> ClearanceStep:
     """Revoke a clearance, or withdraw a proposal: its counterparty is held again."""
-    status = clearances_store.revoke(clearance_id, actor=who.name, reason=body.reason, db=store)
+    status = payments_service.revoke_clearance(who.name, clearance_id, body.reason, store)
     return ClearanceStep(clearance_id=clearance_id, status=status)
 
 

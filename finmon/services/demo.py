@@ -1,5 +1,7 @@
-"""The demo's ingredients: which list to load, and a fictional Kazakhstan customer file with a few
-listed persons planted in it under other spellings, so a run shows whether screening finds them."""
+"""The demo: the main job end to end in a store of its own. Which list to load, and a fictional
+Kazakhstan customer file with a few listed persons planted in it under other spellings, so a run
+shows whether screening finds them. It prints nothing: the front door passes what shows progress.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +9,12 @@ import datetime as dt
 import random
 import re
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from rich.console import Console
-from rich.table import Table
 
 from finmon.exports import SafeDictWriter
 from finmon.model import Designation, DesignationName, NameQuality, Party, Schema
@@ -130,28 +131,46 @@ def write_customers(
     ]
 
 
-def run_demo(folder: Path, customers: int, actor: str) -> list[tuple[Planted, float | None]]:
-    """Load a list into a fresh demo database, screen generated customers, report; returns
-    each planted person with the best score it got against its own listing (None if missed)."""
-    from finmon.cli.common import err, out
-    from finmon.cli.screen import ScreeningProgress
+@dataclass(slots=True, frozen=True)
+class DemoRun:
+    """What a demo run found: each planted person with the best score it got against its own
+    listing (None if missed), and where the hits were written."""
+
+    results: list[tuple[Planted, float | None]]
+    hits_file: Path
+
+    @property
+    def found(self) -> int:
+        """Planted persons found."""
+        return sum(score is not None for _p, score in self.results)
+
+
+Progress = Callable[[Path], AbstractContextManager[Callable[[], None]]]
+"""Shows a screening's progress over a file: entered, it gives what to call after each row."""
+
+
+def run_demo(
+    folder: Path, customers: int, actor: str, *, say: Callable[[str], None], progress: Progress
+) -> DemoRun:
+    """Load a list into a fresh demo database and screen generated customers; `say` is told
+    each step as a line, `progress` shows the screening's."""
     from finmon.lists import parse_files
     from finmon.screening.screener import heap_frozen
+    from finmon.services.lists import current_designations, load_list
+    from finmon.services.screeners import load_screener
     from finmon.services.screening import run_screening
     from finmon.settings import load_settings
-    from finmon.store import current_designations, load_list
-    from finmon.store.screener import build_screener
 
     started = time.perf_counter()
     list_path, real = find_un_list(load_settings())
     db = open_demo_database(folder)
-    loaded = load_list(parse_files([list_path]), actor=actor, db=db)
-    out.print(f"list: {list_path}{'' if real else ' (fictional fixture)'}", markup=False)
-    out.print(f"loaded {loaded.source} {loaded.version}: {loaded.designation_count} designations")
-    screener = build_screener(db)
+    loaded = load_list(actor, parse_files([list_path]), db=db)
+    say(f"list: {list_path}{'' if real else ' (fictional fixture)'}")
+    say(f"loaded {loaded.source} {loaded.version}: {loaded.designation_count} designations")
+    screener = load_screener(actor, db=db)
     customer_file, hits_file = folder / "customers.csv", folder / "hits.csv"
-    planted = write_customers(customer_file, current_designations(db), customers)
-    out.print(f"customers: {customer_file} ({customers + len(planted)} rows)", markup=False)
+    planted = write_customers(customer_file, current_designations(actor, db), customers)
+    say(f"customers: {customer_file} ({customers + len(planted)} rows)")
     best = {p.customer_id: _NOT_FOUND for p in planted}
     wanted = {p.customer_id: p.reference for p in planted}
 
@@ -160,20 +179,16 @@ def run_demo(folder: Path, customers: int, actor: str) -> list[tuple[Planted, fl
         if scores:
             best[party.id] = max(scores)
 
-    with heap_frozen(), ScreeningProgress(customer_file) as advance:
+    with heap_frozen(), progress(customer_file) as advance:
         summary = run_screening(customer_file, hits_file, screener, on_hits=note, on_row=advance)
     seconds = time.perf_counter() - started
     rate = f"{summary.alert_rate:.2%}"
-    out.print(
+    say(
         f"screened {summary.rows} customers: {summary.hits} hits on {summary.alerted} customers "
         f"(alert rate {rate}); {seconds:.1f} s in all"
     )
     results = [(p, None if best[p.customer_id] < 0 else best[p.customer_id]) for p in planted]
-    _print_planted(results, out)
-    out.print(f"hits written to {hits_file}", markup=False)
-    if not all(score is not None for _p, score in results):
-        err.print("some planted listed persons were not found", markup=False)
-    return results
+    return DemoRun(results, hits_file)
 
 
 def open_demo_database(folder: Path) -> Database:
@@ -182,18 +197,6 @@ def open_demo_database(folder: Path) -> Database:
     for suffix in ("", "-wal", "-shm"):
         (folder / f"finmon-demo.db{suffix}").unlink(missing_ok=True)
     return Database(f"sqlite:///{folder / 'finmon-demo.db'}")
-
-
-def _print_planted(results: list[tuple[Planted, float | None]], console: Console) -> None:
-    found = sum(score is not None for _p, score in results)
-    console.print(f"planted listed persons found: {found} of {len(results)}")
-    table = Table("customer", "written as", "listed as", "reference", "score")
-    for planted, score in results:
-        shown = "MISSED" if score is None else f"{score:.3f}"
-        table.add_row(
-            planted.customer_id, planted.written_as, planted.listed_name, planted.reference, shown
-        )
-    console.print(table)
 
 
 def pick_listed(

@@ -11,10 +11,10 @@ import pytest
 from typer.testing import CliRunner
 
 from finmon.cli import app
-from finmon.demo import disguise, pick_listed, to_cyrillic, write_customers
 from finmon.lists import parse_files
 from finmon.lists.identifiers import is_valid_iin_bin
 from finmon.model import Designation, DesignationName, Schema
+from finmon.services.demo import disguise, pick_listed, to_cyrillic, write_customers
 from tests.conftest import SHARED, shared_file
 from tests.store.factory import FAMILY, GIVEN
 
