@@ -9,6 +9,7 @@ from finmon.api.routers import (
     audit,
     cases,
     customers,
+    fiu_exchange,
     freezes,
     lists,
     payments,
@@ -30,5 +31,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     cases.router,
     audit.router,
     users.router,
+    fiu_exchange.router,
 )
 """In the order their routes are matched (a fixed path before a parameter in its place)."""
