@@ -81,6 +81,9 @@ ROUTES: list[tuple[str, str, Action | None, dict[str, Any] | None]] = [
     ("POST", "/cases/{case_id}/propose", Action.WORK_CASES, {"action": "close", "reason": "x"}),
     ("POST", "/cases/{case_id}/withdraw", Action.WORK_CASES, {"reason": "x"}),
     ("POST", "/cases/{case_id}/approve", Action.APPROVE_CASES, None),
+    # Requests between FIUs (issue 20, item 6).
+    ("POST", "/fiu/requests", Action.FIU_INTAKE, {"format": "none"}),
+    ("GET", "/fiu/requests/{request_id}/response", Action.FIU_DISSEMINATE, None),
     ("GET", "/payments/clearances", Action.READ, None),
     (
         "POST",
