@@ -120,6 +120,7 @@ VALUES = {
     "source": "un",
     "customer_id": LISTED_ID,
     "alert_id": "1",
+    "request_id": "1",
     "freeze_id": "1",
     "payment_id": "1",
     "clearance_id": "1",
