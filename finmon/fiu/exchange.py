@@ -33,7 +33,7 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from finmon.errors import InputError
@@ -149,11 +149,6 @@ class Match:
     basis: tuple[MatchBasis, ...]
 
 
-@dataclass(slots=True)
-class _Digests:
-    by_digest: dict[str, MatchBasis] = field(default_factory=dict)
-
-
 def check_key(key: bytes, where: str) -> bytes:
     """The exchange key, refused (naming where it came from) when too short to protect names."""
     if len(key) < MIN_KEY_BYTES:
@@ -171,28 +166,26 @@ def key_check(key: bytes) -> str:
 
 def subject_digests(subject: ExchangeSubject, key: bytes) -> dict[str, MatchBasis]:
     """The digests of one subject, each with what it stands for."""
-    found = _Digests()
+    found: dict[str, MatchBasis] = {}
     year = subject.birth_date.year if subject.birth_date else None
     for name in (subject.name, *subject.names)[:MAX_NAMES]:
         for variant in name_keys(name, subject.kind):
             if subject.kind == "person" and year is not None:
-                found.by_digest[_mac(key, f"name-year\n{year}\n{variant}")] = "name_year"
+                found[_mac(key, f"name-year\n{year}\n{variant}")] = "name_year"
             else:
-                found.by_digest[_mac(key, f"name\n{variant}")] = "name"
+                found[_mac(key, f"name\n{variant}")] = "name"
     for identifier in subject.identifiers:
         space = _ID_SPACE.get(identifier.kind, identifier.kind)
         if identifier.kind in HASHED_IDENTIFIERS and identifier.value:
             value = normalise_identifier(identifier.value)
-            found.by_digest[_mac(key, f"id\n{space}\n{value}")] = "identifier"
-    return found.by_digest
+            found[_mac(key, f"id\n{space}\n{value}")] = "identifier"
+    return found
 
 
 def name_keys(name: str, kind: MentionKind) -> set[str]:
     """Order-independent keys of a name: folded keys, skeletons, and a person's without the
     patronymic; empty when the name has no part that says who it is."""
-    schema = Schema.PERSON if kind == "person" else Schema.ORGANIZATION
-    wanted = STRUCTURAL if kind == "person" else _ORG_KINDS
-    tokens = [t for t in analyse_name(name, schema).tokens if t.kind in wanted]
+    tokens = tokens_of(name, kind)
     if not tokens:
         return set()
     keys = {"k:" + _joined(t.key for t in tokens), "s:" + _joined(t.skel for t in tokens)}
