@@ -7,8 +7,9 @@ FIUs agreed for the exchange, of:
   whose birth date neither side knows): the sorted folded keys of the name's structural tokens
   (finmon.names), their sorted consonant skeletons (which survive most spelling differences:
   Latin against Cyrillic, Y/I, KH/H, Trade/Treid) and, for a person, the sorted keys without the
-  patronymic (which many documents leave out). Order-independent, so Askhat Ermekov is Ermekov
-  Askhat;
+  patronymic, which many documents leave out (compared only with a name that has none, so two
+  different patronymics still keep two people apart). Order-independent, so Askhat Ermekov is
+  Ermekov Askhat;
 - each identifier on its own: IIN/BIN, passport, identity card, account or IBAN.
 
 The request carries only these digests, grouped under references that mean something only to
@@ -40,6 +41,7 @@ from finmon.errors import InputError
 from finmon.fiu.records import Identifier, IdentifierKind, MentionKind
 from finmon.model import Schema
 from finmon.names import NameToken, TokenKind, analyse_name
+from finmon.names.keys import skeleton
 from finmon.names.parts import STRUCTURAL
 
 REQUEST_FORMAT = "finmon-fiu-request/1"
@@ -60,6 +62,7 @@ HASHED_IDENTIFIERS: frozenset[IdentifierKind] = frozenset(
 )
 """Phone numbers and addresses are left out: shared by many, they would match strangers."""
 MatchBasis = Literal["name_year", "name", "identifier"]
+Side = Literal["ask", "hold"]
 
 _LABEL = "finmon fiu exchange 1\n"
 _KEY_CHECK = "key check"
@@ -164,16 +167,18 @@ def key_check(key: bytes) -> str:
     return _mac(key, _KEY_CHECK)[:16]
 
 
-def subject_digests(subject: ExchangeSubject, key: bytes) -> dict[str, MatchBasis]:
-    """The digests of one subject, each with what it stands for."""
+def subject_digests(
+    subject: ExchangeSubject, key: bytes, side: Side = "ask"
+) -> dict[str, MatchBasis]:
+    """The digests of one subject, each with what it stands for: as a request carries them
+    (side "ask") or as the receiver compares its own subjects with them (side "hold")."""
     found: dict[str, MatchBasis] = {}
     year = subject.birth_date.year if subject.birth_date else None
+    dated = subject.kind == "person" and year is not None
+    basis: MatchBasis = "name_year" if dated else "name"
     for name in (subject.name, *subject.names)[:MAX_NAMES]:
-        for variant in name_keys(name, subject.kind):
-            if subject.kind == "person" and year is not None:
-                found[_mac(key, f"name-year\n{year}\n{variant}")] = "name_year"
-            else:
-                found[_mac(key, f"name\n{variant}")] = "name"
+        for family, variant in _name_variants(name, subject.kind, side):
+            found[_mac(key, f"{basis}\n{year if dated else ''}\n{family}\n{variant}")] = basis
     for identifier in subject.identifiers:
         space = _ID_SPACE.get(identifier.kind, identifier.kind)
         if identifier.kind in HASHED_IDENTIFIERS and identifier.value:
@@ -182,18 +187,46 @@ def subject_digests(subject: ExchangeSubject, key: bytes) -> dict[str, MatchBasi
     return found
 
 
-def name_keys(name: str, kind: MentionKind) -> set[str]:
-    """Order-independent keys of a name: folded keys, skeletons, and a person's without the
-    patronymic; empty when the name has no part that says who it is."""
+def _name_variants(name: str, kind: MentionKind, side: Side) -> set[tuple[str, str]]:
+    # A patronymic one document gives and another leaves out must not keep the two apart, but
+    # two different patronymics must: so only one side drops it against the other's plain
+    # name. The request sends its dropped keys under "d"; the receiver offers its plain keys
+    # under "d" (no patronymic of its own) or its dropped keys as full ones (one of its own).
+    full, dropped = name_keys(name, kind)
+    found = {("f", k) for k in full}
+    if side == "ask":
+        found |= {("d", k) for k in dropped}
+    elif dropped:
+        found |= {("f", k) for k in dropped}
+    elif kind == "person":
+        found |= {("d", k) for k in full}
+    return found
+
+
+def name_keys(name: str, kind: MentionKind) -> tuple[set[str], set[str]]:
+    """Order-independent keys of a name (folded keys and consonant skeletons), and of a
+    person's name without its patronymic (empty when it has none); empty when the name has no
+    part that says who it is."""
     tokens = tokens_of(name, kind)
+    plain = [t for t in tokens if t.kind is not TokenKind.PATRONYMIC]
+    dropped = _keys(plain) if kind == "person" and 2 <= len(plain) < len(tokens) else set()
+    return _keys(tokens), dropped
+
+
+def _keys(tokens: Sequence[NameToken]) -> set[str]:
     if not tokens:
         return set()
-    keys = {"k:" + _joined(t.key for t in tokens), "s:" + _joined(t.skel for t in tokens)}
-    plain = [t for t in tokens if t.kind is not TokenKind.PATRONYMIC]
-    if kind == "person" and 2 <= len(plain) < len(tokens):
-        keys.add("k:" + _joined(t.key for t in plain))
-        keys.add("s:" + _joined(t.skel for t in plain))
-    return keys
+    return {"k:" + _joined(map(_key, tokens)), "s:" + _joined(map(_skeleton, tokens))}
+
+
+def _key(token: NameToken) -> str:
+    # A patronymic by the father's name it is made of: Nurlanovich, Nurlanuly and Nurlankyzy
+    # are one father's (Russian and Kazakh forms), marked apart from a given name Nurlan.
+    return "=" + token.stem if token.kind is TokenKind.PATRONYMIC else token.key
+
+
+def _skeleton(token: NameToken) -> str:
+    return "=" + skeleton(token.stem) if token.kind is TokenKind.PATRONYMIC else token.skel
 
 
 def normalise_identifier(value: str) -> str:
@@ -242,7 +275,7 @@ def match_request(
     matches = []
     for subject in subjects:
         bases: dict[str, set[MatchBasis]] = {}
-        for digest, basis in subject_digests(subject, key).items():
+        for digest, basis in subject_digests(subject, key, "hold").items():
             for ref in wanted.get(digest, ()):
                 bases.setdefault(ref, set()).add(basis)
         for ref, found in sorted(bases.items()):

@@ -107,3 +107,25 @@ def test_a_short_key_is_refused() -> None:
 
     with pytest.raises(InputError, match="at least 32 bytes"):
         check_key(b"short", "K")
+
+
+def test_a_patronymic_left_out_matches_but_a_different_one_does_not() -> None:
+    asked = [_person("A1", "Volkov Viktor Vyacheslavovich", "1970-01-01")]
+    held = [
+        _person("B1", "Viktor Volkov", "1970-05-05"),
+        _person("B2", "VIKTOR SERGEEVICH VOLKOV", "1970-05-05"),
+        _person("B3", "Виктор Вячеславович Волков", "1970-05-05"),
+    ]
+    assert {b for _, b, _ in _matched(asked, held)} == {"B1", "B3"}
+    without = [_person("A2", "Viktor Volkov", "1970-01-01")]
+    assert {b for _, b, _ in _matched(without, held)} == {"B1", "B2", "B3"}
+
+
+def test_russian_and_kazakh_forms_of_one_patronymic_match() -> None:
+    asked = [_person("A1", "Ермеков Асхат Нурланович", "1980-03-01")]
+    held = [
+        _person("B1", "Yermekov Askhat Nurlanuly", "1980-07-12"),
+        _person("B2", "Yermekov Askhat Serikuly", "1980-07-12"),
+        _person("B3", "Nurlan Askhatov Ermekovich", "1980-07-12"),  # a given name, not a father
+    ]
+    assert {b for _, b, _ in _matched(asked, held)} == {"B1"}
