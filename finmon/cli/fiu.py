@@ -33,7 +33,7 @@ from finmon.cli.common import (
 from finmon.errors import InputError
 from finmon.fiu.exchange import URGENCY, ExchangeSubject, RequestMeta
 from finmon.fiu.subject_file import read_document, read_subjects
-from finmon.services import fiu_exchange
+from finmon.services import banned, fiu_exchange
 
 fiu_app = typer.Typer(
     help="The FIU's side: reports from entities, subjects, requests between FIUs.",
@@ -264,4 +264,108 @@ def _requests_table(rows: list[dict[str, Any]]) -> Table:
     table = Table(*REQUEST_COLUMNS)
     for row in rows:
         table.add_row(*(str(row[c]) for c in REQUEST_COLUMNS))
+    return table
+
+
+# --- The data bank of banned organisations (issue 20, item 7) -------------------------------
+
+banned_app = typer.Typer(
+    help="The data bank of organisations banned by a court; its bans in force are kz-banned.",
+    no_args_is_help=True,
+)
+fiu_app.add_typer(banned_app, name="banned")
+
+BAN_COLUMNS = [
+    "reference",
+    "name",
+    "status",
+    "category",
+    "court",
+    "decision_date",
+    "decision_number",
+    "legal_basis",
+    "lifted_on",
+    "bin",
+    "name_variants",
+]
+"""The columns of `finmon fiu banned list --format csv`."""
+
+
+@banned_app.command("load")
+def banned_load(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The data bank CSV (docs/fiu.md).")],
+    force: Annotated[
+        bool, typer.Option(help="Load even when the list would shrink implausibly.")
+    ] = False,
+) -> None:
+    """Record the data bank file and make its bans in force the current kz-banned list."""
+    require_files([path])
+    counts, result = banned.record_file(actor_name(ctx), path, force=force)
+    out.print(
+        f"data bank: {counts['added']} added, {counts['changed']} changed, "
+        f"{counts['unchanged']} unchanged; kz-banned list version {result.version} "
+        f"({result.designation_count} in force, {result.status})",
+        markup=False,
+    )
+
+
+@banned_app.command("lift")
+def banned_lift(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="The ban's reference.")],
+    on: Annotated[str, typer.Option("--on", help="The date the court lifted it (YYYY-MM-DD).")],
+    reason: Annotated[str, typer.Option(help="The court's decision lifting it.")],
+) -> None:
+    """Record that a court lifted a ban: it leaves the kz-banned list, stays in the bank."""
+    try:
+        day = dt.date.fromisoformat(on)
+    except ValueError:
+        raise InputError(f"--on {on!r}: not a date (YYYY-MM-DD)") from None
+    result = banned.lift(actor_name(ctx), reference, day, reason)
+    out.print(
+        f"ban {reference} lifted on {day}; kz-banned list version {result.version} "
+        f"({result.designation_count} in force)",
+        markup=False,
+    )
+
+
+@banned_app.command("list")
+def banned_list(
+    ctx: typer.Context,
+    status: Annotated[str, typer.Option(help="in_force, lifted or all.")] = "all",
+    output: Annotated[
+        Path | None, typer.Option(help="Write the result to this .csv or .json.")
+    ] = None,
+    format: FormatOption = ResultFormat.TABLE,
+) -> None:
+    """The banned organisations, with court, decision, legal basis and status."""
+    check_output(output)
+    rows = banned.list_bans(actor_name(ctx), status)
+    emit_rows(rows, BAN_COLUMNS, output=output, format=format, table=_bans_table)
+
+
+@banned_app.command("show")
+def banned_show(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="The ban's reference.")],
+    output: JsonOutputOption = None,
+) -> None:
+    """One banned organisation with its provenance, as JSON."""
+    check_json_output(output)
+    emit_document(banned.get_ban(actor_name(ctx), reference), output, "ban")
+
+
+def _bans_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table("reference", "name", "status", "category", "court", "decided", "legal basis")
+    for row in rows:
+        table.add_row(
+            row["reference"],
+            row["name"],
+            row["status"],
+            row["category"],
+            row["court"],
+            row["decision_date"],
+            row["legal_basis"],
+        )
     return table

@@ -667,3 +667,30 @@ class FiuExchangeResponse(Base):
     answered_at: Mapped[dt.datetime | None]
     document: Mapped[dict[str, Any] | None]
     """The response as approved (or as received): only the matching subjects' details."""
+
+
+# --- Banned organisations (issue 20, item 7): the data bank other agencies read -------------
+
+
+class BannedOrganisation(Base):
+    """An organisation a court banned as terrorist or extremist (finmon.fiu.banned.Ban), with
+    where the record came from; those in force are the `kz-banned` list source too."""
+
+    __tablename__ = "banned_organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    """in_force or lifted."""
+    record: Mapped[dict[str, Any]]
+    """The ban: names, court, decision date and number, legal basis, category, status."""
+    source_file: Mapped[str] = mapped_column(Text)
+    """The data bank file it was last recorded from (or the lifting that changed it)."""
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    list_version_id: Mapped[int | None] = mapped_column(ForeignKey("list_versions.id"))
+    """The `kz-banned` list version made with it."""
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[dt.datetime]
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[dt.datetime]

@@ -84,6 +84,9 @@ ROUTES: list[tuple[str, str, Action | None, dict[str, Any] | None]] = [
     # Requests between FIUs (issue 20, item 6).
     ("POST", "/fiu/requests", Action.FIU_INTAKE, {"format": "none"}),
     ("GET", "/fiu/requests/{request_id}/response", Action.FIU_DISSEMINATE, None),
+    # The data bank of banned organisations (issue 20, item 7).
+    ("GET", "/banned", Action.READ_BANNED, None),
+    ("GET", "/banned/{reference}", Action.READ_BANNED, None),
     ("GET", "/payments/clearances", Action.READ, None),
     (
         "POST",
@@ -121,6 +124,7 @@ VALUES = {
     "customer_id": LISTED_ID,
     "alert_id": "1",
     "request_id": "1",
+    "reference": "KZB-1",
     "freeze_id": "1",
     "payment_id": "1",
     "clearance_id": "1",

@@ -146,6 +146,20 @@ CASES = {
     "list fiu requests": Case(
         Action.FIU_READ, ("fiu", "request", "list", "--format", "json"), None, None, reads=True
     ),
+    # The data bank of banned organisations (issue 20, item 7): read by other agencies too.
+    "read banned": Case(
+        Action.READ_BANNED,
+        ("fiu", "banned", "list", "--format", "json"),
+        ("GET", "/banned", None),
+        None,
+        reads=True,
+    ),
+    "lift ban": Case(
+        Action.MANAGE_BANNED,
+        ("fiu", "banned", "lift", "KZB-1", "--on", "2026-01-01", "--reason", "ruling"),
+        None,
+        None,
+    ),
 }
 DOORS = ("cli", "api", "web")
 CELLS = [

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from finmon.api.routers import (
     alerts,
     audit,
+    banned,
     cases,
     customers,
     fiu_exchange,
@@ -32,5 +33,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     audit.router,
     users.router,
     fiu_exchange.router,
+    banned.router,
 )
 """In the order their routes are matched (a fixed path before a parameter in its place)."""

@@ -1,4 +1,5 @@
-"""Requests between FIUs matched on keyed hashes (finmon.fiu.exchange), and their answers."""
+"""Requests between FIUs matched on keyed hashes (finmon.fiu.exchange), and their answers; the
+data bank of banned organisations (finmon.fiu.banned)."""
 
 from __future__ import annotations
 
@@ -87,10 +88,36 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("request_id"),
     )
+    op.create_table(
+        "banned_organisations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("reference", sa.String(length=200), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("record", sa.JSON(), nullable=False),
+        sa.Column("source_file", sa.Text(), nullable=False),
+        sa.Column("source_sha256", sa.String(length=64), nullable=False),
+        sa.Column("list_version_id", sa.Integer(), nullable=True),
+        sa.Column("recorded_by", sa.String(length=200), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_by", sa.String(length=200), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["list_version_id"], ["list_versions.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("reference"),
+    )
+    with op.batch_alter_table("banned_organisations", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_banned_organisations_status"), ["status"], unique=False
+        )
 
 
 def downgrade() -> None:
-    """Undo upgrade(): every request, digest, match and answer between FIUs is dropped."""
+    """Undo upgrade(): every request, digest, match and answer between FIUs is dropped, and
+    the data bank of banned organisations (its `kz-banned` list versions stay)."""
+    with op.batch_alter_table("banned_organisations", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_banned_organisations_status"))
+    op.drop_table("banned_organisations")
     op.drop_table("fiu_exchange_responses")
     with op.batch_alter_table("fiu_exchange_matches", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_fiu_exchange_matches_request_id"))
