@@ -346,26 +346,6 @@ def parse_response(document: Mapping[str, Any], where: str) -> dict[str, Any]:
     return dict(document)
 
 
-def subject_from_details(details: Mapping[str, Any]) -> ExchangeSubject:
-    """A subject as a response reveals it (ExchangeSubject.details read back)."""
-    born = details.get("birth_date")
-    return ExchangeSubject(
-        id=str(details.get("id", "")),
-        kind="organisation" if details.get("kind") == "organisation" else "person",
-        name=str(details.get("name", "")),
-        names=tuple(str(n) for n in details.get("names") or ()),
-        birth_date=dt.date.fromisoformat(born) if isinstance(born, str) and born else None,
-        identifiers=tuple(
-            Identifier(kind=i["kind"], value=str(i["value"]))
-            for i in details.get("identifiers") or ()
-            if isinstance(i, dict) and i.get("kind") in _ID_KINDS
-        ),
-    )
-
-
-_ID_KINDS = frozenset({"iin", "bin", "passport", "id_card", "account", "phone", "address"})
-
-
 def _mac(key: bytes, message: str) -> str:
     return hmac.new(key, (_LABEL + message).encode(), hashlib.sha256).hexdigest()
 

@@ -376,7 +376,7 @@ def _add_digests(
 def _load(session: Session, request_id: int, direction: str | None = None) -> FiuExchangeRequest:
     row = session.get(FiuExchangeRequest, request_id)
     if row is None or (direction is not None and row.direction != direction):
-        raise NotFound(f"no {direction or ''} FIU request {request_id}".replace("  ", " "))
+        raise NotFound(f"no {direction + ' ' if direction else ''}FIU request {request_id}")
     return row
 
 
