@@ -582,3 +582,115 @@ class CounterpartyClearance(Base):
     last_suppressed_at: Mapped[dt.datetime | None]
 
     __table_args__ = (Index("ix_counterparty_clearances_designation", "source", "reference"),)
+
+
+# --- FIU exchange (issue 20, item 6): requests between FIUs matched on keyed hashes ----------
+
+
+class FiuExchangeRequest(Base):
+    """A request between FIUs, sent by this FIU or received from a partner (finmon.fiu.exchange):
+    its metadata and the request document as it travelled (digests only, no names)."""
+
+    __tablename__ = "fiu_exchange_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    direction: Mapped[str] = mapped_column(String(8))
+    """sent or received."""
+    requesting_fiu: Mapped[str] = mapped_column(String(200))
+    receiving_fiu: Mapped[str] = mapped_column(String(200))
+    reference: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(Text)
+    legal_basis: Mapped[str] = mapped_column(Text)
+    urgency: Mapped[str] = mapped_column(String(20))
+    key_check: Mapped[str] = mapped_column(String(16))
+    document: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    """sent, answered (a response read) | received, matched, drafted, approved, answered."""
+    subject_count: Mapped[int]
+    digest_count: Mapped[int]
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime]
+    matched_by: Mapped[str | None] = mapped_column(String(200))
+    matched_at: Mapped[dt.datetime | None]
+
+    __table_args__ = (
+        UniqueConstraint("direction", "requesting_fiu", "reference", name="uq_fiu_exchange_ref"),
+    )
+
+
+class FiuExchangeDigest(Base):
+    """One digest of one subject of a request; a sent request's also name our own subject."""
+
+    __tablename__ = "fiu_exchange_digests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("fiu_exchange_requests.id"), index=True)
+    subject_ref: Mapped[str] = mapped_column(String(64))
+    digest: Mapped[str] = mapped_column(String(64), index=True)
+    subject_id: Mapped[str | None] = mapped_column(String(200))
+    """Sent requests only: which of our subjects the reference stands for (never sent)."""
+
+
+class FiuExchangeMatch(Base):
+    """A subject matching a reference of a request: ours (received) or the partner's (sent)."""
+
+    __tablename__ = "fiu_exchange_matches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("fiu_exchange_requests.id"), index=True)
+    subject_ref: Mapped[str] = mapped_column(String(64))
+    subject_id: Mapped[str] = mapped_column(String(200))
+    """Received: our subject; sent: our subject the partner's answer is about."""
+    basis: Mapped[list[str]]
+    """What matched: name_year, name, identifier."""
+    subject: Mapped[dict[str, Any]]
+    """The matching subject's details (ours to reveal, or as the partner revealed them)."""
+    found_at: Mapped[dt.datetime]
+
+
+class FiuExchangeResponse(Base):
+    """The answer to a request: drafted by one person, approved by another, then sent (received
+    requests); or the partner's answer as read (sent requests)."""
+
+    __tablename__ = "fiu_exchange_responses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("fiu_exchange_requests.id"), unique=True)
+    status: Mapped[str] = mapped_column(String(32))
+    """drafted, approved, answered | received."""
+    note: Mapped[str] = mapped_column(Text)
+    drafted_by: Mapped[str] = mapped_column(String(200))
+    drafted_at: Mapped[dt.datetime]
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[dt.datetime | None]
+    answered_by: Mapped[str | None] = mapped_column(String(200))
+    answered_at: Mapped[dt.datetime | None]
+    document: Mapped[dict[str, Any] | None]
+    """The response as approved (or as received): only the matching subjects' details."""
+
+
+# --- Banned organisations (issue 20, item 7): the data bank other agencies read -------------
+
+
+class BannedOrganisation(Base):
+    """An organisation a court banned as terrorist or extremist (finmon.fiu.banned.Ban), with
+    where the record came from; those in force are the `kz-banned` list source too."""
+
+    __tablename__ = "banned_organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    """in_force or lifted."""
+    record: Mapped[dict[str, Any]]
+    """The ban: names, court, decision date and number, legal basis, category, status."""
+    source_file: Mapped[str] = mapped_column(Text)
+    """The data bank file it was last recorded from (or the lifting that changed it)."""
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    list_version_id: Mapped[int | None] = mapped_column(ForeignKey("list_versions.id"))
+    """The `kz-banned` list version made with it."""
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[dt.datetime]
+    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[dt.datetime]

@@ -81,6 +81,12 @@ ROUTES: list[tuple[str, str, Action | None, dict[str, Any] | None]] = [
     ("POST", "/cases/{case_id}/propose", Action.WORK_CASES, {"action": "close", "reason": "x"}),
     ("POST", "/cases/{case_id}/withdraw", Action.WORK_CASES, {"reason": "x"}),
     ("POST", "/cases/{case_id}/approve", Action.APPROVE_CASES, None),
+    # Requests between FIUs (issue 20, item 6).
+    ("POST", "/fiu/requests", Action.FIU_INTAKE, {"format": "none"}),
+    ("GET", "/fiu/requests/{request_id}/response", Action.FIU_DISSEMINATE, None),
+    # The data bank of banned organisations (issue 20, item 7).
+    ("GET", "/banned", Action.READ_BANNED, None),
+    ("GET", "/banned/{reference}", Action.READ_BANNED, None),
     ("GET", "/payments/clearances", Action.READ, None),
     (
         "POST",
@@ -117,6 +123,8 @@ VALUES = {
     "source": "un",
     "customer_id": LISTED_ID,
     "alert_id": "1",
+    "request_id": "1",
+    "reference": "KZB-1",
     "freeze_id": "1",
     "payment_id": "1",
     "clearance_id": "1",

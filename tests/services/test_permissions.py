@@ -29,7 +29,7 @@ from finmon.errors import Forbidden, NotFound
 from finmon.store.sessions import set_password
 from finmon.workflow.access import ALLOWED, Action, Role
 from tests.accounts import make_users
-from tests.conftest import SERVER_URL, _forget_databases, _server  # noqa: F401
+from tests.conftest import ROOT, SERVER_URL, _forget_databases, _server  # noqa: F401
 from tests.store.workflow_data import CUSTOMERS
 from tests.web.test_web import PASSWORD, _sign_in
 
@@ -48,6 +48,8 @@ class Case:
     web: Request | None
     reads: bool = False
 
+
+FIU_DATA = ROOT / "tests" / "fiu" / "data"
 
 CASES = {
     "decide alert": Case(
@@ -140,6 +142,49 @@ CASES = {
         ("GET", "/audit/verify", None),
         ("GET", "/ui/audit", None),
         reads=True,
+    ),
+    # Requests between FIUs (issue 20, item 6): the command line and the API, no web page.
+    "match fiu request": Case(
+        Action.FIU_INTAKE,
+        (
+            "fiu",
+            "request",
+            "match",
+            "1",
+            "--subjects",
+            str(FIU_DATA / "subjects.csv"),
+            "--key-file",
+            str(FIU_DATA / "exchange.key"),
+        ),
+        None,
+        None,
+    ),
+    "draft fiu answer": Case(
+        Action.FIU_DISSEMINATE, ("fiu", "request", "respond", "1", "--draft"), None, None
+    ),
+    "take fiu answer": Case(
+        Action.FIU_DISSEMINATE,
+        ("fiu", "request", "answer", "1", "--output", "answer.json"),
+        ("GET", "/fiu/requests/1/response", None),
+        None,
+    ),
+    "approve fiu answer": Case(Action.FIU_APPROVE, ("fiu", "request", "approve", "1"), None, None),
+    "list fiu requests": Case(
+        Action.FIU_READ, ("fiu", "request", "list", "--format", "json"), None, None, reads=True
+    ),
+    # The data bank of banned organisations (issue 20, item 7): read by other agencies too.
+    "read banned": Case(
+        Action.READ_BANNED,
+        ("fiu", "banned", "list", "--format", "json"),
+        ("GET", "/banned", None),
+        None,
+        reads=True,
+    ),
+    "lift ban": Case(
+        Action.MANAGE_BANNED,
+        ("fiu", "banned", "lift", "KZB-1", "--on", "2026-01-01", "--reason", "ruling"),
+        None,
+        None,
     ),
 }
 DOORS = ("cli", "api", "web")
@@ -256,6 +301,7 @@ def test_the_matrix_asks_for_refusals_of_every_capability_and_role_but_the_top()
         for role in Role
         if role not in ALLOWED[case.action]
     }
-    # Reading is refused too: to the FIU's and other agencies' roles (none of the entity's work).
+    # Reading is refused too: to the FIU's and other agencies' roles (none of the entity's work),
+    # and the FIU's work to every entity's role.
     assert {what for what, _ in refused} == set(CASES)
-    assert {role for _, role in refused} == set(Role) - {Role.SUPERVISOR}
+    assert {role for _, role in refused} == set(Role)

@@ -7,8 +7,10 @@ from fastapi import APIRouter
 from finmon.api.routers import (
     alerts,
     audit,
+    banned,
     cases,
     customers,
+    fiu_exchange,
     freezes,
     lists,
     payments,
@@ -30,5 +32,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     cases.router,
     audit.router,
     users.router,
+    fiu_exchange.router,
+    banned.router,
 )
 """In the order their routes are matched (a fixed path before a parameter in its place)."""

@@ -1,0 +1,371 @@
+"""The `finmon fiu` commands: the FIU's side (docs/fiu.md).
+
+A thin front door over the finmon.services FIU modules; the acting user is the global --actor.
+Each part keeps its commands in one block below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from finmon.cli.common import (
+    FormatOption,
+    JsonOutputOption,
+    ResultFormat,
+    actor_name,
+    app,
+    check_document_format,
+    check_json_output,
+    check_output,
+    emit_document,
+    emit_rows,
+    err,
+    out,
+    require_files,
+    write_json,
+)
+from finmon.errors import InputError
+from finmon.fiu.exchange import URGENCY, ExchangeSubject, RequestMeta
+from finmon.fiu.subject_file import read_document, read_subjects
+from finmon.services import banned, fiu_exchange
+
+fiu_app = typer.Typer(
+    help="The FIU's side: reports from entities, subjects, requests between FIUs.",
+    no_args_is_help=True,
+)
+app.add_typer(fiu_app, name="fiu")
+
+
+# --- Requests between FIUs (issue 20, item 6) ----------------------------------------------
+
+request_app = typer.Typer(
+    help="Requests between FIUs matched on keyed hashes (Ma3tch style); answers by two people.",
+    no_args_is_help=True,
+)
+fiu_app.add_typer(request_app, name="request")
+
+REQUEST_COLUMNS = [
+    "request_id",
+    "direction",
+    "status",
+    "requesting_fiu",
+    "receiving_fiu",
+    "reference",
+    "urgency",
+    "subjects",
+    "matches",
+    "created_by",
+    "created_at",
+]
+"""The columns of `finmon fiu request list --format csv`."""
+
+RequestId = Annotated[int, typer.Argument(help="Request id (as `fiu request list` shows it).")]
+SubjectsOption = Annotated[
+    Path,
+    typer.Option(
+        "--subjects",
+        help="Subjects CSV: subject_id, kind, name, names, identifiers, birth_date.",
+    ),
+]
+KeyFileOption = Annotated[
+    Path,
+    typer.Option("--key-file", help="The key agreed with the partner FIU (32 bytes or more)."),
+]
+
+
+def _key(path: Path) -> bytes:
+    require_files([path])
+    if path.stat().st_size > 4096:
+        raise InputError(f"{path}: an exchange key file holds at most 4096 bytes")
+    return path.read_bytes().strip()
+
+
+def _subjects(path: Path) -> list[ExchangeSubject]:
+    require_files([path])
+    subjects, problems = read_subjects(path)
+    for problem in problems[:5]:
+        err.print(f"problem: {problem}", markup=False)
+    if len(problems) > 5:
+        err.print(f"... and {len(problems) - 5} more", markup=False)
+    return subjects
+
+
+@request_app.command("create")
+def request_create(
+    ctx: typer.Context,
+    subjects: SubjectsOption,
+    to: Annotated[str, typer.Option("--to", help="The partner FIU asked.")],
+    key_file: KeyFileOption,
+    output: Annotated[Path, typer.Option(help="Write the request to this .json.")],
+    from_fiu: Annotated[str, typer.Option("--from", help="This FIU, as the partner knows it.")],
+    purpose: Annotated[str, typer.Option(help="Why the subjects are asked about.")],
+    legal_basis: Annotated[str, typer.Option(help="The law or agreement the request rests on.")],
+    reference: Annotated[
+        str | None, typer.Option(help="This FIU's reference (default: made up of date and id).")
+    ] = None,
+    urgency: Annotated[str, typer.Option(help=", ".join(URGENCY) + ".")] = "normal",
+) -> None:
+    """Hash subjects into a request to a partner FIU: only keyed digests leave, never names."""
+    check_json_output(output)
+    found = _subjects(subjects)
+    meta = RequestMeta(
+        requesting_fiu=from_fiu,
+        receiving_fiu=to,
+        reference=reference or _reference(),
+        purpose=purpose,
+        legal_basis=legal_basis,
+        urgency=urgency,
+    )
+    request_id, document = fiu_exchange.create_request(actor_name(ctx), meta, found, _key(key_file))
+    write_json(output, document)
+    out.print(
+        f"request {request_id} ({meta.reference}) to {to}: {len(found)} subjects, "
+        f"written to {output}",
+        markup=False,
+    )
+
+
+@request_app.command("receive")
+def request_receive(
+    ctx: typer.Context,
+    request: Annotated[Path, typer.Argument(help="The partner's request (.json).")],
+    subjects: Annotated[
+        Path | None, typer.Option("--subjects", help="Match against this subjects CSV now.")
+    ] = None,
+    key_file: Annotated[
+        Path | None, typer.Option("--key-file", help="The key agreed with the requesting FIU.")
+    ] = None,
+) -> None:
+    """Keep a partner FIU's request and, with --subjects and --key-file, match it."""
+    if (subjects is None) != (key_file is None):
+        raise InputError("--subjects and --key-file go together: matching needs both")
+    require_files([request])
+    document = read_document(request, "request")
+    found = _subjects(subjects) if subjects is not None else None
+    key = _key(key_file) if key_file is not None else None
+    request_id, matches = fiu_exchange.receive_request(
+        actor_name(ctx), document, subjects=found, key=key
+    )
+    said = "not matched yet" if matches is None else f"{matches} matches"
+    out.print(f"request {request_id} received: {said}", markup=False)
+
+
+@request_app.command("match")
+def request_match(
+    ctx: typer.Context, request_id: RequestId, subjects: SubjectsOption, key_file: KeyFileOption
+) -> None:
+    """Match a received request (one that came through the API) against our subjects."""
+    count = fiu_exchange.match(actor_name(ctx), request_id, _subjects(subjects), _key(key_file))
+    out.print(f"request {request_id}: {count} matches", markup=False)
+
+
+@request_app.command("respond")
+def request_respond(
+    ctx: typer.Context,
+    request_id: RequestId,
+    draft: Annotated[bool, typer.Option("--draft", help="Draft the answer (needed).")] = False,
+    note: Annotated[str, typer.Option(help="What the answer says beside the subjects.")] = "",
+) -> None:
+    """Draft the answer to a matched request; a second person approves it."""
+    if not draft:
+        raise InputError("respond --draft: an answer is drafted here and approved by another")
+    status = fiu_exchange.draft_response(actor_name(ctx), request_id, note)
+    out.print(f"request {request_id}: answer {status}, awaiting a second person", markup=False)
+
+
+@request_app.command("approve")
+def request_approve(ctx: typer.Context, request_id: RequestId) -> None:
+    """Approve a drafted answer as the second person."""
+    status = fiu_exchange.approve_response(actor_name(ctx), request_id)
+    out.print(f"request {request_id}: answer {status}", markup=False)
+
+
+@request_app.command("answer")
+def request_answer(
+    ctx: typer.Context,
+    request_id: RequestId,
+    output: Annotated[Path, typer.Option(help="Write the answer to this .json.")],
+) -> None:
+    """Write the approved answer for the requesting FIU (the matching subjects only)."""
+    check_json_output(output)
+    document = fiu_exchange.answer(actor_name(ctx), request_id)
+    write_json(output, document)
+    out.print(
+        f"request {request_id}: answer with {len(document['matches'])} subjects written to "
+        f"{output}",
+        markup=False,
+    )
+
+
+@request_app.command("read-response")
+def request_read_response(
+    ctx: typer.Context,
+    response: Annotated[Path, typer.Argument(help="The partner's answer (.json).")],
+) -> None:
+    """Read a partner FIU's answer onto the request we sent: which of our subjects matched."""
+    require_files([response])
+    request_id, matches = fiu_exchange.read_response(
+        actor_name(ctx), read_document(response, "response")
+    )
+    table = Table("our subject", "basis", "their subject", "name", "birth date", "identifiers")
+    for found in matches:
+        theirs = found["subject"]
+        table.add_row(
+            found["subject_id"],
+            ", ".join(found["basis"]),
+            str(theirs.get("id", "")),
+            str(theirs.get("name", "")),
+            str(theirs.get("birth_date") or ""),
+            "; ".join(f"{i['kind']}:{i['value']}" for i in theirs.get("identifiers") or []),
+        )
+    out.print(f"request {request_id}: {len(matches)} matches", markup=False)
+    if matches:
+        out.print(table)
+
+
+@request_app.command("list")
+def request_list(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None, typer.Option(help="Write the result to this .csv or .json.")
+    ] = None,
+    format: FormatOption = ResultFormat.TABLE,
+) -> None:
+    """Requests sent and received, oldest first."""
+    check_output(output)
+    rows = fiu_exchange.list_requests(actor_name(ctx))
+    emit_rows(rows, REQUEST_COLUMNS, output=output, format=format, table=_requests_table)
+
+
+@request_app.command("show")
+def request_show(
+    ctx: typer.Context,
+    request_id: RequestId,
+    output: JsonOutputOption = None,
+    format: FormatOption = ResultFormat.JSON,
+) -> None:
+    """One request with its matches and its answer (who drafted and approved it), as JSON."""
+    check_json_output(output)
+    check_document_format(format)
+    emit_document(fiu_exchange.get_request(actor_name(ctx), request_id), output, "request")
+
+
+def _reference() -> str:
+    return f"{dt.date.today():%Y%m%d}-{secrets.token_hex(4)}"
+
+
+def _requests_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table(*REQUEST_COLUMNS)
+    for row in rows:
+        table.add_row(*(str(row[c]) for c in REQUEST_COLUMNS))
+    return table
+
+
+# --- The data bank of banned organisations (issue 20, item 7) -------------------------------
+
+banned_app = typer.Typer(
+    help="The data bank of organisations banned by a court; its bans in force are kz-banned.",
+    no_args_is_help=True,
+)
+fiu_app.add_typer(banned_app, name="banned")
+
+BAN_COLUMNS = [
+    "reference",
+    "name",
+    "status",
+    "category",
+    "court",
+    "decision_date",
+    "decision_number",
+    "legal_basis",
+    "lifted_on",
+    "bin",
+    "name_variants",
+]
+"""The columns of `finmon fiu banned list --format csv`."""
+
+
+@banned_app.command("load")
+def banned_load(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The data bank CSV (docs/fiu.md).")],
+    force: Annotated[
+        bool, typer.Option(help="Load even when the list would shrink implausibly.")
+    ] = False,
+) -> None:
+    """Record the data bank file and make its bans in force the current kz-banned list."""
+    require_files([path])
+    counts, result = banned.record_file(actor_name(ctx), path, force=force)
+    out.print(
+        f"data bank: {counts['added']} added, {counts['changed']} changed, "
+        f"{counts['unchanged']} unchanged; kz-banned list version {result.version} "
+        f"({result.designation_count} in force, {result.status})",
+        markup=False,
+    )
+
+
+@banned_app.command("lift")
+def banned_lift(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="The ban's reference.")],
+    on: Annotated[str, typer.Option("--on", help="The date the court lifted it (YYYY-MM-DD).")],
+    reason: Annotated[str, typer.Option(help="The court's decision lifting it.")],
+) -> None:
+    """Record that a court lifted a ban: it leaves the kz-banned list, stays in the bank."""
+    try:
+        day = dt.date.fromisoformat(on)
+    except ValueError:
+        raise InputError(f"--on {on!r}: not a date (YYYY-MM-DD)") from None
+    result = banned.lift(actor_name(ctx), reference, day, reason)
+    out.print(
+        f"ban {reference} lifted on {day}; kz-banned list version {result.version} "
+        f"({result.designation_count} in force)",
+        markup=False,
+    )
+
+
+@banned_app.command("list")
+def banned_list(
+    ctx: typer.Context,
+    status: Annotated[str, typer.Option(help="in_force, lifted or all.")] = "all",
+    output: Annotated[
+        Path | None, typer.Option(help="Write the result to this .csv or .json.")
+    ] = None,
+    format: FormatOption = ResultFormat.TABLE,
+) -> None:
+    """The banned organisations, with court, decision, legal basis and status."""
+    check_output(output)
+    rows = banned.list_bans(actor_name(ctx), status)
+    emit_rows(rows, BAN_COLUMNS, output=output, format=format, table=_bans_table)
+
+
+@banned_app.command("show")
+def banned_show(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Argument(help="The ban's reference.")],
+    output: JsonOutputOption = None,
+) -> None:
+    """One banned organisation with its provenance, as JSON."""
+    check_json_output(output)
+    emit_document(banned.get_ban(actor_name(ctx), reference), output, "ban")
+
+
+def _bans_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table("reference", "name", "status", "category", "court", "decided", "legal basis")
+    for row in rows:
+        table.add_row(
+            row["reference"],
+            row["name"],
+            row["status"],
+            row["category"],
+            row["court"],
+            row["decision_date"],
+            row["legal_basis"],
+        )
+    return table
