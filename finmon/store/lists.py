@@ -88,31 +88,43 @@ def load_lists(
     empty version of a source never loaded is skipped (a dataset the file names only through
     entities that are not designations); an empty version of a loaded source is refused unless
     forced, as load_list refuses it."""
+    db = db or default_database()
+    with db.write() as session:
+        return load_lists_in(session, versions, actor=actor, force=force, workers=workers)
+
+
+def load_lists_in(
+    session: Session,
+    versions: Sequence[ParsedList],
+    *,
+    actor: str,
+    force: bool = False,
+    workers: int = 1,
+) -> list[LoadResult]:
+    """load_lists inside the caller's write transaction (a feed applied with its record)."""
     sources = [parsed.source for parsed in versions]
     if len(set(sources)) != len(sources):
         raise ListRefused(f"refused to load: a source appears twice ({', '.join(sources)})")
-    db = db or default_database()
-    with db.write() as session:
-        plans: list[tuple[ParsedList, ListVersion | None, list[str] | None]] = []
-        for parsed in versions:
-            current = _current_version(session, parsed.source)
-            if current is None and not parsed.designations and len(versions) > 1:
-                continue
-            if current is not None and _same_files(current, parsed):
-                plans.append((parsed, current, None))
-                continue
-            reasons = refusal_reasons(parsed, current)
-            if reasons and not force:
-                raise ListRefused(_refusal_message(parsed, reasons))
-            plans.append((parsed, current, reasons))
-        results = []
-        for parsed, current, overridden in plans:
-            if overridden is None:
-                assert current is not None
-                results.append(_already_loaded(current))
-            else:
-                results.append(_store_version(session, parsed, current, actor, overridden, workers))
-        return results
+    plans: list[tuple[ParsedList, ListVersion | None, list[str] | None]] = []
+    for parsed in versions:
+        current = _current_version(session, parsed.source)
+        if current is None and not parsed.designations and len(versions) > 1:
+            continue
+        if current is not None and _same_files(current, parsed):
+            plans.append((parsed, current, None))
+            continue
+        reasons = refusal_reasons(parsed, current)
+        if reasons and not force:
+            raise ListRefused(_refusal_message(parsed, reasons))
+        plans.append((parsed, current, reasons))
+    results = []
+    for parsed, current, overridden in plans:
+        if overridden is None:
+            assert current is not None
+            results.append(_already_loaded(current))
+        else:
+            results.append(_store_version(session, parsed, current, actor, overridden, workers))
+    return results
 
 
 def refusal_reasons(parsed: ParsedList, current: ListVersion | None) -> list[str]:

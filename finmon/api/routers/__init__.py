@@ -9,6 +9,7 @@ from finmon.api.routers import (
     audit,
     cases,
     customers,
+    feed,
     freezes,
     lists,
     payments,
@@ -30,5 +31,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     cases.router,
     audit.router,
     users.router,
+    # Issue 20, the national list out: the signed feed and the entities' receipts.
+    feed.router,
 )
 """In the order their routes are matched (a fixed path before a parameter in its place)."""
