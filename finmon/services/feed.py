@@ -207,7 +207,10 @@ def fetch_feed(
         raise FeedRefused(
             f"{location}: carries a {manifest.list_format!r} list, not a {source} one"
         )
+    store.check_order(manifest, force=force, db=db)
     name = f"{source}_feed_v{manifest.version}{suffix}"
+    kept = load_settings().home / "downloads" / name
+    existed = kept.exists()
     parsed = _parse_payload(feed.payload, manifest.list_format, source, suffix, location, name)
 
     def sign(load: LoadResult, applied_at: dt.datetime) -> bytes:
@@ -226,9 +229,15 @@ def fetch_feed(
         )
         return sign_receipt(receipt, signer)
 
-    applied = store.apply_feed(
-        feed, parsed, sign, actor=who.name, force=force, workers=workers, db=db
-    )
+    try:
+        applied = store.apply_feed(
+            feed, parsed, sign, actor=who.name, force=force, workers=workers, db=db
+        )
+    except BaseException:
+        # A refused feed leaves nothing behind, not even its list file among the downloads.
+        if not existed:
+            kept.unlink(missing_ok=True)
+        raise
     url = receipt_url
     if url is None and urlsplit(location).scheme.lower() in ("http", "https"):
         url = urljoin(location, "receipts")

@@ -270,6 +270,28 @@ def last_applied(session: Session, source: str) -> AppliedFeed | None:
     return session.scalars(query).first()
 
 
+def check_order(manifest: FeedManifest, *, force: bool, db: Database | None = None) -> None:
+    """Refuse (FeedRefused) a feed older than the one applied, or the same unless forced."""
+    db = db or default_database()
+    with db.read() as session:
+        _check_order(manifest, last_applied(session, manifest.source), force)
+
+
+def _check_order(manifest: FeedManifest, before: AppliedFeed | None, force: bool) -> None:
+    if before is not None and manifest.version < before.feed_version:
+        raise FeedRefused(
+            f"feed {manifest.source} version {manifest.version} is older than version "
+            f"{before.feed_version}, applied {before.applied_at:%Y-%m-%d %H:%M} UTC; "
+            "refused, nothing changed"
+        )
+    if before is not None and manifest.version == before.feed_version and not force:
+        raise FeedRefused(
+            f"feed {manifest.source} version {manifest.version} was already applied "
+            f"{before.applied_at:%Y-%m-%d %H:%M} UTC; nothing changed (--force applies it "
+            "again)"
+        )
+
+
 def apply_feed(
     feed: Feed,
     parsed: ParsedList,
@@ -287,18 +309,7 @@ def apply_feed(
     db = db or default_database()
     with db.write() as session:
         before = last_applied(session, manifest.source)
-        if before is not None and manifest.version < before.feed_version:
-            raise FeedRefused(
-                f"feed {manifest.source} version {manifest.version} is older than version "
-                f"{before.feed_version}, applied {before.applied_at:%Y-%m-%d %H:%M} UTC; "
-                "refused, nothing changed"
-            )
-        if before is not None and manifest.version == before.feed_version and not force:
-            raise FeedRefused(
-                f"feed {manifest.source} version {manifest.version} was already applied "
-                f"{before.applied_at:%Y-%m-%d %H:%M} UTC; nothing changed (--force applies it "
-                "again)"
-            )
+        _check_order(manifest, before, force)  # again, under the write lock
         load = load_lists_in(session, [parsed], actor=actor, force=force, workers=workers)[0]
         applied_at = utc_now()
         receipt = sign_receipt(load, applied_at)

@@ -165,6 +165,8 @@ def test_an_older_feed_is_refused_and_changes_nothing(
         with pytest.raises(FeedRefused, match="version 1 is older than version 2"):
             _fetch(older, setup, force=force)
     assert _state() == before
+    downloads = tmp_path / "finmon-home" / "downloads"
+    assert sorted(p.name for p in downloads.iterdir()) == ["afm_feed_v2.xml"]
 
 
 def test_the_same_version_again_is_refused_unless_forced(

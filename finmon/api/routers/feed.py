@@ -8,8 +8,8 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import Response
-from pydantic import BaseModel
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from finmon.api.deps import Store
@@ -49,10 +49,33 @@ async def receipt(request: Request, store: Store) -> ReceiptAnswer:
     )
 
 
+class FeedManifest(BaseModel):
+    """What the FIU's Ed25519 signature covers (its canonical JSON, sorted keys, no spaces)."""
+
+    source: str
+    version: int = Field(description="Increasing per source, from 1")
+    published_at: str = Field(description="UTC, ISO 8601 with Z")
+    list_format: str
+    list_version: str
+    payload_name: str
+    payload_bytes: int
+    payload_sha256: str
+    key_id: str = Field(description="First 16 hex digits of the sha256 of the raw public key")
+
+
+class SignedFeed(BaseModel):
+    """A signed, versioned list feed, served byte for byte as published (docs/fiu.md)."""
+
+    format: str = Field(description="finmon-list-feed/1")
+    manifest: FeedManifest
+    signature: str = Field(description="Ed25519 over the label and the manifest, base64")
+    payload: str = Field(description="The list file, base64")
+
+
 @router.get(
     "/feed/{source}",
-    response_class=Response,
-    responses={200: {"content": {"application/json": {}}, "description": "The signed feed"}},
+    response_class=JSONResponse,
+    responses={200: {"model": SignedFeed, "description": "The signed feed"}},
 )
 def feed(
     source: Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")],
