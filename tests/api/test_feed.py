@@ -190,6 +190,9 @@ def test_a_feed_goes_out_is_applied_and_its_receipt_comes_back(
     assert current_versions() == {"afm": "2025-11-10"}
     (latest,) = _receipts(fiu)
     assert (latest["feed_version"], latest["applied_at"], latest["status"]) == (3, None, "waiting")
+    with _at(fiu["home"]):
+        verified = _run("audit", "verify")
+    assert verified.exit_code == 0, verified.stdout + verified.stderr
 
 
 def test_the_feed_routes_need_no_key_and_refuse_a_forged_receipt(fiu: dict[str, Any]) -> None:

@@ -267,3 +267,38 @@ def test_a_receipt_for_a_feed_never_published_or_signed_by_another_is_refused(
     with pytest.raises(ReceiptRefused, match="does not verify against the entity's registered"):
         feed.receive_receipt(forged)
     assert feed.receipt_report("fiu")[1][0]["applied_at"] is None
+
+
+def test_the_fetch_command_writes_the_receipt_or_keeps_it_when_it_cannot_be_sent(
+    setup: dict[str, Path], tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from finmon.cli import app, err, out
+    from finmon.lists.feed import read_receipt
+
+    out.width = err.width = 200
+    first = _publish(AFM, setup["fiu"], tmp_path)
+    second = _publish(setup["v2"], setup["fiu"], tmp_path)
+    common = ["--key", str(setup["fiu.pub"]), "--receipt-key", str(setup["entity"])]
+    common += ["--entity", ENTITY]
+    written = tmp_path / "receipt.json"
+    result = CliRunner().invoke(
+        app, ["lists", "fetch", "afm", "--feed", str(first), *common, "--receipt", str(written)]
+    )
+    assert result.exit_code == 0, result.stderr
+    signed = read_receipt(written.read_bytes(), str(written))
+    signed.verify(private_key(setup["entity"]).public_key())
+    assert (signed.receipt.entity, signed.receipt.feed_version) == (ENTITY, 1)
+
+    nowhere = ["--receipts-url", "http://127.0.0.1:9/feed/receipts"]
+    result = CliRunner().invoke(
+        app, ["lists", "fetch", "afm", "--feed", str(second), *common, *nowhere]
+    )
+    assert result.exit_code == 6
+    assert "could not send the receipt" in result.stderr
+    kept = tmp_path / "finmon-home" / "receipts" / "afm_feed_v2_receipt.json"
+    assert read_receipt(kept.read_bytes(), "kept").receipt.feed_version == 2
+    with default_database().read() as session:
+        current = session.scalars(select(ListVersion.version).where(ListVersion.is_current))
+        assert list(current) == ["2025-11-10"]  # the list stays applied
