@@ -100,7 +100,10 @@ def publish_feed(
     parsed = _parse_payload(payload, format, source, path.suffix or ".xml", str(path))
 
     def sign(manifest: FeedManifest, data: bytes) -> bytes:
-        return sign_feed(manifest, data, key)
+        document = sign_feed(manifest, data, key)
+        # What is published must pass the entities' strict reading (a file name too long, say).
+        verify_feed(document, key.public_key(), f"the feed of {path}")
+        return document
 
     return store.publish(
         parsed, payload, path.name, key_id(key.public_key()), sign, actor=who.name, db=db
