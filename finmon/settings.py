@@ -109,6 +109,11 @@ class Settings:
     screener_cache: Path | None = None
     """Folder for the built screening index, reused while the lists and finmon stay the same
     (default $FINMON_HOME/cache; FINMON_SCREENER_CACHE=off keeps none)."""
+    # Issue 20, the national list out: who this reporting entity is to the FIU's feed.
+    entity_bin: str | None = None
+    """FINMON_ENTITY_BIN: this reporting entity's BIN, named in the receipts of list feeds."""
+    receipt_key: Path | None = None
+    """FINMON_RECEIPT_KEY: the entity's Ed25519 private key (PEM, mode 0600) signing receipts."""
 
 
 def load_settings() -> Settings:
@@ -145,6 +150,10 @@ def load_settings() -> Settings:
         max_name_words=int(env.get("FINMON_MAX_NAME_WORDS") or 100),
         fairness_file=Path(env["FINMON_FAIRNESS_FILE"])
         if env.get("FINMON_FAIRNESS_FILE")
+        else None,
+        entity_bin=env.get("FINMON_ENTITY_BIN") or None,
+        receipt_key=Path(env["FINMON_RECEIPT_KEY"]).expanduser()
+        if env.get("FINMON_RECEIPT_KEY")
         else None,
     )
 

@@ -22,7 +22,7 @@ from finmon.cli.common import (
     out,
     require_files,
 )
-from finmon.errors import InputError
+from finmon.errors import FinmonError, InputError
 from finmon.services import lists
 from finmon.settings import load_settings
 from finmon.workflow.access import Action
@@ -36,10 +36,16 @@ lists_app = typer.Typer(help="Load, show and fetch sanctions lists.", no_args_is
 fetch_app = typer.Typer(help="Download a list from its publisher and load it.")
 
 
+publish_app = typer.Typer(help="Publish a list as a signed, versioned feed (the FIU's side).")
+
+
 app.add_typer(lists_app, name="lists")
 
 
 lists_app.add_typer(fetch_app, name="fetch")
+
+
+lists_app.add_typer(publish_app, name="publish")
 
 
 @lists_app.command("load")
@@ -153,6 +159,136 @@ def fetch_un_command(
             workers=load_settings().workers,
         )
     )
+
+
+# Issue 20, the national list out: keys, the FIU's signed feed, and the entity's fetch of it.
+
+
+@lists_app.command("keygen")
+def lists_keygen(
+    private: Annotated[
+        Path, typer.Option("--private", help="Where to write the private key (PEM, mode 0600).")
+    ],
+    public: Annotated[Path, typer.Option("--public", help="Where to write the public key (PEM).")],
+) -> None:
+    """Make an Ed25519 key pair: the FIU's to sign its list feed, or an entity's to sign its
+    receipts. Neither file is overwritten."""
+    from finmon.lists.feed import generate_keys
+
+    ident = generate_keys(private, public)
+    out.print(f"Key {ident}: private key {private} (mode 0600), public key {public}.", markup=False)
+
+
+@publish_app.command("afm")
+def publish_afm(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The national list file (AFM XML).")],
+    key: Annotated[Path, typer.Option("--key", help="The FIU's Ed25519 private key (PEM).")],
+    output: Annotated[
+        Path | None, typer.Option(help="Also write the signed feed to this file.")
+    ] = None,
+) -> None:
+    """Parse the national list strictly and publish it as the next signed version of the feed
+    that GET /feed/afm serves."""
+    from finmon.services import feed
+
+    published = feed.publish_feed(actor_name(ctx), path, key, source="afm")
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(published.document)
+    if published.new:
+        out.print(
+            f"Published afm feed version {published.version} (list {published.list_version}, "
+            f"{published.designation_count} designations, sha256 "
+            f"{published.payload_sha256[:12]}...) at {published.published_at:%Y-%m-%d %H:%M:%S} "
+            "UTC.",
+            markup=False,
+        )
+    else:
+        out.print(
+            f"This list is already afm feed version {published.version}; nothing published.",
+            markup=False,
+        )
+    if output is not None:
+        err.print(f"feed written to {output}", markup=False)
+
+
+@fetch_app.command("afm")
+def fetch_afm_command(
+    ctx: typer.Context,
+    feed_url: Annotated[
+        str, typer.Option("--feed", help="The FIU's feed: http(s)://.../feed/afm, or a file.")
+    ],
+    key: Annotated[Path, typer.Option("--key", help="The FIU's Ed25519 public key (PEM).")],
+    receipt_key: Annotated[
+        Path | None,
+        typer.Option(
+            "--receipt-key",
+            help="This entity's private key signing the receipt (default: FINMON_RECEIPT_KEY).",
+        ),
+    ] = None,
+    entity: Annotated[
+        str | None,
+        typer.Option("--entity", help="This entity's BIN (default: FINMON_ENTITY_BIN)."),
+    ] = None,
+    receipt: Annotated[
+        Path | None,
+        typer.Option(
+            "--receipt", help="Write the signed receipt to this file instead of sending it."
+        ),
+    ] = None,
+    receipts_url: Annotated[
+        str | None,
+        typer.Option(help="Where to POST the receipt (default: receipts beside the feed)."),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            help="Apply the feed version already applied again, or a list that looks "
+            "implausible (much smaller)."
+        ),
+    ] = False,
+) -> None:
+    """Fetch the FIU's signed feed of the national list, verify it, load it (re-screening the
+    customers) and return a signed receipt. A tampered or older feed is refused."""
+    acting(ctx, Action.LOAD_LISTS)  # refused before anything is downloaded
+    from finmon.services import feed
+
+    err.print(f"fetching {feed_url} ...", markup=False)
+    fetched = feed.fetch_feed(
+        actor_name(ctx),
+        feed_url,
+        key,
+        source="afm",
+        receipt_key=receipt_key,
+        entity_bin=entity,
+        receipt_url=receipts_url,
+        force=force,
+        workers=load_settings().workers,
+    )
+    manifest = fetched.manifest
+    out.print(
+        f"Verified afm feed version {manifest.version}, published "
+        f"{manifest.published_at:%Y-%m-%d %H:%M:%S} UTC, signed by key {manifest.key_id}.",
+        markup=False,
+    )
+    _report_load(fetched.load)
+    if receipt is None and fetched.receipt_url is None:
+        receipt = load_settings().home / "receipts" / f"afm_feed_v{manifest.version}_receipt.json"
+    if receipt is not None:
+        receipt.parent.mkdir(parents=True, exist_ok=True)
+        receipt.write_bytes(fetched.receipt)
+        out.print(f"Receipt written to {receipt}: send it to the FIU.", markup=False)
+        return
+    try:
+        feed.deliver_receipt(actor_name(ctx), fetched)
+    except FinmonError:
+        kept = load_settings().home / "receipts" / f"afm_feed_v{manifest.version}_receipt.json"
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_bytes(fetched.receipt)
+        err.print(f"the list is applied; its receipt is kept in {kept}", markup=False)
+        raise
+    out.print(f"Receipt sent to {fetched.receipt_url}.", markup=False)
 
 
 @lists_app.command("diff")

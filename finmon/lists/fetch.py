@@ -81,6 +81,49 @@ def _reason(exc: OSError) -> str:
     return str(exc) or type(exc).__name__
 
 
+def read_feed(location: str, *, timeout: float, max_bytes: int) -> bytes:
+    """A list feed from an http(s) address or a local file, at most max_bytes; the signature,
+    not the channel, is the trust (finmon.lists.feed.verify_feed)."""
+    scheme = urlsplit(location).scheme.lower()
+    if scheme not in ("http", "https"):
+        path = Path(location)
+        if scheme or not path.is_file():
+            raise FetchError(f"{location}: neither an http(s) address nor a feed file")
+        if path.stat().st_size > max_bytes:
+            raise FetchError(f"{location}: larger than {max_bytes} bytes; not a list feed")
+        return path.read_bytes()
+    request = urllib.request.Request(location, headers={"User-Agent": f"finmon/{__version__}"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            data: bytes = response.read(max_bytes + 1)
+    except OSError as exc:
+        raise FetchError(f"could not download {location}: {_reason(exc)}") from exc
+    if len(data) > max_bytes:
+        raise FetchError(f"{location}: the answer is larger than {max_bytes} bytes; not a feed")
+    if not data:
+        raise FetchError(f"{location}: the answer was empty")
+    return data
+
+
+def post_receipt(url: str, document: bytes, *, timeout: float) -> str:
+    """POST a signed receipt to the FIU; returns its answer's text (bounded)."""
+    _check_url(url, allow_http=True)
+    request = urllib.request.Request(
+        url,
+        data=document,
+        method="POST",
+        headers={"User-Agent": f"finmon/{__version__}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return str(response.read(64 * 1024).decode("utf-8", "replace"))
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(4096).decode("utf-8", "replace")
+        raise FetchError(f"{url} refused the receipt: HTTP {exc.code} {detail}") from exc
+    except OSError as exc:
+        raise FetchError(f"could not send the receipt to {url}: {_reason(exc)}") from exc
+
+
 def fetch_and_parse_un(url: str | None = None) -> ParsedList:
     """Download the UN list and parse it; a download that does not parse is deleted."""
     from finmon.lists import parse_files

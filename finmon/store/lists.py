@@ -102,7 +102,8 @@ def write_versions(
     workers: int = 1,
 ) -> list[LoadResult]:
     """load_lists inside the caller's write, for a caller that stores more in the same
-    transaction (the FIU's data bank of banned organisations and its list source)."""
+    transaction (the FIU's data bank of banned organisations and its list source; a feed
+    applied with its record and receipt)."""
     sources = [parsed.source for parsed in versions]
     if len(set(sources)) != len(sources):
         raise ListRefused(f"refused to load: a source appears twice ({', '.join(sources)})")

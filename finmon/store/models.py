@@ -694,3 +694,83 @@ class BannedOrganisation(Base):
     recorded_at: Mapped[dt.datetime]
     updated_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[dt.datetime]
+
+
+# Issue 20, part 5 (the national list out): signed list feeds the FIU publishes, the reporting
+# entities' public keys and their receipts (FIU side), and the feeds an entity applied.
+
+
+class ListFeed(Base):
+    """A signed feed the FIU published: one version of one source's list, as it is served."""
+
+    __tablename__ = "list_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int]
+    """Increasing per source, from 1."""
+    published_at: Mapped[dt.datetime]
+    published_by: Mapped[str] = mapped_column(String(200))
+    list_version: Mapped[str] = mapped_column(String(200))
+    """The list's own version label (its date, or its digest)."""
+    designation_count: Mapped[int]
+    payload_sha256: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    document: Mapped[str] = mapped_column(Text)
+    """The signed feed document, served as it is (finmon.lists.feed)."""
+
+    __table_args__ = (UniqueConstraint("source", "version", name="uq_list_feeds_version"),)
+
+
+class FeedEntityKey(Base):
+    """A reporting entity's public key, against which its receipts are verified (kept minimal:
+    the registry of reporting entities is another part's)."""
+
+    __tablename__ = "feed_entity_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_bin: Mapped[str] = mapped_column(String(12), unique=True)
+    public_key: Mapped[str] = mapped_column(Text)
+    """PEM (SubjectPublicKeyInfo)."""
+    key_id: Mapped[str] = mapped_column(String(16))
+    added_at: Mapped[dt.datetime]
+    added_by: Mapped[str] = mapped_column(String(200))
+
+
+class FeedReceipt(Base):
+    """An entity's signed receipt for a feed version: the first one counts for the clock."""
+
+    __tablename__ = "feed_receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("list_feeds.id"), index=True)
+    entity_bin: Mapped[str] = mapped_column(String(12), index=True)
+    applied_at: Mapped[dt.datetime]
+    """When the entity says it applied the feed (its signed statement)."""
+    received_at: Mapped[dt.datetime]
+    outcome: Mapped[str] = mapped_column(String(32))
+    alerts: Mapped[int]
+    document: Mapped[str] = mapped_column(Text)
+    """The signed receipt as received."""
+
+    __table_args__ = (UniqueConstraint("feed_id", "entity_bin", name="uq_feed_receipts_entity"),)
+
+
+class AppliedFeed(Base):
+    """At a reporting entity: a feed it verified and applied, and the receipt it signed."""
+
+    __tablename__ = "applied_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), index=True)
+    feed_version: Mapped[int]
+    published_at: Mapped[dt.datetime]
+    payload_sha256: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(16))
+    """The publisher's key that signed it."""
+    list_version_id: Mapped[int] = mapped_column(ForeignKey("list_versions.id"))
+    applied_at: Mapped[dt.datetime]
+    applied_by: Mapped[str] = mapped_column(String(200))
+    receipt: Mapped[str] = mapped_column(Text)
+    receipt_sent_at: Mapped[dt.datetime | None]
+    receipt_sent_to: Mapped[str | None] = mapped_column(Text)

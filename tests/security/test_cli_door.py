@@ -20,6 +20,7 @@ from tests.accounts import make_users
 from tests.store.workflow_data import CUSTOMERS, fixture_designations, un_version
 
 UN = str(FIXTURE_DIR / "un_list_fixture.xml")
+AFM = str(FIXTURE_DIR / "afm_list_fixture.xml")
 MRZ = (
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
     "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
@@ -97,6 +98,15 @@ COMMANDS: dict[str, tuple[Action | None, tuple[str, ...]]] = {
     ),
     "freezes approve-payment": (Action.APPROVE, ("99",)),
     "freezes notify": (Action.READ, ("99", "--output", "{tmp}/n.json")),
+    # Issue 20, the national list out.
+    "lists keygen": (None, ()),
+    "lists publish afm": (Action.PUBLISH_LISTS, (AFM, "--key", "{tmp}/no.key")),
+    "lists fetch afm": (
+        Action.LOAD_LISTS,
+        ("--feed", "http://127.0.0.1:9/feed/afm", "--key", "{tmp}/no.pub"),
+    ),
+    "fiu entity-key": (Action.FIU_ENTITIES, ("000740001307", "--key", "{tmp}/no.pub")),
+    "fiu receipts": (Action.FIU_READ, ()),
 }
 """Every command, the action it needs (None: it acts on no store of the user's), and arguments
 that reach the check cheaply."""

@@ -10,6 +10,7 @@ from finmon.api.routers import (
     banned,
     cases,
     customers,
+    feed,
     fiu_exchange,
     freezes,
     lists,
@@ -34,5 +35,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     users.router,
     fiu_exchange.router,
     banned.router,
+    # Issue 20, the national list out: the signed feed and the entities' receipts.
+    feed.router,
 )
 """In the order their routes are matched (a fixed path before a parameter in its place)."""
