@@ -21,6 +21,8 @@ from tests.store.workflow_data import CUSTOMERS, fixture_designations, un_versio
 
 UN = str(FIXTURE_DIR / "un_list_fixture.xml")
 AFM = str(FIXTURE_DIR / "afm_list_fixture.xml")
+FIU_DATA = Path(__file__).parents[1] / "fiu" / "data"
+FIU_SUBJECTS, FIU_KEY = str(FIU_DATA / "subjects.csv"), str(FIU_DATA / "exchange.key")
 MRZ = (
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
     "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
@@ -107,6 +109,47 @@ COMMANDS: dict[str, tuple[Action | None, tuple[str, ...]]] = {
     ),
     "fiu entity-key": (Action.FIU_ENTITIES, ("000740001307", "--key", "{tmp}/no.pub")),
     "fiu receipts": (Action.FIU_READ, ()),
+    # Issue 20, requests between FIUs and the data bank of banned organisations.
+    "fiu request create": (
+        Action.FIU_DISSEMINATE,
+        (
+            "--subjects",
+            FIU_SUBJECTS,
+            "--to",
+            "FIU-X",
+            "--from",
+            "FIU-KZ",
+            "--key-file",
+            FIU_KEY,
+            "--output",
+            "{tmp}/r.json",
+            "--purpose",
+            "p",
+            "--legal-basis",
+            "b",
+        ),
+    ),
+    "fiu request receive": (
+        Action.FIU_INTAKE,
+        ("{tmp}/request.json", "--subjects", FIU_SUBJECTS, "--key-file", FIU_KEY),
+    ),
+    "fiu request match": (
+        Action.FIU_INTAKE,
+        ("99", "--subjects", FIU_SUBJECTS, "--key-file", FIU_KEY),
+    ),
+    "fiu request respond": (Action.FIU_DISSEMINATE, ("99", "--draft")),
+    "fiu request approve": (Action.FIU_APPROVE, ("99",)),
+    "fiu request answer": (Action.FIU_DISSEMINATE, ("99", "--output", "{tmp}/answer.json")),
+    "fiu request read-response": (Action.FIU_INTAKE, ("{tmp}/response.json",)),
+    "fiu request list": (Action.FIU_READ, ()),
+    "fiu request show": (Action.FIU_READ, ("99",)),
+    "fiu banned load": (Action.MANAGE_BANNED, ("{tmp}/bans.csv",)),
+    "fiu banned lift": (
+        Action.MANAGE_BANNED,
+        ("KZB-1", "--on", "2026-01-01", "--reason", "ruling"),
+    ),
+    "fiu banned list": (Action.READ_BANNED, ()),
+    "fiu banned show": (Action.READ_BANNED, ("KZB-1",)),
 }
 """Every command, the action it needs (None: it acts on no store of the user's), and arguments
 that reach the check cheaply."""
@@ -137,6 +180,10 @@ def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         encoding="utf-8",
     )
     (tmp_path / "manifest.edi").write_text("UNA:+.? '", encoding="utf-8")
+    # Files that reach the check: read, and refused as content only after it.
+    for name in ("request.json", "response.json"):
+        (tmp_path / name).write_text("{}", encoding="utf-8")
+    (tmp_path / "bans.csv").write_text("reference\n", encoding="utf-8")
     return {"customers": str(CUSTOMERS), "payments": str(payments), "tmp": str(tmp_path)}
 
 
