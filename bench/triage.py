@@ -85,7 +85,9 @@ def _train(
     )
 
 
-def _judge(transactions: Path, path: Path, labels: dict[str, int], held: set[str]) -> dict[str, Any]:
+def _judge(
+    transactions: Path, path: Path, labels: dict[str, int], held: set[str]
+) -> dict[str, Any]:
     """The model's ranking of the held-back half's alerts and accounts."""
     from finmon.monitoring.triage import account_features
     from finmon.services.monitoring import plan_monitoring

@@ -202,7 +202,7 @@ def _with_alerts(frame: Any, alerts: Sequence[Mapping[str, Any]], rules: Sequenc
 
     from finmon.monitoring.engine import typology_scores
 
-    suspicion = [row for row in alerts if "report" not in row.get("evidence", {})]
+    suspicion = [dict(row) for row in alerts if "report" not in row.get("evidence", {})]
     scores = typology_scores(suspicion)
     counts: dict[str, dict[str, int]] = {rule: {} for rule in rules}
     for row in alerts:
@@ -290,9 +290,7 @@ def split_accounts(labels: Mapping[str, int], seed: int) -> tuple[list[str], lis
     return parts
 
 
-def fit(
-    frame: Any, labels: Mapping[str, int], features: Sequence[str], seed: int = 1
-) -> Model:
+def fit(frame: Any, labels: Mapping[str, int], features: Sequence[str], seed: int = 1) -> Model:
     """Fit a model on the fit part of the labelled accounts of a features frame, choose the
     threshold with the best F1 on the tune part, and measure it on the tune and check parts."""
     import numpy as np
@@ -377,7 +375,9 @@ def measure(scores: Sequence[float], labels: Sequence[int], threshold: float) ->
         if both
         else None,
         "roc_auc": round(float(roc_auc_score(labels, scores)), 4) if both else None,
-        "brier": round(sum((s - y) ** 2 for s, y in zip(scores, labels, strict=True)) / len(labels), 4)
+        "brier": round(
+            sum((s - y) ** 2 for s, y in zip(scores, labels, strict=True)) / len(labels), 4
+        )
         if labels
         else None,
     }
@@ -406,7 +406,9 @@ def model_text(model: Model) -> str:
 
 
 def _canonical(document: Mapping[str, Any]) -> str:
-    return json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    return (
+        json.dumps(document, sort_keys=True, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    )
 
 
 def write_model(path: Path, model: Model) -> None:
