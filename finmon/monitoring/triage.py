@@ -37,6 +37,7 @@ FEATURES: dict[str, str] = {
     "fan_in": "most distinct senders in one 7-day period (log)",
     "fan_out": "most distinct receivers in one 7-day period (log)",
     "round_share": "share of transfers of a round amount (a whole multiple of 100)",
+    "tiny_share": "share of transfers under a tenth of the file's median transfer",
     "amount_min": "smallest transfer (log)",
     "amount_p10": "10th percentile of the transfers' amounts (log)",
     "amount_p50": "median transfer (log)",
@@ -53,6 +54,8 @@ FEATURES: dict[str, str] = {
     "peer_out_total": "percentile of out_total within the account's segment",
     "peer_counterparties": "percentile of distinct counterparties within the account's segment",
     "typology_score": "the rules' typology score of the account (0 when no rule alerted it)",
+    "counterparties_alerted": "share of the account's counterparties that some rule alerted",
+    "counterparty_amount_min": "mean over the counterparties of their smallest transfer (log)",
 }
 """The account features and what each measures; the rules' alerts add `alerts_<rule id>`
 (how many alerts of that rule name the account, log)."""
@@ -60,6 +63,7 @@ AMOUNT_FEATURES = (
     "in_total",
     "out_total",
     "round_share",
+    "tiny_share",
     "amount_min",
     "amount_p10",
     "amount_p50",
@@ -116,6 +120,7 @@ def account_features(
     )
     frame = _base(sides.with_columns(pl.col("amount") / UNITS))
     frame = _with_peers(frame, context)
+    frame = _with_neighbours(frame, sides.select("account", "party").unique(), alerts)
     return _with_alerts(frame, alerts, rules)
 
 
@@ -128,6 +133,8 @@ def _base(sides: Any) -> Any:
 
     incoming, outgoing = pl.col("direction") == "in", pl.col("direction") == "out"
     amount, time = pl.col("amount"), pl.col("time")
+    # Tiny against the file's own amounts, not a fixed sum: test payments, split sums.
+    tiny = (sides["amount"].median() or 0.0) / 10
     week = sides.with_columns(time.dt.truncate("7d").alias("week"))
     weekly = (
         week.group_by("account", "week")
@@ -153,6 +160,7 @@ def _base(sides: Any) -> Any:
         pl.col("party").filter(outgoing).n_unique().alias("out_counterparties"),
         pl.col("party").n_unique().alias("counterparties"),
         pl.col("round").mean().alias("round_share"),
+        (amount < tiny).mean().alias("tiny_share"),
         amount.min().alias("amount_min"),
         amount.quantile(0.1).alias("amount_p10"),
         amount.median().alias("amount_p50"),
@@ -197,6 +205,26 @@ def _with_peers(frame: Any, context: Context) -> Any:
     )
 
 
+def _with_neighbours(frame: Any, pairs: Any, alerts: Sequence[Mapping[str, Any]]) -> Any:
+    """What the account's counterparties look like: money moves in networks, so an account
+    among alerted or unusual accounts is likelier to be one (a counterparty that is no account
+    of the file, a name or cash, counts as an ordinary one)."""
+    import polars as pl
+
+    alerted = sorted({row["account"] for row in alerts if "report" not in row["evidence"]})
+    ordinary = frame["amount_min"].median() or 0.0
+    theirs = frame.select(pl.col("account").alias("party"), pl.col("amount_min").alias("their"))
+    found = (
+        pairs.join(theirs, on="party", how="left")
+        .group_by("account")
+        .agg(
+            pl.col("party").is_in(alerted).mean().alias("counterparties_alerted"),
+            pl.col("their").fill_null(ordinary).mean().alias("counterparty_amount_min"),
+        )
+    )
+    return frame.join(found, on="account", how="left")
+
+
 def _with_alerts(frame: Any, alerts: Sequence[Mapping[str, Any]], rules: Sequence[str]) -> Any:
     import polars as pl
 
@@ -219,6 +247,7 @@ def _with_alerts(frame: Any, alerts: Sequence[Mapping[str, Any]], rules: Sequenc
     }
     names = [*FEATURES, *(RULE_PREFIX + rule for rule in rules)]
     added = pl.DataFrame(columns, schema=dict.fromkeys(columns, pl.Float64))
+    frame = frame.drop(*(c for c in columns if c in frame.columns))
     return pl.concat([frame, added], how="horizontal").select(
         "account", "segment", *(pl.col(n).cast(pl.Float64).fill_null(0.0) for n in names)
     )
