@@ -144,3 +144,13 @@ def test_bad_label_rows_are_reported_per_row_or_refused_when_strict(
     strict = runner.invoke(app, [*args, "--strict", "--output", str(tmp_path / "s.json")])
     assert strict.exit_code == 2
     assert f"line {lines + 1}" in strict.output and not (tmp_path / "s.json").exists()
+
+
+def test_min_triage_needs_a_model_and_a_number_in_0_1(model: Path, simulated: Path) -> None:
+    transactions = str(simulated / "transactions.csv")
+    alone = runner.invoke(app, ["monitor", transactions, "--min-triage", "0.5"])
+    assert alone.exit_code == 2 and "needs --triage" in alone.output
+    outside = runner.invoke(
+        app, ["monitor", transactions, "--triage", str(model), "--min-triage", "1.5"]
+    )
+    assert outside.exit_code == 2 and "from 0 to 1" in outside.output
