@@ -89,7 +89,7 @@ def _judge(
     transactions: Path, path: Path, labels: dict[str, int], held: set[str]
 ) -> dict[str, Any]:
     """The model's ranking of the held-back half's alerts and accounts."""
-    from finmon.monitoring.triage import account_features
+    from finmon.monitoring.triage import account_features, measure
     from finmon.services.monitoring import plan_monitoring
     from finmon.services.triage import load_triage, triage_alerts
 
@@ -113,6 +113,9 @@ def _judge(
             top: _share(ranked[: max(1, round(len(ranked) * top))], labels) for top in TOPS
         },
         "accounts": _scores(flagged, {a for a in held if labels[a]}),
+        "ranking": measure(
+            [scores.get(a, 0.0) for a in ranked], [labels[a] for a in ranked], model.threshold
+        ),
     }
 
 
@@ -205,6 +208,8 @@ def render(report: dict[str, Any]) -> str:
     row("account precision at the threshold", lambda r: r["accounts"]["precision"])
     row("account recall at the threshold", lambda r: r["accounts"]["recall"])
     row("account F1 at the threshold", lambda r: r["accounts"]["f1"])
+    row("account ROC AUC", lambda r: r["ranking"]["roc_auc"])
+    row("account average precision", lambda r: r["ranking"]["average_precision"])
     row("training's check part: F1", lambda r: r["metrics"]["check"]["f1"])
     row("training's check part: ROC AUC", lambda r: r["metrics"]["check"]["roc_auc"])
     row("training seconds (shared 2 cores)", lambda r: report_seconds(report, r), "{:.1f}")
