@@ -87,6 +87,14 @@ def train_command(
         f"model written to {output}",
         markup=False,
     )
+    rates = training.model.metrics["segments"]
+    err.print(
+        "held-out accounts at or above the threshold, per segment: "
+        + ", ".join(
+            f"{name} {r['flagged_share']:.1%} of {r['accounts']:,}" for name, r in rates.items()
+        ),
+        markup=False,
+    )
     if log.count:
         print_problems(log)
         raise typer.Exit(ROW_PROBLEMS_EXIT)
