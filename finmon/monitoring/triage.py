@@ -374,13 +374,18 @@ def _counts(values: Iterable[int]) -> list[int]:
 def best_threshold(scores: Sequence[float], labels: Sequence[int]) -> float:
     """The score at or above which accounts are flagged with the best F1 (the highest such
     score when several tie); 0.5 when there is no confirmed account to find."""
-    if not any(labels):
+    confirmed = sum(labels)
+    if not confirmed:
         return 0.5
-    best, chosen = -1.0, 0.5
-    for candidate in sorted(set(scores), reverse=True):
-        f1 = measure(scores, labels, candidate)["f1"]
+    best, chosen, flagged, hits = -1.0, 0.5, 0, 0
+    pairs = sorted(zip(scores, labels, strict=True), reverse=True)
+    for index, (score, label) in enumerate(pairs):
+        flagged, hits = flagged + 1, hits + label
+        if index + 1 < len(pairs) and pairs[index + 1][0] == score:
+            continue  # accounts of one score are flagged together
+        f1 = 2 * hits / (flagged + confirmed)
         if f1 > best:
-            best, chosen = f1, candidate
+            best, chosen = f1, score
     return float(chosen)
 
 
