@@ -23,6 +23,7 @@ GROUPS = (
     "payments",
     "transactions",
     "monitor",
+    "triage",
     "travel",
     "customers",
     "alerts",

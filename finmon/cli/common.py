@@ -237,8 +237,10 @@ def write_monitoring_alerts(output: Path, rows: list[dict[str, Any]]) -> None:
     if output.suffix.lower() == ".json":
         output.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
         return
+    # A triage model's columns (finmon monitor --triage) follow the contract's.
+    extra = [c for c in ("triage", "triage_reasons") if rows and c in rows[0]]
     with output.open("w", encoding="utf-8", newline="") as handle:
-        writer = SafeDictWriter(handle, fieldnames=ALERT_COLUMNS, extrasaction="ignore")
+        writer = SafeDictWriter(handle, fieldnames=[*ALERT_COLUMNS, *extra], extrasaction="ignore")
         writer.writeheader()
         for row in rows:
             writer.writerow(

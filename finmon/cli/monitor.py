@@ -22,6 +22,7 @@ from finmon.errors import InputError
 from finmon.workflow.access import Action
 
 if TYPE_CHECKING:
+    from finmon.monitoring.triage import Model
     from finmon.services.monitoring import MonitoringRun
 
 
@@ -59,6 +60,22 @@ ThresholdReportOption = Annotated[
 SchemaOption = Annotated[
     Path | None, typer.Option(help="The FIU's goAML XSD, for --threshold-report.")
 ]
+TriageOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="A triage model (finmon triage train): add to every alert `triage`, the chance "
+        "0..1 that an analyst confirms it, with its top reasons, and list the likeliest first."
+    ),
+]
+MinTriageOption = Annotated[
+    str | None,
+    typer.Option(
+        metavar="X",
+        help="With --triage, keep only the alerts whose triage is at or above X (0..1); "
+        "`model` for the threshold chosen at training. Without it no alert is left out: the "
+        "model orders work, it never closes an alert.",
+    ),
+]
 PersonOption = Annotated[
     str | None,
     typer.Option(help="The reporting officer, SURNAME GIVEN, for --threshold-report."),
@@ -81,6 +98,8 @@ def monitor_command(
     threshold_report: ThresholdReportOption = None,
     schema: SchemaOption = None,
     reporting_person: PersonOption = None,
+    triage: TriageOption = None,
+    min_triage: MinTriageOption = None,
 ) -> None:
     """Run monitoring rules over a transaction file: one alert per rule, account and window;
     then each account's typology score against the pack's review threshold."""
@@ -88,6 +107,7 @@ def monitor_command(
     from finmon.services.monitoring import keep_alerts, plan_monitoring
 
     check_output(output)
+    model = _triage_model(triage, min_triage)
     if threshold_report is not None and (schema is None or not reporting_person):
         raise InputError("--threshold-report needs --schema (the FIU's XSD) and --reporting-person")
     plan = plan_monitoring(
@@ -101,10 +121,11 @@ def monitor_command(
     )
     with err.status(plan.describe()):
         run = plan.run()
+    shown = run.rows if model is None else _triaged(run, model, min_triage)
     if output is None:
-        _print_alerts(run.rows)
+        _print_alerts(shown)
     else:
-        write_monitoring_alerts(output, run.rows)
+        write_monitoring_alerts(output, shown)
     if threshold_report is not None and schema is not None and reporting_person:
         _report_thresholds(run, threshold_report, schema, reporting_person)
     if store:
@@ -113,16 +134,66 @@ def monitor_command(
     _print_counts(run)
 
 
+def _triage_model(path: Path | None, minimum: str | None) -> Model | None:
+    if path is None:
+        if minimum is not None:
+            raise InputError("--min-triage needs --triage MODEL")
+        return None
+    from finmon.services.triage import load_triage
+
+    model = load_triage(path)
+    _minimum(model, minimum)
+    return model
+
+
+def _minimum(model: Model, given: str | None) -> float | None:
+    """--min-triage as a number: the model's threshold when given without a value."""
+    if given is None:
+        return None
+    if given == "model":
+        return model.threshold
+    try:
+        value = float(given)
+    except ValueError:
+        raise InputError(f"--min-triage {given!r}: a number from 0 to 1") from None
+    if not 0.0 <= value <= 1.0:
+        raise InputError(f"--min-triage {given!r}: a number from 0 to 1")
+    return value
+
+
+def _triaged(run: MonitoringRun, model: Model, given: str | None) -> list[dict[str, Any]]:
+    from finmon.services.triage import at_least, triage_alerts
+
+    triage_alerts(run, model)
+    minimum = _minimum(model, given)
+    if minimum is None:
+        return run.rows
+    kept = at_least(run.rows, minimum)
+    err.print(
+        f"{len(kept):,} of {len(run.rows):,} alerts at or above triage {minimum:.3f} shown "
+        "(--min-triage); the others stay open",
+        markup=False,
+    )
+    return kept
+
+
 def _print_alerts(rows: list[dict[str, Any]]) -> None:
+    triaged = bool(rows) and "triage" in rows[0]
     shown = Table("alert", "account", "rule", "window", "transactions")
+    if triaged:
+        shown.add_column("triage")
+        shown.add_column("reasons")
     for row in rows:
-        shown.add_row(
+        cells = [
             str(row["alert_id"]),
             row["account"],
             row["rule"],
             f"{row['window_start'][:16]} .. {row['window_end'][:16]}",
             str(len(row["transaction_ids"])),
-        )
+        ]
+        if triaged:
+            cells += [f"{row['triage']:.3f}", row["triage_reasons"]]
+        shown.add_row(*cells)
     out.print(shown)
 
 

@@ -48,6 +48,8 @@ class MonitoringRun:
     rows: list[dict[str, Any]]
     rates: dict[str, Decimal] = field(default_factory=dict)
     """The rates given for the run (never the pack's indicative ones): reports convert with them."""
+    context: Context | None = None
+    """What the engine knew beside the transfers (segments, listed accounts, rates)."""
 
     @property
     def suspicion(self) -> list[dict[str, Any]]:
@@ -93,7 +95,9 @@ class MonitoringPlan:
 
         engine = run_batch if self.engine == "batch" else run_stream
         rows = numbered(engine(self.pack.rules, self.transactions, self.context))
-        return MonitoringRun(self.pack, self.engine, self.transactions, rows, self.rates)
+        return MonitoringRun(
+            self.pack, self.engine, self.transactions, rows, self.rates, self.context
+        )
 
 
 def plan_monitoring(

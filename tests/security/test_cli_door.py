@@ -35,6 +35,10 @@ COMMANDS: dict[str, tuple[Action | None, tuple[str, ...]]] = {
     "simulate": (None, ()),
     "check-payment": (Action.SCREEN, ("{payments}",)),
     "monitor": (Action.SCREEN, ("{payments}",)),
+    "triage train": (
+        Action.SCREEN,
+        ("{payments}", "--labels", "{payments}", "--output", "{tmp}/model.json"),
+    ),
     "lists load": (Action.LOAD_LISTS, (UN,)),
     "lists show": (Action.READ, ()),
     "lists diff": (Action.READ, ("un",)),
