@@ -218,10 +218,11 @@ def read_report(
             for party in child.iter("{*}report_party", "report_party"):
                 reader.party_side(party, reader.filed)
     indicators = tuple(text for e in root.iter("{*}indicator", "indicator") if (text := _text(e)))
+    filed = checked.header.submission_date
     return ReadReport(
         key=key,
         entity=entity,
-        header=checked.header,
+        header=replace(checked.header, submission_date=reader.aware(filed) if filed else None),
         mentions=tuple(reader.mentions.values()),
         transfers=tuple(reader.transfers),
         indicators=indicators,
@@ -236,19 +237,19 @@ class _Reader:
         self.entity = entity
         self.config = config
         self.offset = dt.timezone(dt.timedelta(hours=config.utc_offset_hours))
-        self.filed = self._aware(filed)
+        self.filed = self.aware(filed)
         self.mentions: dict[tuple[Any, ...], Mention] = {}
         self.transfers: list[Transfer] = []
         self.documents = {code: kind for kind, code in config.identification_codes.items()}
 
-    def _aware(self, when: dt.datetime) -> dt.datetime:
+    def aware(self, when: dt.datetime) -> dt.datetime:
         # goAML's times have no zone: they are the FIU's local time.
         return when if when.tzinfo else when.replace(tzinfo=self.offset)
 
     def transaction(self, element: Any) -> None:
         fields = {_local(child): child for child in element}
         when = _datetime(_text(fields.get("date_transaction")))
-        seen = self._aware(when) if when else self.filed
+        seen = self.aware(when) if when else self.filed
         sides = []
         for side in ("from", "to"):
             holder = fields.get(f"t_{side}_my_client")
