@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -182,6 +183,45 @@ def get_report(actor: str, key: str, db: Database | None = None) -> ReportDetail
     """One received report, by key or id, with its records."""
     authorize(actor, Action.FIU_READ, db)
     return store.get_report(key, db)
+
+
+def report_document(detail: ReportDetail) -> dict[str, Any]:
+    """A received report as one JSON document: its row, reason and action, and its records."""
+    return {
+        **detail.row.to_dict(),
+        "reason": detail.reason,
+        "action": detail.action,
+        "indicators": list(detail.indicators),
+        "mentions": [mention_dict(m) for m in detail.mentions],
+        "transfers": [transfer_dict(t) for t in detail.transfers],
+    }
+
+
+def mention_dict(mention: Mention) -> dict[str, Any]:
+    """A mention as plain values."""
+    return {
+        "id": mention.id,
+        "report": mention.report,
+        "entity": mention.entity,
+        "kind": mention.kind,
+        "name": mention.name,
+        "birth_date": mention.birth_date.isoformat() if mention.birth_date else None,
+        "nationality": mention.nationality,
+        "identifiers": [{"kind": i.kind, "value": i.value} for i in mention.identifiers],
+        "seen": mention.seen.isoformat() if mention.seen else None,
+    }
+
+
+def transfer_dict(transfer: Transfer) -> dict[str, Any]:
+    """A transfer as plain values."""
+    return {
+        "report": transfer.report,
+        "number": transfer.number,
+        "date": transfer.date.isoformat(),
+        "amount": transfer.amount,
+        "source": transfer.source,
+        "target": transfer.target,
+    }
 
 
 def current_mentions(actor: str, db: Database | None = None) -> list[Mention]:
