@@ -9,6 +9,7 @@ from finmon.api.routers import (
     audit,
     cases,
     customers,
+    fiu_reports,
     freezes,
     lists,
     payments,
@@ -30,5 +31,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     cases.router,
     audit.router,
     users.router,
+    # FIU part 1: reporting entities and intake
+    fiu_reports.router,
 )
 """In the order their routes are matched (a fixed path before a parameter in its place)."""
