@@ -24,7 +24,6 @@ from lxml import etree
 
 from finmon.errors import InputError
 from finmon.fiu.records import Identifier, IdentifierKind, Mention, MentionKind, Transfer
-from finmon.lists.identifiers import is_valid_iin_bin
 from finmon.reports.goaml import GoamlConfig, validate
 
 Status = Literal["accepted", "rejected"]
@@ -321,7 +320,7 @@ class _Reader:
         number = _key(_text(fields.get("id_number")))
         if number:
             identifiers.append(
-                Identifier(kind="iin" if is_valid_iin_bin(number) else "id_card", value=number)
+                Identifier(kind="iin" if _national(number) else "id_card", value=number)
             )
         for document in element.iter("{*}identification", "identification"):
             identifiers += self._document(document)
@@ -345,7 +344,7 @@ class _Reader:
         fields = {_local(child): child for child in element}
         identifiers = list(extra)
         number = _key(_text(fields.get("incorporation_number")))
-        if number and is_valid_iin_bin(number):
+        if _national(number):
             identifiers.append(Identifier(kind="bin", value=number))
         identifiers += _phones(element) + _addresses(element)
         country = _text(fields.get("incorporation_country_code")) or None
@@ -414,6 +413,12 @@ def _own(element: Any, group: str, item: str) -> list[Any]:
         for entry in child
         if _local(entry) == item
     ]
+
+
+def _national(number: str) -> bool:
+    """An IIN or BIN by its shape, 12 digits: the check digit is not asked for, because the FIU
+    matches what reporting entities wrote, typing errors included."""
+    return len(number) == 12 and number.isascii() and number.isdigit()
 
 
 def _same(one: str, other: str) -> bool:
