@@ -227,9 +227,7 @@ class _Batch:
         self.now = utc_now()
 
     def save(self, submissions: Sequence[Submission]) -> list[Acknowledgement]:
-        entities = dict(
-            self.session.execute(select(FiuEntity.bin, FiuEntity.active)).tuples().all()
-        )
+        entities = dict(self.session.execute(select(FiuEntity.bin, FiuEntity.active)).all())
         # An entity deregistered since the service read the registry files nothing.
         items = [self._still_registered(s, entities) for s in submissions]
         current = self._current_versions(items)
@@ -544,13 +542,12 @@ def _rows(session: Session, reports: list[FiuReport]) -> list[ReportRow]:
     ids = sorted(i for i in linked if i is not None)
     for start in range(0, len(ids), _CHUNK):
         keys.update(
-            session.execute(
+            (id, key)
+            for id, key in session.execute(
                 select(FiuReport.id, FiuReport.key).where(
                     FiuReport.id.in_(ids[start : start + _CHUNK])
                 )
             )
-            .tuples()
-            .all()
         )
     return [_row(report, keys) for report in reports]
 
