@@ -122,8 +122,14 @@ def test_a_report_of_an_unregistered_entity_is_rejected_and_kept_without_records
     rejected = fiu_intake.list_reports("analyst", "rejected")
     assert {r.key for r in rejected} == {stranger.report, bad.report}
     assert all(r.reasons and r.version is None for r in rejected)
-    actions = [r["action"] for r in audit_rows()][1:]
-    assert actions == ["fiu.report_accepted", "fiu.report_rejected", "fiu.report_rejected"]
+    (audited,) = [r for r in audit_rows() if r["action"] == "fiu.reports_received"]
+    assert (audited["after"]["accepted"], audited["after"]["rejected"]) == (1, 2)
+    listed = [(r["report"], r["status"], r["reasons"]) for r in audited["after"]["reports"]]
+    assert listed == [
+        (good.report, "accepted", 0),
+        (stranger.report, "rejected", 1),
+        (bad.report, "rejected", 1),
+    ]
     assert verify_audit().ok
 
 
