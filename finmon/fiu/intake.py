@@ -186,9 +186,9 @@ def read_header(root: Any) -> tuple[Header, list[Reason]]:
     header = Header(
         rentity_id=rentity_id,
         entity_reference=reference[:255] if reference else None,
-        report_code=(_text(found.get("report_code")) or None),
+        report_code=_text(found.get("report_code"))[:32] or None,
         submission_date=_datetime(_text(found.get("submission_date"))),
-        schema_version=_text(found.get("schema_version")) or None,
+        schema_version=_text(found.get("schema_version"))[:32] or None,
         rentity_branch=_text(found.get("rentity_branch")) or None,
         currency_code_local=_text(found.get("currency_code_local")) or None,
         reason=_text(found.get("reason")),

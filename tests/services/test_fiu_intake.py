@@ -149,6 +149,15 @@ def test_a_batch_that_fails_leaves_nothing_half_stored(monkeypatch: pytest.Monke
     assert [r["action"] for r in audit_rows()] == ["fiu.entity_registered"]
 
 
+def test_overlong_header_values_are_stored_cut_and_refused() -> None:
+    # Kept as a rejected report, so they must fit the columns on PostgreSQL too.
+    long = _str().replace(b"<report_code>STR", b"<report_code>" + b"S" * 5000)
+    long = long.replace(b"<entity_reference>STR", b"<entity_reference>" + b"R" * 5000)
+    (ack,) = fiu_intake.intake("analyst", [ReportFile("long.xml", long)])
+    assert ack.status == "rejected" and len(str(ack.report_code)) == 32
+    assert len(str(fiu_intake.list_reports("analyst")[0].entity_reference)) == 255
+
+
 def test_no_schema_configured_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FINMON_FIU_SCHEMA")
     with pytest.raises(InputError, match="FINMON_FIU_SCHEMA"):
