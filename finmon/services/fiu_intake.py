@@ -33,7 +33,9 @@ from finmon.services.access import authorize
 from finmon.settings import load_settings
 from finmon.store import Database
 from finmon.store import fiu_intake as store
-from finmon.store.fiu_intake import ENTITY_KINDS, EntityRow, ReportDetail, ReportRow, Submission
+from finmon.store import fiu_reports as stored
+from finmon.store.fiu_intake import ENTITY_KINDS, EntityRow, Submission
+from finmon.store.fiu_reports import ReportDetail, ReportRow
 from finmon.workflow.access import Action
 
 __all__ = ["ENTITY_KINDS", "EntityRow", "ReportDetail", "ReportFile", "ReportRow"]
@@ -176,13 +178,13 @@ def intake_files(
 def list_reports(actor: str, status: str = "all", db: Database | None = None) -> list[ReportRow]:
     """Received reports, newest first (all, current, accepted or rejected)."""
     authorize(actor, Action.FIU_READ, db)
-    return store.list_reports(status, db)
+    return stored.list_reports(status, db)
 
 
 def get_report(actor: str, key: str, db: Database | None = None) -> ReportDetail:
     """One received report, by key or id, with its records."""
     authorize(actor, Action.FIU_READ, db)
-    return store.get_report(key, db)
+    return stored.get_report(key, db)
 
 
 def report_document(detail: ReportDetail) -> dict[str, Any]:
@@ -227,13 +229,13 @@ def transfer_dict(transfer: Transfer) -> dict[str, Any]:
 def current_mentions(actor: str, db: Database | None = None) -> list[Mention]:
     """The mentions of every current accepted report (for resolution)."""
     authorize(actor, Action.FIU_READ, db)
-    return store.current_mentions(db)
+    return stored.current_mentions(db)
 
 
 def current_transfers(actor: str, db: Database | None = None) -> list[Transfer]:
     """The transfers of every current accepted report (for link analysis)."""
     authorize(actor, Action.FIU_READ, db)
-    return store.current_transfers(db)
+    return stored.current_transfers(db)
 
 
 class _Checker:
