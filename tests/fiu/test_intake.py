@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from finmon.errors import InputError
 from finmon.fiu.intake import Checked, check_report, read_report
 from finmon.fiu.records import Identifier
+from finmon.reports.from_cases import threshold_report
 from finmon.reports.goaml import kz_schema, load_config, to_xml
+from finmon.transactions.model import to_record
+from finmon.transactions.reader import read_transactions
 from tests.conftest import shared_spec
+from tests.reports.test_from_cases import _funnel
 from tests.reports.test_goaml import STR, UAE_XSD
 
 KZ = load_config()
@@ -140,3 +145,13 @@ def test_nothing_to_read_when_the_xml_did_not_parse() -> None:
     checked = _check(b"<report>")
     with pytest.raises(InputError, match="could not be parsed"):
         read_report(checked, key="R4", entity="1", config=KZ, received=RECEIVED)
+
+
+def test_a_threshold_report_from_transactions_is_valid_and_read(tmp_path: Path) -> None:
+    # from_cases.threshold_report is what `finmon monitor --threshold-report` writes.
+    records = [to_record(t) for t in read_transactions(_funnel(tmp_path / "f.csv"))][:3]
+    report = threshold_report(records, KZ, reference="TR-1", reporting_person="СЕРІКОВА АЙГҮЛ")
+    checked = _check(to_xml(report, KZ))
+    assert checked.valid, checked.reasons
+    read = read_report(checked, key="R5", entity="1", config=KZ, received=RECEIVED)
+    assert len(read.transfers) == 3 and all(t.source and t.target for t in read.transfers)
