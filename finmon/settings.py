@@ -106,6 +106,14 @@ class Settings:
     """Benchmark alert rates by name script (a JSON list of {population, script, people, alerted,
     rate}, as bench/fairness.py --json writes it), shown beside the installation's own figures on
     the supervisors' fairness page."""
+    # --- FIU part 1: intake of goAML reports
+    fiu_schema: Path | None = None
+    """FINMON_FIU_SCHEMA: the goAML XSD the FIU validates received reports against."""
+    fiu_goaml_config: Path | None = None
+    """FINMON_FIU_GOAML_CONFIG: the goAML configuration that patches it (default the shipped
+    Kazakhstan one, finmon/reports/kz.yaml)."""
+    max_report_bytes: int = 20 * 2**20
+    """FINMON_MAX_REPORT_BYTES: bytes of one received goAML report (a file or a POST body)."""
     screener_cache: Path | None = None
     """Folder for the built screening index, reused while the lists and finmon stay the same
     (default $FINMON_HOME/cache; FINMON_SCREENER_CACHE=off keeps none)."""
@@ -148,6 +156,11 @@ def load_settings() -> Settings:
         screener_cache=_screener_cache(env.get("FINMON_SCREENER_CACHE"), home),
         max_name_length=int(env.get("FINMON_MAX_NAME_LENGTH") or 1000),
         max_name_words=int(env.get("FINMON_MAX_NAME_WORDS") or 100),
+        fiu_schema=Path(env["FINMON_FIU_SCHEMA"]) if env.get("FINMON_FIU_SCHEMA") else None,
+        fiu_goaml_config=(
+            Path(env["FINMON_FIU_GOAML_CONFIG"]) if env.get("FINMON_FIU_GOAML_CONFIG") else None
+        ),
+        max_report_bytes=int(env.get("FINMON_MAX_REPORT_BYTES") or 20 * 2**20),
         fairness_file=Path(env["FINMON_FAIRNESS_FILE"])
         if env.get("FINMON_FAIRNESS_FILE")
         else None,

@@ -37,6 +37,8 @@ UPLOAD_PATHS = frozenset({"/customers/import", "/ui/upload", "/ui/screen/batch"}
 """Routes that take a customer file (to import or to screen): FINMON_MAX_UPLOAD_BYTES."""
 MANIFEST_PATHS = frozenset({"/travel/screen"})
 """Routes that take a PAXLST manifest as JSON: FINMON_MAX_MANIFEST_BYTES."""
+REPORT_PATHS = frozenset({"/fiu/reports", "/ui/fiu/reports"})
+"""Routes that take a goAML report (FIU intake): FINMON_MAX_REPORT_BYTES."""
 
 
 class BodyTooLarge(HTTPException):
@@ -58,6 +60,8 @@ class BodyLimit:
         """The byte limit of a path's body and the setting that sets it."""
         if path in UPLOAD_PATHS:
             return self.settings.max_upload_bytes, "FINMON_MAX_UPLOAD_BYTES"
+        if path in REPORT_PATHS:
+            return self.settings.max_report_bytes, "FINMON_MAX_REPORT_BYTES"
         if path in MANIFEST_PATHS:
             return self.settings.max_manifest_bytes, "FINMON_MAX_MANIFEST_BYTES"
         return self.settings.max_body_bytes, "FINMON_MAX_BODY_BYTES"

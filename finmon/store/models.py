@@ -7,10 +7,12 @@ from typing import Any, ClassVar, cast
 
 from sqlalchemy import (
     JSON,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -774,3 +776,127 @@ class AppliedFeed(Base):
     receipt: Mapped[str] = mapped_column(Text)
     receipt_sent_at: Mapped[dt.datetime | None]
     receipt_sent_to: Mapped[str | None] = mapped_column(Text)
+
+
+# --- FIU part 1: reporting entities and the reports received from them (finmon.store.fiu_intake)
+
+
+class FiuEntity(Base):
+    """A reporting entity registered with the FIU: only registered, active ones may file."""
+
+    __tablename__ = "fiu_entities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bin: Mapped[str] = mapped_column(String(12), unique=True)
+    """Its BIN (12 digits with a valid check digit)."""
+    goaml_id: Mapped[int] = mapped_column(unique=True)
+    """The rentity_id the FIU assigned it, which its goAML reports carry."""
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    """bank, mfo, pawnshop, mto, notary, npo or other."""
+    contact: Mapped[str] = mapped_column(Text, default="")
+    feed_key: Mapped[str | None] = mapped_column(String(128))
+    """Fingerprint of the key its finmon signs national-list feed receipts with (part 5)."""
+    active: Mapped[bool] = mapped_column(default=True)
+    registered_at: Mapped[dt.datetime]
+    registered_by: Mapped[str] = mapped_column(String(200))
+
+
+class FiuReport(Base):
+    """One submitted file: accepted (with its records) or rejected (with every reason).
+
+    A resubmission of the same entity report id (goAML entity_reference) replaces the current
+    version; both are kept, linked both ways, and only the current one has replaced_by_id NULL."""
+
+    __tablename__ = "fiu_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    """The FIU's key of the report; every Mention.report and Transfer.report names it."""
+    entity_bin: Mapped[str | None] = mapped_column(String(12), index=True)
+    rentity_id: Mapped[int | None]
+    entity_reference: Mapped[str | None] = mapped_column(String(255))
+    report_code: Mapped[str | None] = mapped_column(String(32))
+    """STR, a threshold report's code, ... as the report names its kind."""
+    version: Mapped[int | None]
+    """1 for the first accepted submission of an entity_reference, then 2, 3 ...; NULL when
+    rejected."""
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    """accepted or rejected."""
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("fiu_reports.id"))
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("fiu_reports.id"))
+    submission_date: Mapped[dt.datetime | None]
+    schema_version: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    action: Mapped[str] = mapped_column(Text, default="")
+    file_name: Mapped[str] = mapped_column(String(400))
+    received_at: Mapped[dt.datetime]
+    received_by: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int]
+    xml: Mapped[bytes] = mapped_column(LargeBinary)
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    """Every reason a rejected report was refused: {line, element, message}."""
+
+    __table_args__ = (
+        Index("ix_fiu_reports_reference", "entity_bin", "entity_reference"),
+        UniqueConstraint("entity_bin", "entity_reference", "version"),
+    )
+
+
+class FiuMention(Base):
+    """A person or organisation as one accepted report names it (finmon.fiu.records.Mention)."""
+
+    __tablename__ = "fiu_mentions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mention_id: Mapped[str] = mapped_column(String(64), unique=True)
+    """Mention.id: the report's key and the party's place in it (KEY:pN)."""
+    report_id: Mapped[int] = mapped_column(ForeignKey("fiu_reports.id"), index=True)
+    entity_bin: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(16))
+    """person or organisation."""
+    name: Mapped[str] = mapped_column(Text)
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    nationality: Mapped[str | None] = mapped_column(String(8))
+    identifiers: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    """[{kind, value}] as Mention.identifiers; each also a fiu_mention_identifiers row."""
+    seen: Mapped[dt.datetime | None]
+
+
+class FiuMentionIdentifier(Base):
+    """One identifier of a mention, indexed so that mentions sharing one are found at once."""
+
+    __tablename__ = "fiu_mention_identifiers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mention_id: Mapped[str] = mapped_column(ForeignKey("fiu_mentions.mention_id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(200))
+
+    __table_args__ = (Index("ix_fiu_mention_identifiers_value", "kind", "value"),)
+
+
+class FiuTransfer(Base):
+    """A transaction of an accepted report (finmon.fiu.records.Transfer)."""
+
+    __tablename__ = "fiu_transfers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("fiu_reports.id"), index=True)
+    number: Mapped[str] = mapped_column(String(200))
+    date: Mapped[dt.datetime]
+    amount: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(64), index=True)
+    """Mention id of the payer ('' when the report names none)."""
+    target: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class FiuIndicator(Base):
+    """A report indicator code an accepted report gives."""
+
+    __tablename__ = "fiu_report_indicators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("fiu_reports.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32), index=True)

@@ -341,6 +341,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Only the first problems are shown; `finmon screen` writes them all to a file.",
         "Показаны только первые проблемы; `finmon screen` записывает все в файл.",
     ),
+    # FIU part 1: reporting entities and intake
+    "fiu_reports": ("Reports received", "Полученные сообщения"),
+    "fiu_report": ("Report", "Сообщение"),
+    "fiu_file": ("goAML report (.xml)", "Сообщение goAML (.xml)"),
+    "fiu_send": ("Receive", "Принять"),
+    "fiu_accepted": ("accepted", "принято"),
+    "fiu_rejected": ("rejected", "отклонено"),
+    "fiu_replaced": ("replaced", "заменено"),
+    "fiu_replaces": ("replaces", "заменяет"),
+    "fiu_reference": ("Entity's report id", "Номер сообщения субъекта"),
+    "fiu_received": ("Received", "Получено"),
+    "fiu_reasons": ("Reasons", "Причины"),
+    "fiu_more": ("more reports not shown", "сообщений не показано"),
 }
 
 

@@ -65,6 +65,7 @@ NAV: list[tuple[str, str, Action]] = [
     ("/ui/screen", "screen", Action.SCREEN),
     ("/ui/upload", "upload", Action.IMPORT_CUSTOMERS),
     ("/ui/fairness", "fairness", Action.REVIEW_FAIRNESS),
+    ("/ui/fiu/reports", "fiu_reports", Action.FIU_READ),
 ]
 
 _templates = Environment(

@@ -114,6 +114,17 @@ ROUTES: list[tuple[str, str, Action | None, dict[str, Any] | None]] = [
     ("POST", "/users/{name}/revoke-keys", Action.MANAGE_USERS, None),
     ("POST", "/users/{name}/approve", Action.APPROVE_USERS, None),
     ("POST", "/users/{name}/role", Action.MANAGE_USERS, {"role": "auditor"}),
+    # FIU part 1: reporting entities and intake
+    ("POST", "/fiu/reports", Action.FIU_INTAKE, None),
+    ("GET", "/fiu/reports", Action.FIU_READ, None),
+    ("GET", "/fiu/reports/{key}", Action.FIU_READ, None),
+    ("GET", "/fiu/entities", Action.FIU_READ, None),
+    (
+        "POST",
+        "/fiu/entities",
+        Action.FIU_ENTITIES,
+        {"bin": "1", "goaml_id": 1, "name": "Bank", "kind": "bank"},
+    ),
 ]
 """Every route that needs a key, and the action it must be refused for (None: any key)."""
 OPEN_ROUTES = {
@@ -142,6 +153,7 @@ VALUES = {
     "case_id": "1",
     "job_id": "1",
     "name": "nobody",
+    "key": "R1",
 }
 
 

@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 from finmon.api import create_app
 from finmon.cli import app as cli_app
 from finmon.cli import err, out
-from finmon.errors import Forbidden, InputError, NotFound
+from finmon.errors import FinmonError, Forbidden, InputError, NotFound
 from finmon.lists import FIXTURE_DIR
 from finmon.store.sessions import set_password
 from finmon.workflow.access import ALLOWED, Action, Role
@@ -48,6 +48,8 @@ class Case:
     api: Request | None
     web: Request | None
     reads: bool = False
+    answer: type[FinmonError] = NotFound
+    """What an allowed caller gets when it does not read: no such row, or its input refused."""
     allowed: int | None = None
     """The command's exit code for an allowed caller when it is neither of the above (a key
     file that does not exist: InputError, 2), for actions with only a command-line door."""
@@ -222,6 +224,54 @@ CASES = {
         None,
         allowed=InputError.exit_code,
     ),
+    # FIU part 1: reporting entities and intake
+    "read fiu reports": Case(
+        Action.FIU_READ,
+        ("fiu", "reports", "--format", "json"),
+        ("GET", "/fiu/reports", None),
+        ("GET", "/ui/fiu/reports", None),
+        reads=True,
+    ),
+    "show fiu report": Case(
+        Action.FIU_READ,
+        ("fiu", "report", "R-NONE"),
+        ("GET", "/fiu/reports/R-NONE", None),
+        None,
+    ),
+    "list fiu entities": Case(
+        Action.FIU_READ,
+        ("fiu", "entities", "list", "--format", "json"),
+        ("GET", "/fiu/entities", None),
+        None,
+        reads=True,
+    ),
+    # Allowed, these are refused for what they send (no FIU schema set, not a report, no BIN).
+    "receive fiu report": Case(
+        Action.FIU_INTAKE,
+        ("fiu", "intake", str(CUSTOMERS)),
+        ("POST", "/fiu/reports", None),
+        ("POST", "/ui/fiu/reports", {}),
+        answer=InputError,
+    ),
+    "register fiu entity": Case(
+        Action.FIU_ENTITIES,
+        (
+            "fiu",
+            "entities",
+            "add",
+            "--bin",
+            "1",
+            "--goaml-id",
+            "1",
+            "--name",
+            "X",
+            "--kind",
+            "bank",
+        ),
+        ("POST", "/fiu/entities", {"bin": "1", "goaml_id": 1, "name": "X", "kind": "bank"}),
+        None,
+        answer=InputError,
+    ),
 }
 DOORS = ("cli", "api", "web")
 CELLS = [
@@ -327,10 +377,11 @@ def test_an_action_is_refused_alike_at_every_door(
     elif case.reads:
         assert code == (0 if door == "cli" else 200), said
     else:
-        assert code == (NotFound.exit_code if door == "cli" else NotFound.http_status), said
+        answer = case.answer
+        assert code == (answer.exit_code if door == "cli" else answer.http_status), said
 
 
-def test_the_matrix_asks_for_refusals_of_every_capability_and_role_but_the_top() -> None:
+def test_the_matrix_asks_for_refusals_of_every_capability_and_role() -> None:
     # Guards the matrix itself: a table change that leaves an action refused to nobody, or a
     # role refused nothing, would make its cells prove less than their names say.
     refused = {
@@ -342,4 +393,5 @@ def test_the_matrix_asks_for_refusals_of_every_capability_and_role_but_the_top()
     # Reading is refused too: to the FIU's and other agencies' roles (none of the entity's work),
     # and the FIU's work to every entity's role.
     assert {what for what, _ in refused} == set(CASES)
+    # No role may do everything: the entity's supervisor is refused the FIU's work.
     assert {role for _, role in refused} == set(Role)

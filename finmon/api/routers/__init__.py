@@ -12,6 +12,7 @@ from finmon.api.routers import (
     customers,
     feed,
     fiu_exchange,
+    fiu_reports,
     freezes,
     lists,
     payments,
@@ -37,5 +38,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     banned.router,
     # Issue 20, the national list out: the signed feed and the entities' receipts.
     feed.router,
+    # FIU part 1: reporting entities and intake
+    fiu_reports.router,
 )
 """In the order their routes are matched (a fixed path before a parameter in its place)."""
