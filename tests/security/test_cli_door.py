@@ -113,6 +113,15 @@ COMMANDS: dict[str, tuple[Action | None, tuple[str, ...]]] = {
     ),
     "fiu entity-key": (Action.FIU_ENTITIES, ("000740001307", "--key", "{tmp}/no.pub")),
     "fiu receipts": (Action.FIU_READ, ()),
+    # Issue 20, reporting entities and the reports they file.
+    "fiu entities add": (
+        Action.FIU_ENTITIES,
+        ("--bin", "1", "--goaml-id", "1", "--name", "X", "--kind", "bank"),
+    ),
+    "fiu entities list": (Action.FIU_READ, ()),
+    "fiu intake": (Action.FIU_INTAKE, ("{customers}",)),
+    "fiu reports": (Action.FIU_READ, ()),
+    "fiu report": (Action.FIU_READ, ("R-NONE",)),
     # Issue 20, requests between FIUs and the data bank of banned organisations.
     "fiu request create": (
         Action.FIU_DISSEMINATE,
