@@ -39,9 +39,11 @@ from bench.variants import (
 )
 from finmon.fiu.records import Identifier, Mention
 from finmon.lists.identifiers import is_valid_iin_bin
+from finmon.model import Gender
 from finmon.reports.goaml import Identification, Party, Report, ReportTransaction
 from finmon.reports.goaml import Person as GoamlPerson
 
+SWIFT = ("HSBKKZKX", "CASPKZKA", "KCJBKZKX", "HCSKKZKA", "ATYNKZKA")
 ENTITY_KINDS = ("bank", "mfo", "pawnshop", "mto")
 ORG_WORDS = (
     "Альфа Бета Жұлдыз Астана Береке Алтын Самұрық Нұр Қазақ Транс Строй Сервис Трейд Инвест "
@@ -66,6 +68,7 @@ class Entity:
     patronymic: float
     surname_first: float
     iin_rate: float
+    """Share of its organisation clients' records that carry the BIN."""
 
 
 @dataclass(slots=True)
@@ -81,6 +84,7 @@ class Truth:
     passport: str | None
     accounts: list[str]
     weight: float
+    id_card: str = ""
     contacts: list[int] = field(default_factory=list)
     kyc: dict[str, tuple[str, str, str, str | None]] = field(default_factory=dict)
     """Entity BIN -> how its KYC record spells the person (name, given, surname, patronymic)."""
@@ -174,6 +178,7 @@ def make_truths(rng: random.Random, subjects: int, organisations: int) -> list[T
         person = make_person(rng)
         born = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(55 * 365))
         passport = f"N{rng.randrange(10**7, 10**8)}" if rng.random() < 0.7 else None
+        id_card = f"0{rng.randrange(10**8, 10**9)}"
         out.append(
             Truth(
                 f"T{i:05d}",
@@ -185,6 +190,7 @@ def make_truths(rng: random.Random, subjects: int, organisations: int) -> list[T
                 passport,
                 accounts,
                 weight,
+                id_card=id_card,
             )
         )
     people = [t for t in out if t.kind == "person"]
@@ -270,7 +276,7 @@ def spell_org(rng: random.Random, org: tuple[str, int]) -> str:
     if style == 0:
         return f"{short} «{words}»"
     if style == 1:
-        return f'{short} "{words.upper()}"'
+        return f"{short} «{words.upper()}»"
     if style == 2:
         return f"{long} «{words}»"
     if style == 3:
@@ -293,7 +299,12 @@ class _Writer:
     def pick(self) -> Truth:
         return self.rng.choices(self.truths, cum_weights=self.cumulative)[0]
 
-    def report(self, number: int, entity: Entity, client: Truth) -> None:
+    def report(self, number: int, entity: Entity, subject: Truth) -> None:
+        """One STR; an organisation is reported as a person client's counterparty (finmon's
+        goAML writer reports entity clients through a signatory, which this corpus leaves out)."""
+        client = subject
+        while client.person is None:
+            client = self.pick()
         rng = self.rng
         key = f"{entity.bin}:R{number:06d}"
         when = dt.datetime(2025, 1, 1) + dt.timedelta(minutes=rng.randrange(525600))
@@ -301,7 +312,7 @@ class _Writer:
         own = self.party(entity, client, True, key, when, parties)
         transactions = []
         for t in range(rng.choice((1, 1, 2, 3))):
-            other = self.counterparty(client)
+            other = subject if t == 0 and subject is not client else self.counterparty(client)
             theirs = self.party(entity, other, False, key, when, parties)
             outgoing = rng.random() < 0.6
             transactions.append(
@@ -372,10 +383,14 @@ class _Writer:
         )
         if account and rng.random() < 0.03:
             account = mistype(rng, account)
-        number = truth.number if rng.random() < (entity.iin_rate if client else 0.25) else None
+        # goAML requires a client's IIN (KYC); an organisation's BIN and counterparties' numbers
+        # are there only part of the time.
+        rate = 0.25 if not client else 1.0 if truth.person else entity.iin_rate
+        number = truth.number if rng.random() < rate else None
         if number and rng.random() < 0.05:
             number = mistype(rng, number)
-        holder, birth, passport = None, None, None
+        holder, birth = None, None
+        passport: tuple[str, str] | None = None
         if truth.person is not None:
             if client:
                 if entity.bin not in truth.kyc:
@@ -387,25 +402,23 @@ class _Writer:
             else:
                 name, given, surname, patronymic = spell_person(rng, truth.person, None)
                 name = typo(rng, name) if rng.random() < 0.1 else name
-            if truth.birth and rng.random() < (0.85 if client else 0.1):
+            if truth.birth and (client or rng.random() < 0.1):
                 birth = (
                     truth.birth
                     if rng.random() > 0.03
                     else truth.birth.replace(day=rng.randrange(1, 29))
                 )
-            if client and truth.passport and rng.random() < 0.5:
-                passport = truth.passport
             if client:
-                document = (
-                    Identification(
-                        kind="passport",
-                        number=passport,
-                        issue_date=dt.date(2020, 1, 1),
-                        expiry_date=dt.date(2030, 1, 1),
-                        issue_country="KZ",
-                    )
-                    if passport
-                    else None
+                # KYC holds a document: the passport when the person has one and showed it.
+                shown = truth.passport if truth.passport and rng.random() < 0.5 else None
+                document_kind = "passport" if shown else "id_card"
+                passport = (document_kind, shown or truth.id_card)
+                document = Identification(
+                    kind=document_kind,
+                    number=passport[1],
+                    issue_date=dt.date(2020, 1, 1),
+                    expiry_date=dt.date(2030, 1, 1),
+                    issue_country="KZ",
                 )
                 holder = GoamlPerson(
                     first_name=given,
@@ -414,6 +427,8 @@ class _Writer:
                     birth_date=birth,
                     id_number=number,
                     nationality="KZ",
+                    residence="KZ",
+                    gender=Gender.FEMALE if truth.person.female else Gender.MALE,
                     identification=document,
                 )
         else:
@@ -427,7 +442,7 @@ class _Writer:
             kind=kind,
             account=account,
             bank="Bank",
-            bank_code=None,
+            bank_code=rng.choice(SWIFT),
             id_number=number,
             is_my_client=client,
             holder=holder,
@@ -441,7 +456,7 @@ class _Writer:
                     Identifier(kind="iin" if kind == "person" else "bin", value=number)
                 )
             if passport:
-                identifiers.append(Identifier(kind="passport", value=passport))
+                identifiers.append(Identifier(kind=passport[0], value=passport[1]))
             if account:
                 identifiers.append(Identifier(kind="account", value=account))
             mention = Mention(
