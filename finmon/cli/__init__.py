@@ -27,6 +27,7 @@ GROUPS = (
     "customers",
     "alerts",
     "freezes",
+    "fiu",
 )
 """The command modules, in the order `finmon --help` lists what they register."""
 

@@ -582,3 +582,48 @@ class CounterpartyClearance(Base):
     last_suppressed_at: Mapped[dt.datetime | None]
 
     __table_args__ = (Index("ix_counterparty_clearances_designation", "source", "reference"),)
+
+
+# --- issue 20, subjects across reports (entity resolution) ---------------------------------------
+
+
+class FiuMention(Base):
+    """One person or organisation as one received report names it (finmon.fiu.records.Mention):
+    what entity resolution groups into subjects. Intake fills it."""
+
+    __tablename__ = "fiu_mentions"
+
+    id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    report: Mapped[str] = mapped_column(String(200), index=True)
+    entity: Mapped[str] = mapped_column(String(20))
+    """BIN of the reporting entity."""
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(Text)
+    birth_date: Mapped[dt.date | None]
+    nationality: Mapped[str | None] = mapped_column(String(2))
+    identifiers: Mapped[list[Any]] = mapped_column(JSON)
+    """[[kind, value], ...] as normalised."""
+    seen: Mapped[dt.datetime | None]
+
+
+class FiuJudgement(Base):
+    """An analyst's judgement that two mentions or subjects are the same, not the same, or
+    unsure; kept when reversed (reversed_by/at), so every resolution can be explained later."""
+
+    __tablename__ = "fiu_judgements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    a: Mapped[str] = mapped_column(String(200))
+    """As the analyst named it: a mention id or a subject id (S-...)."""
+    b: Mapped[str] = mapped_column(String(200))
+    a_mention: Mapped[str] = mapped_column(String(200), index=True)
+    """The mention that stands for `a` (a subject's smallest mention when judged)."""
+    b_mention: Mapped[str] = mapped_column(String(200), index=True)
+    verdict: Mapped[str] = mapped_column(String(16))
+    """same, not_same or unsure (finmon.fiu.resolve.Verdict)."""
+    reason: Mapped[str] = mapped_column(Text)
+    judged_by: Mapped[str] = mapped_column(String(200))
+    judged_at: Mapped[dt.datetime]
+    reversed_by: Mapped[str | None] = mapped_column(String(200))
+    reversed_at: Mapped[dt.datetime | None]
+    reverse_reason: Mapped[str | None] = mapped_column(Text)
