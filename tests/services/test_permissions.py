@@ -223,3 +223,52 @@ def test_the_matrix_asks_for_refusals_of_every_capability_and_role_but_the_top()
     # Reading is refused too: to the FIU's and other agencies' roles (none of the entity's work).
     assert {what for what, _ in refused} == set(CASES)
     assert {role for _, role in refused} == set(Role) - {Role.SUPERVISOR}
+
+
+# --- issue 20, subjects across reports (entity resolution): the command line is its only door ---
+
+FIU_SUBJECT_CASES = {
+    "list subjects": Case(
+        Action.FIU_READ, ("fiu", "subjects"), ("", "", None), ("", "", None), True
+    ),
+    "show subject": Case(
+        Action.FIU_READ, ("fiu", "subject", "S-0"), ("", "", None), ("", "", None)
+    ),
+    "list judgements": Case(
+        Action.FIU_READ, ("fiu", "judgements"), ("", "", None), ("", "", None), True
+    ),
+    "judge": Case(
+        Action.FIU_RESOLVE,
+        ("fiu", "judge", "m1", "m2", "same", "--reason", "why"),
+        ("", "", None),
+        ("", "", None),
+    ),
+    "unjudge": Case(
+        Action.FIU_RESOLVE,
+        ("fiu", "unjudge", "1", "--reason", "why"),
+        ("", "", None),
+        ("", "", None),
+    ),
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("what", list(FIU_SUBJECT_CASES))
+def test_fiu_subjects_are_refused_alike_on_the_command_line(
+    doors: Doors, what: str, role: Role
+) -> None:
+    case = FIU_SUBJECT_CASES[what]
+    code, said = _ask(doors, "cli", case, role)
+    if role not in ALLOWED[case.action]:
+        allowed = ", ".join(sorted(ALLOWED[case.action]))
+        assert code == Forbidden.exit_code, said
+        assert f"({role}) may not {case.action}: that is for {allowed}" in said
+    elif case.reads:
+        assert code == 0, said
+    else:
+        assert code == NotFound.exit_code, said
+
+
+def test_the_fiu_subject_cells_refuse_the_reporting_entitys_roles() -> None:
+    for case in FIU_SUBJECT_CASES.values():
+        assert not ALLOWED[case.action] & {Role.ANALYST, Role.SUPERVISOR, Role.ADMIN}
