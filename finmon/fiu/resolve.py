@@ -185,16 +185,16 @@ def candidate_pairs(prepared: dict[str, _Prepared], notes: list[str]) -> set[tup
             blocks[key].append(mention_id)
     pairs: set[tuple[str, str]] = set()
     split = 0
-    for key, members in blocks.items():
+    for members in blocks.values():
+        groups = [members]
         if len(members) > BLOCK_LIMIT:
             split += 1
-            members = []
-            for _, group in itertools.groupby(
-                sorted(blocks[key], key=lambda m: _year(prepared[m])),
-                key=lambda m: _year(prepared[m]),
-            ):
-                pairs.update(_pairs_of(list(group)[:BLOCK_LIMIT]))
-        pairs.update(_pairs_of(members))
+            by_year: dict[int, list[str]] = defaultdict(list)
+            for mention_id in members:
+                by_year[_year(prepared[mention_id])].append(mention_id)
+            groups = [group[:BLOCK_LIMIT] for group in by_year.values()]
+        for group in groups:
+            pairs.update(_pairs_of(group))
     if split:
         notes.append(f"{split} blocks over {BLOCK_LIMIT} mentions compared within birth years")
     return pairs
@@ -234,6 +234,9 @@ class _Scorer:
         self._names: dict[tuple[str, str, str], NameMatch] = {}
 
     def name(self, a: _Prepared, b: _Prepared) -> NameMatch:
+        """The names' match, computed once per pair of spellings (in a fixed order)."""
+        if b.mention.name < a.mention.name:
+            a, b = b, a
         key = (a.mention.name, b.mention.name, a.mention.kind)
         found = self._names.get(key)
         if found is None:
@@ -250,34 +253,37 @@ class _Scorer:
             if x and y and conflicting(x, y):
                 return None
         match = self.name(a, b)
-        reasons = [f"name {match.score:.2f}: {_aligned(match)}"]
         shared = [
             k for k in _DECISIVE if a.decisive.get(k) and a.decisive.get(k) == b.decisive.get(k)
         ]
         if shared and match.score >= NAME_FLOOR:
             kind = shared[0]
-            reasons.insert(0, f"same valid {kind.upper()} {a.decisive[kind]} (decisive)")
+            reasons = [f"same valid {kind.upper()} {a.decisive[kind]} (decisive)", _named(match)]
             return Link(
                 a=a.mention.id, b=b.mention.id, score=2.0, reasons=tuple(reasons), supported=True
             )
         total = match.score
+        evidence = []
         for kind, value in sorted(a.others & b.others):
             total += EVIDENCE[kind]
-            reasons.append(f"same {kind} {value} (+{EVIDENCE[kind]})")
+            evidence.append(f"same {kind} {value} (+{EVIDENCE[kind]})")
         if a.birth and b.birth:
             effect, detail = _birth_effect(a.birth, b.birth)
             total += effect
-            reasons.append(f"{detail} ({effect:+.2f})")
+            evidence.append(f"{detail} ({effect:+.2f})")
         if total < threshold:
             return None
-        supported = total > match.score
         return Link(
             a=a.mention.id,
             b=b.mention.id,
             score=round(total, 4),
-            reasons=tuple(reasons),
-            supported=supported,
+            reasons=(_named(match), *evidence),
+            supported=total > match.score,
         )
+
+
+def _named(match: NameMatch) -> str:
+    return f"name {match.score:.2f}: {_aligned(match)}"
 
 
 def conflicting(a: str, b: str) -> bool:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+import finmon.fiu.resolve as resolve_module
 from finmon.fiu.records import Identifier, Mention
 from finmon.fiu.resolve import Judgement, resolve, subject_id
 from finmon.lists.identifiers import is_valid_iin_bin
@@ -169,3 +172,14 @@ def test_subjects_are_stable_and_describe_their_mentions() -> None:
     assert subject.reports == ("rm1", "rm2", "rm3")
     assert subject.first_seen == dt.datetime(2026, 1, 2)
     assert subject.last_seen == dt.datetime(2026, 1, 4)
+
+
+def test_a_large_name_block_is_compared_within_birth_years(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(resolve_module, "BLOCK_LIMIT", 3)
+    mentions = [_m(f"m{i}", "Ахметов Нурлан", born=dt.date(1980 + i % 2, 1, 1)) for i in range(8)]
+    result = resolve(mentions)
+    assert any("compared within birth years" in note for note in result.notes)
+    # Each year's first three (the limit) meet; what is over the limit waits for other keys.
+    assert sorted(len(s.mentions) for s in result.subjects) == [1, 1, 3, 3]
+    for subject in result.subjects:
+        assert len({int(m[1:]) % 2 for m in subject.mentions}) == 1
