@@ -61,12 +61,18 @@ def mentions(db: Database | None = None) -> list[Mention]:
 
 
 def add_mentions(found: Iterable[Mention], db: Database | None = None) -> int:
-    """Store mentions (intake's part: one transaction); returns how many."""
-    rows = [_row(m) for m in found]
+    """Store mentions in a transaction of their own; returns how many."""
     db = db or default_database()
     with db.write() as session:
-        if rows:
-            session.execute(core_table(FiuMention).insert(), rows)
+        return insert_mentions(session, found)
+
+
+def insert_mentions(session: Session, found: Iterable[Mention]) -> int:
+    """Add mentions inside the caller's write transaction (intake stores a report and its
+    mentions together); returns how many."""
+    rows = [_row(m) for m in found]
+    if rows:
+        session.execute(core_table(FiuMention).insert(), rows)
     return len(rows)
 
 
