@@ -900,3 +900,29 @@ class FiuIndicator(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("fiu_reports.id"), index=True)
     code: Mapped[str] = mapped_column(String(32), index=True)
+
+
+# --- issue 20, subjects across reports (entity resolution) ---------------------------------------
+
+
+class FiuJudgement(Base):
+    """An analyst's judgement that two mentions or subjects are the same, not the same, or
+    unsure; kept when reversed (reversed_by/at), so every resolution can be explained later."""
+
+    __tablename__ = "fiu_judgements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    a: Mapped[str] = mapped_column(String(200))
+    """As the analyst named it: a mention id or a subject id (S-...)."""
+    b: Mapped[str] = mapped_column(String(200))
+    a_mention: Mapped[str] = mapped_column(String(200), index=True)
+    """The mention that stands for `a` (a subject's smallest mention when judged)."""
+    b_mention: Mapped[str] = mapped_column(String(200), index=True)
+    verdict: Mapped[str] = mapped_column(String(16))
+    """same, not_same or unsure (finmon.fiu.resolve.Verdict)."""
+    reason: Mapped[str] = mapped_column(Text)
+    judged_by: Mapped[str] = mapped_column(String(200))
+    judged_at: Mapped[dt.datetime]
+    reversed_by: Mapped[str | None] = mapped_column(String(200))
+    reversed_at: Mapped[dt.datetime | None]
+    reverse_reason: Mapped[str | None] = mapped_column(Text)

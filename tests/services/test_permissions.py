@@ -272,6 +272,14 @@ CASES = {
         None,
         answer=InputError,
     ),
+    # Subjects across reports (entity resolution): the command line is its only door.
+    "list subjects": Case(Action.FIU_READ, ("fiu", "subjects"), None, None, reads=True),
+    "show subject": Case(Action.FIU_READ, ("fiu", "subject", "S-0"), None, None),
+    "list judgements": Case(Action.FIU_READ, ("fiu", "judgements"), None, None, reads=True),
+    "judge": Case(
+        Action.FIU_RESOLVE, ("fiu", "judge", "m1", "m2", "same", "--reason", "why"), None, None
+    ),
+    "unjudge": Case(Action.FIU_RESOLVE, ("fiu", "unjudge", "1", "--reason", "why"), None, None),
 }
 DOORS = ("cli", "api", "web")
 CELLS = [
