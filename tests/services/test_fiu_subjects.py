@@ -28,7 +28,7 @@ BORN = dt.date(1984, 3, 12)
 def _m(id: str, name: str, born: dt.date | None = BORN, account: str | None = None) -> Mention:
     ids = (Identifier(kind="account", value=account),) if account else ()
     return Mention(
-        id=id, report=f"R-{id}", entity="000140000001", kind="person", name=name,
+        id=id, report=id.rpartition(":")[0], entity="000140000001", kind="person", name=name,
         birth_date=born, identifiers=ids, seen=dt.datetime(2026, 2, 1, 10, tzinfo=dt.UTC),
     )  # fmt: skip
 
@@ -142,7 +142,7 @@ def test_the_commands_list_show_judge_and_unjudge(stored: None, tmp_path: Path) 
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == fiu_subjects.SUBJECT_COLUMNS
     (akhmetov,) = [r for r in rows if "NURLAN AKHMETOV" in r["names"]]
-    assert akhmetov["reports"] == "R-r1:1;R-r2:1"
+    assert akhmetov["reports"] == "r1;r2"
     result = runner.invoke(cli_app, ["fiu", "subject", "r2:1"])
     shown = json.loads(result.stdout)
     assert shown["subject_id"] == akhmetov["subject_id"]
