@@ -297,6 +297,55 @@ def fiu_unjudge_command(
     out.print(f"judgement {row.id} reversed by {row.reversed_by}", markup=False)
 
 
+NETWORK_FORMATS = (".json", ".svg", ".graphml")
+
+
+@fiu_app.command("network")
+def fiu_network(
+    ctx: typer.Context,
+    subject_id: Annotated[str, typer.Argument(help="A subject's id, or one of its mentions'.")],
+    hops: Annotated[int, typer.Option(help="How far to follow links (1 to 4).")] = 2,
+    to: Annotated[
+        str | None, typer.Option(help="Also list the money paths to this subject.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option(help="Write the network to this .json, .svg or .graphml file.")
+    ] = None,
+) -> None:
+    """A subject's network within N hops: subjects, accounts, reports and money, each link with
+    the reports behind it; as JSON, a picture (SVG) or GraphML for other tools."""
+    from finmon.fiu.network import subject_node, to_graphml, to_json, to_svg
+
+    if output is not None and output.suffix.lower() not in NETWORK_FORMATS:
+        raise InputError(f"{output}: the network is written as {', '.join(NETWORK_FORMATS)}")
+    graph = fiu_subjects.link_graph(actor_name(ctx))
+    wanted = fiu_subjects.subject(actor_name(ctx), subject_id).subject.subject_id
+    found = graph.network(wanted, hops)
+    kinds = [data["kind"] for _, data in found.nodes(data=True)]
+    out.print(
+        f"{subject_id}: {kinds.count('subject')} subjects, {kinds.count('account')} accounts, "
+        f"{kinds.count('report')} reports within {hops} hops",
+        markup=False,
+    )
+    if to is not None:
+        target = fiu_subjects.subject(actor_name(ctx), to).subject.subject_id
+        paths = graph.money_paths(wanted, target)
+        for path in paths:
+            out.print(" -> ".join(path), markup=False)
+        if not paths:
+            out.print(f"no money path from {subject_id} to {to}", markup=False)
+    if output is not None:
+        suffix = output.suffix.lower()
+        if suffix == ".svg":
+            label = found.nodes[subject_node(wanted)]["label"]
+            output.write_text(to_svg(found, title=f"{label} ({wanted})"), encoding="utf-8")
+        elif suffix == ".graphml":
+            output.write_bytes(to_graphml(found))
+        else:
+            output.write_text(to_json(found), encoding="utf-8")
+        err.print(f"network written to {output}", markup=False)
+
+
 @fiu_app.command("judgements")
 def fiu_judgements_command(
     ctx: typer.Context,

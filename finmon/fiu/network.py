@@ -93,6 +93,8 @@ class LinkGraph:
     def _add_transfers(self, transfers: Iterable[Transfer], subject_of: Mapping[str, str]) -> None:
         sums: dict[tuple[str, str], list[Any]] = {}
         for transfer in transfers:
+            if not transfer.source or not transfer.target:
+                continue  # a report may name only one side of a transaction
             try:
                 source = subject_node(subject_of[transfer.source])
                 target = subject_node(subject_of[transfer.target])

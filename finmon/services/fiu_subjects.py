@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from finmon.errors import NotFound
+from finmon.fiu.network import LinkGraph
 from finmon.fiu.resolve import Link, Resolution, Subject, resolve
 from finmon.services.access import authorize
-from finmon.store import Database
+from finmon.store import Database, fiu_reports
 from finmon.store import fiu_subjects as store
 from finmon.store.fiu_subjects import VERDICTS, JudgementRow
 from finmon.workflow.access import Action
@@ -61,6 +62,20 @@ def subject(actor: str, subject_id: str, db: Database | None = None) -> SubjectV
         if row.a_mention in mine or row.b_mention in mine
     ]
     return SubjectView(found, links, judged)
+
+
+def link_graph(actor: str, db: Database | None = None) -> LinkGraph:
+    """The subjects, their accounts and reports and the money between them, as one graph
+    (finmon.fiu.network) over the current reports."""
+    authorize(actor, Action.FIU_READ, db)
+    resolution = _resolve(db)
+    names = {found.subject_id: found.name for found in resolution.subjects}
+    return LinkGraph(
+        fiu_reports.current_mentions(db),
+        fiu_reports.current_transfers(db),
+        resolution.subject_of,
+        names,
+    )
 
 
 def subject_rows(resolution: Resolution) -> list[dict[str, object]]:

@@ -110,3 +110,31 @@ def test_reports_and_report(tmp_path: Path) -> None:
     assert code == 5 and "R-NONE" in said
     code, _, said = _run("fiu", "reports", "--status", "odd")
     assert code == 2 and "status 'odd'" in said
+
+
+def test_a_subjects_network_is_drawn_with_the_reports_behind_each_link(tmp_path: Path) -> None:
+    good, again, _ = _reports(tmp_path)
+    other = tmp_path / "other.xml"
+    other.write_bytes(to_xml(dataclasses.replace(STR, entity_reference="STR-2"), load_config()))
+    _run(
+        "fiu", "entities", "add", "--bin", BANK, "--goaml-id", "1", "--name", "H", "--kind", "bank"
+    )
+    assert _run("fiu", "intake", good, other)[0] == 0
+    code, shown, _ = _run("fiu", "subjects", "--format", "json")
+    subjects = json.loads(shown)
+    assert code == 0 and subjects
+    # The payer of the report's wire appears in both reports: one subject, two reports.
+    busiest = max(subjects, key=lambda row: len(row["reports"]))
+    assert len(busiest["reports"]) == 2
+    code, said, _ = _run("fiu", "network", busiest["subject_id"], "--output", tmp_path / "n.json")
+    assert code == 0 and "reports within 2 hops" in said
+    data = json.loads((tmp_path / "n.json").read_text(encoding="utf-8"))
+    nodes = {node["id"] for node in data["nodes"]}
+    assert f"subject:{busiest['subject_id']}" in nodes
+    assert sum(node.startswith("report:") for node in nodes) == 2
+    sent = [edge for edge in data["edges"] if edge["kind"] == "sent"]
+    assert sent and all(len(edge["reports"]) >= 1 for edge in sent)
+    code, _, said = _run("fiu", "network", busiest["subject_id"], "--output", tmp_path / "n.svg")
+    assert code == 0 and (tmp_path / "n.svg").read_text(encoding="utf-8").startswith("<svg")
+    code, _, said = _run("fiu", "network", busiest["subject_id"], "--output", tmp_path / "n.png")
+    assert code == 2 and ".svg" in said

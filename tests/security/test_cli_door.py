@@ -122,6 +122,12 @@ COMMANDS: dict[str, tuple[Action | None, tuple[str, ...]]] = {
     "fiu intake": (Action.FIU_INTAKE, ("{customers}",)),
     "fiu reports": (Action.FIU_READ, ()),
     "fiu report": (Action.FIU_READ, ("R-NONE",)),
+    "fiu network": (Action.FIU_READ, ("S-0",)),
+    "fiu subjects": (Action.FIU_READ, ()),
+    "fiu subject": (Action.FIU_READ, ("S-0",)),
+    "fiu judge": (Action.FIU_RESOLVE, ("m1", "m2", "same", "--reason", "why")),
+    "fiu unjudge": (Action.FIU_RESOLVE, ("1", "--reason", "why")),
+    "fiu judgements": (Action.FIU_READ, ()),
     # Issue 20, requests between FIUs and the data bank of banned organisations.
     "fiu request create": (
         Action.FIU_DISSEMINATE,
