@@ -110,3 +110,20 @@ def test_the_guard_sees_an_upward_import(tmp_path: Path) -> None:
     assert allowed("store", "screening")
     assert not allowed("web", "store")
     assert allowed("api", "web") and not allowed("web", "api")
+
+
+MAX_FUNCTION_LINES = 60
+"""Issue 19: no function in finmon/ longer than this, outside the migrations."""
+
+
+def test_no_function_is_longer_than_sixty_lines() -> None:
+    long = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = (node.end_lineno or node.lineno) - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    long.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name} {lines}")
+    assert long == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -26,6 +26,9 @@ from finmon.errors import FinmonError, InputError
 from finmon.services import lists
 from finmon.settings import load_settings
 from finmon.workflow.access import Action
+
+if TYPE_CHECKING:
+    from finmon.services.feed import Fetched
 
 FORMATS = ("un-xml", "afm-xml", "ofac-csv", "ftm-json", "csv")
 
@@ -273,17 +276,25 @@ def fetch_afm_command(
         markup=False,
     )
     _report_load(fetched.load)
+    _return_receipt(actor_name(ctx), fetched, receipt)
+
+
+def _return_receipt(actor: str, fetched: Fetched, receipt: Path | None) -> None:
+    """Send an applied feed's receipt to the FIU, or write it to a file (kept there too when
+    sending fails, the list being applied already)."""
+    from finmon.services import feed
+
+    kept = load_settings().home / "receipts" / f"afm_feed_v{fetched.manifest.version}_receipt.json"
     if receipt is None and fetched.receipt_url is None:
-        receipt = load_settings().home / "receipts" / f"afm_feed_v{manifest.version}_receipt.json"
+        receipt = kept
     if receipt is not None:
         receipt.parent.mkdir(parents=True, exist_ok=True)
         receipt.write_bytes(fetched.receipt)
         out.print(f"Receipt written to {receipt}: send it to the FIU.", markup=False)
         return
     try:
-        feed.deliver_receipt(actor_name(ctx), fetched)
+        feed.deliver_receipt(actor, fetched)
     except FinmonError:
-        kept = load_settings().home / "receipts" / f"afm_feed_v{manifest.version}_receipt.json"
         kept.parent.mkdir(parents=True, exist_ok=True)
         kept.write_bytes(fetched.receipt)
         err.print(f"the list is applied; its receipt is kept in {kept}", markup=False)

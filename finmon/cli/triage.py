@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,6 +18,9 @@ from finmon.cli.common import (
 )
 from finmon.errors import ROW_PROBLEMS_EXIT
 from finmon.workflow.access import Action
+
+if TYPE_CHECKING:
+    from finmon.services.triage import Training
 
 triage_app = typer.Typer(
     help="Alert triage: a model of the chance an analyst confirms an account's alerts; it "
@@ -79,6 +82,13 @@ def train_command(
             accounts=accounts,
             rules=rules,
         )
+    _print_training(training, output)
+    if log.count:
+        print_problems(log)
+        raise typer.Exit(ROW_PROBLEMS_EXIT)
+
+
+def _print_training(training: Training, output: Path) -> None:
     check = training.model.metrics["check"]
     err.print(
         f"{training.labelled:,} labelled accounts ({training.unknown:,} not in the transfers, "
@@ -95,6 +105,3 @@ def train_command(
         ),
         markup=False,
     )
-    if log.count:
-        print_problems(log)
-        raise typer.Exit(ROW_PROBLEMS_EXIT)

@@ -14,7 +14,7 @@ import datetime as dt
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from finmon.errors import InputError
@@ -46,6 +46,9 @@ from finmon.store.feed import Published, ReceiptRow
 from finmon.store.lists import LoadResult
 from finmon.store.models import utc_now
 from finmon.workflow.access import Action
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 __all__ = ["PUBLISHED_FORMATS", "Fetched", "Published", "ReceiptRow"]
 
@@ -192,24 +195,11 @@ def fetch_feed(
     who = authorize(actor, Action.LOAD_LISTS, db)
     settings = load_settings()
     publisher = load_public_key(public_key)
-    signing_path = receipt_key or settings.receipt_key
-    if signing_path is None:
-        raise InputError("a receipt is signed with the entity's key: give --receipt-key PRIVATE")
-    signer = load_private_key(signing_path)
-    entity = entity_bin or settings.entity_bin
-    if not entity:
-        raise InputError("a receipt names the entity: give --entity BIN (or FINMON_ENTITY_BIN)")
-    _check_bin(entity, "the entity's BIN (--entity or FINMON_ENTITY_BIN)")
+    signer, entity = _receipt_signer(receipt_key, entity_bin)
     data = read_feed(location, timeout=settings.fetch_timeout, max_bytes=MAX_FEED_BYTES)
     feed = verify_feed(data, publisher, location)
     manifest = feed.manifest
-    if manifest.source != source:
-        raise FeedRefused(f"{location}: a feed of {manifest.source!r}, not of {source!r}")
-    suffix = _SUFFIX.get(manifest.list_format)
-    if suffix is None or PUBLISHED_FORMATS.get(source) != manifest.list_format:
-        raise FeedRefused(
-            f"{location}: carries a {manifest.list_format!r} list, not a {source} one"
-        )
+    suffix = _list_suffix(manifest, source, location)
     store.check_order(manifest, force=force, db=db)
     name = f"{source}_feed_v{manifest.version}{suffix}"
     kept = load_settings().home / "downloads" / name
@@ -245,6 +235,32 @@ def fetch_feed(
     if url is None and urlsplit(location).scheme.lower() in ("http", "https"):
         url = urljoin(location, "receipts")
     return Fetched(manifest, applied.id, applied.load, applied.receipt, url)
+
+
+def _receipt_signer(key: Path | None, entity_bin: str | None) -> tuple[Ed25519PrivateKey, str]:
+    """The entity's receipt key and BIN, from the options or the settings."""
+    settings = load_settings()
+    signing_path = key or settings.receipt_key
+    if signing_path is None:
+        raise InputError("a receipt is signed with the entity's key: give --receipt-key PRIVATE")
+    signer = load_private_key(signing_path)
+    entity = entity_bin or settings.entity_bin
+    if not entity:
+        raise InputError("a receipt names the entity: give --entity BIN (or FINMON_ENTITY_BIN)")
+    _check_bin(entity, "the entity's BIN (--entity or FINMON_ENTITY_BIN)")
+    return signer, entity
+
+
+def _list_suffix(manifest: FeedManifest, source: str, location: str) -> str:
+    """The file suffix of the feed's list; FeedRefused for a feed of another list or format."""
+    if manifest.source != source:
+        raise FeedRefused(f"{location}: a feed of {manifest.source!r}, not of {source!r}")
+    suffix = _SUFFIX.get(manifest.list_format)
+    if suffix is None or PUBLISHED_FORMATS.get(source) != manifest.list_format:
+        raise FeedRefused(
+            f"{location}: carries a {manifest.list_format!r} list, not a {source} one"
+        )
+    return suffix
 
 
 def deliver_receipt(actor: str, fetched: Fetched, db: Database | None = None) -> str:
