@@ -225,7 +225,7 @@ def fiu_subjects_command(
     check_output(output)
     resolution = fiu_subjects.subjects(actor_name(ctx))
     rows = fiu_subjects.subject_rows(resolution)
-    columns = fiu_subjects.SUBJECT_COLUMNS
+    columns = list(fiu_subjects.SUBJECT_COLUMNS)
     emit_rows(rows, columns, output=output, format=format, table=_subjects_table)
     mentions = len(resolution.subject_of)
     where = f" written to {output}" if output else ""

@@ -25,19 +25,8 @@ from html import escape
 from pathlib import Path
 
 from finmon.errors import InputError
+from finmon.fiu.records import SUBJECT_COLUMNS
 
-SUBJECT_COLUMNS = (
-    "subject_id",
-    "kind",
-    "name",
-    "names",
-    "identifiers",
-    "reports",
-    "entities",
-    "first_seen",
-    "last_seen",
-)
-"""The columns of subjects.csv, as `finmon fiu subjects` writes them."""
 _FIXED_TIME = (2000, 1, 1, 0, 0, 0)
 """Every member's time in the zip: the package's bytes depend on its contents only."""
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")

@@ -7,6 +7,19 @@ from dataclasses import dataclass
 from typing import Literal
 
 MentionKind = Literal["person", "organisation"]
+SUBJECT_COLUMNS = (
+    "subject_id",
+    "kind",
+    "name",
+    "names",
+    "identifiers",
+    "reports",
+    "entities",
+    "first_seen",
+    "last_seen",
+)
+"""A subject as a row: `finmon fiu subjects --output` and a dissemination's subjects.csv (a
+contract other tools rely on)."""
 IdentifierKind = Literal["iin", "bin", "passport", "id_card", "account", "phone", "address"]
 """Identifiers that can tie two mentions to one subject: Kazakhstan's IIN and BIN, identity
 documents, accounts (IBAN or number at a bank), phone numbers and normalised addresses."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from finmon.errors import NotFound
 from finmon.fiu.network import LinkGraph
+from finmon.fiu.records import SUBJECT_COLUMNS
 from finmon.fiu.resolve import Link, Resolution, Subject, resolve
 from finmon.services.access import authorize
 from finmon.store import Database, fiu_reports
@@ -18,20 +19,7 @@ from finmon.store import fiu_subjects as store
 from finmon.store.fiu_subjects import VERDICTS, JudgementRow
 from finmon.workflow.access import Action
 
-__all__ = ["VERDICTS", "JudgementRow", "SubjectView"]
-
-SUBJECT_COLUMNS = [
-    "subject_id",
-    "kind",
-    "name",
-    "names",
-    "identifiers",
-    "reports",
-    "entities",
-    "first_seen",
-    "last_seen",
-]
-"""The columns of `finmon fiu subjects --output` (a contract other tools rely on)."""
+__all__ = ["SUBJECT_COLUMNS", "VERDICTS", "JudgementRow", "SubjectView"]
 
 
 @dataclass(frozen=True, slots=True)

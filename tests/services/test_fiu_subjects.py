@@ -140,7 +140,7 @@ def test_the_commands_list_show_judge_and_unjudge(stored: None, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     with output.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == fiu_subjects.SUBJECT_COLUMNS
+    assert tuple(rows[0]) == fiu_subjects.SUBJECT_COLUMNS
     (akhmetov,) = [r for r in rows if "NURLAN AKHMETOV" in r["names"]]
     assert akhmetov["reports"] == "r1;r2"
     result = runner.invoke(cli_app, ["fiu", "subject", "r2:1"])
