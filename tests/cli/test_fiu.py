@@ -113,7 +113,7 @@ def test_reports_and_report(tmp_path: Path) -> None:
 
 
 def test_a_subjects_network_is_drawn_with_the_reports_behind_each_link(tmp_path: Path) -> None:
-    good, again, _ = _reports(tmp_path)
+    good, _, _ = _reports(tmp_path)
     other = tmp_path / "other.xml"
     other.write_bytes(to_xml(dataclasses.replace(STR, entity_reference="STR-2"), load_config()))
     _run(
