@@ -67,6 +67,7 @@ class LinkGraph:
         self._names = dict(names or {})
         self._holders: dict[tuple[str, str], set[str]] = defaultdict(set)
         self._entities: dict[str, set[str]] = defaultdict(set)
+        self._reports: dict[str, set[str]] = defaultdict(set)
         for mention in mentions:
             self._add_mention(mention, subject_of)
         self._add_transfers(transfers, subject_of)
@@ -83,6 +84,7 @@ class LinkGraph:
         self.graph.add_node(report, kind="report", label=mention.report, entity=mention.entity)
         self._link(node, report, "named_in", mention.report)
         self._entities[subject].add(mention.entity)
+        self._reports[subject].add(mention.report)
         for identifier in mention.identifiers:
             self._holders[(identifier.kind, identifier.value)].add(subject)
             if identifier.kind == "account":
@@ -160,6 +162,16 @@ class LinkGraph:
             if len(by) >= entities
         ]
         return sorted(found, key=lambda item: (-len(item[1]), item[0]))
+
+    def most_reported(self, limit: int = 100) -> list[tuple[str, int, tuple[str, ...]]]:
+        """Subjects by the number of reports naming them, most first: (subject, reports,
+        entities)."""
+        found = [
+            (subject, len(reports), tuple(sorted(self._entities[subject])))
+            for subject, reports in self._reports.items()
+        ]
+        found.sort(key=lambda item: (-item[1], -len(item[2]), item[0]))
+        return found[:limit]
 
     def _node(self, subject: str) -> Node:
         node = subject_node(subject)

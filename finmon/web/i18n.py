@@ -354,6 +354,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     "fiu_received": ("Received", "Получено"),
     "fiu_reasons": ("Reasons", "Причины"),
     "fiu_more": ("more reports not shown", "сообщений не показано"),
+    # The FIU's network page
+    "fiu_network": ("Networks", "Связи"),
+    "fiu_subject": ("Subject", "Субъект"),
+    "fiu_hops": ("Hops", "Шагов"),
+    "fiu_draw": ("Draw", "Показать"),
+    "fiu_from": ("From", "От"),
+    "fiu_to": ("To", "К"),
+    "fiu_link": ("Link", "Связь"),
+    "fiu_named_in": ("named in", "упомянут в"),
+    "fiu_holds": ("holds", "владеет счётом"),
+    "fiu_sent": ("sent money to", "перевёл деньги"),
+    "fiu_several": (
+        "Subjects by the number of reports naming them",
+        "Субъекты по числу сообщений о них",
+    ),
+    "fiu_entities": ("Reporting entities", "Субъекты финмониторинга"),
 }
 
 

@@ -66,6 +66,7 @@ NAV: list[tuple[str, str, Action]] = [
     ("/ui/upload", "upload", Action.IMPORT_CUSTOMERS),
     ("/ui/fairness", "fairness", Action.REVIEW_FAIRNESS),
     ("/ui/fiu/reports", "fiu_reports", Action.FIU_READ),
+    ("/ui/fiu/network", "fiu_network", Action.FIU_READ),
 ]
 
 _templates = Environment(

@@ -83,6 +83,11 @@ def test_shared_identifiers_and_subjects_reported_by_several_entities(graph: Lin
     assert [(s.kind, s.value, s.subjects) for s in shared] == [("phone", "77011234567", ("B", "E"))]
     # B's account is named by two entities but held by B alone: not a link between subjects.
     assert graph.reported_by_several() == [("B", ("BANK1", "MTO1")), ("C", ("MFO1", "MTO1"))]
+    assert graph.most_reported(3) == [
+        ("B", 2, ("BANK1", "MTO1")),
+        ("C", 2, ("MFO1", "MTO1")),
+        ("A", 1, ("BANK1",)),
+    ]
 
 
 def test_exports_carry_the_reports_behind_each_edge(graph: LinkGraph) -> None:

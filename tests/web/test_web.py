@@ -74,6 +74,7 @@ WEB_ROUTES: list[tuple[str, str, Action | None, dict[str, Any] | None]] = [
     ("GET", "/ui/fairness", Action.REVIEW_FAIRNESS, None),
     # FIU part 1: reporting entities and intake
     ("GET", "/ui/fiu/reports", Action.FIU_READ, None),
+    ("GET", "/ui/fiu/network", Action.FIU_READ, None),
     ("POST", "/ui/fiu/reports", Action.FIU_INTAKE, {"file": ("r.xml", b"<report/>")}),
     ("GET", "/ui/screen", Action.SCREEN, None),
     ("POST", "/ui/screen", Action.SCREEN, {"name": "Timur Karagulov"}),
