@@ -81,7 +81,13 @@ def _train(
     from finmon.services.triage import train_triage
 
     train_triage(
-        [transactions], labels=labels, output=output, report=report, features=features, seed=1
+        "bench",
+        [transactions],
+        labels=labels,
+        output=output,
+        report=report,
+        features=features,
+        seed=1,
     )
 
 

@@ -63,7 +63,7 @@ def train_command(
     its training data's sha256, features, finmon version, date and metrics.
 
     A bad label row is left out and reported (exit 10), or refuses the file with --strict."""
-    acting(ctx, Action.SCREEN)
+    actor = acting(ctx, Action.SCREEN)
     from finmon.screening.problems import ProblemLog, problems_path
     from finmon.screening.rows import refuse
     from finmon.services.triage import train_triage
@@ -74,6 +74,7 @@ def train_command(
         err.status("training the triage model"),
     ):
         training = train_triage(
+            actor,
             transactions,
             labels=labels,
             output=output,

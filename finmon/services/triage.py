@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from finmon.errors import InputError
+from finmon.services.access import authorize
+from finmon.workflow.access import Action
 
 if TYPE_CHECKING:
     from finmon.monitoring.triage import Model
@@ -89,6 +91,7 @@ def read_labels(path: Path, report: Report) -> dict[str, int]:
 
 
 def train_triage(
+    actor: str,
     files: Sequence[Path],
     *,
     labels: Path,
@@ -106,6 +109,7 @@ def train_triage(
     from finmon.monitoring.engine import numbered, run_batch
     from finmon.monitoring.triage import FEATURES, RULE_PREFIX, account_features, fit, write_model
 
+    authorize(actor, Action.SCREEN)
     if output.suffix.lower() != ".json":
         raise InputError(f"{output}: a triage model is written as .json")
     given = read_labels(labels, report)
