@@ -35,7 +35,7 @@ from finmon.cli.common import (
 from finmon.errors import InputError
 from finmon.fiu.exchange import URGENCY, ExchangeSubject, RequestMeta
 from finmon.fiu.subject_file import read_document, read_subjects
-from finmon.services import banned, fiu_exchange, fiu_intake, fiu_subjects
+from finmon.services import banned, fiu_disseminations, fiu_exchange, fiu_intake, fiu_subjects
 
 fiu_app = typer.Typer(
     help="The FIU's side: reporting entities and their reports, subjects, the national list out, "
@@ -755,4 +755,131 @@ def _receipts_table(rows: list[dict[str, Any]]) -> Table:
             row["status"],
             "-" if row["alerts"] is None else str(row["alerts"]),
         )
+    return table
+
+
+# --- Disseminations to law enforcement (issue 20, item 4) -----------------------------------
+
+disseminate_app = typer.Typer(
+    help="Disseminations to law enforcement: drafted, approved by a second person, exported.",
+    no_args_is_help=True,
+)
+fiu_app.add_typer(disseminate_app, name="disseminate")
+
+DISSEMINATION_COLUMNS = [
+    "id",
+    "reference",
+    "recipient",
+    "status",
+    "subjects",
+    "reports",
+    "drafted_by",
+    "approved_by",
+    "exported_by",
+    "package_sha256",
+]
+"""The columns of `finmon fiu disseminate list --format csv`."""
+
+DisseminationId = Annotated[int, typer.Argument(help="The dissemination's number.")]
+
+
+@disseminate_app.command("draft")
+def disseminate_draft(
+    ctx: typer.Context,
+    reference: Annotated[str, typer.Option(help="The FIU's reference of the dissemination.")],
+    recipient: Annotated[str, typer.Option(help="The law-enforcement body it goes to.")],
+    subject: Annotated[
+        list[str] | None,
+        typer.Option("--subject", help="A subject (S-... or a mention id); repeat for more."),
+    ] = None,
+    report: Annotated[
+        list[str] | None,
+        typer.Option("--report", help="An accepted report's FIU key; repeat for more."),
+    ] = None,
+    reasoning: Annotated[
+        str | None, typer.Option(help="Why the FIU disseminates (or --reasoning-file).")
+    ] = None,
+    reasoning_file: Annotated[
+        Path | None, typer.Option(help="A UTF-8 text file with the reasoning.")
+    ] = None,
+) -> None:
+    """Draft a dissemination of subjects and reports with the reasoning; a second person
+    approves it before it can be exported."""
+    if (reasoning is None) == (reasoning_file is None):
+        raise InputError("give the reasoning as --reasoning TEXT or --reasoning-file FILE")
+    if reasoning_file is not None:
+        require_files([reasoning_file])
+        if reasoning_file.stat().st_size > 400_000:
+            raise InputError(f"{reasoning_file}: the reasoning is at most 400,000 bytes")
+        reasoning = reasoning_file.read_text(encoding="utf-8")
+    assert reasoning is not None
+    row = fiu_disseminations.draft(
+        actor_name(ctx), reference=reference, recipient=recipient, subjects=subject or [],
+        reports=report or [], reasoning=reasoning,
+    )  # fmt: skip
+    out.print(
+        f"dissemination {row.id} ({row.reference}) to {row.recipient} drafted by "
+        f"{row.drafted_by}: {len(row.subjects)} subjects, {len(row.reports)} reports; "
+        "a second person approves it",
+        markup=False,
+    )
+
+
+@disseminate_app.command("approve")
+def disseminate_approve(ctx: typer.Context, dissemination_id: DisseminationId) -> None:
+    """Approve a drafted dissemination as the second person."""
+    row = fiu_disseminations.approve(actor_name(ctx), dissemination_id)
+    out.print(
+        f"dissemination {row.id} ({row.reference}) approved by {row.approved_by}", markup=False
+    )
+
+
+@disseminate_app.command("export")
+def disseminate_export(
+    ctx: typer.Context,
+    dissemination_id: DisseminationId,
+    output: Annotated[Path, typer.Option(help="Write the package to this .zip file.")],
+) -> None:
+    """Write an approved dissemination's package (reports, subjects, network picture, reasoning,
+    index, manifest); its sha256 is recorded in the audit trail."""
+    manifest = fiu_disseminations.export(actor_name(ctx), dissemination_id, output)
+    out.print(f"package written to {output}, sha256 {manifest['sha256']}", markup=False)
+
+
+@disseminate_app.command("list")
+def disseminate_list(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None, typer.Option(help="Write the result to this .csv or .json.")
+    ] = None,
+    format: FormatOption = ResultFormat.TABLE,
+) -> None:
+    """Every dissemination, oldest first."""
+    check_output(output)
+    rows = [
+        {**row.to_dict(), "subjects": len(row.subjects), "reports": len(row.reports)}
+        for row in fiu_disseminations.list_disseminations(actor_name(ctx))
+    ]
+    emit_rows(rows, DISSEMINATION_COLUMNS, output=output, format=format, table=_disseminations)
+
+
+@disseminate_app.command("show")
+def disseminate_show(
+    ctx: typer.Context,
+    dissemination_id: DisseminationId,
+    output: JsonOutputOption = None,
+    format: FormatOption = ResultFormat.JSON,
+) -> None:
+    """One dissemination as JSON: its subjects, reports, reasoning and who drafted, approved and
+    exported it (the viewing is audited)."""
+    check_json_output(output)
+    check_document_format(format)
+    row = fiu_disseminations.show(actor_name(ctx), dissemination_id)
+    emit_document(row.to_dict(), output, "dissemination")
+
+
+def _disseminations(rows: list[dict[str, Any]]) -> Table:
+    table = Table(*DISSEMINATION_COLUMNS)
+    for row in rows:
+        table.add_row(*("" if row[c] is None else str(row[c]) for c in DISSEMINATION_COLUMNS))
     return table

@@ -926,3 +926,33 @@ class FiuJudgement(Base):
     reversed_by: Mapped[str | None] = mapped_column(String(200))
     reversed_at: Mapped[dt.datetime | None]
     reverse_reason: Mapped[str | None] = mapped_column(Text)
+
+
+# --- FIU dissemination cases (issue 20, item 4) ---------------------------------------------
+
+
+class FiuDissemination(Base):
+    """A dissemination to law enforcement: subjects and reports chosen, drafted by one person,
+    approved by another, then exported as a package whose sha256 is kept (finmon.fiu.package)."""
+
+    __tablename__ = "fiu_disseminations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(100), unique=True)
+    recipient: Mapped[str] = mapped_column(String(400))
+    """The law-enforcement body it goes to."""
+    subjects: Mapped[list[str]] = mapped_column(JSON)
+    """The chosen subjects' ids (S-...), as resolved when drafted."""
+    reports: Mapped[list[str]] = mapped_column(JSON)
+    """The chosen reports' FIU keys."""
+    reasoning: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    """drafted, approved or exported."""
+    drafted_by: Mapped[str] = mapped_column(String(200))
+    drafted_at: Mapped[dt.datetime]
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[dt.datetime | None]
+    exported_by: Mapped[str | None] = mapped_column(String(200))
+    """Who exported it last; every export is an audit row with its package's sha256."""
+    exported_at: Mapped[dt.datetime | None]
+    package_sha256: Mapped[str | None] = mapped_column(String(64))

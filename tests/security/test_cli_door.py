@@ -162,6 +162,15 @@ COMMANDS: dict[str, tuple[Action | None, tuple[str, ...]]] = {
     "fiu request read-response": (Action.FIU_INTAKE, ("{tmp}/response.json",)),
     "fiu request list": (Action.FIU_READ, ()),
     "fiu request show": (Action.FIU_READ, ("99",)),
+    # Disseminations (issue 20, item 4)
+    "fiu disseminate draft": (
+        Action.FIU_DISSEMINATE,
+        ("--reference", "D-1", "--recipient", "P", "--report", "R-NONE", "--reasoning", "why"),
+    ),
+    "fiu disseminate approve": (Action.FIU_APPROVE, ("99",)),
+    "fiu disseminate export": (Action.FIU_DISSEMINATE, ("99", "--output", "{tmp}/d.zip")),
+    "fiu disseminate list": (Action.FIU_READ, ()),
+    "fiu disseminate show": (Action.FIU_READ, ("99",)),
     "fiu banned load": (Action.MANAGE_BANNED, ("{tmp}/bans.csv",)),
     "fiu banned lift": (
         Action.MANAGE_BANNED,

@@ -280,6 +280,38 @@ CASES = {
         Action.FIU_RESOLVE, ("fiu", "judge", "m1", "m2", "same", "--reason", "why"), None, None
     ),
     "unjudge": Case(Action.FIU_RESOLVE, ("fiu", "unjudge", "1", "--reason", "why"), None, None),
+    # Disseminations to law enforcement (issue 20, item 4): the command line is their door.
+    "draft dissemination": Case(
+        Action.FIU_DISSEMINATE,
+        (
+            "fiu",
+            "disseminate",
+            "draft",
+            "--reference",
+            "D-1",
+            "--recipient",
+            "P",
+            "--report",
+            "R-NONE",
+            "--reasoning",
+            "why",
+        ),
+        None,
+        None,
+    ),
+    "approve dissemination": Case(
+        Action.FIU_APPROVE, ("fiu", "disseminate", "approve", "1"), None, None
+    ),
+    "export dissemination": Case(
+        Action.FIU_DISSEMINATE,
+        ("fiu", "disseminate", "export", "1", "--output", "d.zip"),
+        None,
+        None,
+    ),
+    "list disseminations": Case(
+        Action.FIU_READ, ("fiu", "disseminate", "list", "--format", "json"), None, None, reads=True
+    ),
+    "show dissemination": Case(Action.FIU_READ, ("fiu", "disseminate", "show", "1"), None, None),
 }
 DOORS = ("cli", "api", "web")
 CELLS = [
