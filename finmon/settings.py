@@ -122,6 +122,10 @@ class Settings:
     """FINMON_ENTITY_BIN: this reporting entity's BIN, named in the receipts of list feeds."""
     receipt_key: Path | None = None
     """FINMON_RECEIPT_KEY: the entity's Ed25519 private key (PEM, mode 0600) signing receipts."""
+    # Issue 20, requests between FIUs: the key agreed with partner FIUs, for matching at once.
+    fiu_exchange_key_file: Path | None = None
+    """FINMON_FIU_EXCHANGE_KEY_FILE: the exchange key; when set, POST /fiu/requests matches a
+    received request against the FIU's resolved subjects at once."""
 
 
 def load_settings() -> Settings:
@@ -167,6 +171,9 @@ def load_settings() -> Settings:
         entity_bin=env.get("FINMON_ENTITY_BIN") or None,
         receipt_key=Path(env["FINMON_RECEIPT_KEY"]).expanduser()
         if env.get("FINMON_RECEIPT_KEY")
+        else None,
+        fiu_exchange_key_file=Path(env["FINMON_FIU_EXCHANGE_KEY_FILE"]).expanduser()
+        if env.get("FINMON_FIU_EXCHANGE_KEY_FILE")
         else None,
     )
 

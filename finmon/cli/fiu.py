@@ -411,9 +411,7 @@ KeyFileOption = Annotated[
 
 def _key(path: Path) -> bytes:
     require_files([path])
-    if path.stat().st_size > 4096:
-        raise InputError(f"{path}: an exchange key file holds at most 4096 bytes")
-    return path.read_bytes().strip()
+    return fiu_exchange.read_key(path)
 
 
 def _subjects(path: Path) -> list[ExchangeSubject]:
@@ -466,15 +464,19 @@ def request_receive(
     ctx: typer.Context,
     request: Annotated[Path, typer.Argument(help="The partner's request (.json).")],
     subjects: Annotated[
-        Path | None, typer.Option("--subjects", help="Match against this subjects CSV now.")
+        Path | None,
+        typer.Option(
+            "--subjects", help="Match against this subjects CSV (default: our resolved subjects)."
+        ),
     ] = None,
     key_file: Annotated[
         Path | None, typer.Option("--key-file", help="The key agreed with the requesting FIU.")
     ] = None,
 ) -> None:
-    """Keep a partner FIU's request and, with --subjects and --key-file, match it."""
-    if (subjects is None) != (key_file is None):
-        raise InputError("--subjects and --key-file go together: matching needs both")
+    """Keep a partner FIU's request and, with --key-file, match it against our subjects (those
+    entity resolution finds in the reports, or --subjects)."""
+    if subjects is not None and key_file is None:
+        raise InputError("--subjects needs --key-file: matching needs the exchange key")
     require_files([request])
     document = read_document(request, "request")
     found = _subjects(subjects) if subjects is not None else None
@@ -488,10 +490,21 @@ def request_receive(
 
 @request_app.command("match")
 def request_match(
-    ctx: typer.Context, request_id: RequestId, subjects: SubjectsOption, key_file: KeyFileOption
+    ctx: typer.Context,
+    request_id: RequestId,
+    key_file: KeyFileOption,
+    subjects: Annotated[
+        Path | None,
+        typer.Option(
+            "--subjects",
+            help="Subjects CSV to match against (default: the FIU's own resolved subjects).",
+        ),
+    ] = None,
 ) -> None:
-    """Match a received request (one that came through the API) against our subjects."""
-    count = fiu_exchange.match(actor_name(ctx), request_id, _subjects(subjects), _key(key_file))
+    """Match a received request (one that came through the API) against our subjects: those
+    entity resolution finds in the received reports, or --subjects."""
+    found = _subjects(subjects) if subjects is not None else None
+    count = fiu_exchange.match(actor_name(ctx), request_id, found, _key(key_file))
     out.print(f"request {request_id}: {count} matches", markup=False)
 
 

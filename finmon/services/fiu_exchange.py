@@ -1,15 +1,20 @@
 """Requests between FIUs (Egmont style), matched on keyed hashes: each step authorised first.
 
-The subjects a request is made of, or matched against, are passed in (`ExchangeSubject`s: from
-a subjects CSV at the command line). Once entity resolution keeps the FIU's subjects in the
-store, `match` and `receive` can take them from there instead: that is the one seam to wire.
+The subjects a request is made of are passed in (`ExchangeSubject`s: from a subjects CSV at the
+command line). A received request is matched against subjects passed in the same way or, when
+none are, against the FIU's own subjects as entity resolution finds them in the stored reports
+(`own_subjects`). The exchange key comes from the caller or from FINMON_FIU_EXCHANGE_KEY_FILE.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
+from finmon.errors import InputError
 from finmon.fiu.exchange import (
     ExchangeSubject,
     RequestMeta,
@@ -19,10 +24,14 @@ from finmon.fiu.exchange import (
     parse_request,
     parse_response,
 )
+from finmon.fiu.resolve import resolve
 from finmon.services.access import authorize
-from finmon.store import Database
+from finmon.settings import load_settings
+from finmon.store import Database, fiu_subjects
 from finmon.store import fiu_exchange as store
 from finmon.workflow.access import Action
+
+MAX_KEY_FILE = 4096
 
 
 def create_request(
@@ -47,14 +56,18 @@ def receive_request(
     subjects: Sequence[ExchangeSubject] | None = None,
     key: bytes | None = None,
 ) -> tuple[int, int | None]:
-    """Keep a partner's request and, given our subjects and the key, match it; its id and the
-    number of matches (None when not matched yet)."""
+    """Keep a partner's request and, given the key, match it against the subjects given or
+    (none given) the FIU's own; its id and the number of matches (None when not matched)."""
     who = authorize(actor, Action.FIU_INTAKE, db)
     request = parse_request(document, "request")
     matches = None
-    if subjects is not None and key is not None:
+    if subjects is not None and key is None:
+        raise InputError("matching needs the exchange key as well as the subjects")
+    if key is not None:
+        checked = check_key(key, "exchange key")
+        held = own_subjects(db) if subjects is None else subjects
         # Matched before anything is kept: a wrong key stores nothing.
-        matches = match_request(request, subjects, check_key(key, "exchange key"))
+        matches = match_request(request, held, checked)
     request_id = store.record_received(request, actor=who.name, db=db)
     if matches is None:
         return request_id, None
@@ -64,14 +77,17 @@ def receive_request(
 def match(
     actor: str,
     request_id: int,
-    subjects: Sequence[ExchangeSubject],
+    subjects: Sequence[ExchangeSubject] | None,
     key: bytes,
     db: Database | None = None,
 ) -> int:
-    """Match a received request against our subjects; the number of matches."""
+    """Match a received request against the subjects given or (None) the FIU's own resolved
+    subjects; the number of matches."""
     who = authorize(actor, Action.FIU_INTAKE, db)
     stored = store.load_request(request_id, db)
-    found = match_request(stored.request, subjects, check_key(key, "exchange key"))
+    checked = check_key(key, "exchange key")
+    held = own_subjects(db) if subjects is None else subjects
+    found = match_request(stored.request, held, checked)
     return store.record_matches(request_id, found, actor=who.name, db=db)
 
 
@@ -113,3 +129,49 @@ def get_request(actor: str, request_id: int, db: Database | None = None) -> dict
     """One request with its matches and answer."""
     authorize(actor, Action.FIU_READ, db)
     return store.get_request(request_id, db)
+
+
+def own_subjects(db: Database | None = None) -> list[ExchangeSubject]:
+    """The FIU's subjects as resolution finds them in the current reports (the judgements in
+    force followed), each person with the birth date most of its mentions give."""
+    mentions = fiu_subjects.mentions(db)
+    judged = [row.judgement() for row in fiu_subjects.judgements(in_force=True, db=db)]
+    resolution = resolve(mentions, judged)
+    born: dict[str, Counter[dt.date]] = defaultdict(Counter)
+    for mention in mentions:
+        if mention.birth_date is not None:
+            born[resolution.subject_of[mention.id]][mention.birth_date] += 1
+    return [
+        ExchangeSubject(
+            id=found.subject_id,
+            kind=found.kind,
+            name=found.name,
+            names=tuple(name for name in found.names if name != found.name),
+            birth_date=_most_given(born.get(found.subject_id)),
+            identifiers=found.identifiers,
+        )
+        for found in resolution.subjects
+    ]
+
+
+def configured_key() -> bytes | None:
+    """The exchange key from FINMON_FIU_EXCHANGE_KEY_FILE, or None when it is not set."""
+    path = load_settings().fiu_exchange_key_file
+    return None if path is None else read_key(path)
+
+
+def read_key(path: Path) -> bytes:
+    """An exchange key file's key (surrounding white space dropped), bounded in size."""
+    try:
+        if path.stat().st_size > MAX_KEY_FILE:
+            raise InputError(f"{path}: an exchange key file holds at most {MAX_KEY_FILE} bytes")
+        return path.read_bytes().strip()
+    except OSError as error:
+        raise InputError(f"{path}: the exchange key file cannot be read ({error})") from None
+
+
+def _most_given(dates: Counter[dt.date] | None) -> dt.date | None:
+    """The date most mentions give; of equally many, the earliest."""
+    if not dates:
+        return None
+    return min(dates, key=lambda date: (-dates[date], date))

@@ -1,7 +1,8 @@
 """Requests between FIUs: a partner's request received, and the approved answer taken back
 (finmon.services.fiu_exchange). The caller is the partner's gateway, holding an FIU account's
-API key; the request is kept as received, matched by an analyst (`finmon fiu request match`),
-answered by two people."""
+API key; the request is kept as received and matched against this FIU's resolved subjects at
+once when the exchange key is configured (FINMON_FIU_EXCHANGE_KEY_FILE), else by an analyst
+(`finmon fiu request match`); it is answered by two people."""
 
 from __future__ import annotations
 
@@ -26,7 +27,10 @@ class Received(BaseModel):
     """A request kept: its id here, for asking for the answer later."""
 
     request_id: int
-    status: str = Field(description="received: to be matched against this FIU's subjects")
+    status: str = Field(
+        description="received: to be matched against this FIU's subjects; matched: matched at "
+        "once (how many is not said: only an approved answer tells)"
+    )
 
 
 class Answer(BaseModel):
@@ -45,9 +49,12 @@ class Answer(BaseModel):
 
 @router.post("/fiu/requests", tags=["fiu"])
 def receive(body: dict[str, Any], who: FiuIntake, store: Store) -> Received:
-    """Receive a partner FIU's request (finmon-fiu-request/1: keyed digests, no names)."""
-    request_id, _ = fiu_exchange.receive_request(who.name, body, store)
-    return Received(request_id=request_id, status="received")
+    """Receive a partner FIU's request (finmon-fiu-request/1: keyed digests, no names); with
+    the exchange key configured, match it against this FIU's subjects at once."""
+    key = fiu_exchange.configured_key()
+    request_id, matches = fiu_exchange.receive_request(who.name, body, store, key=key)
+    # The count stays here: the partner learns what matched from the approved answer only.
+    return Received(request_id=request_id, status="received" if matches is None else "matched")
 
 
 @router.get("/fiu/requests/{request_id}/response", tags=["fiu"])
