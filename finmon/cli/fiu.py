@@ -61,14 +61,16 @@ def entities_add(
     name: Annotated[str, typer.Option(help="The entity's name.")],
     kind: Annotated[str, typer.Option(help="bank, mfo, pawnshop, mto, notary, npo or other.")],
     contact: Annotated[str, typer.Option(help="Who to contact there, and how.")] = "",
-    feed_key: Annotated[
-        str | None,
+    feed_key_file: Annotated[
+        Path | None,
         typer.Option(
-            "--feed-key", help="Fingerprint of the key its finmon signs list receipts with."
+            "--feed-key-file",
+            help="The public key (PEM) its finmon signs list-feed receipts with.",
         ),
     ] = None,
 ) -> None:
-    """Register a reporting entity: only registered entities' reports are accepted."""
+    """Register a reporting entity: only registered entities' reports are accepted, and only
+    its registered key's receipts of the national list."""
     entity = fiu_intake.register_entity(
         actor_name(ctx),
         bin=bin,
@@ -76,7 +78,7 @@ def entities_add(
         name=name,
         kind=kind,
         contact=contact,
-        feed_key=feed_key,
+        feed_key_file=feed_key_file,
     )
     err.print(
         f"registered {entity.name} (BIN {entity.bin}, goAML id {entity.goaml_id})", markup=False

@@ -28,6 +28,7 @@ from finmon.fiu.intake import (
     read_report,
 )
 from finmon.fiu.records import Mention, Transfer
+from finmon.lists.feed import key_id, load_public_key, public_key_pem, read_public_key
 from finmon.reports.goaml import GoamlConfig, kz_schema, load_config
 from finmon.services.access import authorize
 from finmon.settings import load_settings
@@ -107,18 +108,29 @@ def register_entity(
     name: str,
     kind: str,
     contact: str = "",
-    feed_key: str | None = None,
+    feed_key_file: Path | None = None,
+    feed_public_key: bytes | None = None,
     db: Database | None = None,
 ) -> EntityRow:
-    """Register a reporting entity under its BIN and the goAML id its reports carry; audited."""
+    """Register a reporting entity under its BIN and the goAML id its reports carry, with the
+    Ed25519 public key its list-feed receipts are signed with (a PEM file, or PEM bytes);
+    audited."""
     who = authorize(actor, Action.FIU_ENTITIES, db)
+    if feed_key_file is not None and feed_public_key is not None:
+        raise InputError("give the entity's feed key as a file or as PEM, not both")
+    key = None
+    if feed_key_file is not None:
+        key = load_public_key(feed_key_file)
+    elif feed_public_key is not None:
+        key = read_public_key(feed_public_key, "feed_public_key")
     return store.register_entity(
         bin=bin,
         goaml_id=goaml_id,
         name=name,
         kind=kind,
         contact=contact,
-        feed_key=feed_key,
+        feed_key=None if key is None else key_id(key),
+        feed_public_key=None if key is None else public_key_pem(key).decode("ascii"),
         actor=who.name,
         db=db,
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from finmon.errors import NotFound
+from finmon.errors import NotFound, WorkflowRefused
 from finmon.lists.feed import (
     Feed,
     FeedManifest,
@@ -27,7 +27,7 @@ from finmon.model import ParsedList
 from finmon.store.audit import append_audit
 from finmon.store.engine import Database, default_database
 from finmon.store.lists import LoadResult, write_versions
-from finmon.store.models import AppliedFeed, FeedEntityKey, FeedReceipt, ListFeed, utc_now
+from finmon.store.models import AppliedFeed, FeedReceipt, FiuEntity, ListFeed, utc_now
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,23 +146,23 @@ def feed_document(source: str, version: int | None = None, db: Database | None =
 def register_entity_key(
     entity_bin: str, public_pem: bytes, key_id: str, *, actor: str, db: Database | None = None
 ) -> bool:
-    """Record (or replace) the public key an entity's receipts are verified against; False when
-    it was already that key."""
+    """Record (or replace) the public key a registered entity's receipts are verified against,
+    on its entry in the registry of reporting entities; False when it was already that key."""
     db = db or default_database()
     with db.write() as session:
-        row = session.scalars(
-            select(FeedEntityKey).where(FeedEntityKey.entity_bin == entity_bin)
-        ).first()
-        before = None if row is None else {"key_id": row.key_id}
-        if row is not None and row.key_id == key_id:
-            return False
+        row = session.scalars(select(FiuEntity).where(FiuEntity.bin == entity_bin)).first()
         if row is None:
-            row = FeedEntityKey(entity_bin=entity_bin)
-            session.add(row)
-        row.public_key = public_pem.decode("ascii")
-        row.key_id = key_id
-        row.added_at = utc_now()
-        row.added_by = actor
+            raise WorkflowRefused(
+                f"entity {entity_bin} is not registered: register it first (finmon fiu entities "
+                "add ... --feed-key-file PUB.pem registers its key with it)"
+            )
+        if row.feed_public_key is not None and row.feed_key == key_id:
+            return False
+        before = {"key_id": row.feed_key} if row.feed_public_key is not None else None
+        row.feed_public_key = public_pem.decode("ascii")
+        row.feed_key = key_id
+        row.feed_key_at = utc_now()
+        row.feed_key_by = actor
         session.flush()
         append_audit(
             session,
@@ -183,12 +183,13 @@ def receive_receipt(
     receipt = signed.receipt
     db = db or default_database()
     with db.write() as session:
-        key = session.scalars(
-            select(FeedEntityKey).where(FeedEntityKey.entity_bin == receipt.entity)
-        ).first()
-        if key is None:
+        entity = session.scalars(select(FiuEntity).where(FiuEntity.bin == receipt.entity)).first()
+        if entity is None or entity.feed_public_key is None:
             raise ReceiptRefused(f"receipt: no key is registered for entity {receipt.entity}")
-        signed.verify(read_public_key(key.public_key.encode("ascii"), f"entity {key.entity_bin}"))
+        if not entity.active:
+            raise ReceiptRefused(f"receipt: entity {receipt.entity} is no longer active")
+        pem = entity.feed_public_key.encode("ascii")
+        signed.verify(read_public_key(pem, f"entity {entity.bin}"))
         feed = session.scalars(
             select(ListFeed).where(
                 ListFeed.source == receipt.source, ListFeed.version == receipt.feed_version
@@ -253,7 +254,9 @@ def receipts(
             row.entity_bin: row
             for row in session.scalars(select(FeedReceipt).where(FeedReceipt.feed_id == feed.id))
         }
-        entities = set(session.scalars(select(FeedEntityKey.entity_bin))) | set(got)
+        # Every active reporting entity is on the clock, whether or not its key is registered.
+        registered = session.scalars(select(FiuEntity.bin).where(FiuEntity.active))
+        entities = set(registered) | set(got)
         return feed.version, [_row(feed, bin_, got.get(bin_)) for bin_ in sorted(entities)]
 
 

@@ -92,11 +92,13 @@ def register_entity(
     kind: str,
     contact: str = "",
     feed_key: str | None = None,
+    feed_public_key: str | None = None,
     actor: str,
     db: Database | None = None,
 ) -> EntityRow:
-    """Register a reporting entity; InputError naming the field that is wrong, WorkflowRefused
-    when its BIN or goAML id is taken."""
+    """Register a reporting entity (with, if given, the public key its receipts are signed
+    with: feed_public_key as PEM, feed_key its key id); InputError naming the field that is
+    wrong, WorkflowRefused when its BIN or goAML id is taken."""
     bin = "".join(bin.split())
     if not is_valid_iin_bin(bin):
         raise InputError(f"bin {bin!r}: not 12 digits with a valid check digit")
@@ -123,6 +125,9 @@ def register_entity(
             kind=kind,
             contact=" ".join(contact.split())[:1000],
             feed_key=feed_key,
+            feed_public_key=feed_public_key,
+            feed_key_at=utc_now() if feed_public_key else None,
+            feed_key_by=actor if feed_public_key else None,
             active=True,
             registered_at=utc_now(),
             registered_by=actor,

@@ -724,21 +724,6 @@ class ListFeed(Base):
     __table_args__ = (UniqueConstraint("source", "version", name="uq_list_feeds_version"),)
 
 
-class FeedEntityKey(Base):
-    """A reporting entity's public key, against which its receipts are verified (kept minimal:
-    the registry of reporting entities is another part's)."""
-
-    __tablename__ = "feed_entity_keys"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    entity_bin: Mapped[str] = mapped_column(String(12), unique=True)
-    public_key: Mapped[str] = mapped_column(Text)
-    """PEM (SubjectPublicKeyInfo)."""
-    key_id: Mapped[str] = mapped_column(String(16))
-    added_at: Mapped[dt.datetime]
-    added_by: Mapped[str] = mapped_column(String(200))
-
-
 class FeedReceipt(Base):
     """An entity's signed receipt for a feed version: the first one counts for the clock."""
 
@@ -796,7 +781,12 @@ class FiuEntity(Base):
     """bank, mfo, pawnshop, mto, notary, npo or other."""
     contact: Mapped[str] = mapped_column(Text, default="")
     feed_key: Mapped[str | None] = mapped_column(String(128))
-    """Fingerprint of the key its finmon signs national-list feed receipts with (part 5)."""
+    """The key id (finmon.lists.feed.key_id) of the key its finmon signs national-list feed
+    receipts with (part 5)."""
+    feed_public_key: Mapped[str | None] = mapped_column(Text)
+    """That key, PEM (SubjectPublicKeyInfo): receipts are verified against it."""
+    feed_key_at: Mapped[dt.datetime | None]
+    feed_key_by: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     registered_at: Mapped[dt.datetime]
     registered_by: Mapped[str] = mapped_column(String(200))

@@ -61,7 +61,10 @@ def fiu(tmp_path: Path) -> Iterator[dict[str, Any]]:
     generate_keys(keys / "fiu.key", keys / "fiu.pub")
     generate_keys(keys / "entity.key", keys / "entity.pub")
     with _at(home):
-        registered = _run("fiu", "entity-key", ENTITY, "--key", str(keys / "entity.pub"))
+        registered = _run(
+            "fiu", "entities", "add", "--bin", ENTITY, "--goaml-id", "7", "--name", "Bank",
+            "--kind", "bank", "--feed-key-file", str(keys / "entity.pub"),
+        )  # fmt: skip
         assert registered.exit_code == 0, registered.stderr
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "FINMON_DATABASE_URL"}

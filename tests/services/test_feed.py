@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select, text
 
-from finmon.errors import InputError
+from finmon.errors import InputError, WorkflowRefused
 from finmon.lists import FIXTURE_DIR
 from finmon.lists.feed import (
     FeedRefused,
@@ -23,7 +23,7 @@ from finmon.lists.feed import (
     sign_receipt,
 )
 from finmon.lists.feed import load_private_key as private_key
-from finmon.services import feed
+from finmon.services import feed, fiu_intake
 from finmon.services.customers import import_customers
 from finmon.store import Database, default_database
 from finmon.store.models import AppliedFeed, AuditEntry, ListVersion
@@ -90,6 +90,14 @@ def setup(tmp_path: Path) -> dict[str, Path]:
     customers.write_text(CUSTOMERS, encoding="utf-8")
     import_customers("loader", customers)
     return found
+
+
+def _register(entity_bin: str, goaml_id: int, key: Path | None = None) -> fiu_intake.EntityRow:
+    """A reporting entity in the FIU's registry, with its receipt key when given."""
+    return fiu_intake.register_entity(
+        "fiu", bin=entity_bin, goaml_id=goaml_id, name=f"Bank {goaml_id}", kind="bank",
+        feed_key_file=key,
+    )  # fmt: skip
 
 
 def _publish(path: Path, key: Path, folder: Path) -> Path:
@@ -222,8 +230,16 @@ def test_receipts_are_verified_stored_once_and_clocked(
     fetched = _fetch(_publish(AFM, setup["fiu"], tmp_path), setup)
     with pytest.raises(ReceiptRefused, match=f"no key is registered for entity {ENTITY}"):
         feed.receive_receipt(fetched.receipt)
-    feed.register_entity_key("fiu", ENTITY, setup["entity.pub"])
-    feed.register_entity_key("fiu", OTHER_ENTITY, setup["fiu.pub"])
+    # One registry: a key is registered on the entity, with it or later, never without it.
+    with pytest.raises(WorkflowRefused, match=f"entity {ENTITY} is not registered"):
+        feed.register_entity_key("fiu", ENTITY, setup["entity.pub"])
+    _register(ENTITY, 1)
+    with pytest.raises(ReceiptRefused, match=f"no key is registered for entity {ENTITY}"):
+        feed.receive_receipt(fetched.receipt)
+    assert feed.register_entity_key("fiu", ENTITY, setup["entity.pub"])[1] is True
+    assert feed.register_entity_key("fiu", ENTITY, setup["entity.pub"])[1] is False
+    entity = _register(OTHER_ENTITY, 2, setup["fiu.pub"])
+    assert entity.feed_key == key_id(private_key(setup["fiu"]).public_key())
     row, new = feed.receive_receipt(fetched.receipt)
     assert (row.entity_bin, row.feed_version, new) == (ENTITY, 1, True)
     assert feed.receive_receipt(fetched.receipt)[1] is False
@@ -257,7 +273,7 @@ def test_a_receipt_for_a_feed_never_published_or_signed_by_another_is_refused(
     setup: dict[str, Path], tmp_path: Path
 ) -> None:
     fetched = _fetch(_publish(AFM, setup["fiu"], tmp_path), setup)
-    feed.register_entity_key("fiu", ENTITY, setup["entity.pub"])
+    _register(ENTITY, 1, setup["entity.pub"])
     signer = private_key(setup["entity"])
     values = _values(fetched)
     unknown = Receipt(**{**values, "feed_version": 7})

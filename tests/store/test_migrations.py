@@ -223,3 +223,41 @@ def test_0003_files_the_written_form_keys_that_tokens_indexed_before_it_lack(
     with db.read() as session:
         found = candidate_customers(session, [([analyse_name("MAALIM AYMAN")], None)])
     assert "T1" in found
+
+
+def test_0020_moves_the_receipt_keys_onto_the_registered_entities_and_back(
+    tmp_path: Path,
+) -> None:
+    from finmon.lists.feed import generate_keys, key_id, load_public_key, public_key_pem
+    from finmon.services import fiu_intake
+    from finmon.store.models import FiuEntity
+
+    generate_keys(tmp_path / "e.key", tmp_path / "e.pub")
+    key = load_public_key(tmp_path / "e.pub")
+    fiu_intake.register_entity(
+        "fiu", bin="000740001307", goaml_id=1, name="Bank", kind="bank",
+        feed_key_file=tmp_path / "e.pub",
+    )  # fmt: skip
+    db = default_database()
+    entities = FiuEntity.__table__
+    with db.engine.begin() as conn:
+        command.downgrade(config(conn), "0019_fiu_disseminations")
+        stored = conn.execute(text("SELECT entity_bin, key_id FROM feed_entity_keys")).all()
+        assert [tuple(row) for row in stored] == [("000740001307", key_id(key))]
+        upgrade_to_head(conn)
+        row = conn.execute(select(entities.c.feed_key, entities.c.feed_public_key)).one()
+        assert (row.feed_key, row.feed_public_key) == (key_id(key), public_key_pem(key).decode())
+        assert "feed_entity_keys" not in inspect(conn).get_table_names()
+        # A key of an entity the registry does not hold refuses the upgrade, naming it.
+        command.downgrade(config(conn), "0019_fiu_disseminations")
+        conn.execute(
+            text(
+                "INSERT INTO feed_entity_keys (entity_bin, public_key, key_id, added_at, added_by)"
+                " VALUES ('000740001319', 'pem', 'k', '2026-01-01 00:00:00', 'fiu')"
+            )
+        )
+        with pytest.raises(RuntimeError, match="000740001319"):
+            command.upgrade(config(conn), "0020_fiu_entity_keys")
+        conn.execute(text("DELETE FROM feed_entity_keys WHERE entity_bin = '000740001319'"))
+        upgrade_to_head(conn)
+    assert _schema_differences(db) == []

@@ -30,8 +30,10 @@ class EntityIn(BaseModel):
     name: str = Field(max_length=1000)
     kind: str = Field(max_length=16, description="bank, mfo, pawnshop, mto, notary, npo or other")
     contact: str = Field("", max_length=1000)
-    feed_key: str | None = Field(
-        None, max_length=128, description="Fingerprint of the key its finmon signs receipts with"
+    feed_public_key: str | None = Field(
+        None,
+        max_length=4000,
+        description="The Ed25519 public key (PEM) its finmon signs list-feed receipts with",
     )
 
 
@@ -43,7 +45,7 @@ class Entity(BaseModel):
     name: str
     kind: str
     contact: str
-    feed_key: str | None
+    feed_key: str | None = Field(description="The key id of its registered feed key, if any")
     active: bool
     registered_at: str
     registered_by: str
@@ -176,5 +178,7 @@ def entities(who: FiuRead, store: Store) -> list[Entity]:
 def register_entity(body: EntityIn, who: FiuEntities, store: Store) -> Entity:
     """Register a reporting entity: only registered entities' reports are accepted."""
     values: dict[str, Any] = body.model_dump()
-    entity = fiu_intake.register_entity(who.name, **values, db=store)
+    pem = values.pop("feed_public_key")
+    feed_key = None if pem is None else pem.encode("utf-8")
+    entity = fiu_intake.register_entity(who.name, **values, feed_public_key=feed_key, db=store)
     return Entity.model_validate(entity.to_dict())
