@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -92,3 +93,22 @@ def test_a_report_over_the_limit_is_413_and_others_roles_are_refused(
     assert refused.status_code == 403 and "(analyst) may not" in refused.text
     refused = client.post("/fiu/entities", json={}, headers=_as(keys, "officer"))
     assert refused.status_code == 403
+
+
+def test_an_entity_is_registered_with_its_receipt_key(
+    keys: dict[str, str], client: TestClient, tmp_path: Path
+) -> None:
+    from finmon.lists.feed import generate_keys, key_id, load_public_key
+
+    generate_keys(tmp_path / "e.key", tmp_path / "e.pub")
+    pem = (tmp_path / "e.pub").read_text(encoding="ascii")
+    entity = {"bin": BANK, "goaml_id": 1, "name": "Halyk", "kind": "bank"}
+    bad = client.post(
+        "/fiu/entities", json={**entity, "feed_public_key": "not a key"}, headers=_as(keys, "chief")
+    )
+    assert bad.status_code == 422 and "feed_public_key" in bad.text
+    made = client.post(
+        "/fiu/entities", json={**entity, "feed_public_key": pem}, headers=_as(keys, "chief")
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["feed_key"] == key_id(load_public_key(tmp_path / "e.pub"))
