@@ -826,7 +826,10 @@ def disseminate_draft(
         require_files([reasoning_file])
         if reasoning_file.stat().st_size > 400_000:
             raise InputError(f"{reasoning_file}: the reasoning is at most 400,000 bytes")
-        reasoning = reasoning_file.read_text(encoding="utf-8")
+        try:
+            reasoning = reasoning_file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            raise InputError(f"{reasoning_file}: not UTF-8 text ({error.reason})") from None
     assert reasoning is not None
     row = fiu_disseminations.draft(
         actor_name(ctx), reference=reference, recipient=recipient, subjects=subject or [],
