@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -62,6 +63,7 @@ accounts at least ACCOUNT_SEEN times whose chance of showing a new account is be
 BLOCK_LIMIT = 400
 """Largest name block compared pair by pair; a larger one is split by birth year."""
 _DECISIVE = ("iin", "bin")
+_IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[0-9A-Z]{11,30}")
 _NAME_KINDS = frozenset({TokenKind.NAME, TokenKind.NUMBER, TokenKind.NISBA})
 
 
@@ -278,6 +280,16 @@ class _Scorer:
         for kind, value in sorted(a.others & b.others):
             total += EVIDENCE[kind]
             evidence.append(f"same {kind} {value} (+{EVIDENCE[kind]})")
+        slips = [
+            (x, y)
+            for k, x in a.others - b.others
+            if k == "account"
+            for j, y in b.others - a.others
+            if j == "account" and _alike(x, y)
+        ]
+        for x, y in slips[:1]:
+            total += EVIDENCE["account"]
+            evidence.append(f"account {x} one character from {y} (+{EVIDENCE['account']})")
         if a.birth and b.birth:
             effect, detail = _birth_effect(a.birth, b.birth)
             total += effect
@@ -476,8 +488,16 @@ class _Clusters:
 
 
 def _alike(a: str, b: str) -> bool:
-    """Equal, or one character apart (a mistyped digit)."""
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    """Equal, or IBANs one character apart: one is the other mistyped, since two valid IBANs
+    never differ in one character (a changed digit changes the check digits too)."""
+    if a == b:
+        return True
+    return (
+        len(a) == len(b)
+        and _IBAN.fullmatch(a) is not None
+        and _IBAN.fullmatch(b) is not None
+        and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    )
 
 
 def _subject(prepared: dict[str, _Prepared], ids: list[str]) -> Subject:

@@ -4,6 +4,7 @@ across scripts join, judgements are obeyed, and no chain joins two people."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 
@@ -216,7 +217,10 @@ def test_a_name_only_mention_between_namesakes_reported_alike_joins_neither() ->
 def _known_accounts(extra: Mention) -> list[Mention]:
     """A subject seen eight times paying from account KZ11 (the IIN decides), and one more."""
     return [
-        *(_m(f"a{i}", "Ахметов Нурлан", ("iin", IIN_A), ("account", "KZ11")) for i in range(8)),
+        *(
+            _m(f"a{i}", "Ахметов Нурлан", ("iin", IIN_A), ("account", "KZ86125KZT5004100100"))
+            for i in range(8)
+        ),
         extra,
     ]
 
@@ -229,7 +233,10 @@ def test_a_name_only_mention_with_an_account_new_to_a_well_known_subject_is_kept
 
 
 def test_an_account_one_digit_off_or_no_account_does_not_keep_a_mention_apart() -> None:
-    for extra in (_m("x1", "Nurlan Akhmetov", ("account", "KZ12")), _m("x1", "Nurlan Akhmetov")):
+    for extra in (
+        _m("x1", "Nurlan Akhmetov", ("account", "KZ86125KZT5004100101")),
+        _m("x1", "Nurlan Akhmetov"),
+    ):
         assert "a0" in _subject_of(_known_accounts(extra), "x1")
 
 
@@ -240,3 +247,17 @@ def test_a_new_account_joins_a_subject_whose_accounts_are_not_yet_known() -> Non
         _m("x1", "Nurlan Akhmetov", ("account", "KZ99")),
     ]
     assert "a1" in _subject_of(mentions, "x1")
+
+
+def test_an_iban_one_character_off_supports_a_name_as_the_same_account() -> None:
+    mentions = [
+        _m("m1", "Ахметов Нурлан Серикович", ("account", "KZ86125KZT5004100100")),
+        _m("m2", "Nurlan Serikovich Akhmetov", ("account", "KZ86125KZT5004100109")),
+    ]
+    link = next(x for x in resolve(mentions).links if x.joined)
+    assert link.supported and "one character from" in link.reasons[-1]
+    two_apart = [replace(mentions[1], identifiers=(
+        Identifier(kind="account", value="KZ86125KZT5004100199"),
+    ))]  # fmt: skip
+    reasons = [r for x in resolve([mentions[0], *two_apart]).links for r in x.reasons]
+    assert not any("one character" in r for r in reasons)
