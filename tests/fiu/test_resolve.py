@@ -261,3 +261,11 @@ def test_an_iban_one_character_off_supports_a_name_as_the_same_account() -> None
     ))]  # fmt: skip
     reasons = [r for x in resolve([mentions[0], *two_apart]).links for r in x.reasons]
     assert not any("one character" in r for r in reasons)
+
+
+def test_a_surname_one_letter_slipped_joins_only_with_an_equal_identifier() -> None:
+    account = ("account", "KZ86125KZT5004100100")
+    backed = [_m("m1", "Козлов Михаил", account), _m("m2", "Колзов Михаил", account)]
+    assert len(resolve(backed).subjects) == 1
+    names_only = [_m("m1", "Козлов Михаил"), _m("m2", "Колзов Михаил")]
+    assert len(resolve(names_only).subjects) == 2
