@@ -13,9 +13,9 @@ from finmon.cli.common import (
     JsonOutputOption,
     ResultFormat,
     actor_name,
-    app,
     check_json_output,
     check_output,
+    command_group,
     emit_document,
     emit_rows,
     err,
@@ -39,10 +39,7 @@ ALERT_COLUMNS = [
 """The columns of `finmon alerts list --output` (a contract other tools rely on)."""
 
 
-alerts_app = typer.Typer(help="Alerts: list, decide, approve (four-eyes).", no_args_is_help=True)
-
-
-app.add_typer(alerts_app, name="alerts")
+alerts_app = command_group("alerts", "Alerts: list, decide, approve (four-eyes).")
 
 
 @alerts_app.command("list")

@@ -15,9 +15,9 @@ from finmon.cli.common import (
     JsonOutputOption,
     ResultFormat,
     actor_name,
-    app,
     check_json_output,
     check_output,
+    command_group,
     emit_document,
     emit_rows,
     err,
@@ -25,13 +25,10 @@ from finmon.cli.common import (
 )
 from finmon.services import freezes
 
-freezes_app = typer.Typer(
-    help="Freeze orders: list, the 24-hour clock, releases, permitted payments, notifications.",
-    no_args_is_help=True,
+freezes_app = command_group(
+    "freezes",
+    "Freeze orders: list, the 24-hour clock, releases, permitted payments, notifications.",
 )
-
-
-app.add_typer(freezes_app, name="freezes")
 
 
 @freezes_app.command("list")

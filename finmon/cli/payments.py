@@ -19,6 +19,7 @@ from finmon.cli.common import (
     acting,
     app,
     check_output,
+    command_group,
     emit_rows,
     err,
     out,
@@ -176,15 +177,11 @@ def _unread(skip: Skip) -> str:
     return f"not read, held for an analyst: {skip}"
 
 
-payments_app = typer.Typer(
-    help="Payment counterparties cleared as false positives: propose, approve (four-eyes), "
+payments_app = command_group(
+    "payments",
+    "Payment counterparties cleared as false positives: propose, approve (four-eyes), "
     "list, revoke.",
-    no_args_is_help=True,
 )
-
-
-app.add_typer(payments_app, name="payments")
-
 
 CLEARANCE_COLUMNS = [
     "clearance_id",

@@ -18,8 +18,8 @@ from finmon.cli.common import (
     ResultFormat,
     acting,
     actor_name,
-    app,
     check_output,
+    command_group,
     emit_rows,
     err,
     out,
@@ -28,10 +28,7 @@ from finmon.errors import InputError
 from finmon.services import users
 from finmon.workflow.access import Action, Role
 
-users_app = typer.Typer(help="Users, roles and API keys.", no_args_is_help=True)
-
-
-app.add_typer(users_app, name="users")
+users_app = command_group("users", "Users, roles and API keys.")
 
 
 def _role(value: str) -> Role:
