@@ -182,6 +182,7 @@ payments_app = command_group(
     "Payment counterparties cleared as false positives: propose, approve (four-eyes), "
     "list, revoke.",
 )
+ClearanceId = Annotated[int, typer.Argument(help="Clearance id.")]
 
 CLEARANCE_COLUMNS = [
     "clearance_id",
@@ -267,9 +268,7 @@ def payments_clear(
 
 
 @payments_app.command("approve-clearance")
-def payments_approve_clearance(
-    ctx: typer.Context, clearance_id: Annotated[int, typer.Argument(help="Clearance id.")]
-) -> None:
+def payments_approve_clearance(ctx: typer.Context, clearance_id: ClearanceId) -> None:
     """Approve a proposed clearance as the second person: it covers payments from now on."""
     actor = acting(ctx, Action.APPROVE)
     from finmon.services.payments import approve_clearance
@@ -281,7 +280,7 @@ def payments_approve_clearance(
 @payments_app.command("revoke")
 def payments_revoke(
     ctx: typer.Context,
-    clearance_id: Annotated[int, typer.Argument(help="Clearance id.")],
+    clearance_id: ClearanceId,
     reason: Annotated[str, typer.Option(help="Why it no longer stands.")],
 ) -> None:
     """Revoke a clearance, or withdraw a proposed one: its counterparty is held again."""
