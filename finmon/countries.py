@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import pycountry
 
+from finmon.errors import InputError
+
 _ALIASES: dict[str, tuple[str, ...]] = {
     "AE": ("UAE", "Emirates", "ОАЭ", "Объединенные Арабские Эмираты", "Біріккен Араб Әмірліктері"),
     "AF": ("Afghan", "Афганистан", "Ауғанстан"),
@@ -149,6 +151,20 @@ def to_iso2(text: str | None) -> str | None:
     if text is None:
         return None
     return _lookup(text.strip())
+
+
+def given_country(text: str) -> str | None:
+    """A country as a person or a file gives it: a short word is a code, whatever its case
+    ("kz", "kaz"); anything longer is looked up as to_iso2 does."""
+    return to_iso2(text.upper() if len(text) <= 3 else text)
+
+
+def country_code(text: str, where: str) -> str:
+    """given_country, or InputError naming where the value stands when it is no country."""
+    code = given_country(text)
+    if code is None:
+        raise InputError(f"{where}: {text!r} is not a country finmon knows")
+    return code
 
 
 def countries_in(text: str | None) -> list[str]:

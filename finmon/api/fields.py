@@ -65,3 +65,16 @@ class ScreeningHit(BaseModel):
     designation_name: str
     matched_name: str = Field(description="The designation's name that matched")
     explanation: dict[str, Any] = Field(description=EXPLANATION)
+
+
+class AlertParties(BaseModel):
+    """Who an alert is about: its customer and the designation the customer matched."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    alert_id: int
+    customer_id: str
+    customer_name: str
+    list_: str = Field(alias="list")
+    reference: str
+    designation_name: str

@@ -13,9 +13,9 @@ from finmon.cli.common import (
     JsonOutputOption,
     ResultFormat,
     actor_name,
-    app,
     check_json_output,
     check_output,
+    command_group,
     emit_document,
     emit_rows,
     err,
@@ -39,10 +39,8 @@ ALERT_COLUMNS = [
 """The columns of `finmon alerts list --output` (a contract other tools rely on)."""
 
 
-alerts_app = typer.Typer(help="Alerts: list, decide, approve (four-eyes).", no_args_is_help=True)
-
-
-app.add_typer(alerts_app, name="alerts")
+alerts_app = command_group("alerts", "Alerts: list, decide, approve (four-eyes).")
+AlertId = Annotated[int, typer.Argument(help="Alert id.")]
 
 
 @alerts_app.command("list")
@@ -88,7 +86,7 @@ def _alerts_table(rows: list[dict[str, Any]]) -> Table:
 @alerts_app.command("show")
 def alerts_show(
     ctx: typer.Context,
-    alert_id: Annotated[int, typer.Argument(help="Alert id.")],
+    alert_id: AlertId,
     output: JsonOutputOption = None,
 ) -> None:
     """One alert with its full explanation, as JSON."""
@@ -101,7 +99,7 @@ def alerts_show(
 @alerts_app.command("decide")
 def alerts_decide(
     ctx: typer.Context,
-    alert_id: Annotated[int, typer.Argument(help="Alert id.")],
+    alert_id: AlertId,
     decision: Annotated[str, typer.Option(help="confirmed_hit, false_positive or escalate.")],
     reason: Annotated[
         str | None, typer.Option(help="Why (required for false_positive and escalate).")
@@ -125,7 +123,7 @@ def alerts_decide(
 @alerts_app.command("withdraw")
 def alerts_withdraw(
     ctx: typer.Context,
-    alert_id: Annotated[int, typer.Argument(help="Alert id.")],
+    alert_id: AlertId,
     reason: Annotated[str | None, typer.Option(help="Why the proposal is taken back.")] = None,
 ) -> None:
     """Take back your own confirmed hit while it awaits approval (nobody else can)."""
@@ -134,9 +132,7 @@ def alerts_withdraw(
 
 
 @alerts_app.command("approve")
-def alerts_approve(
-    ctx: typer.Context, alert_id: Annotated[int, typer.Argument(help="Alert id.")]
-) -> None:
+def alerts_approve(ctx: typer.Context, alert_id: AlertId) -> None:
     """Approve a confirmed hit as the second person: the customer's accounts are frozen."""
     freeze_id = alerts.approve(actor_name(ctx), alert_id)
     out.print(f"alert {alert_id} confirmed; freeze order {freeze_id} is in force")

@@ -6,16 +6,13 @@ import typer
 
 from finmon.cli.common import (
     actor_name,
-    app,
+    command_group,
     err,
     out,
 )
 from finmon.services import audit
 
-audit_app = typer.Typer(help="Check the tamper-evident audit log.", no_args_is_help=True)
-
-
-app.add_typer(audit_app, name="audit")
+audit_app = command_group("audit", "Check the tamper-evident audit log.")
 
 
 @audit_app.command("verify")

@@ -19,10 +19,10 @@ from finmon.cli.common import (
     OutputOption,
     ResultFormat,
     actor_name,
-    app,
     check_document_format,
     check_json_output,
     check_output,
+    command_group,
     emit_document,
     emit_rows,
     err,
@@ -31,14 +31,9 @@ from finmon.cli.common import (
 )
 from finmon.services import cases
 
-cases_app = typer.Typer(
-    help="Cases: monitoring alerts grouped per account; review, propose, approve (four-eyes).",
-    no_args_is_help=True,
+cases_app = command_group(
+    "cases", "Cases: monitoring alerts grouped per account; review, propose, approve (four-eyes)."
 )
-
-
-app.add_typer(cases_app, name="cases")
-
 
 CASE_COLUMNS = ["case_id", "status", "account", "score", "assigned_to", "summary"]
 """The columns of `finmon cases list --format csv` (the summary as JSON)."""

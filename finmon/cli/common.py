@@ -175,6 +175,13 @@ def _global(
     ctx.obj = {"actor": actor or load_settings().actor}
 
 
+def command_group(name: str, help: str, parent: typer.Typer | None = None) -> typer.Typer:
+    """The command group `finmon NAME` (or under parent); called bare, it shows its help."""
+    group = typer.Typer(help=help, no_args_is_help=True)
+    (parent or app).add_typer(group, name=name)
+    return group
+
+
 def actor_name(ctx: typer.Context) -> str:
     root = ctx.find_root()
     return str((root.obj or {}).get("actor") or load_settings().actor)

@@ -19,8 +19,8 @@ from finmon.cli.common import (
     StrictOption,
     acting,
     actor_name,
-    app,
     check_json_output,
+    command_group,
     count_newlines,
     emit_document,
     out,
@@ -32,10 +32,7 @@ from finmon.services import customers
 from finmon.settings import load_settings
 from finmon.workflow.access import Action
 
-customers_app = typer.Typer(help="The customer registry: import and look up.", no_args_is_help=True)
-
-
-app.add_typer(customers_app, name="customers")
+customers_app = command_group("customers", "The customer registry: import and look up.")
 
 
 @customers_app.command("import")

@@ -21,10 +21,10 @@ from finmon.cli.common import (
     OutputOption,
     ResultFormat,
     actor_name,
-    app,
     check_document_format,
     check_json_output,
     check_output,
+    command_group,
     emit_document,
     emit_rows,
     err,
@@ -37,18 +37,16 @@ from finmon.fiu.exchange import URGENCY, ExchangeSubject, RequestMeta
 from finmon.fiu.subject_file import read_document, read_subjects
 from finmon.services import banned, fiu_disseminations, fiu_exchange, fiu_intake, fiu_subjects
 
-fiu_app = typer.Typer(
-    help="The FIU's side: reporting entities and their reports, subjects, the national list out, "
+fiu_app = command_group(
+    "fiu",
+    "The FIU's side: reporting entities and their reports, subjects, the national list out, "
     "requests between FIUs, banned organisations.",
-    no_args_is_help=True,
 )
-app.add_typer(fiu_app, name="fiu")
 
 
 # --- FIU part 1: reporting entities and intake
 
-entities_app = typer.Typer(help="Reporting entities registered with the FIU.", no_args_is_help=True)
-fiu_app.add_typer(entities_app, name="entities")
+entities_app = command_group("entities", "Reporting entities registered with the FIU.", fiu_app)
 
 
 @entities_app.command("add")
@@ -376,11 +374,11 @@ def _judgements_table(rows: list[dict[str, Any]]) -> Table:
 
 # --- Requests between FIUs (issue 20, item 6) ----------------------------------------------
 
-request_app = typer.Typer(
-    help="Requests between FIUs matched on keyed hashes (Ma3tch style); answers by two people.",
-    no_args_is_help=True,
+request_app = command_group(
+    "request",
+    "Requests between FIUs matched on keyed hashes (Ma3tch style); answers by two people.",
+    fiu_app,
 )
-fiu_app.add_typer(request_app, name="request")
 
 REQUEST_COLUMNS = [
     "request_id",
@@ -614,11 +612,11 @@ def _requests_table(rows: list[dict[str, Any]]) -> Table:
 
 # --- The data bank of banned organisations (issue 20, item 7) -------------------------------
 
-banned_app = typer.Typer(
-    help="The data bank of organisations banned by a court; its bans in force are kz-banned.",
-    no_args_is_help=True,
+banned_app = command_group(
+    "banned",
+    "The data bank of organisations banned by a court; its bans in force are kz-banned.",
+    fiu_app,
 )
-fiu_app.add_typer(banned_app, name="banned")
 
 BAN_COLUMNS = [
     "reference",

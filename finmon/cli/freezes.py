@@ -15,9 +15,9 @@ from finmon.cli.common import (
     JsonOutputOption,
     ResultFormat,
     actor_name,
-    app,
     check_json_output,
     check_output,
+    command_group,
     emit_document,
     emit_rows,
     err,
@@ -25,13 +25,11 @@ from finmon.cli.common import (
 )
 from finmon.services import freezes
 
-freezes_app = typer.Typer(
-    help="Freeze orders: list, the 24-hour clock, releases, permitted payments, notifications.",
-    no_args_is_help=True,
+freezes_app = command_group(
+    "freezes",
+    "Freeze orders: list, the 24-hour clock, releases, permitted payments, notifications.",
 )
-
-
-app.add_typer(freezes_app, name="freezes")
+FreezeId = Annotated[int, typer.Argument(help="Freeze id.")]
 
 
 @freezes_app.command("list")
@@ -114,7 +112,7 @@ def _sla_table(rows: list[dict[str, Any]]) -> Table:
 @freezes_app.command("show")
 def freezes_show(
     ctx: typer.Context,
-    freeze_id: Annotated[int, typer.Argument(help="Freeze id.")],
+    freeze_id: FreezeId,
     output: JsonOutputOption = None,
 ) -> None:
     """One freeze order with its release and permitted payments, as JSON."""
@@ -126,7 +124,7 @@ def freezes_show(
 @freezes_app.command("release")
 def freezes_release(
     ctx: typer.Context,
-    freeze_id: Annotated[int, typer.Argument(help="Freeze id.")],
+    freeze_id: FreezeId,
     reason: Annotated[str, typer.Option(help="Why: a delisting, a false positive found later.")],
 ) -> None:
     """Ask to release a freeze; a second person must run `finmon freezes approve-release`."""
@@ -135,9 +133,7 @@ def freezes_release(
 
 
 @freezes_app.command("approve-release")
-def freezes_approve_release(
-    ctx: typer.Context, freeze_id: Annotated[int, typer.Argument(help="Freeze id.")]
-) -> None:
+def freezes_approve_release(ctx: typer.Context, freeze_id: FreezeId) -> None:
     """Approve a requested release as the second person."""
     status = freezes.release(actor_name(ctx), freeze_id)
     out.print(f"freeze {freeze_id} is now {status}")
@@ -146,7 +142,7 @@ def freezes_approve_release(
 @freezes_app.command("payment")
 def freezes_payment(
     ctx: typer.Context,
-    freeze_id: Annotated[int, typer.Argument(help="Freeze id.")],
+    freeze_id: FreezeId,
     amount: Annotated[str, typer.Option(help="Amount, e.g. 85000.00.")],
     currency: Annotated[str, typer.Option(help="ISO 4217 code, e.g. KZT.")],
     purpose: Annotated[str, typer.Option(help="The basic expense: food, rent, medicine ...")],
@@ -176,7 +172,7 @@ def freezes_approve_payment(
 @freezes_app.command("notify")
 def freezes_notify(
     ctx: typer.Context,
-    freeze_id: Annotated[int, typer.Argument(help="Freeze id.")],
+    freeze_id: FreezeId,
     output: Annotated[Path, typer.Option(help="The notification file: .json or .csv.")],
 ) -> None:
     """Write the notification of one freeze to the FIU."""

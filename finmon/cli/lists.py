@@ -15,8 +15,8 @@ from finmon.cli.common import (
     ResultFormat,
     acting,
     actor_name,
-    app,
     check_output,
+    command_group,
     emit_rows,
     err,
     out,
@@ -33,17 +33,13 @@ if TYPE_CHECKING:
 FORMATS = ("un-xml", "afm-xml", "ofac-csv", "ftm-json", "csv")
 
 
-lists_app = typer.Typer(help="Load, show and fetch sanctions lists.", no_args_is_help=True)
+lists_app = command_group("lists", "Load, show and fetch sanctions lists.")
 
 
 fetch_app = typer.Typer(help="Download a list from its publisher and load it.")
 
 
 publish_app = typer.Typer(help="Publish a list as a signed, versioned feed (the FIU's side).")
-
-
-app.add_typer(lists_app, name="lists")
-
 
 lists_app.add_typer(fetch_app, name="fetch")
 

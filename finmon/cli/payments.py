@@ -19,6 +19,7 @@ from finmon.cli.common import (
     acting,
     app,
     check_output,
+    command_group,
     emit_rows,
     err,
     out,
@@ -176,15 +177,12 @@ def _unread(skip: Skip) -> str:
     return f"not read, held for an analyst: {skip}"
 
 
-payments_app = typer.Typer(
-    help="Payment counterparties cleared as false positives: propose, approve (four-eyes), "
+payments_app = command_group(
+    "payments",
+    "Payment counterparties cleared as false positives: propose, approve (four-eyes), "
     "list, revoke.",
-    no_args_is_help=True,
 )
-
-
-app.add_typer(payments_app, name="payments")
-
+ClearanceId = Annotated[int, typer.Argument(help="Clearance id.")]
 
 CLEARANCE_COLUMNS = [
     "clearance_id",
@@ -270,9 +268,7 @@ def payments_clear(
 
 
 @payments_app.command("approve-clearance")
-def payments_approve_clearance(
-    ctx: typer.Context, clearance_id: Annotated[int, typer.Argument(help="Clearance id.")]
-) -> None:
+def payments_approve_clearance(ctx: typer.Context, clearance_id: ClearanceId) -> None:
     """Approve a proposed clearance as the second person: it covers payments from now on."""
     actor = acting(ctx, Action.APPROVE)
     from finmon.services.payments import approve_clearance
@@ -284,7 +280,7 @@ def payments_approve_clearance(
 @payments_app.command("revoke")
 def payments_revoke(
     ctx: typer.Context,
-    clearance_id: Annotated[int, typer.Argument(help="Clearance id.")],
+    clearance_id: ClearanceId,
     reason: Annotated[str, typer.Option(help="Why it no longer stands.")],
 ) -> None:
     """Revoke a clearance, or withdraw a proposed one: its counterparty is held again."""

@@ -12,8 +12,8 @@ from finmon.cli.common import (
     FormatOption,
     ResultFormat,
     acting,
-    app,
     check_output,
+    command_group,
     err,
     out,
     print_rows,
@@ -22,10 +22,7 @@ from finmon.cli.common import (
 from finmon.errors import InputError
 from finmon.workflow.access import Action
 
-transactions_app = typer.Typer(help="Payments and transfers: load, alerts.", no_args_is_help=True)
-
-
-app.add_typer(transactions_app, name="transactions")
+transactions_app = command_group("transactions", "Payments and transfers: load, alerts.")
 
 
 @transactions_app.command("load")

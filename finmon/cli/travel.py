@@ -15,9 +15,9 @@ from finmon.cli.common import (
     FormatOption,
     ResultFormat,
     acting,
-    app,
     check_document_format,
     check_json_output,
+    command_group,
     err,
     out,
     print_json,
@@ -33,13 +33,7 @@ from finmon.workflow.access import Action
 if TYPE_CHECKING:
     from finmon.travel.paxlst import PaxlstReading
 
-travel_app = typer.Typer(
-    help="Air passengers: PAXLST manifests and passport MRZ.", no_args_is_help=True
-)
-
-
-app.add_typer(travel_app, name="travel")
-
+travel_app = command_group("travel", "Air passengers: PAXLST manifests and passport MRZ.")
 
 TRAVEL_COLUMNS = (
     "flight",

@@ -12,7 +12,7 @@ from finmon.cli.common import (
     StrictOption,
     TransactionFormatOption,
     acting,
-    app,
+    command_group,
     err,
     print_problems,
 )
@@ -22,14 +22,11 @@ from finmon.workflow.access import Action
 if TYPE_CHECKING:
     from finmon.services.triage import Training
 
-triage_app = typer.Typer(
-    help="Alert triage: a model of the chance an analyst confirms an account's alerts; it "
+triage_app = command_group(
+    "triage",
+    "Alert triage: a model of the chance an analyst confirms an account's alerts; it "
     "orders work and never closes an alert.",
-    no_args_is_help=True,
 )
-
-
-app.add_typer(triage_app, name="triage")
 
 
 @triage_app.command("train")

@@ -18,8 +18,8 @@ from finmon.cli.common import (
     ResultFormat,
     acting,
     actor_name,
-    app,
     check_output,
+    command_group,
     emit_rows,
     err,
     out,
@@ -28,10 +28,8 @@ from finmon.errors import InputError
 from finmon.services import users
 from finmon.workflow.access import Action, Role
 
-users_app = typer.Typer(help="Users, roles and API keys.", no_args_is_help=True)
-
-
-app.add_typer(users_app, name="users")
+users_app = command_group("users", "Users, roles and API keys.")
+UserName = Annotated[str, typer.Argument(help="User name.")]
 
 
 def _role(value: str) -> Role:
@@ -61,9 +59,7 @@ def users_create(
 
 
 @users_app.command("approve")
-def users_approve(
-    ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")]
-) -> None:
+def users_approve(ctx: typer.Context, name: UserName) -> None:
     """Approve, as the second person, what awaits approval on an account: its creation, a role
     change, a key or a password set by someone else."""
     approved = users.approve_user(actor_name(ctx), name)
@@ -73,7 +69,7 @@ def users_approve(
 @users_app.command("set-role")
 def users_set_role(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="User name.")],
+    name: UserName,
     role: Annotated[str, typer.Argument(help="analyst, supervisor, admin or auditor.")],
 ) -> None:
     """Ask for an account's role to change; it changes when a second person approves."""
@@ -84,7 +80,7 @@ def users_set_role(
 @users_app.command("set-password")
 def users_set_password(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="User name.")],
+    name: UserName,
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
@@ -101,27 +97,21 @@ def users_set_password(
 
 
 @users_app.command("new-key")
-def users_new_key(
-    ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")]
-) -> None:
+def users_new_key(ctx: typer.Context, name: UserName) -> None:
     """Issue another API key for a user and print it (shown this once)."""
     key = users.issue_key(actor_name(ctx), name)
     out.print(key, markup=False, highlight=False, soft_wrap=True)
 
 
 @users_app.command("revoke-keys")
-def users_revoke_keys(
-    ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")]
-) -> None:
+def users_revoke_keys(ctx: typer.Context, name: UserName) -> None:
     """Revoke every live API key of a user at once."""
     count = users.revoke_keys(actor_name(ctx), name)
     out.print(f"{count} key(s) of {name} revoked")
 
 
 @users_app.command("disable")
-def users_disable(
-    ctx: typer.Context, name: Annotated[str, typer.Argument(help="User name.")]
-) -> None:
+def users_disable(ctx: typer.Context, name: UserName) -> None:
     """Disable a user: none of their keys is accepted any more."""
     users.disable_user(actor_name(ctx), name)
     out.print(f"user {name} is disabled")

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from finmon.countries import to_iso2
+from finmon.countries import given_country
 from finmon.errors import InputError
 from finmon.hygiene import loads
 from finmon.lists.dates import iso_day, partial_iso
@@ -267,7 +267,7 @@ def _countries(entity: dict[str, Any], schema: Schema, remarks: list[str]) -> li
     codes: list[str] = []
     for prop in props:
         for value in _values(entity, prop):
-            code = to_iso2(value.upper() if len(value) <= 3 else value)
+            code = given_country(value)
             if code is None:
                 remarks.append(f"{prop} as listed: {value}")
             elif code not in codes:

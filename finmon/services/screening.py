@@ -168,7 +168,7 @@ def name_party(
     name: str, *, birth_date: str = "", country: str = "", kind: str = "unknown"
 ) -> Party:
     """One name typed into a form as a Party; InputError naming the field for a bad value."""
-    from finmon.countries import to_iso2
+    from finmon.countries import given_country
     from finmon.model import Party, Schema
     from finmon.names.limits import NameLimits
     from finmon.screening.dates import parse_birth_date
@@ -185,8 +185,7 @@ def name_party(
         births.append(born)
     countries = []
     if country.strip():
-        value = country.strip()
-        code = to_iso2(value.upper() if len(value) <= 3 else value)
+        code = given_country(country.strip())
         if code is None:
             raise InputError(f"country: {country!r} is not a country finmon knows")
         countries.append(code)

@@ -17,11 +17,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from finmon.errors import NotFound
 from finmon.model import Designation, Party, matching_fingerprint
 from finmon.screening import Hit
-from finmon.store.audit import append_audit
-from finmon.store.engine import Database, default_database
+from finmon.store.audit import append_audit, append_step
+from finmon.store.engine import Database, default_database, get_row
 from finmon.store.freezes import open_freeze
 from finmon.store.models import (
     Alert,
@@ -169,7 +168,7 @@ def get_alert(alert_id: int, db: Database | None = None) -> tuple[AlertRow, dict
     """One alert and its explanation; NotFound if there is none with that id."""
     db = db or default_database()
     with db.read() as session:
-        alert = _load(session, alert_id)
+        alert = get_row(session, Alert, alert_id, "alert")
         version = session.get(ListVersion, alert.list_version_id)
         return _row(alert, version.version if version else ""), alert.explanation
 
@@ -192,7 +191,7 @@ def alert_case(alert_id: int, db: Database | None = None) -> AlertCase:
     """One alert with both sides' records and its decisions; NotFound if there is none."""
     db = db or default_database()
     with db.read() as session:
-        alert = _load(session, alert_id)
+        alert = get_row(session, Alert, alert_id, "alert")
         version = session.get(ListVersion, alert.list_version_id)
         customer = session.get(Customer, alert.customer_id)
         payload = session.scalars(
@@ -233,7 +232,7 @@ def decide_alert(
     """A first decision on an alert; returns its new status."""
     db = db or default_database()
     with db.write() as session:
-        alert = _load(session, alert_id)
+        alert = get_row(session, Alert, alert_id, "alert")
         before = alert.status
         status = decide(AlertStatus(before), verdict, reason)
         now = utc_now()
@@ -243,12 +242,12 @@ def decide_alert(
         alert.status = status.value
         if status in DECIDED:
             alert.decided_at = now
-        append_audit(
+        append_step(
             session,
+            "alert.decide",
+            alert.id,
             actor=actor,
-            action="alert.decide",
-            object=f"alert:{alert.id}",
-            before={"status": before},
+            before=before,
             after={"status": status.value, "decision": verdict.value},
             reason=reason,
         )
@@ -262,7 +261,7 @@ def withdraw_proposal(
     before the proposal; returns its status."""
     db = db or default_database()
     with db.write() as session:
-        alert = _load(session, alert_id)
+        alert = get_row(session, Alert, alert_id, "alert")
         status = AlertStatus(alert.status)
         pending = status is AlertStatus.PENDING_APPROVAL
         proposer = _proposal(session, alert.id).actor if pending else actor
@@ -280,12 +279,12 @@ def withdraw_proposal(
             )
         )
         alert.status = back.value
-        append_audit(
+        append_step(
             session,
+            "alert.withdraw_proposal",
+            alert.id,
             actor=actor,
-            action="alert.withdraw_proposal",
-            object=f"alert:{alert.id}",
-            before={"status": status.value},
+            before=status.value,
             after={"status": back.value},
             reason=reason,
         )
@@ -296,7 +295,7 @@ def approve(alert_id: int, *, actor: str, db: Database | None = None) -> int:
     """A second person approves a confirmed hit: the freeze order is made; returns its id."""
     db = db or default_database()
     with db.write() as session:
-        alert = _load(session, alert_id)
+        alert = get_row(session, Alert, alert_id, "alert")
         status = approve_alert(AlertStatus(alert.status))
         proposal = _proposal(session, alert.id)
         check_two_persons(session, proposal.actor, actor, f"the confirmed hit on alert {alert.id}")
@@ -304,12 +303,12 @@ def approve(alert_id: int, *, actor: str, db: Database | None = None) -> int:
         session.add(Decision(alert_id=alert.id, decision="approve", actor=actor, at=now))
         alert.status = status.value
         alert.decided_at = now
-        append_audit(
+        append_step(
             session,
+            "alert.approve",
+            alert.id,
             actor=actor,
-            action="alert.approve",
-            object=f"alert:{alert.id}",
-            before={"status": AlertStatus.PENDING_APPROVAL.value},
+            before=AlertStatus.PENDING_APPROVAL.value,
             after={"status": status.value, "proposed_by": proposal.actor},
         )
         freeze = open_freeze(session, alert, proposal.actor, proposal.at, actor, now)
@@ -372,24 +371,17 @@ def end_alerts(
             alert.status = AlertStatus.WITHDRAWN.value
             alert.decided_at = utc_now()
             withdrawn += 1
-            append_audit(
+            append_step(
                 session,
+                "alert.withdraw",
+                alert.id,
                 actor=actor,
-                action="alert.withdraw",
-                object=f"alert:{alert.id}",
-                before={"status": before},
+                before=before,
                 after={"status": alert.status},
                 reason=f"{designation.reference} was removed from the {version.source} list in "
                 f"version {version.version}",
             )
     return withdrawn
-
-
-def _load(session: Session, alert_id: int) -> Alert:
-    alert = session.get(Alert, alert_id)
-    if alert is None:
-        raise NotFound(f"no alert {alert_id}")
-    return alert
 
 
 def _proposal(session: Session, alert_id: int) -> Decision:

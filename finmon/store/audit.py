@@ -95,6 +95,29 @@ class AuditReport:
         }
 
 
+def append_step(
+    session: Session,
+    action: str,
+    row_id: int,
+    *,
+    actor: str,
+    before: str,
+    after: dict[str, Any],
+    reason: str | None = None,
+) -> AuditEntry:
+    """Audit one status change of a workflow row: action is "kind.verb", the object "kind:id",
+    before the status it left and after what it holds now (its new status first)."""
+    return append_audit(
+        session,
+        actor=actor,
+        action=action,
+        object=f"{action.partition('.')[0]}:{row_id}",
+        before={"status": before},
+        after=after,
+        reason=reason,
+    )
+
+
 def append_audit(
     session: Session,
     *,

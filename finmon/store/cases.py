@@ -22,9 +22,9 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from finmon.errors import InputError, NotFound, WorkflowRefused
+from finmon.errors import InputError, WorkflowRefused
 from finmon.store.audit import append_audit
-from finmon.store.engine import Database, default_database
+from finmon.store.engine import Database, default_database, get_row
 from finmon.store.models import (
     Case,
     CaseAlert,
@@ -107,7 +107,7 @@ def get_case(case_id: int, db: Database | None = None) -> dict[str, Any]:
     """One case with its alerts, the transactions they name (those loaded) and its decisions."""
     db = db or default_database()
     with db.read() as session:
-        case = _load(session, case_id)
+        case = get_row(session, Case, case_id, "case")
         alerts = _case_alerts(session, case.id)
         rows = _transactions(session, _transaction_ids(alerts))
         decisions = session.scalars(
@@ -125,7 +125,7 @@ def review_case(case_id: int, *, actor: str, db: Database | None = None) -> str:
     """Take an open case, or one under someone's review, for review; returns its new status."""
     db = db or default_database()
     with db.write() as session:
-        case = _load(session, case_id)
+        case = get_row(session, Case, case_id, "case")
         status = take_for_review(case.id, case.status)
         before = {"status": case.status, "assigned_to": case.assigned_to}
         case.status, case.assigned_to = status.value, actor
@@ -142,7 +142,7 @@ def propose_decision(
     outcome = _choice(CaseAction, action, "case action")
     db = db or default_database()
     with db.write() as session:
-        case = _load(session, case_id)
+        case = get_row(session, Case, case_id, "case")
         check_proposable(case.id, case.status, reason)
         before = {"status": case.status}
         now = utc_now()
@@ -168,7 +168,7 @@ def withdraw_proposal(
     """Withdraw the proposal awaiting approval: the case is under review again; returns that."""
     db = db or default_database()
     with db.write() as session:
-        case = _load(session, case_id)
+        case = get_row(session, Case, case_id, "case")
         proposal = _pending(session, case)
         if person_of(session, proposal.proposed_by) != person_of(session, actor):
             raise WorkflowRefused(
@@ -186,7 +186,7 @@ def approve_decision(case_id: int, *, actor: str, db: Database | None = None) ->
     returns its new status."""
     db = db or default_database()
     with db.write() as session:
-        case = _load(session, case_id)
+        case = get_row(session, Case, case_id, "case")
         proposal = _pending(session, case)
         what = f"the proposal to {proposal.action} case {case.id}"
         check_two_persons(session, proposal.proposed_by, actor, what)
@@ -210,7 +210,7 @@ def case_report_data(case_id: int, db: Database | None = None) -> dict[str, Any]
     second person approved reporting the case."""
     db = db or default_database()
     with db.read() as session:
-        case = _load(session, case_id)
+        case = get_row(session, Case, case_id, "case")
         decision = _approved_report(session, case)
         alerts = _case_alerts(session, case.id)
         ids = _transaction_ids(alerts)
@@ -239,7 +239,7 @@ def record_report(case_id: int, *, actor: str, path: Path, db: Database | None =
 
     db = db or default_database()
     with db.write() as session:
-        case = _load(session, case_id)
+        case = get_row(session, Case, case_id, "case")
         append_audit(
             session,
             actor=actor,
@@ -380,13 +380,6 @@ def _audit(
         after={**_state(case), **after},
         reason=reason,
     )
-
-
-def _load(session: Session, case_id: int) -> Case:
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"no case {case_id}")
-    return case
 
 
 def _case_alerts(session: Session, case_id: int) -> list[MonitoringAlert]:

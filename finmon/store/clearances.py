@@ -28,9 +28,9 @@ from finmon.errors import InputError, NotFound, WorkflowRefused
 from finmon.lists.identifiers import is_valid_iin_bin
 from finmon.model import Designation, matching_fingerprint
 from finmon.screening import Hit
-from finmon.store.audit import append_audit
+from finmon.store.audit import append_audit, append_step
 from finmon.store.audit_anchor import load_key
-from finmon.store.engine import Database, default_database
+from finmon.store.engine import Database, default_database, get_row
 from finmon.store.models import CounterpartyClearance, DesignationRow, ListVersion, utc_now
 from finmon.store.users import check_two_persons
 from finmon.transactions.model import PartyInfo, Transaction
@@ -209,7 +209,7 @@ def approve(clearance_id: int, *, actor: str, db: Database | None = None) -> str
     status."""
     db = db or default_database()
     with db.write() as session:
-        row = _load(session, clearance_id)
+        row = get_row(session, CounterpartyClearance, clearance_id, "clearance")
         status = approve_clearance(ClearanceStatus(row.status))
         check_two_persons(
             session, row.proposed_by, actor, f"the clearance {row.id} of a counterparty"
@@ -217,12 +217,12 @@ def approve(clearance_id: int, *, actor: str, db: Database | None = None) -> str
         row.status = status.value
         row.approved_by = actor
         row.approved_at = utc_now()
-        append_audit(
+        append_step(
             session,
+            "clearance.approve",
+            row.id,
             actor=actor,
-            action="clearance.approve",
-            object=f"clearance:{row.id}",
-            before={"status": ClearanceStatus.PENDING_APPROVAL.value},
+            before=ClearanceStatus.PENDING_APPROVAL.value,
             after={"status": status.value, "proposed_by": row.proposed_by},
         )
         return status.value
@@ -232,19 +232,19 @@ def revoke(clearance_id: int, *, actor: str, reason: str, db: Database | None = 
     """Revoke a clearance (or withdraw a proposal): its counterparty is held again."""
     db = db or default_database()
     with db.write() as session:
-        row = _load(session, clearance_id)
+        row = get_row(session, CounterpartyClearance, clearance_id, "clearance")
         before = row.status
         status = revoke_clearance(ClearanceStatus(before), reason)
         row.status = status.value
         row.revoked_by = actor
         row.revoked_at = utc_now()
         row.revoke_reason = reason
-        append_audit(
+        append_step(
             session,
+            "clearance.revoke",
+            row.id,
             actor=actor,
-            action="clearance.revoke",
-            object=f"clearance:{row.id}",
-            before={"status": before},
+            before=before,
             after={"status": status.value},
             reason=reason,
         )
@@ -470,13 +470,6 @@ def _current_fingerprints(
         for source, reference, payload in session.execute(query)
         if (source, reference) in designations
     }
-
-
-def _load(session: Session, clearance_id: int) -> CounterpartyClearance:
-    row = session.get(CounterpartyClearance, clearance_id)
-    if row is None:
-        raise NotFound(f"no clearance {clearance_id}")
-    return row
 
 
 def _state(row: CounterpartyClearance) -> dict[str, Any]:

@@ -15,18 +15,20 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from finmon.errors import InputError, StoreBusy, StoreError
+from finmon.errors import InputError, NotFound, StoreBusy, StoreError
 from finmon.settings import load_settings
 from finmon.store import migrations
 
 _BEGIN_OPTION = "finmon_begin"
+
+_Row = TypeVar("_Row")
 
 
 class Database:
@@ -99,6 +101,14 @@ def default_database() -> Database:
     if key not in _databases:
         _databases[key] = Database(settings.database_url, settings.db_busy_timeout)
     return _databases[key]
+
+
+def get_row(session: Session, model: type[_Row], row_id: int, what: str) -> _Row:
+    """The row of `model` with this primary key; NotFound naming `what` and the id if none."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(f"no {what} {row_id}")
+    return row
 
 
 def _create_engine(url: str, busy_timeout: float) -> Engine:

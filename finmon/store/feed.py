@@ -133,14 +133,19 @@ def feed_document(source: str, version: int | None = None, db: Database | None =
     """The signed feed document of a source: its latest version, or the one asked for."""
     db = db or default_database()
     with db.read() as session:
-        query = select(ListFeed).where(ListFeed.source == source)
-        if version is not None:
-            query = query.where(ListFeed.version == version)
-        row = session.scalars(query.order_by(ListFeed.version.desc())).first()
-        if row is None:
-            what = f"version {version} of " if version is not None else ""
-            raise NotFound(f"no {what}feed of {source!r} is published")
-        return row.document.encode("ascii")
+        return _feed(session, source, version).document.encode("ascii")
+
+
+def _feed(session: Session, source: str, version: int | None) -> ListFeed:
+    """A published feed version of a source (the latest when version is None); NotFound if none."""
+    query = select(ListFeed).where(ListFeed.source == source)
+    if version is not None:
+        query = query.where(ListFeed.version == version)
+    row = session.scalars(query.order_by(ListFeed.version.desc())).first()
+    if row is None:
+        what = f"version {version} of " if version is not None else ""
+        raise NotFound(f"no {what}feed of {source!r} is published")
+    return row
 
 
 def register_entity_key(
@@ -243,13 +248,7 @@ def receipts(
     that sent a receipt, with its receipt if any; and that version's number."""
     db = db or default_database()
     with db.read() as session:
-        query = select(ListFeed).where(ListFeed.source == source)
-        if version is not None:
-            query = query.where(ListFeed.version == version)
-        feed = session.scalars(query.order_by(ListFeed.version.desc())).first()
-        if feed is None:
-            what = f"version {version} of " if version is not None else ""
-            raise NotFound(f"no {what}feed of {source!r} is published")
+        feed = _feed(session, source, version)
         got = {
             row.entity_bin: row
             for row in session.scalars(select(FeedReceipt).where(FeedReceipt.feed_id == feed.id))

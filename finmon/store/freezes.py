@@ -23,8 +23,8 @@ from finmon.errors import InputError, NotFound
 from finmon.exports import SafeDictWriter
 from finmon.hygiene import parse_amount, printable
 from finmon.model import Designation
-from finmon.store.audit import append_audit
-from finmon.store.engine import Database, default_database
+from finmon.store.audit import append_audit, append_step
+from finmon.store.engine import Database, default_database, get_row
 from finmon.store.models import (
     Alert,
     Customer,
@@ -143,12 +143,12 @@ def open_release_reviews(
                 f"{designation.reference} was removed from the {version.source} list in "
                 f"version {version.version}"
             )
-            append_audit(
+            append_step(
                 session,
+                "freeze.review",
+                freeze.id,
                 actor=actor,
-                action="freeze.review",
-                object=f"freeze:{freeze.id}",
-                before={"status": FreezeStatus.ACTIVE.value},
+                before=FreezeStatus.ACTIVE.value,
                 after={"status": freeze.status, "review_reason": freeze.review_reason},
             )
             count += 1
@@ -180,7 +180,7 @@ def get_freeze(freeze_id: int, db: Database | None = None) -> dict[str, Any]:
     """One freeze order as its FIU notification record, with its release and payments."""
     db = db or default_database()
     with db.read() as session:
-        freeze = _load(session, freeze_id)
+        freeze = get_row(session, Freeze, freeze_id, "freeze")
         version = session.get(ListVersion, freeze.list_version_id)
         record = notification(freeze, version.version if version else "")
         record["alert_id"] = freeze.alert_id
@@ -228,18 +228,18 @@ def ask_release(freeze_id: int, *, actor: str, reason: str, db: Database | None 
         raise InputError("a release needs a reason (--reason)")
     db = db or default_database()
     with db.write() as session:
-        freeze = _load(session, freeze_id)
+        freeze = get_row(session, Freeze, freeze_id, "freeze")
         before = freeze.status
         freeze.status = request_release(FreezeStatus(before)).value
         freeze.release_requested_by = actor
         freeze.release_requested_at = utc_now()
         freeze.release_reason = reason
-        append_audit(
+        append_step(
             session,
+            "freeze.release_request",
+            freeze.id,
             actor=actor,
-            action="freeze.release_request",
-            object=f"freeze:{freeze.id}",
-            before={"status": before},
+            before=before,
             after={"status": freeze.status},
             reason=reason,
         )
@@ -250,7 +250,7 @@ def release(freeze_id: int, *, actor: str, db: Database | None = None) -> str:
     """A second person approves the release: the accounts are free again."""
     db = db or default_database()
     with db.write() as session:
-        freeze = _load(session, freeze_id)
+        freeze = get_row(session, Freeze, freeze_id, "freeze")
         before = freeze.status
         status = approve_release(FreezeStatus(before))
         check_two_persons(
@@ -259,12 +259,12 @@ def release(freeze_id: int, *, actor: str, db: Database | None = None) -> str:
         freeze.status = status.value
         freeze.released_by = actor
         freeze.released_at = utc_now()
-        append_audit(
+        append_step(
             session,
+            "freeze.release",
+            freeze.id,
             actor=actor,
-            action="freeze.release",
-            object=f"freeze:{freeze.id}",
-            before={"status": before},
+            before=before,
             after={"status": status.value, "requested_by": freeze.release_requested_by},
             reason=freeze.release_reason,
         )
@@ -290,7 +290,7 @@ def request_payment(
         raise InputError("a permitted payment needs its purpose (--purpose)")
     db = db or default_database()
     with db.write() as session:
-        freeze = _load(session, freeze_id)
+        freeze = get_row(session, Freeze, freeze_id, "freeze")
         if freeze.status == FreezeStatus.RELEASED.value:
             raise InputError(f"freeze {freeze.id} is released: there is nothing to pay out of")
         payment = PermittedPayment(
@@ -393,13 +393,6 @@ def _sla_item(alert: Alert, now: dt.datetime) -> SlaItem:
         deadline=deadline,
         hours_left=round((deadline - now).total_seconds() / 3600, 2),
     )
-
-
-def _load(session: Session, freeze_id: int) -> Freeze:
-    freeze = session.get(Freeze, freeze_id)
-    if freeze is None:
-        raise NotFound(f"no freeze {freeze_id}")
-    return freeze
 
 
 def _payment(payment: PermittedPayment) -> dict[str, Any]:

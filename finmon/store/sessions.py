@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from finmon.errors import InputError, Unauthenticated, WorkflowRefused
+from finmon.errors import InputError, Unauthenticated
 from finmon.store.audit import append_audit
 from finmon.store.engine import Database, default_database
 from finmon.store.models import SignInAttempt, User, WebSession, utc_now
-from finmon.store.users import Principal, account_status, find_user, person_of
+from finmon.store.users import Principal, account_status, find_user, own_or_pending
 from finmon.workflow.access import Role
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 1
@@ -126,13 +126,7 @@ def set_password(name: str, password: str, *, actor: str, db: Database | None = 
         had = user.password_hash is not None
         user.password_hash = hashed
         # A password someone else sets is not usable until a second person approves it.
-        own = person_of(session, actor) == user.person
-        if not own:
-            if user.pending_by is not None and user.pending_by != actor:
-                raise WorkflowRefused(
-                    f"account {name!r} already awaits approval of what {user.pending_by!r} asked"
-                )
-            user.pending_by = actor
+        own = own_or_pending(session, user, actor)
         user.password_pending = not own
         session.execute(delete(SignInAttempt).where(SignInAttempt.name == _attempt_key(name)))
         _end_sessions(session, user.id, utc_now())

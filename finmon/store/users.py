@@ -178,13 +178,7 @@ def issue_key(name: str, *, actor: str, db: Database | None = None) -> str:
         user = find_user(session, name)
         if user.disabled_at is not None:
             raise InputError(f"user {name!r} is disabled; no key can be issued")
-        own = person_of(session, actor) == user.person
-        if not own:
-            if user.pending_by is not None and user.pending_by != actor:
-                raise WorkflowRefused(
-                    f"account {name!r} already awaits approval of what {user.pending_by!r} asked"
-                )
-            user.pending_by = actor
+        own = own_or_pending(session, user, actor)
         return _issue(session, user, actor, approved=utc_now() if own else None)
 
 
@@ -380,6 +374,19 @@ def _pending_parts(user: User, keys: Sequence[ApiKey]) -> dict[str, Any]:
     if user.password_pending:
         parts["password"] = "set"
     return parts
+
+
+def own_or_pending(session: Session, user: User, actor: str) -> bool:
+    """True when the actor is the account's own person; otherwise the account now awaits a
+    second person's approval of what the actor asked (WorkflowRefused while another's waits)."""
+    if person_of(session, actor) == user.person:
+        return True
+    if user.pending_by is not None and user.pending_by != actor:
+        raise WorkflowRefused(
+            f"account {user.name!r} already awaits approval of what {user.pending_by!r} asked"
+        )
+    user.pending_by = actor
+    return False
 
 
 def find_user(session: Session, name: str) -> User:

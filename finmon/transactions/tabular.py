@@ -23,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from finmon.countries import to_iso2
+from finmon.countries import given_country
 from finmon.errors import InputError
 from finmon.screening.filelimits import (
     TextBudget,
@@ -210,8 +210,7 @@ class _Builder:
         if value is None or value == "":
             return None
         text = str(value)
-        # A short word is a code, whatever its case ("kz", "kaz").
-        code = to_iso2(text.upper() if len(text) <= 3 else text)
+        code = given_country(text)
         if code is None:
             raise InputError(f"{where}: {column} {value!r} is not a country finmon knows")
         self.countries[value] = code

@@ -115,6 +115,7 @@ ApproveCases = Annotated[WebUser, Depends(requires(Action.APPROVE_CASES, _web_us
 ReviewFairness = Annotated[WebUser, Depends(requires(Action.REVIEW_FAIRNESS, _web_user))]
 Screen = Annotated[WebUser, Depends(requires(Action.SCREEN, _web_user))]
 Csrf = Annotated[str, Form(max_length=200)]
+Reason = Annotated[str, Form(max_length=4000)]
 
 
 def _check_csrf(user: WebUser, token: str) -> None:
@@ -324,7 +325,7 @@ def decide(
     user: Decide,
     csrf: Csrf,
     decision: Annotated[Verdict, Form()],
-    reason: Annotated[str, Form(max_length=4000)] = "",
+    reason: Reason = "",
     confirm: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     _check_csrf(user, csrf)
@@ -342,7 +343,7 @@ def withdraw(
     alert_id: RowId,
     user: Decide,
     csrf: Csrf,
-    reason: Annotated[str, Form(max_length=4000)] = "",
+    reason: Reason = "",
 ) -> Response:
     _check_csrf(user, csrf)
     alerts_service.withdraw(user.name, alert_id, _text(reason) or None, database(request))
@@ -415,7 +416,7 @@ def release_request(
     freeze_id: RowId,
     user: Ask,
     csrf: Csrf,
-    reason: Annotated[str, Form(max_length=4000)] = "",
+    reason: Reason = "",
 ) -> Response:
     _check_csrf(user, csrf)
     freezes_service.ask_release(user.name, freeze_id, _text(reason), database(request))
@@ -536,7 +537,7 @@ def case_propose(
     user: WorkCases,
     csrf: Csrf,
     action: Annotated[str, Form(pattern="^(report|close)$")],
-    reason: Annotated[str, Form(max_length=4000)] = "",
+    reason: Reason = "",
 ) -> Response:
     _check_csrf(user, csrf)
     cases_service.propose(user.name, case_id, action, _text(reason), database(request))
@@ -549,7 +550,7 @@ def case_withdraw(
     case_id: RowId,
     user: WorkCases,
     csrf: Csrf,
-    reason: Annotated[str, Form(max_length=4000)] = "",
+    reason: Reason = "",
 ) -> Response:
     _check_csrf(user, csrf)
     cases_service.withdraw(user.name, case_id, _text(reason) or None, database(request))

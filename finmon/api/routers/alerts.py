@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from finmon.api.deps import Approve, Decide, Read, RowId, Store
-from finmon.api.fields import EXPLANATION, ReasonIn, Text
+from finmon.api.fields import EXPLANATION, AlertParties, ReasonIn, Text
 from finmon.services import alerts as alerts_service
 from finmon.workflow import Verdict
 
@@ -20,17 +20,9 @@ class DecisionIn(BaseModel):
     reason: Text | None = Field(None, max_length=4000)
 
 
-class ScreeningAlert(BaseModel):
+class ScreeningAlert(AlertParties):
     """An alert: a customer who matched a designation, and where its decision stands."""
 
-    model_config = ConfigDict(populate_by_name=True)
-
-    alert_id: int
-    customer_id: str
-    customer_name: str
-    list_: str = Field(alias="list")
-    reference: str
-    designation_name: str
     score: float
     status: str = Field(description="open, pending_approval, or a decision taken")
     created_at: str

@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from finmon.api.deps import Approve, Ask, Read, RowId, Store
-from finmon.api.fields import Amount, Currency, ReasonIn, Text
+from finmon.api.fields import AlertParties, Amount, Currency, ReasonIn, Text
 from finmon.services import freezes as freezes_service
 
 router = APIRouter(tags=["freezes"])
@@ -78,17 +78,9 @@ class FreezeDetail(Freeze):
     permitted_payments: list[PermittedPayment]
 
 
-class Deadline(BaseModel):
+class Deadline(AlertParties):
     """An alert not yet acted on, and the hours left of the 24 to freeze."""
 
-    model_config = ConfigDict(populate_by_name=True)
-
-    alert_id: int
-    customer_id: str
-    customer_name: str
-    list_: str = Field(alias="list")
-    reference: str
-    designation_name: str
     status: str
     clock_start: dt.datetime
     deadline: dt.datetime

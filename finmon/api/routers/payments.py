@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from finmon.api.deps import Approve, Clear, RatesOf, Read, RowId, Screen, ScreenersOf, Store
 from finmon.api.fields import Amount, Currency, ReasonIn, ScreeningHit, Text
 from finmon.api.limits import off_loop
-from finmon.countries import to_iso2
+from finmon.countries import country_code
 from finmon.errors import InputError
 from finmon.names.limits import NameLimits
 from finmon.screening import DEFAULT_THRESHOLD
@@ -226,9 +226,7 @@ def _transaction(body: PaymentCheckIn) -> Transaction:
             limits.check(given.name, f"{name}.name")
         country = None
         if given.country:
-            country = to_iso2(given.country.upper() if len(given.country) <= 3 else given.country)
-            if country is None:
-                raise InputError(f"{name}.country: {given.country!r} is not a country finmon knows")
+            country = country_code(given.country, f"{name}.country")
         return PartyInfo(
             name=given.name,
             account=given.account,

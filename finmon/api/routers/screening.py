@@ -20,7 +20,7 @@ from finmon.api.match import (
     query_party,
     result,
 )
-from finmon.countries import to_iso2
+from finmon.countries import country_code
 from finmon.errors import InputError
 from finmon.lists.identifiers import is_valid_iin_bin, kz_number_kind
 from finmon.model import Gender, Identifier, Party, Schema
@@ -128,10 +128,7 @@ def _party(position: int, given: PartyIn) -> Party:
         birth_dates.append(born)
     nationalities = []
     for value in given.nationalities:
-        code = to_iso2(value.upper() if len(value) <= 3 else value)
-        if code is None:
-            raise InputError(f"{where}.nationalities: {value!r} is not a country finmon knows")
-        nationalities.append(code)
+        nationalities.append(country_code(value, f"{where}.nationalities"))
     identifiers = []
     if given.iin:
         number = "".join(given.iin.split())
