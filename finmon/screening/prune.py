@@ -44,29 +44,47 @@ SLACK = 1e-9
 """Kept between a bound and a threshold it is compared with: the bound sums in another order."""
 
 
+class BoundSide:
+    """What ScoreBound needs of one name, worked out once: a list name is bounded against many
+    queries, and its costs, parts, joins and words were worked out again for each of them."""
+
+    __slots__ = ("costs", "joins", "longest", "name", "parts", "structural", "tokens", "words")
+
+    def __init__(self, name: AnalysedName) -> None:
+        self.name = name
+        self.tokens = name.tokens
+        self.costs = [(t.weight, WEIGHTS[t.kind], _weight_owed(t)) for t in name.tokens]
+        self.structural = [t.kind in STRUCTURAL for t in name.tokens]
+        self.parts = sum(self.structural)
+        self.joins = _joins(name)
+        self.words = name.words
+        self.longest = max(map(len, self.words), default=0)
+
+
 class ScoreBound:
     """Upper bounds of match_names(query, candidate).score for one query and many candidates."""
 
     def __init__(self, query: AnalysedName) -> None:
         self.query = query
-        self._tokens = query.tokens
-        self._costs = [(t.weight, WEIGHTS[t.kind], _weight_owed(t)) for t in query.tokens]
-        self._structural = [t.kind in STRUCTURAL for t in query.tokens]
-        self._parts = sum(self._structural)
+        self._side = BoundSide(query)
         self._bounded = not query.readings
         self._respaceable = query.script is not Script.ARABIC
-        self._words = query.words
-        self._longest = max(map(len, self._words), default=0)
-        self._joins = _joins(query)
 
-    def below(self, candidate: AnalysedName, threshold: float) -> bool:
-        """Whether the score against candidate is certainly below threshold."""
-        return self(candidate) < threshold - SLACK
+    def below(
+        self, candidate: AnalysedName, threshold: float, side: BoundSide | None = None
+    ) -> bool:
+        """Whether the score against candidate is certainly below threshold (side: the
+        candidate's BoundSide, if kept)."""
+        return self(candidate, side) < threshold - SLACK
 
-    def __call__(self, candidate: AnalysedName) -> float:
-        if not self._bounded or self._respaced(candidate):
+    def __call__(self, candidate: AnalysedName, side: BoundSide | None = None) -> float:
+        if not self._bounded:
             return 1.0
-        q, c = self._tokens, candidate.tokens
+        theirs = side or BoundSide(candidate)
+        if self._respaced(theirs):
+            return 1.0
+        ours = self._side
+        q, c = ours.tokens, theirs.tokens
         if not q or not c:
             return 0.0
         best_q = [0.0] * len(q)
@@ -82,33 +100,32 @@ class ScoreBound:
                         best_q[i] = similarity
                     if similarity > best_c[j]:
                         best_c[j] = similarity
-        _compounds(self._joins, candidate, best_q, best_c)
-        _compounds(_joins(candidate), self.query, best_c, best_q)
+        _compounds(ours.joins, candidate, best_q, best_c)
+        _compounds(theirs.joins, self.query, best_c, best_q)
         _acronyms(self.query, candidate, best_q, best_c)
         _acronyms(candidate, self.query, best_c, best_q)
-        cover_q = _coverage(best_q, self._costs)
-        cover_c = _coverage(best_c, [(t.weight, WEIGHTS[t.kind], _weight_owed(t)) for t in c])
+        cover_q = _coverage(best_q, ours.costs)
+        cover_c = _coverage(best_c, theirs.costs)
         high, low = max(cover_q, cover_c), min(cover_q, cover_c)
         bound = STRONG_SIDE * high + (1 - STRONG_SIDE) * low
         # One name part matched at most: the score is capped (namescore._score).
-        parts_c = sum(1 for t in c if t.kind in STRUCTURAL)
         met_q = sum(
-            1 for s, structural in zip(best_q, self._structural, strict=True) if s and structural
+            1 for s, structural in zip(best_q, ours.structural, strict=True) if s and structural
         )
         met_c = sum(1 for s in best_c if s)
-        if min(met_q, met_c) < 2 and self._parts >= 2 and parts_c >= 2:
+        if min(met_q, met_c) < 2 and ours.parts >= 2 and theirs.parts >= 2:
             bound = min(bound, SINGLE_TOKEN_CAP)
         return bound
 
-    def _respaced(self, candidate: AnalysedName) -> bool:
+    def _respaced(self, candidate: BoundSide) -> bool:
         """Whether match_names would also read the query re-spaced into the candidate's words."""
         if not self._respaceable:
             return False
-        theirs = candidate.words
-        longest = max(map(len, theirs), default=0)
-        if self._longest <= longest:
+        ours, theirs = self._side, candidate.words
+        longest = candidate.longest
+        if ours.longest <= longest:
             return False
-        return any(len(w) > longest and segment(w, theirs) is not None for w in self._words)
+        return any(len(w) > longest and segment(w, theirs) is not None for w in ours.words)
 
 
 def _acronyms(

@@ -23,7 +23,7 @@ from finmon.screening.features import (
 )
 from finmon.screening.index import CandidateIndex, IndexedName, Unpickled
 from finmon.screening.namescore import ALGORITHM, NameMatch, match_names, stands_alone
-from finmon.screening.prune import ScoreBound
+from finmon.screening.prune import BoundSide, ScoreBound
 
 DEFAULT_THRESHOLD = 0.80
 """Scores at or above this mean "review this": a person should look before money moves."""
@@ -82,9 +82,12 @@ class Screener:
         # screener of a few changed designations (delta re-screening) is given that count.
         self.frequency = frequency or NameFrequency(n.analysed for n in self.index.names)
         self._alone = [stands_alone(n.analysed) for n in self.index.names]
+        self._sides: list[BoundSide | None] = [None] * len(self.index.names)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
+        # Made again as the names are met: most are never bounded in a batch.
+        state["_sides"] = [None] * len(self.index.names)
         if not isinstance(self.designations, Unpickled):
             state["designations"] = Unpickled(self.designations)  # read back as hits need them
         return state
@@ -186,8 +189,12 @@ class Screener:
         bound = ScoreBound(query)
         for entry in self.index.candidates(query):
             indexed = self.index.names[entry]
-            if needed is not None and bound.below(indexed.analysed, needed(indexed.designation)):
-                continue
+            if needed is not None:
+                side = self._sides[entry]
+                if side is None:
+                    side = self._sides[entry] = BoundSide(indexed.analysed)
+                if bound.below(indexed.analysed, needed(indexed.designation), side):
+                    continue
             match = match_names(query, indexed.analysed)
             if match.score > 0:
                 if not self._alone[entry] and match.score > SUPPORT_ONLY:
