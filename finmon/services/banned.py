@@ -12,6 +12,7 @@ from finmon.fiu.banned import read_bans
 from finmon.services.access import authorize
 from finmon.store import Database
 from finmon.store import banned as store
+from finmon.store.audit import record_view
 from finmon.store.lists import LoadResult
 from finmon.workflow.access import Action
 
@@ -42,6 +43,8 @@ def list_bans(actor: str, status: str = "all", db: Database | None = None) -> li
 
 
 def get_ban(actor: str, reference: str, db: Database | None = None) -> dict[str, Any]:
-    """One ban with its provenance."""
-    authorize(actor, Action.READ_BANNED, db)
-    return store.get_ban(reference, db)
+    """One ban with its provenance; the reading is audited (another agency's too)."""
+    who = authorize(actor, Action.READ_BANNED, db)
+    found = store.get_ban(reference, db)
+    record_view(who.name, "banned.viewed", f"banned:{reference}", db)
+    return found

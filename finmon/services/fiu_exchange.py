@@ -29,6 +29,7 @@ from finmon.services.access import authorize
 from finmon.settings import load_settings
 from finmon.store import Database, fiu_subjects
 from finmon.store import fiu_exchange as store
+from finmon.store.audit import record_view
 from finmon.workflow.access import Action
 
 MAX_KEY_FILE = 4096
@@ -126,9 +127,11 @@ def list_requests(actor: str, db: Database | None = None) -> list[dict[str, Any]
 
 
 def get_request(actor: str, request_id: int, db: Database | None = None) -> dict[str, Any]:
-    """One request with its matches and answer."""
-    authorize(actor, Action.FIU_READ, db)
-    return store.get_request(request_id, db)
+    """One request with its matches and answer; the reading is audited."""
+    who = authorize(actor, Action.FIU_READ, db)
+    found = store.get_request(request_id, db)
+    record_view(who.name, "fiu_request.viewed", f"fiu_request:{request_id}", db)
+    return found
 
 
 def own_subjects(db: Database | None = None) -> list[ExchangeSubject]:

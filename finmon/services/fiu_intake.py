@@ -35,6 +35,7 @@ from finmon.settings import load_settings
 from finmon.store import Database
 from finmon.store import fiu_intake as store
 from finmon.store import fiu_reports as stored
+from finmon.store.audit import record_view
 from finmon.store.fiu_intake import ENTITY_KINDS, EntityRow, Submission
 from finmon.store.fiu_reports import ReportDetail, ReportRow
 from finmon.workflow.access import Action
@@ -194,9 +195,11 @@ def list_reports(actor: str, status: str = "all", db: Database | None = None) ->
 
 
 def get_report(actor: str, key: str, db: Database | None = None) -> ReportDetail:
-    """One received report, by key or id, with its records."""
-    authorize(actor, Action.FIU_READ, db)
-    return stored.get_report(key, db)
+    """One received report, by key or id, with its records; the reading is audited."""
+    who = authorize(actor, Action.FIU_READ, db)
+    detail = stored.get_report(key, db)
+    record_view(who.name, "fiu.report_viewed", f"fiu_report:{detail.row.key}", db)
+    return detail
 
 
 def report_document(detail: ReportDetail) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from finmon.fiu.resolve import Link, Resolution, Subject, resolve
 from finmon.services.access import authorize
 from finmon.store import Database, fiu_reports
 from finmon.store import fiu_subjects as store
+from finmon.store.audit import record_view
 from finmon.store.fiu_subjects import VERDICTS, JudgementRow
 from finmon.workflow.access import Action
 
@@ -38,10 +39,12 @@ def subjects(actor: str, db: Database | None = None) -> Resolution:
 
 
 def subject(actor: str, subject_id: str, db: Database | None = None) -> SubjectView:
-    """One subject (by its id, or the id of one of its mentions) with its links and judgements."""
-    authorize(actor, Action.FIU_READ, db)
+    """One subject (by its id, or the id of one of its mentions) with its links and judgements;
+    the reading is audited."""
+    who = authorize(actor, Action.FIU_READ, db)
     resolution = _resolve(db)
     found = _find(resolution, subject_id)
+    record_view(who.name, "fiu.subject_viewed", f"fiu_subject:{found.subject_id}", db)
     mine = set(found.mentions)
     links = [link for link in resolution.links if link.a in mine or link.b in mine]
     judged = [

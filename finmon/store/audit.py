@@ -154,6 +154,15 @@ def append_audit(
     return entry
 
 
+def record_view(
+    actor: str, action: str, object: str, db: Database | None = None, **after: Any
+) -> None:
+    """Audit a reading of something sensitive (an FIU report, a subject, a ban, a request
+    between FIUs): who saw what, in a transaction of its own."""
+    with (db or default_database()).write() as session:
+        append_audit(session, actor=actor, action=action, object=object, after=after or None)
+
+
 def keyed_hash(entry: AuditEntry, key: AuditKey) -> str:
     """HMAC-SHA256 over the previous hash, the row's position and its own fields."""
     return key.mac(keyed_message(entry))

@@ -76,6 +76,10 @@ def test_the_uae_sample_is_accepted_and_stored_with_its_records() -> None:
     assert [m.name for m in detail.mentions] == ["Hassan Layla", "Smith John"]
     assert detail.transfers[0].source == detail.mentions[0].id
     assert fiu_intake.get_report("analyst", str(detail.row.id)).row.key == ack.report
+    viewed = [row for row in audit_rows() if row["action"] == "fiu.report_viewed"]
+    assert [(row["actor"], row["object"]) for row in viewed] == [
+        ("analyst", f"fiu_report:{ack.report}")
+    ] * 2
 
 
 def test_a_resubmission_replaces_the_earlier_version_and_both_are_kept() -> None:
