@@ -3,13 +3,12 @@ behind them (entity resolution), each link explained.
 
 Candidates come from blocks (equal identifiers; pairs of name-part keys) so the work grows with
 the mentions, not their square. Each candidate pair is scored by finmon's name matcher
-(`match_names`) plus identifier and birth-date evidence; pairs at or above `LINK_THRESHOLD` (a
-little below when an identifier or the birth date backs the name) are joined by union-find,
-strongest first, under a guard against chaining: a subject never holds two different valid IINs
-(or BINs), nor birth dates years apart, nor two mentions an analyst judged different. A mention
-named only by its name that fits namesakes kept apart joins the one reported far more often (else
-neither), and not a subject well seen with other accounts than the one it pays from. An analyst's
-`same` is joined first whatever the scores (a must-link), `not_same` is a
+(`match_names`) plus identifier and birth-date evidence; pairs at or above `LINK_THRESHOLD` (a little below
+when an identifier or the birth date backs the name) are joined by union-find, strongest first, under a guard against chaining: a subject never holds two
+different valid IINs (or BINs), nor birth dates years apart, nor two mentions an analyst judged
+different. A mention named only by its name that fits namesakes kept apart joins the one reported
+far more often (else neither), and not a subject well seen with other accounts than the one it
+pays from. An analyst's `same` is joined first whatever the scores (a must-link), `not_same` is a
 cannot-link, `unsure` changes nothing (as nomenklatura's resolver keeps judgements).
 """
 
