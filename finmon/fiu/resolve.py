@@ -3,12 +3,10 @@ behind them (entity resolution), each link explained.
 
 Candidates come from blocks (equal identifiers; pairs of name-part keys) so the work grows with
 the mentions, not their square. Each candidate pair is scored by finmon's name matcher
-(`match_names`) plus identifier and birth-date evidence; pairs at or above `LINK_THRESHOLD` (a little below
-when an identifier or the birth date backs the name) are joined by union-find, strongest first, under a guard against chaining: a subject never holds two
+(`match_names`) plus identifier and birth-date evidence; pairs at or above `LINK_THRESHOLD` are
+joined by union-find, strongest first, under a guard against chaining: a subject never holds two
 different valid IINs (or BINs), nor birth dates years apart, nor two mentions an analyst judged
-different. A mention named only by its name that fits namesakes kept apart joins the one reported
-far more often (else neither), and not a subject well seen with other accounts than the one it
-pays from. An analyst's `same` is joined first whatever the scores (a must-link), `not_same` is a
+different. An analyst's `same` is joined first whatever the scores (a must-link), `not_same` is a
 cannot-link, `unsure` changes nothing (as nomenklatura's resolver keeps judgements).
 """
 
@@ -17,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -54,21 +51,9 @@ DATE_GUARD_DAYS = 400
 AMBIGUITY_MARGIN = 0.02
 """A name-only mention that fits two subjects kept apart within this score of each other joins
 neither (tuned on bench/fiu.py seed 1)."""
-SUPPORT_ALLOWANCE = 0.05
-"""How far below the threshold a link backed by an equal identifier or birth date may score: a
-name with one letter slipped (Колзов for Козлов) still joins what the identifier ties it to."""
-DOMINANCE = 4.0
-"""How many times as many mentions as its close namesakes together a subject needs for an
-ambiguous name-only mention to join it (tuned on bench/fiu.py seed 1)."""
-ACCOUNT_SEEN = 4
-NEW_ACCOUNT = 0.12
-"""A name-only link is refused when its mention's accounts are all new to a subject seen with
-accounts at least ACCOUNT_SEEN times whose chance of showing a new account is below NEW_ACCOUNT
-(tuned on bench/fiu.py seed 1)."""
 BLOCK_LIMIT = 400
 """Largest name block compared pair by pair; a larger one is split by birth year."""
 _DECISIVE = ("iin", "bin")
-_IBAN = re.compile(r"[A-Z]{2}[0-9]{2}[0-9A-Z]{11,30}")
 _NAME_KINDS = frozenset({TokenKind.NAME, TokenKind.NUMBER, TokenKind.NISBA})
 
 
@@ -147,22 +132,19 @@ def resolve(
     clusters = _Clusters(prepared)
     notes += clusters.apply_judgements(judgements)
     joined = [clusters.join(link) for link in links if link.supported]
-    ambiguous, rivals = clusters.ambiguous([link for link in links if not link.supported])
+    ambiguous = clusters.ambiguous([link for link in links if not link.supported])
     for link in links:
         if not link.supported:
             if link.a in ambiguous or link.b in ambiguous:
                 joined.append(_refused(link, AMBIGUOUS))
-            elif clusters.towards_rival(link, rivals):
-                joined.append(_refused(link, LESS_LIKELY))
             else:
-                joined.append(clusters.join(link, accounts=True))
+                joined.append(clusters.join(link))
     subjects = [_subject(prepared, ids) for ids in clusters.groups()]
     subject_of = {m: s.subject_id for s in subjects for m in s.mentions}
     return Resolution(sorted(subjects, key=lambda s: s.subject_id), joined, subject_of, notes)
 
 
 AMBIGUOUS = "not joined: the name alone fits more than one subject"
-LESS_LIKELY = "not joined: the name fits a namesake reported far more often"
 
 
 def _refused(link: Link, why: str) -> Link:
@@ -285,21 +267,11 @@ class _Scorer:
         for kind, value in sorted(a.others & b.others):
             total += EVIDENCE[kind]
             evidence.append(f"same {kind} {value} (+{EVIDENCE[kind]})")
-        slips = [
-            (x, y)
-            for k, x in a.others - b.others
-            if k == "account"
-            for j, y in b.others - a.others
-            if j == "account" and _alike(x, y)
-        ]
-        for x, y in slips[:1]:
-            total += EVIDENCE["account"]
-            evidence.append(f"account {x} one character from {y} (+{EVIDENCE['account']})")
         if a.birth and b.birth:
             effect, detail = _birth_effect(a.birth, b.birth)
             total += effect
             evidence.append(f"{detail} ({effect:+.2f})")
-        if total < threshold - (SUPPORT_ALLOWANCE if total - match.score > 0 else 0.0):
+        if total < threshold:
             return None
         return Link(
             a=a.mention.id,
@@ -355,9 +327,6 @@ class _Clusters:
         self._members = {m: [m] for m in prepared}
         self._decisive = {m: {(k, v) for k, v in p.decisive.items()} for m, p in prepared.items()}
         self._births = {m: {p.birth} if p.birth else set() for m, p in prepared.items()}
-        self._accounts = {
-            m: Counter(v for k, v in p.others if k == "account") for m, p in prepared.items()
-        }
         self._cannot: dict[str, set[str]] = defaultdict(set)
 
     def find(self, m: str) -> str:
@@ -386,23 +355,20 @@ class _Clusters:
                     self._union(self.find(j.a), self.find(j.b))
         return notes
 
-    def join(self, link: Link, accounts: bool = False) -> Link:
-        """Join the link's clusters unless the guard refuses (with `accounts`, also when one
-        side pays from an account the other's subject is unlikely to hold); the link says which."""
+    def join(self, link: Link) -> Link:
+        """Join the link's clusters unless the guard refuses; the link says which."""
         ra, rb = self.find(link.a), self.find(link.b)
         if ra == rb:
             return link
-        refusal = self._guard(ra, rb) or (self._strange_account(ra, rb) if accounts else None)
+        refusal = self._guard(ra, rb)
         if refusal:
             return _refused(link, refusal)
         self._union(ra, rb)
         return link
 
-    def ambiguous(self, links: Sequence[Link]) -> tuple[set[str], dict[str, list[str]]]:
+    def ambiguous(self, links: Sequence[Link]) -> set[str]:
         """Mentions whose name-only links fit two subjects the guard keeps apart about equally
-        well (within AMBIGUITY_MARGIN): which one the mention names is anyone's guess, unless
-        one namesake is reported DOMINANCE times as often as the others together (a mention is
-        that much likelier to be its); then the others are the mention's rivals, not joined."""
+        well (within AMBIGUITY_MARGIN): which one the mention names is anyone's guess."""
         reach: dict[str, dict[str, float]] = defaultdict(dict)
         for link in links:
             for here, there in ((link.a, link.b), (link.b, link.a)):
@@ -410,7 +376,6 @@ class _Clusters:
                 best = reach[here]
                 best[root] = max(best.get(root, 0.0), link.score)
         found = set()
-        rivals: dict[str, list[str]] = {}
         for mention, best in reach.items():
             best[self.find(mention)] = 2.0
             anchored = sorted(
@@ -420,41 +385,9 @@ class _Clusters:
                 continue
             top = anchored[0]
             close = [r for r in anchored[1:] if best[r] >= best[top] - AMBIGUITY_MARGIN]
-            if not any(self._guard(top, r) for r in close):
-                continue
-            contenders = [top, *close]
-            size = {r: len(self._members[r]) for r in contenders}
-            likely = max(contenders, key=lambda r: (size[r], best[r], r))
-            others = [r for r in contenders if r != likely]
-            if size[likely] >= DOMINANCE * sum(size[r] for r in others) and not any(
-                self._guard(likely, r) is None for r in others
-            ):
-                rivals[mention] = others
-            else:
+            if any(self._guard(top, r) for r in close):
                 found.add(mention)
-        return found, rivals
-
-    def towards_rival(self, link: Link, rivals: dict[str, list[str]]) -> bool:
-        """The link joins a mention to a namesake judged the less likely of its subjects."""
-        for here, there in ((link.a, link.b), (link.b, link.a)):
-            if here in rivals and self.find(there) in {self.find(r) for r in rivals[here]}:
-                return True
-        return False
-
-    def _strange_account(self, ra: str, rb: str) -> str | None:
-        """Both sides name accounts, none alike, and one side's subject has shown its accounts
-        often enough that a new one is unlikely: its mentions with an account that reuse one
-        already seen (the Good-Turing estimate of the chance the next account is new, from the
-        accounts seen once) leave less than NEW_ACCOUNT."""
-        ca, cb = self._accounts[ra], self._accounts[rb]
-        if not ca or not cb or any(_alike(x, y) for x in ca for y in cb):
-            return None
-        for counts in (ca, cb):
-            seen = sum(counts.values())
-            once = sum(1 for n in counts.values() if n == 1)
-            if seen >= ACCOUNT_SEEN and (once + 1) / (seen + 1) < NEW_ACCOUNT:
-                return "not joined: the account is not one the subject has been seen using"
-        return None
+        return found
 
     def groups(self) -> list[list[str]]:
         """The clusters' mention ids."""
@@ -489,20 +422,6 @@ class _Clusters:
         self._members[ra] += self._members.pop(rb)
         self._decisive[ra] |= self._decisive.pop(rb)
         self._births[ra] |= self._births.pop(rb)
-        self._accounts[ra] += self._accounts.pop(rb)
-
-
-def _alike(a: str, b: str) -> bool:
-    """Equal, or IBANs one character apart: one is the other mistyped, since two valid IBANs
-    never differ in one character (a changed digit changes the check digits too)."""
-    if a == b:
-        return True
-    return (
-        len(a) == len(b)
-        and _IBAN.fullmatch(a) is not None
-        and _IBAN.fullmatch(b) is not None
-        and sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    )
 
 
 def _subject(prepared: dict[str, _Prepared], ids: list[str]) -> Subject:

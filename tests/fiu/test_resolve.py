@@ -4,7 +4,6 @@ across scripts join, judgements are obeyed, and no chain joins two people."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 import pytest
 
@@ -184,88 +183,3 @@ def test_a_large_name_block_is_compared_within_birth_years(monkeypatch: pytest.M
     assert sorted(len(s.mentions) for s in result.subjects) == [1, 1, 3, 3]
     for subject in result.subjects:
         assert len({int(m[1:]) % 2 for m in subject.mentions}) == 1
-
-
-def _namesakes(often: int) -> list[Mention]:
-    """Nurlan Akhmetov with IIN_A in `often` reports, his namesake with IIN_B in one, and a
-    mention naming only "Nurlan Akhmetov"."""
-    mentions = [_m(f"a{i}", "Ахметов Нурлан", ("iin", IIN_A)) for i in range(often)]
-    return [*mentions, _m("b1", "Nurlan Akhmetov", ("iin", IIN_B)), _m("x1", "AKHMETOV NURLAN")]
-
-
-def _subject_of(mentions: list[Mention], mention_id: str) -> frozenset[str]:
-    return next(g for g in _groups(mentions) if mention_id in g)
-
-
-def test_two_namesakes_with_different_iins_are_never_merged() -> None:
-    for often in (1, 2, 8):
-        for group in _groups(_namesakes(often)):
-            assert not {"a0", "b1"} <= group
-
-
-def test_a_name_only_mention_joins_a_namesake_reported_far_more_often() -> None:
-    mentions = _namesakes(8)
-    assert "a0" in _subject_of(mentions, "x1")
-    refused = [x for x in resolve(mentions).links if "b1" in (x.a, x.b) and "x1" in (x.a, x.b)]
-    assert refused and all(resolve_module.LESS_LIKELY in x.reasons for x in refused)
-
-
-def test_a_name_only_mention_between_namesakes_reported_alike_joins_neither() -> None:
-    assert _subject_of(_namesakes(2), "x1") == {"x1"}
-
-
-def _known_accounts(extra: Mention) -> list[Mention]:
-    """A subject seen eight times paying from account KZ11 (the IIN decides), and one more."""
-    return [
-        *(
-            _m(f"a{i}", "Ахметов Нурлан", ("iin", IIN_A), ("account", "KZ86125KZT5004100100"))
-            for i in range(8)
-        ),
-        extra,
-    ]
-
-
-def test_a_name_only_mention_with_an_account_new_to_a_well_known_subject_is_kept_apart() -> None:
-    mentions = _known_accounts(_m("x1", "Nurlan Akhmetov", ("account", "KZ99")))
-    assert _subject_of(mentions, "x1") == {"x1"}
-    link = next(x for x in resolve(mentions).links if "x1" in (x.a, x.b))
-    assert not link.joined and "account" in link.reasons[-1]
-
-
-def test_an_account_one_digit_off_or_no_account_does_not_keep_a_mention_apart() -> None:
-    for extra in (
-        _m("x1", "Nurlan Akhmetov", ("account", "KZ86125KZT5004100101")),
-        _m("x1", "Nurlan Akhmetov"),
-    ):
-        assert "a0" in _subject_of(_known_accounts(extra), "x1")
-
-
-def test_a_new_account_joins_a_subject_whose_accounts_are_not_yet_known() -> None:
-    mentions = [
-        _m("a1", "Ахметов Нурлан", ("iin", IIN_A), ("account", "KZ11")),
-        _m("a2", "Ахметов Нурлан", ("iin", IIN_A), ("account", "KZ22")),
-        _m("x1", "Nurlan Akhmetov", ("account", "KZ99")),
-    ]
-    assert "a1" in _subject_of(mentions, "x1")
-
-
-def test_an_iban_one_character_off_supports_a_name_as_the_same_account() -> None:
-    mentions = [
-        _m("m1", "Ахметов Нурлан Серикович", ("account", "KZ86125KZT5004100100")),
-        _m("m2", "Nurlan Serikovich Akhmetov", ("account", "KZ86125KZT5004100109")),
-    ]
-    link = next(x for x in resolve(mentions).links if x.joined)
-    assert link.supported and "one character from" in link.reasons[-1]
-    two_apart = [replace(mentions[1], identifiers=(
-        Identifier(kind="account", value="KZ86125KZT5004100199"),
-    ))]  # fmt: skip
-    reasons = [r for x in resolve([mentions[0], *two_apart]).links for r in x.reasons]
-    assert not any("one character" in r for r in reasons)
-
-
-def test_a_surname_one_letter_slipped_joins_only_with_an_equal_identifier() -> None:
-    account = ("account", "KZ86125KZT5004100100")
-    backed = [_m("m1", "Козлов Михаил", account), _m("m2", "Колзов Михаил", account)]
-    assert len(resolve(backed).subjects) == 1
-    names_only = [_m("m1", "Козлов Михаил"), _m("m2", "Колзов Михаил")]
-    assert len(resolve(names_only).subjects) == 2
