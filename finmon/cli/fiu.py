@@ -314,35 +314,31 @@ def fiu_network(
 ) -> None:
     """A subject's network within N hops: subjects, accounts, reports and money, each link with
     the reports behind it; as JSON, a picture (SVG) or GraphML for other tools."""
-    from finmon.fiu.network import subject_node, to_graphml, to_json, to_svg
+    from finmon.fiu.network import to_graphml, to_json, to_svg
 
     if output is not None and output.suffix.lower() not in NETWORK_FORMATS:
         raise InputError(f"{output}: the network is written as {', '.join(NETWORK_FORMATS)}")
-    graph = fiu_subjects.link_graph(actor_name(ctx))
-    wanted = fiu_subjects.subject(actor_name(ctx), subject_id).subject.subject_id
-    found = graph.network(wanted, hops)
-    kinds = [data["kind"] for _, data in found.nodes(data=True)]
+    found = fiu_subjects.subject_network(actor_name(ctx), subject_id, hops, to)
+    wanted, network = found.subject.subject_id, found.network
+    kinds = [data["kind"] for _, data in network.nodes(data=True)]
     out.print(
         f"{subject_id}: {kinds.count('subject')} subjects, {kinds.count('account')} accounts, "
         f"{kinds.count('report')} reports within {hops} hops",
         markup=False,
     )
-    if to is not None:
-        target = fiu_subjects.subject(actor_name(ctx), to).subject.subject_id
-        paths = graph.money_paths(wanted, target)
-        for path in paths:
-            out.print(" -> ".join(path), markup=False)
-        if not paths:
-            out.print(f"no money path from {subject_id} to {to}", markup=False)
+    for path in found.paths:
+        out.print(" -> ".join(path), markup=False)
+    if to is not None and not found.paths:
+        out.print(f"no money path from {subject_id} to {to}", markup=False)
     if output is not None:
         suffix = output.suffix.lower()
         if suffix == ".svg":
-            label = found.nodes[subject_node(wanted)]["label"]
-            output.write_text(to_svg(found, title=f"{label} ({wanted})"), encoding="utf-8")
+            label = found.subject.name
+            output.write_text(to_svg(network, title=f"{label} ({wanted})"), encoding="utf-8")
         elif suffix == ".graphml":
-            output.write_bytes(to_graphml(found))
+            output.write_bytes(to_graphml(network))
         else:
-            output.write_text(to_json(found), encoding="utf-8")
+            output.write_text(to_json(network), encoding="utf-8")
         err.print(f"network written to {output}", markup=False)
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from finmon.errors import NotFound
-from finmon.fiu.network import LinkGraph
-from finmon.fiu.records import SUBJECT_COLUMNS
+from finmon.fiu.network import Graph, LinkGraph
+from finmon.fiu.records import SUBJECT_COLUMNS, Mention
 from finmon.fiu.resolve import Link, Resolution, Subject, resolve
 from finmon.services.access import authorize
 from finmon.store import Database, fiu_reports
@@ -59,14 +59,43 @@ def link_graph(actor: str, db: Database | None = None) -> LinkGraph:
     """The subjects, their accounts and reports and the money between them, as one graph
     (finmon.fiu.network) over the current reports."""
     authorize(actor, Action.FIU_READ, db)
-    resolution = _resolve(db)
+    mentions = store.mentions(db)
+    return _graph(mentions, _resolve(db, mentions), db)
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectNetwork:
+    """A subject's network within some hops, and the money paths to another subject if asked."""
+
+    subject: Subject
+    network: Graph
+    paths: list[list[str]]
+
+
+def subject_network(
+    actor: str,
+    subject_id: str,
+    hops: int = 2,
+    to: str | None = None,
+    db: Database | None = None,
+) -> SubjectNetwork:
+    """One subject's network (by its id, or one of its mentions'), resolved once with the graph
+    it is drawn from; the reading is audited."""
+    who = authorize(actor, Action.FIU_READ, db)
+    mentions = store.mentions(db)
+    resolution = _resolve(db, mentions)
+    found = _find(resolution, subject_id)
+    target = _find(resolution, to).subject_id if to is not None else None
+    record_view(who.name, "fiu.network_viewed", f"fiu_subject:{found.subject_id}", db, hops=hops)
+    graph = _graph(mentions, resolution, db)
+    paths = graph.money_paths(found.subject_id, target) if target is not None else []
+    return SubjectNetwork(found, graph.network(found.subject_id, hops), paths)
+
+
+def _graph(mentions: list[Mention], resolution: Resolution, db: Database | None) -> LinkGraph:
     names = {found.subject_id: found.name for found in resolution.subjects}
-    return LinkGraph(
-        fiu_reports.current_mentions(db),
-        fiu_reports.current_transfers(db),
-        resolution.subject_of,
-        names,
-    )
+    transfers = fiu_reports.current_transfers(db)
+    return LinkGraph(mentions, transfers, resolution.subject_of, names)
 
 
 def subject_rows(resolution: Resolution) -> list[dict[str, object]]:
@@ -109,9 +138,10 @@ def judgements(actor: str, every: bool = False, db: Database | None = None) -> l
     return store.judgements(in_force=not every, db=db)
 
 
-def _resolve(db: Database | None) -> Resolution:
+def _resolve(db: Database | None, mentions: list[Mention] | None = None) -> Resolution:
     rows = store.judgements(in_force=True, db=db)
-    return resolve(store.mentions(db), [row.judgement() for row in rows])
+    found = store.mentions(db) if mentions is None else mentions
+    return resolve(found, [row.judgement() for row in rows])
 
 
 def _find(resolution: Resolution, wanted: str) -> Subject:

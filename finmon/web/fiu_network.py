@@ -31,19 +31,19 @@ def fiu_network_page(
 ) -> HTMLResponse:
     """A subject's network, or the subjects to start from."""
     db = database(request)
-    graph = fiu_subjects.link_graph(user.name, db)
     context: dict[str, Any] = {"subject": subject, "hops": hops, "max_hops": MAX_HOPS}
     if not subject:
+        graph = fiu_subjects.link_graph(user.name, db)
         labels = {node: data["label"] for node, data in graph.graph.nodes(data=True)}
         context["starts"] = [
             (found, labels.get(subject_node(found), found), reports, entities)
             for found, reports, entities in graph.most_reported(PAGE_ROWS)
         ]
         return render(request, "fiu_network.html", user, **context)
-    wanted = fiu_subjects.subject(user.name, subject, db).subject.subject_id
-    network = graph.network(wanted, hops)
-    label = network.nodes[subject_node(wanted)]["label"]
-    context["svg"] = to_svg(network, title=f"{label} ({wanted})")
+    found = fiu_subjects.subject_network(user.name, subject, hops, db=db)
+    network = found.network
+    title = f"{found.subject.name} ({found.subject.subject_id})"
+    context["svg"] = to_svg(network, title=title)
     context["edges"] = [
         (network.nodes[a]["label"], network.nodes[b]["label"], data)
         for a, b, data in sorted(network.edges(data=True), key=lambda e: (e[2]["kind"], e[0]))

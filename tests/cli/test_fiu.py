@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from finmon.cli import app, err, out
 from finmon.reports.goaml import load_config, to_xml
 from finmon.services.fiu_intake import ACK_COLUMNS
+from finmon.store.audit import audit_rows
 from tests.conftest import shared_spec
 from tests.reports.test_goaml import STR, UAE_XSD
 
@@ -134,6 +135,8 @@ def test_a_subjects_network_is_drawn_with_the_reports_behind_each_link(tmp_path:
     assert sum(node.startswith("report:") for node in nodes) == 2
     sent = [edge for edge in data["edges"] if edge["kind"] == "sent"]
     assert sent and all(len(edge["reports"]) >= 1 for edge in sent)
+    viewed = [row["object"] for row in audit_rows() if row["action"] == "fiu.network_viewed"]
+    assert viewed == [f"fiu_subject:{busiest['subject_id']}"]
     code, _, said = _run("fiu", "network", busiest["subject_id"], "--output", tmp_path / "n.svg")
     assert code == 0 and (tmp_path / "n.svg").read_text(encoding="utf-8").startswith("<svg")
     code, _, said = _run("fiu", "network", busiest["subject_id"], "--output", tmp_path / "n.png")
