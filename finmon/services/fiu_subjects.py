@@ -7,12 +7,13 @@ judging and reversing a judgement FIU_RESOLVE.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 from finmon.errors import NotFound
 from finmon.fiu.network import Graph, LinkGraph
 from finmon.fiu.records import SUBJECT_COLUMNS, Mention
-from finmon.fiu.resolve import Link, Resolution, Subject, resolve
+from finmon.fiu.resolve import Judgement, Link, Resolution, Subject, resolve
 from finmon.services.access import authorize
 from finmon.store import Database, fiu_reports
 from finmon.store import fiu_subjects as store
@@ -141,7 +142,31 @@ def judgements(actor: str, every: bool = False, db: Database | None = None) -> l
 def _resolve(db: Database | None, mentions: list[Mention] | None = None) -> Resolution:
     rows = store.judgements(in_force=True, db=db)
     found = store.mentions(db) if mentions is None else mentions
-    return resolve(found, [row.judgement() for row in rows])
+    return _LAST.resolve(found, [row.judgement() for row in rows])
+
+
+class _LastResolution:
+    """The last resolution and what it was made from: the pages and commands of one process ask
+    for the same subjects again and again while the reports stay as they are, and resolving
+    27,000 mentions takes half a minute. Keyed by the mentions and judgements themselves, so a
+    new report, a replaced one or a judgement resolves afresh; one caller resolves while others
+    asking for the same wait for its result instead of resolving again."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[tuple[Mention, ...], tuple[Judgement, ...]] | None = None
+        self._value: Resolution | None = None
+
+    def resolve(self, mentions: list[Mention], judgements: list[Judgement]) -> Resolution:
+        key = (tuple(mentions), tuple(judgements))
+        with self._lock:
+            if self._value is None or self._key != key:
+                self._value = resolve(mentions, judgements)
+                self._key = key
+            return self._value
+
+
+_LAST = _LastResolution()
 
 
 def _find(resolution: Resolution, wanted: str) -> Subject:

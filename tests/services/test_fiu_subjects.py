@@ -103,6 +103,18 @@ def test_a_judgement_is_followed_kept_audited_and_reversed(stored: None) -> None
         fiu_subjects.unjudge("erik", joined.id, "again")
 
 
+def test_a_resolution_is_reused_until_a_report_or_a_judgement_changes(stored: None) -> None:
+    first = fiu_subjects.subjects("ops")
+    assert fiu_subjects.subjects("ops") is first
+    fiu_subjects.judge("anna", "r3:1", "r4:1", "same", "married name, same IIN on file")
+    second = fiu_subjects.subjects("ops")
+    assert second is not first
+    assert frozenset({"r3:1", "r4:1"}) in {frozenset(s.mentions) for s in second.subjects}
+    _store([_m("r5:1", "Akhmetov Nurlan")])
+    third = fiu_subjects.subjects("ops")
+    assert third is not second and "r5:1" in third.subject_of
+
+
 def test_a_later_judgement_on_the_same_pair_replaces_the_earlier(stored: None) -> None:
     first = fiu_subjects.judge("anna", "r1:1", "r2:1", "not_same", "looked different")
     fiu_subjects.judge("anna", "r2:1", "r1:1", "same", "the passport copy matches")
