@@ -60,3 +60,21 @@ def test_a_payment_hit_closed_as_no_suspicion_makes_nobody_listed(
     _proposed(case_id, "close")
     approve_decision(case_id, actor="bolat")
     assert listed_parties() == []
+
+
+def test_a_reported_hit_on_a_side_without_account_lists_no_customer(
+    people: None,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    # The listed person is named with no account: the alert (and its case) is on the paying
+    # customer's account, which must not become listed by the report.
+    payer = FIRST[0][2]
+    unaccounted = [[*FIRST[0][:6], "", *FIRST[0][7:]]]
+    _load(tmp_path, "unaccounted.csv", unaccounted)
+    open_cases(actor="ops")
+    [case] = list_cases()
+    assert case["account"] == payer
+    _proposed(case["case_id"], "report")
+    approve_decision(case["case_id"], actor="bolat")
+    [party] = listed_parties()
+    assert party.accounts == () and party.identifiers == DOCUMENTS
