@@ -33,7 +33,8 @@ AccountsOption = Annotated[
     Path | None,
     typer.Option(
         help="Accounts CSV: account, segment (retail, business, npo ...), listed (true for "
-        "accounts of listed or frozen parties)."
+        "accounts of listed parties; those under a freeze or of a confirmed payment-screening "
+        "hit in the store count as listed too)."
     ),
 ]
 PackRatesOption = Annotated[
@@ -46,8 +47,7 @@ StoreOption = Annotated[
     bool,
     typer.Option(
         "--store",
-        help="Keep the alerts in the store, for `finmon cases open` (audited); the accounts "
-        "under a freeze in the store count as listed.",
+        help="Keep the alerts in the store, for `finmon cases open` (audited).",
     ),
 ]
 ThresholdReportOption = Annotated[
@@ -117,7 +117,7 @@ def monitor_command(
         accounts=accounts,
         rates=rates,
         engine=engine,
-        with_freezes=store,
+        listed_from_store=True,
     )
     with err.status(plan.describe()):
         run = plan.run()

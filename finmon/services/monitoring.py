@@ -83,18 +83,24 @@ class MonitoringPlan:
     transactions: list[Transaction]
     context: Context
     rates: dict[str, Decimal]
+    listed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each listed account and where it is known from (finmon.monitoring.listed)."""
 
     def describe(self) -> str:
         """What the run does, in a few words."""
-        rules, count = len(self.pack.rules), len(self.transactions)
-        return f"{self.engine}: {rules} rules over {count:,} transfers"
+        rules, count, listed = len(self.pack.rules), len(self.transactions), len(self.listed)
+        return f"{self.engine}: {rules} rules over {count:,} transfers, {listed:,} listed accounts"
 
     def run(self) -> MonitoringRun:
-        """Run the engine over the transfers; one numbered row per alert."""
+        """Run the engine over the transfers; one numbered row per alert, a listed_link alert
+        saying where each listed counterparty is known from."""
         from finmon.monitoring.engine import numbered, run_batch, run_stream
+        from finmon.monitoring.listed import explain_listed
 
         engine = run_batch if self.engine == "batch" else run_stream
         rows = numbered(engine(self.pack.rules, self.transactions, self.context))
+        patterns = {rule.id: rule.pattern for rule in self.pack.rules}
+        explain_listed(rows, patterns, self.listed)
         return MonitoringRun(
             self.pack, self.engine, self.transactions, rows, self.rates, self.context
         )
@@ -108,12 +114,15 @@ def plan_monitoring(
     accounts: Path | None = None,
     rates: Path | None = None,
     engine: str = "batch",
-    with_freezes: bool = False,
+    listed_from_store: bool = False,
+    db: Database | None = None,
 ) -> MonitoringPlan:
-    """Read the pack, the accounts, the rates and the transfers of a run; with_freezes counts
-    the accounts under a freeze in the store as listed."""
+    """Read the pack, the accounts, the rates and the transfers of a run; listed_from_store adds
+    to the accounts table's listed accounts those of the parties the store knows as listed
+    (frozen customers, confirmed payment-screening hits), by account or identifier."""
     from finmon.monitoring.accounts import read_accounts
     from finmon.monitoring.events import Context
+    from finmon.monitoring.listed import listed_accounts
     from finmon.monitoring.rules import load_pack
     from finmon.monitoring.segments import inferred_segments
     from finmon.transactions.reader import read_transactions
@@ -126,12 +135,13 @@ def plan_monitoring(
     given = Rates.read(rates) if rates is not None else None
     if given is not None and given.to != pack.currency:
         raise InputError(f"{rates}: rates into {given.to}; the rules count in {pack.currency}")
-    listed = set(table.listed) if table else set()
-    if with_freezes:
-        from finmon.store.freezes import frozen_accounts
-
-        listed |= frozen_accounts()
     transactions = sorted(read_transactions(file, format), key=lambda t: t.timestamp)
+    parties = []
+    if listed_from_store:
+        from finmon.store.listed_parties import listed_parties
+
+        parties = listed_parties(db)
+    listed = listed_accounts(transactions, parties, sorted(table.listed) if table else ())
     per_unit = dict(given.per_unit) if given else {}
     context = Context.of(
         pack,
@@ -139,7 +149,7 @@ def plan_monitoring(
         listed=listed,
         rates=per_unit or None,
     )
-    return MonitoringPlan(pack, engine, transactions, context, per_unit)
+    return MonitoringPlan(pack, engine, transactions, context, per_unit, listed)
 
 
 def load_transactions(

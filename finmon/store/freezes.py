@@ -167,15 +167,6 @@ def list_freezes(db: Database | None = None) -> list[dict[str, Any]]:
         return [notification(freeze, version) for freeze, version in session.execute(query)]
 
 
-def frozen_accounts(db: Database | None = None) -> set[str]:
-    """The accounts under a freeze not released (a listed person's money): the seeds, with the
-    accounts table's listed ones, of monitoring's listed_link rules."""
-    db = db or default_database()
-    query = select(Freeze.accounts).where(Freeze.status != FreezeStatus.RELEASED.value)
-    with db.read() as session:
-        return {account for accounts in session.scalars(query) for account in accounts or ()}
-
-
 def get_freeze(freeze_id: int, db: Database | None = None) -> dict[str, Any]:
     """One freeze order as its FIU notification record, with its release and payments."""
     db = db or default_database()

@@ -255,8 +255,11 @@ def test_frozen_accounts_are_listed_for_monitoring_until_released(tmp_path: Path
     from typer.testing import CliRunner
 
     from finmon.cli import app
-    from finmon.store.freezes import frozen_accounts
+    from finmon.store.listed_parties import listed_parties
     from finmon.transactions.model import COLUMNS
+
+    def frozen_accounts() -> set[str]:
+        return {account for party in listed_parties() for account in party.accounts}
 
     assert frozen_accounts() == set()
     freeze_id = _freeze()
@@ -270,12 +273,17 @@ def test_frozen_accounts_are_listed_for_monitoring_until_released(tmp_path: Path
              "FROZEN", "", "KZ", "50000", "KZT", "transfer", ""]
         )  # fmt: skip
     out = tmp_path / "alerts.csv"
-    command = ["monitor", str(source), "--output", str(out), "--store"]
-    assert CliRunner().invoke(app, command).exit_code == 0
-    with out.open(encoding="utf-8") as handle:
-        assert [(r["account"], r["rule"]) for r in csv.DictReader(handle)] == [
+    for kept in ([], ["--store"]):  # listed with the alerts kept or not
+        command = ["monitor", str(source), "--output", str(out), *kept]
+        assert CliRunner().invoke(app, command).exit_code == 0
+        with out.open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        assert [(r["account"], r["rule"]) for r in rows] == [
             ("KZ99", "listed_link")  # paying a frozen account
         ]
+        assert json.loads(rows[0]["evidence"])["listed"] == {
+            LISTED_ACCOUNTS[0]: [f"freeze {freeze_id} (un {LISTED_REF})"]
+        }
     ask_release(freeze_id, actor="anna", reason="delisted")
     release(freeze_id, actor="bolat")
     assert frozen_accounts() == set()
