@@ -183,3 +183,71 @@ def test_a_large_name_block_is_compared_within_birth_years(monkeypatch: pytest.M
     assert sorted(len(s.mentions) for s in result.subjects) == [1, 1, 3, 3]
     for subject in result.subjects:
         assert len({int(m[1:]) % 2 for m in subject.mentions}) == 1
+
+
+def _namesakes(often: int, *ids: tuple[str, str]) -> list[Mention]:
+    """Nurlan Akhmetov with IIN_A and account KZ..0100 in `often` reports, his namesake with
+    IIN_B in one, and a mention naming "Nurlan Akhmetov" with `ids`."""
+    account = ("account", "KZ86125KZT5004100100")
+    mentions = [_m(f"a{i}", "Ахметов Нурлан", ("iin", IIN_A), account) for i in range(often)]
+    return [
+        *mentions,
+        _m("b1", "Nurlan Akhmetov", ("iin", IIN_B)),
+        _m("x1", "AKHMETOV NURLAN", *ids),
+    ]
+
+
+def _subject_of(mentions: list[Mention], mention_id: str) -> frozenset[str]:
+    return next(g for g in _groups(mentions) if mention_id in g)
+
+
+def test_two_namesakes_with_different_iins_are_never_merged() -> None:
+    for often in (1, 2, 10):
+        for group in _groups(_namesakes(often)):
+            assert not {"a0", "b1"} <= group
+
+
+def test_a_bare_name_joins_a_namesake_far_likelier_to_be_the_one_named() -> None:
+    mentions = _namesakes(10)
+    assert "a0" in _subject_of(mentions, "x1")
+    refused = [x for x in resolve(mentions).links if {x.a, x.b} == {"b1", "x1"}]
+    assert refused and all(resolve_module.LESS_LIKELY in x.reasons for x in refused)
+
+
+def test_a_bare_name_between_namesakes_reported_alike_joins_neither() -> None:
+    assert _subject_of(_namesakes(2), "x1") == {"x1"}
+    link = next(x for x in resolve(_namesakes(2)).links if {x.a, x.b} == {"a0", "x1"})
+    assert not link.joined and resolve_module.AMBIGUOUS in link.reasons
+
+
+def test_an_account_new_to_a_namesake_always_seen_with_another_weighs_against_it() -> None:
+    # Ten reports with one account leave a small chance that he shows a new one: the odds
+    # no longer favour him far enough, so the mention joins neither namesake.
+    assert _subject_of(_namesakes(10, ("account", "KZ99")), "x1") == {"x1"}
+    # The same account one character off is his account mistyped: it backs the name.
+    assert "a0" in _subject_of(_namesakes(10, ("account", "KZ86125KZT5004100101")), "x1")
+
+
+def test_an_iban_one_character_off_supports_a_name_as_the_same_account() -> None:
+    one_off = [
+        _m("m1", "Ахметов Нурлан Серикович", ("account", "KZ86125KZT5004100100")),
+        _m("m2", "Nurlan Serikovich Akhmetov", ("account", "KZ86125KZT5004100109")),
+    ]
+    link = next(x for x in resolve(one_off).links if x.joined)
+    assert link.supported and "one character from" in link.reasons[-1]
+    two_off = [
+        one_off[0],
+        _m("m2", "Nurlan Serikovich Akhmetov", ("account", "KZ86125KZT5004100199")),
+    ]
+    assert not any("one character" in r for x in resolve(two_off).links for r in x.reasons)
+
+
+def test_a_name_typed_with_slips_joins_only_with_an_equal_identifier() -> None:
+    account = ("account", "KZ86125KZT5004100100")
+    for one, two in (("SMIIRNOVA TATIANA", "TATIANA SMINOVA"), ("Козлов Михаил", "Колзов Михаил")):
+        backed = [_m("m1", one, account), _m("m2", two, account)]
+        assert len(resolve(backed).subjects) == 1
+        names_only = [_m("m1", one), _m("m2", two)]
+        assert len(resolve(names_only).subjects) == 2
+    siblings = [_m("m1", "Сейтказы Жанар", account), _m("m2", "Сейтказы Жандос", account)]
+    assert len(resolve(siblings).subjects) == 2
