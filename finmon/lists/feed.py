@@ -58,11 +58,9 @@ class FeedRefused(ListRefused):
     applied: nothing of it is stored."""
 
 
-class ReceiptRefused(InputError):
+class ReceiptRefused(InputError, http_status=403):
     """A receipt that is malformed, not signed by its entity's registered key, or about a feed
     that was never published."""
-
-    http_status = 403
 
 
 @dataclass(frozen=True, slots=True)
