@@ -33,13 +33,12 @@ from finmon.screening.filelimits import (
     TextBudget,
     check_cells,
     check_columns,
-    check_parquet,
     check_rows,
     check_size,
     check_xlsx,
     file_limits,
+    open_parquet,
     refused,
-    text_columns,
 )
 from finmon.screening.rows import ROW_SKIPPED, Problem, Report, Row, RowReader, cell_text, refuse
 from finmon.settings import FileLimits
@@ -443,19 +442,9 @@ def _chain_rows(
 
 
 def _parquet_table(path: Path, _encoding: str | None) -> Table:
-    import pyarrow.parquet as pq
-
     limits = file_limits()
     check_size(path)
-    try:
-        parquet = pq.ParquetFile(path)
-        check_parquet(path, parquet.metadata, limits)
-        # Text columns stay dictionary-encoded until their decoded size has been measured.
-        parquet = pq.ParquetFile(path, read_dictionary=text_columns(parquet.schema_arrow))
-    except InputError:
-        raise
-    except Exception as exc:  # pyarrow raises ArrowInvalid and OSError for damaged files
-        raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
+    parquet = open_parquet(path, limits)
     names = list(parquet.schema_arrow.names)
     columns = [normalise_column(name) for name in names]
     budget = TextBudget(path, _parquet_place, limits)

@@ -28,11 +28,11 @@ from finmon.errors import InputError
 from finmon.screening.filelimits import (
     TextBudget,
     check_columns,
-    check_parquet,
     check_rows,
     check_size,
     file_limits,
-    text_columns,
+    open_parquet,
+    readable_parquet,
 )
 from finmon.screening.inputs import normalise_column
 from finmon.screening.screener import collection_paused
@@ -304,18 +304,10 @@ def _other_time(value: Any) -> dt.datetime | None:
 
 def _parquet_columns(path: Path) -> tuple[Columns, Places]:
     """The columns of a Parquet file: text cleaned, amounts and times as the file types them."""
-    import pyarrow.parquet as pq
-
     limits = file_limits()
-    try:
-        parquet = pq.ParquetFile(path)
-        check_parquet(path, parquet.metadata, limits)
-        # Text stays dictionary-encoded until its decoded size has been measured.
-        table = pq.read_table(path, read_dictionary=text_columns(parquet.schema_arrow))
-    except InputError:
-        raise
-    except Exception as exc:  # pyarrow raises ArrowInvalid and OSError for damaged files
-        raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
+    parquet = open_parquet(path, limits)
+    with readable_parquet(path):
+        table = parquet.read()
     TextBudget(path, _row, limits).check_table(table)
     return _columns(path, table), _row
 
