@@ -325,6 +325,16 @@ def csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
         raise _csv_error(path, start, exc, limits) from None
 
 
+def csv_header(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """A CSV table's column names (stripped, in lower case) and its records after the header;
+    InputError naming the file when it has no header."""
+    records = csv_records(path)
+    first = next(records, None)
+    if first is None:
+        raise InputError(f"{path}:1: empty, no header row")
+    return [name.strip().lower() for name in first[1]], records
+
+
 def _csv_rows(
     path: Path, reader: Any, columns: list[str], fed: list[int]
 ) -> Iterator[tuple[str, Row]]:
