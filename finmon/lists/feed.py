@@ -72,6 +72,7 @@ class _Signed:
 
     def to_dict(self) -> dict[str, Any]:
         """The record as signed: plain strings and integers, its times in ISO 8601 UTC."""
+        # Every subclass is a dataclass; this base is not one, which mypy cannot see.
         values: dict[str, Any] = asdict(self)  # type: ignore[call-overload]
         return {k: _iso(v) if isinstance(v, dt.datetime) else v for k, v in values.items()}
 
