@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class FinmonError(Exception):
     """Base of every error finmon reports to a person. The message names the file and place."""
@@ -9,26 +11,27 @@ class FinmonError(Exception):
     exit_code = 1
     http_status = 400
 
+    def __init_subclass__(
+        cls, *, exit_code: int | None = None, http_status: int | None = None, **kwargs: Any
+    ) -> None:
+        """Give a subclass its own exit code and HTTP status, named in its class line."""
+        super().__init_subclass__(**kwargs)
+        if exit_code is not None:
+            cls.exit_code = exit_code
+        if http_status is not None:
+            cls.http_status = http_status
 
-class InputError(FinmonError):
+
+class InputError(FinmonError, exit_code=2, http_status=422):
     """Bad input: malformed, hostile, wrongly encoded or incomplete file or value."""
 
-    exit_code = 2
-    http_status = 422
 
-
-class ListRefused(FinmonError):
+class ListRefused(FinmonError, exit_code=3, http_status=409):
     """A list version that would replace a newer or much larger one without --force."""
 
-    exit_code = 3
-    http_status = 409
 
-
-class StoreError(FinmonError):
+class StoreError(FinmonError, exit_code=4, http_status=503):
     """The database is unusable or busy."""
-
-    exit_code = 4
-    http_status = 503
 
 
 class StoreBusy(StoreError):
@@ -38,37 +41,24 @@ class StoreBusy(StoreError):
     """Seconds a client is told to wait before it tries again (HTTP Retry-After)."""
 
 
-class NotFound(FinmonError):
-    exit_code = 5
-    http_status = 404
+class NotFound(FinmonError, exit_code=5, http_status=404):
+    """What was asked for does not exist."""
 
 
-class FetchError(FinmonError):
+class FetchError(FinmonError, exit_code=6, http_status=502):
     """A list could not be downloaded."""
 
-    exit_code = 6
-    http_status = 502
 
-
-class WorkflowRefused(FinmonError):
+class WorkflowRefused(FinmonError, exit_code=7, http_status=409):
     """A decision the workflow does not allow: the wrong state, or four-eyes not kept."""
 
-    exit_code = 7
-    http_status = 409
 
-
-class Unauthenticated(FinmonError):
+class Unauthenticated(FinmonError, exit_code=8, http_status=401):
     """No credentials, or credentials finmon does not accept (unknown, revoked, disabled)."""
 
-    exit_code = 8
-    http_status = 401
 
-
-class Forbidden(FinmonError):
+class Forbidden(FinmonError, exit_code=9, http_status=403):
     """The signed-in user's role does not allow this."""
-
-    exit_code = 9
-    http_status = 403
 
 
 ROW_PROBLEMS_EXIT = 10

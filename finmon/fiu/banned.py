@@ -18,7 +18,7 @@ from finmon.errors import InputError
 from finmon.lists.identifiers import is_valid_iin_bin
 from finmon.lists.reading import checked_digest, place, short_version
 from finmon.model import Designation, DesignationName, Identifier, NameQuality, ParsedList, Schema
-from finmon.screening.inputs import csv_records
+from finmon.screening.inputs import csv_header
 
 SOURCE = "kz-banned"
 FORMAT = "kz-banned-csv"
@@ -87,12 +87,7 @@ def ban_from_dict(data: dict[str, Any]) -> Ban:
 def read_bans(path: Path) -> tuple[list[Ban], str]:
     """The bans of a data bank file and its sha256; InputError at the first bad value."""
     digest = checked_digest(path)
-    records = csv_records(path)
-    try:
-        _, header = next(records)
-    except StopIteration:
-        raise InputError(f"{place(path, 1)}: empty, no header") from None
-    columns = [c.strip().lower() for c in header]
+    columns, records = csv_header(path)
     missing = [c for c in REQUIRED if c not in columns]
     unknown = [c for c in columns if c not in COLUMNS]
     if missing or unknown:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -94,7 +94,6 @@ class Acknowledgement:
 
     file: str
     status: Status
-    reasons: tuple[Reason, ...] = ()
     report: str | None = None
     """The FIU's key of the stored report (accepted or rejected)."""
     entity_bin: str | None = None
@@ -104,21 +103,12 @@ class Acknowledgement:
     version: int | None = None
     replaces: str | None = None
     """The key of the earlier version this accepted resubmission replaces."""
+    reasons: tuple[Reason, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values for JSON and CSV, reasons as text each naming its place."""
-        return {
-            "file": self.file,
-            "status": self.status,
-            "report": self.report,
-            "entity_bin": self.entity_bin,
-            "rentity_id": self.rentity_id,
-            "entity_reference": self.entity_reference,
-            "report_code": self.report_code,
-            "version": self.version,
-            "replaces": self.replaces,
-            "reasons": [str(reason) for reason in self.reasons],
-        }
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        return values | {"reasons": [str(reason) for reason in self.reasons]}
 
 
 def parse_report(xml: bytes, max_bytes: int) -> Any:

@@ -18,7 +18,7 @@ from finmon.fiu.exchange import ExchangeSubject
 from finmon.fiu.records import Identifier, IdentifierKind
 from finmon.hygiene import loads
 from finmon.screening.filelimits import check_size
-from finmon.screening.inputs import csv_records
+from finmon.screening.inputs import csv_header
 
 COLUMNS = ("subject_id", "kind", "name", "names", "identifiers", "birth_date")
 _KINDS = {"person": "person", "organisation": "organisation", "organization": "organisation"}
@@ -27,12 +27,7 @@ _ID_KINDS = frozenset(get_args(IdentifierKind))
 
 def read_subjects(path: Path) -> tuple[list[ExchangeSubject], list[str]]:
     """The subjects of a CSV file, and a problem per row skipped (naming its line)."""
-    records = csv_records(path)
-    try:
-        _, header = next(records)
-    except StopIteration:
-        raise InputError(f"{path}: empty, no header row") from None
-    columns = [c.strip().lower() for c in header]
+    columns, records = csv_header(path)
     for needed in ("subject_id", "name"):
         if needed not in columns:
             raise InputError(f"{path}: no {needed} column (columns: {', '.join(COLUMNS)})")

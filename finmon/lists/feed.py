@@ -27,7 +27,7 @@ import re
 import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -45,6 +45,8 @@ MAX_FEED_BYTES = MAX_PAYLOAD_BYTES * 4 // 3 + 64 * 1024
 MAX_RECEIPT_BYTES = 16 * 1024
 MAX_KEY_FILE_BYTES = 4096
 
+_Key = TypeVar("_Key", Ed25519PrivateKey, Ed25519PublicKey)
+
 _FEED_LABEL = b"finmon list feed v1\n"
 _RECEIPT_LABEL = b"finmon list receipt v1\n"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -58,15 +60,25 @@ class FeedRefused(ListRefused):
     applied: nothing of it is stored."""
 
 
-class ReceiptRefused(InputError):
+class ReceiptRefused(InputError, http_status=403):
     """A receipt that is malformed, not signed by its entity's registered key, or about a feed
     that was never published."""
 
-    http_status = 403
+
+class _Signed:
+    """A record whose fields are what a signature covers."""
+
+    __slots__ = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as signed: plain strings and integers, its times in ISO 8601 UTC."""
+        # Every subclass is a dataclass; this base is not one, which mypy cannot see.
+        values: dict[str, Any] = asdict(self)  # type: ignore[call-overload]
+        return {k: _iso(v) if isinstance(v, dt.datetime) else v for k, v in values.items()}
 
 
 @dataclass(frozen=True, slots=True)
-class FeedManifest:
+class FeedManifest(_Signed):
     """What the FIU's signature covers: the feed's identity and its payload's digest."""
 
     source: str
@@ -79,12 +91,6 @@ class FeedManifest:
     payload_sha256: str
     key_id: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """The manifest as signed: plain strings and integers, published_at in ISO 8601 UTC."""
-        values = asdict(self)
-        values["published_at"] = _iso(self.published_at)
-        return values
-
 
 @dataclass(frozen=True, slots=True)
 class Feed:
@@ -95,7 +101,7 @@ class Feed:
 
 
 @dataclass(frozen=True, slots=True)
-class Receipt:
+class Receipt(_Signed):
     """An entity's statement that it applied a feed version, signed with the entity's key."""
 
     entity: str
@@ -111,13 +117,6 @@ class Receipt:
     alerts: int
     """Alerts the re-screening raised (a count, no names)."""
     key_id: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """The receipt as signed."""
-        values = asdict(self)
-        values["published_at"] = _iso(self.published_at)
-        values["applied_at"] = _iso(self.applied_at)
-        return values
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,14 +186,8 @@ def load_private_key(path: Path) -> Ed25519PrivateKey:
     """An Ed25519 private key from a PEM file that only its owner may read."""
     if os.name == "posix" and path.exists() and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise InputError(f"{path}: a private key readable by others is refused; chmod 600 {path}")
-    data = _read_key_file(path)
-    try:
-        key = serialization.load_pem_private_key(data, password=None)
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"{path}: not an unencrypted PEM private key ({exc})") from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise InputError(f"{path}: not an Ed25519 private key")
-    return key
+    # mypy takes the key classes for abstract types (python/mypy#4717); they are concrete here.
+    return _pem_key(_read_key_file(path), str(path), Ed25519PrivateKey)  # type: ignore[type-abstract]
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
@@ -204,12 +197,21 @@ def load_public_key(path: Path) -> Ed25519PublicKey:
 
 def read_public_key(data: bytes, where: str) -> Ed25519PublicKey:
     """An Ed25519 public key from PEM bytes; `where` names them in errors."""
+    return _pem_key(data, where, Ed25519PublicKey)  # type: ignore[type-abstract]
+
+
+def _pem_key(data: bytes, where: str, kind: type[_Key]) -> _Key:
+    private = kind is Ed25519PrivateKey
     try:
-        key = serialization.load_pem_public_key(data)
+        if private:
+            key: object = serialization.load_pem_private_key(data, password=None)
+        else:
+            key = serialization.load_pem_public_key(data)
     except (ValueError, TypeError) as exc:
-        raise InputError(f"{where}: not a PEM public key ({exc})") from None
-    if not isinstance(key, Ed25519PublicKey):
-        raise InputError(f"{where}: not an Ed25519 public key")
+        what = "an unencrypted PEM private key" if private else "a PEM public key"
+        raise InputError(f"{where}: not {what} ({exc})") from None
+    if not isinstance(key, kind):
+        raise InputError(f"{where}: not an Ed25519 {'private' if private else 'public'} key")
     return key
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +195,28 @@ def check_parquet(path: Path, metadata: Any, limits: FileLimits) -> None:
     if total > limits.max_unpacked_bytes:
         what = f"its row groups unpack to {total:,} bytes"
         raise refused(path, "", what, "max_unpacked_bytes", limits.max_unpacked_bytes)
+
+
+@contextmanager
+def readable_parquet(path: Path) -> Iterator[None]:
+    """Refuse, naming the file, what pyarrow cannot read."""
+    try:
+        yield
+    except InputError:
+        raise
+    except Exception as exc:  # pyarrow raises ArrowInvalid and OSError for damaged files
+        raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
+
+
+def open_parquet(path: Path, limits: FileLimits) -> Any:
+    """A Parquet file checked by its metadata, its text columns to be read dictionary-encoded."""
+    import pyarrow.parquet as pq
+
+    with readable_parquet(path):
+        parquet = pq.ParquetFile(path)
+        check_parquet(path, parquet.metadata, limits)
+        # Text columns stay dictionary-encoded until their decoded size has been measured.
+        return pq.ParquetFile(path, read_dictionary=text_columns(parquet.schema_arrow))
 
 
 def text_columns(schema: Any) -> list[str]:

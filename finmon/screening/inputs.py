@@ -33,13 +33,12 @@ from finmon.screening.filelimits import (
     TextBudget,
     check_cells,
     check_columns,
-    check_parquet,
     check_rows,
     check_size,
     check_xlsx,
     file_limits,
+    open_parquet,
     refused,
-    text_columns,
 )
 from finmon.screening.rows import ROW_SKIPPED, Problem, Report, Row, RowReader, cell_text, refuse
 from finmon.settings import FileLimits
@@ -326,6 +325,16 @@ def csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
         raise _csv_error(path, start, exc, limits) from None
 
 
+def csv_header(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """A CSV table's column names (stripped, in lower case) and its records after the header;
+    InputError naming the file when it has no header."""
+    records = csv_records(path)
+    first = next(records, None)
+    if first is None:
+        raise InputError(f"{path}:1: empty, no header row")
+    return [name.strip().lower() for name in first[1]], records
+
+
 def _csv_rows(
     path: Path, reader: Any, columns: list[str], fed: list[int]
 ) -> Iterator[tuple[str, Row]]:
@@ -443,19 +452,9 @@ def _chain_rows(
 
 
 def _parquet_table(path: Path, _encoding: str | None) -> Table:
-    import pyarrow.parquet as pq
-
     limits = file_limits()
     check_size(path)
-    try:
-        parquet = pq.ParquetFile(path)
-        check_parquet(path, parquet.metadata, limits)
-        # Text columns stay dictionary-encoded until their decoded size has been measured.
-        parquet = pq.ParquetFile(path, read_dictionary=text_columns(parquet.schema_arrow))
-    except InputError:
-        raise
-    except Exception as exc:  # pyarrow raises ArrowInvalid and OSError for damaged files
-        raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
+    parquet = open_parquet(path, limits)
     names = list(parquet.schema_arrow.names)
     columns = [normalise_column(name) for name in names]
     budget = TextBudget(path, _parquet_place, limits)

@@ -28,11 +28,11 @@ from finmon.errors import InputError
 from finmon.screening.filelimits import (
     TextBudget,
     check_columns,
-    check_parquet,
     check_rows,
     check_size,
     file_limits,
-    text_columns,
+    open_parquet,
+    readable_parquet,
 )
 from finmon.screening.inputs import normalise_column
 from finmon.screening.screener import collection_paused
@@ -166,8 +166,8 @@ class _Builder:
         return [transaction for transaction in found if transaction is not None]
 
     def transaction(self, index: int, row: tuple[Any, ...]) -> Transaction | None:
-        (identifier, when, o_account, o_name, o_id, o_country, b_account, b_name, b_id) = row[:9]
-        (b_country, amount, currency, channel, reference) = row[9:]
+        identifier, when = row[:2]
+        amount, currency, channel, reference = row[10:]
         where = self.prefix + self.places(index)
         if not identifier:
             if all(cell is None or cell == "" for cell in row):
@@ -178,23 +178,21 @@ class _Builder:
             timestamp=_timestamp(where, when),
             amount=_amount(where, amount),
             currency=self.currencies.get(currency) or self.currency(where, currency),
-            originator=PartyInfo(
-                name=o_name or None,
-                account=o_account or None,
-                id=o_id or None,
-                country=self.countries.get(o_country)
-                or self.country(where, "originator_country", o_country),
-            ),
-            beneficiary=PartyInfo(
-                name=b_name or None,
-                account=b_account or None,
-                id=b_id or None,
-                country=self.countries.get(b_country)
-                or self.country(where, "beneficiary_country", b_country),
-            ),
+            originator=self.party(where, "originator", row[2:6]),
+            beneficiary=self.party(where, "beneficiary", row[6:10]),
             channel=channel or None,
             reference=reference or None,
             source=where,
+        )
+
+    def party(self, where: str, side: str, cells: tuple[Any, ...]) -> PartyInfo:
+        """One side's account, name, id and country cells, in COLUMNS order, as a party."""
+        account, name, identifier, country = cells
+        return PartyInfo(
+            name=name or None,
+            account=account or None,
+            id=identifier or None,
+            country=self.countries.get(country) or self.country(where, f"{side}_country", country),
         )
 
     def currency(self, where: str, value: Any) -> str:
@@ -304,18 +302,10 @@ def _other_time(value: Any) -> dt.datetime | None:
 
 def _parquet_columns(path: Path) -> tuple[Columns, Places]:
     """The columns of a Parquet file: text cleaned, amounts and times as the file types them."""
-    import pyarrow.parquet as pq
-
     limits = file_limits()
-    try:
-        parquet = pq.ParquetFile(path)
-        check_parquet(path, parquet.metadata, limits)
-        # Text stays dictionary-encoded until its decoded size has been measured.
-        table = pq.read_table(path, read_dictionary=text_columns(parquet.schema_arrow))
-    except InputError:
-        raise
-    except Exception as exc:  # pyarrow raises ArrowInvalid and OSError for damaged files
-        raise InputError(f"{path}: not a readable Parquet file ({exc})") from None
+    parquet = open_parquet(path, limits)
+    with readable_parquet(path):
+        table = parquet.read()
     TextBudget(path, _row, limits).check_table(table)
     return _columns(path, table), _row
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar, Literal, NamedTuple
 
@@ -612,22 +612,11 @@ class _TravellerDraft:
     debarkation: str | None = None
 
     def freeze(self) -> Traveller:
+        """The traveller as read, with the ISO country of the nationality code."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["documents"] = [Document(*astuple(d)) for d in self.documents]
         code = self.nationality_code
-        return Traveller(
-            role=self.role,
-            surname=self.surname,
-            given_names=self.given_names,
-            sex=self.sex,
-            birth_date=self.birth_date,
-            nationality=icao_state(code) if code else None,
-            nationality_code=code,
-            documents=[
-                Document(d.type, d.number, d.expiry, d.issuing_country) for d in self.documents
-            ],
-            pnr=self.pnr,
-            embarkation=self.embarkation,
-            debarkation=self.debarkation,
-        )
+        return Traveller(**values, nationality=icao_state(code) if code else None)
 
 
 class _Message:

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from finmon.errors import InputError
@@ -26,6 +28,7 @@ from finmon.lists.feed import (
     key_id,
     load_private_key,
     load_public_key,
+    read_public_key,
     read_receipt,
     sign_feed,
     sign_receipt,
@@ -98,6 +101,24 @@ def test_a_public_key_is_no_private_key_and_the_reverse(tmp_path: Path) -> None:
         load_private_key(tmp_path / "copy")
     with pytest.raises(InputError, match="not a PEM public key"):
         load_public_key(tmp_path / "k")
+
+
+def test_a_key_of_another_algorithm_is_refused_as_no_ed25519_key(tmp_path: Path) -> None:
+    other = ec.generate_private_key(ec.SECP256R1())
+    private = other.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public = other.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    (tmp_path / "ec").write_bytes(private)
+    (tmp_path / "ec").chmod(0o600)
+    with pytest.raises(InputError, match="ec: not an Ed25519 private key"):
+        load_private_key(tmp_path / "ec")
+    with pytest.raises(InputError, match="given: not an Ed25519 public key"):
+        read_public_key(public, "given")
 
 
 def test_a_signed_feed_verifies_and_gives_back_its_payload() -> None:

@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 
 from finmon.errors import InputError
 from finmon.model import BirthDate, Gender, Identifier, Schema
-from finmon.screening.inputs import Problem, parse_birth_date, read_customers, read_parties
+from finmon.screening.inputs import (
+    Problem,
+    csv_header,
+    parse_birth_date,
+    read_customers,
+    read_parties,
+)
 
 HEADER = "ID,Full_Name,Date_Of_Birth,Nationality,IIN,Schema,Gender\n"
 ROWS = (
@@ -318,3 +324,18 @@ def test_a_name_of_parts_that_are_all_empty_names_its_columns(tmp_path: Path) ->
     parties = list(read_parties(_write(tmp_path / "c.csv", text), problems=problems.append))
     assert [p.names for p in parties] == [["Arman Bekov"]]
     assert [(p.row, p.column) for p in problems] == [("line 3", "first_name/surname")]
+
+
+def test_csv_header_gives_the_columns_folded_and_the_records_after_them(tmp_path: Path) -> None:
+    path = tmp_path / "bans.csv"
+    path.write_text(" Name ,BIN\nАлтын,123\n", encoding="utf-8")
+    columns, records = csv_header(path)
+    assert columns == ["name", "bin"]
+    assert list(records) == [(2, ["Алтын", "123"])]
+
+
+def test_csv_header_refuses_an_empty_file_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "empty.csv"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match=r"empty\.csv:1: empty, no header row"):
+        csv_header(path)

@@ -5,6 +5,7 @@ trust; a receipt is authenticated by its entity's registered public key (docs/fi
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -37,16 +38,8 @@ async def receipt(request: Request, store: Store) -> ReceiptAnswer:
     body = await request.body()
     # Read on the loop, stored in a thread: the write must not stall other requests.
     row, new = await run_in_threadpool(feed_service.receive_receipt, body, store)
-    assert row.applied_at is not None and row.received_at is not None
-    return ReceiptAnswer(
-        entity_bin=row.entity_bin,
-        source=row.source,
-        feed_version=row.feed_version,
-        published_at=row.published_at,
-        applied_at=row.applied_at,
-        received_at=row.received_at,
-        status="received" if new else "already received",
-    )
+    status = "received" if new else "already received"
+    return ReceiptAnswer.model_validate(asdict(row) | {"status": status})
 
 
 class FeedManifest(BaseModel):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter
@@ -15,18 +13,6 @@ from finmon.services import lists as lists_service
 router = APIRouter(tags=["lists"])
 
 DESIGNATION = "A designation as finmon records it: names, dates, identifiers (docs/lists.md)"
-
-
-class ListVersion(BaseModel):
-    id: int
-    source: str
-    format: str
-    version: str
-    published_at: dt.datetime | None
-    loaded_at: dt.datetime
-    loaded_by: str
-    designation_count: int
-    is_current: bool
 
 
 class Amendment(BaseModel):
@@ -51,10 +37,9 @@ class ListDiff(BaseModel):
 
 
 @router.get("/lists")
-def lists(who: Read, store: Store, all_versions: bool = False) -> list[ListVersion]:
+def lists(who: Read, store: Store, all_versions: bool = False) -> list[lists_service.VersionInfo]:
     """The current version of each list (or every version loaded)."""
-    rows = lists_service.list_versions(who.name, store, all_versions=all_versions)
-    return [ListVersion.model_validate(dataclasses.asdict(row)) for row in rows]
+    return lists_service.list_versions(who.name, store, all_versions=all_versions)
 
 
 @router.get("/lists/{source}/diff")

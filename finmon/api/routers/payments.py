@@ -227,16 +227,8 @@ def _transaction(body: PaymentCheckIn) -> Transaction:
         country = None
         if given.country:
             country = country_code(given.country, f"{name}.country")
-        return PartyInfo(
-            name=given.name,
-            account=given.account,
-            id=given.id,
-            country=country,
-            address=given.address,
-            birth_date=given.birth_date,
-            birth_place=given.birth_place,
-            bank=given.bank,
-        )
+        # The body's fields are PartyInfo's; only the country is read into its ISO code.
+        return PartyInfo(**given.model_dump() | {"country": country})
 
     when = body.timestamp or dt.datetime.now(dt.UTC)
     return Transaction(
