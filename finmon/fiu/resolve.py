@@ -7,7 +7,8 @@ the mentions, not their square. Each candidate pair is scored by finmon's name m
 joined by union-find, strongest first, under a guard against chaining: a subject never holds two
 different valid IINs (or BINs), nor birth dates years apart, nor two mentions an analyst judged
 different. A bare name that fits namesakes kept apart joins the one far likelier to be the one
-named (the more often reported, the likelier to show the mention's account), else none. An
+named (the more often reported, the likelier to show the mention's account), else none; a
+name left alone at the end joins the one subject with identifiers that it nearly fits (`NEAR`). An
 analyst's `same` is joined first whatever the scores (a must-link), `not_same` is a
 cannot-link, `unsure` changes nothing (as nomenklatura's resolver keeps judgements).
 """
@@ -63,6 +64,9 @@ SETTLED = 0.9
 """Least share of the odds at which a bare name that fits several namesakes kept apart is given
 to the likeliest of them, else to none (chosen on bench/fiu.py seed 1: at 0.8 precision fell
 under 0.98)."""
+NEAR = 0.85
+"""Least name score at which a mention known by its name alone, left alone when every link is
+done, joins the one subject with identifiers or a birth date that its name nearly fits."""
 BLOCK_LIMIT = 400
 """Largest name block compared pair by pair; a larger one is split by birth year."""
 _DECISIVE = ("iin", "bin")
@@ -140,8 +144,9 @@ def resolve(
     notes: list[str] = []
     pairs = candidate_pairs(prepared, notes)
     scorer = _Scorer()
-    links = [link for a, b in pairs if (link := scorer.score(prepared[a], prepared[b], threshold))]
-    links.sort(key=lambda link: (-link.score, link.a, link.b))
+    scored = [link for a, b in pairs if (link := scorer.score(prepared[a], prepared[b], threshold))]
+    scored.sort(key=lambda link: (-link.score, link.a, link.b))
+    links = [link for link in scored if link.supported or link.score >= threshold]
     clusters = _Clusters(prepared)
     notes += clusters.apply_judgements(judgements)
     joined = [clusters.join(link) for link in links if link.supported]
@@ -154,12 +159,15 @@ def resolve(
                 joined.append(_refused(link, LESS_LIKELY))
             else:
                 joined.append(clusters.join(link))
+    near = [link for link in scored if not (link.supported or link.score >= threshold)]
+    joined += clusters.lone_fits(near, ambiguous)
     subjects = [_subject(prepared, ids) for ids in clusters.groups()]
     subject_of = {m: s.subject_id for s in subjects for m in s.mentions}
     return Resolution(sorted(subjects, key=lambda s: s.subject_id), joined, subject_of, notes)
 
 
 AMBIGUOUS = "not joined: the name alone fits more than one subject"
+LONE_FIT = "joined: the one subject with identifiers its name nearly fits"
 LESS_LIKELY = "not joined: the name fits a namesake far likelier to be the one named"
 
 
@@ -297,7 +305,7 @@ class _Scorer:
             effect, detail = _birth_effect(a.birth, b.birth)
             total += effect
             evidence.append(f"{detail} ({effect:+.2f})")
-        if total < threshold - (SUPPORT_ALLOWANCE if total > match.score else 0.0):
+        if total < (threshold - SUPPORT_ALLOWANCE if total > match.score else NEAR):
             return None
         return Link(
             a=a.mention.id,
@@ -429,6 +437,29 @@ class _Clusters:
             else:
                 found.add(mention)
         return found, settled
+
+    def lone_fits(self, near: Sequence[Link], ambiguous: set[str]) -> list[Link]:
+        """Join each subject known by names alone to the one subject with identifiers or a
+        birth date that its names nearly fit (NEAR up to the threshold), when there is only one
+        such subject and the guard allows."""
+        targets: dict[str, dict[str, Link]] = defaultdict(dict)
+        for link in near:
+            if link.a in ambiguous or link.b in ambiguous:
+                continue
+            ra, rb = self.find(link.a), self.find(link.b)
+            for lone, other in ((ra, rb), (rb, ra)):
+                if self._anchored(lone) or not self._anchored(other) or lone == other:
+                    continue
+                targets[lone].setdefault(other, link)
+        done = []
+        for found in targets.values():
+            if len(found) == 1:
+                ((other, link),) = found.items()
+                done.append(self.join(replace(link, reasons=(*link.reasons, LONE_FIT))))
+        return done
+
+    def _anchored(self, root: str) -> bool:
+        return bool(self._decisive[root] or self._births[root])
 
     def unsettling(self, link: Link, settled: dict[str, str]) -> bool:
         """The link joins a settled mention to another subject than the one it was given."""

@@ -251,3 +251,16 @@ def test_a_name_typed_with_slips_joins_only_with_an_equal_identifier() -> None:
         assert len(resolve(names_only).subjects) == 2
     siblings = [_m("m1", "Сейтказы Жанар", account), _m("m2", "Сейтказы Жандос", account)]
     assert len(resolve(siblings).subjects) == 2
+
+
+def test_a_name_left_alone_joins_the_one_known_subject_it_nearly_fits() -> None:
+    known = _m("a1", "Anastasiya Jukova", ("iin", IIN_A))
+    typed = _m("x1", "Жукоав Анастасия")
+    link = next(x for x in resolve([known, typed]).links if x.joined)
+    assert resolve_module.NEAR <= link.score < resolve_module.LINK_THRESHOLD
+    assert resolve_module.LONE_FIT in link.reasons
+    # Two namesakes kept apart that it fits alike: it joins neither.
+    namesake = _m("b1", "Анастасия Жукова", ("iin", IIN_B))
+    assert _subject_of([known, namesake, typed], "x1") == {"x1"}
+    # A name that fits nobody that well stays alone.
+    assert _subject_of([known, _m("x1", "Жукоав Анна")], "x1") == {"x1"}
