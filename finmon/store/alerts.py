@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from finmon.model import Designation, Party, matching_fingerprint
 from finmon.screening import Hit
-from finmon.store.audit import append_audit, append_step
+from finmon.store.audit import append_step, audit_object
 from finmon.store.engine import Database, default_database, get_row
 from finmon.store.freezes import open_freeze
 from finmon.store.models import (
@@ -136,12 +136,8 @@ def raise_alerts(
         )
         session.add(alert)
         session.flush()
-        append_audit(
-            session,
-            actor=actor,
-            action="alert.raise",
-            object=f"alert:{alert.id}",
-            after=_state(alert, version.version),
+        audit_object(
+            session, "alert.raise", alert.id, actor=actor, after=_state(alert, version.version)
         )
         raised.append(alert)
     return raised

@@ -107,12 +107,28 @@ def append_step(
 ) -> AuditEntry:
     """Audit one status change of a workflow row: action is "kind.verb", the object "kind:id",
     before the status it left and after what it holds now (its new status first)."""
+    return audit_object(
+        session, action, row_id, actor=actor, before={"status": before}, after=after, reason=reason
+    )
+
+
+def audit_object(
+    session: Session,
+    action: str,
+    key: int | str,
+    *,
+    actor: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> AuditEntry:
+    """Audit an action on one object: action is "kind.verb" and the object "kind:key"."""
     return append_audit(
         session,
         actor=actor,
         action=action,
-        object=f"{action.partition('.')[0]}:{row_id}",
-        before={"status": before},
+        object=f"{action.partition('.')[0]}:{key}",
+        before=before,
         after=after,
         reason=reason,
     )

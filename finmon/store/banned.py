@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from finmon.errors import InputError, NotFound, WorkflowRefused
 from finmon.fiu.banned import Ban, as_list, ban_from_dict
-from finmon.store.audit import append_audit
+from finmon.store.audit import audit_object
 from finmon.store.engine import Database, default_database
 from finmon.store.lists import LoadResult, write_versions
 from finmon.store.models import BannedOrganisation, utc_now
@@ -59,11 +59,11 @@ def record_bans(
                 continue
             counts["added" if row is None else "changed"] += 1
             row = _write(session, row, ban, file_name, digest, actor, now)
-            append_audit(
+            audit_object(
                 session,
+                "banned.record",
+                ban.reference,
                 actor=actor,
-                action="banned.record",
-                object=f"banned:{ban.reference}",
                 before=before,
                 after=ban.to_dict(),
             )
@@ -90,11 +90,11 @@ def lift(
         ]
         digest = _digest(bans)
         _write(session, row, lifted, f"lifting of {reference}", digest, actor, utc_now())
-        append_audit(
+        audit_object(
             session,
+            "banned.lift",
+            reference,
             actor=actor,
-            action="banned.lift",
-            object=f"banned:{reference}",
             before=ban.to_dict(),
             after=lifted.to_dict(),
             reason=reason,

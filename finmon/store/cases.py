@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from finmon.errors import InputError, WorkflowRefused
-from finmon.store.audit import append_audit
+from finmon.store.audit import append_audit, audit_object
 from finmon.store.engine import Database, default_database, get_row
 from finmon.store.models import (
     Case,
@@ -240,11 +240,11 @@ def record_report(case_id: int, *, actor: str, path: Path, db: Database | None =
     db = db or default_database()
     with db.write() as session:
         case = get_row(session, Case, case_id, "case")
-        append_audit(
+        audit_object(
             session,
+            "case.report_written",
+            case.id,
             actor=actor,
-            action="case.report_written",
-            object=f"case:{case.id}",
             after={"file": str(path), "sha256": digest_of(path)},
         )
 

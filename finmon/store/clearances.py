@@ -28,7 +28,7 @@ from finmon.errors import InputError, NotFound, WorkflowRefused
 from finmon.lists.identifiers import is_valid_iin_bin
 from finmon.model import Designation, matching_fingerprint
 from finmon.screening import Hit
-from finmon.store.audit import append_audit, append_step
+from finmon.store.audit import append_step, audit_object
 from finmon.store.audit_anchor import load_key
 from finmon.store.engine import Database, default_database, get_row
 from finmon.store.models import CounterpartyClearance, DesignationRow, ListVersion, utc_now
@@ -155,13 +155,8 @@ def propose_clearance(
         )
         session.add(row)
         session.flush()
-        append_audit(
-            session,
-            actor=actor,
-            action="clearance.propose",
-            object=f"clearance:{row.id}",
-            after=_state(row),
-            reason=reason,
+        audit_object(
+            session, "clearance.propose", row.id, actor=actor, after=_state(row), reason=reason
         )
         return row.id
 
@@ -355,11 +350,11 @@ class StoreClearances:
                 row.suppressions += 1
                 row.last_suppressed_at = now
                 side, hit = suppression.side, suppression.hit
-                append_audit(
+                audit_object(
                     session,
+                    "clearance.suppress",
+                    row.id,
                     actor=self.actor,
-                    action="clearance.suppress",
-                    object=f"clearance:{row.id}",
                     after={
                         "transaction_id": transaction.id,
                         "side": side,

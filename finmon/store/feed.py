@@ -24,7 +24,7 @@ from finmon.lists.feed import (
     read_public_key,
 )
 from finmon.model import ParsedList
-from finmon.store.audit import append_audit
+from finmon.store.audit import append_audit, audit_object
 from finmon.store.engine import Database, default_database
 from finmon.store.lists import LoadResult, write_versions
 from finmon.store.models import AppliedFeed, FeedReceipt, FiuEntity, ListFeed, utc_now
@@ -112,11 +112,11 @@ def publish(
         )
         session.add(row)
         session.flush()
-        append_audit(
+        audit_object(
             session,
+            "feed.publish",
+            row.source,
             actor=actor,
-            action="feed.publish",
-            object=f"feed:{row.source}",
             before=None if latest is None else {"version": latest.version},
             after={
                 "version": row.version,

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from finmon.errors import InputError, NotFound, WorkflowRefused
-from finmon.store.audit import append_audit
+from finmon.store.audit import audit_object
 from finmon.store.engine import Database, default_database
 from finmon.store.models import FiuDissemination, utc_now
 from finmon.store.users import check_two_persons
@@ -90,11 +90,11 @@ def draft(
             )  # fmt: skip
             session.add(row)
             session.flush()
-            append_audit(
+            audit_object(
                 session,
+                "fiu_dissemination.draft",
+                row.id,
                 actor=actor,
-                action="fiu_dissemination.draft",
-                object=f"fiu_dissemination:{row.id}",
                 after={
                     "reference": reference,
                     "recipient": recipient,
@@ -119,11 +119,11 @@ def approve(dissemination_id: int, *, actor: str, db: Database | None = None) ->
             )
         check_two_persons(session, row.drafted_by, actor, f"dissemination {dissemination_id}")
         row.status, row.approved_by, row.approved_at = "approved", actor, utc_now()
-        append_audit(
+        audit_object(
             session,
+            "fiu_dissemination.approve",
+            row.id,
             actor=actor,
-            action="fiu_dissemination.approve",
-            object=f"fiu_dissemination:{row.id}",
             before={"status": "drafted", "drafted_by": row.drafted_by},
             after={"status": "approved", "subjects": row.subjects, "reports": row.reports},
         )
@@ -160,11 +160,11 @@ def record_export(
         before = {"status": row.status, "package_sha256": row.package_sha256}
         row.status, row.exported_by, row.exported_at = "exported", actor, utc_now()
         row.package_sha256 = sha256
-        append_audit(
+        audit_object(
             session,
+            "fiu_dissemination.export",
+            row.id,
             actor=actor,
-            action="fiu_dissemination.export",
-            object=f"fiu_dissemination:{row.id}",
             before=before,
             after={
                 "status": "exported",
@@ -189,12 +189,8 @@ def show(dissemination_id: int, *, actor: str, db: Database | None = None) -> Di
     db = db or default_database()
     with db.write() as session:
         row = _load(session, dissemination_id)
-        append_audit(
-            session,
-            actor=actor,
-            action="fiu_dissemination.view",
-            object=f"fiu_dissemination:{row.id}",
-            after={"status": row.status},
+        audit_object(
+            session, "fiu_dissemination.view", row.id, actor=actor, after={"status": row.status}
         )
         return _row(row)
 

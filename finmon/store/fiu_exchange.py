@@ -24,7 +24,7 @@ from finmon.fiu.exchange import (
     parse_request,
     response_document,
 )
-from finmon.store.audit import append_audit
+from finmon.store.audit import audit_object
 from finmon.store.engine import Database, default_database
 from finmon.store.models import (
     FiuExchangeDigest,
@@ -58,13 +58,7 @@ def record_sent(
     with db.write() as session:
         row = _add(session, request, SENT, "sent", actor)
         _add_digests(session, row.id, request, refs)
-        append_audit(
-            session,
-            actor=actor,
-            action="fiu_request.create",
-            object=f"fiu_request:{row.id}",
-            after=_summary(row),
-        )
+        audit_object(session, "fiu_request.create", row.id, actor=actor, after=_summary(row))
         return row.id
 
 
@@ -75,13 +69,7 @@ def record_received(request: ExchangeRequest, *, actor: str, db: Database | None
     with db.write() as session:
         row = _add(session, request, RECEIVED, "received", actor)
         _add_digests(session, row.id, request, {})
-        append_audit(
-            session,
-            actor=actor,
-            action="fiu_request.receive",
-            object=f"fiu_request:{row.id}",
-            after=_summary(row),
-        )
+        audit_object(session, "fiu_request.receive", row.id, actor=actor, after=_summary(row))
         return row.id
 
 
@@ -119,11 +107,11 @@ def record_matches(
                 )
             )
         row.status, row.matched_by, row.matched_at = "matched", actor, now
-        append_audit(
+        audit_object(
             session,
+            "fiu_request.match",
+            row.id,
             actor=actor,
-            action="fiu_request.match",
-            object=f"fiu_request:{row.id}",
             after={
                 "matches": len(matches),
                 "subjects": sorted({m.subject.id for m in matches}),
@@ -150,11 +138,11 @@ def draft_response(request_id: int, note: str, *, actor: str, db: Database | Non
         response.status, response.note = "drafted", note
         response.drafted_by, response.drafted_at = actor, utc_now()
         row.status = "drafted"
-        append_audit(
+        audit_object(
             session,
+            "fiu_request.draft",
+            row.id,
             actor=actor,
-            action="fiu_request.draft",
-            object=f"fiu_request:{row.id}",
             after={"status": "drafted", "matches": len(_matches(session, row.id))},
             reason=note or None,
         )
@@ -181,11 +169,11 @@ def approve_response(request_id: int, *, actor: str, db: Database | None = None)
             meta, matches, response.note, now.isoformat(timespec="seconds")
         )
         row.status = "approved"
-        append_audit(
+        audit_object(
             session,
+            "fiu_request.approve",
+            row.id,
             actor=actor,
-            action="fiu_request.approve",
-            object=f"fiu_request:{row.id}",
             before={"status": "drafted", "drafted_by": response.drafted_by},
             after={
                 "status": "approved",
@@ -208,11 +196,11 @@ def answer(request_id: int, *, actor: str, db: Database | None = None) -> dict[s
             )
         row.status = response.status = "answered"
         response.answered_by, response.answered_at = actor, utc_now()
-        append_audit(
+        audit_object(
             session,
+            "fiu_request.answer",
+            row.id,
             actor=actor,
-            action="fiu_request.answer",
-            object=f"fiu_request:{row.id}",
             after={"to": row.requesting_fiu, "subjects": len(response.document["matches"])},
         )
         return dict(response.document)
@@ -269,11 +257,11 @@ def record_response(
             )
         )
         row.status = "answered"
-        append_audit(
+        audit_object(
             session,
+            "fiu_request.read_response",
+            row.id,
             actor=actor,
-            action="fiu_request.read_response",
-            object=f"fiu_request:{row.id}",
             after={"from": row.receiving_fiu, "subjects": sorted(f["subject_id"] for f in found)},
         )
         return row.id, found

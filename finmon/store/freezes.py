@@ -23,7 +23,7 @@ from finmon.errors import InputError, NotFound
 from finmon.exports import SafeDictWriter
 from finmon.hygiene import parse_amount, printable
 from finmon.model import Designation
-from finmon.store.audit import append_audit, append_step
+from finmon.store.audit import append_step, audit_object
 from finmon.store.engine import Database, default_database, get_row
 from finmon.store.models import (
     Alert,
@@ -116,11 +116,11 @@ def open_freeze(
     )
     session.add(freeze)
     session.flush()
-    append_audit(
+    audit_object(
         session,
+        "freeze.create",
+        freeze.id,
         actor=approved_by,
-        action="freeze.create",
-        object=f"freeze:{freeze.id}",
         after=notification(freeze, version.version),
     )
     return freeze
@@ -296,11 +296,11 @@ def request_payment(
         )
         session.add(payment)
         session.flush()
-        append_audit(
+        audit_object(
             session,
+            "payment.request",
+            payment.id,
             actor=actor,
-            action="payment.request",
-            object=f"payment:{payment.id}",
             after=_payment(payment),
             reason=purpose,
         )
@@ -320,11 +320,11 @@ def approve_payment(payment_id: int, *, actor: str, db: Database | None = None) 
         payment.status = PaymentStatus.APPROVED.value
         payment.approved_by = actor
         payment.approved_at = utc_now()
-        append_audit(
+        audit_object(
             session,
+            "payment.approve",
+            payment.id,
             actor=actor,
-            action="payment.approve",
-            object=f"payment:{payment.id}",
             before={"status": PaymentStatus.PENDING_APPROVAL.value},
             after=_payment(payment),
         )

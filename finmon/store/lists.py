@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from finmon.errors import ListRefused, NotFound
 from finmon.lists.diff import ListDiff, diff_designations
 from finmon.model import Designation, ParsedList, Schema
-from finmon.store.audit import append_audit
+from finmon.store.audit import audit_object
 from finmon.store.engine import Database, default_database
 from finmon.store.models import DesignationRow, ListVersion, as_utc, utc_now
 from finmon.store.rescreen import RescreenResult, rescreen
@@ -228,22 +228,22 @@ def _store_version(
     _insert_designations(session, row.id, parsed.designations)
     after = _audit_state(row)
     assert after is not None
-    append_audit(
+    audit_object(
         session,
+        "list.load",
+        parsed.source,
         actor=actor,
-        action="list.load",
-        object=f"list:{parsed.source}",
         before=_audit_state(current),
         after={**after, "changes": diff.summary()},
         reason=("forced: " + "; ".join(overridden)) if overridden else None,
     )
     screened = rescreen(session, diff, row, actor=actor, workers=workers)
     if screened.alerts or screened.reviews or screened.withdrawn:
-        append_audit(
+        audit_object(
             session,
+            "list.rescreen",
+            parsed.source,
             actor=actor,
-            action="list.rescreen",
-            object=f"list:{parsed.source}",
             after={"list_version_id": row.id, "version": row.version, **asdict(screened)},
         )
     return LoadResult(

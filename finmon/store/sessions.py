@@ -28,7 +28,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from finmon.errors import InputError, Unauthenticated
-from finmon.store.audit import append_audit
+from finmon.store.audit import append_audit, audit_object
 from finmon.store.engine import Database, default_database
 from finmon.store.models import SignInAttempt, User, WebSession, utc_now
 from finmon.store.users import Principal, account_status, find_user, own_or_pending
@@ -130,11 +130,11 @@ def set_password(name: str, password: str, *, actor: str, db: Database | None = 
         user.password_pending = not own
         session.execute(delete(SignInAttempt).where(SignInAttempt.name == _attempt_key(name)))
         _end_sessions(session, user.id, utc_now())
-        append_audit(
+        audit_object(
             session,
+            "user.set_password",
+            name,
             actor=actor,
-            action="user.set_password",
-            object=f"user:{name}",
             before={"password": had},
             after={"password": True, "status": "valid" if own else "awaiting approval"},
         )
@@ -276,11 +276,11 @@ def _lock(failures: int) -> dt.timedelta:
 
 
 def _audit_lock(session: Session, key: str, failures: int) -> None:
-    append_audit(
+    audit_object(
         session,
+        "user.sign_in_locked",
+        key,
         actor=key,
-        action="user.sign_in_locked",
-        object=f"user:{key}",
         after={"failed_sign_ins": failures, "seconds": _lock(failures).total_seconds()},
     )
 

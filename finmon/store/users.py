@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from finmon.errors import Forbidden, InputError, NotFound, Unauthenticated, WorkflowRefused
-from finmon.store.audit import append_audit
+from finmon.store.audit import append_audit, audit_object
 from finmon.store.engine import Database, default_database
 from finmon.store.models import ApiKey, User, utc_now
 from finmon.workflow import check_second_person
@@ -92,11 +92,11 @@ def create_user(
         )
         session.add(user)
         session.flush()
-        append_audit(
+        audit_object(
             session,
+            "user.create",
+            name,
             actor=actor,
-            action="user.create",
-            object=f"user:{name}",
             after={
                 "name": name,
                 "role": role.value,
@@ -134,11 +134,11 @@ def approve_user(name: str, *, actor: str, db: Database | None = None) -> dict[s
         for key in pending_keys:
             key.approved_at = now
         user.password_pending = False
-        append_audit(
+        audit_object(
             session,
+            "user.approve",
+            name,
             actor=actor,
-            action="user.approve",
-            object=f"user:{name}",
             before=before,
             after={"role": user.role, "asked_by": user.pending_by},
         )
@@ -160,11 +160,11 @@ def change_role(name: str, role: Role, *, actor: str, db: Database | None = None
         if role.value == user.role:
             raise InputError(f"user {name!r} already holds the role {role}")
         user.pending_role, user.pending_by = role.value, actor
-        append_audit(
+        audit_object(
             session,
+            "user.change_role",
+            name,
             actor=actor,
-            action="user.change_role",
-            object=f"user:{name}",
             before={"role": user.role},
             after={"role": role.value, "status": "awaiting approval"},
         )
@@ -213,11 +213,11 @@ def disable_user(name: str, *, actor: str, db: Database | None = None) -> None:
         user = find_user(session, name)
         if user.disabled_at is None:
             user.disabled_at = utc_now()
-            append_audit(
+            audit_object(
                 session,
+                "user.disable",
+                name,
                 actor=actor,
-                action="user.disable",
-                object=f"user:{name}",
                 before={"disabled": False},
                 after={"disabled": True},
             )
