@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from finmon.model import Designation, Party, matching_fingerprint
 from finmon.screening import Hit
+from finmon.store.alert_views import AlertHead
 from finmon.store.audit import append_step, audit_object
 from finmon.store.engine import Database, default_database, get_row
 from finmon.store.freezes import open_freeze
@@ -52,15 +53,9 @@ STATUS_FILTERS: dict[str, frozenset[AlertStatus] | None] = {
 
 
 @dataclass(slots=True, frozen=True)
-class AlertRow:
+class AlertRow(AlertHead):
     """An alert as `finmon alerts list` shows it (the CLI contract's columns first)."""
 
-    alert_id: int
-    customer_id: str
-    customer_name: str
-    list: str
-    reference: str
-    designation_name: str
     score: float
     status: str
     created_at: dt.datetime
@@ -392,13 +387,8 @@ def _proposal(session: Session, alert_id: int) -> Decision:
 
 
 def _row(alert: Alert, version: str) -> AlertRow:
-    return AlertRow(
-        alert_id=alert.id,
-        customer_id=alert.customer_id,
-        customer_name=alert.customer_name,
-        list=alert.source,
-        reference=alert.reference,
-        designation_name=alert.designation_name,
+    return AlertRow.of(
+        alert,
         score=alert.score,
         status=alert.status,
         created_at=alert.created_at,

@@ -23,6 +23,7 @@ from finmon.errors import InputError, NotFound
 from finmon.exports import SafeDictWriter
 from finmon.hygiene import parse_amount, printable
 from finmon.model import Designation
+from finmon.store.alert_views import AlertHead
 from finmon.store.audit import append_step, audit_object
 from finmon.store.engine import Database, default_database, get_row
 from finmon.store.models import (
@@ -67,15 +68,9 @@ NOTIFICATION_FIELDS = (
 
 
 @dataclass(slots=True, frozen=True)
-class SlaItem:
+class SlaItem(AlertHead):
     """An alert nobody has finished deciding, with what is left of its 24 hours."""
 
-    alert_id: int
-    customer_id: str
-    customer_name: str
-    list: str
-    reference: str
-    designation_name: str
     status: str
     clock_start: dt.datetime
     deadline: dt.datetime
@@ -372,13 +367,8 @@ def notifications_json(records: list[dict[str, Any]]) -> str:
 
 def _sla_item(alert: Alert, now: dt.datetime) -> SlaItem:
     deadline = alert.clock_start + dt.timedelta(hours=FREEZE_HOURS)
-    return SlaItem(
-        alert_id=alert.id,
-        customer_id=alert.customer_id,
-        customer_name=alert.customer_name,
-        list=alert.source,
-        reference=alert.reference,
-        designation_name=alert.designation_name,
+    return SlaItem.of(
+        alert,
         status=alert.status,
         clock_start=alert.clock_start,
         deadline=deadline,
