@@ -138,6 +138,33 @@ def raise_alerts(
     return raised
 
 
+def raise_screened(
+    session: Session,
+    screened: Iterable[tuple[Party, Sequence[Hit]]],
+    fingerprints: Mapping[str, str],
+    *,
+    actor: str,
+    trigger: str,
+    versions: Mapping[str, ListVersion],
+) -> int:
+    """raise_alerts for each screened party, whose matching-data fingerprint is given by its id;
+    returns how many alerts were raised."""
+    raised = 0
+    for party, hits in screened:
+        raised += len(
+            raise_alerts(
+                session,
+                actor=actor,
+                party=party,
+                fingerprint=fingerprints[party.id],
+                hits=hits,
+                trigger=trigger,
+                versions=versions,
+            )
+        )
+    return raised
+
+
 def list_alerts(status: str = "open", db: Database | None = None) -> list[AlertRow]:
     """Alerts by status filter (open, decided, all), oldest first."""
     if status not in STATUS_FILTERS:

@@ -33,7 +33,7 @@ from finmon.screening.problems import SHOWN
 from finmon.screening.rows import Problem, Report
 from finmon.screening.screener import heap_frozen
 from finmon.settings import load_settings
-from finmon.store.alerts import raise_alerts
+from finmon.store.alerts import raise_screened
 from finmon.store.audit import append_audit
 from finmon.store.customer_index import Indexed, TokenWriter, ensure_current, index_parties
 from finmon.store.engine import Database, default_database
@@ -332,19 +332,9 @@ def _write(session: Session, work: _Batch, lists: _Lists, actor: str, source_fil
     tokens.replace([c.party.id for c in work.changes if c.rescreen and c.version > 1])
     tokens.add(work.entries)
     fingerprints = {c.party.id: c.fingerprint for c in work.changes}
-    alerts = 0
-    for party, hits in work.hits:
-        raised = raise_alerts(
-            session,
-            actor=actor,
-            party=party,
-            fingerprint=fingerprints[party.id],
-            hits=hits,
-            trigger="customer",
-            versions=lists.versions,
-        )
-        alerts += len(raised)
-    return alerts
+    return raise_screened(
+        session, work.hits, fingerprints, actor=actor, trigger="customer", versions=lists.versions
+    )
 
 
 def _history(change: _Change, now: Any, actor: str, source_file: str) -> dict[str, Any]:

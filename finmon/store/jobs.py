@@ -27,7 +27,7 @@ from finmon.screening.problems import ProblemLog, problems_path
 from finmon.screening.rows import Problem
 from finmon.settings import load_settings
 from finmon.store.customers import ImportResult, import_customers
-from finmon.store.engine import Database, default_database
+from finmon.store.engine import Database, default_database, get_row
 from finmon.store.models import Job, utc_now
 
 MAX_FILE_NAME = 100
@@ -103,9 +103,7 @@ def get_job(job_id: int, db: Database | None = None) -> dict[str, Any]:
     """A job's status, and its counts or error once it has ended."""
     db = db or default_database()
     with db.read() as session:
-        job = session.get(Job, job_id)
-        if job is None:
-            raise NotFound(f"no job {job_id}")
+        job = get_row(session, Job, job_id, "job")
         stale = job.status in ("queued", "running") and runner_gone(job.runner)
     if stale:
         _finish(db, job_id, "failed", error=_INTERRUPTED)
@@ -187,10 +185,7 @@ def job_problems(job_id: int, db: Database | None = None) -> Path:
     the job had none."""
     db = db or default_database()
     with db.read() as session:
-        job = session.get(Job, job_id)
-        file_name = job.file_name if job is not None else None
-    if file_name is None:
-        raise NotFound(f"no job {job_id}")
+        file_name = get_row(session, Job, job_id, "job").file_name
     path = problems_path(load_settings().home / "uploads" / str(job_id) / file_name, None)
     if not path.is_file():
         raise NotFound(f"job {job_id} has no problems file: its file had no problem")

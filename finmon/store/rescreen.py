@@ -21,7 +21,7 @@ from finmon.names.parts import AnalysedName, analyse_name
 from finmon.screening import Screener
 from finmon.screening.features import SAME_BIRTH_DAY, SAME_NATIONALITY, NameFrequency
 from finmon.screening.screener import DEFAULT_THRESHOLD, heap_frozen
-from finmon.store.alerts import end_alerts, raise_alerts
+from finmon.store.alerts import end_alerts, raise_screened
 from finmon.store.customer_index import candidate_customers, ensure_current, load_customers
 from finmon.store.freezes import open_release_reviews
 from finmon.store.models import DesignationRow, ListVersion
@@ -107,21 +107,16 @@ def _screen(
         return 0, 0
     stored = list(load_customers(session, ids))
     fingerprints = {party.id: fingerprint for party, fingerprint in stored}
-    alerts = 0
     with heap_frozen():
-        parties = (party for party, _ in stored)
-        for party, hits in screener.screen_many(parties, workers=workers):
-            if hits:
-                raised = raise_alerts(
-                    session,
-                    actor=actor,
-                    party=party,
-                    fingerprint=fingerprints[party.id],
-                    hits=hits,
-                    trigger="list",
-                    versions={version.source: version},
-                )
-                alerts += len(raised)
+        screened = screener.screen_many((party for party, _ in stored), workers=workers)
+        alerts = raise_screened(
+            session,
+            screened,
+            fingerprints,
+            actor=actor,
+            trigger="list",
+            versions={version.source: version},
+        )
     return len(stored), alerts
 
 
