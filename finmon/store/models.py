@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar, cast
+from typing import Annotated, Any, ClassVar, cast
 
 from sqlalchemy import (
     JSON,
@@ -59,6 +59,10 @@ def core_table(model: type[Base]) -> Table:
     return cast(Table, model.__table__)
 
 
+Person = Annotated[str, mapped_column(String(200))]
+"""An account name in a column saying who did something (the actor, decided_by, approved_by...)."""
+
+
 class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         dt.datetime: UtcDateTime,
@@ -68,18 +72,26 @@ class Base(DeclarativeBase):
     }
 
 
-class ListVersion(Base):
+class Row(Base):
+    """A table keyed by a plain integer id, as most are."""
+
+    __abstract__ = True
+
+    # First, where the migrations put it (a base class's columns would otherwise come last).
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+
+
+class ListVersion(Row):
     """One loaded version of one source's list; exactly one per source is current."""
 
     __tablename__ = "list_versions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(64))
     format: Mapped[str] = mapped_column(String(32))
     version: Mapped[str] = mapped_column(String(200))
     published_at: Mapped[dt.datetime | None]
     loaded_at: Mapped[dt.datetime]
-    loaded_by: Mapped[str] = mapped_column(String(200))
+    loaded_by: Mapped[Person]
     files: Mapped[list[dict[str, str]]]
     designation_count: Mapped[int]
     is_current: Mapped[bool] = mapped_column(default=False)
@@ -87,12 +99,11 @@ class ListVersion(Base):
     __table_args__ = (Index("ix_list_versions_source_current", "source", "is_current"),)
 
 
-class DesignationRow(Base):
+class DesignationRow(Row):
     """One designation of one list version; payload is Designation.to_dict()."""
 
     __tablename__ = "designations"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     list_version_id: Mapped[int] = mapped_column(
         ForeignKey("list_versions.id", ondelete="CASCADE"), index=True
     )
@@ -103,14 +114,13 @@ class DesignationRow(Base):
     payload: Mapped[dict[str, Any]]
 
 
-class AuditEntry(Base):
+class AuditEntry(Row):
     """One row of the append-only, hash-chained audit log."""
 
     __tablename__ = "audit_log"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime]
-    actor: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[Person]
     action: Mapped[str] = mapped_column(String(100))
     object: Mapped[str] = mapped_column(String(500))
     before: Mapped[dict[str, Any] | None]
@@ -140,32 +150,30 @@ class Customer(Base):
     updated_at: Mapped[dt.datetime]
 
 
-class CustomerVersion(Base):
+class CustomerVersion(Row):
     """Every state a customer has had, so a decision can be read against what was known then."""
 
     __tablename__ = "customer_versions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[str] = mapped_column(String(200), index=True)
     version: Mapped[int]
     record: Mapped[dict[str, Any]]
     accounts: Mapped[list[str]]
     fingerprint: Mapped[str] = mapped_column(String(64))
     valid_from: Mapped[dt.datetime]
-    changed_by: Mapped[str] = mapped_column(String(200))
+    changed_by: Mapped[Person]
     source_file: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (UniqueConstraint("customer_id", "version"),)
 
 
-class NameTokenRow(Base):
+class NameTokenRow(Row):
     """One distinct name token of the customer base, stored once however many customers share it.
 
     `data` holds what finmon.screening.delta needs to compare it again without re-analysing."""
 
     __tablename__ = "name_tokens"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     sig: Mapped[str] = mapped_column(String(400), unique=True)
     data: Mapped[dict[str, Any]]
 
@@ -202,7 +210,7 @@ class CustomerToken(Base):
     with several names or a name repeating a part."""
 
 
-class Alert(Base):
+class Alert(Row):
     """A possible match of a customer with a designation, waiting for or holding a decision.
 
     Unique per customer, designation and the matching data of both while the listing stands: the
@@ -211,7 +219,6 @@ class Alert(Base):
 
     __tablename__ = "alerts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     customer_id: Mapped[str] = mapped_column(String(200), index=True)
     customer_name: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(64))
@@ -250,25 +257,23 @@ class Alert(Base):
     )
 
 
-class Decision(Base):
+class Decision(Row):
     """One person's decision on an alert: a proposal, an approval, or an escalation."""
 
     __tablename__ = "decisions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), index=True)
     decision: Mapped[str] = mapped_column(String(32))
-    actor: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[Person]
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[dt.datetime]
 
 
-class Freeze(Base):
+class Freeze(Row):
     """A freeze order on a customer's accounts under one designation, with every timestamp."""
 
     __tablename__ = "freezes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id"), unique=True)
     customer_id: Mapped[str] = mapped_column(String(200), index=True)
     customer_name: Mapped[str] = mapped_column(Text)
@@ -281,51 +286,49 @@ class Freeze(Base):
     list_loaded_at: Mapped[dt.datetime]
     alert_at: Mapped[dt.datetime]
     decided_at: Mapped[dt.datetime]
-    decided_by: Mapped[str] = mapped_column(String(200))
+    decided_by: Mapped[Person]
     frozen_at: Mapped[dt.datetime]
-    approved_by: Mapped[str] = mapped_column(String(200))
+    approved_by: Mapped[Person]
     clock_start: Mapped[dt.datetime]
     status: Mapped[str] = mapped_column(String(32), index=True)
     review_reason: Mapped[str | None] = mapped_column(Text)
     """Why a release review is open (a delisting, a false positive found later)."""
-    release_requested_by: Mapped[str | None] = mapped_column(String(200))
+    release_requested_by: Mapped[Person | None]
     release_requested_at: Mapped[dt.datetime | None]
     release_reason: Mapped[str | None] = mapped_column(Text)
-    released_by: Mapped[str | None] = mapped_column(String(200))
+    released_by: Mapped[Person | None]
     released_at: Mapped[dt.datetime | None]
 
     __table_args__ = (Index("ix_freezes_designation", "source", "reference"),)
 
 
-class PermittedPayment(Base):
+class PermittedPayment(Row):
     """A payment from frozen funds for basic expenses (Article 12 section 8), with its approval."""
 
     __tablename__ = "permitted_payments"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     freeze_id: Mapped[int] = mapped_column(ForeignKey("freezes.id"), index=True)
     amount: Mapped[str] = mapped_column(String(40))
     """A decimal amount as written (no binary floating point for money)."""
     currency: Mapped[str] = mapped_column(String(3))
     purpose: Mapped[str] = mapped_column(Text)
     payee: Mapped[str | None] = mapped_column(Text)
-    requested_by: Mapped[str] = mapped_column(String(200))
+    requested_by: Mapped[Person]
     requested_at: Mapped[dt.datetime]
-    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_by: Mapped[Person | None]
     approved_at: Mapped[dt.datetime | None]
     status: Mapped[str] = mapped_column(String(32))
 
 
-class User(Base):
+class User(Row):
     """Someone who signs in to the API or the web interface, with one role."""
 
     __tablename__ = "users"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     role: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[dt.datetime]
-    created_by: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[Person]
     disabled_at: Mapped[dt.datetime | None]
     password_hash: Mapped[str | None] = mapped_column(String(300))
     """scrypt, with its parameters and salt (finmon.store.sessions); None: no web sign-in."""
@@ -335,12 +338,12 @@ class User(Base):
     name_key: Mapped[str] = mapped_column(String(200), unique=True)
     """The name's confusable skeleton (finmon.workflow.accounts.name_key): a name that looks like
     another's cannot be taken."""
-    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_by: Mapped[Person | None]
     approved_at: Mapped[dt.datetime | None]
     """None while the account awaits a second person's approval: it can do nothing until then."""
     pending_role: Mapped[str | None] = mapped_column(String(32))
     """A role change asked for and not yet approved."""
-    pending_by: Mapped[str | None] = mapped_column(String(200))
+    pending_by: Mapped[Person | None]
     """Who asked for what awaits approval on this account (creation, role, key or password)."""
     password_pending: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     """A password set by someone else, not usable until a second person approves it."""
@@ -371,7 +374,7 @@ class SignInAttempt(Base):
     last_attempt_at: Mapped[dt.datetime] = mapped_column(index=True)
 
 
-class WebSession(Base):
+class WebSession(Row):
     """A signed-in browser: the cookie's sha256, its CSRF token and its two clocks.
 
     A session ends when signed out, after `IDLE` without a request, or `LIFETIME` after sign-in,
@@ -379,7 +382,6 @@ class WebSession(Base):
 
     __tablename__ = "web_sessions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     csrf_token: Mapped[str] = mapped_column(String(64))
@@ -388,7 +390,7 @@ class WebSession(Base):
     ended_at: Mapped[dt.datetime | None]
 
 
-class ApiKey(Base):
+class ApiKey(Row):
     """A key a program sends as `Authorization: Bearer KEY`; only its sha256 is kept.
 
     The key holds 256 random bits, so a fast hash is enough (a slow one is for passwords, which
@@ -396,13 +398,12 @@ class ApiKey(Base):
 
     __tablename__ = "api_keys"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     key_id: Mapped[str] = mapped_column(String(32), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     key_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]
-    revoked_by: Mapped[str | None] = mapped_column(String(200))
+    revoked_by: Mapped[Person | None]
     approved_at: Mapped[dt.datetime | None]
     """None for a key issued for someone else that awaits a second person's approval."""
 
@@ -418,16 +419,15 @@ class StoreState(Base):
     updated_at: Mapped[dt.datetime]
 
 
-class Job(Base):
+class Job(Row):
     """A long task started over the API (a customer file import), and how it ended."""
 
     __tablename__ = "jobs"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(64))
     file_name: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(32), index=True)
-    created_by: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[Person]
     created_at: Mapped[dt.datetime]
     runner: Mapped[str | None] = mapped_column(String(200))
     """host:pid of the process running it, to tell a job in progress from one cut short."""
@@ -436,7 +436,7 @@ class Job(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
-class TransactionRow(Base):
+class TransactionRow(Row):
     """One loaded payment or transfer (finmon.transactions.Transaction), kept as read.
 
     `transaction_id` is the source's own id and is unique: loading it again with the same content
@@ -444,7 +444,6 @@ class TransactionRow(Base):
 
     __tablename__ = "transactions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     transaction_id: Mapped[str] = mapped_column(String(200), unique=True)
     timestamp: Mapped[dt.datetime] = mapped_column(index=True)
     amount: Mapped[str] = mapped_column(String(40))
@@ -460,10 +459,10 @@ class TransactionRow(Base):
     fingerprint: Mapped[str] = mapped_column(String(64))
     source_file: Mapped[str] = mapped_column(Text)
     loaded_at: Mapped[dt.datetime]
-    loaded_by: Mapped[str] = mapped_column(String(200))
+    loaded_by: Mapped[Person]
 
 
-class MonitoringAlert(Base):
+class MonitoringAlert(Row):
     """A transaction-monitoring alert: a rule that fired on an account over a window.
 
     `key` is what the rule says makes two firings the same (for R.16, the transfer), so loading
@@ -471,7 +470,6 @@ class MonitoringAlert(Base):
 
     __tablename__ = "monitoring_alerts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(400), unique=True)
     account: Mapped[str] = mapped_column(String(100), index=True)
     rule: Mapped[str] = mapped_column(String(64))
@@ -483,10 +481,10 @@ class MonitoringAlert(Base):
     evidence: Mapped[dict[str, Any]]
     status: Mapped[str] = mapped_column(String(32), index=True)
     created_at: Mapped[dt.datetime]
-    created_by: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[Person]
 
 
-class Case(Base):
+class Case(Row):
     """The monitoring alerts of one account, grouped for one decision (finmon.store.cases).
 
     `score` is the noisy-or of the case's rules (each rule counted once, at its best score);
@@ -495,11 +493,10 @@ class Case(Base):
 
     __tablename__ = "cases"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     account: Mapped[str] = mapped_column(String(100), index=True)
     status: Mapped[str] = mapped_column(String(32), index=True)
     opened_at: Mapped[dt.datetime]
-    opened_by: Mapped[str] = mapped_column(String(200))
+    opened_by: Mapped[Person]
     assigned_to: Mapped[str | None] = mapped_column(String(200))
     """Who took the case for review."""
     updated_at: Mapped[dt.datetime]
@@ -507,12 +504,11 @@ class Case(Base):
     summary: Mapped[dict[str, Any]]
 
 
-class CaseAlert(Base):
+class CaseAlert(Row):
     """A monitoring alert in a case; an alert is in at most one case."""
 
     __tablename__ = "case_alerts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     monitoring_alert_id: Mapped[int] = mapped_column(
         ForeignKey("monitoring_alerts.id"), unique=True
@@ -520,24 +516,23 @@ class CaseAlert(Base):
     added_at: Mapped[dt.datetime]
 
 
-class CaseDecision(Base):
+class CaseDecision(Row):
     """A proposed outcome of a case (report or close) and its approval by a second person."""
 
     __tablename__ = "case_decisions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     action: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text)
-    proposed_by: Mapped[str] = mapped_column(String(200))
+    proposed_by: Mapped[Person]
     proposed_at: Mapped[dt.datetime]
-    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_by: Mapped[Person | None]
     approved_at: Mapped[dt.datetime | None]
     status: Mapped[str] = mapped_column(String(32))
     """proposed (awaiting approval), approved, or superseded (withdrawn or replaced)."""
 
 
-class CounterpartyClearance(Base):
+class CounterpartyClearance(Row):
     """A payment counterparty cleared as a false positive against one designation.
 
     The counterparty is its normalised name and one identifier (an account or IBAN, a card kept
@@ -548,7 +543,6 @@ class CounterpartyClearance(Base):
 
     __tablename__ = "counterparty_clearances"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(Text)
     """The name as the person clearing it gave it."""
     name_key: Mapped[str] = mapped_column(String(400))
@@ -572,11 +566,11 @@ class CounterpartyClearance(Base):
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(32), index=True)
     """pending_approval, active or revoked (finmon.workflow.ClearanceStatus)."""
-    proposed_by: Mapped[str] = mapped_column(String(200))
+    proposed_by: Mapped[Person]
     proposed_at: Mapped[dt.datetime]
-    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_by: Mapped[Person | None]
     approved_at: Mapped[dt.datetime | None]
-    revoked_by: Mapped[str | None] = mapped_column(String(200))
+    revoked_by: Mapped[Person | None]
     revoked_at: Mapped[dt.datetime | None]
     revoke_reason: Mapped[str | None] = mapped_column(Text)
     suppressions: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -589,13 +583,12 @@ class CounterpartyClearance(Base):
 # --- FIU exchange (issue 20, item 6): requests between FIUs matched on keyed hashes ----------
 
 
-class FiuExchangeRequest(Base):
+class FiuExchangeRequest(Row):
     """A request between FIUs, sent by this FIU or received from a partner (finmon.fiu.exchange):
     its metadata and the request document as it travelled (digests only, no names)."""
 
     __tablename__ = "fiu_exchange_requests"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     direction: Mapped[str] = mapped_column(String(8))
     """sent or received."""
     requesting_fiu: Mapped[str] = mapped_column(String(200))
@@ -610,9 +603,9 @@ class FiuExchangeRequest(Base):
     """sent, answered (a response read) | received, matched, drafted, approved, answered."""
     subject_count: Mapped[int]
     digest_count: Mapped[int]
-    created_by: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[Person]
     created_at: Mapped[dt.datetime]
-    matched_by: Mapped[str | None] = mapped_column(String(200))
+    matched_by: Mapped[Person | None]
     matched_at: Mapped[dt.datetime | None]
 
     __table_args__ = (
@@ -620,12 +613,11 @@ class FiuExchangeRequest(Base):
     )
 
 
-class FiuExchangeDigest(Base):
+class FiuExchangeDigest(Row):
     """One digest of one subject of a request; a sent request's also name our own subject."""
 
     __tablename__ = "fiu_exchange_digests"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("fiu_exchange_requests.id"), index=True)
     subject_ref: Mapped[str] = mapped_column(String(64))
     digest: Mapped[str] = mapped_column(String(64), index=True)
@@ -633,12 +625,11 @@ class FiuExchangeDigest(Base):
     """Sent requests only: which of our subjects the reference stands for (never sent)."""
 
 
-class FiuExchangeMatch(Base):
+class FiuExchangeMatch(Row):
     """A subject matching a reference of a request: ours (received) or the partner's (sent)."""
 
     __tablename__ = "fiu_exchange_matches"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("fiu_exchange_requests.id"), index=True)
     subject_ref: Mapped[str] = mapped_column(String(64))
     subject_id: Mapped[str] = mapped_column(String(200))
@@ -650,22 +641,21 @@ class FiuExchangeMatch(Base):
     found_at: Mapped[dt.datetime]
 
 
-class FiuExchangeResponse(Base):
+class FiuExchangeResponse(Row):
     """The answer to a request: drafted by one person, approved by another, then sent (received
     requests); or the partner's answer as read (sent requests)."""
 
     __tablename__ = "fiu_exchange_responses"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("fiu_exchange_requests.id"), unique=True)
     status: Mapped[str] = mapped_column(String(32))
     """drafted, approved, answered | received."""
     note: Mapped[str] = mapped_column(Text)
-    drafted_by: Mapped[str] = mapped_column(String(200))
+    drafted_by: Mapped[Person]
     drafted_at: Mapped[dt.datetime]
-    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_by: Mapped[Person | None]
     approved_at: Mapped[dt.datetime | None]
-    answered_by: Mapped[str | None] = mapped_column(String(200))
+    answered_by: Mapped[Person | None]
     answered_at: Mapped[dt.datetime | None]
     document: Mapped[dict[str, Any] | None]
     """The response as approved (or as received): only the matching subjects' details."""
@@ -674,13 +664,12 @@ class FiuExchangeResponse(Base):
 # --- Banned organisations (issue 20, item 7): the data bank other agencies read -------------
 
 
-class BannedOrganisation(Base):
+class BannedOrganisation(Row):
     """An organisation a court banned as terrorist or extremist (finmon.fiu.banned.Ban), with
     where the record came from; those in force are the `kz-banned` list source too."""
 
     __tablename__ = "banned_organisations"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(200), unique=True)
     name: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), index=True)
@@ -692,9 +681,9 @@ class BannedOrganisation(Base):
     source_sha256: Mapped[str] = mapped_column(String(64))
     list_version_id: Mapped[int | None] = mapped_column(ForeignKey("list_versions.id"))
     """The `kz-banned` list version made with it."""
-    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_by: Mapped[Person]
     recorded_at: Mapped[dt.datetime]
-    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_by: Mapped[Person]
     updated_at: Mapped[dt.datetime]
 
 
@@ -702,17 +691,16 @@ class BannedOrganisation(Base):
 # entities' public keys and their receipts (FIU side), and the feeds an entity applied.
 
 
-class ListFeed(Base):
+class ListFeed(Row):
     """A signed feed the FIU published: one version of one source's list, as it is served."""
 
     __tablename__ = "list_feeds"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(64))
     version: Mapped[int]
     """Increasing per source, from 1."""
     published_at: Mapped[dt.datetime]
-    published_by: Mapped[str] = mapped_column(String(200))
+    published_by: Mapped[Person]
     list_version: Mapped[str] = mapped_column(String(200))
     """The list's own version label (its date, or its digest)."""
     designation_count: Mapped[int]
@@ -724,12 +712,11 @@ class ListFeed(Base):
     __table_args__ = (UniqueConstraint("source", "version", name="uq_list_feeds_version"),)
 
 
-class FeedReceipt(Base):
+class FeedReceipt(Row):
     """An entity's signed receipt for a feed version: the first one counts for the clock."""
 
     __tablename__ = "feed_receipts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     feed_id: Mapped[int] = mapped_column(ForeignKey("list_feeds.id"), index=True)
     entity_bin: Mapped[str] = mapped_column(String(12), index=True)
     applied_at: Mapped[dt.datetime]
@@ -743,12 +730,11 @@ class FeedReceipt(Base):
     __table_args__ = (UniqueConstraint("feed_id", "entity_bin", name="uq_feed_receipts_entity"),)
 
 
-class AppliedFeed(Base):
+class AppliedFeed(Row):
     """At a reporting entity: a feed it verified and applied, and the receipt it signed."""
 
     __tablename__ = "applied_feeds"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(64), index=True)
     feed_version: Mapped[int]
     published_at: Mapped[dt.datetime]
@@ -757,7 +743,7 @@ class AppliedFeed(Base):
     """The publisher's key that signed it."""
     list_version_id: Mapped[int] = mapped_column(ForeignKey("list_versions.id"))
     applied_at: Mapped[dt.datetime]
-    applied_by: Mapped[str] = mapped_column(String(200))
+    applied_by: Mapped[Person]
     receipt: Mapped[str] = mapped_column(Text)
     receipt_sent_at: Mapped[dt.datetime | None]
     receipt_sent_to: Mapped[str | None] = mapped_column(Text)
@@ -766,12 +752,11 @@ class AppliedFeed(Base):
 # --- FIU part 1: reporting entities and the reports received from them (finmon.store.fiu_intake)
 
 
-class FiuEntity(Base):
+class FiuEntity(Row):
     """A reporting entity registered with the FIU: only registered, active ones may file."""
 
     __tablename__ = "fiu_entities"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     bin: Mapped[str] = mapped_column(String(12), unique=True)
     """Its BIN (12 digits with a valid check digit)."""
     goaml_id: Mapped[int] = mapped_column(unique=True)
@@ -786,13 +771,13 @@ class FiuEntity(Base):
     feed_public_key: Mapped[str | None] = mapped_column(Text)
     """That key, PEM (SubjectPublicKeyInfo): receipts are verified against it."""
     feed_key_at: Mapped[dt.datetime | None]
-    feed_key_by: Mapped[str | None] = mapped_column(String(200))
+    feed_key_by: Mapped[Person | None]
     active: Mapped[bool] = mapped_column(default=True)
     registered_at: Mapped[dt.datetime]
-    registered_by: Mapped[str] = mapped_column(String(200))
+    registered_by: Mapped[Person]
 
 
-class FiuReport(Base):
+class FiuReport(Row):
     """One submitted file: accepted (with its records) or rejected (with every reason).
 
     A resubmission of the same entity report id (goAML entity_reference) replaces the current
@@ -800,7 +785,6 @@ class FiuReport(Base):
 
     __tablename__ = "fiu_reports"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(40), unique=True)
     """The FIU's key of the report; every Mention.report and Transfer.report names it."""
     entity_bin: Mapped[str | None] = mapped_column(String(12), index=True)
@@ -821,7 +805,7 @@ class FiuReport(Base):
     action: Mapped[str] = mapped_column(Text, default="")
     file_name: Mapped[str] = mapped_column(String(400))
     received_at: Mapped[dt.datetime]
-    received_by: Mapped[str] = mapped_column(String(200))
+    received_by: Mapped[Person]
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int]
     xml: Mapped[bytes] = mapped_column(LargeBinary)
@@ -834,12 +818,11 @@ class FiuReport(Base):
     )
 
 
-class FiuMention(Base):
+class FiuMention(Row):
     """A person or organisation as one accepted report names it (finmon.fiu.records.Mention)."""
 
     __tablename__ = "fiu_mentions"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     mention_id: Mapped[str] = mapped_column(String(64), unique=True)
     """Mention.id: the report's key and the party's place in it (KEY:pN)."""
     report_id: Mapped[int] = mapped_column(ForeignKey("fiu_reports.id"), index=True)
@@ -854,12 +837,11 @@ class FiuMention(Base):
     seen: Mapped[dt.datetime | None]
 
 
-class FiuMentionIdentifier(Base):
+class FiuMentionIdentifier(Row):
     """One identifier of a mention, indexed so that mentions sharing one are found at once."""
 
     __tablename__ = "fiu_mention_identifiers"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     mention_id: Mapped[str] = mapped_column(ForeignKey("fiu_mentions.mention_id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     value: Mapped[str] = mapped_column(String(200))
@@ -867,12 +849,11 @@ class FiuMentionIdentifier(Base):
     __table_args__ = (Index("ix_fiu_mention_identifiers_value", "kind", "value"),)
 
 
-class FiuTransfer(Base):
+class FiuTransfer(Row):
     """A transaction of an accepted report (finmon.fiu.records.Transfer)."""
 
     __tablename__ = "fiu_transfers"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("fiu_reports.id"), index=True)
     number: Mapped[str] = mapped_column(String(200))
     date: Mapped[dt.datetime]
@@ -882,12 +863,11 @@ class FiuTransfer(Base):
     target: Mapped[str] = mapped_column(String(64), index=True)
 
 
-class FiuIndicator(Base):
+class FiuIndicator(Row):
     """A report indicator code an accepted report gives."""
 
     __tablename__ = "fiu_report_indicators"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("fiu_reports.id"), index=True)
     code: Mapped[str] = mapped_column(String(32), index=True)
 
@@ -895,13 +875,12 @@ class FiuIndicator(Base):
 # --- issue 20, subjects across reports (entity resolution) ---------------------------------------
 
 
-class FiuJudgement(Base):
+class FiuJudgement(Row):
     """An analyst's judgement that two mentions or subjects are the same, not the same, or
     unsure; kept when reversed (reversed_by/at), so every resolution can be explained later."""
 
     __tablename__ = "fiu_judgements"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     a: Mapped[str] = mapped_column(String(200))
     """As the analyst named it: a mention id or a subject id (S-...)."""
     b: Mapped[str] = mapped_column(String(200))
@@ -911,9 +890,9 @@ class FiuJudgement(Base):
     verdict: Mapped[str] = mapped_column(String(16))
     """same, not_same or unsure (finmon.fiu.resolve.Verdict)."""
     reason: Mapped[str] = mapped_column(Text)
-    judged_by: Mapped[str] = mapped_column(String(200))
+    judged_by: Mapped[Person]
     judged_at: Mapped[dt.datetime]
-    reversed_by: Mapped[str | None] = mapped_column(String(200))
+    reversed_by: Mapped[Person | None]
     reversed_at: Mapped[dt.datetime | None]
     reverse_reason: Mapped[str | None] = mapped_column(Text)
 
@@ -921,13 +900,12 @@ class FiuJudgement(Base):
 # --- FIU dissemination cases (issue 20, item 4) ---------------------------------------------
 
 
-class FiuDissemination(Base):
+class FiuDissemination(Row):
     """A dissemination to law enforcement: subjects and reports chosen, drafted by one person,
     approved by another, then exported as a package whose sha256 is kept (finmon.fiu.package)."""
 
     __tablename__ = "fiu_disseminations"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(100), unique=True)
     recipient: Mapped[str] = mapped_column(String(400))
     """The law-enforcement body it goes to."""
@@ -938,11 +916,11 @@ class FiuDissemination(Base):
     reasoning: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), index=True)
     """drafted, approved or exported."""
-    drafted_by: Mapped[str] = mapped_column(String(200))
+    drafted_by: Mapped[Person]
     drafted_at: Mapped[dt.datetime]
-    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_by: Mapped[Person | None]
     approved_at: Mapped[dt.datetime | None]
-    exported_by: Mapped[str | None] = mapped_column(String(200))
+    exported_by: Mapped[Person | None]
     """Who exported it last; every export is an audit row with its package's sha256."""
     exported_at: Mapped[dt.datetime | None]
     package_sha256: Mapped[str | None] = mapped_column(String(64))
