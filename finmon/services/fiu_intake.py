@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -145,14 +145,15 @@ def list_entities(actor: str, db: Database | None = None) -> list[EntityRow]:
 
 def intake(
     actor: str,
-    files: Iterable[ReportFile],
+    files: Iterable[ReportFile | Path],
     *,
     schema: Path | None = None,
     config: Path | None = None,
     db: Database | None = None,
 ) -> list[Acknowledgement]:
-    """Receive reports: each accepted, or rejected with every reason; stored and audited either
-    way, in batches of whole reports."""
+    """Receive reports, as bytes or as files (each read only when its turn comes, and bounded in
+    size): each accepted, or rejected with every reason; stored and audited either way, in
+    batches of whole reports."""
     who = authorize(actor, Action.FIU_INTAKE, db)
     settings = load_settings()
     goaml = load_config(config or settings.fiu_goaml_config)
@@ -162,30 +163,18 @@ def intake(
             "no FIU schema: set FINMON_FIU_SCHEMA (or --schema) to the goAML XSD reports are "
             "validated against"
         )
-    checker = _Checker(
-        kz_schema(xsd, goaml), goaml, store.active_entities(db), settings.max_report_bytes
-    )
+    limit = settings.max_report_bytes
+    checker = _Checker(kz_schema(xsd, goaml), goaml, store.active_entities(db), limit)
+    reports = (_read(file, limit) if isinstance(file, Path) else file for file in files)
     acknowledgements: list[Acknowledgement] = []
-    for batch in _batches(files, BATCH):
+    for batch in _batches(reports, BATCH):
         submissions = [checker.submission(file) for file in batch]
         acknowledgements += store.save_reports(submissions, actor=who.name, db=db)
     return acknowledgements
 
 
-def intake_files(
-    actor: str,
-    paths: Sequence[Path],
-    *,
-    schema: Path | None = None,
-    config: Path | None = None,
-    db: Database | None = None,
-) -> list[Acknowledgement]:
-    """Receive reports from files (each read only when its turn comes, and bounded in size)."""
-    authorize(actor, Action.FIU_INTAKE, db)
-    limit = load_settings().max_report_bytes
-    return intake(
-        actor, (_read(path, limit) for path in paths), schema=schema, config=config, db=db
-    )
+intake_files = intake
+"""Receive reports from files: `intake` under the name the command line knows."""
 
 
 def list_reports(actor: str, status: str = "all", db: Database | None = None) -> list[ReportRow]:
