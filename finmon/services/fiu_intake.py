@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from finmon.store import Database
 from finmon.store import fiu_intake as store
 from finmon.store import fiu_reports as stored
 from finmon.store.audit import record_view
-from finmon.store.fiu_intake import ENTITY_KINDS, EntityRow, Submission
+from finmon.store.fiu_intake import ENTITY_KINDS, EntityRow, NewEntity, Submission
 from finmon.store.fiu_reports import ReportDetail, ReportRow
 from finmon.workflow.access import Action
 
@@ -57,37 +57,9 @@ ACK_COLUMNS = [
     "reasons",
 ]
 """The columns of an acknowledgement file (`finmon fiu intake --output ACK.csv`)."""
-REPORT_COLUMNS = [
-    "id",
-    "key",
-    "status",
-    "entity_bin",
-    "rentity_id",
-    "entity_reference",
-    "report_code",
-    "version",
-    "replaces",
-    "replaced_by",
-    "submission_date",
-    "received_at",
-    "received_by",
-    "file_name",
-    "sha256",
-    "size",
-    "reasons",
-]
+REPORT_COLUMNS = [field.name for field in fields(ReportRow)]
 """The columns of `finmon fiu reports --output`."""
-ENTITY_COLUMNS = [
-    "bin",
-    "goaml_id",
-    "name",
-    "kind",
-    "contact",
-    "feed_key",
-    "active",
-    "registered_at",
-    "registered_by",
-]
+ENTITY_COLUMNS = [field.name for field in fields(EntityRow)]
 """The columns of `finmon fiu entities list --output`."""
 
 
@@ -124,17 +96,11 @@ def register_entity(
         key = load_public_key(feed_key_file)
     elif feed_public_key is not None:
         key = read_public_key(feed_public_key, "feed_public_key")
-    return store.register_entity(
-        bin=bin,
-        goaml_id=goaml_id,
-        name=name,
-        kind=kind,
-        contact=contact,
-        feed_key=None if key is None else key_id(key),
-        feed_public_key=None if key is None else public_key_pem(key).decode("ascii"),
-        actor=who.name,
-        db=db,
+    pem = None if key is None else public_key_pem(key).decode("ascii")
+    entity = NewEntity(
+        bin, goaml_id, name, kind, contact, pem, None if key is None else key_id(key)
     )
+    return store.register_entity(entity, actor=who.name, db=db)
 
 
 def list_entities(actor: str, db: Database | None = None) -> list[EntityRow]:

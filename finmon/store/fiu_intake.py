@@ -84,50 +84,53 @@ class Submission:
     """None when refused; its `entity` is the BIN the service found for rentity_id."""
 
 
-def register_entity(
-    *,
-    bin: str,
-    goaml_id: int,
-    name: str,
-    kind: str,
-    contact: str = "",
-    feed_key: str | None = None,
-    feed_public_key: str | None = None,
-    actor: str,
-    db: Database | None = None,
-) -> EntityRow:
-    """Register a reporting entity (with, if given, the public key its receipts are signed
-    with: feed_public_key as PEM, feed_key its key id); InputError naming the field that is
-    wrong, WorkflowRefused when its BIN or goAML id is taken."""
-    bin = "".join(bin.split())
+@dataclass(frozen=True, slots=True)
+class NewEntity:
+    """A reporting entity to register, as given; register_entity checks and tidies it."""
+
+    bin: str
+    goaml_id: int
+    name: str
+    kind: str
+    contact: str = ""
+    feed_public_key: str | None = None
+    """The Ed25519 public key, as PEM, its list-feed receipts are signed with."""
+    feed_key: str | None = None
+    """The key id of feed_public_key."""
+
+
+def register_entity(new: NewEntity, *, actor: str, db: Database | None = None) -> EntityRow:
+    """Register a reporting entity; InputError naming the field that is wrong, WorkflowRefused
+    when its BIN or goAML id is taken."""
+    bin = "".join(new.bin.split())
     if not is_valid_iin_bin(bin):
         raise InputError(f"bin {bin!r}: not 12 digits with a valid check digit")
-    if kind not in ENTITY_KINDS:
-        raise InputError(f"kind {kind!r}: use one of {', '.join(ENTITY_KINDS)}")
-    if not 1 <= goaml_id < 2**31:
-        raise InputError(f"goaml_id {goaml_id}: the FIU's rentity_id, from 1 to {2**31 - 1}")
-    name = " ".join(name.split())
+    if new.kind not in ENTITY_KINDS:
+        raise InputError(f"kind {new.kind!r}: use one of {', '.join(ENTITY_KINDS)}")
+    if not 1 <= new.goaml_id < 2**31:
+        raise InputError(f"goaml_id {new.goaml_id}: the FIU's rentity_id, from 1 to {2**31 - 1}")
+    name = " ".join(new.name.split())
     if not name or len(name) > 1000:
         raise InputError("name: give the entity's name (at most 1000 characters)")
     with (db or default_database()).write() as session:
         taken = session.scalars(
-            select(FiuEntity).where((FiuEntity.bin == bin) | (FiuEntity.goaml_id == goaml_id))
+            select(FiuEntity).where((FiuEntity.bin == bin) | (FiuEntity.goaml_id == new.goaml_id))
         ).first()
         if taken is not None:
             raise WorkflowRefused(
-                f"bin {bin} / goaml_id {goaml_id}: already registered as {taken.bin} "
+                f"bin {bin} / goaml_id {new.goaml_id}: already registered as {taken.bin} "
                 f"(goaml_id {taken.goaml_id}, {taken.name})"
             )
         row = FiuEntity(
             bin=bin,
-            goaml_id=goaml_id,
+            goaml_id=new.goaml_id,
             name=name,
-            kind=kind,
-            contact=" ".join(contact.split())[:1000],
-            feed_key=feed_key,
-            feed_public_key=feed_public_key,
-            feed_key_at=utc_now() if feed_public_key else None,
-            feed_key_by=actor if feed_public_key else None,
+            kind=new.kind,
+            contact=" ".join(new.contact.split())[:1000],
+            feed_key=new.feed_key,
+            feed_public_key=new.feed_public_key,
+            feed_key_at=utc_now() if new.feed_public_key else None,
+            feed_key_by=actor if new.feed_public_key else None,
             active=True,
             registered_at=utc_now(),
             registered_by=actor,
