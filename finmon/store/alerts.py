@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -65,20 +65,7 @@ class AlertRow(AlertHead):
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, in column order."""
-        return {
-            "alert_id": self.alert_id,
-            "customer_id": self.customer_id,
-            "customer_name": self.customer_name,
-            "list": self.list,
-            "reference": self.reference,
-            "designation_name": self.designation_name,
-            "score": self.score,
-            "status": self.status,
-            "created_at": self.created_at.isoformat(timespec="seconds"),
-            "matched_name": self.matched_name,
-            "list_version": self.list_version,
-            "trigger": self.trigger,
-        }
+        return {**asdict(self), "created_at": self.created_at.isoformat(timespec="seconds")}
 
 
 def raise_alerts(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -81,17 +81,10 @@ class AuditReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The report as the API gives it."""
+        summary = ("ok", "rows", "head", "checkpoint_row", "row_id", "kind", "problem")
         return {
-            "ok": self.ok,
-            "rows": self.rows,
-            "head": self.head,
-            "checkpoint_row": self.checkpoint_row,
-            "row_id": self.row_id,
-            "kind": self.kind,
-            "problem": self.problem,
-            "problems": [
-                {"kind": p.kind, "message": p.message, "row_id": p.row_id} for p in self.problems
-            ],
+            **{name: getattr(self, name) for name in summary},
+            "problems": [asdict(problem) for problem in self.problems],
         }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -55,17 +55,7 @@ class EntityRow:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain values for JSON and CSV."""
-        return {
-            "bin": self.bin,
-            "goaml_id": self.goaml_id,
-            "name": self.name,
-            "kind": self.kind,
-            "contact": self.contact,
-            "feed_key": self.feed_key,
-            "active": self.active,
-            "registered_at": self.registered_at.isoformat(),
-            "registered_by": self.registered_by,
-        }
+        return {**asdict(self), "registered_at": self.registered_at.isoformat()}
 
 
 @dataclass(frozen=True, slots=True)
