@@ -14,8 +14,9 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -26,9 +27,13 @@ from finmon.errors import InputError, NotFound, StoreBusy, StoreError
 from finmon.settings import load_settings
 from finmon.store import migrations
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 _BEGIN_OPTION = "finmon_begin"
 
 _Row = TypeVar("_Row")
+_Record = TypeVar("_Record", bound="DataclassInstance")
 
 
 class Database:
@@ -109,6 +114,14 @@ def get_row(session: Session, model: type[_Row], row_id: int, what: str) -> _Row
     if row is None:
         raise NotFound(f"no {what} {row_id}")
     return row
+
+
+def record_of(cls: type[_Record], row: object, **given: Any) -> _Record:
+    """The record `cls` holding the row's attributes of its fields' names, but for those given."""
+    values = {
+        field.name: getattr(row, field.name) for field in fields(cls) if field.name not in given
+    }
+    return cls(**values, **given)
 
 
 def _create_engine(url: str, busy_timeout: float) -> Engine:

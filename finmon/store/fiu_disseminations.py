@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from finmon.errors import InputError, NotFound, WorkflowRefused
 from finmon.store.audit import audit_object
-from finmon.store.engine import Database, default_database
+from finmon.store.engine import Database, default_database, record_of
 from finmon.store.models import FiuDissemination, utc_now
 from finmon.store.users import check_two_persons
 
@@ -210,10 +210,4 @@ def _check_text(field: str, value: str, limit: int) -> None:
 
 
 def _row(row: FiuDissemination) -> DisseminationRow:
-    return DisseminationRow(
-        id=row.id, reference=row.reference, recipient=row.recipient,
-        subjects=list(row.subjects), reports=list(row.reports), reasoning=row.reasoning,
-        status=row.status, drafted_by=row.drafted_by, drafted_at=row.drafted_at,
-        approved_by=row.approved_by, approved_at=row.approved_at, exported_by=row.exported_by,
-        exported_at=row.exported_at, package_sha256=row.package_sha256,
-    )  # fmt: skip
+    return record_of(DisseminationRow, row, subjects=list(row.subjects), reports=list(row.reports))

@@ -22,7 +22,7 @@ from finmon.fiu.intake import Acknowledgement, ReadReport, Reason
 from finmon.fiu.records import Mention
 from finmon.lists.identifiers import is_valid_iin_bin
 from finmon.store.audit import append_audit
-from finmon.store.engine import Database, default_database
+from finmon.store.engine import Database, default_database, record_of
 from finmon.store.models import (
     FiuEntity,
     FiuIndicator,
@@ -153,17 +153,7 @@ def active_entities(db: Database | None = None) -> dict[int, str]:
 
 
 def _entity(row: FiuEntity) -> EntityRow:
-    return EntityRow(
-        row.bin,
-        row.goaml_id,
-        row.name,
-        row.kind,
-        row.contact,
-        row.feed_key,
-        row.active,
-        row.registered_at,
-        row.registered_by,
-    )
+    return record_of(EntityRow, row)
 
 
 def save_reports(

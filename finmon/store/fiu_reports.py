@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, defer
 from finmon.errors import InputError, NotFound
 from finmon.fiu.intake import Reason
 from finmon.fiu.records import Identifier, Mention, Transfer
-from finmon.store.engine import Database, default_database
+from finmon.store.engine import Database, default_database, record_of
 from finmon.store.models import FiuIndicator, FiuMention, FiuReport, FiuTransfer
 
 _CHUNK = 500
@@ -185,23 +185,11 @@ def _rows(session: Session, reports: list[FiuReport]) -> list[ReportRow]:
 
 
 def _row(report: FiuReport, keys: dict[int, str]) -> ReportRow:
-    return ReportRow(
-        id=report.id,
-        key=report.key,
-        status=report.status,
-        entity_bin=report.entity_bin,
-        rentity_id=report.rentity_id,
-        entity_reference=report.entity_reference,
-        report_code=report.report_code,
-        version=report.version,
+    return record_of(
+        ReportRow,
+        report,
         replaces=keys.get(report.replaces_id) if report.replaces_id else None,
         replaced_by=keys.get(report.replaced_by_id) if report.replaced_by_id else None,
-        submission_date=report.submission_date,
-        received_at=report.received_at,
-        received_by=report.received_by,
-        file_name=report.file_name,
-        sha256=report.sha256,
-        size=report.size,
         reasons=[_reason_text(r) for r in report.reasons],
     )
 

@@ -14,7 +14,7 @@ from finmon.errors import ListRefused, NotFound
 from finmon.lists.diff import ListDiff, diff_designations
 from finmon.model import Designation, ParsedList, Schema
 from finmon.store.audit import audit_object
-from finmon.store.engine import Database, default_database
+from finmon.store.engine import Database, default_database, record_of
 from finmon.store.models import DesignationRow, ListVersion, as_utc, utc_now
 from finmon.store.rescreen import RescreenResult, rescreen
 
@@ -355,14 +355,4 @@ def _refusal_message(parsed: ParsedList, reasons: list[str]) -> str:
 
 
 def _info(row: ListVersion) -> VersionInfo:
-    return VersionInfo(
-        row.id,
-        row.source,
-        row.format,
-        row.version,
-        row.published_at,
-        row.loaded_at,
-        row.loaded_by,
-        row.designation_count,
-        row.is_current,
-    )
+    return record_of(VersionInfo, row)
