@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from finmon.errors import FinmonError, InputError, NotFound, WorkflowRefused
 from finmon.exports import SafeDictWriter
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from finmon.screening.rows import Problem, Report
     from finmon.store import Database
 
+_T = TypeVar("_T")
 
 HIT_COLUMNS = [
     "id",
@@ -177,18 +178,8 @@ def name_party(
     cleaned = " ".join(name.split())
     if not cleaned:
         raise InputError("name: give the name to screen")
-    births = []
-    if birth_date.strip():
-        born = parse_birth_date(birth_date.strip())
-        if born is None:
-            raise InputError(f"birth_date: {birth_date!r} is not a date (YYYY-MM-DD or YYYY)")
-        births.append(born)
-    countries = []
-    if country.strip():
-        code = given_country(country.strip())
-        if code is None:
-            raise InputError(f"country: {country!r} is not a country finmon knows")
-        countries.append(code)
+    births = _field("birth_date", birth_date, parse_birth_date, "a date (YYYY-MM-DD or YYYY)")
+    countries = _field("country", country, given_country, "a country finmon knows")
     return Party(
         id="query",
         names=[cleaned],
@@ -196,6 +187,17 @@ def name_party(
         birth_dates=births,
         nationalities=countries,
     )
+
+
+def _field(name: str, value: str, parse: Callable[[str], _T | None], expected: str) -> list[_T]:
+    """A form field left empty as [], else [its value parsed]; InputError naming it if it is not
+    what was expected."""
+    if not value.strip():
+        return []
+    parsed = parse(value.strip())
+    if parsed is None:
+        raise InputError(f"{name}: {value!r} is not {expected}")
+    return [parsed]
 
 
 def screen_name(
