@@ -63,15 +63,8 @@ def request_payment(
 ) -> int:
     """Record a permitted payment from frozen funds for approval; returns its id."""
     who = authorize(actor, Action.REQUEST, db)
-    return store.request_payment(
-        freeze_id,
-        actor=who.name,
-        amount=amount,
-        currency=currency,
-        purpose=purpose,
-        payee=payee,
-        db=db,
-    )
+    asked = store.PaymentRequest(amount, currency, purpose, payee)
+    return store.request_payment(freeze_id, asked, actor=who.name, db=db)
 
 
 def approve_payment(actor: str, payment_id: int, db: Database | None = None) -> None:

@@ -257,22 +257,25 @@ def release(freeze_id: int, *, actor: str, db: Database | None = None) -> str:
         return status.value
 
 
+@dataclass(slots=True, frozen=True)
+class PaymentRequest:
+    """A permitted payment from frozen funds as asked for, its amount and currency as written."""
+
+    amount: str
+    currency: str
+    purpose: str
+    payee: str | None = None
+
+
 def request_payment(
-    freeze_id: int,
-    *,
-    actor: str,
-    amount: str,
-    currency: str,
-    purpose: str,
-    payee: str | None = None,
-    db: Database | None = None,
+    freeze_id: int, asked: PaymentRequest, *, actor: str, db: Database | None = None
 ) -> int:
     """Record a permitted payment for basic expenses (Article 12 section 8), awaiting approval."""
-    value = parse_amount(amount)
-    code = to_currency(currency)
+    value = parse_amount(asked.amount)
+    code = to_currency(asked.currency)
     if code is None:
-        raise InputError(f"currency '{printable(currency)}' is not an ISO 4217 currency code")
-    if not purpose.strip():
+        raise InputError(f"currency '{printable(asked.currency)}' is not an ISO 4217 currency code")
+    if not asked.purpose.strip():
         raise InputError("a permitted payment needs its purpose (--purpose)")
     db = db or default_database()
     with db.write() as session:
@@ -283,8 +286,8 @@ def request_payment(
             freeze_id=freeze.id,
             amount=format(value, "f"),  # 1e3 is kept as 1000
             currency=code,
-            purpose=purpose,
-            payee=payee,
+            purpose=asked.purpose,
+            payee=asked.payee,
             requested_by=actor,
             requested_at=utc_now(),
             status=PaymentStatus.PENDING_APPROVAL.value,
@@ -297,7 +300,7 @@ def request_payment(
             payment.id,
             actor=actor,
             after=_payment(payment),
-            reason=purpose,
+            reason=asked.purpose,
         )
         return payment.id
 

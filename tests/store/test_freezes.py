@@ -17,6 +17,7 @@ from finmon.store.alerts import approve, decide_alert, list_alerts
 from finmon.store.customers import import_customers
 from finmon.store.freezes import (
     NOTIFICATION_FIELDS,
+    PaymentRequest,
     approve_payment,
     ask_release,
     get_freeze,
@@ -147,9 +148,8 @@ def test_delisting_without_a_freeze_reviews_nothing() -> None:
 
 def test_permitted_payment_is_recorded_then_approved_by_someone_else() -> None:
     freeze_id = _freeze()
-    payment_id = request_payment(
-        freeze_id, actor="anna", amount="85 000,50", currency="kzt", purpose="rent", payee="KSK"
-    )
+    asked = PaymentRequest(amount="85 000,50", currency="kzt", purpose="rent", payee="KSK")
+    payment_id = request_payment(freeze_id, asked, actor="anna")
     [payment] = get_freeze(freeze_id)["permitted_payments"]
     assert payment["payment_id"] == payment_id
     assert (payment["amount"], payment["currency"], payment["status"]) == (
@@ -190,10 +190,11 @@ def test_permitted_payment_refuses_bad_values() -> None:
     before = table_counts()
     for amount, currency, purpose, message in BAD_PAYMENTS:
         with pytest.raises(InputError, match=message):
-            request_payment(
-                freeze_id, actor="anna", amount=amount, currency=currency, purpose=purpose
-            )
+            request_payment(freeze_id, PaymentRequest(amount, currency, purpose), actor="anna")
     assert table_counts() == before
+
+
+FOOD = PaymentRequest(amount="10", currency="KZT", purpose="food")
 
 
 def test_no_payment_from_a_released_or_unknown_freeze() -> None:
@@ -201,9 +202,9 @@ def test_no_payment_from_a_released_or_unknown_freeze() -> None:
     ask_release(freeze_id, actor="anna", reason="court order")
     release(freeze_id, actor="bolat")
     with pytest.raises(InputError, match="released"):
-        request_payment(freeze_id, actor="anna", amount="10", currency="KZT", purpose="food")
+        request_payment(freeze_id, FOOD, actor="anna")
     with pytest.raises(NotFound, match="no freeze 999"):
-        request_payment(999, actor="anna", amount="10", currency="KZT", purpose="food")
+        request_payment(999, FOOD, actor="anna")
     with pytest.raises(NotFound, match="no permitted payment 999"):
         approve_payment(999, actor="bolat")
     with pytest.raises(NotFound):
