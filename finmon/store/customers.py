@@ -40,6 +40,9 @@ from finmon.store.engine import Database, default_database
 from finmon.store.models import Customer, CustomerVersion, ListVersion, core_table, utc_now
 from finmon.store.screener import build_screener
 
+_SUMMARY = ("inserted", "updated", "unchanged", "skipped", "problems", "screened", "alerts")
+"""The counts of an import its audit row records, in that order."""
+
 
 @dataclass(slots=True)
 class ImportResult:
@@ -151,23 +154,8 @@ def import_customers(
         if progress is not None:
             progress(done)
     with db.write() as session:
-        append_audit(
-            session,
-            actor=actor,
-            action="customers.import",
-            object=f"file:{path.name}",
-            after={
-                "file": str(path),
-                "sha256": result.sha256,
-                "inserted": result.inserted,
-                "updated": result.updated,
-                "unchanged": result.unchanged,
-                "skipped": result.skipped,
-                "problems": result.problems,
-                "screened": result.screened,
-                "alerts": result.alerts,
-            },
-        )
+        summary = {name: getattr(result, name) for name in _SUMMARY}
+        _audit(session, "customers.import", path, actor, result.sha256, summary)
     return result
 
 
@@ -192,27 +180,24 @@ def _import_batch(
             work = _prepare(batch, now, lists, workers)
         alerts = _write(session, work, lists, actor, str(path))
         inserted = sum(1 for c in work.changes if c.version == 1)
+        counts = {
+            "inserted": inserted,
+            "updated": len(work.changes) - inserted,
+            "unchanged": work.unchanged,
+            "screened": work.screened,
+            "alerts": alerts,
+        }
         if work.changes:
-            append_audit(
-                session,
-                actor=actor,
-                action="customers.import.batch",
-                object=f"file:{path.name}",
-                after={
-                    "file": str(path),
-                    "sha256": result.sha256,
-                    "inserted": inserted,
-                    "updated": len(work.changes) - inserted,
-                    "unchanged": work.unchanged,
-                    "screened": work.screened,
-                    "alerts": alerts,
-                },
-            )
-    result.inserted += inserted
-    result.updated += len(work.changes) - inserted
-    result.unchanged += work.unchanged
-    result.screened += work.screened
-    result.alerts += alerts
+            _audit(session, "customers.import.batch", path, actor, result.sha256, counts)
+    for name, count in counts.items():
+        setattr(result, name, getattr(result, name) + count)
+
+
+def _audit(
+    session: Session, action: str, path: Path, actor: str, sha256: str, counts: dict[str, int]
+) -> None:
+    after = {"file": str(path), "sha256": sha256, **counts}
+    append_audit(session, actor=actor, action=action, object=f"file:{path.name}", after=after)
 
 
 def reindex_customers(*, actor: str, db: Database | None = None, workers: int = 1) -> int:
