@@ -20,7 +20,7 @@ from finmon.errors import InputError, NotFound, WorkflowRefused
 from finmon.store.audit import audit_object
 from finmon.store.engine import Database, default_database, record_of
 from finmon.store.models import FiuDissemination, utc_now
-from finmon.store.users import check_two_persons
+from finmon.store.users import approve_draft
 
 MAX_REASONING = 100_000
 MAX_CHOSEN = 500
@@ -117,15 +117,10 @@ def approve(dissemination_id: int, *, actor: str, db: Database | None = None) ->
             raise WorkflowRefused(
                 f"dissemination {dissemination_id} is {row.status}: only a draft is approved"
             )
-        check_two_persons(session, row.drafted_by, actor, f"dissemination {dissemination_id}")
-        row.status, row.approved_by, row.approved_at = "approved", actor, utc_now()
-        audit_object(
-            session,
-            "fiu_dissemination.approve",
-            row.id,
-            actor=actor,
-            before={"status": "drafted", "drafted_by": row.drafted_by},
-            after={"status": "approved", "subjects": row.subjects, "reports": row.reports},
+        fixed = {"subjects": row.subjects, "reports": row.reports}
+        what = f"dissemination {dissemination_id}"
+        approve_draft(
+            session, row, "fiu_dissemination.approve", row.id, actor=actor, what=what, after=fixed
         )
         return _row(row)
 

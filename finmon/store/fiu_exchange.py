@@ -33,7 +33,7 @@ from finmon.store.models import (
     FiuExchangeResponse,
     utc_now,
 )
-from finmon.store.users import check_two_persons
+from finmon.store.users import approve_draft
 
 SENT, RECEIVED = "sent", "received"
 
@@ -157,29 +157,18 @@ def approve_response(request_id: int, *, actor: str, db: Database | None = None)
         response = _response(session, row.id)
         if row.status != "drafted" or response is None:
             raise WorkflowRefused(f"request {request_id} is {row.status}: no draft to approve")
-        check_two_persons(
-            session, response.drafted_by, actor, f"the answer to FIU request {request_id}"
-        )
-        now = utc_now()
-        response.status, response.approved_by, response.approved_at = "approved", actor, now
         found = _matches(session, row.id)
+        subjects = {"subjects": sorted(m.subject_id for m in found)}
+        what = f"the answer to FIU request {request_id}"
+        now = approve_draft(
+            session, response, "fiu_request.approve", row.id, actor=actor, what=what, after=subjects
+        )
         matches = [{"ref": m.subject_ref, "basis": m.basis, "subject": m.subject} for m in found]
         meta = parse_request(row.document, f"request {row.id}").meta
         response.document = response_document(
             meta, matches, response.note, now.isoformat(timespec="seconds")
         )
         row.status = "approved"
-        audit_object(
-            session,
-            "fiu_request.approve",
-            row.id,
-            actor=actor,
-            before={"status": "drafted", "drafted_by": response.drafted_by},
-            after={
-                "status": "approved",
-                "subjects": sorted(m.subject_id for m in _matches(session, row.id)),
-            },
-        )
         return row.status
 
 

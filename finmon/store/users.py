@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from finmon.errors import Forbidden, InputError, NotFound, Unauthenticated, WorkflowRefused
 from finmon.store.audit import append_audit, audit_object
 from finmon.store.engine import Database, default_database
-from finmon.store.models import ApiKey, User, utc_now
+from finmon.store.models import ApiKey, FiuDissemination, FiuExchangeResponse, User, utc_now
 from finmon.workflow import check_second_person
 from finmon.workflow.access import Role
 from finmon.workflow.accounts import (
@@ -338,6 +338,28 @@ def check_two_persons(session: Session, first: str, second: str, what: str) -> N
             f"four-eyes: {what} was proposed by {first!r}, and {second!r} is held by the same "
             "person; someone else must approve it"
         )
+
+
+def approve_draft(
+    session: Session,
+    draft: FiuDissemination | FiuExchangeResponse,
+    action: str,
+    key: int,
+    *,
+    actor: str,
+    what: str,
+    after: dict[str, Any],
+) -> dt.datetime:
+    """A second person approves a draft (four-eyes by person): it is marked approved, and the
+    approval audited as `action` on `key` with what it fixed (`after`); returns when."""
+    check_two_persons(session, draft.drafted_by, actor, what)
+    now = utc_now()
+    draft.status, draft.approved_by, draft.approved_at = "approved", actor, now
+    before = {"status": "drafted", "drafted_by": draft.drafted_by}
+    audit_object(
+        session, action, key, actor=actor, before=before, after={"status": "approved", **after}
+    )
+    return now
 
 
 def _check_free(session: Session, name: str, person: str) -> None:
