@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -315,13 +315,8 @@ def _add(
             f"(request {same})"
         )
     row = FiuExchangeRequest(
+        **asdict(meta),
         direction=direction,
-        requesting_fiu=meta.requesting_fiu,
-        receiving_fiu=meta.receiving_fiu,
-        reference=meta.reference,
-        purpose=meta.purpose,
-        legal_basis=meta.legal_basis,
-        urgency=meta.urgency,
         key_check=request.key_check,
         document=request.document(),
         status=status,

@@ -156,14 +156,7 @@ def _mention(row: FiuMention) -> Mention:
 
 
 def _transfer(row: FiuTransfer, key: str) -> Transfer:
-    return Transfer(
-        report=key,
-        number=row.number,
-        date=row.date,
-        amount=row.amount,
-        source=row.source,
-        target=row.target,
-    )
+    return record_of(Transfer, row, report=key)
 
 
 def _rows(session: Session, reports: list[FiuReport]) -> list[ReportRow]:
