@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Self
 
+from finmon.store.engine import record_of
 from finmon.store.models import Alert
 
 
@@ -20,7 +21,7 @@ class AlertHead:
     designation_name: str
 
     @classmethod
-    def of(cls, alert: Alert, **rest: Any) -> Self:
-        """This view of `alert`: its head from the row, the view's own fields as given."""
-        head = (alert.id, alert.customer_id, alert.customer_name, alert.source, alert.reference)
-        return cls(*head, alert.designation_name, **rest)
+    def of(cls, alert: Alert, **given: Any) -> Self:
+        """This view of `alert`: alert_id and list are its id and source, the view's other fields
+        its columns of the same names, but for those given."""
+        return record_of(cls, alert, alert_id=alert.id, list=alert.source, **given)

@@ -401,15 +401,7 @@ def _proposal(session: Session, alert_id: int) -> Decision:
 
 
 def _row(alert: Alert, version: str) -> AlertRow:
-    return AlertRow.of(
-        alert,
-        score=alert.score,
-        status=alert.status,
-        created_at=alert.created_at,
-        matched_name=alert.matched_name,
-        list_version=version,
-        trigger=alert.trigger,
-    )
+    return AlertRow.of(alert, list_version=version)
 
 
 def _state(alert: Alert, version: str) -> dict[str, Any]:

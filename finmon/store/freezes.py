@@ -370,13 +370,8 @@ def notifications_json(records: list[dict[str, Any]]) -> str:
 
 def _sla_item(alert: Alert, now: dt.datetime) -> SlaItem:
     deadline = alert.clock_start + dt.timedelta(hours=FREEZE_HOURS)
-    return SlaItem.of(
-        alert,
-        status=alert.status,
-        clock_start=alert.clock_start,
-        deadline=deadline,
-        hours_left=round((deadline - now).total_seconds() / 3600, 2),
-    )
+    hours_left = round((deadline - now).total_seconds() / 3600, 2)
+    return SlaItem.of(alert, deadline=deadline, hours_left=hours_left)
 
 
 def _payment(payment: PermittedPayment) -> dict[str, Any]:
