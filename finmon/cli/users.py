@@ -12,18 +12,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from finmon.cli.common import (
-    FormatOption,
-    OutputOption,
-    ResultFormat,
-    acting,
-    actor_name,
-    check_output,
-    command_group,
-    emit_rows,
-    err,
-    out,
-)
+from finmon.cli.commands import Rows, rows_command
+from finmon.cli.common import acting, actor_name, command_group
+from finmon.cli.output import err, out
 from finmon.errors import InputError
 from finmon.services import users
 from finmon.workflow.access import Action, Role
@@ -129,16 +120,6 @@ USER_COLUMNS = [
 ]
 
 
-@users_app.command("list")
-def users_list(
-    ctx: typer.Context, output: OutputOption = None, format: FormatOption = ResultFormat.TABLE
-) -> None:
-    """Every user, their role, status and live keys."""
-    check_output(output)
-    rows = [dict(user) for user in users.list_users(actor_name(ctx))]
-    emit_rows(rows, USER_COLUMNS, output=output, format=format, table=_users_table)
-
-
 def _users_table(rows: list[dict[str, Any]]) -> Table:
     table = Table("user", "role", "status", "person", "live keys", "created", "by")
     for user in rows:
@@ -155,3 +136,9 @@ def _users_table(rows: list[dict[str, Any]]) -> Table:
             user["created_by"],
         )
     return table
+
+
+@rows_command(users_app, "list", USER_COLUMNS, _users_table)
+def users_list(ctx: typer.Context) -> Rows:
+    """Every user, their role, status and live keys."""
+    return [dict(user) for user in users.list_users(actor_name(ctx))]
