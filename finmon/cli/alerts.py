@@ -8,7 +8,14 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from finmon.cli.commands import Document, Listing, document_command, rows_command
+from finmon.cli.commands import (
+    Document,
+    Listing,
+    Step,
+    document_command,
+    rows_command,
+    step_commands,
+)
 from finmon.cli.common import actor_name, command_group
 from finmon.cli.output import cells, count_note, out
 from finmon.errors import InputError
@@ -94,19 +101,21 @@ def alerts_decide(
     out.print(f"alert {alert_id} is now {status}{follow}")
 
 
-@alerts_app.command("withdraw")
-def alerts_withdraw(
-    ctx: typer.Context,
-    alert_id: AlertId,
-    reason: Annotated[str | None, typer.Option(help="Why the proposal is taken back.")] = None,
-) -> None:
-    """Take back your own confirmed hit while it awaits approval (nobody else can)."""
-    status = alerts.withdraw(actor_name(ctx), alert_id, reason)
-    out.print(f"proposal withdrawn; alert {alert_id} is {status} again")
-
-
-@alerts_app.command("approve")
-def alerts_approve(ctx: typer.Context, alert_id: AlertId) -> None:
-    """Approve a confirmed hit as the second person: the customer's accounts are frozen."""
-    freeze_id = alerts.approve(actor_name(ctx), alert_id)
-    out.print(f"alert {alert_id} confirmed; freeze order {freeze_id} is in force")
+step_commands(
+    alerts_app,
+    "alert_id",
+    AlertId,
+    Step(
+        "withdraw",
+        "Take back your own confirmed hit while it awaits approval (nobody else can).",
+        alerts.withdraw,
+        "proposal withdrawn; alert {id} is {result} again",
+        reason="Why the proposal is taken back.",
+    ),
+    Step(
+        "approve",
+        "Approve a confirmed hit as the second person: the customer's accounts are frozen.",
+        alerts.approve,
+        "alert {id} confirmed; freeze order {result} is in force",
+    ),
+)

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from finmon.cli.commands import Listing, rows_command
+from finmon.cli.commands import Listing, Step, rows_command, step_commands
 from finmon.cli.common import actor_name, command_group
 from finmon.cli.options import (
     DocumentFormatOption,
@@ -104,11 +104,31 @@ def cases_show(
     out.print(_decisions_table(case["decisions"]))
 
 
-@cases_app.command("review")
-def cases_review(ctx: typer.Context, case_id: CaseId) -> None:
-    """Take a case for review (analyst or supervisor)."""
-    status = cases.review(actor_name(ctx), case_id)
-    out.print(f"case {case_id} is now {status}, reviewed by {actor_name(ctx)}", markup=False)
+step_commands(
+    cases_app,
+    "case_id",
+    CaseId,
+    Step(
+        "review",
+        "Take a case for review (analyst or supervisor).",
+        cases.review,
+        "case {id} is now {result}, reviewed by {actor}",
+    ),
+    Step(
+        "withdraw",
+        "Withdraw the proposal awaiting approval: the case is under review again.",
+        cases.withdraw,
+        "case {id}: proposal withdrawn; the case is {result}",
+        reason="Why it is withdrawn.",
+    ),
+    Step(
+        "approve",
+        "Approve the proposal on a case as the second person (supervisor): it is reported or "
+        "closed.",
+        cases.approve,
+        "case {id} is now {result}",
+    ),
+)
 
 
 @cases_app.command("propose")
@@ -127,25 +147,6 @@ def cases_propose(
         f"`finmon cases approve {case_id}`",
         markup=False,
     )
-
-
-@cases_app.command("withdraw")
-def cases_withdraw(
-    ctx: typer.Context,
-    case_id: CaseId,
-    reason: Annotated[str | None, typer.Option(help="Why it is withdrawn.")] = None,
-) -> None:
-    """Withdraw the proposal awaiting approval: the case is under review again."""
-    status = cases.withdraw(actor_name(ctx), case_id, reason)
-    out.print(f"case {case_id}: proposal withdrawn; the case is {status}", markup=False)
-
-
-@cases_app.command("approve")
-def cases_approve(ctx: typer.Context, case_id: CaseId) -> None:
-    """Approve the proposal on a case as the second person (supervisor): it is reported or
-    closed."""
-    status = cases.approve(actor_name(ctx), case_id)
-    out.print(f"case {case_id} is now {status}", markup=False)
 
 
 @cases_app.command("report")

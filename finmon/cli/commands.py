@@ -1,22 +1,26 @@
-"""The two kinds of command that recur in every group, written once: one that lists rows
-(`--output`, `--format`) and one that shows one document as JSON (`--output`). The command's
-function finds what to print; the decorator adds the options and prints it as they ask. A
-function that must know where its result goes (to say so) declares a keyword parameter of the
-option's name, and is given its value too."""
+"""The kinds of command that recur in every group, written once: one that lists rows
+(`--output`, `--format`), one that shows one document as JSON (`--output`), and the steps of a
+workflow that take an id and say what became of it (a table of `Step`s).
+
+A listing or showing command's function finds what to print; the decorator adds the options and
+prints it as they ask. A function that must know where its result goes (to say so) declares a
+keyword parameter of the option's name, and is given its value too."""
 
 from __future__ import annotations
 
 import functools
 import inspect
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
+from finmon.cli.common import actor_name
 from finmon.cli.options import FormatOption, JsonOutputOption, OutputOption, ResultFormat
-from finmon.cli.output import emit_document, emit_rows, err
+from finmon.cli.output import emit_document, emit_rows, err, out
 
 Rows = list[dict[str, Any]]
 """One dict a row."""
@@ -27,6 +31,9 @@ stderr once they went out (how many, where)."""
 
 Document = tuple[str, Any]
 """What a showing command's function returns: what it is (`case 7`) and the JSON document."""
+
+
+_POSITIONAL = inspect.Parameter.POSITIONAL_OR_KEYWORD
 
 
 def _option(name: str, annotation: Any, default: Any) -> inspect.Parameter:
@@ -99,3 +106,44 @@ def document_command(
         return function
 
     return register
+
+
+@dataclass(frozen=True)
+class Step:
+    """A command that takes one id, does one step of a workflow as the actor, and says what
+    became of it."""
+
+    name: str
+    help: str
+    act: Callable[..., Any]
+    """The service: act(actor, id), or act(actor, id, reason) when the step takes a reason."""
+    said: str
+    """The line printed: `{id}`, `{actor}` and `{result}` (what act returned) filled in."""
+    reason: str | None = None
+    """The help of the step's optional --reason; None when it takes none."""
+
+
+def step_commands(group: typer.Typer, id_name: str, argument: Any, *steps: Step) -> None:
+    """Each step as the command `STEP ID` of the group; `argument` is the id's Typer type."""
+    for step in steps:
+        command = _step_command(step, id_name)
+        parameters = [
+            inspect.Parameter("ctx", _POSITIONAL, annotation=typer.Context),
+            inspect.Parameter(id_name, _POSITIONAL, annotation=argument),
+        ]
+        if step.reason is not None:
+            reason = Annotated[str | None, typer.Option(help=step.reason)]
+            parameters.append(_option("reason", reason, None))
+        command.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+        command.__doc__ = step.help
+        group.command(step.name)(command)
+
+
+def _step_command(step: Step, id_name: str) -> Callable[..., None]:
+    def command(ctx: typer.Context, **given: Any) -> None:
+        actor, ident = actor_name(ctx), given[id_name]
+        reason = (given["reason"],) if step.reason is not None else ()
+        result = step.act(actor, ident, *reason)
+        out.print(step.said.format(id=ident, actor=actor, result=result), markup=False)
+
+    return command
