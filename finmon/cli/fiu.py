@@ -15,15 +15,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from finmon.cli.commands import (
-    Document,
-    Listing,
-    Rows,
-    Step,
-    document_command,
-    rows_command,
-    step_commands,
-)
+from finmon.cli.commands import Document, Listing, Rows, document_command, rows_command
 from finmon.cli.common import actor_name, command_group, require_files
 from finmon.cli.options import (
     DocumentFormatOption,
@@ -460,17 +452,11 @@ def request_respond(
     out.print(f"request {request_id}: answer {status}, awaiting a second person", markup=False)
 
 
-step_commands(
-    request_app,
-    "request_id",
-    RequestId,
-    Step(
-        "approve",
-        "Approve a drafted answer as the second person.",
-        fiu_exchange.approve_response,
-        "request {id}: answer {result}",
-    ),
-)
+@request_app.command("approve")
+def request_approve(ctx: typer.Context, request_id: RequestId) -> None:
+    """Approve a drafted answer as the second person."""
+    status = fiu_exchange.approve_response(actor_name(ctx), request_id)
+    out.print(f"request {request_id}: answer {status}", markup=False)
 
 
 @request_app.command("answer")
@@ -752,17 +738,13 @@ def disseminate_draft(
     )
 
 
-step_commands(
-    disseminate_app,
-    "dissemination_id",
-    DisseminationId,
-    Step(
-        "approve",
-        "Approve a drafted dissemination as the second person.",
-        fiu_disseminations.approve,
-        "dissemination {result.id} ({result.reference}) approved by {result.approved_by}",
-    ),
-)
+@disseminate_app.command("approve")
+def disseminate_approve(ctx: typer.Context, dissemination_id: DisseminationId) -> None:
+    """Approve a drafted dissemination as the second person."""
+    row = fiu_disseminations.approve(actor_name(ctx), dissemination_id)
+    out.print(
+        f"dissemination {row.id} ({row.reference}) approved by {row.approved_by}", markup=False
+    )
 
 
 @disseminate_app.command("export")

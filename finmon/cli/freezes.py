@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from finmon.cli.commands import Document, Step, document_command, step_commands
+from finmon.cli.commands import Document, document_command
 from finmon.cli.common import actor_name, command_group
 from finmon.cli.options import (
     FormatOption,
@@ -113,17 +113,11 @@ def freezes_release(
     out.print(f"freeze {freeze_id} is now {status}; a second person must approve the release")
 
 
-step_commands(
-    freezes_app,
-    "freeze_id",
-    FreezeId,
-    Step(
-        "approve-release",
-        "Approve a requested release as the second person.",
-        freezes.release,
-        "freeze {id} is now {result}",
-    ),
-)
+@freezes_app.command("approve-release")
+def freezes_approve_release(ctx: typer.Context, freeze_id: FreezeId) -> None:
+    """Approve a requested release as the second person."""
+    status = freezes.release(actor_name(ctx), freeze_id)
+    out.print(f"freeze {freeze_id} is now {status}")
 
 
 @freezes_app.command("payment")
@@ -147,17 +141,13 @@ def freezes_payment(
     out.print(f"permitted payment {payment_id} recorded; a second person must approve it")
 
 
-step_commands(
-    freezes_app,
-    "payment_id",
-    Annotated[int, typer.Argument(help="Payment id.")],
-    Step(
-        "approve-payment",
-        "Approve a permitted payment as the second person.",
-        freezes.approve_payment,
-        "permitted payment {id} approved",
-    ),
-)
+@freezes_app.command("approve-payment")
+def freezes_approve_payment(
+    ctx: typer.Context, payment_id: Annotated[int, typer.Argument(help="Payment id.")]
+) -> None:
+    """Approve a permitted payment as the second person."""
+    freezes.approve_payment(actor_name(ctx), payment_id)
+    out.print(f"permitted payment {payment_id} approved")
 
 
 @freezes_app.command("notify")
