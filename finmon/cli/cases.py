@@ -114,20 +114,6 @@ step_commands(
         cases.review,
         "case {id} is now {result}, reviewed by {actor}",
     ),
-    Step(
-        "withdraw",
-        "Withdraw the proposal awaiting approval: the case is under review again.",
-        cases.withdraw,
-        "case {id}: proposal withdrawn; the case is {result}",
-        reason="Why it is withdrawn.",
-    ),
-    Step(
-        "approve",
-        "Approve the proposal on a case as the second person (supervisor): it is reported or "
-        "closed.",
-        cases.approve,
-        "case {id} is now {result}",
-    ),
 )
 
 
@@ -147,6 +133,27 @@ def cases_propose(
         f"`finmon cases approve {case_id}`",
         markup=False,
     )
+
+
+step_commands(
+    cases_app,
+    "case_id",
+    CaseId,
+    Step(
+        "withdraw",
+        "Withdraw the proposal awaiting approval: the case is under review again.",
+        cases.withdraw,
+        "case {id}: proposal withdrawn; the case is {result}",
+        reason="Why it is withdrawn.",
+    ),
+    Step(
+        "approve",
+        "Approve the proposal on a case as the second person (supervisor): it is reported or "
+        "closed.",
+        cases.approve,
+        "case {id} is now {result}",
+    ),
+)
 
 
 @cases_app.command("report")
