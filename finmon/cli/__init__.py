@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from finmon.cli.common import app, err, out
+from finmon.cli.common import app
+from finmon.cli.output import err, out
 
 GROUPS = (
     "lists",

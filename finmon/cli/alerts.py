@@ -8,19 +8,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from finmon.cli.common import (
-    FormatOption,
-    JsonOutputOption,
-    ResultFormat,
-    actor_name,
-    check_json_output,
-    check_output,
-    command_group,
-    emit_document,
-    emit_rows,
-    err,
-    out,
+from finmon.cli.commands import (
+    Document,
+    Listing,
+    Step,
+    document_command,
+    rows_command,
+    step_commands,
 )
+from finmon.cli.common import actor_name, command_group
+from finmon.cli.output import cells, count_note, out
 from finmon.errors import InputError
 from finmon.services import alerts
 from finmon.workflow import Verdict
@@ -43,57 +40,41 @@ alerts_app = command_group("alerts", "Alerts: list, decide, approve (four-eyes).
 AlertId = Annotated[int, typer.Argument(help="Alert id.")]
 
 
-@alerts_app.command("list")
-def alerts_list(
-    ctx: typer.Context,
-    status: Annotated[
-        str, typer.Option(help="open (awaiting a decision), decided, or all.")
-    ] = "open",
-    output: Annotated[
-        Path | None, typer.Option(help="Write the alerts to this .csv or .json file.")
-    ] = None,
-    format: FormatOption = ResultFormat.TABLE,
-) -> None:
-    """Alerts, oldest first."""
-    if status not in alerts.STATUS_FILTERS:
-        choices = ", ".join(alerts.STATUS_FILTERS)
-        raise InputError(f"unknown --status {status!r}; use one of {choices}")
-    check_output(output)
-    rows = [row.to_dict() for row in alerts.list_alerts(actor_name(ctx), status)]
-    emit_rows(rows, ALERT_COLUMNS, output=output, format=format, table=_alerts_table)
-    if output is not None:
-        err.print(f"{len(rows)} alerts written to {output}", markup=False)
-    else:
-        err.print(f"{len(rows)} alerts ({status})", markup=False)
-
-
 def _alerts_table(rows: list[dict[str, Any]]) -> Table:
     table = Table("alert", "customer", "name", "list", "reference", "listed as", "score", "status")
     for row in rows:
         table.add_row(
-            str(row["alert_id"]),
-            row["customer_id"],
-            row["customer_name"],
+            *cells(row, "alert_id", "customer_id", "customer_name"),
             f"{row['list']} {row['list_version']}",
-            row["reference"],
-            row["designation_name"],
+            *cells(row, "reference", "designation_name"),
             f"{row['score']:.3f}",
             row["status"],
         )
     return table
 
 
-@alerts_app.command("show")
-def alerts_show(
+@rows_command(alerts_app, "list", ALERT_COLUMNS, _alerts_table)
+def alerts_list(
     ctx: typer.Context,
-    alert_id: AlertId,
-    output: JsonOutputOption = None,
-) -> None:
+    status: Annotated[
+        str, typer.Option(help="open (awaiting a decision), decided, or all.")
+    ] = "open",
+    *,
+    output: Path | None,
+) -> Listing:
+    """Alerts, oldest first."""
+    if status not in alerts.STATUS_FILTERS:
+        choices = ", ".join(alerts.STATUS_FILTERS)
+        raise InputError(f"unknown --status {status!r}; use one of {choices}")
+    rows = [row.to_dict() for row in alerts.list_alerts(actor_name(ctx), status)]
+    return rows, count_note(len(rows), "alerts", output, status)
+
+
+@document_command(alerts_app, "show")
+def alerts_show(ctx: typer.Context, alert_id: AlertId) -> Document:
     """One alert with its full explanation, as JSON."""
-    check_json_output(output)
     row, explanation = alerts.get_alert(actor_name(ctx), alert_id)
-    document = {**row.to_dict(), "explanation": explanation}
-    emit_document(document, output, f"alert {alert_id}")
+    return f"alert {alert_id}", {**row.to_dict(), "explanation": explanation}
 
 
 @alerts_app.command("decide")
@@ -120,19 +101,21 @@ def alerts_decide(
     out.print(f"alert {alert_id} is now {status}{follow}")
 
 
-@alerts_app.command("withdraw")
-def alerts_withdraw(
-    ctx: typer.Context,
-    alert_id: AlertId,
-    reason: Annotated[str | None, typer.Option(help="Why the proposal is taken back.")] = None,
-) -> None:
-    """Take back your own confirmed hit while it awaits approval (nobody else can)."""
-    status = alerts.withdraw(actor_name(ctx), alert_id, reason)
-    out.print(f"proposal withdrawn; alert {alert_id} is {status} again")
-
-
-@alerts_app.command("approve")
-def alerts_approve(ctx: typer.Context, alert_id: AlertId) -> None:
-    """Approve a confirmed hit as the second person: the customer's accounts are frozen."""
-    freeze_id = alerts.approve(actor_name(ctx), alert_id)
-    out.print(f"alert {alert_id} confirmed; freeze order {freeze_id} is in force")
+step_commands(
+    alerts_app,
+    "alert_id",
+    AlertId,
+    Step(
+        "withdraw",
+        "Take back your own confirmed hit while it awaits approval (nobody else can).",
+        alerts.withdraw,
+        "proposal withdrawn; alert {id} is {result} again",
+        reason="Why the proposal is taken back.",
+    ),
+    Step(
+        "approve",
+        "Approve a confirmed hit as the second person: the customer's accounts are frozen.",
+        alerts.approve,
+        "alert {id} confirmed; freeze order {result} is in force",
+    ),
+)

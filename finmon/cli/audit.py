@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from finmon.cli.common import (
-    actor_name,
-    command_group,
-    err,
-    out,
-)
+from finmon.cli.common import actor_name, command_group
+from finmon.cli.output import err, out
 from finmon.services import audit
 
 audit_app = command_group("audit", "Check the tamper-evident audit log.")

@@ -13,19 +13,18 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from finmon.cli.common import (
-    FormatOption,
+from finmon.cli.commands import Listing, Step, rows_command, step_commands
+from finmon.cli.common import actor_name, command_group
+from finmon.cli.options import (
+    DocumentFormatOption,
+    GoamlConfigOption,
     JsonOutputOption,
-    OutputOption,
     ResultFormat,
-    actor_name,
-    check_document_format,
-    check_json_output,
-    check_output,
-    command_group,
+)
+from finmon.cli.output import (
     emit_document,
-    emit_rows,
     err,
+    monitoring_alerts_table,
     out,
     print_json,
 )
@@ -57,7 +56,11 @@ def cases_open(ctx: typer.Context) -> None:
     err.print(f"{opened} cases opened, {len(touched) - opened} updated", markup=False)
 
 
-@cases_app.command("list")
+def _status_table(rows: list[dict[str, Any]]) -> Table:
+    return _cases_table(rows, "status", lambda row: str(row["status"]))
+
+
+@rows_command(cases_app, "list", CASE_COLUMNS, _status_table)
 def cases_list(
     ctx: typer.Context,
     status: Annotated[
@@ -67,14 +70,10 @@ def cases_list(
             "(default: all)."
         ),
     ] = None,
-    output: OutputOption = None,
-    format: FormatOption = ResultFormat.TABLE,
-) -> None:
+) -> Listing:
     """Cases, oldest first, with their score, rules and alerts."""
-    check_output(output)
     rows = cases.list_cases(actor_name(ctx), status)
-    emit_rows(rows, CASE_COLUMNS, output=output, format=format, table=_status_table)
-    err.print(f"{len(rows)} cases" + (f" ({status})" if status else ""), markup=False)
+    return rows, f"{len(rows)} cases" + (f" ({status})" if status else "")
 
 
 @cases_app.command("show")
@@ -83,11 +82,9 @@ def cases_show(
     case_id: CaseId,
     as_json: Annotated[bool, typer.Option("--json", help="Print the whole case as JSON.")] = False,
     output: JsonOutputOption = None,
-    format: FormatOption = ResultFormat.TABLE,
+    format: DocumentFormatOption = ResultFormat.TABLE,
 ) -> None:
     """One case: its alerts, the transactions they name, and its decisions."""
-    check_json_output(output)
-    check_document_format(format)
     case = cases.get_case(actor_name(ctx), case_id)
     if output is not None:
         emit_document(case, output, f"case {case_id}")
@@ -101,16 +98,23 @@ def cases_show(
         + (f"  reviewed by {case['assigned_to']}" if case["assigned_to"] else ""),
         markup=False,
     )
-    out.print(_alerts_table(case["alerts"]))
+    alerts = [{**alert, "account": case["account"]} for alert in case["alerts"]]
+    out.print(monitoring_alerts_table(alerts, title="Alerts"))
     out.print(_transactions_table(case["transactions"]))
     out.print(_decisions_table(case["decisions"]))
 
 
-@cases_app.command("review")
-def cases_review(ctx: typer.Context, case_id: CaseId) -> None:
-    """Take a case for review (analyst or supervisor)."""
-    status = cases.review(actor_name(ctx), case_id)
-    out.print(f"case {case_id} is now {status}, reviewed by {actor_name(ctx)}", markup=False)
+step_commands(
+    cases_app,
+    "case_id",
+    CaseId,
+    Step(
+        "review",
+        "Take a case for review (analyst or supervisor).",
+        cases.review,
+        "case {id} is now {result}, reviewed by {actor}",
+    ),
+)
 
 
 @cases_app.command("propose")
@@ -131,23 +135,25 @@ def cases_propose(
     )
 
 
-@cases_app.command("withdraw")
-def cases_withdraw(
-    ctx: typer.Context,
-    case_id: CaseId,
-    reason: Annotated[str | None, typer.Option(help="Why it is withdrawn.")] = None,
-) -> None:
-    """Withdraw the proposal awaiting approval: the case is under review again."""
-    status = cases.withdraw(actor_name(ctx), case_id, reason)
-    out.print(f"case {case_id}: proposal withdrawn; the case is {status}", markup=False)
-
-
-@cases_app.command("approve")
-def cases_approve(ctx: typer.Context, case_id: CaseId) -> None:
-    """Approve the proposal on a case as the second person (supervisor): it is reported or
-    closed."""
-    status = cases.approve(actor_name(ctx), case_id)
-    out.print(f"case {case_id} is now {status}", markup=False)
+step_commands(
+    cases_app,
+    "case_id",
+    CaseId,
+    Step(
+        "withdraw",
+        "Withdraw the proposal awaiting approval: the case is under review again.",
+        cases.withdraw,
+        "case {id}: proposal withdrawn; the case is {result}",
+        reason="Why it is withdrawn.",
+    ),
+    Step(
+        "approve",
+        "Approve the proposal on a case as the second person (supervisor): it is reported or "
+        "closed.",
+        cases.approve,
+        "case {id} is now {result}",
+    ),
+)
 
 
 @cases_app.command("report")
@@ -158,9 +164,7 @@ def cases_report(
         Path, typer.Option(help="The FIU's goAML XSD (the AFM's), patched by the configuration.")
     ],
     output: Annotated[Path, typer.Option(help="Write the goAML XML report here.")],
-    config: Annotated[
-        Path | None, typer.Option(help="goAML configuration YAML (default: the Kazakhstan one).")
-    ] = None,
+    config: GoamlConfigOption = None,
     reporting_person: Annotated[
         str | None,
         typer.Option(help="The reporting officer's name, SURNAME GIVEN (default: the approver)."),
@@ -186,10 +190,6 @@ def cases_report(
         f"{output} ({len(report.transactions)} transactions, valid against {schema.name})",
         markup=False,
     )
-
-
-def _status_table(rows: list[dict[str, Any]]) -> Table:
-    return _cases_table(rows, "status", lambda row: str(row["status"]))
 
 
 def _print_cases(
@@ -222,20 +222,6 @@ def _cases_table(
 def _amounts(summary: dict[str, Any]) -> str:
     totals = ", ".join(f"{amount} {currency}" for currency, amount in summary["amounts"].items())
     return f"{summary['transactions']}" + (f": {totals}" if totals else "")
-
-
-def _alerts_table(alerts: list[dict[str, Any]]) -> Table:
-    table = Table("alert", "rule", "typology", "score", "when", "transactions", title="Alerts")
-    for a in alerts:
-        table.add_row(
-            str(a["alert_id"]),
-            a["rule"],
-            a["typology"],
-            f"{a['score']:.3f}",
-            a["window_start"][:19],
-            ", ".join(a["transaction_ids"]),
-        )
-    return table
 
 
 def _decisions_table(decisions: list[dict[str, Any]]) -> Table:

@@ -9,19 +9,9 @@ from typing import Annotated
 
 import typer
 
-from finmon.cli.common import (
-    FormatOption,
-    ResultFormat,
-    TextOutput,
-    app,
-    check_json_output,
-    err,
-    out,
-    print_json,
-    require_files,
-    write_csv,
-    write_json,
-)
+from finmon.cli.common import app, require_files
+from finmon.cli.options import FormatOption, ResultFormat, check_json_output
+from finmon.cli.output import TextOutput, err, out, print_json, write_csv, write_json
 from finmon.errors import InputError
 from finmon.exports import SafeDictWriter
 from finmon.screening import DEFAULT_THRESHOLD

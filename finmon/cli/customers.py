@@ -13,20 +13,15 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from finmon.cli.common import (
-    JsonOutputOption,
+from finmon.cli.commands import Document, document_command
+from finmon.cli.common import acting, actor_name, command_group
+from finmon.cli.options import (
+    CustomerFileArgument,
+    EncodingOption,
     ProblemsOption,
     StrictOption,
-    acting,
-    actor_name,
-    check_json_output,
-    command_group,
-    count_newlines,
-    emit_document,
-    out,
-    print_problems,
-    progress_bar,
 )
+from finmon.cli.output import count_newlines, out, print_problems, progress_bar
 from finmon.errors import ROW_PROBLEMS_EXIT
 from finmon.services import customers
 from finmon.settings import load_settings
@@ -38,10 +33,8 @@ customers_app = command_group("customers", "The customer registry: import and lo
 @customers_app.command("import")
 def customers_import(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Customer file: .csv, .xlsx, .jsonl or .parquet.")],
-    encoding: Annotated[
-        str | None, typer.Option(help="Text encoding of a CSV/JSONL file, e.g. cp1251.")
-    ] = None,
+    file: CustomerFileArgument,
+    encoding: EncodingOption = None,
     problems: ProblemsOption = None,
     strict: StrictOption = False,
 ) -> None:
@@ -90,16 +83,12 @@ def customers_reindex(ctx: typer.Context) -> None:
         out.print("customer index is current; nothing to do")
 
 
-@customers_app.command("show")
+@document_command(customers_app, "show")
 def customers_show(
-    ctx: typer.Context,
-    customer_id: Annotated[str, typer.Argument(help="Customer id.")],
-    output: JsonOutputOption = None,
-) -> None:
+    ctx: typer.Context, customer_id: Annotated[str, typer.Argument(help="Customer id.")]
+) -> Document:
     """A customer's current record and every earlier version, as JSON."""
-    check_json_output(output)
-    history = customers.customer_history(actor_name(ctx), customer_id)
-    emit_document(history, output, f"customer {customer_id}")
+    return f"customer {customer_id}", customers.customer_history(actor_name(ctx), customer_id)
 
 
 class _Progress:

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from finmon.cli.common import actor_name, app, err, out
+from finmon.cli.common import actor_name, app
+from finmon.cli.output import err, out
 from finmon.cli.screen import ScreeningProgress
 from finmon.settings import load_settings
 

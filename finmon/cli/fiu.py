@@ -15,23 +15,17 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from finmon.cli.common import (
+from finmon.cli.commands import Document, Listing, Rows, document_command, rows_command
+from finmon.cli.common import actor_name, command_group, require_files
+from finmon.cli.options import (
+    DocumentFormatOption,
     FormatOption,
-    JsonOutputOption,
+    GoamlConfigOption,
+    JsonFileOption,
     OutputOption,
     ResultFormat,
-    actor_name,
-    check_document_format,
-    check_json_output,
-    check_output,
-    command_group,
-    emit_document,
-    emit_rows,
-    err,
-    out,
-    require_files,
-    write_json,
 )
+from finmon.cli.output import cells, emit_document, emit_rows, err, hand_over, out
 from finmon.errors import InputError
 from finmon.fiu.exchange import URGENCY, ExchangeSubject, RequestMeta
 from finmon.fiu.subject_file import read_document, read_subjects
@@ -83,57 +77,38 @@ def entities_add(
     )
 
 
-@entities_app.command("list")
-def entities_list(
-    ctx: typer.Context,
-    output: Annotated[
-        Path | None, typer.Option(help="Write the entities to this .csv or .json file.")
-    ] = None,
-    format: FormatOption = ResultFormat.TABLE,
-) -> None:
-    """Every registered reporting entity, by BIN."""
-    check_output(output)
-    rows = [e.to_dict() for e in fiu_intake.list_entities(actor_name(ctx))]
-    emit_rows(rows, fiu_intake.ENTITY_COLUMNS, output=output, format=format, table=_entities_table)
-    err.print(f"{len(rows)} reporting entities", markup=False)
-
-
 def _entities_table(rows: list[dict[str, Any]]) -> Table:
     table = Table("BIN", "goAML id", "name", "kind", "contact", "active", "registered")
     for row in rows:
         table.add_row(
-            row["bin"],
-            str(row["goaml_id"]),
-            row["name"],
-            row["kind"],
-            row["contact"],
+            *cells(row, "bin", "goaml_id", "name", "kind", "contact"),
             "yes" if row["active"] else "no",
             row["registered_at"][:19],
         )
     return table
 
 
+@rows_command(entities_app, "list", fiu_intake.ENTITY_COLUMNS, _entities_table)
+def entities_list(ctx: typer.Context) -> Listing:
+    """Every registered reporting entity, by BIN."""
+    rows = [e.to_dict() for e in fiu_intake.list_entities(actor_name(ctx))]
+    return rows, f"{len(rows)} reporting entities"
+
+
 @fiu_app.command("intake")
 def fiu_intake_command(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="goAML XML reports.")],
-    output: Annotated[
-        Path | None,
-        typer.Option(help="Write the acknowledgements to this .csv or .json file."),
-    ] = None,
+    output: OutputOption = None,
     schema: Annotated[
         Path | None,
         typer.Option(help="The FIU's goAML XSD (default: FINMON_FIU_SCHEMA)."),
     ] = None,
-    config: Annotated[
-        Path | None,
-        typer.Option(help="The goAML configuration that patches it (default: the Kazakhstan one)."),
-    ] = None,
+    config: GoamlConfigOption = None,
     format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Receive goAML reports: each is accepted, or rejected with every reason (line and element).
     Exit code 2 when any is rejected."""
-    check_output(output)
     require_files(files)
     acks = fiu_intake.intake_files(actor_name(ctx), files, schema=schema, config=config)
     rows = [ack.to_dict() for ack in acks]
@@ -148,61 +123,43 @@ def _acks_table(rows: list[dict[str, Any]]) -> Table:
     table = Table("file", "status", "report", "entity", "reference", "version", "reasons")
     for row in rows:
         table.add_row(
-            row["file"],
-            row["status"],
-            row["report"] or "",
-            row["entity_bin"] or "",
-            row["entity_reference"] or "",
-            str(row["version"] or ""),
+            *cells(row, "file", "status", "report", "entity_bin", "entity_reference", "version"),
             Text("\n".join(row["reasons"])),
         )
     return table
-
-
-@fiu_app.command("reports")
-def fiu_reports(
-    ctx: typer.Context,
-    status: Annotated[
-        str, typer.Option(help="all, current (accepted, not replaced), accepted or rejected.")
-    ] = "all",
-    output: Annotated[
-        Path | None, typer.Option(help="Write the reports to this .csv or .json file.")
-    ] = None,
-    format: FormatOption = ResultFormat.TABLE,
-) -> None:
-    """Reports received, newest first."""
-    check_output(output)
-    rows = [r.to_dict() for r in fiu_intake.list_reports(actor_name(ctx), status)]
-    emit_rows(rows, fiu_intake.REPORT_COLUMNS, output=output, format=format, table=_reports_table)
-    err.print(f"{len(rows)} reports ({status})", markup=False)
 
 
 def _reports_table(rows: list[dict[str, Any]]) -> Table:
     table = Table("id", "key", "status", "entity", "reference", "code", "version", "received")
     for row in rows:
         table.add_row(
-            str(row["id"]),
-            row["key"],
+            *cells(row, "id", "key"),
             row["status"] + (" (replaced)" if row["replaced_by"] else ""),
-            row["entity_bin"] or "",
-            row["entity_reference"] or "",
-            row["report_code"] or "",
-            str(row["version"] or ""),
+            *cells(row, "entity_bin", "entity_reference", "report_code", "version"),
             row["received_at"][:19],
         )
     return table
 
 
-@fiu_app.command("report")
-def fiu_report(
+@rows_command(fiu_app, "reports", fiu_intake.REPORT_COLUMNS, _reports_table)
+def fiu_reports(
     ctx: typer.Context,
-    report: Annotated[str, typer.Argument(help="The report's key or id.")],
-    output: JsonOutputOption = None,
-) -> None:
+    status: Annotated[
+        str, typer.Option(help="all, current (accepted, not replaced), accepted or rejected.")
+    ] = "all",
+) -> Listing:
+    """Reports received, newest first."""
+    rows = [r.to_dict() for r in fiu_intake.list_reports(actor_name(ctx), status)]
+    return rows, f"{len(rows)} reports ({status})"
+
+
+@document_command(fiu_app, "report")
+def fiu_report(
+    ctx: typer.Context, report: Annotated[str, typer.Argument(help="The report's key or id.")]
+) -> Document:
     """One received report with its parties (mentions), transfers and indicators, as JSON."""
-    check_json_output(output)
     detail = fiu_intake.get_report(actor_name(ctx), report)
-    emit_document(fiu_intake.report_document(detail), output, f"report {detail.row.key}")
+    return f"report {detail.row.key}", fiu_intake.report_document(detail)
 
 
 # --- issue 20, subjects across reports (entity resolution) -------------------------------------
@@ -213,27 +170,6 @@ JUDGEMENT_COLUMNS = [
 ]  # fmt: skip
 
 
-@fiu_app.command("subjects")
-def fiu_subjects_command(
-    ctx: typer.Context,
-    output: Annotated[
-        Path | None, typer.Option(help="Write the subjects to this .csv or .json file.")
-    ] = None,
-    format: FormatOption = ResultFormat.TABLE,
-) -> None:
-    """Every subject across the received reports: its names, identifiers, reports, entities."""
-    check_output(output)
-    resolution = fiu_subjects.subjects(actor_name(ctx))
-    rows = fiu_subjects.subject_rows(resolution)
-    columns = list(fiu_subjects.SUBJECT_COLUMNS)
-    emit_rows(rows, columns, output=output, format=format, table=_subjects_table)
-    mentions = len(resolution.subject_of)
-    where = f" written to {output}" if output else ""
-    err.print(f"{len(rows)} subjects from {mentions} mentions{where}", markup=False)
-    for note in resolution.notes:
-        err.print(note, markup=False)
-
-
 def _subjects_table(rows: list[dict[str, Any]]) -> Table:
     table = Table("subject", "kind", "name", "names", "identifiers", "reports", "entities")
     for row in rows:
@@ -242,6 +178,16 @@ def _subjects_table(rows: list[dict[str, Any]]) -> Table:
             ", ".join(row["identifiers"][:3]), str(len(row["reports"])), str(len(row["entities"])),
         )  # fmt: skip
     return table
+
+
+@rows_command(fiu_app, "subjects", fiu_subjects.SUBJECT_COLUMNS, _subjects_table)
+def fiu_subjects_command(ctx: typer.Context, *, output: Path | None) -> Listing:
+    """Every subject across the received reports: its names, identifiers, reports, entities."""
+    resolution = fiu_subjects.subjects(actor_name(ctx))
+    rows = fiu_subjects.subject_rows(resolution)
+    where = f" written to {output}" if output else ""
+    said = f"{len(rows)} subjects from {len(resolution.subject_of)} mentions{where}"
+    return rows, "\n".join([said, *resolution.notes])
 
 
 @fiu_app.command("subject")
@@ -342,22 +288,6 @@ def fiu_network(
         err.print(f"network written to {output}", markup=False)
 
 
-@fiu_app.command("judgements")
-def fiu_judgements_command(
-    ctx: typer.Context,
-    every: Annotated[bool, typer.Option("--all", help="Reversed judgements too.")] = False,
-    output: Annotated[
-        Path | None, typer.Option(help="Write the judgements to this .csv or .json file.")
-    ] = None,
-    format: FormatOption = ResultFormat.TABLE,
-) -> None:
-    """The analysts' judgements in force (--all: reversed ones too), oldest first."""
-    check_output(output)
-    rows = [row.to_dict() for row in fiu_subjects.judgements(actor_name(ctx), every)]
-    emit_rows(rows, JUDGEMENT_COLUMNS, output=output, format=format, table=_judgements_table)
-    err.print(f"{len(rows)} judgements", markup=False)
-
-
 def _judgements_table(rows: list[dict[str, Any]]) -> Table:
     table = Table("id", "a", "verdict", "b", "by", "at", "reason", "reversed")
     for row in rows:
@@ -369,6 +299,17 @@ def _judgements_table(rows: list[dict[str, Any]]) -> Table:
 
 
 # --- Requests between FIUs (issue 20, item 6) ----------------------------------------------
+
+
+@rows_command(fiu_app, "judgements", JUDGEMENT_COLUMNS, _judgements_table)
+def fiu_judgements_command(
+    ctx: typer.Context,
+    every: Annotated[bool, typer.Option("--all", help="Reversed judgements too.")] = False,
+) -> Listing:
+    """The analysts' judgements in force (--all: reversed ones too), oldest first."""
+    rows = [row.to_dict() for row in fiu_subjects.judgements(actor_name(ctx), every)]
+    return rows, f"{len(rows)} judgements"
+
 
 request_app = command_group(
     "request",
@@ -426,7 +367,7 @@ def request_create(
     subjects: SubjectsOption,
     to: Annotated[str, typer.Option("--to", help="The partner FIU asked.")],
     key_file: KeyFileOption,
-    output: Annotated[Path, typer.Option(help="Write the request to this .json.")],
+    output: JsonFileOption,
     from_fiu: Annotated[str, typer.Option("--from", help="This FIU, as the partner knows it.")],
     purpose: Annotated[str, typer.Option(help="Why the subjects are asked about.")],
     legal_basis: Annotated[str, typer.Option(help="The law or agreement the request rests on.")],
@@ -436,7 +377,6 @@ def request_create(
     urgency: Annotated[str, typer.Option(help=", ".join(URGENCY) + ".")] = "normal",
 ) -> None:
     """Hash subjects into a request to a partner FIU: only keyed digests leave, never names."""
-    check_json_output(output)
     found = _subjects(subjects)
     meta = RequestMeta(
         requesting_fiu=from_fiu,
@@ -447,12 +387,8 @@ def request_create(
         urgency=urgency,
     )
     request_id, document = fiu_exchange.create_request(actor_name(ctx), meta, found, _key(key_file))
-    write_json(output, document)
-    out.print(
-        f"request {request_id} ({meta.reference}) to {to}: {len(found)} subjects, "
-        f"written to {output}",
-        markup=False,
-    )
+    said = f"request {request_id} ({meta.reference}) to {to}: {len(found)} subjects,"
+    hand_over(output, document, said)
 
 
 @request_app.command("receive")
@@ -461,12 +397,10 @@ def request_receive(
     request: Annotated[Path, typer.Argument(help="The partner's request (.json).")],
     subjects: Annotated[
         Path | None,
-        typer.Option(
-            "--subjects", help="Match against this subjects CSV (default: our resolved subjects)."
-        ),
+        typer.Option(help="Match against this subjects CSV (default: our resolved subjects)."),
     ] = None,
     key_file: Annotated[
-        Path | None, typer.Option("--key-file", help="The key agreed with the requesting FIU.")
+        Path | None, typer.Option(help="The key agreed with the requesting FIU.")
     ] = None,
 ) -> None:
     """Keep a partner FIU's request and, with --key-file, match it against our subjects (those
@@ -529,17 +463,12 @@ def request_approve(ctx: typer.Context, request_id: RequestId) -> None:
 def request_answer(
     ctx: typer.Context,
     request_id: RequestId,
-    output: Annotated[Path, typer.Option(help="Write the answer to this .json.")],
+    output: JsonFileOption,
 ) -> None:
     """Write the approved answer for the requesting FIU (the matching subjects only)."""
-    check_json_output(output)
     document = fiu_exchange.answer(actor_name(ctx), request_id)
-    write_json(output, document)
-    out.print(
-        f"request {request_id}: answer with {len(document['matches'])} subjects written to "
-        f"{output}",
-        markup=False,
-    )
+    said = f"request {request_id}: answer with {len(document['matches'])} subjects"
+    hand_over(output, document, said)
 
 
 @request_app.command("read-response")
@@ -568,42 +497,29 @@ def request_read_response(
         out.print(table)
 
 
-@request_app.command("list")
-def request_list(
-    ctx: typer.Context,
-    output: Annotated[
-        Path | None, typer.Option(help="Write the result to this .csv or .json.")
-    ] = None,
-    format: FormatOption = ResultFormat.TABLE,
-) -> None:
-    """Requests sent and received, oldest first."""
-    check_output(output)
-    rows = fiu_exchange.list_requests(actor_name(ctx))
-    emit_rows(rows, REQUEST_COLUMNS, output=output, format=format, table=_requests_table)
-
-
-@request_app.command("show")
-def request_show(
-    ctx: typer.Context,
-    request_id: RequestId,
-    output: JsonOutputOption = None,
-    format: FormatOption = ResultFormat.JSON,
-) -> None:
-    """One request with its matches and its answer (who drafted and approved it), as JSON."""
-    check_json_output(output)
-    check_document_format(format)
-    emit_document(fiu_exchange.get_request(actor_name(ctx), request_id), output, "request")
-
-
-def _reference() -> str:
-    return f"{dt.date.today():%Y%m%d}-{secrets.token_hex(4)}"
-
-
 def _requests_table(rows: list[dict[str, Any]]) -> Table:
     table = Table(*REQUEST_COLUMNS)
     for row in rows:
         table.add_row(*(str(row[c]) for c in REQUEST_COLUMNS))
     return table
+
+
+@rows_command(request_app, "list", REQUEST_COLUMNS, _requests_table)
+def request_list(ctx: typer.Context) -> Rows:
+    """Requests sent and received, oldest first."""
+    return fiu_exchange.list_requests(actor_name(ctx))
+
+
+@document_command(request_app, "show")
+def request_show(
+    ctx: typer.Context, request_id: RequestId, format: DocumentFormatOption = ResultFormat.JSON
+) -> Document:
+    """One request with its matches and its answer (who drafted and approved it), as JSON."""
+    return "request", fiu_exchange.get_request(actor_name(ctx), request_id)
+
+
+def _reference() -> str:
+    return f"{dt.date.today():%Y%m%d}-{secrets.token_hex(4)}"
 
 
 # --- The data bank of banned organisations (issue 20, item 7) -------------------------------
@@ -669,48 +585,34 @@ def banned_lift(
     )
 
 
-@banned_app.command("list")
-def banned_list(
-    ctx: typer.Context,
-    status: Annotated[str, typer.Option(help="in_force, lifted or all.")] = "all",
-    output: Annotated[
-        Path | None, typer.Option(help="Write the result to this .csv or .json.")
-    ] = None,
-    format: FormatOption = ResultFormat.TABLE,
-) -> None:
-    """The banned organisations, with court, decision, legal basis and status."""
-    check_output(output)
-    rows = banned.list_bans(actor_name(ctx), status)
-    emit_rows(rows, BAN_COLUMNS, output=output, format=format, table=_bans_table)
-
-
-@banned_app.command("show")
-def banned_show(
-    ctx: typer.Context,
-    reference: Annotated[str, typer.Argument(help="The ban's reference.")],
-    output: JsonOutputOption = None,
-) -> None:
-    """One banned organisation with its provenance, as JSON."""
-    check_json_output(output)
-    emit_document(banned.get_ban(actor_name(ctx), reference), output, "ban")
-
-
 def _bans_table(rows: list[dict[str, Any]]) -> Table:
     table = Table("reference", "name", "status", "category", "court", "decided", "legal basis")
     for row in rows:
         table.add_row(
-            row["reference"],
-            row["name"],
-            row["status"],
-            row["category"],
-            row["court"],
-            row["decision_date"],
+            *cells(row, "reference", "name", "status", "category", "court", "decision_date"),
             row["legal_basis"],
         )
     return table
 
 
 # Issue 20, part 5 (the national list out): entities' receipt keys and the receipts' clock.
+
+
+@rows_command(banned_app, "list", BAN_COLUMNS, _bans_table)
+def banned_list(
+    ctx: typer.Context,
+    status: Annotated[str, typer.Option(help="in_force, lifted or all.")] = "all",
+) -> Rows:
+    """The banned organisations, with court, decision, legal basis and status."""
+    return banned.list_bans(actor_name(ctx), status)
+
+
+@document_command(banned_app, "show")
+def banned_show(
+    ctx: typer.Context, reference: Annotated[str, typer.Argument(help="The ban's reference.")]
+) -> Document:
+    """One banned organisation with its provenance, as JSON."""
+    return "ban", banned.get_ban(actor_name(ctx), reference)
 
 
 @fiu_app.command("entity-key")
@@ -741,7 +643,6 @@ def fiu_receipts(
     and those that have not applied it within 24 hours (overdue) or applied it late."""
     from finmon.services import feed
 
-    check_output(output)
     number, rows = feed.receipt_report(actor_name(ctx), source=source, version=version)
     if emit_rows(rows, feed.RECEIPT_COLUMNS, output=output, format=format, table=_receipts_table):
         return
@@ -858,40 +759,28 @@ def disseminate_export(
     out.print(f"package written to {output}, sha256 {manifest['sha256']}", markup=False)
 
 
-@disseminate_app.command("list")
-def disseminate_list(
-    ctx: typer.Context,
-    output: Annotated[
-        Path | None, typer.Option(help="Write the result to this .csv or .json.")
-    ] = None,
-    format: FormatOption = ResultFormat.TABLE,
-) -> None:
-    """Every dissemination, oldest first."""
-    check_output(output)
-    rows = [
-        {**row.to_dict(), "subjects": len(row.subjects), "reports": len(row.reports)}
-        for row in fiu_disseminations.list_disseminations(actor_name(ctx))
-    ]
-    emit_rows(rows, DISSEMINATION_COLUMNS, output=output, format=format, table=_disseminations)
-
-
-@disseminate_app.command("show")
-def disseminate_show(
-    ctx: typer.Context,
-    dissemination_id: DisseminationId,
-    output: JsonOutputOption = None,
-    format: FormatOption = ResultFormat.JSON,
-) -> None:
-    """One dissemination as JSON: its subjects, reports, reasoning and who drafted, approved and
-    exported it (the viewing is audited)."""
-    check_json_output(output)
-    check_document_format(format)
-    row = fiu_disseminations.show(actor_name(ctx), dissemination_id)
-    emit_document(row.to_dict(), output, "dissemination")
-
-
 def _disseminations(rows: list[dict[str, Any]]) -> Table:
     table = Table(*DISSEMINATION_COLUMNS)
     for row in rows:
-        table.add_row(*("" if row[c] is None else str(row[c]) for c in DISSEMINATION_COLUMNS))
+        table.add_row(*cells(row, *DISSEMINATION_COLUMNS))
     return table
+
+
+@rows_command(disseminate_app, "list", DISSEMINATION_COLUMNS, _disseminations)
+def disseminate_list(ctx: typer.Context) -> Rows:
+    """Every dissemination, oldest first."""
+    return [
+        {**row.to_dict(), "subjects": len(row.subjects), "reports": len(row.reports)}
+        for row in fiu_disseminations.list_disseminations(actor_name(ctx))
+    ]
+
+
+@document_command(disseminate_app, "show")
+def disseminate_show(
+    ctx: typer.Context,
+    dissemination_id: DisseminationId,
+    format: DocumentFormatOption = ResultFormat.JSON,
+) -> Document:
+    """One dissemination as JSON: its subjects, reports, reasoning and who drafted, approved and
+    exported it (the viewing is audited)."""
+    return "dissemination", fiu_disseminations.show(actor_name(ctx), dissemination_id).to_dict()

@@ -4,25 +4,22 @@ and notifications to the FIU."""
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from finmon.cli.common import (
+from finmon.cli.commands import Document, document_command
+from finmon.cli.common import actor_name, command_group
+from finmon.cli.options import (
     FormatOption,
-    JsonOutputOption,
+    OutputOption,
     ResultFormat,
-    actor_name,
-    check_json_output,
     check_output,
-    command_group,
-    emit_document,
-    emit_rows,
-    err,
-    out,
 )
+from finmon.cli.output import cells, emit_rows, err, out
 from finmon.services import freezes
 
 freezes_app = command_group(
@@ -35,14 +32,10 @@ FreezeId = Annotated[int, typer.Argument(help="Freeze id.")]
 @freezes_app.command("list")
 def freezes_list(
     ctx: typer.Context,
-    output: Annotated[
-        Path | None,
-        typer.Option(help="Write the freezes (FIU notification records) to .csv or .json."),
-    ] = None,
+    output: OutputOption = None,
     format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Every freeze order with its timestamps and time-to-freeze."""
-    check_output(output)
     records = freezes.list_freezes(actor_name(ctx))
     if output is not None:
         _write_notifications(output, records)
@@ -60,13 +53,11 @@ def _freezes_table(records: list[dict[str, Any]]) -> Table:
     )
     for r in records:
         table.add_row(
-            str(r["freeze_id"]),
-            r["status"],
+            *cells(r, "freeze_id", "status"),
             f"{r['customer_id']} {r['customer_name']}",
             ", ".join(r["accounts"]),
             f"{r['list']} {r['list_version']}",
-            r["reference"],
-            r["frozen_at"],
+            *cells(r, "reference", "frozen_at"),
             f"{r['hours_to_freeze']:.1f}" + ("" if r["within_24_hours"] else " LATE"),
         )
     return table
@@ -75,11 +66,10 @@ def _freezes_table(records: list[dict[str, Any]]) -> Table:
 @freezes_app.command("sla")
 def freezes_sla(
     ctx: typer.Context,
-    output: Annotated[Path | None, typer.Option(help="Write the list to .csv or .json.")] = None,
+    output: OutputOption = None,
     format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Every alert not yet acted on, most urgent first, with the hours left of the 24."""
-    check_output(output)
     rows = [_sla_row(item) for item in freezes.sla(actor_name(ctx))]
     if not rows and output is None and format is ResultFormat.TABLE:
         out.print("Nothing awaits action: every alert is decided.")
@@ -100,25 +90,16 @@ def _sla_table(rows: list[dict[str, Any]]) -> Table:
         table.add_row(
             str(row["alert_id"]),
             f"{row['customer_id']} {row['customer_name']}",
-            row["list"],
-            row["reference"],
-            row["status"],
-            row["clock_start"],
+            *cells(row, "list", "reference", "status", "clock_start"),
             f"{left:.1f}" if left >= 0 else f"OVERDUE by {-left:.1f}",
         )
     return table
 
 
-@freezes_app.command("show")
-def freezes_show(
-    ctx: typer.Context,
-    freeze_id: FreezeId,
-    output: JsonOutputOption = None,
-) -> None:
+@document_command(freezes_app, "show")
+def freezes_show(ctx: typer.Context, freeze_id: FreezeId) -> Document:
     """One freeze order with its release and permitted payments, as JSON."""
-    check_json_output(output)
-    document = freezes.get_freeze(actor_name(ctx), freeze_id)
-    emit_document(document, output, f"freeze {freeze_id}")
+    return f"freeze {freeze_id}", freezes.get_freeze(actor_name(ctx), freeze_id)
 
 
 @freezes_app.command("release")
@@ -173,26 +154,20 @@ def freezes_approve_payment(
 def freezes_notify(
     ctx: typer.Context,
     freeze_id: FreezeId,
-    output: Annotated[Path, typer.Option(help="The notification file: .json or .csv.")],
+    output: Annotated[
+        Path, typer.Option(callback=check_output, help="The notification file: .json or .csv.")
+    ],
 ) -> None:
     """Write the notification of one freeze to the FIU."""
-    check_output(output)
     _write_notifications(output, [freezes.get_freeze(actor_name(ctx), freeze_id)])
 
 
 def _sla_row(item: Any) -> dict[str, Any]:
-    return {
-        "alert_id": item.alert_id,
-        "customer_id": item.customer_id,
-        "customer_name": item.customer_name,
-        "list": item.list,
-        "reference": item.reference,
-        "designation_name": item.designation_name,
-        "status": item.status,
-        "clock_start": item.clock_start.isoformat(timespec="seconds"),
-        "deadline": item.deadline.isoformat(timespec="seconds"),
-        "hours_left": item.hours_left,
-    }
+    """An SLA item's fields in their order, its two times to the second."""
+    row = asdict(item)
+    for moment in ("clock_start", "deadline"):
+        row[moment] = row[moment].isoformat(timespec="seconds")
+    return row
 
 
 def _write_notifications(output: Path, records: list[dict[str, Any]]) -> None:

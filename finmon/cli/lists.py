@@ -9,19 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from finmon.cli.common import (
-    FormatOption,
-    OutputOption,
-    ResultFormat,
-    acting,
-    actor_name,
-    check_output,
-    command_group,
-    emit_rows,
-    err,
-    out,
-    require_files,
-)
+from finmon.cli.common import acting, actor_name, command_group, require_files
+from finmon.cli.options import FormatOption, OutputOption, ResultFormat
+from finmon.cli.output import emit_rows, err, out
 from finmon.errors import FinmonError, InputError
 from finmon.services import lists
 from finmon.settings import load_settings
@@ -109,7 +99,6 @@ def lists_show(
     format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Show the loaded list versions."""
-    check_output(output)
     versions = lists.list_versions(actor_name(ctx), all_versions=all_versions)
     if not versions and output is None and format is ResultFormat.TABLE:
         out.print("No list loaded yet: use `finmon lists load FILE` or `finmon lists fetch un`.")
@@ -232,9 +221,7 @@ def fetch_afm_command(
     ] = None,
     receipt: Annotated[
         Path | None,
-        typer.Option(
-            "--receipt", help="Write the signed receipt to this file instead of sending it."
-        ),
+        typer.Option(help="Write the signed receipt to this file instead of sending it."),
     ] = None,
     receipts_url: Annotated[
         str | None,

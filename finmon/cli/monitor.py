@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from finmon.cli.common import (
+from finmon.cli.common import acting, app
+from finmon.cli.options import (
+    AccountsOption,
+    OutputOption,
+    RulesOption,
     TransactionFormatOption,
     TransactionsArgument,
-    acting,
-    app,
-    check_output,
-    err,
-    out,
-    write_monitoring_alerts,
 )
+from finmon.cli.output import err, out, write_monitoring_alerts
 from finmon.errors import InputError
 from finmon.workflow.access import Action
 
@@ -26,17 +26,6 @@ if TYPE_CHECKING:
     from finmon.services.monitoring import MonitoringRun
 
 
-RulesOption = Annotated[
-    Path | None, typer.Option(help="A YAML rules pack (default: the shipped TF pack).")
-]
-AccountsOption = Annotated[
-    Path | None,
-    typer.Option(
-        help="Accounts CSV: account, segment (retail, business, npo ...), listed (true for "
-        "accounts of listed parties; those under a freeze or of a confirmed payment-screening "
-        "hit in the store count as listed too)."
-    ),
-]
 PackRatesOption = Annotated[
     Path | None,
     typer.Option(
@@ -91,9 +80,7 @@ def monitor_command(
     accounts: AccountsOption = None,
     rates: PackRatesOption = None,
     engine: Annotated[str, typer.Option(help="batch (polars) or stream.")] = "batch",
-    output: Annotated[
-        Path | None, typer.Option(help="Write the alerts to this .csv or .json.")
-    ] = None,
+    output: OutputOption = None,
     store: StoreOption = False,
     threshold_report: ThresholdReportOption = None,
     schema: SchemaOption = None,
@@ -106,7 +93,6 @@ def monitor_command(
     actor = acting(ctx, Action.IMPORT_CUSTOMERS if store else Action.SCREEN)
     from finmon.services.monitoring import keep_alerts, plan_monitoring
 
-    check_output(output)
     model = _triage_model(triage, min_triage)
     if threshold_report is not None and (schema is None or not reporting_person):
         raise InputError("--threshold-report needs --schema (the FIU's XSD) and --reporting-person")
@@ -152,13 +138,10 @@ def _minimum(model: Model, given: str | None) -> float | None:
         return None
     if given == "model":
         return model.threshold
-    try:
-        value = float(given)
-    except ValueError:
-        raise InputError(f"--min-triage {given!r}: a number from 0 to 1") from None
-    if not 0.0 <= value <= 1.0:
-        raise InputError(f"--min-triage {given!r}: a number from 0 to 1")
-    return value
+    with suppress(ValueError):
+        if 0.0 <= (value := float(given)) <= 1.0:
+            return value
+    raise InputError(f"--min-triage {given!r}: a number from 0 to 1")
 
 
 def _triaged(run: MonitoringRun, model: Model, given: str | None) -> list[dict[str, Any]]:

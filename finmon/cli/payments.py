@@ -12,19 +12,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from finmon.cli.common import (
-    FormatOption,
-    ResultFormat,
-    TransactionFormatOption,
-    acting,
-    app,
-    check_output,
-    command_group,
-    emit_rows,
-    err,
-    out,
-    require_files,
-)
+from finmon.cli.commands import Listing, rows_command
+from finmon.cli.common import acting, app, command_group, require_files
+from finmon.cli.options import TransactionFormatOption
+from finmon.cli.output import cells, count_note, err, out
 from finmon.errors import InputError
 from finmon.exports import SafeDictWriter
 from finmon.screening import DEFAULT_THRESHOLD
@@ -291,37 +282,13 @@ def payments_revoke(
     out.print(f"clearance {clearance_id} is now {status}")
 
 
-@payments_app.command("clearances")
-def payments_clearances(
-    ctx: typer.Context,
-    status: Annotated[str, typer.Option(help="pending, active, revoked or all.")] = "all",
-    output: Annotated[
-        Path | None, typer.Option(help="Write them to this .csv or .json (default: print).")
-    ] = None,
-    format: FormatOption = ResultFormat.TABLE,
-) -> None:
-    """Counterparty clearances: status, who proposed and approved them and when, the hits each
-    kept from holding a payment, and whether the designation was amended or delisted since."""
-    actor = acting(ctx, Action.READ)
-    from finmon.services.payments import list_clearances
-
-    check_output(output)
-    rows = list_clearances(actor, status)
-    emit_rows(rows, CLEARANCE_COLUMNS, output=output, format=format, table=_clearances_table)
-    if output is not None:
-        err.print(f"{len(rows)} clearances written to {output}", markup=False)
-    else:
-        err.print(f"{len(rows)} clearances ({status})", markup=False)
-
-
 def _clearances_table(rows: list[dict[str, Any]]) -> Table:
     shown = Table(
         "id", "status", "counterparty", "designation", "proposed", "approved", "suppressed"
     )
     for row in rows:
         shown.add_row(
-            str(row["clearance_id"]),
-            row["status"],
+            *cells(row, "clearance_id", "status"),
             f"{row['name']} ({row['identifier_kind']} {row['identifier']})",
             f"{row['list']} {row['reference']} {row['designation_name']} ({row['designation']})",
             f"{row['proposed_by']} {row['proposed_at']}",
@@ -329,3 +296,19 @@ def _clearances_table(rows: list[dict[str, Any]]) -> Table:
             str(row["suppressions"]),
         )
     return shown
+
+
+@rows_command(payments_app, "clearances", CLEARANCE_COLUMNS, _clearances_table)
+def payments_clearances(
+    ctx: typer.Context,
+    status: Annotated[str, typer.Option(help="pending, active, revoked or all.")] = "all",
+    *,
+    output: Path | None,
+) -> Listing:
+    """Counterparty clearances: status, who proposed and approved them and when, the hits each
+    kept from holding a payment, and whether the designation was amended or delisted since."""
+    actor = acting(ctx, Action.READ)
+    from finmon.services.payments import list_clearances
+
+    rows = list_clearances(actor, status)
+    return rows, count_note(len(rows), "clearances", output, status)

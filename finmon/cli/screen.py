@@ -17,18 +17,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from finmon.cli.common import (
-    ProblemsOption,
-    StrictOption,
-    acting,
-    app,
-    count_newlines,
-    err,
-    out,
-    print_problems,
-    progress_bar,
-    require_files,
-)
+from finmon.cli.common import acting, app, require_files
+from finmon.cli.options import CustomerFileArgument, EncodingOption, ProblemsOption, StrictOption
+from finmon.cli.output import cells, count_newlines, err, out, print_problems, progress_bar
 from finmon.errors import ROW_PROBLEMS_EXIT, InputError
 from finmon.services.screening import Summary, run_screening
 from finmon.workflow.access import Action
@@ -40,7 +31,7 @@ if TYPE_CHECKING:
 @app.command("screen")
 def screen(
     ctx: typer.Context,
-    input: Annotated[Path, typer.Argument(help="Customer file: .csv, .xlsx, .jsonl or .parquet.")],
+    input: CustomerFileArgument,
     output: Annotated[
         Path | None, typer.Option(help="Write hits to this .csv or .jsonl (default: print them).")
     ] = None,
@@ -48,9 +39,7 @@ def screen(
         float | None,
         typer.Option(min=0.0, max=1.0, help="Alert threshold 0..1 (default: the screener's)."),
     ] = None,
-    encoding: Annotated[
-        str | None, typer.Option(help="Text encoding of a CSV/JSONL file, e.g. cp1251.")
-    ] = None,
+    encoding: EncodingOption = None,
     problems: ProblemsOption = None,
     strict: StrictOption = False,
 ) -> None:
@@ -143,13 +132,10 @@ def _print_hits(rows: list[dict[str, Any]]) -> None:
     table = Table("id", "query name", "score", "list", "reference", "listed as", "matched name")
     for row in rows:
         table.add_row(
-            str(row["id"]),
-            row["query_name"],
+            *cells(row, "id", "query_name"),
             f"{row['score']:.3f}",
             f"{row['list']} {row['list_version']}",
-            row["reference"],
-            row["designation_name"],
-            row["matched_name"],
+            *cells(row, "reference", "designation_name", "matched_name"),
         )
     out.print(table)
 

@@ -6,10 +6,8 @@ from typing import Annotated
 
 import typer
 
-from finmon.cli.common import (
-    app,
-    err,
-)
+from finmon.cli.common import app
+from finmon.cli.output import err
 from finmon.errors import InputError
 
 

@@ -17,11 +17,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from finmon.cli.common import (
-    app,
-    out,
-    progress_bar,
-)
+from finmon.cli.common import app
+from finmon.cli.output import out, progress_bar
 from finmon.errors import InputError
 
 if TYPE_CHECKING:

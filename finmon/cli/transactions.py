@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from finmon.cli.common import (
-    FormatOption,
-    ResultFormat,
-    acting,
-    check_output,
-    command_group,
-    err,
-    out,
-    print_rows,
-    write_monitoring_alerts,
-)
+from finmon.cli.common import acting, command_group
+from finmon.cli.options import FormatOption, OutputOption, ResultFormat, TransactionFormatOption
+from finmon.cli.output import err, monitoring_alerts_table, out, print_rows, write_monitoring_alerts
 from finmon.errors import InputError
 from finmon.workflow.access import Action
 
@@ -29,10 +20,7 @@ transactions_app = command_group("transactions", "Payments and transfers: load, 
 def transactions_load(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Transactions in any format check-payment reads.")],
-    format: Annotated[
-        str | None,
-        typer.Option("--format", help="csv, parquet, pacs008, mt103 or amlsim (default: guessed)"),
-    ] = None,
+    format: TransactionFormatOption = None,
     rates: Annotated[
         Path | None, typer.Option(help="Exchange rates CSV for the R.16 threshold.")
     ] = None,
@@ -70,9 +58,7 @@ def transactions_load(
 def transactions_alerts(
     ctx: typer.Context,
     status: Annotated[str, typer.Option(help="open, or all.")] = "open",
-    output: Annotated[
-        Path | None, typer.Option(help="Write them to this .csv or .json (default: print).")
-    ] = None,
+    output: OutputOption = None,
     format: FormatOption = ResultFormat.TABLE,
 ) -> None:
     """Monitoring alerts: alert_id, account, rule, typology, score, window_start, window_end,
@@ -83,24 +69,9 @@ def transactions_alerts(
 
     if status not in ("open", "all"):
         raise InputError(f"--status {status!r}: use open or all")
-    check_output(output)
     rows = monitoring_alerts(actor, status)
     if output is not None:
         write_monitoring_alerts(output, rows)
         err.print(f"{len(rows)} alerts written to {output}", markup=False)
         return
-    print_rows(rows, list(ALERT_COLUMNS), format, _alerts_table)
-
-
-def _alerts_table(rows: list[dict[str, Any]]) -> Table:
-    shown = Table("alert", "account", "rule", "score", "when", "transactions")
-    for row in rows:
-        shown.add_row(
-            str(row["alert_id"]),
-            row["account"],
-            row["rule"],
-            f"{row['score']:.2f}",
-            row["window_start"][:19],
-            ", ".join(row["transaction_ids"]),
-        )
-    return shown
+    print_rows(rows, list(ALERT_COLUMNS), format, monitoring_alerts_table)

@@ -11,19 +11,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from finmon.cli.common import (
-    FormatOption,
-    ResultFormat,
-    acting,
-    check_document_format,
-    check_json_output,
-    command_group,
-    err,
-    out,
-    print_json,
-    require_files,
-    write_json,
-)
+from finmon.cli.common import acting, command_group, require_files
+from finmon.cli.options import DocumentFormatOption, ResultFormat, check_json_output
+from finmon.cli.output import cells, err, out, print_json, write_json
 from finmon.errors import InputError
 from finmon.exports import SafeDictWriter
 from finmon.screening import DEFAULT_THRESHOLD
@@ -128,9 +118,7 @@ def _hits_table(rows: list[dict[str, Any]]) -> Table:
     shown = Table("flight", "traveller", "name", "score", "listed as")
     for row in rows:
         shown.add_row(
-            row["flight"],
-            row["traveller"],
-            row["name"],
+            *cells(row, "flight", "traveller", "name"),
             f"{row['score']:.2f}",
             f"{row['list']} {row['reference']} {row['designation_name']}",
         )
@@ -156,9 +144,12 @@ def travel_mrz(
     ] = DEFAULT_THRESHOLD,
     output: Annotated[
         Path | None,
-        typer.Option(help="Write the document and its hits to this .json (as POST /travel/mrz)."),
+        typer.Option(
+            callback=check_json_output,
+            help="Write the document and its hits to this .json (as POST /travel/mrz).",
+        ),
     ] = None,
-    format: FormatOption = ResultFormat.TABLE,
+    format: DocumentFormatOption = ResultFormat.TABLE,
 ) -> None:
     """Read a travel document's machine-readable zone (every check digit verified) and screen
     its holder against every loaded list."""
@@ -167,8 +158,6 @@ def travel_mrz(
     from finmon.travel.mrz import read_mrz
     from finmon.travel.screening import PEOPLE, screen_mrz
 
-    check_json_output(output)
-    check_document_format(format)
     text = sys.stdin.read() if lines == ["-"] else "\n".join(lines)
     mrz = read_mrz(text)
     found = screen_mrz(mrz, load_screener(actor, PEOPLE), threshold)

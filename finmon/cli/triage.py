@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from finmon.cli.common import (
+from finmon.cli.common import acting, command_group
+from finmon.cli.options import (
+    AccountsOption,
     ProblemsOption,
+    RulesOption,
     StrictOption,
     TransactionFormatOption,
-    acting,
-    command_group,
-    err,
-    print_problems,
 )
+from finmon.cli.output import err, print_problems
 from finmon.errors import ROW_PROBLEMS_EXIT
 from finmon.workflow.access import Action
 
@@ -44,14 +44,8 @@ def train_command(
     ],
     output: Annotated[Path, typer.Option(help="Write the model to this .json.")],
     format: TransactionFormatOption = None,
-    accounts: Annotated[
-        Path | None,
-        typer.Option(help="Accounts CSV (account, segment, listed), as finmon monitor takes."),
-    ] = None,
-    rules: Annotated[
-        Path | None,
-        typer.Option(help="The YAML rules pack whose alerts count (default: the shipped pack)."),
-    ] = None,
+    accounts: AccountsOption = None,
+    rules: RulesOption = None,
     problems: ProblemsOption = None,
     strict: StrictOption = False,
 ) -> None:

@@ -12,18 +12,9 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from finmon.cli.common import (
-    FormatOption,
-    OutputOption,
-    ResultFormat,
-    acting,
-    actor_name,
-    check_output,
-    command_group,
-    emit_rows,
-    err,
-    out,
-)
+from finmon.cli.commands import Rows, Step, rows_command, step_commands
+from finmon.cli.common import acting, actor_name, command_group
+from finmon.cli.output import err, out
 from finmon.errors import InputError
 from finmon.services import users
 from finmon.workflow.access import Action, Role
@@ -58,12 +49,18 @@ def users_create(
     out.print(key, markup=False, highlight=False, soft_wrap=True)
 
 
-@users_app.command("approve")
-def users_approve(ctx: typer.Context, name: UserName) -> None:
-    """Approve, as the second person, what awaits approval on an account: its creation, a role
-    change, a key or a password set by someone else."""
-    approved = users.approve_user(actor_name(ctx), name)
-    out.print(f"approved for {name}: {', '.join(sorted(approved))}", markup=False)
+step_commands(
+    users_app,
+    "name",
+    UserName,
+    Step(
+        "approve",
+        "Approve, as the second person, what awaits approval on an account: its creation, a "
+        "role change, a key or a password set by someone else.",
+        lambda actor, name: ", ".join(sorted(users.approve_user(actor, name))),
+        "approved for {id}: {result}",
+    ),
+)
 
 
 @users_app.command("set-role")
@@ -96,25 +93,29 @@ def users_set_password(
     err.print(f"user {name} can now sign in at /ui/", markup=False)
 
 
-@users_app.command("new-key")
-def users_new_key(ctx: typer.Context, name: UserName) -> None:
-    """Issue another API key for a user and print it (shown this once)."""
-    key = users.issue_key(actor_name(ctx), name)
-    out.print(key, markup=False, highlight=False, soft_wrap=True)
-
-
-@users_app.command("revoke-keys")
-def users_revoke_keys(ctx: typer.Context, name: UserName) -> None:
-    """Revoke every live API key of a user at once."""
-    count = users.revoke_keys(actor_name(ctx), name)
-    out.print(f"{count} key(s) of {name} revoked")
-
-
-@users_app.command("disable")
-def users_disable(ctx: typer.Context, name: UserName) -> None:
-    """Disable a user: none of their keys is accepted any more."""
-    users.disable_user(actor_name(ctx), name)
-    out.print(f"user {name} is disabled")
+step_commands(
+    users_app,
+    "name",
+    UserName,
+    Step(
+        "new-key",
+        "Issue another API key for a user and print it (shown this once).",
+        users.issue_key,
+        "{result}",
+    ),
+    Step(
+        "revoke-keys",
+        "Revoke every live API key of a user at once.",
+        users.revoke_keys,
+        "{result} key(s) of {id} revoked",
+    ),
+    Step(
+        "disable",
+        "Disable a user: none of their keys is accepted any more.",
+        users.disable_user,
+        "user {id} is disabled",
+    ),
+)
 
 
 USER_COLUMNS = [
@@ -127,16 +128,6 @@ USER_COLUMNS = [
     "created_at",
     "created_by",
 ]
-
-
-@users_app.command("list")
-def users_list(
-    ctx: typer.Context, output: OutputOption = None, format: FormatOption = ResultFormat.TABLE
-) -> None:
-    """Every user, their role, status and live keys."""
-    check_output(output)
-    rows = [dict(user) for user in users.list_users(actor_name(ctx))]
-    emit_rows(rows, USER_COLUMNS, output=output, format=format, table=_users_table)
 
 
 def _users_table(rows: list[dict[str, Any]]) -> Table:
@@ -155,3 +146,9 @@ def _users_table(rows: list[dict[str, Any]]) -> Table:
             user["created_by"],
         )
     return table
+
+
+@rows_command(users_app, "list", USER_COLUMNS, _users_table)
+def users_list(ctx: typer.Context) -> Rows:
+    """Every user, their role, status and live keys."""
+    return [dict(user) for user in users.list_users(actor_name(ctx))]
