@@ -211,7 +211,9 @@ def render_randomised(runs: list[dict[str, Any]], tuned: set[int]) -> str:
             worst = min(row["recall"] for row in result["typologies"].values())
             share = result["background_alerted"] / result["background"]
             if worst < RECALL_TARGET or share > RANDOMISED_LIMIT:
-                misses.append(f"seed {r['seed']} {name}: recall {worst:.2f}, background {share:.2%}")
+                misses.append(
+                    f"seed {r['seed']} {name}: recall {worst:.2f}, background {share:.2%}"
+                )
     lines += [
         "",
         f"- targets (every typology recall >= {RECALL_TARGET}, background <= "

@@ -9,8 +9,8 @@ The same seed gives the same files, byte for byte. docs/simulate.md says what is
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,12 +121,13 @@ def simulate(settings: Settings, on_stage: Callable[[str], None] | None = None) 
     ledger = Ledger()
     if settings.background == "randomised":
         mix = randomised.draw_mix(settings.seed)
-        shares = {
-            "business_share": mix.business_share,
-            "merchant_share": mix.merchant_share,
-            "npo_share": mix.npo_share,
-        }
-        world = build_world(dataclasses.replace(settings, **shares), rng)
+        shares = dataclasses.replace(
+            settings,
+            business_share=mix.business_share,
+            merchant_share=mix.merchant_share,
+            npo_share=mix.npo_share,
+        )
+        world = build_world(shares, rng)
         report("ordinary activity")
 
         def divert(gifts: npt.NDArray[np.int64]) -> None:
@@ -176,9 +177,7 @@ def summarise(simulation: Simulation) -> Summary:
 def check(settings: Settings) -> None:
     """InputError when the settings cannot make a sensible simulation."""
     if settings.background not in BACKGROUNDS:
-        raise InputError(
-            f"background {settings.background!r}: use {' or '.join(BACKGROUNDS)}"
-        )
+        raise InputError(f"background {settings.background!r}: use {' or '.join(BACKGROUNDS)}")
     _check_size(settings)
     _check_planted(settings)
     code = settings.currency

@@ -239,12 +239,25 @@ def _payroll(books: _Books, role: npt.NDArray[np.str_]) -> None:
     twice = rng.random(len(world.accounts)) < books.mix.twice_monthly_payroll
     actor, day = books.monthly(np.arange(len(staff)), pay_day[employer])
     share = np.where(twice[employer[actor]], 0.5, 1.0)
-    books.add(day, employer[actor], world.persons[staff[actor]],
-              (wage[actor] * share).astype(np.int64), "transfer", "Заработная плата", (9, 13))  # fmt: skip
+    books.add(
+        day,
+        employer[actor],
+        world.persons[staff[actor]],
+        (wage[actor] * share).astype(np.int64),
+        "transfer",
+        "Заработная плата",
+        (9, 13),
+    )
     second = twice[employer[actor]]
-    books.add(day[second] + 15, employer[actor][second], world.persons[staff[actor][second]],
-              (wage[actor][second] * 0.5).astype(np.int64), "transfer", "Заработная плата",
-              (9, 13))  # fmt: skip
+    books.add(
+        day[second] + 15,
+        employer[actor][second],
+        world.persons[staff[actor][second]],
+        (wage[actor][second] * 0.5).astype(np.int64),
+        "transfer",
+        "Заработная плата",
+        (9, 13),
+    )
     foremen = staff[rng.random(len(staff)) < books.mix.foremen]
     others = world.persons
     for foreman in foremen:
@@ -255,10 +268,23 @@ def _payroll(books: _Books, role: npt.NDArray[np.str_]) -> None:
             first, _after = clock.month_days(month)
             day0 = first + int(rng.integers(0, 20))
             account = int(world.persons[foreman])
-            books.add(np.array([day0]), payer, account, np.array([pay.sum()]), "transfer",
-                      "Оплата по договору подряда", (9, 18))  # fmt: skip
-            books.add(np.full(len(crew), day0 + int(rng.integers(0, 3))), account, crew, pay,
-                      "transfer", TO_PERSON)  # fmt: skip
+            books.add(
+                np.array([day0]),
+                payer,
+                account,
+                np.array([pay.sum()]),
+                "transfer",
+                "Оплата по договору подряда",
+                (9, 18),
+            )
+            books.add(
+                np.full(len(crew), day0 + int(rng.integers(0, 3))),
+                account,
+                crew,
+                pay,
+                "transfer",
+                TO_PERSON,
+            )
 
 
 def _pensions(books: _Books) -> None:
@@ -266,8 +292,15 @@ def _pensions(books: _Books) -> None:
     retired = np.flatnonzero(world.pension > 0)
     amount = books.amounts(140_000, 0.25, len(retired))
     actor, day = books.monthly(np.arange(len(retired)), rng.integers(2, 15, size=len(retired)))
-    books.add(day, world.pension_payer, world.persons[retired[actor]], amount[actor], "transfer",
-              "Пенсионная выплата", (9, 12))  # fmt: skip
+    books.add(
+        day,
+        world.pension_payer,
+        world.persons[retired[actor]],
+        amount[actor],
+        "transfer",
+        "Пенсионная выплата",
+        (9, 12),
+    )
 
 
 def _students(books: _Books, role: npt.NDArray[np.str_]) -> None:
@@ -280,8 +313,15 @@ def _students(books: _Books, role: npt.NDArray[np.str_]) -> None:
     university = books.company("НАО «Университет»", "public")
     funded = students[rng.random(len(students)) < 0.5]
     actor, day = books.monthly(funded, np.full(len(funded), 20), 3)
-    books.add(day, university, world.persons[actor], books.amounts(40_000, 0.2, len(actor)),
-              "transfer", "Стипендия", (9, 17))  # fmt: skip
+    books.add(
+        day,
+        university,
+        world.persons[actor],
+        books.amounts(40_000, 0.2, len(actor)),
+        "transfer",
+        "Стипендия",
+        (9, 17),
+    )
     foreign = rng.random(len(students)) < 0.25
     homes = ("CN", "IN", "PK", "AF", "TJ", "TM", "UZ", "KG", "MN")
     parent = np.array(
@@ -297,13 +337,25 @@ def _students(books: _Books, role: npt.NDArray[np.str_]) -> None:
     for abroad, channel, purpose in ((True, "wire", "Перевод на обучение"),
                                      (False, "transfer", TO_PERSON)):  # fmt: skip
         pick = channel_abroad == abroad
-        books.add(day[pick], parent[actor[pick]], world.persons[students[actor[pick]]],
-                  amount[pick], channel, purpose)  # fmt: skip
+        books.add(
+            day[pick],
+            parent[actor[pick]],
+            world.persons[students[actor[pick]]],
+            amount[pick],
+            channel,
+            purpose,
+        )
     actor, day = spread(rng, clock, rng.uniform(0, 8, size=len(students)), len(students))
     mate = rng.choice(students, size=len(actor))
     keep = mate != students[actor]
-    books.add(day[keep], world.persons[students[actor[keep]]], world.persons[mate[keep]],
-              books.amounts(3_000, 0.8, int(keep.sum()), 10), "transfer", TO_PERSON)  # fmt: skip
+    books.add(
+        day[keep],
+        world.persons[students[actor[keep]]],
+        world.persons[mate[keep]],
+        books.amounts(3_000, 0.8, int(keep.sum()), 10),
+        "transfer",
+        TO_PERSON,
+    )
 
 
 def _everyday(books: _Books) -> None:
@@ -312,34 +364,74 @@ def _everyday(books: _Books) -> None:
     people = len(world.persons)
     actor, day = spread(rng, clock, rng.lognormal(np.log(12), 0.7, size=people), people)
     shop = rng.choice(world.merchants, size=len(actor))
-    books.add(day, world.persons[actor], shop, books.amounts(4_000, 1.0, len(actor)), "card",
-              "Покупка", (8, 23))  # fmt: skip
+    books.add(
+        day,
+        world.persons[actor],
+        shop,
+        books.amounts(4_000, 1.0, len(actor)),
+        "card",
+        "Покупка",
+        (8, 23),
+    )
     payers = np.flatnonzero(rng.random(people) < rng.uniform(0.5, 0.9))
     utility = rng.choice(world.utilities, size=len(payers))
     actor, day = books.monthly(np.arange(len(payers)), rng.integers(0, 28, size=len(payers)), 2)
-    books.add(day, world.persons[payers[actor]], utility[actor],
-              books.amounts(10_000, 0.5, len(actor)), "transfer", "Оплата коммунальных услуг")  # fmt: skip
+    books.add(
+        day,
+        world.persons[payers[actor]],
+        utility[actor],
+        books.amounts(10_000, 0.5, len(actor)),
+        "transfer",
+        "Оплата коммунальных услуг",
+    )
     borrowers = np.flatnonzero(rng.random(people) < rng.uniform(0.15, 0.45))
     bank = rng.choice(world.banks, size=len(borrowers))
     instalment = books.amounts(50_000, 0.6, len(borrowers), 100)
     actor, day = books.monthly(np.arange(len(borrowers)), rng.integers(0, 28, len(borrowers)))
-    books.add(day, world.persons[borrowers[actor]], bank[actor], instalment[actor], "transfer",
-              "Погашение кредита")  # fmt: skip
+    books.add(
+        day,
+        world.persons[borrowers[actor]],
+        bank[actor],
+        instalment[actor],
+        "transfer",
+        "Погашение кредита",
+    )
     users = np.flatnonzero(rng.random(people) < mix.cash_users)
     actor, day = spread(rng, clock, rng.uniform(0.5, 4, size=len(users)), len(users))
     account = world.persons[users[actor]]
-    books.add(day, account, account, books.amounts(25_000, 0.8, len(actor), 1000), "cash",
-              "Снятие наличных в банкомате", (7, 23), CASH_OUT)  # fmt: skip
+    books.add(
+        day,
+        account,
+        account,
+        books.amounts(25_000, 0.8, len(actor), 1000),
+        "cash",
+        "Снятие наличных в банкомате",
+        (7, 23),
+        CASH_OUT,
+    )
     depositors = np.flatnonzero(rng.random(people) < rng.uniform(0.05, 0.3))
     actor, day = spread(rng, clock, rng.uniform(0.2, 2, size=len(depositors)), len(depositors))
     account = world.persons[depositors[actor]]
-    books.add(day, account, account, books.amounts(60_000, 0.9, len(actor), 1000), "cash",
-              "Взнос наличных через банкомат", (7, 23), CASH_IN)  # fmt: skip
+    books.add(
+        day,
+        account,
+        account,
+        books.amounts(60_000, 0.9, len(actor), 1000),
+        "cash",
+        "Взнос наличных через банкомат",
+        (7, 23),
+        CASH_IN,
+    )
     savers = np.flatnonzero(world.savings >= 0)
     actor, day = spread(rng, clock, rng.uniform(0.3, 2, size=len(savers)), len(savers))
-    books.add(day, world.persons[savers[actor]], world.savings[savers[actor]],
-              books.amounts(60_000, 1.0, len(actor), 1000), "internal",
-              "Перевод между своими счетами")  # fmt: skip
+    books.add(
+        day,
+        world.persons[savers[actor]],
+        world.savings[savers[actor]],
+        books.amounts(60_000, 1.0, len(actor), 1000),
+        "internal",
+        "Перевод между своими счетами",
+    )
 
 
 def _family(books: _Books) -> None:
@@ -351,8 +443,14 @@ def _family(books: _Books) -> None:
     actor, day = spread(rng, clock, rng.lognormal(0, 0.8, size=len(senders)), len(senders))
     receiver = circle[actor, rng.integers(0, rng.integers(1, 5), size=len(actor))]
     keep = receiver != senders[actor]
-    books.add(day[keep], world.persons[senders[actor[keep]]], world.persons[receiver[keep]],
-              books.amounts(20_000, 1.0, int(keep.sum()), 500), "transfer", TO_PERSON)  # fmt: skip
+    books.add(
+        day[keep],
+        world.persons[senders[actor[keep]]],
+        world.persons[receiver[keep]],
+        books.amounts(20_000, 1.0, int(keep.sum()), 500),
+        "transfer",
+        TO_PERSON,
+    )
 
 
 def _rent(books: _Books) -> None:
@@ -388,8 +486,15 @@ def _remittances(books: _Books, role: npt.NDArray[np.str_]) -> None:
         [relatives[a][int(rng.integers(0, len(relatives[a])))] for a in actor], dtype=np.int64
     )
     amount = books.amounts(70_000, 0.6, len(actor), 1000)
-    books.add(day, world.persons[senders[actor]], receiver, amount, "wire",
-              "Материальная помощь семье", (9, 21))  # fmt: skip
+    books.add(
+        day,
+        world.persons[senders[actor]],
+        receiver,
+        amount,
+        "wire",
+        "Материальная помощь семье",
+        (9, 21),
+    )
 
 
 def _marketplace(books: _Books, role: npt.NDArray[np.str_]) -> None:
@@ -410,8 +515,15 @@ def _marketplace(books: _Books, role: npt.NDArray[np.str_]) -> None:
     for index, seller in enumerate(account):
         volume = float(buyers_rate[index]) * 8_000 * books.mix.price / 4
         takings = books.amounts(volume, 0.4, len(weeks), 1)
-        books.add(weeks + int(rng.integers(0, 7)), platform, int(seller), takings, "transfer",
-                  "Выплата продавцу", (9, 18))  # fmt: skip
+        books.add(
+            weeks + int(rng.integers(0, 7)),
+            platform,
+            int(seller),
+            takings,
+            "transfer",
+            "Выплата продавцу",
+            (9, 18),
+        )
         abroad = rng.random() < 0.4
         supplier = (
             books.foreigner(str(rng.choice(SUPPLY_COUNTRIES)), "business")
@@ -420,8 +532,15 @@ def _marketplace(books: _Books, role: npt.NDArray[np.str_]) -> None:
         )
         purchases = int(rng.integers(1, 2 * clock.months + 1))
         days = rng.integers(0, clock.days, size=purchases)
-        books.add(days, int(seller), supplier, books.amounts(volume * 2, 0.5, purchases, 100),
-                  "wire" if abroad else "transfer", "Оплата за товар", (9, 18))  # fmt: skip
+        books.add(
+            days,
+            int(seller),
+            supplier,
+            books.amounts(volume * 2, 0.5, purchases, 100),
+            "wire" if abroad else "transfer",
+            "Оплата за товар",
+            (9, 18),
+        )
 
 
 def _seasonal(books: _Books, role: npt.NDArray[np.str_]) -> None:
@@ -436,15 +555,22 @@ def _seasonal(books: _Books, role: npt.NDArray[np.str_]) -> None:
         count = rng.poisson(per_week * length / 7)
         days = start + rng.integers(0, length, size=count)
         takings = books.amounts(float(rng.lognormal(np.log(200_000), 0.6)), 0.5, count, 1000)
-        books.add(days, int(trader), int(trader), takings, "cash", "Взнос наличных",
-                  (8, 20), CASH_IN)  # fmt: skip
+        books.add(
+            days, int(trader), int(trader), takings, "cash", "Взнос наличных", (8, 20), CASH_IN
+        )
         supplier = books.foreigner(str(rng.choice(SUPPLY_COUNTRIES)), "business")
         trips = int(rng.integers(1, 5))
         paid = takings.sum() * rng.uniform(0.5, 0.95) / trips
         days = np.sort(start + rng.integers(0, length, size=trips))
-        books.add(days, int(trader), supplier,
-                  to_tiyn(paid / 100 * rng.uniform(0.7, 1.3, size=trips), 100), "wire",
-                  "Оплата за товар по инвойсу", (9, 18))  # fmt: skip
+        books.add(
+            days,
+            int(trader),
+            supplier,
+            to_tiyn(paid / 100 * rng.uniform(0.7, 1.3, size=trips), 100),
+            "wire",
+            "Оплата за товар по инвойсу",
+            (9, 18),
+        )
 
 
 def _gig(books: _Books, role: npt.NDArray[np.str_]) -> None:
@@ -459,8 +585,14 @@ def _gig(books: _Books, role: npt.NDArray[np.str_]) -> None:
         rng.choice(world.businesses, size=len(actor)),
         rng.choice(world.persons, size=len(actor)),
     )
-    books.add(day, client, world.persons[workers[actor]],
-              books.amounts(15_000, 0.9, len(actor), 100), "transfer", "Оплата услуг")  # fmt: skip
+    books.add(
+        day,
+        client,
+        world.persons[workers[actor]],
+        books.amounts(15_000, 0.9, len(actor), 100),
+        "transfer",
+        "Оплата услуг",
+    )
 
 
 def _firms(books: _Books) -> None:
@@ -471,24 +603,51 @@ def _firms(books: _Books) -> None:
     actor, day = spread(rng, clock, rng.lognormal(np.log(6), 0.8, size=len(firms)), len(firms))
     seller = rng.choice(firms, size=len(actor))
     keep = seller != firms[actor]
-    books.add(day[keep], firms[actor[keep]], seller[keep],
-              books.amounts(400_000, 1.1, int(keep.sum()), 1), "transfer",
-              "Оплата по договору", (9, 18))  # fmt: skip
+    books.add(
+        day[keep],
+        firms[actor[keep]],
+        seller[keep],
+        books.amounts(400_000, 1.1, int(keep.sum()), 1),
+        "transfer",
+        "Оплата по договору",
+        (9, 18),
+    )
     importers = world.businesses[rng.random(len(world.businesses)) < rng.uniform(0.1, 0.4)]
     partner = [books.foreigner(str(rng.choice(SUPPLY_COUNTRIES)), "business") for _ in importers]
     actor, day = spread(rng, clock, rng.uniform(0.3, 3, size=len(importers)), len(importers))
-    books.add(day, importers[actor], np.array(partner, dtype=np.int64)[actor],
-              books.amounts(2_000_000, 0.9, len(actor), 100), "wire", "Оплата по контракту",
-              (9, 18))  # fmt: skip
-    actor, day = spread(rng, clock, rng.uniform(2, 10, size=len(world.merchants)),
-                        len(world.merchants))  # fmt: skip
+    books.add(
+        day,
+        importers[actor],
+        np.array(partner, dtype=np.int64)[actor],
+        books.amounts(2_000_000, 0.9, len(actor), 100),
+        "wire",
+        "Оплата по контракту",
+        (9, 18),
+    )
+    actor, day = spread(
+        rng, clock, rng.uniform(2, 10, size=len(world.merchants)), len(world.merchants)
+    )
     shop = world.merchants[actor]
-    books.add(day, shop, shop, books.amounts(300_000, 0.7, len(actor), 1000), "cash",
-              "Взнос выручки", (17, 21), CASH_IN)  # fmt: skip
+    books.add(
+        day,
+        shop,
+        shop,
+        books.amounts(300_000, 0.7, len(actor), 1000),
+        "cash",
+        "Взнос выручки",
+        (17, 21),
+        CASH_IN,
+    )
     actor, day = books.monthly(firms, rng.integers(0, 28, size=len(firms)), 2)
-    books.add(day, actor, rng.choice(world.utilities, size=len(actor)),
-              books.amounts(150_000, 0.8, len(actor)), "transfer", "Оплата коммунальных услуг",
-              (9, 18))  # fmt: skip
+    books.add(
+        day,
+        actor,
+        rng.choice(world.utilities, size=len(actor)),
+        books.amounts(150_000, 0.8, len(actor)),
+        "transfer",
+        "Оплата коммунальных услуг",
+        (9, 18),
+    )
 
 
 def _donations(
@@ -503,8 +662,16 @@ def _donations(
     amount = books.amounts(2_500, 0.8, len(actor), 100)
     income = np.zeros((len(world.npos), clock.months), dtype=np.int64)
     gifts = np.zeros_like(income)
-    _give(books, world.persons[donors[actor]], favourite[actor], day, amount, income, gifts,
-          "Благотворительный взнос")  # fmt: skip
+    _give(
+        books,
+        world.persons[donors[actor]],
+        favourite[actor],
+        day,
+        amount,
+        income,
+        gifts,
+        "Благотворительный взнос",
+    )
     return income, gifts
 
 
@@ -526,8 +693,9 @@ def _appeal(books: _Books, income: Ints, gifts: Ints) -> None:
     world, rng, clock, mix = books.world, books.rng, books.clock, books.mix
     start = int(mix.disaster_day * clock.days)
     length = int(rng.integers(7, 22))
-    charities = rng.choice(len(world.npos), size=min(len(world.npos), int(rng.integers(1, 5))),
-                           replace=False)  # fmt: skip
+    charities = rng.choice(
+        len(world.npos), size=min(len(world.npos), int(rng.integers(1, 5))), replace=False
+    )
     donors = np.flatnonzero(rng.random(len(world.persons)) < mix.disaster_donors)
     times = rng.integers(1, 3, size=len(donors))
     donor = np.repeat(donors, times)
@@ -537,11 +705,25 @@ def _appeal(books: _Books, income: Ints, gifts: Ints) -> None:
     amount = books.amounts(5_000, 1.0, len(donor), 100)
     purpose = "Помощь пострадавшим"
     pick = ~to_volunteer
-    _give(books, world.persons[donor[pick]], rng.choice(charities, size=int(pick.sum())),
-          day[pick], amount[pick], income, gifts, purpose)  # fmt: skip
+    _give(
+        books,
+        world.persons[donor[pick]],
+        rng.choice(charities, size=int(pick.sum())),
+        day[pick],
+        amount[pick],
+        income,
+        gifts,
+        purpose,
+    )
     which = rng.choice(volunteers, size=int(to_volunteer.sum()))
-    books.add(day[to_volunteer], world.persons[donor[to_volunteer]], which,
-              amount[to_volunteer], "transfer", purpose)  # fmt: skip
+    books.add(
+        day[to_volunteer],
+        world.persons[donor[to_volunteer]],
+        which,
+        amount[to_volunteer],
+        "transfer",
+        purpose,
+    )
     abroad = mix.disaster_place != "KZ"
     partner = books.foreigner(mix.disaster_place, "business") if abroad else -1
     for volunteer in volunteers:
@@ -554,16 +736,30 @@ def _appeal(books: _Books, income: Ints, gifts: Ints) -> None:
             books.add(when, int(volunteer), partner, share, "wire", purpose, (9, 18))
         else:
             target = int(rng.choice(charities))
-            _give(books, np.array([volunteer]), np.array([target]), when, share, income, gifts,
-                  purpose)  # fmt: skip
+            _give(
+                books,
+                np.array([volunteer]),
+                np.array([target]),
+                when,
+                share,
+                income,
+                gifts,
+                purpose,
+            )
     if abroad:
         for npo in charities:
             collected = int(income[npo].sum())
             sent = int(rng.integers(1, 4))
             days = start + length + rng.integers(0, 21, size=sent)
-            books.add(days, int(world.npos[npo]), partner,
-                      to_tiyn(np.full(sent, collected / 100 * 0.3 / sent), 100), "wire",
-                      "Гуманитарная помощь", (9, 18))  # fmt: skip
+            books.add(
+                days,
+                int(world.npos[npo]),
+                partner,
+                to_tiyn(np.full(sent, collected / 100 * 0.3 / sent), 100),
+                "wire",
+                "Гуманитарная помощь",
+                (9, 18),
+            )
 
 
 def _charity_spending(books: _Books, income: Ints) -> None:
@@ -574,18 +770,35 @@ def _charity_spending(books: _Books, income: Ints) -> None:
     for month in range(clock.months):
         first, after = clock.month_days(month)
         for position, npo in enumerate(world.npos):
-            budget = income[position, month] * rng.uniform(*((0.2, 0.5) if diverted[position]
-                                                             else (0.5, 0.95)))  # fmt: skip
+            budget = income[position, month] * rng.uniform(
+                *((0.2, 0.5) if diverted[position] else (0.5, 0.95))
+            )
             parts = int(min(20, max(0, budget // 5_000_000)))
             if parts:
                 split = rng.dirichlet(np.full(parts, 3.0)) * budget
                 aid = rng.random(parts) < 0.5
-                receiver = np.where(aid, rng.choice(world.persons, size=parts),
-                                    rng.choice(world.businesses, size=parts))  # fmt: skip
-                books.add(rng.integers(first, after, size=parts), int(npo), receiver,
-                          to_tiyn(split / 100, 100), "transfer", "Оплата по договору",
-                          (9, 18))  # fmt: skip
+                receiver = np.where(
+                    aid,
+                    rng.choice(world.persons, size=parts),
+                    rng.choice(world.businesses, size=parts),
+                )
+                books.add(
+                    rng.integers(first, after, size=parts),
+                    int(npo),
+                    receiver,
+                    to_tiyn(split / 100, 100),
+                    "transfer",
+                    "Оплата по договору",
+                    (9, 18),
+                )
             if rng.random() < 0.3:
-                books.add(np.array([int(rng.integers(first, after))]), int(npo), int(npo),
-                          books.amounts(50_000, 0.5, 1, 1000), "cash",
-                          "Снятие наличных на хозяйственные нужды", (9, 18), CASH_OUT)  # fmt: skip
+                books.add(
+                    np.array([int(rng.integers(first, after))]),
+                    int(npo),
+                    int(npo),
+                    books.amounts(50_000, 0.5, 1, 1000),
+                    "cash",
+                    "Снятие наличных на хозяйственные нужды",
+                    (9, 18),
+                    CASH_OUT,
+                )
