@@ -1,21 +1,31 @@
-"""Baselines from the data itself: what is usual for an account, against its own history.
+"""Baselines from the data itself: a window against the account's own usual activity and
+against its peer group.
 
-A rule with `baseline: {distinct_counterparties: 3}` fires only when its window also holds at
-least three times what is usual for the account: the median, over the account's periods of the
-rule's window length from its first transfer to the end of the input (empty periods counted),
-of the same measure over the same events (those the rule's filter takes). A seller paid by
-dozens of buyers every fortnight, a landlord with six tenants, a migrant who sends money home
-every week have a high usual value, and their ordinary month does not fire; an account that
-suddenly collects from many people, or sends for the first time where it never sent, has a usual
-value of zero or near it, and the rule's own thresholds decide. An account with one period of
-history has nothing to compare with: its usual value is that period's and the rule holds it to a
-multiple of what it is doing, so a customer new to the data is judged on the rule's thresholds
-only when the multiple does not exceed them (the thresholds always apply too).
+Own history. A rule with `baseline: {count: 3}` fires only when its window also holds at least
+three times what the account usually does in a period, where usual is the account's average per
+period (the rule's window, or a month when the window is shorter, so that a monthly rhythm counts)
+over the rest of the input: from its first transfer to the end of the input, outside the window,
+of the same measure over the same events (those the rule's filter takes). A seller paid by dozens
+of buyers every fortnight, a landlord with six tenants, a migrant who sends money home every week
+are usually doing what the window holds, and do not fire; an account that suddenly collects from
+many people, or starts sending where it never sent, usually does little or none of it, and the
+rule's own thresholds decide. With `total` the measure over the whole input and `outside` the
+periods outside the window, "window >= factor x (total - window) / outside" is
+"window >= factor x total / (outside + factor)": one bar per account, whatever the window, so
+both engines compare every window with the same number. The measures that add up over events
+take a baseline: count, sum, in_count, out_count, in_sum, out_sum. An account with no history
+outside the window has nothing to compare with, and the rule's thresholds alone decide.
 
-The usual values are computed once over the whole input before either engine runs
-(`with_baselines`), and both engines compare each window with the same value, so they still
-give identical alerts. A streaming monitor fed live transfers takes its usual values from a
-history given in its Context; without one every usual value is zero (the fixed thresholds only).
+Peer group. A rule with `peer: {in_sum: 0.99}` fires only when its window also holds at least
+the 99th percentile, over the accounts of the account's segment (accounts without such events
+counted as zero), of each account's largest period: what is ordinary for many of its peers is
+not a sign. Peer groups are segments (retail, business, npo ... from the accounts table or read
+from legal forms): never a protected attribute.
+
+The bars are computed once over the whole input before either engine runs (`with_baselines`),
+so the engines still give identical alerts. A streaming monitor fed live transfers takes its bars
+from a history given in its Context (`with_baselines` over last months); without one every bar is
+zero and the rules' thresholds alone decide.
 """
 
 from __future__ import annotations
@@ -30,6 +40,9 @@ from finmon.monitoring.events import Context, event_frame, ordered, passes_expr,
 from finmon.monitoring.rules import Rule
 from finmon.transactions.model import Transaction
 
+MONTH = dt.timedelta(days=30)
+"""The shortest period an account's usual value is taken over: its month, so that a monthly
+rhythm (payroll, rent, a remittance home) is part of what is usual."""
 Bars = Mapping[str, Mapping[str, Mapping[str, float]]]
 """rule id -> measure -> account -> the least value its windows must hold (counts, or sums in
 1/UNITS of the pack's currency)."""
@@ -73,13 +86,13 @@ def with_baselines(
 def _plans(
     rule: Rule, sides: Any, first: Any, end: Any, organisations: frozenset[str]
 ) -> list[Any]:
-    """Each account's measures per period of the rule's window from its first transfer (with
-    its segment), and its number of periods to the end of the input."""
+    """Each account's measures per period of the rule's window (a month at least) from its first
+    transfer, and its span to the end of the input in periods, with its segment."""
     import polars as pl
 
     from finmon.monitoring.engine import measures
 
-    period = rule.window // dt.timedelta(microseconds=1)
+    period = max(rule.window, MONTH) // dt.timedelta(microseconds=1)
     events = sides.filter(passes_expr(rule, organisations)).join(
         first.drop("segment"), on="key", how="left"
     )
@@ -91,7 +104,7 @@ def _plans(
     periods = first.select(
         "key",
         "segment",
-        ((pl.lit(end) - pl.col("first")).dt.total_microseconds() // period + 1).alias("periods"),
+        ((pl.lit(end) - pl.col("first")).dt.total_microseconds() / period).alias("span"),
     )
     return [per_period, periods]
 
@@ -101,16 +114,17 @@ def _measures(rule: Rule) -> list[str]:
 
 
 def _bars(rule: Rule, per_period: Any, periods: Any) -> dict[str, dict[str, float]]:
-    """Per measure and account, the least value a window must hold: `factor` times the median
-    over the account's periods (the empty ones as zeros), and at least the peer group's
-    percentile of the accounts' largest period."""
-    count = dict(zip(periods["key"], periods["periods"], strict=True))
+    """Per measure and account, the least value a window must hold: factor x total / (outside +
+    factor) for a baseline, and at least the peer group's percentile of the accounts' largest
+    period."""
+    span = dict(zip(periods["key"], periods["span"], strict=True))
     group_of = {
         key: segment or "" for key, segment in zip(periods["key"], periods["segment"], strict=True)
     }
     members: dict[str, int] = {}
     for group in group_of.values():
         members[group] = members.get(group, 0) + 1
+    window = rule.window / max(rule.window, MONTH)
     found: dict[str, dict[str, float]] = {}
     for measure in _measures(rule):
         values: dict[str, list[float]] = {}
@@ -120,7 +134,8 @@ def _bars(rule: Rule, per_period: Any, periods: Any) -> dict[str, dict[str, floa
         factor = rule.baseline.get(measure)
         if factor is not None:
             for key, seen in values.items():
-                bars[key] = factor * _median(seen, max(int(count[key]), len(seen)))
+                outside = max(float(span[key]) - window, 0.0)
+                bars[key] = factor * sum(seen) / (outside + factor)
         share = rule.peer.get(measure)
         if share is not None:
             largest: dict[str, list[float]] = {}
@@ -134,13 +149,6 @@ def _bars(rule: Rule, per_period: Any, periods: Any) -> dict[str, dict[str, floa
                 bars[key] = max(bars.get(key, 0.0), peer[group_of.get(key, "")])
         found[measure] = bars
     return found
-
-
-def _median(seen: list[float], total: int) -> float:
-    """The median of the values seen and (total - len(seen)) zeros."""
-    ranked = [0.0] * (total - len(seen)) + sorted(seen)
-    middle = total // 2
-    return ranked[middle] if total % 2 else (ranked[middle - 1] + ranked[middle]) / 2
 
 
 def _percentile(seen: list[float], total: int, share: float) -> float:

@@ -76,6 +76,8 @@ CONDITIONS = (
     "out_sum",
     "out_in_ratio",
 )
+ADDITIVE = ("count", "sum", "in_count", "out_count", "in_sum", "out_sum")
+"""The measures that add up over events: those a baseline compares (baselines.py)."""
 FILTERS = (
     "channels",
     "except_channels",
@@ -135,6 +137,8 @@ class Rule:
     """How far each transfer of a path may be from the first's amount, as a share of it."""
     report: str | None = None
     """"threshold": the rule finds threshold transactions to report, not suspicion."""
+    source: str = ""
+    """Where the typology comes from (FATF, EAG, AFM reports): for the analyst, not the engines."""
     follow_up: bool = False
     """After an alert, later events of the same key within the window are alerted as they come
     (the rest of a pattern already found), without waiting for the thresholds again."""
@@ -228,6 +232,7 @@ class RuleSpec(Strict):
     id: str
     typology: str
     description: str = ""
+    source: str = ""
     pattern: str = "transfers"
     direction: str | None = None
     window: Annotated[dt.timedelta, BeforeValidator(_duration)]
@@ -256,11 +261,10 @@ class RuleSpec(Strict):
         if self.tolerance is not None and transfers:
             raise ValueError("tolerance is a share below 1, for the path patterns")
         for name, bars in (("baseline", self.baseline), ("peer", self.peer)):
+            allowed = ADDITIVE if name == "baseline" else CONDITIONS[:-1]
             for measure in bars or {}:
-                if measure not in CONDITIONS or measure == "out_in_ratio":
-                    raise ValueError(
-                        f"{name} {measure!r}: use {', '.join(CONDITIONS[:-1])} (a ratio has none)"
-                    )
+                if measure not in allowed:
+                    raise ValueError(f"{name} {measure!r}: use {', '.join(allowed)}")
             if bars and not transfers:
                 raise ValueError(f"{name} compares transfers rules' windows only")
         given = self.filter or FilterSpec()
@@ -323,6 +327,7 @@ def _rule(pack: PackSpec, spec: RuleSpec) -> Rule:
         id=spec.id,
         typology=spec.typology,
         description=" ".join(spec.description.split()),
+        source=" ".join(spec.source.split()),
         direction=spec.direction or "path",
         window=spec.window,
         condition=dict(spec.condition),
