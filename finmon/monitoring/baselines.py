@@ -13,8 +13,9 @@ rule's own thresholds decide. With `total` the measure over the whole input and 
 periods outside the window, "window >= factor x (total - window) / outside" is
 "window >= factor x total / (outside + factor)": one bar per account, whatever the window, so
 both engines compare every window with the same number. The measures that add up over events
-take a baseline: count, sum, in_count, out_count, in_sum, out_sum. An account with no history
-outside the window has nothing to compare with, and the rule's thresholds alone decide.
+take a baseline: count, sum, in_count, out_count, in_sum, out_sum. An account with less than a
+period of history beside the window has nothing to compare with, and the rule's thresholds alone
+decide.
 
 Peer group. A rule with `peer: {in_sum: 0.99}` fires only when its window also holds at least
 the 99th percentile, over the accounts of the account's segment (accounts without such events
@@ -134,8 +135,9 @@ def _bars(rule: Rule, per_period: Any, periods: Any) -> dict[str, dict[str, floa
         factor = rule.baseline.get(measure)
         if factor is not None:
             for key, seen in values.items():
-                outside = max(float(span[key]) - window, 0.0)
-                bars[key] = factor * sum(seen) / (outside + factor)
+                outside = float(span[key]) - window
+                # Less than a period of history beside the window: nothing to compare with.
+                bars[key] = factor * sum(seen) / (outside + factor) if outside >= 1 else 0.0
         share = rule.peer.get(measure)
         if share is not None:
             largest: dict[str, list[float]] = {}
