@@ -57,7 +57,16 @@ def needs_baselines(rules: Sequence[Rule], context: Context) -> bool:
 def with_baselines(
     rules: Sequence[Rule], transactions: Sequence[Transaction], context: Context
 ) -> Context:
-    """The context with every baseline rule's usual values, computed over these transactions."""
+    """The context with every baseline rule's bars, computed over these transactions."""
+    if not needs_baselines(rules, context):
+        return context
+    transfers = transfer_frame(ordered(transactions), context)
+    return with_frames(rules, transfers, event_frame(transfers, context), context)
+
+
+def with_frames(rules: Sequence[Rule], transfers: Any, sides: Any, context: Context) -> Context:
+    """with_baselines() over the frames the batch engine has built already (transfer_frame,
+    event_frame)."""
     import polars as pl
 
     chosen = [
@@ -65,10 +74,9 @@ def with_baselines(
     ]
     if not chosen:
         return context
-    transfers = transfer_frame(ordered(transactions), context)
     if transfers.is_empty():
         return dataclasses.replace(context, usual={**context.usual, **{r.id: {} for r in chosen}})
-    sides = event_frame(transfers, context).lazy()
+    sides = sides.lazy()
     # Each account's history starts at its first transfer, whatever the rule takes.
     first = sides.group_by("key").agg(
         pl.col("time").min().alias("first"), pl.col("segment").first()
@@ -118,26 +126,24 @@ def _bars(rule: Rule, per_period: Any, periods: Any) -> dict[str, dict[str, floa
     """Per measure and account, the least value a window must hold: factor x total / (outside +
     factor) for a baseline, and at least the peer group's percentile of the accounts' largest
     period."""
-    span = dict(zip(periods["key"], periods["span"], strict=True))
-    group_of = {
-        key: segment or "" for key, segment in zip(periods["key"], periods["segment"], strict=True)
-    }
+    group_of: dict[str, str] = {}
     members: dict[str, int] = {}
-    for group in group_of.values():
-        members[group] = members.get(group, 0) + 1
+    if rule.peer:
+        keys, segments = periods["key"].to_list(), periods["segment"].to_list()
+        group_of = {key: segment or "" for key, segment in zip(keys, segments, strict=True)}
+        for group in group_of.values():
+            members[group] = members.get(group, 0) + 1
     window = rule.window / max(rule.window, MONTH)
     found: dict[str, dict[str, float]] = {}
     for measure in _measures(rule):
         values: dict[str, list[float]] = {}
-        for key, value in zip(per_period["key"], per_period[measure], strict=True):
-            values.setdefault(key, []).append(float(value))
+        if measure in rule.peer:
+            for key, value in zip(per_period["key"], per_period[measure], strict=True):
+                values.setdefault(key, []).append(float(value))
         bars: dict[str, float] = {}
         factor = rule.baseline.get(measure)
         if factor is not None:
-            for key, seen in values.items():
-                outside = float(span[key]) - window
-                # Less than a period of history beside the window: nothing to compare with.
-                bars[key] = factor * sum(seen) / (outside + factor) if outside >= 1 else 0.0
+            bars = _own(per_period, periods, measure, factor, window)
         share = rule.peer.get(measure)
         if share is not None:
             largest: dict[str, list[float]] = {}
@@ -151,6 +157,25 @@ def _bars(rule: Rule, per_period: Any, periods: Any) -> dict[str, dict[str, floa
                 bars[key] = max(bars.get(key, 0.0), peer[group_of.get(key, "")])
         found[measure] = bars
     return found
+
+
+def _own(
+    per_period: Any, periods: Any, measure: str, factor: float, window: float
+) -> dict[str, float]:
+    """factor x total / (outside + factor) per account, 0 where less than a period of history
+    lies beside the window (nothing to compare with)."""
+    import polars as pl
+
+    totals = per_period.group_by("key").agg(pl.col(measure).sum().cast(pl.Float64).alias("total"))
+    outside = pl.col("span") - window
+    bars = totals.join(periods.select("key", "span"), on="key", how="left").select(
+        "key",
+        pl.when(outside >= 1)
+        .then(factor * pl.col("total") / (outside + factor))
+        .otherwise(0.0)
+        .alias("bar"),
+    )
+    return dict(zip(bars["key"].to_list(), bars["bar"].to_list(), strict=True))
 
 
 def _percentile(seen: list[float], total: int, share: float) -> float:

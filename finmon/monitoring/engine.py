@@ -33,7 +33,7 @@ from decimal import Decimal
 from typing import Any
 
 from finmon.errors import InputError
-from finmon.monitoring.baselines import needs_baselines, with_baselines
+from finmon.monitoring.baselines import needs_baselines, with_baselines, with_frames
 from finmon.monitoring.events import (
     EVENT_SCHEMA,
     UNITS,
@@ -453,10 +453,11 @@ def run_batch(
     context = context or Context()
     if needs_organisations(rules, context):
         context = with_organisations(transactions, context)
-    if needs_baselines(rules, context):
-        context = with_baselines(rules, transactions, context)
     transfers = transfer_frame(ordered(transactions), context)
-    sides = event_frame(transfers, context).lazy()
+    frame = event_frame(transfers, context)
+    if needs_baselines(rules, context):
+        context = with_frames(rules, transfers, frame, context)
+    sides = frame.lazy()
     # Each rule's events: a filter of the sides for transfer rules; the path patterns' findings
     # made first, all at once (the rolling windows and the replay both read them).
     paths = [i for i, rule in enumerate(rules) if rule.pattern != "transfers"]
