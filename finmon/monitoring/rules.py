@@ -41,6 +41,10 @@ those with people). A direction-both rule may filter its in and out
 sides apart (`filter: {in: {...}, out: {...}}`). Amounts are in the pack's currency: a transfer
 in another currency is converted with the pack's rates (or those given); one with no rate is
 refused.
+A transfers rule may also compare its window with what is usual (baselines.py): `baseline:
+{count: 3}` (the window holds at least three times the account's usual rate in the rest of the
+input; count, sum and the in/out counts and sums) and `peer: {in_sum: 0.99}` (at least that
+percentile of its peer group's largest period). `source:` names where the typology comes from.
 A rule with `report: threshold` finds threshold transactions to report (Article 4), not suspicion.
 A rule with `follow_up: true` alerts the later events of a key within the window after an alert
 as they come (for scatter_gather: the intermediaries after the first few).
