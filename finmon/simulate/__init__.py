@@ -5,6 +5,8 @@ typologies planted among ordinary look-alikes: to test monitoring rules before t
 foreign counterparties), their ordinary activity, then the planted instances; `write` puts
 transactions.csv (the canonical layout plus `typology, scenario`) and accounts.csv in a folder.
 The same seed gives the same files, byte for byte. docs/simulate.md says what is simulated.
+`Settings(background="randomised")` draws the ordinary activity from a second generator
+(randomised.py: other behaviours, their parameters and the segment shares sampled per seed).
 """
 
 from __future__ import annotations
