@@ -39,12 +39,21 @@ def simulate_command(
     planted: Annotated[
         int | None, typer.Option(help="Planted instances of each typology (default 20).")
     ] = None,
+    background: Annotated[
+        str,
+        typer.Option(
+            help="Ordinary activity: standard, or randomised (other behaviours, their "
+            "parameters drawn per seed)."
+        ),
+    ] = "standard",
 ) -> None:
     """Simulate a Kazakhstan customer base's payments with planted, labelled terrorist-financing
     typologies among ordinary look-alikes: to test monitoring rules before switching them on."""
     from finmon.simulate import STAGES, TYPOLOGIES, Settings, simulate, summarise, write
 
-    settings = Settings(seed=seed, customers=customers, months=months, start=_date(start))
+    settings = Settings(
+        seed=seed, customers=customers, months=months, start=_date(start), background=background
+    )
     if planted is not None:
         settings.planted = dict.fromkeys(TYPOLOGIES, planted)
     with _Stages(len(STAGES) + 1) as stage:

@@ -24,14 +24,16 @@ currency, so both engines reach the same sums.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from finmon.errors import InputError
+from finmon.monitoring.baselines import needs_baselines, with_baselines, with_frames
 from finmon.monitoring.events import (
     EVENT_SCHEMA,
     UNITS,
@@ -48,6 +50,7 @@ from finmon.monitoring.events import (
 )
 from finmon.monitoring.paths import SEPARATOR, Chains, path_events
 from finmon.monitoring.rules import Rule
+from finmon.monitoring.segments import organisations
 from finmon.transactions.model import Transaction
 
 NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -129,8 +132,18 @@ COUNTS = ("count", "distinct_counterparties", "in_count", "out_count")
 """Conditions on a number of things; the others are sums, in the pack's currency."""
 
 
-def reaches(rule: Rule, values: Values | _Window) -> bool:
-    """Whether a window's values reach every threshold of the rule."""
+def reaches(
+    rule: Rule,
+    values: Values | _Window,
+    usual: Mapping[str, Mapping[str, float]] | None = None,
+    key_: str = "",
+) -> bool:
+    """Whether a window's values reach every threshold of the rule and, for a rule with a
+    baseline, the key's bars (`usual`: measure -> key -> the least value: baselines.py)."""
+    if usual:
+        for measure, bars in usual.items():
+            if getattr(values, measure) < bars.get(key_, 0.0):
+                return False
     for key, threshold in rule.condition.items():
         if key == "out_in_ratio":
             inward, outward = values.in_sum, values.out_sum
@@ -313,7 +326,7 @@ class Monitor:
         self._windows: list[dict[str, _Window]] = [{} for _ in self.rules]
         self._checks: dict[str, list[tuple[int, Callable[[Event], bool]]]] = {
             side: [
-                (index, compiled(rule, side))
+                (index, compiled(rule, side, self.context.organisations or frozenset()))
                 for index, rule in enumerate(self.rules)
                 if rule.pattern == "transfers" and rule.direction in (side, "both")
             ]
@@ -387,7 +400,8 @@ class Monitor:
         events = window.events
         while events and events[0].time <= floor:
             window.drop()
-        if not follow and not reaches(rule, window):
+        usual = self.context.usual.get(rule.id)
+        if not follow and not reaches(rule, window, usual, events[0].key if events else ""):
             return None
         alert = _alert(rule, sorted(events, key=_order), now)
         window.reset = now
@@ -396,10 +410,31 @@ class Monitor:
         return alert
 
 
+def needs_organisations(rules: Sequence[Rule], context: Context) -> bool:
+    """Whether a rule filters by the counterparty's kind and the context has not read it."""
+    return context.organisations is None and any(
+        f.counterparty_organisation is not None
+        for rule in rules
+        for f in (rule.filter, *rule.sides.values())
+    )
+
+
+def with_organisations(transactions: Iterable[Transaction], context: Context) -> Context:
+    """The context with the input's organisations read (segments.organisations), once."""
+    if context.organisations is not None:
+        return context
+    return dataclasses.replace(context, organisations=organisations(transactions))
+
+
 def run_stream(
     rules: Sequence[Rule], transactions: Iterable[Transaction], context: Context | None = None
 ) -> list[Alert]:
-    """The streaming engine over a whole input, in the order given (which must be time order)."""
+    """The streaming engine over a whole input, in the order given (which must be time order);
+    the baselines of its rules computed over the input first, as the batch engine does."""
+    context = context or Context()
+    if needs_baselines(rules, context) or needs_organisations(rules, context):
+        transactions = list(transactions)
+        context = with_baselines(rules, transactions, with_organisations(transactions, context))
     monitor = Monitor(rules, context)
     alerts: list[Alert] = []
     for transaction in transactions:
@@ -416,8 +451,13 @@ def run_batch(
     import polars as pl
 
     context = context or Context()
+    if needs_organisations(rules, context):
+        context = with_organisations(transactions, context)
     transfers = transfer_frame(ordered(transactions), context)
-    sides = event_frame(transfers, context).lazy()
+    frame = event_frame(transfers, context)
+    if needs_baselines(rules, context):
+        context = with_frames(rules, transfers, frame, context)
+    sides = frame.lazy()
     # Each rule's events: a filter of the sides for transfer rules; the path patterns' findings
     # made first, all at once (the rolling windows and the replay both read them).
     paths = [i for i, rule in enumerate(rules) if rule.pattern != "transfers"]
@@ -426,7 +466,9 @@ def run_batch(
     )
     found_paths = dict(zip(paths, made, strict=True))
     events = [
-        found_paths[i].lazy() if i in found_paths else sides.filter(passes_expr(rule))
+        found_paths[i].lazy()
+        if i in found_paths
+        else sides.filter(passes_expr(rule, context.organisations or frozenset()))
         for i, rule in enumerate(rules)
     ]
     plans = []
@@ -456,16 +498,25 @@ def run_batch(
         ):
             histories.setdefault(event.key, []).append(event)
         for key, times in moments.iter_rows():
-            alerts.extend(_replay(rule, histories[key], list(times)))
+            alerts.extend(_replay(rule, histories[key], list(times), context.usual.get(rule.id)))
     return alerts
 
 
 def _aggregates(rule: Rule) -> list[Any]:
     """The window values the rule's condition compares, as polars aggregations."""
+    every = measures()
+    needed = {k for k in rule.condition if k != "out_in_ratio"}
+    if "out_in_ratio" in rule.condition:
+        needed |= {"in_sum", "out_sum"}
+    return [every[key].alias(key) for key in sorted(needed)]
+
+
+def measures() -> dict[str, Any]:
+    """Every value a window is measured by (Values), as a polars aggregation of events."""
     import polars as pl
 
     inward, outward = pl.col("direction") == "in", pl.col("direction") == "out"
-    every = {
+    return {
         "count": pl.len(),
         "sum": pl.col("amount").sum(),
         "distinct_counterparties": pl.col("party").n_unique(),
@@ -475,10 +526,6 @@ def _aggregates(rule: Rule) -> list[Any]:
         "in_sum": pl.when(inward).then(pl.col("amount")).otherwise(0).sum(),
         "out_sum": pl.when(outward).then(pl.col("amount")).otherwise(0).sum(),
     }
-    needed = {k for k in rule.condition if k != "out_in_ratio"}
-    if "out_in_ratio" in rule.condition:
-        needed |= {"in_sum", "out_sum"}
-    return [every[key].alias(key) for key in sorted(needed)]
 
 
 def _possible_expr(rule: Rule) -> Any:
@@ -522,7 +569,12 @@ def _events(frame: Any) -> list[Event]:
     ]
 
 
-def _replay(rule: Rule, history: list[Event], times: list[dt.datetime]) -> list[Alert]:
+def _replay(
+    rule: Rule,
+    history: list[Event],
+    times: list[dt.datetime],
+    usual: Mapping[str, Mapping[str, float]] | None = None,
+) -> list[Alert]:
     """The resets of one key, at the group times where its window reached the thresholds.
 
     A reset only shrinks later windows, which cannot make counts and sums reach a threshold they
@@ -536,7 +588,9 @@ def _replay(rule: Rule, history: list[Event], times: list[dt.datetime]) -> list[
     for now in times:
         floor = max(now - rule.window, reset)
         window = history[bisect.bisect_right(moments, floor) : bisect.bisect_right(moments, now)]
-        if not window or not (following(rule, reset, now) or reaches(rule, Values.of(window))):
+        if not window or not (
+            following(rule, reset, now) or reaches(rule, Values.of(window), usual, window[0].key)
+        ):
             continue
         fired.append(_alert(rule, window, now))
         reset = now

@@ -37,6 +37,12 @@ class Context:
     segments: Mapping[str, str] = field(default_factory=dict)
     """Each account's segment, in lower case."""
     listed: frozenset[str] = frozenset()
+    organisations: frozenset[str] | None = None
+    """The counterparties (accounts, or names where there is none) whose holder shows a legal
+    form or a BIN (segments.organisations), for `counterparty_organisation` filters; None when
+    not read yet (the engines read them from the input when a rule needs them)."""
+    usual: Mapping[str, Mapping[str, Mapping[str, float]]] = field(default_factory=dict)
+    """Baselines: rule id -> measure -> account -> its usual value (baselines.py)."""
     _factors: dict[str, Decimal] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -224,10 +230,13 @@ def transfer_passes(f: Filter, t: Transfer | Event) -> bool:
     return f.same_owner is None or t.same_owner is f.same_owner
 
 
-def compiled(rule: Rule, direction: str) -> Callable[[Event], bool]:
+def compiled(
+    rule: Rule, direction: str, organisations: frozenset[str] = frozenset()
+) -> Callable[[Event], bool]:
     """passes(rule, event) for a transfers rule's events of one direction it counts, as one
     function with only the checks the rule's filters need (the streaming engine's hot path)."""
-    return generated(_checks(rule.filter) + _checks(rule.sides.get(direction, NO_FILTER)))
+    side = rule.sides.get(direction, NO_FILTER)
+    return generated(_checks(rule.filter, organisations) + _checks(side, organisations))
 
 
 def edge_check(f: Filter) -> Callable[[Transfer], bool]:
@@ -255,9 +264,12 @@ def generated(tests: Sequence[tuple[str, Any]]) -> Callable[[Any], bool]:
     return function
 
 
-def _checks(f: Filter) -> list[tuple[str, Any]]:
+def _checks(f: Filter, organisations: frozenset[str] = frozenset()) -> list[tuple[str, Any]]:
     """The tests of a filter that is set, for generated(), cheapest first."""
     found: list[tuple[str, Any]] = []
+    if f.counterparty_organisation is not None:
+        test = "in" if f.counterparty_organisation else "not in"
+        found.append((f"x.counterparty {test} {{}}", organisations))
     if f.channels is not None:
         found.append(("x.channel in {}", f.channels))
     if f.except_channels is not None:
@@ -279,18 +291,24 @@ def _checks(f: Filter) -> list[tuple[str, Any]]:
     return found
 
 
-def passes(rule: Rule, event: Event) -> bool:
+def passes(rule: Rule, event: Event, organisations: frozenset[str] = frozenset()) -> bool:
     """Whether a transfers rule counts an event: its direction, then its filters."""
     if rule.direction not in ("both", event.direction):
         return False
     side = rule.sides.get(event.direction)
-    return _passes(rule.filter, event) and (side is None or _passes(side, event))
+    return _passes(rule.filter, event, organisations) and (
+        side is None or _passes(side, event, organisations)
+    )
 
 
-def _passes(f: Filter, event: Event) -> bool:
+def _passes(f: Filter, event: Event, organisations: frozenset[str]) -> bool:
     if f is NO_FILTER:
         return True
     if not transfer_passes(f, event) or not segment_passes(f, event.segment):
+        return False
+    if f.counterparty_organisation is not None and (
+        (event.counterparty in organisations) is not f.counterparty_organisation
+    ):
         return False
     return (
         f.counterparty_countries is None
@@ -450,22 +468,25 @@ def transfer_passes_expr(f: Filter) -> Any:
     return condition
 
 
-def passes_expr(rule: Rule) -> Any:
+def passes_expr(rule: Rule, organisations: frozenset[str] = frozenset()) -> Any:
     """passes() as a polars expression over event_frame."""
     import polars as pl
 
-    condition = _passes_expr(rule.filter)
+    condition = _passes_expr(rule.filter, organisations)
     if rule.direction != "both":
         condition &= pl.col("direction") == rule.direction
     for side, f in rule.sides.items():
-        condition &= (pl.col("direction") != side) | _passes_expr(f)
+        condition &= (pl.col("direction") != side) | _passes_expr(f, organisations)
     return condition
 
 
-def _passes_expr(f: Filter) -> Any:
+def _passes_expr(f: Filter, organisations: frozenset[str]) -> Any:
     import polars as pl
 
     condition = transfer_passes_expr(f)
+    if f.counterparty_organisation is not None:
+        known = pl.col("party").is_in(sorted(organisations))
+        condition &= known if f.counterparty_organisation else ~known
     segment = pl.col("segment").fill_null("").str.to_lowercase()
     if f.segments is not None:
         condition &= segment.is_in(sorted(f.segments))

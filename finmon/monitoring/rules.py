@@ -35,10 +35,16 @@ channel_kind reads a channel: ATM, "cash deposit" ... are cash, POS and e-commer
 transfers between two accounts of one owner, by their identifier), `counterparty_countries` (ISO
 codes, or the name of a table under the pack's `jurisdictions:`), `segments` and
 `except_segments` (the segment of the account alerted, as the accounts table given with the
-transfers says: `finmon monitor --accounts`). A direction-both rule may filter its in and out
+transfers says: `finmon monitor --accounts`), `counterparty_organisation` (true: only transfers
+with an organisation, a holder written with a legal form or identified by a BIN; false: only
+those with people). A direction-both rule may filter its in and out
 sides apart (`filter: {in: {...}, out: {...}}`). Amounts are in the pack's currency: a transfer
 in another currency is converted with the pack's rates (or those given); one with no rate is
 refused.
+A transfers rule may also compare its window with what is usual (baselines.py): `baseline:
+{count: 3}` (the window holds at least three times the account's usual rate in the rest of the
+input; count, sum and the in/out counts and sums) and `peer: {in_sum: 0.99}` (at least that
+percentile of its peer group's largest period). `source:` names where the typology comes from.
 A rule with `report: threshold` finds threshold transactions to report (Article 4), not suspicion.
 A rule with `follow_up: true` alerts the later events of a key within the window after an alert
 as they come (for scatter_gather: the intermediaries after the first few).
@@ -74,6 +80,8 @@ CONDITIONS = (
     "out_sum",
     "out_in_ratio",
 )
+ADDITIVE = ("count", "sum", "in_count", "out_count", "in_sum", "out_sum")
+"""The measures that add up over events: those a baseline compares (baselines.py)."""
 FILTERS = (
     "channels",
     "except_channels",
@@ -84,6 +92,7 @@ FILTERS = (
     "counterparty_countries",
     "segments",
     "except_segments",
+    "counterparty_organisation",
 )
 
 
@@ -102,6 +111,9 @@ class Filter:
     """The segments of the account alerted (the accounts table's `segment`)."""
     except_segments: frozenset[str] | None = None
     """Segments whose accounts the rule leaves alone."""
+    counterparty_organisation: bool | None = None
+    """True: only transfers with an organisation (its holder written with a legal form or
+    identified by a BIN: segments.segment_of); false: only those with people."""
 
 
 NO_FILTER = Filter()
@@ -129,9 +141,17 @@ class Rule:
     """How far each transfer of a path may be from the first's amount, as a share of it."""
     report: str | None = None
     """"threshold": the rule finds threshold transactions to report, not suspicion."""
+    source: str = ""
+    """Where the typology comes from (FATF, EAG, AFM reports): for the analyst, not the engines."""
     follow_up: bool = False
     """After an alert, later events of the same key within the window are alerted as they come
     (the rest of a pattern already found), without waiting for the thresholds again."""
+    baseline: dict[str, float] = field(default_factory=dict)
+    """Measure -> factor: the window must also hold factor times the account's usual value of
+    the measure (baselines.py), beside the condition's thresholds."""
+    peer: dict[str, float] = field(default_factory=dict)
+    """Measure -> share: the window must also hold at least that percentile, over the accounts
+    of the account's peer group (its segment), of each account's largest period (baselines.py)."""
     sides: dict[str, Filter] = field(default_factory=dict)
     """For direction both: a filter for the events `in` and one for those `out`, beside the
     filter for both (`filter: {in: {...}, out: {...}}`)."""
@@ -205,6 +225,7 @@ class FilterSpec(Strict):
     counterparty_countries: Codes | str | None = None
     segments: Names | None = None
     except_segments: Names | None = None
+    counterparty_organisation: bool | None = None
     in_: FilterSpec | None = Field(default=None, alias="in")
     out: FilterSpec | None = None
 
@@ -215,6 +236,7 @@ class RuleSpec(Strict):
     id: str
     typology: str
     description: str = ""
+    source: str = ""
     pattern: str = "transfers"
     direction: str | None = None
     window: Annotated[dt.timedelta, BeforeValidator(_duration)]
@@ -225,6 +247,8 @@ class RuleSpec(Strict):
     score: Annotated[float, Field(gt=0, le=1)]
     report: Literal["threshold"] | None = None
     follow_up: bool = False
+    baseline: dict[str, Positive] | None = None
+    peer: dict[str, Annotated[float, Field(gt=0, le=1)]] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> RuleSpec:
@@ -240,11 +264,23 @@ class RuleSpec(Strict):
             raise ValueError(f"hops {self.hops!r}: a {self.pattern} rule takes {low} to {high}")
         if self.tolerance is not None and transfers:
             raise ValueError("tolerance is a share below 1, for the path patterns")
+        for name, bars in (("baseline", self.baseline), ("peer", self.peer)):
+            allowed = ADDITIVE if name == "baseline" else CONDITIONS[:-1]
+            for measure in bars or {}:
+                if measure not in allowed:
+                    raise ValueError(f"{name} {measure!r}: use {', '.join(allowed)}")
+            if bars and not transfers:
+                raise ValueError(f"{name} compares transfers rules' windows only")
         given = self.filter or FilterSpec()
         if (given.in_ or given.out) and self.direction != "both":
             raise ValueError("filters for in and out need direction both")
-        if not transfers and given.counterparty_countries is not None:
-            raise ValueError("counterparty_countries filters transfers rules only")
+        for side in (given, given.in_, given.out):
+            if transfers or side is None:
+                continue
+            if side.counterparty_countries is not None:
+                raise ValueError("counterparty_countries filters transfers rules only")
+            if side.counterparty_organisation is not None:
+                raise ValueError("counterparty_organisation filters transfers rules only")
         return self
 
 
@@ -295,6 +331,7 @@ def _rule(pack: PackSpec, spec: RuleSpec) -> Rule:
         id=spec.id,
         typology=spec.typology,
         description=" ".join(spec.description.split()),
+        source=" ".join(spec.source.split()),
         direction=spec.direction or "path",
         window=spec.window,
         condition=dict(spec.condition),
@@ -305,6 +342,8 @@ def _rule(pack: PackSpec, spec: RuleSpec) -> Rule:
         tolerance=spec.tolerance,
         report=spec.report,
         follow_up=spec.follow_up,
+        baseline=dict(spec.baseline or {}),
+        peer=dict(spec.peer or {}),
         sides={name: _filter(pack, side) for name, side in sides.items()},
     )
 
@@ -326,6 +365,7 @@ def _filter(pack: PackSpec, spec: FilterSpec) -> Filter:
         counterparty_countries=None if countries is None else frozenset(countries),
         segments=None if spec.segments is None else frozenset(spec.segments),
         except_segments=None if spec.except_segments is None else frozenset(spec.except_segments),
+        counterparty_organisation=spec.counterparty_organisation,
     )
 
 

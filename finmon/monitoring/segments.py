@@ -87,3 +87,19 @@ def inferred_segments(
             if segment is not None:
                 found[account] = segment
     return found
+
+
+def organisations(transactions: Iterable[Transaction]) -> frozenset[str]:
+    """The parties that show a legal form or a BIN on some transfer (segment_of), by account,
+    or by name where the transfer names no account (as events name a counterparty): what a
+    `counterparty_organisation` filter reads. Only the holder's name and identifier are read."""
+    found: set[str] = set()
+    shown: dict[tuple[str | None, str | None], bool] = {}
+    for transaction in transactions:
+        for party in (transaction.originator, transaction.beneficiary):
+            key = (party.name, party.id)
+            if key not in shown:
+                shown[key] = segment_of(party) is not None
+            if shown[key]:
+                found.add(party.account or party.name or "?")
+    return frozenset(found)

@@ -5,10 +5,13 @@ typologies planted among ordinary look-alikes: to test monitoring rules before t
 foreign counterparties), their ordinary activity, then the planted instances; `write` puts
 transactions.csv (the canonical layout plus `typology, scenario`) and accounts.csv in a folder.
 The same seed gives the same files, byte for byte. docs/simulate.md says what is simulated.
+`Settings(background="randomised")` draws the ordinary activity from a second generator
+(randomised.py: other behaviours, their parameters and the segment shares sampled per seed).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,14 +21,15 @@ import numpy.typing as npt
 import polars as pl
 
 from finmon.errors import InputError
-from finmon.simulate import networks, organisations, persons, typologies
+from finmon.simulate import networks, organisations, persons, randomised, typologies
 from finmon.simulate.ledger import Clock, Ledger, Scenario
-from finmon.simulate.parameters import TYPOLOGIES, Settings
+from finmon.simulate.parameters import BACKGROUNDS, TYPOLOGIES, Settings
 from finmon.simulate.population import World, build_world
 from finmon.simulate.tables import accounts_frame, transactions_frame, write_tables
 from finmon.simulate.typologies import Plant
 
 __all__ = [
+    "BACKGROUNDS",
     "STAGES",
     "TYPOLOGIES",
     "Settings",
@@ -115,10 +119,27 @@ def simulate(settings: Settings, on_stage: Callable[[str], None] | None = None) 
     rng = np.random.default_rng(settings.seed)
     clock = Clock(settings.start, settings.months)
     report("accounts")
-    world = build_world(settings, rng)
+    count = settings.planted.get("npo_misuse", 0)
     ledger = Ledger()
-    report("ordinary activity")
-    income = _ordinary(world, clock, ledger, rng, settings.planted.get("npo_misuse", 0))
+    if settings.background == "randomised":
+        mix = randomised.draw_mix(settings.seed)
+        shares = dataclasses.replace(
+            settings,
+            business_share=mix.business_share,
+            merchant_share=mix.merchant_share,
+            npo_share=mix.npo_share,
+        )
+        world = build_world(shares, rng)
+        report("ordinary activity")
+
+        def divert(gifts: npt.NDArray[np.int64]) -> None:
+            world.diverted = _divert(world, gifts, count, rng)
+
+        income = randomised.background(world, clock, ledger, rng, mix, divert)
+    else:
+        world = build_world(settings, rng)
+        report("ordinary activity")
+        income = _ordinary(world, clock, ledger, rng, count)
     _plant(settings, Plant(world, clock, ledger, rng, _abroad(world, ledger), income), report)
     report("tables")
     return Simulation(
@@ -157,6 +178,8 @@ def summarise(simulation: Simulation) -> Summary:
 
 def check(settings: Settings) -> None:
     """InputError when the settings cannot make a sensible simulation."""
+    if settings.background not in BACKGROUNDS:
+        raise InputError(f"background {settings.background!r}: use {' or '.join(BACKGROUNDS)}")
     _check_size(settings)
     _check_planted(settings)
     code = settings.currency

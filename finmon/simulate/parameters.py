@@ -23,6 +23,8 @@ TYPOLOGIES = (
 """The planted terrorist-financing typologies (REFERENCE.md section 9), as labelled."""
 CHANNELS = ("transfer", "card", "cash", "wire", "internal")
 KINDS = ("person", "business", "npo", "merchant", "utility", "bank")
+BACKGROUNDS = ("standard", "randomised")
+"""The ordinary activities a simulation can draw (Settings.background)."""
 DEFAULT_PLANTED = 20
 """Planted instances of each typology by default."""
 
@@ -52,6 +54,9 @@ class Settings:
     )
     """Planted instances per typology; each has one principal suspect account, and the
     multi-account typologies label more (docs/simulate.md)."""
+    background: str = "standard"
+    """The ordinary activity: "standard" (persons.py, organisations.py) or "randomised"
+    (randomised.py: other behaviours, their parameters and the segment shares drawn per seed)."""
 
 
 @dataclass(frozen=True, slots=True)

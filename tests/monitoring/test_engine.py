@@ -54,9 +54,13 @@ def both(
     transactions: list[Transaction],
     segments: Mapping[str, str] | None = None,
     listed: tuple[str, ...] = (),
+    usual: Mapping[str, Mapping[str, Mapping[str, float]]] | None = None,
 ) -> list[dict[str, object]]:
-    """The alerts, checked to be the same from both engines."""
+    """The alerts, checked to be the same from both engines (`usual`: bars given beforehand,
+    as from a history, instead of those of the input)."""
     context = Context.of(SHIPPED, segments=segments, listed=listed)
+    if usual is not None:
+        context = dataclasses.replace(context, usual=usual)
     batch = numbered(run_batch(rules, transactions, context))
     assert numbered(
         run_stream(rules, sorted(transactions, key=lambda t: t.timestamp), context)
@@ -291,6 +295,7 @@ ACCOUNTS = ["A", "B", "C", "D", "E"]
     st.integers(1, 72),
     st.sets(st.sampled_from(ACCOUNTS), max_size=2),
     st.dictionaries(st.sampled_from(ACCOUNTS), st.sampled_from(["npo", "business"]), max_size=3),
+    st.dictionaries(st.sampled_from(ACCOUNTS), st.integers(0, 4), max_size=4),
 )
 def test_the_engines_agree_on_any_input(
     rows: list[tuple[int, str, str, str, str, str | None, bool]],
@@ -298,6 +303,7 @@ def test_the_engines_agree_on_any_input(
     hours: int,
     listed: set[str],
     segments: dict[str, str],
+    bars: dict[str, int],
 ) -> None:
     transactions = [
         transfer(
@@ -359,6 +365,19 @@ def test_the_engines_agree_on_any_input(
             Filter(same_owner=False),
             sides={"in": Filter(channels=frozenset({"cash"})), "out": Filter(cross_border=None)},
         ),
+        Rule("in_usual", "t", "", "in", window, {"count": threshold}, 0.5, baseline={"count": 2}),
+        Rule(
+            "out_peer",
+            "t",
+            "",
+            "both",
+            window,
+            {"out_count": 1},
+            0.5,
+            Filter(counterparty_organisation=False),
+            baseline={"out_sum": 1.5},
+            peer={"in_count": 0.5},
+        ),
         Rule("cycle", "t", "", "path", window, {"count": 1}, 0.5, pattern="cycle", hops=4),
         Rule(
             "cycle_close",
@@ -400,6 +419,12 @@ def test_the_engines_agree_on_any_input(
         ),
     ]
     both(rules, transactions, segments=segments, listed=tuple(listed))
+    # The same with bars from a history: a window must also hold each account's bar.
+    usual = {
+        "in_usual": {"count": {a: float(b) for a, b in bars.items()}},
+        "out_peer": {"out_sum": {a: b * 260_000.0 * 10_000 for a, b in bars.items()}},
+    }
+    both(rules, transactions, segments=segments, listed=tuple(listed), usual=usual)
 
 
 def test_the_streaming_engine_refuses_transfers_out_of_time_order() -> None:

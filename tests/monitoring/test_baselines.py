@@ -1,0 +1,204 @@
+"""Baselines from the data (an account against its own history and its peer group), the
+counterparty's kind, and geography as one factor: no rule alerts an account for where it sends
+money alone."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from finmon.errors import InputError
+from finmon.monitoring.baselines import with_baselines
+from finmon.monitoring.engine import typology_scores
+from finmon.monitoring.events import Context
+from finmon.monitoring.rules import Rule, load_pack
+from finmon.transactions import PartyInfo, Transaction
+from tests.monitoring.test_engine import PACK, SHIPPED, both, fired, transfer
+
+DAY = 24.0
+WATCHED = sorted(
+    {"KP", "IR", "MM", "AF", "SY", "IQ", "YE", "SO", "LY", "ML", "BF", "NE", "TR", "AE"}
+)
+
+
+def collected(account: str, day: float, senders: int, first: int, tag: str) -> list[Transaction]:
+    """`senders` different people each paying the account a small sum over a few days."""
+    return [
+        transfer(first + i, day * DAY + i * 5, f"{tag}{i}", account, amount="8000")
+        for i in range(senders)
+    ]
+
+
+def quiet_history(account: str, days: int, first: int) -> list[Transaction]:
+    """An account's ordinary months: a salary and a bill each month."""
+    found = []
+    for month in range(0, days, 30):
+        found.append(transfer(first + 2 * month, month * DAY, "EMPLOYER", account, "300000"))
+        found.append(transfer(first + 2 * month + 1, month * DAY + 5, account, "UTILITY", "9000"))
+    return found
+
+
+def test_a_seller_paid_by_many_every_fortnight_is_usual_a_sudden_collection_is_not() -> None:
+    rule = PACK["funnel_account"]
+    seller = [
+        t
+        for n, day in enumerate(range(0, 90, 14))
+        for t in collected("SELLER", day, 12, 100 * n, f"B{n}-")
+    ]
+    assert fired("funnel_account", seller) == []
+    # The same collection once, in an account with three ordinary months around it.
+    sudden = quiet_history("QUIET", 90, 1000) + collected("QUIET", 40, 12, 2000, "G")
+    assert fired("funnel_account", sorted(sudden, key=lambda t: t.timestamp)) == ["QUIET"]
+    # Without the baseline the seller fires at every fortnight: the history is what spared it.
+    plain = dataclasses.replace(rule, baseline={})
+    assert len(both([plain], seller)) >= 6
+
+
+def test_a_short_history_leaves_the_thresholds_to_decide() -> None:
+    # Ten senders in an input shorter than a month: nothing to compare with, the rule fires.
+    assert fired("funnel_account", collected("NEW", 0, 10, 0, "S")) == ["NEW"]
+
+
+def test_the_bars_are_what_the_account_does_outside_the_window() -> None:
+    rule = dataclasses.replace(PACK["funnel_account"], id="usual", baseline={"count": 2})
+    transactions = [
+        t for n, day in enumerate((0, 30, 60)) for t in collected("A", day, 12, 100 * n, f"S{n}")
+    ]
+    context = with_baselines([rule], transactions, Context.of(SHIPPED))
+    # 36 payments over 62 days: about 1.6 months outside a 14-day window, so the bar is
+    # 2 x 36 / (1.6 + 2), about 20, more than the 12 of any one fortnight.
+    span = (transactions[-1].timestamp - transactions[0].timestamp) / dt.timedelta(days=30)
+    outside = span - 14 / 30
+    assert context.usual["usual"]["count"]["A"] == pytest.approx(2 * 36 / (outside + 2))
+    assert both([rule], transactions) == []
+
+
+def test_a_peer_group_raises_the_bar_where_many_of_its_members_do_the_same() -> None:
+    rule = Rule(
+        "big_in",
+        "t",
+        "",
+        "in",
+        dt.timedelta(days=7),
+        {"sum": 100_000},
+        0.6,
+        peer={"sum": 0.5},
+    )
+    # Three of four traders take 500,000 twice a month: for the trade segment that is ordinary,
+    # and a week's 500,000 is below the segment's usual month.
+    trade = [
+        transfer(n, n // 4 * 10 * DAY + n, "BUYER", f"T{n % 4}", "500000" if n % 4 else "150000")
+        for n in range(8)
+    ]
+    segments = {f"T{i}": "trade" for i in range(4)}
+    assert both([rule], trade, segments=segments) == []
+    alone = [transfer(0, 0, "BUYER", "P", amount="150000")]
+    assert [a["account"] for a in both([rule], alone, segments={"P": "retail"})] == ["P"]
+
+
+def test_a_transfer_to_a_company_abroad_is_trade_not_money_to_a_person() -> None:
+    deposits = [
+        transfer(0, 0, "TRADER", "TRADER", amount="900000", channel="cash"),
+        transfer(1, 20, "TRADER", "TRADER", amount="950000", channel="cash"),
+    ]
+    goods = dataclasses.replace(
+        transfer(2, 50, "TRADER", "SUPPLIER", amount="1500000", receiver_country="CN"),
+        beneficiary=PartyInfo(
+            account="SUPPLIER", name="YIWU STAR IMPORT AND EXPORT CO., LTD", country="CN"
+        ),
+    )
+    assert fired("cash_then_abroad", [*deposits, goods]) == []
+    person = dataclasses.replace(
+        goods, beneficiary=PartyInfo(account="SUPPLIER", name="WANG LEI", country="CN")
+    )
+    assert fired("cash_then_abroad", [*deposits, person]) == ["TRADER"]
+
+
+def test_no_rule_alerts_an_account_for_the_jurisdiction_alone() -> None:
+    """Someone who sends money every week, for three months, to people in every jurisdiction of
+    the pack's tables (FATF call for action, conflict zones, transit hubs) and does nothing
+    else unusual: no rule of the shipped pack alerts them, in either engine."""
+    sent = [
+        transfer(
+            n,
+            week * 7 * DAY + index,
+            "MIGRANT",
+            f"R-{country}",
+            "60000",
+            "wire",
+            receiver_country=country,
+        )
+        for n, (week, (index, country)) in enumerate(
+            (week, pair) for week in range(13) for pair in enumerate(WATCHED)
+        )
+    ]
+    history = quiet_history("MIGRANT", 90, 10_000)
+    everything = sorted([*sent, *history], key=lambda t: t.timestamp)
+    assert both(list(PACK.values()), everything) == []
+
+
+def test_a_first_transfer_to_a_conflict_zone_alone_stays_below_review() -> None:
+    """The first transfer of an account to a conflict zone raises its score, but one factor
+    does not reach review: geography needs other evidence."""
+    history = quiet_history("PERSON", 90, 0)
+    once = transfer(500, 60 * DAY, "PERSON", "FAR", "200000", "wire", receiver_country="SY")
+    alerts = both(list(PACK.values()), sorted([*history, once], key=lambda t: t.timestamp))
+    assert {a["rule"] for a in alerts} == {"risky_jurisdiction_transfers"}
+    assert typology_scores(alerts)["PERSON"] < SHIPPED.review_threshold
+    # With other evidence, money received and passed straight on there, it reaches review.
+    received = transfer(499, 60 * DAY - 5, "PAYER", "PERSON", "1000000")
+    onward = dataclasses.replace(once, amount=Decimal(900000))
+    alerts = both(
+        list(PACK.values()), sorted([*history, received, onward], key=lambda t: t.timestamp)
+    )
+    assert typology_scores(alerts)["PERSON"] >= SHIPPED.review_threshold
+
+
+def test_every_jurisdiction_rule_of_the_pack_scores_below_review_alone() -> None:
+    jurisdiction = [
+        rule
+        for rule in SHIPPED.rules
+        if rule.filter.counterparty_countries is not None and rule.report is None
+    ]
+    assert jurisdiction
+    for rule in jurisdiction:
+        assert rule.score < SHIPPED.review_threshold, rule.id
+        assert rule.baseline, f"{rule.id} fires on any transfer there, not on a change"
+
+
+def test_every_rule_of_the_pack_names_its_typology_and_source() -> None:
+    for rule in SHIPPED.rules:
+        assert rule.typology and rule.description and rule.source, rule.id
+
+
+@pytest.mark.parametrize(
+    ("baseline", "message"),
+    [
+        ("{distinct_counterparties: 2}", "baseline 'distinct_counterparties'"),
+        ("{out_in_ratio: 2}", "baseline 'out_in_ratio'"),
+    ],
+)
+def test_a_baseline_on_a_measure_that_does_not_add_up_is_refused(
+    tmp_path: Path, baseline: str, message: str
+) -> None:
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(
+        "rules:\n  - id: r\n    typology: t\n    direction: in\n    window: 7d\n"
+        f"    condition: {{count: 2}}\n    baseline: {baseline}\n    score: 0.5\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=f"pack.yaml.*'r'.*{message}"):
+        load_pack(pack)
+
+
+def test_a_monitor_without_history_uses_the_thresholds_alone() -> None:
+    from finmon.monitoring.engine import Monitor
+
+    monitor = Monitor([PACK["funnel_account"]], Context.of(SHIPPED))
+    alerts = [a for t in collected("X", 0, 10, 0, "S") for a in monitor.feed(t)]
+    alerts += monitor.finish()
+    assert [a.account for a in alerts] == ["X"]
