@@ -360,7 +360,13 @@ def _students(books: _Books, role: npt.NDArray[np.str_]) -> None:
 
 def _everyday(books: _Books) -> None:
     """Card purchases, bills, loan instalments and cash at ATMs."""
-    world, rng, clock, mix = books.world, books.rng, books.clock, books.mix
+    _purchases_and_bills(books)
+    _cash_and_savings(books)
+
+
+def _purchases_and_bills(books: _Books) -> None:
+    """Card purchases, utility bills and loan instalments."""
+    world, rng, clock = books.world, books.rng, books.clock
     people = len(world.persons)
     actor, day = spread(rng, clock, rng.lognormal(np.log(12), 0.7, size=people), people)
     shop = rng.choice(world.merchants, size=len(actor))
@@ -396,6 +402,12 @@ def _everyday(books: _Books) -> None:
         "transfer",
         "Погашение кредита",
     )
+
+
+def _cash_and_savings(books: _Books) -> None:
+    """Cash out and in at ATMs, and transfers to one's own savings account."""
+    world, rng, clock, mix = books.world, books.rng, books.clock, books.mix
+    people = len(world.persons)
     users = np.flatnonzero(rng.random(people) < mix.cash_users)
     actor, day = spread(rng, clock, rng.uniform(0.5, 4, size=len(users)), len(users))
     account = world.persons[users[actor]]
@@ -726,40 +738,54 @@ def _appeal(books: _Books, income: Ints, gifts: Ints) -> None:
     )
     abroad = mix.disaster_place != "KZ"
     partner = books.foreigner(mix.disaster_place, "business") if abroad else -1
+    given = amount[to_volunteer]
+    end = start + length
     for volunteer in volunteers:
-        collected = int(amount[to_volunteer][which == volunteer].sum())
-        if not collected:
-            continue
-        when = np.array([start + length + int(rng.integers(0, 5))])
-        share = to_tiyn(np.array([collected / 100 * rng.uniform(0.9, 1.0)]), 100)
-        if abroad and rng.random() < 0.5:
-            books.add(when, int(volunteer), partner, share, "wire", purpose, (9, 18))
-        else:
-            target = int(rng.choice(charities))
-            _give(
-                books,
-                np.array([volunteer]),
-                np.array([target]),
-                when,
-                share,
-                income,
-                gifts,
-                purpose,
-            )
+        collected = int(given[which == volunteer].sum())
+        if collected:
+            _pass_on(books, int(volunteer), collected, end, charities, partner, income, gifts)
     if abroad:
-        for npo in charities:
-            collected = int(income[npo].sum())
-            sent = int(rng.integers(1, 4))
-            days = start + length + rng.integers(0, 21, size=sent)
-            books.add(
-                days,
-                int(world.npos[npo]),
-                partner,
-                to_tiyn(np.full(sent, collected / 100 * 0.3 / sent), 100),
-                "wire",
-                "Гуманитарная помощь",
-                (9, 18),
-            )
+        _aid_abroad(books, charities, income, end, partner)
+
+
+def _pass_on(
+    books: _Books,
+    volunteer: int,
+    collected: int,
+    end: int,
+    charities: Ints,
+    partner: int,
+    income: Ints,
+    gifts: Ints,
+) -> None:
+    """A volunteer passes on what was collected: abroad (half the time, when the disaster is
+    abroad) or to one of the charities."""
+    rng, purpose = books.rng, "Помощь пострадавшим"
+    when = np.array([end + int(rng.integers(0, 5))])
+    share = to_tiyn(np.array([collected / 100 * rng.uniform(0.9, 1.0)]), 100)
+    if partner >= 0 and rng.random() < 0.5:
+        books.add(when, volunteer, partner, share, "wire", purpose, (9, 18))
+    else:
+        target = int(rng.choice(charities))
+        _give(books, np.array([volunteer]), np.array([target]), when, share, income, gifts, purpose)
+
+
+def _aid_abroad(books: _Books, charities: Ints, income: Ints, end: int, partner: int) -> None:
+    """Each appealing charity sends part of what came in to where the disaster struck."""
+    rng, world = books.rng, books.world
+    for npo in charities:
+        collected = int(income[npo].sum())
+        sent = int(rng.integers(1, 4))
+        days = end + rng.integers(0, 21, size=sent)
+        books.add(
+            days,
+            int(world.npos[npo]),
+            partner,
+            to_tiyn(np.full(sent, collected / 100 * 0.3 / sent), 100),
+            "wire",
+            "Гуманитарная помощь",
+            (9, 18),
+        )
 
 
 def _charity_spending(books: _Books, income: Ints) -> None:
