@@ -347,14 +347,49 @@ def _students(books: _Books, role: npt.NDArray[np.str_]) -> None:
         )
     actor, day = spread(rng, clock, rng.uniform(0, 8, size=len(students)), len(students))
     mate = rng.choice(students, size=len(actor))
-    keep = mate != students[actor]
+    _to_people(books, day, students[actor], mate, (3_000, 0.8, 10))
+
+
+def _to_people(
+    books: _Books, day: Ints, senders: Ints, receivers: Ints, amount: tuple[float, float, int]
+) -> None:
+    """Transfers from person to person (indices into the persons), none to oneself; `amount` is
+    the median, spread and rounding unit of what is sent."""
+    keep = receivers != senders
+    persons = books.world.persons
+    median, sigma, unit = amount
     books.add(
         day[keep],
-        world.persons[students[actor[keep]]],
-        world.persons[mate[keep]],
-        books.amounts(3_000, 0.8, int(keep.sum()), 10),
+        persons[senders[keep]],
+        persons[receivers[keep]],
+        books.amounts(median, sigma, int(keep.sum()), unit),
         "transfer",
         TO_PERSON,
+    )
+
+
+def _at_atm(
+    books: _Books,
+    who: Ints,
+    visits: tuple[float, float],
+    amount: tuple[float, float],
+    purpose: str,
+    direction: int,
+) -> None:
+    """Cash at an ATM on people's own accounts, each at a rate a month drawn from `visits`."""
+    rng = books.rng
+    actor, day = spread(rng, books.clock, rng.uniform(*visits, size=len(who)), len(who))
+    account = books.world.persons[who[actor]]
+    median, sigma = amount
+    books.add(
+        day,
+        account,
+        account,
+        books.amounts(median, sigma, len(actor), 1000),
+        "cash",
+        purpose,
+        (7, 23),
+        direction,
     )
 
 
@@ -409,31 +444,9 @@ def _cash_and_savings(books: _Books) -> None:
     world, rng, clock, mix = books.world, books.rng, books.clock, books.mix
     people = len(world.persons)
     users = np.flatnonzero(rng.random(people) < mix.cash_users)
-    actor, day = spread(rng, clock, rng.uniform(0.5, 4, size=len(users)), len(users))
-    account = world.persons[users[actor]]
-    books.add(
-        day,
-        account,
-        account,
-        books.amounts(25_000, 0.8, len(actor), 1000),
-        "cash",
-        "Снятие наличных в банкомате",
-        (7, 23),
-        CASH_OUT,
-    )
+    _at_atm(books, users, (0.5, 4), (25_000, 0.8), "Снятие наличных в банкомате", CASH_OUT)
     depositors = np.flatnonzero(rng.random(people) < rng.uniform(0.05, 0.3))
-    actor, day = spread(rng, clock, rng.uniform(0.2, 2, size=len(depositors)), len(depositors))
-    account = world.persons[depositors[actor]]
-    books.add(
-        day,
-        account,
-        account,
-        books.amounts(60_000, 0.9, len(actor), 1000),
-        "cash",
-        "Взнос наличных через банкомат",
-        (7, 23),
-        CASH_IN,
-    )
+    _at_atm(books, depositors, (0.2, 2), (60_000, 0.9), "Взнос наличных через банкомат", CASH_IN)
     savers = np.flatnonzero(world.savings >= 0)
     actor, day = spread(rng, clock, rng.uniform(0.3, 2, size=len(savers)), len(savers))
     books.add(
@@ -454,15 +467,7 @@ def _family(books: _Books) -> None:
     circle = rng.integers(0, people, size=(len(senders), 4))
     actor, day = spread(rng, clock, rng.lognormal(0, 0.8, size=len(senders)), len(senders))
     receiver = circle[actor, rng.integers(0, rng.integers(1, 5), size=len(actor))]
-    keep = receiver != senders[actor]
-    books.add(
-        day[keep],
-        world.persons[senders[actor[keep]]],
-        world.persons[receiver[keep]],
-        books.amounts(20_000, 1.0, int(keep.sum()), 500),
-        "transfer",
-        TO_PERSON,
-    )
+    _to_people(books, day, senders[actor], receiver, (20_000, 1.0, 500))
 
 
 def _rent(books: _Books) -> None:
