@@ -123,3 +123,11 @@ def test_the_cli_writes_a_randomised_world(tmp_path: Path) -> None:
     assert "Выплата продавцу" in set(written["reference"]) or "Стипендия" in set(
         written["reference"]
     )
+
+
+def test_a_world_short_of_firms_casts_people_and_plants_every_typology() -> None:
+    # Seed 1 draws few firms: at 1,200 customers the planted typologies that cast firms now and
+    # then ran out of them (a numpy error reached the user); a person is cast instead.
+    settings = Settings(seed=1, customers=1200, months=2, background="randomised")
+    found = simulate(settings).accounts.filter(pl.col("typology") != "")
+    assert set(found["typology"]) >= {"scatter_gather", "funnel", "pass_through"}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from finmon.errors import InputError
 from finmon.simulate import names
 from finmon.simulate.ledger import (
     CASH_IN,
@@ -67,14 +68,26 @@ class Plant:
         """A person (or at that rate a business) not cast yet, labelled with the typology;
         fresh: one who never sent money abroad."""
         world, rng = self.world, self.rng
-        pool = world.businesses if rng.random() < businesses else world.persons[~world.bystander]
-        free = ~np.isin(pool, np.fromiter(self.taken, dtype=np.int64, count=len(self.taken)))
-        if fresh:
-            free &= ~self.abroad[pool]
-        account = int(rng.choice(pool[free]))
+        people = world.persons[~world.bystander]
+        free = self._free(world.businesses if rng.random() < businesses else people, fresh)
+        if not len(free):
+            # A world drawn with few firms runs out of them first: a person is cast instead.
+            free = self._free(people, fresh)
+        if not len(free):
+            raise InputError(
+                f"too few customers to plant {typology}: give more --customers or fewer --planted"
+            )
+        account = int(rng.choice(free))
         self.taken.add(account)
         world.accounts.label(account, typology)
         return account
+
+    def _free(self, pool: Ints, fresh: bool) -> Ints:
+        """The accounts of the pool not cast yet (fresh: nor ever sending money abroad)."""
+        free = ~np.isin(pool, np.fromiter(self.taken, dtype=np.int64, count=len(self.taken)))
+        if fresh:
+            free &= ~self.abroad[pool]
+        return pool[free]
 
     def bystanders(self, count: int) -> Ints:
         """Distinct ordinary people (never suspects): senders and receivers of planted money."""
