@@ -452,11 +452,10 @@ def _kill_mid_run(
         with LockProbe(store) as probe:
             locked_at = _wait_for_lock(proc, probe) if in_lock else time.monotonic()
             if isinstance(point, Amid):
-                _wait_for_pool(proc, point.pool)
-                time.sleep(0.2)  # at work, not just started
+                workers = _at_work(proc, _wait_for_pool(proc, point.pool))
             else:
                 time.sleep(point * reference_seconds)
-            workers = _children(proc.pid)
+                workers = _children(proc.pid)
             still_locked = probe.held() if in_lock else True
             os.kill(proc.pid, signal.SIGKILL)
             killed_at = time.monotonic() - locked_at
@@ -506,8 +505,8 @@ def _end(proc: subprocess.Popen[str]) -> None:
         proc.communicate()
 
 
-def _wait_for_pool(proc: subprocess.Popen[str], pool: int) -> None:
-    """Wait until the process has forked its pool-th pool of workers."""
+def _wait_for_pool(proc: subprocess.Popen[str], pool: int) -> list[int]:
+    """Wait until the process has forked its pool-th pool of workers; their pids."""
     seen: set[int] = set()
     pools = 0
     deadline = time.monotonic() + 300
@@ -516,7 +515,7 @@ def _wait_for_pool(proc: subprocess.Popen[str], pool: int) -> None:
         if workers and not workers & seen:
             pools += 1
             if pools == pool:
-                return
+                return sorted(workers)
         seen |= workers
         if proc.poll() is not None:
             out, err = proc.communicate()
@@ -524,6 +523,21 @@ def _wait_for_pool(proc: subprocess.Popen[str], pool: int) -> None:
         if time.monotonic() > deadline:
             pytest.fail(f"finmon forked {pools} of {pool} worker pools within 300 s")
         time.sleep(0.01)
+
+
+def _at_work(proc: subprocess.Popen[str], pool: list[int], settle: float = 0.2) -> list[int]:
+    """Let a pool just forked get to work for up to settle seconds, but no longer than all of its
+    workers live (a short pool on a fast machine may finish sooner): the ones alive at the last
+    look, just before the kill."""
+    until = time.monotonic() + settle
+    alive = [pid for pid in _children(proc.pid) if pid in pool]
+    while time.monotonic() < until:
+        time.sleep(0.01)
+        now = [pid for pid in _children(proc.pid) if pid in pool]
+        if len(now) < len(pool):
+            return now
+        alive = now
+    return alive
 
 
 def _children(pid: int) -> list[int]:
