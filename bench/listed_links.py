@@ -89,6 +89,7 @@ def _bank(db: Any, folder: Path, transfers: Any, accounts: Any) -> dict[str, Any
     import polars as pl
 
     from finmon.services import alerts, cases, customers, lists, monitoring
+    from finmon.simulate.tables import holder_ids
     from finmon.store.users import approve_user, create_user
     from finmon.workflow import Verdict
     from finmon.workflow.access import Role
@@ -98,7 +99,7 @@ def _bank(db: Any, folder: Path, transfers: Any, accounts: Any) -> dict[str, Any
     for name, role in ((ANALYST, Role.ANALYST), (SUPERVISOR, Role.SUPERVISOR)):
         create_user(name, role, actor="founder", person=f"P-{name}", db=db)
         approve_user(name, actor="founder.two", db=db)
-    numbers = _identifiers(transfers)
+    numbers = holder_ids(transfers)
     listed = set(accounts.filter(pl.col("listed") == "true")["account"])
     lists.load_list(ANALYST, _list(accounts, numbers), db=db)
     people = _customers(folder / "customers.csv", accounts, numbers)
@@ -130,16 +131,6 @@ def _bank(db: Any, folder: Path, transfers: Any, accounts: Any) -> dict[str, Any
         "namesakes": namesakes,
         "listed": listed,
     }
-
-
-def _identifiers(transfers: Any) -> dict[str, str]:
-    """Each account's holder's identifier, as the transfers carry it."""
-    found: dict[str, str] = {}
-    for side in ("originator", "beneficiary"):
-        for account, number in transfers.select(f"{side}_account", f"{side}_id").iter_rows():
-            if account and number:
-                found.setdefault(account, number)
-    return found
 
 
 def _list(accounts: Any, numbers: dict[str, str]) -> Any:

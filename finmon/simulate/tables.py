@@ -67,6 +67,17 @@ def transactions_frame(ledger: Ledger, accounts: Accounts, currency: str) -> pl.
     )
 
 
+def holder_ids(transfers: pl.DataFrame) -> dict[str, str]:
+    """Each account's holder's identifier (IIN, BIN or foreign document), as the transfers carry
+    it: what a bank would know of a counterparty from the payments alone."""
+    found: dict[str, str] = {}
+    for side in ("originator", "beneficiary"):
+        for account, number in transfers.select(f"{side}_account", f"{side}_id").iter_rows():
+            if account and number:
+                found.setdefault(account, number)
+    return found
+
+
 def accounts_frame(accounts: Accounts) -> pl.DataFrame:
     """Every account, domestic and foreign, sorted by number."""
     frame = pl.DataFrame(

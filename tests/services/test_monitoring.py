@@ -19,6 +19,7 @@ from finmon.monitoring.engine import typology_scores
 from finmon.services import alerts, cases, customers, lists, monitoring
 from finmon.simulate import Settings, simulate, write
 from finmon.simulate.parameters import TYPOLOGIES
+from finmon.simulate.tables import holder_ids
 from finmon.workflow import Verdict
 from finmon.workflow.access import Role
 from tests.accounts import make_users
@@ -34,16 +35,6 @@ def _world(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
     return pl.read_csv(folder / "transactions.csv", **read), pl.read_csv(
         folder / "accounts.csv", **read
     )
-
-
-def _identifiers(transfers: pl.DataFrame) -> dict[str, str]:
-    """Each account's holder's identifier, as the transfers carry it."""
-    found: dict[str, str] = {}
-    for side in ("originator", "beneficiary"):
-        for account, number in transfers.select(f"{side}_account", f"{side}_id").iter_rows():
-            if account and number:
-                found.setdefault(account, number)
-    return found
 
 
 def _namesake(transfers: pl.DataFrame, accounts: pl.DataFrame) -> tuple[str, str]:
@@ -112,7 +103,7 @@ def _decide(listed: set[str]) -> None:
 def decided(tmp_path: Path) -> dict[str, Any]:
     """The store of a bank that screened a simulated month and decided every hit."""
     transfers, accounts = _world(tmp_path / "sim")
-    numbers = _identifiers(transfers)
+    numbers = holder_ids(transfers)
     listed = accounts.filter(pl.col("listed") == "true")
     namesake, name = _namesake(transfers, accounts)
     make_users({"anna": Role.ANALYST, "bolat": Role.SUPERVISOR})
