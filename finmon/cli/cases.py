@@ -165,24 +165,20 @@ def cases_report(
     ],
     output: Annotated[Path, typer.Option(help="Write the goAML XML report here.")],
     config: GoamlConfigOption = None,
-    reporting_person: Annotated[
-        str | None,
-        typer.Option(help="The reporting officer's name, SURNAME GIVEN (default: the approver)."),
-    ] = None,
     rates: Annotated[
         Path | None,
         typer.Option(help="Rates CSV `currency,KZT` for transactions in other currencies."),
     ] = None,
 ) -> None:
     """Write the suspicious-transaction report of a case approved for reporting, as goAML XML
-    validated against the FIU's schema (nothing is written when it does not validate)."""
+    validated against the FIU's schema (nothing is written when it does not validate); who
+    reports is the entity profile's (FINMON_ENTITY_PROFILE), required."""
     report = cases.write_case_report(
         actor_name(ctx),
         case_id,
         schema=schema,
         output=output,
         config=config,
-        reporting_person=reporting_person,
         rates=rates,
     )
     out.print(

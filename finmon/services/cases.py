@@ -82,17 +82,19 @@ def write_case_report(
     schema: Path,
     output: Path,
     config: Path | None = None,
-    reporting_person: str | None = None,
     rates: Path | None = None,
     db: Database | None = None,
 ) -> Report:
     """Write the suspicious-transaction report of a case approved for reporting as goAML XML
-    validated against the FIU's schema (nothing is written when it does not validate); audited."""
+    validated against the FIU's schema (nothing is written when it does not validate); audited.
+    The reporting entity and person are the configured profile's (NotConfigured without it)."""
     who = authorize(actor, Action.WORK_CASES, db)
+    from finmon.reports.entity import load_profile
     from finmon.reports.from_cases import case_report
     from finmon.reports.goaml import kz_schema, load_config, write_report
     from finmon.transactions.wire import Rates
 
+    reporter = load_profile()
     settings = load_config(config)
     data = store.case_report_data(case_id, db)
     table = Rates.read(rates) if rates is not None else None
@@ -101,7 +103,7 @@ def write_case_report(
     report = case_report(
         data,
         settings,
-        reporting_person=reporting_person or str(data["approved_by"]),
+        reporter=reporter,
         rates=table.per_unit if table else None,
     )
     write_report(report, settings, kz_schema(schema, settings), output)

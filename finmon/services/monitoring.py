@@ -189,17 +189,18 @@ class ThresholdReport:
     path: Path
 
 
-def write_threshold_report(
-    run: MonitoringRun, path: Path, schema: Path, person: str
-) -> ThresholdReport | None:
+def write_threshold_report(run: MonitoringRun, path: Path, schema: Path) -> ThresholdReport | None:
     """One goAML threshold report of the transfers threshold rules found, validated against
-    the FIU's schema; None (and nothing written) when there is none."""
+    the FIU's schema, from the configured entity profile (NotConfigured without it); None (and
+    nothing written) when there is none."""
+    from finmon.reports.entity import load_profile
     from finmon.reports.from_cases import threshold_report
     from finmon.reports.goaml import kz_schema, load_config, write_report
     from finmon.transactions.model import to_record
 
     rows = run.rows
     wanted = {i for row in rows if "report" in row["evidence"] for i in row["transaction_ids"]}
+    reporter = load_profile()
     if not wanted:
         return None
     config = load_config()
@@ -209,7 +210,7 @@ def write_threshold_report(
         records,
         config,
         reference=f"TR-{stamp:%Y%m%d%H%M%S}",
-        reporting_person=person,
+        reporter=reporter,
         rates=dict(run.rates),
         now=stamp,
     )
