@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from finmon import hygiene
 from finmon.errors import FinmonError, Forbidden, InputError, Unauthenticated
+from finmon.screening.encodings import ENCODINGS, has_encoding
 from finmon.services import alerts as alerts_service
 from finmon.services import audit as audit_service
 from finmon.services import cases as cases_service
@@ -607,9 +608,12 @@ def audit(
     )
 
 
+Encoding = Annotated[str, Form(max_length=20)]
+
+
 @router.get("/upload")
 def upload_page(request: Request, user: Import) -> HTMLResponse:
-    return render(request, "upload.html", user, csrf=user.csrf_token)
+    return render(request, "upload.html", user, csrf=user.csrf_token, encodings=ENCODINGS)
 
 
 @router.post("/upload")
@@ -619,10 +623,16 @@ def upload(
     csrf: Csrf,
     file: UploadFile,
     strict: Annotated[bool, Form()] = False,
+    encoding: Encoding = "",
 ) -> Response:
     _check_csrf(user, csrf)
     job_id = customers_service.start_import(
-        user.name, file.filename or "", file.file, strict=strict, db=database(request)
+        user.name,
+        file.filename or "",
+        file.file,
+        strict=strict,
+        encoding=encoding or None,
+        db=database(request),
     )
     return _back(f"/ui/jobs/{job_id}")
 
@@ -630,7 +640,24 @@ def upload(
 @router.get("/jobs/{job_id}")
 def job(request: Request, job_id: RowId, user: Read) -> HTMLResponse:
     record = customers_service.get_job(user.name, job_id, database(request))
-    return render(request, "job.html", user, job=record)
+    return render(
+        request,
+        "job.html",
+        user,
+        job=record,
+        encodings=ENCODINGS if has_encoding(record["file"]) else {},
+        csrf=user.csrf_token,
+    )
+
+
+@router.post("/jobs/{job_id}/encoding")
+def job_encoding(
+    request: Request, job_id: RowId, user: Import, csrf: Csrf, encoding: Encoding
+) -> Response:
+    """The upload of an ended job imported again, read in the encoding the person chose."""
+    _check_csrf(user, csrf)
+    again = customers_service.reimport(user.name, job_id, encoding, db=database(request))
+    return _back(f"/ui/jobs/{again}")
 
 
 @router.get("/jobs/{job_id}/problems")
