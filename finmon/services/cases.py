@@ -4,6 +4,9 @@ store's)."""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +38,34 @@ def list_cases(
     """Cases, oldest first, with their summaries; only those in `status` when it is given."""
     authorize(actor, Action.READ, db)
     return store.list_cases(status, db)
+
+
+@dataclass(frozen=True, slots=True)
+class CasesSummary:
+    """Cases counted: by status and by typology, their alerts and their amounts by currency."""
+
+    cases: int
+    by_status: dict[str, int]
+    by_typology: dict[str, int]
+    """Cases that hold at least one alert of the typology (a case may count under several)."""
+    alerts: int
+    amounts: dict[str, Decimal]
+
+
+def summarise(rows: list[dict[str, Any]]) -> CasesSummary:
+    """The summary of case rows (list_cases), the most frequent status and typology first."""
+    amounts: dict[str, Decimal] = {}
+    for row in rows:
+        for currency, total in row["summary"].get("amounts", {}).items():
+            amounts[currency] = amounts.get(currency, Decimal(0)) + Decimal(total)
+    typologies = Counter(t for row in rows for t in row["summary"].get("typologies", []))
+    return CasesSummary(
+        cases=len(rows),
+        by_status=dict(Counter(row["status"] for row in rows).most_common()),
+        by_typology=dict(typologies.most_common()),
+        alerts=sum(int(row["summary"].get("alerts", 0)) for row in rows),
+        amounts=dict(sorted(amounts.items())),
+    )
 
 
 def get_case(actor: str, case_id: int, db: Database | None = None) -> dict[str, Any]:

@@ -174,10 +174,13 @@ def load_transactions(
 
 
 def keep_alerts(run: MonitoringRun, *, actor: str, source: str) -> int:
-    """Keep a run's alerts in the store (audited), for cases; returns how many were new."""
+    """Keep a run's alerts in the store (audited), with the transfers they name, for cases;
+    returns how many alerts were new."""
     from finmon.store.transactions import store_monitoring_alerts
 
-    return store_monitoring_alerts(run.rows, actor=actor, source=source)
+    return store_monitoring_alerts(
+        run.rows, actor=actor, source=source, transactions=run.transactions
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import secrets
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
@@ -468,13 +469,18 @@ def payment_approve(request: Request, payment_id: RowId, user: Approve, csrf: Cs
 def monitoring(
     request: Request,
     user: Read,
-    status: Annotated[str, Query(pattern="^(open|all)$")] = "open",
+    status: Annotated[str, Query(pattern="^(open|in_case|all)$")] = "all",
     rule: Annotated[str, Query(max_length=64)] = "",
 ) -> HTMLResponse:
-    """Monitoring alerts: rules that fired on accounts (R.16, listed parties, typologies)."""
-    rows = cases_service.monitoring_alerts(user.name, status, database(request))
-    rules = sorted({row["rule"] for row in rows})
-    chosen = [row for row in rows if not rule or row["rule"] == rule]
+    """Monitoring alerts: rules that fired on accounts (R.16, listed parties, typologies), each
+    with the case it is in: the rows the cases page is made of, counted alike."""
+    every = cases_service.monitoring_alerts(user.name, "all", database(request))
+    rules = sorted({row["rule"] for row in every})
+    chosen = [
+        row
+        for row in every
+        if (status == "all" or row["status"] == status) and (not rule or row["rule"] == rule)
+    ]
     return render(
         request,
         "monitoring.html",
@@ -484,6 +490,9 @@ def monitoring(
         rules=rules,
         rule=rule,
         status=status,
+        total=len(every),
+        in_cases=sum(row["case_id"] is not None for row in every),
+        cases=len({row["case_id"] for row in every if row["case_id"] is not None}),
     )
 
 
@@ -497,11 +506,13 @@ def cases(
     chosen = cases_service.list_cases(
         user.name, None if status == "all" else status, database(request)
     )
+    summary = cases_service.summarise(chosen)
     chosen.sort(key=lambda row: (-row["score"], row["case_id"]))
     return render(
         request,
         "cases.html",
         user,
+        summary=summary,
         rows=chosen[:PAGE_ROWS],
         more=max(0, len(chosen) - PAGE_ROWS),
         status=status,
@@ -721,5 +732,15 @@ def when(value: dt.datetime | str | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def money(value: object) -> str:
+    """An amount with its thousands apart (a thin space) and two decimals: 1 234 567.00."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return f"{number:,.2f}".replace(",", "\u202f")
+
+
 _templates.filters["hours"] = hours
+_templates.filters["money"] = money
 _templates.filters["when"] = when
