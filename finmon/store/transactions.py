@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from finmon.errors import InputError
@@ -201,6 +201,21 @@ def _datetime(text: str) -> Any:
     import datetime as dt
 
     return dt.datetime.fromisoformat(text)
+
+
+def monitoring_volume(db: Database | None = None) -> dict[str, dict[str, int]]:
+    """Monitoring alerts counted by typology and by rule, most first: for charts."""
+    db = db or default_database()
+    with db.read() as session:
+        counted = {}
+        for column in (MonitoringAlert.typology, MonitoringAlert.rule):
+            query = (
+                select(column, func.count()).group_by(column).order_by(func.count().desc(), column)
+            )
+            counted[column.key] = {
+                str(value): int(count) for value, count in session.execute(query)
+            }
+        return counted
 
 
 def list_monitoring_alerts(

@@ -9,6 +9,7 @@ without a live session is sent to the sign-in page.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
 import secrets
 from decimal import Decimal, InvalidOperation
@@ -18,6 +19,7 @@ from urllib.parse import quote, urlsplit
 from fastapi import APIRouter, Depends, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from finmon import hygiene
 from finmon.errors import FinmonError, Forbidden, InputError, Unauthenticated
@@ -26,13 +28,16 @@ from finmon.services import alerts as alerts_service
 from finmon.services import audit as audit_service
 from finmon.services import cases as cases_service
 from finmon.services import customers as customers_service
+from finmon.services import desk as desk_service
 from finmon.services import fairness as fairness_service
 from finmon.services import freezes as freezes_service
 from finmon.services import lists as lists_service
 from finmon.services import payments as payments_service
 from finmon.services import users as users_service
+from finmon.services.desk import DeskFigures
 from finmon.services.users import WebUser
 from finmon.settings import load_settings
+from finmon.web import charts
 from finmon.web.deps import CASE_STATUS, MAX_ID, RowId, database, requires
 from finmon.web.highlight import case_view
 from finmon.web.i18n import LANGUAGES, WELCOME_KK, status_text, text
@@ -258,11 +263,51 @@ def home(request: Request, user: SignedIn) -> HTMLResponse:
         "home.html",
         user,
         entity=True,
+        charts=_home_charts(_lang(request), desk_service.desk_figures(user.name, db)),
         open_count=len(open_alerts),
         pending_count=sum(a.status == "pending_approval" for a in open_alerts),
         urgent=sla[:5],
         lists=lists_service.list_versions(user.name, db),
     )
+
+
+def _home_charts(lang: str, figures: DeskFigures) -> list[tuple[str, Markup]]:
+    """The home page's charts, titled in the reader's language: (title, chart)."""
+    t = functools.partial(text, lang)
+    drawn = [
+        charts.lines(
+            "chart-alerts",
+            t("chart_alerts_per_day"),
+            figures.days,
+            [(t("chart_opened"), figures.opened), (t("chart_decided"), figures.decided)],
+            empty=t("nothing"),
+        ),
+        charts.bars(
+            "chart-freezes",
+            t("chart_hours_to_freeze"),
+            figures.freezes,
+            unit=t("chart_hours"),
+            limit=24,
+            limit_label=t("chart_24_hours"),
+            empty=t("nothing"),
+        ),
+        charts.bars(
+            "chart-typologies",
+            t("chart_typologies"),
+            list(figures.typologies.items()),
+            unit=t("alerts").lower(),
+            empty=t("nothing"),
+        ),
+        charts.bars(
+            "chart-rules",
+            t("chart_rules"),
+            list(figures.rules.items()),
+            unit=t("alerts").lower(),
+            empty=t("nothing"),
+        ),
+    ]
+    keys = ("chart_alerts_per_day", "chart_hours_to_freeze", "chart_typologies", "chart_rules")
+    return [(t(key), chart) for key, chart in zip(keys, drawn, strict=True)]
 
 
 @router.get("/alerts")
@@ -532,7 +577,44 @@ def cases_open(request: Request, user: WorkCases, csrf: Csrf) -> Response:
 def case_page(request: Request, case_id: RowId, user: Read) -> HTMLResponse:
     found = cases_service.get_case(user.name, case_id, database(request))
     pending = next((d for d in found["decisions"] if d["status"] == "proposed"), None)
-    return render(request, "case.html", user, case=found, pending=pending, csrf=user.csrf_token)
+    flow = charts.flow(
+        "chart-flow",
+        text(_lang(request), "chart_money_flow"),
+        found["account"],
+        flow_edges(found["transactions"]),
+        empty=text(_lang(request), "transactions_not_loaded"),
+    )
+    return render(
+        request,
+        "case.html",
+        user,
+        case=found,
+        pending=pending,
+        csrf=user.csrf_token,
+        flow=flow,
+    )
+
+
+def flow_edges(records: list[dict[str, Any]]) -> list[charts.Edge]:
+    """A case's transfers summed per payer, payee and currency, the largest first."""
+    sums: dict[tuple[str, str, str], tuple[Decimal, int]] = {}
+    for record in records:
+        payer = _account_of(record.get("originator"))
+        payee = _account_of(record.get("beneficiary"))
+        key = (payer, payee, str(record.get("currency") or ""))
+        total, count = sums.get(key, (Decimal(0), 0))
+        sums[key] = (total + Decimal(str(record.get("amount") or 0)), count + 1)
+    ordered = sorted(sums.items(), key=lambda item: -item[1][0])
+    return [
+        charts.Edge(payer, payee, f"{money(total)} {currency}", count, float(total))
+        for (payer, payee, currency), (total, count) in ordered
+    ]
+
+
+def _account_of(side: Any) -> str:
+    """A side of a transfer as the graph names it: its account, else its name."""
+    side = side if isinstance(side, dict) else {}
+    return str(side.get("account") or side.get("name") or "?")
 
 
 @router.post("/cases/{case_id}/review")
