@@ -17,7 +17,7 @@ from markupsafe import Markup, escape
 WIDTH = 640
 ROW = 22
 """Height of one bar's row."""
-LABEL = 190
+LABEL = 200
 """Width kept for the bars' labels on the left."""
 TOP, BOTTOM = 30, 34
 
@@ -67,7 +67,7 @@ def bars(
             f'<g class="bar{" late" if late else ""}"><title>{escape(label)}: '
             f"{_number(value)} {escape(unit)}</title>"
             f'<text class="label" x="{LABEL - 6}" y="{y + ROW / 2 + 4:.1f}" text-anchor="end">'
-            f"{escape(_short(label, 24))}</text>"
+            f"{escape(_short(label, 22))}</text>"
             f'<rect x="{LABEL}" y="{y + 3}" width="{max(value * scale, 1):.1f}" '
             f'height="{ROW - 6}"/>'
             f'<text class="value" x="{LABEL + value * scale + 4:.1f}" y="{y + ROW / 2 + 4:.1f}">'
@@ -155,7 +155,7 @@ def flow(chart_id: str, title: str, centre: str, edges: Sequence[Edge], empty: s
     for node, column in sorted(columns.items(), key=lambda item: (item[1], item[0])):
         by_column.setdefault(column, []).append(node)
     first, last = min(by_column), max(by_column)
-    box_w, box_h, gap = 150, 30, 14
+    box_w, box_h, gap = 172, 28, 14
     tallest = max(len(nodes) for nodes in by_column.values())
     height = TOP + tallest * (box_h + gap) + 10
     span = max(last - first, 1)
@@ -173,7 +173,8 @@ def flow(chart_id: str, title: str, centre: str, edges: Sequence[Edge], empty: s
     parts = [
         _head(chart_id, title, height, f"{len(place)} / {len(edges)}: {_edges_text(edges)}"),
         f'<defs><marker id="{chart_id}-arrow" viewBox="0 0 10 10" refX="9" refY="5" '
-        'markerWidth="7" markerHeight="7" orient="auto-start-reverse">'
+        'markerUnits="userSpaceOnUse" markerWidth="10" markerHeight="10" '
+        'orient="auto-start-reverse">'
         '<path class="arrow" d="M0,0 L10,5 L0,10 z"/></marker></defs>',
     ]
     for edge in edges:
@@ -202,7 +203,7 @@ def flow(chart_id: str, title: str, centre: str, edges: Sequence[Edge], empty: s
             f'<g class="node{" centre" if node == centre else ""}"><title>{escape(node)}</title>'
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{box_w}" height="{box_h}" rx="3"/>'
             f'<text class="label" x="{x + box_w / 2:.1f}" y="{y + box_h / 2 + 4:.1f}" '
-            f'text-anchor="middle">{escape(_short(node, 22))}</text></g>'
+            f'text-anchor="middle">{escape(_short(node, 24))}</text></g>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
