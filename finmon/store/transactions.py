@@ -148,34 +148,13 @@ def store_monitoring_alerts(
     transactions, those the alerts name are kept with them (one already loaded is left as it
     is; one loaded with other content refuses the whole run), so a case holds its transfers
     and their amounts. Returns how many alerts are new."""
-    import hashlib
-
     db = db or default_database()
     named = {i for row in rows for i in row["transaction_ids"]}
     kept_transfers = [t for t in transactions if t.id in named]
     _refuse_repeats(kept_transfers)
     prints = {t.id: fingerprint(t) for t in kept_transfers}
     now = utc_now()
-    found = []
-    for row in rows:
-        ids = ";".join(row["transaction_ids"])
-        digest = hashlib.sha256(ids.encode("utf-8")).hexdigest()[:32]
-        found.append(
-            {
-                "key": f"{row['rule']}:{row['account']}:{row['window_end']}:{digest}"[:400],
-                "account": row["account"][:100],
-                "rule": row["rule"],
-                "typology": row["typology"],
-                "score": round(float(row["score"]), 4),
-                "window_start": _datetime(row["window_start"]),
-                "window_end": _datetime(row["window_end"]),
-                "transaction_ids": row["transaction_ids"],
-                "evidence": row["evidence"],
-                "status": "open",
-                "created_by": actor,
-                "created_at": now,
-            }
-        )
+    found = [_kept_alert(row, actor, now) for row in rows]
     unique = list({alert["key"]: alert for alert in found}.values())
     with db.write() as session:
         known = _known(session, list(prints))
@@ -195,6 +174,28 @@ def store_monitoring_alerts(
             after={"alerts": len(unique), "new": len(new), "transactions_kept": len(fresh)},
         )
     return len(new)
+
+
+def _kept_alert(row: dict[str, Any], actor: str, now: Any) -> dict[str, Any]:
+    """A run's alert row as the store keeps it, keyed by rule, account, window end and transfers."""
+    import hashlib
+
+    ids = ";".join(row["transaction_ids"])
+    digest = hashlib.sha256(ids.encode("utf-8")).hexdigest()[:32]
+    return {
+        "key": f"{row['rule']}:{row['account']}:{row['window_end']}:{digest}"[:400],
+        "account": row["account"][:100],
+        "rule": row["rule"],
+        "typology": row["typology"],
+        "score": round(float(row["score"]), 4),
+        "window_start": _datetime(row["window_start"]),
+        "window_end": _datetime(row["window_end"]),
+        "transaction_ids": row["transaction_ids"],
+        "evidence": row["evidence"],
+        "status": "open",
+        "created_by": actor,
+        "created_at": now,
+    }
 
 
 def _datetime(text: str) -> Any:

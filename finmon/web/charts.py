@@ -20,6 +20,8 @@ ROW = 22
 LABEL = 200
 """Width kept for the bars' labels on the left."""
 TOP, BOTTOM = 30, 34
+BOX = (172, 28)
+"""An account's box in the money flow: width, height."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,21 +152,8 @@ def flow(chart_id: str, title: str, centre: str, edges: Sequence[Edge], empty: s
     the centre account on the left, whom it paid on the right, further hops beyond."""
     if not edges:
         return _empty(chart_id, title, empty)
-    columns = _columns(centre, edges)
-    by_column: dict[int, list[str]] = {}
-    for node, column in sorted(columns.items(), key=lambda item: (item[1], item[0])):
-        by_column.setdefault(column, []).append(node)
-    first, last = min(by_column), max(by_column)
-    box_w, box_h, gap = 172, 28, 14
-    tallest = max(len(nodes) for nodes in by_column.values())
-    height = TOP + tallest * (box_h + gap) + 10
-    span = max(last - first, 1)
-    place: dict[str, tuple[float, float]] = {}
-    for column, nodes in by_column.items():
-        x = 8 + (column - first) * (WIDTH - 16 - box_w) / span
-        offset = TOP + (tallest - len(nodes)) * (box_h + gap) / 2
-        for row, node in enumerate(nodes):
-            place[node] = (x, offset + row * (box_h + gap))
+    place, height = _placed(_columns(centre, edges))
+    box_w, box_h = BOX
     heaviest = max(edge.weight for edge in edges) or 1
     degree: dict[str, int] = {}
     for edge in edges:
@@ -207,6 +196,24 @@ def flow(chart_id: str, title: str, centre: str, edges: Sequence[Edge], empty: s
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _placed(columns: dict[str, int]) -> tuple[dict[str, tuple[float, float]], float]:
+    """Each account's box's top left corner, its column's boxes centred; and the height."""
+    by_column: dict[int, list[str]] = {}
+    for node, column in sorted(columns.items(), key=lambda item: (item[1], item[0])):
+        by_column.setdefault(column, []).append(node)
+    first, last = min(by_column), max(by_column)
+    (box_w, box_h), gap = BOX, 14
+    tallest = max(len(nodes) for nodes in by_column.values())
+    span = max(last - first, 1)
+    place: dict[str, tuple[float, float]] = {}
+    for column, nodes in by_column.items():
+        x = 8 + (column - first) * (WIDTH - 16 - box_w) / span
+        offset = TOP + (tallest - len(nodes)) * (box_h + gap) / 2
+        for row, node in enumerate(nodes):
+            place[node] = (x, offset + row * (box_h + gap))
+    return place, TOP + tallest * (box_h + gap) + 10
 
 
 def _columns(centre: str, edges: Sequence[Edge]) -> dict[str, int]:
