@@ -40,7 +40,13 @@ from bench.variants import (
 from finmon.fiu.records import Identifier, Mention
 from finmon.lists.identifiers import is_valid_iin_bin
 from finmon.model import Gender
-from finmon.reports.goaml import Identification, Party, Report, ReportTransaction
+from finmon.reports.goaml import (
+    Identification,
+    Party,
+    Report,
+    ReportingEntity,
+    ReportTransaction,
+)
 from finmon.reports.goaml import Person as GoamlPerson
 
 SWIFT = ("HSBKKZKX", "CASPKZKA", "KCJBKZKX", "HCSKKZKA", "ATYNKZKA")
@@ -326,12 +332,21 @@ class _Writer:
                     description="transfer",
                 )
             )
-        mlro = GoamlPerson(first_name="Compliance", last_name="Officer")
+        mlro = GoamlPerson(
+            first_name="Compliance",
+            last_name="Officer",
+            occupation="MLRO",
+            email="mlro@example.kz",
+            phone="+7 727 000 00 00",
+        )
+        reporter = ReportingEntity(
+            rentity_id=1 + int(entity.bin[-6:]), branch=entity.name, person=mlro
+        )
         report = Report(
             kind="str",
             entity_reference=f"R{number:06d}",
             submission_date=when + dt.timedelta(days=2),
-            reporting_person=mlro,
+            reporter=reporter,
             transactions=tuple(transactions),
             indicators=("SCTFS",),
             reason="Unusual transfers",

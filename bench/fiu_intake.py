@@ -31,6 +31,7 @@ from finmon.reports.goaml import (  # noqa: E402
     Party,
     Person,
     Report,
+    ReportingEntity,
     ReportTransaction,
     load_config,
     to_xml,
@@ -40,6 +41,17 @@ GIVEN = ["Айбек", "Қайрат", "Нұрлан", "Динара", "Әлия
 SURNAMES = ["Абенов", "Сәрсенбаев", "Tokayev", "Жұмабаев", "Иванов", "Nurlanov", "Қасымов"]
 CHANNELS = ["wire", "cash", "transfer", "card", "online"]
 INDICATORS = ["SIWOT", "SCTFS", "MCDSL", "TFFTH", "UFNPO"]
+REPORTER = ReportingEntity(
+    rentity_id=1,  # each report's own registered entity is put in its place before intake
+    branch="Алматинский филиал",
+    person=Person(
+        first_name="Әлия",
+        last_name="Сәрсенбаева",
+        occupation="MLRO",
+        email="mlro@example.kz",
+        phone="+7 727 000 00 00",
+    ),
+)
 
 
 def bins(count: int) -> list[str]:
@@ -111,7 +123,7 @@ def report(rng: random.Random, reference: str) -> Report:
         kind="str",
         entity_reference=reference,
         submission_date=dt.datetime(2026, 6, 1, 10, 0),
-        reporting_person=Person(first_name="Әлия", last_name="Сәрсенбаева"),
+        reporter=REPORTER,
         transactions=tuple(transactions),
         indicators=(rng.choice(INDICATORS),),
         reason="Generated for the intake benchmark.",

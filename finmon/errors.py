@@ -26,6 +26,10 @@ class InputError(FinmonError, exit_code=2, http_status=422):
     """Bad input: malformed, hostile, wrongly encoded or incomplete file or value."""
 
 
+class NotConfigured(InputError):
+    """A setting this step needs is not configured; the message names it and where it is set."""
+
+
 class ListRefused(FinmonError, exit_code=3, http_status=409):
     """A list version that would replace a newer or much larger one without --force."""
 

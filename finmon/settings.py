@@ -120,6 +120,9 @@ class Settings:
     # Issue 20, the national list out: who this reporting entity is to the FIU's feed.
     entity_bin: str | None = None
     """FINMON_ENTITY_BIN: this reporting entity's BIN, named in the receipts of list feeds."""
+    entity_profile: Path | None = None
+    """FINMON_ENTITY_PROFILE: the reporting entity's goAML profile (rentity_id, branch, reporting
+    person), a YAML file; default $FINMON_HOME/entity.yaml. No report is written without it."""
     receipt_key: Path | None = None
     """FINMON_RECEIPT_KEY: the entity's Ed25519 private key (PEM, mode 0600) signing receipts."""
     # Issue 20, requests between FIUs: the key agreed with partner FIUs, for matching at once.
@@ -169,6 +172,7 @@ def load_settings() -> Settings:
         if env.get("FINMON_FAIRNESS_FILE")
         else None,
         entity_bin=env.get("FINMON_ENTITY_BIN") or None,
+        entity_profile=Path(env.get("FINMON_ENTITY_PROFILE") or home / "entity.yaml").expanduser(),
         receipt_key=Path(env["FINMON_RECEIPT_KEY"]).expanduser()
         if env.get("FINMON_RECEIPT_KEY")
         else None,

@@ -51,6 +51,8 @@ def cases_open(ctx: typer.Context) -> None:
         out.print("No new monitoring alerts: no case opened or changed.")
         return
     rows = [row for row in cases.list_cases(actor) if row["case_id"] in touched]
+    # The summary first: hundreds of rows may follow, and the counts are what is read.
+    out.print(_summary_table(cases.summarise(rows)))
     _print_cases(rows, "change", lambda row: "updated" if row["case_id"] in known else "opened")
     opened = len(touched - known)
     err.print(f"{opened} cases opened, {len(touched) - opened} updated", markup=False)
@@ -165,24 +167,20 @@ def cases_report(
     ],
     output: Annotated[Path, typer.Option(help="Write the goAML XML report here.")],
     config: GoamlConfigOption = None,
-    reporting_person: Annotated[
-        str | None,
-        typer.Option(help="The reporting officer's name, SURNAME GIVEN (default: the approver)."),
-    ] = None,
     rates: Annotated[
         Path | None,
         typer.Option(help="Rates CSV `currency,KZT` for transactions in other currencies."),
     ] = None,
 ) -> None:
     """Write the suspicious-transaction report of a case approved for reporting, as goAML XML
-    validated against the FIU's schema (nothing is written when it does not validate)."""
+    validated against the FIU's schema (nothing is written when it does not validate); who
+    reports is the entity profile's (FINMON_ENTITY_PROFILE), required."""
     report = cases.write_case_report(
         actor_name(ctx),
         case_id,
         schema=schema,
         output=output,
         config=config,
-        reporting_person=reporting_person,
         rates=rates,
     )
     out.print(
@@ -190,6 +188,19 @@ def cases_report(
         f"{output} ({len(report.transactions)} transactions, valid against {schema.name})",
         markup=False,
     )
+
+
+def _summary_table(summary: cases.CasesSummary) -> Table:
+    table = Table("", "cases", title="Summary")
+    for status, count in summary.by_status.items():
+        table.add_row(f"status {status}", str(count))
+    for typology, count in summary.by_typology.items():
+        table.add_row(f"typology {typology}", str(count))
+    table.add_row("alerts", str(summary.alerts))
+    for currency, total in summary.amounts.items():
+        table.add_row(f"amount {currency}", f"{total:,.2f}")
+    table.add_row("all cases", str(summary.cases))
+    return table
 
 
 def _print_cases(

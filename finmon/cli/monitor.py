@@ -65,10 +65,6 @@ MinTriageOption = Annotated[
         "model orders work, it never closes an alert.",
     ),
 ]
-PersonOption = Annotated[
-    str | None,
-    typer.Option(help="The reporting officer, SURNAME GIVEN, for --threshold-report."),
-]
 
 
 @app.command("monitor")
@@ -84,7 +80,6 @@ def monitor_command(
     store: StoreOption = False,
     threshold_report: ThresholdReportOption = None,
     schema: SchemaOption = None,
-    reporting_person: PersonOption = None,
     triage: TriageOption = None,
     min_triage: MinTriageOption = None,
 ) -> None:
@@ -94,8 +89,12 @@ def monitor_command(
     from finmon.services.monitoring import keep_alerts, plan_monitoring
 
     model = _triage_model(triage, min_triage)
-    if threshold_report is not None and (schema is None or not reporting_person):
-        raise InputError("--threshold-report needs --schema (the FIU's XSD) and --reporting-person")
+    if threshold_report is not None and schema is None:
+        raise InputError("--threshold-report needs --schema (the FIU's XSD)")
+    if threshold_report is not None:
+        from finmon.reports.entity import load_profile
+
+        load_profile()  # refused before the run, not after it: who reports is not configured
     plan = plan_monitoring(
         file,
         format=format,
@@ -112,8 +111,8 @@ def monitor_command(
         _print_alerts(shown)
     else:
         write_monitoring_alerts(output, shown)
-    if threshold_report is not None and schema is not None and reporting_person:
-        _report_thresholds(run, threshold_report, schema, reporting_person)
+    if threshold_report is not None and schema is not None:
+        _report_thresholds(run, threshold_report, schema)
     if store:
         new = keep_alerts(run, actor=actor, source=file.name)
         err.print(f"{new:,} new alerts kept in the store ({len(run.rows) - new:,} kept before)")
@@ -180,10 +179,10 @@ def _print_alerts(rows: list[dict[str, Any]]) -> None:
     out.print(shown)
 
 
-def _report_thresholds(run: MonitoringRun, path: Path, schema: Path, person: str) -> None:
+def _report_thresholds(run: MonitoringRun, path: Path, schema: Path) -> None:
     from finmon.services.monitoring import write_threshold_report
 
-    written = write_threshold_report(run, path, schema, person)
+    written = write_threshold_report(run, path, schema)
     if written is None:
         err.print("no threshold transactions: no threshold report written", markup=False)
         return

@@ -57,7 +57,7 @@ def transactions_load(
 @transactions_app.command("alerts")
 def transactions_alerts(
     ctx: typer.Context,
-    status: Annotated[str, typer.Option(help="open, or all.")] = "open",
+    status: Annotated[str, typer.Option(help="open (in no case yet), in_case, or all.")] = "open",
     output: OutputOption = None,
     format: FormatOption = ResultFormat.TABLE,
 ) -> None:
@@ -67,8 +67,8 @@ def transactions_alerts(
     from finmon.services.cases import monitoring_alerts
     from finmon.services.monitoring import ALERT_COLUMNS
 
-    if status not in ("open", "all"):
-        raise InputError(f"--status {status!r}: use open or all")
+    if status not in ("open", "in_case", "all"):
+        raise InputError(f"--status {status!r}: use open, in_case or all")
     rows = monitoring_alerts(actor, status)
     if output is not None:
         write_monitoring_alerts(output, rows)

@@ -18,7 +18,13 @@ from decimal import Decimal
 from typing import Any
 
 from finmon.errors import InputError
-from finmon.reports.goaml import GoamlConfig, Party, Person, Report, ReportTransaction, split_name
+from finmon.reports.goaml import (
+    GoamlConfig,
+    Party,
+    Report,
+    ReportingEntity,
+    ReportTransaction,
+)
 
 LEGAL_FORMS = frozenset(
     {
@@ -51,7 +57,7 @@ def case_report(
     data: Mapping[str, Any],
     config: GoamlConfig,
     *,
-    reporting_person: str,
+    reporter: ReportingEntity,
     rates: Mapping[str, Decimal] | None = None,
     now: dt.datetime | None = None,
 ) -> Report:
@@ -73,7 +79,7 @@ def case_report(
         kind="str",
         entity_reference=f"CASE-{data['case_id']}",
         submission_date=now or dt.datetime.now(dt.UTC),
-        reporting_person=_reporter(reporting_person, config),
+        reporter=reporter,
         transactions=tuple(_transaction(record, config, rates) for record in data["transactions"]),
         indicators=indicators,
         reason=f"{data['reason']} (finmon case {data['case_id']}: {typologies})",
@@ -89,7 +95,7 @@ def threshold_report(
     config: GoamlConfig,
     *,
     reference: str,
-    reporting_person: str,
+    reporter: ReportingEntity,
     rates: Mapping[str, Decimal] | None = None,
     now: dt.datetime | None = None,
 ) -> Report:
@@ -100,17 +106,10 @@ def threshold_report(
         kind="threshold",
         entity_reference=reference,
         submission_date=now or dt.datetime.now(dt.UTC),
-        reporting_person=_reporter(reporting_person, config),
+        reporter=reporter,
         transactions=tuple(_transaction(record, config, rates) for record in records),
         indicators=(config.indicator_codes.get("threshold") or config.indicator_codes["default"],),
     )
-
-
-def _reporter(name: str, config: GoamlConfig) -> Person:
-    if not name.strip():
-        raise InputError("the reporting person's name is empty: give --reporting-person")
-    first, last, middle = split_name(name, config.name_order)
-    return Person(first_name=first, last_name=last, middle_name=middle)
 
 
 def _transaction(

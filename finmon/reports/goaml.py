@@ -71,6 +71,21 @@ class Person:
     residence: str | None = None
     gender: Gender | None = None
     identification: Identification | None = None
+    occupation: str | None = None
+    """The reporting person's position (goAML occupation)."""
+    email: str | None = None
+    phone: str | None = None
+    """The reporting person's telephone number, as the FIU is to dial it."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReportingEntity:
+    """Who reports: the entity's goAML id and branch and its reporting person, from the
+    installation's profile (finmon.reports.entity), never made up."""
+
+    rentity_id: int
+    branch: str
+    person: Person
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,7 +132,7 @@ class Report:
     kind: ReportKind
     entity_reference: str
     submission_date: dt.datetime
-    reporting_person: Person
+    reporter: ReportingEntity
     transactions: tuple[ReportTransaction, ...]
     indicators: tuple[str, ...]
     reason: str = ""
@@ -139,11 +154,11 @@ class SchemaPatch:
 class GoamlConfig:
     """One FIU's goAML settings: identifiers, code lists, name rules, schema patches."""
 
-    rentity_id: int
-    rentity_branch: str | None
     submission_code: str
     currency_code_local: str
     utc_offset_hours: int
+    phone_contact_type: str
+    phone_communication_type: str
     report_codes: Mapping[str, str] = field(hash=False)
     transmode_codes: Mapping[str, str] = field(hash=False)
     transmode_comment: str | None
@@ -172,6 +187,8 @@ class GoamlConfig:
 _CODE_LISTS = {
     "submission_code": "submission_type",
     "currency_code_local": "currency_type",
+    "phone_contact_type": "contact_type",
+    "phone_communication_type": "communication_type",
     "report_codes": "report_type",
     "transmode_codes": "conduction_type",
     "funds_codes": "funds_type",
@@ -252,11 +269,11 @@ class GenderCodes(Strict):
 class ConfigSpec(Strict):
     """A goAML configuration as written (docs/goaml.md explains every key)."""
 
-    rentity_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
-    rentity_branch: Text | None = None
     submission_code: Text
     currency_code_local: Text
     utc_offset_hours: Annotated[int, Field(ge=-12, le=14)]
+    phone_contact_type: Text
+    phone_communication_type: Text
     report_codes: ReportCodes
     transmode_codes: Codes
     transmode_comment: Text | None = None
@@ -277,18 +294,19 @@ class ConfigSpec(Strict):
 def to_xml(report: Report, config: GoamlConfig) -> bytes:
     """The report as a goAML `<report>` document, UTF-8, in the schema's element order."""
     root = etree.Element("report")
-    _add(root, "rentity_id", str(config.rentity_id))
-    _add(root, "rentity_branch", config.rentity_branch)
+    reporter = report.reporter
+    _add(root, "rentity_id", str(reporter.rentity_id))
+    _add(root, "rentity_branch", reporter.branch)
     _add(root, "submission_code", config.submission_code)
     _add(root, "report_code", config.report_codes[report.kind])
     _add(root, "entity_reference", report.entity_reference)
     _add(root, "submission_date", _when(report.submission_date, config))
     _add(root, "currency_code_local", config.currency_code_local)
-    _person(etree.SubElement(root, "reporting_person"), report.reporting_person, config)
+    _person(etree.SubElement(root, "reporting_person"), reporter.person, config)
     _add(root, "reason", report.reason)
     _add(root, "action", report.action)
     for transaction in report.transactions:
-        _transaction(etree.SubElement(root, "transaction"), transaction, config)
+        _transaction(etree.SubElement(root, "transaction"), transaction, config, reporter.branch)
     indicators = etree.SubElement(root, "report_indicators")
     for code in report.indicators:
         _add(indicators, "indicator", code)
@@ -305,7 +323,9 @@ def _add(parent: Any, tag: str, text: str | None) -> None:
         raise InputError(f"goAML {tag}: {text!r}: {exc}") from None
 
 
-def _transaction(element: Any, transaction: ReportTransaction, config: GoamlConfig) -> None:
+def _transaction(
+    element: Any, transaction: ReportTransaction, config: GoamlConfig, branch: str
+) -> None:
     _add(element, "transactionnumber", transaction.number)
     _add(element, "transaction_location", transaction.location or "")
     _add(element, "transaction_description", transaction.description)
@@ -313,8 +333,8 @@ def _transaction(element: Any, transaction: ReportTransaction, config: GoamlConf
     _add(element, "transmode_code", _transmode(transaction, config))
     _add(element, "transmode_comment", config.transmode_comment)
     _add(element, "amount_local", _amount(transaction))
-    _side(element, "from", transaction.from_party, config)
-    _side(element, "to", transaction.to_party, config)
+    _side(element, "from", transaction.from_party, config, branch)
+    _side(element, "to", transaction.to_party, config, branch)
 
 
 def _transmode(transaction: ReportTransaction, config: GoamlConfig) -> str:
@@ -350,13 +370,13 @@ def _when(value: dt.date | None, config: GoamlConfig) -> str | None:
     return value.replace(microsecond=0).isoformat()
 
 
-def _side(parent: Any, side: str, party: Party, config: GoamlConfig) -> None:
+def _side(parent: Any, side: str, party: Party, config: GoamlConfig, branch: str) -> None:
     """t_from / t_to, or their _my_client forms, identifying the party by account if it has one."""
     element = etree.SubElement(parent, f"t_{side}_my_client" if party.is_my_client else f"t_{side}")
     funds = config.funds_codes["with_account" if party.account else "without_account"]
     _add(element, f"{side}_funds_code", funds)
     if party.account:
-        _account(etree.SubElement(element, f"{side}_account"), party, config)
+        _account(etree.SubElement(element, f"{side}_account"), party, config, branch)
     elif party.kind == "person":
         person = party.holder or _named_person(party, config)
         _person(etree.SubElement(element, f"{side}_person"), person, config, party.is_my_client)
@@ -365,14 +385,14 @@ def _side(parent: Any, side: str, party: Party, config: GoamlConfig) -> None:
     _add(element, f"{side}_country", party.country)
 
 
-def _account(element: Any, party: Party, config: GoamlConfig) -> None:
+def _account(element: Any, party: Party, config: GoamlConfig, branch: str) -> None:
     """t_account, or t_account_my_client with what the schema requires of the entity's own."""
     client = party.is_my_client
     _add(element, "institution_name", party.bank)
     _add(element, "swift", party.bank_code)
     if client:
         _add(element, "non_bank_institution", "true" if config.non_bank_institution else "false")
-        _add(element, "branch", config.rentity_branch)
+        _add(element, "branch", branch)
     _add(element, "account", party.account)
     if client:
         _add(element, "currency_code", config.currency_code_local)
@@ -418,8 +438,16 @@ def _person(element: Any, person: Person, config: GoamlConfig, client: bool = Fa
     _add(element, "id_number", person.id_number)
     _add(element, "nationality1", person.nationality)
     _add(element, "residence", person.residence)
-    if client:
-        etree.SubElement(element, "phones")  # required, may be empty; finmon keeps no phones
+    if client or person.phone:
+        # Required of a client, and may be empty: finmon keeps no client's phones.
+        phones = etree.SubElement(element, "phones")
+        if person.phone:
+            phone = etree.SubElement(phones, "phone")
+            _add(phone, "tph_contact_type", config.phone_contact_type)
+            _add(phone, "tph_communication_type", config.phone_communication_type)
+            _add(phone, "tph_number", person.phone)
+    _add(element, "email", person.email)
+    _add(element, "occupation", person.occupation)
     if person.identification is not None:
         _identification(etree.SubElement(element, "identification"), person.identification, config)
     if client:

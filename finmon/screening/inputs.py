@@ -235,6 +235,12 @@ def normalise_column(name: object) -> str:
     return re.sub(r"[\s\-]+", "_", str(name if name is not None else "").strip().lower())
 
 
+def text_codec(path: Path, encoding: str | None) -> str:
+    """The codec a text file is read in: the encoding given, else UTF-16 after its BOM, else
+    UTF-8 (its BOM skipped)."""
+    return _codec(path, encoding)
+
+
 def _codec(path: Path, encoding: str | None) -> str:
     if encoding is None:
         with path.open("rb") as handle:

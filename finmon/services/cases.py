@@ -4,6 +4,9 @@ store's)."""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +38,34 @@ def list_cases(
     """Cases, oldest first, with their summaries; only those in `status` when it is given."""
     authorize(actor, Action.READ, db)
     return store.list_cases(status, db)
+
+
+@dataclass(frozen=True, slots=True)
+class CasesSummary:
+    """Cases counted: by status and by typology, their alerts and their amounts by currency."""
+
+    cases: int
+    by_status: dict[str, int]
+    by_typology: dict[str, int]
+    """Cases that hold at least one alert of the typology (a case may count under several)."""
+    alerts: int
+    amounts: dict[str, Decimal]
+
+
+def summarise(rows: list[dict[str, Any]]) -> CasesSummary:
+    """The summary of case rows (list_cases), the most frequent status and typology first."""
+    amounts: dict[str, Decimal] = {}
+    for row in rows:
+        for currency, total in row["summary"].get("amounts", {}).items():
+            amounts[currency] = amounts.get(currency, Decimal(0)) + Decimal(total)
+    typologies = Counter(t for row in rows for t in row["summary"].get("typologies", []))
+    return CasesSummary(
+        cases=len(rows),
+        by_status=dict(Counter(row["status"] for row in rows).most_common()),
+        by_typology=dict(typologies.most_common()),
+        alerts=sum(int(row["summary"].get("alerts", 0)) for row in rows),
+        amounts=dict(sorted(amounts.items())),
+    )
 
 
 def get_case(actor: str, case_id: int, db: Database | None = None) -> dict[str, Any]:
@@ -82,17 +113,19 @@ def write_case_report(
     schema: Path,
     output: Path,
     config: Path | None = None,
-    reporting_person: str | None = None,
     rates: Path | None = None,
     db: Database | None = None,
 ) -> Report:
     """Write the suspicious-transaction report of a case approved for reporting as goAML XML
-    validated against the FIU's schema (nothing is written when it does not validate); audited."""
+    validated against the FIU's schema (nothing is written when it does not validate); audited.
+    The reporting entity and person are the configured profile's (NotConfigured without it)."""
     who = authorize(actor, Action.WORK_CASES, db)
+    from finmon.reports.entity import load_profile
     from finmon.reports.from_cases import case_report
     from finmon.reports.goaml import kz_schema, load_config, write_report
     from finmon.transactions.wire import Rates
 
+    reporter = load_profile()
     settings = load_config(config)
     data = store.case_report_data(case_id, db)
     table = Rates.read(rates) if rates is not None else None
@@ -101,7 +134,7 @@ def write_case_report(
     report = case_report(
         data,
         settings,
-        reporting_person=reporting_person or str(data["approved_by"]),
+        reporter=reporter,
         rates=table.per_unit if table else None,
     )
     write_report(report, settings, kz_schema(schema, settings), output)

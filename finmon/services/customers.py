@@ -46,11 +46,28 @@ def import_customers(
 
 
 def start_import(
-    actor: str, name: str, content: BinaryIO, *, strict: bool = False, db: Database | None = None
+    actor: str,
+    name: str,
+    content: BinaryIO,
+    *,
+    strict: bool = False,
+    encoding: str | None = None,
+    db: Database | None = None,
 ) -> int:
-    """Keep an uploaded customer file and import it in the background; returns the job id."""
+    """Keep an uploaded customer file and import it in the background, a text file read in the
+    encoding given or else the one detected; returns the job id."""
     who = authorize(actor, Action.IMPORT_CUSTOMERS, db)
-    return jobs.start_customer_import(name, content, actor=who.name, db=db, strict=strict)
+    return jobs.start_customer_import(
+        name, content, actor=who.name, db=db, strict=strict, encoding=encoding
+    )
+
+
+def reimport(
+    actor: str, job_id: int, encoding: str, *, strict: bool = False, db: Database | None = None
+) -> int:
+    """Import an earlier upload again in the encoding a person chose; returns the new job id."""
+    who = authorize(actor, Action.IMPORT_CUSTOMERS, db)
+    return jobs.reimport_customers(job_id, encoding, actor=who.name, db=db, strict=strict)
 
 
 def reindex_customers(actor: str, *, workers: int = 1, db: Database | None = None) -> int:

@@ -174,10 +174,13 @@ def load_transactions(
 
 
 def keep_alerts(run: MonitoringRun, *, actor: str, source: str) -> int:
-    """Keep a run's alerts in the store (audited), for cases; returns how many were new."""
+    """Keep a run's alerts in the store (audited), with the transfers they name, for cases;
+    returns how many alerts were new."""
     from finmon.store.transactions import store_monitoring_alerts
 
-    return store_monitoring_alerts(run.rows, actor=actor, source=source)
+    return store_monitoring_alerts(
+        run.rows, actor=actor, source=source, transactions=run.transactions
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,17 +192,18 @@ class ThresholdReport:
     path: Path
 
 
-def write_threshold_report(
-    run: MonitoringRun, path: Path, schema: Path, person: str
-) -> ThresholdReport | None:
+def write_threshold_report(run: MonitoringRun, path: Path, schema: Path) -> ThresholdReport | None:
     """One goAML threshold report of the transfers threshold rules found, validated against
-    the FIU's schema; None (and nothing written) when there is none."""
+    the FIU's schema, from the configured entity profile (NotConfigured without it); None (and
+    nothing written) when there is none."""
+    from finmon.reports.entity import load_profile
     from finmon.reports.from_cases import threshold_report
     from finmon.reports.goaml import kz_schema, load_config, write_report
     from finmon.transactions.model import to_record
 
     rows = run.rows
     wanted = {i for row in rows if "report" in row["evidence"] for i in row["transaction_ids"]}
+    reporter = load_profile()
     if not wanted:
         return None
     config = load_config()
@@ -209,7 +213,7 @@ def write_threshold_report(
         records,
         config,
         reference=f"TR-{stamp:%Y%m%d%H%M%S}",
-        reporting_person=person,
+        reporter=reporter,
         rates=dict(run.rates),
         now=stamp,
     )

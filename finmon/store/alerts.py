@@ -152,6 +152,14 @@ def raise_screened(
     return raised
 
 
+def alert_times(db: Database | None = None) -> list[tuple[dt.datetime, dt.datetime | None]]:
+    """When each alert was raised and decided (None while open), oldest first: for charts."""
+    db = db or default_database()
+    with db.read() as session:
+        rows = session.execute(select(Alert.created_at, Alert.decided_at).order_by(Alert.id))
+        return [(created, decided) for created, decided in rows]
+
+
 def list_alerts(status: str = "open", db: Database | None = None) -> list[AlertRow]:
     """Alerts by status filter (open, decided, all), oldest first."""
     if status not in STATUS_FILTERS:

@@ -16,7 +16,7 @@ are reported with file, row and field and change nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,8 @@ from finmon.errors import InputError, NotFound
 from finmon.lists.reading import digest_of
 from finmon.model import Party, matching_fingerprint
 from finmon.screening import Hit, Screener
-from finmon.screening.inputs import read_customers
+from finmon.screening.encodings import has_encoding
+from finmon.screening.inputs import read_customers, text_codec
 from finmon.screening.problems import SHOWN
 from finmon.screening.rows import Problem, Report
 from finmon.screening.screener import heap_frozen
@@ -154,7 +155,10 @@ def import_customers(
         if progress is not None:
             progress(done)
     with db.write() as session:
-        summary = {name: getattr(result, name) for name in _SUMMARY}
+        summary: dict[str, int | str] = {name: getattr(result, name) for name in _SUMMARY}
+        if has_encoding(path):
+            # The file's audit row says how its bytes were read, chosen, detected or default.
+            summary["encoding"] = text_codec(path, encoding)
         _audit(session, "customers.import", path, actor, result.sha256, summary)
     return result
 
@@ -194,7 +198,12 @@ def _import_batch(
 
 
 def _audit(
-    session: Session, action: str, path: Path, actor: str, sha256: str, counts: dict[str, int]
+    session: Session,
+    action: str,
+    path: Path,
+    actor: str,
+    sha256: str,
+    counts: Mapping[str, int | str],
 ) -> None:
     after = {"file": str(path), "sha256": sha256, **counts}
     append_audit(session, actor=actor, action=action, object=f"file:{path.name}", after=after)

@@ -12,6 +12,7 @@ failed (interrupted) when its process is found gone, on asking for it or on the 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -23,6 +24,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import select
 
 from finmon.errors import FinmonError, InputError, NotFound
+from finmon.screening import encodings
 from finmon.screening.problems import ProblemLog, problems_path
 from finmon.screening.rows import Problem
 from finmon.settings import load_settings
@@ -40,16 +42,60 @@ _INTERRUPTED = (
 
 
 def start_customer_import(
-    name: str, content: BinaryIO, *, actor: str, db: Database | None = None, strict: bool = False
+    name: str,
+    content: BinaryIO,
+    *,
+    actor: str,
+    db: Database | None = None,
+    strict: bool = False,
+    encoding: str | None = None,
 ) -> int:
     """Keep an uploaded customer file and import it in the background; returns the job id.
 
     The rows' problems are counted in the job's result (the first few with it) and written to
-    a problems file beside the upload (`job_problems`); strict refuses the file at its first."""
+    a problems file beside the upload (`job_problems`); strict refuses the file at its first.
+    A text file is read in the encoding given, else the one detected (`encodings.detect`); the
+    result names it."""
     db = db or default_database()
     file_name = safe_file_name(name)
     if not file_name.lower().endswith(_SUFFIXES):
         raise InputError(f"{file_name}: send a {', '.join(_SUFFIXES)} file")
+    if encoding is not None:
+        encoding = encodings.chosen(encoding, file_name)
+    job_id = _new_job(db, file_name, actor)
+    try:
+        path = save_upload(content, load_settings().home / "uploads" / str(job_id), file_name)
+        in_background(f"job-{job_id}", _run, db, job_id, path, actor, strict, encoding)
+    except BaseException as exc:  # the job must end with a status whatever happened
+        _finish(db, job_id, "failed", error=_reason(exc))
+        raise
+    return job_id
+
+
+def reimport_customers(
+    job_id: int, encoding: str, *, actor: str, db: Database | None = None, strict: bool = False
+) -> int:
+    """Import an earlier upload again, read in the encoding a person chose; returns the new
+    job's id (the earlier job stays as it ended)."""
+    db = db or default_database()
+    with db.read() as session:
+        earlier = get_row(session, Job, job_id, "job")
+        file_name, status = earlier.file_name, earlier.status
+    if not encodings.has_encoding(file_name):
+        raise InputError(f"job {job_id}: {file_name} is not a text file: it has no encoding")
+    if status in ("queued", "running"):
+        raise InputError(f"job {job_id} is still {status}: import it again once it has ended")
+    encoding = encodings.chosen(encoding, f"job {job_id}")
+    source = load_settings().home / "uploads" / str(job_id) / file_name
+    if not source.is_file():
+        raise NotFound(f"job {job_id}: its upload is no longer kept: upload the file again")
+    with source.open("rb") as content:
+        return start_customer_import(
+            file_name, content, actor=actor, db=db, strict=strict, encoding=encoding
+        )
+
+
+def _new_job(db: Database, file_name: str, actor: str) -> int:
     with db.write() as session:
         job = Job(
             kind="customers.import",
@@ -61,14 +107,7 @@ def start_customer_import(
         )
         session.add(job)
         session.flush()
-        job_id = job.id
-    try:
-        path = save_upload(content, load_settings().home / "uploads" / str(job_id), file_name)
-        in_background(f"job-{job_id}", _run, db, job_id, path, actor, strict)
-    except BaseException as exc:  # the job must end with a status whatever happened
-        _finish(db, job_id, "failed", error=_reason(exc))
-        raise
-    return job_id
+        return job.id
 
 
 def safe_file_name(name: str) -> str:
@@ -141,27 +180,57 @@ def save_upload(content: BinaryIO, folder: Path, file_name: str) -> Path:
     return path
 
 
-def _run(db: Database, job_id: int, path: Path, actor: str, strict: bool) -> None:
+def _run(
+    db: Database, job_id: int, path: Path, actor: str, strict: bool, encoding: str | None
+) -> None:
+    read_as: encodings.Detected | None = None
     try:
         with db.write() as session:
             job = session.get(Job, job_id)
             assert job is not None
             job.status, job.runner = "running", current_runner()
+        if encodings.has_encoding(path):
+            read_as = encodings.Detected(encoding, False) if encoding else encodings.detect(path)
         where = None if strict else problems_path(path, None)
         with ProblemLog(where, keep_on_error=True) as log:
-            result = import_customers(path, actor=actor, db=db, problems=log, strict=strict)
+            result = import_customers(
+                path,
+                actor=actor,
+                db=db,
+                problems=log,
+                strict=strict,
+                encoding=read_as.encoding if read_as else None,
+            )
     except FinmonError as exc:
-        _finish(db, job_id, "failed", error=str(exc).replace(str(path.parent) + os.sep, ""))
+        _finish(db, job_id, "failed", error=_failed(exc, path, read_as))
         return
     except BaseException as exc:  # the job must end with a status whatever happened
         _finish(db, job_id, "failed", error=_reason(exc))
         raise
-    _finish(db, job_id, "done", result=_result(result, log))
+    _finish(db, job_id, "done", result=_result(result, log, read_as))
 
 
-def _result(result: ImportResult, log: ProblemLog) -> dict[str, Any]:
+def _failed(exc: FinmonError, path: Path, read_as: encodings.Detected | None) -> str:
+    """Why an upload's import failed, without the server's paths; a file that did not decode
+    is offered the choice on the job's page, not a command-line option."""
+    message = str(exc).replace(str(path.parent) + os.sep, "")
+    if read_as is None:
+        return message
+    message = _CLI_HINT.sub("; choose the file's encoding below and import it again", message)
+    return f"{message} (read as {read_as.label})"
+
+
+_CLI_HINT = re.compile(r"; (?:try|check) the --encoding.*$|; try --encoding .*$")
+
+
+def _result(
+    result: ImportResult, log: ProblemLog, read_as: encodings.Detected | None
+) -> dict[str, Any]:
     first = [problem.to_dict() for problem in log.first]
     return {
+        "encoding": read_as.encoding if read_as else None,
+        "encoding_label": read_as.label if read_as else None,
+        "encoding_detected": read_as.detected if read_as else None,
         "inserted": result.inserted,
         "updated": result.updated,
         "unchanged": result.unchanged,

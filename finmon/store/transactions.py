@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from finmon.errors import InputError
@@ -25,7 +25,7 @@ from finmon.store.audit import append_audit
 from finmon.store.clearances import StoreClearances
 from finmon.store.engine import Database, default_database
 from finmon.store.lists import current_versions
-from finmon.store.models import MonitoringAlert, TransactionRow, core_table, utc_now
+from finmon.store.models import CaseAlert, MonitoringAlert, TransactionRow, core_table, utc_now
 from finmon.store.screener import build_screener
 from finmon.transactions.model import Transaction, fingerprint, to_record
 from finmon.transactions.payments import Suppression, party_hits
@@ -135,38 +135,33 @@ def _insert(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> Non
 
 
 def store_monitoring_alerts(
-    rows: Sequence[dict[str, Any]], *, actor: str, source: str, db: Database | None = None
+    rows: Sequence[dict[str, Any]],
+    *,
+    actor: str,
+    source: str,
+    transactions: Sequence[Transaction] = (),
+    db: Database | None = None,
 ) -> int:
     """Keep the alerts of a rules run (`finmon monitor --store`, rows as engine.numbered gives
     them) as monitoring alerts, for cases to be opened on. An alert already kept (the same rule,
-    account, window end and transfers) is left alone, so a run can be repeated. Returns how
-    many are new."""
-    import hashlib
-
+    account, window end and transfers) is left alone, so a run can be repeated. Of the run's
+    transactions, those the alerts name are kept with them (one already loaded is left as it
+    is; one loaded with other content refuses the whole run), so a case holds its transfers
+    and their amounts. Returns how many alerts are new."""
     db = db or default_database()
+    named = {i for row in rows for i in row["transaction_ids"]}
+    kept_transfers = [t for t in transactions if t.id in named]
+    _refuse_repeats(kept_transfers)
+    prints = {t.id: fingerprint(t) for t in kept_transfers}
     now = utc_now()
-    found = []
-    for row in rows:
-        ids = ";".join(row["transaction_ids"])
-        digest = hashlib.sha256(ids.encode("utf-8")).hexdigest()[:32]
-        found.append(
-            {
-                "key": f"{row['rule']}:{row['account']}:{row['window_end']}:{digest}"[:400],
-                "account": row["account"][:100],
-                "rule": row["rule"],
-                "typology": row["typology"],
-                "score": round(float(row["score"]), 4),
-                "window_start": _datetime(row["window_start"]),
-                "window_end": _datetime(row["window_end"]),
-                "transaction_ids": row["transaction_ids"],
-                "evidence": row["evidence"],
-                "status": "open",
-                "created_by": actor,
-                "created_at": now,
-            }
-        )
+    found = [_kept_alert(row, actor, now) for row in rows]
     unique = list({alert["key"]: alert for alert in found}.values())
     with db.write() as session:
+        known = _known(session, list(prints))
+        _refuse_changed(kept_transfers, known, prints)
+        fresh = list({t.id: t for t in kept_transfers if t.id not in known}.values())
+        rows_of = [_row(t, prints[t.id], source, now, actor) for t in fresh]
+        _insert(session, TransactionRow, rows_of)
         taken = _known_keys(session, [a["key"] for a in unique])
         new = [a for a in unique if a["key"] not in taken]
         for start in range(0, len(new), 5000):
@@ -176,9 +171,31 @@ def store_monitoring_alerts(
             actor=actor,
             action="monitoring.store",
             object=f"file:{source}",
-            after={"alerts": len(unique), "new": len(new)},
+            after={"alerts": len(unique), "new": len(new), "transactions_kept": len(fresh)},
         )
     return len(new)
+
+
+def _kept_alert(row: dict[str, Any], actor: str, now: Any) -> dict[str, Any]:
+    """A run's alert row as the store keeps it, keyed by rule, account, window end and transfers."""
+    import hashlib
+
+    ids = ";".join(row["transaction_ids"])
+    digest = hashlib.sha256(ids.encode("utf-8")).hexdigest()[:32]
+    return {
+        "key": f"{row['rule']}:{row['account']}:{row['window_end']}:{digest}"[:400],
+        "account": row["account"][:100],
+        "rule": row["rule"],
+        "typology": row["typology"],
+        "score": round(float(row["score"]), 4),
+        "window_start": _datetime(row["window_start"]),
+        "window_end": _datetime(row["window_end"]),
+        "transaction_ids": row["transaction_ids"],
+        "evidence": row["evidence"],
+        "status": "open",
+        "created_by": actor,
+        "created_at": now,
+    }
 
 
 def _datetime(text: str) -> Any:
@@ -187,12 +204,31 @@ def _datetime(text: str) -> Any:
     return dt.datetime.fromisoformat(text)
 
 
+def monitoring_volume(db: Database | None = None) -> dict[str, dict[str, int]]:
+    """Monitoring alerts counted by typology and by rule, most first: for charts."""
+    db = db or default_database()
+    with db.read() as session:
+        counted = {}
+        for column in (MonitoringAlert.typology, MonitoringAlert.rule):
+            query = (
+                select(column, func.count()).group_by(column).order_by(func.count().desc(), column)
+            )
+            counted[column.key] = {
+                str(value): int(count) for value, count in session.execute(query)
+            }
+        return counted
+
+
 def list_monitoring_alerts(
     status: str = "open", db: Database | None = None
 ) -> list[dict[str, Any]]:
     """Monitoring alerts, oldest first, in finmon.services.monitoring.ALERT_COLUMNS (and their
-    status and creation)."""
-    query = select(MonitoringAlert).order_by(MonitoringAlert.id)
+    status, creation and the case they are in): the same rows the cases are made of."""
+    query = (
+        select(MonitoringAlert, CaseAlert.case_id)
+        .outerjoin(CaseAlert, CaseAlert.monitoring_alert_id == MonitoringAlert.id)
+        .order_by(MonitoringAlert.id)
+    )
     if status != "all":
         query = query.where(MonitoringAlert.status == status)
     db = db or default_database()
@@ -210,8 +246,9 @@ def list_monitoring_alerts(
                 "evidence": a.evidence,
                 "status": a.status,
                 "created_at": a.created_at.isoformat(timespec="seconds"),
+                "case_id": case_id,
             }
-            for a in session.scalars(query)
+            for a, case_id in session.execute(query)
         ]
 
 

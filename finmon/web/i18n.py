@@ -21,8 +21,8 @@ def _read_texts() -> dict[str, tuple[str, str]]:
     texts: dict[str, tuple[str, str]] = {}
     table = resources.files("finmon.web").joinpath("texts.csv").read_text(encoding="utf-8")
     rows = csv.reader(io.StringIO(table, newline=""))
-    next(rows)  # the header: key, en, ru
-    for key, english, russian in rows:
+    next(rows)  # the header: key, en, ru, kk (the Kazakh column is read once it is filled)
+    for key, english, russian, *_kazakh in rows:
         if key in texts:
             raise ValueError(f"finmon/web/texts.csv: the key {key} stands twice")
         texts[key] = (english, russian)

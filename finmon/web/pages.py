@@ -9,28 +9,35 @@ without a live session is sent to the sign-in page.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hmac
 import secrets
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
 from finmon import hygiene
 from finmon.errors import FinmonError, Forbidden, InputError, Unauthenticated
+from finmon.screening.encodings import ENCODINGS, has_encoding
 from finmon.services import alerts as alerts_service
 from finmon.services import audit as audit_service
 from finmon.services import cases as cases_service
 from finmon.services import customers as customers_service
+from finmon.services import desk as desk_service
 from finmon.services import fairness as fairness_service
 from finmon.services import freezes as freezes_service
 from finmon.services import lists as lists_service
 from finmon.services import payments as payments_service
 from finmon.services import users as users_service
+from finmon.services.desk import DeskFigures
 from finmon.services.users import WebUser
 from finmon.settings import load_settings
+from finmon.web import charts
 from finmon.web.deps import CASE_STATUS, MAX_ID, RowId, database, requires
 from finmon.web.highlight import case_view
 from finmon.web.i18n import LANGUAGES, WELCOME_KK, status_text, text
@@ -256,11 +263,51 @@ def home(request: Request, user: SignedIn) -> HTMLResponse:
         "home.html",
         user,
         entity=True,
+        charts=_home_charts(_lang(request), desk_service.desk_figures(user.name, db)),
         open_count=len(open_alerts),
         pending_count=sum(a.status == "pending_approval" for a in open_alerts),
         urgent=sla[:5],
         lists=lists_service.list_versions(user.name, db),
     )
+
+
+def _home_charts(lang: str, figures: DeskFigures) -> list[tuple[str, Markup]]:
+    """The home page's charts, titled in the reader's language: (title, chart)."""
+    t = functools.partial(text, lang)
+    drawn = [
+        charts.lines(
+            "chart-alerts",
+            t("chart_alerts_per_day"),
+            figures.days,
+            [(t("chart_opened"), figures.opened), (t("chart_decided"), figures.decided)],
+            empty=t("nothing"),
+        ),
+        charts.bars(
+            "chart-freezes",
+            t("chart_hours_to_freeze"),
+            figures.freezes,
+            unit=t("chart_hours"),
+            limit=24,
+            limit_label=t("chart_24_hours"),
+            empty=t("nothing"),
+        ),
+        charts.bars(
+            "chart-typologies",
+            t("chart_typologies"),
+            list(figures.typologies.items()),
+            unit=t("alerts").lower(),
+            empty=t("nothing"),
+        ),
+        charts.bars(
+            "chart-rules",
+            t("chart_rules"),
+            list(figures.rules.items()),
+            unit=t("alerts").lower(),
+            empty=t("nothing"),
+        ),
+    ]
+    keys = ("chart_alerts_per_day", "chart_hours_to_freeze", "chart_typologies", "chart_rules")
+    return [(t(key), chart) for key, chart in zip(keys, drawn, strict=True)]
 
 
 @router.get("/alerts")
@@ -467,13 +514,18 @@ def payment_approve(request: Request, payment_id: RowId, user: Approve, csrf: Cs
 def monitoring(
     request: Request,
     user: Read,
-    status: Annotated[str, Query(pattern="^(open|all)$")] = "open",
+    status: Annotated[str, Query(pattern="^(open|in_case|all)$")] = "all",
     rule: Annotated[str, Query(max_length=64)] = "",
 ) -> HTMLResponse:
-    """Monitoring alerts: rules that fired on accounts (R.16, listed parties, typologies)."""
-    rows = cases_service.monitoring_alerts(user.name, status, database(request))
-    rules = sorted({row["rule"] for row in rows})
-    chosen = [row for row in rows if not rule or row["rule"] == rule]
+    """Monitoring alerts: rules that fired on accounts (R.16, listed parties, typologies), each
+    with the case it is in: the rows the cases page is made of, counted alike."""
+    every = cases_service.monitoring_alerts(user.name, "all", database(request))
+    rules = sorted({row["rule"] for row in every})
+    chosen = [
+        row
+        for row in every
+        if (status == "all" or row["status"] == status) and (not rule or row["rule"] == rule)
+    ]
     return render(
         request,
         "monitoring.html",
@@ -483,6 +535,9 @@ def monitoring(
         rules=rules,
         rule=rule,
         status=status,
+        total=len(every),
+        in_cases=sum(row["case_id"] is not None for row in every),
+        cases=len({row["case_id"] for row in every if row["case_id"] is not None}),
     )
 
 
@@ -496,11 +551,13 @@ def cases(
     chosen = cases_service.list_cases(
         user.name, None if status == "all" else status, database(request)
     )
+    summary = cases_service.summarise(chosen)
     chosen.sort(key=lambda row: (-row["score"], row["case_id"]))
     return render(
         request,
         "cases.html",
         user,
+        summary=summary,
         rows=chosen[:PAGE_ROWS],
         more=max(0, len(chosen) - PAGE_ROWS),
         status=status,
@@ -520,7 +577,44 @@ def cases_open(request: Request, user: WorkCases, csrf: Csrf) -> Response:
 def case_page(request: Request, case_id: RowId, user: Read) -> HTMLResponse:
     found = cases_service.get_case(user.name, case_id, database(request))
     pending = next((d for d in found["decisions"] if d["status"] == "proposed"), None)
-    return render(request, "case.html", user, case=found, pending=pending, csrf=user.csrf_token)
+    flow = charts.flow(
+        "chart-flow",
+        text(_lang(request), "chart_money_flow"),
+        found["account"],
+        flow_edges(found["transactions"]),
+        empty=text(_lang(request), "transactions_not_loaded"),
+    )
+    return render(
+        request,
+        "case.html",
+        user,
+        case=found,
+        pending=pending,
+        csrf=user.csrf_token,
+        flow=flow,
+    )
+
+
+def flow_edges(records: list[dict[str, Any]]) -> list[charts.Edge]:
+    """A case's transfers summed per payer, payee and currency, the largest first."""
+    sums: dict[tuple[str, str, str], tuple[Decimal, int]] = {}
+    for record in records:
+        payer = _account_of(record.get("originator"))
+        payee = _account_of(record.get("beneficiary"))
+        key = (payer, payee, str(record.get("currency") or ""))
+        total, count = sums.get(key, (Decimal(0), 0))
+        sums[key] = (total + Decimal(str(record.get("amount") or 0)), count + 1)
+    ordered = sorted(sums.items(), key=lambda item: -item[1][0])
+    return [
+        charts.Edge(payer, payee, f"{money(total)} {currency}", count, float(total))
+        for (payer, payee, currency), (total, count) in ordered
+    ]
+
+
+def _account_of(side: Any) -> str:
+    """A side of a transfer as the graph names it: its account, else its name."""
+    side = side if isinstance(side, dict) else {}
+    return str(side.get("account") or side.get("name") or "?")
 
 
 @router.post("/cases/{case_id}/review")
@@ -607,9 +701,12 @@ def audit(
     )
 
 
+Encoding = Annotated[str, Form(max_length=20)]
+
+
 @router.get("/upload")
 def upload_page(request: Request, user: Import) -> HTMLResponse:
-    return render(request, "upload.html", user, csrf=user.csrf_token)
+    return render(request, "upload.html", user, csrf=user.csrf_token, encodings=ENCODINGS)
 
 
 @router.post("/upload")
@@ -619,10 +716,16 @@ def upload(
     csrf: Csrf,
     file: UploadFile,
     strict: Annotated[bool, Form()] = False,
+    encoding: Encoding = "",
 ) -> Response:
     _check_csrf(user, csrf)
     job_id = customers_service.start_import(
-        user.name, file.filename or "", file.file, strict=strict, db=database(request)
+        user.name,
+        file.filename or "",
+        file.file,
+        strict=strict,
+        encoding=encoding or None,
+        db=database(request),
     )
     return _back(f"/ui/jobs/{job_id}")
 
@@ -630,7 +733,24 @@ def upload(
 @router.get("/jobs/{job_id}")
 def job(request: Request, job_id: RowId, user: Read) -> HTMLResponse:
     record = customers_service.get_job(user.name, job_id, database(request))
-    return render(request, "job.html", user, job=record)
+    return render(
+        request,
+        "job.html",
+        user,
+        job=record,
+        encodings=ENCODINGS if has_encoding(record["file"]) else {},
+        csrf=user.csrf_token,
+    )
+
+
+@router.post("/jobs/{job_id}/encoding")
+def job_encoding(
+    request: Request, job_id: RowId, user: Import, csrf: Csrf, encoding: Encoding
+) -> Response:
+    """The upload of an ended job imported again, read in the encoding the person chose."""
+    _check_csrf(user, csrf)
+    again = customers_service.reimport(user.name, job_id, encoding, db=database(request))
+    return _back(f"/ui/jobs/{again}")
 
 
 @router.get("/jobs/{job_id}/problems")
@@ -694,5 +814,15 @@ def when(value: dt.datetime | str | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def money(value: object) -> str:
+    """An amount with its thousands apart (a thin space) and two decimals: 1 234 567.00."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return f"{number:,.2f}".replace(",", "\u202f")
+
+
 _templates.filters["hours"] = hours
+_templates.filters["money"] = money
 _templates.filters["when"] = when

@@ -544,14 +544,18 @@ def test_a_customer_file_uploaded_is_imported_and_screened_in_the_background(
     imports = [e for e in audit_rows(limit=1000) if e["action"] == "customers.import"]
     assert [e["actor"] for e in imports] == ["pawnshop.officer"]
 
+    office = {"file": ("cp1251.csv", "id,name\n1,Иванов\n".encode("cp1251"))}
+    read = client.post("/customers/import", files=office, headers=headers)
+    done = _job_end(client, read.json()["job_id"], headers)
+    assert (done["status"], done["result"]["encoding"]) == ("done", "cp1251")
+    assert client.get("/customers/1", headers=headers).json()["record"]["names"] == ["Иванов"]
     broken = client.post(
-        "/customers/import",
-        files={"file": ("cp1251.csv", "id,name\n1,Иванов\n".encode("cp1251"))},
-        headers=headers,
+        "/customers/import", params={"encoding": "utf-8"}, files=office, headers=headers
     )
     failed = _job_end(client, broken.json()["job_id"], headers)
     assert failed["status"] == "failed"
     assert failed["error"].startswith("cp1251.csv: ")
+    assert failed["error"].endswith("(read as UTF-8)")
     assert "uploads" not in failed["error"]
     odd = "id,name,birth_date,iin\nA1,Arman Bekov,1969-7-16,871008300124\nA2,,1970,\n"
     lenient = client.post(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,10 @@ def two_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int
     code, stdout, stderr = _run("--actor", "ops", "cases", "open")
     assert code == 0 and "2 cases opened, 0 updated" in stderr
     assert stdout.count("opened") == 2 and LISTED_ACCOUNT in stdout
+    # The summary comes first: cases by status and typology, the alerts and the amounts.
+    summary = stdout[: stdout.index(LISTED_ACCOUNT)]
+    assert re.search(r"status open\s*│\s*2", summary), stdout
+    assert re.search(r"amount USD\s*│\s*[\d,.]+", summary) and "typology" in summary
     [listed] = [c["case_id"] for c in list_cases() if c["account"] == LISTED_ACCOUNT]
     [other] = [c["case_id"] for c in list_cases() if c["account"] != LISTED_ACCOUNT]
     return listed, other

@@ -18,7 +18,7 @@ from finmon.transactions.model import to_record
 from finmon.transactions.reader import read_transactions
 from tests.conftest import shared_spec
 from tests.reports.test_from_cases import _funnel
-from tests.reports.test_goaml import STR, UAE_XSD
+from tests.reports.test_goaml import REPORTER, STR, UAE_XSD
 
 KZ = load_config()
 RECEIVED = dt.datetime(2026, 6, 1, 8, 0, tzinfo=dt.UTC)
@@ -102,7 +102,7 @@ def test_a_report_with_errors_is_refused_with_every_reason_at_its_element() -> N
     checked = _check(xml)
     assert not checked.valid
     places = {(r.element, r.line) for r in checked.reasons}
-    assert places == {("/report/report_code", 6), ("/report/transaction[1]/amount_local", 25)}
+    assert places == {("/report/report_code", 6), ("/report/transaction[1]/amount_local", 34)}
     assert all(r.line and "line" in str(r) for r in checked.reasons)
     # Still read for the acknowledgement: which report of which entity was refused.
     assert checked.header.entity_reference == "STR-2026-0042"
@@ -150,7 +150,7 @@ def test_nothing_to_read_when_the_xml_did_not_parse() -> None:
 def test_a_threshold_report_from_transactions_is_valid_and_read(tmp_path: Path) -> None:
     # from_cases.threshold_report is what `finmon monitor --threshold-report` writes.
     records = [to_record(t) for t in read_transactions(_funnel(tmp_path / "f.csv"))][:3]
-    report = threshold_report(records, KZ, reference="TR-1", reporting_person="СЕРІКОВА АЙГҮЛ")
+    report = threshold_report(records, KZ, reference="TR-1", reporter=REPORTER)
     checked = _check(to_xml(report, KZ))
     assert checked.valid, checked.reasons
     read = read_report(checked, key="R5", entity="1", config=KZ, received=RECEIVED)

@@ -33,6 +33,8 @@ from finmon.transactions.reader import read_transactions
 from finmon.workflow.access import Role
 from tests.accounts import make_user
 from tests.conftest import shared_spec
+from tests.reports.test_entity import write_profile
+from tests.reports.test_goaml import REPORTER
 from tests.store.workflow_data import audit_rows
 
 COLLECTOR = "KZ61722C000012345678"
@@ -124,7 +126,7 @@ def test_an_approved_case_becomes_an_str_that_validates(tmp_path: Path) -> None:
     with pytest.raises(WorkflowRefused):
         case_report_data(case_id)  # not approved yet: no report
     approve_decision(case_id, actor="bolat")
-    report = case_report(case_report_data(case_id), config, reporting_person="СЕРІКОВА АЙГҮЛ")
+    report = case_report(case_report_data(case_id), config, reporter=REPORTER)
     xml = to_xml(report, config)
     assert validate(xml, kz_schema(shared_spec("goaml/goAMLSchema-5.0.2-UAE.xsd"), config)) == []
     root = etree.fromstring(xml)
@@ -146,6 +148,10 @@ def test_finmon_cases_report_writes_the_file_and_audits_it(tmp_path: Path) -> No
     refused = CliRunner().invoke(app, ["--actor", "bolat", *command])
     assert refused.exit_code != 0 and not out.exists()  # not approved: nothing written
     approve_decision(case_id, actor="bolat")
+    unprofiled = CliRunner().invoke(app, ["--actor", "bolat", *command])
+    assert unprofiled.exit_code == 2 and "FINMON_ENTITY_PROFILE" in unprofiled.output
+    assert not out.exists()  # no entity profile: no report, no placeholder
+    write_profile()
     result = CliRunner().invoke(app, ["--actor", "bolat", *command])
     assert result.exit_code == 0, result.output
     assert f"CASE-{case_id}" in result.output
@@ -156,19 +162,17 @@ def test_finmon_cases_report_writes_the_file_and_audits_it(tmp_path: Path) -> No
 def test_a_threshold_report_validates_and_missing_facts_are_refused(tmp_path: Path) -> None:
     config = load_config()
     records = [to_record(t) for t in read_transactions(_funnel(tmp_path / "f.csv"))][:2]
-    report = threshold_report(
-        records, config, reference="TR-2026-1", reporting_person="СЕРІКОВА АЙГҮЛ"
-    )
+    report = threshold_report(records, config, reference="TR-2026-1", reporter=REPORTER)
     schema = kz_schema(shared_spec("goaml/goAMLSchema-5.0.2-UAE.xsd"), config)
     assert validate(to_xml(report, config), schema) == []
     no_country = [{**records[0], "beneficiary": {**records[0]["beneficiary"], "country": None}}]
     with pytest.raises(InputError, match="beneficiary has no country"):
-        threshold_report(no_country, config, reference="TR-2", reporting_person="A B")
+        threshold_report(no_country, config, reference="TR-2", reporter=REPORTER)
     dollars = [{**records[0], "currency": "USD"}]
     with pytest.raises(InputError, match="give --rates"):
-        threshold_report(dollars, config, reference="TR-3", reporting_person="A B")
+        threshold_report(dollars, config, reference="TR-3", reporter=REPORTER)
     converted = threshold_report(
-        dollars, config, reference="TR-3", reporting_person="A B", rates={"USD": Decimal("520")}
+        dollars, config, reference="TR-3", reporter=REPORTER, rates={"USD": Decimal("520")}
     )
     assert converted.transactions[0].amount_local == Decimal(records[0]["amount"]) * 520
 
@@ -189,8 +193,10 @@ def test_finmon_monitor_writes_a_threshold_report_of_offshore_transfers(tmp_path
     schema = shared_spec("goaml/goAMLSchema-5.0.2-UAE.xsd")
     command = ["monitor", str(source), "--threshold-report", str(out), "--schema", str(schema)]
     refused = CliRunner().invoke(app, command)
-    assert refused.exit_code == 2 and "--reporting-person" in refused.output
-    result = CliRunner().invoke(app, [*command, "--reporting-person", "СЕРІКОВА АЙГҮЛ"])
+    assert refused.exit_code == 2 and "FINMON_ENTITY_PROFILE" in refused.output
+    assert not out.exists()
+    write_profile()
+    result = CliRunner().invoke(app, command)
     assert result.exit_code == 0, result.output
     root = etree.parse(str(out)).getroot()
     assert root.findtext("report_code") == "DPMSR"  # the threshold code of the schema used

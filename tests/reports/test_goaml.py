@@ -20,6 +20,7 @@ from finmon.reports.goaml import (
     Party,
     Person,
     Report,
+    ReportingEntity,
     ReportTransaction,
     SchemaPatch,
     kz_schema,
@@ -36,7 +37,17 @@ UAE_PATTERN = "^[a-zA-Z0-9 .'-]*$"
 HARDENED = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 KZ = load_config()
 
-MLRO = Person(first_name="Әлия", last_name="Сәрсенбаева", nationality="KZ", residence="KZ")
+MLRO = Person(
+    first_name="Әлия",
+    last_name="Сәрсенбаева",
+    nationality="KZ",
+    residence="KZ",
+    occupation="Бас комплаенс-бақылаушы",
+    email="aml-officer@bank.kz",
+    phone="+7 727 244 00 00",
+)
+REPORTER = ReportingEntity(rentity_id=1, branch="Алматинский филиал №2", person=MLRO)
+"""A test profile; rentity_id 1 is what the FIU intake tests register."""
 CLIENT = Person(
     first_name="ҚАЙРАТ",
     last_name="ӘБІЛҚАЙЫРОВ",
@@ -97,7 +108,7 @@ STR = Report(
     kind="str",
     entity_reference="STR-2026-0042",
     submission_date=dt.datetime(2026, 5, 26, 10, 0),
-    reporting_person=MLRO,
+    reporter=REPORTER,
     transactions=(DEPOSIT, WIRE),
     indicators=("TFFTH",),
     reason="Cash paid in by a company, wired abroad the same day to a person in Kyrgyzstan.",
@@ -336,3 +347,25 @@ def test_written_report_round_trips(tmp_path: Path) -> None:
     assert foreign.findtext("signatory/t_person/last_name") == "ТОКТОГУЛОВ"
     assert root.findtext("report_indicators/indicator") == "TFFTH"
     assert [p.name for p in tmp_path.iterdir()] == ["str.xml"]
+
+
+def test_the_reporting_entity_and_person_are_the_profiles() -> None:
+    root = parsed(to_xml(STR, KZ))
+    assert (root.findtext("rentity_id"), root.findtext("rentity_branch")) == (
+        "1",
+        "Алматинский филиал №2",
+    )
+    person = root.find("reporting_person")
+    assert [child.tag for child in person] == [
+        "first_name",
+        "last_name",
+        "nationality1",
+        "residence",
+        "phones",
+        "email",
+        "occupation",
+    ]
+    assert person.findtext("phones/phone/tph_number") == "+7 727 244 00 00"
+    assert person.findtext("occupation") == "Бас комплаенс-бақылаушы"
+    # The entity's own client's account is kept at the profile's branch, not a made-up one.
+    assert {b.text for b in root.iter("branch")} == {"Алматинский филиал №2"}

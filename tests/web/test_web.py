@@ -16,7 +16,7 @@ from finmon.errors import NotFound
 from finmon.store import load_list
 from finmon.store.alerts import get_alert
 from finmon.store.audit import audit_rows
-from finmon.store.customers import import_customers
+from finmon.store.customers import customer_history, import_customers
 from finmon.store.freezes import list_freezes
 from finmon.store.jobs import get_job
 from finmon.store.sessions import FREE_ATTEMPTS, set_password
@@ -71,6 +71,7 @@ WEB_ROUTES: list[tuple[str, str, Action | None, dict[str, Any] | None]] = [
     ("POST", "/ui/upload", Action.IMPORT_CUSTOMERS, {"file": ("c.csv", b"id,name\n")}),
     ("GET", "/ui/jobs/{job_id}", Action.READ, None),
     ("GET", "/ui/jobs/{job_id}/problems", Action.READ, None),
+    ("POST", "/ui/jobs/{job_id}/encoding", Action.IMPORT_CUSTOMERS, {"encoding": "cp1251"}),
     ("GET", "/ui/fairness", Action.REVIEW_FAIRNESS, None),
     # FIU part 1: reporting entities and intake
     ("GET", "/ui/fiu/reports", Action.FIU_READ, None),
@@ -439,6 +440,81 @@ def test_a_customer_file_uploaded_in_the_browser_is_imported_and_shown(
     page = _job_page(browser, strict.headers["location"])
     assert "strict.csv: line 3, column name: the name is empty" in page
     assert TEXTS["strict"][1] in browser.get("/ui/upload?lang=ru").text
+
+
+KAZAKH_CUSTOMERS = (
+    "id,name,birth_date\nK1,Әлібек Ғабитұлы Қоңыратбаев,1980-01-01\n"
+    "K2,Өмірзақ Ұлықбекұлы Үсенов,1975-02-03\nK3,Һәкім Іңкәр,1990-05-06\n"
+)
+RUSSIAN_CUSTOMERS = (
+    "id,name,birth_date\nR1,Ёлкин Юрий Щербакович,1980-01-01\nR2,Иванова Жанна,1975-02-03\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "label"),
+    [
+        (RUSSIAN_CUSTOMERS, "cp1251", "Windows-1251"),
+        (KAZAKH_CUSTOMERS, "kz1048", "KZ-1048"),
+        (KAZAKH_CUSTOMERS, "utf-8-sig", "UTF-8 (BOM)"),
+    ],
+)
+def test_an_office_encoded_customer_file_is_read_and_the_page_names_its_encoding(
+    store: None, app: Any, text: str, encoding: str, label: str
+) -> None:
+    browser, csrf = _sign_in(app, "analyst")
+    content = text.encode(encoding)
+    answer = browser.post(
+        "/ui/upload", data={"csrf": csrf}, files={"file": ("клиенты.csv", content)}
+    )
+    page = _job_page(browser, answer.headers["location"])
+    assert re.search(rf'id="job-encoding">{re.escape(label)} \(detected\)', page), page
+    rows = [line.split(",") for line in text.splitlines()[1:]]
+    assert [_name(customer_id) for customer_id, _, _ in rows] == [name for _, name, _ in rows]
+    (row,) = [
+        r
+        for r in audit_rows(limit=1000)
+        if r["action"] == "customers.import" and "клиенты" in r["object"]
+    ]
+    assert row["after"]["encoding"] == encoding
+
+
+def test_a_person_chooses_another_encoding_and_the_file_is_read_again(
+    store: None, app: Any
+) -> None:
+    browser, csrf = _sign_in(app, "analyst")
+    content = KAZAKH_CUSTOMERS.encode("kz1048")
+    answer = browser.post(
+        "/ui/upload",
+        data={"csrf": csrf, "encoding": "cp1251"},
+        files={"file": ("клиенты.csv", content)},
+    )
+    page = _job_page(browser, answer.headers["location"])
+    assert 'id="job-encoding">Windows-1251 (chosen)' in page
+    assert _name("K1") != "Әлібек Ғабитұлы Қоңыратбаев"
+    assert 'id="job-encoding-form"' in page and '<option value="cp1251" selected>' in page
+    again = browser.post(
+        f"{answer.headers['location']}/encoding", data={"csrf": csrf, "encoding": "kz1048"}
+    )
+    assert again.status_code == 303 and again.headers["location"] != answer.headers["location"]
+    page = _job_page(browser, again.headers["location"])
+    assert 'id="job-encoding">KZ-1048 (chosen)' in page
+    assert _name("K1") == "Әлібек Ғабитұлы Қоңыратбаев"
+    assert customer_history("K1")["version"] == 2
+    wrong = browser.post(
+        f"{again.headers['location']}/encoding", data={"csrf": csrf, "encoding": "latin-1"}
+    )
+    assert wrong.status_code == 422 and "not one of" in wrong.text
+    utf8 = browser.post(
+        f"{again.headers['location']}/encoding", data={"csrf": csrf, "encoding": "utf-8"}
+    )
+    page = _job_page(browser, utf8.headers["location"])
+    assert "is not valid UTF-8; choose the file&#39;s encoding below" in page
+    assert "--encoding" not in page and "(read as UTF-8)" in page
+
+
+def _name(customer_id: str) -> str:
+    return str(customer_history(customer_id)["record"]["names"][0])
 
 
 def _job_page(browser: TestClient, job_page: str) -> str:

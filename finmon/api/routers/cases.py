@@ -33,6 +33,7 @@ class CaseAlert(BaseModel):
 
 class MonitoringAlert(CaseAlert):
     account: str
+    case_id: int | None = Field(None, description="The case the alert is in, if any")
 
 
 class Decision(BaseModel):
@@ -98,10 +99,11 @@ class WithdrawalIn(BaseModel):
 def monitoring_alerts(
     who: Read,
     store: Store,
-    status: Annotated[str, Query(pattern="^(open|all)$")] = "open",
+    status: Annotated[str, Query(pattern="^(open|in_case|all)$")] = "open",
     rule: Annotated[str, Query(max_length=64)] = "",
 ) -> list[MonitoringAlert]:
-    """Monitoring alerts, oldest first: open (in no case yet) or all; of one rule if given."""
+    """Monitoring alerts, oldest first: open (in no case yet), in a case (named), or all; of one
+    rule if given."""
     rows = cases_service.monitoring_alerts(who.name, status, store)
     return [MonitoringAlert.model_validate(r) for r in rows if not rule or r["rule"] == rule]
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, UploadFile
+from fastapi import APIRouter, Query, UploadFile
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
@@ -33,7 +33,8 @@ class Job(BaseModel):
     finished_at: str | None
     result: dict[str, Any] | None = Field(
         description="Counts (inserted, updated, unchanged, rejected, screened, alerts), the "
-        "problems counted and the first few listed"
+        "problems counted and the first few listed, and a text file's encoding (encoding, "
+        "encoding_label, encoding_detected: false when chosen)"
     )
     error: str | None
 
@@ -61,14 +62,25 @@ class Customer(BaseModel):
 
 @router.post("/customers/import", status_code=202)
 def customers_import(
-    file: UploadFile, who: Import, store: Store, strict: bool = False
+    file: UploadFile,
+    who: Import,
+    store: Store,
+    strict: bool = False,
+    encoding: Annotated[
+        str | None,
+        Query(
+            max_length=20,
+            description="A text file's encoding: utf-8, utf-8-sig, cp1251, kz1048 or utf-16; "
+            "detected when not given. The job's result names the one used.",
+        ),
+    ] = None,
 ) -> JobStarted:
     """Upload a customer file (.csv, .xlsx, .jsonl, .parquet) to import and screen in the
     background, as `finmon customers import` does; ask /jobs/{job_id} how it went. A row's
     unreadable values are left out (a row with no name or id skipped) and reported as the
     job's problems; strict=true fails the job at the first problem instead."""
     job_id = customers_service.start_import(
-        who.name, file.filename or "", file.file, strict=strict, db=store
+        who.name, file.filename or "", file.file, strict=strict, encoding=encoding, db=store
     )
     return JobStarted(job_id=job_id)
 
