@@ -17,12 +17,12 @@ WELCOME_KK = "Қош келдіңіз!"
 
 
 def _read_texts() -> dict[str, tuple[str, str]]:
-    """The texts of texts.csv (key, English, Russian), a table translators edit without code."""
+    """The texts of texts.csv (key, English, Russian, Kazakh), a table translators edit."""
     texts: dict[str, tuple[str, str]] = {}
     table = resources.files("finmon.web").joinpath("texts.csv").read_text(encoding="utf-8")
     rows = csv.reader(io.StringIO(table, newline=""))
-    next(rows)  # the header: key, en, ru
-    for key, english, russian in rows:
+    next(rows)  # the header: key, en, ru, kk
+    for key, english, russian, _kazakh in rows:
         if key in texts:
             raise ValueError(f"finmon/web/texts.csv: the key {key} stands twice")
         texts[key] = (english, russian)
