@@ -1,21 +1,80 @@
-"""The web's texts table: read whole from texts.csv, every key with its English."""
+"""The texts table: read whole from texts.csv, every key in every language, and the reader's
+language chosen by what they asked, then their browser."""
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
-from finmon.web.i18n import TEXTS, status_text, text
+import pytest
+
+from finmon.web.i18n import (
+    TEXTS,
+    accepted_language,
+    enum_text,
+    missing_texts,
+    status_text,
+    text,
+)
+
+KAZAKH_LETTERS = set("әғқңөұүі")
+"""The letters of Kazakh that Russian lacks (һ too, but it is rare: loanwords only)."""
 
 
-def test_every_row_of_the_table_is_a_text_with_its_english() -> None:
+def test_every_row_of_the_table_is_a_text_in_every_language() -> None:
     rows = resources.files("finmon.web").joinpath("texts.csv").read_text("utf-8").splitlines()
     assert rows[0] == "key,en,ru,kk"
     assert len(TEXTS) == len(rows) - 1  # no key stands twice, no row is lost
-    assert all(english for english, _ in TEXTS.values())
+    assert missing_texts() == []
 
 
-def test_a_text_falls_back_to_english_and_a_status_to_itself() -> None:
-    assert text("ru", "sign_in") == "Войти"
-    assert text("kk", "sign_in") == "Sign in"
-    assert status_text("ru", "active") == TEXTS["status_active"][1]
+def test_the_russian_and_kazakh_columns_are_cyrillic_and_the_kazakh_one_is_kazakh() -> None:
+    """A column filled with the English (or one language pasted for the other) is caught: the
+    Russian and Kazakh texts carry no Latin word outside codes and placeholders, and Kazakh as
+    a whole uses the letters Russian lacks."""
+    latin_word = re.compile(r"\b[a-z]{4,}\b")  # lowercase Latin words: codes are upper case
+    allowed = {
+        "finmon",
+        "goaml",
+        "jsonl",
+        "parquet",
+        "transactions",
+        "load",
+        "screen",
+        "json",
+        "xlsx",
+    }
+    for key, (_english, russian, kazakh) in TEXTS.items():
+        for value in (russian, kazakh):
+            stray = set(latin_word.findall(value)) - allowed
+            assert not stray, (key, value)
+    kazakh_text = "".join(kk for _, _, kk in TEXTS.values()).lower()
+    assert set(kazakh_text) >= KAZAKH_LETTERS
+    same = [key for key, (en, ru, kk) in TEXTS.items() if ru == kk and len(ru) > 12]
+    assert same == [], "Russian pasted as Kazakh"
+
+
+def test_a_text_in_each_language_with_its_values_and_a_status_of_its_own() -> None:
+    assert [text(lang, "sign_in") for lang in ("en", "ru", "kk")] == ["Sign in", "Войти", "Кіру"]
+    assert text("kk", "detail_birth_days_apart", 12) == "Туған күндерінің айырмасы 12 күн."
+    assert status_text("kk", "active") == TEXTS["status_active"][2]
     assert status_text("ru", "no_such_status") == "no_such_status"
+    assert enum_text("ru", "gender", "male") == "мужской"
+    assert enum_text("kk", "method", "exact") == "толық сәйкес"
+
+
+@pytest.mark.parametrize(
+    ("header", "chosen"),
+    [
+        ("kk-KZ,kk;q=0.9,ru;q=0.8,en;q=0.7", "kk"),
+        ("ru-RU,ru;q=0.9,en-US;q=0.8", "ru"),
+        ("en-US,ru;q=0.5", "en"),
+        ("de-DE,ru;q=0.3,kk;q=0.6", "kk"),  # by weight, not order
+        ("fr, de", None),
+        ("kk;q=0, ru", "ru"),  # q=0: not acceptable
+        ("", None),
+        ("ru;q=abc, en", "en"),
+    ],
+)
+def test_accept_language_chooses_by_weight_then_order(header: str, chosen: str | None) -> None:
+    assert accepted_language(header) == chosen
