@@ -8,8 +8,9 @@ a case opened and proposed), then reads every page the roles reach and a page of
 What a Latin word on a kk or ru page may be, and why (the allow-list, kept narrow):
 - a code: a word with a digit, an underscore or a dot (QDi.905, r16_information, alert.decide),
   or in capitals (IBAN, KZT, XML): identifiers, currencies, formats and rule ids;
-- a word of the data put in the store: the customers', parties' and listed names and the users'
-  names (the account "analyst" is a name, not a label), read from the very files loaded;
+- a word of the data put in the store: the customers', parties' and listed names, the users'
+  names (the account "analyst" is a name, not a label), a payment's channel and reference as the
+  bank wrote them, read from the very files loaded (DATA_COLUMNS: not their enums);
 - product and file format names: finmon, goAML, Parquet, csv, xlsx, xml ...
 - text the page itself marks as another language (lang="en": the language switch's "English",
   the English detail under a translated error message), the stored JSON under <details
@@ -19,6 +20,7 @@ What a Latin word on a kk or ru page may be, and why (the allow-list, kept narro
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -82,8 +84,20 @@ PAGES: dict[str, list[str]] = {
 }
 
 
+DATA_COLUMNS = ("full_name", "originator_name", "beneficiary_name", "channel", "reference")
+"""The columns of the files loaded whose words a page may show as written: names, and a payment's
+channel and reference as the bank's file has them (not the files' enums such as gender)."""
+
+
 def _words_of(path: Path) -> set[str]:
-    return set(LATIN_WORD.findall(path.read_text(encoding="utf-8")))
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return {
+        word
+        for row in rows
+        for column in DATA_COLUMNS
+        for word in LATIN_WORD.findall(row.get(column) or "")
+    }
 
 
 @pytest.fixture
@@ -213,6 +227,13 @@ def test_every_page_speaks_kazakh_and_russian_with_no_english_left(
                 if found:
                     leaks[(lang, path)] = found
     assert walked == 2 * sum(len(p) for p in PAGES.values())
+    analyst, csrf = _browser(app, "analyst")
+    for lang in ("kk", "ru"):  # the screening page's answer: hits with their explanation
+        form = {"csrf": csrf, "name": "Карагулов Тимур Ахатович", "birth_date": "1950-01-01"}
+        answer = analyst.post(f"/ui/screen?lang={lang}", data=form)
+        assert answer.status_code == 200 and answer.text.count('class="hit"') >= 1
+        if found := english_words(answer.text, lang, data):
+            leaks[(lang, "POST /ui/screen")] = found
     assert leaks == {}, "\n".join(f"{k}: {sorted(v)}" for k, v in sorted(leaks.items()))
 
 
