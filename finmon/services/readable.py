@@ -68,6 +68,23 @@ _BASIS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 """The parts of an R.16 check's basis (finmon.transactions.wire) and their texts."""
+_PROBLEMS = {
+    "the name is empty": "prob_name_empty",
+    "is not a kind of party finmon knows (person, company, organization ...)": "prob_not_schema",
+    "is not a gender finmon knows": "prob_not_gender",
+    "is not a date that can be read without guessing (write YYYY-MM-DD, DD.MM.YYYY, YYYY-MM or a "
+    "year YYYY)": "prob_not_date",
+    "is not a country finmon knows": "prob_not_country",
+    "is not a valid IIN/BIN (12 digits ending in the right check digit)": "prob_not_iin",
+    "row skipped": "pact_row_skipped",
+    "kind of party left unknown": "pact_schema_unknown",
+    "gender left out": "pact_gender_out",
+    "birth date left out": "pact_birth_out",
+    "country left out": "pact_country_out",
+    "IIN/BIN left out": "pact_iin_out",
+}
+"""A customer file's problems and what was done (finmon.screening.rows), each a closed set."""
+_PLACE = re.compile(r"^(line|row) (\d+)$")
 _HIT_ROWS = ("side", "query_name", "list", "reference", "designation_name", "list_version")
 """What a payment's hit on a listed party shows as rows; its explanation is said in sentences."""
 _SUMMED = {"count", "sum", "distinct_counterparties"}
@@ -223,6 +240,19 @@ def origin_text(lang: str, origin: str) -> str:
     kind, numbers, designation = found.groups()
     label = text(lang, "freeze") if kind == "freeze" else text(lang, "alerts")
     return f"{label} #{numbers} ({designation})"
+
+
+def problem_text(lang: str, problem: str) -> str:
+    """A customer file's problem, or what was done about it, in the reader's language (as
+    stored when finmon has no text for it: a name refused by its limits says why itself)."""
+    key = _PROBLEMS.get(problem.strip())
+    return text(lang, key) if key else problem
+
+
+def place_text(lang: str, place: str) -> str:
+    """A problem's place in its file ('line 7', 'row 7') in the reader's language."""
+    found = _PLACE.match(place.strip())
+    return text(lang, f"place_{found.group(1)}", found.group(2)) if found else place
 
 
 def action_text(lang: str, action: str) -> str:

@@ -215,6 +215,12 @@ class _Said:
     def raw(self, value: Any) -> str:
         return readable.raw(value)
 
+    def problem(self, problem: str) -> str:
+        return readable.problem_text(self.lang, problem)
+
+    def place(self, place: str) -> str:
+        return readable.place_text(self.lang, place)
+
 
 def error_page(request: Request, exc: FinmonError) -> Response:
     """A FinmonError raised under /ui: the sign-in page for no session, else an error page."""

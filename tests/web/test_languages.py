@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -60,6 +61,8 @@ PRODUCT_WORDS = {
     "ndjson",
 }
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.'-]*")
+BAD_ROWS = "K098,Қате Жол,1988-02-30,Q9,123,7,9,\nK099,,,,,,,\n"
+"""Rows with a problem in each checked column, and one with no name (values that are codes)."""
 PAGES: dict[str, list[str]] = {
     "supervisor": [
         "/ui/",
@@ -165,9 +168,13 @@ def _work(app: Any) -> None:
     upload = analyst.post(
         "/ui/upload",
         data={"csrf": csrf},
-        files={"file": ("more.csv", CUSTOMERS.read_bytes())},
+        files={"file": ("more.csv", CUSTOMERS.read_bytes() + BAD_ROWS.encode())},
     )
     assert upload.status_code == 303
+    deadline = time.monotonic() + 60
+    while "refresh" in analyst.get(upload.headers["location"]).text:  # the import runs on
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
     decided = analyst.post(
         "/ui/alerts/1/decision",
         data={"csrf": csrf, "decision": "confirmed_hit", "confirm": "yes", "reason": "Тот же"},
@@ -229,6 +236,10 @@ def test_every_page_speaks_kazakh_and_russian_with_no_english_left(
                 if found:
                     leaks[(lang, path)] = found
     assert walked == 2 * sum(len(p) for p in PAGES.values())
+    supervisor, _ = _browser(app, "supervisor")
+    job = lxml_html.fromstring(supervisor.get("/ui/jobs/1?lang=kk").text)
+    problems = " ".join(job.xpath("//section[@id='job-problems']//td//text()"))
+    assert TEXTS["prob_not_date"][2] in problems and TEXTS["pact_row_skipped"][2] in problems
     stranger = TestClient(app, base_url="http://testserver", follow_redirects=False)
     for lang in ("kk", "ru"):  # before signing in, the browser's language
         sign_in = stranger.get("/ui/sign-in", headers={"accept-language": lang})
