@@ -273,14 +273,15 @@ def audit_changes(
     """An audit row's change as (field, before, after) rows, fields in the order first seen."""
     before, after = before or {}, after or {}
     names = list(dict.fromkeys([*before, *after]))
-    return [
-        (
-            field_name(lang, name),
-            plain(before[name]) if name in before else "",
-            plain(after[name]) if name in after else "",
-        )
-        for name in names
-    ]
+
+    def value(name: str, found: Mapping[str, Any]) -> str:
+        if name not in found:
+            return ""
+        if name in ("status", "decision") and isinstance(found[name], str):
+            return enum_text(lang, "status", found[name])
+        return plain(found[name])
+
+    return [(field_name(lang, name), value(name, before), value(name, after)) for name in names]
 
 
 def typology_text(lang: str, typology: str) -> str:

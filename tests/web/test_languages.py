@@ -319,7 +319,9 @@ def test_the_audit_page_says_each_row_and_keeps_its_json_one_click_away(
     raw = page.xpath("//ol[@class='timeline']//details[@class='raw']/pre/text()")
     assert any('"alert.decide"' in block for block in raw)
     changes = page.xpath("//table[@class='change']//th/text()")
-    assert TEXTS["field_status"][1] in changes
+    assert TEXTS["field_status"][1] in changes and TEXTS["field_frozen_at"][1] in changes
+    values = page.xpath("//table[@class='change']//td//text()")
+    assert TEXTS["status_release_pending"][1] in values  # a status said, not its code
 
 
 def test_the_case_evidence_is_said_not_dumped(filled: tuple[Any, set[str]]) -> None:
