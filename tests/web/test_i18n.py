@@ -78,3 +78,45 @@ def test_a_text_in_each_language_with_its_values_and_a_status_of_its_own() -> No
 )
 def test_accept_language_chooses_by_weight_then_order(header: str, chosen: str | None) -> None:
     assert accepted_language(header) == chosen
+
+
+def _audit_actions() -> set[str]:
+    """Every action finmon writes to the audit log: the string literals passed as the action of
+    the audit module's writers (append_audit, append_step, audit_object, record_view), the
+    four-eyes approve_draft and the stores' _audit helpers."""
+    import ast
+    from pathlib import Path
+
+    import finmon
+
+    action = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")
+    found: set[str] = set()
+    for path in Path(finmon.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name not in {
+                "audit_object",
+                "append_audit",
+                "append_step",
+                "record_view",
+                "approve_draft",
+                "_audit",
+            }:
+                continue
+            values = [*node.args[:3], *(k.value for k in node.keywords if k.arg == "action")]
+            found |= {
+                value.value
+                for value in values
+                if isinstance(value, ast.Constant)
+                and isinstance(value.value, str)
+                and action.match(value.value)
+            }
+    return found
+
+
+def test_every_audit_action_is_said_in_every_language() -> None:
+    actions = _audit_actions()
+    assert {"alert.decide", "freeze.create", "user.set_language"} <= actions  # the walk reaches
+    assert sorted(a for a in actions if f"act_{a}" not in TEXTS) == []
