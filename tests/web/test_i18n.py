@@ -120,3 +120,40 @@ def test_every_audit_action_is_said_in_every_language() -> None:
     actions = _audit_actions()
     assert {"alert.decide", "freeze.create", "user.set_language"} <= actions  # the walk reaches
     assert sorted(a for a in actions if f"act_{a}" not in TEXTS) == []
+
+
+def test_every_way_names_match_and_every_feature_detail_is_said() -> None:
+    """The name comparison's methods (the string each similarity returns with) and the screening
+    features' detail sentences each have their text, so an alert page never shows the code."""
+    from pathlib import Path
+
+    import finmon
+    from finmon.services.readable import feature_sentence
+
+    source = (Path(finmon.__file__).parent / "screening" / "namescore.py").read_text("utf-8")
+    methods = set(re.findall(r', "([a-z_]+)"\)*$', source, flags=re.MULTILINE))
+    methods -= {"al", "ad", "ud", "ul", "ed", "ks"}  # articles and letters, not methods
+    assert {"exact", "fuzzy", "compound", "surname_slip"} <= methods
+    assert sorted(m for m in methods if f"method_{m}" not in TEXTS) == []
+    details = [
+        "same birth date",
+        "birth date within the listed date or range",
+        "day and month swapped",
+        "birth dates 40 days apart",
+        "birth dates 12 years apart",
+        "nationality shared",
+        "no nationality shared",
+        "different gender",
+        "different kind of party",
+        "different kind of party (the name looks like an organization's)",
+        "same passport number",
+        "different national ID",
+        "common name: 9 bits of evidence in the parts that matched",
+    ]
+    for detail in details:
+        for lang in ("kk", "ru"):
+            said = feature_sentence(lang, detail)
+            assert said != detail and not re.search(r"[a-z]{3,}", said), (lang, detail, said)
+    assert feature_sentence("kk", "birth dates 12 years apart") == TEXTS[
+        "detail_birth_years_apart"
+    ][2].format(12)
