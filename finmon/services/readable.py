@@ -279,6 +279,8 @@ def audit_changes(
             return ""
         if name in ("status", "decision") and isinstance(found[name], str):
             return enum_text(lang, "status", found[name])
+        if name == "action" and found[name] in ("report", "close"):
+            return text(lang, f"case_{found[name]}")  # a case's proposed outcome
         return plain(found[name])
 
     return [(field_name(lang, name), value(name, before), value(name, after)) for name in names]
