@@ -129,6 +129,11 @@ class Settings:
     fiu_exchange_key_file: Path | None = None
     """FINMON_FIU_EXCHANGE_KEY_FILE: the exchange key; when set, POST /fiu/requests matches a
     received request against the FIU's resolved subjects at once."""
+    time_zone: str = "Asia/Almaty"
+    """FINMON_TIME_ZONE: the IANA time zone the entity's people read times in (pages, the CLI's
+    readable output); times are stored in UTC and the 24-hour clocks count real hours."""
+    language: str = "en"
+    """FINMON_LANGUAGE: the language of the CLI's readable output (kk, ru or en; --lang)."""
 
 
 def load_settings() -> Settings:
@@ -179,6 +184,8 @@ def load_settings() -> Settings:
         fiu_exchange_key_file=Path(env["FINMON_FIU_EXCHANGE_KEY_FILE"]).expanduser()
         if env.get("FINMON_FIU_EXCHANGE_KEY_FILE")
         else None,
+        time_zone=(env.get("FINMON_TIME_ZONE") or "Asia/Almaty").strip(),
+        language=(env.get("FINMON_LANGUAGE") or "en").strip().lower(),
     )
 
 

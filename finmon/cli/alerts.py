@@ -9,17 +9,18 @@ import typer
 from rich.table import Table
 
 from finmon.cli.commands import (
-    Document,
     Listing,
     Step,
-    document_command,
     rows_command,
     step_commands,
 )
 from finmon.cli.common import actor_name, command_group
-from finmon.cli.output import cells, count_note, out
+from finmon.cli.options import JsonFlag, JsonOutputOption, LangOption, chosen_language
+from finmon.cli.output import cells, count_note, emit_document, out
+from finmon.common.localtime import zone_named
 from finmon.errors import InputError
-from finmon.services import alerts
+from finmon.services import alerts, readable
+from finmon.settings import load_settings
 from finmon.workflow import Verdict
 
 ALERT_COLUMNS = [
@@ -70,11 +71,32 @@ def alerts_list(
     return rows, count_note(len(rows), "alerts", output, status)
 
 
-@document_command(alerts_app, "show")
-def alerts_show(ctx: typer.Context, alert_id: AlertId) -> Document:
-    """One alert with its full explanation, as JSON."""
-    row, explanation = alerts.get_alert(actor_name(ctx), alert_id)
-    return f"alert {alert_id}", {**row.to_dict(), "explanation": explanation}
+@alerts_app.command("show")
+def alerts_show(
+    ctx: typer.Context,
+    alert_id: AlertId,
+    output: JsonOutputOption = None,
+    json: JsonFlag = False,
+    lang: LangOption = None,
+) -> None:
+    """One alert: both sides, why it matched and its decisions, in sentences (times in
+    FINMON_TIME_ZONE); --json or --output: the alert with its full explanation as JSON."""
+    actor = actor_name(ctx)
+    row, explanation = alerts.get_alert(actor, alert_id)
+    if json or output is not None:
+        emit_document({**row.to_dict(), "explanation": explanation}, output, f"alert {alert_id}")
+        return
+    language = chosen_language(lang)
+    case = alerts.alert_case(actor, alert_id)
+    found = {
+        "alert": row.to_dict(),
+        "explanation": explanation,
+        "decisions": case.decisions,
+        "freeze_id": case.freeze_id,
+    }
+    zone = zone_named(load_settings().time_zone)
+    for line in readable.alert_lines(language, found, zone):
+        out.print(line, markup=False, highlight=False)
 
 
 @alerts_app.command("decide")

@@ -10,11 +10,19 @@ from typing import Annotated
 import typer
 
 from finmon.cli.common import app, require_files
-from finmon.cli.options import FormatOption, ResultFormat, check_json_output
+from finmon.cli.options import (
+    FormatOption,
+    JsonFlag,
+    LangOption,
+    ResultFormat,
+    check_json_output,
+    chosen_language,
+)
 from finmon.cli.output import TextOutput, err, out, print_json, write_csv, write_json
 from finmon.errors import InputError
 from finmon.exports import SafeDictWriter
 from finmon.screening import DEFAULT_THRESHOLD
+from finmon.services import readable
 
 
 @app.command("compare")
@@ -36,8 +44,11 @@ def compare(
     ] = None,
     encoding: Annotated[str | None, typer.Option(help="Encoding of the --pairs file.")] = None,
     format: FormatOption = ResultFormat.TABLE,
+    json: JsonFlag = False,
+    lang: LangOption = None,
 ) -> None:
-    """Score how likely two names belong to the same party, and explain the score."""
+    """Score how likely two names belong to the same party, and explain the score in sentences
+    (--json or --format json: the score and its explanation as JSON)."""
     from finmon.model import Schema
     from finmon.screening import DEFAULT_THRESHOLD, compare_names
 
@@ -59,14 +70,14 @@ def compare(
     if output is not None:
         write_json(output, document)
         err.print(f"score {result.score:.4f} written to {output}", markup=False)
-    elif format is ResultFormat.JSON:
+    elif json or format is ResultFormat.JSON:
         print_json(document)
     elif format is ResultFormat.CSV:
         row = {**document, "score": f"{result.score:.4f}", "match": str(document["match"]).lower()}
         write_csv(sys.stdout, [row], ["name1", "name2", "score", "match"])
     else:
-        out.print(f"score: {result.score:.4f}")
-        print_json(result.explanation)
+        for line in readable.compare_lines(chosen_language(lang), name1, name2, document):
+            out.print(line, markup=False, highlight=False)
 
 
 def compare_pairs(pairs: Path, output: Path | None, encoding: str | None) -> None:

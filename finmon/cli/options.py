@@ -11,6 +11,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from finmon.errors import InputError
+from finmon.settings import load_settings
 
 OptionalPath = TypeVar("OptionalPath", Path, Path | None)
 
@@ -118,3 +119,23 @@ TransactionFormatOption = Annotated[
     str | None,
     typer.Option("--format", help="csv, parquet, pacs008, mt103 or amlsim (default: guessed)"),
 ]
+
+
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of the readable output: kk, ru or en (default FINMON_LANGUAGE, else en).",
+    ),
+]
+JsonFlag = Annotated[
+    bool, typer.Option("--json", help="Print the JSON document instead of the readable form.")
+]
+
+
+def chosen_language(lang: str | None) -> str:
+    """--lang, else FINMON_LANGUAGE; InputError naming the option for a language finmon lacks."""
+    chosen = (lang or load_settings().language).strip().lower()
+    if chosen not in ("kk", "ru", "en"):
+        raise InputError(f"--lang / FINMON_LANGUAGE: {chosen!r} is not kk, ru or en")
+    return chosen

@@ -21,6 +21,7 @@ __all__ = [
     "WebUser",
     "authenticate_key",
     "session_user",
+    "set_language",
     "sign_in",
     "sign_out",
 ]
@@ -29,6 +30,8 @@ sign_in = sessions.sign_in
 """Check a name and password and open a web session (signing in needs no actor)."""
 session_user = sessions.session_user
 sign_out = sessions.sign_out
+set_language = sessions.set_language
+"""Keep the web pages' language a signed-in user chose (their own preference)."""
 
 
 def list_users(actor: str, db: Database | None = None) -> list[dict[str, Any]]:

@@ -347,6 +347,8 @@ class User(Row):
     """Who asked for what awaits approval on this account (creation, role, key or password)."""
     password_pending: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     """A password set by someone else, not usable until a second person approves it."""
+    language: Mapped[str | None] = mapped_column(String(8))
+    """The web pages' language the user chose (kk, ru, en); None: the browser's Accept-Language."""
 
     __table_args__ = (
         Index(

@@ -61,6 +61,8 @@ class WebUser:
 
     principal: Principal
     csrf_token: str
+    language: str | None = None
+    """The pages' language the user chose (kk, ru, en), None until they choose."""
 
     @property
     def name(self) -> str:
@@ -199,13 +201,14 @@ def session_user(
                 User.name,
                 User.role,
                 User.disabled_at,
+                User.language,
             )
             .join(User, WebSession.user_id == User.id)
             .where(WebSession.token_hash == _digest(token))
         ).first()
     if row is None:
         raise Unauthenticated("not signed in")
-    session_id, csrf, created_at, last_seen_at, ended_at, name, role, disabled_at = row
+    session_id, csrf, created_at, last_seen_at, ended_at, name, role, disabled_at, language = row
     if (
         ended_at is not None
         or disabled_at is not None
@@ -218,7 +221,26 @@ def session_user(
             web = session.get(WebSession, session_id)
             if web is not None:
                 web.last_seen_at = now
-    return WebUser(Principal(name, Role(role)), csrf)
+    return WebUser(Principal(name, Role(role)), csrf, language)
+
+
+def set_language(name: str, language: str, db: Database | None = None) -> None:
+    """Keep the pages' language a user chose (the user's own choice: audited as theirs)."""
+    db = db or default_database()
+    with db.write() as session:
+        user = find_user(session, name)
+        if user.language == language:
+            return
+        before = user.language
+        user.language = language
+        audit_object(
+            session,
+            "user.set_language",
+            name,
+            actor=name,
+            before={"language": before} if before else None,
+            after={"language": language},
+        )
 
 
 def sign_out(token: str, db: Database | None = None) -> None:

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from finmon.common.texts import enum_text
+from finmon.services import readable
 from finmon.services.alerts import AlertCase
 
 Fact = tuple[str, list[str], list[str]]
@@ -66,45 +68,55 @@ class CaseView:
     remarks: str | None = None
 
 
-def case_view(case: AlertCase) -> CaseView:
-    """The side-by-side rows and the highlighted names of an alert."""
+def case_view(case: AlertCase, lang: str = "en") -> CaseView:
+    """The side-by-side rows and the highlighted names of an alert, said in `lang`."""
     view = CaseView()
     listed = case.designation or {}
-    view.facts = _facts(case, listed)
+    view.facts = _facts(case, listed, lang)
     view.programmes = list(listed.get("programmes", []))
     view.listed_on = listed.get("listed_on")
     view.remarks = listed.get("remarks")
 
-    _explained(view, case.explanation, case.alert.customer_name, case.alert.matched_name)
+    _explained(view, case.explanation, case.alert.customer_name, case.alert.matched_name, lang)
     return view
 
 
-def hit_view(hit: dict[str, Any]) -> CaseView:
+def hit_view(hit: dict[str, Any], lang: str = "en") -> CaseView:
     """The names with their matched parts and the score's contributions of one screening hit
     (`Hit.to_dict()`), as the alert page shows them."""
     view = CaseView()
-    _explained(view, hit["explanation"], hit["query_name"], hit["matched_name"])
+    _explained(view, hit["explanation"], hit["query_name"], hit["matched_name"], lang)
     return view
 
 
-def _explained(view: CaseView, explanation: dict[str, Any], query: str, matched: str) -> None:
-    _explained_name(view, explanation, query, matched)
-    view.evidence = [
-        Contribution(
-            feature=str(e.get("feature", "")),
-            query=_plain(e.get("query")),
-            candidate=_plain(e.get("candidate")),
-            value=float(e.get("effect", 0.0)),
-            weight=None,
-            detail=str(e.get("detail", "")),
+def _explained(
+    view: CaseView, explanation: dict[str, Any], query: str, matched: str, lang: str
+) -> None:
+    _explained_name(view, explanation, query, matched, lang)
+    view.evidence = []
+    for e in explanation.get("evidence", []):
+        feature = str(e.get("feature", ""))
+        view.evidence.append(
+            Contribution(
+                feature=readable.feature_name(lang, feature),
+                query=readable.evidence_value(lang, feature, _plain(e.get("query"))),
+                candidate=readable.evidence_value(lang, feature, _plain(e.get("candidate"))),
+                value=float(e.get("effect", 0.0)),
+                weight=None,
+                detail=readable.feature_sentence(lang, str(e.get("detail", ""))),
+            )
         )
-        for e in explanation.get("evidence", [])
-    ]
 
 
-def _facts(case: AlertCase, listed: dict[str, Any]) -> list[Fact]:
+def _facts(case: AlertCase, listed: dict[str, Any], lang: str) -> list[Fact]:
     """The customer's facts beside the designation's: names, birth dates, ... accounts."""
     record = case.customer["record"] if case.customer else {}
+
+    def gender(value: Any) -> list[str]:
+        return [enum_text(lang, "gender", value)] if value else []
+
+    def identifier(value: dict[str, Any]) -> str:
+        return _identifier(value, lang)
 
     def both(key: str, shown: Callable[[Any], str]) -> Fact:
         return key, [shown(v) for v in record.get(key, [])], [shown(v) for v in listed.get(key, [])]
@@ -113,21 +125,19 @@ def _facts(case: AlertCase, listed: dict[str, Any]) -> list[Fact]:
         (
             "names",
             list(record.get("names", [])),
-            [_listed_name(n) for n in listed.get("names", [])],
+            [_listed_name(n, lang) for n in listed.get("names", [])],
         ),
         both("birth_dates", _birth),
         both("nationalities", str),
-        both("identifiers", _identifier),
-        (
-            "gender",
-            [record["gender"]] if record.get("gender") else [],
-            [listed["gender"]] if listed.get("gender") else [],
-        ),
+        both("identifiers", identifier),
+        ("gender", gender(record.get("gender")), gender(listed.get("gender"))),
         ("accounts", [str(a) for a in (case.customer or {}).get("accounts", [])], []),
     ]
 
 
-def _explained_name(view: CaseView, explanation: dict[str, Any], query: str, matched: str) -> None:
+def _explained_name(
+    view: CaseView, explanation: dict[str, Any], query: str, matched: str, lang: str
+) -> None:
     """The name comparison of the explanation: the names' parts, their pairs, what was left."""
     name = explanation.get("name", {})
     pairs = name.get("pairs", [])
@@ -136,8 +146,8 @@ def _explained_name(view: CaseView, explanation: dict[str, Any], query: str, mat
     compared = name.get("transliterated") or [view.query_name, view.candidate_name]
     by_query = {p["query"]: p for p in pairs}
     by_candidate = {p["candidate"]: p for p in pairs}
-    view.query_parts = _parts(compared[0], by_query, "candidate")
-    view.candidate_parts = _parts(compared[1], by_candidate, "query")
+    view.query_parts = _parts(compared[0], by_query, "candidate", lang)
+    view.candidate_parts = _parts(compared[1], by_candidate, "query", lang)
     view.pairs = [
         Contribution(
             feature="name",
@@ -145,16 +155,16 @@ def _explained_name(view: CaseView, explanation: dict[str, Any], query: str, mat
             candidate=p["candidate"],
             value=float(p["similarity"]),
             weight=float(p["weight"]) if p.get("weight") is not None else None,
-            detail=str(p.get("method", "")),
+            detail=enum_text(lang, "method", p.get("method", "")),
         )
         for p in pairs
     ]
     view.unmatched_query = list(name.get("unmatched_query", []))
     view.unmatched_candidate = list(name.get("unmatched_candidate", []))
-    view.notes = [str(n) for n in name.get("notes", [])]
+    view.notes = [readable.note_sentence(lang, str(n)) for n in name.get("notes", [])]
 
 
-def _parts(text: str, pairs: dict[str, dict[str, Any]], other: str) -> list[Part]:
+def _parts(text: str, pairs: dict[str, dict[str, Any]], other: str, lang: str) -> list[Part]:
     parts = []
     for word in text.split():
         pair = pairs.get(word)
@@ -162,14 +172,20 @@ def _parts(text: str, pairs: dict[str, dict[str, Any]], other: str) -> list[Part
             parts.append(Part(word, None))
         else:
             parts.append(
-                Part(word, float(pair["similarity"]), str(pair.get("method", "")), pair[other])
+                Part(
+                    word,
+                    float(pair["similarity"]),
+                    enum_text(lang, "method", pair.get("method", "")),
+                    pair[other],
+                )
             )
     return parts
 
 
-def _listed_name(name: dict[str, Any]) -> str:
+def _listed_name(name: dict[str, Any], lang: str) -> str:
     quality = name.get("quality")
-    suffix = f" ({quality})" if quality and quality not in ("primary", "strong") else ""
+    shown = enum_text(lang, "quality", quality)
+    suffix = f" ({shown})" if quality and quality not in ("primary", "strong") else ""
     return f"{name.get('full', '')}{suffix}"
 
 
@@ -179,9 +195,10 @@ def _birth(value: dict[str, Any]) -> str:
     return f"~{text}" if value.get("approximate") else text
 
 
-def _identifier(value: dict[str, Any]) -> str:
+def _identifier(value: dict[str, Any], lang: str) -> str:
     country = f" ({value['country']})" if value.get("country") else ""
-    return f"{value.get('kind', '')} {value.get('number', '')}{country}".strip()
+    kind = enum_text(lang, "idkind", value.get("kind", "")) if value.get("kind") else ""
+    return f"{kind} {value.get('number', '')}{country}".strip()
 
 
 def _plain(value: Any) -> str:

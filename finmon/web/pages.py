@@ -18,10 +18,12 @@ from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from finmon import hygiene
+from finmon.common.localtime import shown, zone_named
 from finmon.errors import FinmonError, Forbidden, InputError, Unauthenticated
 from finmon.screening.encodings import ENCODINGS, has_encoding
 from finmon.services import alerts as alerts_service
@@ -33,6 +35,7 @@ from finmon.services import fairness as fairness_service
 from finmon.services import freezes as freezes_service
 from finmon.services import lists as lists_service
 from finmon.services import payments as payments_service
+from finmon.services import readable
 from finmon.services import users as users_service
 from finmon.services.desk import DeskFigures
 from finmon.services.users import WebUser
@@ -40,7 +43,16 @@ from finmon.settings import load_settings
 from finmon.web import charts
 from finmon.web.deps import CASE_STATUS, MAX_ID, RowId, database, requires
 from finmon.web.highlight import case_view
-from finmon.web.i18n import LANGUAGES, WELCOME_KK, status_text, text
+from finmon.web.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    WELCOME_KK,
+    accepted_language,
+    enum_text,
+    has_text,
+    status_text,
+    text,
+)
 from finmon.workflow import Verdict
 from finmon.workflow.access import ALLOWED, Action
 
@@ -89,12 +101,18 @@ class SignInNeeded(Unauthenticated):
     """No live session: the browser is sent to the sign-in page."""
 
 
-def _lang(request: Request) -> str:
-    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
-    if chosen in LANGUAGES:
-        return chosen
-    accepted = request.headers.get("accept-language", "")
-    return "ru" if accepted.lower().startswith(("ru", "kk")) else "en"
+def _lang(request: Request, user: WebUser | None) -> str:
+    """The language just chosen (?lang=), else the user's stored choice, else the browser's
+    cookie (before sign-in), else the first the browser's Accept-Language prefers; English."""
+    for chosen in (
+        request.query_params.get("lang"),
+        user.language if user is not None else None,
+        request.cookies.get(LANG_COOKIE),
+        accepted_language(request.headers.get("accept-language", "")),
+    ):
+        if chosen in LANGUAGES:
+            return chosen
+    return "en"
 
 
 async def _web_user(request: Request) -> WebUser:
@@ -139,12 +157,21 @@ def render(
     **context: Any,
 ) -> HTMLResponse:
     """A page in the reader's language, with the security headers every page carries."""
-    lang = _lang(request)
+    lang = _lang(request, user)
+    try:
+        zone: dt.tzinfo = zone_named(load_settings().time_zone)
+    except InputError:
+        if template != "error.html":
+            raise
+        zone = dt.UTC  # the error page that names the bad setting still shows
     html = _templates.get_template(template).render(
+        zone=zone,
         t=lambda key: text(lang, key),
         st=lambda status: status_text(lang, status),
+        en=lambda group, value: enum_text(lang, group, value),
+        said=_Said(lang),
         lang=lang,
-        other_lang="en" if lang == "ru" else "ru",
+        languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         welcome_kk=WELCOME_KK,
         user=user,
         nav=[
@@ -161,7 +188,45 @@ def render(
         response.set_cookie(
             LANG_COOKIE, lang, max_age=365 * 86400, httponly=True, samesite="strict"
         )
+        if user is not None and user.language != lang:
+            users_service.set_language(user.name, lang, database(request))
     return response
+
+
+class _Said:
+    """Stored findings as a page says them in its language (finmon.services.readable)."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def alert(self, score: float, explanation: dict[str, Any]) -> readable.Readable:
+        return readable.alert_explanation(self.lang, score, explanation)
+
+    def evidence(self, evidence: dict[str, Any]) -> readable.Readable:
+        return readable.monitoring_evidence(self.lang, evidence)
+
+    def action(self, action: str) -> str:
+        return readable.action_text(self.lang, action)
+
+    def changes(
+        self, before: dict[str, Any] | None, after: dict[str, Any] | None
+    ) -> list[tuple[str, str, str]]:
+        return readable.audit_changes(self.lang, before, after)
+
+    def typology(self, typology: str) -> str:
+        return readable.typology_text(self.lang, typology)
+
+    def typologies(self, typologies: list[str]) -> str:
+        return "; ".join(readable.typology_text(self.lang, t) for t in typologies)
+
+    def raw(self, value: Any) -> str:
+        return readable.raw(value)
+
+    def problem(self, problem: str) -> str:
+        return readable.problem_text(self.lang, problem)
+
+    def place(self, place: str) -> str:
+        return readable.place_text(self.lang, place)
 
 
 def error_page(request: Request, exc: FinmonError) -> Response:
@@ -170,7 +235,13 @@ def error_page(request: Request, exc: FinmonError) -> Response:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/ui/sign-in?next={quote(target)}", status_code=303)
     user = getattr(request.state, "web_user", None)
-    return render(request, "error.html", user, status_code=exc.http_status, message=str(exc))
+    kind = next(
+        (f"error_{cls.__name__}" for cls in type(exc).__mro__ if has_text(f"error_{cls.__name__}")),
+        "error_other",
+    )
+    return render(
+        request, "error.html", user, status_code=exc.http_status, message=str(exc), kind=kind
+    )
 
 
 def _back(path: str) -> RedirectResponse:
@@ -214,7 +285,7 @@ def sign_in(
         raise Forbidden("the sign-in form is out of date: reload the page and sign in again")
     try:
         token, _user = users_service.sign_in(name, password, database(request))
-    except Unauthenticated as exc:
+    except Unauthenticated:
         fresh = secrets.token_urlsafe(32)
         page = render(
             request,
@@ -223,7 +294,7 @@ def sign_in(
             status_code=401,
             csrf=fresh,
             next=_safe_next(next),
-            message=str(exc),
+            message=text(_lang(request, None), "sign_in_refused"),
         )
         _sign_in_cookie(request, page, fresh)
         return page
@@ -263,7 +334,7 @@ def home(request: Request, user: SignedIn) -> HTMLResponse:
         "home.html",
         user,
         entity=True,
-        charts=_home_charts(_lang(request), desk_service.desk_figures(user.name, db)),
+        charts=_home_charts(_lang(request, user), desk_service.desk_figures(user.name, db)),
         open_count=len(open_alerts),
         pending_count=sum(a.status == "pending_approval" for a in open_alerts),
         urgent=sla[:5],
@@ -294,7 +365,7 @@ def _home_charts(lang: str, figures: DeskFigures) -> list[tuple[str, Markup]]:
         charts.bars(
             "chart-typologies",
             t("chart_typologies"),
-            list(figures.typologies.items()),
+            [(readable.typology_text(lang, name), n) for name, n in figures.typologies.items()],
             unit=t("alerts").lower(),
             empty=t("nothing"),
         ),
@@ -356,7 +427,7 @@ def alert(request: Request, alert_id: RowId, user: Read) -> HTMLResponse:
         "alert.html",
         user,
         case=case,
-        view=case_view(case),
+        view=case_view(case, _lang(request, user)),
         csrf=user.csrf_token,
         proposer=next(
             (d["actor"] for d in reversed(case.decisions) if d["decision"] == "confirmed_hit"),
@@ -579,10 +650,10 @@ def case_page(request: Request, case_id: RowId, user: Read) -> HTMLResponse:
     pending = next((d for d in found["decisions"] if d["status"] == "proposed"), None)
     flow = charts.flow(
         "chart-flow",
-        text(_lang(request), "chart_money_flow"),
+        text(_lang(request, user), "chart_money_flow"),
         found["account"],
         flow_edges(found["transactions"]),
-        empty=text(_lang(request), "transactions_not_loaded"),
+        empty=text(_lang(request, user), "transactions_not_loaded"),
     )
     return render(
         request,
@@ -805,13 +876,11 @@ def hours(value: float) -> str:
     return f"{sign}{minutes // 60}:{minutes % 60:02d}"
 
 
-def when(value: dt.datetime | str | None) -> str:
-    """A timestamp as people read it, in UTC."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    return value.strftime("%Y-%m-%d %H:%M UTC")
+@pass_context
+def when(context: Context, value: dt.datetime | str | None) -> str:
+    """A stored (UTC) timestamp as people read it, in the entity's time zone (the page's)."""
+    zone: dt.tzinfo = context["zone"]
+    return shown(value, zone)
 
 
 def money(value: object) -> str:

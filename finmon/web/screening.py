@@ -18,7 +18,7 @@ from finmon.screening import DEFAULT_THRESHOLD
 from finmon.services import screening as screening_service
 from finmon.services.screeners import Screeners
 from finmon.web.highlight import CaseView, hit_view
-from finmon.web.pages import HEADERS, Csrf, Screen, _back, _check_csrf, render, router
+from finmon.web.pages import HEADERS, Csrf, Screen, _back, _check_csrf, _lang, render, router
 
 SHOWN_HITS = 20
 """Hits of one name shown, best first."""
@@ -87,7 +87,7 @@ def screen_name(
         user,
         form={"name": name, "birth_date": birth_date, "country": country, "kind": kind},
         threshold=threshold,
-        hits=[(hit, hit_view(hit)) for hit in shown],
+        hits=[(hit, hit_view(hit, _lang(request, user))) for hit in shown],
         lists=screener.versions,
     )
 

@@ -183,10 +183,10 @@ def test_screen_missing_name_column(tmp_path: Path) -> None:
 def test_compare_two_names() -> None:
     code, stdout, _ = _run("compare", "Nursultan Nazarbayev", "Назарбаев Нурсултан")
     assert code == 0
-    score = float(re.search(r"score: ([0-9.]+)", stdout).group(1))  # type: ignore[union-attr]
+    score = float(re.search(r"Score: ([0-9.]+)", stdout).group(1))  # type: ignore[union-attr]
     assert 0.0 <= score <= 1.0
     code, stdout, _ = _run("compare", "Nursultan Nazarbayev", "Maria Petrova")
-    assert float(re.search(r"score: ([0-9.]+)", stdout).group(1)) < score  # type: ignore[union-attr]
+    assert float(re.search(r"Score: ([0-9.]+)", stdout).group(1)) < score  # type: ignore[union-attr]
 
 
 def test_compare_pairs_file(tmp_path: Path) -> None:

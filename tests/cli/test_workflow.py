@@ -211,9 +211,28 @@ def test_alerts_decide_refuses_what_the_workflow_does_not_allow(tmp_path: Path) 
     assert code == 7 and "already decided" in stderr
     code, _, stderr = _run("alerts", "decide", "99", "--decision", "confirmed_hit")
     assert code == 5 and "no alert 99" in stderr
-    shown = json.loads(_ok("alerts", "show", "1"))
+    shown = json.loads(_ok("alerts", "show", "1", "--json"))
     assert (shown["status"], shown["trigger"]) == ("open", "customer")
     assert shown["explanation"]
+
+
+def test_alerts_show_says_the_alert_in_the_language_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Readable by default, in the times of FINMON_TIME_ZONE; --json keeps the document."""
+    _three_alerts(tmp_path)
+    document = json.loads(_ok("alerts", "show", "1", "--json"))
+    monkeypatch.setenv("FINMON_TIME_ZONE", "Asia/Almaty")
+    kazakh = _ok("alerts", "show", "1", "--lang", "kk")
+    assert kazakh.startswith("Хабарлама #1 · ашық · Баға")
+    assert "Неліктен сәйкес келді:" in kazakh and "толық сәйкес" in kazakh
+    created = dt.datetime.fromisoformat(document["created_at"]).replace(tzinfo=dt.UTC)
+    assert f"{created + dt.timedelta(hours=5):%Y-%m-%d %H:%M} +05:00" in kazakh
+    assert "{" not in kazakh and "exact" not in kazakh
+    monkeypatch.setenv("FINMON_LANGUAGE", "ru")
+    assert _ok("alerts", "show", "1").startswith("Оповещение #1 · открыто")
+    code, _, stderr = _run("alerts", "show", "1", "--lang", "de")
+    assert code == 2 and "--lang" in stderr
 
 
 def test_freezes_list_sla_and_notify(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

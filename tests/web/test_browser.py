@@ -154,7 +154,7 @@ def test_an_analyst_and_a_supervisor_take_an_alert_to_a_freeze(server: str, tmp_
             page.locator("table.queue tbody tr", has_text="Орманов").get_by_role("link").click()
             expect(page.locator("table.side-by-side")).to_contain_text("ZHANIBEK SERIKULY ORMANOV")
             expect(page.locator("mark.exact").first).to_be_visible()
-            expect(page.locator("table.features")).to_contain_text("birth_date")
+            expect(page.locator("table.features")).to_contain_text("The same birth date.")
             alert_shot = page.screenshot(full_page=True)
             (tmp_path / "alert.png").write_bytes(alert_shot)
             if shots is not None:
@@ -184,9 +184,17 @@ def test_an_analyst_and_a_supervisor_take_an_alert_to_a_freeze(server: str, tmp_
             expect(register).to_contain_text("Орманов Жанібек Серікұлы")
             expect(register).to_contain_text("active")
 
-            # The same page in Russian.
+            # The same page in Russian, then the freeze and its alert in Kazakh, kept as chosen.
             page.goto("/ui/freezes?lang=ru")
             expect(page.locator("h1")).to_have_text("Реестр заморозок")
+            page.get_by_role("link", name="Қазақша").click()
+            expect(page.locator("h1")).to_have_text("Бұғаттау тізілімі")
+            page.goto("/ui/alerts/2")
+            expect(page.locator("table.features")).to_contain_text("Туған күні бірдей.")
+            expect(page.locator("#why-sentences")).to_contain_text("толық сәйкес")
+            expect(page.locator("details.raw pre")).not_to_be_visible()
+            page.locator("details.raw summary").click()
+            expect(page.locator("details.raw pre")).to_contain_text('"evidence"')
         finally:
             browser.close()
 
@@ -221,7 +229,7 @@ def test_an_analyst_screens_a_name_and_a_file_in_the_browser(server: str, tmp_pa
             hits = page.locator("#screen-hits")
             expect(hits).to_contain_text("ZHANIBEK SERIKULY ORMANOV")
             expect(hits.locator("mark.exact").first).to_be_visible()
-            expect(hits.locator("table.features")).to_contain_text("birth_date")
+            expect(hits.locator("table.features")).to_contain_text("The same birth date.")
 
             # A file, screened in the background: its page follows the batch until it is done,
             # then gives the counts and the hits file to download.

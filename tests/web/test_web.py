@@ -535,7 +535,7 @@ def test_the_monitoring_page_shows_what_each_alert_found(
     page = browser.get("/ui/monitoring")
     assert page.status_code == 200
     assert "r16_information" in page.text and "listed_party" in page.text
-    assert "originator: no address, national ID, customer ID" in page.text
+    assert "Originator: no address, national ID, customer ID" in page.text
     assert "QDi.905" in page.text
     only = browser.get("/ui/monitoring", params={"rule": "listed_party"}).text
     assert "QDi.905" in only and "no address, national ID" not in only
