@@ -17,7 +17,7 @@ from tests.reports.test_from_cases import _funnel
 from tests.web.test_browser import CHROMIUM, CHROMIUM_ARGS, PASSWORD, server
 
 __all__ = ["server"]  # the fixture: `finmon serve` over the fixture list and customers
-LANG = "ru"
+LANG = "kk"
 """The pages' language in the screenshots (Kazakh once its catalogue is complete)."""
 PAGES = ["/ui/", "/ui/alerts", "/ui/monitoring", "/ui/cases", "/ui/freezes", "/ui/upload"]
 """Pages checked for overflow beside the four photographed."""
