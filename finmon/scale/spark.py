@@ -19,8 +19,10 @@ pyspark is imported only here, when a Spark engine is asked for.
 
 from __future__ import annotations
 
+import atexit
 import pickle
 import secrets
+import shutil
 import tempfile
 import zlib
 from collections.abc import Iterator, Sequence
@@ -74,6 +76,7 @@ def session(master: str | None = None, *, partitions: int = 8) -> Any:
 
     chosen = master or LOCAL_MASTER
     scratch = tempfile.mkdtemp(prefix="finmon-spark-")
+    atexit.register(shutil.rmtree, scratch, True)
     builder = (
         SparkSession.builder.master(chosen)
         .appName("finmon")
@@ -200,26 +203,39 @@ class _Scoring:
         self.key = secrets.token_hex(8)
 
     def screener(self) -> Any:
+        from finmon.screening.screener import collection_paused
+
         found = _SCREENERS.get(self.key)
         if found is None:
             _SCREENERS.clear()  # one run's screener at a time in a worker
-            found = _SCREENERS[self.key] = pickle.loads(self.shared.value)
+            with collection_paused():
+                found = _SCREENERS[self.key] = pickle.loads(self.shared.value)
         return found
 
     def __call__(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         from finmon.names.limits import NameLimits
-        from finmon.screening import DEFAULT_THRESHOLD
-        from finmon.screening.rows import RowReader, cell_text
+        from finmon.screening.rows import RowReader
+        from finmon.screening.screener import heap_frozen
 
         screener = self.screener()
-        schema = _hit_schema()
-        floor = DEFAULT_THRESHOLD if self.threshold is None else self.threshold
         problems = [0]
 
         def count(_problem: object) -> None:
             problems[0] += 1
 
         reader = RowReader(self.file, self.roles, count, NameLimits.from_settings())
+        # As in a local batch run: the collector leaves the screener's index alone meanwhile.
+        with heap_frozen():
+            yield from self._screened(batches, screener, reader, problems)
+
+    def _screened(
+        self, batches: Iterator[pa.RecordBatch], screener: Any, reader: Any, problems: list[int]
+    ) -> Iterator[pa.RecordBatch]:
+        from finmon.screening import DEFAULT_THRESHOLD
+        from finmon.screening.rows import cell_text
+
+        schema = _hit_schema()
+        floor = DEFAULT_THRESHOLD if self.threshold is None else self.threshold
         for batch in batches:
             parties, numbers = [], []
             for row in batch.to_pylist():
