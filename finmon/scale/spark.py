@@ -74,19 +74,23 @@ def session(master: str | None = None, *, partitions: int = 8) -> Any:
     import os
     import sys
 
-    chosen = master or LOCAL_MASTER
-    scratch = tempfile.mkdtemp(prefix="finmon-spark-")
-    atexit.register(shutil.rmtree, scratch, True)
+    from pyspark import SparkConf
+
+    try:  # under spark-submit the master is in the configuration already: it comes first
+        chosen = master or SparkConf().get("spark.master", None) or LOCAL_MASTER
+    except Exception as exc:  # Py4J raises plain exceptions when Java is missing or fails
+        raise SparkMissing(f"Spark did not start: {exc}") from None
     builder = (
         SparkSession.builder.master(chosen)
         .appName("finmon")
-        .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
-        .config("spark.local.dir", scratch)
         .config("spark.sql.shuffle.partitions", str(partitions))
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
     )
     if chosen.startswith("local"):
+        scratch = tempfile.mkdtemp(prefix="finmon-spark-")
+        atexit.register(shutil.rmtree, scratch, True)
+        builder = builder.config("spark.local.dir", scratch).config("spark.ui.enabled", "false")
         # pyspark starts its Python workers with PYSPARK_PYTHON (else whatever python3 is on the
         # path, which may lack finmon): locally they must run this very interpreter. On a
         # cluster spark-submit's environment says which Python the executors run.
