@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 ENGINES = ("local", "spark")
 """The engines `finmon screen` runs on."""
+SUFFIXES = (".csv", ".tsv", ".txt", ".parquet")
+"""The customer files Spark reads itself."""
 _UTF8 = ("utf-8", "utf8", "utf-8-sig", "utf_8", "utf_8_sig")
 
 
@@ -39,6 +41,8 @@ def spark_screening(
 
     if encoding is not None and encoding.lower() not in _UTF8:
         raise InputError(f"--encoding {encoding}: --engine spark reads UTF-8 files only")
+    if input.suffix.lower() not in SUFFIXES:
+        raise InputError(f"{input}: --engine spark reads {', '.join(SUFFIXES)} customer files")
     shape = layout(input, encoding)
     spark = session(master)
     frame = read_customers(spark, input, shape.columns, shape.delimiter)

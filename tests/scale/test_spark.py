@@ -139,3 +139,14 @@ def test_an_account_lands_in_the_same_bucket_in_every_process() -> None:
     # crc32, not hash(): Python salts str hashes per process, so workers would disagree.
     assert bucket_of("KZ86125KZT5004100100", 7) == 1
     assert {bucket_of(f"A{n}", 4) for n in range(100)} == {0, 1, 2, 3}
+
+
+def test_spark_refuses_what_it_does_not_read_before_it_starts(tmp_path: Path) -> None:
+    from finmon.errors import InputError
+
+    book = tmp_path / "customers.xlsx"
+    book.write_bytes(b"")
+    with pytest.raises(InputError, match=r"customers\.xlsx: --engine spark reads \.csv"):
+        spark_screening(book, None, Screener([]))
+    with pytest.raises(InputError, match="cp1251"):
+        spark_screening(FIXTURES / "customers_fixture.csv", None, Screener([]), encoding="cp1251")
