@@ -57,8 +57,8 @@ _ROW = "_finmon_row"
 """The column numbering the input's rows, for the hits' order and the rows without an id."""
 
 
-class SparkMissing(FinmonError, exit_code=2, http_status=501):
-    """pyspark (or Java) is not installed: `pip install 'finmon[spark]'`."""
+class SparkMissing(FinmonError, http_status=501):
+    """Spark cannot start here: pyspark or Java is missing (`pip install 'finmon[spark]'`)."""
 
 
 def session(master: str | None = None, *, partitions: int = 8) -> Any:
