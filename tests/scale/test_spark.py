@@ -1,7 +1,7 @@
 """Spark (local[2]) and the local engines give the same hits and the same monitoring alerts.
 
 One Spark session serves the whole module: starting one costs about ten seconds. The hits are
-compared on a 5,000-customer registry with UN designations planted in it (bench/customers.py);
+compared on a 3,000-customer registry with UN designations planted in it (bench/customers.py);
 the acceptance's 100,000 and the million run in bench/scale.py, which asserts the same.
 """
 
@@ -31,7 +31,7 @@ from tests.conftest import shared_file
 pytestmark = pytest.mark.filterwarnings(
     "ignore:PySpark does not yet fully support pandas:FutureWarning"
 )
-CUSTOMERS = 5000
+CUSTOMERS = 3000
 FIXTURES = Path(__file__).resolve().parents[2] / "finmon" / "fixtures"
 AMLSIM = "tm/amlsim_20K_fanin200/transactions.csv"
 
