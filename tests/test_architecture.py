@@ -22,6 +22,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"screening"}),
     frozenset({"transactions", "travel", "reports"}),
     frozenset({"monitoring", "simulate", "fiu"}),
+    frozenset({"scale"}),
     frozenset({"workflow"}),
     frozenset({"store"}),
     frozenset({"services"}),

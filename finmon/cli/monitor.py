@@ -12,6 +12,7 @@ from rich.table import Table
 from finmon.cli.common import acting, app
 from finmon.cli.options import (
     AccountsOption,
+    MasterOption,
     OutputOption,
     RulesOption,
     TransactionFormatOption,
@@ -75,7 +76,14 @@ def monitor_command(
     rules: RulesOption = None,
     accounts: AccountsOption = None,
     rates: PackRatesOption = None,
-    engine: Annotated[str, typer.Option(help="batch (polars) or stream.")] = "batch",
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="batch (polars), stream, or spark (the batch engine per bucket of accounts on "
+            "Apache Spark: pip install 'finmon[spark]')."
+        ),
+    ] = "batch",
+    master: MasterOption = None,
     output: OutputOption = None,
     store: StoreOption = False,
     threshold_report: ThresholdReportOption = None,
@@ -103,6 +111,7 @@ def monitor_command(
         rates=rates,
         engine=engine,
         listed_from_store=True,
+        master=master,
     )
     with err.status(plan.describe()):
         run = plan.run()

@@ -92,6 +92,13 @@ StrictOption = Annotated[
 EncodingOption = Annotated[
     str | None, typer.Option(help="Text encoding of a CSV/JSONL file, e.g. cp1251.")
 ]
+MasterOption = Annotated[
+    str | None,
+    typer.Option(
+        help="With --engine spark: the Spark master URL, e.g. spark://host:7077 or yarn "
+        "(default: local[2], two cores of this machine)."
+    ),
+]
 CustomerFileArgument = Annotated[
     Path, typer.Argument(help="Customer file: .csv, .xlsx, .jsonl or .parquet.")
 ]

@@ -18,7 +18,13 @@ from rich.progress import (
 from rich.table import Table
 
 from finmon.cli.common import acting, app, require_files
-from finmon.cli.options import CustomerFileArgument, EncodingOption, ProblemsOption, StrictOption
+from finmon.cli.options import (
+    CustomerFileArgument,
+    EncodingOption,
+    MasterOption,
+    ProblemsOption,
+    StrictOption,
+)
 from finmon.cli.output import cells, count_newlines, err, out, print_problems, progress_bar
 from finmon.errors import ROW_PROBLEMS_EXIT, InputError
 from finmon.services.screening import Summary, run_screening
@@ -28,13 +34,24 @@ if TYPE_CHECKING:
     from finmon.screening.problems import ProblemLog
 
 
+HitsOutputOption = Annotated[
+    Path | None,
+    typer.Option(help="Write hits to this .csv, .jsonl or .parquet (default: print them)."),
+]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        help="local (this machine's cores) or spark (a .csv or .parquet file on Apache Spark: "
+        "pip install 'finmon[spark]'; row problems are counted, not written)."
+    ),
+]
+
+
 @app.command("screen")
 def screen(
     ctx: typer.Context,
     input: CustomerFileArgument,
-    output: Annotated[
-        Path | None, typer.Option(help="Write hits to this .csv or .jsonl (default: print them).")
-    ] = None,
+    output: HitsOutputOption = None,
     threshold: Annotated[
         float | None,
         typer.Option(min=0.0, max=1.0, help="Alert threshold 0..1 (default: the screener's)."),
@@ -42,6 +59,8 @@ def screen(
     encoding: EncodingOption = None,
     problems: ProblemsOption = None,
     strict: StrictOption = False,
+    engine: EngineOption = "local",
+    master: MasterOption = None,
 ) -> None:
     """Screen every row of a customer file against all loaded lists.
 
@@ -55,10 +74,14 @@ def screen(
 
     require_files([input])
     _check_hits_output(output)
+    _check_engine(engine, strict)
     started = time.perf_counter()
     _check_input(input, encoding)
     screener = load_screener(actor)
     ready = time.perf_counter()
+    if engine == "spark":
+        _screen_on_spark(input, output, screener, threshold, encoding, master, started, ready)
+        return
     where = problems_path(input, output, problems)
     asked = output is not None or problems is not None
     with (
@@ -85,6 +108,39 @@ def screen(
         raise typer.Exit(ROW_PROBLEMS_EXIT)
 
 
+def _screen_on_spark(
+    input: Path,
+    output: Path | None,
+    screener: Any,
+    threshold: float | None,
+    encoding: str | None,
+    master: str | None,
+    started: float,
+    ready: float,
+) -> None:
+    from finmon.screening.problems import ProblemLog
+    from finmon.services.scale import spark_screening
+
+    summary = spark_screening(
+        input, output, screener, threshold=threshold, encoding=encoding, master=master
+    )
+    if output is None:
+        _print_hits(summary.kept)
+    summary.seconds = time.perf_counter() - ready
+    summary.setup_seconds = ready - started
+    with ProblemLog(None) as log:
+        _print_summary(summary, output, log)
+    if summary.problems:
+        raise typer.Exit(ROW_PROBLEMS_EXIT)
+
+
+def _check_engine(engine: str, strict: bool) -> None:
+    from finmon.services.scale import ENGINES
+
+    if engine not in ENGINES or (strict and engine == "spark"):
+        raise InputError(f"--engine {engine!r}: use local or spark (spark without --strict)")
+
+
 def _check_input(input: Path, encoding: str | None) -> None:
     # Read the header and first row before the screener is built, so bad files fail at once.
     from finmon.screening.inputs import read_parties
@@ -93,8 +149,8 @@ def _check_input(input: Path, encoding: str | None) -> None:
 
 
 def _check_hits_output(output: Path | None) -> None:
-    if output is not None and output.suffix.lower() not in (".csv", ".jsonl"):
-        raise InputError(f"{output}: the output must end in .csv or .jsonl")
+    if output is not None and output.suffix.lower() not in (".csv", ".jsonl", ".parquet"):
+        raise InputError(f"{output}: the output must end in .csv, .jsonl or .parquet")
 
 
 class ScreeningProgress:

@@ -448,12 +448,18 @@ def run_batch(
 ) -> list[Alert]:
     """The batch engine: every group's window at once with polars, then the resets replayed
     where some window reached the thresholds."""
-    import polars as pl
-
     context = context or Context()
     if needs_organisations(rules, context):
         context = with_organisations(transactions, context)
-    transfers = transfer_frame(ordered(transactions), context)
+    return run_transfers(rules, transfer_frame(ordered(transactions), context), context)
+
+
+def run_transfers(rules: Sequence[Rule], transfers: Any, context: Context) -> list[Alert]:
+    """run_batch over a transfer_frame (any subset of one, in its order: the Spark engine gives
+    each bucket of accounts the transfers of its accounts); the context has its organisations
+    read when a rule needs them."""
+    import polars as pl
+
     frame = event_frame(transfers, context)
     if needs_baselines(rules, context):
         context = with_frames(rules, transfers, frame, context)

@@ -370,6 +370,13 @@ def ordered(transactions: Sequence[Transaction]) -> list[Transaction]:
     return sorted(transactions, key=lambda t: t.timestamp)
 
 
+def transfer_schema() -> dict[str, Any]:
+    """The polars types of a transfer_frame's columns."""
+    if not TRANSFER_SCHEMA:
+        _schemas()
+    return TRANSFER_SCHEMA
+
+
 def transfer_frame(transactions: Sequence[Transaction], context: Context) -> Any:
     """transfer() of every transaction (in the order given, numbered from 0) as a polars frame,
     built column by column."""

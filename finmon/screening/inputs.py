@@ -138,6 +138,30 @@ def read_records(
     return _records(table, reader, registry)
 
 
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """How a customer file is laid out, for an engine that reads its rows itself (Spark)."""
+
+    columns: list[str]
+    """Its columns, normalised, in file order."""
+    roles: dict[str, str]
+    """Role (name, birth_date, id ...) -> the column for it, as RowReader takes them."""
+    delimiter: str
+    """A CSV file's delimiter, as finmon reads it ("," for other files)."""
+
+
+def layout(path: Path, encoding: str | None = None) -> Layout:
+    """The columns, roles and delimiter finmon reads a customer file with; InputError when it
+    cannot be read at all (as read_records)."""
+    table = read_table(path, encoding)
+    roles = _resolve_columns(table)
+    delimiter = ","
+    if path.suffix.lower() in (".csv", ".tsv", ".txt"):
+        first = next(decoded_lines(path, encoding), "")
+        delimiter = max(_DELIMITERS, key=first.count)
+    return Layout(table.columns, roles, delimiter)
+
+
 def _records(table: Table, reader: RowReader, registry: bool) -> Iterator[CustomerRow]:
     accounts = reader.columns.get("accounts", "")
     seen: dict[str, str] = {}

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from finmon.transactions.model import Transaction
     from finmon.transactions.wire import Rates
 
-ENGINES = ("batch", "stream")
+ENGINES = ("batch", "stream", "spark")
 ALERT_COLUMNS = (
     "alert_id",
     "account",
@@ -85,6 +85,8 @@ class MonitoringPlan:
     rates: dict[str, Decimal]
     listed: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Each listed account and where it is known from (finmon.monitoring.listed)."""
+    master: str | None = None
+    """The Spark master of the spark engine (default local[2])."""
 
     def describe(self) -> str:
         """What the run does, in a few words."""
@@ -97,8 +99,15 @@ class MonitoringPlan:
         from finmon.monitoring.engine import numbered, run_batch, run_stream
         from finmon.monitoring.listed import explain_listed
 
-        engine = run_batch if self.engine == "batch" else run_stream
-        rows = numbered(engine(self.pack.rules, self.transactions, self.context))
+        if self.engine == "spark":
+            from finmon.scale.spark import monitor_alerts, session
+
+            spark = session(self.master)
+            alerts = monitor_alerts(spark, self.pack.rules, self.transactions, self.context)
+        else:
+            engine = run_batch if self.engine == "batch" else run_stream
+            alerts = engine(self.pack.rules, self.transactions, self.context)
+        rows = numbered(alerts)
         patterns = {rule.id: rule.pattern for rule in self.pack.rules}
         explain_listed(rows, patterns, self.listed)
         return MonitoringRun(
@@ -116,6 +125,7 @@ def plan_monitoring(
     engine: str = "batch",
     listed_from_store: bool = False,
     db: Database | None = None,
+    master: str | None = None,
 ) -> MonitoringPlan:
     """Read the pack, the accounts, the rates and the transfers of a run; listed_from_store adds
     to the accounts table's listed accounts those of the parties the store knows as listed
@@ -129,7 +139,7 @@ def plan_monitoring(
     from finmon.transactions.wire import Rates
 
     if engine not in ENGINES:
-        raise InputError(f"--engine {engine!r}: use batch or stream")
+        raise InputError(f"--engine {engine!r}: use batch, stream or spark")
     pack = load_pack(rules)
     table = read_accounts(accounts) if accounts is not None else None
     given = Rates.read(rates) if rates is not None else None
@@ -149,7 +159,7 @@ def plan_monitoring(
         listed=listed,
         rates=per_unit or None,
     )
-    return MonitoringPlan(pack, engine, transactions, context, per_unit, listed)
+    return MonitoringPlan(pack, engine, transactions, context, per_unit, listed, master)
 
 
 def load_transactions(

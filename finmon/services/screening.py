@@ -122,21 +122,34 @@ def _counted(parties: Iterator[Party], summary: Summary) -> Iterator[Party]:
         yield party
 
 
+def write_hits(output: Path, rows: list[dict[str, Any]]) -> None:
+    """Hit rows (hit_row) written to a .csv, .jsonl or .parquet file, as run_screening writes
+    them."""
+    with _Sink(output) as write:
+        write(rows)
+
+
 class _Sink:
-    """Writes hit rows to a CSV or JSONL file as they come."""
+    """Writes hit rows to a CSV or JSONL file as they come (Parquet: all at the end, the
+    explanation as JSON text as in CSV)."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.parquet: list[dict[str, Any]] | None = None
+        if path.suffix.lower() == ".parquet":
+            self.parquet = []
         self.handle = path.open("w", encoding="utf-8", newline="")
         self.jsonl = path.suffix.lower() == ".jsonl"
         self.writer = SafeDictWriter(self.handle, fieldnames=HIT_COLUMNS)
-        if not self.jsonl:
+        if not self.jsonl and self.parquet is None:
             self.writer.writeheader()
 
     def __call__(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:
-            if self.jsonl:
+            if self.parquet is not None:
+                self.parquet.append({**row, "explanation": _json(row["explanation"])})
+            elif self.jsonl:
                 self.handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
             else:
                 self.writer.writerow({**row, "explanation": _json(row["explanation"])})
@@ -146,9 +159,20 @@ class _Sink:
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         self.handle.close()
+        if kind is None and self.parquet is not None:
+            _write_parquet(self.path, self.parquet)
         if kind is not None:
             # Bad input half-way: leave no partial hits file that could pass for a complete one.
             self.path.unlink(missing_ok=True)
+
+
+def _write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    kinds = {name: pa.string() for name in HIT_COLUMNS} | {"score": pa.float64()}
+    schema = pa.schema([(name, kinds[name]) for name in HIT_COLUMNS])
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
 
 
 def _json(value: Any) -> str:
