@@ -97,19 +97,29 @@ class _Batch:
 
 
 class _Lists:
-    """The current list versions and a Screener over them, built again when a list load has
-    changed them."""
+    """The current list versions and a Screener over them, built when a batch first has someone
+    to screen (a re-import finding every row unchanged builds none) and again when a list load
+    has changed them."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self.versions: dict[str, ListVersion] = {}
-        self.screener: Screener | None = None
+        self._screener: Screener | None = None
+        self._built = False
         self.refresh()
 
     def refresh(self) -> None:
         with self.db.read() as session:
             self.versions = _current_versions(session)
-        self.screener = build_screener(self.db) if self.versions else None
+        self._screener, self._built = None, False
+
+    @property
+    def screener(self) -> Screener | None:
+        """The screener over the current versions; None when no list is loaded."""
+        if not self._built:
+            self._screener = build_screener(self.db) if self.versions else None
+            self._built = True
+        return self._screener
 
     def changed(self, session: Session) -> bool:
         now = {v.id for v in _current_versions(session).values()}
@@ -178,8 +188,8 @@ def _import_batch(
         if lists.changed(session):
             lists.refresh()
             work = _prepare(batch, _existing(session, batch), lists, workers)
-        elif (now := _existing(session, batch)) != existing:
-            work = _prepare(batch, now, lists, workers)
+        elif _versions(session, batch) != {k: known[4] for k, known in existing.items()}:
+            work = _prepare(batch, _existing(session, batch), lists, workers)
         alerts = _write(session, work, lists, actor, str(path))
         inserted = sum(1 for c in work.changes if c.version == 1)
         counts = {
@@ -259,6 +269,15 @@ def _existing(session: Session, batch: list[tuple[Party, list[str]]]) -> dict[st
     return {row.id: tuple(row) for row in session.execute(query)}
 
 
+def _versions(session: Session, batch: list[tuple[Party, list[str]]]) -> dict[str, int]:
+    """The stored version of each of the batch's customers: any change since the batch was
+    worked out raised it (or added the customer)."""
+    query = select(Customer.id, Customer.version).where(
+        Customer.id.in_([party.id for party, _ in batch])
+    )
+    return {customer_id: version for customer_id, version in session.execute(query)}
+
+
 def _prepare(
     batch: list[tuple[Party, list[str]]],
     existing: dict[str, tuple[Any, ...]],
@@ -280,10 +299,10 @@ def _prepare(
         rescreen = known is None or known[3] != fingerprint
         changes.append(_Change(party, record, accounts, fingerprint, version, rescreen))
     parties = [c.party for c in changes if c.rescreen]
-    analysed = _analyse(parties, lists.screener, workers)
+    analysed = _analyse(parties, lists.screener if parties else None, workers)
     entries = [(party.id, entry) for party, (entry, _) in zip(parties, analysed, strict=True)]
     hits = [(party, found) for party, (_, found) in zip(parties, analysed, strict=True) if found]
-    screened_count = len(parties) if lists.screener is not None else 0
+    screened_count = len(parties) if parties and lists.screener is not None else 0
     return _Batch(existing, changes, unchanged, entries, hits, screened_count)
 
 
