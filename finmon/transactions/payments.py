@@ -160,18 +160,26 @@ def party_hits(
     counterparties again and again (a simulated quarter: 376,000 transfers, some 10,000 parties)."""
     where: dict[tuple[Any, ...], list[tuple[int, str]]] = {}
     parties: list[Party] = []
+    # What a side's party is made of, as written: the same side again is not parsed again.
+    written: dict[tuple[str | None, str | None, Any], tuple[Any, ...] | None] = {}
     for position, transaction in enumerate(transactions):
         for side in SIDES:
-            party = side_party(transaction, side)
-            if party is None:
-                continue
-            key = (tuple(party.names), tuple(party.birth_dates), tuple(party.identifiers))
-            seen = where.get(key)
-            if seen is None:
-                seen = where[key] = []
-                party.id = str(len(parties))
-                parties.append(party)
-            seen.append((position, side))
+            info = getattr(transaction, side)
+            raw = (info.name, info.id, info.birth_date)
+            if raw in written:
+                key = written[raw]
+            else:
+                party = info_party(info, "")
+                key = None
+                if party is not None:
+                    key = (tuple(party.names), tuple(party.birth_dates), tuple(party.identifiers))
+                    if key not in where:
+                        where[key] = []
+                        party.id = str(len(parties))
+                        parties.append(party)
+                written[raw] = key
+            if key is not None:
+                where[key].append((position, side))
     keys = list(where)
     found: dict[int, list[tuple[str, Hit]]] = {}
     for party, hits in screener.screen_many(parties, threshold=threshold, workers=workers):
