@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -147,40 +148,51 @@ def write_transfers(work: Path, count: int) -> Path:
     return path
 
 
+CPU: list[float] = [0.0]
+"""CPU seconds of the last timed step, this process and the workers it waited for (not the
+database server's): steadier than wall time on a shared machine."""
+
+
 def _timed(step: Callable[[], Any]) -> tuple[float, Any]:
+    before = _cpu()
     start = time.perf_counter()
     result = step()
-    return time.perf_counter() - start, result
+    seconds = time.perf_counter() - start
+    CPU[0] = _cpu() - before
+    return seconds, result
 
 
-def ingest_part(args: argparse.Namespace, work: Path) -> list[str]:
+def _cpu() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def ingest_part(args: argparse.Namespace, work: Path) -> Iterator[str]:
     """Customer import and transfer load rates on each store."""
     from finmon.store.customers import import_customers
     from finmon.store.transactions import load_transactions
 
     customers = write_customers(work / f"customers-{args.customers}.csv", args.customers)
     transfers = write_transfers(work, args.transfers)
-    lines = []
+
+    def run(db: Any) -> Any:
+        return import_customers(customers, actor=ACTOR, db=db, workers=_workers())
+
     for tag, listed in (("nolist", False), ("listed", True)):
         for store in stores(work, args.database_url, f"ingest_{tag}"):
             db = _database(store.url)
             if listed:
                 _load(db, UN_2026)
-            seconds, result = _timed(
-                lambda db=db: import_customers(customers, actor=ACTOR, db=db, workers=_workers())
-            )
+            seconds, result = _timed(lambda db=db: run(db))
+            assert result.inserted == args.customers, result
             what = "indexed and screened" if listed else "indexed, no list loaded"
-            lines.append(_rate(store.kind, f"import customers, {what}", args.customers, seconds))
+            row = _rate(store.kind, f"import customers, {what}", args.customers, seconds)
+            yield row + (f"; {result.alerts} alerts |" if listed else " |")
             if listed:
-                assert result.inserted == args.customers, result
-                lines[-1] += f"; {result.alerts} alerts"
-                seconds, again = _timed(
-                    lambda db=db: import_customers(
-                        customers, actor=ACTOR, db=db, workers=_workers()
-                    )
-                )
+                seconds, again = _timed(lambda db=db: run(db))
                 assert again.unchanged == args.customers, again
-                lines.append(_rate(store.kind, "import again, unchanged", args.customers, seconds))
+                yield _rate(store.kind, "import again, unchanged", args.customers, seconds) + " |"
                 seconds, loaded = _timed(
                     lambda db=db: load_transactions(
                         transfers, actor=ACTOR, db=db, workers=_workers()
@@ -188,13 +200,10 @@ def ingest_part(args: argparse.Namespace, work: Path) -> list[str]:
                 )
                 assert loaded.inserted == args.transfers, loaded
                 alerts = sum(loaded.alerts.values())
-                lines.append(
-                    _rate(store.kind, "load transfers, screened", args.transfers, seconds)
-                    + f"; {alerts} alerts"
-                )
+                row = _rate(store.kind, "load transfers, screened", args.transfers, seconds)
+                yield row + f"; {alerts} alerts |"
             db.dispose()
             store.drop()
-    return lines
 
 
 def _rate(kind: str, step: str, count: int, seconds: float) -> str:
@@ -202,23 +211,22 @@ def _rate(kind: str, step: str, count: int, seconds: float) -> str:
     met = "met" if rate >= TARGET_RATE else "MISSED"
     return (
         f"| {kind} | {step} | {count:,} | {seconds:.1f} | {rate:,.0f} "
-        f"| >= {TARGET_RATE:,}/s: {met} |"
+        f"| >= {TARGET_RATE:,}/s: {met}; cpu {CPU[0]:.1f} s"
     )
 
 
-def delta_part(args: argparse.Namespace, work: Path) -> list[str]:
+def delta_part(args: argparse.Namespace, work: Path) -> Iterator[str]:
     """Delta re-screen of a list change against stores of millions of customers."""
     from bench.delta import write_next_day
 
     pool = _pool(work, min(POOL, max(args.delta_customers)))
     next_day, _ = write_next_day(work)
-    lines = []
     for size in args.delta_customers:
         for store in stores(work, args.database_url, f"delta_{size}"):
             db = _database(store.url)
             _load(db, UN_2020)
             seconds, _ = _timed(lambda db=db, size=size: write_direct(db, pool, size))
-            lines.append(
+            yield (
                 f"| {store.kind} | write {size:,} customers and their index directly | {size:,} "
                 f"| {seconds:.1f} | {size / seconds:,.0f} | setup |"
             )
@@ -230,7 +238,7 @@ def delta_part(args: argparse.Namespace, work: Path) -> list[str]:
                 done = loaded.rescreen
                 per_million = seconds / (size / 1_000_000)
                 met = "met" if seconds < TARGET_DELTA else "MISSED"
-                lines.append(
+                yield (
                     f"| {store.kind} | load {label}, delta re-screen | {size:,} | {seconds:.1f} "
                     f"| {per_million:.1f} s per million | {done.designations} designations, "
                     f"{done.candidates:,} candidates, {done.alerts} alerts; < {TARGET_DELTA:g} s: "
@@ -238,7 +246,6 @@ def delta_part(args: argparse.Namespace, work: Path) -> list[str]:
                 )
             db.dispose()
             store.drop()
-    return lines
 
 
 @dataclass(slots=True)
