@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -148,24 +147,10 @@ def write_transfers(work: Path, count: int) -> Path:
     return path
 
 
-CPU: list[float] = [0.0]
-"""CPU seconds of the last timed step, this process and the workers it waited for (not the
-database server's): steadier than wall time on a shared machine."""
-
-
 def _timed(step: Callable[[], Any]) -> tuple[float, Any]:
-    before = _cpu()
     start = time.perf_counter()
     result = step()
-    seconds = time.perf_counter() - start
-    CPU[0] = _cpu() - before
-    return seconds, result
-
-
-def _cpu() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return time.perf_counter() - start, result
 
 
 def ingest_part(args: argparse.Namespace, work: Path) -> Iterator[str]:
@@ -210,8 +195,7 @@ def _rate(kind: str, step: str, count: int, seconds: float) -> str:
     rate = count / seconds
     met = "met" if rate >= TARGET_RATE else "MISSED"
     return (
-        f"| {kind} | {step} | {count:,} | {seconds:.1f} | {rate:,.0f} "
-        f"| >= {TARGET_RATE:,}/s: {met}; cpu {CPU[0]:.1f} s"
+        f"| {kind} | {step} | {count:,} | {seconds:.1f} | {rate:,.0f} | >= {TARGET_RATE:,}/s: {met}"
     )
 
 
