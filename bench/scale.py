@@ -1,26 +1,40 @@
-"""National scale: finmon's engines on this machine against the same code on Apache Spark.
+"""National scale: ingestion rates, delta re-screening against millions of stored customers, and
+the local engines against Apache Spark local[2].
 
-    python bench/scale.py [--parts spark] [--customers 1000000] [--work DIR]
+    python bench/scale.py [--parts ingest,delta,spark] [--customers 100000] [--transfers 100000]
+        [--delta-customers 1000000,2000000] [--spark-customers 1000000] [--database-url URL]
 
-Each part is a function `<name>_part(args) -> dict` in PARTS, printing its own table; `--parts`
-chooses which run (all by default). The Spark part screens a generated registry (bench/customers.py:
-background customers with the designations of the UN list's 2020-2026 change planted among them)
-against the UN list of 2026-02-27 twice in one process: with finmon's local engine in
-FINMON_WORKERS forked processes (default: one per core), and on Spark local[2] (one executor
-thread per core, the screener broadcast pickled). It asserts that both give the same hits, in
-the same order, and prints the times and their ratio. It then does the same for monitoring on
-the AMLSim sample (batch engine against the batch engine per bucket of accounts on Spark).
-Figures are printed with the command that reproduces them; the run's report goes to out/.
+Each store is measured: SQLite in a temporary directory, and PostgreSQL when --database-url names
+a server (an administrator's URL; the bench makes a database of its own there and drops it).
+
+ingest_part: `import_customers` of a generated customer file (bench/customers.py) into an empty
+store with no list loaded (indexing only: a bank's first migration), then with UN 2026-02-27
+loaded (indexed and screened, alerts raised), then the same file again (nothing changed: a nightly
+re-import); `load_transactions` of the first transfers of a simulated quarter (finmon simulate)
+with UN 2026-02-27 loaded. Rates are rows per second of the whole call, workers = every core.
+
+delta_part: a store with UN 2020-11-30 loaded and N customers written straight into its tables
+(customers and the stored index, by the store's bulk path, not by an import: an import would take
+most of the run); their names, birth dates and nationalities are drawn from a pool of generated
+customers, indexed once (customer_versions rows are not written: the delta does not read them).
+Then `load_list` of UN 2026-02-27 (a change of years: 182 designations to screen) and of the next
+day's list (bench/delta.py write_next_day: 3 listed, 2 amended), each timed end to end.
+
+spark_part: bench/scale_spark.py, a registry of --spark-customers screened by the local engine and
+on Spark local[2] in one process (same hits asserted), and AMLSim monitored by both; its own table.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import shlex
+import os
+import random
+import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,159 +42,318 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import shared_data  # noqa: E402
+from bench.common import code_version, machine, shared_data  # noqa: E402
 
-CUSTOMERS = 1_000_000
-AMLSIM = "tm/amlsim_20K_fanin200/transactions.csv"
-
-
-def spark_part(args: argparse.Namespace) -> dict[str, Any]:
-    """Local engine against Spark local[2]: screening a registry, monitoring AMLSim."""
-    from finmon.scale.spark import session
-
-    registry = _registry(args)
-    report: dict[str, Any] = {"customers": args.customers}
-    started = time.perf_counter()
-    spark = session("local[2]", partitions=4)
-    report["spark_start_seconds"] = time.perf_counter() - started
-    report["screening"] = _screening(registry, args)
-    report["monitoring"] = _monitoring()
-    spark.stop()
-    _print_spark(report)
-    return report
+UN_2020 = "lists/un_consolidated_2020-11-30.xml"
+UN_2026 = "lists/un_consolidated_2026-02-27.xml"
+POOL = 200_000
+"""Distinct generated customers the delta part's stores are drawn from."""
+WRITE_CHUNK = 100_000
+"""Customers written per transaction by the delta part's direct insert."""
+TARGET_RATE = 10_000
+TARGET_DELTA = 60.0
+ACTOR = "bench-scale"
 
 
-def _registry(args: argparse.Namespace) -> Path:
-    """The registry of args.customers customers, generated once into the work folder."""
-    from bench import customers
+@dataclass(slots=True)
+class Store:
+    """A fresh store to measure in: its URL and how to drop it."""
+
+    kind: str
+    url: str
+    drop: Callable[[], None]
+
+
+def stores(work: Path, server: str | None, tag: str) -> Iterator[Store]:
+    """A new SQLite store, then (with a server URL) a new PostgreSQL database."""
+    path = work / f"{tag}.db"
+    yield Store("SQLite", f"sqlite:///{path}", lambda: _unlink(path))
+    if server is None:
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"finmon_scale_{os.getpid()}_{tag}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {name} TEMPLATE template0"))
+    url = make_url(server).set(database=name).render_as_string(hide_password=False)
+
+    def drop() -> None:
+        from finmon.store import engine
+
+        for database in engine._databases.values():
+            database.dispose()
+        engine._databases.clear()
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+    yield Store("PostgreSQL", url, drop)
+
+
+def _unlink(path: Path) -> None:
+    for extra in ("", "-wal", "-shm"):
+        Path(f"{path}{extra}").unlink(missing_ok=True)
+
+
+def _database(url: str) -> Any:
+    from finmon.store.engine import Database
+
+    return Database(url)
+
+
+def _load(db: Any, relative: str | Path) -> Any:
     from finmon.lists import parse_files
+    from finmon.store.lists import load_list
 
-    path = Path(args.work) / f"customers-{args.customers}.csv"
-    if path.is_file():
-        return path
-    old = parse_files([shared_data("lists/un_consolidated_2020-11-30.xml")]).designations
-    new = parse_files([shared_data("lists/un_consolidated_2026-02-27.xml")]).designations
-    changed, unchanged = customers.plan(old, new)
-    planted = customers.planted_customers(changed, unchanged)
-    _say(f"generating {args.customers:,} customers into {path}")
-    customers.write_registry(path, path.with_suffix(".planted.csv"), args.customers, planted)
+    path = relative if isinstance(relative, Path) else shared_data(relative)
+    return load_list(parse_files([path]), actor=ACTOR, db=db, workers=_workers(), force=True)
+
+
+def _workers() -> int:
+    return os.cpu_count() or 1
+
+
+def write_customers(path: Path, count: int, seed: int = 20261206) -> Path:
+    """count generated customers (bench/customers.py's registry, none planted)."""
+    from bench.customers import write_registry
+
+    write_registry(path, path.with_suffix(".planted.csv"), count, [], seed=seed)
     return path
 
 
-def _screening(registry: Path, args: argparse.Namespace) -> dict[str, Any]:
-    from finmon.lists import parse_files
-    from finmon.screening import Screener
-    from finmon.screening.screener import heap_frozen
-    from finmon.services.scale import spark_screening
-    from finmon.services.screening import run_screening
-    from finmon.settings import load_settings
-    from finmon.store.screener_cache import dumps
-
-    designations = parse_files([shared_data("lists/un_consolidated_2026-02-27.xml")]).designations
-    screener = Screener(designations, {"un": "2026-02-27"})
-    workers = load_settings().workers
-    _say(f"screening {args.customers:,} customers locally ({workers} processes)")
-    started = time.perf_counter()
-    with heap_frozen():
-        local = run_screening(registry, None, screener, workers=workers)
-    local_seconds = time.perf_counter() - started
-    _say(f"  {local_seconds:.1f} s; now on Spark local[2]")
-    started = time.perf_counter()
-    found = spark_screening(registry, None, screener, master="local[2]")
-    spark_seconds = time.perf_counter() - started
-    assert found.kept == local.kept, "Spark and the local engine disagree on the hits"
-    assert (found.rows, found.alerted) == (local.rows, local.alerted)
-    return {
-        "rows": local.rows,
-        "hits": local.hits,
-        "alerted": local.alerted,
-        "local_workers": workers,
-        "local_seconds": local_seconds,
-        "spark_seconds": spark_seconds,
-        "broadcast_bytes": len(dumps(screener)),
-        "designations": len(designations),
-    }
-
-
-def _monitoring() -> dict[str, Any]:
-    from finmon.services.monitoring import plan_monitoring
-
-    source = shared_data(AMLSIM)
-    rows: dict[str, list[dict[str, Any]]] = {}
-    seconds: dict[str, float] = {}
-    for engine in ("batch", "spark"):
-        plan = plan_monitoring(source, engine=engine)
-        started = time.perf_counter()
-        rows[engine] = plan.run().rows
-        seconds[engine] = time.perf_counter() - started
-    assert rows["spark"] == rows["batch"], "Spark and the batch engine disagree on the alerts"
-    return {
-        "transactions": len(plan.transactions),
-        "alerts": len(rows["batch"]),
-        "batch_seconds": seconds["batch"],
-        "spark_seconds": seconds["spark"],
-    }
-
-
-def _print_spark(report: dict[str, Any]) -> None:
-    screening, monitoring = report["screening"], report["monitoring"]
-    rows = screening["rows"]
-    print("\nSpark local[2] against the local engine (same process, same hits asserted)\n")
-    print("| work | local | Spark local[2] | Spark / local |")
-    print("|---|---|---|---|")
-    local, spark = screening["local_seconds"], screening["spark_seconds"]
-    print(
-        f"| screening {rows:,} customers ({screening['hits']:,} hits, {screening['alerted']:,} "
-        f"alerted) against {screening['designations']:,} UN designations | {local:.1f} s "
-        f"({rows / local:,.0f}/s, {screening['local_workers']} processes) | {spark:.1f} s "
-        f"({rows / spark:,.0f}/s) | {spark / local:.2f} |"
+def write_transfers(work: Path, count: int) -> Path:
+    """The first count transfers of a simulated quarter with enough customers to hold them."""
+    folder = work / "simulated"
+    customers = max(5000, count // 70)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "finmon",
+            "simulate",
+            "--output",
+            str(folder),
+            "--customers",
+            str(customers),
+        ],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
-    batch, on_spark = monitoring["batch_seconds"], monitoring["spark_seconds"]
-    print(
-        f"| monitoring {monitoring['transactions']:,} AMLSim transfers ({monitoring['alerts']} "
-        f"alerts) | {batch:.1f} s (batch) | {on_spark:.1f} s | {on_spark / batch:.2f} |"
+    path = work / f"transfers-{count}.csv"
+    with (folder / "transactions.csv").open(encoding="utf-8") as source, path.open("w") as out:
+        for number, line in enumerate(source):
+            if number > count:
+                break
+            out.write(line)
+    return path
+
+
+def _timed(step: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    result = step()
+    return time.perf_counter() - start, result
+
+
+def ingest_part(args: argparse.Namespace, work: Path) -> Iterator[str]:
+    """Customer import and transfer load rates on each store."""
+    from finmon.store.customers import import_customers
+    from finmon.store.transactions import load_transactions
+
+    customers = write_customers(work / f"customers-{args.customers}.csv", args.customers)
+    transfers = write_transfers(work, args.transfers)
+
+    def run(db: Any) -> Any:
+        return import_customers(customers, actor=ACTOR, db=db, workers=_workers())
+
+    for tag, listed in (("nolist", False), ("listed", True)):
+        for store in stores(work, args.database_url, f"ingest_{tag}"):
+            db = _database(store.url)
+            if listed:
+                _load(db, UN_2026)
+            seconds, result = _timed(lambda db=db: run(db))
+            assert result.inserted == args.customers, result
+            what = "indexed and screened" if listed else "indexed, no list loaded"
+            row = _rate(store.kind, f"import customers, {what}", args.customers, seconds)
+            yield row + (f"; {result.alerts} alerts |" if listed else " |")
+            if listed:
+                seconds, again = _timed(lambda db=db: run(db))
+                assert again.unchanged == args.customers, again
+                yield _rate(store.kind, "import again, unchanged", args.customers, seconds) + " |"
+                seconds, loaded = _timed(
+                    lambda db=db: load_transactions(
+                        transfers, actor=ACTOR, db=db, workers=_workers()
+                    )
+                )
+                assert loaded.inserted == args.transfers, loaded
+                alerts = sum(loaded.alerts.values())
+                row = _rate(store.kind, "load transfers, screened", args.transfers, seconds)
+                yield row + f"; {alerts} alerts |"
+            db.dispose()
+            store.drop()
+
+
+def _rate(kind: str, step: str, count: int, seconds: float) -> str:
+    rate = count / seconds
+    met = "met" if rate >= TARGET_RATE else "MISSED"
+    return (
+        f"| {kind} | {step} | {count:,} | {seconds:.1f} | {rate:,.0f} | >= {TARGET_RATE:,}/s: {met}"
     )
-    print(
-        f"\nSpark session start {report['spark_start_seconds']:.1f} s (not in the times); "
-        f"screener broadcast {screening['broadcast_bytes'] / 1e6:.1f} MB pickled."
-    )
 
 
-PARTS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {"spark": spark_part}
-"""The parts of the benchmark, run in this order; the ingestion and delta parts go beside it."""
+def delta_part(args: argparse.Namespace, work: Path) -> Iterator[str]:
+    """Delta re-screen of a list change against stores of millions of customers."""
+    from bench.delta import write_next_day
+
+    pool = _pool(work, min(POOL, max(args.delta_customers)))
+    next_day, _ = write_next_day(work)
+    for size in args.delta_customers:
+        for store in stores(work, args.database_url, f"delta_{size}"):
+            db = _database(store.url)
+            _load(db, UN_2020)
+            seconds, _ = _timed(lambda db=db, size=size: write_direct(db, pool, size))
+            yield (
+                f"| {store.kind} | write {size:,} customers and their index directly | {size:,} "
+                f"| {seconds:.1f} | {size / seconds:,.0f} | setup |"
+            )
+            for label, path in (
+                ("UN 2020-11-30 -> 2026-02-27", UN_2026),
+                ("a day's change", next_day),
+            ):
+                seconds, loaded = _timed(lambda db=db, path=path: _load(db, path))
+                done = loaded.rescreen
+                per_million = seconds / (size / 1_000_000)
+                met = "met" if seconds < TARGET_DELTA else "MISSED"
+                yield (
+                    f"| {store.kind} | load {label}, delta re-screen | {size:,} | {seconds:.1f} "
+                    f"| {per_million:.1f} s per million | {done.designations} designations, "
+                    f"{done.candidates:,} candidates, {done.alerts} alerts; < {TARGET_DELTA:g} s: "
+                    f"{met} |"
+                )
+            db.dispose()
+            store.drop()
 
 
-def main() -> None:
-    """Run the chosen parts and print each one's figures with the command."""
-    args = _arguments()
-    Path(args.work).mkdir(parents=True, exist_ok=True)
-    reports = {name: PARTS[name](args) for name in args.parts}
-    command = "python bench/scale.py " + shlex.join(sys.argv[1:])
-    print(f"\nReproduce: {command.strip()}")
-    saved = ROOT / "out" / f"scale-report-{args.customers}.json"
-    saved.parent.mkdir(exist_ok=True)
-    saved.write_text(json.dumps(reports, indent=2), encoding="utf-8")
-    print(f"figures saved to {saved}")
+@dataclass(slots=True)
+class _Pooled:
+    record: dict[str, Any]
+    accounts: list[str]
+    fingerprint: str
+    entry: Any
 
 
-def _arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument(
-        "--parts",
-        nargs="+",
-        choices=sorted(PARTS),
-        default=list(PARTS),
-        help="the parts to run (default: all)",
-    )
-    parser.add_argument("--customers", type=int, default=CUSTOMERS, help="registry size")
-    parser.add_argument(
-        "--work", default=str(ROOT / "out" / "scale"), help="folder of the generated files"
-    )
-    return parser.parse_args()
+def _pool(work: Path, count: int) -> list[_Pooled]:
+    """Generated customers, read as an import reads them, with their index entries."""
+    from finmon.model import matching_fingerprint
+    from finmon.screening.inputs import read_customers
+    from finmon.store.customer_index import index_parties
+
+    path = write_customers(work / f"pool-{count}.csv", count, seed=1)
+    rows = list(read_customers(path))
+    entries = index_parties([row.party for row in rows], _workers())
+    pooled = []
+    for row, entry in zip(rows, entries, strict=True):
+        record = row.party.to_dict()
+        pooled.append(_Pooled(record, row.accounts, matching_fingerprint(row.party, record), entry))
+    return pooled
 
 
-def _say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+def write_direct(db: Any, pool: Sequence[_Pooled], count: int) -> None:
+    """count customers drawn from the pool, each with an id of its own, and their postings."""
+    from finmon.screening.index import filing_keys
+    from finmon.store.bulk import bulk_insert
+    from finmon.store.customer_index import _encode
+    from finmon.store.models import Customer, CustomerToken, NameTokenKey, NameTokenRow, utc_now
+
+    rng = random.Random(count)
+    token_ids: dict[str, int] = {}
+    tokens, keys = [], []
+    for pooled in pool:
+        for token, _parts in pooled.entry.tokens.values():
+            if token.sig not in token_ids:
+                token_id = token_ids[token.sig] = len(token_ids) + 1
+                tokens.append({"id": token_id, "sig": token.sig, "data": _encode(token)})
+                keys.extend({"key": k, "token_id": token_id} for k in set(filing_keys(token)))
+    with db.write() as session:
+        bulk_insert(session, NameTokenRow, tokens)
+        bulk_insert(session, NameTokenKey, keys)
+    now = utc_now()
+    for start in range(0, count, WRITE_CHUNK):
+        customers, postings = [], []
+        for number in range(start, min(count, start + WRITE_CHUNK)):
+            pooled = pool[rng.randrange(len(pool))]
+            customer_id = f"S{number:09d}"
+            customers.append(
+                {
+                    "id": customer_id,
+                    "name": pooled.record["names"][0],
+                    "record": {**pooled.record, "id": customer_id},
+                    "accounts": pooled.accounts,
+                    "fingerprint": pooled.fingerprint,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            entry = pooled.entry
+            postings.extend(
+                {
+                    "token_id": token_ids[token.sig],
+                    "customer_id": customer_id,
+                    "short": entry.short,
+                    "parts": parts,
+                    "owed": entry.owed,
+                }
+                for token, parts in entry.tokens.values()
+            )
+        with db.write() as session:
+            bulk_insert(session, Customer, customers)
+            bulk_insert(session, CustomerToken, postings)
+
+
+def spark_part(args: argparse.Namespace, work: Path) -> Iterator[str]:
+    """bench/scale_spark.py's part, printing its own table after this one's rows."""
+    from bench.scale_spark import spark_part as on_spark
+
+    folder = ROOT / "out" / "scale"
+    folder.mkdir(parents=True, exist_ok=True)
+    on_spark(argparse.Namespace(customers=args.spark_customers, work=str(folder)))
+    yield f"\n(Spark part: `python bench/scale_spark.py --customers {args.spark_customers}` alone)"
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(part.replace("_", "")) for part in text.split(",") if part]
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the parts asked for and print their rows and the command that reproduces them."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parts", default="ingest,delta,spark")
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--transfers", type=int, default=100_000)
+    parser.add_argument("--delta-customers", type=_sizes, default=[1_000_000])
+    parser.add_argument("--spark-customers", type=int, default=1_000_000)
+    parser.add_argument("--database-url", help="PostgreSQL server (administrator's URL)")
+    args = parser.parse_args(argv)
+    parts = {"ingest": ingest_part, "delta": delta_part, "spark": spark_part}
+    wanted = [p.strip() for p in args.parts.split(",") if p.strip()]
+    unknown = [p for p in wanted if p not in parts]
+    if unknown:
+        parser.error(f"unknown part(s) {', '.join(unknown)}; choose from {', '.join(parts)}")
+    shown = " ".join(sys.argv[1:] if argv is None else argv)
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    print(f"finmon {code_version()} on {machine()}; {when}")
+    print(f"reproduce: python bench/scale.py {shown}".rstrip())
+    print("| store | step | rows | seconds | rate | notes |")
+    print("|---|---|---:|---:|---:|---|")
+    with tempfile.TemporaryDirectory(prefix="finmon-scale-") as folder:
+        work = Path(folder)
+        os.environ["FINMON_HOME"] = str(work / "home")
+        for name in wanted:
+            for line in parts[name](args, work):
+                print(line, flush=True)
 
 
 if __name__ == "__main__":

@@ -89,7 +89,7 @@ class Settings:
     """Bytes of one uploaded customer file (POST /customers/import, /ui/upload)."""
     max_manifest_bytes: int = 64 * 2**20
     """Bytes of one POST /travel/screen body (a PAXLST manifest as JSON text)."""
-    import_batch: int = 1000
+    import_batch: int = 5000
     """Customer rows written in one short transaction of an import (other writers wait at most
     for one batch)."""
     screen_threads: int = 2
@@ -162,7 +162,7 @@ def load_settings() -> Settings:
         max_body_bytes=int(env.get("FINMON_MAX_BODY_BYTES") or 4 * 2**20),
         max_upload_bytes=int(env.get("FINMON_MAX_UPLOAD_BYTES") or 500 * 2**20),
         max_manifest_bytes=int(env.get("FINMON_MAX_MANIFEST_BYTES") or 64 * 2**20),
-        import_batch=max(1, int(env.get("FINMON_IMPORT_BATCH") or 1000)),
+        import_batch=max(1, int(env.get("FINMON_IMPORT_BATCH") or 5000)),
         screen_threads=max(1, int(env.get("FINMON_SCREEN_THREADS") or 2)),
         files=_file_limits(env),
         screener_cache=_screener_cache(env.get("FINMON_SCREENER_CACHE"), home),

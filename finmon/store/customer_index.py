@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from finmon.model import Party
@@ -38,13 +38,13 @@ from finmon.screening.namescore import (
 from finmon.screening.prune import ScoreBound
 from finmon.screening.screener import heap_frozen
 from finmon.store.audit import append_audit
+from finmon.store.bulk import bulk_insert
 from finmon.store.models import (
     Customer,
     CustomerToken,
     NameTokenKey,
     NameTokenRow,
     StoreState,
-    core_table,
     utc_now,
 )
 
@@ -205,13 +205,9 @@ class TokenWriter:
                         "owed": entry.owed,
                     }
                 )
-        for table, rows in (
-            (NameTokenRow, new_tokens),
-            (NameTokenKey, new_keys),
-            (CustomerToken, postings),
-        ):
-            for start in range(0, len(rows), 5000):
-                self.session.execute(insert(core_table(table)), rows[start : start + 5000])
+        bulk_insert(self.session, NameTokenRow, new_tokens)
+        bulk_insert(self.session, NameTokenKey, new_keys)
+        bulk_insert(self.session, CustomerToken, postings)
 
     def _known_ids(self, sigs: set[str]) -> dict[str, int]:
         found: dict[str, int] = {}

@@ -16,12 +16,13 @@ are reported with file, row and field and change nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+import multiprocessing
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from finmon.errors import InputError, NotFound
@@ -36,9 +37,10 @@ from finmon.screening.screener import heap_frozen
 from finmon.settings import load_settings
 from finmon.store.alerts import raise_screened
 from finmon.store.audit import append_audit
-from finmon.store.customer_index import Indexed, TokenWriter, ensure_current, index_parties
+from finmon.store.bulk import bulk_insert
+from finmon.store.customer_index import Indexed, TokenWriter, ensure_current, index_entry
 from finmon.store.engine import Database, default_database
-from finmon.store.models import Customer, CustomerVersion, ListVersion, core_table, utc_now
+from finmon.store.models import Customer, CustomerVersion, ListVersion, utc_now
 from finmon.store.screener import build_screener
 
 _SUMMARY = ("inserted", "updated", "unchanged", "skipped", "problems", "screened", "alerts")
@@ -96,19 +98,29 @@ class _Batch:
 
 
 class _Lists:
-    """The current list versions and a Screener over them, built again when a list load has
-    changed them."""
+    """The current list versions and a Screener over them, built when a batch first has someone
+    to screen (a re-import finding every row unchanged builds none) and again when a list load
+    has changed them."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self.versions: dict[str, ListVersion] = {}
-        self.screener: Screener | None = None
+        self._screener: Screener | None = None
+        self._built = False
         self.refresh()
 
     def refresh(self) -> None:
         with self.db.read() as session:
             self.versions = _current_versions(session)
-        self.screener = build_screener(self.db) if self.versions else None
+        self._screener, self._built = None, False
+
+    @property
+    def screener(self) -> Screener | None:
+        """The screener over the current versions; None when no list is loaded."""
+        if not self._built:
+            self._screener = build_screener(self.db) if self.versions else None
+            self._built = True
+        return self._screener
 
     def changed(self, session: Session) -> bool:
         now = {v.id for v in _current_versions(session).values()}
@@ -180,8 +192,8 @@ def _import_batch(
         if lists.changed(session):
             lists.refresh()
             work = _prepare(batch, _existing(session, batch), lists, workers)
-        elif (now := _existing(session, batch)) != existing:
-            work = _prepare(batch, now, lists, workers)
+        elif _versions(session, batch) != {k: known[4] for k, known in existing.items()}:
+            work = _prepare(batch, _existing(session, batch), lists, workers)
         alerts = _write(session, work, lists, actor, str(path))
         inserted = sum(1 for c in work.changes if c.version == 1)
         counts = {
@@ -266,6 +278,15 @@ def _existing(session: Session, batch: list[tuple[Party, list[str]]]) -> dict[st
     return {row.id: tuple(row) for row in session.execute(query)}
 
 
+def _versions(session: Session, batch: list[tuple[Party, list[str]]]) -> dict[str, int]:
+    """The stored version of each of the batch's customers: any change since the batch was
+    worked out raised it (or added the customer)."""
+    query = select(Customer.id, Customer.version).where(
+        Customer.id.in_([party.id for party, _ in batch])
+    )
+    return {customer_id: version for customer_id, version in session.execute(query)}
+
+
 def _prepare(
     batch: list[tuple[Party, list[str]]],
     existing: dict[str, tuple[Any, ...]],
@@ -287,14 +308,54 @@ def _prepare(
         rescreen = known is None or known[3] != fingerprint
         changes.append(_Change(party, record, accounts, fingerprint, version, rescreen))
     parties = [c.party for c in changes if c.rescreen]
-    entries = list(zip((p.id for p in parties), index_parties(parties, workers), strict=True))
-    hits: list[tuple[Party, list[Hit]]] = []
-    if lists.screener is not None and parties:
-        with heap_frozen():
-            screened = lists.screener.screen_many(parties, workers=workers)
-            hits = [(party, found) for party, found in screened if found]
-    screened_count = len(parties) if lists.screener is not None else 0
+    analysed = _analyse(parties, lists.screener if parties else None, workers)
+    entries = [(party.id, entry) for party, (entry, _) in zip(parties, analysed, strict=True)]
+    hits = [(party, found) for party, (_, found) in zip(parties, analysed, strict=True) if found]
+    screened_count = len(parties) if parties and lists.screener is not None else 0
     return _Batch(existing, changes, unchanged, entries, hits, screened_count)
+
+
+PARALLEL_FROM = 200
+"""Customers to index and screen from which a batch's work is shared out among forked workers
+(fewer are done faster in this process than a pool is started)."""
+CHUNK = 100
+"""Customers a worker indexes and screens at a time."""
+_FORKED: tuple[Screener | None, Sequence[Party]] | None = None
+"""What a batch's forked workers inherit: the screener and the batch's parties (set only while
+they run, so that only positions travel to them and only results come back)."""
+
+
+def _analyse(
+    parties: Sequence[Party], screener: Screener | None, workers: int
+) -> list[tuple[Indexed, list[Hit]]]:
+    """Each party's index entry and hits (none without a screener), in one pass of workers
+    forked for the batch: indexing and screening share the cores instead of taking turns."""
+    global _FORKED
+    with heap_frozen():
+        if workers < 2 or len(parties) < PARALLEL_FROM or not _can_fork():
+            return _analyse_range((0, len(parties)), (screener, parties))
+        _FORKED = (screener, parties)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                ranges = [(i, min(i + CHUNK, len(parties))) for i in range(0, len(parties), CHUNK)]
+                return [done for part in pool.imap(_analyse_range, ranges) for done in part]
+        finally:
+            _FORKED = None
+
+
+def _analyse_range(
+    bounds: tuple[int, int], work: tuple[Screener | None, Sequence[Party]] | None = None
+) -> list[tuple[Indexed, list[Hit]]]:
+    screener, parties = work or _FORKED or (None, [])
+    start, stop = bounds
+    return [
+        (index_entry(party), screener.screen(party) if screener is not None else [])
+        for party in parties[start:stop]
+    ]
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _write(session: Session, work: _Batch, lists: _Lists, actor: str, source_file: str) -> int:
@@ -315,13 +376,12 @@ def _write(session: Session, work: _Batch, lists: _Lists, actor: str, source_fil
             inserts.append({**values, "created_at": now})
         else:
             updates.append(values)
-    if inserts:
-        session.execute(insert(core_table(Customer)), inserts)
+    bulk_insert(session, Customer, inserts)
     if updates:
         session.execute(update(Customer), updates)
-    if work.changes:
-        history = [_history(c, now, actor, source_file) for c in work.changes]
-        session.execute(insert(core_table(CustomerVersion)), history)
+    bulk_insert(
+        session, CustomerVersion, [_history(c, now, actor, source_file) for c in work.changes]
+    )
     tokens = TokenWriter(session)
     tokens.replace([c.party.id for c in work.changes if c.rescreen and c.version > 1])
     tokens.add(work.entries)

@@ -22,6 +22,7 @@ from finmon.errors import InputError
 from finmon.lists.reading import digest_of
 from finmon.screening import DEFAULT_THRESHOLD, Hit, Screener
 from finmon.store.audit import append_audit
+from finmon.store.bulk import bulk_insert
 from finmon.store.clearances import StoreClearances
 from finmon.store.engine import Database, default_database
 from finmon.store.lists import current_versions
@@ -129,9 +130,8 @@ def _refuse_changed(
 
 
 def _insert(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert plain rows in batches of 5,000 (the store's core insert, no ORM objects)."""
-    for start in range(0, len(rows), 5000):
-        session.execute(insert(core_table(model)), rows[start : start + 5000])
+    """Insert plain rows by the store's bulk path (COPY on PostgreSQL)."""
+    bulk_insert(session, model, rows)
 
 
 def store_monitoring_alerts(

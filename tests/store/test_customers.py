@@ -7,13 +7,15 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
 
-from finmon.errors import InputError, NotFound
+from finmon.errors import InputError, NotFound, StoreError
 from finmon.model import BirthDate, DesignationName, NameQuality
 from finmon.screening.rows import Problem
+from finmon.store import customers as store_customers
 from finmon.store import load_list, verify_audit
 from finmon.store.alerts import list_alerts
 from finmon.store.customers import customer_count, customer_history, import_customers
@@ -298,3 +300,39 @@ def test_a_value_the_database_cannot_hold_is_bad_input() -> None:
     # HTTP 422), not a broken database; SQLite holds it and finds no such customer.
     with pytest.raises(InputError if ON_SERVER else NotFound):
         customer_history("K00\x001")
+
+
+def test_a_batch_that_fails_leaves_the_batches_before_it_whole_and_nothing_of_itself(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _load_fixture_list()
+    monkeypatch.setenv("FINMON_IMPORT_BATCH", "3")
+    real_write = store_customers._write
+    written: list[int] = []
+
+    def write_then_fail_third(session: Any, work: Any, *args: Any) -> int:
+        raised = real_write(session, work, *args)  # the batch's rows are in the transaction
+        written.append(len(work.changes))
+        if len(written) == 3:
+            raise StoreError("the disk filled up")
+        return raised
+
+    monkeypatch.setattr(store_customers, "_write", write_then_fail_third)
+    with pytest.raises(StoreError):
+        import_customers(CUSTOMERS, actor="officer.a")
+    assert written == [3, 3, 2]
+    first_six = [row["id"] for row in fixture_rows()[:6]]
+    assert customer_count() == 6
+    for customer_id in first_six:
+        assert customer_history(customer_id)["version"] == 1
+    counts = table_counts()
+    assert counts["customer_versions"] == 6
+    assert (
+        audit_rows("customers.import.batch")
+        == [("officer.a", "customers.import.batch", "file:customers_fixture.csv")] * 2
+    )
+
+    monkeypatch.setattr(store_customers, "_write", real_write)
+    again = import_customers(CUSTOMERS, actor="officer.a")
+    assert (again.inserted, again.unchanged) == (2, 6)
+    assert customer_count() == CUSTOMER_COUNT

@@ -4,6 +4,7 @@ the command line."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterator
@@ -16,10 +17,10 @@ from typer.testing import CliRunner, Result
 
 from finmon.api import create_app
 from finmon.cli import app
-from finmon.screening import Screener
+from finmon.screening import DEFAULT_THRESHOLD, Screener
 from finmon.store import load_list
 from finmon.transactions import PartyInfo, Transaction
-from finmon.transactions.payments import check_payment
+from finmon.transactions.payments import SIDES, check_payment, party_hits, side_party
 from finmon.workflow.access import Role
 from tests.accounts import make_user, make_users
 from tests.store.workflow_data import fixture_designations, un_version
@@ -241,3 +242,31 @@ def test_post_payments_clearances_proposes_approves_and_the_check_lists_the_supp
         assert (listed["identifier"], listed["suppressions"]) == ("************5679", 1)
         both = {**clearance, "iban": "KZ86125KZT5004100100"}
         assert http.post("/payments/clearances", json=both, headers=anna).status_code == 422
+
+
+def test_parties_named_again_are_screened_once_with_the_hits_of_screening_each(
+    screener: Screener,
+) -> None:
+    listed = PartyInfo(name="Karagulov Timur Akhatovich", birth_date=dt.date(1988, 2, 29))
+    other_birth = PartyInfo(name="Karagulov Timur Akhatovich", birth_date=dt.date(1950, 1, 1))
+    sides = [listed, PartyInfo(name="Ivanov Ivan"), listed, other_birth, PartyInfo(), listed]
+    transfers = [
+        dataclasses.replace(payment(beneficiary), id=f"P-{n}")
+        for n, beneficiary in enumerate(sides)
+    ]
+    found = party_hits(transfers, screener, DEFAULT_THRESHOLD)
+
+    def one_by_one(position: int) -> list[tuple[str, str, float]]:
+        hits = []
+        for side in SIDES:
+            party = side_party(transfers[position], side)
+            if party is not None:
+                for hit in screener.screen(party, DEFAULT_THRESHOLD):
+                    hits.append((side, hit.designation.reference, hit.score))
+        return hits
+
+    for position in range(len(transfers)):
+        got = [(s, h.designation.reference, h.score) for s, h in found.get(position, [])]
+        assert got == one_by_one(position), position
+    assert {p for p, hits in found.items() if hits} == {0, 2, 3, 5}
+    assert found[0][0][1].score > found[3][0][1].score  # the birth date tells them apart

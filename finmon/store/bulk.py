@@ -1,0 +1,106 @@
+"""Bulk writes inside the caller's transaction, at the speed the database itself allows.
+
+SQLAlchemy's executemany of a compiled insert spends most of its time per row in Python (binding
+dicts, type processors looked up per statement); a customer import or a transfer load writes
+hundreds of thousands of rows. Here the values are converted once per column with the same type
+processors SQLAlchemy would use, then handed to the driver in one go: PostgreSQL's COPY (psycopg's
+copy on the session's own connection, so the rows are part of the same transaction and the same
+write lock), SQLite's executemany of one prepared statement. Either way the rows read back as the
+ones a Core insert writes (tests/store/test_bulk.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import JSON, Column, Table
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from finmon.store.models import Base, UtcDateTime, core_table
+
+COPY_ROWS = 50_000
+"""Rows written by one COPY or one executemany: bounds the memory of the converted values."""
+
+Convert = Callable[[Any], Any]
+
+
+def bulk_insert(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> int:
+    """Insert plain rows (each with the same keys, column names of the model's table) in the
+    session's transaction: COPY on PostgreSQL, one prepared executemany on SQLite; returns how
+    many were written."""
+    if not rows:
+        return 0
+    table = core_table(model)
+    columns = [table.columns[name] for name in rows[0]]
+    connection = session.connection()
+    postgres = connection.dialect.name == "postgresql"
+    converters = [_converter(column, connection.dialect, postgres) for column in columns]
+    raw: Any = connection.connection.dbapi_connection
+    names = ", ".join(connection.dialect.identifier_preparer.quote(c.name) for c in columns)
+    try:
+        _write_all(raw, table, connection.dialect, names, rows, converters, postgres)
+    except connection.dialect.loaded_dbapi.Error as exc:
+        # As SQLAlchemy would raise it, so the store maps it as any other database error.
+        raise DBAPIError.instance(
+            f"bulk insert into {table.name}", None, exc, connection.dialect.loaded_dbapi.Error
+        ) from exc
+    return len(rows)
+
+
+def _write_all(
+    raw: Any,
+    table: Table,
+    dialect: Any,
+    names: str,
+    rows: Sequence[dict[str, Any]],
+    converters: list[Convert | None],
+    postgres: bool,
+) -> None:
+    marks = ", ".join("?" for _ in converters)
+    for start in range(0, len(rows), COPY_ROWS):
+        values = [
+            tuple(
+                value if convert is None else convert(value)
+                for value, convert in zip(row.values(), converters, strict=True)
+            )
+            for row in rows[start : start + COPY_ROWS]
+        ]
+        if postgres:
+            _copy(raw, _quoted(table, dialect), names, values)
+        else:
+            raw.executemany(
+                f"INSERT INTO {_quoted(table, dialect)} ({names}) VALUES ({marks})", values
+            )
+
+
+def _copy(raw: Any, table: str, names: str, values: list[tuple[Any, ...]]) -> None:
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        for row in values:
+            copy.write_row(row)
+
+
+def _quoted(table: Table, dialect: Any) -> str:
+    return str(dialect.identifier_preparer.format_table(table))
+
+
+def _converter(column: Column[Any], dialect: Any, postgres: bool) -> Convert | None:
+    """What turns a Python value into what the driver is given for this column."""
+    kind = column.type
+    if postgres:
+        # COPY takes text: JSON as its serialised text, a timestamp as naive UTC (UtcDateTime);
+        # psycopg writes the rest (str, int, float, bool, None) as PostgreSQL reads them.
+        if isinstance(kind, JSON):
+            return _json
+        if isinstance(kind, UtcDateTime):
+            return lambda value: kind.process_bind_param(value, dialect)
+        return None
+    processor: Convert | None = kind.bind_processor(dialect)
+    return processor
+
+
+def _json(value: Any) -> str:
+    # As SQLAlchemy's JSON type binds it (none_as_null off: None is stored as JSON null).
+    return json.dumps(value)
