@@ -33,7 +33,14 @@ from decimal import Decimal
 from typing import Any
 
 from finmon.errors import InputError
-from finmon.monitoring.baselines import needs_baselines, with_baselines, with_frames
+from finmon.monitoring.baselines import (
+    needs_baselines,
+    needs_regular,
+    regular_pairs,
+    with_baselines,
+    with_frames,
+    with_regular,
+)
 from finmon.monitoring.events import (
     EVENT_SCHEMA,
     UNITS,
@@ -326,7 +333,15 @@ class Monitor:
         self._windows: list[dict[str, _Window]] = [{} for _ in self.rules]
         self._checks: dict[str, list[tuple[int, Callable[[Event], bool]]]] = {
             side: [
-                (index, compiled(rule, side, self.context.organisations or frozenset()))
+                (
+                    index,
+                    compiled(
+                        rule,
+                        side,
+                        self.context.organisations or frozenset(),
+                        self.context.regular or frozenset(),
+                    ),
+                )
                 for index, rule in enumerate(self.rules)
                 if rule.pattern == "transfers" and rule.direction in (side, "both")
             ]
@@ -432,9 +447,14 @@ def run_stream(
     """The streaming engine over a whole input, in the order given (which must be time order);
     the baselines of its rules computed over the input first, as the batch engine does."""
     context = context or Context()
-    if needs_baselines(rules, context) or needs_organisations(rules, context):
+    if (
+        needs_baselines(rules, context)
+        or needs_organisations(rules, context)
+        or needs_regular(rules, context)
+    ):
         transactions = list(transactions)
-        context = with_baselines(rules, transactions, with_organisations(transactions, context))
+        context = with_regular(rules, transactions, with_organisations(transactions, context))
+        context = with_baselines(rules, transactions, context)
     monitor = Monitor(rules, context)
     alerts: list[Alert] = []
     for transaction in transactions:
@@ -455,6 +475,8 @@ def run_batch(
         context = with_organisations(transactions, context)
     transfers = transfer_frame(ordered(transactions), context)
     frame = event_frame(transfers, context)
+    if needs_regular(rules, context):
+        context = dataclasses.replace(context, regular=regular_pairs(transfers))
     if needs_baselines(rules, context):
         context = with_frames(rules, transfers, frame, context)
     sides = frame.lazy()
@@ -468,7 +490,9 @@ def run_batch(
     events = [
         found_paths[i].lazy()
         if i in found_paths
-        else sides.filter(passes_expr(rule, context.organisations or frozenset()))
+        else sides.filter(
+            passes_expr(rule, context.organisations or frozenset(), context.regular or frozenset())
+        )
         for i, rule in enumerate(rules)
     ]
     plans = []

@@ -37,10 +37,12 @@ codes, or the name of a table under the pack's `jurisdictions:`), `segments` and
 `except_segments` (the segment of the account alerted, as the accounts table given with the
 transfers says: `finmon monitor --accounts`), `counterparty_organisation` (true: only transfers
 with an organisation, a holder written with a legal form or identified by a BIN; false: only
-those with people). A direction-both rule may filter its in and out
-sides apart (`filter: {in: {...}, out: {...}}`). Amounts are in the pack's currency: a transfer
-in another currency is converted with the pack's rates (or those given); one with no rate is
-refused.
+those with people), `counterparty_regular` (true: only transfers with a counterparty the account
+deals with over more than a month of the input, such as a crew paid monthly; false: only those
+with a new or one-off counterparty, dealt with within a month). A direction-both rule may filter
+its in and out sides apart (`filter: {in: {...}, out: {...}}`). Amounts are in the pack's
+currency: a transfer in another currency is converted with the pack's rates (or those given);
+one with no rate is refused.
 A transfers rule may also compare its window with what is usual (baselines.py): `baseline:
 {count: 3}` (the window holds at least three times the account's usual rate in the rest of the
 input; count, sum and the in/out counts and sums) and `peer: {in_sum: 0.99}` (at least that
@@ -93,6 +95,7 @@ FILTERS = (
     "segments",
     "except_segments",
     "counterparty_organisation",
+    "counterparty_regular",
 )
 
 
@@ -114,6 +117,10 @@ class Filter:
     counterparty_organisation: bool | None = None
     """True: only transfers with an organisation (its holder written with a legal form or
     identified by a BIN: segments.segment_of); false: only those with people."""
+    counterparty_regular: bool | None = None
+    """True: only transfers with a counterparty the account deals with over more than a month
+    of the input (baselines.regular_pairs: a crew paid each month, a relative sent to all year);
+    false: only those with a counterparty it deals with within a month (new or one-off)."""
 
 
 NO_FILTER = Filter()
@@ -226,6 +233,7 @@ class FilterSpec(Strict):
     segments: Names | None = None
     except_segments: Names | None = None
     counterparty_organisation: bool | None = None
+    counterparty_regular: bool | None = None
     in_: FilterSpec | None = Field(default=None, alias="in")
     out: FilterSpec | None = None
 
@@ -281,6 +289,8 @@ class RuleSpec(Strict):
                 raise ValueError("counterparty_countries filters transfers rules only")
             if side.counterparty_organisation is not None:
                 raise ValueError("counterparty_organisation filters transfers rules only")
+            if side.counterparty_regular is not None:
+                raise ValueError("counterparty_regular filters transfers rules only")
         return self
 
 
@@ -366,6 +376,7 @@ def _filter(pack: PackSpec, spec: FilterSpec) -> Filter:
         segments=None if spec.segments is None else frozenset(spec.segments),
         except_segments=None if spec.except_segments is None else frozenset(spec.except_segments),
         counterparty_organisation=spec.counterparty_organisation,
+        counterparty_regular=spec.counterparty_regular,
     )
 
 
