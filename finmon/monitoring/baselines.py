@@ -66,7 +66,7 @@ Bars = Mapping[str, Mapping[str, Mapping[str, float]]]
 def needs_regular(rules: Sequence[Rule], context: Context) -> bool:
     """Whether a rule filters by regular counterparties and the context has not read them."""
     return context.regular is None and any(
-        f.counterparty_regular is not None
+        f.counterparty_regular is not None or f.corridor_regular is not None
         for rule in rules
         for f in (rule.filter, *rule.sides.values())
     )
@@ -84,25 +84,38 @@ def with_regular(
 
 
 def regular_pairs(transfers: Any) -> frozenset[str]:
-    """Each account's regular counterparties, as "account PAIR counterparty": both sides hold an
-    account and the pair's transfers, either way, lie more than a month apart (a transfer_frame)."""
+    """Each account's regular counterparties ("account PAIR counterparty": both sides hold an
+    account) and corridors ("account PAIR PAIR country"): those whose transfers with the
+    account, either way, lie more than a month apart (over a transfer_frame)."""
     import polars as pl
 
-    both = transfers.lazy().filter(pl.col("src").is_not_null() & pl.col("dst").is_not_null())
-    sides = pl.concat(
-        [
-            both.select(pl.col("src").alias("account"), pl.col("dst_party").alias("party"), "time"),
-            both.select(pl.col("dst").alias("account"), pl.col("src_party").alias("party"), "time"),
-        ]
-    )
-    found = (
-        sides.group_by("account", "party")
-        .agg((pl.col("time").max() - pl.col("time").min()).alias("span"))
+    lazy = transfers.lazy()
+    found = []
+    for src, dst in (("src", "dst"), ("dst", "src")):
+        sides = lazy.filter(pl.col(src).is_not_null()).select(
+            pl.col(src).alias("account"),
+            pl.when(pl.col(dst).is_not_null()).then(pl.col(f"{dst}_party")).alias("party"),
+            pl.col(f"{dst}_country").fill_null("").str.to_uppercase().alias("country"),
+            "time",
+        )
+        found.append(sides)
+    sides = pl.concat(found)
+    span = (pl.col("time").max() - pl.col("time").min()).alias("span")
+    pairs = (
+        sides.filter(pl.col("party").is_not_null())
+        .group_by("account", "party")
+        .agg(span)
         .filter(pl.col("span") > MONTH)
-        .select(pl.concat_str("account", "party", separator=PAIR).alias("pair"))
-        .collect()
+        .select(pl.concat_str("account", "party", separator=PAIR).alias("key"))
     )
-    return frozenset(found["pair"].to_list())
+    corridors = (
+        sides.group_by("account", "country")
+        .agg(span)
+        .filter(pl.col("span") > MONTH)
+        .select(pl.concat_str("account", "country", separator=PAIR * 2).alias("key"))
+    )
+    keys = pl.concat([pairs, corridors]).collect()
+    return frozenset(keys["key"].to_list())
 
 
 def needs_baselines(rules: Sequence[Rule], context: Context) -> bool:
@@ -165,7 +178,8 @@ def _plans(
     from finmon.monitoring.engine import measures
 
     period = max(rule.window, MONTH) // dt.timedelta(microseconds=1)
-    events = sides.filter(passes_expr(rule, organisations, regular or frozenset())).join(
+    # What is usual includes the account's first weeks, which a rule's history leaves out.
+    events = sides.filter(passes_expr(rule, organisations, regular or frozenset(), False)).join(
         first.drop("segment"), on="key", how="left"
     )
     events = events.with_columns(

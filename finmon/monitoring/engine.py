@@ -331,6 +331,8 @@ class Monitor:
         self.rules = list(rules)
         self.context = context or Context()
         self._windows: list[dict[str, _Window]] = [{} for _ in self.rules]
+        self._start: list[dt.datetime] = []
+        """The first transfer's time, for rules with a history (compiled reads it)."""
         self._checks: dict[str, list[tuple[int, Callable[[Event], bool]]]] = {
             side: [
                 (
@@ -340,6 +342,7 @@ class Monitor:
                         side,
                         self.context.organisations or frozenset(),
                         self.context.regular or frozenset(),
+                        self._start,
                     ),
                 )
                 for index, rule in enumerate(self.rules)
@@ -373,6 +376,8 @@ class Monitor:
         moved = transfer(self._seq, transaction, self.context)
         self._seq += 1
         fired: list[Alert] = []
+        if not self._start:
+            self._start.append(transaction.timestamp)
         for event in transfer_events(moved, self.context):
             for index, check in self._checks[event.direction]:
                 if check(event):

@@ -44,9 +44,10 @@ class Context:
     form or a BIN (segments.organisations), for `counterparty_organisation` filters; None when
     not read yet (the engines read them from the input when a rule needs them)."""
     regular: frozenset[str] | None = None
-    """The account's regular counterparties, as "account PAIR counterparty" (PAIR joins them):
-    those it deals with over more than a month (baselines.regular_pairs), for
-    `counterparty_regular` filters; None when not read yet."""
+    """The accounts' regular counterparties, as "account PAIR counterparty", and regular
+    corridors, as "account PAIR PAIR country": those each deals with over more than a month
+    (baselines.regular_pairs), for `counterparty_regular` and `corridor_regular` filters; None
+    when not read yet."""
     usual: Mapping[str, Mapping[str, Mapping[str, float]]] = field(default_factory=dict)
     """Baselines: rule id -> measure -> account -> its usual value (baselines.py)."""
     _factors: dict[str, Decimal] = field(default_factory=dict, compare=False, repr=False)
@@ -241,13 +242,16 @@ def compiled(
     direction: str,
     organisations: frozenset[str] = frozenset(),
     regular: frozenset[str] = frozenset(),
+    start: Sequence[dt.datetime] = (),
 ) -> Callable[[Event], bool]:
     """passes(rule, event) for a transfers rule's events of one direction it counts, as one
     function with only the checks the rule's filters need (the streaming engine's hot path)."""
     side = rule.sides.get(direction, NO_FILTER)
-    return generated(
-        _checks(rule.filter, organisations, regular) + _checks(side, organisations, regular)
-    )
+    tests = _checks(rule.filter, organisations, regular) + _checks(side, organisations, regular)
+    if rule.history is not None:
+        # start: the input's first transfer time, set by the caller before any event is checked.
+        tests.append(("x.time - {0}[0][0] >= {0}[1]", (start, rule.history)))
+    return generated(tests)
 
 
 def edge_check(f: Filter) -> Callable[[Transfer], bool]:
@@ -305,6 +309,10 @@ def _checks(
         # Last: the only test that builds a string.
         test = "in" if f.counterparty_regular else "not in"
         found.append((f"x.account + {PAIR!r} + x.counterparty {test} {{}}", regular))
+    if f.corridor_regular is not None:
+        test = "in" if f.corridor_regular else "not in"
+        country = "(x.counterparty_country or '').upper()"
+        found.append((f"x.account + {PAIR * 2!r} + {country} {test} {{}}", regular))
     return found
 
 
@@ -338,6 +346,10 @@ def _passes(
         (event.account + PAIR + event.counterparty in regular) is not f.counterparty_regular
     ):
         return False
+    if f.corridor_regular is not None:
+        corridor = event.account + PAIR * 2 + (event.counterparty_country or "").upper()
+        if (corridor in regular) is not f.corridor_regular:
+            return False
     return (
         f.counterparty_countries is None
         or (event.counterparty_country or "").upper() in f.counterparty_countries
@@ -497,12 +509,19 @@ def transfer_passes_expr(f: Filter) -> Any:
 
 
 def passes_expr(
-    rule: Rule, organisations: frozenset[str] = frozenset(), regular: frozenset[str] = frozenset()
+    rule: Rule,
+    organisations: frozenset[str] = frozenset(),
+    regular: frozenset[str] = frozenset(),
+    history: bool = True,
 ) -> Any:
-    """passes() as a polars expression over event_frame."""
+    """passes() as a polars expression over event_frame; with `history`, only the events from
+    the rule's history after the input's first transfer (baselines count them all)."""
     import polars as pl
 
     condition = _passes_expr(rule.filter, organisations, regular)
+    if history and rule.history is not None:
+        # The frame holds every transfer: the input's first is the least time.
+        condition &= pl.col("time") - pl.col("time").min() >= rule.history
     if rule.direction != "both":
         condition &= pl.col("direction") == rule.direction
     for side, f in rule.sides.items():
@@ -533,6 +552,11 @@ def _passes_expr(f: Filter, organisations: frozenset[str], regular: frozenset[st
         pair = pl.concat_str(pl.col("account"), pl.col("party"), separator=PAIR)
         known = pair.is_in(pl.Series(list(regular), dtype=pl.String))
         condition &= known if f.counterparty_regular else ~known
+    if f.corridor_regular is not None:
+        country = pl.col("party_country").fill_null("").str.to_uppercase()
+        corridor = pl.concat_str(pl.col("account"), country, separator=PAIR * 2)
+        known = corridor.is_in(pl.Series(list(regular), dtype=pl.String))
+        condition &= known if f.corridor_regular else ~known
     return condition
 
 
