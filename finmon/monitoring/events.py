@@ -550,12 +550,12 @@ def _passes_expr(f: Filter, organisations: frozenset[str], regular: frozenset[st
         )
     if f.counterparty_regular is not None:
         pair = pl.concat_str(pl.col("account"), pl.col("party"), separator=PAIR)
-        known = pair.is_in(pl.Series(list(regular), dtype=pl.String))
+        known = pair.is_in(sorted(regular))
         condition &= known if f.counterparty_regular else ~known
     if f.corridor_regular is not None:
         country = pl.col("party_country").fill_null("").str.to_uppercase()
         corridor = pl.concat_str(pl.col("account"), country, separator=PAIR * 2)
-        known = corridor.is_in(pl.Series(list(regular), dtype=pl.String))
+        known = corridor.is_in(sorted(regular))
         condition &= known if f.corridor_regular else ~known
     return condition
 
