@@ -72,15 +72,14 @@ def needs_regular(rules: Sequence[Rule], context: Context) -> bool:
     )
 
 
-def with_regular(
-    rules: Sequence[Rule], transactions: Sequence[Transaction], context: Context
-) -> Context:
-    """The context with the input's regular counterparties, when a rule needs them."""
+def with_regular(rules: Sequence[Rule], transfers: Any, context: Context) -> Context:
+    """The context with the input's regular counterparties, when a rule needs them (transfers:
+    the transactions, or the transfer_frame the batch engine has built already)."""
     if not needs_regular(rules, context):
         return context
-    return dataclasses.replace(
-        context, regular=regular_pairs(transfer_frame(ordered(transactions), context))
-    )
+    if not hasattr(transfers, "lazy"):
+        transfers = transfer_frame(ordered(transfers), context)
+    return dataclasses.replace(context, regular=regular_pairs(transfers))
 
 
 def regular_pairs(transfers: Any) -> frozenset[str]:

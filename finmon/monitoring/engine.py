@@ -36,7 +36,6 @@ from finmon.errors import InputError
 from finmon.monitoring.baselines import (
     needs_baselines,
     needs_regular,
-    regular_pairs,
     with_baselines,
     with_frames,
     with_regular,
@@ -480,8 +479,7 @@ def run_batch(
         context = with_organisations(transactions, context)
     transfers = transfer_frame(ordered(transactions), context)
     frame = event_frame(transfers, context)
-    if needs_regular(rules, context):
-        context = dataclasses.replace(context, regular=regular_pairs(transfers))
+    context = with_regular(rules, transfers, context)
     if needs_baselines(rules, context):
         context = with_frames(rules, transfers, frame, context)
     sides = frame.lazy()
