@@ -23,6 +23,13 @@ counted as zero), of each account's largest period: what is ordinary for many of
 not a sign. Peer groups are segments (retail, business, npo ... from the accounts table or read
 from legal forms): never a protected attribute.
 
+Regular counterparties. A filter `counterparty_regular: false` takes only the transfers with a
+counterparty the account deals with (either way) within a month of the input: new or one-off.
+One it deals with more than a month apart (`regular_pairs`: the crew a foreman pays each month,
+the relative a migrant sends to all year, the landlord's tenants) is part of its usual life, and
+money passed on to such people is not a sign. Cash has no counterparty account and is never
+regular.
+
 The bars are computed once over the whole input before either engine runs (`with_baselines`),
 so the engines still give identical alerts. A streaming monitor fed live transfers takes its bars
 from a history given in its Context (`with_baselines` over last months); without one every bar is
@@ -37,7 +44,14 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from finmon.monitoring.events import Context, event_frame, ordered, passes_expr, transfer_frame
+from finmon.monitoring.events import (
+    PAIR,
+    Context,
+    event_frame,
+    ordered,
+    passes_expr,
+    transfer_frame,
+)
 from finmon.monitoring.rules import Rule
 from finmon.transactions.model import Transaction
 
@@ -47,6 +61,60 @@ rhythm (payroll, rent, a remittance home) is part of what is usual."""
 Bars = Mapping[str, Mapping[str, Mapping[str, float]]]
 """rule id -> measure -> account -> the least value its windows must hold (counts, or sums in
 1/UNITS of the pack's currency)."""
+
+
+def needs_regular(rules: Sequence[Rule], context: Context) -> bool:
+    """Whether a rule filters by regular counterparties and the context has not read them."""
+    return context.regular is None and any(
+        f.counterparty_regular is not None or f.corridor_regular is not None
+        for rule in rules
+        for f in (rule.filter, *rule.sides.values())
+    )
+
+
+def with_regular(rules: Sequence[Rule], transfers: Any, context: Context) -> Context:
+    """The context with the input's regular counterparties, when a rule needs them (transfers:
+    the transactions, or the transfer_frame the batch engine has built already)."""
+    if not needs_regular(rules, context):
+        return context
+    if not hasattr(transfers, "lazy"):
+        transfers = transfer_frame(ordered(transfers), context)
+    return dataclasses.replace(context, regular=regular_pairs(transfers))
+
+
+def regular_pairs(transfers: Any) -> frozenset[str]:
+    """Each account's regular counterparties ("account PAIR counterparty": both sides hold an
+    account) and corridors ("account PAIR PAIR country"): those whose transfers with the
+    account, either way, lie more than a month apart (over a transfer_frame)."""
+    import polars as pl
+
+    lazy = transfers.lazy()
+    found = []
+    for src, dst in (("src", "dst"), ("dst", "src")):
+        sides = lazy.filter(pl.col(src).is_not_null()).select(
+            pl.col(src).alias("account"),
+            pl.when(pl.col(dst).is_not_null()).then(pl.col(f"{dst}_party")).alias("party"),
+            pl.col(f"{dst}_country").fill_null("").str.to_uppercase().alias("country"),
+            "time",
+        )
+        found.append(sides)
+    sides = pl.concat(found)
+    span = (pl.col("time").max() - pl.col("time").min()).alias("span")
+    pairs = (
+        sides.filter(pl.col("party").is_not_null())
+        .group_by("account", "party")
+        .agg(span)
+        .filter(pl.col("span") > MONTH)
+        .select(pl.concat_str("account", "party", separator=PAIR).alias("key"))
+    )
+    corridors = (
+        sides.group_by("account", "country")
+        .agg(span)
+        .filter(pl.col("span") > MONTH)
+        .select(pl.concat_str("account", "country", separator=PAIR * 2).alias("key"))
+    )
+    keys = pl.concat([pairs, corridors]).collect()
+    return frozenset(keys["key"].to_list())
 
 
 def needs_baselines(rules: Sequence[Rule], context: Context) -> bool:
@@ -84,7 +152,9 @@ def with_frames(rules: Sequence[Rule], transfers: Any, sides: Any, context: Cont
     end = transfers["time"].max()
     plans = []
     for rule in chosen:
-        plans += _plans(rule, sides, first, end, context.organisations or frozenset())
+        plans += _plans(
+            rule, sides, first, end, context.organisations or frozenset(), context.regular
+        )
     frames = pl.collect_all(plans)
     found = dict(context.usual)
     for index, rule in enumerate(chosen):
@@ -93,7 +163,12 @@ def with_frames(rules: Sequence[Rule], transfers: Any, sides: Any, context: Cont
 
 
 def _plans(
-    rule: Rule, sides: Any, first: Any, end: Any, organisations: frozenset[str]
+    rule: Rule,
+    sides: Any,
+    first: Any,
+    end: Any,
+    organisations: frozenset[str],
+    regular: frozenset[str] | None,
 ) -> list[Any]:
     """Each account's measures per period of the rule's window (a month at least) from its first
     transfer, and its span to the end of the input in periods, with its segment."""
@@ -102,7 +177,8 @@ def _plans(
     from finmon.monitoring.engine import measures
 
     period = max(rule.window, MONTH) // dt.timedelta(microseconds=1)
-    events = sides.filter(passes_expr(rule, organisations)).join(
+    # What is usual includes the account's first weeks, which a rule's history leaves out.
+    events = sides.filter(passes_expr(rule, organisations, regular or frozenset(), False)).join(
         first.drop("segment"), on="key", how="left"
     )
     events = events.with_columns(

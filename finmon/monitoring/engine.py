@@ -33,7 +33,13 @@ from decimal import Decimal
 from typing import Any
 
 from finmon.errors import InputError
-from finmon.monitoring.baselines import needs_baselines, with_baselines, with_frames
+from finmon.monitoring.baselines import (
+    needs_baselines,
+    needs_regular,
+    with_baselines,
+    with_frames,
+    with_regular,
+)
 from finmon.monitoring.events import (
     EVENT_SCHEMA,
     UNITS,
@@ -324,9 +330,20 @@ class Monitor:
         self.rules = list(rules)
         self.context = context or Context()
         self._windows: list[dict[str, _Window]] = [{} for _ in self.rules]
+        self._start: list[dt.datetime] = []
+        """The first transfer's time, for rules with a history (compiled reads it)."""
         self._checks: dict[str, list[tuple[int, Callable[[Event], bool]]]] = {
             side: [
-                (index, compiled(rule, side, self.context.organisations or frozenset()))
+                (
+                    index,
+                    compiled(
+                        rule,
+                        side,
+                        self.context.organisations or frozenset(),
+                        self.context.regular or frozenset(),
+                        self._start,
+                    ),
+                )
                 for index, rule in enumerate(self.rules)
                 if rule.pattern == "transfers" and rule.direction in (side, "both")
             ]
@@ -358,6 +375,8 @@ class Monitor:
         moved = transfer(self._seq, transaction, self.context)
         self._seq += 1
         fired: list[Alert] = []
+        if not self._start:
+            self._start.append(transaction.timestamp)
         for event in transfer_events(moved, self.context):
             for index, check in self._checks[event.direction]:
                 if check(event):
@@ -432,9 +451,14 @@ def run_stream(
     """The streaming engine over a whole input, in the order given (which must be time order);
     the baselines of its rules computed over the input first, as the batch engine does."""
     context = context or Context()
-    if needs_baselines(rules, context) or needs_organisations(rules, context):
+    if (
+        needs_baselines(rules, context)
+        or needs_organisations(rules, context)
+        or needs_regular(rules, context)
+    ):
         transactions = list(transactions)
-        context = with_baselines(rules, transactions, with_organisations(transactions, context))
+        context = with_regular(rules, transactions, with_organisations(transactions, context))
+        context = with_baselines(rules, transactions, context)
     monitor = Monitor(rules, context)
     alerts: list[Alert] = []
     for transaction in transactions:
@@ -461,6 +485,7 @@ def run_transfers(rules: Sequence[Rule], transfers: Any, context: Context) -> li
     import polars as pl
 
     frame = event_frame(transfers, context)
+    context = with_regular(rules, transfers, context)
     if needs_baselines(rules, context):
         context = with_frames(rules, transfers, frame, context)
     sides = frame.lazy()
@@ -474,7 +499,9 @@ def run_transfers(rules: Sequence[Rule], transfers: Any, context: Context) -> li
     events = [
         found_paths[i].lazy()
         if i in found_paths
-        else sides.filter(passes_expr(rule, context.organisations or frozenset()))
+        else sides.filter(
+            passes_expr(rule, context.organisations or frozenset(), context.regular or frozenset())
+        )
         for i, rule in enumerate(rules)
     ]
     plans = []

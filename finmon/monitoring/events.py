@@ -24,6 +24,8 @@ UNITS = 10_000
 """Amounts are kept as integers of 1/UNITS of the pack's currency unit."""
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 TICK = dt.timedelta(microseconds=1)
+PAIR = "\x1f"
+"""Joins an account and a counterparty in Context.regular."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +43,11 @@ class Context:
     """The counterparties (accounts, or names where there is none) whose holder shows a legal
     form or a BIN (segments.organisations), for `counterparty_organisation` filters; None when
     not read yet (the engines read them from the input when a rule needs them)."""
+    regular: frozenset[str] | None = None
+    """The accounts' regular counterparties, as "account PAIR counterparty", and regular
+    corridors, as "account PAIR PAIR country": those each deals with over more than a month
+    (baselines.regular_pairs), for `counterparty_regular` and `corridor_regular` filters; None
+    when not read yet."""
     usual: Mapping[str, Mapping[str, Mapping[str, float]]] = field(default_factory=dict)
     """Baselines: rule id -> measure -> account -> its usual value (baselines.py)."""
     _factors: dict[str, Decimal] = field(default_factory=dict, compare=False, repr=False)
@@ -231,12 +238,20 @@ def transfer_passes(f: Filter, t: Transfer | Event) -> bool:
 
 
 def compiled(
-    rule: Rule, direction: str, organisations: frozenset[str] = frozenset()
+    rule: Rule,
+    direction: str,
+    organisations: frozenset[str] = frozenset(),
+    regular: frozenset[str] = frozenset(),
+    start: Sequence[dt.datetime] = (),
 ) -> Callable[[Event], bool]:
     """passes(rule, event) for a transfers rule's events of one direction it counts, as one
     function with only the checks the rule's filters need (the streaming engine's hot path)."""
     side = rule.sides.get(direction, NO_FILTER)
-    return generated(_checks(rule.filter, organisations) + _checks(side, organisations))
+    tests = _checks(rule.filter, organisations, regular) + _checks(side, organisations, regular)
+    if rule.history is not None:
+        # start: the input's first transfer time, set by the caller before any event is checked.
+        tests.append(("x.time - {0}[0][0] >= {0}[1]", (start, rule.history)))
+    return generated(tests)
 
 
 def edge_check(f: Filter) -> Callable[[Transfer], bool]:
@@ -264,7 +279,9 @@ def generated(tests: Sequence[tuple[str, Any]]) -> Callable[[Any], bool]:
     return function
 
 
-def _checks(f: Filter, organisations: frozenset[str] = frozenset()) -> list[tuple[str, Any]]:
+def _checks(
+    f: Filter, organisations: frozenset[str] = frozenset(), regular: frozenset[str] = frozenset()
+) -> list[tuple[str, Any]]:
     """The tests of a filter that is set, for generated(), cheapest first."""
     found: list[tuple[str, Any]] = []
     if f.counterparty_organisation is not None:
@@ -288,20 +305,35 @@ def _checks(f: Filter, organisations: frozenset[str] = frozenset()) -> list[tupl
         found.append(("(x.segment or '') not in {}", f.except_segments))
     if f.counterparty_countries is not None:
         found.append(("(x.counterparty_country or '').upper() in {}", f.counterparty_countries))
+    if f.counterparty_regular is not None:
+        # Last: the only test that builds a string.
+        test = "in" if f.counterparty_regular else "not in"
+        found.append((f"x.account + {PAIR!r} + x.counterparty {test} {{}}", regular))
+    if f.corridor_regular is not None:
+        test = "in" if f.corridor_regular else "not in"
+        country = "(x.counterparty_country or '').upper()"
+        found.append((f"x.account + {PAIR * 2!r} + {country} {test} {{}}", regular))
     return found
 
 
-def passes(rule: Rule, event: Event, organisations: frozenset[str] = frozenset()) -> bool:
+def passes(
+    rule: Rule,
+    event: Event,
+    organisations: frozenset[str] = frozenset(),
+    regular: frozenset[str] = frozenset(),
+) -> bool:
     """Whether a transfers rule counts an event: its direction, then its filters."""
     if rule.direction not in ("both", event.direction):
         return False
     side = rule.sides.get(event.direction)
-    return _passes(rule.filter, event, organisations) and (
-        side is None or _passes(side, event, organisations)
+    return _passes(rule.filter, event, organisations, regular) and (
+        side is None or _passes(side, event, organisations, regular)
     )
 
 
-def _passes(f: Filter, event: Event, organisations: frozenset[str]) -> bool:
+def _passes(
+    f: Filter, event: Event, organisations: frozenset[str], regular: frozenset[str]
+) -> bool:
     if f is NO_FILTER:
         return True
     if not transfer_passes(f, event) or not segment_passes(f, event.segment):
@@ -310,6 +342,14 @@ def _passes(f: Filter, event: Event, organisations: frozenset[str]) -> bool:
         (event.counterparty in organisations) is not f.counterparty_organisation
     ):
         return False
+    if f.counterparty_regular is not None and (
+        (event.account + PAIR + event.counterparty in regular) is not f.counterparty_regular
+    ):
+        return False
+    if f.corridor_regular is not None:
+        corridor = event.account + PAIR * 2 + (event.counterparty_country or "").upper()
+        if (corridor in regular) is not f.corridor_regular:
+            return False
     return (
         f.counterparty_countries is None
         or (event.counterparty_country or "").upper() in f.counterparty_countries
@@ -475,19 +515,28 @@ def transfer_passes_expr(f: Filter) -> Any:
     return condition
 
 
-def passes_expr(rule: Rule, organisations: frozenset[str] = frozenset()) -> Any:
-    """passes() as a polars expression over event_frame."""
+def passes_expr(
+    rule: Rule,
+    organisations: frozenset[str] = frozenset(),
+    regular: frozenset[str] = frozenset(),
+    history: bool = True,
+) -> Any:
+    """passes() as a polars expression over event_frame; with `history`, only the events from
+    the rule's history after the input's first transfer (baselines count them all)."""
     import polars as pl
 
-    condition = _passes_expr(rule.filter, organisations)
+    condition = _passes_expr(rule.filter, organisations, regular)
+    if history and rule.history is not None:
+        # The frame holds every transfer: the input's first is the least time.
+        condition &= pl.col("time") - pl.col("time").min() >= rule.history
     if rule.direction != "both":
         condition &= pl.col("direction") == rule.direction
     for side, f in rule.sides.items():
-        condition &= (pl.col("direction") != side) | _passes_expr(f, organisations)
+        condition &= (pl.col("direction") != side) | _passes_expr(f, organisations, regular)
     return condition
 
 
-def _passes_expr(f: Filter, organisations: frozenset[str]) -> Any:
+def _passes_expr(f: Filter, organisations: frozenset[str], regular: frozenset[str]) -> Any:
     import polars as pl
 
     condition = transfer_passes_expr(f)
@@ -506,6 +555,15 @@ def _passes_expr(f: Filter, organisations: frozenset[str]) -> Any:
             .str.to_uppercase()
             .is_in(sorted(f.counterparty_countries))
         )
+    if f.counterparty_regular is not None:
+        pair = pl.concat_str(pl.col("account"), pl.col("party"), separator=PAIR)
+        known = pair.is_in(sorted(regular))
+        condition &= known if f.counterparty_regular else ~known
+    if f.corridor_regular is not None:
+        country = pl.col("party_country").fill_null("").str.to_uppercase()
+        corridor = pl.concat_str(pl.col("account"), country, separator=PAIR * 2)
+        known = corridor.is_in(sorted(regular))
+        condition &= known if f.corridor_regular else ~known
     return condition
 
 

@@ -3,7 +3,9 @@
 A *chain* of a rule is a run of transfers e1 .. ek that each pass the rule's filter, where each
 transfer's beneficiary is the next one's originator, each comes later in the input than the one
 before, the last is at most the rule's window after the first, the originators are all different,
-and (with a tolerance) every amount is within that share of e1's amount. From chains:
+and (with a tolerance) every amount is at most e1's and less by at most that share of it: money
+passed on, less a fee or a cut, never more than came (two unrelated payments, the second the
+larger, are not a path). From chains:
 
 - `cycle`: a chain of 2 to `hops` transfers whose last beneficiary is the first originator. Each
   account on the cycle gets an event at the last transfer's time, the counterparty being the
@@ -86,8 +88,8 @@ class Chains:
         for chain in pool.get(t.src, ()):
             if t.time - chain.first_time > rule.window:
                 continue
-            if rule.tolerance is not None and abs(t.amount - chain.first_amount) > (
-                rule.tolerance * chain.first_amount
+            if rule.tolerance is not None and not (
+                0 <= chain.first_amount - t.amount <= rule.tolerance * chain.first_amount
             ):
                 continue
             found += self._grown(chain, transfer)
@@ -295,10 +297,8 @@ def _joined(chains: Any, edges: Any, rule: Rule) -> Any:
         & (pl.col("time") - pl.col("first_time") <= rule.window)
     )
     if rule.tolerance is not None:
-        grown = grown.filter(
-            (pl.col("amount") - pl.col("first_amount")).abs()
-            <= rule.tolerance * pl.col("first_amount")
-        )
+        less = pl.col("first_amount") - pl.col("amount")
+        grown = grown.filter((less >= 0) & (less <= rule.tolerance * pl.col("first_amount")))
     return grown.with_columns(
         pl.concat_list("origins", "end").alias("origins"),
         pl.concat_str([pl.col("ids"), pl.lit(SEPARATOR), pl.col("id")]).alias("ids"),

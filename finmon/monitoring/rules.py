@@ -37,14 +37,20 @@ codes, or the name of a table under the pack's `jurisdictions:`), `segments` and
 `except_segments` (the segment of the account alerted, as the accounts table given with the
 transfers says: `finmon monitor --accounts`), `counterparty_organisation` (true: only transfers
 with an organisation, a holder written with a legal form or identified by a BIN; false: only
-those with people). A direction-both rule may filter its in and out
-sides apart (`filter: {in: {...}, out: {...}}`). Amounts are in the pack's currency: a transfer
-in another currency is converted with the pack's rates (or those given); one with no rate is
-refused.
+those with people), `counterparty_regular` (true: only transfers with a counterparty the account
+deals with over more than a month of the input, such as a crew paid monthly; false: only those
+with a new or one-off counterparty, dealt with within a month), `corridor_regular` (the same for
+the counterparty's country: false takes only a corridor the account uses within a month, a new
+one). A direction-both rule may filter
+its in and out sides apart (`filter: {in: {...}, out: {...}}`). Amounts are in the pack's
+currency: a transfer in another currency is converted with the pack's rates (or those given);
+one with no rate is refused.
 A transfers rule may also compare its window with what is usual (baselines.py): `baseline:
 {count: 3}` (the window holds at least three times the account's usual rate in the rest of the
 input; count, sum and the in/out counts and sums) and `peer: {in_sum: 0.99}` (at least that
 percentile of its peer group's largest period). `source:` names where the typology comes from.
+`history: 30d` counts transfers only from that long after the input's first transfer (a first
+corridor abroad is a change only where the input shows a before to compare with).
 A rule with `report: threshold` finds threshold transactions to report (Article 4), not suspicion.
 A rule with `follow_up: true` alerts the later events of a key within the window after an alert
 as they come (for scatter_gather: the intermediaries after the first few).
@@ -93,6 +99,8 @@ FILTERS = (
     "segments",
     "except_segments",
     "counterparty_organisation",
+    "counterparty_regular",
+    "corridor_regular",
 )
 
 
@@ -114,6 +122,14 @@ class Filter:
     counterparty_organisation: bool | None = None
     """True: only transfers with an organisation (its holder written with a legal form or
     identified by a BIN: segments.segment_of); false: only those with people."""
+    counterparty_regular: bool | None = None
+    """True: only transfers with a counterparty the account deals with over more than a month
+    of the input (baselines.regular_pairs: a crew paid each month, a relative sent to all year);
+    false: only those with a counterparty it deals with within a month (new or one-off)."""
+    corridor_regular: bool | None = None
+    """The same for the counterparty's country: true, only transfers with a country the account
+    deals with over more than a month (a migrant's family at home, whichever relative); false,
+    only those with a country it deals with within a month (a new corridor)."""
 
 
 NO_FILTER = Filter()
@@ -152,6 +168,9 @@ class Rule:
     peer: dict[str, float] = field(default_factory=dict)
     """Measure -> share: the window must also hold at least that percentile, over the accounts
     of the account's peer group (its segment), of each account's largest period (baselines.py)."""
+    history: dt.timedelta | None = None
+    """The rule counts transfers only from this long after the input's first transfer: a change
+    of behaviour (a first corridor abroad) is judged only where the input shows a before."""
     sides: dict[str, Filter] = field(default_factory=dict)
     """For direction both: a filter for the events `in` and one for those `out`, beside the
     filter for both (`filter: {in: {...}, out: {...}}`)."""
@@ -226,6 +245,8 @@ class FilterSpec(Strict):
     segments: Names | None = None
     except_segments: Names | None = None
     counterparty_organisation: bool | None = None
+    counterparty_regular: bool | None = None
+    corridor_regular: bool | None = None
     in_: FilterSpec | None = Field(default=None, alias="in")
     out: FilterSpec | None = None
 
@@ -249,6 +270,7 @@ class RuleSpec(Strict):
     follow_up: bool = False
     baseline: dict[str, Positive] | None = None
     peer: dict[str, Annotated[float, Field(gt=0, le=1)]] | None = None
+    history: Annotated[dt.timedelta, BeforeValidator(_duration)] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> RuleSpec:
@@ -271,6 +293,8 @@ class RuleSpec(Strict):
                     raise ValueError(f"{name} {measure!r}: use {', '.join(allowed)}")
             if bars and not transfers:
                 raise ValueError(f"{name} compares transfers rules' windows only")
+        if self.history is not None and not transfers:
+            raise ValueError("history is for transfers rules only")
         given = self.filter or FilterSpec()
         if (given.in_ or given.out) and self.direction != "both":
             raise ValueError("filters for in and out need direction both")
@@ -281,6 +305,8 @@ class RuleSpec(Strict):
                 raise ValueError("counterparty_countries filters transfers rules only")
             if side.counterparty_organisation is not None:
                 raise ValueError("counterparty_organisation filters transfers rules only")
+            if side.counterparty_regular is not None or side.corridor_regular is not None:
+                raise ValueError("counterparty_regular and corridor_regular filter transfers rules")
         return self
 
 
@@ -344,6 +370,7 @@ def _rule(pack: PackSpec, spec: RuleSpec) -> Rule:
         follow_up=spec.follow_up,
         baseline=dict(spec.baseline or {}),
         peer=dict(spec.peer or {}),
+        history=spec.history,
         sides={name: _filter(pack, side) for name, side in sides.items()},
     )
 
@@ -366,6 +393,8 @@ def _filter(pack: PackSpec, spec: FilterSpec) -> Filter:
         segments=None if spec.segments is None else frozenset(spec.segments),
         except_segments=None if spec.except_segments is None else frozenset(spec.except_segments),
         counterparty_organisation=spec.counterparty_organisation,
+        counterparty_regular=spec.counterparty_regular,
+        corridor_regular=spec.corridor_regular,
     )
 
 

@@ -23,13 +23,13 @@ from tests.reports.test_from_cases import COLLECTOR, _funnel
 
 @pytest.fixture
 def heads(tmp_path: Path) -> dict[str, dict[str, str]]:
-    """A funnel account's transfers loaded and its monitoring alert raised; an analyst, two
+    """A funnel account's transfers loaded and its monitoring alerts raised; an analyst, two
     supervisors and an auditor."""
     source = _funnel(tmp_path / "funnel.csv")
     load_transactions(source, actor="ops")
     pack = load_pack()
     rows = numbered(run_batch(pack.rules, read_transactions(source), Context.of(pack)))
-    assert store_monitoring_alerts(rows, actor="ops", source=source.name) == 1
+    assert store_monitoring_alerts(rows, actor="ops", source=source.name) == 2  # in, then on
     roles = {
         "analyst": Role.ANALYST,
         "supervisor": Role.SUPERVISOR,
@@ -48,7 +48,10 @@ def client() -> Iterator[TestClient]:
 def test_a_case_is_opened_reviewed_proposed_and_approved_by_two_people(
     heads: dict[str, dict[str, str]], client: TestClient
 ) -> None:
-    (alert,) = client.get("/monitoring/alerts", headers=heads["auditor"]).json()
+    alerts = client.get("/monitoring/alerts", headers=heads["auditor"]).json()
+    # The collection and the money moved on: two rules about one account, in one case.
+    assert [a["rule"] for a in alerts] == ["funnel_account", "collected_then_moved"]
+    alert = alerts[0]
     assert (alert["account"], alert["status"]) == (COLLECTOR, "open")
     assert alert["transaction_ids"] and alert["evidence"]
     other_rule = client.get("/monitoring/alerts?rule=nothing", headers=heads["auditor"])
@@ -61,8 +64,8 @@ def test_a_case_is_opened_reviewed_proposed_and_approved_by_two_people(
     assert (case["case_id"], case["account"], case["status"]) == (1, COLLECTOR, "open")
     assert client.get("/cases?status=reported", headers=heads["auditor"]).json() == []
     assert client.get("/monitoring/alerts", headers=heads["auditor"]).json() == []
-    (filed,) = client.get("/monitoring/alerts?status=all", headers=heads["auditor"]).json()
-    assert filed["status"] == "in_case"
+    filed = client.get("/monitoring/alerts?status=all", headers=heads["auditor"]).json()
+    assert [a["status"] for a in filed] == ["in_case", "in_case"]
 
     reviewed = client.post("/cases/1/review", headers=heads["analyst"])
     assert reviewed.json() == {"case_id": 1, "status": "under_review"}
@@ -77,7 +80,7 @@ def test_a_case_is_opened_reviewed_proposed_and_approved_by_two_people(
     assert approved.json() == {"case_id": 1, "status": "reported"}
     detail = client.get("/cases/1", headers=heads["auditor"]).json()
     assert detail["status"] == "reported"
-    assert [a["alert_id"] for a in detail["alerts"]] == [alert["alert_id"]]
+    assert [a["alert_id"] for a in detail["alerts"]] == [a["alert_id"] for a in alerts]
     assert {row["id"] for row in detail["transactions"]} >= {"F-0"}
     assert [(d["proposed_by"], d["approved_by"]) for d in detail["decisions"]] == [
         ("analyst", "supervisor")

@@ -202,3 +202,52 @@ def test_a_monitor_without_history_uses_the_thresholds_alone() -> None:
     alerts = [a for t in collected("X", 0, 10, 0, "S") for a in monitor.feed(t)]
     alerts += monitor.finish()
     assert [a.account for a in alerts] == ["X"]
+
+
+def test_a_foreman_passing_wages_to_his_crew_each_month_is_regular_a_mule_is_not() -> None:
+    # Each month the same contractor pays the foreman and he pays the same four people.
+    foreman = []
+    for month in range(3):
+        at = month * 30 * DAY
+        foreman.append(transfer(10 * month, at, "CONTRACTOR", "FOREMAN", "1000000"))
+        foreman += [
+            transfer(10 * month + 1 + i, at + 20, "FOREMAN", f"CREW{i}", "240000") for i in range(4)
+        ]
+    assert fired("pass_through", foreman) == []
+    # The same money passed on once to people it never pays otherwise.
+    mule = [
+        transfer(0, 0, "PAYER", "MULE", "1000000"),
+        transfer(1, 20, "MULE", "ONE", "500000"),
+        transfer(2, 21, "MULE", "TWO", "450000"),
+    ]
+    assert fired("pass_through", mule) == ["MULE"]
+
+
+def test_a_corridor_used_for_months_is_not_new_whichever_relative_is_paid() -> None:
+    # Three relatives in Syria, a different one each time, over three months.
+    migrant = [
+        transfer(i, i * 20 * DAY, "MIGRANT", f"REL{i % 3}", "70000", "wire", receiver_country="SY")
+        for i in range(5)
+    ]
+    assert fired("new_corridor", migrant) == []
+    assert fired("risky_jurisdiction_transfers", migrant) == []
+    # Someone who starts sending there a month into the input, twice in a week.
+    fresh = [
+        *quiet_history("FRESH", 90, 100),
+        transfer(1, 45 * DAY, "FRESH", "NEW", "200000", "wire", receiver_country="SY"),
+        transfer(2, 50 * DAY, "FRESH", "NEW", "150000", "wire", receiver_country="SY"),
+    ]
+    fresh.sort(key=lambda t: t.timestamp)
+    assert fired("new_corridor", fresh) == ["FRESH"]
+    assert fired("risky_jurisdiction_transfers", fresh) == ["FRESH"]
+
+
+def test_money_passed_on_is_never_more_than_came_in() -> None:
+    # A listed person pays M, who pays X more than came: two payments, not a passed-on link.
+    more = [
+        transfer(0, 0, "LISTED", "M", "100000"),
+        transfer(1, 48, "M", "X", "130000"),
+    ]
+    assert "X" not in fired("listed_link", more, listed=("LISTED",))
+    less = [more[0], transfer(1, 48, "M", "X", "90000")]
+    assert "X" in fired("listed_link", less, listed=("LISTED",))

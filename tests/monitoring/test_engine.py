@@ -49,6 +49,10 @@ def transfer(
     )
 
 
+MONTH_BEFORE = transfer(999, -24 * 31, "ELSEWHERE", "SHOP", channel="card")
+"""The input's first transfer, a month before: rules with a history judge what comes after."""
+
+
 def both(
     rules: list[Rule],
     transactions: list[Transaction],
@@ -110,9 +114,10 @@ def test_fan_out_and_transfers_to_risky_jurisdictions_fire_on_their_patterns() -
     scatter = [transfer(i, i, "PAYER", f"B{i}", amount="50000") for i in range(8)]
     assert [a["rule"] for a in both(list(PACK.values()), scatter)] == ["fan_out"]
     assert fired("fan_out", scatter, segments={"PAYER": "business"}) == []  # payroll
-    assert fired(
-        "risky_jurisdiction_transfers", [transfer(0, 0, "S", "X", receiver_country="SY")]
-    ) == ["S"]
+    first = [transfer(0, 0, "S", "X", receiver_country="SY")]
+    # A month into the input there is a before to change from; at its start there is not.
+    assert fired("risky_jurisdiction_transfers", [MONTH_BEFORE, *first]) == ["S"]
+    assert fired("risky_jurisdiction_transfers", first) == []
     holiday = [transfer(0, 0, "S", "SHOP", channel="card", receiver_country="IR")]
     assert fired("risky_jurisdiction_transfers", holiday) == []
     home = [transfer(i, 24 * i, "MIGRANT", f"M{i}", receiver_country="UZ") for i in range(3)]

@@ -107,8 +107,9 @@ def _approved_case(tmp_path: Path) -> int:
     load_transactions(source, actor="ops")
     pack = load_pack()
     rows = numbered(run_batch(pack.rules, read_transactions(source), Context.of(pack)))
-    assert [row["rule"] for row in rows] == ["funnel_account"]
-    assert store_monitoring_alerts(rows, actor="ops", source=source.name) == 1
+    # The collection and the money moved on abroad: together at the review threshold.
+    assert [row["rule"] for row in rows] == ["funnel_account", "collected_then_moved"]
+    assert store_monitoring_alerts(rows, actor="ops", source=source.name) == 2
     assert store_monitoring_alerts(rows, actor="ops", source=source.name) == 0  # kept once
     (case_id,) = open_cases(actor="ops")
     review_case(case_id, actor="asel")
@@ -133,7 +134,7 @@ def test_an_approved_case_becomes_an_str_that_validates(tmp_path: Path) -> None:
     assert root.findtext("report_code") == "STR"
     assert [i.text for i in root.iter("indicator")] == ["SIWOT"]
     numbers = [t.findtext("transactionnumber") for t in root.iter("transaction")]
-    assert numbers == [f"F-{n}" for n in range(10)]
+    assert numbers == [*(f"F-{n}" for n in range(10)), "F-OUT"]  # the collection, then onward
     first = next(root.iter("transaction"))
     assert f"to account {COLLECTOR}" in (first.findtext("transaction_description") or "")
     assert first.findtext("t_to/to_person/last_name") == "ӘБІЛҚАЙЫРОВ"

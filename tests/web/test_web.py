@@ -578,7 +578,7 @@ def test_a_monitoring_case_is_opened_reviewed_proposed_and_approved_by_two_peopl
     load_transactions(source, actor="ops")
     pack = load_pack()
     rows = numbered(run_batch(pack.rules, read_transactions(source), Context.of(pack)))
-    assert store_monitoring_alerts(rows, actor="ops", source=source.name) == 1
+    assert store_monitoring_alerts(rows, actor="ops", source=source.name) == 2  # in, then on
 
     analyst, csrf = _sign_in(app, "analyst")
     assert TEXTS["nothing"][0] in analyst.get("/ui/cases").text
