@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -541,7 +542,7 @@ def _passes_expr(f: Filter, organisations: frozenset[str], regular: frozenset[st
 
     condition = transfer_passes_expr(f)
     if f.counterparty_organisation is not None:
-        known = pl.col("party").is_in(sorted(organisations))
+        known = pl.col("party").is_in(_keys(organisations))
         condition &= known if f.counterparty_organisation else ~known
     segment = pl.col("segment").fill_null("").str.to_lowercase()
     if f.segments is not None:
@@ -557,14 +558,23 @@ def _passes_expr(f: Filter, organisations: frozenset[str], regular: frozenset[st
         )
     if f.counterparty_regular is not None:
         pair = pl.concat_str(pl.col("account"), pl.col("party"), separator=PAIR)
-        known = pair.is_in(sorted(regular))
+        known = pair.is_in(_keys(regular))
         condition &= known if f.counterparty_regular else ~known
     if f.corridor_regular is not None:
         country = pl.col("party_country").fill_null("").str.to_uppercase()
         corridor = pl.concat_str(pl.col("account"), country, separator=PAIR * 2)
-        known = corridor.is_in(sorted(regular))
+        known = corridor.is_in(_keys(regular))
         condition &= known if f.corridor_regular else ~known
     return condition
+
+
+@functools.lru_cache(maxsize=8)
+def _keys(values: frozenset[str]) -> Any:
+    """A set of keys as one polars Series, made once for all the rules and sides that test it
+    (a frozenset keeps its hash: the lookup does not walk it again)."""
+    import polars as pl
+
+    return pl.Series(sorted(values), dtype=pl.String).implode()
 
 
 def _at(transaction: Transaction) -> str:
