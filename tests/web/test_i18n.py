@@ -157,3 +157,14 @@ def test_every_way_names_match_and_every_feature_detail_is_said() -> None:
     assert feature_sentence("kk", "birth dates 12 years apart") == TEXTS[
         "detail_birth_years_apart"
     ][2].format(12)
+
+
+def test_every_typology_of_the_shipped_packs_is_said_in_every_language() -> None:
+    from finmon.monitoring.rules import load_pack
+    from finmon.services.readable import typology_text
+
+    typologies = {rule.typology for rule in load_pack().rules}
+    assert len(typologies) >= 10
+    for typology in sorted(typologies):
+        for lang in ("kk", "ru"):
+            assert typology_text(lang, typology) != typology, (lang, typology)
