@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa
 
 from finmon.errors import FinmonError, InputError
+from finmon.screening.screener import HIT_FIELDS
 
 if TYPE_CHECKING:
     from finmon.monitoring.engine import Alert
@@ -42,17 +43,6 @@ if TYPE_CHECKING:
 
 LOCAL_MASTER = "local[2]"
 """The master when none is given: two cores of this machine."""
-HIT_FIELDS = (
-    "query_name",
-    "score",
-    "list",
-    "list_version",
-    "reference",
-    "designation_name",
-    "matched_name",
-    "explanation",
-)
-"""A hit's fields as Hit.to_dict gives them (the id comes from the party)."""
 _ROW = "_finmon_row"
 """The column numbering the input's rows, for the hits' order and the rows without an id."""
 

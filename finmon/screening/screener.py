@@ -40,6 +40,19 @@ SUPPORT_ONLY = 0.5
 a placeholder) scores: it never makes an alert, and a designation's other names still can."""
 
 
+HIT_FIELDS = (
+    "query_name",
+    "score",
+    "list",
+    "list_version",
+    "reference",
+    "designation_name",
+    "matched_name",
+    "explanation",
+)
+"""The fields of Hit.to_dict, in its order: the columns of a hits file after the party's id."""
+
+
 @dataclass(slots=True)
 class Hit:
     """One designation that a party may be, with the score and every reason for it."""

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from finmon.errors import FinmonError, InputError, NotFound, WorkflowRefused
 from finmon.exports import SafeDictWriter
+from finmon.screening.screener import HIT_FIELDS
 from finmon.settings import load_settings
 
 if TYPE_CHECKING:
@@ -31,17 +32,7 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 
-HIT_COLUMNS = [
-    "id",
-    "query_name",
-    "score",
-    "list",
-    "list_version",
-    "reference",
-    "designation_name",
-    "matched_name",
-    "explanation",
-]
+HIT_COLUMNS = ["id", *HIT_FIELDS]
 
 
 @dataclass(slots=True)
