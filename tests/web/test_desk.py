@@ -42,16 +42,18 @@ def test_monitor_store_the_monitoring_page_and_the_cases_agree(
     assert counts in page
     for alert in alerts:
         assert f'<a href="/ui/cases/{alert["case_id"]}">' in page
-    # The case holds the transfers `monitor --store` kept: no separate load is needed.
+    # The case holds the transfers `monitor --store` kept: no separate load is needed (the ten
+    # collected and the one that moved the money on).
     (case,) = [c for c in cases if c["account"] == COLLECTOR]
-    assert case["summary"]["transactions_loaded"] == case["summary"]["transactions"] == 10
+    assert case["summary"]["transactions_loaded"] == case["summary"]["transactions"] == 11
     listing = browser.get("/ui/cases").text
-    assert "195\u202f000.00 KZT" in listing  # 15,000 + ... + 24,000, with its currency
-    assert re.search(r'id="cases-summary">[^<]*<strong>195\u202f000.00 KZT', listing)
+    # 15,000 + ... + 24,000 in and 190,000 on, with its currency
+    assert "385\u202f000.00 KZT" in listing
+    assert re.search(r'id="cases-summary">[^<]*<strong>385\u202f000.00 KZT', listing)
     shown = browser.get(f"/ui/cases/{case['case_id']}").text
     assert 'id="case-transactions"' in shown and "15\u202f000.00 KZT" in shown
     review_case(case["case_id"], actor="analyst")
     propose_decision(case["case_id"], "report", actor="analyst", reason="funnel")
     approve_decision(case["case_id"], actor="supervisor")
     data = case_report_data(case["case_id"])
-    assert len(data["transactions"]) == 10 and data["transactions_not_loaded"] == []
+    assert len(data["transactions"]) == 11 and data["transactions_not_loaded"] == []
