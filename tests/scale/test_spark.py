@@ -8,6 +8,8 @@ the acceptance's 100,000 and the million run in bench/scale.py, which asserts th
 from __future__ import annotations
 
 import csv
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,18 @@ pytestmark = pytest.mark.filterwarnings(
 CUSTOMERS = 3000
 FIXTURES = Path(__file__).resolve().parents[2] / "finmon" / "fixtures"
 AMLSIM = "tm/amlsim_20K_fanin200/transactions.csv"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _java() -> None:
+    """Spark needs a Java runtime: .ci/run installs Debian's when it is missing; elsewhere these
+    tests skip without one, as the browser tests do without Chromium."""
+    if shutil.which("java"):
+        return
+    message = "no Java runtime for Spark (Debian's openjdk-17-jre-headless; .ci/run installs it)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
 
 
 @pytest.fixture(scope="module")
