@@ -45,6 +45,7 @@ from finmon.workflow.access import Role
 from tests.accounts import FOUNDER, make_user
 from tests.conftest import direct_sql
 from tests.store.workflow_data import CUSTOMERS, fixture_designations, un_version
+from tests.web.test_web import _sign_in
 
 PASSWORD = "correct horse battery staple"
 PRODUCT_WORDS = {
@@ -145,26 +146,10 @@ def filled(tmp_path: Path) -> Iterator[tuple[Any, set[str]]]:
         yield app, data
 
 
-def _browser(app: Any, name: str) -> tuple[TestClient, str]:
-    browser = TestClient(app, base_url="http://testserver", follow_redirects=False)
-    page = browser.get("/ui/sign-in")
-    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
-    assert csrf is not None
-    answer = browser.post(
-        "/ui/sign-in",
-        data={"name": name, "password": PASSWORD, "csrf": csrf.group(1), "next": "/ui/"},
-    )
-    assert answer.status_code == 303, answer.text
-    home = browser.get("/ui/")
-    token = re.search(r'name="csrf" value="([^"]+)"', home.text)
-    assert token is not None
-    return browser, token.group(1)
-
-
 def _work(app: Any) -> None:
     """What people do through the pages: an import, a decision approved into a freeze, a payment
     and a release asked for, cases opened and one proposed."""
-    analyst, csrf = _browser(app, "analyst")
+    analyst, csrf = _sign_in(app, "analyst")
     upload = analyst.post(
         "/ui/upload",
         data={"csrf": csrf},
@@ -180,7 +165,7 @@ def _work(app: Any) -> None:
         data={"csrf": csrf, "decision": "confirmed_hit", "confirm": "yes", "reason": "Тот же"},
     )
     assert decided.status_code == 303
-    supervisor, supervisor_csrf = _browser(app, "supervisor")
+    supervisor, supervisor_csrf = _sign_in(app, "supervisor")
     assert (
         supervisor.post("/ui/alerts/1/approve", data={"csrf": supervisor_csrf}).status_code == 303
     )
@@ -225,7 +210,7 @@ def test_every_page_speaks_kazakh_and_russian_with_no_english_left(
     leaks: dict[tuple[str, str], set[str]] = {}
     walked = 0
     for role, paths in PAGES.items():
-        browser, _ = _browser(app, role)
+        browser, _ = _sign_in(app, role)
         for lang in ("kk", "ru"):
             browser.get(f"/ui/?lang={lang}")
             for path in paths:
@@ -236,7 +221,7 @@ def test_every_page_speaks_kazakh_and_russian_with_no_english_left(
                 if found:
                     leaks[(lang, path)] = found
     assert walked == 2 * sum(len(p) for p in PAGES.values())
-    supervisor, _ = _browser(app, "supervisor")
+    supervisor, _ = _sign_in(app, "supervisor")
     job = lxml_html.fromstring(supervisor.get("/ui/jobs/1?lang=kk").text)
     problems = " ".join(job.xpath("//section[@id='job-problems']//td//text()"))
     assert TEXTS["prob_not_date"][2] in problems and TEXTS["pact_row_skipped"][2] in problems
@@ -245,7 +230,7 @@ def test_every_page_speaks_kazakh_and_russian_with_no_english_left(
         sign_in = stranger.get("/ui/sign-in", headers={"accept-language": lang})
         if found := english_words(sign_in.text, lang, data):
             leaks[(lang, "/ui/sign-in")] = found
-    analyst, csrf = _browser(app, "analyst")
+    analyst, csrf = _sign_in(app, "analyst")
     for lang in ("kk", "ru"):  # the screening page's answer: hits with their explanation
         form = {"csrf": csrf, "name": "Карагулов Тимур Ахатович", "birth_date": "1950-01-01"}
         answer = analyst.post(f"/ui/screen?lang={lang}", data=form)
@@ -258,7 +243,7 @@ def test_every_page_speaks_kazakh_and_russian_with_no_english_left(
 def test_the_walk_would_find_english(filled: tuple[Any, set[str]]) -> None:
     """The check is only as good as its reach: the English page is full of words it reports."""
     app, data = filled
-    browser, _ = _browser(app, "supervisor")
+    browser, _ = _sign_in(app, "supervisor")
     english = browser.get("/ui/alerts/1?lang=en").text
     assert {"Alert", "Score", "Why", "matched"} <= english_words(english, "en", data)
     kazakh = browser.get("/ui/alerts/1?lang=kk").text
@@ -267,12 +252,12 @@ def test_the_walk_would_find_english(filled: tuple[Any, set[str]]) -> None:
 
 def test_the_language_is_the_users_choice_then_the_browsers(filled: tuple[Any, set[str]]) -> None:
     app, _ = filled
-    browser, _ = _browser(app, "analyst")
+    browser, _ = _sign_in(app, "analyst")
     asked = browser.get("/ui/alerts", headers={"accept-language": "kk-KZ,ru;q=0.8"})
     assert 'lang="kk"' in asked.text and TEXTS["alerts"][2] in asked.text
     assert 'lang="ru"' in browser.get("/ui/alerts", headers={"accept-language": "ru"}).text
     browser.get("/ui/alerts?lang=kk")  # chosen: kept with the user, in the store
-    again, _ = _browser(app, "analyst")  # another browser, without the cookie, an English one
+    again, _ = _sign_in(app, "analyst")  # another browser, without the cookie, an English one
     assert "finmon_lang" not in again.cookies
     page = again.get("/ui/alerts", headers={"accept-language": "en-US"})
     assert 'lang="kk"' in page.text
@@ -293,7 +278,7 @@ def test_times_are_shown_in_the_entitys_zone_and_the_clock_counts_real_hours(
     assert item.deadline == dt.datetime(2026, 3, 29, 22, 0, tzinfo=dt.UTC)
     assert item.hours_left == 1.0
     monkeypatch.setenv("FINMON_TIME_ZONE", "Europe/Berlin")
-    browser, _ = _browser(app, "supervisor")
+    browser, _ = _sign_in(app, "supervisor")
     clocks = lxml_html.fromstring(browser.get("/ui/freezes?lang=en").text)
     (deadline,) = clocks.xpath("//table[@class='clocks']//td[5]/text()")
     assert deadline == "2026-03-30 00:00 +02:00"  # 23:00 +01:00 the day before, plus 24 hours
@@ -312,7 +297,7 @@ def test_the_audit_page_says_each_row_and_keeps_its_json_one_click_away(
 ) -> None:
     app, _ = filled
     _work(app)
-    browser, _ = _browser(app, "auditor")
+    browser, _ = _sign_in(app, "auditor")
     page = lxml_html.fromstring(browser.get("/ui/audit?lang=ru").text)
     said = " ".join(li.text_content() for li in page.xpath("//ol[@class='timeline']/li"))
     assert TEXTS["act_freeze.create"][1] in said and TEXTS["act_alert.decide"][1] in said
@@ -327,7 +312,7 @@ def test_the_audit_page_says_each_row_and_keeps_its_json_one_click_away(
 def test_the_case_evidence_is_said_not_dumped(filled: tuple[Any, set[str]]) -> None:
     app, _ = filled
     _work(app)
-    browser, _ = _browser(app, "supervisor")
+    browser, _ = _sign_in(app, "supervisor")
     page = lxml_html.fromstring(browser.get("/ui/cases/1?lang=kk").text)
     findings = page.get_element_by_id("case-findings").text_content()
     typologies = [kk for key, (_, _, kk) in TEXTS.items() if key.startswith("typ_")]
