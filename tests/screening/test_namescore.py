@@ -135,6 +135,22 @@ def test_a_cross_script_pair_is_never_closer_than_its_letters() -> None:
     assert compare_names("جلالی", "Jalili").score < compare_names("جلالی", "Jalali").score
 
 
+@pytest.mark.parametrize(
+    ("arabic", "other", "spelled"),
+    [
+        ("احمد", "Hemed", "Ahmed"),  # the initial alif carries a vowel Latin always writes
+        ("امير", "Mire", "Amir"),
+        ("عمري", "Amir", "Omari"),  # the nisba's final ي, which Latin writes as -i
+    ],
+)
+def test_a_vowel_the_arabic_script_writes_must_be_in_the_latin(
+    arabic: str, other: str, spelled: str
+) -> None:
+    # Latin spells these words apart by a letter or two (OSA <= 0.8); so do the letters across.
+    assert cross_similarity(to_latin(arabic), other.lower()) <= 0.8
+    assert cross_similarity(to_latin(arabic), spelled.lower()) >= 0.9
+
+
 def test_equal_skeletons_need_letters_that_agree() -> None:
     assert compare_names("Anatolia", "INAYATULLAH").score < 0.7
     assert compare_names("Apteka", "Boutique").score < 0.7
