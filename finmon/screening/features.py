@@ -22,7 +22,7 @@ from finmon.names.frequency import RARE_BITS, information
 from finmon.names.parts import AnalysedName, NameToken, TokenKind
 
 if TYPE_CHECKING:
-    from finmon.screening.namescore import NameMatch
+    from finmon.screening.namescore import NameMatch, TokenPair
 
 SAME_BIRTH_DAY = 0.12
 BIRTH_DATE_IN_RANGE = 0.06
@@ -262,6 +262,25 @@ class NameFrequency:
         return min(information(token.key), listed)
 
 
+BIRTH_SPAN_DAYS = 60 * 365
+"""Days a party's birth date may fall on (about sixty years): the chance that a clean party's
+birth date falls within a listed range is about the range's width over this."""
+
+
+def date_bits(query: Sequence[BirthDate], listed: Sequence[BirthDate]) -> float:
+    """Evidence (bits) that a birth date within the listed range gives: -log2 of the chance that
+    a party's date falls within one of the listed ranges by chance. A listed day or month tells
+    a lot, a listed year about 6 bits, several listed years or an approximate one less."""
+    listed_days = sum(_days(_widened(date)) for date in listed)
+    # A party's year against a listed day or month: the year is what agrees.
+    query_days = min((_days((q.earliest, q.latest)) for q in query), default=1)
+    return max(0.0, math.log2(BIRTH_SPAN_DAYS / max(listed_days, query_days, 1)))
+
+
+def _days(span: tuple[dt.date, dt.date]) -> int:
+    return (span[1] - span[0]).days + 1
+
+
 def name_commonness(
     match: NameMatch,
     listed: Designation,
@@ -269,13 +288,16 @@ def name_commonness(
     seen: Sequence[Evidence],
     *,
     query_dated: bool = True,
+    query_dates: Sequence[BirthDate] = (),
 ) -> Evidence | None:
     """A penalty when the parts of a listed person's name that matched are common together and
     no birth date confirms them: none when the birth day is the same (or neither side gives a
-    birth date), half when the party's birth date is within the listed range. A common name
-    alone (ИВАНОВ ВИКТОР on a payment) then does not alert against a listed person whose birth
-    date would tell, nor a dated customer against a listing whose birth date is unknown; a
-    birth date that agrees still alerts."""
+    birth date); when the party's birth date is within the listed range, that agreement counts
+    as the bits of evidence it carries (date_bits), beside the name's. A common name alone
+    (ИВАНОВ ВИКТОР on a payment) then does not alert against a listed person whose birth date
+    would tell, nor a dated customer against a listing whose birth date is unknown, nor one
+    born in a listed year, which one person in sixty is; a birth date that agrees still
+    alerts."""
     if listed.schema is not Schema.PERSON or not match.pairs:
         return None
     if not listed.birth_dates and not query_dated:
@@ -286,23 +308,29 @@ def name_commonness(
     if agreeing >= SAME_BIRTH_DAY:
         return None
     tokens = match.candidate.tokens
-    bits = sum(
-        pair.similarity * sum(frequency.bits(tokens[j]) for j in pair.candidate)
-        for pair in match.pairs
-    )
+    bits = sum(_pair_bits(pair, match, frequency) for pair in match.pairs)
+    if agreeing > 0:
+        # A birth date within the listed range is evidence, weaker than the same day and weaker
+        # the wider the range. A listing without one gets none: the party's birth date can
+        # neither confirm nor clear it, so the name is weighed alone, as when the party gives
+        # no birth date against a dated listing.
+        bits += date_bits(query_dates, listed.birth_dates)
     short = min(1.0, max(0.0, (DISTINCT_BITS - bits) / (DISTINCT_BITS - COMMON_BITS)))
     if short == 0.0:
         return None
-    if agreeing > 0:
-        # A birth date within the listed range is evidence, weaker than the same day. A listing
-        # without one gets none: the party's birth date can neither confirm nor clear it, so the
-        # name is weighed alone, as when the party gives no birth date against a dated listing
-        # (measured: half the penalty there alerted 0.03% of clean people with birth dates
-        # written in Arabic script, mostly on common names listed undated).
-        short /= 2
     matched = " ".join(tokens[j].text for pair in match.pairs for j in pair.candidate)
     detail = f"common name: {bits:.0f} bits of evidence in the parts that matched"
     return Evidence("name_frequency", COMMON_NAME * short, detail, match.query.text, matched)
+
+
+def _pair_bits(pair: TokenPair, match: NameMatch, frequency: NameFrequency) -> float:
+    """Evidence of one aligned pair: the lesser of what the party's parts and the listed parts
+    tell, times their similarity. A common name spelled like a rare one (Ahmed, HEMED) is
+    still a common name: as many people carry it, as many pair with the rare one."""
+    query, listed = match.query.tokens, match.candidate.tokens
+    ours = sum(frequency.bits(query[i]) for i in pair.query)
+    theirs = sum(frequency.bits(listed[j]) for j in pair.candidate)
+    return pair.similarity * min(ours, theirs)
 
 
 FEATURES: Sequence[Callable[[Party, Designation], Evidence | None]] = (

@@ -138,6 +138,7 @@ class Screener:
                         self.frequency,
                         evidence,
                         query_dated=bool(party.birth_dates),
+                        query_dates=party.birth_dates,
                     ),
                 ):
                     if more is not None:

@@ -13,6 +13,7 @@ from finmon.screening.features import (
     Evidence,
     NameFrequency,
     birth_date,
+    date_bits,
     gender,
     guessed_schema,
     identifier,
@@ -128,8 +129,32 @@ def test_a_match_on_common_name_parts_costs_unless_the_birth_day_agrees() -> Non
     match = _match("Ivanov Viktor", "Viktor Ivanov")
     assert name_commonness(match, ivanov, frequency, [same_day]) is None
     in_range = Evidence("birth_date", BIRTH_DATE_IN_RANGE, "within")
-    halved = name_commonness(match, ivanov, frequency, [in_range])
-    assert halved is not None and halved.effect == COMMON_NAME / 2
+    born = [day("1950-07-01")]
+    in_month = name_commonness(
+        match, listed(birth_dates=[month(1950, 7)]), frequency, [in_range], query_dates=born
+    )
+    in_year = name_commonness(
+        match, listed(birth_dates=[BirthDate.year(1950)]), frequency, [in_range], query_dates=born
+    )
+    # A listed month agrees by chance for one person in 700, a listed year for one in sixty.
+    assert in_month is not None and in_year is not None
+    assert COMMON_NAME < in_year.effect < in_month.effect < 0
+
+
+def month(year: int, number: int) -> BirthDate:
+    last = dt.date(year + number // 12, number % 12 + 1, 1) - dt.timedelta(days=1)
+    return BirthDate(dt.date(year, number, 1), last)
+
+
+def test_a_birth_date_within_a_wide_range_tells_less_than_within_a_narrow_one() -> None:
+    born = [day("1965-06-13")]
+    year = date_bits(born, [BirthDate.year(1965)])
+    assert 5.5 < year < 6.5  # one person in about sixty
+    assert date_bits(born, [BirthDate(dt.date(1965, 6, 1), dt.date(1965, 6, 30))]) > year + 3
+    assert date_bits(born, [BirthDate.year(1965), BirthDate.year(1966)]) == year - 1
+    assert date_bits(born, [BirthDate.year(1965, approximate=True)]) < year - 1
+    # A party's year against a listed year agrees as often as a party's day does.
+    assert date_bits([BirthDate.year(1965)], [BirthDate.year(1965)]) == year
 
 
 def test_parts_common_among_the_list_names_count_as_common() -> None:
@@ -169,3 +194,14 @@ def test_a_common_name_listed_without_a_birth_date_costs_whole_against_a_dated_p
     assert name_commonness(match, listed(), NameFrequency([]), [], query_dated=False) is None
     rare = _match("Zhirinovskii Zebulon", "Zebulon Zhirinovskii")
     assert name_commonness(rare, listed(), NameFrequency([]), []) is None
+
+
+def test_a_common_name_spelled_like_a_rare_one_is_still_common() -> None:
+    # HEMED is rare, but the party's AHMED pairs with it (a consonant skeleton): as many people
+    # are named Ahmed as before, so the pair tells what Ahmed tells.
+    frequency = NameFrequency([])
+    dated = listed(birth_dates=[day("1965-01-01")])
+    rare_spelling = name_commonness(_match("Ahmed Ahmed", "Ahmed HEMED"), dated, frequency, [])
+    assert rare_spelling is not None and rare_spelling.effect == COMMON_NAME
+    rare = name_commonness(_match("Ahmed Hemed", "Ahmed HEMED"), dated, frequency, [])
+    assert rare is None or rare.effect > COMMON_NAME
