@@ -12,12 +12,14 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from rigour.names.org_types import extract_org_types
 
 from finmon.countries import to_iso2
 from finmon.model import BirthDate, Designation, Party, Schema
+from finmon.names.dictionary import group_of_arabic, name_groups
 from finmon.names.frequency import RARE_BITS, information
 from finmon.names.parts import AnalysedName, NameToken, TokenKind
 
@@ -259,7 +261,28 @@ class NameFrequency:
         if token.kind not in (TokenKind.NAME, TokenKind.NISBA):
             return _PART_BITS.get(token.kind, 0.0)
         listed = -math.log2(max(self._counts[token.key], 1) / self._total)
-        return min(information(token.key), listed)
+        return min(spelling_information(token), listed)
+
+
+def spelling_information(token: NameToken) -> float:
+    """Information of a name part; for a known given name written in Arabic script
+    (finmon.names.dictionary), that of its commonest spelling: the table carries fewer people
+    under عثمان than under Usman (14 bits against 7), which says how names-dataset was
+    written, not how rare the name is."""
+    own = information(token.key)
+    if not token.arabic:
+        return own
+    group = group_of_arabic(token.key, token.cross)
+    return own if group is None else min(own, _commonest_spelling().get(group, own))
+
+
+@cache
+def _commonest_spelling() -> dict[int, float]:
+    """Least information of any spelling of each given-name group."""
+    least: dict[int, float] = {}
+    for key, group in name_groups()[0].items():
+        least[group] = min(least.get(group, RARE_BITS), information(key))
+    return least
 
 
 BIRTH_SPAN_DAYS = 60 * 365

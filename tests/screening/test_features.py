@@ -21,6 +21,7 @@ from finmon.screening.features import (
     name_commonness,
     nationality,
     schema,
+    spelling_information,
 )
 from finmon.screening.namescore import NameMatch, match_names
 
@@ -205,3 +206,10 @@ def test_a_common_name_spelled_like_a_rare_one_is_still_common() -> None:
     assert rare_spelling is not None and rare_spelling.effect == COMMON_NAME
     rare = name_commonness(_match("Ahmed Hemed", "Ahmed HEMED"), dated, frequency, [])
     assert rare is None or rare.effect > COMMON_NAME
+
+
+def test_a_given_name_in_arabic_script_is_as_common_as_in_latin() -> None:
+    # The table carries fewer people under عثمان than under Usman: the spelling, not the name.
+    arabic, latin = analyse_name("عثمان").tokens[0], analyse_name("Usman").tokens[0]
+    assert spelling_information(arabic) <= spelling_information(latin)
+    assert spelling_information(analyse_name("ابراهيم").tokens[0]) <= 4.0
