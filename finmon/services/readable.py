@@ -20,26 +20,29 @@ from typing import Any
 from finmon.common.localtime import shown
 from finmon.common.texts import enum_text, has_text, text
 
-_DETAILS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), key)
-    for pattern, key in (
-        (r"same birth date$", "detail_same_birth_date"),
-        (r"birth date within the listed date or range$", "detail_birth_in_range"),
-        (r"day and month swapped$", "detail_day_month_swapped"),
-        (r"birth dates (\d+) days apart$", "detail_birth_days_apart"),
-        (r"birth dates (\d+) years apart$", "detail_birth_years_apart"),
-        (r"nationality shared$", "detail_nationality_shared"),
-        (r"no nationality shared$", "detail_no_nationality_shared"),
-        (r"different gender$", "detail_different_gender"),
-        (r"different kind of party$", "detail_different_kind"),
-        (
-            r"different kind of party \(the name looks like an? (\w+)'s\)$",
-            "detail_different_kind_guess",
-        ),
-        (r"same (\w+) number$", "detail_same_number"),
-        (r"different national ID$", "detail_different_national_id"),
-        (r"common name: (\d+) bits of evidence in the parts that matched$", "detail_common_name"),
-    )
+
+def _patterns(*table: tuple[str, str]) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """A table of (regular expression, text key) with each expression compiled once."""
+    return tuple((re.compile(pattern), key) for pattern, key in table)
+
+
+_DETAILS = _patterns(
+    (r"same birth date$", "detail_same_birth_date"),
+    (r"birth date within the listed date or range$", "detail_birth_in_range"),
+    (r"day and month swapped$", "detail_day_month_swapped"),
+    (r"birth dates (\d+) days apart$", "detail_birth_days_apart"),
+    (r"birth dates (\d+) years apart$", "detail_birth_years_apart"),
+    (r"nationality shared$", "detail_nationality_shared"),
+    (r"no nationality shared$", "detail_no_nationality_shared"),
+    (r"different gender$", "detail_different_gender"),
+    (r"different kind of party$", "detail_different_kind"),
+    (
+        r"different kind of party \(the name looks like an? (\w+)'s\)$",
+        "detail_different_kind_guess",
+    ),
+    (r"same (\w+) number$", "detail_same_number"),
+    (r"different national ID$", "detail_different_national_id"),
+    (r"common name: (\d+) bits of evidence in the parts that matched$", "detail_common_name"),
 )
 """The screening features' detail sentences (finmon.screening.features) and their texts."""
 _DETAIL_VALUES = {"detail_different_kind_guess": "schema", "detail_same_number": "idkind"}
@@ -57,15 +60,12 @@ _MISSING = {"name", "account", "identification"}
 """What a payment can lack under FATF R.16 (finmon.transactions.wire)."""
 _ORIGIN = re.compile(r"^(freeze|alerts?) ([\d, ]+) \((.*)\)$")
 """Where a listed party is known from (finmon.store.listed_parties)."""
-_BASIS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), key)
-    for pattern, key in (
-        (r"cross-border \((\w+) -> (\w+)\)", "basis_cross_border"),
-        (r"domestic \((\w+)\)", "basis_domestic"),
-        (r"checked as cross-border \(the countries of both sides are not known\)", "basis_unknown"),
-        (r", checked as above the threshold \(no rate for (\w+)\)", "basis_no_rate"),
-        (r", rates of ([\w:.+-]+)", "basis_rates_of"),
-    )
+_BASIS = _patterns(
+    (r"cross-border \((\w+) -> (\w+)\)", "basis_cross_border"),
+    (r"domestic \((\w+)\)", "basis_domestic"),
+    (r"checked as cross-border \(the countries of both sides are not known\)", "basis_unknown"),
+    (r", checked as above the threshold \(no rate for (\w+)\)", "basis_no_rate"),
+    (r", rates of ([\w:.+-]+)", "basis_rates_of"),
 )
 """The parts of an R.16 check's basis (finmon.transactions.wire) and their texts."""
 _PROBLEMS = {

@@ -18,11 +18,11 @@ from finmon.services import fiu_intake
 from finmon.services.users import WebUser
 from finmon.settings import load_settings
 from finmon.web.deps import database, requires
-from finmon.web.pages import PAGE_ROWS, Csrf, _check_csrf, _web_user, render, router
+from finmon.web.pages import PAGE_ROWS, _web_user, posted, render, router
 from finmon.workflow.access import Action
 
 FiuRead = Annotated[WebUser, Depends(requires(Action.FIU_READ, _web_user))]
-FiuIntake = Annotated[WebUser, Depends(requires(Action.FIU_INTAKE, _web_user))]
+FiuIntake = Annotated[WebUser, Depends(posted(Action.FIU_INTAKE))]
 
 
 def _page(
@@ -48,11 +48,8 @@ def fiu_reports_page(request: Request, user: FiuRead) -> HTMLResponse:
 
 
 @router.post("/fiu/reports")
-def fiu_report_upload(
-    request: Request, user: FiuIntake, csrf: Csrf, file: UploadFile
-) -> HTMLResponse:
+def fiu_report_upload(request: Request, user: FiuIntake, file: UploadFile) -> HTMLResponse:
     """One goAML report received; the page shows its acknowledgement (422 when rejected)."""
-    _check_csrf(user, csrf)
     limit = load_settings().max_report_bytes
     data = file.file.read(limit + 1)
     if len(data) > limit:

@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import hmac
 import secrets
+from collections.abc import Callable, Coroutine
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
@@ -131,12 +132,7 @@ SignedIn = Annotated[WebUser, Depends(_web_user)]
 """Any signed-in user, whatever their role allows (the home page shows them what it does)."""
 Read = Annotated[WebUser, Depends(requires(Action.READ, _web_user))]
 Import = Annotated[WebUser, Depends(requires(Action.IMPORT_CUSTOMERS, _web_user))]
-Decide = Annotated[WebUser, Depends(requires(Action.DECIDE, _web_user))]
-Approve = Annotated[WebUser, Depends(requires(Action.APPROVE, _web_user))]
-Ask = Annotated[WebUser, Depends(requires(Action.REQUEST, _web_user))]
 Audit = Annotated[WebUser, Depends(requires(Action.AUDIT, _web_user))]
-WorkCases = Annotated[WebUser, Depends(requires(Action.WORK_CASES, _web_user))]
-ApproveCases = Annotated[WebUser, Depends(requires(Action.APPROVE_CASES, _web_user))]
 ReviewFairness = Annotated[WebUser, Depends(requires(Action.REVIEW_FAIRNESS, _web_user))]
 Screen = Annotated[WebUser, Depends(requires(Action.SCREEN, _web_user))]
 Csrf = Annotated[str, Form(max_length=200)]
@@ -146,6 +142,29 @@ Reason = Annotated[str, Form(max_length=4000)]
 def _check_csrf(user: WebUser, token: str) -> None:
     if not hmac.compare_digest(token.encode(), user.csrf_token.encode()):
         raise Forbidden("the form's security token is missing or out of date: reload the page")
+
+
+def posted(action: Action) -> Callable[..., Coroutine[Any, Any, WebUser]]:
+    """A form's dependency: the signed-in user whose role allows `action`, once the form's CSRF
+    token is their session's, before any other field of the form is looked at."""
+    allowed = Depends(requires(action, _web_user))
+
+    async def check(csrf: Csrf, user: WebUser = allowed) -> WebUser:
+        _check_csrf(user, csrf)
+        return user
+
+    return check
+
+
+# What each form that changes something needs: the role, then the session's CSRF token.
+SignOut = Annotated[WebUser, Depends(posted(Action.READ))]
+ImportPost = Annotated[WebUser, Depends(posted(Action.IMPORT_CUSTOMERS))]
+ScreenPost = Annotated[WebUser, Depends(posted(Action.SCREEN))]
+Decide = Annotated[WebUser, Depends(posted(Action.DECIDE))]
+Approve = Annotated[WebUser, Depends(posted(Action.APPROVE))]
+Ask = Annotated[WebUser, Depends(posted(Action.REQUEST))]
+WorkCases = Annotated[WebUser, Depends(posted(Action.WORK_CASES))]
+ApproveCases = Annotated[WebUser, Depends(posted(Action.APPROVE_CASES))]
 
 
 def render(
@@ -313,8 +332,7 @@ def sign_in(
 
 
 @router.post("/sign-out")
-def sign_out(request: Request, user: Read, csrf: Csrf) -> Response:
-    _check_csrf(user, csrf)
+def sign_out(request: Request, user: SignOut) -> Response:
     users_service.sign_out(request.cookies.get(SESSION_COOKIE, ""), database(request))
     response = _back("/ui/sign-in")
     response.delete_cookie(SESSION_COOKIE, path="/ui")
@@ -441,12 +459,10 @@ def decide(
     request: Request,
     alert_id: RowId,
     user: Decide,
-    csrf: Csrf,
     decision: Annotated[Verdict, Form()],
     reason: Reason = "",
     confirm: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    _check_csrf(user, csrf)
     if decision is Verdict.CONFIRMED_HIT and confirm != "yes":
         raise InputError(
             "a confirmed hit starts a freeze: tick the box that confirms it is the listed person"
@@ -456,21 +472,13 @@ def decide(
 
 
 @router.post("/alerts/{alert_id}/withdraw")
-def withdraw(
-    request: Request,
-    alert_id: RowId,
-    user: Decide,
-    csrf: Csrf,
-    reason: Reason = "",
-) -> Response:
-    _check_csrf(user, csrf)
+def withdraw(request: Request, alert_id: RowId, user: Decide, reason: Reason = "") -> Response:
     alerts_service.withdraw(user.name, alert_id, _text(reason) or None, database(request))
     return _back(f"/ui/alerts/{alert_id}")
 
 
 @router.post("/alerts/{alert_id}/approve")
-def approve(request: Request, alert_id: RowId, user: Approve, csrf: Csrf) -> Response:
-    _check_csrf(user, csrf)
+def approve(request: Request, alert_id: RowId, user: Approve) -> Response:
     freeze_id = alerts_service.approve(user.name, alert_id, database(request))
     return _back(f"/ui/freezes/{freeze_id}")
 
@@ -529,21 +537,13 @@ def freeze(request: Request, freeze_id: RowId, user: Read) -> HTMLResponse:
 
 
 @router.post("/freezes/{freeze_id}/release-request")
-def release_request(
-    request: Request,
-    freeze_id: RowId,
-    user: Ask,
-    csrf: Csrf,
-    reason: Reason = "",
-) -> Response:
-    _check_csrf(user, csrf)
+def release_request(request: Request, freeze_id: RowId, user: Ask, reason: Reason = "") -> Response:
     freezes_service.ask_release(user.name, freeze_id, _text(reason), database(request))
     return _back(f"/ui/freezes/{freeze_id}")
 
 
 @router.post("/freezes/{freeze_id}/release")
-def release(request: Request, freeze_id: RowId, user: Approve, csrf: Csrf) -> Response:
-    _check_csrf(user, csrf)
+def release(request: Request, freeze_id: RowId, user: Approve) -> Response:
     freezes_service.release(user.name, freeze_id, database(request))
     return _back(f"/ui/freezes/{freeze_id}")
 
@@ -553,13 +553,11 @@ def payment(
     request: Request,
     freeze_id: RowId,
     user: Ask,
-    csrf: Csrf,
     amount: Annotated[str, Form(max_length=40)],
     currency: Annotated[str, Form(min_length=3, max_length=3)],
     purpose: Annotated[str, Form(max_length=4000)],
     payee: Annotated[str, Form(max_length=400)] = "",
 ) -> Response:
-    _check_csrf(user, csrf)
     if not purpose.strip():
         raise InputError("a permitted payment needs its purpose")
     freezes_service.request_payment(
@@ -575,8 +573,7 @@ def payment(
 
 
 @router.post("/payments/{payment_id}/approve")
-def payment_approve(request: Request, payment_id: RowId, user: Approve, csrf: Csrf) -> Response:
-    _check_csrf(user, csrf)
+def payment_approve(request: Request, payment_id: RowId, user: Approve) -> Response:
     freezes_service.approve_payment(user.name, payment_id, database(request))
     return _back("/ui/approvals")
 
@@ -637,9 +634,8 @@ def cases(
 
 
 @router.post("/cases/open")
-def cases_open(request: Request, user: WorkCases, csrf: Csrf) -> Response:
+def cases_open(request: Request, user: WorkCases) -> Response:
     """Group the monitoring alerts in no case yet into their accounts' cases."""
-    _check_csrf(user, csrf)
     cases_service.open_cases(user.name, database(request))
     return _back("/ui/cases")
 
@@ -689,8 +685,7 @@ def _account_of(side: Any) -> str:
 
 
 @router.post("/cases/{case_id}/review")
-def case_review(request: Request, case_id: RowId, user: WorkCases, csrf: Csrf) -> Response:
-    _check_csrf(user, csrf)
+def case_review(request: Request, case_id: RowId, user: WorkCases) -> Response:
     cases_service.review(user.name, case_id, database(request))
     return _back(f"/ui/cases/{case_id}")
 
@@ -700,11 +695,9 @@ def case_propose(
     request: Request,
     case_id: RowId,
     user: WorkCases,
-    csrf: Csrf,
     action: Annotated[str, Form(pattern="^(report|close)$")],
     reason: Reason = "",
 ) -> Response:
-    _check_csrf(user, csrf)
     cases_service.propose(user.name, case_id, action, _text(reason), database(request))
     return _back(f"/ui/cases/{case_id}")
 
@@ -714,17 +707,14 @@ def case_withdraw(
     request: Request,
     case_id: RowId,
     user: WorkCases,
-    csrf: Csrf,
     reason: Reason = "",
 ) -> Response:
-    _check_csrf(user, csrf)
     cases_service.withdraw(user.name, case_id, _text(reason) or None, database(request))
     return _back(f"/ui/cases/{case_id}")
 
 
 @router.post("/cases/{case_id}/approve")
-def case_approve(request: Request, case_id: RowId, user: ApproveCases, csrf: Csrf) -> Response:
-    _check_csrf(user, csrf)
+def case_approve(request: Request, case_id: RowId, user: ApproveCases) -> Response:
     cases_service.approve(user.name, case_id, database(request))
     return _back(f"/ui/cases/{case_id}")
 
@@ -783,13 +773,11 @@ def upload_page(request: Request, user: Import) -> HTMLResponse:
 @router.post("/upload")
 def upload(
     request: Request,
-    user: Import,
-    csrf: Csrf,
+    user: ImportPost,
     file: UploadFile,
     strict: Annotated[bool, Form()] = False,
     encoding: Encoding = "",
 ) -> Response:
-    _check_csrf(user, csrf)
     job_id = customers_service.start_import(
         user.name,
         file.filename or "",
@@ -815,11 +803,8 @@ def job(request: Request, job_id: RowId, user: Read) -> HTMLResponse:
 
 
 @router.post("/jobs/{job_id}/encoding")
-def job_encoding(
-    request: Request, job_id: RowId, user: Import, csrf: Csrf, encoding: Encoding
-) -> Response:
+def job_encoding(request: Request, job_id: RowId, user: ImportPost, encoding: Encoding) -> Response:
     """The upload of an ended job imported again, read in the encoding the person chose."""
-    _check_csrf(user, csrf)
     again = customers_service.reimport(user.name, job_id, encoding, db=database(request))
     return _back(f"/ui/jobs/{again}")
 

@@ -18,7 +18,7 @@ from finmon.screening import DEFAULT_THRESHOLD
 from finmon.services import screening as screening_service
 from finmon.services.screeners import Screeners
 from finmon.web.highlight import CaseView, hit_view
-from finmon.web.pages import HEADERS, Csrf, Screen, _back, _check_csrf, _lang, render, router
+from finmon.web.pages import HEADERS, Screen, ScreenPost, _back, _lang, render, router
 
 SHOWN_HITS = 20
 """Hits of one name shown, best first."""
@@ -66,8 +66,7 @@ def screen_page(request: Request, user: Screen) -> HTMLResponse:
 @router.post("/screen")
 def screen_name(
     request: Request,
-    user: Screen,
-    csrf: Csrf,
+    user: ScreenPost,
     name: Annotated[str, Form(max_length=2000)],
     threshold: Threshold = DEFAULT_THRESHOLD,
     birth_date: Annotated[str, Form(max_length=40)] = "",
@@ -75,7 +74,6 @@ def screen_name(
     kind: Annotated[str, Form(pattern="^(unknown|person|company)$")] = "unknown",
 ) -> HTMLResponse:
     """One name's hits with the explanation of each, best first."""
-    _check_csrf(user, csrf)
     party = screening_service.name_party(name, birth_date=birth_date, country=country, kind=kind)
     screener = _screeners(request).get("default")
     hits = screening_service.screen_name(
@@ -95,13 +93,11 @@ def screen_name(
 @router.post("/screen/batch")
 def screen_batch(
     request: Request,
-    user: Screen,
-    csrf: Csrf,
+    user: ScreenPost,
     file: UploadFile,
     threshold: Threshold = DEFAULT_THRESHOLD,
 ) -> RedirectResponse:
     """Screen a customer file in the background; the batch's page follows it."""
-    _check_csrf(user, csrf)
     token = screening_service.start_batch(
         user.name,
         file.filename or "",

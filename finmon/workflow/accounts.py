@@ -24,11 +24,11 @@ from functools import cache
 from importlib.resources import files
 
 from finmon.errors import InputError, WorkflowRefused
-from finmon.workflow.access import Role
+from finmon.workflow.access import ALLOWED, Action, Role
 
 FOUNDERS = 2
 """Accounts made before approvals start: an administrator and a second approver."""
-APPROVERS = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.FIU_SUPERVISOR})
+APPROVERS = ALLOWED[Action.APPROVE_USERS]
 """Roles whose holders approve accounts, role changes and credentials made by someone else."""
 NAME = re.compile(r"[\w.@-]{1,200}")
 PERSON = re.compile(r"[\w./-]{1,64}")

@@ -51,33 +51,32 @@ class Entity(BaseModel):
     registered_by: str
 
 
-class Acknowledgement(BaseModel):
-    """The FIU's answer to one report: accepted, or rejected with every reason."""
+class ReportHead(BaseModel):
+    """What both an acknowledgement and a stored report say of the report: who sent which."""
 
-    file: str
-    status: str = Field(description="accepted or rejected")
-    report: str | None = Field(description="The FIU's key of the stored report")
     entity_bin: str | None
     rentity_id: int | None
     entity_reference: str | None = Field(description="The entity's own report id")
     report_code: str | None
     version: int | None = Field(description="1, then 2, 3 ... for each resubmission")
     replaces: str | None = Field(description="Key of the earlier version it replaces")
+
+
+class Acknowledgement(ReportHead):
+    """The FIU's answer to one report: accepted, or rejected with every reason."""
+
+    file: str
+    status: str = Field(description="accepted or rejected")
+    report: str | None = Field(description="The FIU's key of the stored report")
     reasons: list[str] = Field(description="Each as 'line N: element path: message'")
 
 
-class Report(BaseModel):
+class Report(ReportHead):
     """A received report, without its XML."""
 
     id: int
     key: str
     status: str
-    entity_bin: str | None
-    rentity_id: int | None
-    entity_reference: str | None
-    report_code: str | None
-    version: int | None
-    replaces: str | None
     replaced_by: str | None
     submission_date: str | None
     received_at: str
