@@ -36,6 +36,7 @@ from finmon.errors import InputError
 from finmon.monitoring.baselines import (
     needs_baselines,
     needs_regular,
+    uses_regular,
     with_baselines,
     with_frames,
     with_regular,
@@ -484,26 +485,21 @@ def run_transfers(rules: Sequence[Rule], transfers: Any, context: Context) -> li
     read when a rule needs them."""
     import polars as pl
 
-    frame = event_frame(transfers, context)
-    context = with_regular(rules, transfers, context)
+    frame = event_frame(transfers, context, regular=uses_regular(rules))
     if needs_baselines(rules, context):
         context = with_frames(rules, transfers, frame, context)
     sides = frame.lazy()
-    # Each rule's events: a filter of the sides for transfer rules; the path patterns' findings
-    # made first, all at once (the rolling windows and the replay both read them).
-    paths = [i for i, rule in enumerate(rules) if rule.pattern != "transfers"]
+    # Each rule's events, made first, all at once (the rolling windows and the replay both read
+    # them): a filter of the sides for transfer rules, the path patterns' findings.
     made = pl.collect_all(
-        [path_events(rules[i], transfers.lazy(), context).sort("seq", "ids") for i in paths]
+        [
+            sides.filter(passes_expr(rule, context.organisations or frozenset()))
+            if rule.pattern == "transfers"
+            else path_events(rule, transfers.lazy(), context).sort("seq", "ids")
+            for rule in rules
+        ]
     )
-    found_paths = dict(zip(paths, made, strict=True))
-    events = [
-        found_paths[i].lazy()
-        if i in found_paths
-        else sides.filter(
-            passes_expr(rule, context.organisations or frozenset(), context.regular or frozenset())
-        )
-        for i, rule in enumerate(rules)
-    ]
+    events = [found.lazy() for found in made]
     plans = []
     for rule, chosen in zip(rules, events, strict=True):
         # Only keys whose events over the whole input reach the thresholds can have a window
@@ -614,20 +610,57 @@ def _replay(
     did not reach before; but it can bring a ratio into its range, and a follow-up needs no
     threshold at all: for those rules every group time after the first is tried."""
     moments = [e.time for e in history]
+    totals = _Totals(history, "distinct_counterparties" in rule.condition)
     fired: list[Alert] = []
     reset = NEVER
     if rule.follow_up or "out_in_ratio" in rule.condition:
         times = [now for now in sorted(set(moments)) if now >= times[0]]
     for now in times:
         floor = max(now - rule.window, reset)
-        window = history[bisect.bisect_right(moments, floor) : bisect.bisect_right(moments, now)]
-        if not window or not (
-            following(rule, reset, now) or reaches(rule, Values.of(window), usual, window[0].key)
+        low, high = bisect.bisect_right(moments, floor), bisect.bisect_right(moments, now)
+        if low >= high or not (
+            following(rule, reset, now)
+            or reaches(rule, totals.between(low, high), usual, history[low].key)
         ):
             continue
-        fired.append(_alert(rule, window, now))
+        fired.append(_alert(rule, history[low:high], now))
         reset = now
     return fired
+
+
+class _Totals:
+    """Running totals over a key's events, so that the replay measures any run of them at once
+    (as Values.of would, counterparties counted only when the rule compares them)."""
+
+    def __init__(self, history: Sequence[Event], parties: bool) -> None:
+        self.history, self.parties = history, parties
+        self.amount, self.in_count, self.in_sum, self.out_count, self.out_sum = (
+            [0],
+            [0],
+            [0],
+            [0],
+            [0],
+        )
+        for event in history:
+            inward, outward = event.direction == "in", event.direction == "out"
+            self.amount.append(self.amount[-1] + event.amount)
+            self.in_count.append(self.in_count[-1] + inward)
+            self.in_sum.append(self.in_sum[-1] + (event.amount if inward else 0))
+            self.out_count.append(self.out_count[-1] + outward)
+            self.out_sum.append(self.out_sum[-1] + (event.amount if outward else 0))
+
+    def between(self, low: int, high: int) -> Values:
+        """The Values of history[low:high]."""
+        parties = len({e.counterparty for e in self.history[low:high]}) if self.parties else 0
+        return Values(
+            count=high - low,
+            sum=self.amount[high] - self.amount[low],
+            distinct_counterparties=parties,
+            in_count=self.in_count[high] - self.in_count[low],
+            out_count=self.out_count[high] - self.out_count[low],
+            in_sum=self.in_sum[high] - self.in_sum[low],
+            out_sum=self.out_sum[high] - self.out_sum[low],
+        )
 
 
 def following(rule: Rule, reset: dt.datetime, now: dt.datetime) -> bool:
