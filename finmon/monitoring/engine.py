@@ -42,7 +42,9 @@ from finmon.monitoring.baselines import (
     with_regular,
 )
 from finmon.monitoring.events import (
+    EPOCH,
     EVENT_SCHEMA,
+    TICK,
     UNITS,
     Context,
     Event,
@@ -519,15 +521,16 @@ def run_transfers(rules: Sequence[Rule], transfers: Any, context: Context) -> li
         if reached.is_empty():
             continue
         moments = reached.group_by("key").agg(pl.col("time").unique().sort()).sort("key")
-        histories: dict[str, list[Event]] = {}
-        for event in _events(
-            chosen.join(
-                moments.lazy().select("key"), on="key", how="semi", maintain_order="left"
-            ).collect()
-        ):
-            histories.setdefault(event.key, []).append(event)
-        for key, times in moments.iter_rows():
-            alerts.extend(_replay(rule, histories[key], list(times), context.usual.get(rule.id)))
+        # A key's events a window or more before its first reached window are in none that
+        # the replay measures.
+        since = moments.select("key", (pl.col("time").list.first() - rule.window).alias("_since"))
+        history = (
+            chosen.join(since.lazy(), on="key", how="inner", maintain_order="left")
+            .filter(pl.col("time") > pl.col("_since"))
+            .drop("_since")
+            .collect()
+        )
+        alerts.extend(replayed(rule, history, moments, context.usual.get(rule.id)))
     return alerts
 
 
@@ -598,32 +601,92 @@ def _events(frame: Any) -> list[Event]:
     ]
 
 
+def replayed(
+    rule: Rule, history: Any, moments: Any, usual: Mapping[str, Mapping[str, float]] | None
+) -> list[Alert]:
+    """_replay() of every key of `moments` (key, its reached window times, sorted) over its
+    events in `history` (an event frame, each key's events in order)."""
+    import polars as pl
+
+    history = history.sort("key", maintain_order=True)
+    keys = history["key"].to_list()
+    rows = history.select(*EVENT_SCHEMA).rows()
+    columns = history.select(
+        pl.col("time").dt.epoch("us"), "direction", "amount", "party"
+    ).get_columns()
+    times, directions, amounts, parties = (column.to_list() for column in columns)
+    starts: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        starts.setdefault(key, index)
+    alerts: list[Alert] = []
+    micros = pl.col("time").list.eval(pl.element().dt.epoch("us"))
+    for key, reached in moments.select("key", micros).iter_rows():
+        low = starts[key]
+        high = bisect.bisect_right(keys, key, low)  # the frame is sorted by key
+        found = _Columns(
+            key,
+            times[low:high],
+            directions[low:high],
+            amounts[low:high],
+            parties[low:high],
+            rows[low:high],
+        )
+        alerts.extend(_replay(rule, found, reached, usual))
+    return alerts
+
+
+@dataclass(slots=True)
+class _Columns:
+    """One key's events as the replay reads them: times (in microseconds), directions, amounts
+    and counterparties as lists, and the event frame's rows to make the Events of an alert
+    from."""
+
+    key: str
+    times: list[int]
+    directions: list[str]
+    amounts: list[int]
+    parties: list[str]
+    rows: list[tuple[Any, ...]]
+
+
 def _replay(
     rule: Rule,
-    history: list[Event],
-    times: list[dt.datetime],
+    history: _Columns,
+    times: list[int],
     usual: Mapping[str, Mapping[str, float]] | None = None,
 ) -> list[Alert]:
-    """The resets of one key, at the group times where its window reached the thresholds.
+    """The resets of one key, at the group times (in microseconds) where its window reached the
+    thresholds.
 
     A reset only shrinks later windows, which cannot make counts and sums reach a threshold they
     did not reach before; but it can bring a ratio into its range, and a follow-up needs no
-    threshold at all: for those rules every group time after the first is tried."""
-    moments = [e.time for e in history]
+    threshold at all: for those rules every group time within a window after a reset is tried
+    too (further on, the window is whole again, and reached or not as the rolling windows say)."""
+    moments = history.times
+    span = rule.window // TICK
     totals = _Totals(history, "distinct_counterparties" in rule.condition)
     fired: list[Alert] = []
-    reset = NEVER
+    reset: int | None = None
+    reached: set[int] | None = None
     if rule.follow_up or "out_in_ratio" in rule.condition:
+        reached = set(times)
         times = [now for now in sorted(set(moments)) if now >= times[0]]
     for now in times:
-        floor = max(now - rule.window, reset)
+        floor = now - span if reset is None else max(now - span, reset)
+        if reached is not None and floor != reset and now not in reached:
+            # A reset a window or more before leaves the whole window, which did not reach.
+            continue
         low, high = bisect.bisect_right(moments, floor), bisect.bisect_right(moments, now)
+        follows = rule.follow_up and reset is not None and now - reset <= span
         if low >= high or not (
-            following(rule, reset, now)
-            or reaches(rule, totals.between(low, high), usual, history[low].key)
+            follows or reaches(rule, totals.between(low, high), usual, history.key)
         ):
             continue
-        fired.append(_alert(rule, history[low:high], now))
+        window = [
+            Event(*row[:-1], tuple(row[-1].split(SEPARATOR)))  # type: ignore[call-arg]
+            for row in history.rows[low:high]
+        ]
+        fired.append(_alert(rule, window, EPOCH + dt.timedelta(microseconds=now)))
         reset = now
     return fired
 
@@ -632,8 +695,8 @@ class _Totals:
     """Running totals over a key's events, so that the replay measures any run of them at once
     (as Values.of would, counterparties counted only when the rule compares them)."""
 
-    def __init__(self, history: Sequence[Event], parties: bool) -> None:
-        self.history, self.parties = history, parties
+    def __init__(self, history: _Columns, parties: bool) -> None:
+        self.parties = history.parties if parties else None
         self.amount, self.in_count, self.in_sum, self.out_count, self.out_sum = (
             [0],
             [0],
@@ -641,17 +704,17 @@ class _Totals:
             [0],
             [0],
         )
-        for event in history:
-            inward, outward = event.direction == "in", event.direction == "out"
-            self.amount.append(self.amount[-1] + event.amount)
+        for direction, amount in zip(history.directions, history.amounts, strict=True):
+            inward, outward = direction == "in", direction == "out"
+            self.amount.append(self.amount[-1] + amount)
             self.in_count.append(self.in_count[-1] + inward)
-            self.in_sum.append(self.in_sum[-1] + (event.amount if inward else 0))
+            self.in_sum.append(self.in_sum[-1] + (amount if inward else 0))
             self.out_count.append(self.out_count[-1] + outward)
-            self.out_sum.append(self.out_sum[-1] + (event.amount if outward else 0))
+            self.out_sum.append(self.out_sum[-1] + (amount if outward else 0))
 
     def between(self, low: int, high: int) -> Values:
-        """The Values of history[low:high]."""
-        parties = len({e.counterparty for e in self.history[low:high]}) if self.parties else 0
+        """The Values of the events low to high (not included)."""
+        parties = len(set(self.parties[low:high])) if self.parties is not None else 0
         return Values(
             count=high - low,
             sum=self.amount[high] - self.amount[low],
