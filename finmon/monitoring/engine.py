@@ -610,107 +610,52 @@ def replayed(
 
     history = history.sort("key", maintain_order=True)
     keys = history["key"].to_list()
-    rows = history.select(*EVENT_SCHEMA).rows()
-    columns = history.select(
-        pl.col("time").dt.epoch("us"), "direction", "amount", "party"
-    ).get_columns()
-    times, directions, amounts, parties = (column.to_list() for column in columns)
+    inward, outward = pl.col("direction") == "in", pl.col("direction") == "out"
+    running = [
+        pl.col("amount"),
+        inward.cast(pl.Int64),
+        pl.when(inward).then(pl.col("amount")).otherwise(0),
+        outward.cast(pl.Int64),
+        pl.when(outward).then(pl.col("amount")).otherwise(0),
+    ]
+    # Running totals over the whole frame from 0: a run of events low..high measures
+    # totals[high] - totals[low], whichever key it belongs to.
+    sums = history.select(
+        *(value.cum_sum().alias(str(index)) for index, value in enumerate(running))
+    )
+    amount, in_count, in_sum, out_count, out_sum = (
+        [0, *column.to_list()] for column in sums.get_columns()
+    )
+    parties = history["party"].to_list() if "distinct_counterparties" in rule.condition else None
+    totals = _Totals(amount, in_count, in_sum, out_count, out_sum, parties)
+    found = _History(
+        history.select(pl.col("time").dt.epoch("us"))["time"].to_list(),
+        history.select(*EVENT_SCHEMA).rows(),
+        totals,
+    )
     starts: dict[str, int] = {}
     for index, key in enumerate(keys):
         starts.setdefault(key, index)
     alerts: list[Alert] = []
     micros = pl.col("time").list.eval(pl.element().dt.epoch("us"))
     for key, reached in moments.select("key", micros).iter_rows():
-        low = starts[key]
-        high = bisect.bisect_right(keys, key, low)  # the frame is sorted by key
-        found = _Columns(
-            key,
-            times[low:high],
-            directions[low:high],
-            amounts[low:high],
-            parties[low:high],
-            rows[low:high],
-        )
-        alerts.extend(_replay(rule, found, reached, usual))
+        start = starts[key]
+        end = bisect.bisect_right(keys, key, start)  # the frame is sorted by key
+        alerts.extend(_replay(rule, found, key, start, end, reached, usual))
     return alerts
 
 
 @dataclass(slots=True)
-class _Columns:
-    """One key's events as the replay reads them: times (in microseconds), directions, amounts
-    and counterparties as lists, and the event frame's rows to make the Events of an alert
-    from."""
-
-    key: str
-    times: list[int]
-    directions: list[str]
-    amounts: list[int]
-    parties: list[str]
-    rows: list[tuple[Any, ...]]
-
-
-def _replay(
-    rule: Rule,
-    history: _Columns,
-    times: list[int],
-    usual: Mapping[str, Mapping[str, float]] | None = None,
-) -> list[Alert]:
-    """The resets of one key, at the group times (in microseconds) where its window reached the
-    thresholds.
-
-    A reset only shrinks later windows, which cannot make counts and sums reach a threshold they
-    did not reach before; but it can bring a ratio into its range, and a follow-up needs no
-    threshold at all: for those rules every group time within a window after a reset is tried
-    too (further on, the window is whole again, and reached or not as the rolling windows say)."""
-    moments = history.times
-    span = rule.window // TICK
-    totals = _Totals(history, "distinct_counterparties" in rule.condition)
-    fired: list[Alert] = []
-    reset: int | None = None
-    reached: set[int] | None = None
-    if rule.follow_up or "out_in_ratio" in rule.condition:
-        reached = set(times)
-        times = [now for now in sorted(set(moments)) if now >= times[0]]
-    for now in times:
-        floor = now - span if reset is None else max(now - span, reset)
-        if reached is not None and floor != reset and now not in reached:
-            # A reset a window or more before leaves the whole window, which did not reach.
-            continue
-        low, high = bisect.bisect_right(moments, floor), bisect.bisect_right(moments, now)
-        follows = rule.follow_up and reset is not None and now - reset <= span
-        if low >= high or not (
-            follows or reaches(rule, totals.between(low, high), usual, history.key)
-        ):
-            continue
-        window = [
-            Event(*row[:-1], tuple(row[-1].split(SEPARATOR)))  # type: ignore[call-arg]
-            for row in history.rows[low:high]
-        ]
-        fired.append(_alert(rule, window, EPOCH + dt.timedelta(microseconds=now)))
-        reset = now
-    return fired
-
-
 class _Totals:
-    """Running totals over a key's events, so that the replay measures any run of them at once
-    (as Values.of would, counterparties counted only when the rule compares them)."""
+    """Running totals over events from the first (each list one longer than the events), and
+    their counterparties when the rule counts them: the Values of any run of events at once."""
 
-    def __init__(self, history: _Columns, parties: bool) -> None:
-        self.parties = history.parties if parties else None
-        self.amount, self.in_count, self.in_sum, self.out_count, self.out_sum = (
-            [0],
-            [0],
-            [0],
-            [0],
-            [0],
-        )
-        for direction, amount in zip(history.directions, history.amounts, strict=True):
-            inward, outward = direction == "in", direction == "out"
-            self.amount.append(self.amount[-1] + amount)
-            self.in_count.append(self.in_count[-1] + inward)
-            self.in_sum.append(self.in_sum[-1] + (amount if inward else 0))
-            self.out_count.append(self.out_count[-1] + outward)
-            self.out_sum.append(self.out_sum[-1] + (amount if outward else 0))
+    amount: list[int]
+    in_count: list[int]
+    in_sum: list[int]
+    out_count: list[int]
+    out_sum: list[int]
+    parties: list[str] | None
 
     def between(self, low: int, high: int) -> Values:
         """The Values of the events low to high (not included)."""
@@ -724,6 +669,62 @@ class _Totals:
             in_sum=self.in_sum[high] - self.in_sum[low],
             out_sum=self.out_sum[high] - self.out_sum[low],
         )
+
+
+@dataclass(slots=True)
+class _History:
+    """Events as the replay reads them, each key's in a run of its own: times (in
+    microseconds), the event frame's rows (to make the Events of an alert from), running
+    totals."""
+
+    times: list[int]
+    rows: list[tuple[Any, ...]]
+    totals: _Totals
+
+
+def _replay(
+    rule: Rule,
+    history: _History,
+    key: str,
+    start: int,
+    end: int,
+    times: list[int],
+    usual: Mapping[str, Mapping[str, float]] | None = None,
+) -> list[Alert]:
+    """The resets of one key (its events: history's start to end), at the group times (in
+    microseconds) where its window reached the thresholds.
+
+    A reset only shrinks later windows, which cannot make counts and sums reach a threshold they
+    did not reach before; but it can bring a ratio into its range, and a follow-up needs no
+    threshold at all: for those rules every group time within a window after a reset is tried
+    too (further on, the window is whole again, and reached or not as the rolling windows say)."""
+    moments = history.times
+    span = rule.window // TICK
+    fired: list[Alert] = []
+    reset: int | None = None
+    reached: set[int] | None = None
+    if rule.follow_up or "out_in_ratio" in rule.condition:
+        reached = set(times)
+        times = sorted({now for now in moments[start:end] if now >= times[0]})
+    for now in times:
+        floor = now - span if reset is None else max(now - span, reset)
+        if reached is not None and floor != reset and now not in reached:
+            # A reset a window or more before leaves the whole window, which did not reach.
+            continue
+        low = bisect.bisect_right(moments, floor, start, end)
+        high = bisect.bisect_right(moments, now, low, end)
+        follows = rule.follow_up and reset is not None and now - reset <= span
+        if low >= high or not (
+            follows or reaches(rule, history.totals.between(low, high), usual, key)
+        ):
+            continue
+        window = [
+            Event(*row[:-1], tuple(row[-1].split(SEPARATOR)))  # type: ignore[call-arg]
+            for row in history.rows[low:high]
+        ]
+        fired.append(_alert(rule, window, EPOCH + dt.timedelta(microseconds=now)))
+        reset = now
+    return fired
 
 
 def following(rule: Rule, reset: dt.datetime, now: dt.datetime) -> bool:
