@@ -531,7 +531,9 @@ def _regular_flags(known: frozenset[str] | None) -> list[Any]:
         ]
     span = pl.col("time").max() - pl.col("time").min()
     return [
-        (pl.col("linked") & (span.over("account", "party", "linked") > MONTH)).alias("regular"),
+        (span.over("account", pl.when("linked").then("party")) > MONTH)
+        .and_(pl.col("linked"))
+        .alias("regular"),
         (span.over(pl.col("account"), country) > MONTH).alias("corridor"),
     ]
 
