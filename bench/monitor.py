@@ -69,7 +69,8 @@ def run(repeat: int) -> dict[str, Any]:
         max(1, repeat - 1), lambda: run_stream(rules, transactions, context)
     )
     # DuckDB is given what the engines read from the input before their windows (the
-    # counterparties that are organisations, each account's baseline bars), and runs the rest.
+    # counterparties that are organisations, each account's baseline bars), and runs the rest
+    # (regular counterparties and corridors too, as window aggregations of its own).
     known = with_baselines(rules, transactions, with_organisations(transactions, context))
     transfers = transfer_frame(transactions, known)
     sides = event_frame(transfers, known)
@@ -109,12 +110,33 @@ def duckdb_alerts(rules: Sequence[Any], transfers: Any, sides: Any, context: Any
     window with a RANGE frame (the window's lower end excluded, as in finmon), the groups that
     reach the thresholds, then finmon's replay of resets on those keys."""
     import duckdb
+    import polars as pl
 
-    from finmon.monitoring.engine import _events, _replay
+    from finmon.monitoring.engine import replayed
 
     con = duckdb.connect()
     con.register("transfers", transfers)
-    con.register("events", sides)
+    con.register("sides", sides)
+    # Regular counterparties (an account on the other side, dealt with either way over more than
+    # a month) and corridors (the counterparty's country, the same), and the input's first time.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE events AS
+        SELECT s.*,
+            linked AND max(s.time) OVER (PARTITION BY account, party, linked)
+                - min(s.time) OVER (PARTITION BY account, party, linked)
+                > INTERVAL '30 days' AS regular,
+            max(s.time) OVER (PARTITION BY account, upper(coalesce(party_country, '')))
+                - min(s.time) OVER (PARTITION BY account, upper(coalesce(party_country, '')))
+                > INTERVAL '30 days' AS corridor,
+            min(s.time) OVER () AS first_time
+        FROM (
+            SELECT s.*, CASE WHEN direction = 'out' THEN t.dst IS NOT NULL
+                             ELSE t.src IS NOT NULL END AS linked
+            FROM sides s JOIN transfers t USING (seq)
+        ) s
+        """
+    )
     con.register(
         "segments",
         pl_frame({"account": list(context.segments), "segment": list(context.segments.values())}),
@@ -124,7 +146,8 @@ def duckdb_alerts(rules: Sequence[Any], transfers: Any, sides: Any, context: Any
     alerts = []
     for rule in rules:
         source = (
-            f"SELECT * FROM events WHERE {_sql_passes(rule)}"
+            f"SELECT * EXCLUDE (linked, regular, corridor, first_time) FROM events "
+            f"WHERE {_sql_passes(rule)}"
             if rule.pattern == "transfers"
             else _sql_paths(rule)
         )
@@ -152,22 +175,21 @@ def duckdb_alerts(rules: Sequence[Any], transfers: Any, sides: Any, context: Any
         if not reached:
             continue
         keys = sorted({key for key, _ in reached})
-        histories = (
-            con.sql(
-                f"SELECT * FROM chosen WHERE key IN ({', '.join('?' * len(keys))})"
-                " ORDER BY key, time, seq, ids",
-                params=keys,
-            )
-            .pl()
-            .partition_by("key", as_dict=True)
-        )
+        # Each key's events in the engines' order: time, input order, a transfer's out side
+        # before its in side.
+        history = con.sql(
+            f"SELECT * FROM chosen WHERE key IN ({', '.join('?' * len(keys))})"
+            " ORDER BY key, time, seq, direction DESC, ids",
+            params=keys,
+        ).pl()
         times: dict[str, list[Any]] = {}
         for key, micros_since in reached:
             times.setdefault(key, []).append(EPOCH + dt.timedelta(microseconds=micros_since))
-        for key in keys:
-            alerts.extend(
-                _replay(rule, _events(histories[(key,)]), times[key], context.usual.get(rule.id))
-            )
+        moments = pl.DataFrame(
+            {"key": keys, "time": [sorted(times[key]) for key in keys]},
+            schema={"key": pl.String, "time": pl.List(pl.Datetime("us", "UTC"))},
+        )
+        alerts.extend(replayed(rule, history, moments, context.usual.get(rule.id)))
     return alerts
 
 
@@ -207,11 +229,18 @@ def _sql_filter(f: Any, segment: str = "segment") -> list[str]:
         parts.append(f"lower(coalesce({segment}, '')) NOT IN {_sql_list(f.except_segments)}")
     if f.counterparty_countries is not None:
         parts.append(f"upper(coalesce(party_country, '')) IN {_sql_list(f.counterparty_countries)}")
+    if f.counterparty_regular is not None:
+        parts.append(f"regular = {f.counterparty_regular}")
+    if f.corridor_regular is not None:
+        parts.append(f"corridor = {f.corridor_regular}")
     return parts
 
 
 def _sql_passes(rule: Any) -> str:
     parts = _sql_filter(rule.filter)
+    if rule.history is not None:
+        micros = int(rule.history.total_seconds() * 1_000_000)
+        parts.append(f"time - first_time >= INTERVAL '{micros} microseconds'")
     if rule.direction != "both":
         parts.append(f"direction = '{rule.direction}'")
     for side, f in rule.sides.items():
@@ -231,7 +260,12 @@ def _sql_paths(rule: Any) -> str:
     )
     edge_filter = " AND ".join(_sql_filter(segment_free)) or "TRUE"
     window = f"INTERVAL '{int(rule.window.total_seconds() * 1_000_000)} microseconds'"
-    tolerance = f" AND abs(e.amount - c.a1) <= {rule.tolerance} * c.a1" if rule.tolerance else ""
+    # Money passed on: at most the first transfer's amount, less at most the tolerance.
+    tolerance = (
+        f" AND c.a1 - e.amount >= 0 AND c.a1 - e.amount <= {rule.tolerance} * c.a1"
+        if rule.tolerance is not None
+        else ""
+    )
     sep = "chr(31)"
     ctes = [
         f"e AS (SELECT seq, time, src, dst, amount, channel, id FROM transfers WHERE src IS NOT "

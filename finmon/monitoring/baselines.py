@@ -45,6 +45,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from finmon.monitoring.events import (
+    MONTH,
     PAIR,
     Context,
     event_frame,
@@ -55,26 +56,28 @@ from finmon.monitoring.events import (
 from finmon.monitoring.rules import Rule
 from finmon.transactions.model import Transaction
 
-MONTH = dt.timedelta(days=30)
-"""The shortest period an account's usual value is taken over: its month, so that a monthly
-rhythm (payroll, rent, a remittance home) is part of what is usual."""
 Bars = Mapping[str, Mapping[str, Mapping[str, float]]]
 """rule id -> measure -> account -> the least value its windows must hold (counts, or sums in
 1/UNITS of the pack's currency)."""
 
 
-def needs_regular(rules: Sequence[Rule], context: Context) -> bool:
-    """Whether a rule filters by regular counterparties and the context has not read them."""
-    return context.regular is None and any(
+def uses_regular(rules: Sequence[Rule]) -> bool:
+    """Whether a rule filters by regular counterparties or corridors."""
+    return any(
         f.counterparty_regular is not None or f.corridor_regular is not None
         for rule in rules
         for f in (rule.filter, *rule.sides.values())
     )
 
 
+def needs_regular(rules: Sequence[Rule], context: Context) -> bool:
+    """Whether a rule filters by regular counterparties and the context has not read them."""
+    return context.regular is None and uses_regular(rules)
+
+
 def with_regular(rules: Sequence[Rule], transfers: Any, context: Context) -> Context:
     """The context with the input's regular counterparties, when a rule needs them (transfers:
-    the transactions, or the transfer_frame the batch engine has built already)."""
+    the transactions, or a transfer_frame)."""
     if not needs_regular(rules, context):
         return context
     if not hasattr(transfers, "lazy"):
@@ -86,6 +89,20 @@ def regular_pairs(transfers: Any) -> frozenset[str]:
     """Each account's regular counterparties ("account PAIR counterparty": both sides hold an
     account) and corridors ("account PAIR PAIR country"): those whose transfers with the
     account, either way, lie more than a month apart (over a transfer_frame)."""
+    import polars as pl
+
+    pairs, corridors = _regular(transfers)
+    keys = pl.concat(
+        [
+            pairs.select(pl.concat_str("account", "party", separator=PAIR).alias("key")),
+            corridors.select(pl.concat_str("account", "country", separator=PAIR * 2).alias("key")),
+        ]
+    ).collect()
+    return frozenset(keys["key"].to_list())
+
+
+def _regular(transfers: Any) -> tuple[Any, Any]:
+    """regular_pairs() as two LazyFrames: (account, party) and (account, country)."""
     import polars as pl
 
     lazy = transfers.lazy()
@@ -105,16 +122,15 @@ def regular_pairs(transfers: Any) -> frozenset[str]:
         .group_by("account", "party")
         .agg(span)
         .filter(pl.col("span") > MONTH)
-        .select(pl.concat_str("account", "party", separator=PAIR).alias("key"))
+        .select("account", "party")
     )
     corridors = (
         sides.group_by("account", "country")
         .agg(span)
         .filter(pl.col("span") > MONTH)
-        .select(pl.concat_str("account", "country", separator=PAIR * 2).alias("key"))
+        .select("account", "country")
     )
-    keys = pl.concat([pairs, corridors]).collect()
-    return frozenset(keys["key"].to_list())
+    return pairs, corridors
 
 
 def needs_baselines(rules: Sequence[Rule], context: Context) -> bool:
@@ -129,12 +145,13 @@ def with_baselines(
     if not needs_baselines(rules, context):
         return context
     transfers = transfer_frame(ordered(transactions), context)
-    return with_frames(rules, transfers, event_frame(transfers, context), context)
+    sides = event_frame(transfers, context, regular=uses_regular(rules))
+    return with_frames(rules, transfers, sides, context)
 
 
 def with_frames(rules: Sequence[Rule], transfers: Any, sides: Any, context: Context) -> Context:
     """with_baselines() over the frames the batch engine has built already (transfer_frame,
-    event_frame)."""
+    event_frame, with its regular flags when a rule reads them)."""
     import polars as pl
 
     chosen = [
@@ -152,9 +169,7 @@ def with_frames(rules: Sequence[Rule], transfers: Any, sides: Any, context: Cont
     end = transfers["time"].max()
     plans = []
     for rule in chosen:
-        plans += _plans(
-            rule, sides, first, end, context.organisations or frozenset(), context.regular
-        )
+        plans += _plans(rule, sides, first, end, context.organisations or frozenset())
     frames = pl.collect_all(plans)
     found = dict(context.usual)
     for index, rule in enumerate(chosen):
@@ -168,7 +183,6 @@ def _plans(
     first: Any,
     end: Any,
     organisations: frozenset[str],
-    regular: frozenset[str] | None,
 ) -> list[Any]:
     """Each account's measures per period of the rule's window (a month at least) from its first
     transfer, and its span to the end of the input in periods, with its segment."""
@@ -178,7 +192,7 @@ def _plans(
 
     period = max(rule.window, MONTH) // dt.timedelta(microseconds=1)
     # What is usual includes the account's first weeks, which a rule's history leaves out.
-    events = sides.filter(passes_expr(rule, organisations, regular or frozenset(), False)).join(
+    events = sides.filter(passes_expr(rule, organisations, False)).join(
         first.drop("segment"), on="key", how="left"
     )
     events = events.with_columns(

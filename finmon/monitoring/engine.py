@@ -36,12 +36,15 @@ from finmon.errors import InputError
 from finmon.monitoring.baselines import (
     needs_baselines,
     needs_regular,
+    uses_regular,
     with_baselines,
     with_frames,
     with_regular,
 )
 from finmon.monitoring.events import (
+    EPOCH,
     EVENT_SCHEMA,
+    TICK,
     UNITS,
     Context,
     Event,
@@ -484,26 +487,21 @@ def run_transfers(rules: Sequence[Rule], transfers: Any, context: Context) -> li
     read when a rule needs them."""
     import polars as pl
 
-    frame = event_frame(transfers, context)
-    context = with_regular(rules, transfers, context)
+    frame = event_frame(transfers, context, regular=uses_regular(rules))
     if needs_baselines(rules, context):
         context = with_frames(rules, transfers, frame, context)
     sides = frame.lazy()
-    # Each rule's events: a filter of the sides for transfer rules; the path patterns' findings
-    # made first, all at once (the rolling windows and the replay both read them).
-    paths = [i for i, rule in enumerate(rules) if rule.pattern != "transfers"]
+    # Each rule's events, made first, all at once (the rolling windows and the replay both read
+    # them): a filter of the sides for transfer rules, the path patterns' findings.
     made = pl.collect_all(
-        [path_events(rules[i], transfers.lazy(), context).sort("seq", "ids") for i in paths]
+        [
+            sides.filter(passes_expr(rule, context.organisations or frozenset()))
+            if rule.pattern == "transfers"
+            else path_events(rule, transfers.lazy(), context).sort("seq", "ids")
+            for rule in rules
+        ]
     )
-    found_paths = dict(zip(paths, made, strict=True))
-    events = [
-        found_paths[i].lazy()
-        if i in found_paths
-        else sides.filter(
-            passes_expr(rule, context.organisations or frozenset(), context.regular or frozenset())
-        )
-        for i, rule in enumerate(rules)
-    ]
+    events = [found.lazy() for found in made]
     plans = []
     for rule, chosen in zip(rules, events, strict=True):
         # Only keys whose events over the whole input reach the thresholds can have a window
@@ -523,15 +521,16 @@ def run_transfers(rules: Sequence[Rule], transfers: Any, context: Context) -> li
         if reached.is_empty():
             continue
         moments = reached.group_by("key").agg(pl.col("time").unique().sort()).sort("key")
-        histories: dict[str, list[Event]] = {}
-        for event in _events(
-            chosen.join(
-                moments.lazy().select("key"), on="key", how="semi", maintain_order="left"
-            ).collect()
-        ):
-            histories.setdefault(event.key, []).append(event)
-        for key, times in moments.iter_rows():
-            alerts.extend(_replay(rule, histories[key], list(times), context.usual.get(rule.id)))
+        # A key's events a window or more before its first reached window are in none that
+        # the replay measures.
+        since = moments.select("key", (pl.col("time").list.first() - rule.window).alias("_since"))
+        history = (
+            chosen.join(since.lazy(), on="key", how="inner", maintain_order="left")
+            .filter(pl.col("time") > pl.col("_since"))
+            .drop("_since")
+            .collect()
+        )
+        alerts.extend(replayed(rule, history, moments, context.usual.get(rule.id)))
     return alerts
 
 
@@ -602,30 +601,128 @@ def _events(frame: Any) -> list[Event]:
     ]
 
 
+def replayed(
+    rule: Rule, history: Any, moments: Any, usual: Mapping[str, Mapping[str, float]] | None
+) -> list[Alert]:
+    """_replay() of every key of `moments` (key, its reached window times, sorted) over its
+    events in `history` (an event frame, each key's events in order)."""
+    import polars as pl
+
+    history = history.sort("key", maintain_order=True)
+    keys = history["key"].to_list()
+    inward, outward = pl.col("direction") == "in", pl.col("direction") == "out"
+    running = [
+        pl.col("amount"),
+        inward.cast(pl.Int64),
+        pl.when(inward).then(pl.col("amount")).otherwise(0),
+        outward.cast(pl.Int64),
+        pl.when(outward).then(pl.col("amount")).otherwise(0),
+    ]
+    # Running totals over the whole frame from 0: a run of events low..high measures
+    # totals[high] - totals[low], whichever key it belongs to.
+    sums = history.select(
+        *(value.cum_sum().alias(str(index)) for index, value in enumerate(running))
+    )
+    amount, in_count, in_sum, out_count, out_sum = (
+        [0, *column.to_list()] for column in sums.get_columns()
+    )
+    parties = history["party"].to_list() if "distinct_counterparties" in rule.condition else None
+    totals = _Totals(amount, in_count, in_sum, out_count, out_sum, parties)
+    found = _History(
+        history.select(pl.col("time").dt.epoch("us"))["time"].to_list(),
+        history.select(*EVENT_SCHEMA).rows(),
+        totals,
+    )
+    starts: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        starts.setdefault(key, index)
+    alerts: list[Alert] = []
+    micros = pl.col("time").list.eval(pl.element().dt.epoch("us"))
+    for key, reached in moments.select("key", micros).iter_rows():
+        start = starts[key]
+        end = bisect.bisect_right(keys, key, start)  # the frame is sorted by key
+        alerts.extend(_replay(rule, found, key, start, end, reached, usual))
+    return alerts
+
+
+@dataclass(slots=True)
+class _Totals:
+    """Running totals over events from the first (each list one longer than the events), and
+    their counterparties when the rule counts them: the Values of any run of events at once."""
+
+    amount: list[int]
+    in_count: list[int]
+    in_sum: list[int]
+    out_count: list[int]
+    out_sum: list[int]
+    parties: list[str] | None
+
+    def between(self, low: int, high: int) -> Values:
+        """The Values of the events low to high (not included)."""
+        parties = len(set(self.parties[low:high])) if self.parties is not None else 0
+        return Values(
+            count=high - low,
+            sum=self.amount[high] - self.amount[low],
+            distinct_counterparties=parties,
+            in_count=self.in_count[high] - self.in_count[low],
+            out_count=self.out_count[high] - self.out_count[low],
+            in_sum=self.in_sum[high] - self.in_sum[low],
+            out_sum=self.out_sum[high] - self.out_sum[low],
+        )
+
+
+@dataclass(slots=True)
+class _History:
+    """Events as the replay reads them, each key's in a run of its own: times (in
+    microseconds), the event frame's rows (to make the Events of an alert from), running
+    totals."""
+
+    times: list[int]
+    rows: list[tuple[Any, ...]]
+    totals: _Totals
+
+
 def _replay(
     rule: Rule,
-    history: list[Event],
-    times: list[dt.datetime],
+    history: _History,
+    key: str,
+    start: int,
+    end: int,
+    times: list[int],
     usual: Mapping[str, Mapping[str, float]] | None = None,
 ) -> list[Alert]:
-    """The resets of one key, at the group times where its window reached the thresholds.
+    """The resets of one key (its events: history's start to end), at the group times (in
+    microseconds) where its window reached the thresholds.
 
     A reset only shrinks later windows, which cannot make counts and sums reach a threshold they
     did not reach before; but it can bring a ratio into its range, and a follow-up needs no
-    threshold at all: for those rules every group time after the first is tried."""
-    moments = [e.time for e in history]
+    threshold at all: for those rules every group time within a window after a reset is tried
+    too (further on, the window is whole again, and reached or not as the rolling windows say)."""
+    moments = history.times
+    span = rule.window // TICK
     fired: list[Alert] = []
-    reset = NEVER
+    reset: int | None = None
+    reached: set[int] | None = None
     if rule.follow_up or "out_in_ratio" in rule.condition:
-        times = [now for now in sorted(set(moments)) if now >= times[0]]
+        reached = set(times)
+        times = sorted({now for now in moments[start:end] if now >= times[0]})
     for now in times:
-        floor = max(now - rule.window, reset)
-        window = history[bisect.bisect_right(moments, floor) : bisect.bisect_right(moments, now)]
-        if not window or not (
-            following(rule, reset, now) or reaches(rule, Values.of(window), usual, window[0].key)
+        floor = now - span if reset is None else max(now - span, reset)
+        if reached is not None and floor != reset and now not in reached:
+            # A reset a window or more before leaves the whole window, which did not reach.
+            continue
+        low = bisect.bisect_right(moments, floor, start, end)
+        high = bisect.bisect_right(moments, now, low, end)
+        follows = rule.follow_up and reset is not None and now - reset <= span
+        if low >= high or not (
+            follows or reaches(rule, history.totals.between(low, high), usual, key)
         ):
             continue
-        fired.append(_alert(rule, window, now))
+        window = [
+            Event(*row[:-1], tuple(row[-1].split(SEPARATOR)))  # type: ignore[call-arg]
+            for row in history.rows[low:high]
+        ]
+        fired.append(_alert(rule, window, EPOCH + dt.timedelta(microseconds=now)))
         reset = now
     return fired
 

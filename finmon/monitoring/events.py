@@ -27,6 +27,10 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 TICK = dt.timedelta(microseconds=1)
 PAIR = "\x1f"
 """Joins an account and a counterparty in Context.regular."""
+MONTH = dt.timedelta(days=30)
+"""The shortest period an account's usual value is taken over (baselines.py), and how far apart
+its dealings with a counterparty or a country must lie for them to be regular: its month, so
+that a monthly rhythm (payroll, rent, a remittance home) is part of what is usual."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,16 +458,21 @@ def transfer_frame(transactions: Sequence[Transaction], context: Context) -> Any
     )
 
 
-def event_frame(transfers: Any, context: Context) -> Any:
+def event_frame(transfers: Any, context: Context, *, regular: bool = False) -> Any:
     """transfer_events() of every transfer of a transfer_frame, as one polars frame in the
-    same order."""
+    same order; with `regular`, also its columns `regular` and `corridor`: whether the event's
+    counterparty (an account) and its country are regular for the account (Context.regular),
+    read from the context when it holds them, else from this input (baselines.regular_pairs)."""
     import polars as pl
 
     if not EVENT_SCHEMA:
         _schemas()
     sides = []
-    for order, (account, direction, party, country) in enumerate(
-        (("src", "out", "dst_party", "dst_country"), ("dst", "in", "src_party", "src_country"))
+    for order, (account, other, direction, party, country) in enumerate(
+        (
+            ("src", "dst", "out", "dst_party", "dst_country"),
+            ("dst", "src", "in", "src_party", "src_country"),
+        )
     ):
         sides.append(
             transfers.lazy()
@@ -482,6 +491,7 @@ def event_frame(transfers: Any, context: Context) -> Any:
                 "same_owner",
                 pl.col("id").alias("ids"),
                 (pl.col("seq") * 2 + order).alias("order"),  # as transfer_events: out, then in
+                pl.col(other).is_not_null().alias("linked"),
             )
         )
     frame = pl.concat(sides)
@@ -493,7 +503,39 @@ def event_frame(transfers: Any, context: Context) -> Any:
         frame = frame.join(segments, on="account", how="left")
     else:
         frame = frame.with_columns(pl.lit(None, pl.String).alias("segment"))
-    return frame.sort("order").select(*EVENT_SCHEMA).cast(EVENT_SCHEMA).collect()
+    if not regular:
+        return frame.sort("order").select(*EVENT_SCHEMA).cast(EVENT_SCHEMA).collect()
+    # The flags on the collected frame: polars 2.1 runs these window aggregations slower
+    # inside the lazy plan.
+    found = frame.sort("order").select(*EVENT_SCHEMA, "linked").cast(EVENT_SCHEMA).collect()
+    return found.with_columns(*_regular_flags(context.regular)).drop("linked")
+
+
+def _regular_flags(known: frozenset[str] | None) -> list[Any]:
+    """The `regular` and `corridor` columns of an event frame, as expressions: one window
+    aggregation each over the frame's sides (the transfers of each account with each
+    counterparty, and with each country, either way), made once for every rule that reads
+    them; or, with `known`, a lookup in those keys."""
+    import polars as pl
+
+    country = pl.col("party_country").fill_null("").str.to_uppercase()
+    if known is not None:
+        keys = _keys(known)
+        return [
+            (
+                pl.col("linked") & pl.concat_str("account", "party", separator=PAIR).is_in(keys)
+            ).alias("regular"),
+            pl.concat_str(pl.col("account"), country, separator=PAIR * 2)
+            .is_in(keys)
+            .alias("corridor"),
+        ]
+    span = pl.col("time").max() - pl.col("time").min()
+    return [
+        (span.over("account", pl.when("linked").then("party")) > MONTH)
+        .and_(pl.col("linked"))
+        .alias("regular"),
+        (span.over(pl.col("account"), country) > MONTH).alias("corridor"),
+    ]
 
 
 def transfer_passes_expr(f: Filter) -> Any:
@@ -517,27 +559,25 @@ def transfer_passes_expr(f: Filter) -> Any:
 
 
 def passes_expr(
-    rule: Rule,
-    organisations: frozenset[str] = frozenset(),
-    regular: frozenset[str] = frozenset(),
-    history: bool = True,
+    rule: Rule, organisations: frozenset[str] = frozenset(), history: bool = True
 ) -> Any:
-    """passes() as a polars expression over event_frame; with `history`, only the events from
-    the rule's history after the input's first transfer (baselines count them all)."""
+    """passes() as a polars expression over event_frame (with its `regular` and `corridor`
+    columns when a filter reads them: baselines.with_flags); with `history`, only the events
+    from the rule's history after the input's first transfer (baselines count them all)."""
     import polars as pl
 
-    condition = _passes_expr(rule.filter, organisations, regular)
+    condition = _passes_expr(rule.filter, organisations)
     if history and rule.history is not None:
         # The frame holds every transfer: the input's first is the least time.
         condition &= pl.col("time") - pl.col("time").min() >= rule.history
     if rule.direction != "both":
         condition &= pl.col("direction") == rule.direction
     for side, f in rule.sides.items():
-        condition &= (pl.col("direction") != side) | _passes_expr(f, organisations, regular)
+        condition &= (pl.col("direction") != side) | _passes_expr(f, organisations)
     return condition
 
 
-def _passes_expr(f: Filter, organisations: frozenset[str], regular: frozenset[str]) -> Any:
+def _passes_expr(f: Filter, organisations: frozenset[str]) -> Any:
     import polars as pl
 
     condition = transfer_passes_expr(f)
@@ -557,14 +597,9 @@ def _passes_expr(f: Filter, organisations: frozenset[str], regular: frozenset[st
             .is_in(sorted(f.counterparty_countries))
         )
     if f.counterparty_regular is not None:
-        pair = pl.concat_str(pl.col("account"), pl.col("party"), separator=PAIR)
-        known = pair.is_in(_keys(regular))
-        condition &= known if f.counterparty_regular else ~known
+        condition &= pl.col("regular") == f.counterparty_regular
     if f.corridor_regular is not None:
-        country = pl.col("party_country").fill_null("").str.to_uppercase()
-        corridor = pl.concat_str(pl.col("account"), country, separator=PAIR * 2)
-        known = corridor.is_in(_keys(regular))
-        condition &= known if f.corridor_regular else ~known
+        condition &= pl.col("corridor") == f.corridor_regular
     return condition
 
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from finmon.errors import InputError
-from finmon.monitoring.baselines import with_baselines
-from finmon.monitoring.engine import typology_scores
-from finmon.monitoring.events import Context
+from finmon.monitoring.baselines import with_baselines, with_regular
+from finmon.monitoring.engine import run_batch, run_stream, typology_scores
+from finmon.monitoring.events import PAIR, Context
 from finmon.monitoring.rules import Rule, load_pack
 from finmon.transactions import PartyInfo, Transaction
-from tests.monitoring.test_engine import PACK, SHIPPED, both, fired, transfer
+from tests.monitoring.test_engine import MONTH_BEFORE, PACK, SHIPPED, both, fired, transfer
 
 DAY = 24.0
 WATCHED = sorted(
@@ -240,6 +240,47 @@ def test_a_corridor_used_for_months_is_not_new_whichever_relative_is_paid() -> N
     fresh.sort(key=lambda t: t.timestamp)
     assert fired("new_corridor", fresh) == ["FRESH"]
     assert fired("risky_jurisdiction_transfers", fresh) == ["FRESH"]
+
+
+def test_regular_counterparties_from_a_history_count_as_those_of_the_input() -> None:
+    # A monitor given last months' regular counterparties (a live stream's history) reads them
+    # as it reads those of its input: the crew paid for months is regular, a new one is not.
+    history = [transfer(i, i * 20 * DAY, "FOREMAN", f"CREW{i % 2}", "240000") for i in range(4)]
+    today = [
+        transfer(10, 100 * DAY, "PAYER", "FOREMAN", "1000000"),
+        transfer(11, 100 * DAY + 2, "FOREMAN", "CREW0", "480000"),
+        transfer(12, 100 * DAY + 3, "FOREMAN", "CREW1", "480000"),
+    ]
+    rule = PACK["pass_through"]
+    assert fired("pass_through", today) == ["FOREMAN"]
+    known = with_regular([rule], history, Context.of(SHIPPED))
+    assert known.regular is not None and f"FOREMAN{PAIR}CREW0" in known.regular
+    batch = run_batch([rule], today, known)
+    assert batch == []
+    assert run_stream([rule], today, known) == batch
+
+
+def test_a_new_corridor_is_a_jump_in_volume_against_the_peers_not_an_odd_gift_abroad() -> None:
+    # Sixty people start sending a small sum to a relative abroad a month into the input, as
+    # many do now and then; one starts sending several times as much.
+    found: list[Transaction] = [MONTH_BEFORE]
+    for i in range(60):
+        person, sent = f"P{i}", str(40_000 + 500 * i)
+        found += [
+            transfer(1000 + 3 * i, 45 * DAY + i, person, f"REL{i}", sent, "wire", "KZ", "UZ"),
+            transfer(1001 + 3 * i, 50 * DAY + i, person, f"REL{i}", sent, "wire", "KZ", "UZ"),
+        ]
+    found += [
+        transfer(2, 46 * DAY, "BIG", "NEWREL", "300000", "wire", "KZ", "UZ"),
+        transfer(3, 52 * DAY, "BIG", "NEWREL", "300000", "wire", "KZ", "UZ"),
+    ]
+    found.sort(key=lambda t: t.timestamp)
+    alerted = fired("new_corridor", found)
+    assert "BIG" in alerted
+    assert len(alerted) <= 3  # the peers' 98th percentile: the odd gift is ordinary
+    # The same rule without its peer group alerts every one of them.
+    alone = dataclasses.replace(PACK["new_corridor"], peer={})
+    assert len({a["account"] for a in both([alone], found)}) == 61
 
 
 def test_money_passed_on_is_never_more_than_came_in() -> None:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from finmon.errors import InputError
@@ -283,6 +283,20 @@ ACCOUNTS = ["A", "B", "C", "D", "E"]
 
 
 @settings(max_examples=120, deadline=None)
+@example(  # a regular counterparty and corridor (six weeks apart), and a new one
+    [
+        (0, "A", "B", "500", "wire", "KZ", False),
+        (150, "A", "B", "500", "wire", "KZ", False),
+        (151, "B", "C", "520", "wire", "IR", False),
+        (151, "C", "A", "499.99", "wire", "IR", False),
+    ],
+    1,
+    5,
+    set(),
+    {},
+    {},
+    6,
+)
 @given(
     st.lists(
         st.tuples(
@@ -301,6 +315,7 @@ ACCOUNTS = ["A", "B", "C", "D", "E"]
     st.sets(st.sampled_from(ACCOUNTS), max_size=2),
     st.dictionaries(st.sampled_from(ACCOUNTS), st.sampled_from(["npo", "business"]), max_size=3),
     st.dictionaries(st.sampled_from(ACCOUNTS), st.integers(0, 4), max_size=4),
+    st.sampled_from([1, 6]),
 )
 def test_the_engines_agree_on_any_input(
     rows: list[tuple[int, str, str, str, str, str | None, bool]],
@@ -309,11 +324,14 @@ def test_the_engines_agree_on_any_input(
     listed: set[str],
     segments: dict[str, str],
     bars: dict[str, int],
+    spread: int,
 ) -> None:
+    # spread 6: the transfers over up to fifty days, so that some counterparties and
+    # corridors are regular (dealt with more than a month apart) and a history can pass.
     transactions = [
         transfer(
             n,
-            h,
+            h * spread,
             s,
             r,
             amount=a,
@@ -371,6 +389,38 @@ def test_the_engines_agree_on_any_input(
             sides={"in": Filter(channels=frozenset({"cash"})), "out": Filter(cross_border=None)},
         ),
         Rule("in_usual", "t", "", "in", window, {"count": threshold}, 0.5, baseline={"count": 2}),
+        Rule(
+            "to_new_people",
+            "t",
+            "",
+            "both",
+            window,
+            {"in_count": 1, "out_in_ratio": 0.5},
+            0.5,
+            sides={"out": Filter(counterparty_regular=False)},
+        ),
+        Rule(
+            "regular_corridor",
+            "t",
+            "",
+            "out",
+            window,
+            {"count": threshold},
+            0.5,
+            Filter(corridor_regular=True, counterparty_regular=True),
+        ),
+        Rule(
+            "new_corridor",
+            "t",
+            "",
+            "out",
+            window,
+            {"count": threshold},
+            0.5,
+            Filter(corridor_regular=False),
+            history=dt.timedelta(days=10),
+            baseline={"count": 2},
+        ),
         Rule(
             "out_peer",
             "t",
