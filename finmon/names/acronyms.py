@@ -36,6 +36,20 @@ def _written_as_acronym(name: AnalysedName, word: str) -> bool:
     return capitals and any(char.islower() for char in name.text)
 
 
+def may_be_acronym(name: AnalysedName) -> bool:
+    """Whether acronym_runs may find any acronym of this name, whatever the other name is: some
+    token of it is a word of the acronyms' length and kinds, written as an acronym."""
+    if name.schema is Schema.PERSON:
+        return False
+    return any(
+        SHORTEST <= len(token.text) <= LONGEST
+        and token.kind in _KINDS
+        and token.text.isalpha()
+        and _written_as_acronym(name, token.text)
+        for token in name.tokens
+    )
+
+
 def acronym_runs(
     short: AnalysedName, long: AnalysedName
 ) -> list[tuple[float, int, tuple[int, ...]]]:
