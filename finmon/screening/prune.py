@@ -6,8 +6,9 @@ of the time a batch took. `ScoreBound` bounds that score from above with the pie
 made of, and the Screener skips a candidate whose bound is below what it would need; the delta
 re-screen (finmon.store.customer_index) drops a customer in the same way.
 
-Why it is a bound: a name score is at most 0.7 x the better-covered side + 0.3 x the other (the
-caps and conflict factors only lower it). A side's coverage is support / (support + missing +
+Why it is a bound: a name score is at most 0.7 x the better-covered side + 0.3 x the other, half
+and half for a name of one part against a longer one (the caps and conflict factors only lower
+it). A side's coverage is support / (support + missing +
 disagreement), summed token by token; a token aligned at similarity s brings s x its weight of
 support and at least (1 - s) x its kind's weight of disagreement (every contradiction factor is
 1 or more), a token left out brings what it owes. No alignment can pair a token better than the
