@@ -40,7 +40,7 @@ def test_an_abbreviated_organisation_word_meets_the_word() -> None:
 
 def test_a_name_with_an_acronym_found_in_it_may_be_an_acronym() -> None:
     """may_be_acronym lets the score bound skip acronym_runs: it must hold wherever a run is
-    found, and fail for a person's name and a name with no word written as an acronym."""
+    found, and fail for a person's name and a name in capitals that is not an organisation's."""
     names = [
         ("PLA", Schema.ORGANIZATION),
         ("People's Liberation Army", Schema.ORGANIZATION),
@@ -61,4 +61,5 @@ def test_a_name_with_an_acronym_found_in_it_may_be_an_acronym() -> None:
                 assert may_be_acronym(short), (short.text, long.text)
     assert found >= 3
     assert not may_be_acronym(analyse_name("Vladimir PUTIN", Schema.PERSON))
-    assert not may_be_acronym(analyse_name("Vladimir Putin"))
+    assert not may_be_acronym(analyse_name("VLADIMIR PUTIN"))
+    assert may_be_acronym(analyse_name("PLA", Schema.ORGANIZATION))
