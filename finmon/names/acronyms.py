@@ -36,6 +36,22 @@ def _written_as_acronym(name: AnalysedName, word: str) -> bool:
     return capitals and any(char.islower() for char in name.text)
 
 
+def may_be_acronym(name: AnalysedName) -> bool:
+    """Whether acronym_runs may find any acronym of this name, whatever the other name is: some
+    token of it is a word of the acronyms' length and kinds, in a name that may write one (an
+    organisation's, or one with lowercase letters beside the capitals)."""
+    if name.schema is Schema.PERSON:
+        return False
+    # Not _written_as_acronym itself: it compiles a pattern per word, which cost more than the
+    # acronym_runs calls this spares.
+    if name.schema not in _ORGANISATIONS and not any(char.islower() for char in name.text):
+        return False
+    return any(
+        SHORTEST <= len(token.text) <= LONGEST and token.kind in _KINDS and token.text.isalpha()
+        for token in name.tokens
+    )
+
+
 def acronym_runs(
     short: AnalysedName, long: AnalysedName
 ) -> list[tuple[float, int, tuple[int, ...]]]:

@@ -6,8 +6,9 @@ of the time a batch took. `ScoreBound` bounds that score from above with the pie
 made of, and the Screener skips a candidate whose bound is below what it would need; the delta
 re-screen (finmon.store.customer_index) drops a customer in the same way.
 
-Why it is a bound: a name score is at most 0.7 x the better-covered side + 0.3 x the other (the
-caps and conflict factors only lower it). A side's coverage is support / (support + missing +
+Why it is a bound: a name score is at most 0.7 x the better-covered side + 0.3 x the other, half
+and half for a name of one part against a longer one (the caps and conflict factors only lower
+it). A side's coverage is support / (support + missing +
 disagreement), summed token by token; a token aligned at similarity s brings s x its weight of
 support and at least (1 - s) x its kind's weight of disagreement (every contradiction factor is
 1 or more), a token left out brings what it owes. No alignment can pair a token better than the
@@ -24,7 +25,7 @@ match_names on labelled, golden and list-against-list pairs.
 
 from __future__ import annotations
 
-from finmon.names.acronyms import acronym_runs
+from finmon.names.acronyms import acronym_runs, may_be_acronym
 from finmon.names.evasion import segment
 from finmon.names.parts import STRUCTURAL, WEIGHTS, AnalysedName, NameToken
 from finmon.names.translit import Script
@@ -48,15 +49,32 @@ class BoundSide:
     """What ScoreBound needs of one name, worked out once: a list name is bounded against many
     queries, and its costs, parts, joins and words were worked out again for each of them."""
 
-    __slots__ = ("costs", "joins", "longest", "name", "parts", "structural", "tokens", "words")
+    __slots__ = (
+        "acronyms",
+        "costs",
+        "joins",
+        "lengths",
+        "longest",
+        "name",
+        "parts",
+        "sigs",
+        "structural",
+        "tokens",
+        "words",
+    )
 
     def __init__(self, name: AnalysedName) -> None:
         self.name = name
         self.tokens = name.tokens
+        self.sigs = [t.sig for t in name.tokens]
         self.costs = [(t.weight, WEIGHTS[t.kind], _weight_owed(t)) for t in name.tokens]
         self.structural = [t.kind in STRUCTURAL for t in name.tokens]
         self.parts = sum(self.structural)
         self.joins = _joins(name)
+        # What _compound_similarity first compares: a join and a token whose keys (or, across
+        # scripts, consonant keys) differ by more than two letters are never compared further.
+        self.lengths = [(t.arabic, len(t.key), len(t.cross)) for t in name.tokens]
+        self.acronyms = may_be_acronym(name)
         self.words = name.words
         self.longest = max(map(len, self.words), default=0)
 
@@ -90,24 +108,33 @@ class ScoreBound:
         best_q = [0.0] * len(q)
         best_c = [0.0] * len(c)
         remembered = _SIM_CACHE.get
-        for i, a in enumerate(q):
-            for j, b in enumerate(c):
+        theirs_sigs = theirs.sigs
+        for i, (a, sig) in enumerate(zip(q, ours.sigs, strict=True)):
+            for j, b_sig in enumerate(theirs_sigs):
                 # The cache looked up here first: most pairs were worked out for the index.
-                found = remembered((a.sig, b.sig))
-                similarity = (found or token_similarity(a, b))[0]
+                found = remembered((sig, b_sig)) or token_similarity(a, c[j])
+                similarity = found[0]
                 if similarity >= MIN_SIMILARITY:
                     if similarity > best_q[i]:
                         best_q[i] = similarity
                     if similarity > best_c[j]:
                         best_c[j] = similarity
-        _compounds(ours.joins, candidate, best_q, best_c)
-        _compounds(theirs.joins, self.query, best_c, best_q)
-        _acronyms(self.query, candidate, best_q, best_c)
-        _acronyms(candidate, self.query, best_c, best_q)
+        if ours.joins:
+            _compounds(ours.joins, c, theirs.lengths, best_q, best_c)
+        if theirs.joins:
+            _compounds(theirs.joins, q, ours.lengths, best_c, best_q)
+        if ours.acronyms:
+            _acronyms(self.query, candidate, best_q, best_c)
+        if theirs.acronyms:
+            _acronyms(candidate, self.query, best_c, best_q)
         cover_q = _coverage(best_q, ours.costs)
         cover_c = _coverage(best_c, theirs.costs)
         high, low = max(cover_q, cover_c), min(cover_q, cover_c)
-        bound = STRONG_SIDE * high + (1 - STRONG_SIDE) * low
+        # A one-part name against a longer one gives the better side half the score only
+        # (namescore._score).
+        parts_q, parts_c = ours.parts, theirs.parts
+        strong = 0.5 if min(parts_q, parts_c) == 1 < max(parts_q, parts_c) else STRONG_SIDE
+        bound = strong * high + (1 - strong) * low
         # One name part matched at most: the score is capped (namescore._score).
         met_q = sum(
             1 for s, structural in zip(best_q, ours.structural, strict=True) if s and structural
@@ -139,28 +166,39 @@ def _acronyms(
             best_long[j] = max(best_long[j], similarity)
 
 
-def _joins(name: AnalysedName) -> list[tuple[int, NameToken]]:
+_Join = tuple[int, NameToken, bool, int, int]
+"""A joined pair of tokens: its first token's place, the joined token, whether it is in Arabic
+script, and the lengths of its key and of its consonant key."""
+
+
+def _joins(name: AnalysedName) -> list[_Join]:
     """A name's joined adjacent tokens (at their first token's place) that may align as one."""
     tokens = name.tokens
     return [
-        (i, joined)
+        (i, joined, joined.arabic, len(joined.key), len(joined.cross))
         for i, joined in enumerate(name.joined)
         if not _adds_nothing(joined, tokens[i], tokens[i + 1])
     ]
 
 
 def _compounds(
-    joins: list[tuple[int, NameToken]],
-    other_side: AnalysedName,
+    joins: list[_Join],
+    other_tokens: tuple[NameToken, ...],
+    other_lengths: list[tuple[bool, int, int]],
     best_joined: list[float],
     best_other: list[float],
 ) -> None:
     """Raise the best similarities by the compounds namescore._joined_against would align."""
-    for i, joined in joins:
-        for j, other in enumerate(other_side.tokens):
-            if joined.arabic == other.arabic and abs(len(joined.key) - len(other.key)) > 2:
+    for i, joined, arabic, key_length, cross_length in joins:
+        for j, (other_arabic, other_key, other_cross) in enumerate(other_lengths):
+            # Within a script the keys, across scripts the consonant keys, may differ by two
+            # letters at most (namescore._joined_against and _compound_similarity).
+            if arabic == other_arabic:
+                if abs(key_length - other_key) > 2:
+                    continue
+            elif abs(cross_length - other_cross) > 2:
                 continue
-            similarity = _compound_similarity(joined, other)
+            similarity = _compound_similarity(joined, other_tokens[j])
             if similarity >= COMPOUND_SIMILARITY:
                 best_joined[i] = max(best_joined[i], similarity)
                 best_joined[i + 1] = max(best_joined[i + 1], similarity)

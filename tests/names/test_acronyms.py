@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from finmon.model import Schema
+from finmon.names import analyse_name
+from finmon.names.acronyms import acronym_runs, may_be_acronym
 from finmon.screening import DEFAULT_THRESHOLD, compare_names
 
 ORG = Schema.ORGANIZATION
@@ -34,3 +36,30 @@ def test_an_abbreviated_organisation_word_meets_the_word() -> None:
     # First and last letters must agree, and the word must be a generic organisation word.
     assert score("First Bank Inc", "First International Bank") < DEFAULT_THRESHOLD
     assert score("Intl Trading", "Intel Trading") < 1.0
+
+
+def test_a_name_with_an_acronym_found_in_it_may_be_an_acronym() -> None:
+    """may_be_acronym lets the score bound skip acronym_runs: it must hold wherever a run is
+    found, and fail for a person's name and a name in capitals that is not an organisation's."""
+    names = [
+        ("PLA", Schema.ORGANIZATION),
+        ("People's Liberation Army", Schema.ORGANIZATION),
+        ("Bank of the PLA", Schema.UNKNOWN),
+        ("U.S. Treasury", Schema.UNKNOWN),
+        ("United States Treasury", Schema.UNKNOWN),
+        ("IRGC", Schema.UNKNOWN),
+        ("Islamic Revolutionary Guard Corps", Schema.UNKNOWN),
+        ("Vladimir PUTIN", Schema.PERSON),
+        ("Vladimir Putin", Schema.UNKNOWN),
+    ]
+    analysed = [analyse_name(text, schema) for text, schema in names]
+    found = 0
+    for short in analysed:
+        for long in analysed:
+            if acronym_runs(short, long):
+                found += 1
+                assert may_be_acronym(short), (short.text, long.text)
+    assert found >= 3
+    assert not may_be_acronym(analyse_name("Vladimir PUTIN", Schema.PERSON))
+    assert not may_be_acronym(analyse_name("VLADIMIR PUTIN"))
+    assert may_be_acronym(analyse_name("PLA", Schema.ORGANIZATION))

@@ -136,3 +136,16 @@ def test_skipped_candidates_could_not_have_been_hits() -> None:
                 skipped += 1
                 assert match_names(query, indexed.analysed).score < needed
     assert skipped > 0
+
+
+def test_a_one_word_name_inside_a_longer_one_is_bounded_as_the_score_weighs_it() -> None:
+    """A listed name of one word met by one word of a two-word query scores half its
+    coverage (namescore._score): the bound weighs it so, and stays below what any candidate
+    must reach (the threshold less the most that evidence adds)."""
+    from finmon.screening.features import MAX_SUPPORT
+
+    for query, listed in [("Maria Smith", "MARIA"), ("John Smith", "SMITH")]:
+        analysed_query, candidate = analyse_name(query), analyse_name(listed)
+        bound = ScoreBound(analysed_query)(candidate)
+        assert match_names(analysed_query, candidate).score <= bound + SLACK
+        assert bound < DEFAULT_THRESHOLD - MAX_SUPPORT, (query, listed, bound)
