@@ -240,6 +240,37 @@ def spread(tallies: dict[str, Tally]) -> float | None:
     return high / low if low else None
 
 
+def ratio_interval(tallies: dict[str, Tally], level: float = 0.95) -> str:
+    """The highest group's rate over the lowest's with its exact interval, as a sentence.
+
+    Given the two groups' alerts together, the highest group's share of them is binomial (rates
+    as Poisson counts); Clopper-Pearson's interval for that share gives one for the ratio. With a
+    handful of people alerted per group the interval is wide: it says whether a ratio like the
+    target's can be told apart at this size at all."""
+    from scipy.stats import binomtest
+
+    groups = [g for g in MAIN_GROUPS if tallies.get(g) and tallies[g].people]
+    if len(groups) < len(MAIN_GROUPS):
+        return "not every group was screened"
+    high = max(groups, key=lambda g: tallies[g].alerted / tallies[g].people)
+    low = min(groups, key=lambda g: tallies[g].alerted / tallies[g].people)
+    hi, lo = tallies[high], tallies[low]
+    counts = ", ".join(f"{g} {tallies[g].alerted} of {tallies[g].people:,}" for g in groups)
+    if hi.alerted + lo.alerted == 0:
+        return f"people alerted: {counts}; no group alerted anyone"
+    share = binomtest(hi.alerted, hi.alerted + lo.alerted).proportion_ci(level, method="exact")
+    scale = lo.people / hi.people
+
+    def ratio(p: float) -> str:
+        return "unbounded" if p >= 1 else f"{p / (1 - p) * scale:.1f}x"
+
+    point = "unbounded" if lo.alerted == 0 else f"{hi.rate / lo.rate:.1f}x"  # type: ignore[operator]
+    return (
+        f"people alerted: {counts}; {high} over {low}: {point}, {level:.0%} interval "
+        f"{ratio(share.low)} to {ratio(share.high)} (exact, rates as Poisson counts)"
+    )
+
+
 def figures(runs: Sequence[Run], seeds: Sequence[int]) -> dict[str, Any]:
     """All figures as plain data (the --json output)."""
 
@@ -365,6 +396,12 @@ def tables(runs: Sequence[Run], seeds: Sequence[int]) -> str:
         + f" | {'-' if peer_ratio is None else f'{peer_ratio:.1f}x'}"
         + f" | <= {ratio_target:g}x | {verdict(worst_ratio, ratio_target)} |"
     )
+    every_seed: dict[str, Tally] = defaultdict(Tally)
+    for s in seeds:
+        for group, t in pooled[s, True].items():
+            every_seed[group].people += t.people
+            every_seed[group].alerted += t.alerted
+    lines += ["", f"All seeds together, with birth dates: {ratio_interval(every_seed)}."]
     lines += ["", "Alert rate per name origin (with birth dates / without):", ""]
     lines += ["| population | origin | people (seed 1) | " + head + " |"]
     lines += ["|---|---|---:|" + "---:|---:|" * len(seeds)]
