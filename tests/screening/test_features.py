@@ -142,6 +142,23 @@ def test_a_match_on_common_name_parts_costs_unless_the_birth_day_agrees() -> Non
     assert COMMON_NAME < in_year.effect < in_month.effect < 0
 
 
+def test_a_shared_nationality_counts_beside_the_birth_year() -> None:
+    frequency = NameFrequency([])
+    match = _match("Ivanov Viktor", "Viktor Ivanov")
+    ivanov = listed(birth_dates=[BirthDate.year(1950)], nationalities=["RU"])
+    born = [day("1950-07-01")]
+    in_range = Evidence("birth_date", BIRTH_DATE_IN_RANGE, "within")
+    year_only = name_commonness(match, ivanov, frequency, [in_range], query_dates=born)
+    shared = nationality(party(nationalities=["RU"]), ivanov)
+    other = nationality(party(nationalities=["KZ"]), ivanov)
+    assert shared is not None and other is not None
+    both = name_commonness(match, ivanov, frequency, [in_range, shared], query_dates=born)
+    not_shared = name_commonness(match, ivanov, frequency, [in_range, other], query_dates=born)
+    assert year_only is not None and not_shared is not None
+    assert not_shared.effect == year_only.effect
+    assert both is None or both.effect > year_only.effect
+
+
 def month(year: int, number: int) -> BirthDate:
     last = dt.date(year + number // 12, number % 12 + 1, 1) - dt.timedelta(days=1)
     return BirthDate(dt.date(year, number, 1), last)
