@@ -16,6 +16,7 @@ are reported with file, row and field and change nothing.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from finmon.errors import InputError, NotFound
 from finmon.lists.reading import digest_of
-from finmon.model import Party, matching_fingerprint
+from finmon.model import MATCHING_FIELDS, Party, matching_fingerprint
 from finmon.screening import Hit, Screener
 from finmon.screening.encodings import has_encoding
 from finmon.screening.inputs import read_customers, text_codec
@@ -307,12 +308,35 @@ def _prepare(
         version = 1 if known is None else known[4] + 1
         rescreen = known is None or known[3] != fingerprint
         changes.append(_Change(party, record, accounts, fingerprint, version, rescreen))
-    parties = [c.party for c in changes if c.rescreen]
-    analysed = _analyse(parties, lists.screener if parties else None, workers)
+    todo = [c for c in changes if c.rescreen]
+    parties = [c.party for c in todo]
+    analysed = _analyse_once(todo, lists.screener if parties else None, workers)
     entries = [(party.id, entry) for party, (entry, _) in zip(parties, analysed, strict=True)]
     hits = [(party, found) for party, (_, found) in zip(parties, analysed, strict=True) if found]
     screened_count = len(parties) if parties and lists.screener is not None else 0
     return _Batch(existing, changes, unchanged, entries, hits, screened_count)
+
+
+def _analyse_once(
+    changes: Sequence[_Change], screener: Screener | None, workers: int
+) -> list[tuple[Indexed, list[Hit]]]:
+    """_analyse of each distinct matching data once (customers sharing names, birth dates and
+    the rest are indexed and screened alike), given back in the changes' order."""
+    first: dict[str, int] = {}
+    distinct: list[Party] = []
+    places: list[int] = []
+    for change in changes:
+        place = first.setdefault(_matching_key(change.record), len(distinct))
+        if place == len(distinct):
+            distinct.append(change.party)
+        places.append(place)
+    done = _analyse(distinct, screener, workers)
+    return [done[place] for place in places]
+
+
+def _matching_key(record: dict[str, Any]) -> str:
+    # What indexing and screening read, names in their order (the fingerprint sorts them).
+    return json.dumps([record.get(name) for name in MATCHING_FIELDS], ensure_ascii=False)
 
 
 PARALLEL_FROM = 200
