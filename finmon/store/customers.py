@@ -162,11 +162,15 @@ def import_customers(
         ensure_current(session, actor=actor, workers=workers)
     lists = _Lists(db)
     done = 0
-    for batch in _batches(rows, load_settings().import_batch):
-        _import_batch(db, lists, batch, actor, path, workers, result)
-        done += len(batch)
-        if progress is not None:
-            progress(done)
+    pool = _Workers(workers)
+    try:
+        for batch in _batches(rows, load_settings().import_batch):
+            _import_batch(db, lists, batch, actor, path, pool, result)
+            done += len(batch)
+            if progress is not None:
+                progress(done)
+    finally:
+        pool.close()
     with db.write() as session:
         summary: dict[str, int | str] = {name: getattr(result, name) for name in _SUMMARY}
         if has_encoding(path):
@@ -182,7 +186,7 @@ def _import_batch(
     batch: list[tuple[Party, list[str]]],
     actor: str,
     path: Path,
-    workers: int,
+    workers: _Workers,
     result: ImportResult,
 ) -> None:
     """Work a batch out outside the write lock, then write it in one short transaction."""
@@ -292,7 +296,7 @@ def _prepare(
     batch: list[tuple[Party, list[str]]],
     existing: dict[str, tuple[Any, ...]],
     lists: _Lists,
-    workers: int,
+    workers: _Workers,
 ) -> _Batch:
     """What a batch changes against the stored customers, with the index entries and hits of
     the customers whose matching data is new or changed (CPU work, done outside the lock)."""
@@ -318,7 +322,7 @@ def _prepare(
 
 
 def _analyse_once(
-    changes: Sequence[_Change], screener: Screener | None, workers: int
+    changes: Sequence[_Change], screener: Screener | None, workers: _Workers
 ) -> list[tuple[Indexed, list[Hit]]]:
     """_analyse of each distinct matching data once (customers sharing names, birth dates and
     the rest are indexed and screened alike), given back in the changes' order."""
@@ -330,7 +334,7 @@ def _analyse_once(
         if place == len(distinct):
             distinct.append(change.party)
         places.append(place)
-    done = _analyse(distinct, screener, workers)
+    done = workers.analyse(distinct, screener)
     return [done[place] for place in places]
 
 
@@ -344,37 +348,59 @@ PARALLEL_FROM = 200
 (fewer are done faster in this process than a pool is started)."""
 CHUNK = 100
 """Customers a worker indexes and screens at a time."""
-_FORKED: tuple[Screener | None, Sequence[Party]] | None = None
-"""What a batch's forked workers inherit: the screener and the batch's parties (set only while
-they run, so that only positions travel to them and only results come back)."""
+_FORKED: Screener | None = None
+"""The screener the running pool's workers inherit (set while the pool lives, so that a worker
+it replaces has it too); the customers travel to them a chunk at a time."""
 
 
-def _analyse(
-    parties: Sequence[Party], screener: Screener | None, workers: int
+class _Workers:
+    """The processes an import indexes and screens its batches in, forked at its first large
+    batch and kept until its end (or until a list load changes the screener): their caches of
+    name analysis and of the screener's candidate lookups stay warm from batch to batch, where
+    workers forked for each batch started cold (screening a customer took about half as long
+    once a worker had seen a few thousand)."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._pool: Any = None
+        self._screener: Screener | None = None
+
+    def analyse(
+        self, parties: Sequence[Party], screener: Screener | None
+    ) -> list[tuple[Indexed, list[Hit]]]:
+        """Each party's index entry and hits (none without a screener), in their order."""
+        if self.count < 2 or len(parties) < PARALLEL_FROM or not _can_fork():
+            with heap_frozen():
+                return _analyse_chunk(parties, screener)
+        if self._pool is None or screener is not self._screener:
+            self._fork(screener)
+        chunks = [parties[i : i + CHUNK] for i in range(0, len(parties), CHUNK)]
+        return [done for part in self._pool.imap(_analyse_chunk, chunks) for done in part]
+
+    def close(self) -> None:
+        """End the workers."""
+        global _FORKED
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+        self._pool, self._screener, _FORKED = None, None, None
+
+    def _fork(self, screener: Screener | None) -> None:
+        global _FORKED
+        self.close()
+        _FORKED, self._screener = screener, screener
+        # Forked with the heap frozen: the workers' collections never walk the index.
+        with heap_frozen():
+            self._pool = multiprocessing.get_context("fork").Pool(self.count)
+
+
+def _analyse_chunk(
+    parties: Sequence[Party], screener: Screener | None = None
 ) -> list[tuple[Indexed, list[Hit]]]:
-    """Each party's index entry and hits (none without a screener), in one pass of workers
-    forked for the batch: indexing and screening share the cores instead of taking turns."""
-    global _FORKED
-    with heap_frozen():
-        if workers < 2 or len(parties) < PARALLEL_FROM or not _can_fork():
-            return _analyse_range((0, len(parties)), (screener, parties))
-        _FORKED = (screener, parties)
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                ranges = [(i, min(i + CHUNK, len(parties))) for i in range(0, len(parties), CHUNK)]
-                return [done for part in pool.imap(_analyse_range, ranges) for done in part]
-        finally:
-            _FORKED = None
-
-
-def _analyse_range(
-    bounds: tuple[int, int], work: tuple[Screener | None, Sequence[Party]] | None = None
-) -> list[tuple[Indexed, list[Hit]]]:
-    screener, parties = work or _FORKED or (None, [])
-    start, stop = bounds
+    screener = screener or _FORKED
     return [
         (index_entry(party), screener.screen(party) if screener is not None else [])
-        for party in parties[start:stop]
+        for party in parties
     ]
 
 
