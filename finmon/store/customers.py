@@ -324,8 +324,8 @@ def _prepare(
 def _analyse_once(
     changes: Sequence[_Change], screener: Screener | None, workers: _Workers
 ) -> list[tuple[Indexed, list[Hit]]]:
-    """_analyse of each distinct matching data once (customers sharing names, birth dates and
-    the rest are indexed and screened alike), given back in the changes' order."""
+    """Index and screen each distinct matching data once (customers sharing names, birth dates
+    and the rest get the same entries and hits), given back in the changes' order."""
     first: dict[str, int] = {}
     distinct: list[Party] = []
     places: list[int] = []
@@ -348,9 +348,9 @@ PARALLEL_FROM = 200
 (fewer are done faster in this process than a pool is started)."""
 CHUNK = 100
 """Customers a worker indexes and screens at a time."""
-_FORKED: Screener | None = None
-"""The screener the running pool's workers inherit (set while the pool lives, so that a worker
-it replaces has it too); the customers travel to them a chunk at a time."""
+_SCREENER: Screener | None = None
+"""In a worker: the screener its pool was forked with (given to every worker the pool starts,
+a replacement too); the customers travel to the workers a chunk at a time."""
 
 
 class _Workers:
@@ -375,29 +375,37 @@ class _Workers:
         if self._pool is None or screener is not self._screener:
             self._fork(screener)
         chunks = [parties[i : i + CHUNK] for i in range(0, len(parties), CHUNK)]
-        return [done for part in self._pool.imap(_analyse_chunk, chunks) for done in part]
+        return [done for part in self._pool.imap(_analyse_in_worker, chunks) for done in part]
 
     def close(self) -> None:
         """End the workers."""
-        global _FORKED
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
-        self._pool, self._screener, _FORKED = None, None, None
+        self._pool, self._screener = None, None
 
     def _fork(self, screener: Screener | None) -> None:
-        global _FORKED
         self.close()
-        _FORKED, self._screener = screener, screener
-        # Forked with the heap frozen: the workers' collections never walk the index.
+        self._screener = screener
+        # Forked with the heap frozen: the workers' collections never walk the index. Forked,
+        # the initializer's screener is inherited, not pickled.
         with heap_frozen():
-            self._pool = multiprocessing.get_context("fork").Pool(self.count)
+            context = multiprocessing.get_context("fork")
+            self._pool = context.Pool(self.count, initializer=_adopt, initargs=(screener,))
+
+
+def _adopt(screener: Screener | None) -> None:
+    global _SCREENER
+    _SCREENER = screener
+
+
+def _analyse_in_worker(parties: Sequence[Party]) -> list[tuple[Indexed, list[Hit]]]:
+    return _analyse_chunk(parties, _SCREENER)
 
 
 def _analyse_chunk(
-    parties: Sequence[Party], screener: Screener | None = None
+    parties: Sequence[Party], screener: Screener | None
 ) -> list[tuple[Indexed, list[Hit]]]:
-    screener = screener or _FORKED
     return [
         (index_entry(party), screener.screen(party) if screener is not None else [])
         for party in parties
