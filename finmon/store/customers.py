@@ -16,6 +16,7 @@ are reported with file, row and field and change nothing.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from finmon.errors import InputError, NotFound
 from finmon.lists.reading import digest_of
-from finmon.model import Party, matching_fingerprint
+from finmon.model import MATCHING_FIELDS, Party, matching_fingerprint
 from finmon.screening import Hit, Screener
 from finmon.screening.encodings import has_encoding
 from finmon.screening.inputs import read_customers, text_codec
@@ -161,11 +162,15 @@ def import_customers(
         ensure_current(session, actor=actor, workers=workers)
     lists = _Lists(db)
     done = 0
-    for batch in _batches(rows, load_settings().import_batch):
-        _import_batch(db, lists, batch, actor, path, workers, result)
-        done += len(batch)
-        if progress is not None:
-            progress(done)
+    pool = _Workers(workers)
+    try:
+        for batch in _batches(rows, load_settings().import_batch):
+            _import_batch(db, lists, batch, actor, path, pool, result)
+            done += len(batch)
+            if progress is not None:
+                progress(done)
+    finally:
+        pool.close()
     with db.write() as session:
         summary: dict[str, int | str] = {name: getattr(result, name) for name in _SUMMARY}
         if has_encoding(path):
@@ -181,7 +186,7 @@ def _import_batch(
     batch: list[tuple[Party, list[str]]],
     actor: str,
     path: Path,
-    workers: int,
+    workers: _Workers,
     result: ImportResult,
 ) -> None:
     """Work a batch out outside the write lock, then write it in one short transaction."""
@@ -291,7 +296,7 @@ def _prepare(
     batch: list[tuple[Party, list[str]]],
     existing: dict[str, tuple[Any, ...]],
     lists: _Lists,
-    workers: int,
+    workers: _Workers,
 ) -> _Batch:
     """What a batch changes against the stored customers, with the index entries and hits of
     the customers whose matching data is new or changed (CPU work, done outside the lock)."""
@@ -307,12 +312,35 @@ def _prepare(
         version = 1 if known is None else known[4] + 1
         rescreen = known is None or known[3] != fingerprint
         changes.append(_Change(party, record, accounts, fingerprint, version, rescreen))
-    parties = [c.party for c in changes if c.rescreen]
-    analysed = _analyse(parties, lists.screener if parties else None, workers)
+    todo = [c for c in changes if c.rescreen]
+    parties = [c.party for c in todo]
+    analysed = _analyse_once(todo, lists.screener if parties else None, workers)
     entries = [(party.id, entry) for party, (entry, _) in zip(parties, analysed, strict=True)]
     hits = [(party, found) for party, (_, found) in zip(parties, analysed, strict=True) if found]
     screened_count = len(parties) if parties and lists.screener is not None else 0
     return _Batch(existing, changes, unchanged, entries, hits, screened_count)
+
+
+def _analyse_once(
+    changes: Sequence[_Change], screener: Screener | None, workers: _Workers
+) -> list[tuple[Indexed, list[Hit]]]:
+    """Index and screen each distinct matching data once (customers sharing names, birth dates
+    and the rest get the same entries and hits), given back in the changes' order."""
+    first: dict[str, int] = {}
+    distinct: list[Party] = []
+    places: list[int] = []
+    for change in changes:
+        place = first.setdefault(_matching_key(change.record), len(distinct))
+        if place == len(distinct):
+            distinct.append(change.party)
+        places.append(place)
+    done = workers.analyse(distinct, screener)
+    return [done[place] for place in places]
+
+
+def _matching_key(record: dict[str, Any]) -> str:
+    # What indexing and screening read, names in their order (the fingerprint sorts them).
+    return json.dumps([record.get(name) for name in MATCHING_FIELDS], ensure_ascii=False)
 
 
 PARALLEL_FROM = 200
@@ -320,37 +348,67 @@ PARALLEL_FROM = 200
 (fewer are done faster in this process than a pool is started)."""
 CHUNK = 100
 """Customers a worker indexes and screens at a time."""
-_FORKED: tuple[Screener | None, Sequence[Party]] | None = None
-"""What a batch's forked workers inherit: the screener and the batch's parties (set only while
-they run, so that only positions travel to them and only results come back)."""
+_SCREENER: Screener | None = None
+"""In a worker: the screener its pool was forked with (given to every worker the pool starts,
+a replacement too); the customers travel to the workers a chunk at a time."""
 
 
-def _analyse(
-    parties: Sequence[Party], screener: Screener | None, workers: int
+class _Workers:
+    """The processes an import indexes and screens its batches in, forked at its first large
+    batch and kept until its end (or until a list load changes the screener): their caches of
+    name analysis and of the screener's candidate lookups stay warm from batch to batch, where
+    workers forked for each batch started cold (screening a customer took about half as long
+    once a worker had seen a few thousand)."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._pool: Any = None
+        self._screener: Screener | None = None
+
+    def analyse(
+        self, parties: Sequence[Party], screener: Screener | None
+    ) -> list[tuple[Indexed, list[Hit]]]:
+        """Each party's index entry and hits (none without a screener), in their order."""
+        if self.count < 2 or len(parties) < PARALLEL_FROM or not _can_fork():
+            with heap_frozen():
+                return _analyse_chunk(parties, screener)
+        if self._pool is None or screener is not self._screener:
+            self._fork(screener)
+        chunks = [parties[i : i + CHUNK] for i in range(0, len(parties), CHUNK)]
+        return [done for part in self._pool.imap(_analyse_in_worker, chunks) for done in part]
+
+    def close(self) -> None:
+        """End the workers."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+        self._pool, self._screener = None, None
+
+    def _fork(self, screener: Screener | None) -> None:
+        self.close()
+        self._screener = screener
+        # Forked with the heap frozen: the workers' collections never walk the index. Forked,
+        # the initializer's screener is inherited, not pickled.
+        with heap_frozen():
+            context = multiprocessing.get_context("fork")
+            self._pool = context.Pool(self.count, initializer=_adopt, initargs=(screener,))
+
+
+def _adopt(screener: Screener | None) -> None:
+    global _SCREENER
+    _SCREENER = screener
+
+
+def _analyse_in_worker(parties: Sequence[Party]) -> list[tuple[Indexed, list[Hit]]]:
+    return _analyse_chunk(parties, _SCREENER)
+
+
+def _analyse_chunk(
+    parties: Sequence[Party], screener: Screener | None
 ) -> list[tuple[Indexed, list[Hit]]]:
-    """Each party's index entry and hits (none without a screener), in one pass of workers
-    forked for the batch: indexing and screening share the cores instead of taking turns."""
-    global _FORKED
-    with heap_frozen():
-        if workers < 2 or len(parties) < PARALLEL_FROM or not _can_fork():
-            return _analyse_range((0, len(parties)), (screener, parties))
-        _FORKED = (screener, parties)
-        try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                ranges = [(i, min(i + CHUNK, len(parties))) for i in range(0, len(parties), CHUNK)]
-                return [done for part in pool.imap(_analyse_range, ranges) for done in part]
-        finally:
-            _FORKED = None
-
-
-def _analyse_range(
-    bounds: tuple[int, int], work: tuple[Screener | None, Sequence[Party]] | None = None
-) -> list[tuple[Indexed, list[Hit]]]:
-    screener, parties = work or _FORKED or (None, [])
-    start, stop = bounds
     return [
         (index_entry(party), screener.screen(party) if screener is not None else [])
-        for party in parties[start:stop]
+        for party in parties
     ]
 
 

@@ -71,7 +71,8 @@ def load_transactions(
     _refuse_repeats(transactions)
     db = db or default_database()
     screener = build_screener(db) if current_versions(db) else None
-    prints = {t.id: fingerprint(t) for t in transactions}
+    records = {t.id: to_record(t) for t in transactions}
+    prints = {t.id: fingerprint(t, records[t.id]) for t in transactions}
     clearances = StoreClearances(actor, db)
     alerts, covered = _alerts(transactions, screener, rates, actor, workers, clearances)
     result = TransactionsLoaded(
@@ -84,7 +85,9 @@ def load_transactions(
         result.inserted, result.unchanged = len(new), len(transactions) - len(new)
         now = utc_now()
         _insert(
-            session, TransactionRow, [_row(t, prints[t.id], str(path), now, actor) for t in new]
+            session,
+            TransactionRow,
+            [_row(t, prints[t.id], str(path), now, actor, records[t.id]) for t in new],
         )
         fresh = {t.id for t in new}
         cleared = {p: c for p, c in covered.items() if transactions[p].id in fresh}
@@ -360,7 +363,12 @@ def _account(transaction: Transaction, side: str) -> str:
 
 
 def _row(
-    transaction: Transaction, print_: str, source: str, now: Any, actor: str
+    transaction: Transaction,
+    print_: str,
+    source: str,
+    now: Any,
+    actor: str,
+    record: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     return {
         "transaction_id": transaction.id,
@@ -373,7 +381,7 @@ def _row(
         "beneficiary_name": transaction.beneficiary.name,
         "channel": transaction.channel,
         "reference": transaction.reference,
-        "record": to_record(transaction),
+        "record": record if record is not None else to_record(transaction),
         "fingerprint": print_,
         "source_file": source,
         "loaded_at": now,

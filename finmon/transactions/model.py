@@ -200,10 +200,10 @@ def to_record(transaction: Transaction) -> dict[str, Any]:
     return record
 
 
-def fingerprint(transaction: Transaction) -> str:
+def fingerprint(transaction: Transaction, record: dict[str, Any] | None = None) -> str:
     """sha256 of what a transaction says (not where it was read): the same transfer loaded again
-    from another file has the same fingerprint."""
-    record = to_record(transaction)
+    from another file has the same fingerprint. record, when given, is to_record's already made."""
+    record = dict(record) if record is not None else to_record(transaction)
     # The envelope and header say how the transfer travelled, not what it is.
     record.pop("message", None)
     canonical = json.dumps(record, sort_keys=True, ensure_ascii=False)

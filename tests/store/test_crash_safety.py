@@ -73,20 +73,33 @@ class Amid:
         return f"amid its {self.what}"
 
 
-KillPoint = float | Amid
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A kill point: once the store holds the first batches of an import, amid the next one's
+    indexing and screening (the workers of an import stay from batch to batch)."""
+
+    batches: int
+    what: str
+
+    def __str__(self) -> str:
+        return f"amid its {self.what}"
+
+
+KillPoint = float | Amid | Written
 """Where to kill: amid a pool of workers, or at a share of the time the reference took from taking
 the write lock to forking its first workers (well inside the transaction, however the speed of
 the machine varies between the two runs)."""
 IMPORT_BATCH = CUSTOMERS // 2
 """Rows of each transaction of the import (FINMON_IMPORT_BATCH): two batches, each large enough
 for its indexing to be shared out among forked workers."""
-IMPORT_KILLS: tuple[Amid, ...] = (
+IMPORT_KILLS: tuple[Amid | Written, ...] = (
     Amid(1, "first batch's indexing and screening workers"),
-    Amid(2, "second batch's indexing and screening workers"),
+    Written(1, "second batch's indexing and screening"),
 )
 """Where a customer import is killed, one after another: amid the workers indexing and screening
 the first batch (nothing is written yet), then amid those of the second batch (the first one is
-written). One pool of workers does both for a batch (finmon.store.customers._analyse)."""
+written). One pool of workers, kept for the whole import, does both for every batch
+(finmon.store.customers._Workers)."""
 LOAD_KILLS: tuple[KillPoint, ...] = (0.2, 0.6, Amid(1, "delta re-screen workers"))
 """Where a list load is killed: diffing and storing the new version; later, storing it or finding
 the customers to re-screen; and amid the workers of its delta re-screen."""
@@ -452,6 +465,9 @@ def _kill_mid_run(
             locked_at = _wait_for_lock(proc, probe) if in_lock else time.monotonic()
             if isinstance(point, Amid):
                 workers = _at_work(proc, _wait_for_pool(proc, point.pool))
+            elif isinstance(point, Written):
+                _wait_for_customers(store, proc, point.batches * IMPORT_BATCH)
+                workers = _at_work(proc, _children(proc.pid))
             else:
                 time.sleep(point * reference_seconds)
                 workers = _children(proc.pid)
@@ -465,9 +481,11 @@ def _kill_mid_run(
     assert proc.returncode == -signal.SIGKILL, (proc.returncode, out, err)
     assert still_locked, f"finmon left its transaction before the kill at {point}"
     command = " ".join(map(str, args))
-    where = point if isinstance(point, Amid) else f"at {point:.0%} of the reference's time"
+    where = (
+        point if isinstance(point, Amid | Written) else f"at {point:.0%} of the reference's time"
+    )
     print(f"{command}: killed {killed_at:.2f} s after it started, {where}; {workers=}")
-    if isinstance(point, Amid):
+    if isinstance(point, Amid | Written):
         assert workers, f"the kill {point} found no worker"
     _wait_gone(workers)
 
@@ -522,6 +540,27 @@ def _wait_for_pool(proc: subprocess.Popen[str], pool: int) -> list[int]:
         if time.monotonic() > deadline:
             pytest.fail(f"finmon forked {pools} of {pool} worker pools within 300 s")
         time.sleep(0.01)
+
+
+def _wait_for_customers(store: Store, proc: subprocess.Popen[str], count: int) -> None:
+    """Wait until the store holds count customers (committed batches of the running import)."""
+    engine = store.engine()
+    deadline = time.monotonic() + 300
+    try:
+        with engine.connect() as conn:
+            while True:
+                held = conn.execute(text("SELECT count(*) FROM customers")).scalar_one()
+                conn.rollback()
+                if held >= count:
+                    return
+                if proc.poll() is not None:
+                    out, err = proc.communicate()
+                    pytest.fail(f"finmon ended with {held} of {count} customers: {out}{err}")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"finmon wrote {held} of {count} customers within 300 s")
+                time.sleep(0.02)
+    finally:
+        engine.dispose()
 
 
 def _at_work(proc: subprocess.Popen[str], pool: list[int], settle: float = 0.2) -> list[int]:

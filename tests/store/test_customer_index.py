@@ -187,3 +187,18 @@ def test_what_the_index_stores_has_not_changed_under_the_same_scheme() -> None:
     """If this fails, analysis or filing changed what the stored index holds: bump INDEX_SCHEME
     so that stores are re-indexed, and record the new fingerprint under it."""
     assert SCHEMES.get(INDEX_SCHEME) == _scheme_fingerprint()
+
+
+def test_a_stored_token_is_encoded_as_its_fields_and_decodes_to_itself() -> None:
+    import dataclasses
+
+    from finmon.store.customer_index import _encode
+
+    for name in ("Ержан Абишұлы", "عبد الرحمن", "Kim Jong Un", "V.V. Putin"):
+        for token in analyse_name(name).tokens:
+            expected = dataclasses.asdict(token)
+            expected.pop("sig")
+            expected["kind"] = token.kind.value
+            encoded = _encode(token)
+            assert list(encoded.items()) == list(expected.items())
+            assert _decode(encoded).sig == token.sig

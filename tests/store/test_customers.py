@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook
+from sqlalchemy import text
 
 from finmon.errors import InputError, NotFound, StoreError
 from finmon.model import BirthDate, DesignationName, NameQuality
@@ -20,7 +21,7 @@ from finmon.store import load_list, verify_audit
 from finmon.store.alerts import list_alerts
 from finmon.store.customers import customer_count, customer_history, import_customers
 from finmon.store.freezes import sla
-from tests.conftest import ON_SERVER
+from tests.conftest import ON_SERVER, direct_sql
 from tests.store.workflow_data import (
     CUSTOMER_COUNT,
     CUSTOMERS,
@@ -336,3 +337,24 @@ def test_a_batch_that_fails_leaves_the_batches_before_it_whole_and_nothing_of_it
     again = import_customers(CUSTOMERS, actor="officer.a")
     assert (again.inserted, again.unchanged) == (2, 6)
     assert customer_count() == CUSTOMER_COUNT
+
+
+def test_customers_sharing_their_matching_data_are_each_indexed_and_alerted(
+    tmp_path: Path,
+) -> None:
+    _load_fixture_list()
+    rows = fixture_rows()
+    listed = next(row for row in rows if row["id"] == LISTED_ID)
+    twins = [{**listed, "id": "K104"}, {**listed, "id": "K105", "accounts": ""}]
+    result = import_customers(write_csv(tmp_path / "twins.csv", [*rows, *twins]), actor="a")
+    assert (result.inserted, result.screened, result.alerts) == (CUSTOMER_COUNT + 2, 10, 3)
+    alerted = {(a.customer_id, a.reference) for a in list_alerts("all")}
+    assert alerted == {(c, LISTED_REF) for c in (LISTED_ID, "K104", "K105")}
+    query = text("SELECT token_id, parts FROM customer_tokens WHERE customer_id = :c")
+    with direct_sql() as conn:
+        postings = {
+            customer: sorted(tuple(row) for row in conn.execute(query, {"c": customer}))
+            for customer in (LISTED_ID, "K104", "K105", "K001")
+        }
+    assert postings[LISTED_ID] and postings[LISTED_ID] == postings["K104"] == postings["K105"]
+    assert postings["K001"] != postings[LISTED_ID]

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from finmon.errors import InputError
-from finmon.transactions.model import COLUMNS
+from finmon.transactions.model import COLUMNS, fingerprint, to_record
 from finmon.transactions.reader import detect_format, read_transactions
 from tests.conftest import shared_file, shared_spec
 
@@ -67,3 +67,12 @@ def test_an_unknown_format_is_refused_by_name(tmp_path: Path) -> None:
         read_transactions(path, "swift-mx")
     with pytest.raises(InputError, match="no such file"):
         read_transactions(tmp_path / "missing.csv")
+
+
+def test_a_fingerprint_from_the_record_made_once_is_the_same_and_leaves_the_record_whole() -> None:
+    transactions = read_transactions(HERE / "pacs008_two_transfers.xml")
+    assert transactions and all(t.message is not None for t in transactions)
+    for transaction in transactions:
+        record = to_record(transaction)
+        assert fingerprint(transaction, record) == fingerprint(transaction)
+        assert record == to_record(transaction) and "message" in record
