@@ -23,7 +23,7 @@ from finmon.model import BirthDate, Designation, Party, Schema
 from finmon.names.dictionary import group_of_arabic, name_groups
 from finmon.names.frequency import RARE_BITS, information
 from finmon.names.keys import fold
-from finmon.names.parts import AnalysedName, NameToken, TokenKind
+from finmon.names.parts import AnalysedName, NameToken, TokenKind, is_particle
 from finmon.screening.namescore import MIN_SIMILARITY, token_similarity
 
 if TYPE_CHECKING:
@@ -374,8 +374,8 @@ def unmatched_bits(
     found = 0.0
     words: set[str] | None = None
     for i, token in enumerate(match.query.tokens):
-        if i in paired or token.kind not in _OWN_PARTS:
-            continue
+        if i in paired or token.kind not in _OWN_PARTS or is_particle(token.key):
+            continue  # a particle left as a word (BILAL BIN, الإبن: Jr.) names no one
         if any(
             token_similarity(token, theirs)[0] >= MIN_SIMILARITY
             for name in listed_names
