@@ -253,3 +253,4 @@ def test_a_party_part_that_no_listed_name_carries_takes_bits_away_in_every_scrip
     # A part another listed name carries (Bari), or a slip of a listed word, takes nothing.
     assert effect("Abdul Baqi Bari") >= alone
     assert effect("Abzdul Baqi") == effect("Baqi")
+    assert effect("Abdul Baqi Bin") == alone  # a particle left as a word names no one
