@@ -95,10 +95,11 @@ _GENERIC_KEYS = frozenset(fold(w) for w in ORG_GENERIC)
 _PARTICLE_KEYS = frozenset(fold(w) for w in PARTICLES)
 _TITLE_KEYS = frozenset(fold(w) for w in TITLES)
 _PHRASES = [(re.compile(rf"\b{re.escape(p)}\b"), f" {a} ") for p, a in LEGAL_PHRASES.items()]
-_FILIATION = frozenset(fold(w) for w in "bin ibn ben bint binti bn bnt ould".split())
+_FILIATION = frozenset(fold(w) for w in "bin ibn ben bint binti bn bnt ould wld".split())
 _ARTICLES = frozenset(fold(w) for w in "al el ad ar as at an az ash ud ul ed er es et ut".split())
-# Particles as they come out of Arabic script: ibn/bin (بن), bint (بنت), the article (ال).
-_ARABIC_PARTICLES = frozenset({"bn", "bnt", "al", "va"})
+# Particles as they come out of Arabic script: ibn/bin (بن), bint (بنت), the article (ال), and
+# walad (ولد), son of, which Latin spellings write Ould and drop as a particle.
+_ARABIC_PARTICLES = frozenset({"bn", "bnt", "al", "va", "vld"})
 # Titles as they come out of Arabic script: haji (حاجي), mulla (ملا), shaikh (شيخ), mawlawi, qari.
 _ARABIC_TITLES = frozenset({"hji", "haj", "haji", "mla", "mula", "shih", "mulvi", "mlvi", "kari"})
 _NOISE = {
@@ -288,6 +289,12 @@ def _drop_noise(raw: list[str], script: Script) -> list[_Word]:
     if words[-1].hint is TokenKind.PATRONYMIC:
         words[-1].hint = None
     return words
+
+
+def is_particle(key: str) -> bool:
+    """Whether a folded word is a particle in some script (bin, al-, ould, ولد): a word that
+    says whose son a party is or introduces a family name, not a name of its own."""
+    return key in _PARTICLE_KEYS or key in _ARABIC_PARTICLES or key in _FILIATION
 
 
 def _particle_hint(key: str) -> TokenKind | None:

@@ -15,13 +15,16 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from rapidfuzz.distance import OSA
 from rigour.names.org_types import extract_org_types
 
 from finmon.countries import to_iso2
 from finmon.model import BirthDate, Designation, Party, Schema
 from finmon.names.dictionary import group_of_arabic, name_groups
 from finmon.names.frequency import RARE_BITS, information
-from finmon.names.parts import AnalysedName, NameToken, TokenKind
+from finmon.names.keys import fold
+from finmon.names.parts import AnalysedName, NameToken, TokenKind, is_particle
+from finmon.screening.namescore import MIN_SIMILARITY, token_similarity
 
 if TYPE_CHECKING:
     from finmon.screening.namescore import NameMatch, TokenPair
@@ -313,6 +316,7 @@ def name_commonness(
     *,
     query_dated: bool = True,
     query_dates: Sequence[BirthDate] = (),
+    listed_names: Sequence[AnalysedName] = (),
 ) -> Evidence | None:
     """A penalty when the parts of a listed person's name that matched are common together and
     no birth date confirms them: none when the birth day is the same (or neither side gives a
@@ -322,7 +326,8 @@ def name_commonness(
     (ИВАНОВ ВИКТОР on a payment) then does not alert against a listed person whose birth date
     would tell, nor a dated customer against a listing whose birth date is unknown, nor one
     born in a listed year, which one person in sixty is; a birth date that agrees still
-    alerts."""
+    alerts. A part of the party's name that no name of the listed party carries (listed_names,
+    by default the matched one) takes its bits away (unmatched_bits)."""
     if listed.schema is not Schema.PERSON or not match.pairs:
         return None
     if not listed.birth_dates and not query_dated:
@@ -334,6 +339,7 @@ def name_commonness(
         return None
     tokens = match.candidate.tokens
     bits = sum(_pair_bits(pair, match, frequency) for pair in match.pairs)
+    bits -= unmatched_bits(match, listed_names or (match.candidate,), frequency)
     if agreeing > 0:
         # A birth date within the listed range is evidence, weaker than the same day and weaker
         # the wider the range. A listing without one gets none: the party's birth date can
@@ -350,6 +356,40 @@ def name_commonness(
     matched = " ".join(tokens[j].text for pair in match.pairs for j in pair.candidate)
     detail = f"common name: {bits:.0f} bits of evidence in the parts that matched"
     return Evidence("name_frequency", COMMON_NAME * short, detail, match.query.text, matched)
+
+
+_OWN_PARTS = frozenset({TokenKind.NAME, TokenKind.NISBA})
+"""Kinds of a party's name part that a listing of the same person would carry: a patronymic
+or an initial is often left out, a given name or surname seldom."""
+
+
+def unmatched_bits(
+    match: NameMatch, listed_names: Sequence[AnalysedName], frequency: NameFrequency
+) -> float:
+    """Evidence against: the bits of the party's name parts that found no partner and that no
+    name of the listed party carries (Abdul Baqi Azimi against a listing known as Abdul Baqi
+    Bari, Abdul Baki ...: none says Azimi), each counted as it would be had it matched. The same
+    in every script: the parts are compared as the alignment compares them."""
+    paired = {i for pair in match.pairs for i in pair.query}
+    found = 0.0
+    words: set[str] | None = None
+    for i, token in enumerate(match.query.tokens):
+        if i in paired or token.kind not in _OWN_PARTS or is_particle(token.key):
+            continue  # a particle left as a word (BILAL BIN, الإبن: Jr.) names no one
+        if any(
+            token_similarity(token, theirs)[0] >= MIN_SIMILARITY
+            for name in listed_names
+            for theirs in name.tokens
+        ):
+            continue
+        if words is None:
+            # The listed names' words as written, particles and compounds too: a slip in the
+            # party's Abdul (ABZDUL) or a particle left at the end (BILAL BIN) is carried.
+            words = {fold(word) for name in listed_names for word in name.words}
+        if any(OSA.normalized_similarity(token.key, word) >= MIN_SIMILARITY for word in words):
+            continue
+        found += frequency.bits(token)
+    return found
 
 
 def _pair_bits(pair: TokenPair, match: NameMatch, frequency: NameFrequency) -> float:

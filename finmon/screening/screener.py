@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from finmon.model import Designation, NameQuality, Party, Schema
-from finmon.names.parts import analyse_name
+from finmon.names.parts import AnalysedName, analyse_name
 from finmon.screening.features import (
     MAX_SUPPORT,
     Evidence,
@@ -95,6 +95,10 @@ class Screener:
         # screener of a few changed designations (delta re-screening) is given that count.
         self.frequency = frequency or NameFrequency(n.analysed for n in self.index.names)
         self._alone = [stands_alone(n.analysed) for n in self.index.names]
+        # Every name of each designation: a party's name part that none carries speaks against it.
+        self._listed_names: list[list[AnalysedName]] = [[] for _ in self.designations]
+        for indexed in self.index.names:
+            self._listed_names[indexed.designation].append(indexed.analysed)
         self._sides: list[BoundSide | None] = [None] * len(self.index.names)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -139,6 +143,7 @@ class Screener:
                         evidence,
                         query_dated=bool(party.birth_dates),
                         query_dates=party.birth_dates,
+                        listed_names=self._listed_names[listed],
                     ),
                 ):
                     if more is not None:

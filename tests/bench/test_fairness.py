@@ -88,6 +88,15 @@ def test_tables_show_both_seeds_and_the_verdicts() -> None:
     assert tables(fairness.runs_from_json(data), [1, 2]) == text
 
 
+def test_tables_without_the_undated_runs_show_a_dash_for_them() -> None:
+    run = Run("finmon", "toy", 1, True)
+    for i in range(1000):
+        run.add(row(f"p{i}", ("Arabic", "Han", "Cyrillic", "Latin")[i % 4], "X/XX"), i < 2)
+    text = tables([run], [1])
+    assert "| toy | 1 | 1,000 | 0.20% | - | - | <= 0.1% | missed |" in text
+    assert "| Arabic/Persian | 250 | 0.40% | - | - | <= 0.2% | missed |" in text
+
+
 def test_page_rows_are_what_the_supervisors_page_reads(tmp_path: Path) -> None:
     matcher = Finmon([listed("QDi.1", "Yerzhigit Ormanbekov", dt.date(1960, 1, 1))], workers=1)
     rows = [row("Yerzhigit Ormanbekov", "Latin", "Kazakh", born="1960-01-01")]

@@ -29,6 +29,15 @@ def test_filiation_and_nisba_are_marked_and_particles_dropped() -> None:
     assert kinds("Saddam Hussein al-Tikriti")[-1] == ("tikriti", TokenKind.NISBA)
 
 
+def test_son_of_is_a_particle_in_arabic_script_as_in_latin() -> None:
+    # ولد is written Ould in Latin: both drop it and mark the father's name that follows.
+    arabic = kinds("عبد الرحمن ولد محمد سليم")
+    latin = kinds("Abderrahmane Ould Mohamed Salem")
+    assert [kind for _, kind in arabic] == [kind for _, kind in latin]
+    assert arabic[2][1] is TokenKind.PATRONYMIC
+    assert "vld" not in [key for key, _ in arabic]
+
+
 def test_abd_compounds_split_the_same_way_in_every_spelling() -> None:
     forms = ["Abdurrahman", "Abd al-Rahman", "Abdul Rahman", "Abdel Rahman"]
     assert {tuple(k for k, _ in kinds(f)) for f in forms} == {("abd", "rahman")}

@@ -230,3 +230,27 @@ def test_a_given_name_in_arabic_script_is_as_common_as_in_latin() -> None:
     arabic, latin = analyse_name("عثمان").tokens[0], analyse_name("Usman").tokens[0]
     assert spelling_information(arabic) <= spelling_information(latin)
     assert spelling_information(analyse_name("ابراهيم").tokens[0]) <= 4.0
+
+
+def test_a_party_part_that_no_listed_name_carries_takes_bits_away_in_every_script() -> None:
+    frequency = NameFrequency([])
+    names = [analyse_name(n, Schema.PERSON) for n in ("Abdul Baqi BARI", "Abdul BAKI")]
+    baqi = listed(birth_dates=[BirthDate.year(1952)])
+    in_range = Evidence("birth_date", BIRTH_DATE_IN_RANGE, "within")
+    born = [day("1952-06-22")]
+
+    def effect(query: str) -> float:
+        found = name_commonness(
+            _match(query, "Abdul BAKI"), baqi, frequency, [in_range],
+            query_dates=born, listed_names=names,
+        )  # fmt: skip
+        return 0.0 if found is None else found.effect
+
+    alone = effect("Abdul Baqi")
+    # Azimi, which none of the listing's names says, speaks against it in either script.
+    for query in ("Abdul Baqi Azimi", "عبدالباقی عظیمی"):
+        assert effect(query) < alone - 0.05
+    # A part another listed name carries (Bari), or a slip of a listed word, takes nothing.
+    assert effect("Abdul Baqi Bari") >= alone
+    assert effect("Abzdul Baqi") == effect("Baqi")
+    assert effect("Abdul Baqi Bin") == alone  # a particle left as a word names no one
