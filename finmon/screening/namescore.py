@@ -392,12 +392,16 @@ def may_align(a: NameToken, b: NameToken) -> bool:
         return True
     if a.stem == b.stem and kind_a is kind_b is TokenKind.NAME:
         return False  # gender_form: 0.6, and nothing after it
-    if a.skel == b.skel or OSA.normalized_similarity(key_a, key_b, score_cutoff=_ALMOST):
-        return True
     text_a, text_b = a.text, b.text
-    if (text_a != key_a or text_b != key_b) and OSA.normalized_similarity(
-        text_a, text_b, score_cutoff=_ALMOST
-    ):
+    spelled = OSA.normalized_similarity(key_a, key_b)
+    if text_a != key_a or text_b != key_b:
+        spelled = max(spelled, OSA.normalized_similarity(text_a, text_b))
+    if spelled >= _ALMOST:
+        return True
+    # Equal skeletons pair words whose letters are at least SKELETON_LETTERS alike.
+    skel = a.skel
+    equal = skel == b.skel and min(len(skel) + 1, len(key_a), len(key_b)) >= 4
+    if equal and spelled >= SKELETON_LETTERS - 1e-6:
         return True
     shorter, longer = (key_a, key_b) if len(key_a) <= len(key_b) else (key_b, key_a)
     if len(shorter) >= 4 and longer.startswith(shorter):
