@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from functools import lru_cache
 from itertools import pairwise
@@ -15,7 +15,7 @@ from finmon.model import Schema
 from finmon.names.evasion import readings
 from finmon.names.frequency import information
 from finmon.names.initials import split_initials
-from finmon.names.keys import cross_key, fold, skeleton
+from finmon.names.keys import CACHED_LENGTH, cross_key, fold, skeleton
 from finmon.names.numbers import read_numbers
 from finmon.names.romanise import has_cjk, has_kana, romanise_cjk
 from finmon.names.translit import Script, script_of, to_latin
@@ -162,6 +162,9 @@ class NameToken:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, NameToken) and self.sig == other.sig
 
+    def __setstate__(self, state: list[object]) -> None:
+        _restore(self, _TOKEN_FIELDS, state)
+
 
 @dataclass(slots=True, frozen=True)
 class AnalysedName:
@@ -182,6 +185,21 @@ class AnalysedName:
     def words(self) -> tuple[str, ...]:
         """The words of the transliteration, particles included ('usama', 'bin', 'laden')."""
         return latin_words(self.latin)
+
+    def __setstate__(self, state: list[object]) -> None:
+        _restore(self, _NAME_FIELDS, state)
+
+
+_TOKEN_FIELDS = tuple(f.name for f in fields(NameToken))
+_NAME_FIELDS = tuple(f.name for f in fields(AnalysedName))
+
+
+def _restore(item: object, names: tuple[str, ...], state: list[object]) -> None:
+    """A frozen slotted dataclass's fields set back from its pickled state (the values in field
+    order), as dataclasses does it but without looking the fields up each time: list names are
+    unpickled by the ten thousand as a batch meets them."""
+    for name, value in zip(names, state, strict=True):
+        object.__setattr__(item, name, value)
 
 
 CACHED_NAME = 256
@@ -225,12 +243,15 @@ def _joined(tokens: tuple[NameToken, ...]) -> tuple[NameToken, ...]:
     out = []
     for a, b in pairwise(tokens):
         text = f"{a.text} {b.text}"
-        key = fold(text)
+        # fold(text) and skeleton of it, from the parts' (cached): both fold and skeleton merge
+        # repeated letters, which can only meet across the join.
+        first, second = fold(a.text), fold(b.text)
+        key = _run_together(first, second)
         weight = max(a.weight, b.weight)
         joined = NameToken(
             text,
             key,
-            skeleton(key),
+            _run_together(skeleton(first), skeleton(second)),
             TokenKind.NAME,
             weight,
             a.arabic,
@@ -240,6 +261,14 @@ def _joined(tokens: tuple[NameToken, ...]) -> tuple[NameToken, ...]:
         )
         out.append(joined)
     return tuple(out)
+
+
+def _run_together(first: str, second: str) -> str:
+    """Two keys without repeated letters joined as one: a letter ending the first and starting
+    the second is written once."""
+    if first and second and first[-1] == second[0]:
+        return first + second[1:]
+    return first + second
 
 
 def _org_types(text: str) -> str:
@@ -325,6 +354,24 @@ def _merge(words: list[_Word]) -> list[_Word]:
 
 
 def _token(word: _Word, index: int, count: int, arabic: bool, schema: Schema) -> NameToken:
+    # Tokens are immutable and a batch's names repeat words: made once per word and place.
+    if len(word.text) > CACHED_LENGTH:
+        return _new_token(word, index, count, arabic, schema)
+    place = (word.text, word.hint, index > 0, count > 1, arabic, schema)
+    token = _TOKENS.get(place)
+    if token is None:
+        if len(_TOKENS) > CACHED_TOKENS:
+            _TOKENS.clear()
+        token = _TOKENS[place] = _new_token(word, index, count, arabic, schema)
+    return token
+
+
+CACHED_TOKENS = 200_000
+"""Words whose tokens are remembered before the memory is emptied (a long batch stays bounded)."""
+_TOKENS: dict[tuple[str, TokenKind | None, bool, bool, bool, Schema], NameToken] = {}
+
+
+def _new_token(word: _Word, index: int, count: int, arabic: bool, schema: Schema) -> NameToken:
     # A number is its digits: folding doubles would make 44 the 4 of another brigade.
     key = word.text if word.text.isdigit() else fold(word.text)
     kind = word.hint or _kind(word.text, key, index, count, schema)

@@ -99,6 +99,13 @@ def rendering_similarity(a: str, b: str) -> float:
     return 0.0
 
 
+def rendering_keys(word: str) -> frozenset[str]:
+    """A lowercase Latin word's folded key with its renderings, or nothing when it never meets
+    another word by rendering: rendering_similarity(a, b) is 0 unless the two sets share a key."""
+    side = _side(word) if len(word) <= CACHED_LENGTH else _read_side(word)
+    return frozenset() if side is None else frozenset((side[0], *side[1]))
+
+
 def _read_side(word: str) -> tuple[str, frozenset[str]] | None:
     """A word's folded key and renderings, or None when it never meets another by rendering."""
     # One Chinese or Korean syllable is another's under these rules (Chin, Shin; Jiang, Yang).
@@ -141,8 +148,16 @@ _ARABIC_SPELLING = {"ch": "tsh", "v": "f"}
 def arabic_rendering_similarity(arabic_cross: str, latin: str) -> float:
     """RENDERING when a Latin word spelled as Arabic script writes Russian sounds (Vladimir as
     فلاديمير, -ovich as -وفيتش) has the Arabic-script word's consonant key, else 0."""
+    if not arabic_cross:
+        return 0.0
+    return RENDERING if arabic_spelling_key(latin) == arabic_cross else 0.0
+
+
+def arabic_spelling_key(latin: str) -> str | None:
+    """The consonant key of a Latin word spelled as Arabic script writes Russian sounds, or None
+    when that changes nothing or the word is too short (see arabic_rendering_similarity)."""
     # Only v, never w: a Latin w is Arabic script's و (Wali, وali), not a Russian в.
     spelled = _AS_ARABIC.sub(lambda m: _ARABIC_SPELLING[m.group()], latin)
-    if spelled == latin or not arabic_cross or len(latin) < SHORTEST_KEY + 1:
-        return 0.0
-    return RENDERING if cross_key(spelled) == arabic_cross else 0.0
+    if spelled == latin or len(latin) < SHORTEST_KEY + 1:
+        return None
+    return cross_key(spelled)

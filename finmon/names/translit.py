@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from enum import StrEnum
+from functools import lru_cache
 
 from anyascii import anyascii
 
@@ -70,6 +71,8 @@ _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123
 
 def script_of(text: str) -> Script:
     """The script most letters of text are written in."""
+    if text.isascii():
+        return Script.LATIN  # every ASCII letter is Latin (most names a batch screens)
     counts = {Script.LATIN: 0, Script.CYRILLIC: 0, Script.ARABIC: 0, Script.OTHER: 0}
     for char in text:
         if char.isalpha():
@@ -96,6 +99,11 @@ def to_latin(text: str) -> str:
 
 
 def _word_to_latin(word: str) -> str:
+    # Names repeat words: each is transliterated once (real words are far shorter than this).
+    return _cached_word(word) if len(word) <= 64 else _new_word(word)
+
+
+def _new_word(word: str) -> str:
     if any(char in ARABIC or char in _ARABIC_WEAK for char in word):
         return _arabic_word(word)
     out = []
@@ -110,6 +118,9 @@ def _word_to_latin(word: str) -> str:
             out.append(_strip_marks(char))
     latin = "".join(out)
     return _ALLAH.sub("allah", latin)
+
+
+_cached_word = lru_cache(maxsize=100_000)(_new_word)
 
 
 def _strip_marks(char: str) -> str:

@@ -23,7 +23,7 @@ from finmon.names.keys import fold
 from finmon.names.parts import STRUCTURAL, AnalysedName, NameToken, structural_count
 from finmon.names.romanise import romanisation_index_key
 from finmon.names.translit import Script
-from finmon.screening.namescore import GLUED, MIN_SIMILARITY, token_similarity
+from finmon.screening.namescore import GLUED, MIN_SIMILARITY, aligned_similarity
 
 PAIRED_TOKENS = 24
 """Query tokens up to which the entries met by two of them are found pair by pair; a longer
@@ -253,7 +253,7 @@ class CandidateIndex:
                 ids.update(latin_tokens.get(key, ()))
         best: dict[int, float] = {}
         for token_id in ids:
-            similarity, _ = token_similarity(token, self._tokens[token_id])
+            similarity = aligned_similarity(token, self._tokens[token_id])
             if similarity < MIN_SIMILARITY:
                 continue
             for entry in self._postings[token_id]:

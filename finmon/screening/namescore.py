@@ -36,6 +36,8 @@ from finmon.names.parts import (
 from finmon.names.renderings import (
     RENDERING,
     arabic_rendering_similarity,
+    arabic_spelling_key,
+    rendering_keys,
     rendering_similarity,
     surname_slip,
 )
@@ -233,14 +235,29 @@ V = TypeVar("V")
 CACHE_LIMIT = 2_000_000
 """Token pairs remembered per cache before it is emptied, so a long batch stays bounded."""
 _SIM_CACHE: dict[tuple[str, str], tuple[float, str]] = {}
+BELOW = (0.0, "below")
+"""What _SIM_CACHE holds for a pair that may_align ruled out: its score is below MIN_SIMILARITY,
+and not worked out (token_similarity works it out if asked)."""
 
 
 def token_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     """Similarity of two tokens and the method that found it."""
     cached = _SIM_CACHE.get((a.sig, b.sig))
-    if cached is None:
+    if cached is None or cached is BELOW:
         cached = _remember(_SIM_CACHE, (a.sig, b.sig), _similarity(a, b))
     return cached
+
+
+def aligned_similarity(a: NameToken, b: NameToken) -> float:
+    """token_similarity(a, b)'s score where it reaches MIN_SIMILARITY; where it does not, that
+    score or 0.0 (a pair that may_align rules out is not compared at all). For the many callers
+    that drop every pair below MIN_SIMILARITY: most pairs they meet are far below it."""
+    pair = (a.sig, b.sig)
+    cached = _SIM_CACHE.get(pair)
+    if cached is None:
+        found = _similarity(a, b) if may_align(a, b) else BELOW
+        cached = _remember(_SIM_CACHE, pair, found)
+    return cached[0]
 
 
 def _remember(cache: dict[tuple[str, str], V], key: tuple[str, str], value: V) -> V:
@@ -339,6 +356,107 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         shortened = abbreviation_similarity(a, b) or abbreviation_similarity(b, a)
         found = max(found, (shortened, "abbreviation"))
     return _known_names(a, b, found)
+
+
+_ALMOST = MIN_SIMILARITY - 1e-6
+"""Cut-off for the edit similarities may_align computes: a hair under MIN_SIMILARITY, so that no
+rounding inside the library can rule out a pair at exactly MIN_SIMILARITY."""
+_CROSS_ALMOST = MIN_SIMILARITY / 0.9 - 1e-6
+"""The same for consonant keys across scripts, which _skeleton_similarity scales by 0.9."""
+
+
+def may_align(a: NameToken, b: NameToken) -> bool:
+    """False only when _similarity(a, b) is certainly below MIN_SIMILARITY, which no caller pairs.
+
+    It follows _similarity step by step: the early returns as they are, then every way a score
+    can reach MIN_SIMILARITY on each path. Across scripts: the consonant keys (the letters are
+    compared only when these are that close, and never raise the score), the Arabic spelling of
+    Russian sounds, a particle run into a family name. Within a script: the edit similarity of
+    the keys or of the spellings as written (fuzzy, surname spelling and slip), equal skeletons,
+    a prefix, an abd/abu prefix, then the lifts that follow every path: romanisation, European
+    renderings, abbreviations and one known given name. The other methods give at most 0.6 or
+    only lower a score. Keep this in step with _similarity: tests/screening/test_namescore.py
+    checks it against _similarity on many pairs."""
+    key_a, key_b = a.key, b.key
+    if key_a == key_b:
+        return True
+    same = a.arabic == b.arabic
+    if same and abs(len(key_a) - len(key_b)) in (2, 3) and _glued(a, b):
+        return True
+    kind_a, kind_b = a.kind, b.kind
+    if kind_a is TokenKind.INITIAL or kind_b is TokenKind.INITIAL:
+        return key_a[0] == key_b[0]
+    if not same:
+        return _may_align_across(a, b)
+    if kind_a is TokenKind.PATRONYMIC and kind_b is TokenKind.PATRONYMIC:
+        return True
+    if a.stem == b.stem and kind_a is kind_b is TokenKind.NAME:
+        return False  # gender_form: 0.6, and nothing after it
+    text_a, text_b = a.text, b.text
+    spelled = OSA.normalized_similarity(key_a, key_b)
+    if text_a != key_a or text_b != key_b:
+        spelled = max(spelled, OSA.normalized_similarity(text_a, text_b))
+    if spelled >= _ALMOST:
+        return True
+    # Equal skeletons pair words whose letters are at least SKELETON_LETTERS alike.
+    skel = a.skel
+    equal = skel == b.skel and min(len(skel) + 1, len(key_a), len(key_b)) >= 4
+    if equal and spelled >= SKELETON_LETTERS - 1e-6:
+        return True
+    shorter, longer = (key_a, key_b) if len(key_a) <= len(key_b) else (key_b, key_a)
+    if len(shorter) >= 4 and longer.startswith(shorter):
+        return True
+    if len(longer) - len(shorter) == 3 and longer[:3] in ("abd", "abu") and longer[3:] == shorter:
+        return True
+    if (a.romanised or b.romanised) and romanisation_similarity(text_a, text_b):
+        return True
+    ours, theirs = _reach_features(a), _reach_features(b)
+    if ours[0] and not ours[0].isdisjoint(theirs[0]) and not a.arabic:
+        return True
+    if (kind_a is TokenKind.GENERIC or kind_b is TokenKind.GENERIC) and (
+        abbreviation_similarity(a, b) or abbreviation_similarity(b, a)
+    ):
+        return True
+    return ours[1] is not None and ours[1] == theirs[1] and kind_a is kind_b is TokenKind.NAME
+
+
+def _may_align_across(a: NameToken, b: NameToken) -> bool:
+    """may_align for an Arabic-script token and a Latin or Cyrillic one."""
+    cross_a, cross_b = a.cross, b.cross
+    if cross_a and cross_b:
+        if cross_a == cross_b:
+            return True
+        if OSA.normalized_similarity(cross_a, cross_b, score_cutoff=_CROSS_ALMOST):
+            return True
+    arabic, latin = (a, b) if a.arabic else (b, a)
+    features = _reach_features(latin)
+    if features[2] is not None and features[2] == arabic.cross:
+        return True
+    return arabic.kind is TokenKind.NISBA and features[3]
+
+
+_Reach = tuple[frozenset[str], int | None, str | None, bool]
+_REACH: dict[str, _Reach] = {}
+
+
+def _reach_features(token: NameToken) -> _Reach:
+    """What may_align needs of one token beyond its fields, worked out once per token: its
+    European renderings with its own key (two words meet by rendering only if these share a
+    key), its given-name group, the consonant key of its spelling as Arabic script writes
+    Russian sounds, and whether a particle is run into its front."""
+    found = _REACH.get(token.sig)
+    if found is None:
+        text, latin = token.text, not token.arabic
+        found = (
+            rendering_keys(text) if latin else frozenset(),
+            given_name_group(token.key),
+            arabic_spelling_key(text) if latin else None,
+            _GLUED_ACROSS.match(text) is not None,
+        )
+        if len(_REACH) > CACHE_LIMIT:
+            _REACH.clear()
+        _REACH[token.sig] = found
+    return found
 
 
 _BARE: dict[str, str] = {}

@@ -31,14 +31,17 @@ from finmon.names.parts import STRUCTURAL, WEIGHTS, AnalysedName, NameToken
 from finmon.names.translit import Script
 from finmon.screening.namescore import (
     _SIM_CACHE,
+    BELOW,
     COMPOUND_SIMILARITY,
     MIN_SIMILARITY,
     SINGLE_TOKEN_CAP,
     STRONG_SIDE,
     _adds_nothing,
     _compound_similarity,
+    _remember,
+    _similarity,
     _weight_owed,
-    token_similarity,
+    may_align,
 )
 
 SLACK = 1e-9
@@ -112,7 +115,14 @@ class ScoreBound:
         for i, (a, sig) in enumerate(zip(q, ours.sigs, strict=True)):
             for j, b_sig in enumerate(theirs_sigs):
                 # The cache looked up here first: most pairs were worked out for the index.
-                found = remembered((sig, b_sig)) or token_similarity(a, c[j])
+                found = remembered((sig, b_sig))
+                if found is None:
+                    # Nearly every pair the index did not reach is ruled out, and remembered so.
+                    found = _remember(
+                        _SIM_CACHE,
+                        (sig, b_sig),
+                        _similarity(a, c[j]) if may_align(a, c[j]) else BELOW,
+                    )
                 similarity = found[0]
                 if similarity >= MIN_SIMILARITY:
                     if similarity > best_q[i]:

@@ -32,7 +32,7 @@ from finmon.screening.index import (
 from finmon.screening.namescore import (
     MIN_SIMILARITY,
     UNBOUNDED,
-    token_similarity,
+    aligned_similarity,
     weight_owed,
 )
 from finmon.screening.prune import ScoreBound
@@ -357,7 +357,7 @@ class _Probe:
             similar = {}
             for token_id in ids:
                 # Customer first, as in screening, where the customer is the query.
-                similarity = token_similarity(self._stored[token_id], ours)[0]
+                similarity = aligned_similarity(self._stored[token_id], ours)
                 if similarity >= MIN_SIMILARITY:
                     similar[token_id] = similarity
             self._similar[sig] = similar

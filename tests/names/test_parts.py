@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from finmon.model import Schema
 from finmon.names import TokenKind, analyse_name
-from finmon.names.keys import fold
+from finmon.names.keys import fold, skeleton
 
 
 def kinds(name: str, schema: Schema = Schema.PERSON) -> list[tuple[str, TokenKind]]:
@@ -100,3 +103,21 @@ def test_tokens_are_equal_only_when_every_compared_key_is() -> None:
     azhar, ajar = analyse_name("Azhar").tokens[0], analyse_name("Ajar").tokens[0]
     assert azhar.key == ajar.key and azhar.cross != ajar.cross
     assert azhar != ajar
+
+
+@given(st.lists(st.text("abcdeghijklmnoprstuvxyz", min_size=1, max_size=9), min_size=2, max_size=4))
+def test_a_joined_token_has_the_keys_of_its_text(words: list[str]) -> None:
+    # The joined key is made from the parts' keys; it must be what folding the text gives.
+    name = analyse_name(" ".join(words), Schema.UNKNOWN)
+    for joined in name.joined:
+        assert joined.key == fold(joined.text)
+        assert joined.skel == skeleton(joined.key)
+
+
+def test_tokens_of_one_word_are_made_once_and_stay_those_of_its_place() -> None:
+    first = analyse_name("Ivan Petrovich Sidorov", Schema.PERSON).tokens
+    again = analyse_name("Sidorov Ivan Petrovich", Schema.PERSON).tokens
+    assert first[1] is again[2]  # the patronymic, met again in another place after the first
+    assert first[1].kind is TokenKind.PATRONYMIC
+    moved = analyse_name("Petrovich Ivan Sidorov", Schema.PERSON).tokens
+    assert moved[0].kind is TokenKind.NAME  # a patronymic's ending first in a name: a name

@@ -9,13 +9,26 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from finmon.lists import FIXTURE_DIR, parse_files
 from finmon.model import Schema
 from finmon.names import analyse_name
+from finmon.names.parts import NameToken
 from finmon.names.translit import to_latin
 from finmon.screening import DEFAULT_THRESHOLD, compare_names
-from finmon.screening.namescore import MIN_SIMILARITY, cross_similarity, stands_alone
+from finmon.screening.namescore import (
+    MIN_SIMILARITY,
+    _similarity,
+    aligned_similarity,
+    cross_similarity,
+    may_align,
+    stands_alone,
+    token_similarity,
+)
+from tests.conftest import ROOT, shared_file
 
 GOLDEN = list(csv.DictReader((Path(__file__).parent / "golden_pairs.csv").open(encoding="utf-8")))
+RECALL_CASES = ROOT / "bench" / "data" / "recall_cases.csv"
+KZ_RU_VARIANTS = ROOT / "bench" / "data" / "kz_ru_variants.csv"
 
 
 @pytest.mark.parametrize("pair", GOLDEN, ids=[p["why"] for p in GOLDEN])
@@ -165,3 +178,63 @@ def test_equal_skeletons_need_letters_that_agree() -> None:
 )  # fmt: skip
 def test_short_aliases_and_placeholders_do_not_stand_alone(name: str, alone: bool) -> None:
     assert stands_alone(analyse_name(name)) is alone
+
+
+def _tokens(name: str, schema: Schema) -> list[NameToken]:
+    analysed = analyse_name(name, schema)
+    found = [*analysed.tokens, *analysed.joined]
+    for reading in analysed.readings:
+        found += [*reading.tokens, *reading.joined]
+    return found
+
+
+def _ruled_out_wrongly(pairs: list[tuple[NameToken, NameToken]]) -> tuple[list[str], int]:
+    """Pairs that may_align rules out although they align, and how many it rules out."""
+    wrong, ruled_out = [], 0
+    for a, b in pairs:
+        if not may_align(a, b):
+            ruled_out += 1
+            if _similarity(a, b)[0] >= MIN_SIMILARITY:
+                wrong.append(f"{a.sig} / {b.sig}")
+    return wrong, ruled_out
+
+
+def test_may_align_rules_out_no_pair_of_tokens_of_labelled_names() -> None:
+    rows = list(GOLDEN)
+    for path in (RECALL_CASES, KZ_RU_VARIANTS, shared_file("eval/name_pairs_dev.csv")):
+        rows += csv.DictReader(path.open(encoding="utf-8"))
+    tokens: set[NameToken] = set()
+    pairs = []
+    for row in rows:
+        schema = Schema.parse(row["schema"])
+        ours, theirs = _tokens(row["name1"], schema), _tokens(row["name2"], schema)
+        tokens.update(ours + theirs)
+        pairs += [(a, b) for a in ours for b in theirs] + [(b, a) for a in ours for b in theirs]
+    # Every token against a fixed sample of all the others (pairs of unrelated names too), and
+    # the list fixture's names, in Arabic script and Latin, against each other.
+    every = sorted(tokens, key=lambda t: t.sig)
+    listed = {
+        token
+        for designation in parse_files([FIXTURE_DIR / "un_list_fixture.xml"]).designations
+        for name in designation.names
+        for token in _tokens(name.full, designation.schema)
+    }
+    pairs += [(a, b) for a in listed for b in listed]
+    pairs += [(a, b) for i, a in enumerate(every) for b in every[i % 97 :: 97]]
+    wrong, ruled_out = _ruled_out_wrongly(pairs)
+    assert not wrong, wrong[:10]
+    assert ruled_out > len(pairs) / 2  # and most pairs of tokens are ruled out
+
+
+@given(st.text("abcdeghijklmnoprstuvyz -", min_size=1, max_size=24), st.data())
+def test_may_align_rules_out_no_pair_that_aligns(text: str, data: st.DataObject) -> None:
+    other = data.draw(st.sampled_from(["Sheikh Yusuf al-Qaradawi", "Vladimir Putin", text[::-1]]))
+    pairs = [(a, b) for a in _tokens(text, Schema.UNKNOWN) for b in _tokens(other, Schema.PERSON)]
+    assert not _ruled_out_wrongly(pairs + [(b, a) for a, b in pairs])[0]
+
+
+def test_aligned_similarity_is_the_similarity_of_every_pair_that_aligns() -> None:
+    a, b, c = (analyse_name(n).tokens[0] for n in ("Muhammad", "Mohammed", "Kowalski"))
+    assert aligned_similarity(a, b) == token_similarity(a, b)[0] >= MIN_SIMILARITY
+    assert aligned_similarity(a, c) == 0.0 < token_similarity(a, c)[0] < MIN_SIMILARITY
+    assert token_similarity(a, c)[1] != "below"  # asked for, it is worked out after all
