@@ -17,7 +17,7 @@ from finmon.monitoring.engine import run_batch, run_stream, typology_scores
 from finmon.monitoring.events import PAIR, Context
 from finmon.monitoring.rules import Rule, load_pack
 from finmon.transactions import PartyInfo, Transaction
-from tests.monitoring.test_engine import MONTH_BEFORE, PACK, SHIPPED, both, fired, transfer
+from tests.monitoring.test_engine import MONTH_BEFORE, PACK, SHIPPED, START, both, fired, transfer
 
 DAY = 24.0
 WATCHED = sorted(
@@ -292,3 +292,60 @@ def test_money_passed_on_is_never_more_than_came_in() -> None:
     assert "X" not in fired("listed_link", more, listed=("LISTED",))
     less = [more[0], transfer(1, 48, "M", "X", "90000")]
     assert "X" in fired("listed_link", less, listed=("LISTED",))
+
+
+def family_money(account: str, per_month: int, first: int) -> list[Transaction]:
+    """A parent paying an account small sums `per_month` times a month for three months."""
+    return [
+        transfer(first + n, n * 30 * DAY / per_month, "PARENT", account, amount="20000")
+        for n in range(3 * per_month)
+    ]
+
+
+def test_a_collection_is_not_hidden_by_a_parent_who_sends_every_week() -> None:
+    # 24 payments from one parent over three months and ten new people in one week: the
+    # parent is a regular sender, part of the student's usual life, and counts on neither side.
+    student = family_money("STUDENT", 8, 0) + collected("STUDENT", 40, 10, 100, "G")
+    student.sort(key=lambda t: t.timestamp)
+    assert fired("funnel_account", student) == ["STUDENT"]
+    # Counted as before (every sender), the parent's 24 payments raise the bar above the week.
+    counted = dataclasses.replace(PACK["funnel_account"], filter=dataclasses.replace(
+        PACK["funnel_account"].filter, counterparty_regular=None))  # fmt: skip
+    assert both([counted], student) == []
+
+
+def test_family_money_does_not_dilute_a_collection_moved_on() -> None:
+    # Ten new people pay 8,000 each (80,000) and 70,000 leaves to a new person within the
+    # week; the parent's 120,000 in the same weeks is not part of the collection.
+    student = family_money("STUDENT", 8, 0) + collected("STUDENT", 40, 10, 100, "G")
+    student.append(transfer(200, 45 * DAY, "STUDENT", "FRIEND", amount="70000"))
+    student.sort(key=lambda t: t.timestamp)
+    assert fired("collected_then_moved", student) == ["STUDENT"]
+    rule = PACK["collected_then_moved"]
+    diluted = dataclasses.replace(
+        rule,
+        sides={
+            **rule.sides,
+            "in": dataclasses.replace(rule.sides["in"], counterparty_regular=None),
+        },
+    )
+    assert both([diluted], student) == []
+
+
+def test_an_npo_paying_a_partner_charity_abroad_is_not_sending_money_to_people() -> None:
+    def abroad(receiver: PartyInfo) -> Transaction:
+        return Transaction(
+            id="T1",
+            timestamp=START,
+            amount=Decimal("900000"),
+            currency="KZT",
+            originator=PartyInfo(account="NPO", country="KZ", name="ОФ «Көмек»"),
+            beneficiary=receiver,
+            channel="wire",
+        )
+
+    partner = PartyInfo(account="TR1", country="TR", name="Yardım Derneği Foundation")
+    person = PartyInfo(account="TR2", country="TR", name="Ahmet Yilmaz")
+    npo = {"NPO": "npo"}
+    assert fired("npo_abroad", [abroad(partner)], segments=npo) == []
+    assert fired("npo_abroad", [abroad(person)], segments=npo) == ["NPO"]
