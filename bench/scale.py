@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -47,9 +47,7 @@ from bench.common import code_version, machine, shared_data  # noqa: E402
 UN_2020 = "lists/un_consolidated_2020-11-30.xml"
 UN_2026 = "lists/un_consolidated_2026-02-27.xml"
 POOL = 200_000
-"""Distinct generated customers the delta part's stores are drawn from."""
-WRITE_CHUNK = 100_000
-"""Customers written per transaction by the delta part's direct insert."""
+"""Distinct generated customers the delta part's stores are drawn from (--delta-pool)."""
 TARGET_RATE = 10_000
 TARGET_DELTA = 60.0
 ACTOR = "bench-scale"
@@ -205,112 +203,70 @@ def _rate(kind: str, step: str, count: int, seconds: float) -> str:
 
 def delta_part(args: argparse.Namespace, work: Path) -> Iterator[str]:
     """Delta re-screen of a list change against stores of millions of customers."""
-    from bench.delta import write_next_day
+    from bench.delta import step_load, write_next_day
+    from bench.fill import fill, read_pool
 
-    pool = _pool(work, min(POOL, max(args.delta_customers)))
+    size = min(args.delta_pool, max(args.delta_customers))
+    generated = write_customers(work / f"pool-{size}.csv", size, seed=1)
+    seconds, pool = _timed(lambda: read_pool(generated, _workers()))
+    yield (
+        f"| - | read and index a pool of {size:,} generated customers | {size:,} | {seconds:.1f} "
+        f"| {size / seconds:,.0f} | setup; `customers import`'s reader and index_entry |"
+    )
     next_day, _ = write_next_day(work)
+    years = "years" in args.delta_change
+    changes = [("UN 2020-11-30 -> 2026-02-27", UN_2026)] if years else []
+    changes.append(("UN 2026-02-28, a day's change", next_day))
     for size in args.delta_customers:
         for store in stores(work, args.database_url, f"delta_{size}"):
             db = _database(store.url)
-            _load(db, UN_2020)
-            seconds, _ = _timed(lambda db=db, size=size: write_direct(db, pool, size))
-            yield (
-                f"| {store.kind} | write {size:,} customers and their index directly | {size:,} "
-                f"| {seconds:.1f} | {size / seconds:,.0f} | setup |"
-            )
-            for label, path in (
-                ("UN 2020-11-30 -> 2026-02-27", UN_2026),
-                ("a day's change", next_day),
-            ):
-                seconds, loaded = _timed(lambda db=db, path=path: _load(db, path))
-                done = loaded.rescreen
-                per_million = seconds / (size / 1_000_000)
-                met = "met" if seconds < TARGET_DELTA else "MISSED"
-                yield (
-                    f"| {store.kind} | load {label}, delta re-screen | {size:,} | {seconds:.1f} "
-                    f"| {per_million:.1f} s per million | {done.designations} designations, "
-                    f"{done.candidates:,} candidates, {done.alerts} alerts; < {TARGET_DELTA:g} s: "
-                    f"{met} |"
+            _load(db, UN_2020 if years else UN_2026)
+            seconds, _ = _timed(
+                lambda db=db, size=size, kind=store.kind: fill(
+                    db,
+                    pool,
+                    size,
+                    seed=size,
+                    actor=ACTOR,
+                    source_file=f"bench-fill-{size}.csv",
+                    progress=lambda done: _say(f"{kind}: {done:,} customers written"),
                 )
+            )
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            yield (
+                f"| {store.kind} | fill {size:,} customers, first versions and index "
+                f"(bench/fill.py) | {size:,} | {seconds:.1f} | {size / seconds:,.0f} | setup, "
+                f"{'UN 2020-11-30' if years else 'UN 2026-02-27'} loaded before; no alerts; "
+                f"bench RSS peak {peak:,.0f} MB |"
+            )
             db.dispose()
+            os.environ["FINMON_DATABASE_URL"] = store.url
+            try:
+                for label, path in changes:
+                    facts = step_load(work, path, label)
+                    yield _delta_row(store.kind, label, size, facts)
+            finally:
+                del os.environ["FINMON_DATABASE_URL"]
             store.drop()
 
 
-@dataclass(slots=True)
-class _Pooled:
-    record: dict[str, Any]
-    accounts: list[str]
-    fingerprint: str
-    entry: Any
+def _delta_row(kind: str, label: str, size: int, facts: dict[str, Any]) -> str:
+    seconds = facts["seconds"]
+    rescreen = facts["timings"].get("delta re-screen", float("nan"))
+    candidates = facts["timings"].get("candidates", float("nan"))
+    met = "met" if seconds < TARGET_DELTA else "MISSED"
+    return (
+        f"| {kind} | `finmon lists load` {label}, end to end | {size:,} | {seconds:.1f} "
+        f"| {seconds / (size / 1_000_000):.2f} s per million | {facts.get('designations')} "
+        f"designations, {facts.get('candidates', 0):,} candidates, {facts.get('alerts')} alerts; "
+        f"delta re-screen {rescreen:.1f} s (candidate search {candidates:.1f} s); peak RSS "
+        f"{facts['rss_largest'] / 2**20:,.0f} MB, tree {facts['rss_tree'] / 2**20:,.0f} MB; "
+        f"< {TARGET_DELTA:g} s: {met} |"
+    )
 
 
-def _pool(work: Path, count: int) -> list[_Pooled]:
-    """Generated customers, read as an import reads them, with their index entries."""
-    from finmon.model import matching_fingerprint
-    from finmon.screening.inputs import read_customers
-    from finmon.store.customer_index import index_parties
-
-    path = write_customers(work / f"pool-{count}.csv", count, seed=1)
-    rows = list(read_customers(path))
-    entries = index_parties([row.party for row in rows], _workers())
-    pooled = []
-    for row, entry in zip(rows, entries, strict=True):
-        record = row.party.to_dict()
-        pooled.append(_Pooled(record, row.accounts, matching_fingerprint(row.party, record), entry))
-    return pooled
-
-
-def write_direct(db: Any, pool: Sequence[_Pooled], count: int) -> None:
-    """count customers drawn from the pool, each with an id of its own, and their postings."""
-    from finmon.screening.index import filing_keys
-    from finmon.store.bulk import bulk_insert
-    from finmon.store.customer_index import _encode
-    from finmon.store.models import Customer, CustomerToken, NameTokenKey, NameTokenRow, utc_now
-
-    rng = random.Random(count)
-    token_ids: dict[str, int] = {}
-    tokens, keys = [], []
-    for pooled in pool:
-        for token, _parts in pooled.entry.tokens.values():
-            if token.sig not in token_ids:
-                token_id = token_ids[token.sig] = len(token_ids) + 1
-                tokens.append({"id": token_id, "sig": token.sig, "data": _encode(token)})
-                keys.extend({"key": k, "token_id": token_id} for k in set(filing_keys(token)))
-    with db.write() as session:
-        bulk_insert(session, NameTokenRow, tokens)
-        bulk_insert(session, NameTokenKey, keys)
-    now = utc_now()
-    for start in range(0, count, WRITE_CHUNK):
-        customers, postings = [], []
-        for number in range(start, min(count, start + WRITE_CHUNK)):
-            pooled = pool[rng.randrange(len(pool))]
-            customer_id = f"S{number:09d}"
-            customers.append(
-                {
-                    "id": customer_id,
-                    "name": pooled.record["names"][0],
-                    "record": {**pooled.record, "id": customer_id},
-                    "accounts": pooled.accounts,
-                    "fingerprint": pooled.fingerprint,
-                    "version": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-            entry = pooled.entry
-            postings.extend(
-                {
-                    "token_id": token_ids[token.sig],
-                    "customer_id": customer_id,
-                    "short": entry.short,
-                    "parts": parts,
-                    "owed": entry.owed,
-                }
-                for token, parts in entry.tokens.values()
-            )
-        with db.write() as session:
-            bulk_insert(session, Customer, customers)
-            bulk_insert(session, CustomerToken, postings)
+def _say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def spark_part(args: argparse.Namespace, work: Path) -> Iterator[str]:
@@ -334,6 +290,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--transfers", type=int, default=100_000)
     parser.add_argument("--delta-customers", type=_sizes, default=[1_000_000])
+    parser.add_argument("--delta-pool", type=int, default=POOL)
+    parser.add_argument(
+        "--delta-change",
+        default="years,day",
+        help="years: UN 2020 loaded before the fill, then UN 2026 timed; day: UN 2026-02-28",
+    )
     parser.add_argument("--spark-customers", type=int, default=1_000_000)
     parser.add_argument("--database-url", help="PostgreSQL server (administrator's URL)")
     args = parser.parse_args(argv)
