@@ -2,7 +2,8 @@
 the local engines against Apache Spark local[2].
 
     python bench/scale.py [--parts ingest,delta,spark] [--customers 100000] [--transfers 100000]
-        [--delta-customers 1000000,2000000] [--spark-customers 1000000] [--database-url URL]
+        [--delta-customers 1000000,2000000] [--delta-pool 200000] [--delta-change years,day]
+        [--spark-customers 1000000] [--database-url URL]
 
 Each store is measured: SQLite in a temporary directory, and PostgreSQL when --database-url names
 a server (an administrator's URL; the bench makes a database of its own there and drops it).
@@ -13,12 +14,15 @@ loaded (indexed and screened, alerts raised), then the same file again (nothing 
 re-import); `load_transactions` of the first transfers of a simulated quarter (finmon simulate)
 with UN 2026-02-27 loaded. Rates are rows per second of the whole call, workers = every core.
 
-delta_part: a store with UN 2020-11-30 loaded and N customers written straight into its tables
-(customers and the stored index, by the store's bulk path, not by an import: an import would take
-most of the run); their names, birth dates and nationalities are drawn from a pool of generated
-customers, indexed once (customer_versions rows are not written: the delta does not read them).
-Then `load_list` of UN 2026-02-27 (a change of years: 182 designations to screen) and of the next
-day's list (bench/delta.py write_next_day: 3 listed, 2 amended), each timed end to end.
+delta_part: a store with a list loaded and N customers written by bench/fill.py (the rows an
+import of the same customers writes, customers, first versions and the stored index, in large
+transactions; an import would take most of the run): customers drawn from a pool of --delta-pool
+generated customers, each pool row read and indexed once. With --delta-change years,day (the
+default) UN 2020-11-30 is loaded first and `finmon lists load` of UN 2026-02-27 (a change of
+years: 182 designations to screen) is timed before the next day's list (bench/delta.py
+write_next_day: 3 listed, 2 amended); with day, UN 2026-02-27 is loaded first and only the day's
+change is timed. Each load runs as a `finmon lists load` subprocess, timed end to end. The fill
+screens nobody, so the store holds no alerts of the list loaded before it.
 
 spark_part: bench/scale_spark.py, a registry of --spark-customers screened by the local engine and
 on Spark local[2] in one process (same hits asserted), and AMLSim monitored by both; its own table.

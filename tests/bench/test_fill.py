@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from bench import customers
 from bench.fill import ACTION, draws, fill, read_pool, write_file
 from finmon.store.customers import import_customers
-from finmon.store.engine import Database
+from finmon.store.engine import Database, default_database
 from tests.conftest import SERVER_URL
 
 POOL = 300
@@ -33,7 +33,8 @@ TABLES = {
 
 @pytest.fixture
 def second_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A second empty store beside the test's own: a SQLite file, or a database on the server."""
+    """A second empty store beside the test's own, of the same kind: a SQLite file, or a
+    database on the test server."""
     if SERVER_URL is None:
         yield f"sqlite:///{tmp_path / 'filled.db'}"
         return
@@ -70,7 +71,7 @@ def test_fill_writes_what_an_import_writes(
     path = write_file(tmp_path / "drawn.csv", pool, COUNT, SEED)
     # Several batches, so the token ids run on from batch to batch as they do in a large import.
     monkeypatch.setenv("FINMON_IMPORT_BATCH", "500")
-    imported = Database(f"sqlite:///{tmp_path / 'imported.db'}")
+    imported = default_database()
     filled = Database(second_url)
     try:
         result = import_customers(path, actor="bench", db=imported)
@@ -85,5 +86,4 @@ def test_fill_writes_what_an_import_writes(
             actions = list(conn.execute(text("SELECT action FROM audit_log")).scalars())
         assert actions[-1] == ACTION
     finally:
-        imported.dispose()
         filled.dispose()
