@@ -3,7 +3,7 @@ the local engines against Apache Spark local[2].
 
     python bench/scale.py [--parts ingest,delta,spark] [--customers 100000] [--transfers 100000]
         [--delta-customers 1000000,2000000] [--delta-pool 200000] [--delta-change years,day]
-        [--spark-customers 1000000] [--database-url URL]
+        [--spark-customers 1000000] [--database-url URL] [--no-sqlite]
 
 Each store is measured: SQLite in a temporary directory, and PostgreSQL when --database-url names
 a server (an administrator's URL; the bench makes a database of its own there and drops it).
@@ -66,10 +66,12 @@ class Store:
     drop: Callable[[], None]
 
 
-def stores(work: Path, server: str | None, tag: str) -> Iterator[Store]:
-    """A new SQLite store, then (with a server URL) a new PostgreSQL database."""
+def stores(work: Path, server: str | None, tag: str, sqlite: bool = True) -> Iterator[Store]:
+    """A new SQLite store (unless not sqlite), then (with a server URL) a new PostgreSQL
+    database."""
     path = work / f"{tag}.db"
-    yield Store("SQLite", f"sqlite:///{path}", lambda: _unlink(path))
+    if sqlite:
+        yield Store("SQLite", f"sqlite:///{path}", lambda: _unlink(path))
     if server is None:
         return
     from sqlalchemy import create_engine, text
@@ -171,7 +173,7 @@ def ingest_part(args: argparse.Namespace, work: Path) -> Iterator[str]:
         return import_customers(customers, actor=ACTOR, db=db, workers=_workers())
 
     for tag, listed in (("nolist", False), ("listed", True)):
-        for store in stores(work, args.database_url, f"ingest_{tag}"):
+        for store in stores(work, args.database_url, f"ingest_{tag}", not args.no_sqlite):
             db = _database(store.url)
             if listed:
                 _load(db, UN_2026)
@@ -222,7 +224,7 @@ def delta_part(args: argparse.Namespace, work: Path) -> Iterator[str]:
     changes = [("UN 2020-11-30 -> 2026-02-27", UN_2026)] if years else []
     changes.append(("UN 2026-02-28, a day's change", next_day))
     for size in args.delta_customers:
-        for store in stores(work, args.database_url, f"delta_{size}"):
+        for store in stores(work, args.database_url, f"delta_{size}", not args.no_sqlite):
             db = _database(store.url)
             _load(db, UN_2020 if years else UN_2026)
             seconds, _ = _timed(
@@ -304,6 +306,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--spark-customers", type=int, default=1_000_000)
     parser.add_argument("--database-url", help="PostgreSQL server (administrator's URL)")
+    parser.add_argument("--no-sqlite", action="store_true", help="measure PostgreSQL only")
     args = parser.parse_args(argv)
     parts = {"ingest": ingest_part, "delta": delta_part, "spark": spark_part}
     wanted = [p.strip() for p in args.parts.split(",") if p.strip()]
