@@ -72,7 +72,7 @@ TIMED = (
     ("finmon.store.lists", "_insert_designations", "store designations"),
     ("finmon.store.lists", "rescreen", "delta re-screen"),
     ("finmon.store.rescreen", "candidate_customers", "candidates"),
-    ("finmon.store.rescreen", "raise_alerts", "alerts"),
+    ("finmon.store.rescreen", "raise_screened", "alerts"),
     ("finmon.store.rescreen", "open_release_reviews", "release reviews"),
 )
 """Functions whose time the `finmon` subprocesses report: (module, name, label)."""

@@ -2,7 +2,8 @@
 the local engines against Apache Spark local[2].
 
     python bench/scale.py [--parts ingest,delta,spark] [--customers 100000] [--transfers 100000]
-        [--delta-customers 1000000,2000000] [--spark-customers 1000000] [--database-url URL]
+        [--delta-customers 1000000,2000000] [--delta-pool 200000] [--delta-change years,day]
+        [--spark-customers 1000000] [--database-url URL] [--no-sqlite]
 
 Each store is measured: SQLite in a temporary directory, and PostgreSQL when --database-url names
 a server (an administrator's URL; the bench makes a database of its own there and drops it).
@@ -13,12 +14,15 @@ loaded (indexed and screened, alerts raised), then the same file again (nothing 
 re-import); `load_transactions` of the first transfers of a simulated quarter (finmon simulate)
 with UN 2026-02-27 loaded. Rates are rows per second of the whole call, workers = every core.
 
-delta_part: a store with UN 2020-11-30 loaded and N customers written straight into its tables
-(customers and the stored index, by the store's bulk path, not by an import: an import would take
-most of the run); their names, birth dates and nationalities are drawn from a pool of generated
-customers, indexed once (customer_versions rows are not written: the delta does not read them).
-Then `load_list` of UN 2026-02-27 (a change of years: 182 designations to screen) and of the next
-day's list (bench/delta.py write_next_day: 3 listed, 2 amended), each timed end to end.
+delta_part: a store with a list loaded and N customers written by bench/fill.py (the rows an
+import of the same customers writes, customers, first versions and the stored index, in large
+transactions; an import would take most of the run): customers drawn from a pool of --delta-pool
+generated customers, each pool row read and indexed once. With --delta-change years,day (the
+default) UN 2020-11-30 is loaded first and `finmon lists load` of UN 2026-02-27 (a change of
+years: 182 designations to screen) is timed before the next day's list (bench/delta.py
+write_next_day: 3 listed, 2 amended); with day, UN 2026-02-27 is loaded first and only the day's
+change is timed. Each load runs as a `finmon lists load` subprocess, timed end to end. The fill
+screens nobody, so the store holds no alerts of the list loaded before it.
 
 spark_part: bench/scale_spark.py, a registry of --spark-customers screened by the local engine and
 on Spark local[2] in one process (same hits asserted), and AMLSim monitored by both; its own table.
@@ -28,7 +32,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -47,9 +51,7 @@ from bench.common import code_version, machine, shared_data  # noqa: E402
 UN_2020 = "lists/un_consolidated_2020-11-30.xml"
 UN_2026 = "lists/un_consolidated_2026-02-27.xml"
 POOL = 200_000
-"""Distinct generated customers the delta part's stores are drawn from."""
-WRITE_CHUNK = 100_000
-"""Customers written per transaction by the delta part's direct insert."""
+"""Distinct generated customers the delta part's stores are drawn from (--delta-pool)."""
 TARGET_RATE = 10_000
 TARGET_DELTA = 60.0
 ACTOR = "bench-scale"
@@ -64,10 +66,12 @@ class Store:
     drop: Callable[[], None]
 
 
-def stores(work: Path, server: str | None, tag: str) -> Iterator[Store]:
-    """A new SQLite store, then (with a server URL) a new PostgreSQL database."""
+def stores(work: Path, server: str | None, tag: str, sqlite: bool = True) -> Iterator[Store]:
+    """A new SQLite store (unless not sqlite), then (with a server URL) a new PostgreSQL
+    database."""
     path = work / f"{tag}.db"
-    yield Store("SQLite", f"sqlite:///{path}", lambda: _unlink(path))
+    if sqlite:
+        yield Store("SQLite", f"sqlite:///{path}", lambda: _unlink(path))
     if server is None:
         return
     from sqlalchemy import create_engine, text
@@ -169,7 +173,7 @@ def ingest_part(args: argparse.Namespace, work: Path) -> Iterator[str]:
         return import_customers(customers, actor=ACTOR, db=db, workers=_workers())
 
     for tag, listed in (("nolist", False), ("listed", True)):
-        for store in stores(work, args.database_url, f"ingest_{tag}"):
+        for store in stores(work, args.database_url, f"ingest_{tag}", not args.no_sqlite):
             db = _database(store.url)
             if listed:
                 _load(db, UN_2026)
@@ -205,112 +209,72 @@ def _rate(kind: str, step: str, count: int, seconds: float) -> str:
 
 def delta_part(args: argparse.Namespace, work: Path) -> Iterator[str]:
     """Delta re-screen of a list change against stores of millions of customers."""
-    from bench.delta import write_next_day
+    from bench.delta import step_load, write_next_day
+    from bench.fill import fill, read_pool
 
-    pool = _pool(work, min(POOL, max(args.delta_customers)))
+    size = min(args.delta_pool, max(args.delta_customers))
+    generated = write_customers(work / f"pool-{size}.csv", size, seed=1)
+    seconds, pool = _timed(lambda: read_pool(generated, _workers()))
+    yield (
+        f"| - | read and index a pool of {size:,} generated customers | {size:,} | {seconds:.1f} "
+        f"| {size / seconds:,.0f} | setup; `customers import`'s reader and index_entry |"
+    )
     next_day, _ = write_next_day(work)
+    years = "years" in args.delta_change
+    changes = [("UN 2020-11-30 -> 2026-02-27", UN_2026)] if years else []
+    changes.append(("UN 2026-02-28, a day's change", next_day))
     for size in args.delta_customers:
-        for store in stores(work, args.database_url, f"delta_{size}"):
+        for store in stores(work, args.database_url, f"delta_{size}", not args.no_sqlite):
             db = _database(store.url)
-            _load(db, UN_2020)
-            seconds, _ = _timed(lambda db=db, size=size: write_direct(db, pool, size))
-            yield (
-                f"| {store.kind} | write {size:,} customers and their index directly | {size:,} "
-                f"| {seconds:.1f} | {size / seconds:,.0f} | setup |"
-            )
-            for label, path in (
-                ("UN 2020-11-30 -> 2026-02-27", UN_2026),
-                ("a day's change", next_day),
-            ):
-                seconds, loaded = _timed(lambda db=db, path=path: _load(db, path))
-                done = loaded.rescreen
-                per_million = seconds / (size / 1_000_000)
-                met = "met" if seconds < TARGET_DELTA else "MISSED"
-                yield (
-                    f"| {store.kind} | load {label}, delta re-screen | {size:,} | {seconds:.1f} "
-                    f"| {per_million:.1f} s per million | {done.designations} designations, "
-                    f"{done.candidates:,} candidates, {done.alerts} alerts; < {TARGET_DELTA:g} s: "
-                    f"{met} |"
+            _load(db, UN_2020 if years else UN_2026)
+            seconds, _ = _timed(
+                lambda db=db, size=size, kind=store.kind: fill(
+                    db,
+                    pool,
+                    size,
+                    seed=size,
+                    actor=ACTOR,
+                    source_file=f"bench-fill-{size}.csv",
+                    progress=lambda done: _say(f"{kind}: {done:,} customers written"),
                 )
+            )
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            yield (
+                f"| {store.kind} | fill {size:,} customers, first versions and index "
+                f"(bench/fill.py) | {size:,} | {seconds:.1f} | {size / seconds:,.0f} | setup, "
+                f"{'UN 2020-11-30' if years else 'UN 2026-02-27'} loaded before; no alerts; "
+                f"bench RSS peak {peak:,.0f} MB |"
+            )
             db.dispose()
+            os.environ["FINMON_DATABASE_URL"] = store.url
+            try:
+                for label, path in changes:
+                    facts = step_load(work, path, label)
+                    yield _delta_row(store.kind, label, size, facts)
+            finally:
+                del os.environ["FINMON_DATABASE_URL"]
             store.drop()
 
 
-@dataclass(slots=True)
-class _Pooled:
-    record: dict[str, Any]
-    accounts: list[str]
-    fingerprint: str
-    entry: Any
+def _delta_row(kind: str, label: str, size: int, facts: dict[str, Any]) -> str:
+    # Not getrusage's peak of the child: a child forked from this large process starts with its
+    # resident size, which that peak keeps across exec.
+    seconds = facts["seconds"]
+    rescreen = facts["timings"].get("delta re-screen", float("nan"))
+    candidates = facts["timings"].get("candidates", float("nan"))
+    met = "met" if seconds < TARGET_DELTA else "MISSED"
+    return (
+        f"| {kind} | `finmon lists load` {label}, end to end | {size:,} | {seconds:.1f} "
+        f"| {seconds / (size / 1_000_000):.2f} s per million | {facts.get('designations')} "
+        f"designations, {facts.get('candidates', 0):,} candidates, {facts.get('alerts')} alerts; "
+        f"delta re-screen {rescreen:.1f} s (candidate search {candidates:.1f} s); peak RSS "
+        f"{facts['rss_tree'] / 2**20:,.0f} MB (it and its workers, sampled); "
+        f"< {TARGET_DELTA:g} s: {met} |"
+    )
 
 
-def _pool(work: Path, count: int) -> list[_Pooled]:
-    """Generated customers, read as an import reads them, with their index entries."""
-    from finmon.model import matching_fingerprint
-    from finmon.screening.inputs import read_customers
-    from finmon.store.customer_index import index_parties
-
-    path = write_customers(work / f"pool-{count}.csv", count, seed=1)
-    rows = list(read_customers(path))
-    entries = index_parties([row.party for row in rows], _workers())
-    pooled = []
-    for row, entry in zip(rows, entries, strict=True):
-        record = row.party.to_dict()
-        pooled.append(_Pooled(record, row.accounts, matching_fingerprint(row.party, record), entry))
-    return pooled
-
-
-def write_direct(db: Any, pool: Sequence[_Pooled], count: int) -> None:
-    """count customers drawn from the pool, each with an id of its own, and their postings."""
-    from finmon.screening.index import filing_keys
-    from finmon.store.bulk import bulk_insert
-    from finmon.store.customer_index import _encode
-    from finmon.store.models import Customer, CustomerToken, NameTokenKey, NameTokenRow, utc_now
-
-    rng = random.Random(count)
-    token_ids: dict[str, int] = {}
-    tokens, keys = [], []
-    for pooled in pool:
-        for token, _parts in pooled.entry.tokens.values():
-            if token.sig not in token_ids:
-                token_id = token_ids[token.sig] = len(token_ids) + 1
-                tokens.append({"id": token_id, "sig": token.sig, "data": _encode(token)})
-                keys.extend({"key": k, "token_id": token_id} for k in set(filing_keys(token)))
-    with db.write() as session:
-        bulk_insert(session, NameTokenRow, tokens)
-        bulk_insert(session, NameTokenKey, keys)
-    now = utc_now()
-    for start in range(0, count, WRITE_CHUNK):
-        customers, postings = [], []
-        for number in range(start, min(count, start + WRITE_CHUNK)):
-            pooled = pool[rng.randrange(len(pool))]
-            customer_id = f"S{number:09d}"
-            customers.append(
-                {
-                    "id": customer_id,
-                    "name": pooled.record["names"][0],
-                    "record": {**pooled.record, "id": customer_id},
-                    "accounts": pooled.accounts,
-                    "fingerprint": pooled.fingerprint,
-                    "version": 1,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
-            entry = pooled.entry
-            postings.extend(
-                {
-                    "token_id": token_ids[token.sig],
-                    "customer_id": customer_id,
-                    "short": entry.short,
-                    "parts": parts,
-                    "owed": entry.owed,
-                }
-                for token, parts in entry.tokens.values()
-            )
-        with db.write() as session:
-            bulk_insert(session, Customer, customers)
-            bulk_insert(session, CustomerToken, postings)
+def _say(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def spark_part(args: argparse.Namespace, work: Path) -> Iterator[str]:
@@ -334,8 +298,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--transfers", type=int, default=100_000)
     parser.add_argument("--delta-customers", type=_sizes, default=[1_000_000])
+    parser.add_argument("--delta-pool", type=int, default=POOL)
+    parser.add_argument(
+        "--delta-change",
+        default="years,day",
+        help="years: UN 2020 loaded before the fill, then UN 2026 timed; day: UN 2026-02-28",
+    )
     parser.add_argument("--spark-customers", type=int, default=1_000_000)
     parser.add_argument("--database-url", help="PostgreSQL server (administrator's URL)")
+    parser.add_argument("--no-sqlite", action="store_true", help="measure PostgreSQL only")
     args = parser.parse_args(argv)
     parts = {"ingest": ingest_part, "delta": delta_part, "spark": spark_part}
     wanted = [p.strip() for p in args.parts.split(",") if p.strip()]
