@@ -24,7 +24,7 @@ from finmon.names.dictionary import group_of_arabic, name_groups
 from finmon.names.frequency import RARE_BITS, information
 from finmon.names.keys import fold
 from finmon.names.parts import AnalysedName, NameToken, TokenKind, is_particle
-from finmon.screening.namescore import MIN_SIMILARITY, token_similarity
+from finmon.screening.namescore import MIN_SIMILARITY, aligned_similarity
 
 if TYPE_CHECKING:
     from finmon.screening.namescore import NameMatch, TokenPair
@@ -377,7 +377,7 @@ def unmatched_bits(
         if i in paired or token.kind not in _OWN_PARTS or is_particle(token.key):
             continue  # a particle left as a word (BILAL BIN, الإبن: Jr.) names no one
         if any(
-            token_similarity(token, theirs)[0] >= MIN_SIMILARITY
+            aligned_similarity(token, theirs) >= MIN_SIMILARITY
             for name in listed_names
             for theirs in name.tokens
         ):

@@ -231,6 +231,7 @@ def _match(query: AnalysedName, candidate: AnalysedName) -> NameMatch:
     return NameMatch(query, candidate, score, tuple(pairs), tuple(notes))
 
 
+K = TypeVar("K")
 V = TypeVar("V")
 CACHE_LIMIT = 2_000_000
 """Token pairs remembered per cache before it is emptied, so a long batch stays bounded."""
@@ -260,7 +261,7 @@ def aligned_similarity(a: NameToken, b: NameToken) -> float:
     return cached[0]
 
 
-def _remember(cache: dict[tuple[str, str], V], key: tuple[str, str], value: V) -> V:
+def _remember(cache: dict[K, V], key: K, value: V) -> V:
     """Store a computed value, emptying the cache first when it has grown past its bound."""
     if len(cache) > CACHE_LIMIT:
         cache.clear()
@@ -453,9 +454,7 @@ def _reach_features(token: NameToken) -> _Reach:
             arabic_spelling_key(text) if latin else None,
             _GLUED_ACROSS.match(text) is not None,
         )
-        if len(_REACH) > CACHE_LIMIT:
-            _REACH.clear()
-        _REACH[token.sig] = found
+        _remember(_REACH, token.sig, found)
     return found
 
 
