@@ -199,6 +199,40 @@ def test_npo_rules_look_only_at_npo_accounts() -> None:
     petty = [transfer(20 + i, 24 * 25 * i, "FUND", None, "30000", "cash") for i in range(3)]
     assert fired("npo_cash_share", [*gifts, *petty], segments=npo) == []
     assert fired("npo_cash_share", [*gifts, *drawn], segments={"FUND": "retail"}) == []
+    # More cash drawn than came in is a larger share, not a smaller one: two withdrawals of
+    # 100,000 against 30,000 of donations; without any money in, no share at all.
+    few = [transfer(10 + i, 50 * i, f"DONOR{i}", "FUND", amount="10000") for i in range(3)]
+    assert fired("npo_cash_share", [*few, *drawn[:2]], segments=npo) == ["FUND"]
+    assert fired("npo_cash_share", drawn[:2], segments=npo) == []
+
+
+def test_a_firm_passing_money_on_to_people_abroad_or_in_cash() -> None:
+    firm = {"FRONT": "business"}
+    paid = transfer(0, 0, "CLIENT", "FRONT", amount="1000000")
+    abroad = transfer(1, 20, "FRONT", "PERSON", amount="960000", receiver_country="TJ")
+    assert fired("pass_through_firm", [paid, abroad], segments=firm) == ["FRONT"]
+    # Its own withdrawal: the cash side names the firm, with no account; not an organisation
+    # paid, even though the holder's name shows a legal form.
+    drawn = Transaction(
+        id="T1",
+        timestamp=START + dt.timedelta(hours=20),
+        amount=Decimal(960000),
+        currency="KZT",
+        originator=PartyInfo(name="ТОО «Фронт»", account="FRONT", country="KZ"),
+        beneficiary=PartyInfo(name="ТОО «Фронт»", country="KZ"),
+        channel="ATM",
+    )
+    assert fired("pass_through_firm", [paid, drawn], segments=firm) == ["FRONT"]
+    # Wages or a contractor at home, and a supplier abroad, are the firm's trade.
+    staff = transfer(1, 20, "FRONT", "EMPLOYEE", amount="960000")
+    assert fired("pass_through_firm", [paid, staff], segments=firm) == []
+    supplier = dataclasses.replace(
+        abroad, beneficiary=PartyInfo(name="Demir Ltd", account="PERSON", country="TR")
+    )
+    assert fired("pass_through_firm", [paid, supplier], segments=firm) == []
+    # A person is left to pass_through; a firm to this rule alone.
+    assert fired("pass_through_firm", [paid, abroad]) == []
+    assert fired("pass_through", [paid, abroad], segments=firm) == []
 
 
 def test_listed_links_one_and_two_hops_either_way() -> None:
@@ -390,6 +424,26 @@ def test_the_engines_agree_on_any_input(
         ),
         Rule("in_usual", "t", "", "in", window, {"count": threshold}, 0.5, baseline={"count": 2}),
         Rule(
+            "out_at_least",
+            "t",
+            "",
+            "both",
+            window,
+            {"out_count": 1, "out_in_at_least": 0.5},
+            0.5,
+            sides={"out": Filter(cash_or_abroad=True)},
+        ),
+        Rule(
+            "home_only",
+            "t",
+            "",
+            "out",
+            window,
+            {"count": threshold},
+            0.5,
+            Filter(cash_or_abroad=False),
+        ),
+        Rule(
             "to_new_people",
             "t",
             "",
@@ -556,6 +610,11 @@ def test_the_streaming_engine_refuses_transfers_out_of_time_order() -> None:
             "rules:\n  - {id: a, typology: t, direction: both, window: 1d, "
             "condition: {out_in_ratio: 2}, score: 0.5}",
             "at most 1",
+        ),
+        (
+            "rules:\n  - {id: a, typology: t, direction: both, window: 1d, "
+            "condition: {out_in_at_least: 1.5}, score: 0.5}",
+            "out_in_at_least is a share",
         ),
         ("currency: tenge\nrules: []", "currency 'tenge'"),
         ("rates: {USD: -1}\nrules: []", "rates.USD: -1: Input should be greater than 0"),
