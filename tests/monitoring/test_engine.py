@@ -199,11 +199,15 @@ def test_npo_rules_look_only_at_npo_accounts() -> None:
     petty = [transfer(20 + i, 24 * 25 * i, "FUND", None, "30000", "cash") for i in range(3)]
     assert fired("npo_cash_share", [*gifts, *petty], segments=npo) == []
     assert fired("npo_cash_share", [*gifts, *drawn], segments={"FUND": "retail"}) == []
-    # More cash drawn than came in is a larger share, not a smaller one: two withdrawals of
-    # 100,000 against 30,000 of donations; without any money in, no share at all.
+    # Two withdrawals of 100,000 against 30,000 of donations: more than two and a half times
+    # it, outside the shipped rule's two-sided ratio; a one-sided ratio takes it (a larger
+    # share, not a smaller one), and without any money in there is no share at all.
     few = [transfer(10 + i, 50 * i, f"DONOR{i}", "FUND", amount="10000") for i in range(3)]
-    assert fired("npo_cash_share", [*few, *drawn[:2]], segments=npo) == ["FUND"]
-    assert fired("npo_cash_share", drawn[:2], segments=npo) == []
+    assert fired("npo_cash_share", [*few, *drawn[:2]], segments=npo) == []
+    condition = {"out_count": 2, "out_sum": 150000, "out_in_at_least": 0.4}
+    one_sided = dataclasses.replace(PACK["npo_cash_share"], condition=condition)
+    assert [a["account"] for a in both([one_sided], [*few, *drawn[:2]], npo)] == ["FUND"]
+    assert both([one_sided], drawn[:2], npo) == []
 
 
 def test_a_firm_passing_money_on_to_people_abroad_or_in_cash() -> None:
