@@ -218,6 +218,9 @@ def _sql_filter(f: Any, segment: str = "segment") -> list[str]:
         parts.append(
             f"coalesce(cross_border, {str(not f.cross_border).upper()}) = {f.cross_border}"
         )
+    if f.cash_or_abroad is not None:
+        leaves = "(channel = 'cash' OR coalesce(cross_border, FALSE))"
+        parts.append(f"{leaves} = {f.cash_or_abroad}")
     if f.same_owner is not None:
         parts.append(f"same_owner = {f.same_owner}")
     if f.counterparty_organisation is not None:
@@ -351,6 +354,8 @@ def _sql_reaches(rule: Any) -> str:
             parts.append(
                 f"(in_sum > 0 AND out_sum >= {value} * in_sum AND {value} * out_sum <= in_sum)"
             )
+        elif key == "out_in_at_least":
+            parts.append(f"(in_sum > 0 AND out_sum >= {value} * in_sum)")
         elif key in ("count", "distinct_counterparties", "in_count", "out_count"):
             parts.append(f"{key} >= {value}")
         else:

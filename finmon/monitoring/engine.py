@@ -58,7 +58,7 @@ from finmon.monitoring.events import (
     transfer_frame,
 )
 from finmon.monitoring.paths import SEPARATOR, Chains, path_events
-from finmon.monitoring.rules import Rule
+from finmon.monitoring.rules import RATIOS, Rule
 from finmon.monitoring.segments import organisations
 from finmon.transactions.model import Transaction
 
@@ -154,13 +154,20 @@ def reaches(
             if getattr(values, measure) < bars.get(key_, 0.0):
                 return False
     for key, threshold in rule.condition.items():
-        if key == "out_in_ratio":
-            inward, outward = values.in_sum, values.out_sum
-            if not (inward > 0 and outward >= threshold * inward and threshold * outward <= inward):
+        if key in RATIOS:
+            if not ratio_holds(key, threshold, values.in_sum, values.out_sum):
                 return False
         elif getattr(values, key) < (threshold if key in COUNTS else threshold * UNITS):
             return False
     return True
+
+
+def ratio_holds(key: str, threshold: float, inward: float, outward: float) -> bool:
+    """Whether out against in reaches a ratio condition (rules.RATIOS): money in, and out at
+    least threshold times it, and for `out_in_ratio` at most 1/threshold times it."""
+    if not (inward > 0 and outward >= threshold * inward):
+        return False
+    return key != "out_in_ratio" or threshold * outward <= inward
 
 
 def numbered(alerts: Iterable[Alert]) -> list[dict[str, Any]]:
@@ -313,7 +320,7 @@ def _possible_check(rule: Rule) -> Callable[[_Window], bool]:
     tests: list[tuple[str, Any]] = []
     for key, threshold in sorted(rule.condition.items(), key=lambda item: item[0] not in COUNTS):
         bar = threshold if key in COUNTS else threshold * UNITS
-        if key == "out_in_ratio":
+        if key in RATIOS:
             tests.append(("x.in_sum > 0 and x.out_sum > 0", None))
         elif key == "count":
             tests.append(("len(x.events) >= {}", bar))
@@ -537,8 +544,8 @@ def run_transfers(rules: Sequence[Rule], transfers: Any, context: Context) -> li
 def _aggregates(rule: Rule) -> list[Any]:
     """The window values the rule's condition compares, as polars aggregations."""
     every = measures()
-    needed = {k for k in rule.condition if k != "out_in_ratio"}
-    if "out_in_ratio" in rule.condition:
+    needed = {k for k in rule.condition if k not in RATIOS}
+    if needed != set(rule.condition):
         needed |= {"in_sum", "out_sum"}
     return [every[key].alias(key) for key in sorted(needed)]
 
@@ -566,7 +573,7 @@ def _possible_expr(rule: Rule) -> Any:
 
     condition = pl.lit(True)
     for key, threshold in rule.condition.items():
-        if key == "out_in_ratio":
+        if key in RATIOS:
             condition &= (pl.col("in_sum") > 0) & (pl.col("out_sum") > 0)
         else:
             condition &= pl.col(key) >= (threshold if key in COUNTS else threshold * UNITS)
@@ -580,11 +587,11 @@ def _reaches_expr(rule: Rule) -> Any:
 
     condition = pl.lit(True)
     for key, threshold in rule.condition.items():
-        if key == "out_in_ratio":
+        if key in RATIOS:
             inward, outward = pl.col("in_sum"), pl.col("out_sum")
-            condition &= (
-                (inward > 0) & (outward >= threshold * inward) & (threshold * outward <= inward)
-            )
+            condition &= (inward > 0) & (outward >= threshold * inward)
+            if key == "out_in_ratio":
+                condition &= threshold * outward <= inward
         elif key in COUNTS:
             condition &= pl.col(key) >= threshold
         else:
@@ -703,7 +710,7 @@ def _replay(
     fired: list[Alert] = []
     reset: int | None = None
     reached: set[int] | None = None
-    if rule.follow_up or "out_in_ratio" in rule.condition:
+    if rule.follow_up or any(key in RATIOS for key in rule.condition):
         reached = set(times)
         times = sorted({now for now in moments[start:end] if now >= times[0]})
     for now in times:

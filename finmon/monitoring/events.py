@@ -239,6 +239,10 @@ def transfer_passes(f: Filter, t: Transfer | Event) -> bool:
         return False
     if f.cross_border is not None and t.cross_border is not f.cross_border:
         return False
+    if f.cash_or_abroad is not None and (
+        (t.channel == "cash" or t.cross_border is True) is not f.cash_or_abroad
+    ):
+        return False
     return f.same_owner is None or t.same_owner is f.same_owner
 
 
@@ -302,6 +306,8 @@ def _checks(
         found.append(("x.amount >= {}", f.amount_at_least * UNITS))
     if f.cross_border is not None:
         found.append(("x.cross_border is {}", f.cross_border))
+    if f.cash_or_abroad is not None:
+        found.append(("(x.channel == 'cash' or x.cross_border is True) is {}", f.cash_or_abroad))
     if f.same_owner is not None:
         found.append(("x.same_owner is {}", f.same_owner))
     if f.segments is not None:
@@ -553,6 +559,9 @@ def transfer_passes_expr(f: Filter) -> Any:
         condition &= pl.col("amount") >= f.amount_at_least * UNITS
     if f.cross_border is not None:
         condition &= pl.col("cross_border").fill_null(not f.cross_border) == f.cross_border
+    if f.cash_or_abroad is not None:
+        leaves = (pl.col("channel") == "cash") | pl.col("cross_border").fill_null(False)
+        condition &= leaves == f.cash_or_abroad
     if f.same_owner is not None:
         condition &= pl.col("same_owner") == f.same_owner
     return condition

@@ -6,7 +6,8 @@ sliding time window and fires when every threshold of its condition is reached. 
 
 - `transfers` (the default): one account's transfers in one direction (`in`: what it receives,
   `out`: what it sends, `both`), after a filter; conditions on their count, sum, distinct
-  counterparties, the sums in and out and the ratio of out to in (pass-through);
+  counterparties, the sums in and out and the ratio of out to in (`out_in_ratio`: out between
+  r and 1/r of in, money passed on; `out_in_at_least`: out at least r of in, no upper bound);
 - `cycle`: money that leaves an account and returns to it through up to `hops` transfers, every
   transfer within `tolerance` of the first's amount, all within the window; every account on the
   cycle is alerted;
@@ -31,7 +32,9 @@ Example (finmon/monitoring/packs/tf.yaml holds the shipped pack):
 Filters: `channels` (any of), `except_channels` (none of; both as the transactions module's
 channel_kind reads a channel: ATM, "cash deposit" ... are cash, POS and e-commerce card),
 `amount_below`, `amount_at_least`,
-`cross_border` (true: the two countries differ, both known), `same_owner` (false: leave out
+`cross_border` (true: the two countries differ, both known), `cash_or_abroad` (true: only cash
+and transfers across the border, money leaving the sight of the banks at home; false: only
+other transfers), `same_owner` (false: leave out
 transfers between two accounts of one owner, by their identifier), `counterparty_countries` (ISO
 codes, or the name of a table under the pack's `jurisdictions:`), `segments` and
 `except_segments` (the segment of the account alerted, as the accounts table given with the
@@ -85,7 +88,11 @@ CONDITIONS = (
     "in_sum",
     "out_sum",
     "out_in_ratio",
+    "out_in_at_least",
 )
+RATIOS = ("out_in_ratio", "out_in_at_least")
+"""The conditions on out against in: two-sided (out between r and 1/r of in) and one-sided
+(out at least r of in, however much more); both need money in."""
 ADDITIVE = ("count", "sum", "in_count", "out_count", "in_sum", "out_sum")
 """The measures that add up over events: those a baseline compares (baselines.py)."""
 FILTERS = (
@@ -94,6 +101,7 @@ FILTERS = (
     "amount_below",
     "amount_at_least",
     "cross_border",
+    "cash_or_abroad",
     "same_owner",
     "counterparty_countries",
     "segments",
@@ -113,6 +121,8 @@ class Filter:
     amount_below: float | None = None
     amount_at_least: float | None = None
     cross_border: bool | None = None
+    cash_or_abroad: bool | None = None
+    """True: only cash and transfers across the border (cross_border true); false: the rest."""
     same_owner: bool | None = None
     counterparty_countries: frozenset[str] | None = None
     segments: frozenset[str] | None = None
@@ -221,8 +231,9 @@ def _condition(given: dict[str, float]) -> dict[str, float]:
             raise ValueError(f"condition {key!r}: use {', '.join(CONDITIONS)}")
     if not given:
         raise ValueError(f"condition is a mapping of {', '.join(CONDITIONS)}")
-    if given.get("out_in_ratio", 0) > 1:
-        raise ValueError("condition.out_in_ratio is a share: at most 1")
+    for key in RATIOS:
+        if given.get(key, 0) > 1:
+            raise ValueError(f"condition.{key} is a share: at most 1")
     return given
 
 
@@ -240,6 +251,7 @@ class FilterSpec(Strict):
     amount_below: Positive | None = None
     amount_at_least: Positive | None = None
     cross_border: bool | None = None
+    cash_or_abroad: bool | None = None
     same_owner: bool | None = None
     counterparty_countries: Codes | str | None = None
     segments: Names | None = None
@@ -388,6 +400,7 @@ def _filter(pack: PackSpec, spec: FilterSpec) -> Filter:
         amount_below=spec.amount_below,
         amount_at_least=spec.amount_at_least,
         cross_border=spec.cross_border,
+        cash_or_abroad=spec.cash_or_abroad,
         same_owner=spec.same_owner,
         counterparty_countries=None if countries is None else frozenset(countries),
         segments=None if spec.segments is None else frozenset(spec.segments),

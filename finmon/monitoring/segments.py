@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from finmon.lists.identifiers import is_bin_shaped, is_valid_iin_bin
-from finmon.transactions.model import PartyInfo, Transaction
+from finmon.transactions.model import PartyInfo, Transaction, channel_kind
 
 NPO = "npo"
 PUBLIC = "public"
@@ -96,7 +96,12 @@ def organisations(transactions: Iterable[Transaction]) -> frozenset[str]:
     found: set[str] = set()
     shown: dict[tuple[str | None, str | None], bool] = {}
     for transaction in transactions:
+        cash = channel_kind(transaction.channel) == "cash"
         for party in (transaction.originator, transaction.beneficiary):
+            if cash and not party.account:
+                # Cash taken out or paid in has no counterparty: the side without an account is
+                # the holder's own name (a firm's withdrawal), not an organisation paid.
+                continue
             key = (party.name, party.id)
             if key not in shown:
                 shown[key] = segment_of(party) is not None

@@ -199,6 +199,44 @@ def test_npo_rules_look_only_at_npo_accounts() -> None:
     petty = [transfer(20 + i, 24 * 25 * i, "FUND", None, "30000", "cash") for i in range(3)]
     assert fired("npo_cash_share", [*gifts, *petty], segments=npo) == []
     assert fired("npo_cash_share", [*gifts, *drawn], segments={"FUND": "retail"}) == []
+    # Two withdrawals of 100,000 against 30,000 of donations: more than two and a half times
+    # it, outside the shipped rule's two-sided ratio; a one-sided ratio takes it (a larger
+    # share, not a smaller one), and without any money in there is no share at all.
+    few = [transfer(10 + i, 50 * i, f"DONOR{i}", "FUND", amount="10000") for i in range(3)]
+    assert fired("npo_cash_share", [*few, *drawn[:2]], segments=npo) == []
+    condition = {"out_count": 2, "out_sum": 150000, "out_in_at_least": 0.4}
+    one_sided = dataclasses.replace(PACK["npo_cash_share"], condition=condition)
+    assert [a["account"] for a in both([one_sided], [*few, *drawn[:2]], npo)] == ["FUND"]
+    assert both([one_sided], drawn[:2], npo) == []
+
+
+def test_a_firm_passing_money_on_to_people_abroad_or_in_cash() -> None:
+    firm = {"FRONT": "business"}
+    paid = transfer(0, 0, "CLIENT", "FRONT", amount="1000000")
+    abroad = transfer(1, 20, "FRONT", "PERSON", amount="960000", receiver_country="TJ")
+    assert fired("pass_through_firm", [paid, abroad], segments=firm) == ["FRONT"]
+    # Its own withdrawal: the cash side names the firm, with no account; not an organisation
+    # paid, even though the holder's name shows a legal form.
+    drawn = Transaction(
+        id="T1",
+        timestamp=START + dt.timedelta(hours=20),
+        amount=Decimal(960000),
+        currency="KZT",
+        originator=PartyInfo(name="ТОО «Фронт»", account="FRONT", country="KZ"),
+        beneficiary=PartyInfo(name="ТОО «Фронт»", country="KZ"),
+        channel="ATM",
+    )
+    assert fired("pass_through_firm", [paid, drawn], segments=firm) == ["FRONT"]
+    # Wages or a contractor at home, and a supplier abroad, are the firm's trade.
+    staff = transfer(1, 20, "FRONT", "EMPLOYEE", amount="960000")
+    assert fired("pass_through_firm", [paid, staff], segments=firm) == []
+    supplier = dataclasses.replace(
+        abroad, beneficiary=PartyInfo(name="Demir Ltd", account="PERSON", country="TR")
+    )
+    assert fired("pass_through_firm", [paid, supplier], segments=firm) == []
+    # A person is left to pass_through; a firm to this rule alone.
+    assert fired("pass_through_firm", [paid, abroad]) == []
+    assert fired("pass_through", [paid, abroad], segments=firm) == []
 
 
 def test_listed_links_one_and_two_hops_either_way() -> None:
@@ -395,9 +433,9 @@ def test_the_engines_agree_on_any_input(
             "",
             "both",
             window,
-            {"in_count": 1, "out_in_ratio": 0.5},
+            {"in_count": 1, "out_in_at_least": 0.5},
             0.5,
-            sides={"out": Filter(counterparty_regular=False)},
+            sides={"out": Filter(counterparty_regular=False, cash_or_abroad=True)},
         ),
         Rule(
             "regular_corridor",
@@ -407,7 +445,7 @@ def test_the_engines_agree_on_any_input(
             window,
             {"count": threshold},
             0.5,
-            Filter(corridor_regular=True, counterparty_regular=True),
+            Filter(corridor_regular=True, counterparty_regular=True, cash_or_abroad=False),
         ),
         Rule(
             "new_corridor",
@@ -556,6 +594,11 @@ def test_the_streaming_engine_refuses_transfers_out_of_time_order() -> None:
             "rules:\n  - {id: a, typology: t, direction: both, window: 1d, "
             "condition: {out_in_ratio: 2}, score: 0.5}",
             "at most 1",
+        ),
+        (
+            "rules:\n  - {id: a, typology: t, direction: both, window: 1d, "
+            "condition: {out_in_at_least: 1.5}, score: 0.5}",
+            "out_in_at_least is a share",
         ),
         ("currency: tenge\nrules: []", "currency 'tenge'"),
         ("rates: {USD: -1}\nrules: []", "rates.USD: -1: Input should be greater than 0"),

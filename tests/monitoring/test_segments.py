@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from finmon.monitoring.segments import inferred_segments, segment_of
+from finmon.monitoring.segments import inferred_segments, organisations, segment_of
 from finmon.transactions.model import PartyInfo, Transaction
 
 
@@ -68,3 +68,27 @@ def test_inferred_segments_the_table_decides() -> None:
         "C1": "npo",
         "C2": "npo",
     }
+
+
+def test_organisations_leave_out_the_holder_named_on_cash() -> None:
+    firm = PartyInfo(name="ТОО «Альфа»", account="S1")
+    supplier = PartyInfo(name="ТОО «Бета»", account="S2")
+    named_by_name = PartyInfo(name="Demir Ltd")  # abroad, no account: known by its name
+    drawn = PartyInfo(name="ТОО «Альфа»")  # its own cash withdrawal: no account
+    transfers = [
+        _transfer(1, firm, supplier),
+        _transfer(2, firm, named_by_name),
+        Transaction(
+            "T3",
+            dt.datetime(2026, 3, 2, tzinfo=dt.UTC),
+            Decimal(1),
+            "KZT",
+            firm,
+            drawn,
+            channel="ATM",
+        ),
+    ]
+    assert organisations(transfers) == {"S1", "S2", "Demir Ltd"}
+    # The same name on a transfer (not cash) is an organisation paid.
+    transfers[2] = _transfer(3, firm, drawn)
+    assert organisations(transfers) == {"S1", "S2", "Demir Ltd", "ТОО «Альфа»"}
