@@ -119,7 +119,7 @@ def fill(
 
     from finmon.screening.index import filing_keys
     from finmon.store.audit import append_audit
-    from finmon.store.bulk import bulk_insert
+    from finmon.store.bulk import bulk_insert, insert_rows
     from finmon.store.customer_index import _encode, ensure_current
     from finmon.store.models import (
         Customer,
@@ -183,9 +183,12 @@ def fill(
                 # The postings' primary key grows in token order, not in the order written: a
                 # page cache of some 1 GB keeps its B-tree's pages off the file (this connection).
                 session.execute(text("PRAGMA cache_size=-1000000"))
-            _insert(session, Customer, CUSTOMER, customers, {"updated_at": now, "created_at": now})
-            _insert(session, CustomerVersion, VERSION, versions, {"valid_from": now})
-            _insert(session, CustomerToken, POSTING, posted, {})
+            times = {"updated_at": now, "created_at": now}
+            insert_rows(session, Customer, CUSTOMER, customers, times, SERIALISED)
+            insert_rows(
+                session, CustomerVersion, VERSION, versions, {"valid_from": now}, SERIALISED
+            )
+            insert_rows(session, CustomerToken, POSTING, posted)
         if progress is not None:
             progress(min(count, start + CHUNK))
     with db.write() as session:
@@ -196,59 +199,3 @@ def fill(
             object=f"file:{Path(source_file).name}",
             after={"file": source_file, "inserted": count, "pool": len(pool), "seed": seed},
         )
-
-
-def _insert(
-    session: Any,
-    model: Any,
-    names: Sequence[str],
-    rows: list[tuple[Any, ...]],
-    constant: dict[str, Any],
-) -> None:
-    """finmon.store.bulk's insert of rows given as tuples of the named columns, each converted
-    as bulk_insert converts it (the JSON columns came serialised), plus columns that hold one
-    value for every row, converted once."""
-    from sqlalchemy.exc import DBAPIError
-
-    from finmon.store import bulk
-    from finmon.store.models import core_table
-
-    if not rows:
-        return
-    table = core_table(model)
-    connection = session.connection()
-    dialect = connection.dialect
-    postgres = dialect.name == "postgresql"
-    every = [*names, *constant]
-    columns = [table.columns[name] for name in every]
-    converters = [
-        None if name in SERIALISED else bulk._converter(column, dialect, postgres)
-        for name, column in zip(every, columns, strict=True)
-    ]
-    extra = tuple(
-        value if convert is None else convert(value)
-        for value, convert in zip(constant.values(), converters[len(names) :], strict=True)
-    )
-    convert_now = [(i, c) for i, c in enumerate(converters[: len(names)]) if c is not None]
-    quote = dialect.identifier_preparer.quote
-    listed = ", ".join(quote(c.name) for c in columns)
-    raw = connection.connection.dbapi_connection
-    place = bulk._quoted(table, dialect)
-    for begin in range(0, len(rows), bulk.COPY_ROWS):
-        part = rows[begin : begin + bulk.COPY_ROWS]
-        if convert_now:
-            cells = [list(column) for column in zip(*part, strict=True)]
-            for i, convert in convert_now:
-                cells[i] = list(map(convert, cells[i]))
-            part = list(zip(*cells, strict=True))
-        values = [row + extra for row in part] if extra else part
-        try:
-            if postgres:
-                bulk._copy(raw, place, listed, values)
-            else:
-                marks = ", ".join("?" for _ in columns)
-                raw.executemany(f"INSERT INTO {place} ({listed}) VALUES ({marks})", values)
-        except dialect.loaded_dbapi.Error as exc:
-            raise DBAPIError.instance(
-                f"bulk insert into {table.name}", None, exc, dialect.loaded_dbapi.Error
-            ) from exc
