@@ -43,7 +43,6 @@ VERSION = (
     "changed_by",
     "source_file",
 )
-POSTING = ("token_id", "customer_id", "short", "parts", "owed")
 SERIALISED = {"record", "accounts"}
 """Columns fill hands over as JSON text already (json.dumps, as the store's JSON type binds)."""
 
@@ -117,10 +116,9 @@ def fill(
     and their index postings, as an import of write_file(..., seed)'s file named source_file."""
     from sqlalchemy import func, select, text
 
-    from finmon.screening.index import filing_keys
     from finmon.store.audit import append_audit
-    from finmon.store.bulk import bulk_insert, insert_rows
-    from finmon.store.customer_index import _encode, ensure_current
+    from finmon.store.bulk import insert_rows
+    from finmon.store.customer_index import POSTING, ensure_current, token_data
     from finmon.store.models import (
         Customer,
         CustomerToken,
@@ -139,8 +137,8 @@ def fill(
     # (a pool row seen before brings no new token).
     token_ids: dict[str, int] = {}
     postings: dict[int, list[tuple[int, bool, int, float]]] = {}
-    tokens: list[dict[str, Any]] = []
-    keys: list[dict[str, Any]] = []
+    tokens: list[tuple[int, str, str]] = []
+    keys: list[tuple[str, int]] = []
     for index in drawn:
         if index in postings:
             continue
@@ -150,13 +148,14 @@ def fill(
             token_id = token_ids.get(token.sig)
             if token_id is None:
                 token_id = token_ids[token.sig] = len(token_ids) + 1
-                tokens.append({"id": token_id, "sig": token.sig, "data": _encode(token)})
-                keys.extend({"key": k, "token_id": token_id} for k in set(filing_keys(token)))
+                stored, filed = token_data(token)
+                tokens.append((token_id, token.sig, stored))
+                keys.extend((key, token_id) for key in filed)
             mine.append((token_id, entry.short, parts, entry.owed))
         postings[index] = mine
     with db.write() as session:
-        bulk_insert(session, NameTokenRow, tokens)
-        bulk_insert(session, NameTokenKey, keys)
+        insert_rows(session, NameTokenRow, ("id", "sig", "data"), tokens, None, {"data"})
+        insert_rows(session, NameTokenKey, ("key", "token_id"), keys)
     # Each pool row's record and accounts are serialised once, the id put in as text: at 10
     # million customers the JSON of every record, twice, was a third of the fill's time.
     texts: dict[int, tuple[str, str, str]] = {}

@@ -102,7 +102,7 @@ def _values(
     return [row + extra for row in rows] if extra else rows
 
 
-def _copy(raw: Any, table: str, names: str, values: list[tuple[Any, ...]]) -> None:
+def _copy(raw: Any, table: str, names: str, values: Sequence[tuple[Any, ...]]) -> None:
     with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
         for row in values:
             copy.write_row(row)
