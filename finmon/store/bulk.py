@@ -12,10 +12,10 @@ ones a Core insert writes (tests/store/test_bulk.py).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Column, Table
+from sqlalchemy import JSON, Column, Table, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -100,6 +100,33 @@ def _values(
             columns[i] = list(map(convert, columns[i]))
         rows = list(zip(*columns, strict=True))
     return [row + extra for row in rows] if extra else rows
+
+
+LOOKUP = 5_000
+"""Values looked up by one select_in query."""
+
+
+def select_in(
+    session: Session,
+    model: type[Base],
+    columns: Sequence[str],
+    key: str,
+    values: Sequence[Any],
+) -> Iterator[Any]:
+    """The rows (named columns, typed as the model's: JSON decoded) of the model whose key is
+    one of the values, LOOKUP values a query, each query one bound parameter: a JSON array read
+    by json_each on SQLite, an array (= ANY) on PostgreSQL. A Core IN (...) renders a parameter
+    per value each time it runs (rendering them took some 4% of a 100,000-row customer import,
+    under cProfile)."""
+    table = core_table(model)
+    sqlite = session.connection().dialect.name == "sqlite"
+    wanted = "IN (SELECT value FROM json_each(:wanted))" if sqlite else "= ANY(:wanted)"
+    query = text(f"SELECT {', '.join(columns)} FROM {table.name} WHERE {key} {wanted}").columns(
+        *(table.columns[name] for name in columns)
+    )
+    for start in range(0, len(values), LOOKUP):
+        chunk = list(values[start : start + LOOKUP])
+        yield from session.execute(query, {"wanted": json.dumps(chunk) if sqlite else chunk})
 
 
 def _copy(raw: Any, table: str, names: str, values: Sequence[tuple[Any, ...]]) -> None:

@@ -39,7 +39,7 @@ from finmon.screening.namescore import (
 from finmon.screening.prune import ScoreBound
 from finmon.screening.screener import heap_frozen
 from finmon.store.audit import append_audit
-from finmon.store.bulk import insert_rows
+from finmon.store.bulk import insert_rows, select_in
 from finmon.store.models import (
     Customer,
     CustomerToken,
@@ -267,11 +267,8 @@ class TokenWriter:
         insert_rows(self.session, CustomerToken, POSTING, postings)
 
     def _known_ids(self, sigs: set[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for chunk in _chunks(sorted(sigs)):
-            query = select(NameTokenRow.sig, NameTokenRow.id).where(NameTokenRow.sig.in_(chunk))
-            found.update((sig, token_id) for sig, token_id in self.session.execute(query))
-        return found
+        rows = select_in(self.session, NameTokenRow, ("sig", "id"), "sig", list(sigs))
+        return {sig: token_id for sig, token_id in rows}
 
 
 @dataclass(slots=True)

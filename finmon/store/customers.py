@@ -38,7 +38,7 @@ from finmon.screening.screener import heap_frozen
 from finmon.settings import load_settings
 from finmon.store.alerts import raise_screened
 from finmon.store.audit import append_audit
-from finmon.store.bulk import insert_rows
+from finmon.store.bulk import insert_rows, select_in
 from finmon.store.customer_index import (
     Encoded,
     TokenData,
@@ -293,19 +293,16 @@ def customer_history(customer_id: str, db: Database | None = None) -> dict[str, 
 
 
 def _existing(session: Session, batch: list[tuple[Party, list[str]]]) -> dict[str, tuple[Any, ...]]:
-    query = select(
-        Customer.id, Customer.record, Customer.accounts, Customer.fingerprint, Customer.version
-    ).where(Customer.id.in_([party.id for party, _ in batch]))
-    return {row.id: tuple(row) for row in session.execute(query)}
+    columns = ("id", "record", "accounts", "fingerprint", "version")
+    rows = select_in(session, Customer, columns, "id", [party.id for party, _ in batch])
+    return {row[0]: tuple(row) for row in rows}
 
 
 def _versions(session: Session, batch: list[tuple[Party, list[str]]]) -> dict[str, int]:
     """The stored version of each of the batch's customers: any change since the batch was
     worked out raised it (or added the customer)."""
-    query = select(Customer.id, Customer.version).where(
-        Customer.id.in_([party.id for party, _ in batch])
-    )
-    return {customer_id: version for customer_id, version in session.execute(query)}
+    rows = select_in(session, Customer, ("id", "version"), "id", [party.id for party, _ in batch])
+    return {customer_id: version for customer_id, version in rows}
 
 
 def _prepare(
