@@ -43,7 +43,6 @@ VERSION = (
     "changed_by",
     "source_file",
 )
-POSTING = ("token_id", "customer_id", "short", "parts", "owed")
 SERIALISED = {"record", "accounts"}
 """Columns fill hands over as JSON text already (json.dumps, as the store's JSON type binds)."""
 
@@ -117,10 +116,9 @@ def fill(
     and their index postings, as an import of write_file(..., seed)'s file named source_file."""
     from sqlalchemy import func, select, text
 
-    from finmon.screening.index import filing_keys
     from finmon.store.audit import append_audit
-    from finmon.store.bulk import bulk_insert
-    from finmon.store.customer_index import _encode, ensure_current
+    from finmon.store.bulk import insert_rows
+    from finmon.store.customer_index import POSTING, ensure_current, token_data
     from finmon.store.models import (
         Customer,
         CustomerToken,
@@ -139,8 +137,8 @@ def fill(
     # (a pool row seen before brings no new token).
     token_ids: dict[str, int] = {}
     postings: dict[int, list[tuple[int, bool, int, float]]] = {}
-    tokens: list[dict[str, Any]] = []
-    keys: list[dict[str, Any]] = []
+    tokens: list[tuple[int, str, str]] = []
+    keys: list[tuple[str, int]] = []
     for index in drawn:
         if index in postings:
             continue
@@ -150,13 +148,14 @@ def fill(
             token_id = token_ids.get(token.sig)
             if token_id is None:
                 token_id = token_ids[token.sig] = len(token_ids) + 1
-                tokens.append({"id": token_id, "sig": token.sig, "data": _encode(token)})
-                keys.extend({"key": k, "token_id": token_id} for k in set(filing_keys(token)))
+                stored, filed = token_data(token)
+                tokens.append((token_id, token.sig, stored))
+                keys.extend((key, token_id) for key in filed)
             mine.append((token_id, entry.short, parts, entry.owed))
         postings[index] = mine
     with db.write() as session:
-        bulk_insert(session, NameTokenRow, tokens)
-        bulk_insert(session, NameTokenKey, keys)
+        insert_rows(session, NameTokenRow, ("id", "sig", "data"), tokens, None, {"data"})
+        insert_rows(session, NameTokenKey, ("key", "token_id"), keys)
     # Each pool row's record and accounts are serialised once, the id put in as text: at 10
     # million customers the JSON of every record, twice, was a third of the fill's time.
     texts: dict[int, tuple[str, str, str]] = {}
@@ -183,9 +182,12 @@ def fill(
                 # The postings' primary key grows in token order, not in the order written: a
                 # page cache of some 1 GB keeps its B-tree's pages off the file (this connection).
                 session.execute(text("PRAGMA cache_size=-1000000"))
-            _insert(session, Customer, CUSTOMER, customers, {"updated_at": now, "created_at": now})
-            _insert(session, CustomerVersion, VERSION, versions, {"valid_from": now})
-            _insert(session, CustomerToken, POSTING, posted, {})
+            times = {"updated_at": now, "created_at": now}
+            insert_rows(session, Customer, CUSTOMER, customers, times, SERIALISED)
+            insert_rows(
+                session, CustomerVersion, VERSION, versions, {"valid_from": now}, SERIALISED
+            )
+            insert_rows(session, CustomerToken, POSTING, posted)
         if progress is not None:
             progress(min(count, start + CHUNK))
     with db.write() as session:
@@ -196,59 +198,3 @@ def fill(
             object=f"file:{Path(source_file).name}",
             after={"file": source_file, "inserted": count, "pool": len(pool), "seed": seed},
         )
-
-
-def _insert(
-    session: Any,
-    model: Any,
-    names: Sequence[str],
-    rows: list[tuple[Any, ...]],
-    constant: dict[str, Any],
-) -> None:
-    """finmon.store.bulk's insert of rows given as tuples of the named columns, each converted
-    as bulk_insert converts it (the JSON columns came serialised), plus columns that hold one
-    value for every row, converted once."""
-    from sqlalchemy.exc import DBAPIError
-
-    from finmon.store import bulk
-    from finmon.store.models import core_table
-
-    if not rows:
-        return
-    table = core_table(model)
-    connection = session.connection()
-    dialect = connection.dialect
-    postgres = dialect.name == "postgresql"
-    every = [*names, *constant]
-    columns = [table.columns[name] for name in every]
-    converters = [
-        None if name in SERIALISED else bulk._converter(column, dialect, postgres)
-        for name, column in zip(every, columns, strict=True)
-    ]
-    extra = tuple(
-        value if convert is None else convert(value)
-        for value, convert in zip(constant.values(), converters[len(names) :], strict=True)
-    )
-    convert_now = [(i, c) for i, c in enumerate(converters[: len(names)]) if c is not None]
-    quote = dialect.identifier_preparer.quote
-    listed = ", ".join(quote(c.name) for c in columns)
-    raw = connection.connection.dbapi_connection
-    place = bulk._quoted(table, dialect)
-    for begin in range(0, len(rows), bulk.COPY_ROWS):
-        part = rows[begin : begin + bulk.COPY_ROWS]
-        if convert_now:
-            cells = [list(column) for column in zip(*part, strict=True)]
-            for i, convert in convert_now:
-                cells[i] = list(map(convert, cells[i]))
-            part = list(zip(*cells, strict=True))
-        values = [row + extra for row in part] if extra else part
-        try:
-            if postgres:
-                bulk._copy(raw, place, listed, values)
-            else:
-                marks = ", ".join("?" for _ in columns)
-                raw.executemany(f"INSERT INTO {place} ({listed}) VALUES ({marks})", values)
-        except dialect.loaded_dbapi.Error as exc:
-            raise DBAPIError.instance(
-                f"bulk insert into {table.name}", None, exc, dialect.loaded_dbapi.Error
-            ) from exc

@@ -12,7 +12,10 @@ ingest_part: `import_customers` of a generated customer file (bench/customers.py
 store with no list loaded (indexing only: a bank's first migration), then with UN 2026-02-27
 loaded (indexed and screened, alerts raised), then the same file again (nothing changed: a nightly
 re-import); `load_transactions` of the first transfers of a simulated quarter (finmon simulate)
-with UN 2026-02-27 loaded. Rates are rows per second of the whole call, workers = every core.
+with UN 2026-02-27 loaded. Rates are rows per second of the whole call, workers = every core;
+CPU seconds are this process's and its reaped workers' (a PostgreSQL server's not counted). Beside
+them, the brute-force floor of screening the same names (bench/speed.py's run_floor: rapidfuzz
+Jaro-Winkler cdist of every name against UN 2026-02-27's names, all cores).
 
 delta_part: a store with a list loaded and N customers written by bench/fill.py (the rows an
 import of the same customers writes, customers, first versions and the stored index, in large
@@ -155,10 +158,16 @@ def write_transfers(work: Path, count: int) -> Path:
     return path
 
 
+_CPU = [0.0]
+"""CPU seconds of the last _timed step: this process and the workers it reaped."""
+
+
 def _timed(step: Callable[[], Any]) -> tuple[float, Any]:
-    start = time.perf_counter()
+    before, start = os.times(), time.perf_counter()
     result = step()
-    return time.perf_counter() - start, result
+    seconds, after = time.perf_counter() - start, os.times()
+    _CPU[0] = sum(after[:4]) - sum(before[:4])
+    return seconds, result
 
 
 def ingest_part(args: argparse.Namespace, work: Path) -> Iterator[str]:
@@ -172,6 +181,7 @@ def ingest_part(args: argparse.Namespace, work: Path) -> Iterator[str]:
     def run(db: Any) -> Any:
         return import_customers(customers, actor=ACTOR, db=db, workers=_workers())
 
+    yield floor_row(work, customers, args.customers)
     for tag, listed in (("nolist", False), ("listed", True)):
         for store in stores(work, args.database_url, f"ingest_{tag}", not args.no_sqlite):
             db = _database(store.url)
@@ -199,11 +209,38 @@ def ingest_part(args: argparse.Namespace, work: Path) -> Iterator[str]:
             store.drop()
 
 
+def floor_row(work: Path, customers: Path, count: int) -> str:
+    """The brute-force floor of screening the same customer names against UN 2026-02-27's names:
+    bench/speed.py's run_floor (rapidfuzz Jaro-Winkler cdist, all cores), what a screened
+    import's rate compares with."""
+    import csv
+    import json
+
+    sys.path.insert(0, str(ROOT / "bench"))  # speed.py imports its neighbours as top-level
+    from bench.common import load_un
+    from bench.speed import run_floor
+
+    names = [name.full for item in load_un() for name in item.names]
+    with customers.open(encoding="utf-8", newline="") as handle:
+        queries = [row["name"] for row in csv.DictReader(handle)]
+    floor = {"list_names": names, "queries": queries}
+    (work / "floor-input.json").write_text(json.dumps(floor), encoding="utf-8")
+    found = run_floor(work, argparse.Namespace(quick=False))
+    seconds = found["seconds"]
+    return (
+        f"| - | floor: the same names against UN 2026's {len(names):,} names, rapidfuzz "
+        f"Jaro-Winkler cdist, all cores (bench/speed.py) | {count:,} | {seconds:.1f} "
+        f"| {count / seconds:,.0f} | {found['over_cutoff']:,} names over its cutoff; no "
+        "reading, indexing or writing |"
+    )
+
+
 def _rate(kind: str, step: str, count: int, seconds: float) -> str:
     rate = count / seconds
     met = "met" if rate >= TARGET_RATE else "MISSED"
     return (
         f"| {kind} | {step} | {count:,} | {seconds:.1f} | {rate:,.0f} | >= {TARGET_RATE:,}/s: {met}"
+        f"; CPU {_CPU[0]:.1f} s (bench and its workers), load {os.getloadavg()[0]:.1f}"
     )
 
 

@@ -11,9 +11,10 @@ single part) become the candidates that are screened in full.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -38,7 +39,7 @@ from finmon.screening.namescore import (
 from finmon.screening.prune import ScoreBound
 from finmon.screening.screener import heap_frozen
 from finmon.store.audit import append_audit
-from finmon.store.bulk import bulk_insert
+from finmon.store.bulk import insert_rows, select_in
 from finmon.store.models import (
     Customer,
     CustomerToken,
@@ -164,6 +165,55 @@ INDEX_STATE = "customer_index"
 """The store_state row that names the scheme the stored index was built under."""
 
 
+Encoded = tuple[bool, float, tuple[tuple[str, int], ...]]
+"""An index entry as it travels between processes and is written: (short, owed, ((sig, 1 or 2
+parts), ...)), its tokens in their order."""
+TokenData = tuple[str, tuple[str, ...]]
+"""What the store files of a token: its data as JSON text (name_tokens.data) and its distinct
+filing keys (name_token_keys)."""
+POSTING = ("token_id", "customer_id", "short", "parts", "owed")
+"""The columns of a posting (customer_tokens), in the order written."""
+
+
+def token_data(token: NameToken) -> TokenData:
+    """The stored form of a token: the JSON text of its data and its distinct filing keys."""
+    return json.dumps(_encode(token)), tuple(set(filing_keys(token)))
+
+
+class TokenEncoder:
+    """Encodes index entries for TokenWriter.add_encoded, making each token's stored form
+    (token_data) once: it keeps the sigs it has given, and hands over with take() the data of
+    those given since the last take. The processes indexing an import's batches each keep one,
+    so a token's data and keys travel to the writer once, not with every customer holding it
+    (a customer's tokens are some 280 KB pickled per thousand customers, their sigs 30 KB)."""
+
+    LIMIT = 2_000_000
+    """Sigs remembered, past which the memory starts again (their data is then made again)."""
+
+    def __init__(self) -> None:
+        self._given: set[str] = set()
+        self._data: dict[str, TokenData] = {}
+
+    def encode(self, entry: Indexed) -> Encoded:
+        """The entry's encoded form, the data of its tokens not given before kept for take()."""
+        if len(self._given) > self.LIMIT:
+            self._given.clear()
+        for sig, (token, _) in entry.tokens.items():
+            if sig not in self._given:
+                self._given.add(sig)
+                self._data[sig] = token_data(token)
+        return (
+            entry.short,
+            entry.owed,
+            tuple((sig, parts) for sig, (_, parts) in entry.tokens.items()),
+        )
+
+    def take(self) -> dict[str, TokenData]:
+        """The data of the tokens given since the last take."""
+        data, self._data = self._data, {}
+        return data
+
+
 class TokenWriter:
     """Adds customers' tokens to the stored index inside one write transaction.
 
@@ -180,41 +230,45 @@ class TokenWriter:
 
     def add(self, entries: Iterable[tuple[str, Indexed]]) -> None:
         """Post (customer id, index entry) pairs, filing tokens never seen before."""
-        entries = list(entries)
-        ids = self._known_ids({t.sig for _, e in entries for t, _ in e.tokens.values()})
+        encoder = TokenEncoder()
+        encoded = [(customer_id, encoder.encode(entry)) for customer_id, entry in entries]
+        self.add_encoded(encoded, encoder.take())
+
+    def add_encoded(
+        self,
+        entries: Sequence[tuple[str, Encoded]],
+        data: Mapping[str, TokenData],
+        recompute: Callable[[set[str]], Mapping[str, TokenData]] | None = None,
+    ) -> None:
+        """Post (customer id, encoded entry) pairs; a token the store does not hold yet is filed
+        with its data from data, or else from recompute (given the sigs data lacks)."""
+        ids = self._known_ids({sig for _, (_, _, tokens) in entries for sig, _ in tokens})
+        missing = {sig for _, e in entries for sig, _ in e[2] if sig not in ids and sig not in data}
+        if missing:
+            if recompute is None:
+                raise KeyError(f"no data for {len(missing)} new tokens")
+            data = {**data, **recompute(missing)}
         next_id = (self.session.scalar(select(func.max(NameTokenRow.id))) or 0) + 1
-        new_tokens: list[dict[str, Any]] = []
-        new_keys: list[dict[str, Any]] = []
-        postings: list[dict[str, Any]] = []
-        for customer_id, entry in entries:
-            for token, parts in entry.tokens.values():
-                token_id = ids.get(token.sig)
+        new_tokens: list[tuple[int, str, str]] = []
+        new_keys: list[tuple[str, int]] = []
+        postings: list[tuple[int, str, bool, int, float]] = []
+        for customer_id, (short, owed, tokens) in entries:
+            for sig, parts in tokens:
+                token_id = ids.get(sig)
                 if token_id is None:
-                    token_id = ids[token.sig] = next_id
+                    token_id = ids[sig] = next_id
                     next_id += 1
-                    new_tokens.append({"id": token_id, "sig": token.sig, "data": _encode(token)})
-                    new_keys.extend(
-                        {"key": key, "token_id": token_id} for key in set(filing_keys(token))
-                    )
-                postings.append(
-                    {
-                        "token_id": token_id,
-                        "customer_id": customer_id,
-                        "short": entry.short,
-                        "parts": parts,
-                        "owed": entry.owed,
-                    }
-                )
-        bulk_insert(self.session, NameTokenRow, new_tokens)
-        bulk_insert(self.session, NameTokenKey, new_keys)
-        bulk_insert(self.session, CustomerToken, postings)
+                    text, keys = data[sig]
+                    new_tokens.append((token_id, sig, text))
+                    new_keys.extend((key, token_id) for key in keys)
+                postings.append((token_id, customer_id, short, parts, owed))
+        insert_rows(self.session, NameTokenRow, ("id", "sig", "data"), new_tokens, None, {"data"})
+        insert_rows(self.session, NameTokenKey, ("key", "token_id"), new_keys)
+        insert_rows(self.session, CustomerToken, POSTING, postings)
 
     def _known_ids(self, sigs: set[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for chunk in _chunks(sorted(sigs)):
-            query = select(NameTokenRow.sig, NameTokenRow.id).where(NameTokenRow.sig.in_(chunk))
-            found.update((sig, token_id) for sig, token_id in self.session.execute(query))
-        return found
+        rows = select_in(self.session, NameTokenRow, ("sig", "id"), "sig", list(sigs))
+        return {sig: token_id for sig, token_id in rows}
 
 
 @dataclass(slots=True)

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from finmon.errors import InputError, NotFound
 from finmon.lists.reading import digest_of
-from finmon.model import MATCHING_FIELDS, Party, matching_fingerprint
+from finmon.model import Party, matching_fingerprint
 from finmon.screening import Hit, Screener
 from finmon.screening.encodings import has_encoding
 from finmon.screening.inputs import read_customers, text_codec
@@ -38,8 +38,15 @@ from finmon.screening.screener import heap_frozen
 from finmon.settings import load_settings
 from finmon.store.alerts import raise_screened
 from finmon.store.audit import append_audit
-from finmon.store.bulk import bulk_insert
-from finmon.store.customer_index import Indexed, TokenWriter, ensure_current, index_entry
+from finmon.store.bulk import insert_rows, select_in
+from finmon.store.customer_index import (
+    Encoded,
+    TokenData,
+    TokenEncoder,
+    TokenWriter,
+    ensure_current,
+    index_entry,
+)
 from finmon.store.engine import Database, default_database
 from finmon.store.models import Customer, CustomerVersion, ListVersion, utc_now
 from finmon.store.screener import build_screener
@@ -78,8 +85,13 @@ class ImportResult:
 class _Change:
     party: Party
     record: dict[str, Any]
+    text: str
+    """The record as stored: its JSON text."""
+    matching: str
+    """The JSON text of the record less its id: what indexing and screening read."""
     accounts: list[str]
     fingerprint: str
+    """matching_fingerprint of the party; for a customer to index, given by its analysis."""
     version: int
     rescreen: bool
     """The matching data is new or changed: index and screen it again."""
@@ -93,7 +105,9 @@ class _Batch:
     """The batch's customers as the store held them when the work was done."""
     changes: list[_Change]
     unchanged: int
-    entries: list[tuple[str, Indexed]]
+    entries: list[tuple[str, Encoded]]
+    tokens: dict[str, TokenData]
+    """The stored form of the entries' tokens, those the workers had not given before."""
     hits: list[tuple[Party, list[Hit]]]
     screened: int
 
@@ -198,7 +212,9 @@ def _import_batch(
             lists.refresh()
             work = _prepare(batch, _existing(session, batch), lists, workers)
         elif _versions(session, batch) != {k: known[4] for k, known in existing.items()}:
+            first = work.tokens
             work = _prepare(batch, _existing(session, batch), lists, workers)
+            work.tokens = {**first, **work.tokens}  # the same workers do not give them again
         alerts = _write(session, work, lists, actor, str(path))
         inserted = sum(1 for c in work.changes if c.version == 1)
         counts = {
@@ -277,19 +293,16 @@ def customer_history(customer_id: str, db: Database | None = None) -> dict[str, 
 
 
 def _existing(session: Session, batch: list[tuple[Party, list[str]]]) -> dict[str, tuple[Any, ...]]:
-    query = select(
-        Customer.id, Customer.record, Customer.accounts, Customer.fingerprint, Customer.version
-    ).where(Customer.id.in_([party.id for party, _ in batch]))
-    return {row.id: tuple(row) for row in session.execute(query)}
+    columns = ("id", "record", "accounts", "fingerprint", "version")
+    rows = select_in(session, Customer, columns, "id", [party.id for party, _ in batch])
+    return {row[0]: tuple(row) for row in rows}
 
 
 def _versions(session: Session, batch: list[tuple[Party, list[str]]]) -> dict[str, int]:
     """The stored version of each of the batch's customers: any change since the batch was
     worked out raised it (or added the customer)."""
-    query = select(Customer.id, Customer.version).where(
-        Customer.id.in_([party.id for party, _ in batch])
-    )
-    return {customer_id: version for customer_id, version in session.execute(query)}
+    rows = select_in(session, Customer, ("id", "version"), "id", [party.id for party, _ in batch])
+    return {customer_id: version for customer_id, version in rows}
 
 
 def _prepare(
@@ -308,39 +321,49 @@ def _prepare(
         if known is not None and known[1] == record and list(known[2]) == accounts:
             unchanged += 1
             continue
-        fingerprint = matching_fingerprint(party, record)
-        version = 1 if known is None else known[4] + 1
-        rescreen = known is None or known[3] != fingerprint
-        changes.append(_Change(party, record, accounts, fingerprint, version, rescreen))
+        # json.dumps(record) is the id's pair, then the rest: made once, the rest its key.
+        matching = json.dumps({k: v for k, v in record.items() if k != "id"})
+        text = f'{{"id": {json.dumps(party.id)}, {matching[1:]}'
+        change = _Change(party, record, text, matching, accounts, "", 1, True)
+        if known is not None:
+            change.fingerprint = matching_fingerprint(party, record)
+            change.version, change.rescreen = known[4] + 1, known[3] != change.fingerprint
+        changes.append(change)
     todo = [c for c in changes if c.rescreen]
-    parties = [c.party for c in todo]
-    analysed = _analyse_once(todo, lists.screener if parties else None, workers)
-    entries = [(party.id, entry) for party, (entry, _) in zip(parties, analysed, strict=True)]
-    hits = [(party, found) for party, (_, found) in zip(parties, analysed, strict=True) if found]
-    screened_count = len(parties) if parties and lists.screener is not None else 0
-    return _Batch(existing, changes, unchanged, entries, hits, screened_count)
+    screener = lists.screener if todo else None
+    analysed, tokens = _analyse_once(todo, screener, workers)
+    entries: list[tuple[str, Encoded]] = []
+    hits: list[tuple[Party, list[Hit]]] = []
+    for change, (fingerprint, entry, found) in zip(todo, analysed, strict=True):
+        change.fingerprint = fingerprint
+        entries.append((change.party.id, entry))
+        if found:
+            hits.append((change.party, found))
+    screened_count = len(todo) if screener is not None else 0
+    return _Batch(existing, changes, unchanged, entries, tokens, hits, screened_count)
+
+
+_Analysed = tuple[str, Encoded, list[Hit]]
+"""What the analysis of a customer gives: its matching fingerprint, its encoded index entry and
+its hits (none without a list)."""
 
 
 def _analyse_once(
     changes: Sequence[_Change], screener: Screener | None, workers: _Workers
-) -> list[tuple[Indexed, list[Hit]]]:
+) -> tuple[list[_Analysed], dict[str, TokenData]]:
     """Index and screen each distinct matching data once (customers sharing names, birth dates
-    and the rest get the same entries and hits), given back in the changes' order."""
+    and the rest get the same entries and hits), given back in the changes' order, with the
+    stored form of tokens not given before."""
     first: dict[str, int] = {}
-    distinct: list[Party] = []
+    distinct: list[str] = []
     places: list[int] = []
     for change in changes:
-        place = first.setdefault(_matching_key(change.record), len(distinct))
+        place = first.setdefault(change.matching, len(distinct))
         if place == len(distinct):
-            distinct.append(change.party)
+            distinct.append(change.text)
         places.append(place)
-    done = workers.analyse(distinct, screener)
-    return [done[place] for place in places]
-
-
-def _matching_key(record: dict[str, Any]) -> str:
-    # What indexing and screening read, names in their order (the fingerprint sorts them).
-    return json.dumps([record.get(name) for name in MATCHING_FIELDS], ensure_ascii=False)
+    done, tokens = workers.analyse(distinct, screener)
+    return [done[place] for place in places], tokens
 
 
 PARALLEL_FROM = 200
@@ -350,7 +373,10 @@ CHUNK = 100
 """Customers a worker indexes and screens at a time."""
 _SCREENER: Screener | None = None
 """In a worker: the screener its pool was forked with (given to every worker the pool starts,
-a replacement too); the customers travel to the workers a chunk at a time."""
+a replacement too); the customers travel to the workers a chunk at a time, as their records'
+JSON text (the import makes it anyway; a string pickles at no cost, a Party is some 30 us)."""
+_ENCODER: TokenEncoder | None = None
+"""In a worker: what remembers the tokens whose stored form it has given to the import."""
 
 
 class _Workers:
@@ -364,18 +390,26 @@ class _Workers:
         self.count = count
         self._pool: Any = None
         self._screener: Screener | None = None
+        self._encoder = TokenEncoder()
+        """For the batches analysed in this process (a forked worker starts its own)."""
 
     def analyse(
-        self, parties: Sequence[Party], screener: Screener | None
-    ) -> list[tuple[Indexed, list[Hit]]]:
-        """Each party's index entry and hits (none without a screener), in their order."""
-        if self.count < 2 or len(parties) < PARALLEL_FROM or not _can_fork():
+        self, records: Sequence[str], screener: Screener | None
+    ) -> tuple[list[_Analysed], dict[str, TokenData]]:
+        """The analysis of each customer, given by its record's JSON text, in their order, and
+        the stored form of the tokens not given to this import before."""
+        if self.count < 2 or len(records) < PARALLEL_FROM or not _can_fork():
             with heap_frozen():
-                return _analyse_chunk(parties, screener)
+                return _analyse_chunk(records, screener, self._encoder), self._encoder.take()
         if self._pool is None or screener is not self._screener:
             self._fork(screener)
-        chunks = [parties[i : i + CHUNK] for i in range(0, len(parties), CHUNK)]
-        return [done for part in self._pool.imap(_analyse_in_worker, chunks) for done in part]
+        chunks = [records[i : i + CHUNK] for i in range(0, len(records), CHUNK)]
+        done: list[_Analysed] = []
+        tokens: dict[str, TokenData] = {}
+        for part, data in self._pool.imap(_analyse_in_worker, chunks):
+            done.extend(part)
+            tokens.update(data)
+        return done, tokens
 
     def close(self) -> None:
         """End the workers."""
@@ -395,71 +429,84 @@ class _Workers:
 
 
 def _adopt(screener: Screener | None) -> None:
-    global _SCREENER
-    _SCREENER = screener
+    global _SCREENER, _ENCODER
+    _SCREENER, _ENCODER = screener, TokenEncoder()
 
 
-def _analyse_in_worker(parties: Sequence[Party]) -> list[tuple[Indexed, list[Hit]]]:
-    return _analyse_chunk(parties, _SCREENER)
+def _analyse_in_worker(records: Sequence[str]) -> tuple[list[_Analysed], dict[str, TokenData]]:
+    assert _ENCODER is not None
+    return _analyse_chunk(records, _SCREENER, _ENCODER), _ENCODER.take()
 
 
 def _analyse_chunk(
-    parties: Sequence[Party], screener: Screener | None
-) -> list[tuple[Indexed, list[Hit]]]:
-    return [
-        (index_entry(party), screener.screen(party) if screener is not None else [])
-        for party in parties
-    ]
+    records: Sequence[str], screener: Screener | None, encoder: TokenEncoder
+) -> list[_Analysed]:
+    done: list[_Analysed] = []
+    for text in records:
+        data = json.loads(text)
+        party = Party.from_dict(data)
+        found = screener.screen(party) if screener is not None else []
+        done.append((matching_fingerprint(party, data), encoder.encode(index_entry(party)), found))
+    return done
 
 
 def _can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+_CUSTOMER = ("id", "name", "record", "accounts", "fingerprint", "version")
+_VERSION = ("customer_id", "version", "record", "accounts", "fingerprint", "changed_by")
+_SERIALISED = {"record", "accounts"}
+
+
 def _write(session: Session, work: _Batch, lists: _Lists, actor: str, source_file: str) -> int:
     """Store a batch's customers, history, index postings and alerts; returns the alerts."""
     now = utc_now()
-    inserts, updates = [], []
-    for change in work.changes:
-        values = {
-            "id": change.party.id,
-            "name": change.party.names[0],
-            "record": change.record,
-            "accounts": change.accounts,
-            "fingerprint": change.fingerprint,
-            "version": change.version,
+    rows = [
+        (c.party.id, c.party.names[0], c.text, json.dumps(c.accounts), c.fingerprint, c.version)
+        for c in work.changes
+    ]
+    inserts = [row for row in rows if row[5] == 1]
+    insert_rows(
+        session, Customer, _CUSTOMER, inserts, {"updated_at": now, "created_at": now}, _SERIALISED
+    )
+    updates = [
+        {
+            "id": c.party.id,
+            "name": c.party.names[0],
+            "record": c.record,
+            "accounts": c.accounts,
+            "fingerprint": c.fingerprint,
+            "version": c.version,
             "updated_at": now,
         }
-        if change.version == 1:
-            inserts.append({**values, "created_at": now})
-        else:
-            updates.append(values)
-    bulk_insert(session, Customer, inserts)
+        for c in work.changes
+        if c.version > 1
+    ]
     if updates:
         session.execute(update(Customer), updates)
-    bulk_insert(
-        session, CustomerVersion, [_history(c, now, actor, source_file) for c in work.changes]
-    )
+    history = [(*row[:1], row[5], *row[2:5], actor) for row in rows]
+    constant = {"valid_from": now, "source_file": source_file}
+    insert_rows(session, CustomerVersion, _VERSION, history, constant, _SERIALISED)
     tokens = TokenWriter(session)
     tokens.replace([c.party.id for c in work.changes if c.rescreen and c.version > 1])
-    tokens.add(work.entries)
+    tokens.add_encoded(work.entries, work.tokens, lambda missing: _token_data(work, missing))
     fingerprints = {c.party.id: c.fingerprint for c in work.changes}
     return raise_screened(
         session, work.hits, fingerprints, actor=actor, trigger="customer", versions=lists.versions
     )
 
 
-def _history(change: _Change, now: Any, actor: str, source_file: str) -> dict[str, Any]:
-    return {
-        "customer_id": change.party.id,
-        "version": change.version,
-        "record": change.record,
-        "accounts": change.accounts,
-        "fingerprint": change.fingerprint,
-        "valid_from": now,
-        "changed_by": actor,
-        "source_file": source_file,
-    }
+def _token_data(work: _Batch, sigs: set[str]) -> dict[str, TokenData]:
+    """The stored form of these tokens of the batch's customers, made again here: a worker gives
+    a token's only once, and a batch worked out again under the lock may need one given in the
+    first working out, which that batch did not write."""
+    encoder = TokenEncoder()
+    for change in work.changes:
+        if change.rescreen:
+            encoder.encode(index_entry(change.party))
+    data = encoder.take()
+    return {sig: data[sig] for sig in sigs}
 
 
 def _current_versions(session: Session) -> dict[str, ListVersion]:

@@ -60,9 +60,12 @@ def _tables(db: Database) -> dict[str, list[tuple[Any, ...]]]:
         }
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_fill_writes_what_an_import_writes(
-    tmp_path: Path, second_url: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, second_url: str, monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
+    """Indexed in this process or by forked workers (whose tokens' stored form reaches the
+    writer once), the import writes the same rows."""
     generated = tmp_path / "pool.csv"
     customers.write_registry(generated, tmp_path / "planted.csv", POOL, [], seed=3)
     pool = read_pool(generated)
@@ -74,7 +77,7 @@ def test_fill_writes_what_an_import_writes(
     imported = default_database()
     filled = Database(second_url)
     try:
-        result = import_customers(path, actor="bench", db=imported)
+        result = import_customers(path, actor="bench", db=imported, workers=workers)
         assert result.inserted == COUNT and result.problems == 0
         fill(filled, pool, COUNT, seed=SEED, actor="bench", source_file=str(path))
         ours, theirs = _tables(filled), _tables(imported)

@@ -9,7 +9,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from finmon.model import BirthDate, Designation, DesignationName, ParsedList, Party, Schema
 from finmon.names import analyse_name
@@ -202,3 +202,40 @@ def test_a_stored_token_is_encoded_as_its_fields_and_decodes_to_itself() -> None
             encoded = _encode(token)
             assert list(encoded.items()) == list(expected.items())
             assert _decode(encoded).sig == token.sig
+
+
+def test_a_token_s_stored_form_is_given_once_and_made_again_when_the_writer_lacks_it() -> None:
+    from finmon.store.bulk import bulk_insert
+    from finmon.store.customer_index import TokenEncoder, TokenWriter, token_data
+    from finmon.store.engine import default_database
+    from finmon.store.models import Customer, NameTokenKey, utc_now
+
+    encoder = TokenEncoder()
+    first = encoder.encode(index_entry(Party(id="a", names=["Ivan Petrov"])))
+    given = encoder.take()
+    second = encoder.encode(index_entry(Party(id="b", names=["Petrov Ivan"])))
+    assert {sig for sig, _ in first[2]} == set(given)
+    assert {sig for sig, _ in second[2]} - set(given) == set(encoder.take())
+    asked: list[set[str]] = []
+
+    def recompute(sigs: set[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+        asked.append(sigs)
+        entries = [index_entry(Party(id="x", names=[n])) for n in ("Ivan Petrov", "Petrov Ivan")]
+        return {s: token_data(t) for e in entries for s, (t, _) in e.tokens.items() if s in sigs}
+
+    now = utc_now()
+    customers = [
+        {"id": c, "name": "x", "record": {}, "accounts": [], "fingerprint": "f", "version": 1}
+        for c in ("a", "b")
+    ]
+    with default_database().write() as session:
+        bulk_insert(
+            session, Customer, [{**c, "created_at": now, "updated_at": now} for c in customers]
+        )
+        with pytest.raises(KeyError):
+            TokenWriter(session).add_encoded([("a", first)], {})
+        TokenWriter(session).add_encoded([("a", first), ("b", second)], {}, recompute)
+        keys = session.scalar(select(func.count()).select_from(NameTokenKey))
+    made = recompute(asked[0])
+    assert asked[0] == {sig for _, _, tokens in (first, second) for sig, _ in tokens}
+    assert keys == sum(len(filed) for _, filed in made.values())
