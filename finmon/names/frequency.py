@@ -39,3 +39,8 @@ def information(key: str) -> float:
     """Bits of evidence that sharing this folded name part gives, at most RARE_BITS."""
     found = share(key)
     return min(RARE_BITS, -math.log2(found)) if found > 0 else RARE_BITS
+
+
+def frequency_keys() -> list[str]:
+    """Every folded key the table gives a share for."""
+    return list(_table())

@@ -21,9 +21,10 @@ from rigour.names.org_types import extract_org_types
 from finmon.countries import to_iso2
 from finmon.model import BirthDate, Designation, Party, Schema
 from finmon.names.dictionary import group_of_arabic, name_groups
-from finmon.names.frequency import RARE_BITS, information
+from finmon.names.frequency import RARE_BITS, frequency_keys, information
 from finmon.names.keys import fold
 from finmon.names.parts import AnalysedName, NameToken, TokenKind, is_particle
+from finmon.names.romanise import romanisation_key
 from finmon.screening.namescore import MIN_SIMILARITY, aligned_similarity
 
 if TYPE_CHECKING:
@@ -269,15 +270,38 @@ class NameFrequency:
 
 
 def spelling_information(token: NameToken) -> float:
-    """Information of a name part; for a known given name written in Arabic script
-    (finmon.names.dictionary), that of its commonest spelling: the table carries fewer people
-    under عثمان than under Usman (14 bits against 7), which says how names-dataset was
-    written, not how rare the name is."""
+    """Information of a name part, the same in every script: for a part read from Han or
+    Hangul, the least of its own and that of its spelling in another romanisation system
+    (reading_information); for a known given name written in Arabic script
+    (finmon.names.dictionary), that of its commonest spelling. The table carries fewer people
+    under عثمان than under Usman (14 bits against 7) and under 김 (gim) than under Kim (11
+    against 3), which says how names-dataset was written, not how rare the name is."""
     own = information(token.key)
+    if token.romanised:
+        return min(own, reading_information(token))
     if not token.arabic:
         return own
     group = group_of_arabic(token.key, token.cross)
     return own if group is None else min(own, _commonest_spelling().get(group, own))
+
+
+def reading_information(token: NameToken) -> float:
+    """The information of the commonest spelling in the frequency table of a part read from
+    Han or Hangul, in any romanisation system (Kim for 김 gim, Pak for 박 bag; see
+    finmon.names.romanise); RARE_BITS when there is none."""
+    key = romanisation_key(token.key)
+    return RARE_BITS if key is None else _by_romanisation().get(key, RARE_BITS)
+
+
+@cache
+def _by_romanisation() -> dict[str, float]:
+    """Least information of the table's keys by their romanisation key (finmon.names.romanise)."""
+    least: dict[str, float] = {}
+    for key in frequency_keys():
+        neutral = romanisation_key(key)
+        if neutral is not None:
+            least[neutral] = min(least.get(neutral, RARE_BITS), information(key))
+    return least
 
 
 @cache

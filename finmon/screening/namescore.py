@@ -553,6 +553,11 @@ digraphs are single units here (see _units), SH and KH are not: transliteration 
 inside S+H and K+H that are two letters (اسحاق as asahaq), which Latin spells Ishaq."""
 SHORT_VOWEL = 0.1
 """Cost of a Latin vowel the Arabic-script spelling does not write (a short vowel)."""
+FINAL_VOWEL = 0.6
+"""Cost of a Latin word-final A, I, O or U the Arabic-script spelling does not write: Arabic
+script writes a final vowel (the nisba's ی, ا, ة, و, or ه), so Rahimi renders رحیمی, not رحیم, as
+within Latin Rahimi is not Rahim; less than a letter, as a local form may add one (Abdullahi,
+عبدالله). A final E is the mute E of French spellings (Abderrahmane, عبد الرحمن): a short vowel."""
 INITIAL_VOWEL = 0.8
 """Cost of a Latin word-initial vowel where the Arabic spelling starts with a consonant: an
 initial vowel is written there (alif, or an ain: finmon.names.translit writes it A)."""
@@ -596,11 +601,13 @@ def _cross_similarity(arabic: str, latin: str) -> float:
     a, b = _units(arabic, latin=False), _units(latin, latin=True)
     if not a or not b:
         return 0.0
-    inserted = [_insert_cost(b, j, 1) for j in range(len(b))]
+    # A final H (ه) is itself read as a vowel (طه Taha, فاطمه Fatemeh).
+    final = SHORT_VOWEL if a[-1] == "h" else FINAL_VOWEL
+    inserted = [_insert_cost(b, j, 1, final) for j in range(len(b))]
     deleted = [_delete_cost(a, i) for i in range(len(a))]
     previous = [0.0]
     for j in range(len(b)):
-        previous.append(previous[j] + _insert_cost(b, j, 0))
+        previous.append(previous[j] + _insert_cost(b, j, 0, final))
     last_a, last_b = len(a) - 1, len(b) - 1
     for i, x in enumerate(a):
         drop = deleted[i]
@@ -632,11 +639,14 @@ def _units(text: str, latin: bool) -> str:
     return text
 
 
-def _insert_cost(b: str, j: int, i: int) -> float:
-    """Cost of the Latin letter b[j] where the Arabic spelling has nothing (after i letters)."""
+def _insert_cost(b: str, j: int, i: int, final: float = SHORT_VOWEL) -> float:
+    """Cost of the Latin letter b[j] where the Arabic spelling has nothing (after i letters);
+    final is the cost of a word-final vowel."""
     y = b[j]
     if y in _VOWELS:
-        return INITIAL_VOWEL if i == 0 and j == 0 else SHORT_VOWEL
+        if i == 0 and j == 0:
+            return INITIAL_VOWEL
+        return final if j == len(b) - 1 and y != "e" else SHORT_VOWEL
     if j > 0 and b[j - 1] == y:
         return DOUBLED
     return WEAK_LETTER if y in "hwy" else 1.0

@@ -6,6 +6,7 @@ import datetime as dt
 
 from finmon.model import BirthDate, Designation, DesignationName, Gender, Identifier, Party, Schema
 from finmon.names import analyse_name
+from finmon.names.frequency import information
 from finmon.screening.features import (
     BIRTH_DATE_IN_RANGE,
     COMMON_NAME,
@@ -230,6 +231,13 @@ def test_a_given_name_in_arabic_script_is_as_common_as_in_latin() -> None:
     arabic, latin = analyse_name("عثمان").tokens[0], analyse_name("Usman").tokens[0]
     assert spelling_information(arabic) <= spelling_information(latin)
     assert spelling_information(analyse_name("ابراهيم").tokens[0]) <= 4.0
+
+
+def test_a_name_read_from_hangul_is_as_common_as_its_usual_romanisation() -> None:
+    # 김 reads gim (Revised Romanization): as common as Kim, not as rare as the spelling gim.
+    gim = analyse_name("김 민준").tokens[0]
+    assert gim.romanised and information(gim.key) > 10
+    assert spelling_information(gim) == information("kim")
 
 
 def test_a_party_part_that_no_listed_name_carries_takes_bits_away_in_every_script() -> None:

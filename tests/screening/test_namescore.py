@@ -238,3 +238,12 @@ def test_aligned_similarity_is_the_similarity_of_every_pair_that_aligns() -> Non
     assert aligned_similarity(a, b) == token_similarity(a, b)[0] >= MIN_SIMILARITY
     assert aligned_similarity(a, c) == 0.0 < token_similarity(a, c)[0] < MIN_SIMILARITY
     assert token_similarity(a, c)[1] != "below"  # asked for, it is worked out after all
+
+
+def test_a_latin_final_vowel_is_a_letter_that_arabic_script_writes() -> None:
+    # Rahimi renders رحیمی, not رحیم: the nisba's -i is written, as within Latin.
+    assert cross_similarity("rhim", "rahimi") < 0.85 < cross_similarity("rhimi", "rahimi")
+    assert cross_similarity("aslam", "eslami") < 0.9
+    # A final H is read as the vowel (Taha, طه) and a French mute E is not written.
+    assert cross_similarity("tah", "taha") > 0.9
+    assert cross_similarity("rhmn", "rahmane") > 0.9
