@@ -21,8 +21,9 @@ class Schema(StrEnum):
 
     @classmethod
     def parse(cls, text: str | None) -> Schema:
-        """Read a schema from loose input such as 'Person', 'individual', 'Company', 'entity'."""
-        key = (text or "").strip().lower()
+        """Read a schema from loose input such as 'Person', 'individual', 'Company', 'entity',
+        'Физ. лицо', 'ЮЛ', 'заңды тұлға'."""
+        key = " ".join((text or "").lower().replace(".", " ").replace("-", " ").split())
         return _SCHEMA_WORDS.get(key, cls.UNKNOWN)
 
 
@@ -38,6 +39,52 @@ _SCHEMA_WORDS = {
     "legal entity": Schema.ORGANIZATION,
     "vessel": Schema.VESSEL,
     "aircraft": Schema.AIRCRAFT,
+    # Russian and Kazakh, as Kazakhstan's banking systems write them: a sole proprietor (ИП,
+    # ЖК) is a person doing business under the person's own name.
+    **dict.fromkeys(
+        [
+            "физическое лицо",
+            "физ лицо",
+            "физлицо",
+            "фл",
+            "индивидуальный предприниматель",
+            "ип",
+            "жеке тұлға",
+            "жеке кәсіпкер",
+            "жк",
+            "natural",
+            "sole proprietor",
+        ],
+        Schema.PERSON,
+    ),
+    **dict.fromkeys(
+        [
+            "юридическое лицо",
+            "юр лицо",
+            "юрлицо",
+            "юл",
+            "организация",
+            "компания",
+            "заңды тұлға",
+            "ұйым",
+            "legal person",
+            "corporate",
+            # legal forms written where the kind is asked: ТОО/ЖШС (LLP), АО/АҚ (JSC), ООО ...
+            "тоо",
+            "жшс",
+            "ао",
+            "ақ",
+            "ооо",
+            "зао",
+            "оао",
+            "пао",
+            "llp",
+            "llc",
+            "jsc",
+            "ltd",
+        ],
+        Schema.ORGANIZATION,
+    ),
 }
 
 

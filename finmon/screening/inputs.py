@@ -49,18 +49,40 @@ DEFAULT_ENCODING = "utf-8-sig"
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".ndjson", ".parquet")
 
 _ALIASES = {
-    "name": ("name", "full_name", "fullname"),
-    "first_name": ("first_name", "given_name", "firstname"),
-    "middle_name": ("middle_name", "patronymic", "middlename"),
-    "last_name": ("last_name", "surname", "family_name", "lastname"),
-    "birth_date": ("birth_date", "date_of_birth", "dob", "birthdate"),
-    "nationality": ("nationality", "citizenship", "country"),
-    "id": ("id", "customer_id", "client_id"),
-    "iin": ("iin",),
-    "schema": ("schema", "type", "party_type"),
-    "gender": ("gender", "sex"),
-    "accounts": ("accounts", "account", "account_number", "iban"),
+    "name": (
+        "name full_name fullname names customer_name client_name party_name person_name "
+        "entity_name company_name organisation_name organization_name legal_name "
+        "фио ф_и_о фамилия_имя_отчество фио_клиента полное_имя наименование полное_наименование "
+        "наименование_клиента наименование_организации фио_наименование наименование_фио "
+        "клиент контрагент наименование_контрагента "
+        "аты_жөні толық_аты_жөні тегі_аты_әкесінің_аты атауы толық_атауы ұйымның_атауы"
+    ),
+    "first_name": "first_name given_name given_names firstname forename forenames имя аты",
+    "middle_name": "middle_name patronymic middlename middle_names отчество әкесінің_аты",
+    "last_name": "last_name surname family_name lastname фамилия тегі",
+    "birth_date": (
+        "birth_date date_of_birth dob birthdate birthday date_birth "
+        "дата_рождения д_р др дата_рожд год_рождения "
+        "туған_күні туылған_күні туған_жылы"
+    ),
+    "nationality": (
+        "nationality citizenship country гражданство страна_гражданства страна азаматтығы азаматтық"
+    ),
+    "id": "id customer_id client_id customer_number client_number код_клиента номер_клиента",
+    "iin": "iin bin iin_bin iinbin иин бин иин_бин жсн бсн жсн_бсн",
+    "schema": (
+        "schema type party_type customer_type client_type entity_type "
+        "тип тип_клиента вид_лица тип_лица түрі тұлға_түрі"
+    ),
+    "gender": "gender sex пол жынысы",
+    "accounts": (
+        "accounts account account_number account_no iban "
+        "счет номер_счета счета иик шот шот_нөмірі жск"
+    ),
 }
+"""Each role's column headings as customer files write them, in English, Russian and Kazakh,
+compared as `_heading` folds them (ИИН/БИН, Дата рождения, Ф.И.О., Аты-жөні); the first heading
+of a role that the file has is the role's column."""
 _DELIMITERS = (",", ";", "\t", "|")
 _PIECE = 1 << 20
 _SAVE_AS_UTF8 = "the file is not UTF-8 text: save it as UTF-8"
@@ -510,15 +532,24 @@ def _parquet_rows(
 
 
 def _resolve_columns(table: Table) -> dict[str, str]:
-    present = set(table.columns)
+    present: dict[str, str] = {}
+    for column in table.columns:
+        present.setdefault(_heading(column), column)
     roles = {
-        role: next((alias for alias in aliases if alias in present), "")
+        role: next((present[alias] for alias in aliases.split() if alias in present), "")
         for role, aliases in _ALIASES.items()
     }
     if not roles["name"] and not (roles["first_name"] or roles["last_name"]):
         found = ", ".join(name for name in table.columns if name) or "none"
         raise InputError(
-            f"{table.path}: no name column: expected name, full_name or first_name/last_name; "
-            f"found columns: {found}"
+            f"{table.path}: no name column: expected name, full_name or first_name/last_name "
+            f"(or ФИО, Наименование, Фамилия/Имя, Аты-жөні ...); found columns: {found}"
         )
     return {role: column for role, column in roles.items() if column}
+
+
+def _heading(column: str) -> str:
+    """A column's heading as the role aliases are written: what is in brackets left out (Date of
+    birth (DD.MM.YYYY)), ё as е, runs of anything but letters and digits one underscore."""
+    bare = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", column).replace("ё", "е")
+    return "_".join(re.findall(r"[^\W_]+", bare))

@@ -40,6 +40,14 @@ ACCEPTANCE = (
 no name and an ambiguous date."""
 
 
+RUSSIAN_GENITIVE = (
+    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split()
+)
+KAZAKH_MONTHS = (
+    "қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек қазан қараша желтоқсан".split()
+)
+
+
 def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path
@@ -68,6 +76,52 @@ def test_name_parts_are_joined(tmp_path: Path) -> None:
 def test_bom_is_tolerated(tmp_path: Path) -> None:
     path = _write(tmp_path / "bom.csv", "\ufeffid,name\n1,Айгерим Искакова\n")
     assert [p.id for p in read_parties(path)] == ["1"]
+
+
+def test_russian_headings_as_a_bank_exports_them(tmp_path: Path) -> None:
+    text = (
+        "№;Код клиента;Ф.И.О.;Дата рождения (ДД.ММ.ГГГГ);ИИН/БИН;Гражданство;Тип клиента;Пол;Счёт\n"
+        "1;K-001;Сейткалиев Ерлан Маратович;08.10.1987 г.;871008401427;Казахстан;ФЛ;муж;KZ01\n"
+        "2;K-002;ТОО «Береке Логистик»;;;РК;юр. лицо;;KZ02\n"
+    )
+    path = _write(tmp_path / "клиенты.csv", text, "cp1251")
+    first, second = read_parties(path, encoding="cp1251")
+    assert first.names == ["Сейткалиев Ерлан Маратович"]
+    assert first.birth_dates == [BirthDate.exact(dt.date(1987, 10, 8))]
+    assert first.identifiers == [Identifier("iin", "871008401427", "KZ")]
+    assert (first.nationalities, first.schema, first.gender) == (["KZ"], Schema.PERSON, Gender.MALE)
+    assert second.schema is Schema.ORGANIZATION
+    customer, _ = read_customers(path, encoding="cp1251")
+    assert (customer.party.id, customer.accounts) == ("K-001", ["KZ01"])
+
+
+def test_kazakh_headings_and_name_parts(tmp_path: Path) -> None:
+    text = (
+        "Тегі,Аты,Әкесінің аты,Туған күні,ЖСН,Азаматтығы,Жынысы\n"
+        "Тулегенов,Арман,Нурланович,1969 жылғы 16 маусым,,Қазақстан,Ер\n"
+    )
+    (party,) = read_parties(_write(tmp_path / "тізім.csv", text))
+    assert party.names == ["Арман Нурланович Тулегенов"]
+    assert party.birth_dates == [BirthDate.exact(dt.date(1969, 6, 16))]
+    assert (party.nationalities, party.gender) == (["KZ"], Gender.MALE)
+
+
+def test_english_headings_with_notes_in_brackets(tmp_path: Path) -> None:
+    text = (
+        "Customer Name,Date of Birth (DD.MM.YYYY),Citizenship [ISO]\nDana Omarova,16.06.1969,KZ\n"
+    )
+    (party,) = read_parties(_write(tmp_path / "c.csv", text))
+    assert party.names == ["Dana Omarova"]
+    assert party.birth_dates == [BirthDate.exact(dt.date(1969, 6, 16))]
+    assert party.nationalities == ["KZ"]
+
+
+def test_kinds_of_party_as_kazakhstan_writes_them() -> None:
+    people = ["ФЛ", "Физ. лицо", "физическое лицо", "ИП", "жеке тұлға", "Individual"]
+    organisations = ["ЮЛ", "юр. лицо", "Юридическое  лицо", "заңды тұлға", "ТОО", "legal-entity"]
+    assert {Schema.parse(kind) for kind in people} == {Schema.PERSON}
+    assert {Schema.parse(kind) for kind in organisations} == {Schema.ORGANIZATION}
+    assert Schema.parse("лицо") is Schema.UNKNOWN
 
 
 def test_cp1251_file_names_the_line_and_suggests_the_encoding(tmp_path: Path) -> None:
@@ -201,6 +255,13 @@ def test_dotted_dates_and_excel_years() -> None:
         ("16/06/1969", dt.date(1969, 6, 16)),
         ("16-6-1969", dt.date(1969, 6, 16)),
         ("1969-07-16T00:00:00", dt.date(1969, 7, 16)),
+        ("16.06.1969 г.", dt.date(1969, 6, 16)),
+        ("16 июня 1969 г.", dt.date(1969, 6, 16)),
+        ("16-Jun-1969", dt.date(1969, 6, 16)),
+        ("June 16th, 1969", dt.date(1969, 6, 16)),
+        ("16th of June 1969", dt.date(1969, 6, 16)),
+        ("1969 ж. 16 маусым", dt.date(1969, 6, 16)),
+        ("2 мая 1980", dt.date(1980, 5, 2)),
     ],
 )
 def test_dates_as_people_write_them(written: str, day: dt.date) -> None:
@@ -212,6 +273,9 @@ def test_months_and_serial_day_numbers() -> None:
     assert parse_birth_date("1969-07") == july
     assert parse_birth_date("1969/7") == july
     assert parse_birth_date("07.1969") == july
+    assert parse_birth_date("July 1969") == july
+    assert parse_birth_date("июль 1969 г.") == july
+    assert parse_birth_date("1969 г.") == BirthDate.year(1969)
     assert parse_birth_date(25400) == BirthDate.exact(dt.date(1969, 7, 16))
     assert parse_birth_date(25400.0) == BirthDate.exact(dt.date(1969, 7, 16))
     assert parse_birth_date(25400.5) is None
@@ -220,7 +284,22 @@ def test_months_and_serial_day_numbers() -> None:
 
 @pytest.mark.parametrize(
     "written",
-    ["06/07/1969", "05/06/1970", "1974-01-32", "31/02/1990", "1969-13-01", "1969-13", "7/16"],
+    [
+        "06/07/1969",
+        "05/06/1970",
+        "1974-01-32",
+        "31/02/1990",
+        "1969-13-01",
+        "1969-13",
+        "7/16",
+        "16.6.69",
+        "16 June 69",
+        "31 June 1969",
+        "16 июня",
+        "16 17 June 1969",
+        "June May 1969",
+        "Mayor 1969",
+    ],
 )
 def test_ambiguous_or_impossible_dates_are_not_guessed(written: str) -> None:
     assert parse_birth_date(written) is None
@@ -307,6 +386,10 @@ def test_every_written_form_of_a_day_reads_as_that_day(day: dt.date) -> None:
         f"{day.day:02d}.{day.month:02d}.{day.year}",
         (day - dt.date(1899, 12, 30)).days,
         dt.datetime(day.year, day.month, day.day),
+        day.strftime("%d %B %Y"),
+        day.strftime("%b %d, %Y"),
+        f"{day.day} {RUSSIAN_GENITIVE[day.month - 1]} {day.year} г.",
+        f"{day.year} ж. {day.day} {KAZAKH_MONTHS[day.month - 1]}",
     ]
     assert all(parse_birth_date(form) == exact for form in forms)
     day_first = parse_birth_date(f"{day.day:02d}/{day.month:02d}/{day.year}")
