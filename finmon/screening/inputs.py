@@ -97,6 +97,10 @@ class Table:
     columns: list[str]
     rows: Iterator[tuple[str, Row]]
     """(place such as "line 7" or "row 7", row) pairs."""
+    header: int = 1
+    """The line or row the column headings were read from (a report's title may stand above)."""
+    delimiter: str = ","
+    """A CSV file's delimiter ("," for other files)."""
 
 
 def read_parties(
@@ -174,14 +178,16 @@ class Layout:
 
 def layout(path: Path, encoding: str | None = None) -> Layout:
     """The columns, roles and delimiter finmon reads a customer file with; InputError when it
-    cannot be read at all (as read_records)."""
+    cannot be read at all (as read_records), or when its headings are not on its first line,
+    which an engine reading the file itself would take for them."""
     table = read_table(path, encoding)
     roles = _resolve_columns(table)
-    delimiter = ","
-    if path.suffix.lower() in (".csv", ".tsv", ".txt"):
-        first = next(decoded_lines(path, encoding), "")
-        delimiter = max(_DELIMITERS, key=first.count)
-    return Layout(table.columns, roles, delimiter)
+    if table.header != 1:
+        raise InputError(
+            f"{path}: the column headings are on line {table.header}: remove the lines above "
+            "them for this engine"
+        )
+    return Layout(table.columns, roles, table.delimiter)
 
 
 def _records(table: Table, reader: RowReader, registry: bool) -> Iterator[CustomerRow]:
@@ -329,24 +335,74 @@ def _csv_table(path: Path, encoding: str | None) -> Table:
         csv.field_size_limit(limits.max_cell_chars)
     fed = [0]
     decoded = decoded_lines(path, encoding, limits.max_record_chars)
-    lines = _counted(path, decoded, limits.max_record_chars, fed)
-    first = next(lines, "")
-    delimiter = max(_DELIMITERS, key=first.count)
-    reader = csv.reader(itertools.chain((first,), lines), delimiter=delimiter, strict=True)
+    head = _head(decoded, limits.max_record_chars)
+    skipped, delimiter = _heading_line(head)
+    given = itertools.chain(head[skipped:], decoded)
+    lines = _counted(path, given, limits.max_record_chars, fed, skipped + 1)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
         header = next(reader, [])
     except csv.Error as exc:
-        raise _csv_error(path, 1, exc, limits) from None
-    check_columns(path, "line 1", len(header), limits)
+        raise _csv_error(path, skipped + 1, exc, limits) from None
+    check_columns(path, f"line {skipped + 1}", len(header), limits)
     columns = [normalise_column(name) for name in header]
-    return Table(path, columns, _csv_rows(path, reader, columns, fed))
+    rows = _csv_rows(path, reader, columns, fed, skipped)
+    return Table(path, columns, rows, skipped + 1, delimiter)
 
 
-def _counted(path: Path, lines: Iterator[str], limit: int, fed: list[int]) -> Iterator[str]:
-    """The lines given to the csv reader, adding to fed[0] the characters of the record being
-    read (the reader of rows sets it back to 0): a quoted cell may span lines, so a bound on
-    lines alone does not bound a record."""
-    for number, text in enumerate(lines, start=1):
+HEADER_SEARCH = 20
+"""Lines or rows searched for the column headings when the first names no party: the title of a
+report and blank rows that banking systems and spreadsheets put above the table."""
+
+
+def _head(lines: Iterator[str], most: int) -> list[str]:
+    """The first HEADER_SEARCH lines, fewer if they hold more than most characters."""
+    head: list[str] = []
+    held = 0
+    for line in lines:
+        head.append(line)
+        held += len(line)
+        if len(head) == HEADER_SEARCH or held > most:
+            break
+    return head
+
+
+def _heading_line(lines: list[str]) -> tuple[int, str]:
+    """The number of lines above the headings and the delimiter: the first line, split at its
+    commonest delimiter, when it names a party's name; else the first line that does with some
+    delimiter; else the first line as it is (the file is then refused for its columns)."""
+    first = lines[0] if lines else ""
+    commonest = max(_DELIMITERS, key=first.count)
+    if _names_a_party(_split(first, commonest)):
+        return 0, commonest
+    for number, line in enumerate(lines):
+        for delimiter in sorted(_DELIMITERS, key=line.count, reverse=True):
+            if line.count(delimiter) and _names_a_party(_split(line, delimiter)):
+                return number, delimiter
+    return 0, commonest
+
+
+def _split(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
+def _names_a_party(headings: Iterable[object]) -> bool:
+    """Whether these headings give a party's name (in full or in parts)."""
+    found = {_heading(normalise_column(heading)) for heading in headings}
+    roles = ("name", "first_name", "last_name")
+    return any(alias in found for role in roles for alias in _ALIASES[role].split())
+
+
+def _counted(
+    path: Path, lines: Iterator[str], limit: int, fed: list[int], first: int = 1
+) -> Iterator[str]:
+    """The lines given to the csv reader (the first of them line first of the file), adding to
+    fed[0] the characters of the record being read (the reader of rows sets it back to 0): a
+    quoted cell may span lines, so a bound on lines alone does not bound a record."""
+    for number, text in enumerate(lines, start=first):
         fed[0] += len(text)
         if fed[0] > limit:
             what = f"a record of more than {limit:,} characters"
@@ -388,11 +444,13 @@ def csv_header(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
 
 
 def _csv_rows(
-    path: Path, reader: Any, columns: list[str], fed: list[int]
+    path: Path, reader: Any, columns: list[str], fed: list[int], skipped: int = 0
 ) -> Iterator[tuple[str, Row]]:
+    """The records after the headings, each with its line (skipped: lines above the headings,
+    which the csv reader was not given)."""
     limits = file_limits()
     most_rows, most_columns, longest = limits.max_rows, limits.max_columns, limits.max_cell_chars
-    start, count = reader.line_num + 1, 0
+    start, count = reader.line_num + 1 + skipped, 0
     fed[0] = 0
     try:
         for cells in reader:
@@ -406,7 +464,7 @@ def _csv_rows(
                 check_cells(path, where, columns, cells, limits)
             fed[0] = 0
             yield where, dict(zip(columns, cells, strict=False))
-            start = reader.line_num + 1
+            start = reader.line_num + 1 + skipped
     except csv.Error as exc:
         raise _csv_error(path, start, exc, limits) from None
 
@@ -431,13 +489,14 @@ def _xlsx_table(path: Path, _encoding: str | None) -> Table:
     sheet = book.active
     rows = sheet.iter_rows(values_only=True) if sheet is not None else iter(())
     numbered = _xlsx_checked(path, enumerate(rows, start=1), file_limits())
-    header: tuple[Any, ...] = ()
-    for _number, values in numbered:
-        if any(value is not None for value in values):
-            header = values
-            break
+    head = list(itertools.islice(numbered, HEADER_SEARCH))
+    filled = [place for place, (_, values) in enumerate(head) if any(v is not None for v in values)]
+    named = [place for place in filled if _names_a_party(head[place][1])]
+    at = (named or filled or [len(head)])[0]
+    number, header = head[at] if at < len(head) else (1, ())
     columns = [normalise_column(name) for name in header]
-    return Table(path, columns, _xlsx_rows(path, book, numbered, columns))
+    rest = itertools.chain(head[at + 1 :], numbered)
+    return Table(path, columns, _xlsx_rows(path, book, rest, columns), number)
 
 
 def _xlsx_checked(

@@ -15,6 +15,7 @@ from finmon.model import BirthDate, Gender, Identifier, Schema
 from finmon.screening.inputs import (
     Problem,
     csv_header,
+    layout,
     parse_birth_date,
     read_customers,
     read_parties,
@@ -122,6 +123,52 @@ def test_kinds_of_party_as_kazakhstan_writes_them() -> None:
     assert {Schema.parse(kind) for kind in people} == {Schema.PERSON}
     assert {Schema.parse(kind) for kind in organisations} == {Schema.ORGANIZATION}
     assert Schema.parse("лицо") is Schema.UNKNOWN
+
+
+def test_a_report_title_above_the_headings_is_read_past(tmp_path: Path) -> None:
+    text = (
+        "Список клиентов на 01.12.2026\n"
+        "\n"
+        "ФИО;Дата рождения\n"
+        "Арман Беков;1980-01-01\n"
+        "Дана Омарова;32.01.1974\n"
+    )
+    problems: list[Problem] = []
+    path = _write(tmp_path / "report.csv", text)
+    parties = list(read_parties(path, problems=problems.append))
+    assert [p.names for p in parties] == [["Арман Беков"], ["Дана Омарова"]]
+    assert [(p.row, p.column) for p in problems] == [("line 5", "дата_рождения")]
+    with pytest.raises(InputError, match="headings are on line 3"):
+        layout(path)
+
+
+def test_a_workbook_with_a_title_row_is_read_from_its_headings(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Отчёт: клиенты банка"])
+    sheet.append([])
+    sheet.append(["№", "Фамилия", "Имя", "Дата рождения"])
+    sheet.append([1, "Беков", "Арман", "not a date"])
+    book.save(tmp_path / "report.xlsx")
+    problems: list[Problem] = []
+    (party,) = read_parties(tmp_path / "report.xlsx", problems=problems.append)
+    assert party.names == ["Арман Беков"]
+    assert [(p.row, p.value) for p in problems] == [("row 4", "not a date")]
+
+
+def test_the_search_for_headings_does_not_add_up_the_first_records(tmp_path: Path) -> None:
+    long = ",".join(["y" * 30_000] * 3)
+    text = "name,a,b,c\n" + "".join(f"Person {n},{long}\n" for n in range(15))
+    assert len(text) > 1 << 20  # more than a record may hold, in the first 20 lines
+    assert len(list(read_parties(_write(tmp_path / "wide.csv", text)))) == 15
+
+
+def test_no_headings_in_the_first_lines_is_refused_naming_the_first(tmp_path: Path) -> None:
+    text = "Клиенты\n" + "x;y\n" * 25 + "ФИО;Дата рождения\nАрман Беков;1980\n"
+    with pytest.raises(InputError, match=r"no name column.*found columns: клиенты"):
+        list(read_parties(_write(tmp_path / "late.csv", text)))
 
 
 def test_cp1251_file_names_the_line_and_suggests_the_encoding(tmp_path: Path) -> None:
