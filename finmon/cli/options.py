@@ -100,7 +100,7 @@ MasterOption = Annotated[
     ),
 ]
 CustomerFileArgument = Annotated[
-    Path, typer.Argument(help="Customer file: .csv, .xlsx, .jsonl or .parquet.")
+    Path, typer.Argument(help="Customer file: .csv, .xlsx, .xls, .jsonl or .parquet.")
 ]
 
 

@@ -46,7 +46,8 @@ from finmon.settings import FileLimits
 __all__ = ["CustomerRow", "Problem", "parse_birth_date", "read_customers", "read_parties"]
 
 DEFAULT_ENCODING = "utf-8-sig"
-SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".ndjson", ".parquet")
+SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".jsonl", ".ndjson", ".parquet")
+"""The customer files finmon reads, by suffix."""
 
 _ALIASES = {
     "name": (
@@ -233,6 +234,7 @@ def read_table(path: Path, encoding: str | None = None) -> Table:
         ".tsv": _csv_table,
         ".txt": _csv_table,
         ".xlsx": _xlsx_table,
+        ".xls": _xls_table,
         ".jsonl": _jsonl_table,
         ".ndjson": _jsonl_table,
         ".parquet": _parquet_table,
@@ -488,6 +490,44 @@ def _xlsx_table(path: Path, _encoding: str | None) -> Table:
         raise InputError(f"{path}: not a readable Excel workbook ({exc})") from None
     sheet = book.active
     rows = sheet.iter_rows(values_only=True) if sheet is not None else iter(())
+    return _sheet_table(path, rows, book.close)
+
+
+def _xls_table(path: Path, _encoding: str | None) -> Table:
+    """An Excel 97-2003 workbook (.xls, as 1C and older banking systems save): its first sheet.
+    The format is not compressed, so its size bounds what it holds."""
+    import xlrd
+
+    check_size(path)
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+        sheet = book.sheet_by_index(0)
+    except Exception as exc:  # xlrd raises its own, struct and index errors for a damaged file
+        with path.open("rb") as handle:
+            markup = handle.read(512).lstrip().startswith(b"<")
+        hint = "; it is a web page or XML saved as .xls: save it as .xlsx or CSV" if markup else ""
+        raise InputError(f"{path}: not a readable Excel 97-2003 workbook ({exc}){hint}") from None
+    mode = book.datemode
+    rows = (tuple(_xls_value(cell, mode) for cell in sheet.row(n)) for n in range(sheet.nrows))
+    return _sheet_table(path, rows, book.release_resources)
+
+
+def _xls_value(cell: Any, datemode: int) -> Any:
+    """A cell of an .xls sheet as openpyxl gives one: text, number, bool, datetime or None."""
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate_as_datetime(cell.value, datemode)
+        except (xlrd.xldate.XLDateError, OverflowError, ValueError):
+            return cell.value
+    if cell.ctype in (xlrd.XL_CELL_TEXT, xlrd.XL_CELL_NUMBER):
+        return cell.value
+    return bool(cell.value) if cell.ctype == xlrd.XL_CELL_BOOLEAN else None
+
+
+def _sheet_table(path: Path, rows: Iterable[tuple[Any, ...]], close: Callable[[], object]) -> Table:
+    """A workbook sheet's rows as a Table, from its headings (a title above them read past)."""
     numbered = _xlsx_checked(path, enumerate(rows, start=1), file_limits())
     head = list(itertools.islice(numbered, HEADER_SEARCH))
     filled = [place for place, (_, values) in enumerate(head) if any(v is not None for v in values)]
@@ -496,7 +536,7 @@ def _xlsx_table(path: Path, _encoding: str | None) -> Table:
     number, header = head[at] if at < len(head) else (1, ())
     columns = [normalise_column(name) for name in header]
     rest = itertools.chain(head[at + 1 :], numbered)
-    return Table(path, columns, _xlsx_rows(path, book, rest, columns), number)
+    return Table(path, columns, _xlsx_rows(path, close, rest, columns), number)
 
 
 def _xlsx_checked(
@@ -512,7 +552,10 @@ def _xlsx_checked(
 
 
 def _xlsx_rows(
-    path: Path, book: Any, numbered: Iterable[tuple[int, tuple[Any, ...]]], columns: list[str]
+    path: Path,
+    close: Callable[[], object],
+    numbered: Iterable[tuple[int, tuple[Any, ...]]],
+    columns: list[str],
 ) -> Iterator[tuple[str, Row]]:
     limits = file_limits()
     try:
@@ -520,7 +563,7 @@ def _xlsx_rows(
             check_cells(path, f"row {number}", columns, values, limits)
             yield f"row {number}", dict(zip(columns, values, strict=False))
     finally:
-        book.close()
+        close()
 
 
 def _jsonl_table(path: Path, encoding: str | None) -> Table:

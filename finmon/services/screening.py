@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from finmon.errors import FinmonError, InputError, NotFound, WorkflowRefused
 from finmon.exports import SafeDictWriter
+from finmon.screening.inputs import SUFFIXES
 from finmon.screening.screener import HIT_FIELDS
 from finmon.settings import load_settings
 
@@ -170,7 +171,7 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-UPLOAD_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".ndjson", ".parquet")
+UPLOAD_SUFFIXES = SUFFIXES
 """Customer files a batch upload may be: those `finmon screen` reads."""
 SHOWN_PROBLEMS = 20
 """Row problems of an uploaded batch kept for the page; all of them are counted."""

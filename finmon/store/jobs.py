@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from finmon.errors import FinmonError, InputError, NotFound
 from finmon.screening import encodings
+from finmon.screening.inputs import SUFFIXES
 from finmon.screening.problems import ProblemLog, problems_path
 from finmon.screening.rows import Problem
 from finmon.settings import load_settings
@@ -34,7 +35,7 @@ from finmon.store.models import Job, utc_now
 
 MAX_FILE_NAME = 100
 """Characters kept of an uploaded file's name (its extension included)."""
-_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".ndjson", ".parquet")
+_SUFFIXES = SUFFIXES
 _INTERRUPTED = (
     "interrupted: the server process ended before the import finished; the batches it wrote "
     "are kept, and uploading the file again completes the import without duplicates"

@@ -396,6 +396,42 @@ def test_xlsx_with_dates_and_numeric_iin(tmp_path: Path) -> None:
     ]
 
 
+def test_xls_as_1c_saves_it_with_a_title_dates_and_numeric_iin(tmp_path: Path) -> None:
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Клиенты")
+    dated = xlwt.easyxf(num_format_str="DD.MM.YYYY")
+    rows = [
+        ["Выгрузка клиентов"],
+        [],
+        ["Код клиента", "ФИО", "Дата рождения", "ИИН", "Гражданство"],
+        ["K-1", "Әсел Нұрланқызы", dt.datetime(2005, 3, 1), 50301650121, "Казахстан"],
+        ["K-2", "Arman Bekov", "32.01.1974", None, "KZ"],
+    ]
+    for number, row in enumerate(rows):
+        for column, value in enumerate(row):
+            if value is not None:
+                style = dated if isinstance(value, dt.datetime) else xlwt.Style.default_style
+                sheet.write(number, column, value, style)
+    book.save(str(tmp_path / "clients.xls"))
+    problems: list[Problem] = []
+    first, second = read_customers(tmp_path / "clients.xls", problems=problems.append)
+    assert (first.party.id, first.party.names) == ("K-1", ["Әсел Нұрланқызы"])
+    assert first.party.birth_dates == [BirthDate.exact(dt.date(2005, 3, 1))]
+    assert first.party.identifiers == [Identifier("iin", "050301650121", "KZ")]
+    assert second.party.nationalities == ["KZ"]
+    assert [(p.row, p.column, p.value) for p in problems] == [
+        ("row 5", "дата_рождения", "32.01.1974")
+    ]
+
+
+def test_a_web_page_saved_as_xls_is_refused_saying_what_it_is(tmp_path: Path) -> None:
+    path = _write(tmp_path / "export.xls", "<html><table><tr><td>ФИО</td></tr></table></html>")
+    with pytest.raises(InputError, match=r"export\.xls: not a readable Excel 97-2003.*web page"):
+        list(read_parties(path))
+
+
 def test_parquet(tmp_path: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq

@@ -75,7 +75,7 @@ def customers_import(
         ),
     ] = None,
 ) -> JobStarted:
-    """Upload a customer file (.csv, .xlsx, .jsonl, .parquet) to import and screen in the
+    """Upload a customer file (.csv, .xlsx, .xls, .jsonl, .parquet) to import and screen in the
     background, as `finmon customers import` does; ask /jobs/{job_id} how it went. A row's
     unreadable values are left out (a row with no name or id skipped) and reported as the
     job's problems; strict=true fails the job at the first problem instead."""
