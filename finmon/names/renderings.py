@@ -1,7 +1,8 @@
 """Russian names as other European languages write them: German (Wladimir, Chruschtschow),
 Dutch (Poetin, Sjostakovitsj), French (Poutine, Khrouchtchev), Hungarian (Putyin, Vlagyimir),
 Polish and Czech (Chruszczow, Medvěděv), and the Baltic languages, which add a case ending to
-every name (Putins, Putinas, Lavrovs, Vladimiras).
+every name (Putins, Putinas, Lavrovs, Vladimiras); and as Russian banks write them in SWIFT
+payment messages (Kuznecov).
 
 Each language's spelling of a Russian sound is written back as the English/ICAO spelling, and the
 result is folded (finmon.names.keys.fold); two words meet when one's rendering is the other's key
@@ -48,6 +49,11 @@ _LANGUAGES: tuple[_Rules, ...] = (
         ("ch", "kh"),
         ("j(?=[aeiou])", "y"),
         ("j", "i"),
+    ),
+    # Russian banks' payment messages, in SWIFT's Latin letters: c for ц (Kuznecov, Carenko; their
+    # j for ж is the fold's own key for zh).
+    _rules(
+        ("c(?![hkz])", "ts"),
     ),
 )
 _HUSHING_O = re.compile(r"(?<=sh|ch|.j)o(?=v$)")

@@ -1,4 +1,5 @@
-"""Russian names as German, Dutch, French, Hungarian, Polish and Baltic writers spell them."""
+"""Russian names as German, Dutch, French, Hungarian, Polish and Baltic writers spell them, and as
+Russian banks write them in SWIFT messages."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ def test_each_languages_spelling_reads_back_to_the_russian_name() -> None:
         ("putinas", "putin"),  # Lithuanian
         ("lavrovs", "lavrov"),  # Latvian
         ("sergejs", "sergey"),
+        ("kuznecov", "kuznetsov"),  # a Russian bank's SWIFT message
     ]:
         assert rendering_similarity(a, b) > 0, (a, b)
     # A short name keeps its -s (Thomas is not Thom), and unrelated names stay apart.
@@ -33,6 +35,9 @@ def test_renderings_of_one_person_match_and_other_people_do_not() -> None:
         assert score(a, "Vladimir Putin") >= DEFAULT_THRESHOLD, a
     assert score("Nikita Chruschtschow", "Nikita Khrushchev") >= DEFAULT_THRESHOLD
     assert score("Sergejs Lavrovs", "Sergey Viktorovich LAVROV") >= DEFAULT_THRESHOLD
+    assert score("KUZNECOV ALEKSANDR", "Кузнецов Александр") >= DEFAULT_THRESHOLD
+    assert score("CARENKO OLEG", "Oleg Tsarenko") >= DEFAULT_THRESHOLD
+    assert score("CARENKO OLEG", "Oleg Tsarev") < DEFAULT_THRESHOLD
     assert score("Wladimir Poetin", "Vladimir Pavlov") < DEFAULT_THRESHOLD
     assert score("Dana Putins", "Dina Putin") < DEFAULT_THRESHOLD
 
