@@ -17,8 +17,9 @@ from finmon.cli.options import (
     RulesOption,
     TransactionFormatOption,
     TransactionsArgument,
+    TransfersStrictOption,
 )
-from finmon.cli.output import err, out, write_monitoring_alerts
+from finmon.cli.output import err, out, report_skipped, write_monitoring_alerts
 from finmon.errors import InputError
 from finmon.workflow.access import Action
 
@@ -90,6 +91,7 @@ def monitor_command(
     schema: SchemaOption = None,
     triage: TriageOption = None,
     min_triage: MinTriageOption = None,
+    strict: TransfersStrictOption = False,
 ) -> None:
     """Run monitoring rules over a transaction file: one alert per rule, account and window;
     then each account's typology score against the pack's review threshold."""
@@ -112,6 +114,7 @@ def monitor_command(
         engine=engine,
         listed_from_store=True,
         master=master,
+        strict=strict,
     )
     with err.status(plan.describe()):
         run = plan.run()
@@ -126,6 +129,7 @@ def monitor_command(
         new = keep_alerts(run, actor=actor, source=file.name)
         err.print(f"{new:,} new alerts kept in the store ({len(run.rows) - new:,} kept before)")
     _print_counts(run)
+    report_skipped(plan.skipped)
 
 
 def _triage_model(path: Path | None, minimum: str | None) -> Model | None:

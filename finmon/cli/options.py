@@ -89,6 +89,14 @@ StrictOption = Annotated[
         "read, skip a row with no name, and write every problem to the problems file).",
     ),
 ]
+TransfersStrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict",
+        help="Refuse the whole file at its first transfer or message that cannot be read "
+        "(default: leave it out, name it, and exit 10).",
+    ),
+]
 EncodingOption = Annotated[
     str | None, typer.Option(help="Text encoding of a CSV/JSONL file, e.g. cp1251.")
 ]

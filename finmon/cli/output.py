@@ -68,6 +68,21 @@ def print_problems(log: ProblemLog, shown: int = 5) -> None:
         err.print(f"problems written to {log.path}", markup=False)
 
 
+def report_skipped(skipped: list[str], shown: int = 20) -> None:
+    """Each transfer or message of a file that could not be read, on stderr (the first shown);
+    then exit 10 (ROW_PROBLEMS_EXIT), so that a script knows, when there was any."""
+    import typer
+
+    from finmon.errors import ROW_PROBLEMS_EXIT
+
+    for skip in skipped[:shown]:
+        err.print(f"not read: {skip}", markup=False)
+    if len(skipped) > shown:
+        err.print(f"... and {len(skipped) - shown} more not read", markup=False)
+    if skipped:
+        raise typer.Exit(ROW_PROBLEMS_EXIT)
+
+
 def write_rows(output: Path, rows: list[dict[str, Any]], columns: list[str]) -> None:
     """Rows to a .json file (a list of objects) or a .csv file in the given columns."""
     output.parent.mkdir(parents=True, exist_ok=True)

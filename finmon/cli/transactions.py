@@ -8,8 +8,21 @@ from typing import Annotated
 import typer
 
 from finmon.cli.common import acting, command_group
-from finmon.cli.options import FormatOption, OutputOption, ResultFormat, TransactionFormatOption
-from finmon.cli.output import err, monitoring_alerts_table, out, print_rows, write_monitoring_alerts
+from finmon.cli.options import (
+    FormatOption,
+    OutputOption,
+    ResultFormat,
+    TransactionFormatOption,
+    TransfersStrictOption,
+)
+from finmon.cli.output import (
+    err,
+    monitoring_alerts_table,
+    out,
+    print_rows,
+    report_skipped,
+    write_monitoring_alerts,
+)
 from finmon.errors import InputError
 from finmon.workflow.access import Action
 
@@ -24,9 +37,12 @@ def transactions_load(
     rates: Annotated[
         Path | None, typer.Option(help="Exchange rates CSV for the R.16 threshold.")
     ] = None,
+    strict: TransfersStrictOption = False,
 ) -> None:
     """Store every transfer of a file, screen its named parties and check its R.16 information;
-    what fails is raised as a monitoring alert (`finmon transactions alerts`). All or nothing."""
+    what fails is raised as a monitoring alert (`finmon transactions alerts`). One write: all of
+    what can be read, or nothing. A transfer that cannot be read is skipped and named; exit 10
+    when any was (2 with --strict: the file refused)."""
     actor = acting(ctx, Action.IMPORT_CUSTOMERS)
     from finmon.services.monitoring import load_transactions
     from finmon.transactions.wire import Rates
@@ -35,7 +51,7 @@ def transactions_load(
         if path is not None and not path.is_file():
             raise InputError(f"{path}: no such file")
     table = Rates.read(rates) if rates is not None else None
-    result = load_transactions(actor, file, format=format, rates=table)
+    result = load_transactions(actor, file, format=format, rates=table, strict=strict)
     by_rule = ", ".join(f"{rule} {count}" for rule, count in sorted(result.alerts.items()))
     out.print(
         f"Loaded {result.transactions:,} transactions from {file.name}: {result.inserted:,} new, "
@@ -52,6 +68,7 @@ def transactions_load(
     )
     if not result.screened:
         err.print("warning: no list is loaded, so no party was screened", markup=False)
+    report_skipped(result.skipped)
 
 
 @transactions_app.command("alerts")

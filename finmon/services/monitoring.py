@@ -87,6 +87,8 @@ class MonitoringPlan:
     """Each listed account and where it is known from (finmon.monitoring.listed)."""
     master: str | None = None
     """The Spark master of the spark engine (default local[2])."""
+    skipped: list[str] = field(default_factory=list)
+    """Transfers or messages of the file that could not be read, each with its place and why."""
 
     def describe(self) -> str:
         """What the run does, in a few words."""
@@ -126,8 +128,10 @@ def plan_monitoring(
     listed_from_store: bool = False,
     db: Database | None = None,
     master: str | None = None,
+    strict: bool = False,
 ) -> MonitoringPlan:
-    """Read the pack, the accounts, the rates and the transfers of a run; listed_from_store adds
+    """Read the pack, the accounts, the rates and the transfers of a run (a transfer that cannot
+    be read is skipped and named; strict refuses the file at the first); listed_from_store adds
     to the accounts table's listed accounts those of the parties the store knows as listed
     (frozen customers, confirmed payment-screening hits), by account or identifier."""
     from finmon.monitoring.accounts import read_accounts
@@ -135,7 +139,7 @@ def plan_monitoring(
     from finmon.monitoring.listed import listed_accounts
     from finmon.monitoring.rules import load_pack
     from finmon.monitoring.segments import inferred_segments
-    from finmon.transactions.reader import read_transactions
+    from finmon.transactions.reader import read_file
     from finmon.transactions.wire import Rates
 
     if engine not in ENGINES:
@@ -145,7 +149,8 @@ def plan_monitoring(
     given = Rates.read(rates) if rates is not None else None
     if given is not None and given.to != pack.currency:
         raise InputError(f"{rates}: rates into {given.to}; the rules count in {pack.currency}")
-    transactions = sorted(read_transactions(file, format), key=lambda t: t.timestamp)
+    reading = read_file(file, format, strict=strict)
+    transactions = sorted(reading.transactions, key=lambda t: t.timestamp)
     parties = []
     if listed_from_store:
         from finmon.store.listed_parties import listed_parties
@@ -159,7 +164,8 @@ def plan_monitoring(
         listed=listed,
         rates=per_unit or None,
     )
-    return MonitoringPlan(pack, engine, transactions, context, per_unit, listed, master)
+    skipped = [str(skip) for skip in reading.skipped]
+    return MonitoringPlan(pack, engine, transactions, context, per_unit, listed, master, skipped)
 
 
 def load_transactions(
@@ -169,10 +175,11 @@ def load_transactions(
     format: str | None = None,
     rates: Rates | None = None,
     db: Database | None = None,
+    strict: bool = False,
 ) -> TransactionsLoaded:
-    """Store every transfer of a file, screen its named parties (in FINMON_WORKERS processes)
-    and check its R.16 information, raising what fails as monitoring alerts; all or nothing,
-    audited."""
+    """Store every transfer of a file that can be read (strict: all or nothing), screen its
+    named parties (in FINMON_WORKERS processes) and check its R.16 information, raising what
+    fails as monitoring alerts; one write, audited."""
     from finmon.services.access import authorize
     from finmon.settings import load_settings
     from finmon.store.transactions import load_transactions as load
@@ -180,7 +187,9 @@ def load_transactions(
 
     who = authorize(actor, Action.IMPORT_CUSTOMERS, db)
     workers = load_settings().workers
-    return load(file, actor=who.name, format=format, rates=rates, db=db, workers=workers)
+    return load(
+        file, actor=who.name, format=format, rates=rates, db=db, workers=workers, strict=strict
+    )
 
 
 def keep_alerts(run: MonitoringRun, *, actor: str, source: str) -> int:

@@ -1,7 +1,9 @@
 """Loading transactions into the store: every transfer kept as read, every named party screened,
 every transfer's R.16 information checked, and what fails raised as a monitoring alert.
 
-A load is one transaction: all of a file or nothing. The work that takes time (screening,
+A load is one transaction: all of what a file holds that can be read, or nothing. A transfer that
+cannot be read (a bad amount, time, currency ...) is skipped and named, the others loaded; with
+strict the first refuses the file. The work that takes time (screening,
 checking) is done before the write lock is taken. A transfer already loaded with the same content
 is left alone, with other content refused (a source's transaction id names one transfer). A hit
 on a counterparty cleared against that designation (finmon.store.clearances) raises no alert: it
@@ -30,7 +32,7 @@ from finmon.store.models import CaseAlert, MonitoringAlert, TransactionRow, core
 from finmon.store.screener import build_screener
 from finmon.transactions.model import Transaction, fingerprint, to_record
 from finmon.transactions.payments import Suppression, party_hits
-from finmon.transactions.reader import read_transactions
+from finmon.transactions.reader import read_file
 from finmon.transactions.wire import Rates, check_wire, r16_applies
 
 BATCH = 500
@@ -52,6 +54,8 @@ class TransactionsLoaded:
     held: int = 0
     """New transfers with at least one alert: held for a person to look at."""
     screened: bool = True
+    skipped: list[str] = field(default_factory=list)
+    """Transfers or messages of the file that could not be read, each with its place and why."""
     """False when no list is loaded: the parties could not be screened."""
     cleared: int = 0
     """Hits on new transfers that raised nothing: their counterparty is cleared against them."""
@@ -65,9 +69,12 @@ def load_transactions(
     rates: Rates | None = None,
     db: Database | None = None,
     workers: int = 1,
+    strict: bool = False,
 ) -> TransactionsLoaded:
-    """Load a transaction file (any format finmon.transactions.reader reads)."""
-    transactions = read_transactions(path, format)
+    """Load a transaction file (any format finmon.transactions.reader reads): what can be read,
+    each transfer that cannot be skipped and named; strict refuses the file at the first."""
+    reading = read_file(path, format, strict=strict)
+    transactions = reading.transactions
     _refuse_repeats(transactions)
     db = db or default_database()
     screener = build_screener(db) if current_versions(db) else None
@@ -75,9 +82,9 @@ def load_transactions(
     prints = {t.id: fingerprint(t, records[t.id]) for t in transactions}
     clearances = StoreClearances(actor, db)
     alerts, covered = _alerts(transactions, screener, rates, actor, workers, clearances)
-    result = TransactionsLoaded(
-        str(path), digest_of(path), len(transactions), screened=screener is not None
-    )
+    skipped = [str(skip) for skip in reading.skipped]
+    result = TransactionsLoaded(str(path), digest_of(path), len(transactions), skipped=skipped)
+    result.screened = screener is not None
     with db.write() as session:
         known = _known(session, list(prints))
         _refuse_changed(transactions, known, prints)
@@ -110,7 +117,8 @@ def load_transactions(
             actor=actor,
             action="transactions.load",
             object=f"file:{path.name}",
-            after={key: getattr(result, key) for key in _AUDITED},
+            after={key: getattr(result, key) for key in _AUDITED}
+            | {"skipped": len(result.skipped)},
         )
     return result
 

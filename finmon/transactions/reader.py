@@ -6,7 +6,7 @@ from pathlib import Path
 
 from finmon.errors import InputError
 from finmon.lists.reading import read_head
-from finmon.transactions.model import Reading, Transaction
+from finmon.transactions.model import Reading, Skip, Transaction
 
 FORMATS = ("csv", "parquet", "pacs008", "mt103", "amlsim")
 """Formats `--format` accepts: the canonical CSV and Parquet layouts, ISO 20022 pacs.008 (and
@@ -42,20 +42,29 @@ def read_transactions(path: Path, format: str | None = None) -> list[Transaction
     return reading.transactions
 
 
-def read_file(path: Path, format: str | None = None) -> Reading:
-    """Every transaction of a file that can be read, and each message skipped with its reason
-    (messages: pacs.008/009 and MT103/202 COV; a tabular file is read whole or refused)."""
+def read_file(path: Path, format: str | None = None, *, strict: bool = False) -> Reading:
+    """Every transaction of a file that can be read, and each message (pacs.008/009, MT103/202
+    COV) or row (CSV, Parquet, AMLSim) skipped with its reason; a file that cannot be read at all
+    is an InputError, and with strict so is the first skip."""
+    reading = _read_file(path, format)
+    if strict and reading.skipped:
+        raise InputError(f"{reading.skipped[0]} (--strict)")
+    return reading
+
+
+def _read_file(path: Path, format: str | None) -> Reading:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     chosen = format or detect_format(path)
+    skipped: list[Skip] = []
     if chosen in ("csv", "parquet"):
         from finmon.transactions.tabular import read_canonical
 
-        return Reading(read_canonical(path))
+        return Reading(read_canonical(path, skipped), skipped)
     if chosen == "amlsim":
         from finmon.transactions.tabular import read_amlsim
 
-        return Reading(read_amlsim(path))
+        return Reading(read_amlsim(path, skipped), skipped)
     if chosen == "pacs008":
         from finmon.transactions.pacs008 import read_pacs008_file
 

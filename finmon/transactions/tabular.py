@@ -18,7 +18,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -36,7 +36,7 @@ from finmon.screening.filelimits import (
 )
 from finmon.screening.inputs import normalise_column
 from finmon.screening.screener import collection_paused
-from finmon.transactions.model import COLUMNS, PartyInfo, Transaction
+from finmon.transactions.model import COLUMNS, PartyInfo, Skip, Transaction
 
 REQUIRED = ("id", "timestamp", "amount", "currency")
 AMLSIM_COLUMNS = ("sourcenodeid", "targetnodeid", "value", "time")
@@ -74,9 +74,11 @@ _GROUPING = (" ", "\u00a0", "\u202f")
 _SPACES = r"[\s\x{a0}\x{202f}]+"
 
 
-def read_canonical(path: Path) -> list[Transaction]:
+def read_canonical(path: Path, skipped: list[Skip] | None = None) -> list[Transaction]:
     """Every transaction of a canonical CSV or Parquet file, in file order; rows with every cell
-    empty are skipped. InputError names the file, the line or row and the column of a bad value."""
+    empty are passed over. A row with a value that cannot be read (its message naming the file,
+    the line or row and the column) is added to skipped, the rest read; without skipped it is an
+    InputError. A file that cannot be read at all (columns, encoding, limits) is one always."""
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     check_size(path, whole=True)
@@ -89,10 +91,10 @@ def read_canonical(path: Path) -> list[Transaction]:
         raise InputError(
             f"{path}: missing column(s) {', '.join(missing)}; the layout is {', '.join(COLUMNS)}"
         )
-    return _Builder(path, columns, places).build()
+    return _Builder(path, columns, places).build(skipped)
 
 
-def read_amlsim(path: Path) -> list[Transaction]:
+def read_amlsim(path: Path, skipped: list[Skip] | None = None) -> list[Transaction]:
     """Every transfer of an AMLSim transactions.csv (`sourceNodeId,targetNodeId,value,time`).
 
     The id is the row number (1 for the first transfer), the accounts are the node ids as text
@@ -107,11 +109,32 @@ def read_amlsim(path: Path) -> list[Transaction]:
         raise InputError(f"{path}: missing AMLSim column(s) {', '.join(missing)}")
     rows = zip(*(columns[column] for column in AMLSIM_COLUMNS), strict=True)
     stamps: dict[str, dt.datetime] = {}
+
+    def transfer(index: int, row: tuple[str, str, str, str]) -> Transaction:
+        return _amlsim(f"{path}: {places(index)}", index, row, stamps)
+
+    return _each_row(transfer, enumerate(rows), skipped)
+
+
+def _each_row(
+    read: Callable[[int, Any], Transaction | None],
+    rows: Iterable[tuple[int, Any]],
+    skipped: list[Skip] | None,
+) -> list[Transaction]:
+    """Every row read, in order; a row that cannot be read added to skipped (raised without)."""
+    found: list[Transaction] = []
     with collection_paused():
-        return [
-            _amlsim(f"{path}: {places(index)}", index, row, stamps)
-            for index, row in enumerate(rows)
-        ]
+        for index, row in rows:
+            try:
+                transaction = read(index, row)
+            except InputError as exc:
+                if skipped is None:
+                    raise
+                skipped.append(Skip("", str(exc)))
+                continue
+            if transaction is not None:
+                found.append(transaction)
+    return found
 
 
 def _amlsim(
@@ -158,12 +181,10 @@ class _Builder:
         self.currencies: dict[Any, str] = {}
         self.countries: dict[Any, str] = {}
 
-    def build(self) -> list[Transaction]:
+    def build(self, skipped: list[Skip] | None) -> list[Transaction]:
         empty = [None] * len(self.columns["id"])
         cells = zip(*(self.columns.get(name, empty) for name in COLUMNS), strict=True)
-        with collection_paused():
-            found = [self.transaction(index, row) for index, row in enumerate(cells)]
-        return [transaction for transaction in found if transaction is not None]
+        return _each_row(self.transaction, enumerate(cells), skipped)
 
     def transaction(self, index: int, row: tuple[Any, ...]) -> Transaction | None:
         identifier, when = row[:2]

@@ -665,3 +665,21 @@ def test_finmon_monitor_writes_the_contract_columns_the_same_from_both_engines(
     assert rows and {row["rule"] for row in rows} <= set(PACK)
     refused = CliRunner().invoke(app, ["monitor", str(source), "--engine", "magic"])
     assert refused.exit_code == 2
+
+
+def test_monitor_leaves_out_a_transfer_it_cannot_read_names_it_and_exits_10(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from finmon.cli import app
+
+    path = tmp_path / "transactions.csv"
+    path.write_text("sourceNodeId,targetNodeId,value,time\n1,2,10.5,3\n1,2,ten,4\n2,3,7,5\n")
+    lenient = CliRunner().invoke(app, ["monitor", str(path), "--format", "amlsim"])
+    assert lenient.exit_code == 10, lenient.output
+    assert (
+        "not read:" in lenient.output and "line 3: amount 'ten' is not a number" in lenient.output
+    )
+    strict = CliRunner().invoke(app, ["monitor", str(path), "--format", "amlsim", "--strict"])
+    assert strict.exit_code == 2 and "(--strict)" in strict.output

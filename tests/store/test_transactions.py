@@ -151,6 +151,23 @@ def test_without_a_list_the_load_says_nothing_was_screened(tmp_path: Path) -> No
     assert result.alerts == {R16: 1}
 
 
+def test_a_transfer_that_cannot_be_read_is_skipped_named_and_the_rest_loaded(
+    tmp_path: Path,
+) -> None:
+    bad = [*ROWS[1][:10], "2,500.x", *ROWS[1][11:]]
+    path = _write(tmp_path / "payments.csv", [ROWS[0], bad, ROWS[2]])
+    strict = CliRunner().invoke(app, ["transactions", "load", "--strict", str(path)])
+    assert strict.exit_code == 2 and "line 3: amount '2,500.x'" in strict.output
+    assert _count(TransactionRow) == 0
+    loaded = CliRunner().invoke(app, ["transactions", "load", str(path)])
+    assert loaded.exit_code == 10, loaded.output
+    assert "2 new" in loaded.output and "not read:" in loaded.output
+    assert "line 3: amount '2,500.x' is not a number" in loaded.output
+    assert _count(TransactionRow) == 2
+    (entry,) = [row for row in audit_rows() if row["action"] == "transactions.load"]
+    assert entry["after"]["skipped"] == 1
+
+
 def test_the_commands_load_and_list_alerts_in_the_contract_columns(
     listed: None, tmp_path: Path
 ) -> None:

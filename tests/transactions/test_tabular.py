@@ -14,6 +14,7 @@ import pytest
 
 from finmon.errors import InputError
 from finmon.transactions.model import COLUMNS, PartyInfo, Transaction
+from finmon.transactions.reader import read_file, read_transactions
 from finmon.transactions.tabular import AMLSIM_CHANNEL, read_amlsim, read_canonical
 from tests.conftest import shared_file
 
@@ -175,6 +176,32 @@ def test_a_bad_value_is_refused_naming_the_file_line_and_column(
         read_canonical(path)
     assert str(refused.value).startswith(f"{path}: line 3: ")
     assert expected in str(refused.value)
+
+
+def test_a_payment_file_is_lenient_a_bad_row_skipped_and_named_the_rest_read(
+    tmp_path: Path,
+) -> None:
+    rows = [FULL, FULL | {"id": "P-2", "amount": "12,x"}, FULL | {"id": "P-3"}]
+    path = _write_csv(tmp_path / "payments.csv", rows)
+    reading = read_file(path)
+    assert [t.id for t in reading.transactions] == ["P-1", "P-3"]
+    assert [str(skip) for skip in reading.skipped] == [
+        f"{path}: line 3: amount '12,x' is not a number"
+    ]
+    # read_transactions, for a caller that needs every transfer, refuses the file at the first skip.
+    with pytest.raises(InputError, match="line 3: amount '12,x'"):
+        read_transactions(path)
+
+
+def test_an_amlsim_row_that_cannot_be_read_is_skipped_and_named(tmp_path: Path) -> None:
+    path = tmp_path / "transactions.csv"
+    path.write_text("sourceNodeId,targetNodeId,value,time\n1,2,10.5,3\n1,,4,3\n2,3,7,x\n")
+    reading = read_file(path, "amlsim")
+    assert [t.id for t in reading.transactions] == ["1"]
+    assert [skip.reason.split(": ", 1)[1] for skip in reading.skipped] == [
+        "line 3: a node id is empty",
+        "line 4: time 'x' is not a whole number of steps",
+    ]
 
 
 def test_a_bad_value_in_parquet_names_the_row(tmp_path: Path) -> None:
