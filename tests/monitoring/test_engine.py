@@ -147,6 +147,57 @@ def test_pass_through_fires_when_nine_tenths_leave_within_two_days() -> None:
     assert fired("pass_through", [money[0], cash_out]) == ["MULE"]
     cash_in = dataclasses.replace(money[0], channel="cash")
     assert fired("pass_through", [cash_in, money[1]]) == []
+    # Paid on to a company (a seller's supplier abroad, its legal form on the transfer): trade,
+    # not money passed on to people.
+    supplier = dataclasses.replace(
+        money[1],
+        beneficiary=PartyInfo(name="HORIZON GENERAL TRADING LLC", account="ONWARD", country="AE"),
+    )
+    assert fired("pass_through", [money[0], supplier]) == []
+    person = dataclasses.replace(supplier, beneficiary=PartyInfo(account="ONWARD", country="AE"))
+    assert fired("pass_through", [money[0], person]) == ["MULE"]
+
+
+def test_a_collection_with_senders_abroad() -> None:
+    """Two new people abroad paying small sums within two weeks: below review alone; with a
+    collection moved on (collected_then_moved) it reaches review."""
+    abroad = [
+        transfer(i, 24 * i, f"F{i}", "COLLECT", sender_country=country)
+        for i, country in enumerate(("TJ", "RU"))
+    ]
+    assert fired("collection_from_abroad", abroad) == ["COLLECT"]
+    assert fired("collection_from_abroad", abroad[:1]) == []
+    late = [abroad[0], transfer(1, 24 * 15, "F1", "COLLECT", sender_country="RU")]
+    assert fired("collection_from_abroad", late) == []
+    # A relative abroad sending every month is regular, however many months.
+    family = [transfer(i, 24 * 31 * i, "MOTHER", "COLLECT", sender_country="UZ") for i in range(3)]
+    family += [transfer(9, 24 * 31 * 2 + 5, "FATHER", "COLLECT", sender_country="UZ")]
+    assert fired("collection_from_abroad", [*family, abroad[0]]) == []
+    # A company abroad paying (a marketplace's payout) and payers at home are not counted.
+    firm = [
+        dataclasses.replace(
+            t, originator=PartyInfo(name="Demir Ltd", account=f"FIRM{n}", country="TR")
+        )
+        for n, t in enumerate(abroad)
+    ]
+    assert fired("collection_from_abroad", firm) == []
+    home = [transfer(i, 24 * i, f"F{i}", "COLLECT") for i in range(2)]
+    assert fired("collection_from_abroad", home) == []
+    assert fired("collection_from_abroad", abroad, segments={"COLLECT": "business"}) == []
+    # The collection and its moving on: ten new senders, two of them abroad, the money taken
+    # out as cash three days later.
+    collection = [
+        transfer(i, 20 * i, f"S{i}", "COLLECT", amount="30000", sender_country="KZ")
+        for i in range(2, 10)
+    ]
+    owner = ("900101300123",) * 2
+    drawn = transfer(20, 24 * 9, "COLLECT", None, "250000", channel="ATM", owners=owner)
+    alerts = both(list(PACK.values()), [*abroad, *collection, drawn])
+    rules = {a["rule"] for a in alerts}
+    assert {"collection_from_abroad", "collected_then_moved"} <= rules
+    assert typology_scores(alerts)["COLLECT"] >= SHIPPED.review_threshold
+    alone = both(list(PACK.values()), abroad)
+    assert typology_scores(alone)["COLLECT"] < SHIPPED.review_threshold
 
 
 def test_cash_turned_into_a_transfer_abroad() -> None:
