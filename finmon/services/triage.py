@@ -160,7 +160,11 @@ def _plan(
 
     if not files:
         raise InputError("no transaction file given")
-    plans = [plan_monitoring(f, format=format, rules=rules, accounts=accounts) for f in files]
+    # A model is trained on every transfer its files hold, or not at all (its data's hash is kept).
+    plans = [
+        plan_monitoring(f, format=format, rules=rules, accounts=accounts, strict=True)
+        for f in files
+    ]
     transactions = sorted(
         (t for plan in plans for t in plan.transactions), key=lambda t: t.timestamp
     )
