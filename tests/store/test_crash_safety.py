@@ -485,20 +485,17 @@ def _kill_once(
         with LockProbe(store) as probe:
             locked_at = _wait_for_lock(proc, probe) if in_lock else time.monotonic()
             if isinstance(point, Amid):
-                pool = _wait_for_pool(proc, point.pool)
-                # The command is held where its pool was seen (its workers go on with the
-                # chunks they were given): a pool ending soon after cannot let it commit first.
-                os.kill(proc.pid, signal.SIGSTOP)
-                workers = _at_work(proc, pool)
+                workers = _at_work(proc, _wait_for_pool(proc, point.pool))
             elif isinstance(point, Written):
                 _wait_for_customers(store, proc, point.batches * IMPORT_BATCH)
                 workers = _at_work(proc, _children(proc.pid))
             else:
                 time.sleep(point * reference_seconds)
                 workers = _children(proc.pid)
-            # Stopped first, then looked at, then killed: the command cannot leave its
-            # transaction between the look and the kill, however long a loaded machine keeps
-            # this process from running.
+            # Stopped right after the last look at its workers, then looked at, then killed: the
+            # command cannot leave its transaction between the look at the lock and the kill,
+            # however long a loaded machine keeps this process from running (the look itself is
+            # a query; the kill used to come after it).
             os.kill(proc.pid, signal.SIGSTOP)
             still_locked = probe.held() if in_lock else True
             os.kill(proc.pid, signal.SIGKILL)
