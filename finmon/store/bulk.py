@@ -34,8 +34,7 @@ def bulk_insert(session: Session, model: type[Base], rows: Sequence[dict[str, An
     if not rows:
         return 0
     keys = list(rows[0])
-    columns = [[row[key] for row in rows] for key in keys]
-    return insert_rows(session, model, keys, list(zip(*columns, strict=True)))
+    return _insert(session, model, keys, _Columns([[row[key] for row in rows] for key in keys]))
 
 
 def insert_rows(
@@ -50,7 +49,20 @@ def insert_rows(
     value for every row, converted once). A JSON column named in serialised comes as its text
     already (json.dumps of the value, as the JSON type binds it): a writer that has the text, or
     made it in another process, is spared serialising it again."""
-    if not rows:
+    return _insert(session, model, names, _Rows(rows), constant, serialised)
+
+
+def _insert(
+    session: Session,
+    model: type[Base],
+    names: Sequence[str],
+    given: _Rows | _Columns,
+    constant: Mapping[str, Any] | None = None,
+    serialised: Collection[str] = (),
+) -> int:
+    """Write the given values (rows or columns of the named columns) and the constant ones."""
+    count = len(given)
+    if not count:
         return 0
     constant = constant or {}
     table = core_table(model)
@@ -70,8 +82,8 @@ def insert_rows(
     listed = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
     raw: Any = connection.connection.dbapi_connection
     try:
-        for start in range(0, len(rows), COPY_ROWS):
-            values = _values(rows[start : start + COPY_ROWS], converters[: len(names)], extra)
+        for start in range(0, count, COPY_ROWS):
+            values = given.values(start, start + COPY_ROWS, converters[: len(names)], extra)
             if postgres:
                 _copy(raw, _quoted(table, dialect), listed, values)
             else:
@@ -84,22 +96,51 @@ def insert_rows(
         raise DBAPIError.instance(
             f"bulk insert into {table.name}", None, exc, dialect.loaded_dbapi.Error
         ) from exc
-    return len(rows)
+    return count
 
 
-def _values(
-    rows: Sequence[tuple[Any, ...]], converters: list[Convert | None], extra: tuple[Any, ...]
-) -> Sequence[tuple[Any, ...]]:
-    """The rows with their values converted, each column read and converted as a whole (map and
-    zip) and only the columns that need it: per value, a generator's step and a None check cost
-    more than the conversion (measured: 17 s of a 100,000-customer import's 64 s of writing)."""
-    now = [(i, c) for i, c in enumerate(converters) if c is not None]
-    if now:
-        columns = [list(column) for column in zip(*rows, strict=True)]
-        for i, convert in now:
-            columns[i] = list(map(convert, columns[i]))
+class _Columns:
+    """Values given column by column (bulk_insert's, made from dict rows): each column is
+    converted as a whole (map), then the rows zipped once."""
+
+    def __init__(self, columns: list[list[Any]]) -> None:
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+    def values(
+        self, start: int, end: int, converters: list[Convert | None], extra: tuple[Any, ...]
+    ) -> Sequence[tuple[Any, ...]]:
+        """Rows start to end with their values converted, the constant values after them."""
+        columns = [
+            column[start:end] if convert is None else list(map(convert, column[start:end]))
+            for column, convert in zip(self.columns, converters, strict=True)
+        ]
         rows = list(zip(*columns, strict=True))
-    return [row + extra for row in rows] if extra else rows
+        return [row + extra for row in rows] if extra else rows
+
+
+class _Rows:
+    """Values given row by row, as tuples (insert_rows's): turned into columns only when a
+    column needs converting (per value, a generator's step and a None check cost more than the
+    conversion; measured: 17 s of a 100,000-customer import's 64 s of writing)."""
+
+    def __init__(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def values(
+        self, start: int, end: int, converters: list[Convert | None], extra: tuple[Any, ...]
+    ) -> Sequence[tuple[Any, ...]]:
+        """Rows start to end with their values converted, the constant values after them."""
+        rows = self.rows[start:end]
+        if any(convert is not None for convert in converters):
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            return _Columns(columns).values(0, len(rows), converters, extra)
+        return [row + extra for row in rows] if extra else rows
 
 
 LOOKUP = 5_000

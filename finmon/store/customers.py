@@ -321,9 +321,8 @@ def _prepare(
         if known is not None and known[1] == record and list(known[2]) == accounts:
             unchanged += 1
             continue
-        # json.dumps(record) is the id's pair, then the rest: made once, the rest its key.
+        text = json.dumps(record)
         matching = json.dumps({k: v for k, v in record.items() if k != "id"})
-        text = f'{{"id": {json.dumps(party.id)}, {matching[1:]}'
         change = _Change(party, record, text, matching, accounts, "", 1, True)
         if known is not None:
             change.fingerprint = matching_fingerprint(party, record)

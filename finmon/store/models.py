@@ -188,6 +188,11 @@ class NameTokenKey(Base):
         ForeignKey("name_tokens.id", ondelete="CASCADE"), primary_key=True
     )
 
+    # On SQLite the rows are the primary key's b-tree alone (a rowid table would keep a second
+    # b-tree, the key's index, with the same values): an import files some twenty keys a
+    # customer, in random key order, and each went into both.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
 
 class CustomerToken(Base):
     """Postings of the customer index: which customer's names hold which token."""
@@ -208,6 +213,10 @@ class CustomerToken(Base):
     """What the customer's name would owe with no token matched, which with the tokens that can
     match bounds how well a designation could cover this customer; 0 (no bound) for a customer
     with several names or a name repeating a part."""
+
+    # The rows are the primary key's b-tree on SQLite (no rowid table beside it), as for
+    # name_token_keys.
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
 
 class Alert(Row):

@@ -492,6 +492,11 @@ def _kill_once(
             else:
                 time.sleep(point * reference_seconds)
                 workers = _children(proc.pid)
+            # Stopped right after the last look at its workers, then looked at, then killed: the
+            # command cannot leave its transaction between the look at the lock and the kill,
+            # however long a loaded machine keeps this process from running (the look itself is
+            # a query; the kill used to come after it).
+            os.kill(proc.pid, signal.SIGSTOP)
             still_locked = probe.held() if in_lock else True
             os.kill(proc.pid, signal.SIGKILL)
             killed_at = time.monotonic() - locked_at

@@ -13,7 +13,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata, produce_migrations, render_python_code
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, select, text
+from sqlalchemy import Connection, create_engine, inspect, select, text
 from sqlalchemy.orm import Session
 
 from finmon.errors import StoreError
@@ -261,3 +261,36 @@ def test_0020_moves_the_receipt_keys_onto_the_registered_entities_and_back(
         conn.execute(text("DELETE FROM feed_entity_keys WHERE entity_bin = '000740001319'"))
         upgrade_to_head(conn)
     assert _schema_differences(db) == []
+
+
+def test_0022_keeps_the_index_rows_and_files_them_without_rowid_on_sqlite(
+    tmp_path: Path,
+) -> None:
+    import_customers(write_csv(tmp_path / "customers.csv", fixture_rows()), actor="officer.a")
+    db = default_database()
+    tables = ("name_token_keys", "customer_tokens")
+
+    def rows(conn: Connection) -> dict[str, list[tuple[object, ...]]]:
+        return {t: sorted(map(tuple, conn.execute(text(f"SELECT * FROM {t}")))) for t in tables}
+
+    def without_rowid(conn: Connection) -> list[bool]:
+        found = []
+        for table in tables:
+            sql = conn.execute(text(f"SELECT sql FROM sqlite_master WHERE name = '{table}'"))
+            found.append("WITHOUT ROWID" in sql.scalar_one())
+        return found
+
+    with db.engine.begin() as conn:
+        stored = rows(conn)
+        assert len(stored["name_token_keys"]) > 100 and stored["customer_tokens"]
+        sqlite = conn.dialect.name == "sqlite"
+        command.downgrade(config(conn), "0021_user_language")
+        assert rows(conn) == stored
+        if sqlite:
+            assert without_rowid(conn) == [False, False]
+        upgrade_to_head(conn)
+        assert rows(conn) == stored
+        if sqlite:
+            assert without_rowid(conn) == [True, True]
+            indexes = inspect(conn).get_indexes("customer_tokens")
+            assert [i["column_names"] for i in indexes] == [["customer_id"]]
