@@ -17,7 +17,7 @@ from typing import Any
 
 from finmon.countries import to_iso2
 from finmon.errors import InputError
-from finmon.lists.identifiers import is_valid_iin_bin
+from finmon.lists.identifiers import iin_birth_date, iin_gender, is_valid_iin_bin
 from finmon.model import BirthDate, Gender, Identifier, Party, Schema
 from finmon.names.limits import NameLimits
 from finmon.screening.dates import parse_birth_date
@@ -107,15 +107,47 @@ class RowReader:
         names = self._names(place, row)
         if names is None:
             return None
+        # Read in the order of the problems they report.
+        schema, births = self._schema(place, row), self._birth_dates(place, row)
+        nationalities, identifiers = self._nationalities(place, row), self._iin(place, row)
+        stated = (schema, births, self._gender(place, row))
+        schema, births, gender = self._encoded(place, row, identifiers, stated)
         return Party(
             id=cell_text(self._cell(row, "id")) or str(index),
             names=names,
-            schema=self._schema(place, row),
-            birth_dates=self._birth_dates(place, row),
-            nationalities=self._nationalities(place, row),
-            identifiers=self._iin(place, row),
-            gender=self._gender(place, row),
+            schema=schema,
+            birth_dates=births,
+            nationalities=nationalities,
+            identifiers=identifiers,
+            gender=gender,
         )
+
+    def _encoded(
+        self,
+        place: str,
+        row: Row,
+        identifiers: list[Identifier],
+        stated: tuple[Schema, list[BirthDate], Gender | None],
+    ) -> tuple[Schema, list[BirthDate], Gender | None]:
+        """What a valid IIN or BIN says of its holder where the row does not: an IIN a person
+        with its birth date and sex, a BIN a business (an individual entrepreneur's a person).
+        A stated birth date the IIN disagrees with is kept beside the IIN's, and reported."""
+        schema, births, gender = stated
+        if not identifiers:
+            return stated
+        number = identifiers[0].number
+        born = iin_birth_date(number)
+        if schema is Schema.UNKNOWN:
+            person = born is not None or number[4] == "6"
+            schema = Schema.PERSON if person else Schema.ORGANIZATION
+        if born is None:
+            return schema, births, gender
+        if births and not any(b.earliest <= born <= b.latest for b in births):
+            what = f"disagrees with the birth date the IIN {number} encodes ({born.isoformat()})"
+            self.problem(place, "birth_date", self._cell(row, "birth_date"), what, "both kept")
+        if not any(b.earliest <= born <= b.latest for b in births):
+            births = [*births, BirthDate.exact(born)]
+        return schema, births, gender or iin_gender(number)
 
     def problem(self, place: str, role: str, value: Any, problem: str, action: str) -> None:
         """Report a problem of the row at place, in the column of role."""

@@ -262,6 +262,34 @@ def test_unknown_kind_gender_and_a_bad_iin_are_left_out(tmp_path: Path) -> None:
     ]
 
 
+def test_an_iin_or_bin_says_what_the_row_does_not(tmp_path: Path) -> None:
+    text = (
+        "id,name,iin,birth_date\n"
+        "1,Arman Bekov,690716300123,\n"  # an IIN: a man born 1969-07-16
+        "2,Береке ТОО,040640000127,\n"  # a BIN of a legal entity
+        "3,ИП Сапарова,040660000136,\n"  # a BIN of an individual entrepreneur: a person
+        "4,Dana Omarova,690716400125,1970-01-02\n"  # the IIN says 1969-07-16: both kept
+        "5,Aigul Sarsenova,690716400125,16.07.1969\n"  # agrees: nothing to add
+    )
+    problems: list[Problem] = []
+    parties = list(read_parties(_write(tmp_path / "c.csv", text), problems=problems.append))
+    man, firm, entrepreneur, stated, agreed = parties
+    born = BirthDate.exact(dt.date(1969, 7, 16))
+    assert (man.schema, man.birth_dates, man.gender) == (Schema.PERSON, [born], Gender.MALE)
+    assert (firm.schema, firm.birth_dates, firm.gender) == (Schema.ORGANIZATION, [], None)
+    assert entrepreneur.schema is Schema.PERSON
+    assert stated.birth_dates == [BirthDate.exact(dt.date(1970, 1, 2)), born]
+    assert (agreed.birth_dates, agreed.gender) == ([born], Gender.FEMALE)
+    (problem,) = problems
+    assert (problem.row, problem.column, problem.value, problem.action) == (
+        "line 5",
+        "birth_date",
+        "1970-01-02",
+        "both kept",
+    )
+    assert "the IIN 690716400125 encodes (1969-07-16)" in problem.problem
+
+
 def test_screen_and_import_read_the_same_row_the_same_way(tmp_path: Path) -> None:
     path = _write(tmp_path / "c.csv", ACCEPTANCE)
     screened: list[Problem] = []
