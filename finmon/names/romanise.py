@@ -110,6 +110,24 @@ def one_syllable(word: str) -> bool:
     return _SYLLABLE.fullmatch(word) is not None
 
 
+_SYLLABIC_WORD = re.compile(r"(?<![\w'])[b-df-hj-np-tv-z][a-z']*(?:-[a-z']+)+(?![\w'])")
+_ASPIRATED = re.compile(r"\b(?:ch|ts|tz|[ckpt])['\u2018\u2019\u02bc][aeiouy]")
+
+
+def syllabic_romanisation(latin: str) -> bool:
+    """Whether a Latin name shows the marks of Wade-Giles or McCune-Reischauer: a given name
+    written as syllables joined by hyphens, the first starting with a consonant (Chin-ping,
+    To-ch'un; not Ad-Din), or an aspiration mark (T'ieh). Such a name is compared with spellings
+    in the other romanisation systems too, as a name read from Han or Hangul is."""
+    if _ASPIRATED.search(latin):
+        return True
+    for match in _SYLLABIC_WORD.finditer(latin.lower()):
+        parts = match.group().replace("'", "").replace("\u2019", "").split("-")
+        if all(_SYLLABLE.fullmatch(part) for part in parts):
+            return True
+    return False
+
+
 _KEY_RULES = (
     (re.compile(r"hs"), "x"),
     (re.compile(r"sh|ss"), "s"),
