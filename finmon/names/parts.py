@@ -304,7 +304,7 @@ def _drop_noise(raw: list[str], script: Script) -> list[_Word]:
     words: list[_Word] = []
     hint: TokenKind | None = None
     for i, (text, key) in enumerate(zip(raw, keys, strict=True)):
-        if key in particles and i < last and _reads_as_particle(text, key, script):
+        if key in particles and i < last and _reads_as_particle(raw, i, key, script):
             hint = _particle_hint(key) or hint
             continue
         words.append(_Word(text, hint))
@@ -319,11 +319,14 @@ def _drop_noise(raw: list[str], script: Script) -> list[_Word]:
     return words
 
 
-def _reads_as_particle(text: str, key: str, script: Script) -> bool:
-    """Whether a word whose fold is a particle's is that particle: a Cyrillic letter alone is an
-    initial (Иванов И. И.), and a Latin word that the fold shortens by two letters or more is
-    another word that folds onto it (T'ieh as te, the fold of 'the')."""
-    if script is Script.CYRILLIC and len(key) == 1:
+def _reads_as_particle(raw: list[str], i: int, key: str, script: Script) -> bool:
+    """Whether a word whose fold is a particle's is that particle: a Cyrillic letter alone, or a
+    letter beside another letter alone, is an initial (Иванов И. И., Smirnova E. A.; a particle
+    joins two names, Ortega y Gasset), and a Latin word that the fold shortens by two letters or
+    more is another word that folds onto it (T'ieh as te, the fold of 'the')."""
+    text = raw[i]
+    before = len(raw[i - 1]) if i else 0
+    if len(key) == 1 and (script is Script.CYRILLIC or 1 in (before, len(raw[i + 1]))):
         return False
     return script is Script.ARABIC or len(text) - len(key) < 2
 
