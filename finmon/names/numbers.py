@@ -87,6 +87,48 @@ def _roman_number(word: str, index: int, count: int) -> str | None:
     return str(value) if value is not None and value <= ROMAN_LARGEST else None
 
 
+_SCALES = {"hundred": 100, "thousand": 1000}
+"""English scale words after a number phrase: three hundred, twelve thousand five hundred."""
+
+
+def _scaled(
+    words: list[str], index: int, digits: str, table: dict[tuple[str, ...], str]
+) -> tuple[str, int]:
+    """A number phrase's value carried on by the scale words and the smaller phrases after them
+    (three hundred and six: 306; twelve thousand five hundred: 12500), with the index of the
+    first word it leaves."""
+    total, current, scaled = 0, int(digits), False
+    # An ordinal is not scaled: the First Hundred is not 100.
+    ordinal = words[index - 1].endswith(("st", "nd", "rd", "th"))
+    while index < len(words) and not ordinal:
+        scale = _SCALES.get(words[index])
+        if scale is not None and 0 < current < scale:
+            total, current = (
+                (total, current * scale) if scale == 100 else (total + current * scale, 0)
+            )
+            index, scaled = index + 1, True
+            continue
+        if not scaled or current % 100:
+            break
+        rest = index + (words[index] == "and")
+        found = _phrase(words, rest, table)
+        if found is None:
+            break
+        current, index = current + found[0], rest + found[1]
+    return str(total + current), index
+
+
+def _phrase(
+    words: list[str], start: int, table: dict[tuple[str, ...], str]
+) -> tuple[int, int] | None:
+    """The value (below 100) and length of the longest number phrase at start, or None."""
+    for size in range(min(_LONGEST_PHRASE, len(words) - start), 0, -1):
+        digits = table.get(tuple(words[start : start + size]))
+        if digits is not None and int(digits) < 100:
+            return int(digits), size
+    return None
+
+
 def read_numbers(words: list[str], cyrillic: bool = False) -> list[str]:
     """Lowercase transliterated words with each number phrase, ordinal or numeral as its digits
     (forty four -> 44, 1st -> 1, viii -> 8); other words unchanged. Russian number words are read
@@ -105,6 +147,7 @@ def read_numbers(words: list[str], cyrillic: bool = False) -> list[str]:
                 if digits in _TENS and len(unit) == 1 and unit in "123456789":
                     digits = str(int(digits) + int(unit))
                     index += 1
+                digits, index = _scaled(words, index, digits, table)
                 out.append(digits)
                 break
         else:

@@ -17,7 +17,7 @@ from finmon.names.frequency import information
 from finmon.names.initials import split_initials
 from finmon.names.keys import CACHED_LENGTH, cross_key, fold, skeleton
 from finmon.names.numbers import read_numbers
-from finmon.names.romanise import has_cjk, has_kana, romanise_cjk
+from finmon.names.romanise import has_cjk, has_kana, romanise_cjk, syllabic_romanisation
 from finmon.names.translit import Script, script_of, to_latin
 from finmon.names.words import (
     LEGAL_FORM_EXTRAS,
@@ -223,7 +223,7 @@ def _analyse(text: str, schema: Schema, read: bool = True) -> AnalysedName:
     latin = to_latin(_IDEOGRAPHIC.sub(r" \1 ", romanise_cjk(source)))
     words = _words(latin, script, schema)
     tokens = tuple(_token(w, i, len(words), arabic, schema) for i, w in enumerate(words))
-    if has_cjk(source) or has_kana(source):
+    if has_cjk(source) or has_kana(source) or syllabic_romanisation(latin):
         tokens = tuple(replace(token, romanised=True) for token in tokens)
     found = tuple(_analyse(r, schema, False) for r in readings(text)) if read else ()
     return AnalysedName(text, script, latin, tokens, _joined(tokens), schema, found)
@@ -304,8 +304,7 @@ def _drop_noise(raw: list[str], script: Script) -> list[_Word]:
     words: list[_Word] = []
     hint: TokenKind | None = None
     for i, (text, key) in enumerate(zip(raw, keys, strict=True)):
-        # A Cyrillic letter alone is an initial (Иванов И. И.), not the particle its fold spells.
-        if key in particles and i < last and not (script is Script.CYRILLIC and len(key) == 1):
+        if key in particles and i < last and _reads_as_particle(raw, i, key, script):
             hint = _particle_hint(key) or hint
             continue
         words.append(_Word(text, hint))
@@ -318,6 +317,18 @@ def _drop_noise(raw: list[str], script: Script) -> list[_Word]:
     if words[-1].hint is TokenKind.PATRONYMIC:
         words[-1].hint = None
     return words
+
+
+def _reads_as_particle(raw: list[str], i: int, key: str, script: Script) -> bool:
+    """Whether a word whose fold is a particle's is that particle: a Cyrillic letter alone, or a
+    letter beside another letter alone, is an initial (Иванов И. И., Smirnova E. A.; a particle
+    joins two names, Ortega y Gasset), and a Latin word that the fold shortens by two letters or
+    more is another word that folds onto it (T'ieh as te, the fold of 'the')."""
+    text = raw[i]
+    before = len(raw[i - 1]) if i else 0
+    if len(key) == 1 and (script is Script.CYRILLIC or 1 in (before, len(raw[i + 1]))):
+        return False
+    return script is Script.ARABIC or len(text) - len(key) < 2
 
 
 def is_particle(key: str) -> bool:

@@ -110,6 +110,34 @@ def one_syllable(word: str) -> bool:
     return _SYLLABLE.fullmatch(word) is not None
 
 
+_MARKS = str.maketrans("", "", "'\u2018\u2019\u02bc")
+_NAME_WORD = re.compile(r"[a-z'\u2018\u2019\u02bc-]+")
+_ASPIRATED = re.compile(r"(?<![a-z])(?:ch|ts|tz|[ckpt])['\u2018\u2019\u02bc][aeiouy]")
+
+
+def syllabic_romanisation(latin: str) -> bool:
+    """Whether a Latin name reads as a Chinese or Korean name in Wade-Giles or McCune-Reischauer:
+    made only of syllable strings, with a one-syllable word (the family name), and marked so by
+    an aspiration mark (T'ieh) or a given name of one-syllable parts joined by hyphens, the first
+    starting with a consonant (Hsi Chin-ping, Pak To-ch'un; not Nur ad-Din, Muhammad Ja-far).
+    Such a name is compared with spellings in the other systems too, as a name read from Han or
+    Hangul is."""
+    lowered = latin.lower()
+    words = [word.translate(_MARKS).strip("-") for word in _NAME_WORD.findall(lowered)]
+    if len(words) < 2 or not all(_SYLLABLES.fullmatch(word.replace("-", "")) for word in words):
+        return False
+    if not any(_SYLLABLE.fullmatch(word) for word in words):
+        return False
+    if _ASPIRATED.search(lowered):
+        return True
+    return any(
+        "-" in word
+        and word[0] not in "aeiou"
+        and all(_SYLLABLE.fullmatch(part) for part in word.split("-"))
+        for word in words
+    )
+
+
 _KEY_RULES = (
     (re.compile(r"hs"), "x"),
     (re.compile(r"sh|ss"), "s"),

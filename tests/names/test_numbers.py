@@ -51,3 +51,16 @@ def test_tens_in_words_and_units_in_digits_are_one_number() -> None:
     assert numbers("Brigade Forty 4") == ["44"]
     assert numbers("Brigade Forty Four") == ["44"]
     assert numbers("Brigade Forty 44") == ["40", "44"]
+
+
+def test_scale_words_carry_a_number_past_one_hundred() -> None:
+    assert numbers("Battalion Three Hundred") == numbers("Battalion 300") == ["300"]
+    assert numbers("Unit Three Hundred and Six") == ["306"]
+    assert numbers("Unit Twelve Thousand Five Hundred") == ["12500"]
+    assert numbers("Unit Two Thousand Twenty") == ["2020"]
+    # An ordinal is not scaled, and a scale word alone is a word.
+    assert read_numbers(["first", "hundred"]) == ["1", "hundred"]
+    assert read_numbers(["the", "hundred", "days"]) == ["the", "hundred", "days"]
+    assert compare_names("Battalion Three Hundred", "Battalion 301", Schema.ORGANIZATION).score < (
+        DEFAULT_THRESHOLD
+    )

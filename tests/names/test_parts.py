@@ -30,6 +30,12 @@ def test_filiation_and_nisba_are_marked_and_particles_dropped() -> None:
         ("ladin", TokenKind.NAME),
     ]
     assert kinds("Saddam Hussein al-Tikriti")[-1] == ("tikriti", TokenKind.NISBA)
+    # A word that only folds onto a particle is a name (T'ieh folds as 'the' does: its key is te).
+    assert [text for text, _ in kinds("Chin T'ieh-san")] == ["chin", "te", "san"]
+    assert [text for text, _ in kinds("Rafael della Torre")] == ["rafael", "tore"]
+    # A letter beside another letter is an initial, not the particle e or y.
+    assert [text for text, _ in kinds("Smirnova E. A.")] == ["smirnova", "e", "a"]
+    assert [text for text, _ in kinds("Ortega y Gasset")] == ["ortega", "gaset"]
 
 
 def test_son_of_is_a_particle_in_arabic_script_as_in_latin() -> None:

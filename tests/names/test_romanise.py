@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from finmon.model import Schema
-from finmon.names.romanise import romanisation_key, romanise_cjk
+from finmon.names.romanise import romanisation_key, romanise_cjk, syllabic_romanisation
 from finmon.screening import DEFAULT_THRESHOLD, compare_names
 
 
@@ -45,6 +45,24 @@ def test_two_latin_spellings_are_not_compared_on_the_romanisation_key() -> None:
     for a, b in [("Farhad", "Farhat"), ("Temir Ismoilov", "Ismail Demir"), ("Yang", "Jiang")]:
         pairs = compare_names(a, b, Schema.PERSON).explanation["pairs"]
         assert "romanisation" not in {pair["method"] for pair in pairs}, (a, b)
+
+
+def test_wade_giles_and_mccune_reischauer_spellings_meet_the_other_systems() -> None:
+    # Hyphenated syllables or an aspiration mark say which systems a Latin name is written in.
+    for a, b in [
+        ("Hsi Chin-ping", "Xi Jinping"),
+        ("Hsu Chih-yung", "Xu Zhiyong"),
+        ("Pak To-ch'un", "Bak Do-chun"),
+        ("Chin T'ieh-san", "金铁三"),
+    ]:
+        assert score(a, b) >= DEFAULT_THRESHOLD, (a, b)
+    assert syllabic_romanisation("mao tse-tung") and syllabic_romanisation("chiang k'ai")
+    # Hyphens between words that are not syllables, after an article, or in a name with no
+    # one-syllable family name are not such a mark.
+    for name in ("nur ad-din", "saif-al-din", "jean-paul sartre", "muhammad ja-far", "bin-laden"):
+        assert not syllabic_romanisation(name), name
+    for a, b in [("Hsi Chin-ping", "Xi Jinmin"), ("Pak To-ch'un", "Bak Do-hyun")]:
+        assert score(a, b) < DEFAULT_THRESHOLD, (a, b)
 
 
 def test_different_chinese_and_korean_names_stay_apart() -> None:
