@@ -18,9 +18,8 @@ period of history beside the window has nothing to compare with, and the rule's 
 decide.
 
 Peer group. A rule with `peer: {in_sum: 0.99}` fires only when its window also holds at least
-the 99th percentile, over the accounts of the account's segment that move money the rule's way
-at all (receive, for a rule on money in; those without the rule's events counted as zero), of
-each account's largest period: what is ordinary for many of its peers is
+the 99th percentile, over the accounts of the account's segment (accounts without such events
+counted as zero), of each account's largest period: what is ordinary for many of its peers is
 not a sign. Peer groups are segments (retail, business, npo ... from the accounts table or read
 from legal forms): never a protected attribute.
 
@@ -201,14 +200,7 @@ def _plans(
     )
     every = measures()
     per_period = events.group_by("key", "period").agg(*(every[m].alias(m) for m in _measures(rule)))
-    # The peers are the accounts that move money the rule's way at all (send, for a rule on
-    # money out): a counterparty abroad our customers only pay is no customer's peer.
-    acting = (
-        sides
-        if rule.direction in ("both", "path")
-        else sides.filter(pl.col("direction") == rule.direction)
-    )
-    periods = first.join(acting.select("key").unique(), on="key", how="semi").select(
+    periods = first.select(
         "key",
         "segment",
         ((pl.lit(end) - pl.col("first")).dt.total_microseconds() / period).alias("span"),

@@ -100,20 +100,6 @@ def test_a_peer_group_raises_the_bar_where_many_of_its_members_do_the_same() -> 
     assert [a["account"] for a in both([rule], alone, segments={"P": "retail"})] == ["P"]
 
 
-def test_the_peers_of_a_rule_on_money_out_are_the_accounts_that_send() -> None:
-    rule = Rule(
-        "big_out", "t", "", "out", dt.timedelta(days=7), {"sum": 50_000}, 0.6, peer={"sum": 0.5}
-    )
-    # Four customers each pay someone abroad, who only receives: no segment is given, so all
-    # eight accounts are persons, but the four payees are nobody's peers. Among the senders the
-    # median month is 300,000, and the one sending 100,000 is below it.
-    paid = [
-        transfer(n, n, f"S{n}", f"ABROAD{n}", "100000" if n == 0 else "300000", "wire", "KZ", "TR")
-        for n in range(4)
-    ]
-    assert sorted(str(a["account"]) for a in both([rule], paid)) == ["S1", "S2", "S3"]
-
-
 def test_a_transfer_to_a_company_abroad_is_trade_not_money_to_a_person() -> None:
     deposits = [
         transfer(0, 0, "TRADER", "TRADER", amount="900000", channel="cash"),
