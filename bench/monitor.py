@@ -143,6 +143,18 @@ def duckdb_alerts(rules: Sequence[Any], transfers: Any, sides: Any, context: Any
     )
     con.register("listed", pl_frame({"account": sorted(context.listed)}))
     con.register("organisations", pl_frame({"party": sorted(context.organisations or ())}))
+    # Pairs of accounts dealing with each other, either way, over more than a month: a path
+    # rule's `counterparty_regular` reads them for each transfer of the path.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE regular_pairs AS
+        SELECT a, b FROM (
+            SELECT src AS a, dst AS b, time FROM transfers WHERE src IS NOT NULL AND dst IS NOT NULL
+            UNION ALL
+            SELECT dst, src, time FROM transfers WHERE src IS NOT NULL AND dst IS NOT NULL
+        ) GROUP BY a, b HAVING max(time) - min(time) > INTERVAL '30 days'
+        """
+    )
     alerts = []
     for rule in rules:
         source = (
@@ -258,10 +270,14 @@ def _sql_paths(rule: Any) -> str:
         **{
             name: getattr(rule.filter, name)
             for name in rule.filter.__slots__
-            if name not in ("segments", "except_segments")
+            if name not in ("segments", "except_segments", "counterparty_regular")
         }
     )
-    edge_filter = " AND ".join(_sql_filter(segment_free)) or "TRUE"
+    edge_tests = _sql_filter(segment_free)
+    if rule.filter.counterparty_regular is not None:
+        known = "(SELECT 1 FROM regular_pairs r WHERE r.a = src AND r.b = dst)"
+        edge_tests.append(f"{'' if rule.filter.counterparty_regular else 'NOT '}EXISTS {known}")
+    edge_filter = " AND ".join(edge_tests) or "TRUE"
     window = f"INTERVAL '{int(rule.window.total_seconds() * 1_000_000)} microseconds'"
     # Money passed on: at most the first transfer's amount, less at most the tolerance.
     tolerance = (

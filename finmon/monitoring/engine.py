@@ -36,6 +36,7 @@ from finmon.errors import InputError
 from finmon.monitoring.baselines import (
     needs_baselines,
     needs_regular,
+    regular_pairs,
     uses_regular,
     with_baselines,
     with_frames,
@@ -495,6 +496,12 @@ def run_transfers(rules: Sequence[Rule], transfers: Any, context: Context) -> li
     import polars as pl
 
     frame = event_frame(transfers, context, regular=uses_regular(rules))
+    if context.regular is None and any(
+        rule.pattern != "transfers" and rule.filter.counterparty_regular is not None
+        for rule in rules
+    ):
+        # A path pattern's transfers are tested against the pairs themselves (paths.py).
+        context = dataclasses.replace(context, regular=regular_pairs(transfers))
     if needs_baselines(rules, context):
         context = with_frames(rules, transfers, frame, context)
     sides = frame.lazy()

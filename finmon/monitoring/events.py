@@ -263,10 +263,27 @@ def compiled(
     return generated(tests)
 
 
-def edge_check(f: Filter) -> Callable[[Transfer], bool]:
+def edge_check(f: Filter, regular: frozenset[str] = frozenset()) -> Callable[[Transfer], bool]:
     """transfer_passes(f, transfer) as one function (the path patterns' streaming hot path);
-    a filter's segments are about the account alerted, not the transfers of a path."""
-    return generated(_checks(dataclasses.replace(f, segments=None, except_segments=None)))
+    a filter's segments are about the account alerted, not the transfers of a path, and
+    `counterparty_regular` about the transfer's two accounts (`regular`: Context.regular)."""
+    tests = _checks(
+        dataclasses.replace(f, segments=None, except_segments=None, counterparty_regular=None)
+    )
+    if f.counterparty_regular is not None:
+        test = "in" if f.counterparty_regular else "not in"
+        tests.append((f"x.src + {PAIR!r} + x.dst {test} {{}}", regular))
+    return generated(tests)
+
+
+def edge_regular_expr(f: Filter, regular: frozenset[str]) -> Any:
+    """edge_check's `counterparty_regular` test as a polars expression over a transfer frame."""
+    import polars as pl
+
+    if f.counterparty_regular is None:
+        return pl.lit(True)
+    pairs = pl.concat_str([pl.col("src"), pl.lit(PAIR), pl.col("dst")])
+    return pairs.is_in(sorted(regular)) == f.counterparty_regular
 
 
 def _always(thing: Any) -> bool:

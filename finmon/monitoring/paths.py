@@ -18,6 +18,10 @@ larger, are not a path). From chains:
   gets an event on the account at the far end (when it is not listed itself). The counterparty is
   the listed account. With a tolerance, the second transfer passes on a similar amount.
 
+A filter's `counterparty_regular: false` takes only the transfers between two accounts that are
+not regular counterparties of each other (Context.regular): a marketplace's weekly payout to a
+seller and the seller's monthly bill to a utility are their usual life, not a path.
+
 `Chains` derives the events one transfer at a time (the streaming engine), `path_events` for a
 whole input at once with polars joins (the batch engine); both give the same events.
 """
@@ -33,6 +37,7 @@ from finmon.monitoring.events import (
     Event,
     Transfer,
     edge_check,
+    edge_regular_expr,
     segment_passes,
     transfer_passes_expr,
 )
@@ -61,7 +66,7 @@ class Chains:
     def __init__(self, rule: Rule, context: Context) -> None:
         self.rule = rule
         self.context = context
-        self._passes = edge_check(rule.filter)
+        self._passes = edge_check(rule.filter, context.regular or frozenset())
         self._ending: defaultdict[str, list[_Chain]] = defaultdict(list)
         self._from_listed: defaultdict[str, list[_Chain]] = defaultdict(list)
 
@@ -171,6 +176,7 @@ def path_events(rule: Rule, transfers: Any, context: Context) -> Any:
         & pl.col("dst").is_not_null()
         & (pl.col("src") != pl.col("dst"))
         & transfer_passes_expr(rule.filter)
+        & edge_regular_expr(rule.filter, context.regular or frozenset())
     ).select("seq", "time", "src", "dst", "amount", "channel", "id")
     if rule.pattern == "listed_link":
         found = _listed_links(rule, edges, sorted(context.listed))

@@ -42,7 +42,8 @@ transfers says: `finmon monitor --accounts`), `counterparty_organisation` (true:
 with an organisation, a holder written with a legal form or identified by a BIN; false: only
 those with people), `counterparty_regular` (true: only transfers with a counterparty the account
 deals with over more than a month of the input, such as a crew paid monthly; false: only those
-with a new or one-off counterparty, dealt with within a month), `corridor_regular` (the same for
+with a new or one-off counterparty, dealt with within a month; on a path pattern, about the two
+accounts of each transfer of the path), `corridor_regular` (the same for
 the counterparty's country: false takes only a corridor the account uses within a month, a new
 one). A direction-both rule may filter
 its in and out sides apart (`filter: {in: {...}, out: {...}}`). Amounts are in the pack's
@@ -317,8 +318,10 @@ class RuleSpec(Strict):
                 raise ValueError("counterparty_countries filters transfers rules only")
             if side.counterparty_organisation is not None:
                 raise ValueError("counterparty_organisation filters transfers rules only")
-            if side.counterparty_regular is not None or side.corridor_regular is not None:
-                raise ValueError("counterparty_regular and corridor_regular filter transfers rules")
+            if side.corridor_regular is not None or (
+                side.counterparty_regular is not None and side is not given
+            ):
+                raise ValueError("corridor_regular filters transfers rules only")
         return self
 
 

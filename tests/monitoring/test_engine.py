@@ -339,6 +339,22 @@ def test_scatter_gather_alerts_source_intermediaries_and_gatherer() -> None:
     assert fired("scatter_gather", skimmed) == []  # the third passes on too little
 
 
+def test_scatter_gather_leaves_out_transfers_between_regular_counterparties() -> None:
+    # A marketplace pays its sellers each week; each pays its monthly bill to a utility out of
+    # the payout: both pairs deal with each other more than a month apart, their usual life.
+    sellers = [f"SELLER{i}" for i in range(4)]
+    rows = [MONTH_BEFORE]
+    for week, day in enumerate((0, 35)):
+        for i, seller in enumerate(sellers):
+            n = 10 * week + 2 * i
+            rows.append(transfer(n, 24 * day + i, "MARKET", seller, amount="60000"))
+            rows.append(transfer(n + 1, 24 * day + 10 + i, seller, "UTILITY", amount="58000"))
+    assert fired("scatter_gather", rows) == []
+    # The same shape between accounts that never dealt with each other before is a path.
+    once = [r for r in rows if r.timestamp < START + dt.timedelta(days=30)]
+    assert set(fired("scatter_gather", once)) == {"MARKET", "UTILITY", *sellers}
+
+
 def test_an_offshore_threshold_transaction_is_reported() -> None:
     rows = [
         transfer(0, 0, "CLIENT", "TRUST", amount="6000000", receiver_country="KY"),
@@ -548,6 +564,30 @@ def test_the_engines_agree_on_any_input(
             hops=2,
             tolerance=0.5,
             follow_up=True,
+        ),
+        Rule(
+            "gather_new",
+            "t",
+            "",
+            "path",
+            window,
+            {"distinct_counterparties": 2},
+            0.5,
+            Filter(counterparty_regular=False),
+            pattern="scatter_gather",
+            hops=2,
+        ),
+        Rule(
+            "cycle_regular",
+            "t",
+            "",
+            "path",
+            window,
+            {"count": 1},
+            0.5,
+            Filter(counterparty_regular=True),
+            pattern="cycle",
+            hops=3,
         ),
         Rule(
             "listed",
