@@ -167,11 +167,13 @@ SCHEMES = {
     "finmon-index-3": "96e5f3a735fc19f9",
     "finmon-index-4": "08632abb55ff46a8",
     "finmon-index-5": "08632abb55ff46a8",
+    "finmon-index-6": "7a04cef8a0e71875",
 }
 """The fingerprint (below) of what each scheme stores for _SCHEME_NAMES (for the schemes before
 finmon-index-4, for its first eight names: the long ones came with the bounds on key length, the
 last with the readings of names hiding a listed one; finmon-index-5 reads numbers, initials and
-Chinese, Korean and Japanese script anew, which none of these names has)."""
+Chinese, Korean and Japanese script anew, which none of these names has; finmon-index-6 reads a
+letter beside a letter as an initial, and Wade-Giles and McCune-Reischauer Latin names)."""
 
 
 def _scheme_fingerprint() -> str:

@@ -56,6 +56,7 @@ PRODUCT_WORDS = {
     "jsonl",
     "csv",
     "xlsx",
+    "xls",
     "xml",
     "txt",
     "tsv",
