@@ -17,7 +17,7 @@ from typing import Any
 
 from finmon.countries import to_iso2
 from finmon.errors import InputError
-from finmon.lists.identifiers import iin_birth_date, iin_gender, is_valid_iin_bin
+from finmon.lists.identifiers import iin_birth_date, iin_gender, is_valid_iin_bin, kz_number_kind
 from finmon.model import BirthDate, Gender, Identifier, Party, Schema
 from finmon.names.limits import NameLimits
 from finmon.screening.dates import parse_birth_date
@@ -133,21 +133,19 @@ class RowReader:
         with its birth date and sex, a BIN a business (an individual entrepreneur's a person).
         A stated birth date the IIN disagrees with is kept beside the IIN's, and reported."""
         schema, births, gender = stated
-        if not identifiers:
-            return stated
-        number = identifiers[0].number
-        born = iin_birth_date(number)
-        if schema is Schema.UNKNOWN:
-            person = born is not None or number[4] == "6"
+        number = identifiers[0].number if identifiers else ""
+        kind = kz_number_kind(number)
+        if schema is Schema.UNKNOWN and kind is not None:
+            # A BIN's type digit 6 is an individual entrepreneur: a person.
+            person = kind == "iin" or number[4] == "6"
             schema = Schema.PERSON if person else Schema.ORGANIZATION
-        if born is None:
-            return schema, births, gender
-        if births and not any(b.earliest <= born <= b.latest for b in births):
+        born = iin_birth_date(number) if kind == "iin" else None
+        if born is None or any(b.earliest <= born <= b.latest for b in births):
+            return schema, births, gender or iin_gender(number)
+        if births:
             what = f"disagrees with the birth date the IIN {number} encodes ({born.isoformat()})"
             self.problem(place, "birth_date", self._cell(row, "birth_date"), what, "both kept")
-        if not any(b.earliest <= born <= b.latest for b in births):
-            births = [*births, BirthDate.exact(born)]
-        return schema, births, gender or iin_gender(number)
+        return schema, [*births, BirthDate.exact(born)], gender or iin_gender(number)
 
     def problem(self, place: str, role: str, value: Any, problem: str, action: str) -> None:
         """Report a problem of the row at place, in the column of role."""

@@ -270,16 +270,18 @@ def test_an_iin_or_bin_says_what_the_row_does_not(tmp_path: Path) -> None:
         "3,ИП Сапарова,040660000136,\n"  # a BIN of an individual entrepreneur: a person
         "4,Dana Omarova,690716400125,1970-01-02\n"  # the IIN says 1969-07-16: both kept
         "5,Aigul Sarsenova,690716400125,16.07.1969\n"  # agrees: nothing to add
+        "6,Timur Akhmetov,691316300121,\n"  # a right check digit, but neither IIN nor BIN
     )
     problems: list[Problem] = []
     parties = list(read_parties(_write(tmp_path / "c.csv", text), problems=problems.append))
-    man, firm, entrepreneur, stated, agreed = parties
+    man, firm, entrepreneur, stated, agreed, neither = parties
     born = BirthDate.exact(dt.date(1969, 7, 16))
     assert (man.schema, man.birth_dates, man.gender) == (Schema.PERSON, [born], Gender.MALE)
     assert (firm.schema, firm.birth_dates, firm.gender) == (Schema.ORGANIZATION, [], None)
     assert entrepreneur.schema is Schema.PERSON
     assert stated.birth_dates == [BirthDate.exact(dt.date(1970, 1, 2)), born]
     assert (agreed.birth_dates, agreed.gender) == ([born], Gender.FEMALE)
+    assert (neither.schema, neither.birth_dates, neither.gender) == (Schema.UNKNOWN, [], None)
     (problem,) = problems
     assert (problem.row, problem.column, problem.value, problem.action) == (
         "line 5",
