@@ -495,10 +495,10 @@ def _xlsx_table(path: Path, _encoding: str | None) -> Table:
 
 def _xls_table(path: Path, _encoding: str | None) -> Table:
     """An Excel 97-2003 workbook (.xls, as 1C and older banking systems save): its first sheet.
-    The format is not compressed, so its size bounds what it holds."""
+    xlrd reads the file whole, so it is held to the bound of a file read whole."""
     import xlrd
 
-    check_size(path)
+    check_size(path, whole=True)
     try:
         book = xlrd.open_workbook(str(path), on_demand=True)
         sheet = book.sheet_by_index(0)
