@@ -19,8 +19,8 @@ import functools
 import itertools
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,8 @@ class Table:
     """The line or row the column headings were read from (a report's title may stand above)."""
     delimiter: str = ","
     """A CSV file's delimiter ("," for other files)."""
+    headings: dict[str, str] = field(default_factory=dict)
+    """Normalised column -> its heading as the file writes it, for problems to name."""
 
 
 def read_parties(
@@ -161,7 +163,8 @@ def read_records(
             "client_id) to tell a new customer from a changed one"
         )
     report = refuse if strict else (problems or _ignore)
-    reader = RowReader(str(table.path), columns, report, NameLimits.from_settings())
+    limits = NameLimits.from_settings()
+    reader = RowReader(str(table.path), columns, report, limits, table.headings)
     return _records(table, reader, registry)
 
 
@@ -289,6 +292,15 @@ def normalise_column(name: object) -> str:
     return re.sub(r"[\s\-]+", "_", str(name if name is not None else "").strip().lower())
 
 
+def headings_of(header: Sequence[object]) -> dict[str, str]:
+    """Each normalised column's heading as written, where the two differ (the first of a name)."""
+    written: dict[str, str] = {}
+    for name in header:
+        text = " ".join(str(name if name is not None else "").split())
+        written.setdefault(normalise_column(name), text)
+    return {column: text for column, text in written.items() if column != text}
+
+
 def text_codec(path: Path, encoding: str | None) -> str:
     """The codec a text file is read in: the encoding given, else UTF-16 after its BOM, else
     UTF-8 (its BOM skipped)."""
@@ -349,7 +361,7 @@ def _csv_table(path: Path, encoding: str | None) -> Table:
     check_columns(path, f"line {skipped + 1}", len(header), limits)
     columns = [normalise_column(name) for name in header]
     rows = _csv_rows(path, reader, columns, fed, skipped)
-    return Table(path, columns, rows, skipped + 1, delimiter)
+    return Table(path, columns, rows, skipped + 1, delimiter, headings_of(header))
 
 
 HEADER_SEARCH = 20
@@ -536,7 +548,8 @@ def _sheet_table(path: Path, rows: Iterable[tuple[Any, ...]], close: Callable[[]
     number, header = head[at] if at < len(head) else (1, ())
     columns = [normalise_column(name) for name in header]
     rest = itertools.chain(head[at + 1 :], numbered)
-    return Table(path, columns, _xlsx_rows(path, close, rest, columns), number)
+    rows = _xlsx_rows(path, close, rest, columns)
+    return Table(path, columns, rows, number, headings=headings_of(header))
 
 
 def _xlsx_checked(
@@ -612,7 +625,8 @@ def _parquet_table(path: Path, _encoding: str | None) -> Table:
     names = list(parquet.schema_arrow.names)
     columns = [normalise_column(name) for name in names]
     budget = TextBudget(path, _parquet_place, limits)
-    return Table(path, columns, _parquet_rows(parquet, names, columns, budget))
+    rows = _parquet_rows(parquet, names, columns, budget)
+    return Table(path, columns, rows, headings=headings_of(names))
 
 
 def _parquet_place(index: int) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from finmon.countries import to_iso2
@@ -101,6 +101,8 @@ class RowReader:
     """Role (name, birth_date, iin ...) -> the file's column for it."""
     report: Report
     limits: NameLimits
+    headings: dict[str, str] = field(default_factory=dict)
+    """A column -> its heading as the file writes it, where the two differ."""
 
     def party(self, place: str, index: int, row: Row) -> Party | None:
         """The row's party, or None (reported) when it has no name that can be screened."""
@@ -155,8 +157,10 @@ class RowReader:
     def _column(self, role: str) -> str:
         """The file's column for a role; a name put together from parts names them all."""
         if role == "name" and "name" not in self.columns:
-            return "/".join(self.columns[part] for part in _PART_ROLES if part in self.columns)
-        return self.columns.get(role, role)
+            parts = [self.columns[part] for part in _PART_ROLES if part in self.columns]
+            return "/".join(self.headings.get(part, part) for part in parts)
+        column = self.columns.get(role, role)
+        return self.headings.get(column, column)
 
     def _cell(self, row: Row, role: str) -> Any:
         return row.get(self.columns.get(role, ""))
