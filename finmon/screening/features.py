@@ -149,11 +149,24 @@ def gender(party: Party, listed: Designation) -> Evidence | None:
     return Evidence("gender", OTHER_GENDER, "different gender", party.gender, listed.gender)
 
 
+def stated_kind(party: Party) -> Schema:
+    """The party's kind as stated, or as its data states it: only a person has a birth date (a
+    customer file's registration date is not read as one), so a party of unknown kind with a
+    birth date is a person, as surely as one with an IIN."""
+    if party.schema is Schema.UNKNOWN and party.birth_dates:
+        return Schema.PERSON
+    return party.schema
+
+
 def schema(party: Party, listed: Designation) -> Evidence | None:
     """A penalty when a person is compared with an organisation, vessel or aircraft."""
-    if Schema.UNKNOWN in (party.schema, listed.schema) or party.schema is listed.schema:
+    kind = stated_kind(party)
+    if Schema.UNKNOWN in (kind, listed.schema) or kind is listed.schema:
         return None
-    return Evidence("schema", OTHER_SCHEMA, "different kind of party", party.schema, listed.schema)
+    detail = "different kind of party"
+    if kind is not party.schema:
+        detail += " (a birth date is a person's)"
+    return Evidence("schema", OTHER_SCHEMA, detail, kind, listed.schema)
 
 
 _ORG_KINDS = frozenset({TokenKind.LEGAL, TokenKind.GENERIC, TokenKind.NUMBER})
@@ -192,7 +205,7 @@ def guessed_schema(match: NameMatch, party: Party, listed: Designation) -> Evide
     """For a party of unknown kind, GUESSED_OTHER_SCHEMA when its name looks like a person's and
     the listed party is not a person, or the reverse: a person's name is not matched against a
     company's on weaker evidence than against a person's."""
-    if party.schema is not Schema.UNKNOWN or listed.schema is Schema.UNKNOWN:
+    if stated_kind(party) is not Schema.UNKNOWN or listed.schema is Schema.UNKNOWN:
         return None
     guess = likely_kind(match.query)
     if guess is Schema.UNKNOWN or (guess is Schema.PERSON) is (listed.schema is Schema.PERSON):

@@ -40,6 +40,7 @@ _DETAILS = _patterns(
         r"different kind of party \(the name looks like an? (\w+)'s\)$",
         "detail_different_kind_guess",
     ),
+    (r"different kind of party \(a birth date is a person's\)$", "detail_different_kind_dated"),
     (r"same (\w+) number$", "detail_same_number"),
     (r"different national ID$", "detail_different_national_id"),
     (r"common name: (\d+) bits of evidence in the parts that matched$", "detail_common_name"),

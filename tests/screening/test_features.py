@@ -204,6 +204,20 @@ def test_a_person_like_name_of_unknown_kind_costs_against_a_company() -> None:
     assert guessed_schema(_match("Camille Martinez", "Camille Martinez"), unknown, person) is None
 
 
+def test_a_birth_date_says_a_party_of_unknown_kind_is_a_person() -> None:
+    # A customer file with no kind column: "Ann Smith", born 1984, against a firm listed as
+    # SMOOTH costs what a stated person's kind costs, more than a kind guessed from the name.
+    company = Designation("ofac", "1", Schema.ORGANIZATION, [DesignationName("SMOOTH")])
+    dated = Party("c1", ["Ann Smith"], Schema.UNKNOWN, birth_dates=[day("1984-05-10")])
+    found = schema(dated, company)
+    assert found is not None and found.effect == schema(party(), company).effect  # type: ignore[union-attr]
+    assert found.effect < GUESSED_OTHER_SCHEMA and "birth date" in found.detail
+    assert guessed_schema(_match("Ann Smith", "SMOOTH"), dated, company) is None  # not twice
+    # Without a birth date the kind is still unknown: only the guess from the name speaks.
+    assert schema(Party("c1", ["Ann Smith"], Schema.UNKNOWN), company) is None
+    assert schema(dated, listed()) is None  # a person against a person
+
+
 def test_a_common_name_listed_without_a_birth_date_costs_whole_against_a_dated_party() -> None:
     # The party's birth date can neither confirm nor clear an undated listing: the name alone.
     match = _match("Ivanov Viktor", "Viktor Ivanov")
