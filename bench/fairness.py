@@ -4,7 +4,9 @@
                              [--size 50000] [--seeds 1,2] [--peer] [--json PATH] [--write-docs]
 
 Screens the populations of bench/populations.py against UN 2026-02-27 + OFAC SDN 2021-07 with
-finmon's Screener at DEFAULT_THRESHOLD, with and without the people's birth dates, and reports the
+finmon's Screener at DEFAULT_THRESHOLD, each person read as `finmon screen` reads a customer file
+with a name, birth-date, nationality and gender column and no kind-of-party column (the peer is
+told each is a person), with and without the people's birth dates, and reports the
 share of people with at least one hit per population, per script group (Arabic/Persian, East
 Asian, Cyrillic, Latin, other) and per name origin, and the ratio of the highest to the lowest
 rate among the four main script groups. Every seed is reported beside the others: a figure read
@@ -98,12 +100,38 @@ class Run:
         self.origins[row["origin"].split("/")[0]].add(alerted)
 
 
+FILE_COLUMNS = {
+    "name": "full_name",
+    "birth_date": "date_of_birth",
+    "nationality": "nationality",
+    "gender": "gender",
+}
+"""The population's columns as a customer file with no kind-of-party column carries them."""
+
+
 def parties_of(rows: Sequence[dict[str, str]], with_birth_dates: bool) -> list[Party]:
-    """The people to screen; without birth dates, everything else is kept."""
+    """The people as told to the peer: persons; without birth dates, everything else kept."""
     parties = [row_party(row, f"p{i}") for i, row in enumerate(rows)]
     if not with_birth_dates:
         parties = [dataclasses.replace(party, birth_dates=[]) for party in parties]
     return parties
+
+
+def parties_as_read(rows: Sequence[dict[str, str]], with_birth_dates: bool) -> list[Party]:
+    """The people as finmon reads a customer file of them (finmon.screening.rows.RowReader, as
+    `finmon screen` does): no kind column, so each one's kind is what the row shows; without
+    birth dates, the date column left out."""
+    from finmon.names.limits import NameLimits
+    from finmon.screening.rows import RowReader
+
+    columns = {r: c for r, c in FILE_COLUMNS.items() if with_birth_dates or r != "birth_date"}
+    reader = RowReader("population", columns, _unexpected, NameLimits.from_settings())
+    parties = [reader.party(f"row {i + 2}", i, row) for i, row in enumerate(rows)]
+    return [party for party in parties if party is not None]
+
+
+def _unexpected(problem: object) -> None:
+    raise SystemExit(f"a generated row finmon cannot read: {problem}")
 
 
 class Finmon:
@@ -117,9 +145,9 @@ class Finmon:
         self.screener = Screener(designations)
         self.workers = workers
 
-    def hits(self, parties: Sequence[Party]) -> list[list[Any]]:
-        """Each party's hits at DEFAULT_THRESHOLD, in the order of the parties."""
-        found = self.screener.screen_many(parties, workers=self.workers)
+    def hits(self, rows: Sequence[dict[str, str]], birth_dates: bool) -> list[list[Any]]:
+        """Each row's hits at DEFAULT_THRESHOLD, in the order of the rows, read as a file."""
+        found = self.screener.screen_many(parties_as_read(rows, birth_dates), workers=self.workers)
         return [hits for _, hits in found]
 
 
@@ -134,7 +162,7 @@ def screen(
     """One run: screen the rows and tally who was alerted; finmon's alerts go to `alerts`."""
     run = Run(matcher.name, population, seed, birth_dates)
     started = time.perf_counter()
-    results = matcher.hits(parties_of(rows, birth_dates))
+    results = matcher.hits(rows, birth_dates)
     run.seconds = time.perf_counter() - started
     for row, hits in zip(rows, results, strict=True):
         run.add(row, bool(hits))
@@ -175,9 +203,9 @@ class Peer:
 
         self.screen = LogicV2Screen(designations)
 
-    def hits(self, parties: Sequence[Party]) -> list[list[Any]]:
-        """Each party's logic-v2 hits."""
-        return list(self.screen.hits(parties))
+    def hits(self, rows: Sequence[dict[str, str]], birth_dates: bool) -> list[list[Any]]:
+        """Each row's logic-v2 hits, the row told as a person."""
+        return list(self.screen.hits(parties_of(rows, birth_dates)))
 
 
 def measure(
