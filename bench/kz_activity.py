@@ -39,7 +39,7 @@ from bench.kz_world import START, Account, World  # noqa: E402
 OUT = ROOT / "out" / "kz_activity"
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Monitoring on independently written activity"
-CUSTOMERS = 5_500
+CUSTOMERS = 5_000
 COLUMNS = (
     "id timestamp originator_account originator_name originator_id originator_country "
     "beneficiary_account beneficiary_name beneficiary_id beneficiary_country amount currency "
@@ -86,8 +86,24 @@ def side(a: Account | None, holder: Account) -> list[str]:
 
 
 def write(w: World, out: Path) -> dict[str, int]:
+    """The seed's transactions.csv, accounts.csv (customers only, as a bank exports them),
+    labels.csv, and kinds.json (each account's kind of activity, for the report)."""
     out.mkdir(parents=True, exist_ok=True)
-    with (out / "transactions.csv").open("w", newline="", encoding="utf-8") as f:
+    write_transfers(w, out / "transactions.csv")
+    kept = write_accounts(w, out / "accounts.csv")
+    with (out / "labels.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["account", "typology"])
+        for account, kind in w.labels.items():
+            writer.writerow([account.number, kind])
+    (out / "kinds.json").write_text(
+        json.dumps({a.number: "+".join([a.kind, *a.roles]) for a in w.accounts})
+    )
+    return {"transfers": len(w.rows), "customers": kept, "accounts": len(w.accounts)}
+
+
+def write_transfers(w: World, path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(COLUMNS)
         for n, (when, src, dst, amount, channel, ref, currency) in enumerate(w.rows):
@@ -99,8 +115,11 @@ def write(w: World, out: Path) -> dict[str, int]:
             writer.writerow(
                 [f"T{n + 1:07d}", stamp, *a, *b, f"{amount:.2f}", currency, channel, ref]
             )
+
+
+def write_accounts(w: World, path: Path) -> int:
     kept = [a for a in w.accounts if a.customer]
-    with (out / "accounts.csv").open("w", newline="", encoding="utf-8") as f:
+    with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         writer.writerow(
             ["account", "customer_id", "name", "segment", "listed", "opened", "activity"]
@@ -109,13 +128,7 @@ def write(w: World, out: Path) -> dict[str, int]:
             listed = "true" if a.listed else "false"
             activity = ACTIVITY.get(a.kind, "")
             writer.writerow([a.number, a.ident, a.name, a.segment, listed, a.opened, activity])
-    with (out / "labels.csv").open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
-        writer.writerow(["account", "typology"])
-        for a, kind in w.labels.items():
-            writer.writerow([a.number, kind])
-    (out / "kinds.json").write_text(json.dumps({a.number: a.kind for a in w.accounts}))
-    return {"transfers": len(w.rows), "customers": len(kept), "accounts": len(w.accounts)}
+    return len(kept)
 
 
 @dataclass

@@ -348,18 +348,11 @@ def migrant_worker(w: World, a: Account) -> None:
 def remittance_family(w: World, a: Account) -> None:
     rng = w.rng
     senders = [w.foreign(w.corridor()) for _ in range(rng.randint(1, 2))]
-    for s in senders:
-        w.each_month(
-            rng.uniform(0.7, 1.5),
-            lambda d, s=s: w.tx(
-                w.at(d),
-                s,
-                a,
-                w.amount(150000, 0.6, 100),
-                rng.choice(["transfer", "swift", "money transfer system"]),
-                "семье",
-            ),
-        )
+    for sender in senders:
+        for _ in range(w.poisson(rng.uniform(0.7, 1.5) * 6)):
+            channel = rng.choice(["transfer", "swift", "money transfer system"])
+            amount = w.amount(150000, 0.6, 100)
+            w.tx(w.at(rng.uniform(0, DAYS)), sender, a, amount, channel, "семье")
     everyday(w, a)
 
 
@@ -736,17 +729,14 @@ def charity(w: World, a: Account) -> None:
                 0.0,
             )
         else:
-            w.each_month(
-                0.3,
-                lambda d, x=donor: w.tx(
-                    w.at(d), x, a, w.amount(5000, 0.8, 100), "transfer", "пожертвование"
-                ),
-            )
+            for _ in range(w.poisson(0.3 * 6)):
+                amount = w.amount(5000, 0.8, 100)
+                w.tx(w.at(rng.uniform(0, DAYS)), donor, a, amount, "transfer", "пожертвование")
     w.each_month(
         0.5,
         lambda d: w.tx(
             w.at(d, 9, 18),
-            rng.choice(w.by_kind["small_firm"] or w.by_kind["supplier"]),
+            rng.choice(w.by_kind.get("small_firm") or w.by_kind["supplier"]),
             a,
             w.amount(1_000_000, 0.8, 1000),
             "transfer",
@@ -794,6 +784,8 @@ def disaster_appeal(w: World) -> None:
         return
     donors = [x for x in w.accounts if x.segment == "retail"]
     firms = w.by_kind.get("small_firm", []) + w.by_kind["merchant"]
+    for c in charities:
+        c.roles.append("flood appeal")
     day = p.appeal_day
     for _ in range(p.appeal_donors):
         donor = rng.choice(donors) if rng.random() < 0.95 else rng.choice(firms)
@@ -859,6 +851,9 @@ def community_fundraising(w: World) -> None:
             )
         spend = start + rng.uniform(5, 20)
         purpose = rng.random()
+        organiser.roles.append(
+            "collection, paid abroad" if purpose < 0.35 else "collection, paid on"
+        )
         if purpose < 0.35:
             clinic = w.foreign(rng.choice(["TR", "KR", "DE", "RU", "CN"]), firm=True)
             w.tx(

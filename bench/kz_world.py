@@ -132,6 +132,7 @@ class Account:
     opened: dt.date
     listed: bool = False
     friends: list[Account] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)  # what else it does: run a collection ...
 
 
 @dataclass
