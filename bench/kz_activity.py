@@ -314,6 +314,14 @@ def behaviours(results: list[SeedResult]) -> list[str]:
     ]
 
 
+def reaching_kinds(results: list[SeedResult]) -> list[str]:
+    """The ordinary customers reaching review (with the table), per kind, all seeds."""
+    kinds: Counter[str] = Counter()
+    for r in results:
+        kinds.update(r.kinds[a] for a in r.runs["table"].reaching & r.ordinary)
+    return [f"| {kind} | {n} |" for kind, n in kinds.most_common()]
+
+
 def report(results: list[SeedResult], command: str) -> str:
     parts = [
         SECTION,
@@ -344,6 +352,13 @@ def report(results: list[SeedResult], command: str) -> str:
         "| rule | kinds of ordinary customer (alerts) |",
         "|---|---|",
         *behaviours(results),
+        "",
+        "Ordinary customers reaching review, per kind (with the table, all seeds; `+collection`",
+        "marks one who also organised a community collection):",
+        "",
+        "| kind of customer | reaching review |",
+        "|---|---|",
+        *reaching_kinds(results),
     ]
     return "\n".join(parts) + "\n"
 

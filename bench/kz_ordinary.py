@@ -393,7 +393,7 @@ def self_employed(w: World, a: Account) -> None:
     regular = clients[: rng.randint(10, 60)]
     fee = rng.choice([1500, 3000, 5000, 8000, 12000])
     w.each_month(
-        rng.uniform(6, 35),
+        rng.uniform(5, 28),
         lambda d: w.tx(
             w.at(d, 7, 23),
             rng.choice(clients if rng.random() < 0.6 else regular),
