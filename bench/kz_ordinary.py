@@ -374,7 +374,7 @@ def hub_family(w: World, a: Account) -> None:
     )
     if rng.random() < 0.4:  # a holiday there: card payments abroad
         start = rng.uniform(0, DAYS - 14)
-        shops = [w.foreign(country, firm=True) for _ in range(4)]
+        shops = [w.foreign(country, firm="shop") for _ in range(4)]
         w.each_month(
             40,
             lambda d: w.tx(
@@ -440,7 +440,7 @@ def online_seller(w: World, a: Account) -> None:
             rng.choice(["", "заказ", "оплата товара"]),
         ),
     )
-    abroad = w.foreign(rng.choice(("CN", "CN", "TR", "KG")), firm=True)
+    abroad = w.foreign(rng.choice(("CN", "CN", "TR", "KG")), firm="trade")
     suppliers = [*rng.sample(w.by_kind["supplier"], 4), abroad]
     w.each_month(
         rng.uniform(3, 8),
@@ -467,7 +467,7 @@ def online_seller(w: World, a: Account) -> None:
 def cash_trader(w: World, a: Account) -> None:
     """A bazaar trader importing goods: cash takings deposited, then paid to suppliers abroad."""
     rng = w.rng
-    suppliers = [w.foreign(rng.choice(SUPPLY), firm=True) for _ in range(rng.randint(1, 4))]
+    suppliers = [w.foreign(rng.choice(SUPPLY), firm="trade") for _ in range(rng.randint(1, 4))]
     size = rng.lognormvariate(0, 0.7)
     w.each_month(
         rng.uniform(6, 20),
@@ -558,7 +558,7 @@ def seasonal_trader(w: World, a: Account) -> None:
         170,
     )
     if rng.random() < 0.3:
-        partner = w.foreign(rng.choice(["UZ", "KG", "RU", "CN"]), firm=True)
+        partner = w.foreign(rng.choice(["UZ", "KG", "RU", "CN"]), firm="trade")
         w.each_month(
             2,
             lambda d: w.tx(
@@ -586,7 +586,7 @@ def landlord(w: World, a: Account) -> None:
 def study_abroad_parent(w: World, a: Account) -> None:
     rng = w.rng
     country = rng.choice(STUDY)
-    school, child = w.foreign(country, firm=True), w.foreign(country)
+    school, child = w.foreign(country, firm="school"), w.foreign(country)
     for day in rng.sample(range(5, 170), rng.randint(1, 2)):
         w.tx(w.at(day, 9, 18), a, school, w.amount(3_000_000, 0.5, 1000), "swift", "tuition fee")
     monthly(
@@ -652,7 +652,7 @@ def leaving_abroad(w: World, a: Account) -> None:
         "atm",
         "снятие наличных",
     )
-    shops = [w.foreign(country, firm=True) for _ in range(3)]
+    shops = [w.foreign(country, firm="shop") for _ in range(3)]
     w.each_month(
         10,
         lambda d: w.tx(
@@ -698,7 +698,7 @@ def small_firm(w: World, a: Account) -> None:
     )
     monthly(w, a, w.by_kind["tax"][0], 25, 300_000, "transfer", "налоги", 0.3)
     if rng.random() < 0.15:
-        partner = w.foreign(rng.choice(SUPPLY), firm=True)
+        partner = w.foreign(rng.choice(SUPPLY), firm="trade")
         w.each_month(
             0.7,
             lambda d: w.tx(
@@ -767,7 +767,7 @@ def charity(w: World, a: Account) -> None:
         ),
     )
     if rng.random() < 0.4:  # children's treatment abroad
-        clinic = w.foreign(rng.choice(["TR", "KR", "DE", "RU"]), firm=True)
+        clinic = w.foreign(rng.choice(["TR", "KR", "DE", "RU"]), firm="clinic")
         w.each_month(
             0.4,
             lambda d: w.tx(
@@ -855,7 +855,7 @@ def community_fundraising(w: World) -> None:
             "collection, paid abroad" if purpose < 0.35 else "collection, paid on"
         )
         if purpose < 0.35:
-            clinic = w.foreign(rng.choice(["TR", "KR", "DE", "RU", "CN"]), firm=True)
+            clinic = w.foreign(rng.choice(["TR", "KR", "DE", "RU", "CN"]), firm="clinic")
             w.tx(
                 w.at(spend, 9, 18),
                 organiser,

@@ -61,21 +61,35 @@ FOREIGN = {
     "MY": ("Ahmad Siti Lim Tan Wong Nur", "Abdullah Rahman Lim Tan Ismail"),
     "GB": ("Oliver Amelia Harry Isla Jack Emily", "Smith Jones Taylor Brown Wilson"),
 }
-FOREIGN_FIRMS = {
-    "CN": ["Yiwu Trading Co Ltd", "Guangzhou Textile Co", "Urumqi Import Export Co", "Shenzhen "],
-    "TR": ["Istanbul Tekstil Ltd Sti", "Merter Giyim AS", "Ankara Hastanesi", "Acibadem Hastane"],
+TRADERS = {
+    "CN": ["Yiwu Trading Co Ltd", "Guangzhou Textile Co", "Urumqi Import Export Co"],
+    "TR": ["Istanbul Tekstil Ltd Sti", "Merter Giyim AS", "Laleli Konfeksiyon Ltd"],
     "AE": ["Dubai General Trading LLC", "Deira Electronics FZE", "Al Ras Spare Parts LLC"],
     "RU": ["ООО Торговый Дом Восток", "ООО СтройМаркет", "ООО Автозапчасти Урал"],
     "UZ": ["OOO Tashkent Tekstil", "OOO Fergana Meva", "OOO Samarqand Savdo"],
     "KG": ["ОсОО Дордой Трейд", "ОсОО Бишкек Текстиль"],
-    "KR": ["Seoul National University Hospital", "Korea University", "Hanyang Trading Co"],
-    "DE": ["Universitaetsklinikum Heidelberg", "TU Muenchen", "Autohaus Berlin GmbH"],
-    "CZ": ["Univerzita Karlova"],
-    "MY": ["Taylor's University"],
-    "GB": ["University of Manchester"],
-    "PL": ["Uniwersytet Warszawski"],
-    "US": ["Arizona State University"],
+    "KR": ["Hanyang Trading Co", "Busan Auto Parts Co"],
 }
+CLINICS = {
+    "TR": ["Acibadem Hastanesi", "Medical Park Hastanesi", "Memorial Hastanesi"],
+    "KR": ["Seoul National University Hospital", "Asan Medical Center", "Severance Hospital"],
+    "DE": ["Universitaetsklinikum Heidelberg", "Charite Berlin", "Klinikum rechts der Isar"],
+    "RU": ["ФГБУ НМИЦ онкологии им. Блохина", "ФГАУ НМИЦ нейрохирургии"],
+    "CN": ["Urumqi Medical University Hospital", "Beijing Tiantan Hospital"],
+}
+SCHOOLS = {
+    "RU": ["МГУ им. Ломоносова", "СПбГУ", "Томский политехнический университет"],
+    "KR": ["Korea University", "Hanyang University", "Kyung Hee University"],
+    "DE": ["TU Muenchen", "RWTH Aachen", "Universitaet Heidelberg"],
+    "CZ": ["Univerzita Karlova", "CVUT Praha"],
+    "TR": ["Bogazici Universitesi", "Istanbul Teknik Universitesi"],
+    "CN": ["Xinjiang University", "Beijing Language and Culture University"],
+    "MY": ["Taylor's University", "Universiti Malaya"],
+    "GB": ["University of Manchester", "King's College London"],
+    "PL": ["Uniwersytet Warszawski", "Politechnika Warszawska"],
+    "US": ["Arizona State University", "University of Illinois"],
+}
+FIRMS = {"trade": TRADERS, "clinic": CLINICS, "school": SCHOOLS}
 
 # Corridors: (country, currency of the transfer) weighted per seed; Russia and Central Asia
 # dominate, transit hubs (Turkey, UAE) are common for ordinary families, students and traders.
@@ -230,15 +244,17 @@ class World:
         self.by_kind.setdefault(kind, []).append(account)
         return account
 
-    def foreign(self, country: str, firm: bool = False) -> Account:
-        """A counterparty abroad: a new one, or (often) one already used by someone."""
-        pool = self._foreign.setdefault(country + ("F" if firm else ""), [])
+    def foreign(self, country: str, firm: str = "") -> Account:
+        """A counterparty abroad (a person; with `firm` a trader, clinic, school or shop): a
+        new one, or (often) one already used by someone."""
+        pool = self._foreign.setdefault(country + firm, [])
         if pool and self.rng.random() < 0.3:
             return self.rng.choice(pool)
         rng = self.rng
-        if firm:
-            name = rng.choice(FOREIGN_FIRMS.get(country, [f"{country} Trading Ltd"]))
-            name = name if rng.random() < 0.5 else f"{name} {rng.randint(2, 99)}"
+        if firm == "shop":
+            name = f"{rng.choice(['MARKET', 'CAFE', 'PHARMACY', 'STORE'])} {rng.randint(1, 999)}"
+        elif firm:
+            name = rng.choice(FIRMS[firm].get(country) or [f"{country} {firm} {rng.randint(1, 9)}"])
         else:
             firsts, lasts = FOREIGN.get(country, FOREIGN["RU"])
             name = f"{rng.choice(firsts.split())} {rng.choice(lasts.split())}"
