@@ -107,86 +107,29 @@ def employer_of(w: World, a: Account) -> Account:
 def everyday(w: World, a: Account, scale: float = 1.0) -> None:
     """Card payments, utilities, mobile, P2P to friends, ATM: what every person does."""
     rng, p = w.rng, w.params
-    merchants = rng.sample(w.by_kind["merchant"], 12)
-    w.each_month(
-        p.spend_per_month * scale * rng.uniform(0.5, 2),
-        lambda d: w.tx(
-            w.at(d), a, rng.choice(merchants), w.amount(4000, 0.9, 10), "card payment", "POS"
-        ),
-    )
-    w.each_month(
-        0.8 * scale,
-        lambda d: w.tx(
-            w.at(d),
-            a,
-            w.by_kind["marketplace"][0],
-            w.amount(12000, 0.9, 10),
-            "card payment",
-            "Kaspi магазин заказ",
-        ),
-    )
+    shops = rng.sample(w.by_kind["merchant"], 12)
+    card = p.spend_per_month * scale * rng.uniform(0.5, 2)
+    w.flow(card, a, shops, (4000, 0.9, 10), "card payment", "POS")
+    market = w.by_kind["marketplace"][0]
+    w.flow(0.8 * scale, a, market, (12000, 0.9, 10), "card payment", "Kaspi магазин заказ")
     utility, mobile = rng.choice(w.by_kind["utility"]), rng.choice(w.by_kind["mobile"])
-    bill = w.amount(22000, 0.4)
-    for m in w.months():
-        w.tx(
-            w.at(w.day_of(m, rng.uniform(10, 25))),
-            a,
-            utility,
-            w.amount(bill, 0.2, 1),
-            "transfer",
-            "коммунальные услуги",
-        )
-    w.each_month(
-        1.5,
-        lambda d: w.tx(
-            w.at(d),
-            a,
-            mobile,
-            rng.choice([1000, 2000, 3000, 5000]),
-            "transfer",
-            "пополнение баланса",
-        ),
-    )
+    monthly(w, a, utility, rng.uniform(10, 25), 22000, "transfer", "коммунальные услуги", 0.2)
+    w.flow(1.5, a, mobile, (2500, 0.5, 500), "transfer", "пополнение баланса")
     friends = a.friends + rng.sample(w.by_kind["external_person"], 4)
-    w.each_month(
-        p.p2p_per_month * rng.uniform(0.3, 1.7),
-        lambda d: w.tx(
-            w.at(d),
-            a,
-            rng.choice(friends),
-            w.amount(8000, 1.0, 100),
-            "transfer",
-            rng.choice(["", "перевод", "долг", "на подарок", "спасибо"]),
-        ),
-    )
-    w.each_month(
-        1.2 * scale,
-        lambda d: w.tx(w.at(d), a, None, w.amount(30000, 0.7, 1000), "atm", "снятие наличных"),
-    )
+    p2p = p.p2p_per_month * rng.uniform(0.3, 1.7)
+    w.flow(p2p, a, friends, (8000, 1.0, 100), "transfer", ("", "перевод", "долг", "спасибо"))
+    w.flow(1.2 * scale, a, None, (30000, 0.7, 1000), "atm", "снятие наличных")
 
 
 def monthly(
-    w: World,
-    a: Account | None,
-    b: Account | None,
-    day: float,
-    median: float,
-    channel: str,
-    ref: str,
-    spread: float = 0.05,
-    first: int = 0,
-    last: int = 6,
-) -> None:
+    w: World, a: Account | None, b: Account | None, day: float, median: float, channel: str,
+    ref: str, spread: float = 0.05, months: tuple[int, int] = (0, 6),
+) -> None:  # fmt: skip
+    """A payment on about the same day each month, of about the same amount."""
     base = w.amount(median, 0.35, 100)
-    for m in range(first, last):
-        w.tx(
-            w.at(w.day_of(m, day + w.rng.uniform(-1, 1)), 9, 18),
-            a,
-            b,
-            w.amount(base, spread, 1),
-            channel,
-            ref,
-        )
+    for m in range(*months):
+        when = w.at(w.day_of(m, day + w.rng.uniform(-1, 1)), 9, 18)
+        w.tx(when, a, b, w.amount(base, spread, 1), channel, ref)
 
 
 def employee(w: World, a: Account) -> None:
@@ -197,109 +140,46 @@ def employee(w: World, a: Account) -> None:
         monthly(w, boss, a, rng.uniform(18, 24), pay * 0.4, "transfer", "аванс")
         pay *= 0.6
     monthly(w, boss, a, rng.uniform(3, 10), pay, "transfer", "заработная плата")
+    state = w.by_kind["state"][0]
     if a.ident[6] in "46" and rng.random() < 0.2:
-        monthly(
-            w,
-            w.by_kind["state"][0],
-            a,
-            rng.uniform(5, 20),
-            45000,
-            "transfer",
-            "пособие по уходу за ребенком",
-        )
+        monthly(w, state, a, rng.uniform(5, 20), 45000, "transfer", "пособие по уходу за ребенком")
     if rng.random() < 0.3:
-        monthly(
-            w,
-            a,
-            w.by_kind["bank"][0],
-            rng.uniform(1, 28),
-            pay * 0.25,
-            "transfer",
-            "погашение кредита",
-            0.0,
-        )
+        bank = w.by_kind["bank"][0]
+        monthly(w, a, bank, rng.uniform(1, 28), pay * 0.25, "transfer", "погашение кредита", 0.0)
     if rng.random() < 0.3:
-        monthly(
-            w,
-            a,
-            rng.choice(w.by_kind.get("landlord") or w.by_kind["external_person"]),
-            rng.uniform(1, 5),
-            150000,
-            "transfer",
-            "аренда квартиры",
-            0.0,
-        )
+        landlord = rng.choice(w.by_kind.get("landlord") or w.by_kind["external_person"])
+        monthly(w, a, landlord, rng.uniform(1, 5), 150000, "transfer", "аренда квартиры", 0.0)
     if rng.random() < 0.06:
         relative = w.foreign(w.corridor())
-        w.each_month(
-            0.5,
-            lambda d: w.tx(
-                w.at(d), a, relative, w.amount(60000, 0.7, 1000), "transfer", "помощь родственникам"
-            ),
-        )
+        w.flow(0.5, a, relative, (60000, 0.7, 1000), "transfer", "помощь родственникам")
     everyday(w, a)
 
 
 def pensioner(w: World, a: Account) -> None:
     rng = w.rng
-    state = w.by_kind["state"][0]
     pension = rng.uniform(80000, 260000)
-    monthly(w, state, a, rng.uniform(2, 6), pension, "transfer", "пенсионные выплаты", 0.01)
+    payday = rng.uniform(2, 6)
+    monthly(w, w.by_kind["state"][0], a, payday, pension, "transfer", "пенсионные выплаты", 0.01)
     for m in w.months():
-        w.tx(
-            w.at(w.day_of(m, rng.uniform(4, 12))),
-            a,
-            None,
-            w.amount(pension * 0.6, 0.2, 1000),
-            "atm",
-            "снятие наличных",
-        )
-    grandchild = rng.choice(a.friends)
-    w.each_month(
-        0.7, lambda d: w.tx(w.at(d), a, grandchild, w.amount(15000, 0.6, 1000), "transfer", "внуку")
-    )
+        when = w.at(w.day_of(m, payday + rng.uniform(1, 7)))
+        w.tx(when, a, None, w.amount(pension * 0.6, 0.2, 1000), "atm", "снятие наличных")
+    w.flow(0.7, a, rng.choice(a.friends), (15000, 0.6, 1000), "transfer", "внуку")
     everyday(w, a, 0.4)
 
 
 def student(w: World, a: Account) -> None:
     rng = w.rng
     parent = rng.choice(a.friends + w.by_kind["external_person"][:200])
-    w.each_month(
-        rng.uniform(1, 4),
-        lambda d: w.tx(
-            w.at(d),
-            parent,
-            a,
-            w.amount(40000, 0.6, 1000),
-            "transfer",
-            rng.choice(["", "на жизнь", "на обед", "общежитие"]),
-        ),
-    )
+    refs = ("", "на жизнь", "на обед", "общежитие")
+    w.flow(rng.uniform(1, 4), parent, a, (40000, 0.6, 1000), "transfer", refs)
     if rng.random() < 0.6:
-        monthly(
-            w,
-            rng.choice(w.by_kind["university"]),
-            a,
-            25,
-            43000,
-            "transfer",
-            "стипендия",
-            0.0,
-            first=4,
-        )
-    classmates = rng.sample(w.by_kind["student"], min(15, len(w.by_kind["student"])))
-    w.each_month(
-        rng.uniform(2, 6),
-        lambda d: w.tx(
-            w.at(d, 10, 24),
-            rng.choice(classmates),
-            a,
-            w.amount(2000, 0.8, 50),
-            "transfer",
-            rng.choice(["", "за кофе", "за такси", "скинулись"]),
-        ),
-    )
-    everyday(w, a, 1.0)
+        university = rng.choice(w.by_kind["university"])
+        monthly(w, university, a, 25, 43000, "transfer", "стипендия", 0.0, (4, 6))
+    students = w.by_kind["student"]
+    classmates = rng.sample(students, min(15, len(students)))
+    refs = ("", "за кофе", "за такси", "скинулись")
+    w.flow(rng.uniform(2, 6), classmates, a, (2000, 0.8, 50), "transfer", refs, hours=(10, 24))
+    everyday(w, a)
 
 
 def migrant_worker(w: World, a: Account) -> None:
@@ -316,73 +196,38 @@ def migrant_worker(w: World, a: Account) -> None:
             continue
         day = w.day_of(m, rng.uniform(3, 10))
         if rng.random() < 0.7:
-            w.tx(
-                w.at(day, 9, 18),
-                employer_of(w, a),
-                a,
-                w.amount(pay, 0.1, 100),
-                "transfer",
-                "заработная плата",
-            )
+            salary = w.amount(pay, 0.1, 100)
+            w.tx(w.at(day, 9, 18), employer_of(w, a), a, salary, "transfer", "заработная плата")
         else:  # paid in cash, deposited
-            w.tx(
-                w.at(day, 9, 19),
-                None,
-                a,
-                w.amount(pay, 0.15, 1000),
-                "cash deposit",
-                "взнос наличных",
-            )
+            cash = w.amount(pay, 0.15, 1000)
+            w.tx(w.at(day, 9, 19), None, a, cash, "cash deposit", "взнос наличных")
         for _ in range(rng.randint(1, 3)):
-            w.tx(
-                w.at(day + rng.uniform(0, 6)),
-                a,
-                rng.choice(family),
-                w.amount(pay * w.params.remit_share / 2, 0.4, 100),
-                rng.choice(["transfer", "money transfer system"]),
-                "перевод семье",
-            )
+            sent = w.amount(pay * w.params.remit_share / 2, 0.4, 100)
+            channel = rng.choice(["transfer", "money transfer system"])
+            w.tx(w.at(day + rng.uniform(0, 6)), a, rng.choice(family), sent, channel, "семье")
     everyday(w, a, 0.4)
 
 
 def remittance_family(w: World, a: Account) -> None:
     rng = w.rng
-    senders = [w.foreign(w.corridor()) for _ in range(rng.randint(1, 2))]
-    for sender in senders:
-        for _ in range(w.poisson(rng.uniform(0.7, 1.5) * 6)):
-            channel = rng.choice(["transfer", "swift", "money transfer system"])
-            amount = w.amount(150000, 0.6, 100)
-            w.tx(w.at(rng.uniform(0, DAYS)), sender, a, amount, channel, "семье")
+    channels = ("transfer", "swift", "money transfer system")
+    for sender in [w.foreign(w.corridor()) for _ in range(rng.randint(1, 2))]:
+        w.flow(rng.uniform(0.7, 1.5), sender, a, (150000, 0.6, 100), channels, "семье")
     everyday(w, a)
 
 
 def hub_family(w: World, a: Account) -> None:
-    """Ordinary people with relatives or business in Turkey or the Emirates."""
+    """Ordinary people with relatives or business in Turkey, the Emirates or the Caucasus."""
     rng = w.rng
     country = rng.choice(["TR", "TR", "AE", "AE", "GE", "AZ"])
     relatives = [w.foreign(country) for _ in range(rng.randint(1, 3))]
-    w.each_month(
-        rng.uniform(0.5, 2.5),
-        lambda d: w.tx(
-            w.at(d),
-            a,
-            rng.choice(relatives),
-            w.amount(90000, 0.8, 1000),
-            rng.choice(["transfer", "money transfer system", "swift"]),
-            rng.choice(["помощь", "на учебу", "на лечение", "долг", ""]),
-        ),
-    )
+    channels = ("transfer", "money transfer system", "swift")
+    refs = ("помощь", "на учебу", "на лечение", "долг", "")
+    w.flow(rng.uniform(0.5, 2.5), a, relatives, (90000, 0.8, 1000), channels, refs)
     if rng.random() < 0.4:  # a holiday there: card payments abroad
         start = rng.uniform(0, DAYS - 14)
         shops = [w.foreign(country, firm="shop") for _ in range(4)]
-        w.each_month(
-            40,
-            lambda d: w.tx(
-                w.at(d), a, rng.choice(shops), w.amount(25000, 1.0, 10), "card payment", "POS"
-            ),
-            start,
-            start + 10,
-        )
+        w.flow(40, a, shops, (25000, 1.0, 10), "card payment", "POS", (start, start + 10))
     employee(w, a)
 
 
@@ -390,78 +235,30 @@ def self_employed(w: World, a: Account) -> None:
     """Taxi drivers, tutors, beauty masters, home bakers: paid by phone-number transfers."""
     rng = w.rng
     clients = rng.sample([x for x in w.accounts if x.segment == "retail" and x is not a], 400)
-    regular = clients[: rng.randint(10, 60)]
+    clients += clients[: rng.randint(10, 60)] * 3  # regulars
     fee = rng.choice([1500, 3000, 5000, 8000, 12000])
-    w.each_month(
-        rng.uniform(5, 28),
-        lambda d: w.tx(
-            w.at(d, 7, 23),
-            rng.choice(clients if rng.random() < 0.6 else regular),
-            a,
-            w.amount(fee, 0.4, 100),
-            "transfer",
-            rng.choice(["", "", "за услуги", "такси", "урок"]),
-        ),
-    )
-    w.each_month(
-        1,
-        lambda d: w.tx(
-            w.at(d), a, w.by_kind["tax"][0], w.amount(8000, 0.5, 100), "transfer", "ИПН/соц.платежи"
-        ),
-    )
-    w.each_month(
-        3, lambda d: w.tx(w.at(d), a, None, w.amount(60000, 0.7, 1000), "atm", "снятие наличных")
-    )
+    refs = ("", "", "за услуги", "такси", "урок")
+    w.flow(rng.uniform(5, 28), clients, a, (fee, 0.4, 100), "transfer", refs, hours=(7, 23))
+    tax = w.by_kind["tax"][0]
+    w.flow(1, a, tax, (8000, 0.5, 100), "transfer", "ИПН/соц.платежи")
+    w.flow(3, a, None, (60000, 0.7, 1000), "atm", "снятие наличных")
     everyday(w, a)
 
 
 def online_seller(w: World, a: Account) -> None:
     rng = w.rng
+    market = w.by_kind["marketplace"][0]
+    payout = (rng.uniform(100_000, 1_500_000), 0.5, 1)
+    w.flow(4.3, market, a, payout, "transfer", "выплата продавцу", hours=(9, 12))
     buyers = [x for x in w.accounts if x.segment == "retail"]
-    w.each_month(
-        4.3,
-        lambda d: w.tx(
-            w.at(d, 9, 12),
-            w.by_kind["marketplace"][0],
-            a,
-            w.amount(rng.uniform(100_000, 1_500_000), 0.5, 1),
-            "transfer",
-            "выплата продавцу",
-        ),
-    )
-    w.each_month(
-        rng.uniform(5, 40),
-        lambda d: w.tx(
-            w.at(d),
-            rng.choice(buyers),
-            a,
-            w.amount(9000, 0.8, 100),
-            "transfer",
-            rng.choice(["", "заказ", "оплата товара"]),
-        ),
-    )
+    refs = ("", "заказ", "оплата товара")
+    w.flow(rng.uniform(5, 40), buyers, a, (9000, 0.8, 100), "transfer", refs)
     abroad = w.foreign(rng.choice(("CN", "CN", "TR", "KG")), firm="trade")
     suppliers = [*rng.sample(w.by_kind["supplier"], 4), abroad]
-    w.each_month(
-        rng.uniform(3, 8),
-        lambda d: w.tx(
-            w.at(d, 9, 18),
-            a,
-            rng.choice(suppliers),
-            w.amount(600_000, 0.7, 100),
-            rng.choice(["transfer", "transfer", "swift"]),
-            "оплата за товар",
-        ),
-    )
-    w.each_month(
-        2, lambda d: w.tx(w.at(d), a, None, w.amount(150_000, 0.6, 1000), "atm", "снятие наличных")
-    )
-    w.each_month(
-        1,
-        lambda d: w.tx(
-            w.at(d), a, w.by_kind["tax"][0], w.amount(40000, 0.6, 100), "transfer", "налоги"
-        ),
-    )
+    channels = ("transfer", "transfer", "swift")
+    w.flow(rng.uniform(3, 8), a, suppliers, (600_000, 0.7, 100), channels, "оплата за товар")
+    w.flow(2, a, None, (150_000, 0.6, 1000), "atm", "снятие наличных")
+    w.flow(1, a, w.by_kind["tax"][0], (40000, 0.6, 100), "transfer", "налоги")
 
 
 def cash_trader(w: World, a: Account) -> None:
@@ -469,109 +266,31 @@ def cash_trader(w: World, a: Account) -> None:
     rng = w.rng
     suppliers = [w.foreign(rng.choice(SUPPLY), firm="trade") for _ in range(rng.randint(1, 4))]
     size = rng.lognormvariate(0, 0.7)
-    w.each_month(
-        rng.uniform(6, 20),
-        lambda d: w.tx(
-            w.at(d, 16, 20),
-            None,
-            a,
-            w.amount(900_000 * size, 0.6, 1000),
-            "cash deposit",
-            "взнос наличных, выручка",
-        ),
-    )
-    w.each_month(
-        rng.uniform(1.5, 5),
-        lambda d: w.tx(
-            w.at(d, 9, 18),
-            a,
-            rng.choice(suppliers),
-            w.amount(3_500_000 * size, 0.6, 100),
-            rng.choice(["swift", "transfer"]),
-            "оплата по контракту за товар",
-        ),
-    )
-    w.each_month(
-        2,
-        lambda d: w.tx(
-            w.at(d, 9, 18),
-            a,
-            rng.choice(w.by_kind["supplier"]),
-            w.amount(300_000, 0.6, 100),
-            "transfer",
-            "транспортные услуги",
-        ),
-    )
-    w.each_month(
-        1,
-        lambda d: w.tx(
-            w.at(d), a, w.by_kind["tax"][0], w.amount(60000, 0.6, 100), "transfer", "налоги"
-        ),
-    )
+    takings = (900_000 * size, 0.6, 1000)
+    w.flow(rng.uniform(6, 20), None, a, takings, "cash deposit", "выручка", hours=(16, 20))
+    paid = (3_500_000 * size, 0.6, 100)
+    ref = "оплата по контракту за товар"
+    w.flow(rng.uniform(1.5, 5), a, suppliers, paid, ("swift", "transfer"), ref, hours=(9, 18))
+    carrier = w.by_kind["supplier"]
+    w.flow(2, a, carrier, (300_000, 0.6, 100), "transfer", "транспортные услуги", hours=(9, 18))
+    w.flow(1, a, w.by_kind["tax"][0], (60000, 0.6, 100), "transfer", "налоги")
 
 
 def seasonal_trader(w: World, a: Account) -> None:
     """Melons, potatoes, grain: busy from July to October, quiet otherwise."""
     rng = w.rng
+    season = (62.0, 170.0)
     farmers = rng.sample(w.by_kind["external_person"], rng.randint(10, 60))
     buyers = rng.sample(w.by_kind["supplier"] + w.by_kind["merchant"], 6)
-    w.each_month(
-        rng.uniform(6, 15),
-        lambda d: w.tx(
-            w.at(d, 9, 18),
-            rng.choice(buyers),
-            a,
-            w.amount(2_000_000, 0.7, 100),
-            "transfer",
-            "оплата за продукцию",
-        ),
-        62,
-        170,
-    )
-    w.each_month(
-        rng.uniform(10, 30),
-        lambda d: w.tx(
-            w.at(d, 7, 20),
-            a,
-            rng.choice(farmers),
-            w.amount(400_000, 0.7, 1000),
-            "transfer",
-            "закуп урожая",
-        ),
-        62,
-        170,
-    )
-    w.each_month(
-        4,
-        lambda d: w.tx(
-            w.at(d, 9, 18), None, a, w.amount(800_000, 0.6, 1000), "cash deposit", "выручка"
-        ),
-        62,
-        170,
-    )
-    w.each_month(
-        2,
-        lambda d: w.tx(
-            w.at(d, 9, 18), a, None, w.amount(500_000, 0.6, 1000), "atm", "снятие наличных"
-        ),
-        62,
-        170,
-    )
+    sold = (2_000_000, 0.7, 100)
+    w.flow(rng.uniform(6, 15), buyers, a, sold, "transfer", "оплата за продукцию", season)
+    bought = (400_000, 0.7, 1000)
+    w.flow(rng.uniform(10, 30), a, farmers, bought, "transfer", "закуп урожая", season)
+    w.flow(4, None, a, (800_000, 0.6, 1000), "cash deposit", "выручка", season)
+    w.flow(2, a, None, (500_000, 0.6, 1000), "atm", "снятие наличных", season)
     if rng.random() < 0.3:
         partner = w.foreign(rng.choice(["UZ", "KG", "RU", "CN"]), firm="trade")
-        w.each_month(
-            2,
-            lambda d: w.tx(
-                w.at(d, 9, 18),
-                a,
-                partner,
-                w.amount(5_000_000, 0.5, 100),
-                "swift",
-                "оплата по контракту",
-            ),
-            62,
-            170,
-        )
+        w.flow(2, a, partner, (5_000_000, 0.5, 100), "swift", "оплата по контракту", season)
 
 
 def landlord(w: World, a: Account) -> None:
@@ -589,16 +308,9 @@ def study_abroad_parent(w: World, a: Account) -> None:
     school, child = w.foreign(country, firm="school"), w.foreign(country)
     for day in rng.sample(range(5, 170), rng.randint(1, 2)):
         w.tx(w.at(day, 9, 18), a, school, w.amount(3_000_000, 0.5, 1000), "swift", "tuition fee")
-    monthly(
-        w,
-        a,
-        child,
-        rng.uniform(1, 28),
-        rng.uniform(100_000, 400_000),
-        rng.choice(["transfer", "swift", "money transfer system"]),
-        "на проживание",
-        0.3,
-    )
+    channel = rng.choice(["transfer", "swift", "money transfer system"])
+    living = rng.uniform(100_000, 400_000)
+    monthly(w, a, child, rng.uniform(1, 28), living, channel, "на проживание", 0.3)
     employee(w, a)
 
 
@@ -609,58 +321,26 @@ def leaving_abroad(w: World, a: Account) -> None:
     country = rng.choice(("KR", "DE", "PL", "CZ", "TR", "AE", "RU", "US", "GB"))
     employee_until(w, a, leave)
     if rng.random() < 0.5:
-        w.tx(
-            w.at(leave - rng.uniform(5, 30)),
-            rng.choice(w.by_kind["external_person"]),
-            a,
-            w.amount(4_000_000, 0.5, 10000),
-            "transfer",
-            "за автомобиль",
-        )
+        buyer = rng.choice(w.by_kind["external_person"])
+        car = w.amount(4_000_000, 0.5, 10000)
+        w.tx(w.at(leave - rng.uniform(5, 30)), buyer, a, car, "transfer", "за автомобиль")
     for _ in range(rng.randint(1, 5)):
+        gift = w.amount(40000, 0.8, 1000)
         w.tx(
-            w.at(leave - rng.uniform(0, 25)),
-            rng.choice(a.friends),
-            a,
-            w.amount(40000, 0.8, 1000),
-            "transfer",
-            "в дорогу",
+            w.at(leave - rng.uniform(0, 25)), rng.choice(a.friends), a, gift, "transfer", "в дорогу"
         )
-    w.tx(
-        w.at(leave - rng.uniform(3, 30)),
-        a,
-        rng.choice([m for m in w.by_kind["merchant"] if "Air" in m.name or "Fly" in m.name]),
-        w.amount(250_000, 0.4, 10),
-        "card payment",
-        "авиабилет",
-    )
+    airline = rng.choice([m for m in w.by_kind["merchant"] if "Air" in m.name or "Fly" in m.name])
+    ticket = w.amount(250_000, 0.4, 10)
+    w.tx(w.at(leave - rng.uniform(3, 30)), a, airline, ticket, "card payment", "авиабилет")
     own = w.foreign(country)
     for _ in range(rng.randint(1, 3)):
-        w.tx(
-            w.at(leave - rng.uniform(0, 10)),
-            a,
-            own,
-            w.amount(1_000_000, 0.7, 1000),
-            rng.choice(["swift", "transfer"]),
-            "перевод себе",
-        )
-    w.tx(
-        w.at(leave - rng.uniform(0, 5)),
-        a,
-        None,
-        w.amount(400_000, 0.6, 1000),
-        "atm",
-        "снятие наличных",
-    )
+        sent, channel = w.amount(1_000_000, 0.7, 1000), rng.choice(["swift", "transfer"])
+        w.tx(w.at(leave - rng.uniform(0, 10)), a, own, sent, channel, "перевод себе")
+    cash = w.amount(400_000, 0.6, 1000)
+    w.tx(w.at(leave - rng.uniform(0, 5)), a, None, cash, "atm", "снятие наличных")
     shops = [w.foreign(country, firm="shop") for _ in range(3)]
-    w.each_month(
-        10,
-        lambda d: w.tx(
-            w.at(d), a, rng.choice(shops), w.amount(15000, 0.9, 10), "card payment", "POS"
-        ),
-        leave + 1,
-        min(DAYS, leave + 40),
-    )
+    abroad = (leave + 1, min(DAYS, leave + 40))
+    w.flow(10, a, shops, (15000, 0.9, 10), "card payment", "POS", abroad)
 
 
 def employee_until(w: World, a: Account, end: float) -> None:
@@ -674,106 +354,49 @@ def small_firm(w: World, a: Account) -> None:
     rng = w.rng
     clients = rng.sample(w.by_kind["supplier"] + w.by_kind["employer"] + w.by_kind["merchant"], 8)
     suppliers = rng.sample(w.by_kind["supplier"], rng.randint(3, 12))
-    w.each_month(
-        rng.uniform(3, 15),
-        lambda d: w.tx(
-            w.at(d, 9, 18),
-            rng.choice(clients),
-            a,
-            w.amount(1_200_000, 0.8, 100),
-            "transfer",
-            "оплата по счету",
-        ),
-    )
-    w.each_month(
-        rng.uniform(4, 15),
-        lambda d: w.tx(
-            w.at(d, 9, 18),
-            a,
-            rng.choice(suppliers),
-            w.amount(600_000, 0.8, 100),
-            "transfer",
-            "оплата по договору",
-        ),
-    )
+    office = (9.0, 18.0)
+    sold = (1_200_000, 0.8, 100)
+    w.flow(rng.uniform(3, 15), clients, a, sold, "transfer", "оплата по счету", hours=office)
+    bought = (600_000, 0.8, 100)
+    w.flow(rng.uniform(4, 15), a, suppliers, bought, "transfer", "оплата по договору", hours=office)
     monthly(w, a, w.by_kind["tax"][0], 25, 300_000, "transfer", "налоги", 0.3)
     if rng.random() < 0.15:
         partner = w.foreign(rng.choice(SUPPLY), firm="trade")
-        w.each_month(
-            0.7,
-            lambda d: w.tx(
-                w.at(d, 9, 18),
-                a,
-                partner,
-                w.amount(4_000_000, 0.6, 100),
-                "swift",
-                "оплата по контракту",
-            ),
-        )
+        imported = (4_000_000, 0.6, 100)
+        w.flow(0.7, a, partner, imported, "swift", "оплата по контракту", hours=office)
 
 
 def charity(w: World, a: Account) -> None:
     """A foundation: monthly donors, grants, spending on goods and on the people it helps."""
     rng = w.rng
+    office = (9.0, 18.0)
     donors = rng.sample([x for x in w.accounts if x.segment == "retail"], rng.randint(30, 300))
     for donor in donors:
         if rng.random() < 0.5:
+            gift = rng.choice([1000, 2000, 5000, 10000])
             monthly(
-                w,
-                donor,
-                a,
-                rng.uniform(1, 28),
-                rng.choice([1000, 2000, 5000, 10000]),
-                "transfer",
-                "благотворительный взнос",
-                0.0,
+                w, donor, a, rng.uniform(1, 28), gift, "transfer", "благотворительный взнос", 0.0
             )
         else:
-            for _ in range(w.poisson(0.3 * 6)):
-                amount = w.amount(5000, 0.8, 100)
-                w.tx(w.at(rng.uniform(0, DAYS)), donor, a, amount, "transfer", "пожертвование")
-    w.each_month(
-        0.5,
-        lambda d: w.tx(
-            w.at(d, 9, 18),
-            rng.choice(w.by_kind.get("small_firm") or w.by_kind["supplier"]),
-            a,
-            w.amount(1_000_000, 0.8, 1000),
-            "transfer",
-            "спонсорская помощь",
-        ),
-    )
-    beneficiaries = rng.sample(w.by_kind["external_person"], 30)
-    w.each_month(
-        rng.uniform(2, 8),
-        lambda d: w.tx(
-            w.at(d, 9, 18),
-            a,
-            rng.choice(beneficiaries),
-            w.amount(150_000, 0.8, 1000),
-            "transfer",
-            rng.choice(["материальная помощь", "на лечение", "адресная помощь"]),
-        ),
-    )
-    w.each_month(
+            w.flow(0.3, donor, a, (5000, 0.8, 100), "transfer", "пожертвование")
+    sponsors = w.by_kind.get("small_firm") or w.by_kind["supplier"]
+    w.flow(0.5, sponsors, a, (1_000_000, 0.8, 1000), "transfer", "спонсорская помощь", hours=office)
+    helped = rng.sample(w.by_kind["external_person"], 30)
+    refs = ("материальная помощь", "на лечение", "адресная помощь")
+    w.flow(rng.uniform(2, 8), a, helped, (150_000, 0.8, 1000), "transfer", refs, hours=office)
+    goods = w.by_kind["supplier"]
+    w.flow(
         rng.uniform(1, 4),
-        lambda d: w.tx(
-            w.at(d, 9, 18),
-            a,
-            rng.choice(w.by_kind["supplier"]),
-            w.amount(500_000, 0.7, 100),
-            "transfer",
-            "закуп продуктов",
-        ),
+        a,
+        goods,
+        (500_000, 0.7, 100),
+        "transfer",
+        "закуп продуктов",
+        hours=office,
     )
     if rng.random() < 0.4:  # children's treatment abroad
         clinic = w.foreign(rng.choice(["TR", "KR", "DE", "RU"]), firm="clinic")
-        w.each_month(
-            0.4,
-            lambda d: w.tx(
-                w.at(d, 9, 18), a, clinic, w.amount(5_000_000, 0.5, 1000), "swift", "оплата лечения"
-            ),
-        )
+        w.flow(0.4, a, clinic, (5_000_000, 0.5, 1000), "swift", "оплата лечения", hours=office)
 
 
 def disaster_appeal(w: World) -> None:
@@ -787,43 +410,36 @@ def disaster_appeal(w: World) -> None:
     for c in charities:
         c.roles.append("flood appeal")
     day = p.appeal_day
+    refs = ["паводок", "помощь пострадавшим", "на помощь", ""]
     for _ in range(p.appeal_donors):
         donor = rng.choice(donors) if rng.random() < 0.95 else rng.choice(firms)
-        size = 8000 if donor.segment == "retail" else 400_000
-        w.tx(
-            w.at(day + rng.expovariate(1 / 4), 7, 24),
-            donor,
-            rng.choice(charities),
-            w.amount(size, 1.0, 100),
-            "transfer",
-            rng.choice(["паводок", "помощь пострадавшим", "на помощь", ""]),
-        )
+        gift = w.amount(8000 if donor.segment == "retail" else 400_000, 1.0, 100)
+        when = w.at(day + rng.expovariate(1 / 4), 7, 24)
+        w.tx(when, donor, rng.choice(charities), gift, "transfer", rng.choice(refs))
     families = rng.sample(w.by_kind["external_person"], 150)
     for c in charities:
         for family in rng.sample(families, rng.randint(40, 120)):
-            w.tx(
-                w.at(day + rng.uniform(5, 50), 9, 18),
-                c,
-                family,
-                w.amount(100_000, 0.3, 1000),
-                "transfer",
-                "помощь пострадавшим от паводка",
-            )
+            aid = w.amount(100_000, 0.3, 1000)
+            when = w.at(day + rng.uniform(5, 50), 9, 18)
+            w.tx(when, c, family, aid, "transfer", "помощь пострадавшим от паводка")
         for _ in range(rng.randint(5, 20)):
+            goods = w.amount(2_000_000, 0.7, 1000)
+            when = w.at(day + rng.uniform(3, 40), 9, 18)
             w.tx(
-                w.at(day + rng.uniform(3, 40), 9, 18),
+                when,
                 c,
                 rng.choice(w.by_kind["supplier"]),
-                w.amount(2_000_000, 0.7, 1000),
+                goods,
                 "transfer",
-                "закуп стройматериалов, продуктов",
+                "закуп стройматериалов",
             )
         for _ in range(rng.randint(0, 3)):
+            cash = w.amount(1_000_000, 0.4, 1000)
             w.tx(
                 w.at(day + rng.uniform(3, 30), 9, 18),
                 c,
                 None,
-                w.amount(1_000_000, 0.4, 1000),
+                cash,
                 "atm",
                 "наличные на выдачу помощи",
             )
@@ -834,21 +450,15 @@ def community_fundraising(w: World) -> None:
     send a little within days, the organiser pays the clinic, the family or the builders."""
     rng = w.rng
     people = [x for x in w.accounts if x.segment == "retail" and x.customer]
+    refs = ["", "на лечение", "соболезную", "держитесь", "сбор"]
     for organiser in rng.sample(people, w.params.fundraisers):
         start = rng.uniform(0, DAYS - 30)
-        donors = rng.sample(people + w.by_kind["external_person"], rng.randint(20, 300))
         total = 0.0
-        for donor in donors:
-            amount = w.amount(5000, 0.8, 500)
-            total += amount
-            w.tx(
-                w.at(start + rng.expovariate(1 / 3), 7, 24),
-                donor,
-                organiser,
-                amount,
-                "transfer",
-                rng.choice(["", "на лечение", "соболезную", "держитесь", "сбор"]),
-            )
+        for donor in rng.sample(people + w.by_kind["external_person"], rng.randint(20, 300)):
+            gift = w.amount(5000, 0.8, 500)
+            total += gift
+            when = w.at(start + rng.expovariate(1 / 3), 7, 24)
+            w.tx(when, donor, organiser, gift, "transfer", rng.choice(refs))
         spend = start + rng.uniform(5, 20)
         purpose = rng.random()
         organiser.roles.append(
@@ -856,32 +466,21 @@ def community_fundraising(w: World) -> None:
         )
         if purpose < 0.35:
             clinic = w.foreign(rng.choice(["TR", "KR", "DE", "RU", "CN"]), firm="clinic")
-            w.tx(
-                w.at(spend, 9, 18),
-                organiser,
-                clinic,
-                round(total * rng.uniform(0.7, 1.0)),
-                "swift",
-                "оплата лечения",
-            )
+            paid = round(total * rng.uniform(0.7, 1.0))
+            w.tx(w.at(spend, 9, 18), organiser, clinic, paid, "swift", "оплата лечения")
         elif purpose < 0.7:
+            paid = round(total * rng.uniform(0.8, 1.0))
             w.tx(
                 w.at(spend),
                 organiser,
                 rng.choice(organiser.friends),
-                round(total * rng.uniform(0.8, 1.0)),
+                paid,
                 "transfer",
                 "собранные средства",
             )
         else:
-            w.tx(
-                w.at(spend),
-                organiser,
-                None,
-                round(total * rng.uniform(0.5, 1.0), -3),
-                "atm",
-                "снятие наличных",
-            )
+            cash = round(total * rng.uniform(0.5, 1.0), -3)
+            w.tx(w.at(spend), organiser, None, cash, "atm", "снятие наличных")
 
 
 BEHAVIOURS: dict[str, Callable[[World, Account], None]] = {

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 START = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
@@ -198,6 +198,9 @@ def draw_params(rng: random.Random) -> Params:
     )
 
 
+Side = Account | list[Account] | None
+Size = tuple[float, float, float]
+Text = str | tuple[str, ...]
 Row = tuple[float, Account | None, Account | None, float, str, str, str]
 
 
@@ -313,9 +316,38 @@ class World:
         for _ in range(self.poisson(mean * span / 30.5)):
             emit(first + self.rng.uniform(0, span))
 
-    def pick(self, kinds: Sequence[str]) -> Account:
-        pool = [a for k in kinds for a in self.by_kind.get(k, [])]
-        return self.rng.choice(pool)
+    def flow(
+        self,
+        mean: float,
+        src: Side,
+        dst: Side,
+        size: Size,
+        channel: Text,
+        ref: Text = "",
+        span: tuple[float, float] = (0, DAYS),
+        hours: tuple[float, float] = (8, 22),
+    ) -> None:
+        """`mean` transfers a month on average between two days: from src to dst (a party,
+        cash as None, or a list to choose from each time), amounts (median, spread, rounding
+        step) drawn lognormally, channel and reference chosen from a tuple when given one."""
+
+        def emit(day: float) -> None:
+            self.tx(
+                self.at(day, *hours),
+                self.one(src),
+                self.one(dst),
+                self.amount(*size),
+                self.text(channel),
+                self.text(ref),
+            )
+
+        self.each_month(mean, emit, *span)
+
+    def one(self, side: Side) -> Account | None:
+        return self.rng.choice(side) if isinstance(side, list) else side
+
+    def text(self, value: Text) -> str:
+        return self.rng.choice(value) if isinstance(value, tuple) else value
 
 
 def foreign_account(rng: random.Random, country: str) -> str:
