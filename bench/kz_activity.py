@@ -361,7 +361,9 @@ def behaviours(results: list[SeedResult]) -> list[str]:
             if alert["account"] in r.ordinary:
                 named[alert["rule"]][r.kinds[alert["account"]]] += 1
     return [
-        f"| {rule} | " + ", ".join(f"{k} {n}" for k, n in kinds.most_common(6)) + " |"
+        f"| {rule} | "
+        + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda k: (-k[1], k[0]))[:6])
+        + " |"
         for rule, kinds in sorted(named.items())
     ]
 
@@ -371,7 +373,7 @@ def reaching_kinds(results: list[SeedResult]) -> list[str]:
     kinds: Counter[str] = Counter()
     for r in results:
         kinds.update(r.kinds[a] for a in r.runs["table"].reaching & r.ordinary)
-    return [f"| {kind} | {n} |" for kind, n in kinds.most_common()]
+    return [f"| {kind} | {n} |" for kind, n in sorted(kinds.items(), key=lambda k: (-k[1], k[0]))]
 
 
 def report(results: list[SeedResult], command: str) -> str:

@@ -55,7 +55,7 @@ def collection_abroad(w: World) -> None:
             a,
             amount,
             "transfer",
-            rng.choice(["", "", "садака", "помощь", "на нужды"]),
+            rng.choice(["", "", "на общее дело", "помощь", "на нужды"]),
         )
     recipient = w.foreign(rng.choice(CONFLICT_ADJ))
     parts = rng.randint(1, 4)
