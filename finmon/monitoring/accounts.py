@@ -1,7 +1,8 @@
 """The accounts table given with transfers: each account's segment, and which are listed.
 
-A CSV with a header row: `account` (required), `segment` (retail, business, npo ...: what rules'
-`segments` filters name), `listed` (true for an account of a listed or frozen party: the seeds
+A CSV with a header row (delimited by , or ;): `account` (required), `segment` (retail, business,
+npo ...: what rules' `segments` filters name; a bank's client types ФЛ, ЮЛ, ИП, НКО are read as
+the segments they are), `listed` (true for an account of a listed or frozen party: the seeds
 of listed_link rules). Other columns are left alone, so `finmon simulate`'s accounts.csv and a
 bank's own export both do.
 """
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from finmon.errors import InputError
+from finmon.monitoring.segments import table_segment
 from finmon.screening.inputs import csv_records
 
 _TRUE = {"true", "yes", "1", "y", "да", "иә"}
@@ -52,9 +54,8 @@ def read_accounts(path: Path) -> Accounts:
             raise InputError(f"{path}:{line}: the account is empty")
         if account in found.segments:
             raise InputError(f"{path}:{line}: account {account!r} is listed twice")
-        found.segments[account] = (
-            row[column["segment"]].strip().lower() if "segment" in column else ""
-        )
+        segment = row[column["segment"]] if "segment" in column else ""
+        found.segments[account] = table_segment(segment)
         if "listed" in column:
             flag = row[column["listed"]].strip().lower()
             if flag not in _TRUE | _FALSE:

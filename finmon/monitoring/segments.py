@@ -67,6 +67,41 @@ def segment_of(party: PartyInfo) -> str | None:
     return None
 
 
+RETAIL = "retail"
+SEGMENTS = frozenset({RETAIL, BUSINESS, NPO, BANK, PUBLIC, "foreign"})
+"""The segments rules' filters and peer groups name, as an accounts table writes them in English."""
+_TABLE_WORDS: dict[str, frozenset[str]] = {
+    # Legal entities and individual entrepreneurs as a bank's client types say it: ЮЛ, ИП.
+    BUSINESS: frozenset(
+        "юл юрлицо юрлица юридическое юридические заңды ип жк ипшник corporate legal entity sme "
+        "company".split()
+    ),
+    NPO: frozenset("нко некоммерческая некоммерческое некоммерческие npo nko".split()),
+    PUBLIC: frozenset("го госорган государственный государственное мемлекеттік".split()),
+    # Private persons: ФЛ, физ. лицо, жеке тұлға.
+    RETAIL: frozenset(
+        "фл физлицо физлица физическое физические физ жеке individual person private natural "
+        "розница розничный".split()
+    ),
+}
+_TABLE_ORDER = (NPO, PUBLIC, BANK, BUSINESS, RETAIL)
+
+
+def table_segment(written: str) -> str:
+    """A segment as an accounts table writes it, in the words rules use: retail, business, npo,
+    bank, public, foreign as they are; a bank's client type (ФЛ, ЮЛ, ИП, НКО, физ. лицо, заңды
+    тұлға, Individual ...) or a legal form (ТОО, ОФ, КГУ) as the segment it is; anything else
+    as written, in lower case (a peer group of its own)."""
+    plain = written.strip().lower()
+    if plain in SEGMENTS or not plain:
+        return plain
+    words = set(_WORD.findall(plain.casefold()))
+    for segment in _TABLE_ORDER:
+        if words & (_TABLE_WORDS.get(segment, frozenset()) | _WORDS.get(segment, frozenset())):
+            return segment
+    return plain
+
+
 def inferred_segments(
     transactions: Iterable[Transaction], given: Mapping[str, str] | None = None
 ) -> dict[str, str]:

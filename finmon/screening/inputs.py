@@ -426,12 +426,18 @@ def _counted(
 
 def csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
     """The records of a UTF-8 CSV table (accounts, exchange rates), header first, with the line
-    each starts on, held to the bounds of a customer file; InputError for anything else."""
+    each starts on, split at the header's commonest delimiter (, ; tab |), held to the bounds of
+    a customer file; InputError for anything else."""
     limits = file_limits()
     check_size(path)
     fed = [0]
     decoded = decoded_lines(path, DEFAULT_ENCODING, limits.max_record_chars, _SAVE_AS_UTF8)
-    reader = csv.reader(_counted(path, decoded, limits.max_record_chars, fed))
+    head = list(itertools.islice(decoded, 1))
+    first = head[0] if head else ""
+    # The header's commonest delimiter: spreadsheets saved in Russian settings write ';'.
+    delimiter = max(_DELIMITERS, key=first.count) if any(map(first.count, _DELIMITERS)) else ","
+    lines = _counted(path, itertools.chain(head, decoded), limits.max_record_chars, fed)
+    reader = csv.reader(lines, delimiter=delimiter)
     start = 1
     try:
         for count, cells in enumerate(reader, start=1):

@@ -49,15 +49,40 @@ CHANNEL_KINDS = {
 transfers within the institution (compared in lower case, with spaces and hyphens as '_')."""
 _CHANNEL_KIND = {word: kind for kind, words in CHANNEL_KINDS.items() for word in words.split()}
 _SEPARATORS = re.compile(r"[\s\-]+")
+_CHANNEL_STEMS = (
+    # Cash first: "Снятие наличных в банкомате", "Взнос наличных", "Пополнение наличными",
+    # "Қолма-қол ақша алу", "Cash withdrawal at ATM" are cash whatever else they say.
+    ("cash", "налич банкомат қолма cash$ atm$"),
+    ("internal", "между_своими өз_шоттар own_account"),
+    # A transfer is one, by card or not: "Перевод с карты на карту", "Card to card transfer".
+    ("", "перевод аударым transfer p2p$"),
+    # "Оплата картой", "Покупка", "POS-терминал", "Card payment": card payments.
+    ("card", "карт покупк терминал эквайринг card$ pos$ purchase"),
+)
+"""Word beginnings of the channel descriptions banks' exports write in full, tried in order
+where a channel is not one of CHANNEL_KINDS' names: the first group with a word beginning so
+decides ("" leaves the channel as written); a beginning ending in $ is a whole word (POS, not
+position)."""
+_CHANNEL_WORDS = tuple(
+    (kind, re.compile("(?:^|_)(?:" + "|".join(stems.split()).replace("$", "(?:_|$)") + ")"))
+    for kind, stems in _CHANNEL_STEMS
+)
 
 
 @functools.lru_cache(maxsize=1024)
 def channel_kind(channel: str | None) -> str:
     """A channel as the checks and rules compare it: cash, card or internal where it is one of
-    CHANNEL_KINDS' names for them (ATM, POS, "cash deposit" ...), else the channel in lower case
-    with spaces and hyphens as '_' ('' for none)."""
+    CHANNEL_KINDS' names for them (ATM, POS, "cash deposit" ...) or a description with their
+    words (_CHANNEL_STEMS: "Снятие наличных в банкомате", "Оплата картой"), else the channel in
+    lower case with spaces and hyphens as '_' ('' for none)."""
     plain = _SEPARATORS.sub("_", (channel or "").strip().lower())
-    return _CHANNEL_KIND.get(plain, plain)
+    known = _CHANNEL_KIND.get(plain)
+    if known is not None:
+        return known
+    for kind, words in _CHANNEL_WORDS:
+        if words.search(plain):
+            return kind or plain
+    return plain
 
 
 @dataclass(slots=True)

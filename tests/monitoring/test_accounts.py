@@ -95,6 +95,26 @@ def test_a_bad_accounts_table_is_refused_naming_the_line(
     assert expected in str(refused.value)
 
 
+def test_an_accounts_table_as_a_bank_exports_it(tmp_path: Path) -> None:
+    # Russian spreadsheet settings write ';', and a bank's client types name the segments.
+    text = (
+        "account;segment;listed\nP1;ФЛ;нет\nF1;ЮЛ;нет\nE1;ИП;нет\nC1;НКО;да\nS1;КГУ;нет\n"
+        "B1;Банк;нет\nR1;retail;нет\nV1;VIP;нет\n"
+    )
+    found = read_accounts(_accounts(tmp_path / "accounts.csv", text))
+    assert found.segments == {
+        "P1": "retail",
+        "F1": "business",
+        "E1": "business",
+        "C1": "npo",
+        "S1": "public",
+        "B1": "bank",
+        "R1": "retail",
+        "V1": "vip",  # not a segment rules name: a peer group of its own
+    }
+    assert found.listed == {"C1"}
+
+
 def test_an_accounts_table_in_another_encoding_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "accounts.csv"
     path.write_bytes("account,segment\nX,розница\n".encode("cp1251"))

@@ -164,6 +164,21 @@ def test_a_bad_rates_table_is_refused_naming_the_line(
         ("SWIFT", "swift", True),
         ("Wire Transfer", "wire_transfer", True),
         (None, "", True),
+        # Channels as banks' exports describe them in full, in Russian, Kazakh and English.
+        ("Снятие наличных в банкомате", "cash", False),
+        ("Взнос наличных через терминал", "cash", False),
+        ("Пополнение наличными", "cash", False),
+        ("Қолма-қол ақша алу", "cash", False),
+        ("Оплата картой", "card", False),
+        ("Покупка", "card", False),
+        ("POS-терминал", "card", False),
+        ("Перевод между своими счетами", "internal", False),
+        # A transfer stays one, by card or not; words that only hold the letters do not count.
+        ("Перевод с карты на карту", "перевод_с_карты_на_карту", True),
+        ("Card to card transfer", "card_to_card_transfer", True),
+        ("position", "position", True),
+        ("cashback", "cashback", True),
+        ("deposit", "deposit", True),
     ],
 )
 def test_channels_as_other_files_name_them(channel: str | None, kind: str, covered: bool) -> None:
