@@ -217,8 +217,10 @@ class _Builder:
         )
 
     def currency(self, where: str, value: Any) -> str:
-        """The currency code of a cell not seen before (then remembered)."""
-        text = str(value or "").upper()
+        """The currency code of a cell not seen before (then remembered): an ISO 4217 code, or a
+        sign or word of the currencies a Kazakhstan bank's exports write (₸, тенге, ₽, руб., $)."""
+        text = str(value or "").strip().upper()
+        text = _CURRENCY_SIGNS.get(text.rstrip(".").lower(), text)
         if len(text) != 3 or not text.isascii() or not text.isalpha():
             raise InputError(f"{where}: currency {value!r} is not a 3-letter code (ISO 4217)")
         self.currencies[value] = text
@@ -234,6 +236,18 @@ class _Builder:
             raise InputError(f"{where}: {column} {value!r} is not a country finmon knows")
         self.countries[value] = code
         return code
+
+
+_CURRENCY_SIGNS = {
+    **dict.fromkeys(("₸", "тг", "тенге", "теңге"), "KZT"),
+    **dict.fromkeys(("₽", "руб", "рубль", "рублей"), "RUB"),
+    **dict.fromkeys(("$", "us$", "долл", "доллар"), "USD"),
+    **dict.fromkeys(("€", "евро"), "EUR"),
+    **dict.fromkeys(("сом",), "KGS"),
+    **dict.fromkeys(("юань",), "CNY"),
+}
+"""Currency signs and words as exports write them (compared in lower case, a final dot left
+out), and their ISO 4217 codes; сом is Kyrgyzstan's (Uzbekistan's so'm is written UZS)."""
 
 
 def _amount(where: str, value: Any) -> Decimal:

@@ -153,6 +153,18 @@ def test_times_as_spreadsheets_and_other_systems_write_them(
 
 
 @pytest.mark.parametrize(
+    ("written", "code"),
+    [("KZT", "KZT"), ("kzt", "KZT"), ("₸", "KZT"), ("тг.", "KZT"), ("Тенге", "KZT"),
+     ("руб.", "RUB"), ("₽", "RUB"), ("$", "USD"), ("€", "EUR"), ("сом", "KGS")],
+)  # fmt: skip
+def test_a_currency_written_as_a_sign_or_word_is_its_code(
+    tmp_path: Path, written: str, code: str
+) -> None:
+    path = _write_csv(tmp_path / "payments.csv", [FULL | {"currency": written}])
+    assert read_canonical(path)[0].currency == code
+
+
+@pytest.mark.parametrize(
     ("change", "expected"),
     [
         ({"amount": "12,x"}, "line 3: amount '12,x' is not a number"),
