@@ -155,7 +155,12 @@ def to_iso2(text: str | None) -> str | None:
 
 def given_country(text: str) -> str | None:
     """A country as a person or a file gives it: a short word is a code, whatever its case
-    ("kz", "kaz"); anything longer is looked up as to_iso2 does."""
+    ("kz", "kaz"), and so is a number of one to three digits (ISO 3166 numeric, as banking
+    systems export it: 398 Kazakhstan); anything longer is looked up as to_iso2 does."""
+    text = text.strip()
+    if text.isdigit() and len(text) <= 3:
+        country = pycountry.countries.get(numeric=text.zfill(3))
+        return str(country.alpha_2) if country else None
     return to_iso2(text.upper() if len(text) <= 3 else text)
 
 

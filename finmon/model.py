@@ -103,11 +103,12 @@ class Gender(StrEnum):
 
     @classmethod
     def parse(cls, text: str | None) -> Gender | None:
-        """Read 'M', 'male', 'Female', 'ж', 'м' ...; None when unknown."""
-        key = (text or "").strip().lower()
-        if key in {"m", "male", "man", "м", "муж", "мужской", "ер"}:
+        """Read 'M', 'male', 'Female', 'ж', 'м', 'жен.', Kazakh 'Е' (ер) and 'Ә' (әйел) as an
+        identity card prints them ...; None when unknown."""
+        key = (text or "").strip().lower().rstrip(".")
+        if key in {"m", "male", "man", "м", "муж", "мужской", "мужчина", "ер", "е"}:
             return cls.MALE
-        if key in {"f", "female", "woman", "ж", "жен", "женский", "әйел"}:
+        if key in {"f", "female", "woman", "ж", "жен", "женский", "женщина", "әйел", "ә"}:
             return cls.FEMALE
         return None
 

@@ -29,6 +29,9 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _EXCEL_DAYS = (_YEARS[1] - _YEARS[0] + 1, 73_415)
 """Serial numbers read as dates: above the years (from 1906-01-09), up to 2100-12-31."""
 _YEAR_MARK = re.compile(r"\s*(?:г|гг|года|ж)\.?\s*$", re.IGNORECASE)
+_MIDNIGHT = re.compile(r"(?<=\d)(?:T|\s+)0?0:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?$")
+"""A time of midnight after a date, as spreadsheets and databases export a date column
+(16.06.1969 0:00:00, 1969-06-16T00:00:00): the date. Any other time is not a birth date's."""
 """The word for year that Russian (16.06.1969 г.) and Kazakh (1969 ж.) put after a date."""
 _WORD = re.compile(r"\d+|[^\W\d_]+")
 _FILLERS = frozenset(
@@ -81,7 +84,7 @@ def _number(value: float) -> BirthDate | None:
 
 
 def _text_date(text: str) -> BirthDate | None:
-    text = _YEAR_MARK.sub("", text)
+    text = _YEAR_MARK.sub("", _MIDNIGHT.sub("", text))
     if re.fullmatch(r"\d{4}", text):
         year = int(text)
         return BirthDate.year(year) if _YEARS[0] <= year <= _YEARS[1] else None

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from finmon.countries import to_iso2
+from finmon.countries import given_country
 from finmon.errors import InputError
 from finmon.lists.identifiers import iin_birth_date, iin_gender, is_valid_iin_bin, kz_number_kind
 from finmon.model import BirthDate, Gender, Identifier, Party, Schema
@@ -218,8 +218,8 @@ class RowReader:
         for part in (piece.strip() for piece in written.split(";")):
             if not part:
                 continue
-            # In a nationality column a short word is a code, whatever its case ("kz", "kaz").
-            code = to_iso2(part.upper() if len(part) <= 3 else part)
+            # A short word is a code, whatever its case ("kz", "kaz"); 398 the numeric one.
+            code = given_country(part)
             if code is None:
                 what = "is not a country finmon knows"
                 self.problem(place, "nationality", part, what, "country left out")
@@ -234,6 +234,8 @@ class RowReader:
             number = str(int(value)).zfill(12) if float(value).is_integer() else str(value)
         else:
             number = re.sub(r"\s", "", cell_text(value))
+            if len(number) == 11 and number.isdigit() and is_valid_iin_bin("0" + number):
+                number = "0" + number  # the same zero lost in a CSV saved from a spreadsheet
         if not number:
             return []
         if not is_valid_iin_bin(number):

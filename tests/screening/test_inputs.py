@@ -344,6 +344,11 @@ def test_dotted_dates_and_excel_years() -> None:
         ("16th of June 1969", dt.date(1969, 6, 16)),
         ("1969 ж. 16 маусым", dt.date(1969, 6, 16)),
         ("2 мая 1980", dt.date(1980, 5, 2)),
+        # A date column exported with its midnight time.
+        ("16.06.1969 0:00:00", dt.date(1969, 6, 16)),
+        ("16.06.1969 00:00", dt.date(1969, 6, 16)),
+        ("1969-06-16 00:00:00.000", dt.date(1969, 6, 16)),
+        ("16/06/1969 00:00:00", dt.date(1969, 6, 16)),
     ],
 )
 def test_dates_as_people_write_them(written: str, day: dt.date) -> None:
@@ -381,10 +386,32 @@ def test_months_and_serial_day_numbers() -> None:
         "16 17 June 1969",
         "June May 1969",
         "Mayor 1969",
+        "16.06.1969 14:30",  # a time of day is not a birth date's
+        "06/07/1969 00:00:00",
     ],
 )
 def test_ambiguous_or_impossible_dates_are_not_guessed(written: str) -> None:
     assert parse_birth_date(written) is None
+
+
+def test_values_as_banking_systems_export_them(tmp_path: Path) -> None:
+    # A numeric country code, Kazakh sex letters as an identity card prints them, a dotted
+    # abbreviation, and an IIN whose leading zero a spreadsheet dropped before saving as CSV.
+    text = (
+        "ФИО;Гражданство;Пол;ИИН\n"
+        "Әсел Нұрланқызы;398;Ә;50301650121\n"
+        "Арман Беков;417;Е;\n"
+        "Дана Омарова;Казахстан;жен.;50301650122\n"
+    )
+    problems: list[Problem] = []
+    first, second, third = read_parties(_write(tmp_path / "c.csv", text), problems=problems.append)
+    assert (first.nationalities, first.gender) == (["KZ"], Gender.FEMALE)
+    assert first.identifiers == [Identifier("iin", "050301650121", "KZ")]
+    assert first.birth_dates == [BirthDate.exact(dt.date(2005, 3, 1))]
+    assert (second.nationalities, second.gender) == (["KG"], Gender.MALE)
+    assert third.gender is Gender.FEMALE and third.identifiers == []
+    # With a zero in front it is still no valid IIN: reported as written.
+    assert [(p.column, p.value) for p in problems] == [("ИИН", "50301650122")]
 
 
 def test_jsonl(tmp_path: Path) -> None:
