@@ -10,6 +10,7 @@ commands do.
 from __future__ import annotations
 
 import sys
+import threading
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -93,4 +94,13 @@ def main() -> None:
     all, so that the help and the errors list every command as before."""
     module = COMMANDS.get(command_named(sys.argv[1:]) or "")
     app = registered((module,) if module is not None else GROUPS)
-    app(prog_name="finmon")
+    from finmon.cli.common import ENDING
+
+    ENDING.armed = True
+    try:
+        app(prog_name="finmon")
+    except SystemExit as stop:
+        code = stop.code
+        if (code is None or isinstance(code, int)) and threading.active_count() == 1:
+            ENDING.end(code or 0)
+        raise

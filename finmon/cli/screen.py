@@ -17,7 +17,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from finmon.cli.common import acting, app, require_files
+from finmon.cli.common import ENDING, acting, app, require_files
 from finmon.cli.options import (
     CustomerFileArgument,
     EncodingOption,
@@ -79,6 +79,7 @@ def screen(
     _check_input(input, encoding)
     with heap_frozen():
         screener = read_frozen(lambda: load_screener(actor))
+        ENDING.keep(screener)
         ready = time.perf_counter()
         if engine == "spark":
             _screen_on_spark(input, output, screener, threshold, encoding, master, started, ready)
