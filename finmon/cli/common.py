@@ -4,7 +4,11 @@ command groups. Options shared by commands are in `finmon.cli.options`, where re
 
 from __future__ import annotations
 
+import atexit
+import os
+import sys
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -106,3 +110,44 @@ def require_files(paths: Iterable[Path]) -> None:
     for path in paths:
         if not path.is_file():
             raise InputError(f"{path}: no such file")
+
+
+@dataclass
+class ProcessEnd:
+    """How the `finmon` process ends. `main` arms it; a command that leaves a large heap behind
+    (a screener's index: millions of small objects) hands it to `keep`, and the process then
+    ends with os._exit once its streams are flushed, its exit handlers run and its databases
+    closed, instead of freeing those objects one by one (about 0.3 s for UN + OFAC SDN) and
+    tearing the interpreter down (as long again). Run in process (tests), nothing is kept."""
+
+    armed: bool = False
+    kept: list[object] = field(default_factory=list)
+
+    def keep(self, *objects: object) -> None:
+        if self.armed:
+            self.kept.extend(objects)
+
+    def end(self, code: int) -> None:
+        """End the process now with this exit code when something was kept; return (for the
+        usual exit) when nothing was, or when the standard streams cannot be flushed."""
+        if not self.kept:
+            return
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            return  # the usual exit reports it
+        from finmon.services import close_databases
+
+        atexit._run_exitfuncs()
+        close_databases()
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            code = 120  # what the interpreter exits with when it cannot flush them
+        os._exit(code)
+
+
+ENDING = ProcessEnd()
+"""The `finmon` process's end."""

@@ -17,7 +17,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from finmon.cli.common import acting, app, require_files
+from finmon.cli.common import ENDING, acting, app, require_files
 from finmon.cli.options import (
     CustomerFileArgument,
     EncodingOption,
@@ -69,7 +69,7 @@ def screen(
     row problems; 2: the file was refused (unreadable, or --strict and a problem)."""
     actor = acting(ctx, Action.SCREEN)
     from finmon.screening.problems import ProblemLog, problems_path
-    from finmon.screening.screener import heap_frozen
+    from finmon.screening.screener import heap_frozen, read_frozen
     from finmon.services.screeners import load_screener
 
     require_files([input])
@@ -77,28 +77,29 @@ def screen(
     _check_engine(engine, strict)
     started = time.perf_counter()
     _check_input(input, encoding)
-    screener = load_screener(actor)
-    ready = time.perf_counter()
-    if engine == "spark":
-        _screen_on_spark(input, output, screener, threshold, encoding, master, started, ready)
-        return
-    where = problems_path(input, output, problems)
-    asked = output is not None or problems is not None
-    with (
-        ProblemLog(None if strict else where, always=asked) as log,
-        heap_frozen(),
-        ScreeningProgress(input) as advance,
-    ):
-        summary = run_screening(
-            input,
-            output,
-            screener,
-            threshold=threshold,
-            encoding=encoding,
-            problems=log,
-            strict=strict,
-            on_row=advance,
-        )
+    with heap_frozen():
+        screener = read_frozen(lambda: load_screener(actor))
+        ENDING.keep(screener)
+        ready = time.perf_counter()
+        if engine == "spark":
+            _screen_on_spark(input, output, screener, threshold, encoding, master, started, ready)
+            return
+        where = problems_path(input, output, problems)
+        asked = output is not None or problems is not None
+        with (
+            ProblemLog(None if strict else where, always=asked) as log,
+            ScreeningProgress(input) as advance,
+        ):
+            summary = run_screening(
+                input,
+                output,
+                screener,
+                threshold=threshold,
+                encoding=encoding,
+                problems=log,
+                strict=strict,
+                on_row=advance,
+            )
     if output is None:
         _print_hits(summary.kept)
     summary.seconds = time.perf_counter() - ready

@@ -3,6 +3,6 @@
 `Database` and `default_database` are passed through so that a front door can hold the store it
 serves and name its type without importing `finmon.store`."""
 
-from finmon.store.engine import Database, default_database
+from finmon.store.engine import Database, close_databases, default_database
 
-__all__ = ["Database", "default_database"]
+__all__ = ["Database", "close_databases", "default_database"]

@@ -110,6 +110,12 @@ def default_database() -> Database:
     return _databases[key]
 
 
+def close_databases() -> None:
+    """Close every pooled connection of the databases `default_database` opened."""
+    for database in _databases.values():
+        database.dispose()
+
+
 def get_row(session: Session, model: type[_Row], row_id: int, what: str) -> _Row:
     """The row of `model` with this primary key; NotFound naming `what` and the id if none."""
     row = session.get(model, row_id)
