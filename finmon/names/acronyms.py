@@ -4,8 +4,8 @@ People's Liberation Army, U.S. for United States.
 Strict on purpose: the acronym is one word of two to six letters that is an organisation's, or is
 written as an acronym (dotted, or in capitals in a name that is not); its letters are the initials
 of a whole run of the other name's words, one letter per word, in order; a word the analysis
-leaves out (a particle such as al, of, in, the, e) or a legal form read inside the name gives its
-initial or nothing (AQAP, Al-Qaida in the Arabian Peninsula; ISIL, Islamic State in Iraq and the
+leaves out (a particle such as al, of, the, e), a preposition (for, in) or a legal form read
+inside the name gives its initial or nothing (AQAP, Al-Qaida in the Arabian Peninsula; ISIL, Islamic State in Iraq and the
 Levant; LeT, Lashkar-e-Tayyiba). An abbreviated generic organisation
 word (Int'l, Natl) meets the word by its first and last letters and letters of it in order.
 """
@@ -93,9 +93,15 @@ def _contiguous(word: str, initials: str) -> list[tuple[int, ...]]:
     return runs
 
 
+_FUNCTION_WORDS = frozenset("for in on at to by with from a an pour par sur para por fur".split())
+"""Prepositions and articles that names keep as words but acronyms often leave out (Popular Front
+for the Liberation of Palestine, PFLP)."""
+
+
 def _optional_kinds(tokens: tuple[NameToken, ...]) -> tuple[bool, ...]:
-    """Which tokens an acronym may leave out: legal forms (a word read as one inside a name)."""
-    return tuple(t.kind is TokenKind.LEGAL for t in tokens)
+    """Which tokens an acronym may leave out: legal forms (a word read as one inside a name) and
+    prepositions."""
+    return tuple(t.kind is TokenKind.LEGAL or t.text in _FUNCTION_WORDS for t in tokens)
 
 
 _Entry = tuple[str, int, bool]

@@ -35,6 +35,7 @@ def test_a_left_out_word_gives_its_initial_or_nothing() -> None:
     assert score("AQAP", "Al-Qaida in the Arabian Peninsula") >= DEFAULT_THRESHOLD
     assert score("ISIL", "Islamic State in Iraq and the Levant") >= DEFAULT_THRESHOLD
     assert score("LeT", "Lashkar-e-Tayyiba") >= DEFAULT_THRESHOLD
+    assert score("PFLP", "Popular Front for the Liberation of Palestine") >= DEFAULT_THRESHOLD
     # A word the analysis keeps must still give its letter, in order.
     assert score("ISL", "Islamic State in Iraq and the Levant") < DEFAULT_THRESHOLD
     assert score("QAAP", "Al-Qaida in the Arabian Peninsula") < DEFAULT_THRESHOLD
