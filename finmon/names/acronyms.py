@@ -5,9 +5,10 @@ Strict on purpose: the acronym is one word of two to six letters that is an orga
 written as an acronym (dotted, or in capitals in a name that is not); its letters are the initials
 of a whole run of the other name's words, one letter per word, in order; a word the analysis
 leaves out (a particle such as al, of, the, e), a preposition (for, in) or a legal form read
-inside the name gives its initial or nothing (AQAP, Al-Qaida in the Arabian Peninsula; ISIL, Islamic State in Iraq and the
-Levant; LeT, Lashkar-e-Tayyiba). An abbreviated generic organisation
-word (Int'l, Natl) meets the word by its first and last letters and letters of it in order.
+inside the name gives its initial or nothing (AQAP, Al-Qaida in the Arabian Peninsula; ISIL,
+Islamic State in Iraq and the Levant; LeT, Lashkar-e-Tayyiba). An abbreviated generic
+organisation word (Int'l, Natl) meets the word by its first and last letters and letters of it in
+order.
 """
 
 from __future__ import annotations
