@@ -152,6 +152,16 @@ _KEY_RULES = (
     (re.compile(r"ee"), "i"),
     (re.compile(r"oo"), "u"),
 )
+_ENGLISH_SPELLING = (
+    (re.compile(r"^rh"), "r"),
+    (re.compile(r"(?<=[aeiou])h(?![aeiouy])"), ""),
+    (re.compile(r"ar(?![aeiouy])"), "a"),
+    (re.compile(r"ee"), "i"),
+    (re.compile(r"^[rl](?=[iy])"), ""),
+)
+"""Family names as Koreans write them in English, read back as syllables: a silent h after a
+vowel (Ahn, Roh, Oh), ar for a (Park), rh for r and ee for i (Rhee), and the r or l that South
+Korean drops before i and y (Lee, Rhee, Lim, Ryu for 이, 임, 유)."""
 _VOICING = str.maketrans("ktp", "gdb")
 _DOUBLE = re.compile(r"(.)\1+")
 ROMANISATION = 0.9
@@ -163,7 +173,11 @@ below an exact match, as the systems merge sounds that one system keeps apart.""
 def romanisation_key(word: str) -> str | None:
     """The system-neutral key of a lowercase word made only of Chinese or Korean syllables, or
     None when the word cannot be such a romanisation."""
-    if len(word) > CACHED_LENGTH or not _SYLLABLES.fullmatch(word):
+    if len(word) > CACHED_LENGTH:
+        return None
+    for pattern, replacement in _ENGLISH_SPELLING:
+        word = pattern.sub(replacement, word)
+    if not _SYLLABLES.fullmatch(word):
         return None
     key = word
     for pattern, replacement in _KEY_RULES:

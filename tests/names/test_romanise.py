@@ -98,3 +98,15 @@ def test_japanese_kana_read_whole_words_with_their_voicing() -> None:
 def test_hangul_r_starts_a_syllable_as_the_lists_write_it() -> None:
     assert romanise_cjk("리제선").split() == ["ri", "jeseon"]
     assert score("리제선", "RI JE-SON") >= DEFAULT_THRESHOLD
+
+
+def test_korean_family_names_meet_their_english_spellings() -> None:
+    # 박 Park, 임 Lim, 안 Ahn, 유 Yoo, 이 Lee: ar for a, a silent h, the r or l dropped before i.
+    for hangul, latin in (("박근혜", "Park Geun-hye"), ("임민수", "Lim Min-su"),
+                          ("안민수", "Ahn Min-su"), ("유민수", "Yoo Min-su")):  # fmt: skip
+        assert compare_names(hangul, latin, Schema.PERSON).score >= DEFAULT_THRESHOLD
+    assert romanisation_key("park") == romanisation_key("bak")
+    assert romanisation_key("lee") == romanisation_key("i")
+    # Other family names stay other: 박 is not Pyo, nor 임 Kim.
+    assert compare_names("박근혜", "Pyo Geun-hye", Schema.PERSON).score < DEFAULT_THRESHOLD
+    assert compare_names("임민수", "Kim Min-su", Schema.PERSON).score < DEFAULT_THRESHOLD
