@@ -65,6 +65,7 @@ def test_recall_cases_cover_each_category_with_matches_and_controls() -> None:
 
 
 def test_heldout_pairs_are_the_generator_s_output_with_matches_and_controls() -> None:
+    pytest.importorskip("faker", reason="Faker is in the bench extra")
     from bench import heldout
 
     pairs = quality.heldout_pairs()
