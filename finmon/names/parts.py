@@ -117,6 +117,8 @@ _REGIONS = frozenset(
     for w in "europe asia africa america americas eurasia caucasus gulf schweiz suisse "
     "deutschland rossiia qazaqstan kazakstan".split()
 )
+_GLUED_LEGAL = re.compile(r"(?<=[a-z]{3})(GmbH|[A-Z]{2,4})\b")
+"""A legal form in capitals glued to the lowercase end of a name (SiemensAG, AcmeLLC)."""
 _IDEOGRAPHIC = re.compile(r"([\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff])")
 
 
@@ -217,7 +219,10 @@ def analyse_name(text: str, schema: Schema = Schema.UNKNOWN) -> AnalysedName:
 def _analyse(text: str, schema: Schema, read: bool = True) -> AnalysedName:
     script = script_of(text)
     arabic = script is Script.ARABIC
-    source = _org_types(text) if schema in _ORGANISATIONS else text
+    source = text
+    if schema is not Schema.PERSON and _GLUED_LEGAL.search(text):
+        source = _GLUED_LEGAL.sub(_unglued, text)
+    source = _org_types(source) if schema in _ORGANISATIONS else source
     if schema is Schema.PERSON:
         source = split_initials(source)
     latin = to_latin(_IDEOGRAPHIC.sub(r" \1 ", romanise_cjk(source)))
@@ -230,6 +235,12 @@ def _analyse(text: str, schema: Schema, read: bool = True) -> AnalysedName:
 
 
 _analyse_cached = lru_cache(maxsize=100_000)(_analyse)
+
+
+def _unglued(match: re.Match[str]) -> str:
+    """A glued legal form set apart as its own word; other capitals (McDONALD) left as they are."""
+    form = match.group()
+    return f" {form}" if form.casefold() in _LEGAL_KEYS and len(form) >= 2 else form
 
 
 @lru_cache(maxsize=100_000)

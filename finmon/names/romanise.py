@@ -152,6 +152,16 @@ _KEY_RULES = (
     (re.compile(r"ee"), "i"),
     (re.compile(r"oo"), "u"),
 )
+_ENGLISH_SPELLING = (
+    (re.compile(r"^rh"), "r"),
+    (re.compile(r"(?<=[aeiou])h(?![aeiouy])"), ""),
+    (re.compile(r"ar(?![aeiouy])"), "a"),
+    (re.compile(r"ee"), "i"),
+    (re.compile(r"^[rl](?=[iy])"), ""),
+)
+"""Family names as Koreans write them in English, read back as syllables: a silent h after a
+vowel (Ahn, Roh, Oh), ar for a (Park), rh for r and ee for i (Rhee), and the r or l that South
+Korean drops before i and y (Lee, Rhee, Lim, Ryu for 이, 임, 유)."""
 _VOICING = str.maketrans("ktp", "gdb")
 _DOUBLE = re.compile(r"(.)\1+")
 ROMANISATION = 0.9
@@ -171,15 +181,27 @@ def romanisation_key(word: str) -> str | None:
     return _DOUBLE.sub(r"\1", key.translate(_VOICING))
 
 
+@lru_cache(maxsize=100_000)
+def spelling_key(word: str) -> str | None:
+    """romanisation_key of a word read with English spellings too (Park as pak, Lee as i); what
+    two spellings are compared and filed under, not what a name's frequency is read under (the
+    table's Park is not the list's Pak)."""
+    if len(word) > CACHED_LENGTH:
+        return None
+    for pattern, replacement in _ENGLISH_SPELLING:
+        word = pattern.sub(replacement, word)
+    return romanisation_key(word)
+
+
 def romanisation_similarity(a: str, b: str) -> float:
     """ROMANISATION when two lowercase words (spaces ignored) are one syllable string in two
     romanisation systems, else 0. Only for a word read from Han, Hangul or kana (the caller's
     check): between two Latin words, voicing and vowel merges make other names meet (Farhad,
     Farhat; Temir, Demir)."""
-    key_a = romanisation_key(a.replace(" ", ""))
+    key_a = spelling_key(a.replace(" ", ""))
     if key_a is None or a.replace(" ", "") == b.replace(" ", ""):
         return 0.0
-    return ROMANISATION if key_a == romanisation_key(b.replace(" ", "")) else 0.0
+    return ROMANISATION if key_a == spelling_key(b.replace(" ", "")) else 0.0
 
 
 SAME_SCRIPT_CAP = 0.75
@@ -206,5 +228,5 @@ def characters_differ(a: str, b: str) -> bool:
 def romanisation_index_key(text: str) -> str | None:
     """The key under which a candidate index files a word for romanised lookups ('r:' and its
     romanisation key), or None when it cannot be a Chinese or Korean romanisation."""
-    key = romanisation_key(text.replace(" ", ""))
+    key = spelling_key(text.replace(" ", ""))
     return None if key is None else f"r:{key}"

@@ -62,3 +62,16 @@ def test_recall_cases_cover_each_category_with_matches_and_controls() -> None:
     for category in categories:
         labels = {pair.is_match for pair in pairs if pair.category == category}
         assert labels == {True, False}, category
+
+
+def test_heldout_pairs_are_the_generator_s_output_with_matches_and_controls() -> None:
+    pytest.importorskip("faker", reason="Faker is in the bench extra")
+    from bench import heldout
+
+    pairs = quality.heldout_pairs()
+    rows = heldout.build()
+    assert [(p.name1, p.name2, p.is_match) for p in pairs] == [(r[2], r[3], r[4]) for r in rows]
+    for category in ("numbers", "acronyms", "initials", "arabic_russian", "cjk", "european"):
+        labels = {pair.is_match for pair in pairs if pair.category == category}
+        assert labels == {True, False}, category
+    assert {p.is_match for p in pairs if p.category == "near_people"} == {False}

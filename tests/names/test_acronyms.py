@@ -30,6 +30,20 @@ def test_acronyms_stay_strict() -> None:
     assert score("BP", "Bank Pekao") < DEFAULT_THRESHOLD
 
 
+def test_a_left_out_word_gives_its_initial_or_nothing() -> None:
+    # Particles and a legal form read inside the name may spell a letter of the acronym or none.
+    assert score("AQAP", "Al-Qaida in the Arabian Peninsula") >= DEFAULT_THRESHOLD
+    assert score("ISIL", "Islamic State in Iraq and the Levant") >= DEFAULT_THRESHOLD
+    assert score("LeT", "Lashkar-e-Tayyiba") >= DEFAULT_THRESHOLD
+    assert score("PFLP", "Popular Front for the Liberation of Palestine") >= DEFAULT_THRESHOLD
+    # A word the analysis keeps must still give its letter, in order.
+    assert score("ISL", "Islamic State in Iraq and the Levant") < DEFAULT_THRESHOLD
+    assert score("QAAP", "Al-Qaida in the Arabian Peninsula") < DEFAULT_THRESHOLD
+    long = analyse_name("Al-Qaida in the Arabian Peninsula", ORG)
+    runs = acronym_runs(analyse_name("AQAP", ORG), long)
+    assert [run for _, _, run in runs] == [tuple(range(len(long.tokens)))]
+
+
 def test_an_abbreviated_organisation_word_meets_the_word() -> None:
     assert score("First Bank Int'l", "First International Bank") >= DEFAULT_THRESHOLD
     assert score("Acme Natl Trading", "Acme National Trading") >= DEFAULT_THRESHOLD

@@ -127,3 +127,15 @@ def test_tokens_of_one_word_are_made_once_and_stay_those_of_its_place() -> None:
     assert first[1].kind is TokenKind.PATRONYMIC
     moved = analyse_name("Petrovich Ivan Sidorov", Schema.PERSON).tokens
     assert moved[0].kind is TokenKind.NAME  # a patronymic's ending first in a name: a name
+
+
+def test_a_legal_form_glued_to_a_name_is_its_own_word() -> None:
+    from finmon.screening import DEFAULT_THRESHOLD, compare_names
+
+    glued = analyse_name("SiemensAG", Schema.ORGANIZATION)
+    assert [t.kind for t in glued.tokens][-1] is TokenKind.LEGAL
+    assert glued.text == "SiemensAG"
+    assert compare_names("SiemensAG", "Siemens AG", Schema.ORGANIZATION).score >= DEFAULT_THRESHOLD
+    # Capitals that are no legal form stay in the word; a person's name is not split.
+    assert len(analyse_name("McDONALD Trading", Schema.ORGANIZATION).tokens) == 2
+    assert len(analyse_name("JohnAB", Schema.PERSON).tokens) == 1

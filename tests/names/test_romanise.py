@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from finmon.model import Schema
-from finmon.names.romanise import romanisation_key, romanise_cjk, syllabic_romanisation
+from finmon.names.romanise import (
+    romanisation_key,
+    romanise_cjk,
+    spelling_key,
+    syllabic_romanisation,
+)
 from finmon.screening import DEFAULT_THRESHOLD, compare_names
 
 
@@ -98,3 +103,17 @@ def test_japanese_kana_read_whole_words_with_their_voicing() -> None:
 def test_hangul_r_starts_a_syllable_as_the_lists_write_it() -> None:
     assert romanise_cjk("리제선").split() == ["ri", "jeseon"]
     assert score("리제선", "RI JE-SON") >= DEFAULT_THRESHOLD
+
+
+def test_korean_family_names_meet_their_english_spellings() -> None:
+    # 박 Park, 임 Lim, 안 Ahn, 유 Yoo, 이 Lee: ar for a, a silent h, the r or l dropped before i.
+    for hangul, latin in (("박근혜", "Park Geun-hye"), ("임민수", "Lim Min-su"),
+                          ("안민수", "Ahn Min-su"), ("유민수", "Yoo Min-su")):  # fmt: skip
+        assert compare_names(hangul, latin, Schema.PERSON).score >= DEFAULT_THRESHOLD
+    assert spelling_key("park") == spelling_key("bak") == romanisation_key("bak")
+    assert spelling_key("lee") == spelling_key("i")
+    # The frequency of a name read from Hangul is not read under the English spellings.
+    assert romanisation_key("park") is None
+    # Other family names stay other: 박 is not Pyo, nor 임 Kim.
+    assert compare_names("박근혜", "Pyo Geun-hye", Schema.PERSON).score < DEFAULT_THRESHOLD
+    assert compare_names("임민수", "Kim Min-su", Schema.PERSON).score < DEFAULT_THRESHOLD

@@ -161,6 +161,7 @@ _SCHEME_NAMES = [
     "Nurmukhambetovich Zhaksylykovazhanova",
     "Usamamuhammedawadbinladenabdullahalqaeda Rahman",
     "U S A M A  B1N  L4D3N",
+    "류현진",
 ]
 SCHEMES = {
     "finmon-index-2": "3cd9e6c9afc64196",
@@ -168,12 +169,15 @@ SCHEMES = {
     "finmon-index-4": "08632abb55ff46a8",
     "finmon-index-5": "08632abb55ff46a8",
     "finmon-index-6": "7a04cef8a0e71875",
+    "finmon-index-7": "51baa52e565b2e08",
 }
 """The fingerprint (below) of what each scheme stores for _SCHEME_NAMES (for the schemes before
 finmon-index-4, for its first eight names: the long ones came with the bounds on key length, the
 last with the readings of names hiding a listed one; finmon-index-5 reads numbers, initials and
 Chinese, Korean and Japanese script anew, which none of these names has; finmon-index-6 reads a
-letter beside a letter as an initial, and Wade-Giles and McCune-Reischauer Latin names)."""
+letter beside a letter as an initial, and Wade-Giles and McCune-Reischauer Latin names;
+finmon-index-7 files Korean names without the r or l that South Korean drops before i and y, as
+their English spellings are read, with 류현진 added to the names)."""
 
 
 def _scheme_fingerprint() -> str:
