@@ -1,8 +1,8 @@
-"""Russian names as other European languages write them: German (Wladimir, Chruschtschow),
-Dutch (Poetin, Sjostakovitsj), French (Poutine, Khrouchtchev), Hungarian (Putyin, Vlagyimir),
-Polish and Czech (Chruszczow, Medvěděv), and the Baltic languages, which add a case ending to
-every name (Putins, Putinas, Lavrovs, Vladimiras); and as Russian banks write them in SWIFT
-payment messages (Kuznecov).
+"""Russian names as other European languages write them: German (Wladimir, Chruschtschow,
+Prigoschin), Dutch (Poetin, Sjostakovitsj), French (Poutine, Khrouchtchev), Hungarian (Putyin,
+Vlagyimir, Szergej), Polish and Czech (Chruszczow, Medvěděv), and the Baltic languages, which add
+a case ending to every name (Putins, Putinas, Lavrovs, Vladimiras); and as Russian banks write
+them in SWIFT payment messages (Kuznecov).
 
 Each language's spelling of a Russian sound is written back as the English/ICAO spelling, and the
 result is folded (finmon.names.keys.fold); two words meet when one's rendering is the other's key
@@ -29,17 +29,28 @@ def _rules(*pairs: tuple[str, str]) -> _Rules:
 
 
 _LANGUAGES: tuple[_Rules, ...] = (
-    # German: tsch, sch, ch for ч, ш, х; j for й; w for в.
+    # German: tsch, sch, ch for ч, ш, х; j for й; w for в; and sch for ж too (Prigoschin,
+    # Schukow), which German has no other letters for.
     _rules(("tsch", "ch"), ("sch", "sh"), ("ch", "kh"), ("j(?=[aeiou])", "y"), ("j", "i")),
+    _rules(("tsch", "ch"), ("sch", "zh"), ("ch", "kh"), ("j(?=[aeiou])", "y"), ("j", "i")),
     # Dutch: oe for у, sj and tsj for ш and ч, ch for х, j for й.
     _rules(
         ("tsj", "ch"), ("sj", "sh"), ("oe", "u"), ("ch", "kh"), ("j(?=[aeiou])", "y"), ("j", "i")
     ),
     # French: ou for у (the fold reads it), tch and ch for ч and ш, j for ж, a mute final -e.
     _rules(("tch", "ch"), ("ch", "sh"), ("j", "zh"), ("(?<=[^aeiou][aeiou]n)e$", "")),
-    # Hungarian: gy, ty, ny for palatal д, т, н; cs, zs, sz for ч, ж, с (its s for ш is left out:
-    # it would make every s an sh, Nisan Nishan).
-    _rules(("gy", "d"), ("ty", "t"), ("ny", "n"), ("cs", "ch"), ("zs", "zh"), ("sz", "s")),
+    # Hungarian: gy, ty, ny for palatal д, т, н; cs, zs, sz for ч, ж, с; j for й (Szergej,
+    # Sojgu). Its s for ш is left out: it would make every s an sh, Nisan Nishan.
+    _rules(
+        ("gy", "d"),
+        ("ty", "t"),
+        ("ny", "n"),
+        ("cs", "ch"),
+        ("zs", "zh"),
+        ("sz", "s"),
+        ("j(?=[aeiou])", "y"),
+        ("j", "i"),
+    ),
     # Polish and Czech: szcz, cz, sz, rz, ch, w; j for й.
     _rules(
         ("szcz", "shch"),

@@ -23,6 +23,9 @@ def test_each_languages_spelling_reads_back_to_the_russian_name() -> None:
         ("lavrovs", "lavrov"),  # Latvian
         ("sergejs", "sergey"),
         ("kuznecov", "kuznetsov"),  # a Russian bank's SWIFT message
+        ("prigoschin", "prigozhin"),  # German sch for ж
+        ("schukow", "zhukov"),
+        ("szergej", "sergey"),  # Hungarian
     ]:
         assert rendering_similarity(a, b) > 0, (a, b)
     # A short name keeps its -s (Thomas is not Thom), and unrelated names stay apart.
@@ -34,6 +37,8 @@ def test_renderings_of_one_person_match_and_other_people_do_not() -> None:
     for a in ["Vladimiras Putinas", "Vladimir Putins", "Wladimir Poetin", "Vladimir Poutine"]:
         assert score(a, "Vladimir Putin") >= DEFAULT_THRESHOLD, a
     assert score("Nikita Chruschtschow", "Nikita Khrushchev") >= DEFAULT_THRESHOLD
+    assert score("Jewgeni Prigoschin", "Yevgeniy PRIGOZHIN") >= DEFAULT_THRESHOLD
+    assert score("Jewgeni Prigoschin", "Yevgeniy PRIGOZHEV") < DEFAULT_THRESHOLD
     assert score("Sergejs Lavrovs", "Sergey Viktorovich LAVROV") >= DEFAULT_THRESHOLD
     assert score("KUZNECOV ALEKSANDR", "Кузнецов Александр") >= DEFAULT_THRESHOLD
     assert score("CARENKO OLEG", "Oleg Tsarenko") >= DEFAULT_THRESHOLD
