@@ -324,6 +324,19 @@ def test_a_cycle_alerts_every_account_on_it() -> None:
     assert fired("cycle", loan) == ["A", "B"]  # one hop there and back is a cycle too
 
 
+def test_firms_that_buy_from_and_sell_to_each_other_every_month_are_not_a_cycle() -> None:
+    # Two small firms trade both ways month after month: similar sums there and back within
+    # days are their usual life (regular counterparties), not money returning to its origin.
+    rows = []
+    for month in range(3):
+        day = 24 * 35 * month
+        rows.append(transfer(2 * month, day, "MILL", "BAKERY", amount="400000"))
+        rows.append(transfer(2 * month + 1, day + 72, "BAKERY", "MILL", amount="390000"))
+    assert fired("cycle", rows) == []
+    # The same there and back once, between firms that never dealt before, is a cycle.
+    assert fired("cycle", rows[:2]) == ["BAKERY", "MILL"]
+
+
 def test_scatter_gather_alerts_source_intermediaries_and_gatherer() -> None:
     rows = [transfer(i, i, "SOURCE", f"I{i}", amount="500000") for i in range(4)]
     rows += [transfer(4 + i, 10 + i, f"I{i}", "GATHER", amount="480000") for i in range(4)]
