@@ -290,6 +290,26 @@ def test_a_firm_passing_money_on_to_people_abroad_or_in_cash() -> None:
     assert fired("pass_through", [paid, abroad], segments=firm) == []
 
 
+def test_a_firm_that_cashes_its_takings_every_week_does_it_as_usual() -> None:
+    # A trader paid by a buyer each week draws the sum in cash the next day, four months long:
+    # its own history, not a sign. The same once, in a firm whose months hold nothing like it
+    # (it pays its supplier, a firm, every month), is a front company's money passed on.
+    firm = {"TRADER": "business"}
+    weekly = []
+    for week in range(17):
+        hours = 24 * 7 * week
+        weekly.append(transfer(2 * week, hours, f"BUYER{week}", "TRADER", amount="800000"))
+        weekly.append(transfer(2 * week + 1, hours + 20, "TRADER", None, "780000", channel="ATM"))
+    assert fired("pass_through_firm", weekly, segments=firm) == []
+    supplier = PartyInfo(name="ТОО «Поставщик»", account="SUPPLIER", country="KZ")
+    monthly = [
+        dataclasses.replace(transfer(100 + m, 24 * 30 * m, "TRADER", None), beneficiary=supplier)
+        for m in range(4)
+    ]
+    once = [*monthly, *weekly[16:18]]
+    assert fired("pass_through_firm", once, segments=firm) == ["TRADER"]
+
+
 def test_listed_links_one_and_two_hops_either_way() -> None:
     rows = [
         transfer(0, 0, "LISTED", "FRIEND"),  # one hop
