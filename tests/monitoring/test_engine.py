@@ -290,6 +290,26 @@ def test_a_firm_passing_money_on_to_people_abroad_or_in_cash() -> None:
     assert fired("pass_through", [paid, abroad], segments=firm) == []
 
 
+def test_a_firm_that_cashes_its_takings_every_week_does_it_as_usual() -> None:
+    # A trader paid by a buyer each week draws the sum in cash the next day, four months long:
+    # its own history, not a sign. The same once, in a firm whose months hold nothing like it
+    # (it pays its supplier, a firm, every month), is a front company's money passed on.
+    firm = {"TRADER": "business"}
+    weekly = []
+    for week in range(17):
+        hours = 24 * 7 * week
+        weekly.append(transfer(2 * week, hours, f"BUYER{week}", "TRADER", amount="800000"))
+        weekly.append(transfer(2 * week + 1, hours + 20, "TRADER", None, "780000", channel="ATM"))
+    assert fired("pass_through_firm", weekly, segments=firm) == []
+    supplier = PartyInfo(name="ТОО «Поставщик»", account="SUPPLIER", country="KZ")
+    monthly = [
+        dataclasses.replace(transfer(100 + m, 24 * 30 * m, "TRADER", None), beneficiary=supplier)
+        for m in range(4)
+    ]
+    once = [*monthly, *weekly[16:18]]
+    assert fired("pass_through_firm", once, segments=firm) == ["TRADER"]
+
+
 def test_listed_links_one_and_two_hops_either_way() -> None:
     rows = [
         transfer(0, 0, "LISTED", "FRIEND"),  # one hop
@@ -322,6 +342,19 @@ def test_a_cycle_alerts_every_account_on_it() -> None:
     assert fired("cycle", onwards) == []
     loan = [transfer(0, 0, "A", "B", amount="200000"), transfer(1, 30, "B", "A", amount="200000")]
     assert fired("cycle", loan) == ["A", "B"]  # one hop there and back is a cycle too
+
+
+def test_firms_that_buy_from_and_sell_to_each_other_every_month_are_not_a_cycle() -> None:
+    # Two small firms trade both ways month after month: similar sums there and back within
+    # days are their usual life (regular counterparties), not money returning to its origin.
+    rows = []
+    for month in range(3):
+        day = 24 * 35 * month
+        rows.append(transfer(2 * month, day, "MILL", "BAKERY", amount="400000"))
+        rows.append(transfer(2 * month + 1, day + 72, "BAKERY", "MILL", amount="390000"))
+    assert fired("cycle", rows) == []
+    # The same there and back once, between firms that never dealt before, is a cycle.
+    assert fired("cycle", rows[:2]) == ["BAKERY", "MILL"]
 
 
 def test_scatter_gather_alerts_source_intermediaries_and_gatherer() -> None:
