@@ -118,8 +118,9 @@ def duckdb_alerts(rules: Sequence[Any], transfers: Any, sides: Any, context: Any
     con.register("transfers", transfers)
     con.register("sides", sides)
     # Regular counterparties (an account on the other side, dealt with either way over more than
-    # a month) and corridors (the counterparty's country, the same), each from a month after it
-    # starts (from the start for one seen in the input's first month), and the input's first time.
+    # a month, from a month after it starts, or from the start for one seen in the input's first
+    # month) and corridors (the counterparty's country, over more than a month: over the whole
+    # input), and the input's first time.
     since = (
         "CASE WHEN min(s.time) OVER {0} <= min(s.time) OVER () + INTERVAL '30 days' "
         "THEN min(s.time) OVER () ELSE min(s.time) OVER {0} + INTERVAL '30 days' END"
@@ -133,7 +134,7 @@ def duckdb_alerts(rules: Sequence[Any], transfers: Any, sides: Any, context: Any
             linked AND max(s.time) OVER {pair} - min(s.time) OVER {pair} > INTERVAL '30 days'
                 AND s.time >= {since.format(pair)} AS regular,
             max(s.time) OVER {country} - min(s.time) OVER {country} > INTERVAL '30 days'
-                AND s.time >= {since.format(country)} AS corridor,
+                AS corridor,
             min(s.time) OVER () AS first_time
         FROM (
             SELECT s.*, CASE WHEN direction = 'out' THEN t.dst IS NOT NULL

@@ -31,8 +31,10 @@ life, and money passed on to such people is not a sign - from the time the relat
 month old (`regular_since`), never earlier: a transfer is not judged by dealings that come
 months after it (a pass-through account forwarding to the same beneficiary every few months is
 new at its first forward). A relationship already seen in the input's first month may be older
-than the input and is regular from the start. Corridors (`corridor_regular`, the counterparty's
-country) the same. Cash has no counterparty account and is never regular.
+than the input and is regular from the start. A corridor (`corridor_regular`, the counterparty's
+country) used over more than a month is regular over the whole input: judged at the time, new
+corridors of ordinary people (a family's first months of sending home, a move abroad) were
+alerted several times as often. Cash has no counterparty account and is never regular.
 
 The bars are computed once over the whole input before either engine runs (`with_baselines`),
 so the engines still give identical alerts. A streaming monitor fed live transfers takes its bars
@@ -137,9 +139,10 @@ def _regular(transfers: Any) -> tuple[Any, Any]:
         .filter(pl.col("span") > MONTH)
         .select("account", "party", "since")
     )
+    # A corridor used over more than a month is regular over the whole input.
     corridors = (
         sides.group_by("account", "country")
-        .agg(dealings)
+        .agg(dealings[0], pl.col("start").first().alias("since"))
         .filter(pl.col("span") > MONTH)
         .select("account", "country", "since")
     )

@@ -584,8 +584,8 @@ def _regular_flags(known: Mapping[str, dt.datetime] | None) -> list[Any]:
     """The `regular` and `corridor` columns of an event frame, as expressions: one window
     aggregation each over the frame's sides (the transfers of each account with each
     counterparty, and with each country, either way), made once for every rule that reads
-    them, each true from the time its relationship is regular (regular_since); or, with
-    `known`, a lookup in those keys."""
+    them, a counterparty from the time it is regular (regular_since), a corridor over the whole
+    input; or, with `known`, a lookup in those keys."""
     import polars as pl
 
     country = pl.col("party_country").fill_null("").str.to_uppercase()
@@ -599,13 +599,13 @@ def _regular_flags(known: Mapping[str, dt.datetime] | None) -> list[Any]:
         ]
     time, start = pl.col("time"), pl.col("time").min()
 
-    def regular(*group: Any) -> Any:
-        span = (time.max() - time.min()).over(*group)
-        return (span > MONTH) & (time >= regular_since(time.min().over(*group), start))
-
+    pair = ("account", pl.when("linked").then("party"))
+    since = regular_since(time.min().over(*pair), start)
     return [
-        regular("account", pl.when("linked").then("party")).and_(pl.col("linked")).alias("regular"),
-        regular(pl.col("account"), country).alias("corridor"),
+        ((time.max() - time.min()).over(*pair) > MONTH)
+        .and_(time >= since, pl.col("linked"))
+        .alias("regular"),
+        ((time.max() - time.min()).over(pl.col("account"), country) > MONTH).alias("corridor"),
     ]
 
 
