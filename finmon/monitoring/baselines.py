@@ -34,7 +34,8 @@ new at its first forward). A relationship already seen in the input's first mont
 than the input and is regular from the start. A corridor (`corridor_regular`, the counterparty's
 country) used over more than a month is regular over the whole input: judged at the time, new
 corridors of ordinary people (a family's first months of sending home, a move abroad) were
-alerted several times as often. Cash has no counterparty account and is never regular.
+alerted several times as often (docs/monitoring.md). Cash has no counterparty account and is
+never regular.
 
 The bars are computed once over the whole input before either engine runs (`with_baselines`),
 so the engines still give identical alerts. A streaming monitor fed live transfers takes its bars
