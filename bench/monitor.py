@@ -118,17 +118,23 @@ def duckdb_alerts(rules: Sequence[Any], transfers: Any, sides: Any, context: Any
     con.register("transfers", transfers)
     con.register("sides", sides)
     # Regular counterparties (an account on the other side, dealt with either way over more than
-    # a month) and corridors (the counterparty's country, the same), and the input's first time.
+    # a month, from a month after it starts, or from the start for one seen in the input's first
+    # month) and corridors (the counterparty's country, over more than a month: over the whole
+    # input), and the input's first time.
+    since = (
+        "CASE WHEN min(s.time) OVER {0} <= min(s.time) OVER () + INTERVAL '30 days' "
+        "THEN min(s.time) OVER () ELSE min(s.time) OVER {0} + INTERVAL '30 days' END"
+    )
+    pair = "(PARTITION BY account, party, linked)"
+    country = "(PARTITION BY account, upper(coalesce(party_country, '')))"
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE events AS
         SELECT s.*,
-            linked AND max(s.time) OVER (PARTITION BY account, party, linked)
-                - min(s.time) OVER (PARTITION BY account, party, linked)
-                > INTERVAL '30 days' AS regular,
-            max(s.time) OVER (PARTITION BY account, upper(coalesce(party_country, '')))
-                - min(s.time) OVER (PARTITION BY account, upper(coalesce(party_country, '')))
-                > INTERVAL '30 days' AS corridor,
+            linked AND max(s.time) OVER {pair} - min(s.time) OVER {pair} > INTERVAL '30 days'
+                AND s.time >= {since.format(pair)} AS regular,
+            max(s.time) OVER {country} - min(s.time) OVER {country} > INTERVAL '30 days'
+                AS corridor,
             min(s.time) OVER () AS first_time
         FROM (
             SELECT s.*, CASE WHEN direction = 'out' THEN t.dst IS NOT NULL
@@ -144,11 +150,13 @@ def duckdb_alerts(rules: Sequence[Any], transfers: Any, sides: Any, context: Any
     con.register("listed", pl_frame({"account": sorted(context.listed)}))
     con.register("organisations", pl_frame({"party": sorted(context.organisations or ())}))
     # Pairs of accounts dealing with each other, either way, over more than a month: a path
-    # rule's `counterparty_regular` reads them for each transfer of the path.
+    # rule's `counterparty_regular` reads them for each transfer of the path, from `since`.
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE regular_pairs AS
-        SELECT a, b FROM (
+        WITH start AS (SELECT min(time) AS t FROM transfers)
+        SELECT a, b, CASE WHEN min(time) <= (SELECT t FROM start) + INTERVAL '30 days'
+            THEN (SELECT t FROM start) ELSE min(time) + INTERVAL '30 days' END AS since FROM (
             SELECT src AS a, dst AS b, time FROM transfers WHERE src IS NOT NULL AND dst IS NOT NULL
             UNION ALL
             SELECT dst, src, time FROM transfers WHERE src IS NOT NULL AND dst IS NOT NULL
@@ -275,7 +283,7 @@ def _sql_paths(rule: Any) -> str:
     )
     edge_tests = _sql_filter(segment_free)
     if rule.filter.counterparty_regular is not None:
-        known = "(SELECT 1 FROM regular_pairs r WHERE r.a = src AND r.b = dst)"
+        known = "(SELECT 1 FROM regular_pairs r WHERE r.a = src AND r.b = dst AND time >= r.since)"
         edge_tests.append(f"{'' if rule.filter.counterparty_regular else 'NOT '}EXISTS {known}")
     edge_filter = " AND ".join(edge_tests) or "TRUE"
     window = f"INTERVAL '{int(rule.window.total_seconds() * 1_000_000)} microseconds'"

@@ -24,11 +24,18 @@ not a sign. Peer groups are segments (retail, business, npo ... from the account
 from legal forms): never a protected attribute.
 
 Regular counterparties. A filter `counterparty_regular: false` takes only the transfers with a
-counterparty the account deals with (either way) within a month of the input: new or one-off.
-One it deals with more than a month apart (`regular_pairs`: the crew a foreman pays each month,
-the relative a migrant sends to all year, the landlord's tenants) is part of its usual life, and
-money passed on to such people is not a sign. Cash has no counterparty account and is never
-regular.
+counterparty that is not regular for the account at the transfer's time: new or one-off. One it
+deals with (either way) more than a month apart (`regular_pairs`: the crew a foreman pays each
+month, the relative a migrant sends to all year, the landlord's tenants) is part of its usual
+life, and money passed on to such people is not a sign - from the time the relationship is a
+month old (`regular_since`), never earlier: a transfer is not judged by dealings that come
+months after it (a pass-through account forwarding to the same beneficiary every few months is
+new at its first forward). A relationship already seen in the input's first month may be older
+than the input and is regular from the start. A corridor (`corridor_regular`, the counterparty's
+country) used over more than a month is regular over the whole input: judged at the time, new
+corridors of ordinary people (a family's first months of sending home, a move abroad) were
+alerted several times as often (docs/monitoring.md). Cash has no counterparty account and is
+never regular.
 
 The bars are computed once over the whole input before either engine runs (`with_baselines`),
 so the engines still give identical alerts. A streaming monitor fed live transfers takes its bars
@@ -51,6 +58,7 @@ from finmon.monitoring.events import (
     event_frame,
     ordered,
     passes_expr,
+    regular_since,
     transfer_frame,
 )
 from finmon.monitoring.rules import Rule
@@ -85,24 +93,29 @@ def with_regular(rules: Sequence[Rule], transfers: Any, context: Context) -> Con
     return dataclasses.replace(context, regular=regular_pairs(transfers))
 
 
-def regular_pairs(transfers: Any) -> frozenset[str]:
+def regular_pairs(transfers: Any) -> dict[str, dt.datetime]:
     """Each account's regular counterparties ("account PAIR counterparty": both sides hold an
     account) and corridors ("account PAIR PAIR country"): those whose transfers with the
-    account, either way, lie more than a month apart (over a transfer_frame)."""
+    account, either way, lie more than a month apart (over a transfer_frame), each with the time
+    from which it is regular (regular_since)."""
     import polars as pl
 
     pairs, corridors = _regular(transfers)
     keys = pl.concat(
         [
-            pairs.select(pl.concat_str("account", "party", separator=PAIR).alias("key")),
-            corridors.select(pl.concat_str("account", "country", separator=PAIR * 2).alias("key")),
+            pairs.select(pl.concat_str("account", "party", separator=PAIR).alias("key"), "since"),
+            corridors.select(
+                pl.concat_str("account", "country", separator=PAIR * 2).alias("key"), "since"
+            ),
         ]
     ).collect()
-    return frozenset(keys["key"].to_list())
+    since = [time.astimezone(dt.UTC) for time in keys["since"].to_list()]
+    return dict(zip(keys["key"].to_list(), since, strict=True))
 
 
 def _regular(transfers: Any) -> tuple[Any, Any]:
-    """regular_pairs() as two LazyFrames: (account, party) and (account, country)."""
+    """regular_pairs() as two LazyFrames: (account, party, since) and (account, country,
+    since)."""
     import polars as pl
 
     lazy = transfers.lazy()
@@ -115,20 +128,24 @@ def _regular(transfers: Any) -> tuple[Any, Any]:
             "time",
         )
         found.append(sides)
-    sides = pl.concat(found)
-    span = (pl.col("time").max() - pl.col("time").min()).alias("span")
+    sides = pl.concat(found).with_columns(pl.col("time").min().alias("start"))
+    dealings = [
+        (pl.col("time").max() - pl.col("time").min()).alias("span"),
+        regular_since(pl.col("time").min(), pl.col("start").first()).alias("since"),
+    ]
     pairs = (
         sides.filter(pl.col("party").is_not_null())
         .group_by("account", "party")
-        .agg(span)
+        .agg(dealings)
         .filter(pl.col("span") > MONTH)
-        .select("account", "party")
+        .select("account", "party", "since")
     )
+    # A corridor used over more than a month is regular over the whole input.
     corridors = (
         sides.group_by("account", "country")
-        .agg(span)
+        .agg(dealings[0], pl.col("start").first().alias("since"))
         .filter(pl.col("span") > MONTH)
-        .select("account", "country")
+        .select("account", "country", "since")
     )
     return pairs, corridors
 

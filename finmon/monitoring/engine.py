@@ -351,7 +351,7 @@ class Monitor:
                         rule,
                         side,
                         self.context.organisations or frozenset(),
-                        self.context.regular or frozenset(),
+                        self.context.regular,
                         self._start,
                     ),
                 )

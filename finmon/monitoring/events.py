@@ -27,6 +27,8 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 TICK = dt.timedelta(microseconds=1)
 PAIR = "\x1f"
 """Joins an account and a counterparty in Context.regular."""
+NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
+"""The time from which a counterparty that is not regular is regular."""
 MONTH = dt.timedelta(days=30)
 """The shortest period an account's usual value is taken over (baselines.py), and how far apart
 its dealings with a counterparty or a country must lie for them to be regular: its month, so
@@ -48,11 +50,11 @@ class Context:
     """The counterparties (accounts, or names where there is none) whose holder shows a legal
     form or a BIN (segments.organisations), for `counterparty_organisation` filters; None when
     not read yet (the engines read them from the input when a rule needs them)."""
-    regular: frozenset[str] | None = None
+    regular: Mapping[str, dt.datetime] | None = None
     """The accounts' regular counterparties, as "account PAIR counterparty", and regular
     corridors, as "account PAIR PAIR country": those each deals with over more than a month
-    (baselines.regular_pairs), for `counterparty_regular` and `corridor_regular` filters; None
-    when not read yet."""
+    (baselines.regular_pairs), each with the time from which it is regular (regular_since), for
+    `counterparty_regular` and `corridor_regular` filters; None when not read yet."""
     usual: Mapping[str, Mapping[str, Mapping[str, float]]] = field(default_factory=dict)
     """Baselines: rule id -> measure -> account -> its usual value (baselines.py)."""
     _factors: dict[str, Decimal] = field(default_factory=dict, compare=False, repr=False)
@@ -250,12 +252,13 @@ def compiled(
     rule: Rule,
     direction: str,
     organisations: frozenset[str] = frozenset(),
-    regular: frozenset[str] = frozenset(),
+    regular: Mapping[str, dt.datetime] | None = None,
     start: Sequence[dt.datetime] = (),
 ) -> Callable[[Event], bool]:
     """passes(rule, event) for a transfers rule's events of one direction it counts, as one
     function with only the checks the rule's filters need (the streaming engine's hot path)."""
     side = rule.sides.get(direction, NO_FILTER)
+    regular = regular or {}
     tests = _checks(rule.filter, organisations, regular) + _checks(side, organisations, regular)
     if rule.history is not None:
         # start: the input's first transfer time, set by the caller before any event is checked.
@@ -263,7 +266,9 @@ def compiled(
     return generated(tests)
 
 
-def edge_check(f: Filter, regular: frozenset[str] = frozenset()) -> Callable[[Transfer], bool]:
+def edge_check(
+    f: Filter, regular: Mapping[str, dt.datetime] | None = None
+) -> Callable[[Transfer], bool]:
     """transfer_passes(f, transfer) as one function (the path patterns' streaming hot path);
     a filter's segments are about the account alerted, not the transfers of a path, and
     `counterparty_regular` about the transfer's two accounts (`regular`: Context.regular)."""
@@ -271,19 +276,58 @@ def edge_check(f: Filter, regular: frozenset[str] = frozenset()) -> Callable[[Tr
         dataclasses.replace(f, segments=None, except_segments=None, counterparty_regular=None)
     )
     if f.counterparty_regular is not None:
-        test = "in" if f.counterparty_regular else "not in"
-        tests.append((f"x.src + {PAIR!r} + x.dst {test} {{}}", regular))
+        tests.append(_regular_test("x.src", "x.dst", PAIR, f.counterparty_regular, regular))
     return generated(tests)
 
 
-def edge_regular_expr(f: Filter, regular: frozenset[str]) -> Any:
+def edge_regular_expr(f: Filter, regular: Mapping[str, dt.datetime]) -> Any:
     """edge_check's `counterparty_regular` test as a polars expression over a transfer frame."""
     import polars as pl
 
     if f.counterparty_regular is None:
         return pl.lit(True)
     pairs = pl.concat_str([pl.col("src"), pl.lit(PAIR), pl.col("dst")])
-    return pairs.is_in(sorted(regular)) == f.counterparty_regular
+    return _regular_at(pairs, regular) == f.counterparty_regular
+
+
+def _regular_test(
+    account: str,
+    other: str,
+    separator: str,
+    wanted: bool,
+    regular: Mapping[str, dt.datetime] | None,
+) -> tuple[str, Any]:
+    """A test for generated(): whether `other` is regular for `account` at the time x.time."""
+    test = ">=" if wanted else "<"
+    return (
+        f"x.time {test} {{0}}[0].get({account} + {separator!r} + {other}, {{0}}[1])",
+        (regular or {}, NEVER),
+    )
+
+
+def _regular_at(keys: Any, regular: Mapping[str, dt.datetime]) -> Any:
+    """Whether each key ("account PAIR counterparty" or "account PAIR PAIR country") is regular
+    at the frame's `time`, as a polars expression."""
+    import polars as pl
+
+    since = keys.replace_strict(
+        pl.Series(list(regular), dtype=pl.String),
+        pl.Series(list(regular.values()), dtype=pl.Datetime("us", "UTC")),
+        default=None,
+        return_dtype=pl.Datetime("us", "UTC"),
+    )
+    return (pl.col("time") >= since).fill_null(False)
+
+
+def regular_since(first: Any, start: Any) -> Any:
+    """The time from which a relationship first seen at `first` is regular, as a polars
+    expression (`start`: the input's first transfer): a month after it starts, so that a
+    transfer is never judged by dealings that come after it; or from the start of the input for
+    one seen in the input's first month, which may be older than the input (a payroll, a
+    landlord, a relative)."""
+    import polars as pl
+
+    return pl.when(first - start <= MONTH).then(start).otherwise(first + MONTH)
 
 
 def _always(thing: Any) -> bool:
@@ -306,7 +350,9 @@ def generated(tests: Sequence[tuple[str, Any]]) -> Callable[[Any], bool]:
 
 
 def _checks(
-    f: Filter, organisations: frozenset[str] = frozenset(), regular: frozenset[str] = frozenset()
+    f: Filter,
+    organisations: frozenset[str] = frozenset(),
+    regular: Mapping[str, dt.datetime] | None = None,
 ) -> list[tuple[str, Any]]:
     """The tests of a filter that is set, for generated(), cheapest first."""
     found: list[tuple[str, Any]] = []
@@ -335,12 +381,11 @@ def _checks(
         found.append(("(x.counterparty_country or '').upper() in {}", f.counterparty_countries))
     if f.counterparty_regular is not None:
         # Last: the only test that builds a string.
-        test = "in" if f.counterparty_regular else "not in"
-        found.append((f"x.account + {PAIR!r} + x.counterparty {test} {{}}", regular))
+        wanted = f.counterparty_regular
+        found.append(_regular_test("x.account", "x.counterparty", PAIR, wanted, regular))
     if f.corridor_regular is not None:
-        test = "in" if f.corridor_regular else "not in"
         country = "(x.counterparty_country or '').upper()"
-        found.append((f"x.account + {PAIR * 2!r} + {country} {test} {{}}", regular))
+        found.append(_regular_test("x.account", country, PAIR * 2, f.corridor_regular, regular))
     return found
 
 
@@ -348,19 +393,20 @@ def passes(
     rule: Rule,
     event: Event,
     organisations: frozenset[str] = frozenset(),
-    regular: frozenset[str] = frozenset(),
+    regular: Mapping[str, dt.datetime] | None = None,
 ) -> bool:
     """Whether a transfers rule counts an event: its direction, then its filters."""
     if rule.direction not in ("both", event.direction):
         return False
     side = rule.sides.get(event.direction)
-    return _passes(rule.filter, event, organisations, regular) and (
-        side is None or _passes(side, event, organisations, regular)
+    known = regular or {}
+    return _passes(rule.filter, event, organisations, known) and (
+        side is None or _passes(side, event, organisations, known)
     )
 
 
 def _passes(
-    f: Filter, event: Event, organisations: frozenset[str], regular: frozenset[str]
+    f: Filter, event: Event, organisations: frozenset[str], regular: Mapping[str, dt.datetime]
 ) -> bool:
     if f is NO_FILTER:
         return True
@@ -370,13 +416,13 @@ def _passes(
         (event.counterparty in organisations) is not f.counterparty_organisation
     ):
         return False
-    if f.counterparty_regular is not None and (
-        (event.account + PAIR + event.counterparty in regular) is not f.counterparty_regular
-    ):
-        return False
+    if f.counterparty_regular is not None:
+        since = regular.get(event.account + PAIR + event.counterparty, NEVER)
+        if (event.time >= since) is not f.counterparty_regular:
+            return False
     if f.corridor_regular is not None:
         corridor = event.account + PAIR * 2 + (event.counterparty_country or "").upper()
-        if (corridor in regular) is not f.corridor_regular:
+        if (event.time >= regular.get(corridor, NEVER)) is not f.corridor_regular:
             return False
     return (
         f.counterparty_countries is None
@@ -534,30 +580,32 @@ def event_frame(transfers: Any, context: Context, *, regular: bool = False) -> A
     return found.with_columns(*_regular_flags(context.regular)).drop("linked")
 
 
-def _regular_flags(known: frozenset[str] | None) -> list[Any]:
+def _regular_flags(known: Mapping[str, dt.datetime] | None) -> list[Any]:
     """The `regular` and `corridor` columns of an event frame, as expressions: one window
     aggregation each over the frame's sides (the transfers of each account with each
     counterparty, and with each country, either way), made once for every rule that reads
-    them; or, with `known`, a lookup in those keys."""
+    them, a counterparty from the time it is regular (regular_since), a corridor over the whole
+    input; or, with `known`, a lookup in those keys."""
     import polars as pl
 
     country = pl.col("party_country").fill_null("").str.to_uppercase()
     if known is not None:
-        keys = _keys(known)
+        party = pl.concat_str("account", "party", separator=PAIR)
         return [
-            (
-                pl.col("linked") & pl.concat_str("account", "party", separator=PAIR).is_in(keys)
-            ).alias("regular"),
-            pl.concat_str(pl.col("account"), country, separator=PAIR * 2)
-            .is_in(keys)
-            .alias("corridor"),
+            (pl.col("linked") & _regular_at(party, known)).alias("regular"),
+            _regular_at(pl.concat_str(pl.col("account"), country, separator=PAIR * 2), known).alias(
+                "corridor"
+            ),
         ]
-    span = pl.col("time").max() - pl.col("time").min()
+    time, start = pl.col("time"), pl.col("time").min()
+
+    pair = ("account", pl.when("linked").then("party"))
+    since = regular_since(time.min().over(*pair), start)
     return [
-        (span.over("account", pl.when("linked").then("party")) > MONTH)
-        .and_(pl.col("linked"))
+        ((time.max() - time.min()).over(*pair) > MONTH)
+        .and_(time >= since, pl.col("linked"))
         .alias("regular"),
-        (span.over(pl.col("account"), country) > MONTH).alias("corridor"),
+        ((time.max() - time.min()).over(pl.col("account"), country) > MONTH).alias("corridor"),
     ]
 
 

@@ -66,7 +66,7 @@ class Chains:
     def __init__(self, rule: Rule, context: Context) -> None:
         self.rule = rule
         self.context = context
-        self._passes = edge_check(rule.filter, context.regular or frozenset())
+        self._passes = edge_check(rule.filter, context.regular or {})
         self._ending: defaultdict[str, list[_Chain]] = defaultdict(list)
         self._from_listed: defaultdict[str, list[_Chain]] = defaultdict(list)
 
@@ -176,7 +176,7 @@ def path_events(rule: Rule, transfers: Any, context: Context) -> Any:
         & pl.col("dst").is_not_null()
         & (pl.col("src") != pl.col("dst"))
         & transfer_passes_expr(rule.filter)
-        & edge_regular_expr(rule.filter, context.regular or frozenset())
+        & edge_regular_expr(rule.filter, context.regular or {})
     ).select("seq", "time", "src", "dst", "amount", "channel", "id")
     if rule.pattern == "listed_link":
         found = _listed_links(rule, edges, sorted(context.listed))

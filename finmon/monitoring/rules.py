@@ -41,8 +41,9 @@ codes, or the name of a table under the pack's `jurisdictions:`), `segments` and
 transfers says: `finmon monitor --accounts`), `counterparty_organisation` (true: only transfers
 with an organisation, a holder written with a legal form or identified by a BIN; false: only
 those with people), `counterparty_regular` (true: only transfers with a counterparty the account
-deals with over more than a month of the input, such as a crew paid monthly; false: only those
-with a new or one-off counterparty, dealt with within a month; on a path pattern, about the two
+deals with over more than a month of the input, such as a crew paid monthly, from a month into
+the relationship (from the start for one seen in the input's first month); false: only those
+with a new or one-off counterparty; on a path pattern, about the two
 accounts of each transfer of the path), `corridor_regular` (the same for
 the counterparty's country: false takes only a corridor the account uses within a month, a new
 one). A direction-both rule may filter
@@ -135,8 +136,9 @@ class Filter:
     identified by a BIN: segments.segment_of); false: only those with people."""
     counterparty_regular: bool | None = None
     """True: only transfers with a counterparty the account deals with over more than a month
-    of the input (baselines.regular_pairs: a crew paid each month, a relative sent to all year);
-    false: only those with a counterparty it deals with within a month (new or one-off)."""
+    of the input (baselines.regular_pairs: a crew paid each month, a relative sent to all year),
+    from a month into the relationship (events.regular_since); false: only the others (new
+    or one-off)."""
     corridor_regular: bool | None = None
     """The same for the counterparty's country: true, only transfers with a country the account
     deals with over more than a month (a migrant's family at home, whichever relative); false,

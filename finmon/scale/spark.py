@@ -310,7 +310,7 @@ def monitor_alerts(
 ) -> list[Alert]:
     """The batch engine's alerts over transactions: the account rules per bucket of accounts
     on Spark, the path patterns on the driver."""
-    from finmon.monitoring.baselines import needs_baselines, with_baselines
+    from finmon.monitoring.baselines import needs_baselines, with_baselines, with_regular
     from finmon.monitoring.engine import needs_organisations, run_transfers, with_organisations
     from finmon.monitoring.events import ordered, transfer_frame
 
@@ -319,6 +319,9 @@ def monitor_alerts(
     if needs_baselines(rules, context):
         context = with_baselines(rules, transactions, context)
     transfers = transfer_frame(ordered(transactions), context)
+    # Regular counterparties over the whole input: a bucket's own first transfer is not the
+    # input's, from which relationships seen in its first month are regular.
+    context = with_regular(rules, transfers, context)
     mine = [rule for rule in rules if local_rule(rule)]
     paths = [rule for rule in rules if not local_rule(rule)]
     alerts = run_transfers(paths, transfers, context) if paths else []

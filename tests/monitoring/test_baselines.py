@@ -242,6 +242,27 @@ def test_a_corridor_used_for_months_is_not_new_whichever_relative_is_paid() -> N
     assert fired("risky_jurisdiction_transfers", fresh) == ["FRESH"]
 
 
+def test_a_counterparty_is_regular_a_month_into_the_relationship_never_before() -> None:
+    # An account with ordinary months from the input's start passes on what a payer sends to
+    # the same two people three times, the first forty days in: at the first two nothing yet
+    # says they are its usual life; by the third the relationship is months old.
+    rows = quiet_history("MULE", 150, 1000)
+    for n, day in enumerate((40, 50, 120)):
+        rows.append(transfer(10 * n, day * DAY, f"PAYER{n}", "MULE", "1000000"))
+        rows.append(transfer(10 * n + 1, day * DAY + 20, "MULE", "ONE", "500000"))
+        rows.append(transfer(10 * n + 2, day * DAY + 21, "MULE", "TWO", "450000"))
+    rows.sort(key=lambda t: t.timestamp)
+    rule = PACK["pass_through"]
+    known = with_regular([rule], rows, Context.of(SHIPPED))
+    assert known.regular is not None
+    assert known.regular[f"MULE{PAIR}ONE"] == START + dt.timedelta(days=70, hours=20)
+    # The salary and the bill, seen in the input's first month, are regular from its start.
+    assert known.regular[f"MULE{PAIR}UTILITY"] == START
+    alerts = both([rule], rows)
+    assert [a["transaction_ids"][0] for a in alerts] == ["T0", "T10"]  # type: ignore[index]
+    assert run_batch([rule], rows, known) == run_batch([rule], rows, Context.of(SHIPPED))
+
+
 def test_regular_counterparties_from_a_history_count_as_those_of_the_input() -> None:
     # A monitor given last months' regular counterparties (a live stream's history) reads them
     # as it reads those of its input: the crew paid for months is regular, a new one is not.

@@ -373,19 +373,22 @@ def test_scatter_gather_alerts_source_intermediaries_and_gatherer() -> None:
 
 
 def test_scatter_gather_leaves_out_transfers_between_regular_counterparties() -> None:
-    # A marketplace pays its sellers each week; each pays its monthly bill to a utility out of
-    # the payout: both pairs deal with each other more than a month apart, their usual life.
+    # A marketplace pays its sellers each month; each pays its monthly bill to a utility out of
+    # the payout: once both pairs have dealt with each other for a month, their usual life.
     sellers = [f"SELLER{i}" for i in range(4)]
     rows = [MONTH_BEFORE]
-    for week, day in enumerate((0, 35)):
+    for month, day in enumerate((0, 35, 70)):
         for i, seller in enumerate(sellers):
-            n = 10 * week + 2 * i
+            n = 10 * month + 2 * i
             rows.append(transfer(n, 24 * day + i, "MARKET", seller, amount="60000"))
             rows.append(transfer(n + 1, 24 * day + 10 + i, seller, "UTILITY", amount="58000"))
-    assert fired("scatter_gather", rows) == []
-    # The same shape between accounts that never dealt with each other before is a path.
+    # The first time, a month into the input, the accounts had never dealt with each other: a
+    # path, which what they do later does not undo; the months after add nothing.
     once = [r for r in rows if r.timestamp < START + dt.timedelta(days=30)]
     assert set(fired("scatter_gather", once)) == {"MARKET", "UTILITY", *sellers}
+    assert fired("scatter_gather", rows) == fired("scatter_gather", once)
+    # Pairs already dealing in the input's first month may be older than it: regular throughout.
+    assert fired("scatter_gather", rows[1:]) == []
 
 
 def test_an_offshore_threshold_transaction_is_reported() -> None:
