@@ -785,12 +785,17 @@ def _score(
     q: tuple[NameToken, ...], c: tuple[NameToken, ...], pairs: list[TokenPair]
 ) -> tuple[float, list[str]]:
     notes: list[str] = []
-    cover_q = _coverage(q, [(p.query, p.similarity, p.method) for p in pairs])
-    cover_c = _coverage(c, [(p.candidate, p.similarity, p.method) for p in pairs])
-    high, low = max(cover_q, cover_c), min(cover_q, cover_c)
     parts_q, parts_c = structural_count(q), structural_count(c)
-    # A one-word name inside a longer one ('DANIEL' in 'Daniel James') is weak evidence.
-    strong_side = 0.5 if min(parts_q, parts_c) == 1 < max(parts_q, parts_c) else STRONG_SIDE
+    # A one-word name inside a longer one ('DANIEL' in 'Daniel James') is weak evidence; where
+    # that word stands alone, the longer name's other parts are all there is against it: a
+    # family name or patronymic left out costs its whole weight there, not the less of a part
+    # lists often leave out (يارا الحكير is not the IARA foundation; Путин В. keeps its initial).
+    inside = min(parts_q, parts_c) == 1 < max(parts_q, parts_c)
+    alone = inside and min(len(q), len(c)) == 1  # no initial or particle beside the one word
+    cover_q = _coverage(q, [(p.query, p.similarity, p.method) for p in pairs], alone)
+    cover_c = _coverage(c, [(p.candidate, p.similarity, p.method) for p in pairs], alone)
+    high, low = max(cover_q, cover_c), min(cover_q, cover_c)
+    strong_side = 0.5 if inside else STRONG_SIDE
     score = strong_side * high + (1 - strong_side) * low
     structural = sum(1 for p in pairs if any(q[i].kind in STRUCTURAL for i in p.query))
     if structural < 2 and parts_q >= 2 and parts_c >= 2:
@@ -827,13 +832,16 @@ def _unmatched_kinds(tokens: tuple[NameToken, ...], matched: set[int]) -> set[To
 
 
 def _coverage(
-    tokens: tuple[NameToken, ...], matched: list[tuple[tuple[int, ...], float, str]]
+    tokens: tuple[NameToken, ...],
+    matched: list[tuple[tuple[int, ...], float, str]],
+    whole: bool = False,
 ) -> float:
     """Support over support plus what is missing plus what disagrees.
 
     A token that is absent costs its weight; a token that is present but spelled differently
     costs its full weight (a shared common name is weak support, a different one is a real
-    difference) times how much a spelling difference of that kind contradicts identity.
+    difference) times how much a spelling difference of that kind contradicts identity. With
+    whole, an absent token costs at least its kind's whole weight (see _weight_owed).
     """
     support = disagreement = 0.0
     covered: set[int] = set()
@@ -842,7 +850,8 @@ def _coverage(
         full = sum(WEIGHTS[tokens[i].kind] for i in indices)
         disagreement += (1.0 - similarity) * full * CONTRADICTION.get(method, 1.0)
         covered.update(indices)
-    missing = sum(_weight_owed(t) for i, t in enumerate(tokens) if i not in covered)
+    owed = (lambda t: max(WEIGHTS[t.kind], _weight_owed(t))) if whole else _weight_owed
+    missing = sum(owed(t) for i, t in enumerate(tokens) if i not in covered)
     total = support + missing + disagreement
     return support / total if total else 0.0
 
