@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -32,34 +33,32 @@ def _amount(text: str) -> str:
     return whole.replace(",", " ") + "," + cents
 
 
-def _as_a_bank_writes(source: Path, target: Path) -> None:
+def _rewrite(source: Path, target: Path, change: Callable[[dict[str, str]], None]) -> None:
+    """The CSV rewritten row by row with ';' between cells, each row changed in place."""
     with source.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     with target.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=";")
         writer.writeheader()
         for row in rows:
-            when = dt.datetime.fromisoformat(row["timestamp"].replace("Z", "+00:00"))
-            channel = row["channel"]
-            row |= {
-                "timestamp": when.strftime("%d.%m.%Y %H:%M:%S"),
-                "amount": _amount(row["amount"]),
-                "currency": "₸" if row["currency"] == "KZT" else row["currency"],
-                "channel": _cash(row) if channel == "cash" else CHANNELS.get(channel, channel),
-            }
+            change(row)
             writer.writerow(row)
 
 
-def _accounts_as_a_bank_writes(source: Path, target: Path) -> None:
-    with source.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=";")
-        writer.writeheader()
-        for row in rows:
-            row["segment"] = SEGMENTS.get(row["segment"], row["segment"])
-            row["listed"] = "да" if row["listed"] == "true" else "нет"
-            writer.writerow(row)
+def _transfer_as_a_bank_writes(row: dict[str, str]) -> None:
+    when = dt.datetime.fromisoformat(row["timestamp"].replace("Z", "+00:00"))
+    channel = row["channel"]
+    row |= {
+        "timestamp": when.strftime("%d.%m.%Y %H:%M:%S"),
+        "amount": _amount(row["amount"]),
+        "currency": "₸" if row["currency"] == "KZT" else row["currency"],
+        "channel": _cash(row) if channel == "cash" else CHANNELS.get(channel, channel),
+    }
+
+
+def _account_as_a_bank_writes(row: dict[str, str]) -> None:
+    row["segment"] = SEGMENTS.get(row["segment"], row["segment"])
+    row["listed"] = "да" if row["listed"] == "true" else "нет"
 
 
 def _alerts(transfers: Path, accounts: Path, output: Path) -> set[tuple[str, ...]]:
@@ -79,8 +78,8 @@ def test_a_banks_export_of_the_same_transfers_gives_the_same_alerts(tmp_path: Pa
     size = ["--customers", "400", "--months", "2", "--planted", "3", "--seed", "3"]
     made = CliRunner().invoke(app, ["simulate", "--output", str(world), *size])
     assert made.exit_code == 0, made.output
-    _as_a_bank_writes(world / "transactions.csv", tmp_path / "выписка.csv")
-    _accounts_as_a_bank_writes(world / "accounts.csv", tmp_path / "счета.csv")
+    _rewrite(world / "transactions.csv", tmp_path / "выписка.csv", _transfer_as_a_bank_writes)
+    _rewrite(world / "accounts.csv", tmp_path / "счета.csv", _account_as_a_bank_writes)
     canonical = _alerts(world / "transactions.csv", world / "accounts.csv", tmp_path / "a.csv")
     exported = _alerts(tmp_path / "выписка.csv", tmp_path / "счета.csv", tmp_path / "b.csv")
     rules = {rule for _, rule, _, _ in canonical}
