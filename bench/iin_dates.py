@@ -28,32 +28,20 @@ from speed import finmon_command, load_lists, run_measured
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.populations import generate
+from finmon.lists.identifiers import iin_check_digit, iin_head
 
 LAYOUTS = {
     "birth-date column, no IIN": ("date_of_birth",),
     "IIN, no birth-date column": ("iin",),
     "neither": (),
 }
-FIRST_WEIGHTS = tuple(range(1, 12))
-SECOND_WEIGHTS = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
-
-
-def iin_check(first11: str) -> int | None:
-    """The IIN's twelfth digit for its first eleven, or None when no check digit exists."""
-    digits = [int(char) for char in first11]
-    for weights in (FIRST_WEIGHTS, SECOND_WEIGHTS):
-        check = sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
-        if check < 10:
-            return check
-    return None
 
 
 def make_iin(born: dt.date, female: bool, rng: random.Random) -> str:
     """A valid IIN for a person born on `born`: YYMMDD, century and sex, serial, check digit."""
-    century = {18: 1, 19: 3, 20: 5}[born.year // 100] + (1 if female else 0)
     while True:
-        first11 = f"{born:%y%m%d}{century}{rng.randrange(10_000):04d}"
-        check = iin_check(first11)
+        first11 = f"{iin_head(born, female)}{rng.randrange(10_000):04d}"
+        check = iin_check_digit(first11)
         if check is not None:
             return first11 + str(check)
 

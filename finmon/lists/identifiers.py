@@ -22,11 +22,22 @@ def is_valid_iin_bin(number: str) -> bool:
     """True when the number is 12 digits whose last digit is the right check digit."""
     if len(number) != 12 or not number.isascii() or not number.isdigit():
         return False
-    digits = [int(ch) for ch in number]
+    return iin_check_digit(number[:11]) == int(number[11])
+
+
+def iin_check_digit(first11: str) -> int | None:
+    """The IIN/BIN check digit of its first eleven digits; None when no digit is valid."""
+    digits = [int(ch) for ch in first11]
     check = _weighted(digits, _FIRST_WEIGHTS)
     if check == 10:
         check = _weighted(digits, _SECOND_WEIGHTS)
-    return check != 10 and check == digits[11]
+    return None if check == 10 else check
+
+
+def iin_head(born: dt.date, female: bool) -> str:
+    """An IIN's first seven digits: the birth date and the century-and-sex digit."""
+    century = {18: 1, 19: 3, 20: 5}[born.year // 100] + int(female)
+    return f"{born:%y%m%d}{century}"
 
 
 def iin_birth_date(iin: str) -> dt.date | None:

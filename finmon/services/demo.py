@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from finmon.exports import SafeDictWriter
+from finmon.lists.identifiers import iin_check_digit, iin_head
 from finmon.model import Designation, DesignationName, NameQuality, Party, Schema
 from finmon.settings import Settings
 from finmon.store import Database
@@ -84,7 +85,6 @@ SPELLINGS = [
     ("OU", "U"), ("EE", "I"), ("Y", "I"), ("KH", "H"), ("Q", "K"), ("SS", "S"), ("LL", "L"),
 ]  # fmt: skip
 _NOT_FOUND = -1.0
-_CHECK_WEIGHTS = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 
 
 @dataclass(slots=True, frozen=True)
@@ -246,15 +246,6 @@ def romanise(text: str) -> str:
     return "".join(ICAO.get(ch, ch) for ch in text.lower()).title()
 
 
-def iin_check_digit(first11: str) -> int | None:
-    """The IIN/BIN check digit of the first eleven digits; None when no digit is valid."""
-    digits = [int(ch) for ch in first11]
-    check = sum(d * (i + 1) for i, d in enumerate(digits)) % 11
-    if check == 10:
-        check = sum(d * w for d, w in zip(digits, _CHECK_WEIGHTS, strict=True)) % 11
-    return None if check == 10 else check
-
-
 def _shared_list_folders(settings: Settings) -> list[Path]:
     if settings.shared_dir is not None:
         shared = settings.shared_dir
@@ -355,9 +346,8 @@ def _planted_row(
 
 
 def _iin(born: dt.date, female: bool, rng: random.Random) -> str:
-    century = {18: 1, 19: 3, 20: 5}[born.year // 100] + (1 if female else 0)
     while True:
-        first11 = f"{born:%y%m%d}{century}{rng.randrange(10000):04d}"
+        first11 = f"{iin_head(born, female)}{rng.randrange(10000):04d}"
         check = iin_check_digit(first11)
         if check is not None:
             return first11 + str(check)

@@ -12,7 +12,7 @@ import datetime as dt
 
 import numpy as np
 
-from finmon.lists.identifiers import is_valid_iin_bin
+from finmon.lists.identifiers import iin_check_digit, iin_head
 
 KZ_BANKS = ("601", "722", "998", "856", "821", "551", "965", "948", "886", "914")
 """Bank codes of the simulated banks: plausible, not a register of real ones."""
@@ -133,8 +133,7 @@ def _digits(rng: np.random.Generator, count: int) -> str:
 
 def iin(rng: np.random.Generator, born: dt.date, female: bool) -> str:
     """An IIN: birth date, century-and-sex digit, serial, check digit."""
-    century = {18: 1, 19: 3, 20: 5}[born.year // 100] + int(female)
-    return _checked(rng, f"{born:%y%m%d}{century}")
+    return _checked(rng, iin_head(born, female))
 
 
 def bin_number(rng: np.random.Generator, registered: dt.date, branch: str = "0") -> str:
@@ -146,9 +145,9 @@ def _checked(rng: np.random.Generator, head: str) -> str:
     """head + a random serial + the check digit; a serial with no valid digit is drawn again."""
     while True:
         first11 = head + _digits(rng, 11 - len(head))
-        for digit in "0123456789":
-            if is_valid_iin_bin(first11 + digit):
-                return first11 + digit
+        check = iin_check_digit(first11)
+        if check is not None:
+            return first11 + str(check)
 
 
 def foreign_id(rng: np.random.Generator, country: str, kind: str) -> str:

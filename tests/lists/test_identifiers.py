@@ -8,7 +8,9 @@ import pytest
 
 from finmon.lists.identifiers import (
     iin_birth_date,
+    iin_check_digit,
     iin_gender,
+    iin_head,
     is_valid_iin_bin,
     kz_number_kind,
 )
@@ -51,6 +53,30 @@ def test_reference_examples_are_valid(number: str) -> None:
 def test_every_single_digit_alteration_follows_the_rule(number: str) -> None:
     for altered in alterations(number):
         assert is_valid_iin_bin(altered) == (spec_check_digit(altered) == int(altered[11])), altered
+
+
+@pytest.mark.parametrize("number", VALID_IINS + VALID_BINS)
+def test_the_check_digit_is_the_rules(number: str) -> None:
+    assert iin_check_digit(number[:11]) == spec_check_digit(number) == int(number[11])
+
+
+@pytest.mark.parametrize(
+    ("born", "female"),
+    [(dt.date(1899, 12, 31), False), (dt.date(1969, 7, 16), True), (dt.date(2004, 2, 29), False)],
+)
+def test_an_iin_made_from_its_head_encodes_the_date_and_sex(born: dt.date, female: bool) -> None:
+    made = []
+    for serial in range(20):
+        first11 = f"{iin_head(born, female)}{serial:04d}"
+        check = iin_check_digit(first11)
+        assert check == spec_check_digit(first11 + "0")
+        if check is not None:
+            made.append(first11 + str(check))
+    assert len(made) >= 15
+    for iin in made:
+        assert is_valid_iin_bin(iin)
+        assert iin_birth_date(iin) == born
+        assert iin_gender(iin) == (Gender.FEMALE if female else Gender.MALE)
 
 
 @pytest.mark.parametrize("number", VALID_IINS + VALID_BINS)
