@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import sys
 import time
@@ -122,6 +123,84 @@ def _monitoring() -> dict[str, Any]:
     }
 
 
+def delta_part(args: argparse.Namespace) -> dict[str, Any]:
+    """A day's list change screened over the whole registry file, locally and on Spark local[2]:
+    what `finmon screen FILE --changes [--engine spark]` does for customers kept outside the store,
+    with the change's Screener built as that command builds it, from a scratch store holding UN
+    2026-02-27 and the next day's list (bench/delta.py: 3 listed, 2 amended)."""
+    from bench.delta import write_next_day
+    from bench.scale import _database, _load, _unlink
+    from finmon.scale.spark import session
+    from finmon.services.scale import spark_screening
+    from finmon.services.screening import run_screening
+    from finmon.settings import load_settings
+    from finmon.store.screener import change_screener
+
+    registry, work = _registry(args), Path(args.work)
+    next_day, _ = write_next_day(work)
+    path = work / "delta-lists.db"
+    _unlink(path)
+    db = _database(f"sqlite:///{path}")
+    _load(db, "lists/un_consolidated_2026-02-27.xml")
+    _load(db, next_day)
+    started = time.perf_counter()
+    screener = change_screener(db)
+    built = time.perf_counter() - started
+    workers = load_settings().workers
+    _say(f"screening {args.customers:,} customers for a day's change locally, then on Spark")
+    started, cpu, load = time.perf_counter(), _cpu(), os.getloadavg()[0]
+    local = run_screening(registry, None, screener, workers=workers)
+    local_seconds, local_cpu = time.perf_counter() - started, _cpu() - cpu
+    spark = session("local[2]", partitions=4)
+    started = time.perf_counter()
+    found = spark_screening(registry, None, screener, master="local[2]")
+    spark_seconds = time.perf_counter() - started
+    spark.stop()
+    assert found.kept == local.kept, "Spark and the local engine disagree on the change's hits"
+    report = {
+        "rows": local.rows,
+        "designations": len(screener.designations),
+        "hits": local.hits,
+        "screener_seconds": built,
+        "local_workers": workers,
+        "local_seconds": local_seconds,
+        "local_cpu_seconds": local_cpu,
+        "spark_seconds": spark_seconds,
+        "load_average": [load, os.getloadavg()[0]],
+    }
+    _print_delta(report)
+    return report
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its reaped children (the local engine's workers)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def _print_delta(report: dict[str, Any]) -> None:
+    rows, million = report["rows"], report["rows"] / 1e6
+    print(
+        f"\nA day's change ({report['designations']} designations) screened over {rows:,} "
+        f"customers read from the file, {report['hits']} hits; the change's Screener built in "
+        f"{report['screener_seconds']:.1f} s\n"
+    )
+    print("| engine | seconds | per million customers | customers/s |")
+    print("|---|---:|---:|---:|")
+    for label, key in (
+        (f"local, {report['local_workers']} processes", "local_seconds"),
+        ("Spark local[2]", "spark_seconds"),
+    ):
+        seconds = report[key]
+        print(f"| {label} | {seconds:.1f} | {seconds / million:.1f} s | {rows / seconds:,.0f} |")
+    first, last = report["load_average"]
+    print(
+        f"\nlocal engine CPU {report['local_cpu_seconds']:.1f} s "
+        f"({report['local_cpu_seconds'] / rows * 1e3:.3f} ms a customer); "
+        f"load average {first:.1f} before, {last:.1f} after"
+    )
+
+
 def _print_spark(report: dict[str, Any]) -> None:
     screening, monitoring = report["screening"], report["monitoring"]
     rows = screening["rows"]
@@ -146,7 +225,10 @@ def _print_spark(report: dict[str, Any]) -> None:
     )
 
 
-PARTS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {"spark": spark_part}
+PARTS: dict[str, Callable[[argparse.Namespace], dict[str, Any]]] = {
+    "spark": spark_part,
+    "delta": delta_part,
+}
 """The parts of this benchmark; bench/scale.py runs them beside ingestion and delta re-screening."""
 
 

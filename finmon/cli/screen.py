@@ -46,6 +46,16 @@ EngineOption = Annotated[
     ),
 ]
 
+ChangesOption = Annotated[
+    bool,
+    typer.Option(
+        "--changes",
+        help="Screen only against what the latest load of each list added or amended in matching "
+        "data (as `finmon lists diff` shows it): a list change's re-screening of customers kept "
+        "outside finmon's store, on this machine or on Spark.",
+    ),
+]
+
 
 @app.command("screen")
 def screen(
@@ -61,6 +71,7 @@ def screen(
     strict: StrictOption = False,
     engine: EngineOption = "local",
     master: MasterOption = None,
+    changes: ChangesOption = False,
 ) -> None:
     """Screen every row of a customer file against all loaded lists.
 
@@ -70,7 +81,7 @@ def screen(
     actor = acting(ctx, Action.SCREEN)
     from finmon.screening.problems import ProblemLog, problems_path
     from finmon.screening.screener import heap_frozen, read_frozen
-    from finmon.services.screeners import load_screener
+    from finmon.services.screeners import load_change_screener, load_screener
 
     require_files([input])
     _check_hits_output(output)
@@ -78,7 +89,7 @@ def screen(
     started = time.perf_counter()
     _check_input(input, encoding)
     with heap_frozen():
-        screener = read_frozen(lambda: load_screener(actor))
+        screener = read_frozen(lambda: (load_change_screener if changes else load_screener)(actor))
         ENDING.keep(screener)
         ready = time.perf_counter()
         if engine == "spark":

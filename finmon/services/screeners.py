@@ -31,6 +31,13 @@ def load_screener(
     return store.load_screener(db, schemas)
 
 
+def load_change_screener(actor: str, db: Database | None = None) -> Screener:
+    """A Screener over what the latest load of each list added or amended in matching data (see
+    finmon.store.screener.change_screener); NotFound when no list has been loaded."""
+    authorize(actor, Action.SCREEN, db)
+    return store.change_screener(db)
+
+
 class Screeners:
     """The Screener of each dataset over the current list versions, rebuilt when a list load
     changes them (checked on every request: one small query)."""

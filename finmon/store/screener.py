@@ -18,7 +18,7 @@ from finmon.errors import NotFound
 from finmon.model import Schema
 from finmon.settings import load_settings
 from finmon.store.engine import Database, default_database
-from finmon.store.lists import current_designations, current_versions
+from finmon.store.lists import current_designations, current_versions, version_diff
 from finmon.store.models import ListVersion
 from finmon.store.screener_cache import cache_file, cache_key, read_cached, write_cached
 
@@ -36,6 +36,23 @@ def load_screener(
     if not versions:
         raise NotFound("no list is loaded: load one first with `finmon lists load FILE`")
     return build_screener(db, versions, schemas)
+
+
+def change_screener(db: Database | None = None) -> Screener:
+    """A Screener over what the current version of each list added, or amended in its matching
+    data, against the version before it (all of a list loaded once), weighing name parts by
+    their frequency over every current list as a full screen does: the designations a list
+    load's delta re-screen screens the stored customers for. NotFound when no list is loaded."""
+    from finmon.screening import Screener
+    from finmon.store.rescreen import to_screen
+
+    db = db or default_database()
+    versions = current_versions(db)
+    if not versions:
+        raise NotFound("no list is loaded: load one first with `finmon lists load FILE`")
+    full = build_screener(db, versions)
+    changed = [d for source in versions for d in to_screen(version_diff(source, db=db)[2])]
+    return Screener(changed, versions=versions, frequency=full.frequency)
 
 
 def build_screener(

@@ -313,6 +313,30 @@ def test_lists_diff_prints_and_writes_the_changes(tmp_path: Path) -> None:
     assert code == 2
 
 
+def test_screen_changes_screens_only_what_the_latest_load_added(tmp_path: Path) -> None:
+    customers = tmp_path / "registry.csv"
+    customers.write_text(
+        "id,name\nR1,Timur Akhatovich Karagulov\nR2,Khalid Yusuf al-Mazruqi\nR3,Anna Petrova\n",
+        encoding="utf-8",
+    )
+
+    def hits(*options: str) -> dict[tuple[str, str], str]:
+        written = tmp_path / "hits.csv"
+        _ok("screen", customers, "--output", written, *options)
+        with written.open(encoding="utf-8", newline="") as handle:
+            return {(r["id"], r["reference"]): r["score"] for r in csv.DictReader(handle)}
+
+    _ok("lists", "load", _earlier_list(tmp_path))
+    first = hits("--changes")
+    assert {query for query, _ in first} == {"R2"}  # a list loaded once: all of it is new
+    _ok("lists", "load", UN_FIXTURE)
+    every, changed = hits(), hits("--changes")
+    assert {query for query, _ in every} == {"R1", "R2"}
+    assert list(changed) == [("R1", LISTED_REF)]
+    # The same score as against every list: name parts weighed by the same frequencies.
+    assert changed[("R1", LISTED_REF)] == every[("R1", LISTED_REF)]
+
+
 def test_customers_import_reports_rejected_rows_and_show_gives_history(tmp_path: Path) -> None:
     path = tmp_path / "customers.csv"
     path.write_text(
