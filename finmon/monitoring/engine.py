@@ -341,8 +341,8 @@ class Monitor:
         self.rules = list(rules)
         self.context = context or Context()
         self._windows: list[dict[str, _Window]] = [{} for _ in self.rules]
-        self._start: list[dt.datetime] = []
-        """The first transfer's time, for rules with a history (compiled reads it)."""
+        self._start: list[dt.datetime] = [self.context.start] if self.context.start else []
+        """The input's first transfer's time, for rules with a history (compiled reads it)."""
         self._checks: dict[str, list[tuple[int, Callable[[Event], bool]]]] = {
             side: [
                 (
@@ -509,7 +509,9 @@ def run_transfers(rules: Sequence[Rule], transfers: Any, context: Context) -> li
     # them): a filter of the sides for transfer rules, the path patterns' findings.
     made = pl.collect_all(
         [
-            sides.filter(passes_expr(rule, context.organisations or frozenset()))
+            sides.filter(
+                passes_expr(rule, context.organisations or frozenset(), True, context.start)
+            )
             if rule.pattern == "transfers"
             else path_events(rule, transfers.lazy(), context).sort("seq", "ids")
             for rule in rules

@@ -57,6 +57,9 @@ class Context:
     `counterparty_regular` and `corridor_regular` filters; None when not read yet."""
     usual: Mapping[str, Mapping[str, Mapping[str, float]]] = field(default_factory=dict)
     """Baselines: rule id -> measure -> account -> its usual value (baselines.py)."""
+    start: dt.datetime | None = None
+    """The input's first transfer's time, from which rules with a `history` count, when an
+    engine sees only part of the input (a Spark bucket of accounts); None: the first it sees."""
     _factors: dict[str, Decimal] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -633,17 +636,21 @@ def transfer_passes_expr(f: Filter) -> Any:
 
 
 def passes_expr(
-    rule: Rule, organisations: frozenset[str] = frozenset(), history: bool = True
+    rule: Rule,
+    organisations: frozenset[str] = frozenset(),
+    history: bool = True,
+    start: dt.datetime | None = None,
 ) -> Any:
     """passes() as a polars expression over event_frame (with its `regular` and `corridor`
     columns when a filter reads them: baselines.with_flags); with `history`, only the events
-    from the rule's history after the input's first transfer (baselines count them all)."""
+    from the rule's history after the input's first transfer (baselines count them all): at
+    `start`, or the frame's least time when it holds the whole input."""
     import polars as pl
 
     condition = _passes_expr(rule.filter, organisations)
     if history and rule.history is not None:
-        # The frame holds every transfer: the input's first is the least time.
-        condition &= pl.col("time") - pl.col("time").min() >= rule.history
+        first = pl.col("time").min() if start is None else pl.lit(start)
+        condition &= pl.col("time") - first >= rule.history
     if rule.direction != "both":
         condition &= pl.col("direction") == rule.direction
     for side, f in rule.sides.items():

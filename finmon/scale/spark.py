@@ -20,6 +20,7 @@ pyspark is imported only here, when a Spark engine is asked for.
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import pickle
 import secrets
 import shutil
@@ -322,6 +323,9 @@ def monitor_alerts(
     # Regular counterparties over the whole input: a bucket's own first transfer is not the
     # input's, from which relationships seen in its first month are regular.
     context = with_regular(rules, transfers, context)
+    # And rules with a history count from the input's first transfer, not a bucket's.
+    if not transfers.is_empty():
+        context = dataclasses.replace(context, start=transfers["time"].min())
     mine = [rule for rule in rules if local_rule(rule)]
     paths = [rule for rule in rules if not local_rule(rule)]
     alerts = run_transfers(paths, transfers, context) if paths else []

@@ -8,9 +8,11 @@ compared on the acceptance's 100,000-customer registry with UN designations plan
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 import shutil
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +24,15 @@ from typer.testing import CliRunner
 from bench import customers
 from finmon.cli import app
 from finmon.lists import parse_files
-from finmon.monitoring.rules import load_pack
+from finmon.monitoring.engine import run_batch
+from finmon.monitoring.events import Context
+from finmon.monitoring.rules import Rule, load_pack
 from finmon.scale.spark import bucket_of, local_rule, monitor_alerts, session
 from finmon.screening import Screener
 from finmon.services.monitoring import plan_monitoring
 from finmon.services.scale import spark_screening
 from finmon.services.screening import run_screening
+from finmon.transactions import PartyInfo, Transaction
 from tests.conftest import shared_file
 
 pytestmark = pytest.mark.filterwarnings(
@@ -147,6 +152,29 @@ def test_any_number_of_buckets_gives_the_same_alerts(spark: Any) -> None:
     one = monitor_alerts(spark, rules, head, plan.context, buckets=1)
     five = monitor_alerts(spark, rules, head, plan.context, buckets=5)
     assert one and sorted(map(repr, one)) == sorted(map(repr, five))
+
+
+def test_a_bucket_counts_a_rules_history_from_the_inputs_first_transfer(spark: Any) -> None:
+    # A1 and A2 trade on the first day; B1 first sends forty days later, in another bucket,
+    # whose own first transfer is B1's: the history has passed for the input, not for B1.
+    start = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    rule = Rule("late", "test", "any transfer out", "out", dt.timedelta(days=30), {"count": 1},
+                0.5, history=dt.timedelta(days=30))  # fmt: skip
+    transfers = [
+        Transaction(
+            f"T{n}",
+            start + dt.timedelta(days=day),
+            Decimal(1000),
+            "KZT",
+            PartyInfo(account=sender),
+            PartyInfo(account=receiver),
+        )
+        for n, (day, sender, receiver) in enumerate([(0, "A1", "A2"), (40, "B1", "B2")])
+    ]
+    assert bucket_of("A1", 2) != bucket_of("B1", 2) == bucket_of("B2", 2)
+    batch = run_batch([rule], transfers, Context())
+    assert [a.account for a in batch] == ["B1"]
+    assert monitor_alerts(spark, [rule], transfers, Context(), buckets=2) == batch
 
 
 def test_an_account_lands_in_the_same_bucket_in_every_process() -> None:
