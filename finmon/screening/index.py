@@ -70,7 +70,8 @@ class Unpickled(Sequence[T], Generic[T]):
     Given `tokens` (the index's token table, itself Unpickled) and their ids by sig, an item's
     tokens that are the table's own (every field equal) are pickled as their place in it and read
     back as the table's object: a list name's tokens were otherwise pickled, and unpickled, again
-    inside each name (22.5 of 68 MB for UN + OFAC SDN), in each forked worker that met it."""
+    inside each name, in each forked worker that met it (for UN + OFAC SDN the names' pickles
+    took 22.5 of the cache's 68 MB, and take 11.0 of 56.7)."""
 
     def __init__(
         self,
