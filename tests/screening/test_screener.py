@@ -6,11 +6,13 @@ import csv
 import datetime as dt
 import json
 import pickle
+from dataclasses import fields, replace
 
 import pytest
 
 from finmon.lists import FIXTURE_DIR, parse_files
 from finmon.model import BirthDate, Identifier, Party, Schema
+from finmon.names.parts import NameToken, analyse_name
 from finmon.screening import DEFAULT_THRESHOLD, Screener
 from finmon.screening.index import Unpickled
 from tests.conftest import shared_file
@@ -141,3 +143,37 @@ def test_a_screener_read_back_reads_only_what_it_screens_and_hits_the_same(
     assert read_back.index._short == fixture_screener.index._short
     assert list(read_back.index._short) == list(fixture_screener.index._short)
     assert [n.analysed for n in names_read] == [n.analysed for n in fixture_screener.index.names]
+
+
+def _every_field(tokens: tuple[NameToken, ...]) -> list[tuple[object, ...]]:
+    return [tuple(getattr(t, f.name) for f in fields(NameToken)) for t in tokens]
+
+
+def test_a_name_read_back_takes_its_tokens_from_the_token_table(
+    fixture_screener: Screener,
+) -> None:
+    read_back = pickle.loads(pickle.dumps(fixture_screener)).index
+    built = fixture_screener.index
+    shared = 0
+    for entry, name in enumerate(read_back.names):
+        assert _every_field(name.analysed.tokens) == _every_field(
+            built.names[entry].analysed.tokens
+        )
+        assert _every_field(name.analysed.joined) == _every_field(
+            built.names[entry].analysed.joined
+        )
+        for token in name.analysed.tokens:
+            place = read_back._token_ids.get(token.sig)
+            shared += place is not None and read_back._tokens[place] is token
+    assert shared > len(read_back.names)
+
+
+def test_a_token_that_differs_from_the_tables_in_any_field_is_kept_as_it_was() -> None:
+    token = analyse_name("Timur Karagulov").tokens[0]
+    heavier = replace(token, weight=token.weight + 0.5)
+    assert heavier.sig == token.sig
+    table: Unpickled[NameToken] = Unpickled([token])
+    names = pickle.loads(pickle.dumps(Unpickled([(token, heavier)], table, {token.sig: 0})))
+    same, other = names[0]
+    assert same is names._tokens[0]
+    assert other is not same and other.weight == token.weight + 0.5
