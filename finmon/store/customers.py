@@ -89,7 +89,8 @@ class _Change:
     text: str
     """The record as stored: its JSON text."""
     matching: str
-    """The JSON text of the record less its id: what indexing and screening read."""
+    """The JSON text of the record less its id (what indexing and screening read), without its
+    opening brace: the key under which customers with the same matching data are analysed once."""
     accounts: list[str]
     fingerprint: str
     """matching_fingerprint of the party; for a customer to index, given by its analysis."""
@@ -367,8 +368,7 @@ def _submit(
             unchanged += 1
             continue
         text = json.dumps(record)
-        matching = json.dumps({k: v for k, v in record.items() if k != "id"})
-        change = _Change(party, record, text, matching, accounts, "", 1, True)
+        change = _Change(party, record, text, _matching(text, record), accounts, "", 1, True)
         if known is not None:
             change.fingerprint = matching_fingerprint(party, record)
             change.version, change.rescreen = known[4] + 1, known[3] != change.fingerprint
@@ -378,6 +378,14 @@ def _submit(
     handle = _analyse_once(todo, screener, workers)
     screened = screener is not None
     return _Pending(batch, existing, changes, unchanged, todo, screened, lists.versions, handle)
+
+
+def _matching(text: str, record: dict[str, Any]) -> str:
+    """The record's JSON text less its id (which comes first), cut from the text made anyway."""
+    first = '{"id": ' + json.dumps(record["id"]) + ", "
+    if text.startswith(first):
+        return text[len(first) :]
+    return json.dumps({k: v for k, v in record.items() if k != "id"})
 
 
 def _collect(pending: _Pending, workers: _Workers) -> _Batch:
