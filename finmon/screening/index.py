@@ -12,9 +12,9 @@ from __future__ import annotations
 import io
 import pickle
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Generic, TypeVar, overload
 
 from finmon.model import DesignationName
@@ -351,21 +351,77 @@ def is_short(name: AnalysedName) -> bool:
     return structural_count(name.tokens) < 2
 
 
-def filing_keys(token: NameToken) -> list[str]:
-    """Keys under which a customer's token is filed in the stored customer index.
+BLOCKED = 10
+"""Keys of this many letters or more (up to MAX_FUZZY_KEY) are filed in the stored customer index
+under BLOCKS block keys instead of their one-letter deletions."""
+BLOCKS = 3
+"""Contiguous blocks a long key is cut into; a block key is the key without one of them."""
+BLOCK_MARK = "^"
+"""What begins a block key (no folded key or written name part does)."""
 
-    The mirror of CandidateIndex: an Arabic-script customer token is also filed under its
+
+def _blocks(size: int) -> list[tuple[int, int]]:
+    """The BLOCKS near-equal contiguous blocks [start, end) of a key of size letters."""
+    edges = [size * b // BLOCKS for b in range(BLOCKS + 1)]
+    return list(pairwise(edges))
+
+
+def block_keys(key: str) -> list[str]:
+    """The keys under which a long key stands for its one-letter deletions in the stored index.
+
+    A deletion of the key lies inside one block, and the key without that block is the deletion
+    without the block's one letter shorter remains (block_probes): a key of n letters is filed
+    under BLOCKS keys instead of n deletions (nearly every customer brings its own joined pairs
+    of name parts of 12 to 25 letters). A block key meets more than the deletions do; what it
+    meets is checked against the deletions themselves (reach_keys)."""
+    size = len(key)
+    if not BLOCKED <= size <= MAX_FUZZY_KEY:
+        return []
+    return [f"{BLOCK_MARK}{size}.{j}:{key[:a]}{key[b:]}" for j, (a, b) in enumerate(_blocks(size))]
+
+
+def block_probes(probe: str) -> list[str]:
+    """The block keys of every key, long enough to be filed by block keys, of which probe is a
+    one-letter deletion (those keys' own block keys, made from the probe)."""
+    size = len(probe) + 1
+    if not BLOCKED <= size <= MAX_FUZZY_KEY:
+        return []
+    return [
+        f"{BLOCK_MARK}{size}.{j}:{probe[:a]}{probe[b - 1 :]}"
+        for j, (a, b) in enumerate(_blocks(size))
+    ]
+
+
+def _filed_deletions(key: str) -> list[str]:
+    return block_keys(key) if len(key) >= BLOCKED else deletions(key)
+
+
+def filing_keys(token: NameToken) -> list[str]:
+    """Keys under which a customer's token is filed in the stored customer index: reach_keys,
+    with the deletions of long keys given by their block keys."""
+    return _reach(token, _filed_deletions)
+
+
+def reach_keys(token: NameToken) -> list[str]:
+    """The keys a customer's token is found by in the stored customer index.
+
+    The mirror of CandidateIndex: an Arabic-script customer token is also found by its
     cross-script keys, where the Latin tokens of a designation look for it."""
-    keys = _lookup_keys(token)
+    return _reach(token, deletions)
+
+
+def _reach(token: NameToken, spread: Callable[[str], list[str]]) -> list[str]:
+    keys = _lookup_keys(token, spread)
     if token.arabic:
-        keys.extend(f"x:{key}" for key in (token.cross, *deletions(token.cross)))
+        keys.extend(f"x:{key}" for key in (token.cross, *spread(token.cross)))
     if token.romanised and (romanised := romanisation_index_key(token.text)) is not None:
         keys.append(romanised)
     return keys
 
 
 def probing_keys(token: NameToken) -> list[str]:
-    """Keys a designation's token looks up in the stored customer index (see filing_keys)."""
+    """Keys a designation's token looks up in the stored customer index (see reach_keys); the
+    block keys of these (block_probes) are looked up as well (probing_blocks)."""
     keys = _lookup_keys(token)
     if not token.arabic:
         keys.extend(f"x:{key}" for key in (token.cross, *deletions(token.cross)))
@@ -374,11 +430,20 @@ def probing_keys(token: NameToken) -> list[str]:
     return keys
 
 
-def _lookup_keys(token: NameToken) -> list[str]:
-    """Every key under which a token is filed, and looked up."""
-    keys = [token.key, *deletions(token.key)]
+def probing_blocks(key: str) -> list[str]:
+    """The block keys (block_probes) a probing key also looks up, cross-script ones included."""
+    found = block_probes(key)
+    if key.startswith("x:"):
+        found.extend(f"x:{block}" for block in block_probes(key[2:]))
+    return found
+
+
+def _lookup_keys(token: NameToken, spread: Callable[[str], list[str]] | None = None) -> list[str]:
+    """Every key under which a token is filed, and looked up (spread: the deletions of a key)."""
+    spread = spread or deletions
+    keys = [token.key, *spread(token.key)]
     if token.text != token.key and " " not in token.text:
-        keys.extend((token.text, *deletions(token.text)))  # as written: Maaxim, Maalim
+        keys.extend((token.text, *spread(token.text)))  # as written: Maaxim, Maalim
     if token.stem != token.key:
         keys.append(token.stem)
     if len(token.skel) >= 3:

@@ -27,14 +27,20 @@ COPY_ROWS = 50_000
 Convert = Callable[[Any], Any]
 
 
-def bulk_insert(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> int:
+def bulk_insert(
+    session: Session,
+    model: type[Base],
+    rows: Sequence[dict[str, Any]],
+    serialised: Collection[str] = (),
+) -> int:
     """Insert plain rows (each with the same keys, column names of the model's table) in the
     session's transaction: COPY on PostgreSQL, one prepared executemany on SQLite; returns how
-    many were written."""
+    many were written. A JSON column named in serialised comes as its text (see insert_rows)."""
     if not rows:
         return 0
     keys = list(rows[0])
-    return _insert(session, model, keys, _Columns([[row[key] for row in rows] for key in keys]))
+    columns = _Columns([[row[key] for row in rows] for key in keys])
+    return _insert(session, model, keys, columns, None, serialised)
 
 
 def insert_rows(

@@ -24,11 +24,14 @@ from sqlalchemy.orm import Session
 from finmon.model import Party
 from finmon.names.parts import AnalysedName, NameToken, TokenKind, analyse_name
 from finmon.screening.index import (
+    BLOCK_MARK,
     filing_keys,
     glued_keys,
     index_tokens,
     is_short,
+    probing_blocks,
     probing_keys,
+    reach_keys,
 )
 from finmon.screening.namescore import (
     MIN_SIMILARITY,
@@ -51,7 +54,7 @@ from finmon.store.models import (
 
 BATCH = 500
 """Values per IN (...) list: well inside SQLite's and PostgreSQL's limits on bound parameters."""
-INDEX_SCHEME = "finmon-index-7"
+INDEX_SCHEME = "finmon-index-8"
 """What the stored index is built under. Bump it whenever analyse_name, NameToken.sig or the
 filing keys change what would be stored for a name (tests/store/test_customer_index.py fails
 until it is): a store built under another scheme is re-indexed from its customer records before
@@ -385,28 +388,22 @@ class _Probe:
 
     def prepare(self, tokens: Iterable[NameToken], glued: Iterable[str] = ()) -> None:
         """Find, in a few round trips, the stored tokens similar to each of these tokens, and
-        those filed under these keys of designation words run together (index.glued_keys)."""
-        for chunk in _chunks(sorted(set(glued))):
-            query = select(NameTokenKey.key, NameTokenKey.token_id).where(
-                NameTokenKey.key.in_(chunk)
-            )
-            for key, token_id in self.session.execute(query):
-                self._glued.setdefault(key, set()).add(token_id)
+        those filed under these keys of designation words run together (index.glued_keys).
+
+        A stored token is found when one of the keys it is found by (index.reach_keys) is one
+        this side looks up. Its long keys' deletions are filed as block keys (index.block_keys),
+        which meet more: what only a block key met is kept when the token's reach_keys hold a
+        key looked up."""
         distinct = {token.sig: token for token in tokens}
-        by_key: dict[str, list[str]] = {}
-        for sig, token in distinct.items():
-            for key in set(probing_keys(token)):
-                by_key.setdefault(key, []).append(sig)
-        hits: dict[str, set[int]] = {sig: set() for sig in distinct}
-        for chunk in _chunks(list(by_key)):
-            query = select(NameTokenKey.key, NameTokenKey.token_id).where(
-                NameTokenKey.key.in_(chunk)
-            )
-            for key, token_id in self.session.execute(query):
-                for sig in by_key[key]:
-                    hits[sig].add(token_id)
-        self._stored = self._tokens({token_id for ids in hits.values() for token_id in ids})
-        for sig, ids in hits.items():
+        wanted: dict[str, set[str]] = {sig: set(probing_keys(t)) for sig, t in distinct.items()}
+        wanted.update({f"\0{key}": {key} for key in glued})
+        found = self._lookup(wanted)
+        needed = {i for sig, ids in found.items() if not sig.startswith("\0") for i in ids}
+        self._stored.update(self._tokens(needed - self._stored.keys()))
+        for sig, ids in found.items():
+            if sig.startswith("\0"):
+                self._glued[sig[1:]] = ids
+                continue
             ours = distinct[sig]
             similar = {}
             for token_id in ids:
@@ -415,8 +412,32 @@ class _Probe:
                 if similarity >= MIN_SIMILARITY:
                     similar[token_id] = similarity
             self._similar[sig] = similar
-        found = (*self._similar.values(), *self._glued.values())
-        self._load_postings({token_id for ids in found for token_id in ids})
+        met = (*self._similar.values(), *self._glued.values())
+        self._load_postings({token_id for ids in met for token_id in ids})
+
+    def _lookup(self, wanted: Mapping[str, set[str]]) -> dict[str, set[int]]:
+        """The stored tokens each set of keys finds (by name), block keys' finds checked."""
+        by_key: dict[str, list[str]] = {}
+        for name, keys in wanted.items():
+            for probe in keys | {block for key in keys for block in probing_blocks(key)}:
+                by_key.setdefault(probe, []).append(name)
+        hits: dict[str, set[int]] = {name: set() for name in wanted}
+        blocked: dict[str, set[int]] = {name: set() for name in wanted}
+        for chunk in _chunks(list(by_key)):
+            query = select(NameTokenKey.key, NameTokenKey.token_id).where(
+                NameTokenKey.key.in_(chunk)
+            )
+            for key, token_id in self.session.execute(query):
+                found = blocked if _is_block(key) else hits
+                for name in by_key[key]:
+                    found[name].add(token_id)
+        unsure = {i for name, ids in blocked.items() for i in ids - hits[name]}
+        self._stored.update(self._tokens(unsure - self._stored.keys()))
+        reach = {i: frozenset(reach_keys(self._stored[i])) for i in unsure}
+        for name, ids in blocked.items():
+            keys = wanted[name]
+            hits[name].update(i for i in ids - hits[name] if not reach[i].isdisjoint(keys))
+        return hits
 
     def customers_met(self, token: NameToken) -> tuple[set[str], set[str]]:
         """(every customer holding a similar token, those of them with a short name)."""
@@ -498,6 +519,10 @@ def _encode(token: NameToken) -> dict[str, Any]:
 
 def _decode(data: dict[str, Any]) -> NameToken:
     return NameToken(**{**data, "kind": TokenKind(data["kind"])})
+
+
+def _is_block(key: str) -> bool:
+    return key.startswith((BLOCK_MARK, "x:" + BLOCK_MARK))
 
 
 def _chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:

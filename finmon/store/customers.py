@@ -20,6 +20,7 @@ import json
 import multiprocessing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,8 @@ class _Change:
     text: str
     """The record as stored: its JSON text."""
     matching: str
-    """The JSON text of the record less its id: what indexing and screening read."""
+    """The JSON text of the record less its id (what indexing and screening read), without its
+    opening brace: the key under which customers with the same matching data are analysed once."""
     accounts: list[str]
     fingerprint: str
     """matching_fingerprint of the party; for a customer to index, given by its analysis."""
@@ -177,12 +179,18 @@ def import_customers(
     lists = _Lists(db)
     done = 0
     pool = _Workers(workers)
+    # Pipelined: a batch is read and handed to the workers before the one before it is written,
+    # so that the workers index and screen while this process reads and writes.
+    pending: _Pending | None = None
     try:
-        for batch in _batches(rows, load_settings().import_batch):
-            _import_batch(db, lists, batch, actor, path, pool, result)
-            done += len(batch)
-            if progress is not None:
-                progress(done)
+        for batch in chain(_batches(rows, load_settings().import_batch), [None]):
+            started = None if batch is None else _start(db, lists, batch, pool)
+            if pending is not None:
+                _import_batch(db, lists, pending, actor, path, pool, result)
+                done += len(pending.batch)
+                if progress is not None:
+                    progress(done)
+            pending = started
     finally:
         pool.close()
     with db.write() as session:
@@ -194,19 +202,31 @@ def import_customers(
     return result
 
 
+def _start(
+    db: Database, lists: _Lists, batch: list[tuple[Party, list[str]]], workers: _Workers
+) -> _Pending:
+    """Read what the store holds of a batch's customers and give its work to the workers."""
+    with db.read() as session:
+        existing = _existing(session, batch)
+    return _submit(batch, existing, lists, workers)
+
+
 def _import_batch(
     db: Database,
     lists: _Lists,
-    batch: list[tuple[Party, list[str]]],
+    pending: _Pending,
     actor: str,
     path: Path,
     workers: _Workers,
     result: ImportResult,
 ) -> None:
-    """Work a batch out outside the write lock, then write it in one short transaction."""
-    with db.read() as session:
-        existing = _existing(session, batch)
-    work = _prepare(batch, existing, lists, workers)
+    """Take a batch's work from the workers (worked out again if the lists were read anew since
+    it was given them), then write it in one short transaction."""
+    batch, existing = pending.batch, pending.existing
+    if pending.versions is lists.versions:
+        work = _collect(pending, workers)
+    else:
+        work = _prepare(batch, existing, lists, workers)
     with db.write() as session:
         if lists.changed(session):
             lists.refresh()
@@ -305,6 +325,21 @@ def _versions(session: Session, batch: list[tuple[Party, list[str]]]) -> dict[st
     return {customer_id: version for customer_id, version in rows}
 
 
+@dataclass(slots=True)
+class _Pending:
+    """A batch given to the workers: what it changes, and the handle of their work on it."""
+
+    batch: list[tuple[Party, list[str]]]
+    existing: dict[str, tuple[Any, ...]]
+    changes: list[_Change]
+    unchanged: int
+    todo: list[_Change]
+    screened: bool
+    versions: dict[str, ListVersion]
+    """The list versions it is screened against (_Lists.versions when given)."""
+    handle: _Handle
+
+
 def _prepare(
     batch: list[tuple[Party, list[str]]],
     existing: dict[str, tuple[Any, ...]],
@@ -313,6 +348,17 @@ def _prepare(
 ) -> _Batch:
     """What a batch changes against the stored customers, with the index entries and hits of
     the customers whose matching data is new or changed (CPU work, done outside the lock)."""
+    return _collect(_submit(batch, existing, lists, workers), workers)
+
+
+def _submit(
+    batch: list[tuple[Party, list[str]]],
+    existing: dict[str, tuple[Any, ...]],
+    lists: _Lists,
+    workers: _Workers,
+) -> _Pending:
+    """What a batch changes against the stored customers; the customers whose matching data is
+    new or changed given to the workers to index and screen."""
     changes: list[_Change] = []
     unchanged = 0
     for party, accounts in batch:
@@ -322,15 +368,32 @@ def _prepare(
             unchanged += 1
             continue
         text = json.dumps(record)
-        matching = json.dumps({k: v for k, v in record.items() if k != "id"})
-        change = _Change(party, record, text, matching, accounts, "", 1, True)
+        change = _Change(party, record, text, _matching(text, record), accounts, "", 1, True)
         if known is not None:
             change.fingerprint = matching_fingerprint(party, record)
             change.version, change.rescreen = known[4] + 1, known[3] != change.fingerprint
         changes.append(change)
     todo = [c for c in changes if c.rescreen]
     screener = lists.screener if todo else None
-    analysed, tokens = _analyse_once(todo, screener, workers)
+    handle = _analyse_once(todo, screener, workers)
+    screened = screener is not None
+    return _Pending(batch, existing, changes, unchanged, todo, screened, lists.versions, handle)
+
+
+def _matching(text: str, record: dict[str, Any]) -> str:
+    """The record's JSON text less its id (which comes first), cut from the text made anyway."""
+    first = '{"id": ' + json.dumps(record["id"]) + ", "
+    if text.startswith(first):
+        return text[len(first) :]
+    return json.dumps({k: v for k, v in record.items() if k != "id"})
+
+
+def _collect(pending: _Pending, workers: _Workers) -> _Batch:
+    """A batch's work, once the workers have done it."""
+    places, records, handle = pending.handle
+    done, tokens = workers.collect(records, handle)
+    analysed = [done[place] for place in places]
+    todo, existing = pending.todo, pending.existing
     entries: list[tuple[str, Encoded]] = []
     hits: list[tuple[Party, list[Hit]]] = []
     for change, (fingerprint, entry, found) in zip(todo, analysed, strict=True):
@@ -338,7 +401,8 @@ def _prepare(
         entries.append((change.party.id, entry))
         if found:
             hits.append((change.party, found))
-    screened_count = len(todo) if screener is not None else 0
+    screened_count = len(todo) if pending.screened else 0
+    changes, unchanged = pending.changes, pending.unchanged
     return _Batch(existing, changes, unchanged, entries, tokens, hits, screened_count)
 
 
@@ -347,12 +411,16 @@ _Analysed = tuple[str, Encoded, list[Hit]]
 its hits (none without a list)."""
 
 
+_Handle = tuple[list[int], Sequence[str], Any]
+"""A batch's analysis under way: the place of each change's among the distinct records, those
+records, and the workers' handle of their work (_Workers.submit)."""
+
+
 def _analyse_once(
     changes: Sequence[_Change], screener: Screener | None, workers: _Workers
-) -> tuple[list[_Analysed], dict[str, TokenData]]:
-    """Index and screen each distinct matching data once (customers sharing names, birth dates
-    and the rest get the same entries and hits), given back in the changes' order, with the
-    stored form of tokens not given before."""
+) -> _Handle:
+    """Give the workers each distinct matching data once (customers sharing names, birth dates
+    and the rest get the same entries and hits); _collect takes their work back."""
     first: dict[str, int] = {}
     distinct: list[str] = []
     places: list[int] = []
@@ -361,8 +429,7 @@ def _analyse_once(
         if place == len(distinct):
             distinct.append(change.text)
         places.append(place)
-    done, tokens = workers.analyse(distinct, screener)
-    return [done[place] for place in places], tokens
+    return places, distinct, workers.submit(distinct, screener)
 
 
 PARALLEL_FROM = 200
@@ -392,20 +459,28 @@ class _Workers:
         self._encoder = TokenEncoder()
         """For the batches analysed in this process (a forked worker starts its own)."""
 
-    def analyse(
-        self, records: Sequence[str], screener: Screener | None
-    ) -> tuple[list[_Analysed], dict[str, TokenData]]:
-        """The analysis of each customer, given by its record's JSON text, in their order, and
-        the stored form of the tokens not given to this import before."""
+    def submit(self, records: Sequence[str], screener: Screener | None) -> Any:
+        """Start the analysis of each customer, given by its record's JSON text: the handle
+        collect() takes (the screener alone when it is done in this process, at collect: few
+        customers, or one worker)."""
         if self.count < 2 or len(records) < PARALLEL_FROM or not _can_fork():
-            with heap_frozen():
-                return _analyse_chunk(records, screener, self._encoder), self._encoder.take()
+            return (screener,)
         if self._pool is None or screener is not self._screener:
             self._fork(screener)
         chunks = [records[i : i + CHUNK] for i in range(0, len(records), CHUNK)]
+        return self._pool.imap(_analyse_in_worker, chunks)
+
+    def collect(
+        self, records: Sequence[str], handle: Any
+    ) -> tuple[list[_Analysed], dict[str, TokenData]]:
+        """The analysis of each customer submitted, in their order, and the stored form of
+        the tokens not given to this import before."""
+        if isinstance(handle, tuple):
+            with heap_frozen():
+                return _analyse_chunk(records, handle[0], self._encoder), self._encoder.take()
         done: list[_Analysed] = []
         tokens: dict[str, TokenData] = {}
-        for part, data in self._pool.imap(_analyse_in_worker, chunks):
+        for part, data in handle:
             done.extend(part)
             tokens.update(data)
         return done, tokens

@@ -12,7 +12,7 @@ is counted and audited in the same write instead.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from finmon.store.engine import Database, default_database
 from finmon.store.lists import current_versions
 from finmon.store.models import CaseAlert, MonitoringAlert, TransactionRow, core_table, utc_now
 from finmon.store.screener import build_screener
-from finmon.transactions.model import Transaction, fingerprint, to_record
+from finmon.transactions.model import Transaction, fingerprint, stored_form, to_record
 from finmon.transactions.payments import Suppression, party_hits
 from finmon.transactions.reader import read_file
 from finmon.transactions.wire import Rates, check_wire, r16_applies
@@ -78,8 +78,9 @@ def load_transactions(
     _refuse_repeats(transactions)
     db = db or default_database()
     screener = build_screener(db) if current_versions(db) else None
-    records = {t.id: to_record(t) for t in transactions}
-    prints = {t.id: fingerprint(t, records[t.id]) for t in transactions}
+    # Each record's JSON text (what the store keeps) and fingerprint, made once.
+    forms = {t.id: stored_form(t) for t in transactions}
+    prints = {key: print_ for key, (_, print_) in forms.items()}
     clearances = StoreClearances(actor, db)
     alerts, covered = _alerts(transactions, screener, rates, actor, workers, clearances)
     skipped = [str(skip) for skip in reading.skipped]
@@ -91,11 +92,8 @@ def load_transactions(
         new = [t for t in transactions if t.id not in known]
         result.inserted, result.unchanged = len(new), len(transactions) - len(new)
         now = utc_now()
-        _insert(
-            session,
-            TransactionRow,
-            [_row(t, prints[t.id], str(path), now, actor, records[t.id]) for t in new],
-        )
+        rows = [_row(t, prints[t.id], str(path), now, actor, forms[t.id][0]) for t in new]
+        _insert(session, TransactionRow, rows, {"record"})
         fresh = {t.id for t in new}
         cleared = {p: c for p, c in covered.items() if transactions[p].id in fresh}
         recorded = clearances.record(session, transactions, cleared)
@@ -140,9 +138,12 @@ def _refuse_changed(
             )
 
 
-def _insert(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert plain rows by the store's bulk path (COPY on PostgreSQL)."""
-    bulk_insert(session, model, rows)
+def _insert(
+    session: Session, model: Any, rows: Sequence[dict[str, Any]], serialised: Collection[str] = ()
+) -> None:
+    """Insert plain rows by the store's bulk path (COPY on PostgreSQL); the JSON columns named in
+    serialised come as their text."""
+    bulk_insert(session, model, rows, serialised)
 
 
 def store_monitoring_alerts(
@@ -376,7 +377,7 @@ def _row(
     source: str,
     now: Any,
     actor: str,
-    record: dict[str, Any] | None = None,
+    record: dict[str, Any] | str | None = None,
 ) -> dict[str, Any]:
     return {
         "transaction_id": transaction.id,

@@ -231,5 +231,22 @@ def fingerprint(transaction: Transaction, record: dict[str, Any] | None = None) 
     record = dict(record) if record is not None else to_record(transaction)
     # The envelope and header say how the transfer travelled, not what it is.
     record.pop("message", None)
-    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False)
+    return _digest(_canonical(record))
+
+
+def stored_form(transaction: Transaction) -> tuple[str, str]:
+    """(to_record's JSON text, as the store keeps it, and the fingerprint). A transfer with no
+    message is kept as the fingerprint's own canonical text, serialised once for both."""
+    record = to_record(transaction)
+    if "message" in record:
+        return json.dumps(record, ensure_ascii=False), fingerprint(transaction, record)
+    canonical = _canonical(record)
+    return canonical, _digest(canonical)
+
+
+def _canonical(record: dict[str, Any]) -> str:
+    return json.dumps(record, sort_keys=True, ensure_ascii=False)
+
+
+def _digest(canonical: str) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()

@@ -170,6 +170,7 @@ SCHEMES = {
     "finmon-index-5": "08632abb55ff46a8",
     "finmon-index-6": "7a04cef8a0e71875",
     "finmon-index-7": "51baa52e565b2e08",
+    "finmon-index-8": "370b9dddb3404fa2",
 }
 """The fingerprint (below) of what each scheme stores for _SCHEME_NAMES (for the schemes before
 finmon-index-4, for its first eight names: the long ones came with the bounds on key length, the
@@ -177,7 +178,8 @@ last with the readings of names hiding a listed one; finmon-index-5 reads number
 Chinese, Korean and Japanese script anew, which none of these names has; finmon-index-6 reads a
 letter beside a letter as an initial, and Wade-Giles and McCune-Reischauer Latin names;
 finmon-index-7 files Korean names without the r or l that South Korean drops before i and y, as
-their English spellings are read, with 류현진 added to the names)."""
+their English spellings are read, with 류현진 added to the names; finmon-index-8 files the
+deletions of keys of ten letters or more as block keys, index.block_keys)."""
 
 
 def _scheme_fingerprint() -> str:
@@ -245,3 +247,57 @@ def test_a_token_s_stored_form_is_given_once_and_made_again_when_the_writer_lack
     made = recompute(asked[0])
     assert asked[0] == {sig for _, _, tokens in (first, second) for sig, _ in tokens}
     assert keys == sum(len(filed) for _, filed in made.values())
+
+
+def test_a_block_key_stands_for_every_deletion_of_a_long_key() -> None:
+    import random
+
+    from finmon.screening.index import block_keys, block_probes, deletions
+
+    rng = random.Random(7)
+    for size in range(10, 33):
+        key = "".join(rng.choice("abcdefgh") for _ in range(size))
+        filed = set(block_keys(key))
+        assert len(filed) == 3
+        for deletion in deletions(key):
+            assert filed & set(block_probes(deletion)), (key, deletion)
+        # Two letters changed at the two ends: no deletion of the key, and no block key either.
+        far = ("z" if key[0] != "z" else "y") + key[1:-1] + ("z" if key[-1] != "z" else "y")
+        assert not filed & set(block_probes(far[:-1]))
+
+
+_LONG_NAMES = [
+    "Leonid Anatolevich Korolenko",
+    "Leonid Anatolyevich Korolenko",
+    "Abdurakhmanbek Nurmukhammedov",
+    "Abdurahmanbek Nurmuhammedov",
+    "Abdulaziz Abdurrahmanovich",
+    "Konstantin Konstantinovich",
+]
+"""Customers with parts and joined pairs long enough to be filed by block keys."""
+
+
+def test_the_stored_index_finds_what_the_deletions_would(tmp_path: Path) -> None:
+    """What a designation's tokens find among the stored tokens, block keys and all, is what
+    they would find were every stored token filed under all its one-letter deletions."""
+    from finmon.screening.index import index_tokens, probing_keys, reach_keys
+    from finmon.store.customer_index import _Probe
+    from finmon.store.engine import default_database
+
+    rows = fixture_rows()
+    extra = [{**rows[0], "id": f"L{i}", "full_name": n} for i, n in enumerate(_LONG_NAMES)]
+    import_customers(write_csv(tmp_path / "customers.csv", [*rows, *extra]), actor="loader")
+    # One letter less than a customer's part and joined pair, where only block keys meet them
+    # (anatoevich, leonidanatoevich); a block key met by what no deletion meets (anatolebbb).
+    listed = ["Leonid Anatoevich", "Anatolebbb Korolenko", "Abdurakhmanbex Nurmukhammedof"]
+    tokens = {t.sig: t for n in listed for t in index_tokens(analyse_name(n, Schema.PERSON))}
+    with default_database().read() as session:
+        stored = {
+            i: _decode(d) for i, d in session.execute(select(NameTokenRow.id, NameTokenRow.data))
+        }
+        found = _Probe(session)._lookup({sig: set(probing_keys(t)) for sig, t in tokens.items()})
+    reach = {i: set(reach_keys(t)) for i, t in stored.items()}
+    for sig, token in tokens.items():
+        wanted = set(probing_keys(token))
+        assert found[sig] == {i for i, keys in reach.items() if keys & wanted}, token.text
+    assert sum(len(ids) for ids in found.values()) > 10

@@ -191,6 +191,12 @@ def test_finmon_column_types_are_written_as_their_sql_types() -> None:
     assert "sa.DateTime()" in code
 
 
+def _written_0003(text: str, key: str) -> set[str]:
+    if text == key or " " in text:
+        return set()
+    return {text, *(text[:i] + text[i + 1 :] for i in range(len(text)) if len(text) >= 4)}
+
+
 def test_0003_files_the_written_form_keys_that_tokens_indexed_before_it_lack(
     tmp_path: Path,
 ) -> None:
@@ -219,7 +225,11 @@ def test_0003_files_the_written_form_keys_that_tokens_indexed_before_it_lack(
         command.downgrade(config(conn), "0002_customers_alerts_freezes")
         assert current_revision(conn) == "0002_customers_alerts_freezes"
         upgrade_to_head(conn)
-        assert set(conn.execute(select(keys.c.key, keys.c.token_id))) == now
+        # 0003 files the written form and its one-letter deletions, as the index filed them then
+        # (block keys came later; the next import or list load re-indexes under INDEX_SCHEME).
+        written = {(k, i) for i, t in tokens.items() for k in _written_0003(t.text, t.key)}
+        assert now - before <= written | {(k, i) for k, i in now if k.startswith("^")}
+        assert set(conn.execute(select(keys.c.key, keys.c.token_id))) == before | written
     with db.read() as session:
         found = candidate_customers(session, [([analyse_name("MAALIM AYMAN")], None)])
     assert "T1" in found

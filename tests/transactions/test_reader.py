@@ -76,3 +76,22 @@ def test_a_fingerprint_from_the_record_made_once_is_the_same_and_leaves_the_reco
         record = to_record(transaction)
         assert fingerprint(transaction, record) == fingerprint(transaction)
         assert record == to_record(transaction) and "message" in record
+
+
+def test_the_stored_form_reads_back_as_the_record_with_its_fingerprint(tmp_path: Path) -> None:
+    import json
+
+    from finmon.transactions.model import stored_form
+
+    csv_file = tmp_path / "payments.csv"
+    named = [*ROW[:3], "Ерлан Жақсылықов", *ROW[4:]]  # written as is, not escaped
+    csv_file.write_text(",".join(COLUMNS) + "\n" + ",".join(named) + "\n", encoding="utf-8")
+    transactions = [
+        *read_transactions(HERE / "pacs008_two_transfers.xml"),
+        *read_transactions(csv_file),
+    ]
+    assert len(transactions) == 3 and transactions[-1].message is None
+    for transaction in transactions:
+        text, print_ = stored_form(transaction)
+        assert json.loads(text) == to_record(transaction)
+        assert print_ == fingerprint(transaction)
