@@ -2,7 +2,9 @@
 
 A file of transfers says who holds each account: a name, often with its legal form, and often a
 Kazakhstan IIN or BIN. An organisation is written with its legal form (ТОО, АО, ИП, LLP, LLC ...;
-ОФ, БФ or "Foundation" for a non-profit; КГУ, ГКП or "akimat" for a state body) or identified by
+ОФ, БФ or "Foundation" for a non-profit; КГУ, ГКП, "akimat" or a Russian state institution's
+ФГБУ, ГБУЗ for a state body), named by what it is (a hospital, clinic or university, in the
+languages of the region's corridors: a clinic abroad paid for a treatment), or identified by
 a BIN (the fifth digit 4-6 is the registration type, which an IIN cannot have there). Without
 either, an account is a private person's: the segment is left empty, as it is for a person in an
 accounts table that does not give one. The accounts table, where given, always decides.
@@ -36,7 +38,8 @@ _WORDS: dict[str, frozenset[str]] = {
     # КММ, МКК, МКҚК, РМК, КЕАҚ), akimats and ministries.
     PUBLIC: frozenset(
         "кгу гу ргу гкп гккп ргп ргкп нао кеақ мм кмм мкк мкқк рмк ркк акимат әкімдігі әкімдік "
-        "министерство министрлігі akimat ministry".split()
+        "министерство министрлігі akimat ministry фгбу фгау фгуп фгбоу гбу гбуз гауз мбу мбуз "
+        "гуп".split()
     ),
     BANK: frozenset("банк банкі bank".split()),
     # Companies and individual entrepreneurs (ТОО, АО, ИП; Kazakh ЖШС, АҚ, ЖК; Russian ООО ...;
@@ -45,6 +48,14 @@ _WORDS: dict[str, frozenset[str]] = {
         "тоо жшс ао ақ ип жк кх шқ ооо оао зао пао чп тов llp llc jsc ojsc cjsc pjsc plc ltd "
         "inc corp gmbh ag sarl srl spa bv nv fze fzco fzc pte pvt bhd lp limited incorporated "
         "corporation company".split()
+    )
+    # Institutions named by what they are rather than by a legal form (a clinic abroad, a
+    # university): a hospital paid for a treatment is an organisation, not a person.
+    | frozenset(
+        "hospital hospitals clinic clinics klinik klinikum clinica clínica hastanesi hastane "
+        "hôpital hopital krankenhaus university universität université universidad "
+        "üniversitesi universitesi больница клиника госпиталь университет университеті "
+        "аурухана емхана".split()
     ),
 }
 _ORDER = (NPO, PUBLIC, BANK, BUSINESS)
