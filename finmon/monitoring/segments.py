@@ -43,11 +43,11 @@ _WORDS: dict[str, frozenset[str]] = {
     ),
     BANK: frozenset("банк банкі bank".split()),
     # Companies and individual entrepreneurs (ТОО, АО, ИП; Kazakh ЖШС, АҚ, ЖК; Russian ООО ...;
-    # the Latin forms).
+    # the Latin forms; Turkey's A.Ş. and Ltd. Şti., written AS or STI in Latin letters).
     BUSINESS: frozenset(
         "тоо жшс ао ақ ип жк кх шқ ооо оао зао пао чп тов llp llc jsc ojsc cjsc pjsc plc ltd "
         "inc corp gmbh ag sarl srl spa bv nv fze fzco fzc pte pvt bhd lp limited incorporated "
-        "corporation company".split()
+        "corporation company aş şti sti as".split()
     )
     # Institutions named by what they are rather than by a legal form (a clinic abroad, a
     # university): a hospital paid for a treatment is an organisation, not a person.

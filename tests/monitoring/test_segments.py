@@ -37,6 +37,8 @@ from finmon.transactions.model import PartyInfo, Transaction
         ("Urumqi Medical University", None, "business"),
         ("ФГБУ НМИЦ онкологии им. Н.Н. Блохина", None, "public"),
         ("Charité Berlin", None, None),  # a name alone that says neither
+        ("Merter Giyim AS", None, "business"),  # Turkey's A.Ş. in Latin letters
+        ("Yildiz Tekstil Ltd. Şti.", None, "business"),
         ("ALFA", "940140000385", "business"),  # a BIN says it
         ("ALFA", "940140000386", None),  # BIN-shaped, the wrong check digit
         (None, "950341000052", "business"),
