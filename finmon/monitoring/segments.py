@@ -51,13 +51,14 @@ _WORDS: dict[str, frozenset[str]] = {
     )
     # Institutions named by what they are rather than by a legal form (a clinic abroad, a
     # university): a hospital paid for a treatment is an organisation, not a person.
-    | frozenset(
-        "hospital hospitals clinic clinics klinik klinikum clinica clínica hastanesi hastane "
-        "hôpital hopital krankenhaus university universität université universidad "
-        "üniversitesi universitesi больница клиника госпиталь университет университеті "
-        "аурухана емхана".split()
-    ),
+    | frozenset("hôpital hopital krankenhaus université universidad аурухана емхана".split()),
 }
+_STEMS = tuple(
+    # Institution words also found inside longer words (Universitätsklinikum, Hastanesi,
+    # Üniversitesi, клиника, больницы): no person's name holds them; read as businesses.
+    "hospital clinic klinik clínica hastane universit üniversite больниц клиник госпитал "
+    "университет".split()
+)
 _ORDER = (NPO, PUBLIC, BANK, BUSINESS)
 """A name with words of several kinds takes the first: a bank's charitable foundation is a
 non-profit, a state bank's branch a bank."""
@@ -72,6 +73,8 @@ def segment_of(party: PartyInfo) -> str | None:
         for segment in _ORDER:
             if words & _WORDS[segment]:
                 return segment
+        if any(stem in word for word in words for stem in _STEMS):
+            return BUSINESS
     number = (party.id or "").strip()
     if is_bin_shaped(number) and is_valid_iin_bin(number):
         return BUSINESS

@@ -35,6 +35,8 @@ from finmon.transactions.model import PartyInfo, Transaction
         ("Acibadem Hastanesi", None, "business"),
         ("Severance Hospital", None, "business"),
         ("Urumqi Medical University", None, "business"),
+        ("Universitaetsklinikum Heidelberg", None, "business"),  # inside a longer word
+        ("Ankara Üniversitesi", None, "business"),
         ("ФГБУ НМИЦ онкологии им. Н.Н. Блохина", None, "public"),
         ("Charité Berlin", None, None),  # a name alone that says neither
         ("Merter Giyim AS", None, "business"),  # Turkey's A.Ş. in Latin letters
