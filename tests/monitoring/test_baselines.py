@@ -373,19 +373,3 @@ def test_an_npo_paying_a_partner_charity_abroad_is_not_sending_money_to_people()
     # A hospital paid for a child's treatment is named by what it is, not by a legal form.
     assert fired("npo_abroad", [abroad(clinic)], segments=npo) == []
     assert fired("npo_abroad", [abroad(person)], segments=npo) == ["NPO"]
-
-
-def test_wages_sent_to_family_abroad_on_payday_are_income_not_money_passed_on() -> None:
-    """pass_through_abroad counts money in from new or one-off payers only: the monthly salary
-    of an employer paying for months is the account's own income, and part of it sent the same
-    day to a relative in Turkey (for the first time) is not money passed on."""
-    wages = [
-        transfer(month, month * 30 * DAY, "EMPLOYER", "WORKER", "700000") for month in range(4)
-    ]
-    payday = 90 * DAY + 10
-    worker = [*wages, transfer(10, payday, "WORKER", "SISTER", "300000", receiver_country="TR")]
-    assert fired("pass_through_abroad", worker) == []
-    # The same sum from someone the account never dealt with, passed on to Turkey.
-    mule = [*worker, transfer(11, payday + 30, "STRANGER", "WORKER", "700000")]
-    mule.append(transfer(12, payday + 40, "WORKER", "NEW", "300000", receiver_country="TR"))
-    assert fired("pass_through_abroad", mule) == ["WORKER"]
