@@ -2,7 +2,9 @@
 
 A file of transfers says who holds each account: a name, often with its legal form, and often a
 Kazakhstan IIN or BIN. An organisation is written with its legal form (ТОО, АО, ИП, LLP, LLC ...;
-ОФ, БФ or "Foundation" for a non-profit; КГУ, ГКП or "akimat" for a state body) or identified by
+ОФ, БФ or "Foundation" for a non-profit; КГУ, ГКП, "akimat" or a Russian state institution's
+ФГБУ, ГБУЗ for a state body), named by what it is (a hospital, clinic or university, in the
+languages of the region's corridors: a clinic abroad paid for a treatment), or identified by
 a BIN (the fifth digit 4-6 is the registration type, which an IIN cannot have there). Without
 either, an account is a private person's: the segment is left empty, as it is for a person in an
 accounts table that does not give one. The accounts table, where given, always decides.
@@ -36,17 +38,27 @@ _WORDS: dict[str, frozenset[str]] = {
     # КММ, МКК, МКҚК, РМК, КЕАҚ), akimats and ministries.
     PUBLIC: frozenset(
         "кгу гу ргу гкп гккп ргп ргкп нао кеақ мм кмм мкк мкқк рмк ркк акимат әкімдігі әкімдік "
-        "министерство министрлігі akimat ministry".split()
+        "министерство министрлігі akimat ministry фгбу фгау фгуп фгбоу гбу гбуз гауз мбу мбуз "
+        "гуп".split()
     ),
     BANK: frozenset("банк банкі bank".split()),
     # Companies and individual entrepreneurs (ТОО, АО, ИП; Kazakh ЖШС, АҚ, ЖК; Russian ООО ...;
-    # the Latin forms).
+    # the Latin forms; Turkey's A.Ş. and Ltd. Şti., written AS or STI in Latin letters).
     BUSINESS: frozenset(
         "тоо жшс ао ақ ип жк кх шқ ооо оао зао пао чп тов llp llc jsc ojsc cjsc pjsc plc ltd "
         "inc corp gmbh ag sarl srl spa bv nv fze fzco fzc pte pvt bhd lp limited incorporated "
-        "corporation company".split()
-    ),
+        "corporation company aş şti sti as".split()
+    )
+    # Institutions named by what they are rather than by a legal form (a clinic abroad, a
+    # university): a hospital paid for a treatment is an organisation, not a person.
+    | frozenset("hôpital hopital krankenhaus université universidad аурухана емхана".split()),
 }
+_STEMS = tuple(
+    # Institution words also found inside longer words (Universitätsklinikum, Hastanesi,
+    # Üniversitesi, клиника, больницы): no person's name holds them; read as businesses.
+    "hospital clinic klinik clínica hastane universit üniversite больниц клиник госпитал "
+    "университет".split()
+)
 _ORDER = (NPO, PUBLIC, BANK, BUSINESS)
 """A name with words of several kinds takes the first: a bank's charitable foundation is a
 non-profit, a state bank's branch a bank."""
@@ -61,6 +73,8 @@ def segment_of(party: PartyInfo) -> str | None:
         for segment in _ORDER:
             if words & _WORDS[segment]:
                 return segment
+        if any(stem in word for word in words for stem in _STEMS):
+            return BUSINESS
     number = (party.id or "").strip()
     if is_bin_shaped(number) and is_valid_iin_bin(number):
         return BUSINESS

@@ -367,6 +367,9 @@ def test_an_npo_paying_a_partner_charity_abroad_is_not_sending_money_to_people()
 
     partner = PartyInfo(account="TR1", country="TR", name="Yardım Derneği Foundation")
     person = PartyInfo(account="TR2", country="TR", name="Ahmet Yilmaz")
+    clinic = PartyInfo(account="TR3", country="TR", name="Acibadem Hastanesi")
     npo = {"NPO": "npo"}
     assert fired("npo_abroad", [abroad(partner)], segments=npo) == []
+    # A hospital paid for a child's treatment is named by what it is, not by a legal form.
+    assert fired("npo_abroad", [abroad(clinic)], segments=npo) == []
     assert fired("npo_abroad", [abroad(person)], segments=npo) == ["NPO"]

@@ -31,6 +31,16 @@ from finmon.transactions.model import PartyInfo, Transaction
         ("YIWU GOLDEN STAR IMPORT AND EXPORT CO., LTD", None, "business"),
         ("ОМАРОВ АРМАН ЕРЛАНОВИЧ", "871008401427", None),  # a person with an IIN
         ("Omarov Arman", None, None),
+        # Institutions named by what they are: a clinic or university abroad is not a person.
+        ("Acibadem Hastanesi", None, "business"),
+        ("Severance Hospital", None, "business"),
+        ("Urumqi Medical University", None, "business"),
+        ("Universitaetsklinikum Heidelberg", None, "business"),  # inside a longer word
+        ("Ankara Üniversitesi", None, "business"),
+        ("ФГБУ НМИЦ онкологии им. Н.Н. Блохина", None, "public"),
+        ("Charité Berlin", None, None),  # a name alone that says neither
+        ("Merter Giyim AS", None, "business"),  # Turkey's A.Ş. in Latin letters
+        ("Yildiz Tekstil Ltd. Şti.", None, "business"),
         ("ALFA", "940140000385", "business"),  # a BIN says it
         ("ALFA", "940140000386", None),  # BIN-shaped, the wrong check digit
         (None, "950341000052", "business"),
