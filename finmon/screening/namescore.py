@@ -665,6 +665,8 @@ def _insert_cost(b: str, j: int, i: int, final: float = SHORT_VOWEL) -> float:
         return final if j == len(b) - 1 and y != "e" else SHORT_VOWEL
     if j > 0 and b[j - 1] == y:
         return DOUBLED
+    if y in "wy" and 0 < j < len(b) - 1 and b[j - 1] in _VOWELS and b[j + 1] in _VOWELS:
+        return 1.0  # a glide between vowels is a consonant Arabic script writes (Allawi, علاوي)
     return WEAK_LETTER if y in "hwy" else 1.0
 
 

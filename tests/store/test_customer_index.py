@@ -170,6 +170,7 @@ SCHEMES = {
     "finmon-index-5": "08632abb55ff46a8",
     "finmon-index-6": "7a04cef8a0e71875",
     "finmon-index-7": "51baa52e565b2e08",
+    "finmon-index-8": "51baa52e565b2e08",
 }
 """The fingerprint (below) of what each scheme stores for _SCHEME_NAMES (for the schemes before
 finmon-index-4, for its first eight names: the long ones came with the bounds on key length, the
@@ -177,7 +178,9 @@ last with the readings of names hiding a listed one; finmon-index-5 reads number
 Chinese, Korean and Japanese script anew, which none of these names has; finmon-index-6 reads a
 letter beside a letter as an initial, and Wade-Giles and McCune-Reischauer Latin names;
 finmon-index-7 files Korean names without the r or l that South Korean drops before i and y, as
-their English spellings are read, with 류현진 added to the names)."""
+their English spellings are read, with 류현진 added to the names; finmon-index-8 weighs a name
+part written in Arabic script as common as its Latin spellings, which the fingerprint, of the
+tokens' keys alone, does not show)."""
 
 
 def _scheme_fingerprint() -> str:
