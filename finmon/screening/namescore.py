@@ -659,6 +659,8 @@ def _insert_cost(b: str, j: int, i: int, final: float = SHORT_VOWEL) -> float:
     """Cost of the Latin letter b[j] where the Arabic spelling has nothing (after i letters);
     final is the cost of a word-final vowel."""
     y = b[j]
+    if y == "i" and j > 0 and b[j - 1] in "aeo":
+        return LONG_VOWEL  # the I of AI, EI, OI is a ي Arabic script writes (Hussein, حسين)
     if y in _VOWELS:
         if i == 0 and j == 0:
             return INITIAL_VOWEL
