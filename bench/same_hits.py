@@ -129,9 +129,38 @@ def compare(before: list[str], after: list[str]) -> int:
         return 0
     differ = [(b, a) for b, a in zip(before, after, strict=False) if b != a]
     print(f"DIFFERENT: {len(differ)} of {len(before)} queries ({len(after)} screened after)")
+    changed = [(b, a) for b, a in differ if _listed(b) != _listed(a)]
+    print(f"hits themselves (who is hit) differ for {len(changed)} of them; the rest differ in")
+    print("scores or explanations only")
+    for b, a in changed:
+        query, lost, gained = _hit_change(b, a)
+        print(f"  {query}: lost {lost or '-'}, gained {gained or '-'}")
     for b, a in differ[:5]:
         print(f"- before: {b[:600]}\n  after:  {a[:600]}")
     return 1
+
+
+def _listed(line: str) -> set[str]:
+    """The listed parties a query's output line hits, by reference."""
+    return {hit["explanation"]["list"]["reference"] for hit in json.loads(line)["hits"]}
+
+
+def _hit_change(before: str, after: str) -> tuple[str, list[str], list[str]]:
+    """The query's name and the hits (listed name, best score) it lost and gained."""
+    old, new = json.loads(before), json.loads(after)
+
+    def named(hits: list[dict[str, object]], refs: set[str]) -> list[str]:
+        return [
+            f"{hit['designation_name']} ({hit['score']})"
+            for hit in hits
+            if hit["explanation"]["list"]["reference"] in refs  # type: ignore[index]
+        ]
+
+    lost = _listed(before) - _listed(after)
+    gained = _listed(after) - _listed(before)
+    hits = old["hits"] or new["hits"]
+    query = hits[0]["explanation"]["name"]["query"] if hits else old["id"]
+    return str(query), named(old["hits"], lost), named(new["hits"], gained)
 
 
 if __name__ == "__main__":

@@ -44,3 +44,38 @@ def information(key: str) -> float:
 def frequency_keys() -> list[str]:
     """Every folded key the table gives a share for."""
     return list(_table())
+
+
+RENDERS = 0.7
+"""Least edit similarity of a table spelling to an Arabic-script part's transliteration (which
+writes the long vowels and leaves out the short ones) for the spelling to render it: Salmi for
+سلمي (slmi), Islam and Aslam for اسلام (aslam), not Islam for سلمي."""
+
+
+@lru_cache(maxsize=1)
+def _by_cross_key() -> dict[str, list[tuple[float, str]]]:
+    """The table's keys with their information, by consonant key across scripts, commonest
+    first."""
+    from finmon.names.keys import cross_key
+
+    grouped: dict[str, list[tuple[float, str]]] = {}
+    for key in _table():
+        grouped.setdefault(cross_key(key), []).append((information(key), key))
+    for spellings in grouped.values():
+        spellings.sort()
+    return grouped
+
+
+@lru_cache(maxsize=100_000)
+def rendered_information(key: str, cross: str) -> float:
+    """Information of a name part written in Arabic script, the same as of its Latin spellings:
+    that of the commonest spelling in the table that renders it (its consonant key, cross, the
+    same, and its letters within RENDERS of the part's folded transliteration, key). The table
+    is written in Latin letters, where a vowel-less transliteration (slmi, hmada) is seldom
+    found: without this every Arabic-script part would count as rare (RARE_BITS)."""
+    from rapidfuzz.distance import OSA
+
+    for bits, spelling in _by_cross_key().get(cross, ()):
+        if OSA.normalized_similarity(key, spelling, score_cutoff=RENDERS):
+            return min(bits, information(key))
+    return information(key)

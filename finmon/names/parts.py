@@ -13,7 +13,7 @@ from rigour.names.org_types import extract_org_types, replace_org_types_compare
 from finmon.countries import to_iso2
 from finmon.model import Schema
 from finmon.names.evasion import readings
-from finmon.names.frequency import information
+from finmon.names.frequency import information, rendered_information
 from finmon.names.initials import split_initials
 from finmon.names.keys import CACHED_LENGTH, cross_key, fold, skeleton
 from finmon.names.numbers import read_numbers
@@ -399,17 +399,21 @@ def _new_token(word: _Word, index: int, count: int, arabic: bool, schema: Schema
     kind = word.hint or _kind(word.text, key, index, count, schema)
     if kind is TokenKind.LEGAL:
         key = _LEGAL_KEYS.get(word.text, key)
-    weight = name_weight(key) if kind is TokenKind.NAME else WEIGHTS[kind]
-    stem = _stem(key, kind)
-    return NameToken(
-        word.text, key, skeleton(key), kind, weight, arabic, stem, cross_key(word.text)
+    cross = cross_key(word.text)
+    weight = (
+        name_weight(key, cross if arabic else None) if kind is TokenKind.NAME else WEIGHTS[kind]
     )
+    stem = _stem(key, kind)
+    return NameToken(word.text, key, skeleton(key), kind, weight, arabic, stem, cross)
 
 
-def name_weight(key: str) -> float:
+def name_weight(key: str, cross: str | None = None) -> float:
     """Weight of a name part by how common it is: its information over FULL_WEIGHT_BITS,
-    bounded by COMMON_WEIGHT and 1 (a shared common name is weak evidence of identity)."""
-    return max(COMMON_WEIGHT, min(1.0, information(key) / FULL_WEIGHT_BITS))
+    bounded by COMMON_WEIGHT and 1 (a shared common name is weak evidence of identity). A part
+    written in Arabic script (its consonant key given as cross) is as common as the Latin
+    spellings that render it (finmon.names.frequency.rendered_information)."""
+    bits = information(key) if cross is None else rendered_information(key, cross)
+    return max(COMMON_WEIGHT, min(1.0, bits / FULL_WEIGHT_BITS))
 
 
 def _kind(word: str, key: str, index: int, count: int, schema: Schema) -> TokenKind:

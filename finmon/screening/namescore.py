@@ -423,13 +423,14 @@ def may_align(a: NameToken, b: NameToken) -> bool:
 
 def _may_align_across(a: NameToken, b: NameToken) -> bool:
     """may_align for an Arabic-script token and a Latin or Cyrillic one."""
-    cross_a, cross_b = a.cross, b.cross
-    if cross_a and cross_b:
-        if cross_a == cross_b:
-            return True
-        if OSA.normalized_similarity(cross_a, cross_b, score_cutoff=_CROSS_ALMOST):
-            return True
     arabic, latin = (a, b) if a.arabic else (b, a)
+    cross_a = arabic.cross
+    if cross_a:
+        for _, cross_b in th_readings(latin.text, latin.cross):
+            if cross_a == cross_b:
+                return True
+            if cross_b and OSA.normalized_similarity(cross_a, cross_b, score_cutoff=_CROSS_ALMOST):
+                return True
     features = _reach_features(latin)
     if features[2] is not None and features[2] == arabic.cross:
         return True
@@ -529,12 +530,27 @@ def _skeleton_similarity(a: str, b: str) -> tuple[float, str]:
 def _crossing_similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
     """An Arabic-script token against a Latin or Cyrillic one: the consonant keys must agree,
     and so must the letters the Arabic spelling writes (see cross_similarity); never closer
-    than the Latin spelling's own letters allow."""
-    skeleton, method = _skeleton_similarity(a.cross, b.cross)
-    if skeleton < MIN_SIMILARITY:
-        return skeleton, method  # the lesser of the two decides: no need for the letters
+    than the Latin spelling's own letters allow. A Latin TH is read each way it renders Arabic
+    letters (th_readings), and the best reading counts."""
     arabic, latin = (a, b) if a.arabic else (b, a)
-    return min(skeleton, cross_similarity(arabic.text, latin.text)), method
+    best = 0.0, "skeleton"
+    for text, key in th_readings(latin.text, latin.cross):
+        skeleton, method = _skeleton_similarity(arabic.cross, key)
+        if skeleton >= MIN_SIMILARITY:
+            skeleton = min(skeleton, cross_similarity(arabic.text, text))
+        best = max(best, (skeleton, method))
+    return best
+
+
+@lru_cache(maxsize=100_000)
+def th_readings(latin: str, key: str) -> tuple[tuple[str, str], ...]:
+    """A Latin spelling with its consonant key (cross_key), and where it writes TH, the same
+    read the other ways Latin spellings use TH for Arabic letters: ث (Thabit, as the key reads
+    it), ذ or ظ (Kathim for كاظم, as Kadhim), and ت before ح or ه (Fathi for فتحي)."""
+    if "th" not in latin:
+        return ((latin, key),)
+    others = (latin.replace("th", "dh"), latin.replace("th", "tah"))
+    return ((latin, key), *((text, cross_key(text)) for text in others))
 
 
 _NEAR = {
@@ -643,12 +659,16 @@ def _insert_cost(b: str, j: int, i: int, final: float = SHORT_VOWEL) -> float:
     """Cost of the Latin letter b[j] where the Arabic spelling has nothing (after i letters);
     final is the cost of a word-final vowel."""
     y = b[j]
+    if y == "i" and j > 0 and b[j - 1] in "aeo":
+        return LONG_VOWEL  # the I of AI, EI, OI is a ي Arabic script writes (Hussein, حسين)
     if y in _VOWELS:
         if i == 0 and j == 0:
             return INITIAL_VOWEL
         return final if j == len(b) - 1 and y != "e" else SHORT_VOWEL
     if j > 0 and b[j - 1] == y:
         return DOUBLED
+    if y in "wy" and 0 < j < len(b) - 1 and b[j - 1] in _VOWELS and b[j + 1] in _VOWELS:
+        return 1.0  # a glide between vowels is a consonant Arabic script writes (Allawi, علاوي)
     return WEAK_LETTER if y in "hwy" else 1.0
 
 

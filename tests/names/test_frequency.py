@@ -31,3 +31,15 @@ def test_a_name_parts_weight_follows_how_common_it_is() -> None:
     muhammad, viktor, rare = (t.weight for t in tokens)
     assert muhammad == COMMON_WEIGHT
     assert COMMON_WEIGHT < viktor < rare == 1.0
+
+
+def test_a_part_in_arabic_script_weighs_as_its_latin_spellings_do() -> None:
+    # اسلام transliterates to aslam, a rarer key of the table than Islam, which renders it.
+    islam = analyse_name("اسلام خلیلی").tokens[0]
+    assert islam.weight == COMMON_WEIGHT == analyse_name("Islam Khalili").tokens[0].weight
+    assert information(islam.key) > information("islam")
+    # Only spellings whose letters render it: Islam does not make سلمي (Salmi) common.
+    salmi = analyse_name("سلمي خلیلی").tokens[0]
+    assert salmi.weight > COMMON_WEIGHT
+    # A part no Latin spelling in the table renders keeps its own information.
+    assert analyse_name("تکریتی حسن").tokens[0].weight == 1.0

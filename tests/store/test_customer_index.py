@@ -171,6 +171,7 @@ SCHEMES = {
     "finmon-index-6": "7a04cef8a0e71875",
     "finmon-index-7": "51baa52e565b2e08",
     "finmon-index-8": "370b9dddb3404fa2",
+    "finmon-index-9": "370b9dddb3404fa2",
 }
 """The fingerprint (below) of what each scheme stores for _SCHEME_NAMES (for the schemes before
 finmon-index-4, for its first eight names: the long ones came with the bounds on key length, the
@@ -179,7 +180,9 @@ Chinese, Korean and Japanese script anew, which none of these names has; finmon-
 letter beside a letter as an initial, and Wade-Giles and McCune-Reischauer Latin names;
 finmon-index-7 files Korean names without the r or l that South Korean drops before i and y, as
 their English spellings are read, with 류현진 added to the names; finmon-index-8 files the
-deletions of keys of ten letters or more as block keys, index.block_keys)."""
+deletions of keys of ten letters or more as block keys, index.block_keys; finmon-index-9 weighs a
+name part written in Arabic script as common as its Latin spellings, which the fingerprint, of
+the tokens' keys alone, does not show)."""
 
 
 def _scheme_fingerprint() -> str:
