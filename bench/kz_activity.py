@@ -368,6 +368,25 @@ def behaviours(results: list[SeedResult]) -> list[str]:
     ]
 
 
+def combinations(results: list[SeedResult]) -> list[str]:
+    """The ordinary customers reaching review (with the table) per combination of the rules that
+    alerted them, per seed: which evidence, together, brings ordinary people to review."""
+    per_seed: list[Counter[str]] = []
+    for r in results:
+        rules: dict[str, set[str]] = defaultdict(set)
+        for alert in r.runs["table"].alerts:
+            rules[alert["account"]].add(alert["rule"])
+        per_seed.append(
+            Counter(" + ".join(sorted(rules[a])) for a in r.runs["table"].reaching & r.ordinary)
+        )
+    total: Counter[str] = sum(per_seed, Counter())
+    lines = ["| rules alerting together | " + " | ".join(str(r.seed) for r in results) + " |"]
+    lines.append("|---" * (len(results) + 1) + "|")
+    for combo, _ in sorted(total.items(), key=lambda k: (-k[1], k[0])):
+        lines.append(f"| {combo} | " + " | ".join(str(c[combo]) for c in per_seed) + " |")
+    return lines
+
+
 def reaching_kinds(results: list[SeedResult]) -> list[str]:
     """The ordinary customers reaching review (with the table), per kind, all seeds."""
     kinds: Counter[str] = Counter()
@@ -413,6 +432,11 @@ def report(results: list[SeedResult], command: str) -> str:
         "| kind of customer | reaching review |",
         "|---|---|",
         *reaching_kinds(results),
+        "",
+        "Ordinary customers reaching review per combination of the rules alerting them (with the",
+        "table, per seed):",
+        "",
+        *combinations(results),
         "",
         *FINDINGS,
     ]

@@ -158,8 +158,25 @@ def randomised_run(seed: int) -> dict[str, Any]:
             if alert["account"] in background and "report" not in alert["evidence"]:
                 per_rule[alert["rule"]].add(alert["account"])
         result["rules"] = {rule: len(members) for rule, members in per_rule.items()}
+        result["combinations"] = _combinations(alerts, pack, background)
         found[name] = result
     return found
+
+
+def _combinations(alerts: list[dict[str, Any]], pack: Any, background: set[str]) -> dict[str, int]:
+    """Background accounts at review per combination of the rules that alerted them."""
+    from finmon.monitoring.engine import typology_scores
+
+    suspicion = [a for a in alerts if "report" not in a["evidence"]]
+    scores = typology_scores(suspicion)
+    rules: dict[str, set[str]] = defaultdict(set)
+    for alert in suspicion:
+        rules[alert["account"]].add(alert["rule"])
+    found: dict[str, int] = defaultdict(int)
+    for account, score in scores.items():
+        if account in background and score >= pack.review_threshold:
+            found[" + ".join(sorted(rules[account]))] += 1
+    return dict(found)
 
 
 def render_randomised(runs: list[dict[str, Any]], tuned: set[int]) -> str:
@@ -204,6 +221,21 @@ def render_randomised(runs: list[dict[str, Any]], tuned: set[int]) -> str:
         lines.append(
             f"| `{rule}` | " + " | ".join(str(r["table"]["rules"][rule]) for r in runs) + " |"
         )
+    combos: dict[str, int] = defaultdict(int)
+    for r in runs:
+        for combo, n in r["table"]["combinations"].items():
+            combos[combo] += n
+    lines += [
+        "",
+        "Background accounts at review per combination of the rules alerting them (with the "
+        "table):",
+        "",
+        "| rules alerting together | " + " | ".join(f"seed {label[s]}" for s in seeds) + " |",
+        "|---|" + "---:|" * len(seeds),
+    ]
+    for combo, _ in sorted(combos.items(), key=lambda k: (-k[1], k[0])):
+        cells = [str(r["table"]["combinations"].get(combo, 0)) for r in runs]
+        lines.append(f"| {combo} | " + " | ".join(cells) + " |")
     misses = []
     for r in runs:
         for name in ("table", "no_table"):
