@@ -353,62 +353,6 @@ def test_family_money_does_not_dilute_a_collection_moved_on() -> None:
     assert both([diluted], student) == []
 
 
-def cash_out(account: str, day: float, n: int, amount: str) -> Transaction:
-    """Cash taken out of the account (no counterparty account on the other side)."""
-    return transfer(n, day * DAY, account, None, amount=amount, channel="cash")
-
-
-def collecting(account: str, usual: list[Transaction], *after: Transaction) -> list[Transaction]:
-    """Three ordinary months with the account's usual payments out, a collection of ten new
-    people's 8,000 on day 40 (80,000), and what follows it, in time order."""
-    found = usual + quiet_history(account, 90, 0) + collected(account, 40, 10, 100, "G")
-    return sorted([*found, *after], key=lambda t: t.timestamp)
-
-
-def cash_every_ten_days(account: str) -> list[Transaction]:
-    """60,000 taken out in cash every ten days."""
-    return [cash_out(account, day, 300 + day, "60000") for day in range(2, 90, 10)]
-
-
-def test_a_collection_moved_on_is_compared_with_the_accounts_own_payments_out() -> None:
-    # Ten new people pay 8,000 each (80,000) and 60,000 is taken out in cash within the week.
-    quiet = collecting("QUIET", [], cash_out("QUIET", 45, 200, "60000"))
-    assert fired("collected_then_moved", quiet) == ["QUIET"]
-    # Cash is not a transfer to a person: collected_then_sent_on leaves it to the other.
-    assert fired("collected_then_sent_on", quiet) == []
-    # The same collection in an account that takes 60,000 out every ten days for three months:
-    # its cash in any three weeks is its usual life, not the collection turned into cash.
-    cashy = collecting("CASHY", cash_every_ten_days("CASHY"))
-    assert fired("collected_then_moved", cashy) == []
-    # Without the baseline it fires: the account's own history is what spared it.
-    plain = dataclasses.replace(PACK["collected_then_moved"], baseline={})
-    assert [a["account"] for a in both([plain], cashy)] == ["CASHY"]
-
-
-def test_a_collection_sent_on_by_transfer_is_not_hidden_by_the_accounts_cash() -> None:
-    # The same cash-rich account hands the collection to a new person by transfer: compared
-    # with what it usually sends to new people (nothing), not with its cash, it is a move-on.
-    friend = transfer(500, 45 * DAY, "CASHY", "FRIEND", amount="70000")
-    cashy = collecting("CASHY", cash_every_ten_days("CASHY"), friend)
-    assert fired("collected_then_sent_on", cashy) == ["CASHY"]
-    # Alone it stays below review; with the funnel's collection it reaches it.
-    alone = both([PACK["collected_then_sent_on"], PACK["collected_then_moved"]], cashy)
-    assert typology_scores(alone)["CASHY"] < SHIPPED.review_threshold
-
-
-def test_a_collection_sent_on_is_compared_with_what_the_account_usually_sends_to_people() -> None:
-    # Someone who pays a new person 30,000 every five days (a tutor's, a builder's, a seller's
-    # suppliers) pays out a collection's half in any three weeks: that is its usual life.
-    paid = [
-        transfer(300 + day, day * DAY, "SPENDER", f"NEW{day}", amount="30000")
-        for day in range(2, 90, 5)
-    ]
-    spender = collecting("SPENDER", paid)
-    assert fired("collected_then_sent_on", spender) == []
-    plain = dataclasses.replace(PACK["collected_then_sent_on"], baseline={})
-    assert [a["account"] for a in both([plain], spender)] == ["SPENDER"]
-
-
 def test_an_npo_paying_a_partner_charity_abroad_is_not_sending_money_to_people() -> None:
     def abroad(receiver: PartyInfo) -> Transaction:
         return Transaction(
