@@ -478,7 +478,10 @@ class _Workers:
         self, records: Sequence[str], handle: Any
     ) -> tuple[list[_Analysed], dict[str, TokenData]]:
         """The analysis of each customer submitted, in their order, and the stored form of
-        the tokens not given to this import before."""
+        the tokens not given to this import before: a token given by several chunks as made
+        for the first customer holding it, as in one process, whichever worker took which chunk
+        (two names can give a token of the same sig different data: a joined pair's weight is
+        the larger of its parts', whose kinds the pair's sig does not say)."""
         if isinstance(handle, tuple):
             with heap_frozen():
                 return _analyse_chunk(records, handle[0], self._encoder), self._encoder.take()
@@ -486,7 +489,8 @@ class _Workers:
         tokens: dict[str, TokenData] = {}
         for part, data in handle:
             done.extend(part)
-            tokens.update(data)
+            for sig, given in data.items():
+                tokens.setdefault(sig, given)
         return done, tokens
 
     def close(self) -> None:
