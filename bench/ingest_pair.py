@@ -9,8 +9,10 @@ temporary directory, or a database of its own on the --database-url server), the
 `import_customers` of bench/scale.py's generated customer file with no list loaded, or (with
 --step transfers) UN 2026-02-27 loaded and 20,000 customers imported, neither timed, then one
 `load_transactions` of bench/scale.py's transfers. Printed a line a run: the tree, wall-clock rate,
-CPU seconds a row of the child and its reaped workers (a PostgreSQL server's not counted), and the
-load average, since on a shared machine the CPU is the steadier figure.
+CPU milliseconds a row of the child and its reaped workers, of which the workers' (a PostgreSQL
+server's not counted), and the load average, since on a shared machine the CPU is the steadier
+figure. On two cores the rate is bounded by the child's own CPU a row (one process writes) and by
+half the whole.
 """
 
 from __future__ import annotations
@@ -47,11 +49,13 @@ def child(args: argparse.Namespace, work: Path) -> None:
         path = work / f"transfers-{args.transfers}.csv"
         count = load_transactions(path, actor="bench", db=db, workers=2).inserted
     wall, after = time.perf_counter() - start, os.times()
+    own = sum(after[:2]) - sum(before[:2])
     cpu = sum(after[:4]) - sum(before[:4])
     figures = {
         "rows": count,
         "per_second": round(count / wall),
         "cpu_ms_a_row": round(cpu / count * 1000, 3),
+        "of_which_workers": round((cpu - own) / count * 1000, 3),
     }
     print(json.dumps({**figures, "load": os.getloadavg()[0]}))
     db.dispose()

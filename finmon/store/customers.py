@@ -435,8 +435,11 @@ def _analyse_once(
 PARALLEL_FROM = 200
 """Customers to index and screen from which a batch's work is shared out among forked workers
 (fewer are done faster in this process than a pool is started)."""
-CHUNK = 100
-"""Customers a worker indexes and screens at a time."""
+CHUNK = 500
+"""Most customers a worker indexes and screens at a time: a batch is cut into chunks of at most
+this many, as few as give every worker one. Each chunk costs the importing process a message
+each way and its threads a turn of the GIL: 0.027 ms of the importing process's CPU a customer
+in chunks of 100, 0.017 ms in chunks of 400 (docs/benchmarks.md, "Scale")."""
 _SCREENER: Screener | None = None
 """In a worker: the screener its pool was forked with (given to every worker the pool starts,
 a replacement too); the customers travel to the workers a chunk at a time, as their records'
@@ -467,14 +470,18 @@ class _Workers:
             return (screener,)
         if self._pool is None or screener is not self._screener:
             self._fork(screener)
-        chunks = [records[i : i + CHUNK] for i in range(0, len(records), CHUNK)]
+        size = min(CHUNK, -(-len(records) // self.count))
+        chunks = [records[i : i + size] for i in range(0, len(records), size)]
         return self._pool.imap(_analyse_in_worker, chunks)
 
     def collect(
         self, records: Sequence[str], handle: Any
     ) -> tuple[list[_Analysed], dict[str, TokenData]]:
         """The analysis of each customer submitted, in their order, and the stored form of
-        the tokens not given to this import before."""
+        the tokens not given to this import before: a token given by several chunks as made
+        for the first customer holding it, as in one process, whichever worker took which chunk
+        (two names can give a token of the same sig different data: a joined pair's weight is
+        the larger of its parts', whose kinds the pair's sig does not say)."""
         if isinstance(handle, tuple):
             with heap_frozen():
                 return _analyse_chunk(records, handle[0], self._encoder), self._encoder.take()
@@ -482,7 +489,8 @@ class _Workers:
         tokens: dict[str, TokenData] = {}
         for part, data in handle:
             done.extend(part)
-            tokens.update(data)
+            for sig, given in data.items():
+                tokens.setdefault(sig, given)
         return done, tokens
 
     def close(self) -> None:

@@ -358,3 +358,27 @@ def test_customers_sharing_their_matching_data_are_each_indexed_and_alerted(
         }
     assert postings[LISTED_ID] and postings[LISTED_ID] == postings["K104"] == postings["K105"]
     assert postings["K001"] != postings[LISTED_ID]
+
+
+def test_a_token_is_stored_as_the_first_customer_holding_it_gives_it_whatever_the_workers(
+    tmp_path: Path,
+) -> None:
+    # The pair 'aisulu miraskyzy' has one sig in both names, but its weight is its parts' larger:
+    # 1.0 where aisulu is a given name, 0.7 where both parts are patronymics.
+    sig = "name:l:aisulumiraskizi:slmrskd:aisulu miraskyzy"
+    fillers = [f"C{i:04d},Filler{chr(97 + i % 26)}{i} Person{i},1980-01-01" for i in range(2, 400)]
+    lines = [
+        "id,name,birth_date",
+        "C0001,AISULU MIRASKYZY AZATOVA,1982-09-24",
+        *fillers,
+        "C0400,NURGISAEVA AISULU MIRASKYZY,1955-08-28",
+    ]
+    path = tmp_path / "pair.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Two workers, each given one half (store_customers.CHUNK and PARALLEL_FROM allow it).
+    assert store_customers.PARALLEL_FROM <= 400 and store_customers.CHUNK >= 200
+    assert import_customers(path, actor="officer.a", workers=2).inserted == 400
+    with direct_sql() as conn:
+        data = conn.execute(text("SELECT data FROM name_tokens WHERE sig = :s"), {"s": sig})
+        stored = data.scalar_one()  # JSON text on SQLite, decoded by PostgreSQL's driver
+        assert (json.loads(stored) if isinstance(stored, str) else stored)["weight"] == 1.0
