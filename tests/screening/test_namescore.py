@@ -49,6 +49,11 @@ def test_explanation_says_which_parts_matched_and_how() -> None:
 def test_conflicts_are_named_in_the_notes() -> None:
     result = compare_names("Sergey Viktorovich Lavrov", "Sergey Ivanovich Lavrov", Schema.PERSON)
     assert "patronymics differ" in result.explanation["notes"]
+    # A father's name built on Abd is a father's name too: two different fathers.
+    son_of = "Karim bin Ahmad bin Salih Zubaydi", "Karim bin Abd al-Aziz bin Salih Zubaydi"
+    result = compare_names(*son_of, Schema.PERSON)
+    assert "patronymics differ" in result.explanation["notes"]
+    assert result.score < DEFAULT_THRESHOLD
 
 
 def test_one_shared_part_of_two_is_not_enough() -> None:
