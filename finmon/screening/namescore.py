@@ -228,6 +228,9 @@ def _match(query: AnalysedName, candidate: AnalysedName) -> NameMatch:
         return NameMatch(query, candidate, 0.0, (), ("empty name",))
     pairs = _align(query, candidate)
     score, notes = _score(q, c, pairs)
+    if Schema.ORGANIZATION in (query.schema, candidate.schema) and _numbered_once(q, c, pairs):
+        notes.append("a number on one side only")
+        score *= NUMBERED_SIBLING
     return NameMatch(query, candidate, score, tuple(pairs), tuple(notes))
 
 
@@ -832,6 +835,34 @@ def _score(
         notes.append("an initial disagrees")
         score *= INITIAL_CONFLICT
     return score, notes
+
+
+NUMBERED_SIBLING = 0.8
+"""Factor applied when one organisation's name carries a number and the other's none: the
+numbered one is another of a series (Fund II, Holdings 2, Brigade 17 beside the Brigade)."""
+
+
+def _numbered_once(
+    q: tuple[NameToken, ...], c: tuple[NameToken, ...], pairs: list[TokenPair]
+) -> bool:
+    """Whether one of two names carries a number that no part of the other met, while the other
+    carries none (nor a lone I, V or X, read as an initial but perhaps a Roman numeral)."""
+    for mine, theirs, side in ((q, c, 0), (c, q, 1)):
+        if any(_numeral(t) for t in theirs):
+            continue
+        met = {i for p in pairs for i in (p.candidate if side else p.query)}
+        if any(t.kind is TokenKind.NUMBER and i not in met for i, t in enumerate(mine)):
+            return True
+    return False
+
+
+def _numeral(token: NameToken) -> bool:
+    return token.kind is TokenKind.NUMBER or (
+        token.kind is TokenKind.INITIAL and token.key in _NUMERAL_LETTERS
+    )
+
+
+_NUMERAL_LETTERS = frozenset("ivx")
 
 
 INITIAL_CONFLICT = 0.8

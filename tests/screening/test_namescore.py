@@ -56,6 +56,21 @@ def test_conflicts_are_named_in_the_notes() -> None:
     assert result.score < DEFAULT_THRESHOLD
 
 
+def test_an_organisation_numbered_in_a_series_is_not_the_unnumbered_one() -> None:
+    numbered = compare_names(
+        "Orinoco Trading Partners", "Orinoco Trading Partners III", Schema.ORGANIZATION
+    )
+    assert "a number on one side only" in numbered.explanation["notes"]
+    assert numbered.score < DEFAULT_THRESHOLD
+    # Numbers on both sides, or a number the other side writes in words, say nothing of it.
+    for other in ("Orinoco Trading Partners IV", "Orinoco Trading Partners Three"):
+        result = compare_names("Orinoco Trading Partners 3", other, Schema.ORGANIZATION)
+        assert "a number on one side only" not in result.explanation["notes"]
+    # A person's or vessel's name is not read so.
+    vessel = compare_names("Orinoco Star", "Orinoco Star 2", Schema.VESSEL)
+    assert "a number on one side only" not in vessel.explanation["notes"]
+
+
 def test_one_shared_part_of_two_is_not_enough() -> None:
     result = compare_names("Asad Khan", "Asad Rahimov", Schema.PERSON)
     assert result.score <= 0.6
