@@ -404,7 +404,7 @@ def may_align(a: NameToken, b: NameToken) -> bool:
         return True
     # Equal skeletons pair words whose letters are at least SKELETON_LETTERS alike.
     skel = a.skel
-    equal = skel == b.skel and min(len(skel) + 1, len(key_a), len(key_b)) >= 4
+    equal = skel == b.skel and _skeleton_speaks(skel, key_a, key_b)
     if equal and spelled >= SKELETON_LETTERS - 1e-6:
         return True
     shorter, longer = (key_a, key_b) if len(key_a) <= len(key_b) else (key_b, key_a)
@@ -509,7 +509,7 @@ def _spelling_similarity(token_a: NameToken, token_b: NameToken) -> tuple[float,
         similarity = max(similarity, OSA.normalized_similarity(token_a.text, token_b.text))
     if (
         skel_a == skel_b
-        and min(len(skel_a) + 1, len(a), len(b)) >= 4
+        and _skeleton_speaks(skel_a, a, b)
         and SKELETON_LETTERS <= similarity < 0.88
     ):
         same_start = a[0] == b[0] or (a[0] in _VOWELS and b[0] in _VOWELS)
@@ -520,6 +520,12 @@ def _spelling_similarity(token_a: NameToken, token_b: NameToken) -> tuple[float,
     if len(shorter) >= 4 and longer.startswith(shorter) and similarity < 0.8:
         return 0.8, "prefix"
     return similarity, "fuzzy"
+
+
+def _skeleton_speaks(skel: str, a: str, b: str) -> bool:
+    """Whether an equal consonant skeleton says enough: three consonants in words of four
+    letters or more, or two in words of five or more (Qaeda, Qaida)."""
+    return min(len(a), len(b)) >= (4 if len(skel) >= 3 else 5 if len(skel) == 2 else 99)
 
 
 def _skeleton_similarity(a: str, b: str) -> tuple[float, str]:

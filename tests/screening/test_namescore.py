@@ -208,6 +208,11 @@ def test_equal_skeletons_need_letters_that_agree() -> None:
     assert compare_names("Anatolia", "INAYATULLAH").score < 0.7
     assert compare_names("Apteka", "Boutique").score < 0.7
     assert compare_names("Mahmud", "Mahmoud").score >= DEFAULT_THRESHOLD
+    # Two consonants in words of five letters or more are a skeleton too; in shorter ones, not.
+    baida = compare_names("Al-Baeda Brigade", "Al-Baida Brigade", Schema.ORGANIZATION)
+    assert {p["method"] for p in baida.explanation["pairs"]} == {"skeleton", "exact"}
+    assert baida.score >= DEFAULT_THRESHOLD
+    assert compare_names("Bala", "Bela").explanation["pairs"][0]["method"] == "fuzzy"
 
 
 @pytest.mark.parametrize(
