@@ -362,14 +362,16 @@ def _merge(words: list[_Word]) -> list[_Word]:
     for word in words:
         key = fold(word.text)
         if key in _ABD_WORDS or key in _ABU_WORDS:
-            out.append(_Word(_ABD_WORDS.get(key) or _ABU_WORDS[key]))
+            out.append(_Word(_ABD_WORDS.get(key) or _ABU_WORDS[key], word.hint))
         elif out and out[-1].text in ("abd", "abu"):
-            out.append(_Word(word.text))
+            # The name after Abd or Abu is of the compound (its al- makes no family name) and
+            # belongs where Abd stands: in bin Abdul Aziz, a father's name.
+            out.append(_Word(word.text, out[-1].hint))
         elif out and (key in PATRONYMIC_WORDS or key in _ARTICLE_COMPOUNDS):
             out[-1].text += f" {word.text}"
         elif prefix := _COMPOUND_PREFIX.match(word.text):
             head = prefix.group(1) or prefix.group(2)
-            out.extend((_Word(head), _Word(word.text[prefix.end() :], word.hint)))
+            out.extend((_Word(head, word.hint), _Word(word.text[prefix.end() :], word.hint)))
         else:
             out.append(word)
     return out

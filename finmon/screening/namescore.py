@@ -228,6 +228,9 @@ def _match(query: AnalysedName, candidate: AnalysedName) -> NameMatch:
         return NameMatch(query, candidate, 0.0, (), ("empty name",))
     pairs = _align(query, candidate)
     score, notes = _score(q, c, pairs)
+    if Schema.ORGANIZATION in (query.schema, candidate.schema) and _numbered_once(q, c, pairs):
+        notes.append("a number on one side only")
+        score *= NUMBERED_SIBLING
     return NameMatch(query, candidate, score, tuple(pairs), tuple(notes))
 
 
@@ -401,7 +404,7 @@ def may_align(a: NameToken, b: NameToken) -> bool:
         return True
     # Equal skeletons pair words whose letters are at least SKELETON_LETTERS alike.
     skel = a.skel
-    equal = skel == b.skel and min(len(skel) + 1, len(key_a), len(key_b)) >= 4
+    equal = skel == b.skel and _skeleton_speaks(skel, key_a, key_b)
     if equal and spelled >= SKELETON_LETTERS - 1e-6:
         return True
     shorter, longer = (key_a, key_b) if len(key_a) <= len(key_b) else (key_b, key_a)
@@ -506,7 +509,7 @@ def _spelling_similarity(token_a: NameToken, token_b: NameToken) -> tuple[float,
         similarity = max(similarity, OSA.normalized_similarity(token_a.text, token_b.text))
     if (
         skel_a == skel_b
-        and min(len(skel_a) + 1, len(a), len(b)) >= 4
+        and _skeleton_speaks(skel_a, a, b)
         and SKELETON_LETTERS <= similarity < 0.88
     ):
         same_start = a[0] == b[0] or (a[0] in _VOWELS and b[0] in _VOWELS)
@@ -517,6 +520,12 @@ def _spelling_similarity(token_a: NameToken, token_b: NameToken) -> tuple[float,
     if len(shorter) >= 4 and longer.startswith(shorter) and similarity < 0.8:
         return 0.8, "prefix"
     return similarity, "fuzzy"
+
+
+def _skeleton_speaks(skel: str, a: str, b: str) -> bool:
+    """Whether an equal consonant skeleton says enough: three consonants in words of four
+    letters or more, or two in words of five or more (Qaeda, Qaida)."""
+    return min(len(a), len(b)) >= (4 if len(skel) >= 3 else 5 if len(skel) == 2 else 99)
 
 
 def _skeleton_similarity(a: str, b: str) -> tuple[float, str]:
@@ -832,6 +841,34 @@ def _score(
         notes.append("an initial disagrees")
         score *= INITIAL_CONFLICT
     return score, notes
+
+
+NUMBERED_SIBLING = 0.8
+"""Factor applied when one organisation's name carries a number and the other's none: the
+numbered one is another of a series (Fund II, Holdings 2, Brigade 17 beside the Brigade)."""
+
+
+def _numbered_once(
+    q: tuple[NameToken, ...], c: tuple[NameToken, ...], pairs: list[TokenPair]
+) -> bool:
+    """Whether one of two names carries a number that no part of the other met, while the other
+    carries none (nor a lone I, V or X, read as an initial but perhaps a Roman numeral)."""
+    for mine, theirs, side in ((q, c, 0), (c, q, 1)):
+        if any(_numeral(t) for t in theirs):
+            continue
+        met = {i for p in pairs for i in (p.candidate if side else p.query)}
+        if any(t.kind is TokenKind.NUMBER and i not in met for i, t in enumerate(mine)):
+            return True
+    return False
+
+
+def _numeral(token: NameToken) -> bool:
+    return token.kind is TokenKind.NUMBER or (
+        token.kind is TokenKind.INITIAL and token.key in _NUMERAL_LETTERS
+    )
+
+
+_NUMERAL_LETTERS = frozenset("ivx")
 
 
 INITIAL_CONFLICT = 0.8

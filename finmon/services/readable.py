@@ -55,6 +55,7 @@ _NOTES = {
     "legal forms differ": "note_legal_forms_differ",
     "name parts differ": "note_name_parts_differ",
     "an initial disagrees": "note_initial_disagrees",
+    "a number on one side only": "note_number_one_side",
 }
 """The name comparison's notes (finmon.screening.namescore) and their texts."""
 _MISSING = {"name", "account", "identification"}

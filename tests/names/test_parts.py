@@ -38,6 +38,22 @@ def test_filiation_and_nisba_are_marked_and_particles_dropped() -> None:
     assert [text for text, _ in kinds("Ortega y Gasset")] == ["ortega", "gaset"]
 
 
+def test_a_fathers_name_built_on_abd_or_abu_is_a_fathers_name_whole() -> None:
+    # Abd al-Aziz after bin is the father's name: neither half is the party's own name, and the
+    # al- inside the compound makes no family name.
+    assert kinds("Karim bin Abd al-Aziz Zubaydi") == [
+        ("karim", TokenKind.NAME),
+        ("abd", TokenKind.PATRONYMIC),
+        ("aziz", TokenKind.PATRONYMIC),
+        ("zubaidi", TokenKind.NAME),
+    ]
+    assert [kind for _, kind in kinds("Karim ibn Abubakar Zubaydi")][1:3] == [
+        TokenKind.PATRONYMIC,
+        TokenKind.PATRONYMIC,
+    ]
+    assert kinds("Abd al-Aziz Zubaydi")[:2] == [("abd", TokenKind.NAME), ("aziz", TokenKind.NAME)]
+
+
 def test_son_of_is_a_particle_in_arabic_script_as_in_latin() -> None:
     # ولد is written Ould in Latin: both drop it and mark the father's name that follows.
     arabic = kinds("عبد الرحمن ولد محمد سليم")

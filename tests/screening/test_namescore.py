@@ -49,6 +49,26 @@ def test_explanation_says_which_parts_matched_and_how() -> None:
 def test_conflicts_are_named_in_the_notes() -> None:
     result = compare_names("Sergey Viktorovich Lavrov", "Sergey Ivanovich Lavrov", Schema.PERSON)
     assert "patronymics differ" in result.explanation["notes"]
+    # A father's name built on Abd is a father's name too: two different fathers.
+    son_of = "Karim bin Ahmad bin Salih Zubaydi", "Karim bin Abd al-Aziz bin Salih Zubaydi"
+    result = compare_names(*son_of, Schema.PERSON)
+    assert "patronymics differ" in result.explanation["notes"]
+    assert result.score < DEFAULT_THRESHOLD
+
+
+def test_an_organisation_numbered_in_a_series_is_not_the_unnumbered_one() -> None:
+    numbered = compare_names(
+        "Orinoco Trading Partners", "Orinoco Trading Partners III", Schema.ORGANIZATION
+    )
+    assert "a number on one side only" in numbered.explanation["notes"]
+    assert numbered.score < DEFAULT_THRESHOLD
+    # Numbers on both sides, or a number the other side writes in words, say nothing of it.
+    for other in ("Orinoco Trading Partners IV", "Orinoco Trading Partners Three"):
+        result = compare_names("Orinoco Trading Partners 3", other, Schema.ORGANIZATION)
+        assert "a number on one side only" not in result.explanation["notes"]
+    # A person's or vessel's name is not read so.
+    vessel = compare_names("Orinoco Star", "Orinoco Star 2", Schema.VESSEL)
+    assert "a number on one side only" not in vessel.explanation["notes"]
 
 
 def test_one_shared_part_of_two_is_not_enough() -> None:
@@ -188,6 +208,11 @@ def test_equal_skeletons_need_letters_that_agree() -> None:
     assert compare_names("Anatolia", "INAYATULLAH").score < 0.7
     assert compare_names("Apteka", "Boutique").score < 0.7
     assert compare_names("Mahmud", "Mahmoud").score >= DEFAULT_THRESHOLD
+    # Two consonants in words of five letters or more are a skeleton too; in shorter ones, not.
+    baida = compare_names("Al-Baeda Brigade", "Al-Baida Brigade", Schema.ORGANIZATION)
+    assert {p["method"] for p in baida.explanation["pairs"]} == {"skeleton", "exact"}
+    assert baida.score >= DEFAULT_THRESHOLD
+    assert compare_names("Bala", "Bela").explanation["pairs"][0]["method"] == "fuzzy"
 
 
 @pytest.mark.parametrize(

@@ -162,6 +162,7 @@ _SCHEME_NAMES = [
     "Usamamuhammedawadbinladenabdullahalqaeda Rahman",
     "U S A M A  B1N  L4D3N",
     "류현진",
+    "Hamadi ben Abdul Aziz",
 ]
 SCHEMES = {
     "finmon-index-2": "3cd9e6c9afc64196",
@@ -172,6 +173,7 @@ SCHEMES = {
     "finmon-index-7": "51baa52e565b2e08",
     "finmon-index-8": "370b9dddb3404fa2",
     "finmon-index-9": "370b9dddb3404fa2",
+    "finmon-index-10": "18c7ef707e2cf637",
 }
 """The fingerprint (below) of what each scheme stores for _SCHEME_NAMES (for the schemes before
 finmon-index-4, for its first eight names: the long ones came with the bounds on key length, the
@@ -182,7 +184,8 @@ finmon-index-7 files Korean names without the r or l that South Korean drops bef
 their English spellings are read, with 류현진 added to the names; finmon-index-8 files the
 deletions of keys of ten letters or more as block keys, index.block_keys; finmon-index-9 weighs a
 name part written in Arabic script as common as its Latin spellings, which the fingerprint, of
-the tokens' keys alone, does not show)."""
+the tokens' keys alone, does not show; finmon-index-10 marks the name after bin Abd or bin Abu a
+father's name, with Hamadi ben Abdul Aziz added to the names)."""
 
 
 def _scheme_fingerprint() -> str:
