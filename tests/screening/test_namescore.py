@@ -188,6 +188,30 @@ def test_equal_skeletons_need_letters_that_agree() -> None:
     assert compare_names("Anatolia", "INAYATULLAH").score < 0.7
     assert compare_names("Apteka", "Boutique").score < 0.7
     assert compare_names("Mahmud", "Mahmoud").score >= DEFAULT_THRESHOLD
+    # Romanisations are rich in vowels: their few consonants agree by chance, in Latin as read.
+    for name, listed in [
+        ("叶心怡", "AL-QASIUN"),
+        ("建国 邓", "Zhonghua DENG"),
+        ("민서 오", "MINES"),
+    ]:
+        assert compare_names(name, listed).score < DEFAULT_THRESHOLD
+    assert compare_names("Jianguo Deng", "Zhonghua DENG").score < DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("arabic", "spelled", "listed"),
+    [
+        ("رحیم یوسفی", "Rahim Yousefi", "Rahim SAFAVI"),  # v read as ف meets the key sf alone
+        ("فلاديمير", "Vladimir", "VLADIMIR"),  # the letters agree: a Russian name as written
+    ],
+)
+def test_an_arabic_script_rendering_is_never_closer_than_its_latin_spelling(
+    arabic: str, spelled: str, listed: str
+) -> None:
+    across, within = compare_names(arabic, listed).score, compare_names(spelled, listed).score
+    assert across <= within + 0.05
+    assert (across >= DEFAULT_THRESHOLD) is (within >= DEFAULT_THRESHOLD)
+    assert compare_names("Juan Garcia y Lopez", "Juan GARCIA LOPEZ").score == 1.0
 
 
 @pytest.mark.parametrize(
