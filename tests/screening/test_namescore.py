@@ -211,6 +211,17 @@ def test_an_arabic_script_rendering_is_never_closer_than_its_latin_spelling(
     across, within = compare_names(arabic, listed).score, compare_names(spelled, listed).score
     assert across <= within + 0.05
     assert (across >= DEFAULT_THRESHOLD) is (within >= DEFAULT_THRESHOLD)
+
+
+@pytest.mark.parametrize(("name", "listed"), [("易丹", "DAN ISDICO"), ("叶丽莎", "ISSA E.U.")])
+def test_a_one_syllable_name_is_not_an_initial(name: str, listed: str) -> None:
+    # Yi and Ye fold to one letter; they are names, as 오 (O) is, not initials of any I or E word.
+    assert compare_names(name, listed).score < DEFAULT_THRESHOLD
+    spelled = " ".join(reversed(to_latin(name).split())) if " " in name else None
+    assert spelled is None or compare_names(spelled, listed).score < DEFAULT_THRESHOLD
+    assert compare_names("易丹", "Yi DAN").score == 1.0
+    # Nor are Wan and Lee, which fold onto the particles van and le, particles in Latin.
+    assert compare_names("万里", "Wan LI").score == 1.0
     assert compare_names("Juan Garcia y Lopez", "Juan GARCIA LOPEZ").score == 1.0
 
 
