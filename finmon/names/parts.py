@@ -227,8 +227,14 @@ def _analyse(text: str, schema: Schema, read: bool = True) -> AnalysedName:
         source = split_initials(source)
     latin = to_latin(_IDEOGRAPHIC.sub(r" \1 ", romanise_cjk(source)))
     words = _words(latin, script, schema)
+    syllabic = has_cjk(source) or has_kana(source)
+    if syllabic:
+        # A Han or Hangul syllable read as one Latin letter (오 as O) is a name, never an initial.
+        words = [
+            replace(w, hint=TokenKind.NAME) if len(w.text) == 1 and not w.hint else w for w in words
+        ]
     tokens = tuple(_token(w, i, len(words), arabic, schema) for i, w in enumerate(words))
-    if has_cjk(source) or has_kana(source) or syllabic_romanisation(latin):
+    if syllabic or syllabic_romanisation(latin):
         tokens = tuple(replace(token, romanised=True) for token in tokens)
     found = tuple(_analyse(r, schema, False) for r in readings(text)) if read else ()
     return AnalysedName(text, script, latin, tokens, _joined(tokens), schema, found)
@@ -334,10 +340,13 @@ def _reads_as_particle(raw: list[str], i: int, key: str, script: Script) -> bool
     """Whether a word whose fold is a particle's is that particle: a Cyrillic letter alone, or a
     letter beside another letter alone, is an initial (Иванов И. И., Smirnova E. A.; a particle
     joins two names, Ortega y Gasset), and a Latin word that the fold shortens by two letters or
-    more is another word that folds onto it (T'ieh as te, the fold of 'the')."""
+    more is another word that folds onto it (T'ieh as te, the fold of 'the'). A Latin word is a
+    particle only as written: Wan, Lee, Yi and Ye, common names, fold onto van, le, y and e."""
     text = raw[i]
     before = len(raw[i - 1]) if i else 0
     if len(key) == 1 and (script is Script.CYRILLIC or 1 in (before, len(raw[i + 1]))):
+        return False
+    if script is Script.LATIN and text not in PARTICLES:
         return False
     return script is Script.ARABIC or len(text) - len(key) < 2
 
@@ -421,7 +430,8 @@ def name_weight(key: str, cross: str | None = None) -> float:
 def _kind(word: str, key: str, index: int, count: int, schema: Schema) -> TokenKind:
     if key.isdigit():
         return TokenKind.NUMBER
-    if len(key) == 1:
+    if len(key) == 1 and len(word) == 1:
+        # A word the fold leaves one letter of is a one-syllable name (Yi, Ye, Oh), not an initial.
         return TokenKind.INITIAL
     if schema is not Schema.PERSON and count > 1:
         # Unknown parties are often people: only unmistakable legal forms count there.

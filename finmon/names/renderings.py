@@ -173,8 +173,14 @@ def arabic_rendering_similarity(arabic_cross: str, latin: str) -> float:
 def arabic_spelling_key(latin: str) -> str | None:
     """The consonant key of a Latin word spelled as Arabic script writes Russian sounds, or None
     when that changes nothing or the word is too short (see arabic_rendering_similarity)."""
-    # Only v, never w: a Latin w is Arabic script's و (Wali, وali), not a Russian в.
-    spelled = _AS_ARABIC.sub(lambda m: _ARABIC_SPELLING[m.group()], latin)
+    spelled = arabic_spelling(latin)
     if spelled == latin or len(latin) < SHORTEST_KEY + 1:
         return None
     return cross_key(spelled)
+
+
+def arabic_spelling(latin: str) -> str:
+    """A Latin word with the Russian sounds Arabic script lacks spelled as it writes them:
+    Vladimirovich as fladimiroftshitsh's letters (v as f, ch as tsh)."""
+    # Only v, never w: a Latin w is Arabic script's و (Wali, وali), not a Russian в.
+    return _AS_ARABIC.sub(lambda m: _ARABIC_SPELLING[m.group()], latin)

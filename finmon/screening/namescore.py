@@ -36,6 +36,7 @@ from finmon.names.parts import (
 from finmon.names.renderings import (
     RENDERING,
     arabic_rendering_similarity,
+    arabic_spelling,
     arabic_spelling_key,
     rendering_keys,
     rendering_similarity,
@@ -72,9 +73,11 @@ DIFFERENT_NAMES = 0.5
 COMPOUND_SIMILARITY = 0.85
 """Two tokens joined must be at least this close to the single token they stand for."""
 _VOWELS = "aeiou"
-SKELETON_LETTERS = 0.5
+SKELETON_LETTERS = MIN_SIMILARITY
 """Least similarity of the letters themselves for equal consonant skeletons to pair two words:
-a skeleton alone does not make Anatolia of Inayatullah, nor Apteka of Boutique."""
+a skeleton lifts a pair the letters make, it never makes one. Not Anatolia of Inayatullah, nor
+Apteka of Boutique, nor the vowel-rich romanisations whose few consonants agree by chance
+(Xinyi, QASIUN; Jianguo, ZHONGHUA; Huang, HONG; Minseo, MINES), as they would not in Latin."""
 # Two surnames a letter apart are two families (Volkov, Volynov), and a surname is not its bare
 # stem (Sokolov, Sokol).
 NISBA_CONFLICT = 0.8
@@ -340,6 +343,11 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         arabic, latin = (a, b) if a.arabic else (b, a)
         if found[0] < RENDERING:
             rendered = arabic_rendering_similarity(arabic.cross, latin.text)
+            spelled = arabic_spelling(latin.text)
+            if rendered and cross_similarity(arabic.text, spelled) < MIN_SIMILARITY:
+                # The consonant keys agree; the letters must too, as in _crossing_similarity
+                # (یوسفی is not SAFAVI, whose key sf it shares once v is read as f).
+                rendered = 0.0
             found = max(found, (rendered, "rendering"))
         if found[0] < GLUED_PARTICLE and arabic.kind is TokenKind.NISBA:
             found = max(found, (_glued_across(arabic, latin.text), "glued_particle"))

@@ -54,7 +54,7 @@ from finmon.store.models import (
 
 BATCH = 500
 """Values per IN (...) list: well inside SQLite's and PostgreSQL's limits on bound parameters."""
-INDEX_SCHEME = "finmon-index-10"
+INDEX_SCHEME = "finmon-index-11"
 """What the stored index is built under. Bump it whenever analyse_name, NameToken.sig or the
 filing keys change what would be stored for a name (tests/store/test_customer_index.py fails
 until it is): a store built under another scheme is re-indexed from its customer records before

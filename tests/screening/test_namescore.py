@@ -213,6 +213,41 @@ def test_equal_skeletons_need_letters_that_agree() -> None:
     assert {p["method"] for p in baida.explanation["pairs"]} == {"skeleton", "exact"}
     assert baida.score >= DEFAULT_THRESHOLD
     assert compare_names("Bala", "Bela").explanation["pairs"][0]["method"] == "fuzzy"
+    # Romanisations are rich in vowels: their few consonants agree by chance, in Latin as read.
+    for name, listed in [
+        ("叶心怡", "AL-QASIUN"),
+        ("建国 邓", "Zhonghua DENG"),
+        ("민서 오", "MINES"),
+    ]:
+        assert compare_names(name, listed).score < DEFAULT_THRESHOLD
+    assert compare_names("Jianguo Deng", "Zhonghua DENG").score < DEFAULT_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("arabic", "spelled", "listed"),
+    [
+        ("رحیم یوسفی", "Rahim Yousefi", "Rahim SAFAVI"),  # v read as ف meets the key sf alone
+        ("فلاديمير", "Vladimir", "VLADIMIR"),  # the letters agree: a Russian name as written
+    ],
+)
+def test_an_arabic_script_rendering_is_never_closer_than_its_latin_spelling(
+    arabic: str, spelled: str, listed: str
+) -> None:
+    across, within = compare_names(arabic, listed).score, compare_names(spelled, listed).score
+    assert across <= within + 0.05
+    assert (across >= DEFAULT_THRESHOLD) is (within >= DEFAULT_THRESHOLD)
+
+
+@pytest.mark.parametrize(("name", "listed"), [("易丹", "DAN ISDICO"), ("叶丽莎", "ISSA E.U.")])
+def test_a_one_syllable_name_is_not_an_initial(name: str, listed: str) -> None:
+    # Yi and Ye fold to one letter; they are names, as 오 (O) is, not initials of any I or E word.
+    assert compare_names(name, listed).score < DEFAULT_THRESHOLD
+    spelled = " ".join(reversed(to_latin(name).split())) if " " in name else None
+    assert spelled is None or compare_names(spelled, listed).score < DEFAULT_THRESHOLD
+    assert compare_names("易丹", "Yi DAN").score == 1.0
+    # Nor are Wan and Lee, which fold onto the particles van and le, particles in Latin.
+    assert compare_names("万里", "Wan LI").score == 1.0
+    assert compare_names("Juan Garcia y Lopez", "Juan GARCIA LOPEZ").score == 1.0
 
 
 @pytest.mark.parametrize(

@@ -174,6 +174,7 @@ SCHEMES = {
     "finmon-index-8": "370b9dddb3404fa2",
     "finmon-index-9": "370b9dddb3404fa2",
     "finmon-index-10": "18c7ef707e2cf637",
+    "finmon-index-11": "18c7ef707e2cf637",
 }
 """The fingerprint (below) of what each scheme stores for _SCHEME_NAMES (for the schemes before
 finmon-index-4, for its first eight names: the long ones came with the bounds on key length, the
@@ -185,7 +186,10 @@ their English spellings are read, with 류현진 added to the names; finmon-inde
 deletions of keys of ten letters or more as block keys, index.block_keys; finmon-index-9 weighs a
 name part written in Arabic script as common as its Latin spellings, which the fingerprint, of
 the tokens' keys alone, does not show; finmon-index-10 marks the name after bin Abd or bin Abu a
-father's name, with Hamadi ben Abdul Aziz added to the names)."""
+father's name, with Hamadi ben Abdul Aziz added to the names; finmon-index-11 reads a word the
+fold leaves one letter of, Yi or Ye, and a Han or Hangul syllable read as one letter as a name,
+not an initial, and a Latin word as a particle only as written (Wan is not van, Lee not le),
+which none of these names has)."""
 
 
 def _scheme_fingerprint() -> str:
