@@ -343,10 +343,10 @@ def _similarity(a: NameToken, b: NameToken) -> tuple[float, str]:
         arabic, latin = (a, b) if a.arabic else (b, a)
         if found[0] < RENDERING:
             rendered = arabic_rendering_similarity(arabic.cross, latin.text)
-            spelled = arabic_spelling(latin.text)
+            # The consonant keys agree; the letters must too, as in _crossing_similarity
+            # (یوسفی is not SAFAVI, whose key sf it shares once v is read as f).
+            spelled = arabic_spelling(latin.text) if rendered else ""
             if rendered and cross_similarity(arabic.text, spelled) < MIN_SIMILARITY:
-                # The consonant keys agree; the letters must too, as in _crossing_similarity
-                # (یوسفی is not SAFAVI, whose key sf it shares once v is read as f).
                 rendered = 0.0
             found = max(found, (rendered, "rendering"))
         if found[0] < GLUED_PARTICLE and arabic.kind is TokenKind.NISBA:
