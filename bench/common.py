@@ -432,6 +432,12 @@ def machine() -> str:
     return f"nproc {len(os.sched_getaffinity(0))}, {model.group(1) if model else 'unknown CPU'}"
 
 
+def cpu_seconds() -> float:
+    """CPU seconds of this process and the children it has reaped (the local engine's workers)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
 def code_version() -> str:
     """The commit measured, and whether finmon/ had uncommitted changes."""
     git = ["git", "-C", str(ROOT)]

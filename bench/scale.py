@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import code_version, machine, shared_data  # noqa: E402
+from bench.common import code_version, cpu_seconds, machine, shared_data  # noqa: E402
 
 UN_2020 = "lists/un_consolidated_2020-11-30.xml"
 UN_2026 = "lists/un_consolidated_2026-02-27.xml"
@@ -163,10 +163,10 @@ _CPU = [0.0]
 
 
 def _timed(step: Callable[[], Any]) -> tuple[float, Any]:
-    before, start = os.times(), time.perf_counter()
+    before, start = cpu_seconds(), time.perf_counter()
     result = step()
-    seconds, after = time.perf_counter() - start, os.times()
-    _CPU[0] = sum(after[:4]) - sum(before[:4])
+    seconds = time.perf_counter() - start
+    _CPU[0] = cpu_seconds() - before
     return seconds, result
 
 

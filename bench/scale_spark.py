@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.common import shared_data  # noqa: E402
+from bench.common import cpu_seconds, shared_data  # noqa: E402
 
 CUSTOMERS = 1_000_000
 AMLSIM = "tm/amlsim_20K_fanin200/transactions.csv"
@@ -148,9 +148,9 @@ def delta_part(args: argparse.Namespace) -> dict[str, Any]:
     built = time.perf_counter() - started
     workers = load_settings().workers
     _say(f"screening {args.customers:,} customers for a day's change locally, then on Spark")
-    started, cpu, load = time.perf_counter(), _cpu(), os.getloadavg()[0]
+    started, cpu, load = time.perf_counter(), cpu_seconds(), os.getloadavg()[0]
     local = run_screening(registry, None, screener, workers=workers)
-    local_seconds, local_cpu = time.perf_counter() - started, _cpu() - cpu
+    local_seconds, local_cpu = time.perf_counter() - started, cpu_seconds() - cpu
     spark = session("local[2]", partitions=4)
     started = time.perf_counter()
     found = spark_screening(registry, None, screener, master="local[2]")
@@ -170,12 +170,6 @@ def delta_part(args: argparse.Namespace) -> dict[str, Any]:
     }
     _print_delta(report)
     return report
-
-
-def _cpu() -> float:
-    """CPU seconds of this process and its reaped children (the local engine's workers)."""
-    times = os.times()
-    return times.user + times.system + times.children_user + times.children_system
 
 
 def _print_delta(report: dict[str, Any]) -> None:
