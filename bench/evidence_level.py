@@ -142,35 +142,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--levels", default=",".join(f"{x:g}" for x in LEVELS))
     parser.add_argument("--alerts", nargs="*", type=Path, default=None)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--alerts-only", action="store_true", help="leave the recall sets out")
     args = parser.parse_args(argv)
     paths = args.alerts or sorted(OUT.glob("fairness-alerts-*.csv"))
     un, ofac = load_un(), load_ofac()
-    cases = [*positive_cases(un), arabic_case(un, ofac), alert_case(paths, Screener(un + ofac))]
+    recall = [] if args.alerts_only else [*positive_cases(un), arabic_case(un, ofac)]
+    cases = [*recall, alert_case(paths, Screener(un + ofac))]
     groups = [*MAIN_GROUPS, "other"]
-    print(
-        "| level | "
-        + " | ".join(c.label for c in cases[:3])
-        + " | alerted: "
-        + ", ".join(groups)
-        + " |"
-    )
-    print("|---" * 5 + "|")
+    header = ["level", *(c.label for c in recall), "alerted: " + ", ".join(groups)]
+    print(_row(header) + "\n" + _row(["---"] * len(header)))
     levels: list[float | None] = [None, *(float(x) for x in args.levels.split(","))]
     for level in levels:
         screener_module.name_commonness = level_rule(level)  # type: ignore[assignment]
         figures = [count(case, args.workers) for case in cases]
-        lost = " | ".join(
-            f"{found} of {len(c.parties)}"
-            for c, (found, _) in zip(cases[:3], figures, strict=False)
-        )
-        alerted = figures[3][1]
-        print(
-            f"| {'as is' if level is None else f'{level:g} bits'} | {lost} | "
-            + ", ".join(str(alerted[g]) for g in groups)
-            + " |",
-            flush=True,
-        )
+        found = [f"{n} of {len(c.parties)}" for c, (n, _) in zip(recall, figures, strict=False)]
+        alerted = ", ".join(str(figures[-1][1][g]) for g in groups)
+        print(_row(["as is" if level is None else f"{level:g} bits", *found, alerted]), flush=True)
     return 0
+
+
+def _row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
 
 
 if __name__ == "__main__":
