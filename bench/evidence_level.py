@@ -17,7 +17,9 @@ against UN 2026-02-27 + OFAC SDN 2021-07. Lost: the recall sets that carry birth
 them: positives_un and every perturbed variant of it (bench/perturb.py; bench/quality.py
 evaluates a sample of 400) against UN, and the Arabic-script names of UN persons against UN +
 OFAC without Arabic-script names (bench/arabic_names.py), each with its listed dates. The other
-recall sets are name pairs without dates, which this rule cannot reach.
+recall sets are name pairs without dates, which this rule cannot reach. Beside each recall
+figure, the true positives at risk: found on a date within a listed year or range with fewer
+than DISTINCT_BITS of evidence, the only ones a level can take.
 """
 
 from __future__ import annotations
@@ -124,16 +126,28 @@ def alert_case(paths: Sequence[Path], screener: Screener) -> Case:
 
 
 def count(case: Case, workers: int) -> tuple[int, Counter[str]]:
-    """Parties found (gold among the hits) or, for people on no list, alerted by script group."""
+    """Parties found (gold among the hits) or, for people on no list, alerted by script group;
+    under AT_RISK, the parties found whose gold hit stands on a listed year or range with fewer
+    than DISTINCT_BITS of evidence (those a level may take)."""
     found, alerted = 0, Counter[str]()
     results = case.screener.screen_many(case.parties, workers=workers)
     for index, (_, hits) in enumerate(results):
-        refs = {hit.designation.reference for hit in hits}
-        if case.gold[index]:
-            found += bool(refs & case.gold[index])
-        elif hits:
+        gold = [hit for hit in hits if hit.designation.reference in case.gold[index]]
+        if gold:
+            found += 1
+            alerted[AT_RISK] += _at_risk(gold[0].explanation["evidence"])
+        elif hits and not case.gold[index]:
             alerted[case.groups[index]] += 1
     return found, alerted
+
+
+AT_RISK = "at risk"
+
+
+def _at_risk(evidence: Sequence[dict[str, Any]]) -> bool:
+    date = [e["effect"] for e in evidence if e["feature"] == "birth_date"]
+    common = any(e["feature"] == "name_frequency" for e in evidence)
+    return common and bool(date) and 0 < date[0] < features.SAME_BIRTH_DAY
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -155,7 +169,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for level in levels:
         screener_module.name_commonness = level_rule(level)  # type: ignore[assignment]
         figures = [count(case, args.workers) for case in cases]
-        found = [f"{n} of {len(c.parties)}" for c, (n, _) in zip(recall, figures, strict=False)]
+        found = [
+            f"{n} of {len(c.parties)} ({risk[AT_RISK]} at risk)"
+            for c, (n, risk) in zip(recall, figures, strict=False)
+        ]
         alerted = ", ".join(str(figures[-1][1][g]) for g in groups)
         print(_row(["as is" if level is None else f"{level:g} bits", *found, alerted]), flush=True)
     return 0
