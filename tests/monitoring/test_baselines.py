@@ -375,22 +375,16 @@ def test_an_npo_paying_a_partner_charity_abroad_is_not_sending_money_to_people()
     assert fired("npo_abroad", [abroad(person)], segments=npo) == ["NPO"]
 
 
-def test_a_collection_handed_on_at_home_is_one_indication_sent_abroad_two() -> None:
-    """funnel_account and collected_then_moved rest on the same collection: a community
-    collection handed to a person at home stays below review; the same money sent to a new
-    person abroad is evidence beside it (collected_then_sent_abroad) and reaches review."""
+def test_rules_naming_one_collection_count_once_on_the_engines_alerts() -> None:
+    """funnel_account and collected_then_moved read the same collection: a community collection
+    handed to a person at home is one indication when the two name it as their evidence (0.4,
+    below review), two independent ones when they do not (0.52, at review)."""
     history = quiet_history("ORGANISER", 60, 0)
     gathered = collected("ORGANISER", 45, 12, 100, "G")
     handed = transfer(200, 47 * DAY, "ORGANISER", "FAMILY", amount="90000")
     home = sorted([*history, *gathered, handed], key=lambda t: t.timestamp)
     alerts = both(list(PACK.values()), home)
     assert {a["rule"] for a in alerts} == {"funnel_account", "collected_then_moved"}
-    assert typology_scores(alerts, SHIPPED.evidence)["ORGANISER"] == pytest.approx(0.4)
-    assert typology_scores(alerts)["ORGANISER"] >= SHIPPED.review_threshold  # counted twice
-    sent = dataclasses.replace(
-        handed, beneficiary=PartyInfo(account="FAR", country="KG"), channel="wire"
-    )
-    abroad = sorted([*history, *gathered, sent], key=lambda t: t.timestamp)
-    alerts = both(list(PACK.values()), abroad)
-    assert {"funnel_account", "collected_then_sent_abroad"} <= {a["rule"] for a in alerts}
-    assert typology_scores(alerts, SHIPPED.evidence)["ORGANISER"] >= SHIPPED.review_threshold
+    named = {"funnel_account": ("collection",), "collected_then_moved": ("collection",)}
+    assert typology_scores(alerts, named)["ORGANISER"] == pytest.approx(0.4)
+    assert typology_scores(alerts, SHIPPED.evidence)["ORGANISER"] == pytest.approx(1 - 0.6 * 0.8)
