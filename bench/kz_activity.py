@@ -169,20 +169,14 @@ def monitor(folder: Path, with_table: bool, home: Path) -> Monitored:
 
 def reaching(alerts: list[dict[str, str]], threshold: float) -> set[str]:
     """The accounts at or above the review threshold, from the alerts file: an account's score
-    is 1 - prod(1 - s) over its rules' highest alert scores. Read off the CLI's output (it gives
-    the count this way at every seed run so far, and `run` checks it each time)."""
-    best: dict[str, dict[str, float]] = defaultdict(dict)
-    for alert in alerts:
-        rules = best[alert["account"]]
-        rules[alert["rule"]] = max(rules.get(alert["rule"], 0.0), float(alert["score"]))
-    out = set()
-    for account, rules in best.items():
-        missing = 1.0
-        for score in rules.values():
-            missing *= 1.0 - score
-        if 1.0 - missing >= threshold - 1e-9:
-            out.add(account)
-    return out
+    is the shipped pack's typology score over its alerts (rules resting on shared evidence
+    counted once). Read off the CLI's output (it gives the count this way at every seed run so
+    far, and `run` checks it each time)."""
+    from finmon.monitoring.engine import typology_scores
+    from finmon.monitoring.rules import load_pack
+
+    scores = typology_scores(alerts, load_pack().evidence)
+    return {account for account, score in scores.items() if score >= threshold - 1e-9}
 
 
 @dataclass
@@ -404,8 +398,9 @@ def report(results: list[SeedResult], command: str) -> str:
         "Ordinary accounts are the bank's customers (accounts.csv) that are neither planted nor",
         "listed. An account reaches review when the CLI counts it at or above the pack's review",
         "threshold; which accounts those are is read from the alerts file (the account's score is",
-        "1 - prod(1 - s) over its rules' highest alert scores, which reproduces the CLI's printed",
-        "count at every seed). Timings on 2 shared cores, load average " + load() + ".",
+        "the pack's typology score over its alerts, rules on shared evidence counted once, which",
+        "reproduces the CLI's printed count at every seed). Timings on 2 shared cores, load",
+        "average " + load() + ".",
         "",
         f"Command: `{command}`",
         "",

@@ -168,7 +168,7 @@ def _combinations(alerts: list[dict[str, Any]], pack: Any, background: set[str])
     from finmon.monitoring.engine import typology_scores
 
     suspicion = [a for a in alerts if "report" not in a["evidence"]]
-    scores = typology_scores(suspicion)
+    scores = typology_scores(suspicion, pack.evidence)
     rules: dict[str, set[str]] = defaultdict(set)
     for alert in suspicion:
         rules[alert["account"]].add(alert["rule"])
@@ -269,7 +269,7 @@ def _evaluate(
     from finmon.monitoring.engine import typology_scores
 
     suspicion = [a for a in alerts if "report" not in a["evidence"]]
-    scores = typology_scores(suspicion)
+    scores = typology_scores(suspicion, pack.evidence)
     alerted = {a for a, score in scores.items() if score >= pack.review_threshold}
     by_typology: dict[str, list[str]] = defaultdict(list)
     for account, row in accounts.items():

@@ -178,9 +178,13 @@ def numbered(alerts: Iterable[Alert]) -> list[dict[str, Any]]:
     return [{"alert_id": number, **row} for number, row in enumerate(rows, 1)]
 
 
-def typology_scores(rows: Iterable[dict[str, Any]]) -> dict[str, float]:
-    """Each account's typology score: 1 - the product of (1 - score) over the distinct rules
-    that alerted it (each rule counted once, at its highest score)."""
+def typology_scores(
+    rows: Iterable[dict[str, Any]], evidence: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, float]:
+    """Each account's typology score: 1 - the product of (1 - s) over its independent
+    indications. A rule that alerted the account counts once, at its highest score; rules
+    resting on common evidence (`evidence`, rule id -> what it rests on: Pack.evidence; linked
+    through any name they share) are one indication, at the highest of their scores."""
     best: dict[str, dict[str, float]] = {}
     for row in rows:
         rules = best.setdefault(row["account"], {})
@@ -188,10 +192,24 @@ def typology_scores(rows: Iterable[dict[str, Any]]) -> dict[str, float]:
     scores = {}
     for account, rules in best.items():
         miss = 1.0
-        for score in rules.values():
+        for score in _indications(rules, evidence or {}):
             miss *= 1.0 - score
         scores[account] = 1.0 - miss
     return scores
+
+
+def _indications(rules: dict[str, float], evidence: Mapping[str, Sequence[str]]) -> list[float]:
+    """The highest score of each group of rules linked by shared evidence (a rule naming none
+    is a group of its own)."""
+    groups: list[tuple[set[str], float]] = []
+    for rule, score in rules.items():
+        names = set(evidence.get(rule, ())) or {"rule:" + rule}
+        joined = [group for group in groups if group[0] & names]
+        for group in joined:
+            groups.remove(group)
+            names |= group[0]
+        groups.append((names, max([score, *(group[1] for group in joined)])))
+    return [score for _, score in groups]
 
 
 def _alert(rule: Rule, events: Sequence[Event], now: dt.datetime) -> Alert:

@@ -60,6 +60,8 @@ class Context:
     start: dt.datetime | None = None
     """The input's first transfer's time, from which rules with a `history` count, when an
     engine sees only part of the input (a Spark bucket of accounts); None: the first it sees."""
+    evidence: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """The pack's rules that share evidence (Pack.evidence), for the typology score."""
     _factors: dict[str, Decimal] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -77,6 +79,7 @@ class Context:
             rates={**pack.rates, **(rates or {})},
             segments={account: segment.lower() for account, segment in (segments or {}).items()},
             listed=frozenset(listed),
+            evidence=pack.evidence,
         )
 
     def units(self, transaction: Transaction) -> int:

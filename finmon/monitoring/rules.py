@@ -54,6 +54,10 @@ A transfers rule may also compare its window with what is usual (baselines.py): 
 {count: 3}` (the window holds at least three times the account's usual rate in the rest of the
 input; count, sum and the in/out counts and sums) and `peer: {in_sum: 0.99}` (at least that
 percentile of its peer group's largest period). `source:` names where the typology comes from.
+`evidence: [collection]` names what the rule's alert rests on: an account's rules that name a
+common piece of evidence (one collection seen by two rules) count once in its typology score, at
+the highest of their scores, while rules resting on separate evidence add up
+(engine.typology_scores).
 `history: 30d` counts transfers only from that long after the input's first transfer (a first
 corridor abroad is a change only where the input shows a before to compare with).
 A rule with `report: threshold` finds threshold transactions to report (Article 4), not suspicion.
@@ -187,6 +191,10 @@ class Rule:
     sides: dict[str, Filter] = field(default_factory=dict)
     """For direction both: a filter for the events `in` and one for those `out`, beside the
     filter for both (`filter: {in: {...}, out: {...}}`)."""
+    evidence: tuple[str, ...] = ()
+    """What the rule's alert rests on (`evidence: [collection]`): rules of one account naming a
+    common piece of evidence are one indication in its typology score, counted at the highest of
+    their scores (engine.typology_scores); empty, the rule's own evidence, shared with none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +208,11 @@ class Pack:
     review_threshold: float = 0.5
     """An account whose typology score reaches this goes to review."""
     path: Path | None = None
+
+    @property
+    def evidence(self) -> dict[str, tuple[str, ...]]:
+        """Rule id -> the evidence it rests on, for the rules that share some (typology_scores)."""
+        return {rule.id: rule.evidence for rule in self.rules if rule.evidence}
 
 
 def load_pack(path: Path | None = None) -> Pack:
@@ -286,6 +299,7 @@ class RuleSpec(Strict):
     baseline: dict[str, Positive] | None = None
     peer: dict[str, Annotated[float, Field(gt=0, le=1)]] | None = None
     history: Annotated[dt.timedelta, BeforeValidator(_duration)] | None = None
+    evidence: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> RuleSpec:
@@ -389,6 +403,7 @@ def _rule(pack: PackSpec, spec: RuleSpec) -> Rule:
         peer=dict(spec.peer or {}),
         history=spec.history,
         sides={name: _filter(pack, side) for name, side in sides.items()},
+        evidence=tuple(dict.fromkeys(spec.evidence or ())),
     )
 
 

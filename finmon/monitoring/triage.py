@@ -121,7 +121,7 @@ def account_features(
     frame = _base(sides.with_columns(pl.col("amount") / UNITS))
     frame = _with_peers(frame, context)
     frame = _with_neighbours(frame, sides.select("account", "party").unique(), alerts)
-    return _with_alerts(frame, alerts, rules)
+    return _with_alerts(frame, alerts, rules, context.evidence)
 
 
 def _log(expr: Any) -> Any:
@@ -225,13 +225,18 @@ def _with_neighbours(frame: Any, pairs: Any, alerts: Sequence[Mapping[str, Any]]
     return frame.join(found, on="account", how="left")
 
 
-def _with_alerts(frame: Any, alerts: Sequence[Mapping[str, Any]], rules: Sequence[str]) -> Any:
+def _with_alerts(
+    frame: Any,
+    alerts: Sequence[Mapping[str, Any]],
+    rules: Sequence[str],
+    evidence: Mapping[str, Sequence[str]],
+) -> Any:
     import polars as pl
 
     from finmon.monitoring.engine import typology_scores
 
     suspicion = [dict(row) for row in alerts if "report" not in row.get("evidence", {})]
-    scores = typology_scores(suspicion)
+    scores = typology_scores(suspicion, evidence)
     counts: dict[str, dict[str, int]] = {rule: {} for rule in rules}
     for row in alerts:
         if row["rule"] in counts:

@@ -61,7 +61,7 @@ class MonitoringRun:
         """Each alerted account's typology score."""
         from finmon.monitoring.engine import typology_scores
 
-        return typology_scores(self.suspicion)
+        return typology_scores(self.suspicion, self.pack.evidence)
 
     @property
     def to_review(self) -> int:

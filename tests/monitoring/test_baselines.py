@@ -148,14 +148,14 @@ def test_a_first_transfer_to_a_conflict_zone_alone_stays_below_review() -> None:
     once = transfer(500, 60 * DAY, "PERSON", "FAR", "200000", "wire", receiver_country="SY")
     alerts = both(list(PACK.values()), sorted([*history, once], key=lambda t: t.timestamp))
     assert {a["rule"] for a in alerts} == {"risky_jurisdiction_transfers"}
-    assert typology_scores(alerts)["PERSON"] < SHIPPED.review_threshold
+    assert typology_scores(alerts, SHIPPED.evidence)["PERSON"] < SHIPPED.review_threshold
     # With other evidence, money received and passed straight on there, it reaches review.
     received = transfer(499, 60 * DAY - 5, "PAYER", "PERSON", "1000000")
     onward = dataclasses.replace(once, amount=Decimal(900000))
     alerts = both(
         list(PACK.values()), sorted([*history, received, onward], key=lambda t: t.timestamp)
     )
-    assert typology_scores(alerts)["PERSON"] >= SHIPPED.review_threshold
+    assert typology_scores(alerts, SHIPPED.evidence)["PERSON"] >= SHIPPED.review_threshold
 
 
 def test_every_jurisdiction_rule_of_the_pack_scores_below_review_alone() -> None:
@@ -373,3 +373,18 @@ def test_an_npo_paying_a_partner_charity_abroad_is_not_sending_money_to_people()
     # A hospital paid for a child's treatment is named by what it is, not by a legal form.
     assert fired("npo_abroad", [abroad(clinic)], segments=npo) == []
     assert fired("npo_abroad", [abroad(person)], segments=npo) == ["NPO"]
+
+
+def test_rules_naming_one_collection_count_once_on_the_engines_alerts() -> None:
+    """funnel_account and collected_then_moved read the same collection: a community collection
+    handed to a person at home is one indication when the two name it as their evidence (0.4,
+    below review), two independent ones when they do not (0.52, at review)."""
+    history = quiet_history("ORGANISER", 60, 0)
+    gathered = collected("ORGANISER", 45, 12, 100, "G")
+    handed = transfer(200, 47 * DAY, "ORGANISER", "FAMILY", amount="90000")
+    home = sorted([*history, *gathered, handed], key=lambda t: t.timestamp)
+    alerts = both(list(PACK.values()), home)
+    assert {a["rule"] for a in alerts} == {"funnel_account", "collected_then_moved"}
+    named = {"funnel_account": ("collection",), "collected_then_moved": ("collection",)}
+    assert typology_scores(alerts, named)["ORGANISER"] == pytest.approx(0.4)
+    assert typology_scores(alerts, SHIPPED.evidence)["ORGANISER"] == pytest.approx(1 - 0.6 * 0.8)

@@ -195,9 +195,9 @@ def test_a_collection_with_senders_abroad() -> None:
     alerts = both(list(PACK.values()), [*abroad, *collection, drawn])
     rules = {a["rule"] for a in alerts}
     assert {"collection_from_abroad", "collected_then_moved"} <= rules
-    assert typology_scores(alerts)["COLLECT"] >= SHIPPED.review_threshold
+    assert typology_scores(alerts, SHIPPED.evidence)["COLLECT"] >= SHIPPED.review_threshold
     alone = both(list(PACK.values()), abroad)
-    assert typology_scores(alone)["COLLECT"] < SHIPPED.review_threshold
+    assert typology_scores(alone, SHIPPED.evidence)["COLLECT"] < SHIPPED.review_threshold
 
 
 def test_cash_turned_into_a_transfer_abroad() -> None:
@@ -411,6 +411,36 @@ def test_typology_scores_combine_distinct_rules() -> None:
     scores = typology_scores(rows)
     assert scores["A"] == pytest.approx(1 - 0.4 * 0.5)
     assert scores["B"] == pytest.approx(0.5)
+
+
+def test_typology_scores_count_rules_on_shared_evidence_once() -> None:
+    """Rules naming a common piece of evidence are one indication, at their highest score;
+    rules on separate evidence add up, and evidence links rules through any name they share."""
+    rows = [
+        {"account": "A", "rule": "gathered", "score": 0.4},
+        {"account": "A", "rule": "moved", "score": 0.2},
+        {"account": "B", "rule": "gathered", "score": 0.4},
+        {"account": "B", "rule": "abroad", "score": 0.2},
+        {"account": "C", "rule": "gathered", "score": 0.4},
+        {"account": "C", "rule": "moved", "score": 0.2},
+        {"account": "C", "rule": "corridor", "score": 0.3},
+    ]
+    evidence = {"gathered": ("collection",), "moved": ("collection", "move"), "corridor": ("move",)}
+    scores = typology_scores(rows, evidence)
+    assert scores["A"] == pytest.approx(0.4)
+    assert scores["B"] == pytest.approx(1 - 0.6 * 0.8)
+    assert scores["C"] == pytest.approx(0.4)  # corridor shares the move with moved
+    assert typology_scores(rows)["A"] == pytest.approx(1 - 0.6 * 0.8)  # no evidence: independent
+
+
+def test_a_rule_s_evidence_is_a_plain_name(tmp_path: Path) -> None:
+    pack = tmp_path / "pack.yaml"
+    rule = "{id: r, typology: t, direction: in, window: 1d, condition: {count: 2}, score: 0.3"
+    pack.write_text(f"rules:\n  - {rule}, evidence: [collection, collection]}}\n")
+    assert load_pack(pack).evidence == {"r": ("collection",)}
+    pack.write_text(f"rules:\n  - {rule}, evidence: [Not a name]}}\n")
+    with pytest.raises(InputError, match="evidence"):
+        load_pack(pack)
 
 
 def test_the_engines_agree_on_the_amlsim_sample() -> None:

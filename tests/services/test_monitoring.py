@@ -15,7 +15,6 @@ from typer.testing import CliRunner
 
 from finmon.cli import app
 from finmon.model import Designation, DesignationName, Identifier, ParsedList, Schema
-from finmon.monitoring.engine import typology_scores
 from finmon.services import alerts, cases, customers, lists, monitoring
 from finmon.simulate import Settings, simulate, write
 from finmon.simulate.parameters import TYPOLOGIES
@@ -136,7 +135,7 @@ def test_listed_links_are_found_from_freezes_and_confirmed_hits_alone(
         assert kinds <= {"freeze", "alert", "alerts"} and kinds
         assert ("freeze" in kinds) == (account in decided["frozen"])
     run = plan.run()
-    scores = typology_scores(run.suspicion)
+    scores = run.scores
     labelled = decided["accounts"].filter(pl.col("typology") == "listed_link")["account"]
     found = [a for a in labelled if scores.get(a, 0.0) >= run.pack.review_threshold]
     assert len(found) / len(labelled) >= RECALL_TARGET
