@@ -127,7 +127,7 @@ def _row_of(customer: CustomerRow) -> _Row:
 class _Change:
     row: _Row
     fingerprint: str
-    """matching_fingerprint of the party; for a customer to index, given by its analysis."""
+    """matching_fingerprint of the party (the row's)."""
     version: int
     rescreen: bool
     """The matching data is new or changed: index and screen it again."""
@@ -408,12 +408,11 @@ def _submit(
     unchanged = 0
     for row in batch:
         known = existing.get(row.id)
-        change = _Change(row, "", 1, True)
+        change = _Change(row, row.fingerprint, 1, True)
         if known is not None:
             if known[1] == change.record and list(known[2]) == row.accounts:
                 unchanged += 1
                 continue
-            change.fingerprint = row.fingerprint
             change.version, change.rescreen = known[4] + 1, known[3] != change.fingerprint
         changes.append(change)
     todo = [c for c in changes if c.rescreen]
@@ -439,8 +438,7 @@ def _collect(pending: _Pending, workers: _Workers) -> _Batch:
     todo, existing = pending.todo, pending.existing
     entries: list[tuple[str, Encoded]] = []
     hits: list[tuple[Party, list[Hit]]] = []
-    for change, (fingerprint, entry, found) in zip(todo, analysed, strict=True):
-        change.fingerprint = fingerprint
+    for change, (entry, found) in zip(todo, analysed, strict=True):
         entries.append((change.row.id, entry))
         if found:
             hits.append((change.party, found))
@@ -449,9 +447,9 @@ def _collect(pending: _Pending, workers: _Workers) -> _Batch:
     return _Batch(existing, changes, unchanged, entries, tokens, hits, screened_count)
 
 
-_Analysed = tuple[str, Encoded, list[Hit]]
-"""What the analysis of a customer gives: its matching fingerprint, its encoded index entry and
-its hits (none without a list)."""
+_Analysed = tuple[Encoded, list[Hit]]
+"""What the analysis of a customer gives: its encoded index entry and its hits (none without a
+list); its fingerprint was made where its row was read."""
 
 
 _Handle = tuple[list[int], Sequence[str], Any]
@@ -568,10 +566,9 @@ def _analyse_chunk(
 ) -> list[_Analysed]:
     done: list[_Analysed] = []
     for text in records:
-        data = json.loads(text)
-        party = Party.from_dict(data)
+        party = Party.from_dict(json.loads(text))
         found = screener.screen(party) if screener is not None else []
-        done.append((matching_fingerprint(party, data), encoder.encode(index_entry(party)), found))
+        done.append((encoder.encode(index_entry(party)), found))
     return done
 
 
