@@ -16,13 +16,15 @@ from __future__ import annotations
 import codecs
 import csv
 import functools
+import io
 import itertools
 import json
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from finmon.errors import InputError
 from finmon.hygiene import loads
@@ -156,16 +158,210 @@ def read_records(
     caller; a file that cannot be read at all (encoding, no name column, limits) is an
     InputError at once, before any row."""
     table = read_table(path, encoding)
+    columns = _roles(table, registry)
+    report = refuse if strict else (problems or _ignore)
+    limits = NameLimits.from_settings()
+    reader = RowReader(str(table.path), columns, report, limits, table.headings)
+    return _records(table, reader, registry)
+
+
+def _roles(table: Table, registry: bool) -> dict[str, str]:
+    """Role -> the table's column for it; a registry without an id column is an InputError."""
     columns = _resolve_columns(table)
     if registry and "id" not in columns:
         raise InputError(
             f"{table.path}: no id column: a customer registry needs one (id, customer_id or "
             "client_id) to tell a new customer from a changed one"
         )
-    report = refuse if strict else (problems or _ignore)
+    return columns
+
+
+BLOCK_LINES = 1000
+"""Lines of a CSV file in a block another process reads (more where a record spans the cut)."""
+Block = tuple[int, int, str, bool]
+"""Whole records of a CSV file: the number of its first line, the records above it after the
+headings, its lines, and whether the file could not be read past it (read_block then reads the
+records it completes and stops where the error is, which the reader of blocks raises)."""
+T = TypeVar("T")
+BlockRow = tuple[str, str, list[Problem], T | None]
+"""A record of a block as read_block reads it (blank ones left out): its place, its id, the
+problems of its values and its customer, made by the caller's make (None: no customer)."""
+Read = tuple[list[BlockRow[T]], InputError | None]
+"""A block's records, and the error that stopped its reading, if any."""
+
+
+@dataclass(slots=True)
+class CsvBlocks:
+    """A CSV customer registry cut at its records' ends into blocks for other processes to read
+    (read_block); first_rows takes their rows back in order. The rows, their places and their
+    problems are read_customers's; the file's errors come where read_customers raises them."""
+
+    table: Table
+    """The file's columns and headings (no rows)."""
+    roles: dict[str, str]
+    blocks: Iterator[Block]
+
+
+def csv_blocks(
+    path: Path, encoding: str | None = None, size: int = BLOCK_LINES
+) -> CsvBlocks | None:
+    """A CSV customer registry cut into blocks of some size lines; None for other files.
+    What cannot be read at all is an InputError at once, as read_customers's."""
+    if path.suffix.lower() not in (".csv", ".tsv", ".txt"):
+        return None
+    table, reader, _fed, given = _csv_opened(path, encoding)
+    roles = _roles(table, registry=True)
+    first = table.header + reader.line_num
+    return CsvBlocks(table, roles, _blocks(given, first, table.delimiter, size))
+
+
+def _blocks(given: Iterator[str], first: int, delimiter: str, size: int) -> Iterator[Block]:
+    lines: list[str] = []
+    inside, records, before = False, 0, 0
+    try:
+        for line in given:
+            lines.append(line)
+            if '"' in line:
+                inside = _quoted_after(line, delimiter, inside)
+            if not inside:
+                records += 1
+                if len(lines) >= size:
+                    yield first, before, "".join(lines), False
+                    first, before, lines = first + len(lines), records, []
+    except InputError:
+        yield first, before, "".join(lines), True
+        raise
+    if lines:
+        yield first, before, "".join(lines), False
+
+
+def _quoted_after(line: str, delimiter: str, inside: bool) -> bool:
+    """Whether the csv reader is inside a quoted cell at the end of this line (a record goes
+    on), given whether it was at its start: a quote opens a cell only at the cell's start, and
+    two quotes in a quoted cell are one."""
+    at, end, start = 0, len(line), not inside
+    while at < end:
+        if inside:
+            quote = line.find('"', at)
+            if quote < 0:
+                return True
+            if line.startswith('"', quote + 1):
+                at = quote + 2
+                continue
+            inside, start, at = False, False, quote + 1
+        elif start and line.startswith('"', at):
+            inside, at = True, at + 1
+        else:
+            cut = line.find(delimiter, at)
+            if cut < 0:
+                return False
+            start, at = True, cut + 1
+    return inside
+
+
+class _Cut(Exception):
+    """The end of a block the file could not be read past."""
+
+
+def _cut() -> Iterator[str]:
+    raise _Cut
+    yield ""
+
+
+def read_block(blocks: CsvBlocks, block: Block, make: Callable[[CustomerRow], T]) -> Read[T]:
+    """The records of a block, in order, each with its customer made by make, and the error
+    the block stops at, if any."""
+    first, before, text, cut = block
+    path, limits, fed = blocks.table.path, file_limits(), [0]
+    _field_limit(limits)
+    lines: Iterator[str] = io.StringIO(text, newline="\n")
+    if cut:
+        lines = itertools.chain(lines, _cut())
+    counted = _counted(path, lines, limits.max_record_chars, fed, first)
+    reader = csv.reader(counted, delimiter=blocks.table.delimiter, strict=True)
+    rows = _csv_rows(path, reader, blocks.table.columns, fed, first - 1, before)
+    problems: list[Problem] = []
+    given = RowReader(
+        str(path), blocks.roles, problems.append, NameLimits.from_settings(), blocks.table.headings
+    )
+    done: list[BlockRow[T]] = []
+    try:
+        for index, (place, row) in enumerate(rows, start=before + 1):
+            if any(cell_text(value) for value in row.values()):
+                done.append(_block_row(given, problems, (place, index, row), make))
+    except _Cut:
+        pass
+    except InputError as exc:
+        return done, exc
+    return done, None
+
+
+def _block_row(
+    reader: RowReader,
+    met: list[Problem],
+    at: tuple[str, int, Row],
+    make: Callable[[CustomerRow], T],
+) -> BlockRow[T]:
+    """A record of a block (at: its place, index and cells), with the problems it met."""
+    place, index, row = at
+    given = cell_text(row.get(reader.columns["id"]))
+    made = None
+    if _new_id(reader, place, given, {}):
+        party = reader.party(place, index, row)
+        if party is not None:
+            accounts = _accounts(row.get(reader.columns.get("accounts", "")))
+            made = make(CustomerRow(place, party, accounts))
+    problems = met[:]
+    met.clear()
+    return place, given, problems, made
+
+
+def first_rows(
+    blocks: CsvBlocks, start: Callable[[Block], Callable[[], Read[T]]], report: Report, ahead: int
+) -> Iterator[T]:
+    """The rows of the blocks as read_customers gives them, in order, with each id's first row
+    kept (a later one reported and skipped) and the problems reported in the same order. start
+    begins reading a block (read_block, in another process) and gives what takes its rows;
+    up to ahead blocks are read ahead."""
+    table = blocks.table
     limits = NameLimits.from_settings()
-    reader = RowReader(str(table.path), columns, report, limits, table.headings)
-    return _records(table, reader, registry)
+    reader = RowReader(str(table.path), blocks.roles, report, limits, table.headings)
+    seen: dict[str, str] = {}
+    for rows in _in_order(blocks.blocks, start, ahead):
+        for place, given, problems, made in rows:
+            if given and not _new_id(reader, place, given, seen):
+                continue
+            for problem in problems:
+                report(problem)
+            if made is not None:
+                seen[given] = place
+                yield made
+
+
+def _in_order(
+    blocks: Iterator[Block], start: Callable[[Block], Callable[[], Read[T]]], ahead: int
+) -> Iterator[list[BlockRow[T]]]:
+    """Each block's rows, in order; the file's errors where reading it in order meets them."""
+    window: deque[Callable[[], Read[T]]] = deque()
+    error: InputError | None = None
+    more = True
+    while True:
+        while more and len(window) < ahead:
+            try:
+                block = next(blocks, None)
+            except InputError as exc:
+                block, error = None, exc
+            more = block is not None
+            if block is not None:
+                window.append(start(block))
+        if not window:
+            break
+        rows, failed = window.popleft()()
+        yield rows
+        if failed is not None:
+            raise failed
+    if error is not None:
+        raise error
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +406,10 @@ def _records(table: Table, reader: RowReader, registry: bool) -> Iterator[Custom
 
 def _first_id(reader: RowReader, place: str, row: Row, seen: dict[str, str]) -> bool:
     """A registry row needs an id not given before in the file; else it is skipped."""
-    given = cell_text(row.get(reader.columns["id"]))
+    return _new_id(reader, place, cell_text(row.get(reader.columns["id"])), seen)
+
+
+def _new_id(reader: RowReader, place: str, given: str, seen: dict[str, str]) -> bool:
     if not given:
         reader.problem(place, "id", "", "the id is empty", ROW_SKIPPED)
         return False
@@ -342,11 +541,17 @@ def _decode_error(
 
 
 def _csv_table(path: Path, encoding: str | None) -> Table:
+    table, reader, fed, _given = _csv_opened(path, encoding)
+    table.rows = _csv_rows(path, reader, table.columns, fed, table.header - 1)
+    return table
+
+
+def _csv_opened(path: Path, encoding: str | None) -> tuple[Table, Any, list[int], Iterator[str]]:
+    """A CSV file read up to its headings: the table (no rows yet), the csv reader its rows come
+    from, the characters fed to it and the decoded lines after the headings' record."""
     limits = file_limits()
     check_size(path)
-    if csv.field_size_limit() < limits.max_cell_chars:
-        # The csv module's own bound (process-wide) must not refuse what the settings allow.
-        csv.field_size_limit(limits.max_cell_chars)
+    _field_limit(limits)
     fed = [0]
     decoded = decoded_lines(path, encoding, limits.max_record_chars)
     head = _head(decoded, limits.max_record_chars)
@@ -360,8 +565,14 @@ def _csv_table(path: Path, encoding: str | None) -> Table:
         raise _csv_error(path, skipped + 1, exc, limits) from None
     check_columns(path, f"line {skipped + 1}", len(header), limits)
     columns = [normalise_column(name) for name in header]
-    rows = _csv_rows(path, reader, columns, fed, skipped)
-    return Table(path, columns, rows, skipped + 1, delimiter, headings_of(header))
+    table = Table(path, columns, iter(()), skipped + 1, delimiter, headings_of(header))
+    return table, reader, fed, given
+
+
+def _field_limit(limits: FileLimits) -> None:
+    if csv.field_size_limit() < limits.max_cell_chars:
+        # The csv module's own bound (process-wide) must not refuse what the settings allow.
+        csv.field_size_limit(limits.max_cell_chars)
 
 
 HEADER_SEARCH = 20
@@ -464,13 +675,13 @@ def csv_header(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
 
 
 def _csv_rows(
-    path: Path, reader: Any, columns: list[str], fed: list[int], skipped: int = 0
+    path: Path, reader: Any, columns: list[str], fed: list[int], skipped: int = 0, count: int = 0
 ) -> Iterator[tuple[str, Row]]:
-    """The records after the headings, each with its line (skipped: lines above the headings,
-    which the csv reader was not given)."""
+    """The records after the headings, each with its line (skipped: lines above those the csv
+    reader was given; count: records after the headings above them)."""
     limits = file_limits()
     most_rows, most_columns, longest = limits.max_rows, limits.max_columns, limits.max_cell_chars
-    start, count = reader.line_num + 1 + skipped, 0
+    start = reader.line_num + 1 + skipped
     fed[0] = 0
     try:
         for cells in reader:

@@ -50,12 +50,15 @@ def insert_rows(
     rows: Sequence[tuple[Any, ...]],
     constant: Mapping[str, Any] | None = None,
     serialised: Collection[str] = (),
+    ready: Collection[str] = (),
 ) -> int:
     """bulk_insert of rows given as tuples of the named columns, plus the constant columns (one
     value for every row, converted once). A JSON column named in serialised comes as its text
     already (json.dumps of the value, as the JSON type binds it): a writer that has the text, or
-    made it in another process, is spared serialising it again."""
-    return _insert(session, model, names, _Rows(rows), constant, serialised)
+    made it in another process, is spared serialising it again. A column named in ready comes
+    as both drivers take it unconverted (a Boolean column's bool, a Float column's float): rows
+    of no column to convert are passed on as they are, not turned into columns and back."""
+    return _insert(session, model, names, _Rows(rows), constant, {*serialised, *ready})
 
 
 def _insert(
@@ -85,6 +88,8 @@ def _insert(
         value if convert is None else convert(value)
         for value, convert in zip(constant.values(), converters[len(names) :], strict=True)
     )
+    if not postgres:
+        extra = tuple(_adapted(value, dialect.loaded_dbapi) for value in extra)
     listed = ", ".join(dialect.identifier_preparer.quote(c.name) for c in columns)
     raw: Any = connection.connection.dbapi_connection
     try:
@@ -199,6 +204,13 @@ def _converter(column: Column[Any], dialect: Any, postgres: bool) -> Convert | N
         return None
     processor: Convert | None = kind.bind_processor(dialect)
     return processor
+
+
+def _adapted(value: Any, driver: Any) -> Any:
+    """A constant value as the sqlite3 driver adapts it (a datetime to its text), adapted once
+    where the driver would adapt it again for every row."""
+    adapt = driver.adapters.get((type(value), driver.PrepareProtocol))
+    return value if adapt is None else adapt(value)
 
 
 def _json(value: Any) -> str:

@@ -205,9 +205,10 @@ class TokenEncoder:
             if sig not in self._given:
                 self._given.add(sig)
                 self._data[sig] = token_data(token)
+        # As the columns bind them: the postings are written as they come (bulk.insert_rows).
         return (
-            entry.short,
-            entry.owed,
+            bool(entry.short),
+            float(entry.owed),
             tuple((sig, parts) for sig, (_, parts) in entry.tokens.items()),
         )
 
@@ -267,7 +268,7 @@ class TokenWriter:
                 postings.append((token_id, customer_id, short, parts, owed))
         insert_rows(self.session, NameTokenRow, ("id", "sig", "data"), new_tokens, None, {"data"})
         insert_rows(self.session, NameTokenKey, ("key", "token_id"), new_keys)
-        insert_rows(self.session, CustomerToken, POSTING, postings)
+        insert_rows(self.session, CustomerToken, POSTING, postings, ready=("short", "owed"))
 
     def _known_ids(self, sigs: set[str]) -> dict[str, int]:
         rows = select_in(self.session, NameTokenRow, ("sig", "id"), "sig", list(sigs))

@@ -16,13 +16,14 @@ are reported with file, row and field and change nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -32,7 +33,17 @@ from finmon.lists.reading import digest_of
 from finmon.model import Party, matching_fingerprint
 from finmon.screening import Hit, Screener
 from finmon.screening.encodings import has_encoding
-from finmon.screening.inputs import read_customers, text_codec
+from finmon.screening.inputs import (
+    Block,
+    CsvBlocks,
+    CustomerRow,
+    Read,
+    csv_blocks,
+    first_rows,
+    read_block,
+    read_customers,
+    text_codec,
+)
 from finmon.screening.problems import SHOWN
 from finmon.screening.rows import Problem, Report
 from finmon.screening.screener import heap_frozen
@@ -82,21 +93,53 @@ class ImportResult:
             self.first_problems.append(problem)
 
 
-@dataclass(slots=True)
-class _Change:
-    party: Party
-    record: dict[str, Any]
+class _Row(NamedTuple):
+    """A customer of the file as the import stores it, made where the file is read (in the
+    readers when there are several): what travels back is strings, not a Party."""
+
+    id: str
+    name: str
+    """Its first name, the customer's name column."""
     text: str
     """The record as stored: its JSON text."""
     matching: str
     """The JSON text of the record less its id (what indexing and screening read), without its
     opening brace: the key under which customers with the same matching data are analysed once."""
     accounts: list[str]
+    accounts_text: str
+    """The accounts as stored: their JSON text."""
     fingerprint: str
-    """matching_fingerprint of the party; for a customer to index, given by its analysis."""
+    """matching_fingerprint of the party."""
+
+
+def _row_of(customer: CustomerRow) -> _Row:
+    party, accounts = customer.party, customer.accounts
+    record = party.to_dict()
+    text = json.dumps(record)
+    fingerprint = matching_fingerprint(party, record)
+    matching = _matching(text, record)
+    return _Row(
+        party.id, party.names[0], text, matching, accounts, json.dumps(accounts), fingerprint
+    )
+
+
+@dataclass(slots=True)
+class _Change:
+    row: _Row
+    fingerprint: str
+    """matching_fingerprint of the party (the row's)."""
     version: int
     rescreen: bool
     """The matching data is new or changed: index and screen it again."""
+
+    @property
+    def party(self) -> Party:
+        """The customer as a Party, made again from its record (for the few that need one)."""
+        return Party.from_dict(self.record)
+
+    @property
+    def record(self) -> dict[str, Any]:
+        return dict(json.loads(self.row.text))
 
 
 @dataclass(slots=True)
@@ -173,7 +216,7 @@ def import_customers(
         if problems is not None:
             problems(problem)
 
-    rows = ((row.party, row.accounts) for row in read_customers(path, encoding, report))
+    rows = (readers := _Readers(workers)).rows(path, encoding, report)
     with db.write() as session:
         ensure_current(session, actor=actor, workers=workers)
     lists = _Lists(db)
@@ -182,17 +225,21 @@ def import_customers(
     # Pipelined: a batch is read and handed to the workers before the one before it is written,
     # so that the workers index and screen while this process reads and writes.
     pending: _Pending | None = None
+    # Frozen: the collector's walks leave out what lives all along (the modules, the screener);
+    # they cost the importing process 0.025 ms a customer (docs/benchmarks.md, "Scale").
     try:
-        for batch in chain(_batches(rows, load_settings().import_batch), [None]):
-            started = None if batch is None else _start(db, lists, batch, pool)
-            if pending is not None:
-                _import_batch(db, lists, pending, actor, path, pool, result)
-                done += len(pending.batch)
-                if progress is not None:
-                    progress(done)
-            pending = started
+        with heap_frozen():
+            for batch in chain(_batches(rows, load_settings().import_batch), [None]):
+                started = None if batch is None else _start(db, lists, batch, pool)
+                if pending is not None:
+                    _import_batch(db, lists, pending, actor, path, pool, result)
+                    done += len(pending.batch)
+                    if progress is not None:
+                        progress(done)
+                pending = started
     finally:
         pool.close()
+        readers.close()
     with db.write() as session:
         summary: dict[str, int | str] = {name: getattr(result, name) for name in _SUMMARY}
         if has_encoding(path):
@@ -202,9 +249,7 @@ def import_customers(
     return result
 
 
-def _start(
-    db: Database, lists: _Lists, batch: list[tuple[Party, list[str]]], workers: _Workers
-) -> _Pending:
+def _start(db: Database, lists: _Lists, batch: list[_Row], workers: _Workers) -> _Pending:
     """Read what the store holds of a batch's customers and give its work to the workers."""
     with db.read() as session:
         existing = _existing(session, batch)
@@ -312,16 +357,16 @@ def customer_history(customer_id: str, db: Database | None = None) -> dict[str, 
         }
 
 
-def _existing(session: Session, batch: list[tuple[Party, list[str]]]) -> dict[str, tuple[Any, ...]]:
+def _existing(session: Session, batch: list[_Row]) -> dict[str, tuple[Any, ...]]:
     columns = ("id", "record", "accounts", "fingerprint", "version")
-    rows = select_in(session, Customer, columns, "id", [party.id for party, _ in batch])
+    rows = select_in(session, Customer, columns, "id", [row.id for row in batch])
     return {row[0]: tuple(row) for row in rows}
 
 
-def _versions(session: Session, batch: list[tuple[Party, list[str]]]) -> dict[str, int]:
+def _versions(session: Session, batch: list[_Row]) -> dict[str, int]:
     """The stored version of each of the batch's customers: any change since the batch was
     worked out raised it (or added the customer)."""
-    rows = select_in(session, Customer, ("id", "version"), "id", [party.id for party, _ in batch])
+    rows = select_in(session, Customer, ("id", "version"), "id", [row.id for row in batch])
     return {customer_id: version for customer_id, version in rows}
 
 
@@ -329,7 +374,7 @@ def _versions(session: Session, batch: list[tuple[Party, list[str]]]) -> dict[st
 class _Pending:
     """A batch given to the workers: what it changes, and the handle of their work on it."""
 
-    batch: list[tuple[Party, list[str]]]
+    batch: list[_Row]
     existing: dict[str, tuple[Any, ...]]
     changes: list[_Change]
     unchanged: int
@@ -341,7 +386,7 @@ class _Pending:
 
 
 def _prepare(
-    batch: list[tuple[Party, list[str]]],
+    batch: list[_Row],
     existing: dict[str, tuple[Any, ...]],
     lists: _Lists,
     workers: _Workers,
@@ -352,7 +397,7 @@ def _prepare(
 
 
 def _submit(
-    batch: list[tuple[Party, list[str]]],
+    batch: list[_Row],
     existing: dict[str, tuple[Any, ...]],
     lists: _Lists,
     workers: _Workers,
@@ -361,16 +406,13 @@ def _submit(
     new or changed given to the workers to index and screen."""
     changes: list[_Change] = []
     unchanged = 0
-    for party, accounts in batch:
-        record = party.to_dict()
-        known = existing.get(party.id)
-        if known is not None and known[1] == record and list(known[2]) == accounts:
-            unchanged += 1
-            continue
-        text = json.dumps(record)
-        change = _Change(party, record, text, _matching(text, record), accounts, "", 1, True)
+    for row in batch:
+        known = existing.get(row.id)
+        change = _Change(row, row.fingerprint, 1, True)
         if known is not None:
-            change.fingerprint = matching_fingerprint(party, record)
+            if known[1] == change.record and list(known[2]) == row.accounts:
+                unchanged += 1
+                continue
             change.version, change.rescreen = known[4] + 1, known[3] != change.fingerprint
         changes.append(change)
     todo = [c for c in changes if c.rescreen]
@@ -396,9 +438,8 @@ def _collect(pending: _Pending, workers: _Workers) -> _Batch:
     todo, existing = pending.todo, pending.existing
     entries: list[tuple[str, Encoded]] = []
     hits: list[tuple[Party, list[Hit]]] = []
-    for change, (fingerprint, entry, found) in zip(todo, analysed, strict=True):
-        change.fingerprint = fingerprint
-        entries.append((change.party.id, entry))
+    for change, (entry, found) in zip(todo, analysed, strict=True):
+        entries.append((change.row.id, entry))
         if found:
             hits.append((change.party, found))
     screened_count = len(todo) if pending.screened else 0
@@ -406,9 +447,9 @@ def _collect(pending: _Pending, workers: _Workers) -> _Batch:
     return _Batch(existing, changes, unchanged, entries, tokens, hits, screened_count)
 
 
-_Analysed = tuple[str, Encoded, list[Hit]]
-"""What the analysis of a customer gives: its matching fingerprint, its encoded index entry and
-its hits (none without a list)."""
+_Analysed = tuple[Encoded, list[Hit]]
+"""What the analysis of a customer gives: its encoded index entry and its hits (none without a
+list); its fingerprint was made where its row was read."""
 
 
 _Handle = tuple[list[int], Sequence[str], Any]
@@ -425,9 +466,9 @@ def _analyse_once(
     distinct: list[str] = []
     places: list[int] = []
     for change in changes:
-        place = first.setdefault(change.matching, len(distinct))
+        place = first.setdefault(change.row.matching, len(distinct))
         if place == len(distinct):
-            distinct.append(change.text)
+            distinct.append(change.row.text)
         places.append(place)
     return places, distinct, workers.submit(distinct, screener)
 
@@ -525,11 +566,62 @@ def _analyse_chunk(
 ) -> list[_Analysed]:
     done: list[_Analysed] = []
     for text in records:
-        data = json.loads(text)
-        party = Party.from_dict(data)
+        party = Party.from_dict(json.loads(text))
         found = screener.screen(party) if screener is not None else []
-        done.append((matching_fingerprint(party, data), encoder.encode(index_entry(party)), found))
+        done.append((encoder.encode(index_entry(party)), found))
     return done
+
+
+AHEAD = 3
+"""Blocks of the file each reader has been given and not yet given back."""
+_BLOCKS: CsvBlocks | None = None
+"""In a reader: the file its pool was forked to read (its columns and headings)."""
+
+
+class _Readers:
+    """The processes that read a CSV file's records, check their values and make their stored
+    form (their JSON text and fingerprint), one per core, while this process only puts them in
+    order (an id given twice is seen here) and writes: it is given back strings, not a Party.
+    With one worker, or a file of another kind, the file is read in this process."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._pool: Any = None
+
+    def rows(self, path: Path, encoding: str | None, report: Report) -> Iterator[_Row]:
+        """The file's customers as read_customers gives them, problems reported the same."""
+        blocks = csv_blocks(path, encoding) if self.count > 1 and _can_fork() else None
+        if blocks is None:
+            return (_row_of(row) for row in read_customers(path, encoding, report))
+        return self._read(blocks, report)
+
+    def _read(self, file: CsvBlocks, report: Report) -> Iterator[_Row]:
+        """The readers are forked when the first row is asked for."""
+        shape = dataclasses.replace(file, blocks=iter(()))
+        context = multiprocessing.get_context("fork")
+        self._pool = context.Pool(self.count, initializer=_adopt_blocks, initargs=(shape,))
+
+        def start(block: Block) -> Callable[[], Read[_Row]]:
+            return self._pool.apply_async(_read_in_worker, (block,)).get  # type: ignore[no-any-return]
+
+        yield from first_rows(file, start, report, AHEAD * self.count)
+
+    def close(self) -> None:
+        """End the readers."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+        self._pool = None
+
+
+def _adopt_blocks(blocks: CsvBlocks) -> None:
+    global _BLOCKS
+    _BLOCKS = blocks
+
+
+def _read_in_worker(block: Block) -> Read[_Row]:
+    assert _BLOCKS is not None
+    return read_block(_BLOCKS, block, _row_of)
 
 
 def _can_fork() -> bool:
@@ -545,7 +637,7 @@ def _write(session: Session, work: _Batch, lists: _Lists, actor: str, source_fil
     """Store a batch's customers, history, index postings and alerts; returns the alerts."""
     now = utc_now()
     rows = [
-        (c.party.id, c.party.names[0], c.text, json.dumps(c.accounts), c.fingerprint, c.version)
+        (c.row.id, c.row.name, c.row.text, c.row.accounts_text, c.fingerprint, c.version)
         for c in work.changes
     ]
     inserts = [row for row in rows if row[5] == 1]
@@ -554,10 +646,10 @@ def _write(session: Session, work: _Batch, lists: _Lists, actor: str, source_fil
     )
     updates = [
         {
-            "id": c.party.id,
-            "name": c.party.names[0],
+            "id": c.row.id,
+            "name": c.row.name,
             "record": c.record,
-            "accounts": c.accounts,
+            "accounts": c.row.accounts,
             "fingerprint": c.fingerprint,
             "version": c.version,
             "updated_at": now,
@@ -571,9 +663,9 @@ def _write(session: Session, work: _Batch, lists: _Lists, actor: str, source_fil
     constant = {"valid_from": now, "source_file": source_file}
     insert_rows(session, CustomerVersion, _VERSION, history, constant, _SERIALISED)
     tokens = TokenWriter(session)
-    tokens.replace([c.party.id for c in work.changes if c.rescreen and c.version > 1])
+    tokens.replace([c.row.id for c in work.changes if c.rescreen and c.version > 1])
     tokens.add_encoded(work.entries, work.tokens, lambda missing: _token_data(work, missing))
-    fingerprints = {c.party.id: c.fingerprint for c in work.changes}
+    fingerprints = {c.row.id: c.fingerprint for c in work.changes}
     return raise_screened(
         session, work.hits, fingerprints, actor=actor, trigger="customer", versions=lists.versions
     )

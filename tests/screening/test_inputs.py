@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -13,10 +15,16 @@ from hypothesis import strategies as st
 from finmon.errors import InputError
 from finmon.model import BirthDate, Gender, Identifier, Schema
 from finmon.screening.inputs import (
+    Block,
+    CustomerRow,
     Problem,
+    Read,
+    csv_blocks,
     csv_header,
+    first_rows,
     layout,
     parse_birth_date,
+    read_block,
     read_customers,
     read_parties,
 )
@@ -567,3 +575,68 @@ def test_csv_header_refuses_an_empty_file_naming_it(tmp_path: Path) -> None:
     path.write_text("", encoding="utf-8")
     with pytest.raises(InputError, match=r"empty\.csv:1: empty, no header row"):
         csv_header(path)
+
+
+TRICKY = (
+    "Customers as of 2026-12-01\n"
+    "id,name,birth_date,iin,accounts\n"
+    'k1,"Bekov, Arman",1969-7-16,690716300123,"KZ01; KZ02"\n'
+    'k2,"Omarova ""Dana""\nSaule",1974-01-32,,KZ03\n'
+    "\n"
+    'k3,Sar"sen,"16.06.1969\nsecond line",871008300124,\n'
+    ",Nobody Named,,,\n"
+    "k1,Someone Else,1980,,\n"
+    "k4,,1980-01-01,,\n"
+    'k4,"Aigul\n\nSarsen",05/06/1970,,KZ04\r\n'
+    "k5,Yerlan Nurlanov,,,\n"
+)
+"""Quoted cells across lines, doubled quotes, a quote inside an unquoted cell before a quoted
+cell that goes on, blank lines, ids empty or given twice, values that are problems."""
+
+
+def _as_read(path: Path, size: int | None, encoding: str | None = None) -> tuple[Any, ...]:
+    """The rows, problems and error of a file, read whole or in blocks of size lines."""
+    rows: list[tuple[str, Any, list[str]]] = []
+    problems: list[Problem] = []
+    try:
+        if size is None:
+            for row in read_customers(path, encoding, problems.append):
+                rows.append((row.place, row.party, row.accounts))
+        else:
+            blocks = csv_blocks(path, encoding, size)
+            assert blocks is not None
+
+            def start(block: Block) -> Callable[[], Read[CustomerRow]]:
+                done = read_block(blocks, block, lambda row: row)
+                return lambda: done
+
+            for row in first_rows(blocks, start, problems.append, 3):
+                rows.append((row.place, row.party, row.accounts))
+    except InputError as exc:
+        return rows, problems, str(exc)
+    return rows, problems, None
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "",
+        'k6,"Never closed\nk7,Anyone,,,\n',
+        'k6,"Closed"then,,,\nk7,Anyone,,,\n',
+        "k6,Broken \xff byte,,,\nk7,Anyone,,,\n",
+        'k6,"Spans a line\nwith a broken \xff byte",,,\nk7,Anyone,,,\n',
+        "k6," + "x" * 300 + ",,,\n",
+        'k6,"' + "y" * 150 + "\n" + "z" * 150 + '",,,\n',
+    ],
+)
+def test_a_registry_read_in_blocks_is_read_as_a_whole(
+    tmp_path: Path, tail: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FINMON_MAX_RECORD_CHARS", "200")
+    path = tmp_path / "c.csv"
+    path.write_bytes((TRICKY + tail).encode("utf-8").replace(b"\xc3\xbf", b"\xff"))
+    whole = _as_read(path, None)
+    assert len(whole[0]) >= 4 and len(whole[1]) >= 5
+    assert (whole[2] is None) == (tail == "")
+    for size in (1, 2, 3, 5, 8, 1000):
+        assert _as_read(path, size) == whole
