@@ -136,6 +136,27 @@ class Settings:
     """FINMON_LANGUAGE: the language of the CLI's readable output (kk, ru or en; --lang)."""
 
 
+CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+"""cgroup v2's CPU quota of this process's group: "QUOTA PERIOD" in microseconds, or "max"."""
+
+
+def usable_cores() -> int:
+    """The cores this process may run on: those its CPU affinity allows (a container pinned to
+    2 of a host's 64 cores sees 2, where os.cpu_count says 64), fewer if its cgroup's CPU quota
+    allows fewer (docker --cpus=2), at least 1. A worker per core beyond these only adds memory."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # no affinity on this platform
+        cores = os.cpu_count() or 1
+    try:
+        quota, period = CPU_MAX.read_text(encoding="ascii").split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, -(-int(quota) // int(period))))
+    except (OSError, ValueError):  # no cgroup v2 quota to read
+        pass
+    return max(1, cores)
+
+
 def load_settings() -> Settings:
     """Read the environment as it is now."""
     env = os.environ
@@ -151,7 +172,7 @@ def load_settings() -> Settings:
         ci=env.get("CI", "").lower() in {"1", "true", "yes"},
         db_busy_timeout=float(env.get("FINMON_DB_BUSY_TIMEOUT") or 30.0),
         fetch_timeout=float(env.get("FINMON_FETCH_TIMEOUT") or 60.0),
-        workers=int(env.get("FINMON_WORKERS") or os.cpu_count() or 1),
+        workers=int(env.get("FINMON_WORKERS") or usable_cores()),
         rates=Path(env["FINMON_RATES"]) if env.get("FINMON_RATES") else None,
         pacs008_schema=(Path(env["FINMON_PACS008_XSD"]) if env.get("FINMON_PACS008_XSD") else None),
         audit_key_file=Path(env.get("FINMON_AUDIT_KEY_FILE") or home / "audit.key").expanduser(),
