@@ -212,22 +212,33 @@ def csv_blocks(
     table, reader, _fed, given = _csv_opened(path, encoding)
     roles = _roles(table, registry=True)
     first = table.header + reader.line_num
-    return CsvBlocks(table, roles, _blocks(given, first, table.delimiter, size))
+    limit = file_limits().max_record_chars
+    return CsvBlocks(table, roles, _blocks(given, first, table.delimiter, (size, limit)))
 
 
-def _blocks(given: Iterator[str], first: int, delimiter: str, size: int) -> Iterator[Block]:
+def _blocks(
+    given: Iterator[str], first: int, delimiter: str, bounds: tuple[int, int]
+) -> Iterator[Block]:
+    """Blocks of about size lines (bounds: size, the longest record); a record that goes on past
+    the longest allowed (an unclosed quote) ends the last block, whose reader refuses it there,
+    so no more than that of it is held."""
+    size, longest = bounds
     lines: list[str] = []
-    inside, records, before = False, 0, 0
+    inside, records, before, record = False, 0, 0, 0
     try:
         for line in given:
             lines.append(line)
+            record += len(line)
             if '"' in line:
                 inside = _quoted_after(line, delimiter, inside)
             if not inside:
-                records += 1
+                records, record = records + 1, 0
                 if len(lines) >= size:
                     yield first, before, "".join(lines), False
                     first, before, lines = first + len(lines), records, []
+            elif record > longest:
+                yield first, before, "".join(lines), True
+                return
     except InputError:
         yield first, before, "".join(lines), True
         raise

@@ -627,6 +627,7 @@ def _as_read(path: Path, size: int | None, encoding: str | None = None) -> tuple
         'k6,"Spans a line\nwith a broken \xff byte",,,\nk7,Anyone,,,\n',
         "k6," + "x" * 300 + ",,,\n",
         'k6,"' + "y" * 150 + "\n" + "z" * 150 + '",,,\n',
+        'k6,"Never closed\n' + "k7,Anyone,,,\n" * 40,
     ],
 )
 def test_a_registry_read_in_blocks_is_read_as_a_whole(
@@ -640,3 +641,18 @@ def test_a_registry_read_in_blocks_is_read_as_a_whole(
     assert (whole[2] is None) == (tail == "")
     for size in (1, 2, 3, 5, 8, 1000):
         assert _as_read(path, size) == whole
+
+
+def test_a_record_that_never_closes_is_not_held_past_the_longest_allowed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FINMON_MAX_RECORD_CHARS", "200")
+    path = tmp_path / "c.csv"
+    path.write_text(TRICKY + 'k6,"Never closed\n' + "k7,Anyone,,,\n" * 10_000, encoding="utf-8")
+    blocks = csv_blocks(path, None, 1000)
+    assert blocks is not None
+    held = [len(text) for _first, _before, text, _cut in blocks.blocks]
+    assert sum(held) < len(TRICKY) + 400
+    whole = _as_read(path, None)
+    assert "a record of more than 200 characters" in whole[2]
+    assert _as_read(path, 1000) == whole
