@@ -126,11 +126,14 @@ def _row_of(customer: CustomerRow) -> _Row:
 @dataclass(slots=True)
 class _Change:
     row: _Row
-    fingerprint: str
-    """matching_fingerprint of the party (the row's)."""
     version: int
     rescreen: bool
     """The matching data is new or changed: index and screen it again."""
+
+    @property
+    def fingerprint(self) -> str:
+        """matching_fingerprint of the party, made where its row was read."""
+        return self.row.fingerprint
 
     @property
     def party(self) -> Party:
@@ -408,7 +411,7 @@ def _submit(
     unchanged = 0
     for row in batch:
         known = existing.get(row.id)
-        change = _Change(row, row.fingerprint, 1, True)
+        change = _Change(row, 1, True)
         if known is not None:
             if known[1] == change.record and list(known[2]) == row.accounts:
                 unchanged += 1
