@@ -189,16 +189,22 @@ def typology_scores(
     for row in rows:
         rules = best.setdefault(row["account"], {})
         rules[row["rule"]] = max(rules.get(row["rule"], 0.0), float(row["score"]))
-    scores = {}
-    for account, rules in best.items():
-        miss = 1.0
-        for score in _indications(rules, evidence or {}):
-            miss *= 1.0 - score
-        scores[account] = 1.0 - miss
-    return scores
+    return {account: combined_score(rules, evidence) for account, rules in best.items()}
 
 
-def _indications(rules: dict[str, float], evidence: Mapping[str, Sequence[str]]) -> list[float]:
+def combined_score(
+    rules: Mapping[str, float], evidence: Mapping[str, Sequence[str]] | None = None
+) -> float:
+    """1 - the product of (1 - s) over the independent indications of `rules` (rule id -> its
+    highest score): rules resting on common evidence are one indication, at the highest of their
+    scores. The typology score of an account and the score of a case."""
+    miss = 1.0
+    for score in _indications(rules, evidence or {}):
+        miss *= 1.0 - min(max(score, 0.0), 1.0)
+    return 1.0 - miss
+
+
+def _indications(rules: Mapping[str, float], evidence: Mapping[str, Sequence[str]]) -> list[float]:
     """The highest score of each group of rules linked by shared evidence (a rule naming none
     is a group of its own)."""
     groups: list[tuple[set[str], float]] = []

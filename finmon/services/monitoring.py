@@ -198,7 +198,11 @@ def keep_alerts(run: MonitoringRun, *, actor: str, source: str) -> int:
     from finmon.store.transactions import store_monitoring_alerts
 
     return store_monitoring_alerts(
-        run.rows, actor=actor, source=source, transactions=run.transactions
+        run.rows,
+        actor=actor,
+        source=source,
+        transactions=run.transactions,
+        rests_on=run.pack.evidence,
     )
 
 

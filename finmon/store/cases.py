@@ -12,7 +12,6 @@ row.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from enum import StrEnum
@@ -59,11 +58,6 @@ WORKING = "working"
 STATUS_FILTERS = (WORKING, *(state.value for state in CaseStatus))
 """What list_cases's status may be."""
 _E = TypeVar("_E", bound=StrEnum)
-
-
-def noisy_or(scores: Iterable[float]) -> float:
-    """1 - prod(1 - s): how likely at least one of several independent indications is right."""
-    return round(1 - math.prod(1 - min(max(s, 0.0), 1.0) for s in scores), 4)
 
 
 def open_cases(*, actor: str, db: Database | None = None) -> list[int]:
@@ -292,6 +286,8 @@ def _file_alerts(
 
 def _summarise(session: Session, case: Case) -> None:
     """Recompute a case's score and summary from all its alerts and their transactions."""
+    from finmon.monitoring.engine import combined_score
+
     alerts = _case_alerts(session, case.id)
     ids = _transaction_ids(alerts)
     rows = _transactions(session, ids)
@@ -299,7 +295,7 @@ def _summarise(session: Session, case: Case) -> None:
     amounts: dict[str, Decimal] = {}
     for row in rows:
         amounts[row.currency] = amounts.get(row.currency, Decimal(0)) + Decimal(row.amount)
-    case.score = noisy_or(best.values())
+    case.score = round(combined_score(best, _rests_on(alerts)), 4)
     case.summary = {
         "alerts": len(alerts),
         "rules": sorted(best),
@@ -319,6 +315,16 @@ def _rule_scores(alerts: Iterable[MonitoringAlert]) -> dict[str, float]:
     for alert in alerts:
         best[alert.rule] = max(alert.score, best.get(alert.rule, 0.0))
     return dict(sorted(best.items()))
+
+
+def _rests_on(alerts: Iterable[MonitoringAlert]) -> dict[str, list[str]]:
+    """Rule id -> the evidence its alerts rest on, as the run that kept them declared it (rules
+    sharing evidence are one indication of the case, as in the typology score)."""
+    return {
+        alert.rule: list(alert.evidence["rests_on"])
+        for alert in alerts
+        if isinstance(alert.evidence, dict) and alert.evidence.get("rests_on")
+    }
 
 
 def _indicators(alerts: Sequence[MonitoringAlert]) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ is counted and audited in the same write instead.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,6 +152,7 @@ def store_monitoring_alerts(
     actor: str,
     source: str,
     transactions: Sequence[Transaction] = (),
+    rests_on: Mapping[str, Sequence[str]] | None = None,
     db: Database | None = None,
 ) -> int:
     """Keep the alerts of a rules run (`finmon monitor --store`, rows as engine.numbered gives
@@ -159,14 +160,15 @@ def store_monitoring_alerts(
     account, window end and transfers) is left alone, so a run can be repeated. Of the run's
     transactions, those the alerts name are kept with them (one already loaded is left as it
     is; one loaded with other content refuses the whole run), so a case holds its transfers
-    and their amounts. Returns how many alerts are new."""
+    and their amounts. `rests_on` (Pack.evidence) is kept in the evidence of the alerts of rules
+    that share evidence, so that a case counts them once. Returns how many alerts are new."""
     db = db or default_database()
     named = {i for row in rows for i in row["transaction_ids"]}
     kept_transfers = [t for t in transactions if t.id in named]
     _refuse_repeats(kept_transfers)
     prints = {t.id: fingerprint(t) for t in kept_transfers}
     now = utc_now()
-    found = [_kept_alert(row, actor, now) for row in rows]
+    found = [_kept_alert(row, actor, now, rests_on or {}) for row in rows]
     unique = list({alert["key"]: alert for alert in found}.values())
     with db.write() as session:
         known = _known(session, list(prints))
@@ -188,7 +190,9 @@ def store_monitoring_alerts(
     return len(new)
 
 
-def _kept_alert(row: dict[str, Any], actor: str, now: Any) -> dict[str, Any]:
+def _kept_alert(
+    row: dict[str, Any], actor: str, now: Any, rests_on: Mapping[str, Sequence[str]]
+) -> dict[str, Any]:
     """A run's alert row as the store keeps it, keyed by rule, account, window end and transfers."""
     import hashlib
 
@@ -203,7 +207,11 @@ def _kept_alert(row: dict[str, Any], actor: str, now: Any) -> dict[str, Any]:
         "window_start": _datetime(row["window_start"]),
         "window_end": _datetime(row["window_end"]),
         "transaction_ids": row["transaction_ids"],
-        "evidence": row["evidence"],
+        "evidence": (
+            {**row["evidence"], "rests_on": list(rests_on[row["rule"]])}
+            if rests_on.get(row["rule"])
+            else row["evidence"]
+        ),
         "status": "open",
         "created_by": actor,
         "created_at": now,

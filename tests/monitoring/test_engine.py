@@ -14,7 +14,14 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from finmon.errors import InputError
-from finmon.monitoring.engine import Monitor, numbered, run_batch, run_stream, typology_scores
+from finmon.monitoring.engine import (
+    Monitor,
+    combined_score,
+    numbered,
+    run_batch,
+    run_stream,
+    typology_scores,
+)
 from finmon.monitoring.events import Context
 from finmon.monitoring.rules import Filter, Rule, load_pack
 from finmon.transactions import PartyInfo, Transaction
@@ -411,6 +418,12 @@ def test_typology_scores_combine_distinct_rules() -> None:
     scores = typology_scores(rows)
     assert scores["A"] == pytest.approx(1 - 0.4 * 0.5)
     assert scores["B"] == pytest.approx(0.5)
+
+
+def test_a_combined_score_is_within_nought_and_one() -> None:
+    assert combined_score({}) == 0.0
+    assert combined_score({"x": 0.5, "y": 1.0}) == 1.0
+    assert combined_score({"x": 0.5, "y": -0.5}) == 0.5
 
 
 def test_typology_scores_count_rules_on_shared_evidence_once() -> None:

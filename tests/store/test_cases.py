@@ -18,14 +18,19 @@ from finmon.store.cases import (
     case_report_data,
     get_case,
     list_cases,
-    noisy_or,
     open_cases,
     propose_decision,
     review_case,
     withdraw_proposal,
 )
 from finmon.store.models import AuditEntry, CaseDecision, MonitoringAlert, utc_now
-from finmon.store.transactions import LISTED, R16, list_monitoring_alerts, load_transactions
+from finmon.store.transactions import (
+    LISTED,
+    R16,
+    list_monitoring_alerts,
+    load_transactions,
+    store_monitoring_alerts,
+)
 from finmon.transactions.model import COLUMNS
 from finmon.workflow.access import Role
 from tests.accounts import make_user
@@ -140,11 +145,35 @@ def _proposed(case_id: int, action: str = "report", by: str = "anna") -> int:
     return propose_decision(case_id, action, actor=by, reason="pays a listed person")
 
 
-def test_noisy_or_is_one_minus_the_product_of_the_misses() -> None:
-    assert noisy_or([]) == 0.0
-    assert noisy_or([0.5]) == 0.5
-    assert noisy_or([0.5, 0.4]) == 0.7
-    assert noisy_or([0.5, 1.0]) == 1.0
+def _run_row(account: str, rule: str, score: float) -> dict[str, Any]:
+    """An alert row of a rules run, as engine.numbered gives it."""
+    return {
+        "account": account,
+        "rule": rule,
+        "typology": "terrorist_collection",
+        "score": score,
+        "window_start": "2026-11-01T00:00:00",
+        "window_end": "2026-11-08T00:00:00",
+        "transaction_ids": [f"{account}-{rule}"],
+        "evidence": {"count": 10},
+    }
+
+
+def test_rules_resting_on_one_piece_of_evidence_are_one_indication_of_a_case(
+    people: None,
+) -> None:
+    rests_on = {"funnel_account": ["collection"], "collected_then_moved": ["collection"]}
+    rules = [("funnel_account", 0.6), ("collected_then_moved", 0.5), ("cash_then_abroad", 0.4)]
+    rows = [_run_row(account, *rule) for account in ("ACC-1", "ACC-2") for rule in rules]
+    store_monitoring_alerts(rows[:3], actor="ops", source="run-1.csv", rests_on=rests_on)
+    store_monitoring_alerts(rows[3:], actor="ops", source="run-2.csv")
+    cases = [get_case(case) for case in open_cases(actor="ops")]
+    scores = {case["account"]: case["score"] for case in cases}
+    # The collection seen by two rules counts once, at 0.6; without the pack's word, three.
+    assert scores == {"ACC-1": pytest.approx(1 - 0.4 * 0.6), "ACC-2": pytest.approx(0.88)}
+    kept = {(a["account"], a["rule"]): a["evidence"] for a in list_monitoring_alerts("all")}
+    assert kept["ACC-1", "funnel_account"] == {"count": 10, "rests_on": ["collection"]}
+    assert kept["ACC-1", "cash_then_abroad"] == {"count": 10}
 
 
 def test_open_alerts_are_grouped_per_account_once(people: None, tmp_path: Path) -> None:
