@@ -520,6 +520,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if set(groups) - set(SCRIPT_GROUPS) or (args.write_docs and set(groups) != set(SCRIPT_GROUPS)):
         parser.error(f"script groups: some of {', '.join(SCRIPT_GROUPS)}; all for --write-docs")
     command = "python bench/fairness.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    version = code_version()  # the code measured: read before a run that can take an hour
     started = time.perf_counter()
     dates = (True,) if args.with_dates_only else (True, False)
     runs, alerts = measure(populations, size, seeds, args.peer, args.workers, dates, groups)
@@ -532,13 +533,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     table = tables(runs, seeds)
     print(table)
-    print(f"\nMeasured in {minutes:.1f} min at {code_version()} ({machine()}).")
+    print(f"\nMeasured in {minutes:.1f} min at {version} ({machine()}).")
     print(f"Reproduce: {command.strip()}")
     print(f"finmon's false alerts: {OUT}/fairness-alerts-<population>.csv")
     data = figures(runs, seeds)
     data.update(
         command=command.strip(),
-        version=code_version(),
+        version=version,
         machine=machine(),
         date=dt.date.today().isoformat(),
         minutes=round(minutes, 1),
