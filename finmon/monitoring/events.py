@@ -286,14 +286,41 @@ def edge_check(
     return generated(tests)
 
 
-def edge_regular_expr(f: Filter, regular: Mapping[str, dt.datetime]) -> Any:
-    """edge_check's `counterparty_regular` test as a polars expression over a transfer frame."""
+def edge_regular(edges: Any, f: Filter, pairs: Any) -> Any:
+    """edge_check's `counterparty_regular` test over a LazyFrame of transfers: the transfers
+    kept whose two accounts are (or are not) regular for each other at the transfer's time,
+    `pairs` a LazyFrame of regular counterparties (account, party, since: pairs_frame, or
+    baselines.regular_frames) joined on the transfer's originator and beneficiary."""
     import polars as pl
 
     if f.counterparty_regular is None:
-        return pl.lit(True)
-    pairs = pl.concat_str([pl.col("src"), pl.lit(PAIR), pl.col("dst")])
-    return _regular_at(pairs, regular) == f.counterparty_regular
+        return edges
+    since = pairs.select(
+        pl.col("account").alias("src"),
+        pl.col("party").alias("dst"),
+        pl.col("since").alias("_since"),
+    )
+    regular = (pl.col("time") >= pl.col("_since")).fill_null(False)
+    return (
+        edges.join(since, on=["src", "dst"], how="left", maintain_order="left")
+        .filter(regular == f.counterparty_regular)
+        .drop("_since")
+    )
+
+
+def pairs_frame(regular: Mapping[str, dt.datetime]) -> Any:
+    """The regular counterparties of Context.regular ("account PAIR counterparty", its
+    corridors left out) as a LazyFrame (account, party, since)."""
+    import polars as pl
+
+    frame = pl.LazyFrame(
+        {"key": list(regular), "since": list(regular.values())},
+        schema={"key": pl.String, "since": pl.Datetime("us", "UTC")},
+    )
+    parts = pl.col("key").str.split(PAIR)
+    return frame.filter(parts.list.len() == 2).select(
+        parts.list.get(0).alias("account"), parts.list.get(1).alias("party"), "since"
+    )
 
 
 def _regular_test(

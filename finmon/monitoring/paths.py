@@ -37,7 +37,8 @@ from finmon.monitoring.events import (
     Event,
     Transfer,
     edge_check,
-    edge_regular_expr,
+    edge_regular,
+    pairs_frame,
     segment_passes,
     transfer_passes_expr,
 )
@@ -166,9 +167,10 @@ def _forget_before(chains: list[_Chain] | None, oldest: Any) -> None:
     del chains[:stale]
 
 
-def path_events(rule: Rule, transfers: Any, context: Context) -> Any:
-    """Chains' events for a whole input: `transfers` is events.transfer_frame as a LazyFrame;
-    the result, a LazyFrame, has the columns of events.event_frame."""
+def path_events(rule: Rule, transfers: Any, context: Context, pairs: Any = None) -> Any:
+    """Chains' events for a whole input: `transfers` is events.transfer_frame as a LazyFrame,
+    `pairs` the regular counterparties as a LazyFrame (events.edge_regular; when None, those of
+    Context.regular); the result, a LazyFrame, has the columns of events.event_frame."""
     import polars as pl
 
     edges = transfers.filter(
@@ -176,8 +178,11 @@ def path_events(rule: Rule, transfers: Any, context: Context) -> Any:
         & pl.col("dst").is_not_null()
         & (pl.col("src") != pl.col("dst"))
         & transfer_passes_expr(rule.filter)
-        & edge_regular_expr(rule.filter, context.regular or {})
-    ).select("seq", "time", "src", "dst", "amount", "channel", "id")
+    )
+    if rule.filter.counterparty_regular is not None:
+        known = pairs if pairs is not None else pairs_frame(context.regular or {})
+        edges = edge_regular(edges, rule.filter, known)
+    edges = edges.select("seq", "time", "src", "dst", "amount", "channel", "id")
     if rule.pattern == "listed_link":
         found = _listed_links(rule, edges, sorted(context.listed))
     elif rule.pattern == "scatter_gather":
