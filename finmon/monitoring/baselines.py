@@ -100,7 +100,7 @@ def regular_pairs(transfers: Any) -> dict[str, dt.datetime]:
     from which it is regular (regular_since)."""
     import polars as pl
 
-    pairs, corridors = regular_frames(transfers)
+    pairs, corridors = _regular(transfers)
     keys = pl.concat(
         [
             pairs.select(pl.concat_str("account", "party", separator=PAIR).alias("key"), "since"),
@@ -113,7 +113,7 @@ def regular_pairs(transfers: Any) -> dict[str, dt.datetime]:
     return dict(zip(keys["key"].to_list(), since, strict=True))
 
 
-def regular_frames(transfers: Any) -> tuple[Any, Any]:
+def _regular(transfers: Any) -> tuple[Any, Any]:
     """regular_pairs() as two LazyFrames: (account, party, since) and (account, country,
     since)."""
     import polars as pl

@@ -36,7 +36,6 @@ from finmon.errors import InputError
 from finmon.monitoring.baselines import (
     needs_baselines,
     needs_regular,
-    regular_frames,
     uses_regular,
     with_baselines,
     with_frames,
@@ -514,14 +513,12 @@ def run_transfers(rules: Sequence[Rule], transfers: Any, context: Context) -> li
     import polars as pl
 
     frame = event_frame(transfers, context, regular=uses_regular(rules))
-    pairs = None
-    if context.regular is None and any(
-        rule.pattern != "transfers" and rule.filter.counterparty_regular is not None
-        for rule in rules
-    ):
-        # A path pattern's transfers are tested against the pairs themselves (paths.py), found
-        # once for every pattern.
-        pairs = regular_frames(transfers)[0].collect().lazy()
+    # The transfers' regular flags, for the path patterns that read them (paths.py).
+    flags = (
+        frame.lazy().filter(pl.col("direction") == "out").select("seq", "regular")
+        if "regular" in frame.columns
+        else None
+    )
     if needs_baselines(rules, context):
         context = with_frames(rules, transfers, frame, context)
     sides = frame.lazy()
@@ -533,7 +530,7 @@ def run_transfers(rules: Sequence[Rule], transfers: Any, context: Context) -> li
                 passes_expr(rule, context.organisations or frozenset(), True, context.start)
             )
             if rule.pattern == "transfers"
-            else path_events(rule, transfers.lazy(), context, pairs).sort("seq", "ids")
+            else path_events(rule, transfers.lazy(), context, flags).sort("seq", "ids")
             for rule in rules
         ]
     )

@@ -286,40 +286,20 @@ def edge_check(
     return generated(tests)
 
 
-def edge_regular(edges: Any, f: Filter, pairs: Any) -> Any:
+def edge_regular(edges: Any, f: Filter, flags: Any) -> Any:
     """edge_check's `counterparty_regular` test over a LazyFrame of transfers: the transfers
-    kept whose two accounts are (or are not) regular for each other at the transfer's time,
-    `pairs` a LazyFrame of regular counterparties (account, party, since: pairs_frame, or
-    baselines.regular_frames) joined on the transfer's originator and beneficiary."""
+    kept whose two accounts are (or are not) regular for each other at the transfer's time.
+    That is the `regular` flag of the transfer's `out` event (event_frame, with `regular`):
+    `flags`, a LazyFrame (seq, regular) of those events."""
     import polars as pl
 
     if f.counterparty_regular is None:
         return edges
-    since = pairs.select(
-        pl.col("account").alias("src"),
-        pl.col("party").alias("dst"),
-        pl.col("since").alias("_since"),
-    )
-    regular = (pl.col("time") >= pl.col("_since")).fill_null(False)
+    regular = pl.col("regular").fill_null(False)
     return (
-        edges.join(since, on=["src", "dst"], how="left", maintain_order="left")
+        edges.join(flags, on="seq", how="left", maintain_order="left")
         .filter(regular == f.counterparty_regular)
-        .drop("_since")
-    )
-
-
-def pairs_frame(regular: Mapping[str, dt.datetime]) -> Any:
-    """The regular counterparties of Context.regular ("account PAIR counterparty", its
-    corridors left out) as a LazyFrame (account, party, since)."""
-    import polars as pl
-
-    frame = pl.LazyFrame(
-        {"key": list(regular), "since": list(regular.values())},
-        schema={"key": pl.String, "since": pl.Datetime("us", "UTC")},
-    )
-    parts = pl.col("key").str.split(PAIR)
-    return frame.filter(parts.list.len() == 2).select(
-        parts.list.get(0).alias("account"), parts.list.get(1).alias("party"), "since"
+        .drop("regular")
     )
 
 

@@ -38,7 +38,6 @@ from finmon.monitoring.events import (
     Transfer,
     edge_check,
     edge_regular,
-    pairs_frame,
     segment_passes,
     transfer_passes_expr,
 )
@@ -167,21 +166,23 @@ def _forget_before(chains: list[_Chain] | None, oldest: Any) -> None:
     del chains[:stale]
 
 
-def path_events(rule: Rule, transfers: Any, context: Context, pairs: Any = None) -> Any:
-    """Chains' events for a whole input: `transfers` is events.transfer_frame as a LazyFrame,
-    `pairs` the regular counterparties as a LazyFrame (events.edge_regular; when None, those of
-    Context.regular); the result, a LazyFrame, has the columns of events.event_frame."""
+def path_events(rule: Rule, transfers: Any, context: Context, flags: Any = None) -> Any:
+    """Chains' events for a whole input: `transfers` is events.transfer_frame as a LazyFrame;
+    `flags`, when the rule's filter reads regular counterparties, the `regular` flags of the
+    transfers (events.edge_regular); the result, a LazyFrame, has the columns of
+    events.event_frame."""
     import polars as pl
 
-    edges = transfers.filter(
-        pl.col("src").is_not_null()
-        & pl.col("dst").is_not_null()
-        & (pl.col("src") != pl.col("dst"))
-        & transfer_passes_expr(rule.filter)
+    edges = edge_regular(
+        transfers.filter(
+            pl.col("src").is_not_null()
+            & pl.col("dst").is_not_null()
+            & (pl.col("src") != pl.col("dst"))
+            & transfer_passes_expr(rule.filter)
+        ),
+        rule.filter,
+        flags,
     )
-    if rule.filter.counterparty_regular is not None:
-        known = pairs if pairs is not None else pairs_frame(context.regular or {})
-        edges = edge_regular(edges, rule.filter, known)
     edges = edges.select("seq", "time", "src", "dst", "amount", "channel", "id")
     if rule.pattern == "listed_link":
         found = _listed_links(rule, edges, sorted(context.listed))
