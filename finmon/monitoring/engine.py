@@ -36,7 +36,6 @@ from finmon.errors import InputError
 from finmon.monitoring.baselines import (
     needs_baselines,
     needs_regular,
-    regular_pairs,
     uses_regular,
     with_baselines,
     with_frames,
@@ -520,12 +519,12 @@ def run_transfers(rules: Sequence[Rule], transfers: Any, context: Context) -> li
     import polars as pl
 
     frame = event_frame(transfers, context, regular=uses_regular(rules))
-    if context.regular is None and any(
-        rule.pattern != "transfers" and rule.filter.counterparty_regular is not None
-        for rule in rules
-    ):
-        # A path pattern's transfers are tested against the pairs themselves (paths.py).
-        context = dataclasses.replace(context, regular=regular_pairs(transfers))
+    # The transfers' regular flags, for the path patterns that read them (paths.py).
+    flags = (
+        frame.lazy().filter(pl.col("direction") == "out").select("seq", "regular")
+        if "regular" in frame.columns
+        else None
+    )
     if needs_baselines(rules, context):
         context = with_frames(rules, transfers, frame, context)
     sides = frame.lazy()
@@ -537,7 +536,7 @@ def run_transfers(rules: Sequence[Rule], transfers: Any, context: Context) -> li
                 passes_expr(rule, context.organisations or frozenset(), True, context.start)
             )
             if rule.pattern == "transfers"
-            else path_events(rule, transfers.lazy(), context).sort("seq", "ids")
+            else path_events(rule, transfers.lazy(), context, flags).sort("seq", "ids")
             for rule in rules
         ]
     )

@@ -286,14 +286,21 @@ def edge_check(
     return generated(tests)
 
 
-def edge_regular_expr(f: Filter, regular: Mapping[str, dt.datetime]) -> Any:
-    """edge_check's `counterparty_regular` test as a polars expression over a transfer frame."""
+def edge_regular(edges: Any, f: Filter, flags: Any) -> Any:
+    """edge_check's `counterparty_regular` test over a LazyFrame of transfers: the transfers
+    kept whose two accounts are (or are not) regular for each other at the transfer's time.
+    That is the `regular` flag of the transfer's `out` event (event_frame, with `regular`):
+    `flags`, a LazyFrame (seq, regular) of those events."""
     import polars as pl
 
     if f.counterparty_regular is None:
-        return pl.lit(True)
-    pairs = pl.concat_str([pl.col("src"), pl.lit(PAIR), pl.col("dst")])
-    return _regular_at(pairs, regular) == f.counterparty_regular
+        return edges
+    regular = pl.col("regular").fill_null(False)
+    return (
+        edges.join(flags, on="seq", how="left", maintain_order="left")
+        .filter(regular == f.counterparty_regular)
+        .drop("regular")
+    )
 
 
 def _regular_test(
@@ -583,36 +590,44 @@ def event_frame(transfers: Any, context: Context, *, regular: bool = False) -> A
     # The flags on the collected frame: polars 2.1 runs these window aggregations slower
     # inside the lazy plan.
     found = frame.sort("order").select(*EVENT_SCHEMA, "linked").cast(EVENT_SCHEMA).collect()
-    return found.with_columns(*_regular_flags(context.regular)).drop("linked")
+    return _with_regular_flags(found, context.regular).drop("linked")
 
 
-def _regular_flags(known: Mapping[str, dt.datetime] | None) -> list[Any]:
-    """The `regular` and `corridor` columns of an event frame, as expressions: one window
-    aggregation each over the frame's sides (the transfers of each account with each
-    counterparty, and with each country, either way), made once for every rule that reads
-    them, a counterparty from the time it is regular (regular_since), a corridor over the whole
-    input; or, with `known`, a lookup in those keys."""
+def _with_regular_flags(found: Any, known: Mapping[str, dt.datetime] | None) -> Any:
+    """An event frame with its `regular` and `corridor` columns: made once for every rule that
+    reads them, from the frame's sides (the transfers of each account with each counterparty,
+    and with each country, either way), a counterparty from the time it is regular
+    (regular_since), a corridor over the whole input; or, with `known`, a lookup in those
+    keys."""
     import polars as pl
 
     country = pl.col("party_country").fill_null("").str.to_uppercase()
     if known is not None:
         party = pl.concat_str("account", "party", separator=PAIR)
-        return [
+        return found.with_columns(
             (pl.col("linked") & _regular_at(party, known)).alias("regular"),
             _regular_at(pl.concat_str(pl.col("account"), country, separator=PAIR * 2), known).alias(
                 "corridor"
             ),
-        ]
-    time, start = pl.col("time"), pl.col("time").min()
-
-    pair = ("account", pl.when("linked").then("party"))
-    since = regular_since(time.min().over(*pair), start)
-    return [
-        ((time.max() - time.min()).over(*pair) > MONTH)
-        .and_(time >= since, pl.col("linked"))
+        )
+    time = pl.col("time")
+    pair, corridor = ("account", pl.when("linked").then("party")), ("account", country)
+    # First each group's first and last times, plain window aggregations that share their
+    # groups (polars 2.1 runs an expression of two aggregations per group far slower), then
+    # the flags from them.
+    spans = found.with_columns(
+        time.min().over(*pair).alias("_first"),
+        time.max().over(*pair).alias("_last"),
+        time.min().over(*corridor).alias("_corridor_first"),
+        time.max().over(*corridor).alias("_corridor_last"),
+    )
+    first, start = pl.col("_first"), pl.lit(found["time"].min(), found.schema["time"])
+    return spans.with_columns(
+        (pl.col("_last") - first > MONTH)
+        .and_(time >= regular_since(first, start), pl.col("linked"))
         .alias("regular"),
-        ((time.max() - time.min()).over(pl.col("account"), country) > MONTH).alias("corridor"),
-    ]
+        (pl.col("_corridor_last") - pl.col("_corridor_first") > MONTH).alias("corridor"),
+    ).drop("_first", "_last", "_corridor_first", "_corridor_last")
 
 
 def transfer_passes_expr(f: Filter) -> Any:

@@ -37,7 +37,7 @@ from finmon.monitoring.events import (
     Event,
     Transfer,
     edge_check,
-    edge_regular_expr,
+    edge_regular,
     segment_passes,
     transfer_passes_expr,
 )
@@ -166,18 +166,24 @@ def _forget_before(chains: list[_Chain] | None, oldest: Any) -> None:
     del chains[:stale]
 
 
-def path_events(rule: Rule, transfers: Any, context: Context) -> Any:
+def path_events(rule: Rule, transfers: Any, context: Context, flags: Any = None) -> Any:
     """Chains' events for a whole input: `transfers` is events.transfer_frame as a LazyFrame;
-    the result, a LazyFrame, has the columns of events.event_frame."""
+    `flags`, when the rule's filter reads regular counterparties, the `regular` flags of the
+    transfers (events.edge_regular); the result, a LazyFrame, has the columns of
+    events.event_frame."""
     import polars as pl
 
-    edges = transfers.filter(
-        pl.col("src").is_not_null()
-        & pl.col("dst").is_not_null()
-        & (pl.col("src") != pl.col("dst"))
-        & transfer_passes_expr(rule.filter)
-        & edge_regular_expr(rule.filter, context.regular or {})
-    ).select("seq", "time", "src", "dst", "amount", "channel", "id")
+    edges = edge_regular(
+        transfers.filter(
+            pl.col("src").is_not_null()
+            & pl.col("dst").is_not_null()
+            & (pl.col("src") != pl.col("dst"))
+            & transfer_passes_expr(rule.filter)
+        ),
+        rule.filter,
+        flags,
+    )
+    edges = edges.select("seq", "time", "src", "dst", "amount", "channel", "id")
     if rule.pattern == "listed_link":
         found = _listed_links(rule, edges, sorted(context.listed))
     elif rule.pattern == "scatter_gather":
