@@ -631,15 +631,6 @@ def _reaches_expr(rule: Rule) -> Any:
     return condition
 
 
-def _events(frame: Any) -> list[Event]:
-    """The rows of an event frame as Events, in the frame's order (the frame's columns are the
-    Event's fields in order, the transfers' ids joined)."""
-    return [
-        Event(*row[:-1], tuple(row[-1].split(SEPARATOR)))  # type: ignore[call-arg]
-        for row in frame.select(*EVENT_SCHEMA).iter_rows()
-    ]
-
-
 def replayed(
     rule: Rule, history: Any, moments: Any, usual: Mapping[str, Mapping[str, float]] | None
 ) -> list[Alert]:
