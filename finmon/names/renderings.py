@@ -17,6 +17,7 @@ import re
 from functools import lru_cache
 
 from finmon.names.keys import CACHED_LENGTH, cross_key, fold
+from finmon.names.letters import cross_similarity
 from finmon.names.romanise import one_syllable
 
 _Rules = tuple[re.Pattern[str], tuple[str, ...]]
@@ -162,12 +163,21 @@ _ARABIC_SPELLING = {"ch": "tsh", "v": "f"}
 """How Arabic script writes Russian sounds it lacks: в as ف (f), ч as تش (t, sh)."""
 
 
-def arabic_rendering_similarity(arabic_cross: str, latin: str) -> float:
+RENDERED_LETTERS = 0.7
+"""Least letter similarity (finmon.names.letters.cross_similarity) of an Arabic-script word and a
+Latin word spelled as Arabic script writes Russian sounds, for the two to be one name: the least
+similarity at which screening pairs two words at all (namescore's MIN_SIMILARITY)."""
+
+
+def arabic_rendering_similarity(arabic: str, arabic_cross: str, latin: str) -> float:
     """RENDERING when a Latin word spelled as Arabic script writes Russian sounds (Vladimir as
-    فلاديمير, -ovich as -وفيتش) has the Arabic-script word's consonant key, else 0."""
-    if not arabic_cross:
+    فلاديمير, -ovich as -وفيتش) has the consonant key (arabic_cross) of the Arabic-script word
+    (transliterated: arabic) and its letters too, else 0. The key alone is not enough: یوسفی is
+    not SAFAVI, whose key sf it shares once V is read as ف."""
+    if not arabic_cross or arabic_spelling_key(latin) != arabic_cross:
         return 0.0
-    return RENDERING if arabic_spelling_key(latin) == arabic_cross else 0.0
+    letters = cross_similarity(arabic, arabic_spelling(latin))
+    return RENDERING if letters >= RENDERED_LETTERS else 0.0
 
 
 def arabic_spelling_key(latin: str) -> str | None:

@@ -4,8 +4,16 @@ Russian banks write them in SWIFT messages."""
 from __future__ import annotations
 
 from finmon.model import Schema
-from finmon.names.renderings import RENDERING, rendering_similarity
+from finmon.names.keys import cross_key
+from finmon.names.renderings import (
+    RENDERED_LETTERS,
+    RENDERING,
+    arabic_rendering_similarity,
+    rendering_similarity,
+)
+from finmon.names.translit import to_latin
 from finmon.screening import DEFAULT_THRESHOLD, compare_names
+from finmon.screening.namescore import MIN_SIMILARITY
 
 
 def score(a: str, b: str) -> float:
@@ -97,3 +105,15 @@ def test_words_are_read_once_and_long_words_are_not_remembered() -> None:
     # Words no rule reads (a space, one romanised syllable, a short key) never meet.
     assert rendering_similarity("shin", "chin") == 0
     assert rendering_similarity("put in", "putin") == 0
+
+
+def test_an_arabic_script_rendering_needs_the_letters_as_well_as_the_consonants() -> None:
+    def rendered(arabic: str, latin: str) -> float:
+        return arabic_rendering_similarity(to_latin(arabic), cross_key(to_latin(arabic)), latin)
+
+    assert rendered("فلاديمير", "vladimir") == RENDERING
+    assert rendered("فلاديميروفيتش", "vladimirovich") == RENDERING
+    # SAFAVI spelled with ف has the consonant key of یوسفی (sf), not its letters.
+    assert cross_key(to_latin("یوسفی")) == cross_key("safafi")
+    assert rendered("یوسفی", "safavi") == 0.0
+    assert RENDERED_LETTERS == MIN_SIMILARITY

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from finmon.lists import FIXTURE_DIR, parse_files
 from finmon.model import Schema
 from finmon.names import analyse_name
+from finmon.names.letters import cross_similarity
 from finmon.names.parts import NameToken
 from finmon.names.translit import to_latin
 from finmon.screening import DEFAULT_THRESHOLD, compare_names
@@ -19,7 +20,6 @@ from finmon.screening.namescore import (
     MIN_SIMILARITY,
     _similarity,
     aligned_similarity,
-    cross_similarity,
     may_align,
     stands_alone,
     token_similarity,
