@@ -124,9 +124,9 @@ def syllabic_romanisation(latin: str) -> bool:
     Hangul is."""
     lowered = latin.lower()
     words = [word.translate(_MARKS).strip("-") for word in _NAME_WORD.findall(lowered)]
-    if len(words) < 2 or not all(_SYLLABLES.fullmatch(word.replace("-", "")) for word in words):
+    if len(words) < 2 or not all(_reads_as(_SYLLABLES, word.replace("-", "")) for word in words):
         return False
-    if not any(_SYLLABLE.fullmatch(word) for word in words):
+    if not any(_reads_as(_SYLLABLE, word) for word in words):
         return False
     if _ASPIRATED.search(lowered):
         return True
@@ -135,6 +135,14 @@ def syllabic_romanisation(latin: str) -> bool:
         and word[0] not in "aeiou"
         and all(_SYLLABLE.fullmatch(part) for part in word.split("-"))
         for word in words
+    )
+
+
+def _reads_as(syllables: re.Pattern[str], word: str) -> bool:
+    """Whether a word is such syllables as written or read back from a Korean family name's
+    English spelling (Lee as i, Park as pak, Rhee as ri: _ENGLISH_SPELLING)."""
+    return (
+        syllables.fullmatch(word) is not None or syllables.fullmatch(english_read(word)) is not None
     )
 
 
@@ -188,9 +196,15 @@ def spelling_key(word: str) -> str | None:
     table's Park is not the list's Pak)."""
     if len(word) > CACHED_LENGTH:
         return None
+    return romanisation_key(english_read(word))
+
+
+def english_read(word: str) -> str:
+    """A lowercase word with the English spellings of Korean family names read back as the
+    syllables they write (Lee as i, Park as pak, Ahn as an)."""
     for pattern, replacement in _ENGLISH_SPELLING:
         word = pattern.sub(replacement, word)
-    return romanisation_key(word)
+    return word
 
 
 def romanisation_similarity(a: str, b: str) -> float:

@@ -117,3 +117,14 @@ def test_korean_family_names_meet_their_english_spellings() -> None:
     # Other family names stay other: 박 is not Pyo, nor 임 Kim.
     assert compare_names("박근혜", "Pyo Geun-hye", Schema.PERSON).score < DEFAULT_THRESHOLD
     assert compare_names("임민수", "Kim Min-su", Schema.PERSON).score < DEFAULT_THRESHOLD
+
+
+def test_a_korean_family_name_in_english_spelling_is_a_syllable_of_a_romanised_name() -> None:
+    # Lee Byeong-cheol (Revised Romanization, 이 as Lee) is Pyong Chol RI (McCune-Reischauer).
+    assert syllabic_romanisation("lee byeong-cheol") and syllabic_romanisation("park geun-hye")
+    assert score("Lee Byeong-cheol", "Pyong Chol RI") >= DEFAULT_THRESHOLD
+    assert score("Lee Byeong-cheol", "Pyong Chol KIM") < DEFAULT_THRESHOLD
+    # Without a mark of those systems, Latin words are not compared on their key: Lee is also
+    # an English name.
+    assert not syllabic_romanisation("lee chol") and not syllabic_romanisation("lee smith")
+    assert score("Lee Chol", "Ri Chol") < DEFAULT_THRESHOLD
