@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from finmon.common.forked import can_fork, forked_pool, outcome, stop, submit
 from finmon.errors import InputError, NotFound
 from finmon.lists.reading import digest_of
-from finmon.model import Party, matching_fingerprint
+from finmon.model import Party, Schema, matching_fingerprint
 from finmon.screening import Hit, Screener
 from finmon.screening.encodings import has_encoding
 from finmon.screening.inputs import (
@@ -57,6 +57,7 @@ from finmon.store.customer_index import (
     TokenEncoder,
     TokenWriter,
     ensure_current,
+    entry_of,
     index_entry,
 )
 from finmon.store.engine import Database, default_database
@@ -574,9 +575,13 @@ def _analyse_chunk(
 ) -> list[_Analysed]:
     done: list[_Analysed] = []
     for text in records:
-        party = Party.from_dict(json.loads(text))
-        found = screener.screen(party) if screener is not None else []
-        done.append((encoder.encode(index_entry(party)), found))
+        record = json.loads(text)
+        if screener is None:  # the names and schema alone are read, not made into a Party
+            entry = entry_of(record["names"], Schema(record.get("schema", Schema.UNKNOWN)))
+            done.append((encoder.encode(entry), []))
+            continue
+        party = Party.from_dict(record)
+        done.append((encoder.encode(index_entry(party)), screener.screen(party)))
     return done
 
 
