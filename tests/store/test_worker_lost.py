@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import psutil
 import pytest
 from sqlalchemy import func, select
 
@@ -65,7 +64,7 @@ def test_a_killed_worker_fails_the_import(
         )
         try:
             victim = _busy(_nth_child(proc, children))
-            victim.send_signal(signal.SIGKILL)
+            os.kill(victim, signal.SIGKILL)
             killed = time.monotonic()
             proc.wait(timeout=DEADLINE)
         finally:
@@ -90,30 +89,50 @@ def test_a_killed_worker_fails_the_import(
     _db_is_unused(db)
 
 
-def _nth_child(proc: subprocess.Popen[Any], n: int) -> psutil.Process:
-    """The import's nth forked child, once it has forked n (in the order they were started)."""
-    parent = psutil.Process(proc.pid)
+def _nth_child(proc: subprocess.Popen[Any], n: int) -> int:
+    """The pid of the import's nth forked child, once it has forked n (in the order they were
+    started)."""
     give_up = time.monotonic() + 120
     while time.monotonic() < give_up:
         assert proc.poll() is None, "the import ended before it forked its workers"
-        children = sorted(parent.children(), key=lambda child: (child.create_time(), child.pid))
+        children = sorted(_children(proc.pid), key=lambda pid: (_stat(pid)[19], pid))
         if len(children) >= n:
             return children[n - 1]
         time.sleep(0.02)
     raise AssertionError(f"the import forked fewer than {n} workers in 120 s")
 
 
-def _busy(worker: psutil.Process) -> psutil.Process:
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.extend(int(child) for child in (task / "children").read_text().split())
+    return found
+
+
+def _stat(pid: int) -> list[int | str]:
+    """/proc/PID/stat's fields after the command (field 3, the state, first): utime and stime
+    are [11] and [12], the start time [19]."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    fields = text[text.rindex(")") + 2 :].split()
+    return [fields[0], *map(int, fields[1:])]
+
+
+def _busy(pid: int) -> int:
     """The worker, once it is seen working (its CPU time grows): killed idle, it would lose no
     task, and a multiprocessing.Pool would start another without harm."""
-    used = sum(worker.cpu_times()[:2])
+
+    def used() -> int:
+        fields = _stat(pid)
+        return int(fields[11]) + int(fields[12])
+
+    before = used()
     give_up = time.monotonic() + 60
     while time.monotonic() < give_up:
         time.sleep(0.05)
-        now = sum(worker.cpu_times()[:2])
-        if now - used >= 0.01:
-            return worker
-        used = now
+        now = used()
+        if now > before:
+            return pid
+        before = now
     raise AssertionError("the worker was not seen working in 60 s")
 
 
