@@ -65,6 +65,11 @@ class Forbidden(FinmonError, exit_code=9, http_status=403):
     """The signed-in user's role does not allow this."""
 
 
+class WorkerLost(FinmonError, http_status=500):
+    """A worker process died (killed, out of memory) amid the work; the message names the work
+    lost. What was written before stays, as after any interrupted run."""
+
+
 ROW_PROBLEMS_EXIT = 10
 """Exit status of `finmon screen` and `finmon customers import` that did their work but met
 problems in rows (values left out, rows skipped): distinct from success (0) and from every

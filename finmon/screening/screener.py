@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from finmon.common.forked import forked_pool, in_order, stop
 from finmon.model import Designation, NameQuality, Party, Schema
 from finmon.names.parts import AnalysedName, analyse_name
 from finmon.screening.features import (
@@ -181,21 +181,21 @@ class Screener:
     ) -> Iterator[tuple[Party, list[Hit]]]:
         global _FORKED
         _FORKED = (self, threshold)
-        # Only the hits come back: each party is paired again here with its result, which comes
-        # in input order (the pool's feeder thread appends, this one takes).
-        sent: deque[Party] = deque()
 
-        def feed() -> Iterator[Party]:
-            for party in parties:
-                sent.append(party)
-                yield party
+        def work(chunk: tuple[int, list[Party]]) -> str:
+            first, given = chunk
+            return f"screening parties {first + 1:,}-{first + len(given):,} ({given[0].id} ...)"
 
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for hits in pool.imap(_screen_in_worker, feed(), chunksize=FORK_CHUNK):
-                    yield sent.popleft(), hits
+            pool = forked_pool(workers)
         finally:
             _FORKED = None
+        try:
+            chunks = _numbered_chunks(parties, FORK_CHUNK)
+            for (_, given), found in in_order(pool, _screen_in_worker, chunks, 4 * workers, work):
+                yield from zip(given, found, strict=True)
+        finally:
+            stop(pool)
 
     def _name_matches(
         self, name: str, schema: Schema, needed: Callable[[int], float] | None = None
@@ -253,10 +253,23 @@ _FORKED: tuple[Screener, float | None] | None = None
 """The screener that forked workers inherit (set only while a forked batch runs)."""
 
 
-def _screen_in_worker(party: Party) -> list[Hit]:
+def _numbered_chunks(parties: Iterable[Party], size: int) -> Iterator[tuple[int, list[Party]]]:
+    """The parties size at a time, each chunk with the number of parties before it."""
+    chunk: list[Party] = []
+    done = 0
+    for party in parties:
+        chunk.append(party)
+        if len(chunk) == size:
+            yield done, chunk
+            done, chunk = done + size, []
+    if chunk:
+        yield done, chunk
+
+
+def _screen_in_worker(chunk: tuple[int, list[Party]]) -> list[list[Hit]]:
     assert _FORKED is not None, "screening worker started without a screener"
     screener, threshold = _FORKED
-    return screener.screen(party, threshold)
+    return [screener.screen(party, threshold) for party in chunk[1]]
 
 
 YOUNG_COLLECTION = 50_000

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from finmon.model import Party
+from finmon.model import Party, Schema
 from finmon.names.parts import AnalysedName, NameToken, TokenKind, analyse_name
 from finmon.screening.index import (
     BLOCK_MARK,
@@ -79,9 +79,15 @@ class Indexed:
 
 def index_entry(party: Party) -> Indexed:
     """The index tokens of all a party's names, and what bounds its coverage."""
+    return entry_of(party.names, party.schema)
+
+
+def entry_of(names: Sequence[str], schema: Schema) -> Indexed:
+    """index_entry of a party with these names and schema, all it reads of the party (an import
+    with no list gives its workers records whose names alone are read, not made into a Party)."""
     tokens: dict[str, tuple[NameToken, int]] = {}
     short = False
-    analysed_names = [a for a in (analyse_name(n, party.schema) for n in party.names) if a.tokens]
+    analysed_names = [a for a in (analyse_name(n, schema) for n in names) if a.tokens]
     # A name written spaced out or with digits for letters is filed under its readings as well,
     # where a designation's tokens can meet it.
     read = [r for a in analysed_names for r in a.readings if r.tokens]

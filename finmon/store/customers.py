@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import multiprocessing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -28,9 +27,10 @@ from typing import Any, NamedTuple
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from finmon.common.forked import can_fork, forked_pool, outcome, stop, submit
 from finmon.errors import InputError, NotFound
 from finmon.lists.reading import digest_of
-from finmon.model import Party, matching_fingerprint
+from finmon.model import Party, Schema, matching_fingerprint
 from finmon.screening import Hit, Screener
 from finmon.screening.encodings import has_encoding
 from finmon.screening.inputs import (
@@ -57,6 +57,7 @@ from finmon.store.customer_index import (
     TokenEncoder,
     TokenWriter,
     ensure_current,
+    entry_of,
     index_entry,
 )
 from finmon.store.engine import Database, default_database
@@ -510,13 +511,13 @@ class _Workers:
         """Start the analysis of each customer, given by its record's JSON text: the handle
         collect() takes (the screener alone when it is done in this process, at collect: few
         customers, or one worker)."""
-        if self.count < 2 or len(records) < PARALLEL_FROM or not _can_fork():
+        if self.count < 2 or len(records) < PARALLEL_FROM or not can_fork():
             return (screener,)
         if self._pool is None or screener is not self._screener:
             self._fork(screener)
         size = min(CHUNK, -(-len(records) // self.count))
         chunks = [records[i : i + size] for i in range(0, len(records), size)]
-        return self._pool.imap(_analyse_in_worker, chunks)
+        return [(chunk, submit(self._pool, _analyse_in_worker, chunk)) for chunk in chunks]
 
     def collect(
         self, records: Sequence[str], handle: Any
@@ -531,7 +532,8 @@ class _Workers:
                 return _analyse_chunk(records, handle[0], self._encoder), self._encoder.take()
         done: list[_Analysed] = []
         tokens: dict[str, TokenData] = {}
-        for part, data in handle:
+        for chunk, future in handle:
+            part, data = outcome(future, _analysing(chunk))
             done.extend(part)
             for sig, given in data.items():
                 tokens.setdefault(sig, given)
@@ -540,8 +542,7 @@ class _Workers:
     def close(self) -> None:
         """End the workers."""
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+            stop(self._pool)
         self._pool, self._screener = None, None
 
     def _fork(self, screener: Screener | None) -> None:
@@ -550,8 +551,13 @@ class _Workers:
         # Forked with the heap frozen: the workers' collections never walk the index. Forked,
         # the initializer's screener is inherited, not pickled.
         with heap_frozen():
-            context = multiprocessing.get_context("fork")
-            self._pool = context.Pool(self.count, initializer=_adopt, initargs=(screener,))
+            self._pool = forked_pool(self.count, _adopt, (screener,))
+
+
+def _analysing(chunk: Sequence[str]) -> str:
+    """The work of a chunk of customers given to a worker, named by their ids."""
+    first, last = (json.loads(chunk[i])["id"] for i in (0, -1))
+    return f"indexing and screening {len(chunk):,} customers (ids {first} to {last})"
 
 
 def _adopt(screener: Screener | None) -> None:
@@ -569,9 +575,13 @@ def _analyse_chunk(
 ) -> list[_Analysed]:
     done: list[_Analysed] = []
     for text in records:
-        party = Party.from_dict(json.loads(text))
-        found = screener.screen(party) if screener is not None else []
-        done.append((encoder.encode(index_entry(party)), found))
+        record = json.loads(text)
+        if screener is None:  # the names and schema alone are read, not made into a Party
+            entry = entry_of(record["names"], Schema(record.get("schema", Schema.UNKNOWN)))
+            done.append((encoder.encode(entry), []))
+            continue
+        party = Party.from_dict(record)
+        done.append((encoder.encode(index_entry(party)), screener.screen(party)))
     return done
 
 
@@ -593,7 +603,7 @@ class _Readers:
 
     def rows(self, path: Path, encoding: str | None, report: Report) -> Iterator[_Row]:
         """The file's customers as read_customers gives them, problems reported the same."""
-        blocks = csv_blocks(path, encoding) if self.count > 1 and _can_fork() else None
+        blocks = csv_blocks(path, encoding) if self.count > 1 and can_fork() else None
         if blocks is None:
             return (_row_of(row) for row in read_customers(path, encoding, report))
         return self._read(blocks, report)
@@ -601,20 +611,27 @@ class _Readers:
     def _read(self, file: CsvBlocks, report: Report) -> Iterator[_Row]:
         """The readers are forked when the first row is asked for."""
         shape = dataclasses.replace(file, blocks=iter(()))
-        context = multiprocessing.get_context("fork")
-        self._pool = context.Pool(self.count, initializer=_adopt_blocks, initargs=(shape,))
+        self._pool = pool = forked_pool(self.count, _adopt_blocks, (shape,))
+        path = file.table.path
 
         def start(block: Block) -> Callable[[], Read[_Row]]:
-            return self._pool.apply_async(_read_in_worker, (block,)).get  # type: ignore[no-any-return]
+            future = submit(pool, _read_in_worker, block)
+            return lambda: outcome(future, f"reading {_lines(block)} of {path}")
 
         yield from first_rows(file, start, report, AHEAD * self.count)
 
     def close(self) -> None:
         """End the readers."""
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+            stop(self._pool)
         self._pool = None
+
+
+def _lines(block: Block) -> str:
+    """The lines of the file a block holds, as "lines 1,001-2,000"."""
+    first, _, text, _ = block
+    last = first + text.count("\n") - text.endswith("\n")
+    return f"lines {first:,}-{last:,}"
 
 
 def _adopt_blocks(blocks: CsvBlocks) -> None:
@@ -625,10 +642,6 @@ def _adopt_blocks(blocks: CsvBlocks) -> None:
 def _read_in_worker(block: Block) -> Read[_Row]:
     assert _BLOCKS is not None
     return read_block(_BLOCKS, block, _row_of)
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 _CUSTOMER = ("id", "name", "record", "accounts", "fingerprint", "version")
