@@ -12,7 +12,6 @@ single part) become the candidates that are screened in full.
 from __future__ import annotations
 
 import json
-import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -21,6 +20,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from finmon.common.forked import can_fork, forked_pool, in_order, stop
 from finmon.model import Party, Schema
 from finmon.names.parts import AnalysedName, NameToken, TokenKind, analyse_name
 from finmon.screening.index import (
@@ -121,11 +121,25 @@ def _storable(token: NameToken) -> bool:
 
 
 def index_parties(parties: Sequence[Party], workers: int = 1) -> list[Indexed]:
-    """index_entry of each party, in forked workers when there are many."""
-    if workers > 1 and len(parties) > 2000 and "fork" in multiprocessing.get_all_start_methods():
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(index_entry, parties, chunksize=500)
+    """index_entry of each party, in forked workers when there are many (WorkerLost when one
+    dies)."""
+    if not (workers > 1 and len(parties) > 2000 and can_fork()):
+        return [index_entry(party) for party in parties]
+    chunks = [parties[start : start + 500] for start in range(0, len(parties), 500)]
+    pool = forked_pool(workers)
+    try:
+        done = in_order(pool, _index_entries, chunks, 4 * workers, _indexing)
+        return [entry for _, entries in done for entry in entries]
+    finally:
+        stop(pool)
+
+
+def _index_entries(parties: Sequence[Party]) -> list[Indexed]:
     return [index_entry(party) for party in parties]
+
+
+def _indexing(parties: Sequence[Party]) -> str:
+    return f"indexing {len(parties):,} customers ({parties[0].id} ...)"
 
 
 def ensure_current(session: Session, *, actor: str, workers: int = 1) -> int:
@@ -326,14 +340,18 @@ def candidate_customers(
             bounded.append(_Bounded(bounds, floor, sorted(met)))
     probe.load_customers_names({c for b in bounded for c in b.met})
     tasks = [(i, start) for i, b in enumerate(bounded) for start in range(0, len(b.met), CHUNK)]
-    if workers > 1 and len(tasks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+    if workers > 1 and len(tasks) > 1 and can_fork():
         _FORKED = (probe, bounded)
         try:
-            with heap_frozen(), multiprocessing.get_context("fork").Pool(workers) as pool:
-                for survivors in pool.imap_unordered(_survivors, tasks, chunksize=4):
-                    found.update(survivors)
+            with heap_frozen():
+                pool = forked_pool(workers)
         finally:
             _FORKED = None
+        try:
+            for _, survivors in in_order(pool, _survivors, tasks, 4 * workers, _bounding):
+                found.update(survivors)
+        finally:
+            stop(pool)
     else:
         for task in tasks:
             found.update(_survivors(task, (probe, bounded)))
@@ -345,6 +363,10 @@ CHUNK = 1000
 
 _FORKED: tuple[_Probe, list[_Bounded]] | None = None
 """What forked workers of candidate_customers inherit (set only while they run)."""
+
+
+def _bounding(task: tuple[int, int]) -> str:
+    return f"bounding candidates {task[1] + 1:,}-{task[1] + CHUNK:,} of a designation's"
 
 
 def _survivors(

@@ -20,7 +20,7 @@ from finmon.screening.prune import ScoreBound
 from finmon.store import load_list
 from finmon.store.alerts import list_alerts
 from finmon.store.audit import audit_rows
-from finmon.store.customer_index import INDEX_SCHEME, _decode, index_entry
+from finmon.store.customer_index import INDEX_SCHEME, _decode, index_entry, index_parties
 from finmon.store.customers import import_customers
 from finmon.store.models import NameTokenRow
 from tests.conftest import direct_sql, shared_file
@@ -311,3 +311,15 @@ def test_the_stored_index_finds_what_the_deletions_would(tmp_path: Path) -> None
         wanted = set(probing_keys(token))
         assert found[sig] == {i for i, keys in reach.items() if keys & wanted}, token.text
     assert sum(len(ids) for ids in found.values()) > 10
+
+
+def test_forked_workers_index_as_one_process_does() -> None:
+    """index_parties hands a large set to forked workers (a pool that fails when one dies) and
+    gives back every entry in the parties' order, as made in one process."""
+    given = ["Ivan", "Aigerim", "Nurlan", "Olga", "Dilshod", "Zhanna", "Mohammed", "Li"]
+    family = ["Petrov", "Seitkali", "Abenov", "Kim", "Nazarov", "Ahmed", "Wang", "Ivanova"]
+    parties = [
+        Party(id=f"C{i}", names=[f"{given[i % 8]} {family[i // 8 % 8]} {i}"]) for i in range(2600)
+    ]
+    assert index_parties(parties, workers=2) == index_parties(parties, workers=1)
+    assert index_parties(parties[:3], workers=2) == [index_entry(p) for p in parties[:3]]
