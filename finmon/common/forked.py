@@ -57,7 +57,9 @@ PR_SET_PDEATHSIG = 1
 def _end_with(parent: int) -> None:
     """Have the kernel kill this worker when its parent ends: a pool's idle workers wait on a
     pipe their parent does not close if it is killed, and would otherwise wait for ever (holding
-    the store's connection open). Elsewhere than on Linux nothing is done."""
+    the store's connection open). Linux sends the signal when the THREAD that forked the worker
+    ends, so a pool is made, used and stopped by one thread (every caller does: forked_pool ...
+    stop). Elsewhere than on Linux nothing is done."""
     try:
         prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):
