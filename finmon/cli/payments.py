@@ -15,7 +15,7 @@ from rich.table import Table
 from finmon.cli.commands import Listing, rows_command
 from finmon.cli.common import acting, app, command_group, require_files
 from finmon.cli.options import TransactionFormatOption
-from finmon.cli.output import cells, count_note, err, out
+from finmon.cli.output import cells, count_note, err, out, report_skipped
 from finmon.errors import InputError
 from finmon.exports import SafeDictWriter
 from finmon.screening import DEFAULT_THRESHOLD
@@ -91,8 +91,7 @@ def check_payment_command(
     )
     for note in reading.notes:
         err.print(f"read: {note}")
-    for skip in reading.skipped:
-        err.print(f"not read: {skip}")
+    report_skipped([str(skip) for skip in reading.skipped])
 
 
 def _decide(

@@ -14,7 +14,7 @@ from rich.table import Table
 from finmon.cli.common import acting, command_group, require_files
 from finmon.cli.options import DocumentFormatOption, ResultFormat, check_json_output
 from finmon.cli.output import cells, err, out, print_json, write_json
-from finmon.errors import InputError
+from finmon.errors import ROW_PROBLEMS_EXIT, InputError
 from finmon.exports import SafeDictWriter
 from finmon.screening import DEFAULT_THRESHOLD
 from finmon.settings import load_settings
@@ -92,6 +92,8 @@ def travel_screen(
     err.print(reading.summary(), markup=False)
     for fault in reading.faults:
         err.print(f"fault: {fault}", markup=False)
+    if reading.faults:  # a script must know that the manifest was not read clean
+        raise typer.Exit(ROW_PROBLEMS_EXIT)
 
 
 def _write_travel(output: Path, rows: list[dict[str, Any]], reading: PaxlstReading) -> None:

@@ -150,7 +150,7 @@ def test_check_payment_holds_a_message_it_could_not_read_and_says_why(tmp_path: 
     path = write(tmp_path, "$".join([message("R-1"), broken, message("R-3")]))
     out = tmp_path / "decisions.csv"
     done = runner.invoke(app, ["check-payment", str(path), "--output", str(out)])
-    assert done.exit_code == 0, done.output
+    assert done.exit_code == 10, done.output  # done, with a message not read: a script must know
     assert "2 payments checked" in done.stderr
     assert "1 messages or transfers not read, held" in done.stderr
     assert f"not read: {path}, message 2 (line 16)" in done.stderr.replace("\n", "")
@@ -163,7 +163,7 @@ def test_check_payment_holds_a_message_it_could_not_read_and_says_why(tmp_path: 
     assert rows[2]["decision"] == "hold"
     assert rows[2]["reasons"].startswith(f"not read, held for an analyst: {path}, message 2")
     jsonl = tmp_path / "decisions.jsonl"
-    assert runner.invoke(app, ["check-payment", str(path), "--output", str(jsonl)]).exit_code == 0
+    assert runner.invoke(app, ["check-payment", str(path), "--output", str(jsonl)]).exit_code == 10
     last = json.loads(jsonl.read_text(encoding="utf-8").splitlines()[-1])
     assert last["decision"] == "hold" and last["transaction_id"] is None
     assert "'261399' is not a date" in last["reasons"][0]
