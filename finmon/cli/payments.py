@@ -69,7 +69,8 @@ def check_payment_command(
     and the originator and beneficiary information checked as FATF R.16 asks. A message that
     cannot be read is held, saying why, and the others are still checked. A counterparty cleared
     as a false positive (`finmon payments clear`) is not held for that designation while neither
-    side's matching data has changed; each such hit is listed and audited."""
+    side's matching data has changed; each such hit is listed and audited. When a message could
+    not be read the command exits 10."""
     actor = acting(ctx, Action.SCREEN)
     from finmon.transactions.reader import read_file
 
