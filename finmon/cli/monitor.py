@@ -81,7 +81,7 @@ def monitor_command(
         str,
         typer.Option(
             help="batch (polars), stream, or spark (the batch engine per bucket of accounts on "
-            "Apache Spark: pip install 'finmon[spark]')."
+            "Apache Spark: pip install 'finmon\\[spark]')."
         ),
     ] = "batch",
     master: MasterOption = None,

@@ -42,7 +42,7 @@ EngineOption = Annotated[
     str,
     typer.Option(
         help="local (this machine's cores) or spark (a .csv or .parquet file on Apache Spark: "
-        "pip install 'finmon[spark]'; row problems are counted, not written)."
+        "pip install 'finmon\\[spark]'; row problems are counted, not written)."
     ),
 ]
 

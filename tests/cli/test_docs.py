@@ -72,3 +72,19 @@ def test_the_docs_and_readme_name_only_commands_that_exist() -> None:
 
 def test_the_readme_points_to_the_command_reference() -> None:
     assert "docs/cli.md" in README
+
+
+def test_bracketed_words_of_the_help_are_printed() -> None:
+    # Typer reads help as rich markup, where "[spark]" is a style tag that vanishes: "pip install
+    # 'finmon[spark]'" was printed as "pip install 'finmon'". A literal bracket is written "\[".
+    lost = []
+    for path, command in COMMANDS.items():
+        texts = [command.help or "", *(getattr(p, "help", None) or "" for p in command.params)]
+        words = {w for text in texts for w in re.findall(r"\[[^\]]+\]", text)}
+        if not words:
+            continue
+        shown = re.sub(r"[\s│╭╮╰╯─]", "", runner.invoke(app, [*path, "--help"]).stdout)
+        for word in words:
+            if re.sub(r"\s", "", word.replace("\\[", "[")) not in shown:
+                lost.append((" ".join(path), word))
+    assert not lost
