@@ -2,7 +2,8 @@
 
     python bench/triage_unseen.py [--typologies cycle,scatter_gather,...] [--seeds 1,2]
 
-The model (with every feature, and with the amount features alone) is trained on all of
+The models (bench/triage.py's MODELS: the default features, every feature, amounts alone) are
+trained on all of
 `../shared/data/tm/amlsim_20K_fanin200` and its labels, as a bank trains on what it decided;
 then each sample of bench/amlsim_like.py (a typology the model never saw, seeded) is monitored
 with the TF pack, the model ranks its accounts and alerts, and the bench prints per sample: the
@@ -34,7 +35,6 @@ def main() -> None:
 
 
 def run(typologies: list[str], seeds: list[int]) -> dict[str, Any]:
-    from finmon.monitoring.triage import AMOUNT_FEATURES
     from finmon.screening.rows import refuse
 
     sample = shared_data(triage.SAMPLE)
@@ -45,9 +45,9 @@ def run(typologies: list[str], seeds: list[int]) -> dict[str, Any]:
     labels_file = folder / "labels.csv"
     triage._write_labels(labels_file, labels)
     models = {}
-    for name, features in (("full", None), ("amounts", list(AMOUNT_FEATURES))):
+    for name in triage.MODELS:
         models[name] = folder / f"model_{name}.json"
-        triage._train(transactions, labels_file, models[name], features, refuse)
+        triage._train(transactions, labels_file, models[name], name, refuse)
     cutoff = _chosen_cutoff(transactions, labels)
     source = amlsim_like.read_source(sample)
     rows = []
@@ -110,17 +110,20 @@ def render(report: dict[str, Any], args: argparse.Namespace) -> str:
         "200 patterns each). Amounts-only cutoff chosen on the fan-in sample: "
         f"{report['cutoff']}.",
         "",
-        "| typology | seed | laundering accounts | pack alerts (on laundering) | full: AUC / F1 at "
-        "threshold | amounts-only: AUC / F1 | cutoff F1 |",
-        "|---|---:|---:|---:|---|---|---:|",
+        "| typology | seed | laundering accounts | pack alerts (on laundering) | "
+        + " | ".join(f"`{name}`: AUC / F1 at threshold" for name in triage.MODELS)
+        + " | cutoff F1 |",
+        "|---|---:|---:|---:|" + "---|" * len(triage.MODELS) + "---:|",
     ]
     for row in report["rows"]:
-        full, amounts = row["full"], row["amounts"]
+        first = row[triage.MODELS[0]]
+        models = " | ".join(
+            f"{row[name]['ranking']['roc_auc']:.3f} / {row[name]['accounts']['f1']:.3f}"
+            for name in triage.MODELS
+        )
         lines.append(
-            f"| {row['typology']} | {row['seed']} | {row['fraud']:,} | {full['alerts']:,} "
-            f"({full['alerts_confirmed']:,}) | {full['ranking']['roc_auc']:.3f} / "
-            f"{full['accounts']['f1']:.3f} | {amounts['ranking']['roc_auc']:.3f} / "
-            f"{amounts['accounts']['f1']:.3f} | {row['cutoff']['f1']:.3f} |"
+            f"| {row['typology']} | {row['seed']} | {row['fraud']:,} | {first['alerts']:,} "
+            f"({first['alerts_confirmed']:,}) | {models} | {row['cutoff']['f1']:.3f} |"
         )
     lines += [
         "",

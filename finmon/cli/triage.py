@@ -48,6 +48,14 @@ def train_command(
     rules: RulesOption = None,
     problems: ProblemsOption = None,
     strict: StrictOption = False,
+    features: Annotated[
+        str,
+        typer.Option(
+            help="general (amounts, the rules' alerts and score, the account against its peers: "
+            "the default, for cases of kinds the labels do not cover), all (also the counts of "
+            "transfers, counterparties and days each way) or amounts (the baseline)."
+        ),
+    ] = "general",
 ) -> None:
     """Train a triage model on decided accounts: account features and the rules' alerts,
     a logistic regression, the threshold with the best F1 on a held-out part; the model records
@@ -73,6 +81,7 @@ def train_command(
             format=format,
             accounts=accounts,
             rules=rules,
+            features=features,
         )
     _print_training(training, output)
     if log.count:

@@ -71,7 +71,38 @@ AMOUNT_FEATURES = (
     "amount_max",
 )
 """The features about amounts alone: the baseline model's."""
+GENERAL_FEATURES = (
+    *AMOUNT_FEATURES,
+    "typology_score",
+    "counterparties_alerted",
+    "peer_in_total",
+    "peer_out_total",
+    "peer_counterparties",
+)
+"""The default model's features, with the rules' alerts: amounts, the rules' evidence and the
+account against its peer group. Left out are the counts of transfers, counterparties and days
+in each direction, which describe the shape of the cases trained on: a model trained on fan-in
+cases with them ranked the accounts of other shapes worse than amounts alone (docs/triage.md,
+bench/triage_unseen.py). `--features all` keeps them, for a bank whose decided cases cover
+every kind of case it meets."""
 RULE_PREFIX = "alerts_"
+FEATURE_SETS = ("general", "all", "amounts")
+"""The feature sets a model can be trained on: GENERAL_FEATURES and the rules' alerts (the
+default), every feature and the rules' alerts, or AMOUNT_FEATURES alone (the baseline)."""
+
+
+def feature_set(name: str, rules: Sequence[str]) -> list[str]:
+    """The features of a named set (FEATURE_SETS), with `alerts_<rule>` for each rule."""
+    alerts = [RULE_PREFIX + rule for rule in rules]
+    if name == "general":
+        return [*GENERAL_FEATURES, *alerts]
+    if name == "all":
+        return [*FEATURES, *alerts]
+    if name == "amounts":
+        return list(AMOUNT_FEATURES)
+    raise InputError(f"unknown feature set {name!r}: one of {', '.join(FEATURE_SETS)}")
+
+
 PROTECTED = (
     "religion",
     "religious",

@@ -100,24 +100,33 @@ def train_triage(
     format: str | None = None,
     accounts: Path | None = None,
     rules: Path | None = None,
-    features: Sequence[str] | None = None,
+    features: Sequence[str] | str = "general",
     seed: int = SEED,
 ) -> Training:
     """Train a triage model on the labelled accounts of the transfers and write it to output;
-    features defaults to every account feature and every rule of the pack."""
+    features is a list of features or the name of a set (monitoring.triage.FEATURE_SETS: by
+    default the general features and every rule of the pack)."""
     from finmon import __version__
     from finmon.monitoring.engine import numbered, run_batch
-    from finmon.monitoring.triage import FEATURES, RULE_PREFIX, account_features, fit, write_model
+    from finmon.monitoring.triage import (
+        FEATURES,
+        account_features,
+        feature_set,
+        fit,
+        write_model,
+    )
 
     authorize(actor, Action.SCREEN)
     if output.suffix.lower() != ".json":
         raise InputError(f"{output}: a triage model is written as .json")
+    if isinstance(features, str):
+        feature_set(features, ())  # an unknown set is refused before the work
     given = read_labels(labels, report)
     run = _plan(files, format, accounts, rules)
     rule_ids = [rule.id for rule in run.pack.rules]
     alerts = numbered(run_batch(run.pack.rules, run.transactions, run.context))
     frame = account_features(run.transactions, run.context, alerts, rule_ids)
-    chosen = list(features or [*FEATURES, *(RULE_PREFIX + rule for rule in rule_ids)])
+    chosen = feature_set(features, rule_ids) if isinstance(features, str) else list(features)
     model = fit(frame, given, chosen, seed=seed)
     inputs = [*files, labels, *([accounts] if accounts else [])]
     digests = {str(path): sha256_file(path) for path in inputs}
@@ -133,6 +142,7 @@ def train_triage(
         "rules": rule_ids,
         "pack": run.pack.path.name if run.pack.path else "",
         "seed": seed,
+        "feature_set": features if isinstance(features, str) else "listed",
         "feature_notes": {name: FEATURES.get(name, "alerts of this rule (log)") for name in chosen},
     }
     write_model(output, model)

@@ -59,8 +59,12 @@ def test_the_model_records_its_training(model: Path, simulated: Path) -> None:
     assert set(files) == {"transactions.csv", "labels.csv", "accounts.csv"}
     assert all(len(digest) == 64 for digest in files.values())
     assert training["finmon_version"] and training["trained_at"].startswith("20")
-    assert "in_counterparties" in document["features"]
-    assert "alerts_funnel_account" in document["features"]
+    # The default set: amounts, the rules' evidence and peers, not the shape of the cases.
+    assert training["feature_set"] == "general"
+    assert {"peer_counterparties", "typology_score", "alerts_funnel_account"} <= set(
+        document["features"]
+    )
+    assert "in_counterparties" not in document["features"]
     assert 0.0 < document["threshold"] < 1.0
     assert document["metrics"]["check"]["accounts"] > 0
     assert document["metrics"]["check"]["roc_auc"] > 0.5
@@ -154,3 +158,15 @@ def test_min_triage_needs_a_model_and_a_number_in_0_1(model: Path, simulated: Pa
         app, ["monitor", transactions, "--triage", str(model), "--min-triage", "1.5"]
     )
     assert outside.exit_code == 2 and "from 0 to 1" in outside.output
+
+
+def test_the_feature_set_is_chosen_and_an_unknown_one_refused(simulated: Path) -> None:
+    path = simulated / "model_all.json"
+    args = ["triage", "train", str(simulated / "transactions.csv"), "--labels"]
+    args += [str(simulated / "labels.csv"), "--output", str(path)]
+    assert runner.invoke(app, [*args, "--features", "all"]).exit_code == 0
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["training"]["feature_set"] == "all"
+    assert {"in_counterparties", "fan_in", "alerts_funnel_account"} <= set(document["features"])
+    refused = runner.invoke(app, [*args, "--features", "shapes"])
+    assert refused.exit_code == 2 and "unknown feature set 'shapes'" in refused.stderr
