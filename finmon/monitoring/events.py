@@ -90,13 +90,17 @@ class Context:
         return int((transaction.amount * factor).to_integral_value())
 
     def all_units(self, transactions: Sequence[Transaction]) -> list[int]:
-        """units() of every transaction (the batch engine's column)."""
-        factors = {}
+        """units() of every transaction (the batch engine's column): each distinct amount of a
+        currency converted once (inputs repeat amounts, and the Decimal product is the cost)."""
+        units: dict[str, dict[Decimal, int]] = {}
         for currency in {t.currency for t in transactions}:
-            factors[currency] = self._factor(
-                next(t for t in transactions if t.currency == currency)
-            )
-        return [int((t.amount * factors[t.currency]).to_integral_value()) for t in transactions]
+            factor = self._factor(next(t for t in transactions if t.currency == currency))
+            amounts = {t.amount for t in transactions if t.currency == currency}
+            units[currency] = {a: int((a * factor).to_integral_value()) for a in amounts}
+        if len(units) == 1:
+            (known,) = units.values()
+            return [known[t.amount] for t in transactions]
+        return [units[t.currency][t.amount] for t in transactions]
 
     def _factor(self, transaction: Transaction) -> Decimal:
         currency = transaction.currency.upper()
@@ -516,7 +520,7 @@ def transfer_frame(transactions: Sequence[Transaction], context: Context) -> Any
     frame = pl.DataFrame(
         {
             "seq": range(len(transactions)),
-            "time": [(t.timestamp - EPOCH) // TICK for t in transactions],
+            "time": _micros([t.timestamp for t in transactions]),
             "id": [t.id for t in transactions],
             "src": [p.account for p in ours],
             "dst": [p.account for p in theirs],
@@ -526,7 +530,7 @@ def transfer_frame(transactions: Sequence[Transaction], context: Context) -> Any
             "src_country": [p.country for p in ours],
             "dst_country": [p.country for p in theirs],
             "cross_border": None,
-            "channel": [channel_kind(t.channel) for t in transactions],
+            "channel": channel_kinds(transactions),
             "same_owner": [same_owner(a, b) for a, b in zip(ours, theirs, strict=True)],
         },
         schema={**TRANSFER_SCHEMA, "time": pl.Int64},
@@ -538,6 +542,19 @@ def transfer_frame(transactions: Sequence[Transaction], context: Context) -> Any
         .then(src.str.to_uppercase() != dst.str.to_uppercase())
         .alias("cross_border"),
     )
+
+
+def _micros(times: list[dt.datetime]) -> list[int]:
+    """Microseconds since EPOCH of each time, each distinct time worked out once (inputs
+    share times: a day's transfers, a file's second)."""
+    known = {time: (time - EPOCH) // TICK for time in set(times)}
+    return [known[time] for time in times]
+
+
+def channel_kinds(transactions: Sequence[Transaction]) -> list[str]:
+    """channel_kind() of every transaction's channel, each distinct channel read once."""
+    known = {channel: channel_kind(channel) for channel in {t.channel for t in transactions}}
+    return [known[t.channel] for t in transactions]
 
 
 def event_frame(transfers: Any, context: Context, *, regular: bool = False) -> Any:
