@@ -658,11 +658,10 @@ def replayed(
     )
     parties = history["party"].to_list() if "distinct_counterparties" in rule.condition else None
     totals = _Totals(amount, in_count, in_sum, out_count, out_sum, parties)
-    found = _History(
-        history.select(pl.col("time").dt.epoch("us"))["time"].to_list(),
-        history.select(*EVENT_SCHEMA).rows(),
-        totals,
-    )
+    # The rows with their times in microseconds: polars makes zoned datetimes slowly, and only
+    # the events of alerts need one, each distinct time made once (_History.event).
+    rows = history.select(*EVENT_SCHEMA).with_columns(pl.col("time").dt.epoch("us")).rows()
+    found = _History([row[3] for row in rows], rows, totals)
     starts: dict[str, int] = {}
     for index, key in enumerate(keys):
         starts.setdefault(key, index)
@@ -709,7 +708,18 @@ class _History:
 
     times: list[int]
     rows: list[tuple[Any, ...]]
+    """EVENT_SCHEMA's columns, the time in microseconds."""
     totals: _Totals
+    moments: dict[int, dt.datetime] = field(default_factory=dict)
+    """The times made so far, by their microseconds."""
+
+    def event(self, index: int) -> Event:
+        """The index-th event."""
+        row = self.rows[index]
+        time = self.moments.get(row[3])
+        if time is None:
+            time = self.moments[row[3]] = EPOCH + dt.timedelta(microseconds=row[3])
+        return Event(*row[:3], time, *row[4:-1], tuple(row[-1].split(SEPARATOR)))  # type: ignore[call-arg]
 
 
 def _replay(
@@ -748,10 +758,7 @@ def _replay(
             follows or reaches(rule, history.totals.between(low, high), usual, key)
         ):
             continue
-        window = [
-            Event(*row[:-1], tuple(row[-1].split(SEPARATOR)))  # type: ignore[call-arg]
-            for row in history.rows[low:high]
-        ]
+        window = [history.event(index) for index in range(low, high)]
         fired.append(_alert(rule, window, EPOCH + dt.timedelta(microseconds=now)))
         reset = now
     return fired
