@@ -90,17 +90,13 @@ class Context:
         return int((transaction.amount * factor).to_integral_value())
 
     def all_units(self, transactions: Sequence[Transaction]) -> list[int]:
-        """units() of every transaction (the batch engine's column): each distinct amount of a
-        currency converted once (inputs repeat amounts, and the Decimal product is the cost)."""
-        units: dict[str, dict[Decimal, int]] = {}
+        """units() of every transaction (the batch engine's column)."""
+        factors = {}
         for currency in {t.currency for t in transactions}:
-            factor = self._factor(next(t for t in transactions if t.currency == currency))
-            amounts = {t.amount for t in transactions if t.currency == currency}
-            units[currency] = {a: int((a * factor).to_integral_value()) for a in amounts}
-        if len(units) == 1:
-            (known,) = units.values()
-            return [known[t.amount] for t in transactions]
-        return [units[t.currency][t.amount] for t in transactions]
+            factors[currency] = self._factor(
+                next(t for t in transactions if t.currency == currency)
+            )
+        return [int((t.amount * factors[t.currency]).to_integral_value()) for t in transactions]
 
     def _factor(self, transaction: Transaction) -> Decimal:
         currency = transaction.currency.upper()
@@ -520,7 +516,7 @@ def transfer_frame(transactions: Sequence[Transaction], context: Context) -> Any
     frame = pl.DataFrame(
         {
             "seq": range(len(transactions)),
-            "time": _micros([t.timestamp for t in transactions]),
+            "time": [(t.timestamp - EPOCH) // TICK for t in transactions],
             "id": [t.id for t in transactions],
             "src": [p.account for p in ours],
             "dst": [p.account for p in theirs],
@@ -542,13 +538,6 @@ def transfer_frame(transactions: Sequence[Transaction], context: Context) -> Any
         .then(src.str.to_uppercase() != dst.str.to_uppercase())
         .alias("cross_border"),
     )
-
-
-def _micros(times: list[dt.datetime]) -> list[int]:
-    """Microseconds since EPOCH of each time, each distinct time worked out once (inputs
-    share times: a day's transfers, a file's second)."""
-    known = {time: (time - EPOCH) // TICK for time in set(times)}
-    return [known[time] for time in times]
 
 
 def channel_kinds(transactions: Sequence[Transaction]) -> list[str]:
