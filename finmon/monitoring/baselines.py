@@ -166,27 +166,43 @@ def with_baselines(
     return with_frames(rules, transfers, sides, context)
 
 
-def with_frames(rules: Sequence[Rule], transfers: Any, sides: Any, context: Context) -> Context:
+def with_frames(
+    rules: Sequence[Rule],
+    transfers: Any,
+    sides: Any,
+    context: Context,
+    keys: Mapping[str, Any] | None = None,
+) -> Context:
     """with_baselines() over the frames the batch engine has built already (transfer_frame,
-    event_frame, with its regular flags when a rule reads them)."""
+    event_frame, with its regular flags when a rule reads them); with `keys` (rule id -> the
+    keys whose windows it decides, a Series), only the bars of those rules, and of those keys
+    where the bar is the account's own (a peer group's needs all of its members)."""
     import polars as pl
 
     chosen = [
-        rule for rule in rules if (rule.baseline or rule.peer) and rule.id not in context.usual
+        rule
+        for rule in rules
+        if (rule.baseline or rule.peer)
+        and rule.id not in context.usual
+        and (keys is None or rule.id in keys)
     ]
     if not chosen:
         return context
     if transfers.is_empty():
         return dataclasses.replace(context, usual={**context.usual, **{r.id: {} for r in chosen}})
     sides = sides.lazy()
-    # Each account's history starts at its first transfer, whatever the rule takes.
-    first = sides.group_by("key").agg(
-        pl.col("time").min().alias("first"), pl.col("segment").first()
-    )
     end = transfers["time"].max()
     plans = []
     for rule in chosen:
-        plans += _plans(rule, sides, first, end, context.organisations or frozenset())
+        mine = sides
+        if keys is not None and not rule.peer:
+            wanted = pl.LazyFrame({"key": keys[rule.id]}, schema={"key": pl.String})
+            mine = sides.join(wanted, on="key", how="semi")
+        # Each account's history starts at its first transfer, whatever the rule takes.
+        first = mine.group_by("key").agg(
+            pl.col("time").min().alias("first"), pl.col("segment").first()
+        )
+        plans += _plans(rule, mine, first, end, context.organisations or frozenset())
     frames = pl.collect_all(plans)
     found = dict(context.usual)
     for index, rule in enumerate(chosen):

@@ -525,8 +525,6 @@ def run_transfers(rules: Sequence[Rule], transfers: Any, context: Context) -> li
         if "regular" in frame.columns
         else None
     )
-    if needs_baselines(rules, context):
-        context = with_frames(rules, transfers, frame, context)
     sides = frame.lazy()
     # Each rule's events, made first, all at once (the rolling windows and the replay both read
     # them): a filter of the sides for transfer rules, the path patterns' findings.
@@ -541,22 +539,22 @@ def run_transfers(rules: Sequence[Rule], transfers: Any, context: Context) -> li
         ]
     )
     events = [found.lazy() for found in made]
-    plans = []
-    for rule, chosen in zip(rules, events, strict=True):
-        # Only keys whose events over the whole input reach the thresholds can have a window
-        # that does (every condition but the ratio only grows with the window; a ratio needs
-        # money in and out): the others are left out before the rolling windows.
-        possible = chosen.group_by("key").agg(*_aggregates(rule)).filter(_possible_expr(rule))
-        kept = chosen.join(possible.select("key"), on="key", how="semi", maintain_order="left")
-        windows = kept.rolling(
-            index_column="time", period=rule.window, group_by="key", closed="right"
-        ).agg(*_aggregates(rule))
-        plans.append(windows.filter(_reaches_expr(rule)).select("key", "time"))
     # One collect for every rule's windows runs them in parallel; the grouping of the reached
     # windows is done after it, because polars 2.1's optimiser folds a rolling aggregation
     # followed by a group_by into a plain group_by (the windows are lost).
+    found = pl.collect_all(
+        [_reached(rule, chosen) for rule, chosen in zip(rules, events, strict=True)]
+    )
+    if needs_baselines(rules, context):
+        # The bars are read only where a window reached the thresholds (the replay's keys).
+        wanted = {
+            rule.id: reached["key"].unique()
+            for rule, reached in zip(rules, found, strict=True)
+            if not reached.is_empty()
+        }
+        context = with_frames(rules, transfers, frame, context, wanted)
     alerts: list[Alert] = []
-    for rule, chosen, reached in zip(rules, events, pl.collect_all(plans), strict=True):
+    for rule, chosen, reached in zip(rules, events, found, strict=True):
         if reached.is_empty():
             continue
         moments = reached.group_by("key").agg(pl.col("time").unique().sort()).sort("key")
@@ -571,6 +569,20 @@ def run_transfers(rules: Sequence[Rule], transfers: Any, context: Context) -> li
         )
         alerts.extend(replayed(rule, history, moments, context.usual.get(rule.id)))
     return alerts
+
+
+def _reached(rule: Rule, chosen: Any) -> Any:
+    """The (key, time) of the rule's windows over its events (a LazyFrame) that may reach its
+    thresholds, as a LazyFrame."""
+    # Only keys whose events over the whole input reach the thresholds can have a window that
+    # does (every condition but the ratio only grows with the window; a ratio needs money in
+    # and out): the others are left out before the rolling windows.
+    possible = chosen.group_by("key").agg(*_aggregates(rule)).filter(_possible_expr(rule))
+    kept = chosen.join(possible.select("key"), on="key", how="semi", maintain_order="left")
+    windows = kept.rolling(
+        index_column="time", period=rule.window, group_by="key", closed="right"
+    ).agg(*_aggregates(rule))
+    return windows.filter(_reaches_expr(rule)).select("key", "time")
 
 
 def _aggregates(rule: Rule) -> list[Any]:
@@ -658,11 +670,10 @@ def replayed(
     )
     parties = history["party"].to_list() if "distinct_counterparties" in rule.condition else None
     totals = _Totals(amount, in_count, in_sum, out_count, out_sum, parties)
-    found = _History(
-        history.select(pl.col("time").dt.epoch("us"))["time"].to_list(),
-        history.select(*EVENT_SCHEMA).rows(),
-        totals,
-    )
+    # The rows with their times in microseconds: polars makes zoned datetimes slowly, and only
+    # the events of alerts need one, each distinct time made once (_History.event).
+    rows = history.select(*EVENT_SCHEMA).with_columns(pl.col("time").dt.epoch("us")).rows()
+    found = _History([row[3] for row in rows], rows, totals)
     starts: dict[str, int] = {}
     for index, key in enumerate(keys):
         starts.setdefault(key, index)
@@ -709,7 +720,18 @@ class _History:
 
     times: list[int]
     rows: list[tuple[Any, ...]]
+    """EVENT_SCHEMA's columns, the time in microseconds."""
     totals: _Totals
+    moments: dict[int, dt.datetime] = field(default_factory=dict)
+    """The times made so far, by their microseconds."""
+
+    def event(self, index: int) -> Event:
+        """The index-th event."""
+        row = self.rows[index]
+        time = self.moments.get(row[3])
+        if time is None:
+            time = self.moments[row[3]] = EPOCH + dt.timedelta(microseconds=row[3])
+        return Event(*row[:3], time, *row[4:-1], tuple(row[-1].split(SEPARATOR)))  # type: ignore[call-arg]
 
 
 def _replay(
@@ -748,10 +770,7 @@ def _replay(
             follows or reaches(rule, history.totals.between(low, high), usual, key)
         ):
             continue
-        window = [
-            Event(*row[:-1], tuple(row[-1].split(SEPARATOR)))  # type: ignore[call-arg]
-            for row in history.rows[low:high]
-        ]
+        window = [history.event(index) for index in range(low, high)]
         fired.append(_alert(rule, window, EPOCH + dt.timedelta(microseconds=now)))
         reset = now
     return fired
