@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from operator import methodcaller
 
 CACHED_LENGTH = 64
@@ -19,28 +19,13 @@ CACHED_LENGTH = 64
 hostile tokens of 100,000 letters each would hold gigabytes."""
 
 
-CACHED_KEYS = 200_000
-"""Tokens whose keys each key function remembers before its memory is emptied."""
-
-
 def _short_cached(function: Callable[[str], str]) -> Callable[[str], str]:
-    """Cache a key function for tokens up to CACHED_LENGTH letters; compute longer ones anew.
-    A plain dict, read first: the analysis of a name asks for the keys of its words some twenty
-    times, nearly always of words met before, and a hit costs one lookup."""
-    cache: dict[str, str] = {}
+    """Cache a key function for tokens up to CACHED_LENGTH letters; compute longer ones anew."""
+    cached = lru_cache(maxsize=200_000)(function)
 
     @wraps(function)
     def key(text: str) -> str:
-        try:
-            return cache[text]
-        except KeyError:
-            pass
-        value = function(text)
-        if len(text) <= CACHED_LENGTH:
-            if len(cache) >= CACHED_KEYS:
-                cache.clear()
-            cache[text] = value
-        return value
+        return cached(text) if len(text) <= CACHED_LENGTH else function(text)
 
     return key
 
