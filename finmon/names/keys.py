@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache, wraps
+from functools import wraps
 from operator import methodcaller
 
 CACHED_LENGTH = 64
@@ -19,13 +19,27 @@ CACHED_LENGTH = 64
 hostile tokens of 100,000 letters each would hold gigabytes."""
 
 
+CACHED_KEYS = 200_000
+"""Tokens whose keys each key function remembers: the first met, which in names are the common
+words (a full memory takes no more, rather than being emptied and filled again)."""
+
+
 def _short_cached(function: Callable[[str], str]) -> Callable[[str], str]:
-    """Cache a key function for tokens up to CACHED_LENGTH letters; compute longer ones anew."""
-    cached = lru_cache(maxsize=200_000)(function)
+    """Cache a key function for tokens up to CACHED_LENGTH letters; compute longer ones anew.
+    A plain dict, read first: a name's analysis asks for its words' keys some twenty times,
+    nearly always of words met before, and a hit costs one lookup."""
+    cache: dict[str, str] = {}
 
     @wraps(function)
     def key(text: str) -> str:
-        return cached(text) if len(text) <= CACHED_LENGTH else function(text)
+        try:
+            return cache[text]
+        except KeyError:
+            pass
+        value = function(text)
+        if len(text) <= CACHED_LENGTH and len(cache) < CACHED_KEYS:
+            cache[text] = value
+        return value
 
     return key
 
