@@ -17,6 +17,7 @@ from itertools import product
 LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s"}
 """Characters written for letters. 1 stands for I or L: both readings are made."""
 _LEET_L = {**LEET, "1": "l"}
+_LEET_CHAR = re.compile("[" + re.escape("".join(LEET)) + "]")
 _SEPARATORS = " .-_*\u00b7"
 # A run of single characters one separator apart, the same one throughout: U S A M A, B.I.N. Two
 # separators in a row, or another one, end a run: 'U S A M A  B I N' and 'K.I.M I.L' read as two
@@ -36,7 +37,7 @@ def readings(text: str) -> tuple[str, ...]:
         return ()
     joined = join_spaced(text)
     found = [joined] if joined != text else []
-    if any(c in LEET for c in joined):
+    if _LEET_CHAR.search(joined):
         found.extend(_unleet_all(joined))
     return tuple(r for r in dict.fromkeys(found) if r != text)
 

@@ -11,20 +11,35 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache, wraps
+from functools import wraps
+from operator import methodcaller
 
 CACHED_LENGTH = 64
 """Longest token whose keys are cached: real name tokens are far shorter, and a cache of a few
 hostile tokens of 100,000 letters each would hold gigabytes."""
 
 
+CACHED_KEYS = 200_000
+"""Tokens whose keys each key function remembers: the first met, which in names are the common
+words (a full memory takes no more, rather than being emptied and filled again)."""
+
+
 def _short_cached(function: Callable[[str], str]) -> Callable[[str], str]:
-    """Cache a key function for tokens up to CACHED_LENGTH letters; compute longer ones anew."""
-    cached = lru_cache(maxsize=200_000)(function)
+    """Cache a key function for tokens up to CACHED_LENGTH letters; compute longer ones anew.
+    A plain dict, read first: a name's analysis asks for its words' keys some twenty times,
+    nearly always of words met before, and a hit costs one lookup."""
+    cache: dict[str, str] = {}
 
     @wraps(function)
     def key(text: str) -> str:
-        return cached(text) if len(text) <= CACHED_LENGTH else function(text)
+        try:
+            return cache[text]
+        except KeyError:
+            pass
+        value = function(text)
+        if len(text) <= CACHED_LENGTH and len(cache) < CACHED_KEYS:
+            cache[text] = value
+        return value
 
     return key
 
@@ -53,6 +68,9 @@ _Y_BEFORE_E = re.compile(r"ie")
 # Ё written YO/IO before a consonant (Fyodor, Korolyov, Pyotr) reads as the passports' E.
 _YO = re.compile(r"(?<=[bcdfgjklmnprstvz])io(?=[bcdfgjklmnprstvz])")
 _DOUBLE = re.compile(r"(.)\1+")
+_ONCE = methodcaller("group", 1)
+"""A repeated letter's run as the letter once: a C callable, where the template r"\1" has Python
+expand each substitution (a new token's keys take some ten substitutions)."""
 _FINAL_H = re.compile(r"(?<=[aeiou])h$")
 _VOWEL_RUN = re.compile(r"[aeiou]+")
 # Arabic script has no P or hard C: spellings swap them for B and K. W/V and a final H come and go
@@ -68,7 +86,7 @@ def fold(token: str) -> str:
     across the join.
     """
     if " " in token:
-        return _DOUBLE.sub(r"\1", "".join(_fold_word(part) for part in token.split()))
+        return _DOUBLE.sub(_ONCE, "".join(_fold_word(part) for part in token.split()))
     return _fold_word(token)
 
 
@@ -78,14 +96,14 @@ def _fold_word(token: str) -> str:
         key = _HARD_C.sub("k", _SOFT_C.sub("s", key))
     key = key.replace("y", "i").replace("ou", "u")
     key = _YO.sub("e", _Y_BEFORE_E.sub("e", key))
-    key = _DOUBLE.sub(r"\1", key)
+    key = _DOUBLE.sub(_ONCE, key)
     return _FINAL_H.sub("", key) or key
 
 
 @_short_cached
 def skeleton(key: str) -> str:
     """Consonant skeleton of a folded key (vowels dropped, doubles collapsed)."""
-    return _DOUBLE.sub(r"\1", _VOWEL_RUN.sub("", key).translate(_SKELETON_LETTERS))
+    return _DOUBLE.sub(_ONCE, _VOWEL_RUN.sub("", key).translate(_SKELETON_LETTERS))
 
 
 SURNAME_ENDING = re.compile(r"(?<=[a-z]{3})(?:ov|ev|in|ova|eva|ina|skii|skaia)$")
@@ -108,5 +126,5 @@ def cross_key(text: str) -> str:
     key = text.replace(" ", "").replace("dzh", "j").replace("dj", "j").replace("dh", "d")
     key = key.replace("th", "s").replace("ph", "f").replace("gh", "g")
     key = _CROSS_SOFT_C.sub("s", key.replace("x", "ks")).replace("c", "k")
-    key = _DOUBLE.sub(r"\1", key.translate(_CROSS_LETTERS))
+    key = _DOUBLE.sub(_ONCE, key.translate(_CROSS_LETTERS))
     return key[:-1] if key.endswith("h") and len(key) > 1 else key

@@ -33,6 +33,12 @@ _RU_ORDINAL_FORMS = (("ый", ("ая", "ое")), ("ой", ("ая", "ое")), ("�
 
 
 @lru_cache(maxsize=2)
+def _starts(cyrillic: bool) -> frozenset[str]:
+    """The words a number phrase starts with (a word that starts none is no phrase's)."""
+    return frozenset(phrase[0] for phrase in _words(cyrillic))
+
+
+@lru_cache(maxsize=2)
 def _words(cyrillic: bool) -> dict[tuple[str, ...], str]:
     """Number phrases (as transliterated word tuples) to their digits: English, and Russian too
     for names written in Cyrillic (transliterated, Russian number words are names: Sem, Tri)."""
@@ -50,9 +56,12 @@ def _words(cyrillic: bool) -> dict[tuple[str, ...], str]:
     return table
 
 
+_ROMAN_LETTERS = re.compile("[ivxlc]+")
+
+
 def roman_value(word: str) -> int | None:
     """The value of a lowercase Roman numeral written the standard way, or None."""
-    if not word or any(char not in _ROMAN_VALUES for char in word):
+    if _ROMAN_LETTERS.fullmatch(word) is None:
         return None
     total = 0
     for index, char in enumerate(word):
@@ -133,12 +142,14 @@ def read_numbers(words: list[str], cyrillic: bool = False) -> list[str]:
     """Lowercase transliterated words with each number phrase, ordinal or numeral as its digits
     (forty four -> 44, 1st -> 1, viii -> 8); other words unchanged. Russian number words are read
     in names written in Cyrillic."""
-    table = _words(cyrillic)
+    table, starts = _words(cyrillic), _starts(cyrillic)
     out: list[str] = []
     index = 0
     count = len(words)
     while index < count:
-        for size in range(min(_LONGEST_PHRASE, count - index), 0, -1):
+        # A word that starts no phrase is read alone (nearly every word of a name).
+        longest = min(_LONGEST_PHRASE, count - index) if words[index] in starts else 0
+        for size in range(longest, 0, -1):
             digits = table.get(tuple(words[index : index + size]))
             if digits is not None:
                 index += size

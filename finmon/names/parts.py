@@ -225,7 +225,10 @@ def _analyse(text: str, schema: Schema, read: bool = True) -> AnalysedName:
     source = _org_types(source) if schema in _ORGANISATIONS else source
     if schema is Schema.PERSON:
         source = split_initials(source)
-    latin = to_latin(_IDEOGRAPHIC.sub(r" \1 ", romanise_cjk(source)))
+    romanised = romanise_cjk(source)
+    if _IDEOGRAPHIC.search(romanised):
+        romanised = _IDEOGRAPHIC.sub(r" \1 ", romanised)
+    latin = to_latin(romanised)
     words = _words(latin, script, schema)
     syllabic = has_cjk(source) or has_kana(source)
     if syllabic:
@@ -259,25 +262,41 @@ def latin_words(latin: str) -> tuple[str, ...]:
 def _joined(tokens: tuple[NameToken, ...]) -> tuple[NameToken, ...]:
     out = []
     for a, b in pairwise(tokens):
-        text = f"{a.text} {b.text}"
-        # fold(text) and skeleton of it, from the parts' (cached): both fold and skeleton merge
-        # repeated letters, which can only meet across the join.
-        first, second = fold(a.text), fold(b.text)
-        key = _run_together(first, second)
-        weight = max(a.weight, b.weight)
-        joined = NameToken(
-            text,
-            key,
-            _run_together(skeleton(first), skeleton(second)),
-            TokenKind.NAME,
-            weight,
-            a.arabic,
-            key,
-            cross_key(text),
-            a.romanised or b.romanised,
-        )
+        # A pair's token is made of its parts' alone: made once per pair (given names and
+        # patronymics, patronymics and surnames repeat together).
+        if len(a.text) + len(b.text) > CACHED_LENGTH:
+            out.append(_join(a, b))
+            continue
+        pair = (a.sig, b.sig, a.romanised, b.romanised)
+        joined = _PAIRS.get(pair)
+        if joined is None:
+            if len(_PAIRS) > CACHED_TOKENS:
+                _PAIRS.clear()
+            joined = _PAIRS[pair] = _join(a, b)
         out.append(joined)
     return tuple(out)
+
+
+def _join(a: NameToken, b: NameToken) -> NameToken:
+    """Two adjacent tokens as one name part: their words run together, the larger weight.
+    Every field of either token is given by its sig but romanised (which the sig says only when
+    the token is not written in Arabic script), so the two sigs and those two flags say it."""
+    text = f"{a.text} {b.text}"
+    # fold(text) and skeleton of it, from the parts' (cached): both fold and skeleton merge
+    # repeated letters, which can only meet across the join.
+    first, second = fold(a.text), fold(b.text)
+    key = _run_together(first, second)
+    return NameToken(
+        text,
+        key,
+        _run_together(skeleton(first), skeleton(second)),
+        TokenKind.NAME,
+        max(a.weight, b.weight),
+        a.arabic,
+        key,
+        cross_key(text),
+        a.romanised or b.romanised,
+    )
 
 
 def _run_together(first: str, second: str) -> str:
@@ -307,7 +326,7 @@ def _words(latin: str, script: Script, schema: Schema) -> list[_Word]:
         legal = {fold(form) for _, form in extract_org_types(cleaned)}
     raw = read_numbers(cleaned.split(), script is Script.CYRILLIC)
     words = _merge(_drop_noise(raw, script))
-    for word in words:
+    for word in words if legal else ():
         if fold(word.text) in legal:
             word.hint = TokenKind.LEGAL
     return words
@@ -319,16 +338,18 @@ def _drop_noise(raw: list[str], script: Script) -> list[_Word]:
     particles, titles = _NOISE.get(script, (frozenset(), frozenset()))
     last = len(raw) - 1
     words: list[_Word] = []
+    kept: list[str] = []
     hint: TokenKind | None = None
     for i, (text, key) in enumerate(zip(raw, keys, strict=True)):
         if key in particles and i < last and _reads_as_particle(raw, i, key, script):
             hint = _particle_hint(key) or hint
             continue
         words.append(_Word(text, hint))
+        kept.append(key)
         hint = None
     if not words:
         return [_Word(text) for text in raw]
-    content = [w for w in words if fold(w.text) not in titles]
+    content = [w for w, key in zip(words, kept, strict=True) if key not in titles]
     if len(content) >= 2:
         words = content
     if words[-1].hint is TokenKind.PATRONYMIC:
@@ -402,6 +423,8 @@ def _token(word: _Word, index: int, count: int, arabic: bool, schema: Schema) ->
 CACHED_TOKENS = 200_000
 """Words whose tokens are remembered before the memory is emptied (a long batch stays bounded)."""
 _TOKENS: dict[tuple[str, TokenKind | None, bool, bool, bool, Schema], NameToken] = {}
+_PAIRS: dict[tuple[str, str, bool, bool], NameToken] = {}
+"""Joined tokens by their parts' sigs and romanised flags (_joined), as bounded as _TOKENS."""
 
 
 def _new_token(word: _Word, index: int, count: int, arabic: bool, schema: Schema) -> NameToken:

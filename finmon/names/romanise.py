@@ -124,7 +124,7 @@ def syllabic_romanisation(latin: str) -> bool:
     Hangul is."""
     lowered = latin.lower()
     words = [word.translate(_MARKS).strip("-") for word in _NAME_WORD.findall(lowered)]
-    if len(words) < 2 or not all(_reads_as(_SYLLABLES, word.replace("-", "")) for word in words):
+    if len(words) < 2 or not all(_syllable_string(word.replace("-", "")) for word in words):
         return False
     if not any(_reads_as(_SYLLABLE, word) for word in words):
         return False
@@ -136,6 +136,12 @@ def syllabic_romanisation(latin: str) -> bool:
         and all(_SYLLABLE.fullmatch(part) for part in word.split("-"))
         for word in words
     )
+
+
+@lru_cache(maxsize=100_000)
+def _syllable_string(word: str) -> bool:
+    """Whether a word is romanised syllables (_reads_as): the word's alone, so read once each."""
+    return _reads_as(_SYLLABLES, word)
 
 
 def _reads_as(syllables: re.Pattern[str], word: str) -> bool:

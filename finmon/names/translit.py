@@ -74,11 +74,25 @@ def script_of(text: str) -> Script:
     if text.isascii():
         return Script.LATIN  # every ASCII letter is Latin (most names a batch screens)
     counts = {Script.LATIN: 0, Script.CYRILLIC: 0, Script.ARABIC: 0, Script.OTHER: 0}
-    for char in text:
-        if char.isalpha():
-            counts[_letter_script(char)] += 1
+    for word in text.split():
+        for script, letters in _word_scripts(word) if len(word) <= 64 else _scripts(word):
+            counts[script] += letters
     best = max(counts, key=lambda s: counts[s])
     return best if counts[best] else Script.LATIN
+
+
+def _scripts(word: str) -> tuple[tuple[Script, int], ...]:
+    """How many letters of a word each script has (those with any)."""
+    counts: dict[Script, int] = {}
+    for char in word:
+        if char.isalpha():
+            script = _letter_script(char)
+            counts[script] = counts.get(script, 0) + 1
+    return tuple(counts.items())
+
+
+_word_scripts = lru_cache(maxsize=100_000)(_scripts)
+"""_scripts once per word: names repeat words."""
 
 
 def _letter_script(char: str) -> Script:
@@ -95,7 +109,7 @@ def _letter_script(char: str) -> Script:
 def to_latin(text: str) -> str:
     """Lowercase ASCII transliteration of text, word by word."""
     text = unicodedata.normalize("NFKC", text).lower().translate(_ARABIC_DIGITS)
-    return " ".join(_word_to_latin(word) for word in text.split())
+    return " ".join([_word_to_latin(word) for word in text.split()])
 
 
 def _word_to_latin(word: str) -> str:

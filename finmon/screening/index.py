@@ -14,6 +14,7 @@ import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from itertools import combinations, pairwise
 from typing import Generic, TypeVar, overload
 
@@ -360,10 +361,12 @@ BLOCK_MARK = "^"
 """What begins a block key (no folded key or written name part does)."""
 
 
-def _blocks(size: int) -> list[tuple[int, int]]:
-    """The BLOCKS near-equal contiguous blocks [start, end) of a key of size letters."""
+@lru_cache(maxsize=128)
+def _blocks(size: int) -> tuple[tuple[int, int], ...]:
+    """The BLOCKS near-equal contiguous blocks [start, end) of a key of size letters (sizes are
+    bounded by MAX_FUZZY_KEY: made once each)."""
     edges = [size * b // BLOCKS for b in range(BLOCKS + 1)]
-    return list(pairwise(edges))
+    return tuple(pairwise(edges))
 
 
 def block_keys(key: str) -> list[str]:
