@@ -526,7 +526,7 @@ def transfer_frame(transactions: Sequence[Transaction], context: Context) -> Any
             "src_country": [p.country for p in ours],
             "dst_country": [p.country for p in theirs],
             "cross_border": None,
-            "channel": channel_kinds(transactions),
+            "channel": [channel_kind(t.channel) for t in transactions],
             "same_owner": [same_owner(a, b) for a, b in zip(ours, theirs, strict=True)],
         },
         schema={**TRANSFER_SCHEMA, "time": pl.Int64},
@@ -538,12 +538,6 @@ def transfer_frame(transactions: Sequence[Transaction], context: Context) -> Any
         .then(src.str.to_uppercase() != dst.str.to_uppercase())
         .alias("cross_border"),
     )
-
-
-def channel_kinds(transactions: Sequence[Transaction]) -> list[str]:
-    """channel_kind() of every transaction's channel, each distinct channel read once."""
-    known = {channel: channel_kind(channel) for channel in {t.channel for t in transactions}}
-    return [known[t.channel] for t in transactions]
 
 
 def event_frame(transfers: Any, context: Context, *, regular: bool = False) -> Any:

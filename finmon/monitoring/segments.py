@@ -144,11 +144,8 @@ def organisations(transactions: Iterable[Transaction]) -> frozenset[str]:
     `counterparty_organisation` filter reads. Only the holder's name and identifier are read."""
     found: set[str] = set()
     shown: dict[tuple[str | None, str | None], bool] = {}
-    kinds: dict[str | None, bool] = {}
     for transaction in transactions:
-        cash = kinds.get(transaction.channel)
-        if cash is None:
-            cash = kinds[transaction.channel] = channel_kind(transaction.channel) == "cash"
+        cash = channel_kind(transaction.channel) == "cash"  # cached per channel
         for party in (transaction.originator, transaction.beneficiary):
             if cash and not party.account:
                 # Cash taken out or paid in has no counterparty: the side without an account is
