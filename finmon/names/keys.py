@@ -13,6 +13,9 @@ import re
 from collections.abc import Callable
 from functools import wraps
 from operator import methodcaller
+from typing import TypeVar
+
+T = TypeVar("T")
 
 CACHED_LENGTH = 64
 """Longest token whose keys are cached: real name tokens are far shorter, and a cache of a few
@@ -20,18 +23,18 @@ hostile tokens of 100,000 letters each would hold gigabytes."""
 
 
 CACHED_KEYS = 200_000
-"""Tokens whose keys each key function remembers: the first met, which in names are the common
+"""Words each short_cached function remembers: the first met, which in names are the common
 words (a full memory takes no more, rather than being emptied and filled again)."""
 
 
-def _short_cached(function: Callable[[str], str]) -> Callable[[str], str]:
-    """Cache a key function for tokens up to CACHED_LENGTH letters; compute longer ones anew.
-    A plain dict, read first: a name's analysis asks for its words' keys some twenty times,
-    nearly always of words met before, and a hit costs one lookup."""
-    cache: dict[str, str] = {}
+def short_cached(function: Callable[[str], T]) -> Callable[[str], T]:
+    """Cache a function of one word for words up to CACHED_LENGTH letters; compute longer ones
+    anew. A plain dict, read first: a name's analysis asks for its words' keys some twenty
+    times, nearly always of words met before, and a hit costs one lookup."""
+    cache: dict[str, T] = {}
 
     @wraps(function)
-    def key(text: str) -> str:
+    def cached(text: str) -> T:
         try:
             return cache[text]
         except KeyError:
@@ -41,7 +44,7 @@ def _short_cached(function: Callable[[str], str]) -> Callable[[str], str]:
             cache[text] = value
         return value
 
-    return key
+    return cached
 
 
 # Order matters: longer sequences first, so "shch" is not read as "sh" + "ch".
@@ -78,7 +81,7 @@ _VOWEL_RUN = re.compile(r"[aeiou]+")
 _SKELETON_LETTERS = str.maketrans("pc", "bs", "v")
 
 
-@_short_cached
+@short_cached
 def fold(token: str) -> str:
     """Phonetic key of a lowercase ASCII token: romanisation variants of one name fold together.
 
@@ -100,7 +103,7 @@ def _fold_word(token: str) -> str:
     return _FINAL_H.sub("", key) or key
 
 
-@_short_cached
+@short_cached
 def skeleton(key: str) -> str:
     """Consonant skeleton of a folded key (vowels dropped, doubles collapsed)."""
     return _DOUBLE.sub(_ONCE, _VOWEL_RUN.sub("", key).translate(_SKELETON_LETTERS))
@@ -112,7 +115,7 @@ _CROSS_SOFT_C = re.compile(r"c(?=[eiyh])")
 _CROSS_LETTERS = str.maketrans("qgjztp", "kkkddb", "aeiouywv")
 
 
-@_short_cached
+@short_cached
 def cross_key(text: str) -> str:
     """Consonant key for comparing a name across scripts (Arabic with Latin or Cyrillic).
 

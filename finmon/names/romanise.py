@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import icu
 
-from finmon.names.keys import CACHED_LENGTH
+from finmon.names.keys import CACHED_LENGTH, short_cached
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
@@ -138,7 +138,7 @@ def syllabic_romanisation(latin: str) -> bool:
     )
 
 
-@lru_cache(maxsize=100_000)
+@short_cached
 def _syllable_string(word: str) -> bool:
     """Whether a word is romanised syllables (_reads_as): the word's alone, so read once each."""
     return _reads_as(_SYLLABLES, word)

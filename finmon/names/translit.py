@@ -17,6 +17,8 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
+from finmon.names.keys import short_cached
+
 
 class Script(StrEnum):
     LATIN = "latin"
@@ -75,7 +77,7 @@ def script_of(text: str) -> Script:
         return Script.LATIN  # every ASCII letter is Latin (most names a batch screens)
     counts = {Script.LATIN: 0, Script.CYRILLIC: 0, Script.ARABIC: 0, Script.OTHER: 0}
     for word in text.split():
-        for script, letters in _word_scripts(word) if len(word) <= 64 else _scripts(word):
+        for script, letters in _word_scripts(word):
             counts[script] += letters
     best = max(counts, key=lambda s: counts[s])
     return best if counts[best] else Script.LATIN
@@ -91,7 +93,7 @@ def _scripts(word: str) -> tuple[tuple[Script, int], ...]:
     return tuple(counts.items())
 
 
-_word_scripts = lru_cache(maxsize=100_000)(_scripts)
+_word_scripts = short_cached(_scripts)
 """_scripts once per word: names repeat words."""
 
 

@@ -106,3 +106,16 @@ def test_roman_values_are_read_only_from_roman_letters() -> None:
         8, 14, 39, None, None, None, None,
     ]  # fmt: skip
     assert read_numbers("henry viii of the forty four".split()) == ["henry", "8", "of", "the", "44"]
+
+
+def test_a_word_is_remembered_only_when_short() -> None:
+    from finmon.names.keys import CACHED_LENGTH, short_cached
+
+    calls: list[str] = []
+    counted = short_cached(lambda word: calls.append(word) or len(word))
+    long = "a" * (CACHED_LENGTH + 1)  # a hostile word is worked out each time, never kept
+    size = CACHED_LENGTH + 1
+    assert [counted(w) for w in ("abc", "abc", long, long)] == [3, 3, size, size]
+    assert calls == ["abc", long, long]
+    mixed = "Ab" * CACHED_LENGTH + " " + "Ян" * CACHED_LENGTH + "я"  # more Cyrillic, both long
+    assert script_of(mixed) is Script.CYRILLIC
