@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import csv
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,11 +119,10 @@ def _background(
     """Every account's ordinary transfers: as many as a sample account's, most to a few payees
     of its own, at any time."""
     rows = []
-    pick: Callable[[], int] = lambda: rng.randrange(accounts)  # noqa: E731
     for account in range(accounts):
-        payees = [pick() for _ in range(rng.randint(1, 4))]
+        payees = [rng.randrange(accounts) for _ in range(rng.randint(1, 4))]
         for _ in range(rng.choice(source.sends)):
-            payee = rng.choice(payees) if rng.random() < 0.6 else pick()
+            payee = rng.choice(payees) if rng.random() < 0.6 else rng.randrange(accounts)
             if payee != account:
                 amount = rng.choice(source.background)
                 rows.append((account, payee, amount, rng.randint(1, STEPS)))

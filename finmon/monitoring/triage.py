@@ -82,7 +82,7 @@ GENERAL_FEATURES = (
 """The default model's features, with the rules' alerts: amounts, the rules' evidence and the
 account against its peer group. Left out are the counts of transfers, counterparties and days
 in each direction, which describe the shape of the cases trained on: a model trained on fan-in
-cases with them ranked the accounts of other shapes worse than amounts alone (docs/triage.md,
+cases with them ranked the accounts of other shapes worse than amounts alone (docs/monitoring.md,
 bench/triage_unseen.py). `--features all` keeps them, for a bank whose decided cases cover
 every kind of case it meets."""
 RULE_PREFIX = "alerts_"

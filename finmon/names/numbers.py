@@ -56,7 +56,7 @@ def _words(cyrillic: bool) -> dict[tuple[str, ...], str]:
     return table
 
 
-_ROMAN_LETTERS = re.compile("[ivxlc]+")
+_ROMAN_LETTERS = re.compile("[" + "".join(_ROMAN_VALUES) + "]+")
 
 
 def roman_value(word: str) -> int | None:

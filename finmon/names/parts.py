@@ -326,9 +326,10 @@ def _words(latin: str, script: Script, schema: Schema) -> list[_Word]:
         legal = {fold(form) for _, form in extract_org_types(cleaned)}
     raw = read_numbers(cleaned.split(), script is Script.CYRILLIC)
     words = _merge(_drop_noise(raw, script))
-    for word in words if legal else ():
-        if fold(word.text) in legal:
-            word.hint = TokenKind.LEGAL
+    if legal:
+        for word in words:
+            if fold(word.text) in legal:
+                word.hint = TokenKind.LEGAL
     return words
 
 

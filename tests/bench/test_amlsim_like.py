@@ -23,7 +23,8 @@ def test_each_typology_has_its_shape() -> None:
     scatter = _edges("scatter_gather", members, rng)
     assert {s for s, r, _ in scatter if r == 18} == set(members[1:-1])
     gather = _edges("gather_scatter", members, rng)
-    assert {r for s, r, _ in gather if s == 10} and {s for s, r, _ in gather if r == 10}
+    assert {s for s, r, _ in gather if r == 10} == {11, 12, 13, 14}  # half gather to the hub
+    assert {r for s, r, _ in gather if s == 10} == {15, 16, 17, 18}  # and the hub scatters on
     stack = _edges("stack", members, rng)
     assert len(stack) == 3 * 3 + 3 * 3  # three layers of three, each linked to the next
     with pytest.raises(ValueError, match="unknown typology"):
