@@ -61,8 +61,8 @@ _PARENT_ENDS: set[Connection] = set()
 """This process's ends of the pipes of its live pools: a worker closes its copies first, so that
 a worker's pipe reaches end of file when that worker dies and no worker keeps another's open."""
 _FORKING = threading.Lock()
-"""Held while a worker's pipe is made and its end given to it only: a worker of a pool forked
-meanwhile in another thread would hold that end open."""
+"""Held while a worker's pipe is made and its end given to it (a worker of a pool forked meanwhile
+in another thread would hold that end open), and while _PARENT_ENDS changes."""
 
 
 @dataclass(eq=False)
@@ -90,7 +90,8 @@ class ForkedPool:
     def __post_init__(self) -> None:
         assert can_fork(), "forked pools need fork (not on Windows)"
         self._wake_in, self._wake_out = multiprocessing.Pipe(duplex=False)
-        _PARENT_ENDS.update((self._wake_in, self._wake_out))
+        with _FORKING:
+            _PARENT_ENDS.update((self._wake_in, self._wake_out))
         self._workers: list[_Worker] = []
         try:
             for _ in range(self.count):
@@ -141,7 +142,7 @@ class ForkedPool:
                 process.start()
             finally:
                 theirs.close()
-        _PARENT_ENDS.add(mine)
+            _PARENT_ENDS.add(mine)
         return _Worker(process, mine)
 
     def _wake(self) -> None:
@@ -246,7 +247,8 @@ class ForkedPool:
 
 
 def _close(end: Connection) -> None:
-    _PARENT_ENDS.discard(end)
+    with _FORKING:
+        _PARENT_ENDS.discard(end)
     end.close()
 
 

@@ -213,3 +213,18 @@ def _sockets(pid: int) -> set[str]:
         except OSError:
             continue
     return {link for link in found if link.startswith("socket:")}
+
+
+def test_pools_made_at_once_in_several_threads_each_work() -> None:
+    results: list[list[int]] = []
+
+    def one() -> None:
+        for _ in range(3):
+            results.append(_squares(20))
+
+    threads = [threading.Thread(target=one) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(DEADLINE)
+    assert results == [[n * n for n in range(20)]] * 9
