@@ -154,29 +154,41 @@ class ForkedPool:
 
     def _serve(self) -> None:
         """The pool's thread: give out tasks and take answers until the pool is stopped with
-        nothing under way, or broken."""
-        while True:
+        nothing under way, or broken. Should it fail itself, the pool breaks (no task is left
+        waiting for an answer no one will take)."""
+        try:
+            while self._turn():
+                pass
+        except BaseException as exc:
             with self._lock:
-                lost = self._give_out()
-                if lost is not None:
-                    self._lose(lost)
-                if self._broken is not None or (
-                    self._closing and all(w.task is None for w in self._workers)
-                ):
-                    return
-                watched: list[Any] = [self._wake_in]
-                for worker in self._workers:
-                    watched.append(worker.process.sentinel)
-                    if worker.task is not None:
-                        watched.append(worker.pipe)
-            ready = set(wait(watched))
-            with self._lock:
-                if self._wake_in in ready:
-                    self._wake_in.recv_bytes()
-                    self._woken = False
-                lost = self._take_answers(ready)
-                if lost is not None:
-                    self._lose(lost)
+                self._lose(f"the pool's thread failed ({exc!r})")
+            raise
+
+    def _turn(self) -> bool:
+        """Give out tasks, wait for answers, deaths or new tasks, take the answers; False when
+        the pool's work is over."""
+        with self._lock:
+            lost = self._give_out()
+            if lost is not None:
+                self._lose(f"worker {lost.process.pid} ended unexpectedly")
+            if self._broken is not None or (
+                self._closing and all(w.task is None for w in self._workers)
+            ):
+                return False
+            watched: list[Any] = [self._wake_in]
+            for worker in self._workers:
+                watched.append(worker.process.sentinel)
+                if worker.task is not None:
+                    watched.append(worker.pipe)
+        ready = set(wait(watched))
+        with self._lock:
+            if self._wake_in in ready:
+                self._wake_in.recv_bytes()
+                self._woken = False
+            lost = self._take_answers(ready)
+            if lost is not None:
+                self._lose(f"worker {lost.process.pid} ended unexpectedly")
+        return True
 
     def _give_out(self) -> _Worker | None:
         """Give each idle worker the next task (a worker waiting for one reads it at once, so
@@ -218,9 +230,9 @@ class ForkedPool:
                 return worker
         return None
 
-    def _lose(self, worker: _Worker) -> None:
-        """A worker died: every task not given back fails (under the lock)."""
-        self._broken = PoolBroken(f"worker {worker.process.pid} ended unexpectedly")
+    def _lose(self, why: str) -> None:
+        """A worker died (why says which): every task not given back fails (under the lock)."""
+        self._broken = PoolBroken(why)
         for other in self._workers:
             if other.task is not None:
                 other.task[0].set_exception(self._broken)

@@ -228,3 +228,14 @@ def test_pools_made_at_once_in_several_threads_each_work() -> None:
     for thread in threads:
         thread.join(DEADLINE)
     assert results == [[n * n for n in range(20)]] * 9
+
+
+def test_a_pool_whose_pipe_fails_breaks_instead_of_waiting() -> None:
+    pool = forked_pool(1)
+    try:
+        assert outcome(pool.submit(_square, 3), "x") == 9
+        _workers(pool)[0].pipe.close()  # what no worker's death does: its pipe gone in here
+        with pytest.raises(WorkerLost, match="while squaring 4"):
+            _within(DEADLINE, lambda: outcome(pool.submit(_square, 4), "squaring 4"))
+    finally:
+        _within(DEADLINE, lambda: stop(pool))
