@@ -10,10 +10,10 @@ two families even though Akhmet and Akhmat are one name).
 
 from __future__ import annotations
 
-from functools import cache, lru_cache
+from functools import cache
 from importlib.resources import files
 
-from finmon.names.keys import SURNAME_ENDING, cross_key, fold
+from finmon.names.keys import SURNAME_ENDING, cross_key, fold, short_cached
 from finmon.names.translit import Script, script_of, to_latin
 
 
@@ -51,7 +51,7 @@ def given_name_group(key: str) -> int | None:
 
 def group_of(key: str) -> int | None:
     """The given-name group of a folded key, or of the given name a surname is built on."""
-    return _group_of(key) if len(key) <= 64 else _find_group(key)
+    return _group_of(key)
 
 
 def _find_group(key: str) -> int | None:
@@ -62,7 +62,7 @@ def _find_group(key: str) -> int | None:
     return group
 
 
-_group_of = lru_cache(maxsize=200_000)(_find_group)
+_group_of = short_cached(_find_group)
 """group_of remembered for keys of real name length (a surname's is a regular expression away)."""
 
 

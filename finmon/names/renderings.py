@@ -14,9 +14,8 @@ surname's stem (Putin, Pulin) from another family (Volkov, Volynov).
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from finmon.names.keys import CACHED_LENGTH, cross_key, fold
+from finmon.names.keys import CACHED_LENGTH, cross_key, fold, short_cached
 from finmon.names.letters import cross_similarity
 from finmon.names.romanise import one_syllable
 
@@ -81,7 +80,7 @@ RENDERING = 0.9
 one spelling, as the rules merge sounds that a language keeps apart."""
 
 
-@lru_cache(maxsize=100_000)
+@short_cached
 def renderings(word: str) -> frozenset[str]:
     """Folded keys of a lowercase Latin word read back from each language's spelling of Russian
     sounds, with and without a Baltic case ending."""
@@ -103,10 +102,10 @@ def renderings(word: str) -> frozenset[str]:
 def rendering_similarity(a: str, b: str) -> float:
     """RENDERING when two lowercase Latin words are one Russian name in two languages' spellings,
     else 0."""
-    side_a = _side(a) if len(a) <= CACHED_LENGTH else _read_side(a)
+    side_a = _side(a)
     if side_a is None:
         return 0.0
-    side_b = _side(b) if len(b) <= CACHED_LENGTH else _read_side(b)
+    side_b = _side(b)
     if side_b is None:
         return 0.0
     (key_a, found_a), (key_b, found_b) = side_a, side_b
@@ -120,7 +119,7 @@ def rendering_similarity(a: str, b: str) -> float:
 def rendering_keys(word: str) -> frozenset[str]:
     """A lowercase Latin word's folded key with its renderings, or nothing when it never meets
     another word by rendering: rendering_similarity(a, b) is 0 unless the two sets share a key."""
-    side = _side(word) if len(word) <= CACHED_LENGTH else _read_side(word)
+    side = _side(word)
     return frozenset() if side is None else frozenset((side[0], *side[1]))
 
 
@@ -137,7 +136,7 @@ def _read_side(word: str) -> tuple[str, frozenset[str]] | None:
 
 # Worked out once per word rather than once per pair of words: most pairs a batch compares are new,
 # their words are not.
-_side = lru_cache(maxsize=200_000)(_read_side)
+_side = short_cached(_read_side)
 
 
 SLIP_LENGTH = 5

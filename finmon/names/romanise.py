@@ -183,7 +183,7 @@ ROMANISATION = 0.9
 below an exact match, as the systems merge sounds that one system keeps apart."""
 
 
-@lru_cache(maxsize=100_000)
+@short_cached
 def romanisation_key(word: str) -> str | None:
     """The system-neutral key of a lowercase word made only of Chinese or Korean syllables, or
     None when the word cannot be such a romanisation."""
@@ -195,7 +195,7 @@ def romanisation_key(word: str) -> str | None:
     return _DOUBLE.sub(r"\1", key.translate(_VOICING))
 
 
-@lru_cache(maxsize=100_000)
+@short_cached
 def spelling_key(word: str) -> str | None:
     """romanisation_key of a word read with English spellings too (Park as pak, Lee as i); what
     two spellings are compared and filed under, not what a name's frequency is read under (the

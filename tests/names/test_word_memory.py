@@ -119,3 +119,30 @@ def test_a_word_is_remembered_only_when_short() -> None:
     assert calls == ["abc", long, long]
     mixed = "Ab" * CACHED_LENGTH + " " + "Ян" * CACHED_LENGTH + "я"  # more Cyrillic, both long
     assert script_of(mixed) is Script.CYRILLIC
+
+
+def test_hostile_long_words_are_never_kept() -> None:
+    """Every function that remembers words keeps none longer than CACHED_LENGTH: a file of
+    distinct long words must not grow the process (an lru_cache keeps its keys, whatever their
+    length, and a name may hold 1,000 characters)."""
+    import tracemalloc
+
+    from finmon.names.dictionary import group_of
+    from finmon.names.keys import CACHED_LENGTH
+    from finmon.names.renderings import rendering_keys, renderings
+    from finmon.names.romanise import romanisation_key, spelling_key
+
+    rng = random.Random(7)
+    size = CACHED_LENGTH * 3
+    words = ["".join(rng.choice("aeiouknst") for _ in range(size)) for _ in range(2000)]
+    for function in (romanisation_key, spelling_key, renderings, rendering_keys, group_of):
+        function(words[0])  # anything made once (tables, regexes) made before counting
+        tracemalloc.start()
+        try:
+            before = tracemalloc.get_traced_memory()[0]
+            for word in words:
+                function(word)
+            grown = tracemalloc.get_traced_memory()[0] - before
+        finally:
+            tracemalloc.stop()
+        assert grown < 50_000, (function.__name__, grown)
