@@ -98,9 +98,14 @@ class ForkedPool:
                 self._workers.append(self._fork())
             for worker in self._workers:  # each has run the initializer
                 _answer(worker.pipe.recv_bytes())
-        except BaseException:
+        except BaseException as exc:
             self._broken = PoolBroken("a worker did not start")
             self._end_workers()
+            if isinstance(exc, EOFError | OSError):  # it died before its first word
+                raise WorkerLost(
+                    "a worker process ended unexpectedly (killed, out of memory?) as it started: "
+                    "no work was given to it"
+                ) from exc
             raise
         self._thread = threading.Thread(target=self._serve, name="forked-pool", daemon=True)
         self._thread.start()

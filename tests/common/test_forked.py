@@ -239,3 +239,12 @@ def test_a_pool_whose_pipe_fails_breaks_instead_of_waiting() -> None:
             _within(DEADLINE, lambda: outcome(pool.submit(_square, 4), "squaring 4"))
     finally:
         _within(DEADLINE, lambda: stop(pool))
+
+
+def _die(_: int) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_worker_killed_as_it_starts_fails_the_making_of_the_pool() -> None:
+    with pytest.raises(WorkerLost, match="as it started"):
+        _within(DEADLINE, lambda: forked_pool(2, _die, (0,)))
