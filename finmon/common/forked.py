@@ -256,8 +256,10 @@ class ForkedPool:
             elif worker.process.is_alive():
                 worker.process.kill()
         for worker in self._workers:
+            # Not Process.close() after: a Process.start() in another thread reaps every ended
+            # child, and join() here may then return before that thread has noted the exit code
+            # (close() would call the worker still running). Its sentinel closes when collected.
             worker.process.join()
-            worker.process.close()
             _close(worker.pipe)
         _close(self._wake_in)
         _close(self._wake_out)
